@@ -1,0 +1,43 @@
+package org.radmamba.app.cli;
+
+import org.radmamba.app.ExitCodes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code radmamba} top-level command. Sub-commands are registered in {@link #commandLine()}.
+ */
+@Command(name = "radmamba",
+        mixinStandardHelpOptions = true,
+        versionProvider = RadMambaCommand.Version.class,
+        description = "RadMamba: a radiology viewer with embedded state-space-model AI.%n"
+                + "Without a sub-command, starts the viewer.")
+public final class RadMambaCommand implements Callable<Integer> {
+
+    /** Builds the command line with every sub-command and RadMamba's exit-code conventions. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new RadMambaCommand());
+        cl.setExitCodeExceptionMapper(t -> ExitCodes.INPUT_UNREADABLE);
+        cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        // The GUI arrives with the viewer issue; until then the bare command explains itself.
+        new CommandLine(this).usage(System.out);
+        return ExitCodes.OK;
+    }
+
+    /** Version from the jar manifest (set by the build), "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = RadMambaCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"RadMamba " + (v == null ? "development build" : v)};
+        }
+    }
+}

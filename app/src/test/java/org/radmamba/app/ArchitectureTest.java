@@ -1,0 +1,82 @@
+package org.radmamba.app;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The module rules of docs/decisions/0001-architecture.md, checked on the production classes of every module
+ * (this module's test class path sees them all).
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.radmamba");
+    }
+
+    @Test
+    void the_rules_see_classes_of_every_module() {
+        for (String pkg : new String[] {"org.radmamba.app", "org.radmamba.viewer", "org.radmamba.inference"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
+                    "no production classes imported from " + pkg + ": the rules below would pass vacuously");
+        }
+    }
+
+    @Test
+    void only_the_dicom_adapter_uses_pixelmed() {
+        noClasses().that().resideOutsideOfPackage("org.radmamba.viewer.dicom.pixelmed..")
+                .should().dependOnClassesThat().resideInAPackage("com.pixelmed..")
+                .because("PixelMed sits behind our DICOM port so that another toolkit (dcm4che) can replace it")
+                .check(classes);
+    }
+
+    @Test
+    void the_viewer_never_uses_nd4j() {
+        noClasses().that().resideInAPackage("org.radmamba.viewer..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.bytedeco..")
+                .because("tensors belong to the inference module; the viewer works on pixels")
+                .check(classes);
+    }
+
+    @Test
+    void inference_never_uses_javafx() {
+        noClasses().that().resideInAPackage("org.radmamba.inference..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.kordamp..")
+                .because("inference runs headless: in the CLI, in benchmarks and in background tasks")
+                .check(classes);
+    }
+
+    @Test
+    void viewer_and_inference_do_not_know_each_other() {
+        noClasses().that().resideInAPackage("org.radmamba.viewer..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.inference..", "org.radmamba.app..")
+                .because("dependencies point one way: app -> viewer, inference, plugins")
+                .check(classes);
+        noClasses().that().resideInAPackage("org.radmamba.inference..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.viewer..", "org.radmamba.app..")
+                .because("dependencies point one way: app -> viewer, inference, plugins")
+                .check(classes);
+    }
+
+    @Test
+    void the_plugin_api_depends_on_no_other_module() {
+        noClasses().that().resideInAPackage("org.radmamba.plugins..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.radmamba.app..", "org.radmamba.viewer..", "org.radmamba.inference..",
+                        "org.nd4j..", "javafx..", "com.pixelmed..")
+                .because("plugins compile against a small, stable API only")
+                // The API has no classes until the plugins issue fills the module.
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+}
