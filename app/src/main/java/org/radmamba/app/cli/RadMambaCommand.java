@@ -19,6 +19,7 @@ public final class RadMambaCommand implements Callable<Integer> {
     /** Builds the command line with every sub-command and RadMamba's exit-code conventions. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
+        // Sub-commands, one line each (keep alphabetical):
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INPUT_UNREADABLE);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
