@@ -1,0 +1,17 @@
+package org.radmamba.viewer.dicom.codec;
+
+/** The encapsulated transfer syntax UIDs that {@link FrameDecoders} knows. */
+public final class TransferSyntaxes {
+    public static final String RLE_LOSSLESS = "1.2.840.10008.1.2.5";
+    public static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
+    public static final String JPEG_EXTENDED_12BIT = "1.2.840.10008.1.2.4.51";
+    public static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
+    public static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
+    public static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";
+    public static final String JPEG_LS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81";
+    public static final String JPEG_2000_LOSSLESS = "1.2.840.10008.1.2.4.90";
+    public static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
+
+    private TransferSyntaxes() {
+    }
+}
