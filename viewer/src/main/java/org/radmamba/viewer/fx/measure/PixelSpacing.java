@@ -1,0 +1,66 @@
+package org.radmamba.viewer.fx.measure;
+
+/**
+ * The physical size of a pixel, for measurements.
+ *
+ * @param rowSpacingMm    distance between the centres of adjacent rows (first value of Pixel Spacing)
+ * @param columnSpacingMm distance between the centres of adjacent columns (second value)
+ * @param source          where the numbers came from; measurements say so when it is not Pixel Spacing
+ */
+public record PixelSpacing(double rowSpacingMm, double columnSpacingMm, Source source) {
+
+    public enum Source {
+        /** (0028,0030): in the patient, the calibrated case. */
+        PIXEL_SPACING(""),
+        /** (0018,1164): at the detector; not corrected for geometric magnification. */
+        IMAGER_PIXEL_SPACING("at detector"),
+        /** No spacing: measurements are in pixels. */
+        NONE("px");
+
+        private final String note;
+
+        Source(String note) {
+            this.note = note;
+        }
+
+        /** A short note shown next to a measurement, empty for calibrated Pixel Spacing. */
+        public String note() {
+            return note;
+        }
+    }
+
+    public static final PixelSpacing UNKNOWN = new PixelSpacing(1, 1, Source.NONE);
+
+    public PixelSpacing {
+        if (!(rowSpacingMm > 0) || !(columnSpacingMm > 0)
+                || Double.isInfinite(rowSpacingMm) || Double.isInfinite(columnSpacingMm)) {
+            throw new IllegalArgumentException("pixel spacing must be positive, got " + rowSpacingMm + "\\"
+                    + columnSpacingMm);
+        }
+    }
+
+    public boolean isCalibrated() {
+        return source != Source.NONE;
+    }
+
+    /** Row spacing / column spacing: how much taller a pixel is than wide. */
+    public double aspectRatio() {
+        return rowSpacingMm / columnSpacingMm;
+    }
+
+    /** Length in mm (or pixels when uncalibrated) of the segment between two image points. */
+    public double length(ImagePoint a, ImagePoint b) {
+        double dx = (b.x() - a.x()) * columnSpacingMm;
+        double dy = (b.y() - a.y()) * rowSpacingMm;
+        return Math.hypot(dx, dy);
+    }
+
+    /** Unit of {@link #length}: "mm" or "px". */
+    public String lengthUnit() {
+        return isCalibrated() ? "mm" : "px";
+    }
+
+    public String areaUnit() {
+        return isCalibrated() ? "mm²" : "px²";
+    }
+}

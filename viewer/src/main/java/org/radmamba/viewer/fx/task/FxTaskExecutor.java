@@ -1,0 +1,63 @@
+package org.radmamba.viewer.fx.task;
+
+import javafx.application.Platform;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The application's executor: a small pool of daemon worker threads, callbacks through
+ * {@link Platform#runLater}. Daemon threads, so that a load in progress never keeps the JVM alive after the
+ * window closes.
+ */
+public final class FxTaskExecutor implements TaskExecutor {
+
+    private final ExecutorService workers;
+    private final Consumer<Runnable> uiThread;
+
+    public FxTaskExecutor(int threads) {
+        this(threads, Platform::runLater);
+    }
+
+    /** With an explicit UI dispatcher (e.g. for a benchmark that owns its own loop). */
+    public FxTaskExecutor(int threads, Consumer<Runnable> uiThread) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        AtomicInteger counter = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "radmamba-worker-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            // Below the FX thread, so decoding never starves rendering on a 2-core machine.
+            t.setPriority(Thread.NORM_PRIORITY - 1);
+            return t;
+        };
+        this.workers = Executors.newFixedThreadPool(threads, factory);
+        this.uiThread = uiThread;
+    }
+
+    /** A pool sized for the machine: all cores but the one the UI thread needs, at least one. */
+    public static FxTaskExecutor forThisMachine() {
+        return new FxTaskExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+    }
+
+    @Override
+    public <V> TaskHandle execute(BackgroundTask<V> task) {
+        RunningTask<V> running = new RunningTask<>(task, uiThread);
+        workers.execute(running::run);
+        return running;
+    }
+
+    @Override
+    public void runOnUiThread(Runnable action) {
+        uiThread.accept(action);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

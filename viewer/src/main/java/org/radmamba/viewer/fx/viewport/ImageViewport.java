@@ -1,0 +1,195 @@
+package org.radmamba.viewer.fx.viewport;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Point2D;
+import javafx.geometry.VPos;
+import javafx.scene.Group;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.Background;
+import javafx.scene.layout.BackgroundFill;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Font;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextAlignment;
+import javafx.scene.transform.Affine;
+import org.radmamba.viewer.fx.measure.Measurement;
+
+import java.util.function.Function;
+
+/**
+ * Shows one image with its {@link ViewportTransform}, the measurements on it and the four corner texts. A dumb
+ * control: it draws what its properties say; {@code ViewportView} binds them to a view model and turns mouse
+ * gestures into view-model calls.
+ */
+public class ImageViewport extends Region {
+
+    private static final double CORNER_MARGIN = 6;
+
+    private final ImageView imageView = new ImageView();
+    private final MeasurementLayer measurementLayer = new MeasurementLayer();
+    private final Group overlay = new Group(measurementLayer);
+    private final Text topLeft = cornerText(TextAlignment.LEFT);
+    private final Text topRight = cornerText(TextAlignment.RIGHT);
+    private final Text bottomLeft = cornerText(TextAlignment.LEFT);
+    private final Text bottomRight = cornerText(TextAlignment.RIGHT);
+
+    private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
+    private final ObjectProperty<ViewportTransform> transform =
+            new SimpleObjectProperty<>(this, "transform", ViewportTransform.fit());
+    private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
+    private final StringProperty topLeftText = new SimpleStringProperty(this, "topLeftText", "");
+    private final StringProperty topRightText = new SimpleStringProperty(this, "topRightText", "");
+    private final StringProperty bottomLeftText = new SimpleStringProperty(this, "bottomLeftText", "");
+    private final StringProperty bottomRightText = new SimpleStringProperty(this, "bottomRightText", "");
+    private final ObservableList<Measurement> measurements = FXCollections.observableArrayList();
+    private final ObjectProperty<Measurement> draftMeasurement = new SimpleObjectProperty<>(this, "draftMeasurement");
+    private final ObjectProperty<Function<Measurement, String>> measurementLabels =
+            new SimpleObjectProperty<>(this, "measurementLabels", m -> "");
+
+    public ImageViewport() {
+        getStyleClass().add("image-viewport");
+        setBackground(new Background(new BackgroundFill(Color.BLACK, null, null)));
+        setFocusTraversable(true);
+        imageView.setManaged(false);
+        imageView.setPreserveRatio(false);
+        overlay.setManaged(false);
+        getChildren().addAll(imageView, overlay, topLeft, topRight, bottomLeft, bottomRight);
+
+        Rectangle clip = new Rectangle();
+        clip.widthProperty().bind(widthProperty());
+        clip.heightProperty().bind(heightProperty());
+        setClip(clip);
+
+        imageView.imageProperty().bind(image);
+        topLeft.textProperty().bind(topLeftText);
+        topRight.textProperty().bind(topRightText);
+        bottomLeft.textProperty().bind(bottomLeftText);
+        bottomRight.textProperty().bind(bottomRightText);
+        for (Text t : new Text[] {topLeft, topRight, bottomLeft, bottomRight}) {
+            t.visibleProperty().bind(cornerTextVisible);
+        }
+        image.addListener((obs, o, n) -> requestLayout());
+        transform.addListener((obs, o, n) -> requestLayout());
+        measurements.addListener((javafx.collections.ListChangeListener<Measurement>) c -> requestLayout());
+        draftMeasurement.addListener((obs, o, n) -> requestLayout());
+        measurementLabels.addListener((obs, o, n) -> requestLayout());
+    }
+
+    private static Text cornerText(TextAlignment alignment) {
+        Text t = new Text();
+        t.setFill(Color.rgb(235, 235, 235));
+        t.setFont(Font.font("System", 13));
+        t.setTextAlignment(alignment);
+        t.setTextOrigin(VPos.TOP);
+        t.setManaged(false);
+        t.setMouseTransparent(true);
+        return t;
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = getWidth();
+        double h = getHeight();
+        Image img = image.get();
+        Affine toScreen = img == null ? new Affine() : imageToScreen();
+        imageView.getTransforms().setAll(toScreen);
+        // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
+        imageView.setSmooth(img != null && toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1);
+        measurementLayer.redraw(img == null ? null : toScreen, measurements, draftMeasurement.get(),
+                measurementLabels.get());
+
+        topLeft.relocate(CORNER_MARGIN, CORNER_MARGIN);
+        topRight.relocate(w - CORNER_MARGIN - topRight.getLayoutBounds().getWidth(), CORNER_MARGIN);
+        bottomLeft.relocate(CORNER_MARGIN, h - CORNER_MARGIN - bottomLeft.getLayoutBounds().getHeight());
+        bottomRight.relocate(w - CORNER_MARGIN - bottomRight.getLayoutBounds().getWidth(),
+                h - CORNER_MARGIN - bottomRight.getLayoutBounds().getHeight());
+    }
+
+    /** The current image-pixel → viewport-local affine (identity when there is no image). */
+    public Affine imageToScreen() {
+        Image img = image.get();
+        if (img == null) {
+            return new Affine();
+        }
+        return transform.get().toScreen(img.getWidth(), img.getHeight(), getWidth(), getHeight());
+    }
+
+    /** The image pixel coordinate under a point in this control's coordinates. */
+    public Point2D screenToImage(double x, double y) {
+        Image img = image.get();
+        if (img == null) {
+            return new Point2D(x, y);
+        }
+        return transform.get().toImage(new Point2D(x, y), img.getWidth(), img.getHeight(), getWidth(), getHeight());
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return 512;
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+        return 512;
+    }
+
+    @Override
+    protected double computeMinWidth(double height) {
+        return 64;
+    }
+
+    @Override
+    protected double computeMinHeight(double width) {
+        return 64;
+    }
+
+    public ObjectProperty<Image> imageProperty() {
+        return image;
+    }
+
+    public ObjectProperty<ViewportTransform> transformProperty() {
+        return transform;
+    }
+
+    public BooleanProperty cornerTextVisibleProperty() {
+        return cornerTextVisible;
+    }
+
+    public StringProperty topLeftTextProperty() {
+        return topLeftText;
+    }
+
+    public StringProperty topRightTextProperty() {
+        return topRightText;
+    }
+
+    public StringProperty bottomLeftTextProperty() {
+        return bottomLeftText;
+    }
+
+    public StringProperty bottomRightTextProperty() {
+        return bottomRightText;
+    }
+
+    public ObservableList<Measurement> getMeasurements() {
+        return measurements;
+    }
+
+    public ObjectProperty<Measurement> draftMeasurementProperty() {
+        return draftMeasurement;
+    }
+
+    public ObjectProperty<Function<Measurement, String>> measurementLabelsProperty() {
+        return measurementLabels;
+    }
+}
