@@ -1,0 +1,588 @@
+package org.radmamba.viewer.dicom.codec;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * JPEG-LS (ITU-T T.87) lossless and near-lossless, 2 to 16 bits, one or three components, interleave modes
+ * none, line and sample, default or LSE-preset coding parameters. Written here because Maven Central has no
+ * pure-Java JPEG-LS decoder; the context modelling follows T.87 Annex A and, where the standard leaves room
+ * (sample-interleaved run interruption), CharLS, the reference implementation that DICOM encoders use.
+ */
+final class JpegLsDecoder implements FrameDecoder {
+
+    @Override
+    public Set<String> transferSyntaxes() {
+        return Set.of(TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS);
+    }
+
+    @Override
+    public DecodedFrame decode(byte[] encoded, FrameFormat format) throws CodecException {
+        return new Stream(encoded, format).decode();
+    }
+
+    private static final class Stream {
+        private final byte[] data;
+        private final FrameFormat format;
+        private int pos;
+
+        private int precision;
+        private int[] componentIds;
+        private boolean[] componentDecoded;
+        private FrameBuffer out;
+        private int presetMaxVal;
+        private int presetT1;
+        private int presetT2;
+        private int presetT3;
+        private int presetReset;
+
+        Stream(byte[] data, FrameFormat format) {
+            this.data = data;
+            this.format = format;
+        }
+
+        DecodedFrame decode() throws CodecException {
+            if (data.length < 4 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != 0xD8) {
+                throw new CodecException("JPEG-LS frame does not start with an SOI marker: the data is not JPEG-LS");
+            }
+            pos = 2;
+            boolean ended = false;
+            while (!ended) {
+                int marker = nextMarker();
+                switch (marker) {
+                    case -1, 0xD9 -> ended = true;
+                    case 0xF7 -> readFrameHeader();
+                    case 0xF8 -> readPresetParameters();
+                    case 0xDA -> decodeScan();
+                    case 0xDD -> {
+                        int start = segment(4);
+                        if (u16(start + 2) != 0) {
+                            throw new CodecException("JPEG-LS data uses restart intervals, which RadMamba does not decode");
+                        }
+                    }
+                    case 0xC0, 0xC1, 0xC2, 0xC3 -> throw new CodecException(
+                            "JPEG-LS frame holds a T.81 JPEG frame header instead of a JPEG-LS one");
+                    default -> segment(2);
+                }
+            }
+            if (out == null) {
+                throw new CodecException("JPEG-LS data ends before any image data was found: the data is truncated");
+            }
+            for (int c = 0; c < componentDecoded.length; c++) {
+                if (!componentDecoded[c]) {
+                    throw new CodecException("JPEG-LS data ends before component " + componentIds[c]
+                            + " was decoded: the data is truncated");
+                }
+            }
+            return new DecodedFrame(out.samples(), format.photometricInterpretation());
+        }
+
+        private int nextMarker() throws CodecException {
+            while (pos + 1 < data.length) {
+                if ((data[pos] & 0xFF) != 0xFF) {
+                    throw new CodecException("JPEG-LS data has byte 0x" + Integer.toHexString(data[pos] & 0xFF)
+                            + " at " + pos + " where a marker was expected: the data is corrupt");
+                }
+                int code = data[pos + 1] & 0xFF;
+                if (code == 0xFF) {
+                    pos++;
+                    continue;
+                }
+                pos += 2;
+                return code;
+            }
+            return -1;
+        }
+
+        private int segment(int minimumLength) throws CodecException {
+            if (pos + 2 > data.length) {
+                throw new CodecException("JPEG-LS data ends inside a marker segment at byte " + pos + ": the data is truncated");
+            }
+            int length = u16(pos);
+            if (length < minimumLength || pos + length > data.length) {
+                throw new CodecException("JPEG-LS marker segment at byte " + pos + " declares " + length + " bytes, which "
+                        + (length < minimumLength ? "is too short" : "runs past the end of the data"));
+            }
+            int start = pos;
+            pos += length;
+            return start;
+        }
+
+        private int u16(int at) {
+            return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
+        }
+
+        private void readFrameHeader() throws CodecException {
+            if (out != null) {
+                throw new CodecException("JPEG-LS data holds a second frame header at byte " + (pos - 2));
+            }
+            int start = segment(8);
+            precision = data[start + 2] & 0xFF;
+            int height = u16(start + 3);
+            int width = u16(start + 5);
+            int count = data[start + 7] & 0xFF;
+            if (precision < 2 || precision > 16 || precision > format.bitsAllocated()) {
+                throw new CodecException("JPEG-LS frame declares " + precision + "-bit samples, which do not fit "
+                        + format.bitsAllocated() + " allocated bits");
+            }
+            if (height != format.rows() || width != format.columns()) {
+                throw new CodecException("JPEG-LS frame is " + width + "x" + height + " but the dataset declares "
+                        + format.columns() + "x" + format.rows());
+            }
+            if (count != format.samplesPerPixel() || u16(start) != 8 + 3 * count) {
+                throw new CodecException("JPEG-LS frame has " + count + " components but the dataset declares "
+                        + format.samplesPerPixel() + " samples per pixel");
+            }
+            componentIds = new int[count];
+            componentDecoded = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                int p = start + 8 + 3 * i;
+                componentIds[i] = data[p] & 0xFF;
+                if ((data[p + 1] & 0xFF) != 0x11) {
+                    throw new CodecException("JPEG-LS component " + componentIds[i] + " is subsampled, which RadMamba does not decode");
+                }
+            }
+            out = FrameBuffer.allocate(format, "JPEG-LS");
+        }
+
+        private void readPresetParameters() throws CodecException {
+            int start = segment(3);
+            int id = data[start + 2] & 0xFF;
+            if (id != 1) {
+                throw new CodecException("JPEG-LS data uses " + (id == 2 || id == 3 ? "mapping tables" : "extended dimensions")
+                        + " (LSE id " + id + "), which RadMamba does not decode");
+            }
+            if (u16(start) != 13) {
+                throw new CodecException("JPEG-LS coding parameters segment has length " + u16(start) + " instead of 13");
+            }
+            presetMaxVal = u16(start + 3);
+            presetT1 = u16(start + 5);
+            presetT2 = u16(start + 7);
+            presetT3 = u16(start + 9);
+            presetReset = u16(start + 11);
+        }
+
+        private void decodeScan() throws CodecException {
+            if (out == null) {
+                throw new CodecException("JPEG-LS scan at byte " + (pos - 2) + " comes before the frame header");
+            }
+            int start = segment(6);
+            int count = data[start + 2] & 0xFF;
+            if (count < 1 || count > componentIds.length || u16(start) != 6 + 2 * count) {
+                throw new CodecException("JPEG-LS scan header at byte " + start + " declares " + count
+                        + " components, which does not match the frame or its own length");
+            }
+            int[] indexes = new int[count];
+            for (int i = 0; i < count; i++) {
+                int id = data[start + 3 + 2 * i] & 0xFF;
+                indexes[i] = -1;
+                for (int c = 0; c < componentIds.length; c++) {
+                    if (componentIds[c] == id) {
+                        indexes[i] = c;
+                    }
+                }
+                if (indexes[i] < 0) {
+                    throw new CodecException("JPEG-LS scan names component " + id + ", which the frame does not declare");
+                }
+                if (data[start + 4 + 2 * i] != 0) {
+                    throw new CodecException("JPEG-LS scan uses a mapping table, which RadMamba does not decode");
+                }
+            }
+            int p = start + 3 + 2 * count;
+            int near = data[p] & 0xFF;
+            int interleave = data[p + 1] & 0xFF;
+            int pointTransform = data[p + 2] & 0x0F;
+            if (pointTransform != 0) {
+                throw new CodecException("JPEG-LS scan uses a point transform, which RadMamba does not decode");
+            }
+            if (interleave > 2 || (interleave == 0 && count != 1) || (interleave != 0 && count == 1 && componentIds.length > 1)) {
+                throw new CodecException("JPEG-LS scan declares interleave mode " + interleave + " for " + count
+                        + " components, which T.87 does not allow");
+            }
+            ScanDecoder scan = new ScanDecoder(new JpegLsBitReader(data, pos), near, format.columns(), format.rows());
+            if (interleave == 2) {
+                scan.decodeSampleInterleaved(indexes, componentIds.length, out);
+            } else {
+                scan.decodeLineInterleaved(indexes, componentIds.length, out);
+            }
+            for (int c : indexes) {
+                componentDecoded[c] = true;
+            }
+            pos = scan.bits.position();
+            skipToMarker();
+        }
+
+        private void skipToMarker() {
+            while (pos + 1 < data.length && !((data[pos] & 0xFF) == 0xFF && (data[pos + 1] & 0x80) != 0
+                    && (data[pos + 1] & 0xFF) != 0xFF)) {
+                pos++;
+            }
+            if (pos + 1 >= data.length) {
+                pos = data.length;
+            }
+        }
+
+        /** Coding parameters and context state of one scan (T.87 A.2). */
+        private final class ScanDecoder {
+            private static final int[] J = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9,
+                    10, 11, 12, 13, 14, 15};
+            private static final int RUN_CONTEXT = 365;
+
+            final JpegLsBitReader bits;
+            private final int near;
+            private final int width;
+            private final int height;
+            private final int maxVal;
+            private final int range;
+            private final int qbpp;
+            private final int limit;
+            private final int t1;
+            private final int t2;
+            private final int t3;
+            private final int reset;
+            private final int step;
+            private final int[] a = new int[367];
+            private final int[] b = new int[367];
+            private final int[] c = new int[367];
+            private final int[] n = new int[367];
+            private final int[] nn = new int[2];
+            private int runIndex;
+
+            ScanDecoder(JpegLsBitReader bits, int near, int width, int height) throws CodecException {
+                this.bits = bits;
+                this.near = near;
+                this.width = width;
+                this.height = height;
+                maxVal = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
+                if (maxVal >= 1 << format.bitsAllocated() || maxVal >= 1 << 16) {
+                    throw new CodecException("JPEG-LS maximum sample value " + maxVal + " does not fit "
+                            + format.bitsAllocated() + " allocated bits");
+                }
+                if (near > Math.min(255, maxVal / 2)) {
+                    throw new CodecException("JPEG-LS scan declares NEAR=" + near + ", above the allowed "
+                            + Math.min(255, maxVal / 2));
+                }
+                step = 2 * near + 1;
+                range = (maxVal + 2 * near) / step + 1;
+                qbpp = bitLength(range);
+                int bpp = Math.max(2, bitLength(maxVal + 1));
+                limit = 2 * (bpp + Math.max(8, bpp));
+                int[] thresholds = defaultThresholds(maxVal, near);
+                t1 = presetT1 != 0 ? presetT1 : thresholds[0];
+                t2 = presetT2 != 0 ? presetT2 : thresholds[1];
+                t3 = presetT3 != 0 ? presetT3 : thresholds[2];
+                reset = presetReset != 0 ? presetReset : 64;
+                Arrays.fill(a, Math.max(2, (range + 32) >> 6));
+                Arrays.fill(n, 1);
+            }
+
+            /** ceil(log2(value)). */
+            private static int bitLength(int value) {
+                return 32 - Integer.numberOfLeadingZeros(value - 1);
+            }
+
+            private static int[] defaultThresholds(int maxVal, int near) {
+                int t1;
+                int t2;
+                int t3;
+                if (maxVal >= 128) {
+                    int factor = (Math.min(maxVal, 4095) + 128) >> 8;
+                    t1 = clampThreshold(factor * (3 - 2) + 2 + 3 * near, near + 1, maxVal);
+                    t2 = clampThreshold(factor * (7 - 3) + 3 + 5 * near, t1, maxVal);
+                    t3 = clampThreshold(factor * (21 - 4) + 4 + 7 * near, t2, maxVal);
+                } else {
+                    int factor = 256 / (maxVal + 1);
+                    t1 = clampThreshold(Math.max(2, 3 / factor + 3 * near), near + 1, maxVal);
+                    t2 = clampThreshold(Math.max(3, 7 / factor + 5 * near), t1, maxVal);
+                    t3 = clampThreshold(Math.max(4, 21 / factor + 7 * near), t2, maxVal);
+                }
+                return new int[] {t1, t2, t3};
+            }
+
+            private static int clampThreshold(int value, int low, int maxVal) {
+                return value > maxVal || value < low ? low : value;
+            }
+
+            /** Interleave modes none (one component) and line: lines of each component in turn. */
+            void decodeLineInterleaved(int[] components, int frameComponents, FrameBuffer out) throws CodecException {
+                int count = components.length;
+                int[][] previous = new int[count][width + 2];
+                int[][] current = new int[count][width + 2];
+                int[] runIndexes = new int[count];
+                for (int y = 0; y < height; y++) {
+                    for (int i = 0; i < count; i++) {
+                        runIndex = runIndexes[i];
+                        int[] prev = previous[i];
+                        int[] curr = current[i];
+                        decodeLine(prev, curr);
+                        runIndexes[i] = runIndex;
+                        out.store(y * width * frameComponents + components[i], frameComponents, curr, 1, width);
+                        previous[i] = curr;
+                        current[i] = prev;
+                    }
+                    failIfTruncated();
+                }
+            }
+
+            private void failIfTruncated() throws CodecException {
+                if (bits.ranPastEnd()) {
+                    throw new CodecException("JPEG-LS scan ends before the image is complete: the data is truncated");
+                }
+            }
+
+            private void decodeLine(int[] prev, int[] curr) throws CodecException {
+                prev[width + 1] = prev[width];
+                curr[0] = prev[1];
+                int i = 1;
+                while (i <= width) {
+                    int ra = curr[i - 1];
+                    int rb = prev[i];
+                    int rc = prev[i - 1];
+                    int rd = prev[i + 1];
+                    int q = context(rd - rb, rb - rc, rc - ra);
+                    if (q == 0) {
+                        i = decodeRun(prev, curr, i, ra);
+                    } else {
+                        curr[i] = decodeRegular(q, ra, rb, rc);
+                        i++;
+                    }
+                }
+            }
+
+            private int context(int d1, int d2, int d3) {
+                return 81 * quantize(d1) + 9 * quantize(d2) + quantize(d3);
+            }
+
+            private int quantize(int d) {
+                if (d <= -t3) {
+                    return -4;
+                } else if (d <= -t2) {
+                    return -3;
+                } else if (d <= -t1) {
+                    return -2;
+                } else if (d < -near) {
+                    return -1;
+                } else if (d <= near) {
+                    return 0;
+                } else if (d < t1) {
+                    return 1;
+                } else if (d < t2) {
+                    return 2;
+                } else if (d < t3) {
+                    return 3;
+                }
+                return 4;
+            }
+
+            private int decodeRegular(int signedContext, int ra, int rb, int rc) throws CodecException {
+                int sign = signedContext < 0 ? -1 : 1;
+                int q = signedContext * sign;
+                int px;
+                if (rc >= Math.max(ra, rb)) {
+                    px = Math.min(ra, rb);
+                } else if (rc <= Math.min(ra, rb)) {
+                    px = Math.max(ra, rb);
+                } else {
+                    px = ra + rb - rc;
+                }
+                px += sign * c[q];
+                px = px < 0 ? 0 : Math.min(px, maxVal);
+                int k = golombParameter(n[q], a[q]);
+                int mapped = decodeMapped(k, limit);
+                if (near == 0 && k == 0 && 2 * b[q] <= -n[q]) {
+                    mapped ^= 1;
+                }
+                int error = (mapped >>> 1) ^ -(mapped & 1);
+                updateRegular(q, error);
+                return reconstruct(px + sign * error * step);
+            }
+
+            private static int golombParameter(int count, int sum) {
+                int k = 0;
+                while ((count << k) < sum && k < 24) {
+                    k++;
+                }
+                return k;
+            }
+
+            /** A limited-length Golomb code (T.87 A.5.3). */
+            private int decodeMapped(int k, int codeLimit) throws CodecException {
+                int maxPrefix = codeLimit - qbpp - 1;
+                int prefix = bits.readUnary(maxPrefix);
+                if (prefix < maxPrefix) {
+                    return (prefix << k) | bits.readBits(k);
+                }
+                if (prefix == maxPrefix) {
+                    return bits.readBits(qbpp) + 1;
+                }
+                throw new CodecException("JPEG-LS scan holds a Golomb code longer than its limit of " + codeLimit
+                        + " bits: the data is corrupt");
+            }
+
+            private void updateRegular(int q, int error) {
+                b[q] += error * step;
+                a[q] += Math.abs(error);
+                if (n[q] == reset) {
+                    a[q] >>= 1;
+                    b[q] >>= 1;
+                    n[q] >>= 1;
+                }
+                n[q]++;
+                if (b[q] <= -n[q]) {
+                    b[q] += n[q];
+                    if (c[q] > -128) {
+                        c[q]--;
+                    }
+                    if (b[q] <= -n[q]) {
+                        b[q] = -n[q] + 1;
+                    }
+                } else if (b[q] > 0) {
+                    b[q] -= n[q];
+                    if (c[q] < 127) {
+                        c[q]++;
+                    }
+                    if (b[q] > 0) {
+                        b[q] = 0;
+                    }
+                }
+            }
+
+            private int reconstruct(int value) {
+                if (value < -near) {
+                    value += range * step;
+                } else if (value > maxVal + near) {
+                    value -= range * step;
+                }
+                return value < 0 ? 0 : Math.min(value, maxVal);
+            }
+
+            /**
+             * The length of a run of samples equal (within NEAR) to the left one, starting at index {@code start} of
+             * a line of {@code width} (T.87 A.7.1). Returns the run length; {@code runEndsLine[0]} tells whether
+             * it reaches the end of the line (then no interruption sample follows).
+             */
+            private int decodeRunLength(int start, boolean[] runEndsLine) throws CodecException {
+                int remaining = width - start + 1;
+                int count = 0;
+                while (bits.readBit() == 1) {
+                    int full = 1 << J[runIndex];
+                    int chunk = Math.min(full, remaining - count);
+                    count += chunk;
+                    if (chunk == full && runIndex < 31) {
+                        runIndex++;
+                    }
+                    if (count == remaining) {
+                        runEndsLine[0] = true;
+                        return count;
+                    }
+                }
+                count += bits.readBits(J[runIndex]);
+                if (count >= remaining) {
+                    throw new CodecException("JPEG-LS run of " + count + " samples runs past the end of its line: the data is corrupt");
+                }
+                runEndsLine[0] = false;
+                return count;
+            }
+
+            private final boolean[] runEndsLine = new boolean[1];
+
+            private int decodeRun(int[] prev, int[] curr, int start, int ra) throws CodecException {
+                int length = decodeRunLength(start, runEndsLine);
+                Arrays.fill(curr, start, start + length, ra);
+                int i = start + length;
+                if (runEndsLine[0]) {
+                    return i;
+                }
+                int rb = prev[i];
+                curr[i] = decodeInterruption(ra, rb, Math.abs(ra - rb) <= near ? 1 : 0);
+                if (runIndex > 0) {
+                    runIndex--;
+                }
+                return i + 1;
+            }
+
+            /** The sample that ends a run (T.87 A.7.2). */
+            private int decodeInterruption(int ra, int rb, int type) throws CodecException {
+                int q = RUN_CONTEXT + type;
+                int temp = type == 0 ? a[q] : a[q] + (n[q] >> 1);
+                int k = golombParameter(n[q], temp);
+                int mapped = decodeMapped(k, limit - J[runIndex] - 1);
+                int t = mapped + type;
+                int map = t & 1;
+                int magnitude = (t + map) >> 1;
+                boolean positiveWhenMapped = k == 0 && 2 * nn[type] < n[q];
+                int error = (map == 1) != positiveWhenMapped ? -magnitude : magnitude;
+                if (error < 0) {
+                    nn[type]++;
+                }
+                a[q] += (mapped + 1 - type) >> 1;
+                if (n[q] == reset) {
+                    a[q] >>= 1;
+                    n[q] >>= 1;
+                    nn[type] >>= 1;
+                }
+                n[q]++;
+                int px = type == 1 ? ra : rb;
+                int sign = type == 0 && ra > rb ? -1 : 1;
+                return reconstruct(px + sign * error * step);
+            }
+
+            /** Interleave mode sample: all components of a pixel in turn, one run state for the pixel. */
+            void decodeSampleInterleaved(int[] components, int frameComponents, FrameBuffer out) throws CodecException {
+                int count = components.length;
+                int[][] previous = new int[count][width + 2];
+                int[][] current = new int[count][width + 2];
+                int[] contexts = new int[count];
+                for (int y = 0; y < height; y++) {
+                    for (int ci = 0; ci < count; ci++) {
+                        int[] prev = previous[ci];
+                        prev[width + 1] = prev[width];
+                        current[ci][0] = prev[1];
+                    }
+                    int i = 1;
+                    while (i <= width) {
+                        boolean allFlat = true;
+                        for (int ci = 0; ci < count; ci++) {
+                            int[] prev = previous[ci];
+                            int ra = current[ci][i - 1];
+                            contexts[ci] = context(prev[i + 1] - prev[i], prev[i] - prev[i - 1], prev[i - 1] - ra);
+                            allFlat &= contexts[ci] == 0;
+                        }
+                        if (!allFlat) {
+                            for (int ci = 0; ci < count; ci++) {
+                                int[] prev = previous[ci];
+                                int[] curr = current[ci];
+                                curr[i] = decodeRegular(contexts[ci], curr[i - 1], prev[i], prev[i - 1]);
+                            }
+                            i++;
+                            continue;
+                        }
+                        int length = decodeRunLength(i, runEndsLine);
+                        for (int ci = 0; ci < count; ci++) {
+                            int[] curr = current[ci];
+                            Arrays.fill(curr, i, i + length, curr[i - 1]);
+                        }
+                        i += length;
+                        if (!runEndsLine[0]) {
+                            for (int ci = 0; ci < count; ci++) {
+                                int[] curr = current[ci];
+                                curr[i] = decodeInterruption(curr[i - 1], previous[ci][i], 0);
+                            }
+                            if (runIndex > 0) {
+                                runIndex--;
+                            }
+                            i++;
+                        }
+                    }
+                    for (int ci = 0; ci < count; ci++) {
+                        out.store(y * width * frameComponents + components[ci], frameComponents, current[ci], 1, width);
+                        int[] swap = previous[ci];
+                        previous[ci] = current[ci];
+                        current[ci] = swap;
+                    }
+                    failIfTruncated();
+                }
+            }
+        }
+    }
+}
