@@ -2,7 +2,6 @@ package org.radmamba.inference.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class PthReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(PthReader.class);
-    private static final int CHUNK_BYTES = 1 << 20;
 
     private PthReader() {
     }
@@ -98,7 +96,7 @@ public final class PthReader {
             StorageRef seen = storages.putIfAbsent(storage.key(), storage);
             if (seen != null && seen.dtype() != storage.dtype()) {
                 throw new CheckpointException(source + ": storage '" + storage.key() + "' is declared both "
-                        + seen.dtype().dtypeName + " and " + storage.dtype().dtypeName);
+                        + seen.dtype().dtypeName() + " and " + storage.dtype().dtypeName());
             }
             byStorage.computeIfAbsent(storage.key(), k -> new ArrayList<>()).add(layout);
         }
@@ -112,7 +110,7 @@ public final class PthReader {
             for (TensorLayout layout : layouts) {
                 boolean whole = layouts.size() == 1 && layout.isContiguousFromStart() && layout.numel() == values.length;
                 float[] tensorValues = whole ? values : layout.gather(values);
-                tensors.put(layout.key(), new CheckpointTensor(layout.key(), layout.size(), tensorValues, storage.dtype().dtypeName));
+                tensors.put(layout.key(), new CheckpointTensor(layout.key(), layout.size(), tensorValues, storage.dtype().dtypeName()));
             }
         }
         return tensors;
@@ -126,27 +124,18 @@ public final class PthReader {
             throw new CheckpointException(source + ": tensor '" + tensorKey + "' refers to "
                     + archive.entryName(storage.key()) + ", which is missing from the archive");
         }
-        int elementSize = storage.dtype().elementSize;
+        int elementSize = storage.dtype().elementType.size();
         long bytesNeeded = elements * elementSize; // elements <= 2^31, so no overflow
         if (bytesNeeded > entry.getSize()) {
             throw new CheckpointException(source + ": tensor '" + tensorKey + "' needs " + bytesNeeded + " bytes of "
                     + entry.getName() + " but the entry holds only " + entry.getSize());
         }
         float[] values = new float[(int) elements];
-        byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, Math.max(bytesNeeded, elementSize))];
-        ByteBuffer buffer = ByteBuffer.wrap(chunk).order(archive.byteOrder());
         try (InputStream in = archive.open(entry)) {
-            long done = 0;
-            while (done < bytesNeeded) {
-                int want = (int) Math.min(chunk.length, bytesNeeded - done);
-                int got = in.readNBytes(chunk, 0, want);
-                if (got < want) {
-                    throw new CheckpointException(source + ": " + entry.getName() + " ends after " + (done + got)
-                            + " bytes although tensor '" + tensorKey + "' needs " + bytesNeeded + " (the file is truncated or damaged)");
-                }
-                buffer.clear();
-                storage.dtype().decode(buffer, values, (int) (done / elementSize), want / elementSize);
-                done += want;
+            int read = storage.dtype().elementType.readFully(in, archive.byteOrder(), values);
+            if (read < values.length) {
+                throw new CheckpointException(source + ": " + entry.getName() + " ends after " + ((long) read * elementSize)
+                        + " bytes although tensor '" + tensorKey + "' needs " + bytesNeeded + " (the file is truncated or damaged)");
             }
         }
         return values;
