@@ -1,0 +1,93 @@
+package org.radmamba.viewer.dicom.codec;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every lossless fixture decodes, frame by frame, to exactly the stored values of its uncompressed source.
+ * The fixtures were made by independent encoders (dcmtk, CharLS, OpenJPEG through gdcm): see make-fixtures.sh.
+ */
+class LosslessDecodingTest {
+
+    @ParameterizedTest(name = "{0} decodes to exactly {1}")
+    @CsvSource({
+            "rle_mono8, src_mono8",
+            "rle_mono16, src_mono16",
+            "rle_mono16s, src_mono16s",
+            "rle_rgb8, src_rgb8",
+            "rle32_mono32, src_mono32",
+            "rle32_rgb32, src_rgb32",
+            "jpeg_lossless_mono8_sv1, src_mono8",
+            "jpeg_lossless_mono8_sv2, src_mono8",
+            "jpeg_lossless_mono8_sv3, src_mono8",
+            "jpeg_lossless_mono8_sv4, src_mono8",
+            "jpeg_lossless_mono8_sv5, src_mono8",
+            "jpeg_lossless_mono8_sv6, src_mono8",
+            "jpeg_lossless_mono8_sv7, src_mono8",
+            "jpeg_lossless_mono12_sv7, src_mono12",
+            "jpeg_lossless_mono16_sv4, src_mono16",
+            "jpeg_lossless_mono16_sv6, src_mono16",
+            "jpeg_lossless_sv1_mono16, src_mono16",
+            "jpeg_lossless_sv1_mono16s, src_mono16s",
+            "jpeg_lossless_sv1_rgb8, src_rgb8",
+            "jpegls_mono8, src_mono8",
+            "jpegls_mono12, src_mono12",
+            "jpegls_mono16, src_mono16",
+            "jpegls_mono16s, src_mono16s",
+            "jpegls_rgb8_none, src_rgb8",
+            "jpegls_rgb8_line, src_rgb8",
+            "jpegls_rgb8_sample, src_rgb8",
+            "j2k_mono8, src_mono8",
+            "j2k_mono12, src_mono12",
+            "j2k_mono16, src_mono16",
+            "j2k_mono16s, src_mono16s",
+            "j2k_rgb8, src_rgb8",
+    })
+    void a_lossless_fixture_decodes_to_its_source_exactly(String fixtureName, String sourceName) throws CodecException {
+        DicomFixture fixture = DicomFixture.load(fixtureName);
+        DicomFixture source = DicomFixture.load(sourceName);
+        assertDecodesTo(fixture, source, 0);
+    }
+
+    @ParameterizedTest(name = "{0} keeps all but the {1} low bits of {2}")
+    @CsvSource("jpeg_lossless_mono12_sv5_pt2, 2, src_mono12")
+    void a_point_transform_keeps_the_high_bits_exactly(String fixtureName, int pointTransform, String sourceName)
+            throws CodecException {
+        assertDecodesTo(DicomFixture.load(fixtureName), DicomFixture.load(sourceName), pointTransform);
+    }
+
+    static void assertDecodesTo(DicomFixture fixture, DicomFixture source, int droppedLowBits) throws CodecException {
+        FrameDecoder decoder = FrameDecoders.forTransferSyntax(fixture.transferSyntax())
+                .orElseThrow(() -> new AssertionError("no decoder for " + fixture.transferSyntax()));
+        assertEquals(source.frames().size(), fixture.frames().size(), "frame count");
+        assertTrue(fixture.frames().size() >= 1);
+        for (int f = 0; f < fixture.frames().size(); f++) {
+            DecodedFrame decoded = decoder.decode(fixture.frames().get(f), fixture.format());
+            int[] actual = DicomFixture.rawBits(decoded.samples());
+            int[] expected = source.nativeRawBits(f);
+            assertEquals(expected.length, actual.length, fixture.name() + " frame " + f + " sample count");
+            int mask = ~((1 << droppedLowBits) - 1);
+            for (int i = 0; i < expected.length; i++) {
+                if ((expected[i] & mask) != actual[i]) {
+                    int pixel = i / fixture.format().samplesPerPixel();
+                    fail(fixture.name() + " frame " + f + ": sample " + i + " (row " + pixel / fixture.format().columns()
+                            + ", column " + pixel % fixture.format().columns() + ") is " + actual[i] + ", expected "
+                            + (expected[i] & mask));
+                }
+            }
+            assertEquals(sampleArrayType(fixture.format()), decoded.samples().getClass(), "sample array width");
+        }
+    }
+
+    private static Class<?> sampleArrayType(FrameFormat format) {
+        return switch (format.bitsAllocated()) {
+            case 8 -> Samples.Bytes.class;
+            case 16 -> Samples.Shorts.class;
+            default -> Samples.Ints.class;
+        };
+    }
+}
