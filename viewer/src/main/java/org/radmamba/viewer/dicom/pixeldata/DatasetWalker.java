@@ -1,0 +1,382 @@
+package org.radmamba.viewer.dicom.pixeldata;
+
+import org.radmamba.viewer.dicom.DicomReadException;
+import org.radmamba.viewer.dicom.ReadLimits;
+import org.radmamba.viewer.dicom.Tag;
+import org.radmamba.viewer.dicom.TransferSyntax;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Walks a DICOM file's element headers without reading values, checking every length against the bytes that
+ * remain, so that a toolkit reading the file afterwards never allocates for a length the file cannot hold.
+ * Finds the transfer syntax and where the pixel data (and its fragments) are. Bounded: each step advances at
+ * least 8 bytes, sequences nest at most {@value #MAX_DEPTH} deep.
+ */
+public final class DatasetWalker {
+
+    private static final long UNDEFINED_LENGTH = 0xFFFFFFFFL;
+    private static final int ITEM = 0xFFFEE000;
+    private static final int ITEM_DELIMITER = 0xFFFEE00D;
+    private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
+    private static final int MAX_DEPTH = 12;
+    private static final Set<String> VRS_WITH_32_BIT_LENGTH =
+            Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV");
+
+    private final Path file;
+    private final ReadLimits limits;
+    private ByteSource source;
+    private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+    private boolean explicitVr;
+    private final ByteBuffer window = ByteBuffer.allocate(8192);
+    private long windowStart = -1;
+    private int windowLength;
+
+    private long pixelDataOffset = -1;
+    private long pixelDataLength = -1;
+    private String pixelDataVr = "";
+    private long[] basicOffsetTable = new long[0];
+    private final List<Fragment> fragments = new ArrayList<>();
+    private long[] extendedOffsets;
+    private long[] extendedLengths;
+
+    private DatasetWalker(Path file, ByteSource source, ReadLimits limits) {
+        this.file = file;
+        this.source = source;
+        this.limits = limits;
+    }
+
+    /**
+     * @param file   named in errors
+     * @param source the file's bytes; for a deflated dataset the layout refers to a new, inflated source
+     * @throws DicomReadException naming the file and the first problem found
+     */
+    public static DatasetLayout walk(Path file, ByteSource source, ReadLimits limits) throws DicomReadException {
+        try {
+            return new DatasetWalker(file, source, limits).walk();
+        } catch (DicomReadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private DatasetLayout walk() throws IOException {
+        long size = source.size();
+        long pos = 0;
+        boolean prefix = size >= 132 && "DICM".equals(ascii(128, 4));
+        if (prefix) {
+            pos = 132;
+        }
+        String transferSyntax = null;
+        boolean meta = size - pos >= 8 && u16le(pos) == 0x0002;
+        if (meta) {
+            explicitVr = true;
+            while (size - pos >= 8 && u16le(pos) == 0x0002) {
+                Header h = header(pos, size, ByteOrder.LITTLE_ENDIAN, true);
+                if (h.length == UNDEFINED_LENGTH) {
+                    throw fail("file meta element " + tagName(h.tag) + " has an undefined length");
+                }
+                if (h.tag == Tag.TRANSFER_SYNTAX_UID) {
+                    if (h.length > 64) {
+                        throw fail("the Transfer Syntax UID (0002,0010) is " + h.length + " bytes long, at most 64 are allowed");
+                    }
+                    transferSyntax = ascii(h.valuePos, (int) h.length).replace("\0", "").trim();
+                }
+                pos = h.valuePos + h.length;
+            }
+            if (transferSyntax == null || transferSyntax.isEmpty()) {
+                throw fail("the file meta information lacks the Transfer Syntax UID (0002,0010)");
+            }
+        } else if (prefix) {
+            throw fail("has the DICM prefix but no file meta information (group 0002) after it");
+        } else {
+            if (size < 8 || !plausibleFirstElement()) {
+                throw fail("is not a DICOM file: no DICM prefix and no plausible first element");
+            }
+            explicitVr = isVrLetters(4);
+            transferSyntax = explicitVr ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+        }
+        switch (transferSyntax) {
+            case TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN -> explicitVr = false;
+            case TransferSyntax.EXPLICIT_VR_BIG_ENDIAN -> {
+                explicitVr = true;
+                order = ByteOrder.BIG_ENDIAN;
+            }
+            case TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN -> {
+                explicitVr = true;
+                source = inflate(pos, size);
+                windowStart = -1;
+                pos = 0;
+                size = source.size();
+            }
+            default -> explicitVr = true;
+        }
+        walkElements(pos, size, 0, true, false);
+        return new DatasetLayout(source, transferSyntax, order, pixelDataOffset, pixelDataLength, pixelDataVr,
+                basicOffsetTable, List.copyOf(fragments), extendedOffsets, extendedLengths);
+    }
+
+    private boolean plausibleFirstElement() throws IOException {
+        int group = u16le(0);
+        return group % 2 == 0 && group >= 0x0002 && group <= 0x0010;
+    }
+
+    private ByteSource inflate(long pos, long size) throws IOException {
+        long cap = limits.maxPixelDataBytes() + (64L << 20);
+        cap = Math.min(cap, Integer.MAX_VALUE - 16);
+        byte[] compressed = new byte[(int) Math.min(size - pos, Integer.MAX_VALUE - 16)];
+        source.readFully(pos, ByteBuffer.wrap(compressed));
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(compressed);
+            byte[] out = new byte[Math.max(1024, Math.min(compressed.length * 4, (int) cap))];
+            int length = 0;
+            while (!inflater.finished()) {
+                if (length == out.length) {
+                    if (out.length >= cap) {
+                        throw fail("the deflated dataset inflates to more than " + cap + " bytes");
+                    }
+                    out = java.util.Arrays.copyOf(out, (int) Math.min(cap, (long) out.length * 2));
+                }
+                int n = inflater.inflate(out, length, out.length - length);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw fail("the deflated dataset is truncated");
+                }
+                length += n;
+            }
+            return new ByteSource.ArraySource(out, length);
+        } catch (DataFormatException e) {
+            throw fail("the deflated dataset is corrupt: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private record Header(int tag, String vr, long length, long valuePos) {
+    }
+
+    private Header header(long pos, long end, ByteOrder byteOrder, boolean explicit) throws IOException {
+        if (end - pos < 8) {
+            throw fail("ends inside an element header at byte " + pos);
+        }
+        int tag = u16(pos, byteOrder) << 16 | u16(pos + 2, byteOrder);
+        if ((tag >>> 16) == 0xFFFE) {
+            return new Header(tag, "", u32(pos + 4, byteOrder), pos + 8);
+        }
+        if (explicit && isVrLetters(pos + 4)) {
+            String vr = ascii(pos + 4, 2);
+            if (VRS_WITH_32_BIT_LENGTH.contains(vr)) {
+                if (end - pos < 12) {
+                    throw fail("ends inside the header of element " + tagName(tag));
+                }
+                return new Header(tag, vr, u32(pos + 8, byteOrder), pos + 12);
+            }
+            return new Header(tag, vr, u16(pos + 6, byteOrder), pos + 8);
+        }
+        // Implicit VR (or an explicit-VR file that wrote this element implicitly, which readers tolerate).
+        return new Header(tag, "", u32(pos + 4, byteOrder), pos + 8);
+    }
+
+    /**
+     * Walks elements from {@code pos} to {@code end}; inside an undefined-length item, up to its delimiter.
+     *
+     * @return the position after the last element (after the item delimiter when {@code untilDelimiter})
+     */
+    private long walkElements(long pos, long end, int depth, boolean topLevel, boolean untilDelimiter) throws IOException {
+        long previousTag = -1;
+        while (pos < end) {
+            Header h = header(pos, end, order, explicitVr);
+            if (h.tag == ITEM_DELIMITER && untilDelimiter) {
+                return h.valuePos;
+            }
+            if (topLevel) {
+                long unsignedTag = h.tag & 0xFFFFFFFFL;
+                if (unsignedTag <= previousTag) {
+                    throw fail("has elements out of order at byte " + pos + ": " + tagName(h.tag) + " after "
+                            + tagName((int) previousTag) + " (a wrong element length?)");
+                }
+                previousTag = unsignedTag;
+            }
+            if (h.length == UNDEFINED_LENGTH) {
+                if (topLevel && h.tag == Tag.PIXEL_DATA) {
+                    pixelDataOffset = h.valuePos;
+                    pixelDataVr = h.vr;
+                    pos = walkEncapsulated(h.valuePos, end);
+                } else if (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN")) {
+                    pos = walkSequence(h.valuePos, end, depth + 1, true);
+                } else {
+                    throw fail("element " + tagName(h.tag) + " (" + h.vr + ") has an undefined length");
+                }
+                continue;
+            }
+            long remaining = end - h.valuePos;
+            if (h.length > remaining) {
+                throw fail("element " + tagName(h.tag) + (h.tag == Tag.PIXEL_DATA ? " (Pixel Data)" : "")
+                        + " claims " + h.length + " bytes but only " + Math.max(0, remaining) + " remain");
+            }
+            if (topLevel) {
+                recordTopLevel(h);
+            }
+            if (h.length >= 8 && (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN"))
+                    && u16(h.valuePos, order) == 0xFFFE && u16(h.valuePos + 2, order) == 0xE000) {
+                walkSequence(h.valuePos, h.valuePos + h.length, depth + 1, false);
+            }
+            pos = h.valuePos + h.length;
+        }
+        if (untilDelimiter) {
+            throw fail("ends inside a sequence item (no item delimiter)");
+        }
+        return pos;
+    }
+
+    private void recordTopLevel(Header h) throws IOException {
+        switch (h.tag) {
+            case Tag.PIXEL_DATA -> {
+                pixelDataOffset = h.valuePos;
+                pixelDataLength = h.length;
+                pixelDataVr = h.vr;
+            }
+            case Tag.EXTENDED_OFFSET_TABLE -> extendedOffsets = u64s(h.valuePos, h.length);
+            case Tag.EXTENDED_OFFSET_TABLE_LENGTHS -> extendedLengths = u64s(h.valuePos, h.length);
+            default -> {
+            }
+        }
+    }
+
+    private long walkSequence(long pos, long end, int depth, boolean undefinedLength) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw fail("has sequences nested deeper than " + MAX_DEPTH + " levels");
+        }
+        while (pos < end) {
+            Header h = header(pos, end, order, false);
+            if (h.tag == SEQUENCE_DELIMITER) {
+                return h.valuePos;
+            }
+            if (h.tag != ITEM) {
+                throw fail("expected a sequence item at byte " + pos + ", found " + tagName(h.tag));
+            }
+            if (h.length == UNDEFINED_LENGTH) {
+                pos = walkElements(h.valuePos, end, depth, false, true);
+            } else {
+                if (h.length > end - h.valuePos) {
+                    throw fail("a sequence item at byte " + pos + " claims " + h.length + " bytes but only "
+                            + (end - h.valuePos) + " remain");
+                }
+                walkElements(h.valuePos, h.valuePos + h.length, depth, false, false);
+                pos = h.valuePos + h.length;
+            }
+        }
+        if (undefinedLength) {
+            throw fail("ends inside a sequence (no sequence delimiter)");
+        }
+        return pos;
+    }
+
+    private long walkEncapsulated(long pos, long end) throws IOException {
+        Header table = header(pos, end, ByteOrder.LITTLE_ENDIAN, false);
+        if (table.tag != ITEM) {
+            throw fail("encapsulated Pixel Data does not start with an offset table item");
+        }
+        if (table.length > end - table.valuePos || table.length % 4 != 0) {
+            throw fail("the Basic Offset Table claims " + table.length + " bytes, which the file cannot hold");
+        }
+        basicOffsetTable = new long[(int) (table.length / 4)];
+        for (int i = 0; i < basicOffsetTable.length; i++) {
+            basicOffsetTable[i] = u32(table.valuePos + 4L * i, ByteOrder.LITTLE_ENDIAN);
+        }
+        pos = table.valuePos + table.length;
+        long firstFragment = pos;
+        while (true) {
+            Header h = header(pos, end, ByteOrder.LITTLE_ENDIAN, false);
+            if (h.tag == SEQUENCE_DELIMITER) {
+                return h.valuePos;
+            }
+            if (h.tag != ITEM) {
+                throw fail("expected a pixel data fragment at byte " + pos + ", found " + tagName(h.tag));
+            }
+            if (h.length > end - h.valuePos || h.length > Integer.MAX_VALUE - 16) {
+                throw fail("a pixel data fragment at byte " + pos + " claims " + h.length + " bytes but only "
+                        + (end - h.valuePos) + " remain");
+            }
+            fragments.add(new Fragment(pos - firstFragment, h.valuePos, (int) h.length));
+            pos = h.valuePos + h.length;
+        }
+    }
+
+    private long[] u64s(long pos, long length) throws IOException {
+        long[] values = new long[(int) (length / 8)];
+        for (int i = 0; i < values.length; i++) {
+            long low = u32(pos + 8L * i, ByteOrder.LITTLE_ENDIAN);
+            long high = u32(pos + 8L * i + 4, ByteOrder.LITTLE_ENDIAN);
+            values[i] = high << 32 | low;
+        }
+        return values;
+    }
+
+    private DicomReadException fail(String reason) {
+        return new DicomReadException(file, reason);
+    }
+
+    static String tagName(int tag) {
+        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    }
+
+    private boolean isVrLetters(long pos) throws IOException {
+        if (source.size() - pos < 2) {
+            return false;
+        }
+        ensure(pos, 2);
+        byte a = window.get((int) (pos - windowStart));
+        byte b = window.get((int) (pos - windowStart + 1));
+        return a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z';
+    }
+
+    private String ascii(long pos, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        ensure(pos, length);
+        window.get((int) (pos - windowStart), bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    private int u16le(long pos) throws IOException {
+        return u16(pos, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private int u16(long pos, ByteOrder byteOrder) throws IOException {
+        ensure(pos, 2);
+        return window.order(byteOrder).getShort((int) (pos - windowStart)) & 0xFFFF;
+    }
+
+    private long u32(long pos, ByteOrder byteOrder) throws IOException {
+        ensure(pos, 4);
+        return window.order(byteOrder).getInt((int) (pos - windowStart)) & 0xFFFFFFFFL;
+    }
+
+    private void ensure(long pos, int length) throws IOException {
+        if (pos >= windowStart && pos + length <= windowStart + windowLength && windowStart >= 0) {
+            return;
+        }
+        long available = source.size() - pos;
+        if (available < length) {
+            throw fail("is truncated: it ends at byte " + source.size() + " inside an element");
+        }
+        if (length > window.capacity()) {
+            throw new IllegalArgumentException("window too small for " + length + " bytes");
+        }
+        window.clear();
+        window.limit((int) Math.min(window.capacity(), available));
+        source.readFully(pos, window);
+        windowStart = pos;
+        windowLength = window.limit();
+    }
+}

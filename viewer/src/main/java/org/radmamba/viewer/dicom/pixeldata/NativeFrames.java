@@ -1,0 +1,138 @@
+package org.radmamba.viewer.dicom.pixeldata;
+
+import org.radmamba.viewer.dicom.DicomReadException;
+import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.dicom.codec.Samples;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Reads the frames of native (uncompressed) pixel data as {@link Samples}: in the array type of Bits Allocated,
+ * byte order undone, colour-by-plane and YBR_FULL_422 chroma subsampling normalised to full-resolution
+ * pixel-interleaved samples.
+ */
+public final class NativeFrames {
+
+    private NativeFrames() {
+    }
+
+    /** True when the file stores this format with 4:2:2 chroma subsampling (uncompressed YBR_FULL_422). */
+    public static boolean chromaSubsampled(FrameFormat format) {
+        return format.samplesPerPixel() == 3 && "YBR_FULL_422".equals(format.photometricInterpretation());
+    }
+
+    /** Bytes one frame occupies in the file. */
+    public static long storedFrameBytes(FrameFormat format) {
+        long samples = chromaSubsampled(format) ? (long) format.rows() * format.columns() * 2 : format.sampleCount();
+        return samples * (format.bitsAllocated() / 8);
+    }
+
+    public static Samples[] read(Path file, DatasetLayout layout, FrameFormat format, int frameCount)
+            throws DicomReadException {
+        if (chromaSubsampled(format) && format.columns() % 2 != 0) {
+            throw new DicomReadException(file, "YBR_FULL_422 pixel data needs an even number of columns, not " + format.columns());
+        }
+        long frameBytes = storedFrameBytes(format);
+        long needed = frameBytes * frameCount;
+        if (needed > layout.pixelDataLength()) {
+            throw new DicomReadException(file, "Pixel Data holds " + layout.pixelDataLength() + " bytes but " + frameCount
+                    + " frame(s) of " + format.rows() + "x" + format.columns() + "x" + format.samplesPerPixel() + " at "
+                    + format.bitsAllocated() + " bits need " + needed);
+        }
+        boolean swapBytePairs = format.bitsAllocated() == 8 && layout.byteOrder() == ByteOrder.BIG_ENDIAN
+                && "OW".equals(layout.pixelDataVr());
+        Samples[] frames = new Samples[frameCount];
+        try {
+            for (int f = 0; f < frameCount; f++) {
+                long at = layout.pixelDataOffset() + f * frameBytes;
+                frames[f] = normalise(readFrame(layout, at, (int) frameBytes, format, swapBytePairs), format);
+            }
+        } catch (IOException e) {
+            throw new DicomReadException(file, "cannot read its pixel data: " + e.getMessage(), e);
+        }
+        return frames;
+    }
+
+    private static Samples readFrame(DatasetLayout layout, long at, int bytes, FrameFormat format, boolean swapBytePairs)
+            throws IOException {
+        if (format.bitsAllocated() == 8) {
+            byte[] data = new byte[bytes];
+            layout.source().readFully(at, ByteBuffer.wrap(data));
+            if (swapBytePairs) {
+                for (int i = 0; i + 1 < data.length; i += 2) {
+                    byte t = data[i];
+                    data[i] = data[i + 1];
+                    data[i + 1] = t;
+                }
+            }
+            return new Samples.Bytes(data);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(bytes).order(layout.byteOrder());
+        layout.source().readFully(at, buffer);
+        buffer.flip();
+        if (format.bitsAllocated() == 16) {
+            short[] data = new short[bytes / 2];
+            buffer.asShortBuffer().get(data);
+            return new Samples.Shorts(data);
+        }
+        int[] data = new int[bytes / 4];
+        buffer.asIntBuffer().get(data);
+        return new Samples.Ints(data);
+    }
+
+    /** Full-resolution, pixel-interleaved samples, whatever the file's planar configuration and subsampling. */
+    static Samples normalise(Samples stored, FrameFormat format) {
+        if (format.samplesPerPixel() != 3) {
+            return stored;
+        }
+        int pixels = format.rows() * format.columns();
+        SampleArray out = SampleArray.like(stored, pixels * 3);
+        if (chromaSubsampled(format)) {
+            // Y0 Y1 Cb Cr per pair of pixels (PS3.3 C.7.6.3.1.2): both pixels share the pair's chroma.
+            for (int pair = 0; pair < pixels / 2; pair++) {
+                int in = pair * 4;
+                int cb = stored.rawBits(in + 2);
+                int cr = stored.rawBits(in + 3);
+                int o = pair * 6;
+                out.set(o, stored.rawBits(in));
+                out.set(o + 1, cb);
+                out.set(o + 2, cr);
+                out.set(o + 3, stored.rawBits(in + 1));
+                out.set(o + 4, cb);
+                out.set(o + 5, cr);
+            }
+            return out.samples();
+        }
+        if (format.planarConfiguration() == 1) {
+            for (int i = 0; i < pixels; i++) {
+                out.set(3 * i, stored.rawBits(i));
+                out.set(3 * i + 1, stored.rawBits(pixels + i));
+                out.set(3 * i + 2, stored.rawBits(2 * pixels + i));
+            }
+            return out.samples();
+        }
+        return stored;
+    }
+
+    /** A writable array of the same sample width as another. */
+    private record SampleArray(Samples samples) {
+        static SampleArray like(Samples template, int length) {
+            return new SampleArray(switch (template) {
+                case Samples.Bytes b -> new Samples.Bytes(new byte[length]);
+                case Samples.Shorts s -> new Samples.Shorts(new short[length]);
+                case Samples.Ints n -> new Samples.Ints(new int[length]);
+            });
+        }
+
+        void set(int index, int rawBits) {
+            switch (samples) {
+                case Samples.Bytes b -> b.data()[index] = (byte) rawBits;
+                case Samples.Shorts s -> s.data()[index] = (short) rawBits;
+                case Samples.Ints n -> n.data()[index] = rawBits;
+            }
+        }
+    }
+}

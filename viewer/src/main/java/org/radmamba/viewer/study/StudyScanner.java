@@ -1,0 +1,235 @@
+package org.radmamba.viewer.study;
+
+import org.radmamba.viewer.dicom.DicomDataset;
+import org.radmamba.viewer.dicom.DicomHeader;
+import org.radmamba.viewer.dicom.DicomReadException;
+import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.ReadLimits;
+import org.radmamba.viewer.dicom.Tag;
+import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import org.radmamba.viewer.image.PhotographReadException;
+import org.radmamba.viewer.image.PhotographReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Builds the study model (patient → study → series → instance) from files, folders (recursively) and DICOMDIR
+ * files, reading headers only. Files that cannot be read are listed in {@link ScanResult#failures()} with
+ * their reason; every readable file is kept. Thread-safe; a scan reads headers on a small thread pool.
+ */
+public final class StudyScanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StudyScanner.class);
+    private static final String PHOTOGRAPHS = "Photographs";
+
+    private final DicomReader reader;
+    private final PhotographReader photographs;
+    private final int threads;
+
+    public StudyScanner(DicomReader reader, ReadLimits limits, int threads) {
+        this.reader = reader;
+        this.photographs = new PhotographReader(limits.maxFrameBytes());
+        this.threads = Math.max(1, threads);
+    }
+
+    /** PixelMed, default limits, up to 4 threads. */
+    public StudyScanner() {
+        this(new PixelMedDicomReader(), ReadLimits.DEFAULT, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Scans files, folders (recursively) and DICOMDIRs; never throws for a bad file, lists it instead. */
+    public ScanResult scan(List<Path> paths) {
+        List<FailedFile> failures = new ArrayList<>();
+        List<Path> files = expand(paths, failures);
+        List<Instance> instances = new ArrayList<>();
+        List<DicomDataset> datasets = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())));
+        try {
+            List<Future<Scanned>> futures = new ArrayList<>();
+            for (Path file : files) {
+                futures.add(pool.submit(() -> scanFile(file)));
+            }
+            for (Future<Scanned> future : futures) {
+                Scanned scanned = join(future);
+                if (scanned.failure() != null) {
+                    failures.add(scanned.failure());
+                } else {
+                    instances.add(scanned.instance());
+                    datasets.add(scanned.dataset());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        failures.forEach(f -> LOG.warn("skipped {}", f.message()));
+        return new ScanResult(StudyTree.build(instances, datasets), failures);
+    }
+
+    private static Scanned join(Future<Scanned> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("scan interrupted", e);
+        } catch (ExecutionException e) {
+            // scanFile turns every read problem into a failure entry; anything else is a bug to surface.
+            throw new IllegalStateException("scanning failed unexpectedly", e.getCause());
+        }
+    }
+
+    /** One file's outcome: an instance with its dataset (null for photographs), or a failure. */
+    private record Scanned(Instance instance, DicomDataset dataset, FailedFile failure) {
+    }
+
+    private Scanned scanFile(Path file) {
+        if (PhotographReader.isPhotograph(file)) {
+            try {
+                FrameFormat format = photographs.readFormat(file);
+                ImageGeometry geometry = new ImageGeometry(format.rows(), format.columns(), null, null, null, Double.NaN);
+                return new Scanned(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "", "RGB",
+                        Optional.of(geometry)), null, null);
+            } catch (PhotographReadException e) {
+                return new Scanned(null, null, new FailedFile(file, e.reason()));
+            }
+        }
+        try {
+            DicomHeader header = reader.readHeader(file);
+            return new Scanned(instanceOf(header), header.dataset(), null);
+        } catch (DicomReadException e) {
+            return new Scanned(null, null, new FailedFile(file, e.reason()));
+        }
+    }
+
+    private static Instance instanceOf(DicomHeader header) {
+        DicomDataset ds = header.dataset();
+        boolean image = header.hasPixelData();
+        Optional<ImageGeometry> geometry = image ? Optional.of(new ImageGeometry(ds.integer(Tag.ROWS, 0),
+                ds.integer(Tag.COLUMNS, 0), orNull(ImagePlane.position(ds)), orNull(ImagePlane.orientation(ds)),
+                orNull(ImagePlane.pixelSpacing(ds)), ds.decimal(Tag.SLICE_THICKNESS).orElse(Double.NaN))) : Optional.empty();
+        return new Instance(header.file(), image ? InstanceKind.DICOM_IMAGE : InstanceKind.DICOM_NON_IMAGE,
+                ds.string(Tag.SOP_CLASS_UID, ""), ds.string(Tag.SOP_INSTANCE_UID, ""), ds.integer(Tag.INSTANCE_NUMBER, 0),
+                image ? Math.max(1, ds.integer(Tag.NUMBER_OF_FRAMES, 1)) : 0, header.transferSyntaxUid(),
+                ds.string(Tag.PHOTOMETRIC_INTERPRETATION, ""), geometry);
+    }
+
+    private static double[] orNull(Optional<double[]> value) {
+        return value.orElse(null);
+    }
+
+    /** The files to read: folders walked, DICOMDIRs replaced by the files they reference, duplicates dropped. */
+    private List<Path> expand(List<Path> paths, List<FailedFile> failures) {
+        LinkedHashSet<Path> files = new LinkedHashSet<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(Files::isRegularFile).filter(p -> !isDicomDir(p)).filter(p -> !isHidden(p))
+                            .sorted().forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                } catch (IOException | UncheckedIOException e) {
+                    failures.add(new FailedFile(path, "cannot be listed: " + e.getMessage()));
+                }
+            } else if (isDicomDir(path)) {
+                try {
+                    reader.dicomDirReferencedFiles(path).forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                } catch (DicomReadException e) {
+                    failures.add(new FailedFile(path, e.reason()));
+                }
+            } else if (Files.isRegularFile(path)) {
+                files.add(path.toAbsolutePath().normalize());
+            } else {
+                failures.add(new FailedFile(path, "does not exist or is not a file"));
+            }
+        }
+        return new ArrayList<>(files);
+    }
+
+    private static boolean isDicomDir(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().equalsIgnoreCase("DICOMDIR");
+    }
+
+    private static boolean isHidden(Path file) {
+        return file.getFileName().toString().startsWith(".");
+    }
+
+    /** Groups instances into the tree and orders every level. */
+    static final class StudyTree {
+        private StudyTree() {
+        }
+
+        static List<Patient> build(List<Instance> instances, List<DicomDataset> datasets) {
+            Map<String, Map<String, Map<String, List<Integer>>>> tree = new LinkedHashMap<>();
+            Map<String, Integer> firstOfPatient = new LinkedHashMap<>();
+            Map<String, Integer> firstOfStudy = new LinkedHashMap<>();
+            Map<String, Integer> firstOfSeries = new LinkedHashMap<>();
+            for (int i = 0; i < instances.size(); i++) {
+                Instance instance = instances.get(i);
+                DicomDataset ds = datasets.get(i);
+                String patientKey;
+                String studyKey;
+                String seriesKey;
+                if (ds == null) {
+                    // Photographs: one series per folder, under one "Photographs" patient and study.
+                    patientKey = "\0" + PHOTOGRAPHS;
+                    studyKey = PHOTOGRAPHS;
+                    seriesKey = String.valueOf(instance.file().getParent());
+                } else {
+                    patientKey = ds.string(Tag.PATIENT_ID, "") + "\0" + ds.string(Tag.PATIENT_NAME, "");
+                    studyKey = ds.string(Tag.STUDY_INSTANCE_UID, "");
+                    seriesKey = ds.string(Tag.SERIES_INSTANCE_UID, "");
+                }
+                tree.computeIfAbsent(patientKey, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(studyKey, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(seriesKey, k -> new ArrayList<>()).add(i);
+                firstOfPatient.putIfAbsent(patientKey, i);
+                firstOfStudy.putIfAbsent(patientKey + "\0" + studyKey, i);
+                firstOfSeries.putIfAbsent(patientKey + "\0" + studyKey + "\0" + seriesKey, i);
+            }
+            List<Patient> patients = new ArrayList<>();
+            for (var patient : tree.entrySet()) {
+                DicomDataset pds = datasets.get(firstOfPatient.get(patient.getKey()));
+                List<Study> studies = new ArrayList<>();
+                for (var study : patient.getValue().entrySet()) {
+                    DicomDataset sds = datasets.get(firstOfStudy.get(patient.getKey() + "\0" + study.getKey()));
+                    List<Series> seriesList = new ArrayList<>();
+                    for (var series : study.getValue().entrySet()) {
+                        DicomDataset rds = datasets.get(firstOfSeries.get(
+                                patient.getKey() + "\0" + study.getKey() + "\0" + series.getKey()));
+                        List<Instance> members = series.getValue().stream().map(instances::get).toList();
+                        seriesList.add(new Series(series.getKey(), rds == null ? "XC" : rds.string(Tag.MODALITY, ""),
+                                rds == null ? 0 : rds.integer(Tag.SERIES_NUMBER, 0),
+                                rds == null ? series.getKey() : rds.string(Tag.SERIES_DESCRIPTION, ""),
+                                InstanceOrder.sort(members)));
+                    }
+                    seriesList.sort(Comparator.comparingInt(Series::seriesNumber).thenComparing(Series::seriesInstanceUid));
+                    studies.add(new Study(study.getKey(), sds == null ? "" : sds.string(Tag.STUDY_DATE, ""),
+                            sds == null ? PHOTOGRAPHS : sds.string(Tag.STUDY_DESCRIPTION, ""),
+                            sds == null ? "" : sds.string(Tag.ACCESSION_NUMBER, ""), seriesList));
+                }
+                studies.sort(Comparator.comparing(Study::studyDate).thenComparing(Study::studyInstanceUid));
+                patients.add(pds == null ? new Patient("", PHOTOGRAPHS, studies)
+                        : new Patient(pds.string(Tag.PATIENT_ID, ""), pds.string(Tag.PATIENT_NAME, ""), studies));
+            }
+            patients.sort(Comparator.comparing((Patient p) -> p.patientName().toLowerCase(Locale.ROOT))
+                    .thenComparing(Patient::patientId));
+            return patients;
+        }
+    }
+}
