@@ -1,0 +1,279 @@
+package org.radmamba.inference.nn;
+
+import jdk.incubator.vector.FloatVector;
+import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.scan.ScanInputs;
+import org.radmamba.inference.scan.ScanShape;
+
+import java.lang.foreign.MemorySegment;
+
+import static org.radmamba.inference.nn.Kernels.FLOAT;
+import static org.radmamba.inference.nn.Kernels.LANES;
+import static org.radmamba.inference.nn.Kernels.ORDER;
+import static org.radmamba.inference.nn.Kernels.SPECIES;
+
+/**
+ * The 2-d selective-scan block of VMamba, as {@code SS2D} with {@code forward_corev0} in MedMamba's
+ * {@code MedMamba.py} and VM-UNet's {@code vmamba.py} (same parameters, same keys):
+ *
+ * <pre>
+ *   x, z = in_proj(x).chunk(2)                     Linear d_model → 2·d_inner, no bias
+ *   x    = silu(conv2d(x))                         depthwise k×k, bias
+ *   per direction k of 4: dt, B, C = x_proj_weight[k]·x;  delta = dt_projs_weight[k]·dt
+ *   y    = Σ_k scan_k(x, delta, -exp(A_logs), B, C, Ds, dt_projs_bias)   (softplus inside the scan)
+ *   out  = out_proj(out_norm(y) · silu(z))         LayerNorm(d_inner, eps 1e-5), Linear d_inner → d_model, no bias
+ * </pre>
+ *
+ * <p>Inside, everything is channels-first, {@code (channels, batch·H·W)}: in_proj writes that layout directly (a
+ * transposed product), the depthwise conv works on planes, x_proj is one product for all four directions (its
+ * rows regrouped at load time: every direction's dt rows, then every B row, then every C row, so B and C come out
+ * contiguous), and out_proj transposes back. Because x_proj and dt_proj act per position, each direction's
+ * delta/B/C are computed at row-major positions and {@link org.radmamba.inference.scan.SelectiveScan#crossScan2d}
+ * visits them in that direction's order: no flipped or transposed copies of the map are ever made.
+ *
+ * <p>Input and output are channels-last {@link FeatureMap}s of {@code d_model} channels.
+ */
+public final class SS2D implements AutoCloseable {
+
+    /** The cross scan's four directions. */
+    public static final int DIRECTIONS = 4;
+
+    private static final int SCRATCH_U = 1;
+    private static final int SCRATCH_DELTA = 2;
+    private static final int SCRATCH_B = 3;
+    private static final int SCRATCH_C = 4;
+    private static final int SCRATCH_Y = 5;
+
+    private final int dModel;
+    private final int dInner;
+    private final int dState;
+    private final int dtRank;
+    private final Linear inProj;
+    private final DepthwiseConv2d conv;
+    private final RowMatrix xProj;
+    private final float[] dtWeight;
+    private final float[] dtBias;
+    private final float[] a;
+    private final float[] d;
+    private final LayerNorm outNorm;
+    private final Linear outProj;
+
+    private SS2D(int dModel, int dInner, int dState, int dtRank, Linear inProj, DepthwiseConv2d conv, float[] xProjWeight,
+                 float[] dtWeight, float[] dtBias, float[] aLogs, float[] d, LayerNorm outNorm, Linear outProj) {
+        this.dModel = dModel;
+        this.dInner = dInner;
+        this.dState = dState;
+        this.dtRank = dtRank;
+        this.inProj = inProj;
+        this.conv = conv;
+        this.xProj = RowMatrix.detached(regroupXProj(xProjWeight), DIRECTIONS * (dtRank + 2 * dState), dInner);
+        this.dtWeight = dtWeight;
+        this.dtBias = dtBias;
+        this.a = new float[aLogs.length];
+        for (int i = 0; i < aLogs.length; i++) {
+            a[i] = (float) -Math.exp(aLogs[i]); // As = -exp(A_logs), as forward_corev0 computes it in float
+        }
+        this.d = d;
+        this.outNorm = outNorm;
+        this.outProj = outProj;
+    }
+
+    /**
+     * Loads the SS2D whose keys start with {@code prefix} (e.g. {@code "layers.0.blocks.1.self_attention."}):
+     * d_inner, d_state, dt_rank and the conv kernel are read off the tensors' shapes, and every tensor must have the
+     * shape they imply, or the {@link org.radmamba.inference.checkpoint.CheckpointException} names the key.
+     */
+    public static SS2D load(StateDict.Reader reader, String prefix, int dModel) {
+        StateDict.Reader r = reader.at(prefix);
+        int dInner = Weights.dim(r, "in_proj.weight", 0) / 2;
+        int dState = Weights.dim(r, "A_logs", 1);
+        int dtRank = Weights.dim(r, "dt_projs_weight", 2);
+        int kernel = Weights.dim(r, "conv2d.weight", -1);
+        Linear inProj = Linear.load(r, "in_proj", dModel, 2 * dInner, false);
+        DepthwiseConv2d conv = DepthwiseConv2d.load(r, "conv2d", dInner, kernel);
+        float[] xProj = Weights.read(r, "x_proj_weight", DIRECTIONS, dtRank + 2L * dState, dInner);
+        float[] dtWeight = Weights.read(r, "dt_projs_weight", DIRECTIONS, dInner, dtRank);
+        float[] dtBias = Weights.read(r, "dt_projs_bias", DIRECTIONS, dInner);
+        float[] aLogs = Weights.read(r, "A_logs", (long) DIRECTIONS * dInner, dState);
+        float[] ds = Weights.read(r, "Ds", (long) DIRECTIONS * dInner);
+        LayerNorm outNorm = LayerNorm.load(r, "out_norm", dInner, LayerNorm.DEFAULT_EPS);
+        Linear outProj = Linear.load(r, "out_proj", dInner, dModel, false);
+        return new SS2D(dModel, dInner, dState, dtRank, inProj, conv, xProj, dtWeight, dtBias, aLogs, ds, outNorm, outProj);
+    }
+
+    /** x_proj_weight (K, R+2N, D) → rows [dt of k=0..3][B of k=0..3][C of k=0..3], each (·, D). */
+    private float[] regroupXProj(float[] w) {
+        int perDirection = dtRank + 2 * dState;
+        float[] out = new float[w.length];
+        for (int k = 0; k < DIRECTIONS; k++) {
+            for (int row = 0; row < perDirection; row++) {
+                int target;
+                if (row < dtRank) {
+                    target = k * dtRank + row;
+                } else if (row < dtRank + dState) {
+                    target = DIRECTIONS * dtRank + k * dState + (row - dtRank);
+                } else {
+                    target = DIRECTIONS * (dtRank + dState) + k * dState + (row - dtRank - dState);
+                }
+                System.arraycopy(w, (k * perDirection + row) * dInner, out, target * dInner, dInner);
+            }
+        }
+        return out;
+    }
+
+    public int dModel() {
+        return dModel;
+    }
+
+    public int dInner() {
+        return dInner;
+    }
+
+    public int dState() {
+        return dState;
+    }
+
+    public int dtRank() {
+        return dtRank;
+    }
+
+    /** SS2D's forward: a channels-last map of d_model channels to a new one of the same size. */
+    public FeatureMap forward(FeatureMap x, ComputeContext ctx) {
+        if (x.channels() != dModel) {
+            throw new IllegalArgumentException("SS2D(d_model=" + dModel + ") got " + x.channels() + " channels");
+        }
+        Parallel par = ctx.parallel();
+        OpProfile prof = ctx.profile();
+        int batch = x.batch();
+        int length = x.pixels();
+        int n = batch * length;
+
+        long t = prof.start();
+        RowMatrix xz = inProj.applyToChannelsFirst(x.data()); // (2·Di, n): rows [x | z]
+        prof.stop("ss2d.in_proj", t);
+
+        t = prof.start();
+        RowMatrix u = RowMatrix.allocate(dInner, n);
+        conv.apply(xz.rowBlock(0, dInner), batch, x.height(), x.width(), Activation.SILU, u, par);
+        prof.stop("ss2d.depthwise_conv", t);
+
+        t = prof.start();
+        RowMatrix xdbl = Gemm.product(xProj, false, u, false); // (K·(R+2N), n)
+        float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length);
+        float[] delta = ScratchArrays.get(SCRATCH_DELTA, batch * DIRECTIONS * dInner * length);
+        float[] bs = ScratchArrays.get(SCRATCH_B, batch * DIRECTIONS * dState * length);
+        float[] cs = ScratchArrays.get(SCRATCH_C, batch * DIRECTIONS * dState * length);
+        toBatchMajor(u, 0, dInner, batch, length, uSeq, par);
+        toBatchMajor(xdbl, DIRECTIONS * dtRank, DIRECTIONS * dState, batch, length, bs, par);
+        toBatchMajor(xdbl, DIRECTIONS * (dtRank + dState), DIRECTIONS * dState, batch, length, cs, par);
+        projectDeltas(xdbl, batch, length, delta, par);
+        prof.stop("ss2d.x_proj_dt_proj", t);
+
+        t = prof.start();
+        float[] y = ScratchArrays.get(SCRATCH_Y, batch * dInner * length);
+        ctx.scan().crossScan2d(new ScanShape(batch, DIRECTIONS, dInner, dState, length), x.height(), x.width(),
+                new ScanInputs(uSeq, delta, a, bs, cs, d, dtBias), y);
+        prof.stop("ss2d.scan", t);
+
+        t = prof.start();
+        RowMatrix gated = RowMatrix.allocate(dInner, n);
+        normaliseAndGate(y, xz, batch, length, gated, par);
+        prof.stop("ss2d.out_norm_gate", t);
+
+        t = prof.start();
+        RowMatrix out = outProj.applyFromChannelsFirst(gated, par);
+        prof.stop("ss2d.out_proj", t);
+        return x.with(out);
+    }
+
+    /** {@code dst[(b·rows + r)·length + l] = src[firstRow + r][b·length + l]}: (rows, batch·L) to (batch, rows, L). */
+    private static void toBatchMajor(RowMatrix src, int firstRow, int rows, int batch, int length, float[] dst, Parallel par) {
+        MemorySegment seg = src.segment();
+        int cols = src.cols();
+        par.forRange(rows, Math.max(1, 8192 / (batch * length)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int b = 0; b < batch; b++) {
+                    MemorySegment.copy(seg, FLOAT, ((long) (firstRow + r) * cols + (long) b * length) * Float.BYTES,
+                            dst, (b * rows + r) * length, length);
+                }
+            }
+        });
+    }
+
+    /** delta[b][k][c][l] = Σ_r dt_projs_weight[k][c][r] · dt[k][r][b·L + l], with dt the first K·R rows of x_dbl. */
+    private void projectDeltas(RowMatrix xdbl, int batch, int length, float[] delta, Parallel par) {
+        MemorySegment seg = xdbl.segment();
+        int cols = xdbl.cols();
+        int bound = SPECIES.loopBound(length);
+        par.forRange(batch * DIRECTIONS * dInner, Math.max(1, 4096 / (length * dtRank)), (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int c = item % dInner;
+                int k = item / dInner % DIRECTIONS;
+                int b = item / (dInner * DIRECTIONS);
+                int out = item * length;
+                int weights = (k * dInner + c) * dtRank;
+                long dtBase = ((long) k * dtRank * cols + (long) b * length) * Float.BYTES;
+                int l = 0;
+                for (; l < bound; l += LANES) {
+                    FloatVector acc = FloatVector.zero(SPECIES);
+                    for (int r = 0; r < dtRank; r++) {
+                        acc = FloatVector.fromMemorySegment(SPECIES, seg, dtBase + ((long) r * cols + l) * Float.BYTES, ORDER)
+                                .fma(FloatVector.broadcast(SPECIES, dtWeight[weights + r]), acc);
+                    }
+                    acc.intoArray(delta, out + l);
+                }
+                for (; l < length; l++) {
+                    float acc = 0f;
+                    for (int r = 0; r < dtRank; r++) {
+                        acc += dtWeight[weights + r] * seg.get(FLOAT, dtBase + ((long) r * cols + l) * Float.BYTES);
+                    }
+                    delta[out + l] = acc;
+                }
+            }
+        });
+    }
+
+    /** gated[c][b·L + l] = out_norm(y[b, :, l])[c] · silu(z[c][b·L + l]), z being rows Di.. of xz. */
+    private void normaliseAndGate(float[] y, RowMatrix xz, int batch, int length, RowMatrix gated, Parallel par) {
+        int columnGrain = Math.max(LANES, 2048 / Math.max(1, dInner / 16));
+        int chunksPerImage = Math.max(1, (length + columnGrain - 1) / columnGrain);
+        par.forRange(batch * chunksPerImage, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int b = item / chunksPerImage;
+                int first = item % chunksPerImage * columnGrain;
+                int end = Math.min(length, first + columnGrain);
+                outNorm.applyToColumns(y, b * dInner * length, length, first, end);
+            }
+        });
+        MemorySegment z = xz.segment();
+        MemorySegment g = gated.segment();
+        int n = batch * length;
+        int bound = SPECIES.loopBound(length);
+        par.forRange(dInner * batch, Math.max(1, 4096 / length), (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int c = item / batch;
+                int b = item % batch;
+                int src = (b * dInner + c) * length;
+                long zOff = ((long) (dInner + c) * n + (long) b * length) * Float.BYTES;
+                long gOff = ((long) c * n + (long) b * length) * Float.BYTES;
+                int l = 0;
+                for (; l < bound; l += LANES) {
+                    long o = (long) l * Float.BYTES;
+                    FloatVector zv = FloatVector.fromMemorySegment(SPECIES, z, zOff + o, ORDER);
+                    FloatVector.fromArray(SPECIES, y, src + l).mul(Activation.SILU.apply(zv)).intoMemorySegment(g, gOff + o, ORDER);
+                }
+                for (; l < length; l++) {
+                    long o = (long) l * Float.BYTES;
+                    g.set(FLOAT, gOff + o, y[src + l] * Activation.SILU.apply(z.get(FLOAT, zOff + o)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        inProj.close();
+        xProj.close();
+        outProj.close();
+    }
+}
