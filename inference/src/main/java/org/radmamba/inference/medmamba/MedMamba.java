@@ -11,6 +11,7 @@ import org.radmamba.inference.nn.FeatureMap;
 import org.radmamba.inference.nn.InferenceMemory;
 import org.radmamba.inference.nn.LayerNorm;
 import org.radmamba.inference.nn.Linear;
+import org.radmamba.inference.nn.PatchMerging2D;
 import org.radmamba.inference.nn.RowMatrix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,6 @@
-package org.radmamba.inference.medmamba;
+package org.radmamba.inference.nn;
 
 import org.radmamba.inference.checkpoint.StateDict;
-import org.radmamba.inference.nn.ComputeContext;
-import org.radmamba.inference.nn.FeatureMap;
-import org.radmamba.inference.nn.LayerNorm;
-import org.radmamba.inference.nn.Linear;
-import org.radmamba.inference.nn.RowMatrix;
 
 import java.lang.foreign.MemorySegment;
 
@@ -13,9 +8,10 @@ import java.lang.foreign.MemorySegment;
  * {@code PatchMerging2D}: each 2×2 neighbourhood becomes one position of 4C channels in the order the official code
  * concatenates them — x0 = (even row, even col), x1 = (odd row, even col), x2 = (even row, odd col),
  * x3 = (odd row, odd col) — then LayerNorm(4C, eps 1e-5) and {@code reduction}, a Linear 4C → 2C without bias. An odd
- * height or width drops its last row or column, as the official SHAPE_FIX does.
+ * height or width drops its last row or column, as the official SHAPE_FIX does. The same layer in MedMamba's
+ * {@code MedMamba.py} and VM-UNet's {@code vmamba.py} (keys {@code layers.i.downsample.norm/reduction}).
  */
-final class PatchMerging2D implements AutoCloseable {
+public final class PatchMerging2D implements AutoCloseable {
 
     private static final int[][] ORDER = {{0, 0}, {1, 0}, {0, 1}, {1, 1}}; // (row, col) offsets of x0..x3
 
@@ -29,13 +25,14 @@ final class PatchMerging2D implements AutoCloseable {
         this.reduction = reduction;
     }
 
-    static PatchMerging2D load(StateDict.Reader reader, String prefix, int channels) {
+    /** Loads {@code prefix + "norm.*"} (4C) and {@code prefix + "reduction.weight"} (2C, 4C). */
+    public static PatchMerging2D load(StateDict.Reader reader, String prefix, int channels) {
         StateDict.Reader r = reader.at(prefix);
         return new PatchMerging2D(channels, LayerNorm.load(r, "norm", 4 * channels, LayerNorm.DEFAULT_EPS),
                 Linear.load(r, "reduction", 4 * channels, 2 * channels, false));
     }
 
-    FeatureMap forward(FeatureMap x, ComputeContext ctx) {
+    public FeatureMap forward(FeatureMap x, ComputeContext ctx) {
         int h2 = x.height() / 2;
         int w2 = x.width() / 2;
         if (h2 == 0 || w2 == 0) {
