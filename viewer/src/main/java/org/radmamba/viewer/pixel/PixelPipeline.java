@@ -52,9 +52,14 @@ public final class PixelPipeline {
         this.palette = palette;
     }
 
-    /** A pipeline that shows stored values as they are: photographs, and tests. */
+    /**
+     * A pipeline that shows stored values as they are (photographs): its one VOI spans the whole stored range,
+     * so 8-bit grey values display unchanged.
+     */
     public static PixelPipeline identity(FrameFormat format) {
-        return new PixelPipeline(format, 1, 0, null, "", List.of(), null);
+        double top = Math.pow(2, format.bitsStored()) - 1;
+        Voi fullScale = new Voi.Window((top + 1) / 2, top + 1, VoiFunction.LINEAR, "Full scale");
+        return new PixelPipeline(format, 1, 0, null, "", List.of(fullScale), null);
     }
 
     /**
