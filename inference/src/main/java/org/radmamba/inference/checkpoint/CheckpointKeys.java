@@ -129,6 +129,9 @@ public final class CheckpointKeys {
         if (value instanceof List<?> || value instanceof Object[]) {
             return "a list or tuple";
         }
+        if (value instanceof java.util.Set<?>) {
+            return "a set";
+        }
         if (value instanceof String s) {
             return "the string '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
         }

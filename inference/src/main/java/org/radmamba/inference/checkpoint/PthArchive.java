@@ -18,6 +18,7 @@ import java.util.zip.ZipFile;
 final class PthArchive {
 
     private static final int MAX_BYTEORDER_BYTES = 16;
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     private final ZipFile zip;
     private final String source;
@@ -59,6 +60,10 @@ final class PthArchive {
             throw new CheckpointException(source + ": the zip archive holds " + prefixes.size() + " data.pkl files (" + prefixes + ")");
         }
         return new PthArchive(zip, source, prefixes.getFirst(), fileSize, limits);
+    }
+
+    long fileSize() {
+        return fileSize;
     }
 
     ByteOrder byteOrder() {
@@ -120,9 +125,11 @@ final class PthArchive {
             throw new CheckpointException(source + ": the zip entry " + entry.getName() + " claims " + size
                     + " bytes, beyond the limit of " + maxBytes);
         }
-        if (entry.getMethod() == ZipEntry.STORED && size > fileSize) {
+        // torch.save stores entries uncompressed; a deflated one can expand at most ~1032:1
+        long mostPossible = entry.getMethod() == ZipEntry.STORED ? fileSize : fileSize * MAX_DEFLATE_RATIO;
+        if (size > mostPossible) {
             throw new CheckpointException(source + ": the zip entry " + entry.getName() + " claims " + size
-                    + " bytes but the whole file has " + fileSize);
+                    + " bytes, more than a file of " + fileSize + " bytes can hold");
         }
     }
 }

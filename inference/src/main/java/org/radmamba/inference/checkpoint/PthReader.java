@@ -90,8 +90,16 @@ public final class PthReader {
         // Check every layout first, so that a bad tensor fails before any storage is read.
         Map<String, List<TensorLayout>> byStorage = new LinkedHashMap<>();
         Map<String, StorageRef> storages = new LinkedHashMap<>();
+        long totalElements = 0;
+        long maxTotalElements = limits.maxTotalElements(archive.fileSize());
         for (Map.Entry<String, TensorRef> entry : refs.entrySet()) {
             TensorLayout layout = TensorLayout.check(entry.getKey(), entry.getValue(), limits, source);
+            totalElements += layout.numel();
+            if (totalElements > maxTotalElements) {
+                throw new CheckpointException(source + ": with tensor '" + layout.key() + "' the state dict exceeds "
+                        + maxTotalElements + " elements, implausibly many for a file of " + archive.fileSize()
+                        + " bytes (views that repeat a small storage?)");
+            }
             StorageRef storage = layout.storage();
             StorageRef seen = storages.putIfAbsent(storage.key(), storage);
             if (seen != null && seen.dtype() != storage.dtype()) {

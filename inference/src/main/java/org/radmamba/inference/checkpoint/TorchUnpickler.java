@@ -2,6 +2,7 @@ package org.radmamba.inference.checkpoint;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,14 +58,14 @@ final class TorchUnpickler extends Unpickler {
     /** Opcodes that only push or rearrange data; razorvine runs them. */
     private static final Set<Short> DATA_OPCODES = Set.of(
             Opcodes.MARK, Opcodes.STOP, Opcodes.POP, Opcodes.POP_MARK, Opcodes.DUP, Opcodes.FLOAT, Opcodes.INT,
-            Opcodes.BININT, Opcodes.BININT1, Opcodes.LONG, Opcodes.BININT2, Opcodes.NONE, Opcodes.PERSID,
+            Opcodes.BININT, Opcodes.BININT1, Opcodes.BININT2, Opcodes.NONE, Opcodes.PERSID,
             Opcodes.BINPERSID, Opcodes.STRING, Opcodes.BINSTRING, Opcodes.SHORT_BINSTRING, Opcodes.UNICODE,
             Opcodes.BINUNICODE, Opcodes.APPEND, Opcodes.APPENDS, Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET,
-            Opcodes.LIST, Opcodes.EMPTY_LIST, Opcodes.PUT, Opcodes.BINPUT, Opcodes.LONG_BINPUT, Opcodes.SETITEM,
+            Opcodes.LIST, Opcodes.EMPTY_LIST, Opcodes.PUT, Opcodes.BINPUT, Opcodes.LONG_BINPUT,
             Opcodes.TUPLE, Opcodes.EMPTY_TUPLE, Opcodes.BINFLOAT, Opcodes.PROTO, Opcodes.TUPLE1, Opcodes.TUPLE2,
             Opcodes.TUPLE3, Opcodes.NEWTRUE, Opcodes.NEWFALSE, Opcodes.LONG1, Opcodes.LONG4, Opcodes.BINBYTES,
             Opcodes.SHORT_BINBYTES, Opcodes.BINUNICODE8, Opcodes.SHORT_BINUNICODE, Opcodes.BINBYTES8,
-            Opcodes.EMPTY_SET, Opcodes.ADDITEMS, Opcodes.FROZENSET, Opcodes.MEMOIZE, Opcodes.FRAME,
+            Opcodes.EMPTY_SET, Opcodes.MEMOIZE, Opcodes.FRAME,
             Opcodes.BYTEARRAY8, Opcodes.READONLY_BUFFER);
 
     /** Data opcodes whose operand starts with a 4-byte length: razorvine would allocate it before reading. */
@@ -75,6 +76,8 @@ final class TorchUnpickler extends Unpickler {
                     Stream.of(AllowedCall.values()).map(AllowedCall::qualifiedName),
                     Stream.of(TorchDtype.values()).map(d -> "torch." + d.storageClass))
             .collect(Collectors.joining(", "));
+
+    private static final int MAX_TEXT_LONG_DIGITS = 400;
 
     private final String source;
     private ByteArrayInputStream pickle;
@@ -126,10 +129,30 @@ final class TorchUnpickler extends Unpickler {
             case Opcodes.DICT -> stack.add(pairsToMap(stack.pop_all_since_marker(), new LinkedHashMap<>()));
             case Opcodes.SETITEMS -> {
                 List<Object> pairs = stack.pop_all_since_marker();
-                if (!(stack.peek() instanceof Map<?, ?> map)) {
-                    throw malformed("SETITEMS on something that is not a dict");
+                pairsToMap(pairs, targetDict("SETITEMS"));
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object key = stack.pop();
+                targetDict("SETITEM").put(hashable(key), value);
+            }
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                if (!(stack.peek() instanceof Set<?> set)) {
+                    throw malformed("ADDITEMS on something that is not a set");
                 }
-                pairsToMap(pairs, castMap(map));
+                items.forEach(this::hashable);
+                castSet(set).addAll(items);
+            }
+            case Opcodes.FROZENSET -> {
+                List<Object> items = stack.pop_all_since_marker();
+                items.forEach(this::hashable);
+                stack.add(new HashSet<>(items));
+            }
+            case Opcodes.LONG -> {
+                // a decimal text integer: only protocol 0 writes it; a huge one would take quadratic time to parse
+                checkLineLength(MAX_TEXT_LONG_DIGITS);
+                return super.dispatch(opcode);
             }
             default -> {
                 if (!DATA_OPCODES.contains(opcode)) {
@@ -236,19 +259,54 @@ final class TorchUnpickler extends Unpickler {
         }
     }
 
-    private static Map<Object, Object> pairsToMap(List<Object> items, Map<Object, Object> map) {
+    private Map<Object, Object> pairsToMap(List<Object> items, Map<Object, Object> map) {
         if (items.size() % 2 != 0) {
-            throw new PickleException("odd number of items for a dict");
+            throw malformed("a dict is built from an odd number of items");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            map.put(items.get(i), items.get(i + 1));
+            map.put(hashable(items.get(i)), items.get(i + 1));
         }
         return map;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<Object, Object> castMap(Map<?, ?> map) {
+    private Map<Object, Object> targetDict(String opcode) {
+        if (!(stack.peek() instanceof Map<?, ?> map)) {
+            throw malformed(opcode + " on something that is not a dict");
+        }
         return (Map<Object, Object>) map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Object> castSet(Set<?> set) {
+        return (Set<Object>) set;
+    }
+
+    /**
+     * Dict keys and set items must be what Python can hash. A list, dict or set key would make Java hash a
+     * structure that may contain itself, and recurse until the stack overflows.
+     */
+    private Object hashable(Object key) {
+        if (key instanceof List<?> || key instanceof Map<?, ?> || key instanceof Set<?>) {
+            throw malformed("a dict key or set item is " + CheckpointKeys.describe(key) + ", which Python cannot hash");
+        }
+        return key;
+    }
+
+    /** Refuses a text operand with no newline within {@code maxLength} bytes. */
+    private void checkLineLength(int maxLength) {
+        pickle.mark(0);
+        try {
+            for (int i = 0; i <= maxLength; i++) {
+                int b = pickle.read();
+                if (b == '\n' || b < 0) {
+                    return;
+                }
+            }
+            throw malformed("a text integer is longer than " + maxLength + " digits");
+        } finally {
+            pickle.reset();
+        }
     }
 
     /** Refuses a length-prefixed operand longer than what is left of the pickle, before razorvine allocates it. */

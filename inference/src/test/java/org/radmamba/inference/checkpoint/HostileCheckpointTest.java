@@ -156,9 +156,34 @@ class HostileCheckpointTest {
     @Test
     void a_tensor_above_the_configured_element_limit_is_refused() throws IOException {
         Path file = oneTensor("limit.pth", PickleBuilder.fragment().floatTensor("0", 2, 3), Map.of("0", floats(0, 1, 2, 3, 4, 5)));
-        CheckpointLimits small = new CheckpointLimits(5, 1 << 20, 1 << 20);
+        CheckpointLimits small = CheckpointLimits.DEFAULT.withMaxTensorElements(5);
         CheckpointException e = assertThrows(CheckpointException.class, () -> PthReader.read(file, small));
         assertMessage(e, "tensor 'w' has 6 elements, more than the limit of 5");
+    }
+
+    @Test
+    void stride_zero_views_that_blow_a_tiny_file_up_to_gigabytes_are_refused_before_allocating() throws IOException {
+        PickleBuilder pickle = new PickleBuilder().orderedDict().mark();
+        for (int i = 0; i < 8; i++) {
+            pickle.string("w" + i).append(PickleBuilder.fragment().tensor("FloatStorage", "0", 1, 0, new long[] {1 << 30}, new long[] {0}));
+        }
+        Map<String, byte[]> entries = entries(pickle.setItems().stop().bytes());
+        entries.put("data/0", floats(1));
+        CheckpointException e = refused(writePth(dir.resolve("expand.pth"), entries));
+        assertMessage(e, "expand.pth", "tensor 'w0'", "implausibly many");
+    }
+
+    @Test
+    void a_dict_key_that_contains_itself_is_refused_instead_of_overflowing_the_stack() throws IOException {
+        // l = []; l.append(l); {l: 1}
+        PickleBuilder pickle = new PickleBuilder().emptyDict().raw(']', 'q', 0, 'h', 0, 'a').integer(1).raw('s').stop();
+        assertMessage(refusedPickle("cycle.pth", pickle), "cannot hash");
+    }
+
+    @Test
+    void a_text_integer_with_a_million_digits_is_refused() throws IOException {
+        PickleBuilder pickle = new PickleBuilder().raw('L').raw("9".repeat(1_000_000).chars().toArray()).raw('L', '\n').stop();
+        assertMessage(refusedPickle("digits.pth", pickle), "longer than 400 digits");
     }
 
     @Test
