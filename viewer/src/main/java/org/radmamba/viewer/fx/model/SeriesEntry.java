@@ -1,0 +1,84 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.image.Image;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.Patient;
+import org.radmamba.viewer.study.Series;
+import org.radmamba.viewer.study.Study;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A series as the browser and the viewports see it: with its patient and study (for corner text), its
+ * displayable slices, and a thumbnail that arrives when decoded.
+ */
+public final class SeriesEntry {
+
+    /** One displayable frame: frame {@code frame} of instance {@code instanceIndex} of the series. */
+    public record Slice(int instanceIndex, int frame) {
+    }
+
+    private final Patient patient;
+    private final Study study;
+    private final Series series;
+    private final List<Slice> slices;
+    private final ObjectProperty<Image> thumbnail = new SimpleObjectProperty<>(this, "thumbnail");
+
+    public SeriesEntry(Patient patient, Study study, Series series) {
+        this.patient = patient;
+        this.study = study;
+        this.series = series;
+        List<Slice> s = new ArrayList<>();
+        List<Instance> instances = series.instances();
+        for (int i = 0; i < instances.size(); i++) {
+            for (int f = 0; f < instances.get(i).frameCount(); f++) {
+                s.add(new Slice(i, f));
+            }
+        }
+        this.slices = List.copyOf(s);
+    }
+
+    public Patient patient() {
+        return patient;
+    }
+
+    public Study study() {
+        return study;
+    }
+
+    public Series series() {
+        return series;
+    }
+
+    public List<Slice> slices() {
+        return slices;
+    }
+
+    public Instance instance(int index) {
+        return series.instances().get(index);
+    }
+
+    /** True when the series has something to show (not only structured reports and the like). */
+    public boolean isDisplayable() {
+        return !slices.isEmpty();
+    }
+
+    public ObjectProperty<Image> thumbnailProperty() {
+        return thumbnail;
+    }
+
+    /** "CT · Chest-abdomen phantom 5 mm · 48 images" for the browser. */
+    public String label() {
+        String description = series.description().isBlank() ? "(no description)" : series.description();
+        int count = series.instances().size();
+        return series.modality() + " · " + description + " · " + count + (count == 1 ? " image" : " images");
+    }
+
+    @Override
+    public String toString() {
+        return label();
+    }
+}

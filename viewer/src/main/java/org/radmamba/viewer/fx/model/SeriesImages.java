@@ -1,0 +1,107 @@
+package org.radmamba.viewer.fx.model;
+
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.fx.task.TaskHandle;
+import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.LoadedImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The decoded pixels of one series, filled in by a background load, instance by instance, starting at the slice
+ * the user looks at. Read and written on the UI thread only (the load publishes there), so no locking.
+ */
+public final class SeriesImages {
+
+    private final SeriesEntry entry;
+    private final LoadedImage[] images;
+    private final DecodedFrame[] frames;
+    private final List<IntConsumer> arrivalListeners = new ArrayList<>();
+    private final List<FailedFile> failures = new ArrayList<>();
+    private int arrived;
+    private TaskHandle loading;
+
+    SeriesImages(SeriesEntry entry) {
+        this.entry = entry;
+        this.images = new LoadedImage[entry.series().instances().size()];
+        this.frames = new DecodedFrame[entry.slices().size()];
+    }
+
+    public SeriesEntry entry() {
+        return entry;
+    }
+
+    /** The image of slice {@code slice}, null until loaded (or when its file failed). */
+    public LoadedImage image(int slice) {
+        return images[entry.slices().get(slice).instanceIndex()];
+    }
+
+    /** The decoded frame of slice {@code slice}, null until loaded. */
+    public DecodedFrame frame(int slice) {
+        return frames[slice];
+    }
+
+    public boolean isLoaded(int slice) {
+        return frames[slice] != null;
+    }
+
+    /** The failure of the instance behind {@code slice}, if its file could not be read. */
+    public FailedFile failure(int slice) {
+        var file = entry.instance(entry.slices().get(slice).instanceIndex()).file();
+        return failures.stream().filter(f -> f.file().equals(file)).findFirst().orElse(null);
+    }
+
+    public int arrivedInstances() {
+        return arrived;
+    }
+
+    public boolean isComplete() {
+        return arrived == images.length;
+    }
+
+    /** Called on the UI thread with each slice index that becomes available. */
+    public void addArrivalListener(IntConsumer listener) {
+        arrivalListeners.add(listener);
+    }
+
+    public void removeArrivalListener(IntConsumer listener) {
+        arrivalListeners.remove(listener);
+    }
+
+    void arrive(int instanceIndex, LoadedImage image, DecodedFrame[] instanceFrames) {
+        images[instanceIndex] = image;
+        arrived++;
+        List<IntConsumer> listeners = List.copyOf(arrivalListeners);
+        List<SeriesEntry.Slice> slices = entry.slices();
+        for (int s = 0; s < slices.size(); s++) {
+            if (slices.get(s).instanceIndex() == instanceIndex) {
+                frames[s] = instanceFrames[slices.get(s).frame()];
+                for (IntConsumer l : listeners) {
+                    l.accept(s);
+                }
+            }
+        }
+    }
+
+    void fail(FailedFile failure) {
+        failures.add(failure);
+        arrived++;
+    }
+
+    List<FailedFile> failures() {
+        return failures;
+    }
+
+    void setLoading(TaskHandle handle) {
+        this.loading = handle;
+    }
+
+    /** Stops the background load (closing a study). */
+    void cancel() {
+        if (loading != null) {
+            loading.cancel();
+        }
+    }
+}

@@ -1,0 +1,401 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import org.radmamba.viewer.dicom.DicomReadException;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.fx.service.StudyService;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.BackgroundTask;
+import org.radmamba.viewer.fx.task.TaskExecutor;
+import org.radmamba.viewer.fx.task.TaskHandle;
+import org.radmamba.viewer.image.PhotographReadException;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.Patient;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.Series;
+import org.radmamba.viewer.study.Study;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The main window's view model: open studies, the series list, the viewports and their layout, failures to
+ * report, status and progress. All slow work (scanning, decoding, thumbnails) runs as {@link BackgroundTask}s on
+ * the given executor; everything here is called on the UI thread.
+ */
+public final class ViewerViewModel implements SeriesProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ViewerViewModel.class);
+    /** Longest side of a browser thumbnail, in pixels. */
+    public static final int THUMBNAIL_SIZE = 96;
+    public static final int MAX_VIEWPORTS = 4;
+
+    /** Where the demo study comes from (generated into a cache folder by default). */
+    @FunctionalInterface
+    public interface DemoSource {
+        Path folder() throws IOException;
+    }
+
+    private final StudyService service;
+    private final TaskExecutor executor;
+    private final ViewerSettings settings;
+    private final DemoSource demoSource;
+
+    private final ObservableList<SeriesEntry> series = FXCollections.observableArrayList();
+    private final ObservableList<FailedFile> failures = FXCollections.observableArrayList();
+    private final ObservableList<Path> recentPaths = FXCollections.observableArrayList();
+    private final StringProperty status = new SimpleStringProperty(this, "status", "Ready");
+    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
+    private final IntegerProperty runningTasks = new SimpleIntegerProperty(this, "runningTasks");
+    private final ObjectProperty<Layout> layout = new SimpleObjectProperty<>(this, "layout", Layout.ONE);
+    private final IntegerProperty activeViewport = new SimpleIntegerProperty(this, "activeViewport");
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
+    private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
+
+    private final MeasurementStore measurementStore = new MeasurementStore();
+    private final List<ViewportViewModel> viewports = new ArrayList<>();
+    private final Map<SeriesEntry, SeriesImages> loaded = new IdentityHashMap<>();
+    private final Set<TaskHandle> tasks = new HashSet<>();
+
+    public ViewerViewModel(StudyService service, TaskExecutor executor, ViewerSettings settings, DemoSource demoSource) {
+        this.service = service;
+        this.executor = executor;
+        this.settings = settings;
+        this.demoSource = demoSource;
+        for (int i = 0; i < MAX_VIEWPORTS; i++) {
+            ViewportViewModel vp = new ViewportViewModel(this, measurementStore);
+            vp.toolProperty().bind(tool);
+            viewports.add(vp);
+        }
+        recentPaths.setAll(settings.recentPaths());
+        cornerTextVisible.set(settings.cornerTextVisible());
+        cornerTextVisible.addListener((obs, o, n) -> settings.setCornerTextVisible(n));
+    }
+
+    // ---- opening ----
+
+    /** Scans files and folders in the background and adds what it finds; unreadable files are reported. */
+    public void open(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        for (Path p : paths) {
+            recentPaths.setAll(settings.addRecent(p));
+        }
+        Path first = paths.getFirst().toAbsolutePath();
+        Path folder = Files.isDirectory(first) ? first : first.getParent();
+        if (folder != null) {
+            settings.setLastFolder(folder);
+        }
+        String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
+        track(BackgroundTask.wrap(ctx -> {
+                    ctx.updateMessage("reading headers");
+                    return service.scan(paths);
+                })
+                .withTitle("Opening " + what)
+                .onSuccess(this::addScanResult)
+                .onFailure(e -> reportFailure(paths.getFirst(), e)));
+    }
+
+    /** Opens the embedded demo study (generated at first use). */
+    public void openDemo() {
+        track(BackgroundTask.wrap(ctx -> {
+                    ctx.updateMessage("preparing the demo study");
+                    Path folder = demoSource.folder();
+                    ctx.updateMessage("reading headers");
+                    return service.scan(List.of(folder));
+                })
+                .withTitle("Opening the demo study")
+                .onSuccess(this::addScanResult)
+                .onFailure(e -> reportFailure(Path.of("demo study"), e)));
+    }
+
+    private void addScanResult(ScanResult result) {
+        Set<String> known = new HashSet<>();
+        for (SeriesEntry e : series) {
+            known.add(e.series().seriesInstanceUid() + "\0" + e.instance(0).file());
+        }
+        List<SeriesEntry> added = new ArrayList<>();
+        for (Patient patient : result.patients()) {
+            for (Study study : patient.studies()) {
+                for (Series s : study.series()) {
+                    if (s.instances().isEmpty()
+                            || !known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
+                        continue;
+                    }
+                    added.add(new SeriesEntry(patient, study, s));
+                }
+            }
+        }
+        series.addAll(added);
+        failures.addAll(result.failures());
+        added.stream().filter(SeriesEntry::isDisplayable).forEach(this::loadThumbnail);
+        // Fill empty viewports with the new series, in order.
+        List<SeriesEntry> displayable = added.stream().filter(SeriesEntry::isDisplayable).toList();
+        int next = 0;
+        for (int i = 0; i < layout.get().viewports() && next < displayable.size(); i++) {
+            if (viewports.get(i).seriesProperty().get() == null) {
+                viewports.get(i).show(displayable.get(next++));
+            }
+        }
+    }
+
+    private void reportFailure(Path path, Exception e) {
+        LOG.warn("Could not open {}", path, e);
+        failures.add(new FailedFile(path, reasonOf(e)));
+    }
+
+    static String reasonOf(Exception e) {
+        return switch (e) {
+            case DicomReadException d -> d.reason();
+            case PhotographReadException p -> p.reason();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+
+    // ---- pixels ----
+
+    @Override
+    public SeriesImages images(SeriesEntry entry, int startSlice) {
+        SeriesImages existing = loaded.get(entry);
+        if (existing != null) {
+            return existing;
+        }
+        SeriesImages images = new SeriesImages(entry);
+        loaded.put(entry, images);
+        List<Instance> instances = entry.series().instances();
+        int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
+        List<Integer> order = outwardFrom(startInstance, instances.size());
+        TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
+                    int done = 0;
+                    for (int index : order) {
+                        if (ctx.isCancelled()) {
+                            return null;
+                        }
+                        Instance instance = instances.get(index);
+                        if (instance.isImage()) {
+                            try {
+                                LoadedImage image = service.load(instance);
+                                DecodedFrame[] frames = new DecodedFrame[image.frameCount()];
+                                for (int f = 0; f < frames.length; f++) {
+                                    frames[f] = image.frame(f);
+                                }
+                                ctx.publish(v -> images.arrive(index, image, frames), null);
+                            } catch (IOException e) {
+                                LOG.warn("Could not load {}", instance.file(), e);
+                                FailedFile failure = new FailedFile(instance.file(), reasonOf(e));
+                                ctx.publish(f -> {
+                                    images.fail(f);
+                                    failures.add(f);
+                                }, failure);
+                            }
+                        }
+                        ctx.updateProgress(++done, order.size());
+                    }
+                    return null;
+                })
+                .withTitle("Loading " + entry.series().description()));
+        images.setLoading(handle);
+        return images;
+    }
+
+    /** 5, 4, 6, 3, 7, ...: the slice the user sees first, then its neighbours. */
+    static List<Integer> outwardFrom(int start, int count) {
+        List<Integer> order = new ArrayList<>(count);
+        if (count == 0) {
+            return order;
+        }
+        int s = Math.clamp(start, 0, count - 1);
+        order.add(s);
+        for (int d = 1; order.size() < count; d++) {
+            if (s + d < count) {
+                order.add(s + d);
+            }
+            if (s - d >= 0) {
+                order.add(s - d);
+            }
+        }
+        return order;
+    }
+
+    private void loadThumbnail(SeriesEntry entry) {
+        SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
+        Instance instance = entry.instance(middle.instanceIndex());
+        track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
+                .withTitle("Thumbnail " + entry.series().description())
+                .onSuccess(t -> {
+                    WritableImage img = new WritableImage(t.width(), t.height());
+                    img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),
+                            IntBuffer.wrap(t.argb()), t.width());
+                    entry.thumbnailProperty().set(img);
+                })
+                .onFailure(e -> LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e))));
+    }
+
+    record Thumbnail(int width, int height, int[] argb) {
+    }
+
+    /** The frame under its default window, shrunk by nearest neighbour to fit {@link #THUMBNAIL_SIZE}. */
+    static Thumbnail thumbnailPixels(LoadedImage image, int frameIndex) throws IOException {
+        DecodedFrame frame = image.frame(frameIndex);
+        PixelPipeline pipeline = image.pipeline(frameIndex);
+        FrameFormat f = pipeline.format();
+        int[] full = new int[f.rows() * f.columns()];
+        pipeline.toArgb(frame, pipeline.defaultVoi(frame), full);
+        double scale = Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(f.rows(), f.columns()));
+        int w = Math.max(1, (int) Math.round(f.columns() * scale));
+        int h = Math.max(1, (int) Math.round(f.rows() * scale));
+        int[] small = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int sy = Math.min(f.rows() - 1, (int) ((y + 0.5) / scale));
+            for (int x = 0; x < w; x++) {
+                int sx = Math.min(f.columns() - 1, (int) ((x + 0.5) / scale));
+                small[y * w + x] = full[sy * f.columns() + sx];
+            }
+        }
+        return new Thumbnail(w, h, small);
+    }
+
+    // ---- viewports ----
+
+    /** Shows a series in a viewport (a drop or a double-click) and makes that viewport active. */
+    public void showSeries(SeriesEntry entry, int viewportIndex) {
+        viewports.get(viewportIndex).show(entry);
+        activeViewport.set(viewportIndex);
+    }
+
+    public ViewportViewModel viewport(int index) {
+        return viewports.get(index);
+    }
+
+    public ViewportViewModel activeViewport() {
+        return viewports.get(Math.min(activeViewport.get(), layout.get().viewports() - 1));
+    }
+
+    public List<ViewportViewModel> viewports() {
+        return viewports;
+    }
+
+    /** Closes every study: cancels loads, empties viewports and the browser. */
+    public void closeAll() {
+        for (TaskHandle t : tasks) {
+            t.cancel();
+        }
+        tasks.clear();
+        loaded.values().forEach(SeriesImages::cancel);
+        loaded.clear();
+        viewports.forEach(ViewportViewModel::clear);
+        series.clear();
+        measurementStore.clearAll();
+        runningTasks.set(0);
+        status.set("Ready");
+        progress.set(0);
+    }
+
+    public void dismissFailures() {
+        failures.clear();
+    }
+
+    // ---- tasks and status ----
+
+    private TaskHandle track(BackgroundTask<?> task) {
+        String title = task.title();
+        task.onRunning(() -> {
+                    runningTasks.set(runningTasks.get() + 1);
+                    status.set(title + "…");
+                    progress.set(-1);
+                })
+                .onProgress(p -> {
+                    status.set(p.title() + (p.message().isEmpty() ? "" : ": " + p.message()));
+                    progress.set(p.fraction());
+                });
+        TaskHandle[] self = new TaskHandle[1];
+        task.onFinished(() -> {
+            tasks.remove(self[0]);
+            runningTasks.set(Math.max(0, runningTasks.get() - 1));
+            if (runningTasks.get() == 0) {
+                status.set(series.isEmpty() ? "Ready" : series.size() + " series open");
+                progress.set(0);
+            }
+        });
+        TaskHandle handle = task.executeWith(executor);
+        self[0] = handle;
+        if (!handle.isDone()) {
+            tasks.add(handle);
+        }
+        return handle;
+    }
+
+    // ---- properties ----
+
+    public ObservableList<SeriesEntry> series() {
+        return series;
+    }
+
+    public ObservableList<FailedFile> failures() {
+        return failures;
+    }
+
+    public ObservableList<Path> recentPaths() {
+        return recentPaths;
+    }
+
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public IntegerProperty runningTasksProperty() {
+        return runningTasks;
+    }
+
+    public ObjectProperty<Layout> layoutProperty() {
+        return layout;
+    }
+
+    public IntegerProperty activeViewportProperty() {
+        return activeViewport;
+    }
+
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
+    }
+
+    public BooleanProperty cornerTextVisibleProperty() {
+        return cornerTextVisible;
+    }
+
+    public ViewerSettings settings() {
+        return settings;
+    }
+}

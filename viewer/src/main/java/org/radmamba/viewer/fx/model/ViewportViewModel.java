@@ -1,0 +1,650 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Point2D;
+import javafx.scene.image.WritableImage;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.PixelSpacing;
+import org.radmamba.viewer.fx.measure.PixelValues;
+import org.radmamba.viewer.fx.viewport.CtPresets;
+import org.radmamba.viewer.fx.viewport.DisplayImage;
+import org.radmamba.viewer.fx.viewport.ViewportTransform;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.ImageGeometry;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+
+/**
+ * One viewport's state and behaviour: which series and slice, window, orientation, measurements, corner text.
+ * Renders through the DICOM layer's {@link PixelPipeline} into one {@link WritableImage}. UI thread only.
+ */
+public final class ViewportViewModel {
+
+    /** Slices moved by Page Up / Page Down. */
+    public static final int PAGE = 10;
+
+    private final SeriesProvider provider;
+    private final MeasurementStore measurementStore;
+    private final DisplayImage display = new DisplayImage();
+
+    private final ReadOnlyObjectWrapper<SeriesEntry> series = new ReadOnlyObjectWrapper<>(this, "series");
+    private final ReadOnlyIntegerWrapper slice = new ReadOnlyIntegerWrapper(this, "slice");
+    private final ReadOnlyIntegerWrapper sliceCount = new ReadOnlyIntegerWrapper(this, "sliceCount");
+    private final ReadOnlyObjectWrapper<WritableImage> image = new ReadOnlyObjectWrapper<>(this, "image");
+    private final ReadOnlyObjectWrapper<Voi> voi = new ReadOnlyObjectWrapper<>(this, "voi");
+    private final BooleanProperty inverted = new SimpleBooleanProperty(this, "inverted");
+    private final ObjectProperty<ViewportTransform> transform =
+            new SimpleObjectProperty<>(this, "transform", ViewportTransform.fit());
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
+    private final ReadOnlyObjectWrapper<ObservableList<Measurement>> measurements =
+            new ReadOnlyObjectWrapper<>(this, "measurements", FXCollections.observableArrayList());
+    private final ReadOnlyObjectWrapper<Measurement> draft = new ReadOnlyObjectWrapper<>(this, "draft");
+    private final ReadOnlyObjectWrapper<PixelSpacing> spacing =
+            new ReadOnlyObjectWrapper<>(this, "spacing", PixelSpacing.UNKNOWN);
+    private final ReadOnlyStringWrapper topLeft = new ReadOnlyStringWrapper(this, "topLeft", "");
+    private final ReadOnlyStringWrapper topRight = new ReadOnlyStringWrapper(this, "topRight", "");
+    private final ReadOnlyStringWrapper bottomLeft = new ReadOnlyStringWrapper(this, "bottomLeft", "");
+    private final ReadOnlyStringWrapper bottomRight = new ReadOnlyStringWrapper(this, "bottomRight", "");
+    private final DoubleProperty cineFramesPerSecond = new SimpleDoubleProperty(this, "cineFramesPerSecond", 10);
+    private final BooleanProperty cineRunning = new SimpleBooleanProperty(this, "cineRunning");
+    private final IntegerProperty viewWidth = new SimpleIntegerProperty(this, "viewWidth", 512);
+    private final IntegerProperty viewHeight = new SimpleIntegerProperty(this, "viewHeight", 512);
+
+    private SeriesImages images;
+    private final IntConsumer arrivalListener = this::sliceArrived;
+    private byte[] greyBuffer = new byte[0];
+    private int[] argbBuffer = new int[0];
+    private WindowLevelDrag windowDrag;
+    private final List<ImagePoint> draftPoints = new ArrayList<>();
+    private String probeText = "";
+
+    public ViewportViewModel(SeriesProvider provider, MeasurementStore measurementStore) {
+        this.provider = provider;
+        this.measurementStore = measurementStore;
+        inverted.addListener((obs, o, n) -> render());
+        transform.addListener((obs, o, n) -> updateCornerText());
+        viewWidth.addListener((obs, o, n) -> updateCornerText());
+        viewHeight.addListener((obs, o, n) -> updateCornerText());
+    }
+
+    // ---- series and slices ----
+
+    /** Shows {@code entry} from its first slice, fitted, with its own default window. */
+    public void show(SeriesEntry entry) {
+        detach();
+        series.set(entry);
+        voi.set(null);
+        inverted.set(false);
+        cineRunning.set(false);
+        sliceCount.set(entry == null ? 0 : entry.slices().size());
+        slice.set(0);
+        if (entry == null || !entry.isDisplayable()) {
+            images = null;
+            image.set(null);
+            measurements.set(FXCollections.observableArrayList());
+            updateCornerText();
+            return;
+        }
+        images = provider.images(entry, 0);
+        images.addArrivalListener(arrivalListener);
+        transform.set(ViewportTransform.fit(pixelAspect(entry.instance(0))));
+        sliceChanged();
+    }
+
+    /** Forgets the series (the study was closed). */
+    public void clear() {
+        show(null);
+    }
+
+    private void detach() {
+        if (images != null) {
+            images.removeArrivalListener(arrivalListener);
+        }
+        cancelDraft();
+    }
+
+    private void sliceArrived(int arrivedSlice) {
+        if (arrivedSlice == slice.get()) {
+            // The first image shows as soon as it is decoded; later ones as the user reaches them.
+            sliceChanged();
+        }
+    }
+
+    public void setSlice(int index) {
+        if (images == null || sliceCount.get() == 0) {
+            return;
+        }
+        int clamped = Math.clamp(index, 0, sliceCount.get() - 1);
+        if (clamped != slice.get()) {
+            slice.set(clamped);
+            cancelDraft();
+            sliceChanged();
+        }
+    }
+
+    public void scrollBy(int delta) {
+        setSlice(slice.get() + delta);
+    }
+
+    public void firstSlice() {
+        setSlice(0);
+    }
+
+    public void lastSlice() {
+        setSlice(sliceCount.get() - 1);
+    }
+
+    /** Next slice, wrapping to the first: one cine step. */
+    public void cineStep() {
+        if (sliceCount.get() > 0) {
+            int next = (slice.get() + 1) % sliceCount.get();
+            slice.set(next);
+            sliceChanged();
+        }
+    }
+
+    private void sliceChanged() {
+        SeriesEntry entry = series.get();
+        SeriesEntry.Slice s = entry.slices().get(slice.get());
+        Instance instance = entry.instance(s.instanceIndex());
+        measurements.set(measurementStore.of(new MeasurementStore.ImageKey(instance.file(), s.frame())));
+        spacing.set(spacingOf(instance));
+        render();
+    }
+
+    // ---- rendering ----
+
+    /** Renders the current slice with the current window into the display image (no-op until it is loaded). */
+    public void render() {
+        if (images == null) {
+            return;
+        }
+        int index = slice.get();
+        DecodedFrame frame = images.frame(index);
+        LoadedImage loaded = images.image(index);
+        if (frame == null || loaded == null) {
+            updateCornerText();
+            return;
+        }
+        PixelPipeline pipeline = loaded.pipeline(series.get().slices().get(index).frame());
+        FrameFormat format = pipeline.format();
+        int pixels = format.rows() * format.columns();
+        if (voi.get() == null) {
+            voi.set(pipeline.defaultVoi(frame));
+        }
+        if (pipeline.isColour()) {
+            if (argbBuffer.length != pixels) {
+                argbBuffer = new int[pixels];
+            }
+            pipeline.toArgb(frame, voi.get(), argbBuffer);
+            image.set(display.writeArgb(argbBuffer, format.columns(), format.rows(), inverted.get()));
+        } else {
+            if (greyBuffer.length != pixels) {
+                greyBuffer = new byte[pixels];
+            }
+            pipeline.toGrey(frame, voi.get(), greyBuffer);
+            image.set(display.writeGrey(greyBuffer, format.columns(), format.rows(), inverted.get()));
+        }
+        updateCornerText();
+    }
+
+    /** The current slice's pipeline and frame as values for statistics and the probe; null until loaded. */
+    public PixelValues currentValues() {
+        if (images == null || images.frame(slice.get()) == null) {
+            return null;
+        }
+        int index = slice.get();
+        LoadedImage loaded = images.image(index);
+        return new FramePixelValues(images.frame(index), loaded.pipeline(series.get().slices().get(index).frame()));
+    }
+
+    private PixelPipeline currentPipeline() {
+        if (images == null || images.image(slice.get()) == null) {
+            return null;
+        }
+        return images.image(slice.get()).pipeline(series.get().slices().get(slice.get()).frame());
+    }
+
+    // ---- window / level ----
+
+    /** The windows the file offers, then the CT presets for CT (or HU) images. */
+    public List<Voi> windowPresets() {
+        List<Voi> presets = new ArrayList<>();
+        PixelPipeline pipeline = currentPipeline();
+        if (pipeline == null || pipeline.isColour()) {
+            return presets;
+        }
+        presets.addAll(pipeline.vois());
+        SeriesEntry entry = series.get();
+        if ("CT".equals(entry.series().modality()) || "HU".equals(pipeline.units())) {
+            CtPresets.ALL.forEach(p -> presets.add(p.toVoi()));
+        }
+        return presets;
+    }
+
+    public void applyWindow(Voi newVoi) {
+        voi.set(newVoi);
+        render();
+    }
+
+    public void applyWindow(WindowLevel preset) {
+        applyWindow(preset.toVoi());
+    }
+
+    /** Back to the file's first window (or the full range). */
+    public void resetWindow() {
+        voi.set(null);
+        render();
+    }
+
+    /** Starts a window drag from the current window; no-op for colour images. */
+    public void beginWindowDrag() {
+        PixelPipeline pipeline = currentPipeline();
+        if (pipeline == null || pipeline.isColour()) {
+            windowDrag = null;
+            return;
+        }
+        WindowLevel start = switch (voi.get()) {
+            case Voi.Window w -> new WindowLevel(w.center(), w.width());
+            // A VOI LUT has no centre and width: drag from the full-range window.
+            case null, default -> {
+                Voi.Window full = pipeline.fullRangeWindow(images.frame(slice.get()));
+                yield new WindowLevel(full.center(), full.width());
+            }
+        };
+        double range = pipeline.fullRangeWindow(images.frame(slice.get())).width();
+        windowDrag = new WindowLevelDrag(start, range);
+    }
+
+    /** The window after dragging {@code dx, dy} screen pixels since {@link #beginWindowDrag}. */
+    public void dragWindow(double dx, double dy) {
+        if (windowDrag == null) {
+            return;
+        }
+        WindowLevel w = windowDrag.dragTo(dx, dy);
+        applyWindow(new Voi.Window(w.center(), w.width(), org.radmamba.viewer.pixel.VoiFunction.LINEAR, "Custom"));
+    }
+
+    public void endWindowDrag() {
+        windowDrag = null;
+    }
+
+    // ---- geometry ----
+
+    public void zoomAbout(double factor, Point2D anchor) {
+        Point2D size = imageSize();
+        if (size != null) {
+            transform.set(transform.get().zoomAbout(factor, anchor, size.getX(), size.getY(), viewWidth.get(),
+                    viewHeight.get()));
+        }
+    }
+
+    public void zoomBy(double factor) {
+        zoomAbout(factor, new Point2D(viewWidth.get() / 2.0, viewHeight.get() / 2.0));
+    }
+
+    public void fit() {
+        transform.set(transform.get().fitted());
+    }
+
+    public void actualSize() {
+        transform.set(transform.get().actualSize());
+    }
+
+    public void panBy(double dx, double dy) {
+        transform.set(transform.get().panBy(dx, dy));
+    }
+
+    public void rotateClockwise() {
+        transform.set(transform.get().rotateClockwise());
+    }
+
+    public void rotateCounterClockwise() {
+        transform.set(transform.get().rotateCounterClockwise());
+    }
+
+    public void flipHorizontally() {
+        transform.set(transform.get().flippedHorizontally());
+    }
+
+    public void flipVertically() {
+        transform.set(transform.get().flippedVertically());
+    }
+
+    public void toggleInvert() {
+        inverted.set(!inverted.get());
+    }
+
+    /** Fit, upright, unflipped, not inverted, the file's window. */
+    public void reset() {
+        transform.set(ViewportTransform.fit(transform.get().pixelAspect()));
+        inverted.set(false);
+        resetWindow();
+    }
+
+    private Point2D imageSize() {
+        WritableImage img = image.get();
+        return img == null ? null : new Point2D(img.getWidth(), img.getHeight());
+    }
+
+    // ---- measurements ----
+
+    /** Mouse pressed with a measuring tool at an image point. */
+    public void beginMeasurement(ImagePoint at) {
+        if (!tool.get().measures() || image.get() == null) {
+            return;
+        }
+        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
+            // Third click of an angle: the second arm.
+            draftPoints.add(at);
+            updateDraft();
+            return;
+        }
+        draftPoints.clear();
+        draftPoints.add(at);
+        draftPoints.add(at);
+        updateDraft();
+    }
+
+    /** Mouse dragged: moves the last point of the measurement being drawn. */
+    public void updateMeasurement(ImagePoint at) {
+        if (draftPoints.isEmpty()) {
+            return;
+        }
+        draftPoints.set(draftPoints.size() - 1, at);
+        updateDraft();
+    }
+
+    /** Mouse released: completes the measurement (an angle needs one more click). */
+    public void finishMeasurement(ImagePoint at) {
+        if (draftPoints.isEmpty()) {
+            return;
+        }
+        draftPoints.set(draftPoints.size() - 1, at);
+        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
+            updateDraft();
+            return;
+        }
+        Measurement m = measurementOf(tool.get(), draftPoints);
+        cancelDraft();
+        if (m != null && !degenerate(m)) {
+            measurements.get().add(m);
+        }
+    }
+
+    /** Adds a finished measurement (keyboard-free scripting and tests). */
+    public void addMeasurement(Measurement m) {
+        measurements.get().add(m);
+    }
+
+    public void deleteLastMeasurement() {
+        ObservableList<Measurement> list = measurements.get();
+        if (!list.isEmpty()) {
+            list.removeLast();
+        }
+    }
+
+    public void clearMeasurements() {
+        measurements.get().clear();
+    }
+
+    public void cancelDraft() {
+        draftPoints.clear();
+        draft.set(null);
+    }
+
+    private void updateDraft() {
+        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
+            draft.set(new Measurement.Distance(draftPoints.get(0), draftPoints.get(1)));
+        } else {
+            draft.set(measurementOf(tool.get(), draftPoints));
+        }
+    }
+
+    private static Measurement measurementOf(Tool tool, List<ImagePoint> points) {
+        return switch (tool) {
+            case DISTANCE -> new Measurement.Distance(points.get(0), points.get(1));
+            case RECTANGLE -> new Measurement.RectangleRoi(points.get(0), points.get(1));
+            case ELLIPSE -> new Measurement.EllipseRoi(points.get(0), points.get(1));
+            case ANGLE -> points.size() == 3 ? new Measurement.Angle(points.get(0), points.get(1), points.get(2)) : null;
+            default -> null;
+        };
+    }
+
+    private static boolean degenerate(Measurement m) {
+        List<ImagePoint> p = m.points();
+        return p.stream().distinct().count() < 2;
+    }
+
+    /** The label of a measurement on the current image. */
+    public String labelOf(Measurement m) {
+        PixelValues values = currentValues();
+        if (values == null) {
+            return "";
+        }
+        return m.label(spacing.get(), values);
+    }
+
+    // ---- probe ----
+
+    /** Updates the probe text for the image point under the cursor; null clears it. */
+    public void probe(ImagePoint at) {
+        PixelValues values = currentValues();
+        if (at == null || values == null) {
+            probeText = "";
+        } else {
+            int x = (int) Math.floor(at.x());
+            int y = (int) Math.floor(at.y());
+            if (x < 0 || y < 0 || x >= values.width() || y >= values.height()) {
+                probeText = "";
+            } else {
+                double stored = values.stored(x, y);
+                double real = values.real(x, y);
+                String unit = values.unit().isEmpty() ? "" : " " + values.unit();
+                probeText = String.format(Locale.ROOT, "x %d y %d  stored %s  value %s%s", x, y, number(stored),
+                        number(real), unit);
+            }
+        }
+        updateCornerText();
+    }
+
+    public String probeText() {
+        return probeText;
+    }
+
+    // ---- corner text ----
+
+    private void updateCornerText() {
+        SeriesEntry entry = series.get();
+        if (entry == null) {
+            topLeft.set("");
+            topRight.set("");
+            bottomLeft.set("");
+            bottomRight.set("");
+            return;
+        }
+        int index = slice.get();
+        SeriesEntry.Slice s = entry.isDisplayable() ? entry.slices().get(index) : null;
+        Instance instance = s == null ? null : entry.instance(s.instanceIndex());
+
+        topLeft.set(String.join("\n",
+                personName(entry.patient().patientName()),
+                "ID " + entry.patient().patientId(),
+                formatDate(entry.study().studyDate()),
+                entry.study().description()).strip());
+
+        List<String> tr = new ArrayList<>();
+        tr.add(entry.series().description());
+        tr.add("Series " + entry.series().seriesNumber());
+        tr.add("Image " + (index + 1) + " / " + sliceCount.get());
+        if (instance != null) {
+            instance.geometry().flatMap(ImageGeometry::positionAlongNormal)
+                    .ifPresent(z -> tr.add(String.format(Locale.ROOT, "Pos %.1f mm", z)));
+            instance.geometry().map(ImageGeometry::sliceThickness).filter(t -> !Double.isNaN(t))
+                    .ifPresent(t -> tr.add(String.format(Locale.ROOT, "Thick %.1f mm", t)));
+        }
+        topRight.set(String.join("\n", tr));
+
+        List<String> bl = new ArrayList<>();
+        if (images != null && !images.isLoaded(index)) {
+            FailedFile failure = images.failure(index);
+            bl.add(failure == null ? "Loading…" : "Cannot show: " + failure.reason());
+        }
+        if (voi.get() instanceof Voi.Window w && currentPipeline() != null && !currentPipeline().isColour()) {
+            bl.add(String.format(Locale.ROOT, "W %s L %s%s", number(w.width()), number(w.center()),
+                    w.explanation().isEmpty() ? "" : "  " + w.explanation()));
+        } else if (voi.get() instanceof Voi.Lut l) {
+            bl.add("VOI LUT " + l.explanation());
+        }
+        Point2D size = imageSize();
+        if (size != null) {
+            double zoom = transform.get().effectiveZoom(size.getX(), size.getY(), viewWidth.get(), viewHeight.get());
+            bl.add(String.format(Locale.ROOT, "Zoom %.0f%%", zoom * 100));
+        }
+        if (inverted.get()) {
+            bl.add("Inverted");
+        }
+        bottomLeft.set(String.join("\n", bl));
+        bottomRight.set(probeText);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** DICOM PN "FAMILY^GIVEN" as "FAMILY, GIVEN". */
+    static String personName(String pn) {
+        if (pn == null || pn.isBlank()) {
+            return "";
+        }
+        String[] parts = pn.split("\\^");
+        return parts.length >= 2 && !parts[1].isBlank() ? parts[0] + ", " + String.join(" ",
+                java.util.Arrays.copyOfRange(parts, 1, parts.length)).strip() : parts[0];
+    }
+
+    /** DA "YYYYMMDD" as "YYYY-MM-DD"; other forms unchanged. */
+    static String formatDate(String da) {
+        if (da != null && da.length() == 8 && da.chars().allMatch(Character::isDigit)) {
+            return da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6);
+        }
+        return da == null ? "" : da;
+    }
+
+    private static PixelSpacing spacingOf(Instance instance) {
+        return instance.geometry().map(ImageGeometry::pixelSpacing)
+                .filter(s -> s != null && s.length == 2 && s[0] > 0 && s[1] > 0)
+                .map(s -> new PixelSpacing(s[0], s[1], PixelSpacing.Source.PIXEL_SPACING))
+                .orElse(PixelSpacing.UNKNOWN);
+    }
+
+    private static double pixelAspect(Instance instance) {
+        PixelSpacing s = spacingOf(instance);
+        return s.isCalibrated() ? s.aspectRatio() : 1;
+    }
+
+    // ---- properties ----
+
+    public ReadOnlyObjectProperty<SeriesEntry> seriesProperty() {
+        return series.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty sliceProperty() {
+        return slice.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty sliceCountProperty() {
+        return sliceCount.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<WritableImage> imageProperty() {
+        return image.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Voi> voiProperty() {
+        return voi.getReadOnlyProperty();
+    }
+
+    public BooleanProperty invertedProperty() {
+        return inverted;
+    }
+
+    public ObjectProperty<ViewportTransform> transformProperty() {
+        return transform;
+    }
+
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
+    }
+
+    public ReadOnlyObjectProperty<ObservableList<Measurement>> measurementsProperty() {
+        return measurements.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Measurement> draftProperty() {
+        return draft.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<PixelSpacing> spacingProperty() {
+        return spacing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty topLeftProperty() {
+        return topLeft.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty topRightProperty() {
+        return topRight.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty bottomLeftProperty() {
+        return bottomLeft.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty bottomRightProperty() {
+        return bottomRight.getReadOnlyProperty();
+    }
+
+    public DoubleProperty cineFramesPerSecondProperty() {
+        return cineFramesPerSecond;
+    }
+
+    public BooleanProperty cineRunningProperty() {
+        return cineRunning;
+    }
+
+    public IntegerProperty viewWidthProperty() {
+        return viewWidth;
+    }
+
+    public IntegerProperty viewHeightProperty() {
+        return viewHeight;
+    }
+}

@@ -1,0 +1,38 @@
+package org.radmamba.viewer.fx.service;
+
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.StudyScanner;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The study service on the DICOM layer: {@link StudyScanner} for headers, {@link ImageLoader} for pixels. */
+public final class DicomStudyService implements StudyService {
+
+    private final StudyScanner scanner;
+    private final ImageLoader loader;
+
+    public DicomStudyService(StudyScanner scanner, ImageLoader loader) {
+        this.scanner = scanner;
+        this.loader = loader;
+    }
+
+    /** PixelMed behind the port, default read limits. */
+    public DicomStudyService() {
+        this(new StudyScanner(), new ImageLoader());
+    }
+
+    @Override
+    public ScanResult scan(List<Path> paths) {
+        return scanner.scan(paths);
+    }
+
+    @Override
+    public LoadedImage load(Instance instance) throws IOException {
+        return loader.load(instance);
+    }
+}

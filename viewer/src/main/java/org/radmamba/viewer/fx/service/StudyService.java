@@ -1,0 +1,19 @@
+package org.radmamba.viewer.fx.service;
+
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the view models need from the DICOM layer. Blocking calls: view models run them in background tasks. */
+public interface StudyService {
+
+    /** Files, folders and DICOMDIRs to a study tree; unreadable files are listed, never thrown. */
+    ScanResult scan(List<Path> paths);
+
+    /** The pixels of one instance. */
+    LoadedImage load(Instance instance) throws IOException;
+}

@@ -1,0 +1,269 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.application.Platform;
+import javafx.scene.image.PixelReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.study.FailedFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main view model on real generated files, with a current-thread executor: no window, no waiting. */
+class ViewerViewModelTest {
+
+    /** 64 px at 2 mm, 6 slices of 4 mm, no noise: pixel values are the phantom's HU exactly. */
+    static final DemoStudy.Spec SPEC = new DemoStudy.Spec(64, 6, 2.0, 4, 0, false);
+
+    @TempDir
+    Path folder;
+
+    private ViewerViewModel viewModel;
+
+    @BeforeAll
+    static void startToolkit() throws InterruptedException {
+        // Images need the JavaFX toolkit (headless Monocle in the test run), not a window.
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            Platform.startup(started::countDown);
+        } catch (IllegalStateException alreadyRunning) {
+            started.countDown();
+        }
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+    }
+
+    @BeforeEach
+    void createViewModel() {
+        viewModel = new ViewerViewModel(new DicomStudyService(), new CurrentThreadTaskExecutor(),
+                new ViewerSettings(new MemoryStore()), () -> folder);
+    }
+
+    private Path generatedSeries() throws IOException {
+        Path study = folder.resolve("study");
+        DemoStudy.generate(study, SPEC);
+        return study;
+    }
+
+    /**
+     * The HU the generator wrote at (col,row) of the file shown as slice {@code shown} (the series is ordered by
+     * position along the slice normal, so the display order is not the generator's: ct-NNN.dcm names it).
+     */
+    private double hu(int shown, int col, int row) {
+        SeriesEntry entry = viewModel.series().getFirst();
+        String name = entry.instance(entry.slices().get(shown).instanceIndex()).file().getFileName().toString();
+        int generated = Integer.parseInt(name.substring(3, 6)) - 1;
+        double z = (double) generated / (SPEC.slices() - 1);
+        return DemoStudy.slice(SPEC.size(), z)[row * SPEC.size() + col] - 1024;
+    }
+
+    /** DICOM's LINEAR window (PS3.3 C.11.2.1.2.1), written out here independently of the pipeline. */
+    static int linear(double x, double c, double w) {
+        if (x <= c - 0.5 - (w - 1) / 2) {
+            return 0;
+        }
+        if (x > c - 0.5 + (w - 1) / 2) {
+            return 255;
+        }
+        return (int) Math.round(((x - (c - 0.5)) / (w - 1) + 0.5) * 255);
+    }
+
+    private int displayed(ViewportViewModel vp, int col, int row) {
+        PixelReader r = vp.imageProperty().get().getPixelReader();
+        return r.getArgb(col, row) & 0xFF;
+    }
+
+    @Test
+    void opening_a_folder_lists_its_series_and_shows_the_first_in_the_first_viewport() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        assertEquals(1, viewModel.series().size());
+        SeriesEntry entry = viewModel.series().getFirst();
+        assertEquals("DEMO^PHANTOM", entry.patient().patientName());
+        assertEquals(6, entry.slices().size());
+        ViewportViewModel vp = viewModel.viewport(0);
+        assertEquals(entry, vp.seriesProperty().get());
+        assertNotNull(vp.imageProperty().get());
+        assertEquals(64, (int) vp.imageProperty().get().getWidth());
+        assertNotNull(entry.thumbnailProperty().get());
+        assertTrue(vp.topLeftProperty().get().startsWith("DEMO, PHANTOM\nID DEMO-0001\n2026-01-01"),
+                vp.topLeftProperty().get());
+        assertTrue(vp.topRightProperty().get().contains("Image 1 / 6"), vp.topRightProperty().get());
+        assertEquals("Ready", "Ready".equals(viewModel.statusProperty().get()) ? "Ready" : "1 series open".equals(
+                viewModel.statusProperty().get()) ? "Ready" : viewModel.statusProperty().get());
+    }
+
+    @Test
+    void the_file_window_is_applied_first_and_a_preset_follows_the_linear_formula() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        int col = 32;
+        int row = 20;
+        // The file's first window is 40/400 (abdomen).
+        assertEquals(linear(hu(0, col, row), 40, 400), displayed(vp, col, row));
+        vp.applyWindow(new WindowLevel(-600, 1500, "Lung"));
+        assertEquals(linear(hu(0, col, row), -600, 1500), displayed(vp, col, row));
+    }
+
+    @Test
+    void a_window_drag_moves_width_and_centre_by_the_drag_and_the_pixels_follow() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        vp.beginWindowDrag();
+        vp.dragWindow(50, -20);
+        vp.endWindowDrag();
+        var w = (org.radmamba.viewer.pixel.Voi.Window) vp.voiProperty().get();
+        // 12-bit stored range over the frame: about 2000 HU -> ~2 HU per screen pixel; exact factor from the drag.
+        double perPixel = (w.width() - 400) / 50;
+        assertEquals(40 - 20 * perPixel, w.center(), 1e-9);
+        assertTrue(perPixel >= 1);
+        for (int[] p : new int[][] {{32, 20}, {10, 32}, {32, 55}}) {
+            assertEquals(linear(hu(0, p[0], p[1]), w.center(), w.width()), displayed(vp, p[0], p[1]));
+        }
+    }
+
+    @Test
+    void scrolling_shows_the_slice_it_names() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        vp.applyWindow(new WindowLevel(0, 4096, "wide"));
+        vp.scrollBy(3);
+        assertEquals(3, vp.sliceProperty().get());
+        int[] rendered = new int[64 * 64];
+        int[] expected = new int[64 * 64];
+        for (int row = 0; row < 64; row++) {
+            for (int col = 0; col < 64; col++) {
+                rendered[row * 64 + col] = displayed(vp, col, row);
+                expected[row * 64 + col] = linear(hu(3, col, row), 0, 4096);
+            }
+        }
+        assertTrue(Arrays.equals(expected, rendered), "slice 3 pixels");
+        assertTrue(vp.topRightProperty().get().contains("Image 4 / 6"));
+        assertTrue(vp.topRightProperty().get().contains("Pos -8.0 mm"), vp.topRightProperty().get());
+        vp.lastSlice();
+        assertEquals(5, vp.sliceProperty().get());
+        vp.scrollBy(10);
+        assertEquals(5, vp.sliceProperty().get(), "scrolling stops at the last slice");
+    }
+
+    @Test
+    void a_distance_on_a_two_millimetre_grid_reads_millimetres() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        vp.beginMeasurement(new ImagePoint(10, 10));
+        vp.updateMeasurement(new ImagePoint(30, 10));
+        vp.finishMeasurement(new ImagePoint(40, 50));
+        Measurement m = vp.measurementsProperty().get().getFirst();
+        assertEquals("100.0 mm", vp.labelOf(m));
+    }
+
+    @Test
+    void measurements_stay_on_their_slice_when_scrolling_away_and_back() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        viewModel.toolProperty().set(Tool.RECTANGLE);
+        vp.beginMeasurement(new ImagePoint(0, 0));
+        vp.finishMeasurement(new ImagePoint(4, 4));
+        assertEquals(1, vp.measurementsProperty().get().size());
+        // The corner 4x4 pixels are air.
+        assertTrue(vp.labelOf(vp.measurementsProperty().get().getFirst()).startsWith("mean -1000.0 HU SD 0.0"),
+                vp.labelOf(vp.measurementsProperty().get().getFirst()));
+        vp.scrollBy(1);
+        assertEquals(0, vp.measurementsProperty().get().size());
+        vp.scrollBy(-1);
+        assertEquals(1, vp.measurementsProperty().get().size());
+        vp.deleteLastMeasurement();
+        assertEquals(0, vp.measurementsProperty().get().size());
+    }
+
+    @Test
+    void the_probe_reads_stored_and_hounsfield_values() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        vp.probe(new ImagePoint(0.5, 0.5));
+        assertEquals("x 0 y 0  stored 24  value -1000 HU", vp.probeText());
+        assertEquals(vp.probeText(), vp.bottomRightProperty().get());
+    }
+
+    @Test
+    void broken_files_are_reported_with_their_names_and_the_good_series_still_opens() throws IOException {
+        Path study = generatedSeries();
+        Path notDicom = study.resolve("CT").resolve("notes.dcm");
+        Files.writeString(notDicom, "this is not a DICOM file, whatever its name says");
+        Path truncated = study.resolve("CT").resolve("truncated.dcm");
+        byte[] good = Files.readAllBytes(study.resolve("CT").resolve("ct-001.dcm"));
+        Files.write(truncated, Arrays.copyOf(good, good.length - 4000));
+        viewModel.open(List.of(study));
+
+        assertEquals(1, viewModel.series().size(), viewModel.series().toString());
+        List<Path> failed = viewModel.failures().stream().map(FailedFile::file).toList();
+        assertTrue(failed.contains(notDicom.toAbsolutePath().normalize()), viewModel.failures().toString());
+        assertTrue(failed.contains(truncated.toAbsolutePath().normalize()), viewModel.failures().toString());
+        assertEquals(2, failed.size(), viewModel.failures().toString());
+        viewModel.failures().forEach(f -> assertTrue(!f.reason().isBlank(), f.toString()));
+        // Every good slice shows.
+        ViewportViewModel vp = viewModel.viewport(0);
+        int shown = 0;
+        for (int i = 0; i < vp.sliceCountProperty().get(); i++) {
+            vp.setSlice(i);
+            if (!vp.bottomLeftProperty().get().startsWith("Cannot show")) {
+                shown++;
+            }
+        }
+        assertEquals(6, shown);
+        viewModel.dismissFailures();
+        assertTrue(viewModel.failures().isEmpty());
+    }
+
+    @Test
+    void the_demo_opens_from_its_source() throws IOException {
+        DemoStudy.generate(folder, SPEC);
+        viewModel.openDemo();
+        assertEquals(1, viewModel.series().size());
+        assertNotNull(viewModel.viewport(0).imageProperty().get());
+    }
+
+    @Test
+    void closing_everything_empties_the_viewports_and_the_browser() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        viewModel.closeAll();
+        assertTrue(viewModel.series().isEmpty());
+        assertNull(viewModel.viewport(0).seriesProperty().get());
+        assertNull(viewModel.viewport(0).imageProperty().get());
+    }
+
+    @Test
+    void opened_folders_go_to_the_recent_list_most_recent_first() throws IOException {
+        Path a = Files.createDirectories(folder.resolve("a"));
+        Path b = generatedSeries();
+        viewModel.open(List.of(a));
+        viewModel.open(List.of(b));
+        assertEquals(List.of(b.toAbsolutePath(), a.toAbsolutePath()), viewModel.recentPaths());
+        assertEquals(b.toAbsolutePath(), viewModel.settings().lastFolder().orElseThrow());
+    }
+
+    @Test
+    void loading_starts_at_the_slice_in_view_and_spreads_outwards() {
+        assertEquals(List.of(2, 3, 1, 4, 0, 5), ViewerViewModel.outwardFrom(2, 6));
+        assertEquals(List.of(0, 1, 2), ViewerViewModel.outwardFrom(0, 3));
+    }
+}
