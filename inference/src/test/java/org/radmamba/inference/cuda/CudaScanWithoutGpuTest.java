@@ -1,0 +1,47 @@
+package org.radmamba.inference.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What can be checked of the CUDA scan on a machine without a GPU (CI): the driver lookup and the shipped PTX. */
+class CudaScanWithoutGpuTest {
+
+    @Test
+    void a_missing_driver_library_is_reported_as_no_nvidia_driver_found() {
+        CudaUnavailableException e = assertThrows(CudaUnavailableException.class,
+                () -> CudaScan.open("libcuda-not-installed.so.1", 0));
+
+        assertEquals("no NVIDIA driver found (libcuda-not-installed.so.1 could not be loaded)", e.getMessage());
+    }
+
+    @Test
+    void the_shipped_ptx_targets_volta_with_an_isa_old_drivers_jit_and_has_the_three_kernels() throws IOException {
+        String ptx;
+        try (InputStream in = CudaScan.class.getResourceAsStream("selective_scan.ptx")) {
+            assertNotNull(in, "selective_scan.ptx is packaged next to CudaScan");
+            ptx = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+
+        assertTrue(ptx.contains("\n.version 7.0\n"), "PTX ISA 7.0 (CUDA 11.0 drivers and newer)");
+        assertTrue(ptx.contains("\n.target sm_70\n"), "JIT-compilable for Volta and every later GPU");
+        for (String kernel : new String[] {"ss_chunk_state", "ss_chunk_carry", "ss_chunk_output"}) {
+            assertTrue(ptx.contains(".entry " + kernel + "("), "the PTX has the kernel " + kernel);
+        }
+    }
+
+    @Test
+    void errors_name_the_driver_call_and_its_result() {
+        CudaException e = new CudaException("cuMemAlloc_v2(1024 bytes)", 2, "CUDA_ERROR_OUT_OF_MEMORY");
+
+        assertEquals("cuMemAlloc_v2(1024 bytes) failed: CUDA_ERROR_OUT_OF_MEMORY (2)", e.getMessage());
+        assertEquals(2, e.result());
+    }
+}
