@@ -82,6 +82,9 @@ final class JpegBitReader {
                 return table.values[table.valueOffset[length] + code];
             }
         }
+        if (ranPastEnd()) {
+            throw new CodecException("JPEG entropy-coded data ends before the image is complete: the data is truncated");
+        }
         throw new CodecException("JPEG data holds a bit pattern that is no code of its Huffman table: the data is corrupt");
     }
 

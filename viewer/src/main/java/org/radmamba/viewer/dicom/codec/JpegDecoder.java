@@ -25,6 +25,14 @@ final class JpegDecoder implements FrameDecoder {
         return new JpegStream(encoded, format).decode();
     }
 
+    /** Encoders end a scan within a byte or two of its last code: much more left unread means the codes are wrong. */
+    static void failOnUnreadScanData(int unreadBytes, String codecName) throws CodecException {
+        if (unreadBytes > 16) {
+            throw new CodecException(codecName + " scan has " + unreadBytes
+                    + " bytes left after the image was complete: the data is corrupt");
+        }
+    }
+
     /** One decode: the state of the markers read so far. */
     private static final class JpegStream {
         private static final int[] ZIGZAG = {
@@ -314,6 +322,7 @@ final class JpegDecoder implements FrameDecoder {
             scans++;
             pos = bits.position();
             skipToMarker();
+            failOnUnreadScanData(pos - bits.position(), "JPEG");
         }
 
         /** After a scan, steps over anything that is not a marker (encoders may leave padding). */

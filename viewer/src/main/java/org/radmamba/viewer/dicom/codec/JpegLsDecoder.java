@@ -210,6 +210,7 @@ final class JpegLsDecoder implements FrameDecoder {
             }
             pos = scan.bits.position();
             skipToMarker();
+            JpegDecoder.failOnUnreadScanData(pos - scan.bits.position(), "JPEG-LS");
         }
 
         private void skipToMarker() {
@@ -414,6 +415,9 @@ final class JpegLsDecoder implements FrameDecoder {
                 }
                 if (prefix == maxPrefix) {
                     return bits.readBits(qbpp) + 1;
+                }
+                if (bits.ranPastEnd()) {
+                    throw new CodecException("JPEG-LS scan ends before the image is complete: the data is truncated");
                 }
                 throw new CodecException("JPEG-LS scan holds a Golomb code longer than its limit of " + codeLimit
                         + " bits: the data is corrupt");
