@@ -5,6 +5,8 @@ import java.util.Arrays;
 /**
  * One tensor of a state dict: float32 values in C (row-major) order, whatever the stored dtype was
  * ({@code sourceDtype} names it: {@code float32}, {@code float16}, {@code bfloat16}, {@code float64}, {@code int64}, ...).
+ * {@link #values()} is the array itself, not a copy, so that a 58 MB checkpoint is not held twice: treat it as
+ * read-only.
  */
 public record CheckpointTensor(String key, long[] shape, float[] values, String sourceDtype) {
 
