@@ -95,6 +95,21 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void a_constructor_someone_registered_in_razorvines_global_registry_is_still_refused() throws IOException {
+        Path marker = dir.resolve("registered");
+        net.razorvine.pickle.Unpickler.registerConstructor("radmamba_test", "Registered", args -> {
+            try {
+                return Files.createFile(marker);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        PickleBuilder pickle = new PickleBuilder().global("radmamba_test", "Registered").emptyTuple().reduce().stop();
+        assertMessage(refusedPickle("registered.pth", pickle), "'radmamba_test.Registered'", "not on the allow-list");
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
     void calling_a_storage_class_is_refused() throws IOException {
         PickleBuilder pickle = new PickleBuilder().global("torch", "FloatStorage").emptyTuple().reduce().stop();
         assertMessage(refusedPickle("call.pth", pickle), "not an allowed function");
@@ -197,6 +212,16 @@ class HostileCheckpointTest {
         Path file = oneTensor("hand.pth", PickleBuilder.fragment().floatTensor("0", 2, 3), Map.of("0", floats(0, 1, 2, 3, 4, 5)));
         CheckpointTensor w = PthReader.read(file).require("w", 2, 3);
         assertEquals(5f, w.values()[5]);
+    }
+
+    @Test
+    void deflated_entries_load_like_stored_ones() throws IOException {
+        PickleBuilder pickle = new PickleBuilder().orderedDict().mark().string("w")
+                .append(PickleBuilder.fragment().floatTensor("0", 2, 3)).setItems().stop();
+        Map<String, byte[]> entries = entries(pickle.bytes());
+        entries.put("data/0", floats(0, 1, 2, 3, 4, 5));
+        Path file = writePth(dir.resolve("deflated.pth"), entries, java.util.zip.ZipEntry.DEFLATED);
+        assertEquals(4f, PthReader.read(file).require("w", 2, 3).values()[4]);
     }
 
     @Test

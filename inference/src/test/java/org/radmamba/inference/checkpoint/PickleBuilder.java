@@ -190,17 +190,24 @@ final class PickleBuilder {
 
     /** Writes a .pth zip: {@code <stem>/<name>} for each entry, stored uncompressed as torch.save does. */
     static Path writePth(Path file, Map<String, byte[]> entries) throws IOException {
+        return writePth(file, entries, ZipEntry.STORED);
+    }
+
+    /** Writes a .pth zip with entries stored or deflated ({@link ZipEntry#STORED}, {@link ZipEntry#DEFLATED}). */
+    static Path writePth(Path file, Map<String, byte[]> entries, int method) throws IOException {
         String stem = file.getFileName().toString().replaceFirst("\\.pth$", "");
         try (OutputStream stream = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(stream)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 ZipEntry zipEntry = new ZipEntry(stem + "/" + entry.getKey());
                 byte[] data = entry.getValue();
-                CRC32 crc = new CRC32();
-                crc.update(data);
-                zipEntry.setMethod(ZipEntry.STORED);
-                zipEntry.setSize(data.length);
-                zipEntry.setCompressedSize(data.length);
-                zipEntry.setCrc(crc.getValue());
+                zipEntry.setMethod(method);
+                if (method == ZipEntry.STORED) {
+                    CRC32 crc = new CRC32();
+                    crc.update(data);
+                    zipEntry.setSize(data.length);
+                    zipEntry.setCompressedSize(data.length);
+                    zipEntry.setCrc(crc.getValue());
+                }
                 zip.putNextEntry(zipEntry);
                 zip.write(data);
                 zip.closeEntry();
