@@ -86,6 +86,10 @@ public final class DatasetWalker {
                 if (h.length == UNDEFINED_LENGTH) {
                     throw fail("file meta element " + tagName(h.tag) + " has an undefined length");
                 }
+                if (h.length > size - h.valuePos) {
+                    throw fail("file meta element " + tagName(h.tag) + " claims " + h.length + " bytes but only "
+                            + Math.max(0, size - h.valuePos) + " remain");
+                }
                 if (h.tag == Tag.TRANSFER_SYNTAX_UID) {
                     if (h.length > 64) {
                         throw fail("the Transfer Syntax UID (0002,0010) is " + h.length + " bytes long, at most 64 are allowed");
@@ -93,6 +97,9 @@ public final class DatasetWalker {
                     transferSyntax = ascii(h.valuePos, (int) h.length).replace("\0", "").trim();
                 }
                 pos = h.valuePos + h.length;
+            }
+            if (pos < size && size - pos < 8) {
+                throw fail("is truncated: it ends inside the file meta information");
             }
             if (transferSyntax == null || transferSyntax.isEmpty()) {
                 throw fail("the file meta information lacks the Transfer Syntax UID (0002,0010)");
