@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the compressed-pixel-data fixtures of the codec tests (org.radmamba.viewer.dicom.codec).
-# Needs: python3 with numpy, dcmtk (dcmcrle, dcmcjpeg, dcmcjpls) and gdcm (gdcmconv, built with OpenJPEG):
-#   apt-get install -y python3-numpy dcmtk libgdcm-tools
+# Needs: python3 with numpy, dcmtk (dcmcrle, dcmcjpeg, dcmcjpls, img2dcm), libjpeg-turbo's cjpeg and gdcm (gdcmconv):
+#   apt-get install -y python3-numpy dcmtk libjpeg-turbo-progs libgdcm-tools
 # Sources (src_*.dcm) are uncompressed explicit-VR-little-endian twins: the expected stored values of every
 # lossless fixture and the reference of every lossy one. ijg_*.dcm are dcmdjpeg decodes of the lossy greyscale
 # JPEGs (an independent decoder, libjpeg's). rle32_*.dcm are written here directly: no tool encodes 32-bit RLE.
@@ -83,11 +83,16 @@ def save(name, frames, rows, cols, spp, bits, signed, dtype, photometric, seed):
     write('src_' + name + '.dcm', px, bits, signed, photometric)
     return px
 
-save('mono8', 2, 64, 64, 1, 8, False, np.uint8, 'MONOCHROME2', 1)
+mono8 = save('mono8', 2, 64, 64, 1, 8, False, np.uint8, 'MONOCHROME2', 1)
 save('mono12', 2, 37, 45, 1, 12, False, np.uint16, 'MONOCHROME2', 2)
 save('mono16', 1, 48, 64, 1, 16, False, np.uint16, 'MONOCHROME2', 3)
 save('mono16s', 1, 30, 40, 1, 16, True, np.int16, 'MONOCHROME2', 4)
-save('rgb8', 2, 34, 50, 3, 8, False, np.uint8, 'RGB', 5)
+rgb8 = save('rgb8', 2, 34, 50, 3, 8, False, np.uint8, 'RGB', 5)
+# Netpbm copies of first frames, for cjpeg (restart intervals, 4:2:0), removed below
+with open('tmp_mono8.pgm', 'wb') as f:
+    f.write(b'P5 64 64 255\n' + mono8[0].tobytes())
+with open('tmp_rgb8.ppm', 'wb') as f:
+    f.write(b'P6 50 34 255\n' + rgb8[0].tobytes())
 
 def packbits(plane):
     """PackBits as DICOM RLE uses it: replicate runs of 3 to 128, literal runs of up to 128."""
@@ -135,6 +140,12 @@ for s in mono8 mono16 mono16s rgb8; do q dcmcrle src_$s.dcm rle_$s.dcm; done
 q dcmcjpeg +eb +q 90 src_mono8.dcm jpeg_baseline_mono8.dcm
 q dcmcjpeg +eb +q 90 src_rgb8.dcm jpeg_baseline_ybr422.dcm
 q dcmcjpeg +eb +q 90 +cr src_rgb8.dcm jpeg_baseline_rgb.dcm
+# JPEG baseline with restart markers every few MCUs (mid-row), and 4:2:0 colour, by libjpeg-turbo's cjpeg
+cjpeg -quality 90 -restart 5B tmp_mono8.pgm > tmp_mono8.jpg
+cjpeg -quality 90 -restart 2B -sample 2x2 tmp_rgb8.ppm > tmp_rgb8.jpg
+q img2dcm tmp_mono8.jpg jpeg_baseline_restart_mono8.dcm
+q img2dcm tmp_rgb8.jpg jpeg_baseline_restart_ybr420.dcm
+rm -f tmp_*
 # JPEG extended (lossy, 12-bit)
 q dcmcjpeg +ee +q 90 src_mono12.dcm jpeg_extended_mono12.dcm
 # JPEG lossless process 14: every predictor on 8-bit, several on 12/16-bit, SV1, a point transform, colour
@@ -157,5 +168,7 @@ q dcmcjpls +en +md 2 --interleave-line src_rgb8.dcm jpegls_near2_rgb8_line.dcm
 for s in mono8 mono12 mono16 mono16s rgb8; do q gdcmconv --j2k src_$s.dcm j2k_$s.dcm; done
 for s in mono8 mono16 rgb8; do q gdcmconv --j2k --lossy --irreversible -q 40 src_$s.dcm j2k_lossy_$s.dcm 2>/dev/null; done
 # Independent decodes (dcmtk's IJG libjpeg, integer IDCT) of the lossy greyscale DCT fixtures
-for s in jpeg_baseline_mono8 jpeg_extended_mono12; do q dcmdjpeg $s.dcm ijg_$s.dcm; done
+for s in jpeg_baseline_mono8 jpeg_extended_mono12 jpeg_baseline_restart_mono8 jpeg_baseline_restart_ybr420; do
+  q dcmdjpeg $s.dcm ijg_$s.dcm
+done
 ls -l ./*.dcm | awk '{ total += $5 } END { print NR " files, " total " bytes" }'
