@@ -56,4 +56,16 @@ class VmUnetArchitectureTest {
         assertTrue(e.getMessage().contains("final_conv.weight"), e.getMessage());
         assertTrue(e.getMessage().startsWith("cut.pth"), e.getMessage());
     }
+
+    @Test
+    void random_isic_weights_have_every_official_key_and_load() {
+        VmUnetArchitecture isic = VmUnetArchitecture.isic(1);
+        StateDict random = VmUnetRandomWeights.stateDict(isic, 1);
+
+        assertEquals(isic.parameterCount(), random.totalElements());
+        assertEquals(isic, VmUnetArchitecture.inferFrom(random.withoutPrefix("vmunet.")));
+        try (VmUnet model = VmUnet.fromStateDict(random)) {
+            assertEquals(isic, model.architecture());
+        }
+    }
 }
