@@ -127,6 +127,9 @@ public final class PthReader {
     /** The first {@code elements} elements of a storage as float32, streamed from its zip entry in chunks. */
     private static float[] readStorage(PthArchive archive, StorageRef storage, long elements, String tensorKey,
                                        String source) throws IOException {
+        if (elements == 0) {
+            return new float[0]; // only empty tensors view it: no data needed
+        }
         ZipEntry entry = archive.storageEntry(storage.key());
         if (entry == null) {
             throw new CheckpointException(source + ": tensor '" + tensorKey + "' refers to "

@@ -215,6 +215,15 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void an_empty_tensor_needs_no_data() throws IOException {
+        PickleBuilder pickle = new PickleBuilder().orderedDict().mark().string("empty")
+                .append(PickleBuilder.fragment().tensor("FloatStorage", "0", 0, 0, new long[] {0, 3}, new long[] {3, 1}))
+                .setItems().stop();
+        CheckpointTensor empty = PthReader.read(writePth(dir.resolve("empty-tensor.pth"), entries(pickle.bytes()))).require("empty", 0, 3);
+        assertEquals(0, empty.numel());
+    }
+
+    @Test
     void deflated_entries_load_like_stored_ones() throws IOException {
         PickleBuilder pickle = new PickleBuilder().orderedDict().mark().string("w")
                 .append(PickleBuilder.fragment().floatTensor("0", 2, 3)).setItems().stop();
