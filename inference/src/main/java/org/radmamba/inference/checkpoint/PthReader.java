@@ -3,9 +3,11 @@ package org.radmamba.inference.checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,13 @@ public final class PthReader {
      */
     public static StateDict read(Path file, CheckpointLimits limits) {
         String source = String.valueOf(file.getFileName());
+        if (file.getFileSystem() != FileSystems.getDefault()) {
+            return readCopy(file, limits, source);
+        }
+        return read(file, source, limits);
+    }
+
+    private static StateDict read(Path file, String source, CheckpointLimits limits) {
         long started = System.nanoTime();
         try {
             long fileSize = Files.size(file);
@@ -63,6 +72,34 @@ public final class PthReader {
             throw new CheckpointException(source + ": the zip archive is truncated or damaged (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new CheckpointException(source + ": the file could not be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A checkpoint inside a jar or another file system: {@link ZipFile} needs a real file, so read a temporary copy. */
+    private static StateDict readCopy(Path file, CheckpointLimits limits, String source) {
+        Path copy = null;
+        try {
+            copy = Files.createTempFile("radmamba-", "-" + source);
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            return read(copy, source, limits);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(source + ": the file does not exist (" + file.toUri() + ")", e);
+        } catch (IOException e) {
+            throw new CheckpointException(source + ": the file could not be copied out of " + file.getFileSystem()
+                    + " to be read (" + e.getMessage() + ")", e);
+        } finally {
+            deleteQuietly(copy);
+        }
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        if (temporary == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            LOG.warn("could not delete the temporary checkpoint copy {}: {}", temporary, e.getMessage());
         }
     }
 

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -142,6 +148,19 @@ class PthReaderTest {
         CheckpointException e = assertThrows(CheckpointException.class, () -> PthReader.read(checkpoint("legacy.pth")));
         assertEquals("legacy.pth: legacy (pre-1.6) PyTorch format is not supported;"
                 + " re-save with torch.save(..., _use_new_zipfile_serialization=True)", e.getMessage());
+    }
+
+    @Test
+    void a_checkpoint_inside_a_jar_is_read_through_a_temporary_copy(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("weights.jar");
+        try (FileSystem zipFs = FileSystems.newFileSystem(jar, Map.of("create", "true"))) {
+            Path inside = zipFs.getPath("/models/dtype_float16.pth");
+            Files.createDirectories(inside.getParent());
+            Files.copy(checkpoint("dtype_float16.pth"), inside);
+            assertPlainConv(PthReader.read(inside), "float16");
+            CheckpointException e = assertThrows(CheckpointException.class, () -> PthReader.read(zipFs.getPath("/models/none.pth")));
+            assertTrue(e.getMessage().startsWith("none.pth: the file does not exist"), e.getMessage());
+        }
     }
 
     @Test
