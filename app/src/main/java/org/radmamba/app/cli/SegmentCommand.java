@@ -1,0 +1,273 @@
+package org.radmamba.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.radmamba.app.ExitCodes;
+import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.io.Npy;
+import org.radmamba.inference.io.NpyArray;
+import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.inference.scan.ScanDeviceUnavailableException;
+import org.radmamba.inference.scan.ScanSelection;
+import org.radmamba.inference.scan.ScanSelector;
+import org.radmamba.inference.segmentation.ClassRegions;
+import org.radmamba.inference.segmentation.Connectivity;
+import org.radmamba.inference.segmentation.LabelMask;
+import org.radmamba.inference.segmentation.MaskDecoding;
+import org.radmamba.inference.segmentation.PixelSpacing;
+import org.radmamba.inference.segmentation.Region;
+import org.radmamba.inference.segmentation.RegionAnalysis;
+import org.radmamba.inference.segmentation.ScoreMap;
+import org.radmamba.inference.vmunet.VmUnet;
+import org.radmamba.inference.vmunet.VmUnetArchitecture;
+import org.radmamba.inference.vmunet.VmUnetPreprocessing;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code radmamba segment IMAGE --model CKPT --out OUT.png|OUT.npy}: runs a VM-UNet checkpoint on one image.
+ * The PNG is the label mask at the source image's size (0 background, k class k; 1 the foreground of a one-class
+ * model); the NPY is the network's float32 output (classes, H, W) at its own resolution: sigmoid probabilities for
+ * one class, logits otherwise. {@code --json} prints per-class statistics.
+ */
+@Command(name = "segment",
+        mixinStandardHelpOptions = true,
+        description = {"Segments an image (DICOM, PNG/JPEG/BMP/TIFF, or a .npy NCHW float32 tensor fed as it is) with a "
+                + "VM-UNet checkpoint.",
+                "Photographs and DICOM frames get the official ISIC test transform (min-max stretch to [0, 255], "
+                        + "bilinear resize to 256x256)."})
+public final class SegmentCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "DICOM file, photograph, or .npy tensor (1, 1|3, H, W)")
+    Path image;
+
+    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VM-UNet checkpoint (.pth, keys under 'vmunet.')")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.png|OUT.npy",
+            description = "label mask (PNG, source size) or network output (NPY, float32 (classes, H, W))")
+    Path out;
+
+    @Option(names = "--json", description = "print per-class statistics (components, areas, bounding boxes) as JSON")
+    boolean json;
+
+    @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T",
+            description = "foreground probability threshold of a one-class model (default: ${DEFAULT-VALUE})")
+    float threshold;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
+            description = "where the selective scan runs (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--connectivity", defaultValue = "8", paramLabel = "4|8",
+            description = "pixels joined into one component: 8 (edges and corners) or 4 (edges) (default: ${DEFAULT-VALUE})")
+    int connectivity;
+
+    @Option(names = "--frame", defaultValue = "0", paramLabel = "N", description = "frame of a multi-frame DICOM file, 0-based")
+    int frame;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all processors)")
+    Integer threads;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The network input and where its output maps back to. */
+    private record Input(float[] tensor, int channels, int height, int width, int sourceWidth, int sourceHeight,
+                         Optional<PixelSpacing> spacing) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        String outName = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean png = outName.endsWith(".png");
+        if (!png && !outName.endsWith(".npy")) {
+            stderr.println("segment: --out must end in .png (label mask) or .npy (network output), got " + out);
+            return ExitCodes.USAGE;
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            stderr.println("segment: --threshold must be a probability in [0, 1], got " + threshold);
+            return ExitCodes.USAGE;
+        }
+        if (connectivity != 4 && connectivity != 8) {
+            stderr.println("segment: --connectivity must be 4 or 8, got " + connectivity);
+            return ExitCodes.USAGE;
+        }
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (threadCount < 1) {
+            stderr.println("segment: --threads must be positive, got " + threadCount);
+            return ExitCodes.USAGE;
+        }
+        ScanDevicePreference preference;
+        try {
+            preference = ScanDevicePreference.parse(device);
+        } catch (IllegalArgumentException e) {
+            stderr.println("segment: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+
+        if (!java.nio.file.Files.isRegularFile(image)) {
+            stderr.println(image + ": no such file");
+            return ExitCodes.INPUT_UNREADABLE;
+        }
+        long started = System.nanoTime();
+        try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
+            long loaded = System.nanoTime();
+            VmUnetArchitecture arch = network.architecture();
+            Input input = readInput(arch);
+            long preprocessed = System.nanoTime();
+            ScanSelection scan = ScanSelector.select(preference);
+            ComputeContext ctx = new ComputeContext(parallel, scan.scan());
+            ScoreMap scores = network.segment(input.tensor(), input.channels(), input.height(), input.width(), ctx);
+            long inferred = System.nanoTime();
+
+            LabelMask mask = MaskDecoding.toLabels(scores, threshold, input.sourceWidth(), input.sourceHeight());
+            int foreground = arch.classes() == 1 ? 1 : arch.classes() - 1;
+            List<ClassRegions> regions = RegionAnalysis.analyse(mask,
+                    foreground, connectivity == 8 ? Connectivity.EIGHT : Connectivity.FOUR, input.spacing());
+            if (png) {
+                writeMask(mask, out);
+            } else {
+                Npy.writeFloat32(out, new long[] {scores.classes(), scores.height(), scores.width()}, scores.values());
+            }
+            long finished = System.nanoTime();
+
+            if (json) {
+                stdout.println(report(arch, scan, input, scores, regions, new long[] {started, loaded, preprocessed, inferred, finished}));
+            } else {
+                stdout.println(summary(regions));
+            }
+            stdout.flush();
+            return ExitCodes.OK;
+        } catch (CheckpointException | ScanDeviceUnavailableException e) {
+            stderr.println(e.getMessage());
+            return ExitCodes.INPUT_UNREADABLE;
+        } catch (IOException e) {
+            stderr.println(e.getMessage());
+            return ExitCodes.INPUT_UNREADABLE;
+        }
+    }
+
+    private Input readInput(VmUnetArchitecture arch) throws IOException {
+        String name = image.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            NpyArray array = Npy.read(image);
+            int divisor = arch.sizeDivisor();
+            if (array.rank() != 4 || array.dim(0) != 1 || (array.dim(1) != 1 && array.dim(1) != arch.inChannels())
+                    || array.dim(2) % divisor != 0 || array.dim(3) % divisor != 0) {
+                throw new IOException(image + ": a tensor of shape " + java.util.Arrays.toString(array.shape())
+                        + " cannot be fed to VM-UNet, which takes (1, 1 or " + arch.inChannels()
+                        + ", H, W) with H and W multiples of " + divisor);
+            }
+            return new Input(array.data(), array.dim(1), array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
+        }
+        SourceImage source = SourceImage.read(image, frame);
+        // The official ISIC test transform; a model card will carry its own statistics and size.
+        VmUnetPreprocessing preprocessing = VmUnetPreprocessing.ISIC2018;
+        float[] tensor = preprocessing.apply(source.pixels(), source.width(), source.height(), source.samples());
+        return new Input(tensor, 3, preprocessing.height(), preprocessing.width(), source.width(), source.height(),
+                source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1])));
+    }
+
+    private static void writeMask(LabelMask mask, Path file) throws IOException {
+        BufferedImage img = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setDataElements(0, 0, mask.width(), mask.height(), mask.labels());
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException(file + ": no PNG writer is available");
+        }
+    }
+
+    private String summary(List<ClassRegions> regions) {
+        StringBuilder text = new StringBuilder("wrote ").append(out);
+        for (ClassRegions c : regions) {
+            text.append(String.format(Locale.ROOT, "; class %d: %d component(s), %d px", c.label(), c.componentCount(), c.areaPixels()));
+            c.areaMm2().ifPresent(mm2 -> text.append(String.format(Locale.ROOT, " (%.2f mm²)", mm2)));
+        }
+        return text.append(" [research output, not for diagnosis]").toString();
+    }
+
+    private String report(VmUnetArchitecture arch, ScanSelection scan, Input input, ScoreMap scores,
+                          List<ClassRegions> regions, long[] t) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("image", image.toString());
+        root.put("model", model.getFileName().toString());
+        root.put("architecture", arch.toString());
+        root.put("output", out.toString());
+        root.put("classes", arch.classes());
+        root.put("scores", scores.probabilities() ? "sigmoid probabilities" : "logits");
+        if (arch.classes() == 1) {
+            root.put("threshold", threshold);
+        }
+        ObjectNode size = root.putObject("source_size");
+        size.put("width", input.sourceWidth());
+        size.put("height", input.sourceHeight());
+        ObjectNode network = root.putObject("network_size");
+        network.put("width", input.width());
+        network.put("height", input.height());
+        if (input.spacing().isPresent()) {
+            ArrayNode spacing = root.putArray("pixel_spacing_mm");
+            spacing.add(input.spacing().get().rowSpacingMm());
+            spacing.add(input.spacing().get().columnSpacingMm());
+        } else {
+            root.putNull("pixel_spacing_mm");
+        }
+        root.put("connectivity", connectivity);
+        root.put("scan", scan.scan().name());
+        ObjectNode timing = root.putObject("timing_ms");
+        timing.put("load", (t[1] - t[0]) / 1e6);
+        timing.put("preprocess", (t[2] - t[1]) / 1e6);
+        timing.put("network", (t[3] - t[2]) / 1e6);
+        timing.put("postprocess", (t[4] - t[3]) / 1e6);
+        ArrayNode classes = root.putArray("per_class");
+        for (ClassRegions c : regions) {
+            ObjectNode node = classes.addObject();
+            node.put("label", c.label());
+            node.put("components", c.componentCount());
+            node.put("area_px", c.areaPixels());
+            putMm2(node, c.areaMm2());
+            ArrayNode list = node.putArray("regions");
+            for (Region r : c.regions()) {
+                ObjectNode region = list.addObject();
+                region.put("index", r.index());
+                region.put("area_px", r.areaPixels());
+                putMm2(region, r.areaMm2());
+                ObjectNode box = region.putObject("bbox");
+                box.put("x", r.bounds().x());
+                box.put("y", r.bounds().y());
+                box.put("width", r.bounds().width());
+                box.put("height", r.bounds().height());
+                region.put("outline_vertices", r.outline().size());
+            }
+        }
+        root.put("note", "Research output of " + model.getFileName() + "; not for diagnosis.");
+        return mapper.writeValueAsString(root);
+    }
+
+    private static void putMm2(ObjectNode node, java.util.OptionalDouble mm2) {
+        if (mm2.isPresent()) {
+            node.put("area_mm2", mm2.getAsDouble());
+        } else {
+            node.putNull("area_mm2");
+        }
+    }
+}
