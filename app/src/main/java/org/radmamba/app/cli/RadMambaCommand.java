@@ -20,6 +20,7 @@ public final class RadMambaCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
+        cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new SegmentCommand());
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INPUT_UNREADABLE);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);

@@ -1,0 +1,172 @@
+package org.radmamba.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.app.ExitCodes;
+import org.radmamba.inference.io.Npy;
+import org.radmamba.inference.io.NpyArray;
+import org.radmamba.inference.medmamba.MedMamba;
+import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.preprocess.ByteImage;
+import org.radmamba.inference.preprocess.ClassificationPreprocessing;
+import org.radmamba.inference.scan.CpuSimdScan;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClassifyCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Path checkpoint;
+    private static Path photo;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void inputs() throws Exception {
+        checkpoint = resource("/medmamba/medmamba_tiny.pth");
+        photo = dir.resolve("skin.png");
+        BufferedImage img = new BufferedImage(90, 70, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 70; y++) {
+            for (int x = 0; x < 90; x++) {
+                img.setRGB(x, y, ((x * 3) % 256) << 16 | ((y * 5) % 256) << 8 | (x * y) % 256);
+            }
+        }
+        ImageIO.write(img, "png", photo.toFile());
+    }
+
+    @Test
+    void a_tensor_is_fed_as_it_is_and_its_logits_are_the_golden_ones() throws Exception {
+        Run run = run(resource("/medmamba/medmamba_tiny.input.npy").toString(), "--model", checkpoint.toString(),
+                "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode results = new ObjectMapper().readTree(run.out()).get("results");
+        NpyArray golden = Npy.read(resource("/medmamba/medmamba_tiny.output.npy"));
+        assertEquals(2, results.size());
+        for (int b = 0; b < 2; b++) {
+            JsonNode logits = results.get(b).get("logits");
+            double sum = 0;
+            for (int c = 0; c < 3; c++) {
+                assertEquals(golden.data()[b * 3 + c], logits.get(c).floatValue(), 1e-4 * 3);
+                sum += results.get(b).get("probabilities").get("class " + c).asDouble();
+            }
+            assertEquals(1.0, sum, 1e-9);
+        }
+    }
+
+    @Test
+    void a_photograph_is_preprocessed_as_in_training_and_ranked_with_its_labels() throws Exception {
+        Path labels = dir.resolve("labels.json");
+        Files.writeString(labels, "{\"0\": \"naevus\", \"1\": \"melanoma\", \"2\": \"keratosis\"}");
+
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--labels", labels.toString(), "--top", "2",
+                "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode result = new ObjectMapper().readTree(run.out()).get("results").get(0);
+        assertEquals(2, result.get("top").size());
+        float[] expected = expectedLogits();
+        int best = 0;
+        for (int c = 0; c < 3; c++) {
+            assertEquals(expected[c], result.get("logits").get(c).floatValue(), 1e-5);
+            best = expected[c] > expected[best] ? c : best;
+        }
+        assertEquals(new String[] {"naevus", "melanoma", "keratosis"}[best], result.get("top").get(0).get("label").asText());
+    }
+
+    @Test
+    void plain_output_lists_the_top_classes_and_says_it_is_not_a_diagnosis() {
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--top", "2", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertEquals(2, run.out().lines().filter(l -> l.contains("% ") && l.contains("class ")).count(), run.out());
+        assertTrue(run.out().contains("not for diagnosis"));
+    }
+
+    @Test
+    void a_checkpoint_that_does_not_fit_is_one_line_naming_the_file_and_key() throws Exception {
+        Path vmunet = dir.resolve("not_medmamba.pth");
+        Files.copy(resource("/vmunet/vmunet_tiny_binary.pth"), vmunet);
+
+        Run run = run(photo.toString(), "--model", vmunet.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("not_medmamba.pth") && run.err().contains("'patch_embed.proj.weight'"), run.err());
+    }
+
+    @Test
+    void labels_that_do_not_match_the_classes_are_refused() throws Exception {
+        Path labels = dir.resolve("two.json");
+        Files.writeString(labels, "[\"a\", \"b\"]");
+
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--labels", labels.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertTrue(run.err().contains("two.json") && run.err().contains("3 classes"), run.err());
+    }
+
+    @Test
+    void an_unreadable_image_is_reported_by_name_and_the_others_still_classified() throws Exception {
+        Path junk = dir.resolve("junk.png");
+        Files.write(junk, new byte[] {1, 2, 3, 4, 5});
+
+        Run run = run(junk.toString(), photo.toString(), "--model", checkpoint.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertTrue(run.err().contains("junk.png"), run.err());
+        assertTrue(run.out().contains("skin.png"), run.out());
+    }
+
+    private static float[] expectedLogits() throws Exception {
+        BufferedImage img = ImageIO.read(photo.toFile());
+        byte[] rgb = new byte[90 * 70 * 3];
+        for (int y = 0; y < 70; y++) {
+            for (int x = 0; x < 90; x++) {
+                int v = img.getRGB(x, y);
+                int i = (y * 90 + x) * 3;
+                rgb[i] = (byte) (v >> 16);
+                rgb[i + 1] = (byte) (v >> 8);
+                rgb[i + 2] = (byte) v;
+            }
+        }
+        float[] input = ClassificationPreprocessing.MEDMAMBA.apply(new ByteImage(90, 70, 3, rgb));
+        try (MedMamba model = MedMamba.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
+            return model.logits(input, 1, 224, 224, new ComputeContext(parallel, scan));
+        }
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = org.radmamba.app.cli.RadMambaCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "classify";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = cl.execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(ClassifyCommandTest.class.getResource(name).toURI());
+    }
+}
