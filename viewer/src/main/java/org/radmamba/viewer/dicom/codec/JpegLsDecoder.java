@@ -1,7 +1,9 @@
 package org.radmamba.viewer.dicom.codec;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JPEG-LS (ITU-T T.87) lossless and near-lossless, 2 to 16 bits, one or three components, interleave modes
@@ -20,6 +22,12 @@ final class JpegLsDecoder implements FrameDecoder {
     public DecodedFrame decode(byte[] encoded, FrameFormat format) throws CodecException {
         return new Stream(encoded, format).decode();
     }
+
+    private record GradientKey(int maxVal, int near, int t1, int t2, int t3) {
+    }
+
+    /** Gradient tables by coding parameters: a series shares one, so it is built once, not per frame. */
+    private static final Map<GradientKey, byte[]> GRADIENT_LEVELS = new ConcurrentHashMap<>();
 
     private static final class Stream {
         private final byte[] data;
@@ -248,6 +256,7 @@ final class JpegLsDecoder implements FrameDecoder {
             private final int[] n = new int[367];
             private final int[] nn = new int[2];
             private int runIndex;
+            private final byte[] gradientLevels;
 
             ScanDecoder(JpegLsBitReader bits, int near, int width, int height) throws CodecException {
                 this.bits = bits;
@@ -273,6 +282,7 @@ final class JpegLsDecoder implements FrameDecoder {
                 t2 = presetT2 != 0 ? presetT2 : thresholds[1];
                 t3 = presetT3 != 0 ? presetT3 : thresholds[2];
                 reset = presetReset != 0 ? presetReset : 64;
+                gradientLevels = gradientLevels();
                 Arrays.fill(a, Math.max(2, (range + 32) >> 6));
                 Arrays.fill(n, 1);
             }
@@ -351,7 +361,25 @@ final class JpegLsDecoder implements FrameDecoder {
             }
 
             private int context(int d1, int d2, int d3) {
-                return 81 * quantize(d1) + 9 * quantize(d2) + quantize(d3);
+                int offset = maxVal;
+                return 81 * gradientLevels[d1 + offset] + 9 * gradientLevels[d2 + offset] + gradientLevels[d3 + offset];
+            }
+
+            /** The quantized level of every possible gradient -MAXVAL..MAXVAL, for a table lookup per sample. */
+            private byte[] gradientLevels() {
+                GradientKey key = new GradientKey(maxVal, near, t1, t2, t3);
+                byte[] levels = GRADIENT_LEVELS.get(key);
+                if (levels == null) {
+                    levels = new byte[2 * maxVal + 1];
+                    for (int d = -maxVal; d <= maxVal; d++) {
+                        levels[d + maxVal] = (byte) quantize(d);
+                    }
+                    if (GRADIENT_LEVELS.size() > 32) {
+                        GRADIENT_LEVELS.clear();
+                    }
+                    GRADIENT_LEVELS.put(key, levels);
+                }
+                return levels;
             }
 
             private int quantize(int d) {

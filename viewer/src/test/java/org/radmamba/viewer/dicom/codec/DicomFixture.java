@@ -29,6 +29,11 @@ record DicomFixture(String name, String transferSyntax, FrameFormat format, List
         }
     }
 
+    static DicomFixture read(java.nio.file.Path path) throws IOException {
+        String fileName = path.getFileName().toString();
+        return parse(fileName.substring(0, fileName.length() - 4), java.nio.file.Files.readAllBytes(path));
+    }
+
     private static DicomFixture parse(String name, byte[] file) {
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         b.position(132);
