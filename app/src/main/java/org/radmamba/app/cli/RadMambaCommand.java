@@ -20,7 +20,10 @@ public final class RadMambaCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
+        cl.addSubcommand(new BenchLoadCommand());
         cl.addSubcommand(new ClassifyCommand());
+        cl.addSubcommand(new ExportCommand());
+        cl.addSubcommand(new InfoCommand());
         cl.addSubcommand(new SegmentCommand());
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INPUT_UNREADABLE);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);

@@ -70,18 +70,29 @@ public final class NativeFrames {
             }
             return new Samples.Bytes(data);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(bytes).order(layout.byteOrder());
-        layout.source().readFully(at, buffer);
-        buffer.flip();
-        if (format.bitsAllocated() == 16) {
-            short[] data = new short[bytes / 2];
-            buffer.asShortBuffer().get(data);
-            return new Samples.Shorts(data);
+        // Read through a reused off-heap chunk: the heap only ever holds the frame's own array.
+        ByteBuffer chunk = CHUNK.get().clear().order(layout.byteOrder());
+        int width = format.bitsAllocated() / 8;
+        int count = bytes / width;
+        short[] shorts = width == 2 ? new short[count] : null;
+        int[] ints = width == 4 ? new int[count] : null;
+        int done = 0;
+        while (done < count) {
+            int n = Math.min(count - done, chunk.capacity() / width);
+            chunk.clear().limit(n * width);
+            layout.source().readFully(at + (long) done * width, chunk);
+            chunk.flip();
+            if (shorts != null) {
+                chunk.asShortBuffer().get(shorts, done, n);
+            } else {
+                chunk.asIntBuffer().get(ints, done, n);
+            }
+            done += n;
         }
-        int[] data = new int[bytes / 4];
-        buffer.asIntBuffer().get(data);
-        return new Samples.Ints(data);
+        return shorts != null ? new Samples.Shorts(shorts) : new Samples.Ints(ints);
     }
+
+    private static final ThreadLocal<ByteBuffer> CHUNK = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
 
     /** Full-resolution, pixel-interleaved samples, whatever the file's planar configuration and subsampling. */
     static Samples normalise(Samples stored, FrameFormat format) {

@@ -1,0 +1,241 @@
+package org.radmamba.app.cli;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import org.radmamba.app.ExitCodes;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.StudyScanner;
+import org.radmamba.viewer.dicom.ReadLimits;
+import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * {@code radmamba bench-load [--dir D]}: writes a synthetic CT series and measures how fast the viewer's loading
+ * path (scan, read, first display) gets to the first and to all frames, and the peak heap while doing so.
+ */
+@Command(name = "bench-load", mixinStandardHelpOptions = true,
+        description = {"Benchmark: writes a synthetic CT series (500 slices of 512x512, 16-bit) unless --dir already holds",
+                "one, then prints one line of key=value figures: time to the first displayed frame, to all frames",
+                "decoded, and the peak heap."})
+public final class BenchLoadCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "D", description = "Folder for the series (default: a new temporary folder, deleted after).")
+    private Path dir;
+
+    @Option(names = "--count", defaultValue = "500", description = "Slices (default 500).")
+    private int count;
+
+    @Option(names = "--size", defaultValue = "512", description = "Rows and columns (default 512).")
+    private int size;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Loader threads (default 2).")
+    private int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean temporary = dir == null;
+        Path folder = temporary ? Files.createTempDirectory("radmamba-bench-") : dir;
+        try {
+            long generateMs = 0;
+            if (countDicomFiles(folder) != count) {
+                long g0 = System.nanoTime();
+                SyntheticCtSeries.write(folder, count, size, size);
+                generateMs = (System.nanoTime() - g0) / 1_000_000;
+            }
+            return measure(folder, generateMs);
+        } finally {
+            if (temporary) {
+                deleteTree(folder);
+            }
+        }
+    }
+
+    private int measure(Path folder, long generateMs) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        System.gc();
+        long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        PeakHeap peak = PeakHeap.start();
+        long t0 = System.nanoTime();
+
+        StudyScanner scanner = new StudyScanner(new PixelMedDicomReader(), ReadLimits.DEFAULT, threads);
+        ScanResult scan = scanner.scan(List.of(folder));
+        long scanNs = System.nanoTime() - t0;
+        if (scan.series().isEmpty() || !scan.failures().isEmpty()) {
+            spec.commandLine().getErr().println(scan.failures().isEmpty() ? folder + ": no series found"
+                    : scan.failures().get(0).message());
+            return ExitCodes.INPUT_UNREADABLE;
+        }
+        List<Instance> instances = scan.series().get(0).instances();
+        ImageLoader loader = new ImageLoader();
+        LoadedImage first = loader.load(instances.get(0));
+        DecodedFrame firstFrame = first.frame(0);
+        PixelPipeline pipeline = first.pipeline(0);
+        int[] argb = new int[first.format().rows() * first.format().columns()];
+        Voi voi = pipeline.defaultVoi(firstFrame);
+        pipeline.toArgb(firstFrame, voi, argb);
+        long firstNs = System.nanoTime() - t0;
+
+        // The rest, held in memory as the viewer's series cache would.
+        List<DecodedFrame> frames = new ArrayList<>(instances.size());
+        frames.add(firstFrame);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<DecodedFrame>> futures = new ArrayList<>();
+            for (Instance instance : instances.subList(1, instances.size())) {
+                futures.add(pool.submit(() -> loader.load(instance).frame(0)));
+            }
+            for (Future<DecodedFrame> future : futures) {
+                frames.add(get(future));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long allNs = System.nanoTime() - t0;
+        long peakBytes = peak.stop();
+
+        long rawBytes = 0;
+        for (DecodedFrame frame : frames) {
+            rawBytes += (long) frame.samples().length() * 2;
+        }
+        // Display speed: one frame to 8-bit grey with the file's window (display LUT already built above).
+        byte[] grey = new byte[argb.length];
+        int repeats = Math.min(frames.size(), 200);
+        long d0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            pipeline.toGrey(frames.get(i), voi, grey);
+        }
+        double displayMs = (System.nanoTime() - d0) / 1e6 / repeats;
+
+        out.println(String.format(Locale.ROOT,
+                "instances=%d rows=%d columns=%d raw_bytes=%d generate_ms=%d scan_ms=%.1f first_frame_ms=%.1f "
+                        + "all_frames_ms=%.1f peak_heap_bytes=%d peak_heap_over_raw=%.2f baseline_heap_bytes=%d "
+                        + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d",
+                frames.size(), first.format().rows(), first.format().columns(), rawBytes, generateMs, scanNs / 1e6,
+                firstNs / 1e6, allNs / 1e6, peakBytes, (double) peakBytes / rawBytes, baseline, displayMs, threads,
+                Runtime.getRuntime().maxMemory()));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static DecodedFrame get(Future<DecodedFrame> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("loading failed unexpectedly", e.getCause());
+        }
+    }
+
+    private long countDicomFiles(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return -1;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().matches("CT\\d{4}\\.dcm")).count();
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Peak used heap: the larger of a 2 ms sampler and every GC's "before" figure (GC notifications). */
+    static final class PeakHeap implements NotificationListener {
+        private static final java.util.Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        private PeakHeap() {
+            sampler = Thread.ofPlatform().daemon().name("heap-sampler").unstarted(() -> {
+                while (running) {
+                    record(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        static PeakHeap start() {
+            PeakHeap p = new PeakHeap();
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener(p, null, null);
+                }
+            }
+            p.sampler.start();
+            return p;
+        }
+
+        private void record(long used) {
+            peak.accumulateAndGet(used, Math::max);
+        }
+
+        @Override
+        public void handleNotification(Notification notification, Object handback) {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                GarbageCollectionNotificationInfo info =
+                        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                long before = info.getGcInfo().getMemoryUsageBeforeGc().entrySet().stream()
+                        .filter(e -> HEAP_POOLS.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+                record(before);
+            }
+        }
+
+        long stop() throws Exception {
+            running = false;
+            sampler.interrupt();
+            sampler.join();
+            record(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.removeNotificationListener(this);
+                }
+            }
+            return peak.get();
+        }
+    }
+}

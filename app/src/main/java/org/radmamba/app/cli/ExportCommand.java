@@ -1,0 +1,142 @@
+package org.radmamba.app.cli;
+
+import org.radmamba.app.ExitCodes;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.pixel.Colour;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.StudyScanner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code radmamba export FILE --frame N --format npy|png --out OUT}. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Exports one frame of a DICOM file or photograph.",
+                "npy: the stored values as a NumPy array, (rows, cols) or (rows, cols, 3) RGB (YBR converted), dtype",
+                "from Bits Allocated and Pixel Representation. png: the displayed 8-bit image (modality LUT and the",
+                "file's first VOI, or a full-range window)."})
+public final class ExportCommand implements Callable<Integer> {
+
+    enum Format { npy, png }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "A DICOM file or a photograph.")
+    private Path file;
+
+    @Option(names = "--frame", paramLabel = "N", defaultValue = "0", description = "Frame index, 0-based (default 0).")
+    private int frame;
+
+    @Option(names = "--format", required = true, paramLabel = "npy|png", description = "npy or png.")
+    private Format format;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "The file to write.")
+    private Path out;
+
+    @Override
+    public Integer call() {
+        ScanResult scan = new StudyScanner().scan(List.of(file));
+        if (!scan.failures().isEmpty()) {
+            return unreadable(scan.failures().get(0).message());
+        }
+        Instance instance = scan.instances().get(0);
+        if (!instance.isImage()) {
+            return unreadable(file + ": has no pixel data (SOP class " + instance.sopClassUid() + ")");
+        }
+        if (frame < 0 || frame >= instance.frameCount()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--frame " + frame + " is out of range: " + file + " has " + instance.frameCount() + " frame(s), 0-based");
+        }
+        try {
+            LoadedImage image = new ImageLoader().load(instance);
+            DecodedFrame decoded = image.frame(frame);
+            PixelPipeline pipeline = image.pipeline(frame);
+            switch (format) {
+                case npy -> writeNpy(image.format(), decoded, pipeline);
+                case png -> writePng(image.format(), decoded, pipeline);
+            }
+        } catch (IOException e) {
+            return unreadable(e.getMessage());
+        }
+        return ExitCodes.OK;
+    }
+
+    private int unreadable(String line) {
+        spec.commandLine().getErr().println(line);
+        spec.commandLine().getErr().flush();
+        return ExitCodes.INPUT_UNREADABLE;
+    }
+
+    private void writeNpy(FrameFormat f, DecodedFrame decoded, PixelPipeline pipeline) throws IOException {
+        int count = decoded.samples().length();
+        long[] values = new long[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = pipeline.storedValue(decoded.samples(), i);
+        }
+        String photometric = decoded.photometricInterpretation().toUpperCase(Locale.ROOT);
+        if (f.samplesPerPixel() == 3 && photometric.startsWith("YBR")) {
+            if (f.bitsAllocated() != 8) {
+                throw new IOException(file + ": exporting " + f.bitsAllocated() + "-bit " + photometric + " as RGB is not supported");
+            }
+            for (int i = 0; i < count; i += 3) {
+                int y = (int) values[i];
+                int cb = (int) values[i + 1];
+                int cr = (int) values[i + 2];
+                values[i] = Colour.ybrToR(y, cr);
+                values[i + 1] = Colour.ybrToG(y, cb, cr);
+                values[i + 2] = Colour.ybrToB(y, cb);
+            }
+        }
+        String kind = f.signed() ? "i" : "u";
+        String dtype = switch (f.bitsAllocated()) {
+            case 8 -> "|" + kind + "1";
+            case 16 -> "<" + kind + "2";
+            default -> "<" + kind + "4";
+        };
+        int[] shape = f.samplesPerPixel() == 3 ? new int[] {f.rows(), f.columns(), 3} : new int[] {f.rows(), f.columns()};
+        try {
+            NpyWriter.write(out, dtype, shape, values);
+        } catch (IOException e) {
+            throw new IOException(out + ": cannot be written (" + e + ")", e);
+        }
+    }
+
+    private void writePng(FrameFormat f, DecodedFrame decoded, PixelPipeline pipeline) throws IOException {
+        BufferedImage image;
+        if (pipeline.isColour()) {
+            int[] argb = new int[f.rows() * f.columns()];
+            pipeline.toArgb(decoded, pipeline.defaultVoi(decoded), argb);
+            image = new BufferedImage(f.columns(), f.rows(), BufferedImage.TYPE_INT_RGB);
+            image.setRGB(0, 0, f.columns(), f.rows(), argb, 0, f.columns());
+        } else {
+            byte[] grey = new byte[f.rows() * f.columns()];
+            pipeline.toGrey(decoded, pipeline.defaultVoi(decoded), grey);
+            image = new BufferedImage(f.columns(), f.rows(), BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setDataElements(0, 0, f.columns(), f.rows(), grey);
+        }
+        try {
+            if (!ImageIO.write(image, "png", out.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+        } catch (IOException e) {
+            throw new IOException(out + ": cannot be written (" + e.getMessage() + ")", e);
+        }
+    }
+}
