@@ -45,17 +45,20 @@ sd["uint8_buffer"] = arange(4, dtype=torch.uint8) + 250
 sd["bool_buffer"] = torch.tensor([True, False, True])
 sd["scalar"] = torch.tensor(3.5)
 torch.save(sd, "buffers.pth")
+torch.save(sd, "legacy_buffers.pth", _use_new_zipfile_serialization=False)
 
 # strided views: the file holds the whole storage and the view's offset, size and stride
 base = arange(4, 6)
 shared = arange(3, 4)
-torch.save(collections.OrderedDict([
+strided = collections.OrderedDict([
     ("transposed", base.t()),                      # (6, 4), stride (1, 6)
     ("sliced", base[1:3, ::2]),                    # (2, 3), offset 6, stride (6, 2)
     ("expanded", arange(3).expand(4, 3)),          # stride (0, 1)
     ("shared_whole", shared),                      # two keys, one storage
     ("shared_row", shared[2]),                     # (4,), offset 8
-]), "strided.pth")
+])
+torch.save(strided, "strided.pth")
+torch.save(strided, "legacy_strided.pth", _use_new_zipfile_serialization=False)
 
 # wrappers the training scripts of other projects use
 torch.save({"model": plain_state_dict(), "epoch": 12}, "wrapped_model.pth")
@@ -78,7 +81,7 @@ holder.conv = torch.nn.Conv2d(3, 2, 2)
 holder.conv.load_state_dict(plain_state_dict_conv)
 torch.save(torch.nn.DataParallel(holder).state_dict(), "dataparallel.pth")
 
-# the pre-1.6 format, which the reader refuses with advice
+# the pre-1.6 format: pickles in a row, then raw storages
 torch.save(plain_state_dict(), "legacy.pth", _use_new_zipfile_serialization=False)
 
 

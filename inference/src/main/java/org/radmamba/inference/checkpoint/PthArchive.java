@@ -15,7 +15,7 @@ import java.util.zip.ZipFile;
  * storage and, in newer versions, {@code <top>/byteorder}. The top folder's name is arbitrary (the file stem, or
  * {@code archive}). Entries are read on demand through {@link ZipFile}'s random access, never the whole file.
  */
-final class PthArchive {
+final class PthArchive implements StorageSource {
 
     private static final int MAX_BYTEORDER_BYTES = 16;
     private static final long MAX_DEFLATE_RATIO = 1032;
@@ -62,11 +62,13 @@ final class PthArchive {
         return new PthArchive(zip, source, prefixes.getFirst(), fileSize, limits);
     }
 
-    long fileSize() {
+    @Override
+    public long fileSize() {
         return fileSize;
     }
 
-    ByteOrder byteOrder() {
+    @Override
+    public ByteOrder byteOrder() {
         return byteOrder;
     }
 
@@ -76,21 +78,24 @@ final class PthArchive {
         return readSmallEntry(entry, limits.maxPickleBytes());
     }
 
-    /** The entry {@code data/<storageKey>}, checked for a plausible size; null when the archive lacks it. */
-    ZipEntry storageEntry(String storageKey) {
-        ZipEntry entry = zip.getEntry(prefix + "data/" + storageKey);
-        if (entry != null) {
-            checkClaimedSize(entry, limits.maxEntryBytes());
-        }
-        return entry;
-    }
-
-    InputStream open(ZipEntry entry) throws IOException {
-        return zip.getInputStream(entry);
-    }
-
-    String entryName(String storageKey) {
+    @Override
+    public String storageName(String storageKey) {
         return prefix + "data/" + storageKey;
+    }
+
+    @Override
+    public long storageBytes(String storageKey) {
+        ZipEntry entry = zip.getEntry(storageName(storageKey));
+        if (entry == null) {
+            return -1;
+        }
+        checkClaimedSize(entry, limits.maxEntryBytes());
+        return entry.getSize();
+    }
+
+    @Override
+    public InputStream openStorage(String storageKey) throws IOException {
+        return zip.getInputStream(zip.getEntry(storageName(storageKey)));
     }
 
     private ByteOrder readByteOrder() throws IOException {

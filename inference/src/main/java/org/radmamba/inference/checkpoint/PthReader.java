@@ -2,17 +2,19 @@ package org.radmamba.inference.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
@@ -20,14 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a PyTorch checkpoint ({@code torch.save(net.state_dict(), path)}, the zip format of PyTorch 1.6 and later)
- * into a {@link StateDict} of float32 tensors, safely: the pickle runs under an allow-list ({@link TorchUnpickler}),
- * every tensor's layout is checked against its zip entry before anything is allocated or read, and sizes are
- * bounded by {@link CheckpointLimits}. Each storage is read once, converted to float32 as it streams in.
+ * Reads a PyTorch checkpoint ({@code torch.save(net.state_dict(), path)}: the zip format of PyTorch 1.6 and later,
+ * or the legacy format before it) into a {@link StateDict} of float32 tensors, safely: the pickle runs under an
+ * allow-list ({@link TorchUnpickler}), every tensor's layout is checked against its stored bytes before anything is
+ * allocated or read, and sizes are bounded by {@link CheckpointLimits}. Each storage is read once, converted to
+ * float32 as it streams in.
  */
 public final class PthReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(PthReader.class);
+    private static final int TAR_MAGIC_OFFSET = 257;
+    private static final byte[] TAR_MAGIC = {'u', 's', 't', 'a', 'r'};
 
     private PthReader() {
     }
@@ -54,16 +59,22 @@ public final class PthReader {
         long started = System.nanoTime();
         try {
             long fileSize = Files.size(file);
-            checkZipSignature(file, source);
-            try (ZipFile zip = new ZipFile(file.toFile())) {
-                PthArchive archive = PthArchive.open(zip, source, fileSize, limits);
-                Object root = new TorchUnpickler(source).unpickle(archive.readPickle());
-                Map<String, TensorRef> refs = CheckpointKeys.normalise(root, TensorRef.class, source);
-                StateDict stateDict = new StateDict(source, materialise(refs, archive, limits, source));
-                LOG.debug("read {} tensors ({} elements) from {} in {} ms", stateDict.size(), stateDict.totalElements(),
-                        source, (System.nanoTime() - started) / 1_000_000);
-                return stateDict;
+            StateDict stateDict;
+            if (isZip(file, source)) {
+                try (ZipFile zip = new ZipFile(file.toFile())) {
+                    PthArchive archive = PthArchive.open(zip, source, fileSize, limits);
+                    Object root = new TorchUnpickler(source, "data.pkl").unpickle(archive.readPickle());
+                    stateDict = stateDict(root, archive, limits, source);
+                }
+            } else {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    LegacyPth legacy = LegacyPth.open(channel, fileSize, source, limits);
+                    stateDict = stateDict(legacy.root(), legacy, limits, source);
+                }
             }
+            LOG.debug("read {} tensors ({} elements) from {} in {} ms", stateDict.size(), stateDict.totalElements(),
+                    source, (System.nanoTime() - started) / 1_000_000);
+            return stateDict;
         } catch (NoSuchFileException e) {
             throw new CheckpointException(source + ": the file does not exist (" + file + ")", e);
         } catch (AccessDeniedException e) {
@@ -103,38 +114,50 @@ public final class PthReader {
         }
     }
 
-    /** Refuses, with a reason, anything that is not a zip archive before {@link ZipFile} reports a vaguer error. */
-    private static void checkZipSignature(Path file, String source) throws IOException {
+    /**
+     * True for the zip format, false for the legacy pickle format; refuses, with a reason, anything else before
+     * {@link ZipFile} or the unpickler report something vaguer.
+     */
+    private static boolean isZip(Path file, String source) throws IOException {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(4);
+            head = in.readNBytes(TAR_MAGIC_OFFSET + TAR_MAGIC.length);
         }
         if (head.length == 0) {
             throw new CheckpointException(source + ": the file is empty");
         }
-        if (head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return;
+        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return true;
         }
-        if ((head[0] & 0xFF) == 0x80) {
-            throw new CheckpointException(source + ": legacy (pre-1.6) PyTorch format is not supported;"
-                    + " re-save with torch.save(..., _use_new_zipfile_serialization=True)");
+        if (head.length >= 2 && (head[0] & 0xFF) == 0x80 && head[1] >= 2) {
+            return false; // a pickle: the legacy format starts with torch.save's magic number
         }
-        throw new CheckpointException(source + ": not a PyTorch checkpoint (the file is not a zip archive)");
+        if (head.length == TAR_MAGIC_OFFSET + TAR_MAGIC.length
+                && Arrays.equals(Arrays.copyOfRange(head, TAR_MAGIC_OFFSET, head.length), TAR_MAGIC)) {
+            throw new CheckpointException(source + ": the tar-based PyTorch format (before 0.4) is not supported;"
+                    + " re-save with torch.save(...) from a newer PyTorch");
+        }
+        throw new CheckpointException(source + ": not a PyTorch checkpoint (neither a zip archive nor a pickle)");
     }
 
-    private static Map<String, CheckpointTensor> materialise(Map<String, TensorRef> refs, PthArchive archive,
+    private static StateDict stateDict(Object root, StorageSource storages, CheckpointLimits limits, String source) throws IOException {
+        Map<String, TensorRef> refs = CheckpointKeys.normalise(root, TensorRef.class, source);
+        return new StateDict(source, materialise(refs, storages, limits, source));
+    }
+
+    private static Map<String, CheckpointTensor> materialise(Map<String, TensorRef> refs, StorageSource storageSource,
                                                              CheckpointLimits limits, String source) throws IOException {
         // Check every layout first, so that a bad tensor fails before any storage is read.
         Map<String, List<TensorLayout>> byStorage = new LinkedHashMap<>();
         Map<String, StorageRef> storages = new LinkedHashMap<>();
         long totalElements = 0;
-        long maxTotalElements = limits.maxTotalElements(archive.fileSize());
+        long maxTotalElements = limits.maxTotalElements(storageSource.fileSize());
         for (Map.Entry<String, TensorRef> entry : refs.entrySet()) {
             TensorLayout layout = TensorLayout.check(entry.getKey(), entry.getValue(), limits, source);
             totalElements += layout.numel();
             if (totalElements > maxTotalElements) {
                 throw new CheckpointException(source + ": with tensor '" + layout.key() + "' the state dict exceeds "
-                        + maxTotalElements + " elements, implausibly many for a file of " + archive.fileSize()
+                        + maxTotalElements + " elements, implausibly many for a file of " + storageSource.fileSize()
                         + " bytes (views that repeat a small storage?)");
             }
             StorageRef storage = layout.storage();
@@ -151,7 +174,7 @@ public final class PthReader {
             List<TensorLayout> layouts = group.getValue();
             StorageRef storage = storages.get(group.getKey());
             long elementsRead = layouts.stream().mapToLong(TensorLayout::storageElementsRead).max().orElse(0);
-            float[] values = readStorage(archive, storage, elementsRead, layouts.getFirst().key(), source);
+            float[] values = readStorage(storageSource, storage, elementsRead, layouts.getFirst().key(), source);
             for (TensorLayout layout : layouts) {
                 boolean whole = layouts.size() == 1 && layout.isContiguousFromStart() && layout.numel() == values.length;
                 float[] tensorValues = whole ? values : layout.gather(values);
@@ -161,29 +184,30 @@ public final class PthReader {
         return tensors;
     }
 
-    /** The first {@code elements} elements of a storage as float32, streamed from its zip entry in chunks. */
-    private static float[] readStorage(PthArchive archive, StorageRef storage, long elements, String tensorKey,
-                                       String source) throws IOException {
+    /** The first {@code elements} elements of a storage as float32, streamed in chunks. */
+    private static float[] readStorage(StorageSource source, StorageRef storage, long elements, String tensorKey,
+                                       String fileName) throws IOException {
         if (elements == 0) {
             return new float[0]; // only empty tensors view it: no data needed
         }
-        ZipEntry entry = archive.storageEntry(storage.key());
-        if (entry == null) {
-            throw new CheckpointException(source + ": tensor '" + tensorKey + "' refers to "
-                    + archive.entryName(storage.key()) + ", which is missing from the archive");
+        long available = source.storageBytes(storage.key());
+        if (available < 0) {
+            throw new CheckpointException(fileName + ": tensor '" + tensorKey + "' refers to "
+                    + source.storageName(storage.key()) + ", which is missing from the file");
         }
         int elementSize = storage.dtype().elementType.size();
         long bytesNeeded = elements * elementSize; // elements <= 2^31, so no overflow
-        if (bytesNeeded > entry.getSize()) {
-            throw new CheckpointException(source + ": tensor '" + tensorKey + "' needs " + bytesNeeded + " bytes of "
-                    + entry.getName() + " but the entry holds only " + entry.getSize());
+        if (bytesNeeded > available) {
+            throw new CheckpointException(fileName + ": tensor '" + tensorKey + "' needs " + bytesNeeded + " bytes of "
+                    + source.storageName(storage.key()) + " but it holds only " + available);
         }
         float[] values = new float[(int) elements];
-        try (InputStream in = archive.open(entry)) {
-            int read = storage.dtype().elementType.readFully(in, archive.byteOrder(), values);
+        try (InputStream in = source.openStorage(storage.key())) {
+            int read = storage.dtype().elementType.readFully(in, source.byteOrder(), values);
             if (read < values.length) {
-                throw new CheckpointException(source + ": " + entry.getName() + " ends after " + ((long) read * elementSize)
-                        + " bytes although tensor '" + tensorKey + "' needs " + bytesNeeded + " (the file is truncated or damaged)");
+                throw new CheckpointException(fileName + ": " + source.storageName(storage.key()) + " ends after "
+                        + ((long) read * elementSize) + " bytes although tensor '" + tensorKey + "' needs " + bytesNeeded
+                        + " (the file is truncated or damaged)");
             }
         }
         return values;

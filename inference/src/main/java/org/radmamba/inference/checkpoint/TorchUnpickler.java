@@ -80,25 +80,46 @@ final class TorchUnpickler extends Unpickler {
     private static final int MAX_TEXT_LONG_DIGITS = 400;
 
     private final String source;
+    private final String pickleName;
+    private final Map<String, StorageRef> storages = new LinkedHashMap<>();
     private ByteArrayInputStream pickle;
 
-    /** @param source the file name, for error messages */
-    TorchUnpickler(String source) {
+    /** An unpickled object and the offset just after its STOP opcode. */
+    record Result(Object value, int end) {
+    }
+
+    /**
+     * @param source     the file name, for error messages
+     * @param pickleName what the pickle is called in error messages ({@code data.pkl})
+     */
+    TorchUnpickler(String source, String pickleName) {
         this.source = source;
+        this.pickleName = pickleName;
     }
 
     /** The object {@code pickleBytes} describes; throws {@link CheckpointException} naming the file for anything refused or malformed. */
     Object unpickle(byte[] pickleBytes) {
-        pickle = new ByteArrayInputStream(pickleBytes);
+        return unpickle(pickleBytes, 0).value();
+    }
+
+    /** The object the pickle starting at {@code offset} describes, and where it ends. */
+    Result unpickle(byte[] bytes, int offset) {
+        pickle = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
         try {
-            return load(pickle);
+            Object value = load(pickle);
+            return new Result(value, bytes.length - pickle.available());
         } catch (IOException | PickleException | ClassCastException | IndexOutOfBoundsException
                  | NumberFormatException | ArithmeticException | NullPointerException e) {
             // razorvine signals malformed input with these; the file is broken, not our code
-            throw new CheckpointException(source + ": data.pkl is malformed (" + e.getMessage() + ")", e);
+            throw new CheckpointException(source + ": " + pickleName + " is malformed (" + e.getMessage() + ")", e);
         } finally {
             close();
         }
+    }
+
+    /** The storages the pickles so far referred to, by key. */
+    Map<String, StorageRef> storages() {
+        return storages;
     }
 
     @Override
@@ -172,7 +193,9 @@ final class TorchUnpickler extends Unpickler {
     /** Storage persistent ids: {@code ('storage', torch.FloatStorage, '<key>', '<location>', <numel>)}. */
     @Override
     protected Object persistentLoad(Object pid) {
-        if (!(pid instanceof Object[] id) || id.length != 5 || !"storage".equals(id[0])) {
+        // the legacy format adds a sixth element, view metadata, which is None unless storages were views
+        boolean legacyId = pid instanceof Object[] legacy && legacy.length == 6 && legacy[5] == null;
+        if (!(pid instanceof Object[] id) || (id.length != 5 && !legacyId) || !"storage".equals(id[0])) {
             throw malformed("a persistent id is not a ('storage', type, key, location, numel) tuple");
         }
         if (!(id[1] instanceof StorageType type)) {
@@ -185,7 +208,9 @@ final class TorchUnpickler extends Unpickler {
         if (numel < 0) {
             throw malformed("storage '" + key + "' claims a negative element count " + numel);
         }
-        return new StorageRef(key, type.dtype(), numel);
+        StorageRef storage = new StorageRef(key, type.dtype(), numel);
+        storages.putIfAbsent(key, storage);
+        return storage;
     }
 
     private Object resolveGlobal(String module, String name) {
@@ -346,10 +371,10 @@ final class TorchUnpickler extends Unpickler {
     }
 
     private CheckpointException refused(String reason) {
-        return new CheckpointException(source + ": refusing to unpickle data.pkl: " + reason + "; nothing was executed");
+        return new CheckpointException(source + ": refusing to unpickle " + pickleName + ": " + reason + "; nothing was executed");
     }
 
     private CheckpointException malformed(String reason) {
-        return new CheckpointException(source + ": data.pkl is malformed: " + reason);
+        return new CheckpointException(source + ": " + pickleName + " is malformed: " + reason);
     }
 }

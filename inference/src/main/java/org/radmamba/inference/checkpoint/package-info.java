@@ -10,9 +10,9 @@
  * }</pre>
  *
  * <ul>
- *   <li>{@link org.radmamba.inference.checkpoint.PthReader}: the zip format of {@code torch.save} (PyTorch 1.6+);
- *       float32/float16/bfloat16/float64 and integer/bool storages, all returned as float32 in C order; strided
- *       views materialised; little- and big-endian files. The legacy pre-1.6 format is refused with advice.</li>
+ *   <li>{@link org.radmamba.inference.checkpoint.PthReader}: the zip format of {@code torch.save} (PyTorch 1.6+)
+ *       and the legacy format before it; float32/float16/bfloat16/float64 and integer/bool storages, all returned
+ *       as float32 in C order; strided views materialised; little- and big-endian files.</li>
  *   <li>{@code TorchUnpickler}: the pickle runs under an allow-list of globals; anything else is refused by name
  *       before it could run.</li>
  *   <li>{@link org.radmamba.inference.checkpoint.CheckpointKeys}: every key rename and prefix strip (dict wrappers

@@ -204,7 +204,7 @@ class HostileCheckpointTest {
     @Test
     void a_missing_data_entry_is_refused_naming_the_tensor() throws IOException {
         CheckpointException e = refused(oneTensor("missing.pth", PickleBuilder.fragment().floatTensor("7", 2, 3), Map.of()));
-        assertEquals("missing.pth: tensor 'w' refers to missing/data/7, which is missing from the archive", e.getMessage());
+        assertEquals("missing.pth: tensor 'w' refers to missing/data/7, which is missing from the file", e.getMessage());
     }
 
     @Test
@@ -234,6 +234,28 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void a_bare_pickle_calling_os_system_is_refused_as_a_legacy_file() throws IOException {
+        Path marker = dir.resolve("pwned");
+        byte[] pickle = new PickleBuilder().global("os", "system").string("touch " + marker).tuple1().reduce().stop().bytes();
+        CheckpointException e = refused(Files.write(dir.resolve("bare.pth"), pickle));
+        assertMessage(e, "bare.pth", "'os.system'", "nothing was executed");
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
+    void a_pickle_without_the_torch_magic_number_is_not_a_checkpoint() throws IOException {
+        Path file = Files.write(dir.resolve("number.pth"), new PickleBuilder().integer(42).stop().bytes());
+        assertEquals("number.pth: not a PyTorch checkpoint (a pickle without torch.save's magic number)", refused(file).getMessage());
+    }
+
+    @Test
+    void a_truncated_legacy_file_is_reported_as_truncated() throws IOException {
+        byte[] whole = Files.readAllBytes(PthReaderTest.checkpoint("legacy.pth"));
+        Path file = Files.write(dir.resolve("cut-legacy.pth"), Arrays.copyOf(whole, whole.length - 10));
+        assertMessage(refused(file), "cut-legacy.pth: ", "storage '", "truncated");
+    }
+
+    @Test
     void a_truncated_zip_is_reported_as_truncated() throws IOException {
         byte[] whole = Files.readAllBytes(PthReaderTest.checkpoint("medmamba_tiny.pth"));
         Path file = Files.write(dir.resolve("half.pth"), Arrays.copyOf(whole, whole.length / 2));
@@ -243,7 +265,7 @@ class HostileCheckpointTest {
     @Test
     void a_file_that_is_not_a_zip_is_reported_as_not_a_checkpoint() throws IOException {
         Path file = Files.writeString(dir.resolve("notes.pth"), "these are not weights");
-        assertEquals("notes.pth: not a PyTorch checkpoint (the file is not a zip archive)", refused(file).getMessage());
+        assertEquals("notes.pth: not a PyTorch checkpoint (neither a zip archive nor a pickle)", refused(file).getMessage());
         assertEquals("empty.pth: the file is empty", refused(Files.write(dir.resolve("empty.pth"), new byte[0])).getMessage());
     }
 

@@ -110,9 +110,10 @@ class PthReaderTest {
         assertPlainConv(PthReader.read(checkpoint("big_endian.pth")), "float32");
     }
 
-    @Test
-    void integer_bool_and_scalar_buffers_of_a_full_state_dict_load_as_float32() {
-        StateDict sd = PthReader.read(checkpoint("buffers.pth"));
+    @ParameterizedTest
+    @ValueSource(strings = {"buffers.pth", "legacy_buffers.pth"})
+    void integer_bool_and_scalar_buffers_of_a_full_state_dict_load_as_float32(String file) {
+        StateDict sd = PthReader.read(checkpoint(file));
         assertArrayEquals(new float[] {1, 2, 3}, sd.require("weight", 3).values());
         assertArrayEquals(new float[] {0, 0.5f, 1}, sd.require("bias", 3).values());
         assertArrayEquals(new float[] {-1, 0, 1}, sd.require("running_mean", 3).values());
@@ -127,9 +128,10 @@ class PthReaderTest {
         assertArrayEquals(new float[] {3.5f}, sd.require("scalar").values());
     }
 
-    @Test
-    void strided_views_are_materialised_in_c_order() {
-        StateDict sd = PthReader.read(checkpoint("strided.pth"));
+    @ParameterizedTest
+    @ValueSource(strings = {"strided.pth", "legacy_strided.pth"})
+    void strided_views_are_materialised_in_c_order(String file) {
+        StateDict sd = PthReader.read(checkpoint(file));
         float[] transposed = new float[24];
         for (int r = 0; r < 6; r++) {
             for (int c = 0; c < 4; c++) {
@@ -144,10 +146,8 @@ class PthReaderTest {
     }
 
     @Test
-    void the_legacy_format_is_refused_with_advice_to_re_save() {
-        CheckpointException e = assertThrows(CheckpointException.class, () -> PthReader.read(checkpoint("legacy.pth")));
-        assertEquals("legacy.pth: legacy (pre-1.6) PyTorch format is not supported;"
-                + " re-save with torch.save(..., _use_new_zipfile_serialization=True)", e.getMessage());
+    void the_legacy_pre_1_6_format_loads_like_the_zip_format() {
+        assertPlainConv(PthReader.read(checkpoint("legacy.pth")), "float32");
     }
 
     @Test
