@@ -37,6 +37,12 @@ final class Jpeg2000Decoder implements FrameDecoder {
         } catch (IOException | RuntimeException e) {
             // JJ2000 reports damage as IOExceptions and as assorted runtime exceptions from deep inside.
             throw new CodecException("JPEG 2000 code stream could not be decoded: " + e.getMessage(), e);
+        } catch (Error e) {
+            // ...and as plain java.lang.Error ("Corrupted Bitstream"); the JVM's own errors must pass.
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            throw new CodecException("JPEG 2000 code stream is corrupt: " + e.getMessage(), e);
         } finally {
             reader.dispose();
         }

@@ -65,6 +65,13 @@ class CorruptDataTest {
     }
 
     @Test
+    void a_jpeg_2000_stream_that_jj2000_rejects_with_an_error_is_a_codec_exception() {
+        byte[] frame = firstFrame("j2k_lossy_mono8").clone();
+        frame[146] = (byte) 0xFF; // a tile-part length JJ2000 answers with jj2000.j2k.NotImplementedError
+        assertMessageSays(decodeFails("j2k_lossy_mono8", frame), "JPEG 2000 code stream is corrupt");
+    }
+
+    @Test
     void an_rle_segment_offset_outside_the_data_is_reported() {
         byte[] frame = firstFrame("rle_mono16").clone();
         ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).putInt(8, frame.length + 10);
@@ -147,10 +154,10 @@ class CorruptDataTest {
             DicomFixture fixture = DicomFixture.load(name);
             FrameDecoder decoder = FrameDecoders.forTransferSyntax(fixture.transferSyntax()).orElseThrow();
             byte[] frame = fixture.frames().getFirst();
-            for (int trial = 0; trial < 60; trial++) {
-                byte[] damaged = trial < 30
-                        ? Arrays.copyOf(frame, random.nextInt(frame.length))
-                        : flipBytes(frame, random);
+            for (int trial = 0; trial < 120; trial++) {
+                byte[] damaged = trial < 30 ? Arrays.copyOf(frame, random.nextInt(frame.length))
+                        : trial < 60 ? flipBytes(frame, random)
+                        : replaceHeaderByte(frame, random);
                 try {
                     decoder.decode(damaged, fixture.format());
                     if (trial < 30 && damaged.length < frame.length * 9 / 10) {
@@ -163,6 +170,13 @@ class CorruptDataTest {
                 }
             }
         }
+    }
+
+    /** Marker segments and packet headers sit in the first few hundred bytes. */
+    private static byte[] replaceHeaderByte(byte[] frame, Random random) {
+        byte[] damaged = frame.clone();
+        damaged[random.nextInt(Math.min(damaged.length, 400))] = (byte) random.nextInt(256);
+        return damaged;
     }
 
     private static byte[] flipBytes(byte[] frame, Random random) {
