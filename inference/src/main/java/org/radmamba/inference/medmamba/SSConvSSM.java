@@ -7,14 +7,13 @@ import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Conv2d;
 import org.radmamba.inference.nn.ConvParams;
 import org.radmamba.inference.nn.FeatureMap;
+import org.radmamba.inference.nn.Kernels;
 import org.radmamba.inference.nn.LayerNorm;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.nn.RowMatrix;
 import org.radmamba.inference.nn.SS2D;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * MedMamba's block, {@code SS_Conv_SSM}: the channels split in half; the left half goes through
@@ -84,32 +83,9 @@ final class SSConvSSM implements AutoCloseable {
         prof.stop("block.conv_branch", t);
 
         t = prof.start();
-        RowMatrix out = shuffleAndAdd(x.data(), left.data(), attended.data(), par);
+        RowMatrix out = Kernels.shuffleTwoGroupsAndAdd(x.data(), left.data(), attended.data(), par);
         prof.stop("block.shuffle_residual", t);
         return x.with(out);
-    }
-
-    /** out[p, 2j] = input[p, 2j] + left[p, j];  out[p, 2j+1] = input[p, 2j+1] + right[p, j]. */
-    private RowMatrix shuffleAndAdd(RowMatrix input, RowMatrix left, RowMatrix right, Parallel par) {
-        int half = channels / 2;
-        RowMatrix out = RowMatrix.allocate(input.rows(), channels);
-        MemorySegment in = input.segment();
-        MemorySegment l = left.segment();
-        MemorySegment r = right.segment();
-        MemorySegment o = out.segment();
-        ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT;
-        par.forRange(input.rows(), Math.max(1, 8192 / channels), (from, to) -> {
-            for (int p = from; p < to; p++) {
-                long row = (long) p * channels;
-                long halfRow = (long) p * half;
-                for (int j = 0; j < half; j++) {
-                    long even = row + 2L * j;
-                    o.setAtIndex(f, even, in.getAtIndex(f, even) + l.getAtIndex(f, halfRow + j));
-                    o.setAtIndex(f, even + 1, in.getAtIndex(f, even + 1) + r.getAtIndex(f, halfRow + j));
-                }
-            }
-        });
-        return out;
     }
 
     @Override

@@ -212,22 +212,28 @@ public final class SS2D implements AutoCloseable {
                 int b = item / (dInner * DIRECTIONS);
                 int out = item * length;
                 int weights = (k * dInner + c) * dtRank;
-                long dtBase = ((long) k * dtRank * cols + (long) b * length) * Float.BYTES;
-                int l = 0;
-                for (; l < bound; l += LANES) {
-                    FloatVector acc = FloatVector.zero(SPECIES);
-                    for (int r = 0; r < dtRank; r++) {
-                        acc = FloatVector.fromMemorySegment(SPECIES, seg, dtBase + ((long) r * cols + l) * Float.BYTES, ORDER)
-                                .fma(FloatVector.broadcast(SPECIES, dtWeight[weights + r]), acc);
+                for (int r = 0; r < dtRank; r++) {
+                    long row = ((long) (k * dtRank + r) * cols + (long) b * length) * Float.BYTES;
+                    float wr = dtWeight[weights + r];
+                    FloatVector w = FloatVector.broadcast(SPECIES, wr);
+                    int l = 0;
+                    if (r == 0) {
+                        for (; l < bound; l += LANES) {
+                            FloatVector.fromMemorySegment(SPECIES, seg, row + (long) l * Float.BYTES, ORDER).mul(w)
+                                    .intoArray(delta, out + l);
+                        }
+                        for (; l < length; l++) {
+                            delta[out + l] = wr * seg.get(FLOAT, row + (long) l * Float.BYTES);
+                        }
+                    } else {
+                        for (; l < bound; l += LANES) {
+                            FloatVector.fromMemorySegment(SPECIES, seg, row + (long) l * Float.BYTES, ORDER)
+                                    .fma(w, FloatVector.fromArray(SPECIES, delta, out + l)).intoArray(delta, out + l);
+                        }
+                        for (; l < length; l++) {
+                            delta[out + l] += wr * seg.get(FLOAT, row + (long) l * Float.BYTES);
+                        }
                     }
-                    acc.intoArray(delta, out + l);
-                }
-                for (; l < length; l++) {
-                    float acc = 0f;
-                    for (int r = 0; r < dtRank; r++) {
-                        acc += dtWeight[weights + r] * seg.get(FLOAT, dtBase + ((long) r * cols + l) * Float.BYTES);
-                    }
-                    delta[out + l] = acc;
                 }
             }
         });
