@@ -10,6 +10,7 @@ import org.radmamba.inference.nn.Conv2d;
 import org.radmamba.inference.nn.Activation;
 import org.radmamba.inference.nn.FeatureMap;
 import org.radmamba.inference.nn.InferenceMemory;
+import org.radmamba.inference.nn.Kernels;
 import org.radmamba.inference.nn.LayerNorm;
 import org.radmamba.inference.nn.PatchMerging2D;
 import org.radmamba.inference.nn.RowMatrix;
@@ -51,11 +52,11 @@ public final class VmUnet implements AutoCloseable {
     private final List<List<VssBlock>> decoder;
     private final List<PatchExpand> upsamples;
     private final PatchExpand finalUp;
-    private final Conv2d finalConv;
+    private final SegmentationHead finalConv;
 
     private VmUnet(VmUnetArchitecture architecture, Conv2d patchEmbed, LayerNorm patchNorm, List<List<VssBlock>> encoder,
                    List<PatchMerging2D> downsamples, List<List<VssBlock>> decoder, List<PatchExpand> upsamples,
-                   PatchExpand finalUp, Conv2d finalConv) {
+                   PatchExpand finalUp, SegmentationHead finalConv) {
         this.architecture = architecture;
         this.patchEmbed = patchEmbed;
         this.patchNorm = patchNorm;
@@ -117,8 +118,7 @@ public final class VmUnet implements AutoCloseable {
             decoder.add(blocks(reader, "layers_up." + i + ".blocks.", arch.decoderDepths()[i], decoderDims[i]));
         }
         PatchExpand finalUp = PatchExpand.load(reader, "final_up", decoderDims[s - 1], 4);
-        Conv2d finalConv = new Conv2d(ConvParams.load(reader, "final_conv", finalUp.outChannels(), arch.classes(), 1, true),
-                1, 0, null, Activation.NONE);
+        SegmentationHead finalConv = SegmentationHead.load(reader, "final_conv", finalUp.outChannels(), arch.classes());
         reader.assertAllConsumed();
         LOG.info("loaded {} from {}", arch, stateDict.source());
         return new VmUnet(arch, patchEmbed, patchNorm, encoder, downsamples, decoder, upsamples, finalUp, finalConv);
@@ -163,7 +163,7 @@ public final class VmUnet implements AutoCloseable {
             for (int i = 0; i < s; i++) {
                 if (i > 0) {
                     t = ctx.profile().start();
-                    x.data().array().addi(skips[s - i].data().array()); // x + skip_list[-i]
+                    Kernels.addInPlace(x.data(), skips[s - i].data(), ctx.parallel()); // x + skip_list[-i]
                     x = upsamples.get(i - 1).apply(x, ctx.parallel());
                     ctx.profile().stop("patch_expand", t);
                 }
@@ -171,9 +171,10 @@ public final class VmUnet implements AutoCloseable {
             }
             t = ctx.profile().start();
             x = finalUp.apply(x, ctx.parallel());
-            FeatureMap logits = finalConv.apply(x, 0, ctx.parallel());
-            float[] out = channelsFirst(logits, architecture.classes() == 1);
-            ctx.profile().stop("final", t);
+            ctx.profile().stop("final_up", t);
+            t = ctx.profile().start();
+            float[] out = finalConv.apply(x, ctx.parallel());
+            ctx.profile().stop("final_conv", t);
             return out;
         }
     }
@@ -225,23 +226,6 @@ public final class VmUnet implements AutoCloseable {
         return new FeatureMap(batch, height, width, m);
     }
 
-    /** A channels-last (B·H·W, K) map to NCHW (B, K, H, W), with the sigmoid for one class. */
-    private static float[] channelsFirst(FeatureMap map, boolean sigmoid) {
-        int k = map.channels();
-        int pixels = map.pixels();
-        float[] flat = map.data().toArray();
-        float[] out = new float[flat.length];
-        for (int b = 0; b < map.batch(); b++) {
-            for (int p = 0; p < pixels; p++) {
-                for (int c = 0; c < k; c++) {
-                    float v = flat[(b * pixels + p) * k + c];
-                    out[(b * k + c) * pixels + p] = sigmoid ? (float) (1.0 / (1.0 + Math.exp(-v))) : v;
-                }
-            }
-        }
-        return out;
-    }
-
     @Override
     public void close() {
         patchEmbed.close();
@@ -250,6 +234,5 @@ public final class VmUnet implements AutoCloseable {
         decoder.forEach(stage -> stage.forEach(VssBlock::close));
         upsamples.forEach(PatchExpand::close);
         finalUp.close();
-        finalConv.close();
     }
 }
