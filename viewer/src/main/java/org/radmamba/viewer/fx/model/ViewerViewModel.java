@@ -80,6 +80,7 @@ public final class ViewerViewModel implements SeriesProvider {
     private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
 
     private final MeasurementStore measurementStore = new MeasurementStore();
+    private final AttributeBrowserViewModel attributes;
     private final List<ViewportViewModel> viewports = new ArrayList<>();
     private final Map<SeriesEntry, SeriesImages> loaded = new IdentityHashMap<>();
     private final Set<TaskHandle> tasks = new HashSet<>();
@@ -89,11 +90,19 @@ public final class ViewerViewModel implements SeriesProvider {
         this.executor = executor;
         this.settings = settings;
         this.demoSource = demoSource;
+        this.attributes = new AttributeBrowserViewModel(service, executor);
         for (int i = 0; i < MAX_VIEWPORTS; i++) {
+            int index = i;
             ViewportViewModel vp = new ViewportViewModel(this, measurementStore);
             vp.toolProperty().bind(tool);
+            vp.instanceProperty().addListener((obs, o, n) -> {
+                if (activeViewport.get() == index) {
+                    attributes.show(n);
+                }
+            });
             viewports.add(vp);
         }
+        activeViewport.addListener((obs, o, n) -> attributes.show(activeViewport().instanceProperty().get()));
         recentPaths.setAll(settings.recentPaths());
         cornerTextVisible.set(settings.cornerTextVisible());
         cornerTextVisible.addListener((obs, o, n) -> settings.setCornerTextVisible(n));
@@ -393,6 +402,10 @@ public final class ViewerViewModel implements SeriesProvider {
 
     public BooleanProperty cornerTextVisibleProperty() {
         return cornerTextVisible;
+    }
+
+    public AttributeBrowserViewModel attributes() {
+        return attributes;
     }
 
     public ViewerSettings settings() {

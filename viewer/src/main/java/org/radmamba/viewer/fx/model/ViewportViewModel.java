@@ -56,6 +56,7 @@ public final class ViewportViewModel {
 
     private final ReadOnlyObjectWrapper<SeriesEntry> series = new ReadOnlyObjectWrapper<>(this, "series");
     private final ReadOnlyIntegerWrapper slice = new ReadOnlyIntegerWrapper(this, "slice");
+    private final ReadOnlyObjectWrapper<Instance> instance = new ReadOnlyObjectWrapper<>(this, "instance");
     private final ReadOnlyIntegerWrapper sliceCount = new ReadOnlyIntegerWrapper(this, "sliceCount");
     private final ReadOnlyObjectWrapper<WritableImage> image = new ReadOnlyObjectWrapper<>(this, "image");
     private final ReadOnlyObjectWrapper<Voi> voi = new ReadOnlyObjectWrapper<>(this, "voi");
@@ -107,6 +108,7 @@ public final class ViewportViewModel {
         slice.set(0);
         if (entry == null || !entry.isDisplayable()) {
             images = null;
+            instance.set(null);
             image.set(null);
             measurements.set(FXCollections.observableArrayList());
             updateCornerText();
@@ -173,9 +175,10 @@ public final class ViewportViewModel {
     private void sliceChanged() {
         SeriesEntry entry = series.get();
         SeriesEntry.Slice s = entry.slices().get(slice.get());
-        Instance instance = entry.instance(s.instanceIndex());
-        measurements.set(measurementStore.of(new MeasurementStore.ImageKey(instance.file(), s.frame())));
-        spacing.set(spacingOf(instance));
+        Instance current = entry.instance(s.instanceIndex());
+        instance.set(current);
+        measurements.set(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
+        spacing.set(spacingOf(current));
         render();
     }
 
@@ -578,6 +581,11 @@ public final class ViewportViewModel {
 
     public ReadOnlyIntegerProperty sliceProperty() {
         return slice.getReadOnlyProperty();
+    }
+
+    /** The instance of the slice in view; null without a series. */
+    public ReadOnlyObjectProperty<Instance> instanceProperty() {
+        return instance.getReadOnlyProperty();
     }
 
     public ReadOnlyIntegerProperty sliceCountProperty() {

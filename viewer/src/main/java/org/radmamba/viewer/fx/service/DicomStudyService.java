@@ -1,5 +1,8 @@
 package org.radmamba.viewer.fx.service;
 
+import org.radmamba.viewer.dicom.DicomDataset;
+import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
@@ -15,15 +18,22 @@ public final class DicomStudyService implements StudyService {
 
     private final StudyScanner scanner;
     private final ImageLoader loader;
+    private final DicomReader reader;
 
-    public DicomStudyService(StudyScanner scanner, ImageLoader loader) {
+    public DicomStudyService(StudyScanner scanner, ImageLoader loader, DicomReader reader) {
         this.scanner = scanner;
         this.loader = loader;
+        this.reader = reader;
     }
 
     /** PixelMed behind the port, default read limits. */
     public DicomStudyService() {
-        this(new StudyScanner(), new ImageLoader());
+        this(new StudyScanner(), new ImageLoader(), new PixelMedDicomReader());
+    }
+
+    @Override
+    public DicomDataset readHeader(Path file) throws IOException {
+        return reader.readHeader(file).dataset();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.radmamba.viewer.fx.service;
 
+import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.ScanResult;
@@ -16,4 +17,7 @@ public interface StudyService {
 
     /** The pixels of one instance. */
     LoadedImage load(Instance instance) throws IOException;
+
+    /** A DICOM file's attributes without its pixel data (the attribute browser). */
+    DicomDataset readHeader(Path file) throws IOException;
 }

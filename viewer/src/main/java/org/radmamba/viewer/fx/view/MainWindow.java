@@ -1,0 +1,471 @@
+package org.radmamba.viewer.fx.view;
+
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.Separator;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import org.controlsfx.control.StatusBar;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignV;
+import org.radmamba.viewer.fx.model.Layout;
+import org.radmamba.viewer.fx.model.Tool;
+import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.model.ViewportViewModel;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.viewport.CtPresets;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.pixel.Voi;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The main window: menus and toolbar, the study browser, the viewport grid, the failure panel and the status bar.
+ * Binds to a {@link ViewerViewModel}; holds no state of its own beyond what is on screen.
+ */
+public final class MainWindow extends BorderPane {
+
+    private final ViewerViewModel viewModel;
+    private final List<ViewportView> viewportViews = new ArrayList<>();
+    private final GridPane grid = new GridPane();
+    private final StudyBrowserView browser;
+    private final AttributeBrowserView attributes;
+    private final FailurePanel failurePanel;
+    private final StatusBar statusBar = new StatusBar();
+    private final Menu recentMenu = new Menu("Open recent");
+    private final Menu fileWindowsMenu = new Menu("From the file");
+    private final ToggleGroup toolGroup = new ToggleGroup();
+    private final ToggleGroup toolMenuGroup = new ToggleGroup();
+
+    public MainWindow(ViewerViewModel viewModel) {
+        this.viewModel = viewModel;
+        getStyleClass().add("radmamba-main");
+        this.browser = new StudyBrowserView(viewModel);
+        this.attributes = new AttributeBrowserView(viewModel);
+        this.failurePanel = new FailurePanel(viewModel);
+
+        for (int i = 0; i < ViewerViewModel.MAX_VIEWPORTS; i++) {
+            int index = i;
+            ViewportViewModel vp = viewModel.viewport(i);
+            ViewportView view = new ViewportView(vp,
+                    seriesIndex -> viewModel.showSeries(viewModel.series().get(seriesIndex), index),
+                    () -> viewModel.activeViewportProperty().set(index));
+            view.viewport().cornerTextVisibleProperty().bind(viewModel.cornerTextVisibleProperty());
+            viewportViews.add(view);
+        }
+        grid.setStyle("-fx-background-color: black;");
+        viewModel.layoutProperty().addListener((obs, o, n) -> layoutViewports());
+        viewModel.activeViewportProperty().addListener((obs, o, n) -> highlightActive());
+        layoutViewports();
+
+        StackPane centre = new StackPane(grid, failurePanel);
+        StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
+        StackPane.setMargin(failurePanel, new Insets(12));
+        SplitPane split = new SplitPane(browser, centre, attributes);
+        split.setDividerPositions(0.2, 0.78);
+        SplitPane.setResizableWithParent(browser, false);
+        SplitPane.setResizableWithParent(attributes, false);
+
+        setTop(new VBox(menuBar(), toolBar()));
+        setCenter(split);
+        setBottom(statusBar);
+        statusBar.textProperty().bind(viewModel.statusProperty());
+        statusBar.progressProperty().bind(viewModel.progressProperty());
+
+        setOnDragOver(this::dragOver);
+        setOnDragDropped(this::dragDropped);
+        viewModel.recentPaths().addListener((ListChangeListener<Path>) c -> updateRecentMenu());
+        updateRecentMenu();
+    }
+
+    // ---- drag and drop of files ----
+
+    private void dragOver(DragEvent e) {
+        if (e.getDragboard().hasFiles()) {
+            e.acceptTransferModes(TransferMode.COPY);
+            e.consume();
+        }
+    }
+
+    private void dragDropped(DragEvent e) {
+        boolean accepted = e.getDragboard().hasFiles();
+        if (accepted) {
+            openDropped(e.getDragboard().getFiles());
+        }
+        e.setDropCompleted(accepted);
+        e.consume();
+    }
+
+    /** What a drop of files and folders does (the DragEvent handler calls this). */
+    public void openDropped(List<File> files) {
+        viewModel.open(files.stream().map(File::toPath).toList());
+    }
+
+    // ---- layout ----
+
+    private void layoutViewports() {
+        Layout layout = viewModel.layoutProperty().get();
+        grid.getChildren().clear();
+        grid.getColumnConstraints().clear();
+        grid.getRowConstraints().clear();
+        for (int c = 0; c < layout.columns(); c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / layout.columns());
+            cc.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(cc);
+        }
+        for (int r = 0; r < layout.rows(); r++) {
+            RowConstraints rc = new RowConstraints();
+            rc.setPercentHeight(100.0 / layout.rows());
+            rc.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(rc);
+        }
+        for (int i = 0; i < layout.viewports(); i++) {
+            grid.add(viewportViews.get(i), i % layout.columns(), i / layout.columns());
+        }
+        if (viewModel.activeViewportProperty().get() >= layout.viewports()) {
+            viewModel.activeViewportProperty().set(0);
+        }
+        highlightActive();
+    }
+
+    private void highlightActive() {
+        for (int i = 0; i < viewportViews.size(); i++) {
+            viewportViews.get(i).setActive(i == viewModel.activeViewportProperty().get()
+                    && viewModel.layoutProperty().get().viewports() > 1);
+        }
+    }
+
+    /** For the action fields, whose lambdas javac will not let read the field before the constructor sets it. */
+    private ViewerViewModel vm() {
+        return viewModel;
+    }
+
+    private ViewportViewModel active() {
+        return viewModel.activeViewport();
+    }
+
+    // ---- actions ----
+
+    private ViewerAction action(String text, Ikon icon, KeyCombination key, Runnable handler) {
+        return new ViewerAction(text, icon, key, handler, this::getScene);
+    }
+
+    private ViewerAction onActive(String text, Ikon icon, KeyCombination key, Consumer<ViewportViewModel> handler) {
+        return action(text, icon, key, () -> handler.accept(active()));
+    }
+
+    private static KeyCombination shortcut(KeyCode code, KeyCombination.Modifier... modifiers) {
+        return new KeyCodeCombination(code, modifiers);
+    }
+
+    private final ViewerAction openFile = action("Open file…", MaterialDesignF.FILE_OUTLINE,
+            shortcut(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseFiles);
+    private final ViewerAction openFolder = action("Open folder…", MaterialDesignF.FOLDER_OPEN,
+            shortcut(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseFolder);
+    private final ViewerAction openDemo = action("Open demo study", MaterialDesignF.FLASK_OUTLINE,
+            shortcut(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> vm().openDemo());
+    private final ViewerAction closeAll = action("Close all studies", MaterialDesignC.CLOSE_BOX_MULTIPLE_OUTLINE,
+            shortcut(KeyCode.W, KeyCombination.SHORTCUT_DOWN), () -> vm().closeAll());
+    private final ViewerAction fit = onActive("Fit to window", MaterialDesignF.FIT_TO_PAGE_OUTLINE,
+            shortcut(KeyCode.F), ViewportViewModel::fit);
+    private final ViewerAction actualSize = onActive("Actual size (1:1)", MaterialDesignN1.ICON,
+            shortcut(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), ViewportViewModel::actualSize);
+    private final ViewerAction zoomIn = onActive("Zoom in", MaterialDesignM.MAGNIFY_PLUS_OUTLINE,
+            shortcut(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), vp -> vp.zoomBy(1.25));
+    private final ViewerAction zoomOut = onActive("Zoom out", MaterialDesignM.MAGNIFY_MINUS_OUTLINE,
+            shortcut(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), vp -> vp.zoomBy(1 / 1.25));
+    private final ViewerAction rotateRight = onActive("Rotate 90° clockwise", MaterialDesignR.ROTATE_RIGHT,
+            shortcut(KeyCode.R), ViewportViewModel::rotateClockwise);
+    private final ViewerAction rotateLeft = onActive("Rotate 90° counter-clockwise", MaterialDesignR.ROTATE_LEFT,
+            shortcut(KeyCode.R, KeyCombination.SHIFT_DOWN), ViewportViewModel::rotateCounterClockwise);
+    private final ViewerAction flipH = onActive("Flip horizontally", MaterialDesignF.FLIP_HORIZONTAL,
+            shortcut(KeyCode.H), ViewportViewModel::flipHorizontally);
+    private final ViewerAction flipV = onActive("Flip vertically", MaterialDesignF.FLIP_VERTICAL,
+            shortcut(KeyCode.V), ViewportViewModel::flipVertically);
+    private final ViewerAction invert = onActive("Invert", MaterialDesignI.INVERT_COLORS,
+            shortcut(KeyCode.I), ViewportViewModel::toggleInvert);
+    private final ViewerAction reset = onActive("Reset view", MaterialDesignB.BACKUP_RESTORE,
+            shortcut(KeyCode.R, KeyCombination.SHORTCUT_DOWN), ViewportViewModel::reset);
+    private final ViewerAction cornerText = action("Corner text", MaterialDesignT.TEXT_BOX_OUTLINE,
+            shortcut(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
+            () -> vm().cornerTextVisibleProperty().set(!vm().cornerTextVisibleProperty().get()));
+    private final ViewerAction cine = onActive("Play / pause cine", MaterialDesignP.PLAY,
+            shortcut(KeyCode.SPACE), vp -> vp.cineRunningProperty().set(!vp.cineRunningProperty().get()));
+    private final ViewerAction deleteMeasurement = onActive("Delete last measurement", MaterialDesignD.DELETE_OUTLINE,
+            shortcut(KeyCode.DELETE), ViewportViewModel::deleteLastMeasurement);
+    private final ViewerAction clearMeasurements = onActive("Clear measurements on this image",
+            MaterialDesignD.DELETE_SWEEP_OUTLINE, shortcut(KeyCode.DELETE, KeyCombination.SHIFT_DOWN),
+            ViewportViewModel::clearMeasurements);
+    private final ViewerAction resetWindow = onActive("Window from the file", MaterialDesignC.CONTRAST_BOX,
+            shortcut(KeyCode.DIGIT0), ViewportViewModel::resetWindow);
+
+    /** Ikonli has no "1:1" glyph; a numeric box reads as one. */
+    private static final class MaterialDesignN1 {
+        static final Ikon ICON = org.kordamp.ikonli.materialdesign2.MaterialDesignN.NUMERIC_1_BOX_OUTLINE;
+    }
+
+    private record ToolSpec(Tool tool, Ikon icon, KeyCode key) {
+    }
+
+    private static final List<ToolSpec> TOOLS = List.of(
+            new ToolSpec(Tool.WINDOW_LEVEL, MaterialDesignC.CONTRAST_BOX, KeyCode.W),
+            new ToolSpec(Tool.PAN, MaterialDesignC.CURSOR_MOVE, KeyCode.P),
+            new ToolSpec(Tool.ZOOM, MaterialDesignM.MAGNIFY, KeyCode.Z),
+            new ToolSpec(Tool.DISTANCE, MaterialDesignR.RULER, KeyCode.M),
+            new ToolSpec(Tool.ANGLE, MaterialDesignA.ANGLE_ACUTE, KeyCode.G),
+            new ToolSpec(Tool.RECTANGLE, MaterialDesignR.RECTANGLE_OUTLINE, KeyCode.B),
+            new ToolSpec(Tool.ELLIPSE, MaterialDesignE.ELLIPSE_OUTLINE, KeyCode.E));
+
+    private MenuBar menuBar() {
+        Menu file = new Menu("File");
+        file.getItems().addAll(openFile.menuItem(), openFolder.menuItem(), recentMenu, new SeparatorMenuItem(),
+                openDemo.menuItem(), closeAll.menuItem());
+
+        Menu view = new Menu("View");
+        Menu layouts = new Menu("Layout");
+        ToggleGroup layoutGroup = new ToggleGroup();
+        KeyCode[] layoutKeys = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT4};
+        Layout[] values = Layout.values();
+        for (int i = 0; i < values.length; i++) {
+            Layout l = values[i];
+            RadioMenuItem item = new RadioMenuItem(l.label());
+            item.setToggleGroup(layoutGroup);
+            item.setSelected(viewModel.layoutProperty().get() == l);
+            item.setAccelerator(shortcut(layoutKeys[i], KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+            item.setOnAction(e -> viewModel.layoutProperty().set(l));
+            viewModel.layoutProperty().addListener((obs, o, n) -> item.setSelected(n == l));
+            layouts.getItems().add(item);
+        }
+        CheckMenuItem corner = new CheckMenuItem("Corner text");
+        corner.setAccelerator(cornerText.shortcut());
+        corner.selectedProperty().bindBidirectional(viewModel.cornerTextVisibleProperty());
+        view.getItems().addAll(layouts, corner, new SeparatorMenuItem(), fit.guardedMenuItem(), actualSize.menuItem(),
+                zoomIn.menuItem(), zoomOut.menuItem(), new SeparatorMenuItem(), rotateRight.guardedMenuItem(),
+                rotateLeft.guardedMenuItem(), flipH.guardedMenuItem(), flipV.guardedMenuItem(), invert.guardedMenuItem(),
+                reset.menuItem(), new SeparatorMenuItem(), cine.guardedMenuItem());
+
+        Menu window = new Menu("Window/level");
+        window.getItems().add(resetWindow.guardedMenuItem());
+        window.getItems().add(fileWindowsMenu);
+        window.getItems().add(new SeparatorMenuItem());
+        KeyCode[] presetKeys = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5,
+                KeyCode.DIGIT6, KeyCode.DIGIT7, KeyCode.DIGIT8};
+        for (int i = 0; i < CtPresets.ALL.size(); i++) {
+            WindowLevel preset = CtPresets.ALL.get(i);
+            ViewerAction a = onActive(String.format("CT %s  (%.0f / %.0f)", preset.name(), preset.center(),
+                    preset.width()), null, shortcut(presetKeys[i]), vp -> vp.applyWindow(preset));
+            window.getItems().add(a.guardedMenuItem());
+        }
+        window.setOnShowing(e -> updateFileWindows());
+
+        Menu tools = new Menu("Tools");
+        for (ToolSpec spec : TOOLS) {
+            RadioMenuItem item = new RadioMenuItem(spec.tool().label(), new FontIcon(spec.icon()));
+            item.setToggleGroup(toolMenuGroup);
+            item.setAccelerator(shortcut(spec.key()));
+            item.setUserData(spec.tool());
+            item.setOnAction(e -> {
+                if (!ViewerAction.typingInto(getScene(), item.getAccelerator())) {
+                    viewModel.toolProperty().set(spec.tool());
+                }
+            });
+            tools.getItems().add(item);
+        }
+        tools.getItems().addAll(new SeparatorMenuItem(), deleteMeasurement.guardedMenuItem(),
+                clearMeasurements.guardedMenuItem());
+        viewModel.toolProperty().addListener((obs, o, n) -> syncTool(n));
+
+        Menu cineMenu = new Menu("Cine");
+        cineMenu.getItems().add(cine.guardedMenuItem());
+        MenuBar bar = new MenuBar(file, view, window, tools);
+        bar.setUseSystemMenuBar(true);
+        return bar;
+    }
+
+    private ToolBar toolBar() {
+        ToolBar bar = new ToolBar();
+        bar.getItems().addAll(openFile.button(), openFolder.button(), openDemo.button(), new Separator());
+        for (ToolSpec spec : TOOLS) {
+            ToggleButton b = new ToggleButton(null, new FontIcon(spec.icon()));
+            b.setTooltip(new Tooltip(spec.tool().label() + " (" + shortcut(spec.key()).getDisplayText() + ")"));
+            b.setToggleGroup(toolGroup);
+            b.setUserData(spec.tool());
+            b.setFocusTraversable(false);
+            b.setOnAction(e -> viewModel.toolProperty().set(spec.tool()));
+            bar.getItems().add(b);
+        }
+        syncTool(viewModel.toolProperty().get());
+        bar.getItems().addAll(new Separator(), fit.button(), actualSize.button(), zoomIn.button(), zoomOut.button(),
+                rotateLeft.button(), rotateRight.button(), flipH.button(), flipV.button(), invert.button(),
+                reset.button(), new Separator(), deleteMeasurement.button(), clearMeasurements.button(),
+                new Separator(), cornerText.button());
+
+        Button layoutButton = action("Next layout (1×1, 1×2, 2×2)", MaterialDesignV.VIEW_GRID_OUTLINE,
+                shortcut(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> {
+                    Layout[] all = Layout.values();
+                    viewModel.layoutProperty().set(all[(viewModel.layoutProperty().get().ordinal() + 1) % all.length]);
+                }).button();
+        bar.getItems().add(layoutButton);
+
+        Slider fps = new Slider(1, 30, 10);
+        fps.setPrefWidth(90);
+        fps.setTooltip(new Tooltip("Cine frame rate"));
+        Label fpsLabel = new Label();
+        fps.valueProperty().addListener((obs, o, n) -> {
+            viewModel.viewports().forEach(vp -> vp.cineFramesPerSecondProperty().set(n.doubleValue()));
+            fpsLabel.setText(String.format("%.0f fps", n.doubleValue()));
+        });
+        fpsLabel.setText("10 fps");
+        bar.getItems().addAll(new Separator(), cine.button(), fps, fpsLabel);
+        return bar;
+    }
+
+    private void syncTool(Tool tool) {
+        toolGroup.getToggles().forEach(t -> t.setSelected(t.getUserData() == tool));
+        toolMenuGroup.getToggles().forEach(t -> t.setSelected(t.getUserData() == tool));
+    }
+
+    private void updateFileWindows() {
+        fileWindowsMenu.getItems().clear();
+        for (Voi voi : active().windowPresets()) {
+            if (voi instanceof Voi.Window w && CtPresets.ALL.stream().noneMatch(p -> p.name().equals(w.explanation()))) {
+                MenuItem item = new MenuItem(String.format("%s  (%.0f / %.0f)", w.explanation(), w.center(), w.width()));
+                item.setOnAction(e -> active().applyWindow(voi));
+                fileWindowsMenu.getItems().add(item);
+            } else if (voi instanceof Voi.Lut l) {
+                MenuItem item = new MenuItem(l.explanation());
+                item.setOnAction(e -> active().applyWindow(voi));
+                fileWindowsMenu.getItems().add(item);
+            }
+        }
+        fileWindowsMenu.setDisable(fileWindowsMenu.getItems().isEmpty());
+    }
+
+    private void updateRecentMenu() {
+        recentMenu.getItems().clear();
+        for (Path p : viewModel.recentPaths()) {
+            MenuItem item = new MenuItem(p.toString());
+            item.setOnAction(e -> viewModel.open(List.of(p)));
+            recentMenu.getItems().add(item);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private void chooseFiles() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open DICOM files or photographs");
+        viewModel.settings().lastFolder().map(Path::toFile).filter(File::isDirectory).ifPresent(chooser::setInitialDirectory);
+        List<File> files = chooser.showOpenMultipleDialog(getScene().getWindow());
+        if (files != null) {
+            viewModel.open(files.stream().map(File::toPath).toList());
+        }
+    }
+
+    private void chooseFolder() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Open a folder of DICOM files or photographs");
+        viewModel.settings().lastFolder().map(Path::toFile).filter(File::isDirectory).ifPresent(chooser::setInitialDirectory);
+        File folder = chooser.showDialog(getScene().getWindow());
+        if (folder != null) {
+            viewModel.open(List.of(folder.toPath()));
+        }
+    }
+
+    // ---- window geometry ----
+
+    /** Puts the window where it was last time (if that is still on a screen) and remembers it on close. */
+    public static void restoreAndRememberGeometry(Stage stage, ViewerSettings settings) {
+        settings.windowGeometry().ifPresent(g -> {
+            Rectangle2D bounds = new Rectangle2D(g.x(), g.y(), Math.max(g.width(), 200), Math.max(g.height(), 200));
+            boolean visible = Screen.getScreens().stream().anyMatch(s -> s.getVisualBounds().intersects(bounds));
+            if (visible) {
+                stage.setX(g.x());
+                stage.setY(g.y());
+                stage.setWidth(bounds.getWidth());
+                stage.setHeight(bounds.getHeight());
+            }
+            stage.setMaximized(g.maximized());
+        });
+        stage.setOnHiding(e -> settings.setWindowGeometry(new ViewerSettings.WindowGeometry(
+                stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized())));
+    }
+
+    /** A scene for this window with the viewer's stylesheet. */
+    public Scene createScene(double width, double height) {
+        Scene scene = new Scene(this, width, height);
+        var css = MainWindow.class.getResource("viewer.css");
+        if (css != null) {
+            scene.getStylesheets().add(css.toExternalForm());
+        }
+        return scene;
+    }
+
+    public List<ViewportView> viewportViews() {
+        return viewportViews;
+    }
+
+    public StudyBrowserView browser() {
+        return browser;
+    }
+
+    public FailurePanel failurePanel() {
+        return failurePanel;
+    }
+
+    public StatusBar statusBar() {
+        return statusBar;
+    }
+
+    public AttributeBrowserView attributes() {
+        return attributes;
+    }
+}
