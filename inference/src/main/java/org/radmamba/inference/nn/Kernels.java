@@ -1,6 +1,7 @@
 package org.radmamba.inference.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -65,6 +66,62 @@ public final class Kernels {
             long off = (long) from * cols * Float.BYTES;
             add(t, off, o, off, t, off, (to - from) * cols);
         });
+    }
+
+    /** Lane i of the first half takes a[i/2] (i even) or b[i/2] (i odd); the second half continues at a[LANES/2]. */
+    private static final VectorShuffle<Float> INTERLEAVE_LOW = interleave(0);
+    private static final VectorShuffle<Float> INTERLEAVE_HIGH = interleave(LANES / 2);
+
+    private static VectorShuffle<Float> interleave(int first) {
+        int[] lanes = new int[LANES];
+        for (int i = 0; i < LANES; i++) {
+            int source = first + i / 2;
+            lanes[i] = i % 2 == 0 ? source : source - LANES; // negative: "from the second vector"
+        }
+        return VectorShuffle.fromArray(SPECIES, lanes, 0);
+    }
+
+    /**
+     * Channel shuffle with two groups after concatenating {@code a} and {@code b}, plus a residual:
+     * {@code out[r, 2j] = x[r, 2j] + a[r, j]} and {@code out[r, 2j+1] = x[r, 2j+1] + b[r, j]}
+     * (PyTorch's {@code channel_shuffle(cat(a, b), groups=2) + x}).
+     */
+    public static RowMatrix shuffleTwoGroupsAndAdd(RowMatrix x, RowMatrix a, RowMatrix b, Parallel parallel) {
+        int channels = x.cols();
+        int half = channels / 2;
+        if (channels % 2 != 0 || a.cols() != half || b.cols() != half || a.rows() != x.rows() || b.rows() != x.rows()) {
+            throw new IllegalArgumentException("channel shuffle of " + a.cols() + " + " + b.cols() + " channels onto " + channels);
+        }
+        RowMatrix out = RowMatrix.allocate(x.rows(), channels);
+        MemorySegment in = x.segment();
+        MemorySegment sa = a.segment();
+        MemorySegment sb = b.segment();
+        MemorySegment o = out.segment();
+        parallel.forRange(x.rows(), rowGrain(channels), (from, to) -> {
+            int bound = SPECIES.loopBound(half);
+            for (int r = from; r < to; r++) {
+                long row = (long) r * channels * Float.BYTES;
+                long halfRow = (long) r * half * Float.BYTES;
+                int j = 0;
+                for (; j < bound; j += LANES) {
+                    FloatVector va = FloatVector.fromMemorySegment(SPECIES, sa, halfRow + (long) j * Float.BYTES, ORDER);
+                    FloatVector vb = FloatVector.fromMemorySegment(SPECIES, sb, halfRow + (long) j * Float.BYTES, ORDER);
+                    long lo = row + 2L * j * Float.BYTES;
+                    long hi = lo + (long) LANES * Float.BYTES;
+                    va.rearrange(INTERLEAVE_LOW, vb).add(FloatVector.fromMemorySegment(SPECIES, in, lo, ORDER))
+                            .intoMemorySegment(o, lo, ORDER);
+                    va.rearrange(INTERLEAVE_HIGH, vb).add(FloatVector.fromMemorySegment(SPECIES, in, hi, ORDER))
+                            .intoMemorySegment(o, hi, ORDER);
+                }
+                for (; j < half; j++) {
+                    long even = row + 2L * j * Float.BYTES;
+                    long pos = halfRow + (long) j * Float.BYTES;
+                    o.set(FLOAT, even, in.get(FLOAT, even) + sa.get(FLOAT, pos));
+                    o.set(FLOAT, even + Float.BYTES, in.get(FLOAT, even + Float.BYTES) + sb.get(FLOAT, pos));
+                }
+            }
+        });
+        return out;
     }
 
     /** {@code dst[i] = a[i] + b[i]} over {@code count} floats from the given byte offsets. */

@@ -10,7 +10,6 @@ import org.radmamba.inference.nn.Conv2d;
 import org.radmamba.inference.nn.Activation;
 import org.radmamba.inference.nn.FeatureMap;
 import org.radmamba.inference.nn.InferenceMemory;
-import org.radmamba.inference.nn.Kernels;
 import org.radmamba.inference.nn.LayerNorm;
 import org.radmamba.inference.nn.PatchMerging2D;
 import org.radmamba.inference.nn.RowMatrix;
@@ -163,7 +162,7 @@ public final class VmUnet implements AutoCloseable {
             for (int i = 0; i < s; i++) {
                 if (i > 0) {
                     t = ctx.profile().start();
-                    Kernels.addInPlace(x.data(), skips[s - i].data(), ctx.parallel()); // x + skip_list[-i]
+                    Residuals.addInPlace(x.data(), skips[s - i].data(), ctx.parallel()); // x + skip_list[-i]
                     x = upsamples.get(i - 1).apply(x, ctx.parallel());
                     ctx.profile().stop("patch_expand", t);
                 }

@@ -3,7 +3,6 @@ package org.radmamba.inference.vmunet;
 import org.radmamba.inference.checkpoint.StateDict;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.FeatureMap;
-import org.radmamba.inference.nn.Kernels;
 import org.radmamba.inference.nn.LayerNorm;
 import org.radmamba.inference.nn.RowMatrix;
 import org.radmamba.inference.nn.SS2D;
@@ -37,7 +36,7 @@ final class VssBlock implements AutoCloseable {
         ctx.profile().stop("vss.ln_1", t);
         FeatureMap attended = selfAttention.forward(x.with(normed), ctx);
         t = ctx.profile().start();
-        Kernels.addInPlace(attended.data(), x.data(), ctx.parallel());
+        Residuals.addInPlace(attended.data(), x.data(), ctx.parallel());
         ctx.profile().stop("vss.residual", t);
         return attended;
     }
