@@ -1,9 +1,14 @@
 package org.radmamba.app.cli;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.gui.RadMambaGui;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,6 +26,7 @@ public final class RadMambaCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
         cl.addSubcommand(new BenchLoadCommand());
+        cl.addSubcommand(new BenchModelCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());
@@ -31,10 +37,14 @@ public final class RadMambaCommand implements Callable<Integer> {
         return cl;
     }
 
+    @Parameters(arity = "0..*", paramLabel = "PATH",
+            description = "Files, folders or DICOMDIRs to open in the viewer (none: the demo study).")
+    private List<Path> paths = new ArrayList<>();
+
+    /** Without a sub-command: the viewer window, on the given paths; returns when the window closes. */
     @Override
     public Integer call() {
-        // The GUI arrives with the viewer issue; until then the bare command explains itself.
-        new CommandLine(this).usage(System.out);
+        RadMambaGui.launch(paths);
         return ExitCodes.OK;
     }
 

@@ -1,0 +1,56 @@
+package org.radmamba.app.gui;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.PreferencesStore;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.view.MainWindow;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The JavaFX application: the main window on the real DICOM layer, user preferences, a worker pool. Opens the
+ * paths given on the command line, or the demo study when there are none. Started by {@link RadMambaGui}, never
+ * as a main class (JavaFX is on the class path).
+ */
+public final class ViewerApplication extends Application {
+
+    private FxTaskExecutor executor;
+
+    @Override
+    public void start(Stage stage) {
+        executor = FxTaskExecutor.forThisMachine();
+        ViewerSettings settings = new ViewerSettings(PreferencesStore.forUser());
+        ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor, settings,
+                () -> DemoStudy.ensureGenerated(DemoStudy.defaultCacheFolder()));
+        MainWindow window = new MainWindow(viewModel);
+        Scene scene = window.createScene(1400, 900);
+        stage.setTitle("RadMamba");
+        stage.setScene(scene);
+        MainWindow.restoreAndRememberGeometry(stage, settings);
+        stage.setOnCloseRequest(e -> viewModel.closeAll());
+        stage.show();
+
+        List<Path> paths = getParameters().getRaw().stream().map(Path::of).toList();
+        if (paths.isEmpty()) {
+            viewModel.openDemo();
+        } else {
+            viewModel.open(paths);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (executor != null) {
+            executor.close();
+        }
+        Platform.exit();
+    }
+}
