@@ -3,8 +3,8 @@
 # Needs: python3 with numpy, dcmtk (dcmcrle, dcmcjpeg, dcmcjpls, img2dcm), libjpeg-turbo's cjpeg and gdcm (gdcmconv):
 #   apt-get install -y python3-numpy dcmtk libjpeg-turbo-progs libgdcm-tools
 # Sources (src_*.dcm) are uncompressed explicit-VR-little-endian twins: the expected stored values of every
-# lossless fixture and the reference of every lossy one. ijg_*.dcm are dcmdjpeg decodes of the lossy greyscale
-# JPEGs (an independent decoder, libjpeg's). rle32_*.dcm are written here directly: no tool encodes 32-bit RLE.
+# lossless fixture and the reference of every lossy one. ijg_*.dcm are dcmdjpeg decodes of the lossy JPEGs (an
+# independent decoder, libjpeg's). rle32_*.dcm are written here directly: no tool encodes 32-bit RLE.
 set -eu
 cd "$(dirname "$0")"
 rm -f ./*.dcm
@@ -171,4 +171,6 @@ for s in mono8 mono16 rgb8; do q gdcmconv --j2k --lossy --irreversible -q 40 src
 for s in jpeg_baseline_mono8 jpeg_extended_mono12 jpeg_baseline_restart_mono8 jpeg_baseline_restart_ybr420; do
   q dcmdjpeg $s.dcm ijg_$s.dcm
 done
+# ... and of the subsampled colour ones left in YCbCr (libjpeg's triangle chroma upsampling, no conversion)
+for s in jpeg_baseline_ybr422 jpeg_baseline_restart_ybr420; do q dcmdjpeg +cn $s.dcm ijg_ybr_$s.dcm; done
 ls -l ./*.dcm | awk '{ total += $5 } END { print NR " files, " total " bytes" }'

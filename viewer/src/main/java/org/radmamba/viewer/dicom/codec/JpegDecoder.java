@@ -505,24 +505,85 @@ final class JpegDecoder implements FrameDecoder {
             int width = format.columns();
             int height = format.rows();
             int n = components.length;
-            int[] line = new int[width];
+            // Wide enough for a doubled component line, which may pass the image's edge by one sample.
+            int[] line = new int[2 * width + 2];
             int[] sourceColumn = new int[width];
-            int mask = precision == 32 ? -1 : (1 << precision) - 1;
+            int[] columnSums = new int[width + 1];
+            int mask = (1 << precision) - 1;
             for (int ci = 0; ci < n; ci++) {
                 Component c = components[ci];
-                for (int x = 0; x < width; x++) {
-                    sourceColumn[x] = x * c.h / maxH;
-                }
+                int componentWidth = ceilDiv(width * c.h, maxH);
+                int componentHeight = ceilDiv(height * c.v, maxV);
+                boolean doubleWide = maxH == 2 * c.h;
                 for (int y = 0; y < height; y++) {
-                    int rowStart = (y * c.v / maxV) * c.planeWidth;
-                    int shift = c.pointTransform;
-                    for (int x = 0; x < width; x++) {
-                        line[x] = (c.plane[rowStart + sourceColumn[x]] << shift) & mask;
+                    if (doubleWide && maxV == c.v) {
+                        upsampleH2V1(c.plane, y * c.planeWidth, componentWidth, line);
+                    } else if (doubleWide && maxV == 2 * c.v) {
+                        int row = y / 2;
+                        int neighbour = (y & 1) == 0 ? Math.max(row - 1, 0) : Math.min(row + 1, componentHeight - 1);
+                        upsampleH2V2(c.plane, row * c.planeWidth, neighbour * c.planeWidth, componentWidth, columnSums, line);
+                    } else {
+                        replicate(c, y, width, sourceColumn, line, mask);
                     }
                     out.store(y * width * n + ci, n, line, 0, width);
                 }
             }
             return new DecodedFrame(out.samples(), outputPhotometric());
+        }
+
+        /** Nearest-neighbour upsampling (and the lossless point transform); the identity for full-size components. */
+        private void replicate(Component c, int y, int width, int[] sourceColumn, int[] line, int mask) {
+            if (y == 0) {
+                for (int x = 0; x < width; x++) {
+                    sourceColumn[x] = x * c.h / maxH;
+                }
+            }
+            int rowStart = (y * c.v / maxV) * c.planeWidth;
+            int shift = c.pointTransform;
+            for (int x = 0; x < width; x++) {
+                line[x] = (c.plane[rowStart + sourceColumn[x]] << shift) & mask;
+            }
+        }
+
+        /** Horizontal 2:1 chroma upsampling by triangle interpolation, as libjpeg's "fancy" h2v1 upsampler. */
+        private static void upsampleH2V1(int[] plane, int start, int count, int[] line) {
+            if (count == 1) {
+                line[0] = line[1] = plane[start];
+                return;
+            }
+            int o = 0;
+            line[o++] = plane[start];
+            line[o++] = (plane[start] * 3 + plane[start + 1] + 2) >> 2;
+            for (int i = 1; i < count - 1; i++) {
+                int centre = plane[start + i] * 3;
+                line[o++] = (centre + plane[start + i - 1] + 1) >> 2;
+                line[o++] = (centre + plane[start + i + 1] + 2) >> 2;
+            }
+            int last = plane[start + count - 1];
+            line[o++] = (last * 3 + plane[start + count - 2] + 1) >> 2;
+            line[o] = last;
+        }
+
+        /** 2:1 chroma upsampling both ways by triangle interpolation, as libjpeg's "fancy" h2v2 upsampler. */
+        private static void upsampleH2V2(int[] plane, int rowStart, int neighbourStart, int count, int[] sums, int[] line) {
+            for (int i = 0; i < count; i++) {
+                sums[i] = plane[rowStart + i] * 3 + plane[neighbourStart + i];
+            }
+            if (count == 1) {
+                line[0] = (sums[0] * 4 + 8) >> 4;
+                line[1] = (sums[0] * 4 + 7) >> 4;
+                return;
+            }
+            int o = 0;
+            line[o++] = (sums[0] * 4 + 8) >> 4;
+            line[o++] = (sums[0] * 3 + sums[1] + 7) >> 4;
+            for (int i = 1; i < count - 1; i++) {
+                line[o++] = (sums[i] * 3 + sums[i - 1] + 8) >> 4;
+                line[o++] = (sums[i] * 3 + sums[i + 1] + 7) >> 4;
+            }
+            int last = count - 1;
+            line[o++] = (sums[last] * 3 + sums[last - 1] + 8) >> 4;
+            line[o] = (sums[last] * 4 + 7) >> 4;
         }
 
         private String outputPhotometric() {
