@@ -68,6 +68,7 @@ final class JpegLsDecoder implements FrameDecoder {
                             throw new CodecException("JPEG-LS data uses restart intervals, which RadMamba does not decode");
                         }
                     }
+                    case 0xE8 -> refuseColourTransform();
                     case 0xC0, 0xC1, 0xC2, 0xC3 -> throw new CodecException(
                             "JPEG-LS frame holds a T.81 JPEG frame header instead of a JPEG-LS one");
                     default -> segment(2);
@@ -118,6 +119,16 @@ final class JpegLsDecoder implements FrameDecoder {
 
         private int u16(int at) {
             return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
+        }
+
+        /** HP's colour transforms (APP8 "mrfx"), an extension CharLS can write; DICOM does not allow them. */
+        private void refuseColourTransform() throws CodecException {
+            int start = segment(2);
+            if (u16(start) >= 7 && data[start + 2] == 'm' && data[start + 3] == 'r' && data[start + 4] == 'f'
+                    && data[start + 5] == 'x' && data[start + 6] != 0) {
+                throw new CodecException("JPEG-LS data uses HP colour transform " + data[start + 6]
+                        + ", which DICOM does not allow and RadMamba does not decode");
+            }
         }
 
         private void readFrameHeader() throws CodecException {
@@ -426,8 +437,12 @@ final class JpegLsDecoder implements FrameDecoder {
                 return reconstruct(px + sign * error * step);
             }
 
+            /** The smallest k with count·2^k ≥ sum (T.87 A.5.1), starting from the difference of their magnitudes. */
             private static int golombParameter(int count, int sum) {
-                int k = 0;
+                if (count >= sum) {
+                    return 0;
+                }
+                int k = Math.max(0, Integer.numberOfLeadingZeros(count) - Integer.numberOfLeadingZeros(sum) - 1);
                 while ((count << k) < sum && k < 24) {
                     k++;
                 }

@@ -116,6 +116,17 @@ class CorruptDataTest {
         assertMessageSays(decodeFails("jpegls_mono8", frame), "60000x64 but the dataset declares 64x64");
     }
 
+    @Test
+    void a_jpeg_ls_stream_with_an_hp_colour_transform_is_refused() {
+        byte[] frame = firstFrame("jpegls_rgb8_line");
+        byte[] app8 = {(byte) 0xFF, (byte) 0xE8, 0, 7, 'm', 'r', 'f', 'x', 1};
+        byte[] withTransform = new byte[frame.length + app8.length];
+        System.arraycopy(frame, 0, withTransform, 0, 2);
+        System.arraycopy(app8, 0, withTransform, 2, app8.length);
+        System.arraycopy(frame, 2, withTransform, 2 + app8.length, frame.length - 2);
+        assertMessageSays(decodeFails("jpegls_rgb8_line", withTransform), "HP colour transform 1");
+    }
+
     private static int indexOf(byte[] data, byte first, byte second) {
         for (int i = 0; i + 1 < data.length; i++) {
             if (data[i] == first && data[i + 1] == second) {
