@@ -10,6 +10,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
@@ -183,7 +184,7 @@ public final class SegmentCommand implements Callable<Integer> {
         SourceImage source = SourceImage.read(image, frame);
         // The official ISIC test transform; a model card will carry its own statistics and size.
         VmUnetPreprocessing preprocessing = VmUnetPreprocessing.ISIC2018;
-        float[] tensor = preprocessing.apply(source.pixels(), source.width(), source.height(), source.samples());
+        float[] tensor = preprocessing.apply(new ByteImage(source.width(), source.height(), source.samples(), source.pixels()));
         return new Input(tensor, 3, preprocessing.height(), preprocessing.width(), source.width(), source.height(),
                 source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1])));
     }

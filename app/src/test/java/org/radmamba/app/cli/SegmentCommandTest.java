@@ -10,6 +10,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.segmentation.LabelMask;
 import org.radmamba.inference.segmentation.MaskDecoding;
@@ -169,7 +170,7 @@ class SegmentCommandTest {
                 rgb[i + 2] = (byte) p;
             }
         }
-        float[] input = VmUnetPreprocessing.ISIC2018.apply(rgb, WIDTH, HEIGHT, 3);
+        float[] input = VmUnetPreprocessing.ISIC2018.apply(new ByteImage(WIDTH, HEIGHT, 3, rgb));
         try (VmUnet model = VmUnet.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
             ScoreMap scores = model.segment(input, 3, 256, 256, new ComputeContext(parallel, scan));
             return MaskDecoding.toLabels(scores, MaskDecoding.DEFAULT_THRESHOLD, WIDTH, HEIGHT);

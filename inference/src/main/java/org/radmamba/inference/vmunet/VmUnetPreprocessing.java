@@ -1,5 +1,6 @@
 package org.radmamba.inference.vmunet;
 
+import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.segmentation.Resampling;
 
 /**
@@ -42,19 +43,14 @@ public record VmUnetPreprocessing(double mean, double std, int height, int width
     }
 
     /**
-     * @param rgb         interleaved 8-bit samples, row-major, 3 per pixel (R, G, B) or 1 per pixel (grey)
-     * @param samples     1 or 3
-     * @return the network input (1, 3, height, width), float32, C order
+     * The network input for {@code image} (grey or RGB): {@code (3, height, width)} floats, channel planes, float32.
      */
-    public float[] apply(byte[] rgb, int sourceWidth, int sourceHeight, int samples) {
-        if (samples != 1 && samples != 3) {
-            throw new IllegalArgumentException("VM-UNet takes grey or RGB images, not " + samples + " samples per pixel");
-        }
+    public float[] apply(ByteImage image) {
+        int samples = image.channels(); // 1 or 3, as ByteImage guarantees
+        byte[] rgb = image.pixels();
+        int sourceWidth = image.width();
+        int sourceHeight = image.height();
         long pixels = (long) sourceWidth * sourceHeight;
-        if (sourceWidth <= 0 || sourceHeight <= 0 || rgb.length != pixels * samples) {
-            throw new IllegalArgumentException("a " + sourceWidth + "x" + sourceHeight + " image with " + samples
-                    + " samples per pixel needs " + pixels * samples + " bytes, got " + rgb.length);
-        }
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (byte b : rgb) {
