@@ -1,0 +1,201 @@
+package org.radmamba.app.cli;
+
+import com.sun.management.OperatingSystemMXBean;
+import org.radmamba.app.ExitCodes;
+import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.medmamba.MedMamba;
+import org.radmamba.inference.medmamba.MedMambaConfig;
+import org.radmamba.inference.medmamba.RandomMedMambaWeights;
+import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.nn.OpProfile;
+import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.scan.CpuSimdScan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code radmamba bench-model}: MedMamba inference time per configuration (batch × threads) on the CPU scan, one
+ * line each: {@code model=… batch=… threads=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
+ *
+ * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
+ * (this same program, re-executed with that variable set and {@code --one}); that also makes peak RSS and load time
+ * per configuration. {@code cpu_ms} is the process CPU time per inference, the fairer figure on a shared machine.
+ */
+@Command(name = "bench-model",
+        mixinStandardHelpOptions = true,
+        description = {"Times MedMamba inference (224x224 inputs) per batch size and thread count.",
+                "--model medmamba_t|medmamba_s|medmamba_b uses random weights of the official shapes; a path loads "
+                        + "that checkpoint. Each configuration runs in its own JVM with OMP_NUM_THREADS set."})
+public final class BenchModelCommand implements Callable<Integer> {
+
+    private static final Map<String, MedMambaConfig> VARIANTS = Map.of(
+            "medmamba_t", MedMambaConfig.tiny(6),
+            "medmamba_s", MedMambaConfig.small(6),
+            "medmamba_b", MedMambaConfig.base(6));
+
+    @Option(names = "--model", defaultValue = "medmamba_t", paramLabel = "NAME|CKPT",
+            description = "medmamba_t, medmamba_s, medmamba_b or a checkpoint path (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2",
+            description = "threads of the Java kernels, the scan and OpenBLAS (default: ${DEFAULT-VALUE})")
+    List<Integer> threadCounts;
+
+    @Option(names = "--size", defaultValue = "224", description = "input height = width (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed runs first (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "15", description = "timed runs (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--profile", description = "also print the time per operation (ms per inference)")
+    boolean profile;
+
+    @Option(names = "--one", hidden = true, description = "run exactly one configuration in this JVM")
+    boolean one;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1) || size < 4
+                || warmup < 0 || runs < 1) {
+            err.println("bench-model: batch sizes, thread counts and runs must be positive, the size at least 4");
+            return ExitCodes.USAGE;
+        }
+        if (!VARIANTS.containsKey(model) && !Files.isRegularFile(Path.of(model))) {
+            err.println(model + ": neither medmamba_t, medmamba_s, medmamba_b nor a checkpoint file");
+            return ExitCodes.INPUT_UNREADABLE;
+        }
+        if (one) {
+            try {
+                return runHere(batches.getFirst(), threadCounts.getFirst(), out);
+            } catch (CheckpointException e) {
+                err.println(e.getMessage());
+                return ExitCodes.INPUT_UNREADABLE;
+            }
+        }
+        int status = ExitCodes.OK;
+        for (int threads : threadCounts) {
+            for (int batch : batches) {
+                status = Math.max(status, runChild(batch, threads, out, err));
+            }
+        }
+        return status;
+    }
+
+    /** Re-executes this program for one configuration with OMP_NUM_THREADS set, forwarding its output. */
+    private int runChild(int batch, int threads, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(org.radmamba.app.RadMambaMain.class.getName());
+        command.addAll(List.of("bench-model", "--one", "--model", model, "--batch", Integer.toString(batch),
+                "--threads", Integer.toString(threads), "--size", Integer.toString(size),
+                "--warmup", Integer.toString(warmup), "--runs", Integer.toString(runs)));
+        if (profile) {
+            command.add("--profile");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        Process child = builder.start();
+        try (var lines = child.inputReader().lines()) {
+            lines.forEach(line -> {
+                out.println(line);
+                out.flush();
+            });
+        }
+        int code = child.waitFor();
+        if (code != 0) {
+            err.println("bench-model: the run with batch " + batch + " and " + threads + " thread(s) exited with " + code);
+        }
+        return code;
+    }
+
+    private int runHere(int batch, int threads, PrintWriter out) throws IOException {
+        Parallel.setBlasThreads(threads);
+        StateDict weights = VARIANTS.containsKey(model) ? RandomMedMambaWeights.stateDict(VARIANTS.get(model), 42) : null;
+        long loadStarted = System.nanoTime();
+        try (MedMamba network = weights != null ? MedMamba.load(weights) : MedMamba.load(PthReader.read(Path.of(model)));
+             Parallel parallel = new Parallel(threads);
+             CpuSimdScan scan = new CpuSimdScan(threads)) {
+            double loadMs = (System.nanoTime() - loadStarted) / 1e6;
+            int channels = network.config().inChannels();
+            float[] input = new float[batch * channels * size * size];
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) (2 * random.nextDouble() - 1);
+            }
+            OpProfile ops = profile ? OpProfile.recording() : OpProfile.OFF;
+            ComputeContext ctx = new ComputeContext(parallel, scan, ops);
+            for (int i = 0; i < warmup; i++) {
+                network.logits(input, batch, size, size, ctx);
+            }
+            ops.reset();
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            double[] ms = new double[runs];
+            long cpuStarted = os.getProcessCpuTime();
+            for (int i = 0; i < runs; i++) {
+                long t = System.nanoTime();
+                network.logits(input, batch, size, size, ctx);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+            double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
+            Arrays.sort(ms);
+            String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
+            out.printf(Locale.ROOT, "model=%s batch=%d threads=%d median_ms=%.1f p90_ms=%.1f cpu_ms=%.1f peak_rss_mb=%d load_ms=%.0f%n",
+                    name, batch, threads, percentile(ms, 0.5), percentile(ms, 0.9), cpuMs, peakRssMb(), loadMs);
+            if (profile) {
+                ops.millis().forEach((op, total) -> out.printf(Locale.ROOT, "  %-24s %8.2f ms%n", op, total / runs));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** VmHWM of this process in MB; -1 where /proc is absent. */
+    private static long peakRssMb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+}
