@@ -1,6 +1,7 @@
 package org.radmamba.inference.scan;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -17,17 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Layout.</b> The lanes hold {@code V} channels of one group (16 with AVX-512, 8 with AVX2), and the
  * state h is N vectors, one per state, each holding that state for the V channels. Per step and state that is
- * one exp (in the lanes, {@link VectorMath#exp2NonPositive}), one FMA for h and one FMA into y; B and C of the
- * step are shared by the group's channels and arrive as broadcast scalars. The other natural layout, the N
- * states of one channel in the lanes, needs a horizontal reduction for y = &lt;h, C&gt; at every step and leaves
- * lanes empty when N = 16 does not fill a 512-bit register twice; we measured it slower (see docs/performance.md).
+ * one exp in the lanes ({@link VectorMath#exp2NonPositive}, 12 vector operations), one FMA for h and one FMA
+ * into y; B and C of a step are shared by the group's channels and arrive as broadcast scalars, read in place.
+ * The other natural layout, the N states of one channel in the lanes, needs a horizontal reduction for
+ * y = &lt;h, C&gt; at every step and leaves a 512-bit register three-quarters empty when N = 4; channels in the
+ * lanes need no reduction at all. The JDK's {@code lanewise(EXP)} (an out-of-line SVML call) made the loop
+ * 1.6× slower than the inlined polynomial; docs/performance.md has the figures.
  *
- * <p><b>Transposition.</b> The caller's arrays are channel-major ((channel, position)); the loop wants the V
- * channels of a position side by side. Each block of work therefore first copies its u, softplus(delta + bias),
- * B and C into position-major scratch ({@code [position·V + lane]}, {@code [position·N + state]}), scans, and
- * copies y back. The four cross-scan directions are not copied at all: the loop visits the positions through
- * an order table ({@link CrossScanOrder}), u is transposed once for all four, and the four outputs add into one
- * position-major y.
+ * <p><b>Transposition.</b> The caller's u and delta are channel-major ((channel, position)); the loop wants the
+ * V channels of a position side by side. Each block therefore gathers them once into position-major scratch
+ * ({@code [position·V + lane]}, softplus(delta + bias) applied on the way), scans, and scatters y back. The four
+ * cross-scan directions are not copied at all: the loop visits positions through an order table
+ * ({@link CrossScanOrder}), u is gathered once for all four, and the four outputs add into one position-major y.
  *
  * <p><b>Threads.</b> Work is split into blocks — (batch, group, V channels) for {@link #scan}, (batch, V
  * channels) with the four directions inside for {@link #crossScan2d}, so that no two threads add into the same
@@ -85,15 +87,13 @@ public final class CpuSimdScan implements SelectiveScan, AutoCloseable {
             int active = Math.min(LANES, (group + 1) * shape.channelsPerGroup() - first);
             int length = shape.length();
             int rows = (b * shape.channels() + first) * length;
-            ws.ensure(length, shape.dState());
-            ws.transposeIn(in.u(), rows, length, active, ws.u);
-            ws.loadDeltas(in, rows, first, length, active);
-            ws.loadProjections(shape, in, b, group);
-            ws.loadChannels(shape, in, first, active);
+            ws.begin(length, shape.dState(), active);
+            ws.loadU(in.u(), rows);
+            ws.loadDeltas(in, rows, first);
+            ws.loadChannels(shape, in, first);
             CrossScanOrder.fill(ws.order, 0, 1, length);
-            Arrays.fill(ws.y, 0, length * LANES, 0f);
-            ws.scanBlock(length, shape.dState());
-            ws.transposeOut(y, rows, length, active);
+            ws.scanBlock(in, projectionRow(shape, b, group));
+            ws.storeY(y, rows);
         });
     }
 
@@ -108,19 +108,17 @@ public final class CpuSimdScan implements SelectiveScan, AutoCloseable {
             int active = Math.min(LANES, perGroup - firstLocal);
             int length = shape.length();
             int mapRows = (b * perGroup + firstLocal) * length;
-            ws.ensure(length, shape.dState());
-            ws.transposeIn(in.u(), mapRows, length, active, ws.u);
-            Arrays.fill(ws.y, 0, length * LANES, 0f);
+            ws.begin(length, shape.dState(), active);
+            ws.loadU(in.u(), mapRows);
             for (int k = 0; k < CrossScanOrder.DIRECTIONS; k++) {
                 int deltaRows = ((b * CrossScanOrder.DIRECTIONS + k) * perGroup + firstLocal) * length;
                 int first = k * perGroup + firstLocal;
-                ws.loadDeltas(in, deltaRows, first, length, active);
-                ws.loadProjections(shape, in, b, k);
-                ws.loadChannels(shape, in, first, active);
+                ws.loadDeltas(in, deltaRows, first);
+                ws.loadChannels(shape, in, first);
                 CrossScanOrder.fill(ws.order, k, height, width);
-                ws.scanBlock(length, shape.dState());
+                ws.scanBlock(in, projectionRow(shape, b, k));
             }
-            ws.transposeOut(y, mapRows, length, active);
+            ws.storeY(y, mapRows);
         });
     }
 
@@ -131,6 +129,11 @@ public final class CpuSimdScan implements SelectiveScan, AutoCloseable {
         if (helpers != null) {
             helpers.close();
         }
+    }
+
+    /** Where B and C of (batch, group) start: they are (batch, K, N, L). */
+    private static int projectionRow(ScanShape shape, int batch, int group) {
+        return (batch * shape.groups() + group) * shape.dState() * shape.length();
     }
 
     private static int blocks(int channels) {
@@ -223,131 +226,119 @@ public final class CpuSimdScan implements SelectiveScan, AutoCloseable {
         float[] u = new float[0];      // [position·V + lane]
         float[] dt = new float[0];     // softplus(delta + bias), [position·V + lane]
         float[] y = new float[0];      // [position·V + lane]
-        float[] b = new float[0];      // [position·N + state]
-        float[] c = new float[0];      // [position·N + state]
         float[] a = new float[0];      // A·log2(e), [state·V + lane]
         float[] h = new float[0];      // [state·V + lane]
-        final float[] skip = new float[LANES];  // D per lane
         int[] order = new int[0];
+        final float[] lanes = new float[LANES];       // per-lane scalars on their way into a vector
+        final int[] rowOffsets = new int[LANES];      // lane · L: gathers one position of V channel rows
+        FloatVector skip;                             // D per lane
+        VectorMask<Float> active;
+        int length;
+        int states;
 
-        void ensure(int length, int states) {
+        /** Prepares a block of {@code activeLanes} channels (the rest of the lanes stay zero) and zeroes y. */
+        void begin(int sequenceLength, int stateCount, int activeLanes) {
+            length = sequenceLength;
+            states = stateCount;
             if (u.length < length * LANES) {
                 u = new float[length * LANES];
                 dt = new float[length * LANES];
                 y = new float[length * LANES];
                 order = new int[length];
             }
-            if (b.length < length * states) {
-                b = new float[length * states];
-                c = new float[length * states];
-            }
             if (a.length < states * LANES) {
                 a = new float[states * LANES];
                 h = new float[states * LANES];
             }
-        }
-
-        /** Copies {@code active} rows of {@code length} floats into lanes, zeroing the unused lanes. */
-        void transposeIn(float[] source, int firstRow, int length, int active, float[] target) {
+            active = SPECIES.indexInRange(0, activeLanes);
             for (int lane = 0; lane < LANES; lane++) {
-                if (lane < active) {
-                    int row = firstRow + lane * length;
-                    for (int p = 0; p < length; p++) {
-                        target[p * LANES + lane] = source[row + p];
-                    }
-                } else {
-                    for (int p = 0; p < length; p++) {
-                        target[p * LANES + lane] = 0f;
-                    }
-                }
+                // Unused lanes read the first channel's row: in range, and masked off or multiplied by u = 0.
+                rowOffsets[lane] = lane < activeLanes ? lane * length : 0;
+            }
+            Arrays.fill(y, 0, length * LANES, 0f);
+        }
+
+        /** u of the block's channels, rows from {@code firstRow}; unused lanes get 0. */
+        void loadU(float[] source, int firstRow) {
+            for (int p = 0; p < length; p++) {
+                FloatVector.fromArray(SPECIES, source, firstRow + p, rowOffsets, 0, active).intoArray(u, p * LANES);
             }
         }
 
-        void transposeOut(float[] target, int firstRow, int length, int active) {
-            for (int lane = 0; lane < active; lane++) {
-                int row = firstRow + lane * length;
-                for (int p = 0; p < length; p++) {
-                    target[row + p] = y[p * LANES + lane];
-                }
+        /** dt = softplus(delta + bias) of the channels from {@code firstChannel}, delta rows from {@code firstRow}. */
+        void loadDeltas(ScanInputs in, int firstRow, int firstChannel) {
+            FloatVector bias = perLane(in.deltaBias(), firstChannel);
+            for (int p = 0; p < length; p++) {
+                FloatVector delta = FloatVector.fromArray(SPECIES, in.delta(), firstRow + p, rowOffsets, 0);
+                VectorMath.softplus(delta.add(bias)).intoArray(dt, p * LANES);
             }
         }
 
-        /** dt = softplus(delta + bias) of the channels {@code first ..}; unused lanes get softplus(0), harmless with u = 0. */
-        void loadDeltas(ScanInputs in, int firstRow, int firstChannel, int length, int active) {
-            transposeIn(in.delta(), firstRow, length, active, dt);
-            float[] bias = skip;  // borrowed as a per-lane buffer; loadChannels overwrites it with D
+        /** A·log2(e) per state and lane and D per lane of the channels from {@code firstChannel}; unused lanes 0. */
+        void loadChannels(ScanShape shape, ScanInputs in, int firstChannel) {
             for (int lane = 0; lane < LANES; lane++) {
-                bias[lane] = lane < active ? in.deltaBias()[firstChannel + lane] : 0f;
-            }
-            FloatVector biasVector = FloatVector.fromArray(SPECIES, bias, 0);
-            for (int i = 0; i < length * LANES; i += LANES) {
-                VectorMath.softplus(FloatVector.fromArray(SPECIES, dt, i).add(biasVector)).intoArray(dt, i);
-            }
-        }
-
-        /** B and C of one (batch, group), from (N, L) to [position·N + state]. */
-        void loadProjections(ScanShape shape, ScanInputs in, int batch, int group) {
-            int states = shape.dState();
-            int length = shape.length();
-            int base = (batch * shape.groups() + group) * states * length;
-            for (int s = 0; s < states; s++) {
-                int row = base + s * length;
-                for (int p = 0; p < length; p++) {
-                    b[p * states + s] = in.b()[row + p];
-                    c[p * states + s] = in.c()[row + p];
-                }
-            }
-        }
-
-        /** A·log2(e) per state and lane, D per lane; unused lanes get 0. */
-        void loadChannels(ScanShape shape, ScanInputs in, int firstChannel, int active) {
-            int states = shape.dState();
-            for (int lane = 0; lane < LANES; lane++) {
-                boolean used = lane < active;
+                boolean used = active.laneIsSet(lane);
                 int channel = firstChannel + lane;
                 for (int s = 0; s < states; s++) {
                     a[s * LANES + lane] = used ? in.a()[channel * states + s] * VectorMath.LOG2E : 0f;
                 }
-                skip[lane] = used ? in.d()[channel] : 0f;
+            }
+            skip = perLane(in.d(), firstChannel);
+        }
+
+        private FloatVector perLane(float[] perChannel, int firstChannel) {
+            for (int lane = 0; lane < LANES; lane++) {
+                lanes[lane] = active.laneIsSet(lane) ? perChannel[firstChannel + lane] : 0f;
+            }
+            return FloatVector.fromArray(SPECIES, lanes, 0);
+        }
+
+        /** y of the active lanes back to the caller's rows from {@code firstRow}. */
+        void storeY(float[] target, int firstRow) {
+            for (int p = 0; p < length; p++) {
+                FloatVector.fromArray(SPECIES, y, p * LANES).intoArray(target, firstRow + p, rowOffsets, 0, active);
             }
         }
 
         /**
          * The hot loop: h = 0, then for t in order, with p = order[t]:
-         * h_s = 2^(dt·A_s·log2 e)·h_s + dt·u·B_s, and y[p] += Σ_s h_s·C_s + D·u.
+         * h_s = 2^(dt·A_s·log2 e)·h_s + dt·u·B_s, and y[p] += Σ_s h_s·C_s + D·u. B and C are read in place
+         * ({@code (N, L)} rows from {@code projectionRow}) as scalars broadcast to all lanes.
          */
-        void scanBlock(int length, int states) {
+        void scanBlock(ScanInputs in, int projectionRow) {
+            float[] b = in.b();
+            float[] c = in.c();
             Arrays.fill(h, 0, states * LANES, 0f);
-            FloatVector skipVector = FloatVector.fromArray(SPECIES, skip, 0);
             int pairs = states & ~1;
             for (int t = 0; t < length; t++) {
                 int p = order[t];
-                int lanes = p * LANES;
-                int projections = p * states;
-                FloatVector dtVector = FloatVector.fromArray(SPECIES, dt, lanes);
-                FloatVector uVector = FloatVector.fromArray(SPECIES, u, lanes);
+                int at = p * LANES;
+                int projections = projectionRow + p;
+                FloatVector dtVector = FloatVector.fromArray(SPECIES, dt, at);
+                FloatVector uVector = FloatVector.fromArray(SPECIES, u, at);
                 FloatVector dtu = dtVector.mul(uVector);
                 // Two partial sums halve the chain of dependent FMAs into y.
-                FloatVector even = skipVector.mul(uVector);
+                FloatVector even = skip.mul(uVector);
                 FloatVector odd = FloatVector.zero(SPECIES);
                 int s = 0;
                 for (; s < pairs; s += 2) {
-                    even = step(s, dtVector, dtu, projections, even);
-                    odd = step(s + 1, dtVector, dtu, projections, odd);
+                    even = step(s, dtVector, dtu, b, c, projections + s * length, even);
+                    odd = step(s + 1, dtVector, dtu, b, c, projections + (s + 1) * length, odd);
                 }
                 if (s < states) {
-                    even = step(s, dtVector, dtu, projections, even);
+                    even = step(s, dtVector, dtu, b, c, projections + s * length, even);
                 }
-                even.add(odd).add(FloatVector.fromArray(SPECIES, y, lanes)).intoArray(y, lanes);
+                even.add(odd).add(FloatVector.fromArray(SPECIES, y, at)).intoArray(y, at);
             }
         }
 
-        private FloatVector step(int s, FloatVector dtVector, FloatVector dtu, int projections, FloatVector sum) {
+        private FloatVector step(int s, FloatVector dtVector, FloatVector dtu, float[] b, float[] c, int projection,
+                                 FloatVector sum) {
             int offset = s * LANES;
             FloatVector decay = VectorMath.exp2NonPositive(dtVector.mul(FloatVector.fromArray(SPECIES, a, offset)));
-            FloatVector state = decay.fma(FloatVector.fromArray(SPECIES, h, offset), dtu.mul(b[projections + s]));
+            FloatVector state = decay.fma(FloatVector.fromArray(SPECIES, h, offset), dtu.mul(b[projection]));
             state.intoArray(h, offset);
-            return state.fma(FloatVector.broadcast(SPECIES, c[projections + s]), sum);
+            return state.fma(FloatVector.broadcast(SPECIES, c[projection]), sum);
         }
     }
 }

@@ -2,20 +2,23 @@ package org.radmamba.inference.scan;
 
 import java.util.Random;
 
-/** Seeded inputs in the ranges a trained Mamba block produces (dt between about 1e-3 and 1 after softplus). */
-final class RandomScanInputs {
+/**
+ * Seeded, reproducible scan inputs in the ranges of a Mamba block (dt between about 1e-3 and 1 after softplus,
+ * A = -exp(A_log)), for tests and the scan benchmark.
+ */
+public final class RandomScanInputs {
 
     private RandomScanInputs() {
     }
 
     /** Inputs for {@link SelectiveScan#scan}: u and delta are (batch, K*D, L). */
-    static ScanInputs forScan(ScanShape shape, long seed) {
+    public static ScanInputs forScan(ScanShape shape, long seed) {
         return create(shape, (long) shape.batch() * shape.channels() * shape.length(),
                 (long) shape.batch() * shape.channels() * shape.length(), seed);
     }
 
     /** Inputs for {@link SelectiveScan#crossScan2d}: u is (batch, D, L), delta is (batch, 4, D, L). */
-    static ScanInputs forCrossScan(ScanShape shape, long seed) {
+    public static ScanInputs forCrossScan(ScanShape shape, long seed) {
         long map = (long) shape.batch() * shape.channelsPerGroup() * shape.length();
         return create(shape, map, map * shape.groups(), seed);
     }
