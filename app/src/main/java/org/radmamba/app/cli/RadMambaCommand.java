@@ -26,8 +26,8 @@ public final class RadMambaCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
         cl.addSubcommand(new BenchLoadCommand());
-        cl.addSubcommand(new BenchScanCommand());
         cl.addSubcommand(new BenchModelCommand());
+        cl.addSubcommand(new BenchScanCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());
