@@ -10,7 +10,6 @@ import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,8 +60,11 @@ public final class ExportCommand implements Callable<Integer> {
             return unreadable(file + ": has no pixel data (SOP class " + instance.sopClassUid() + ")");
         }
         if (frame < 0 || frame >= instance.frameCount()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--frame " + frame + " is out of range: " + file + " has " + instance.frameCount() + " frame(s), 0-based");
+            // Returned, not thrown: the top-level exception mapper turns every exception into exit code 3.
+            spec.commandLine().getErr().println("--frame " + frame + " is out of range: " + file + " has "
+                    + instance.frameCount() + " frame(s), counted from 0");
+            spec.commandLine().getErr().flush();
+            return ExitCodes.USAGE;
         }
         try {
             LoadedImage image = new ImageLoader().load(instance);
