@@ -1,0 +1,70 @@
+package org.radmamba.app.ai;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Class probabilities (softmax of the logits) for one image.
+ *
+ * @param labels        class names, index-aligned with {@code probabilities}
+ * @param probabilities summing to 1
+ */
+public record ClassificationResult(String imageId, String modelId, String attribution, List<String> labels,
+                                   float[] logits, double[] probabilities) implements AiResult {
+
+    public ClassificationResult {
+        labels = List.copyOf(labels);
+        logits = logits.clone();
+        probabilities = probabilities.clone();
+        if (labels.size() != probabilities.length) {
+            throw new IllegalArgumentException(labels.size() + " labels for " + probabilities.length + " probabilities");
+        }
+    }
+
+    /** One class and its probability. */
+    public record ClassScore(int index, String label, double probability) {
+    }
+
+    /** All classes, most probable first (the lower index first on ties). */
+    public List<ClassScore> ranked() {
+        List<ClassScore> out = new ArrayList<>();
+        for (int i = 0; i < probabilities.length; i++) {
+            out.add(new ClassScore(i, labels.get(i), probabilities[i]));
+        }
+        out.sort(Comparator.comparingDouble(ClassScore::probability).reversed().thenComparingInt(ClassScore::index));
+        return out;
+    }
+
+    public ClassScore top() {
+        return ranked().getFirst();
+    }
+
+    @Override
+    public float[] logits() {
+        return logits.clone();
+    }
+
+    @Override
+    public double[] probabilities() {
+        return probabilities.clone();
+    }
+
+    /** Softmax in double, shifted by the maximum. */
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+}

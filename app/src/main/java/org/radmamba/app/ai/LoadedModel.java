@@ -1,0 +1,108 @@
+package org.radmamba.app.ai;
+
+import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.segmentation.LabelMask;
+import org.radmamba.inference.segmentation.MaskDecoding;
+import org.radmamba.inference.segmentation.ScoreMap;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A model of the library ready to run: its verified weights loaded, its input transform, and the decoding of its
+ * output into an {@link AiResult}. Holds native memory: close it.
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelEntry entry;
+    private final Network network;
+    private final InputTransform transform;
+
+    private LoadedModel(ModelEntry entry, Network network, InputTransform transform) {
+        this.entry = entry;
+        this.network = network;
+        this.transform = transform;
+    }
+
+    /**
+     * Loads the model's weights after checking, on the file as it is now, that their SHA-256 is the card's.
+     *
+     * @throws ModelException when the file is missing, differs from the card, or does not fit the card
+     */
+    public static LoadedModel open(ModelEntry entry) throws ModelException {
+        ModelCard card = entry.card();
+        String actual;
+        try {
+            actual = Sha256.of(entry.checkpoint());
+        } catch (IOException e) {
+            throw new ModelException(entry.checkpoint() + ": the checkpoint of " + card.id() + " is not readable (" + e.getMessage() + ")", e);
+        }
+        if (!actual.equalsIgnoreCase(card.sha256())) {
+            throw new ModelException(entry.checkpoint() + ": SHA-256 " + actual + " differs from the card's "
+                    + card.sha256() + "; the model is not run");
+        }
+        InputTransform transform;
+        try {
+            transform = InputTransform.of(card);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(e.getMessage(), e);
+        }
+        Network network;
+        try {
+            network = Network.load(card.architecture(), PthReader.read(entry.checkpoint()));
+        } catch (CheckpointException e) {
+            throw new ModelException(e.getMessage(), e);
+        }
+        if (network.classes() != card.labels().size()) {
+            network.close();
+            throw new ModelException(entry.checkpoint() + ": the network has " + network.classes() + " classes but the card of "
+                    + card.id() + " names " + card.labels().size());
+        }
+        return new LoadedModel(entry, network, transform);
+    }
+
+    public ModelEntry entry() {
+        return entry;
+    }
+
+    public ModelCard card() {
+        return entry.card();
+    }
+
+    public InputTransform transform() {
+        return transform;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /** Preprocesses, runs and decodes one image; the mask of a segmenter is at the image's own size. */
+    public AiResult run(AiImage image, ComputeContext ctx) {
+        ModelCard card = entry.card();
+        float[] input = transform.apply(image.pixels());
+        int h = transform.height();
+        int w = transform.width();
+        float[] out = network.forward(input, 1, h, w, ctx);
+        return switch (card.task()) {
+            case CLASSIFICATION -> new ClassificationResult(image.id(), card.id(), card.attribution(), card.labels(),
+                    out, ClassificationResult.softmax(out));
+            case SEGMENTATION -> {
+                int classes = network.classes();
+                ScoreMap scores = classes == 1 ? ScoreMap.probabilities(h, w, out) : ScoreMap.logits(classes, h, w, out);
+                LabelMask mask = MaskDecoding.toLabels(scores, card.foregroundThreshold(),
+                        image.pixels().width(), image.pixels().height());
+                // Multi-class VM-UNet: class 0 is the background, so its labels name classes 1..k-1 plus the background.
+                List<String> names = classes == 1 ? card.labels() : card.labels().subList(1, classes);
+                yield SegmentationResult.of(image.id(), card.id(), card.attribution(), names, mask, image.spacing());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}

@@ -1,0 +1,130 @@
+package org.radmamba.app.ai;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A model card ({@code card.json} beside the weights): what the model is, which file holds it and its SHA-256,
+ * how an image becomes its input, what its outputs mean, and where it comes from. The file format is the one the
+ * demo recipe writes ({@code models/recipe/train.py}): snake_case keys; unknown keys (training history, metrics
+ * the app does not read) are kept out of the way, not refused.
+ *
+ * @param inputSize     (height, width) of the network input
+ * @param preprocessing the card's description of the input transform, read by {@link InputTransform#of(ModelCard)}
+ * @param threshold     probability above which a pixel is foreground (segmentation with one class)
+ * @param demo          a demo model: every result says it is not for diagnosis
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelCard(String id, String name, ModelTask task, ModelArchitecture architecture, String checkpoint,
+                        String sha256, Long sizeBytes, Long parameters, List<Integer> inputSize,
+                        ObjectNode preprocessing, List<String> labels, Double threshold, boolean demo,
+                        String intendedUse, String source, String citation, JsonNode metrics) {
+
+    public static final String FILE_NAME = "card.json";
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern PLAIN_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final int MAX_INPUT_SIDE = 4096;
+    private static final int MAX_LABELS = 10_000;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ModelCard {
+        labels = labels == null ? null : List.copyOf(labels);
+        inputSize = inputSize == null ? null : List.copyOf(inputSize);
+    }
+
+    /** Reads and checks a card; {@code where} names it in errors. */
+    public static ModelCard read(InputStream in, String where) throws IOException {
+        ModelCard card;
+        try {
+            card = JSON.readValue(in, ModelCard.class);
+        } catch (IOException e) {
+            throw new IOException(where + ": not a readable model card ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+        if (card == null) {
+            throw new IOException(where + ": the model card is empty");
+        }
+        card.check(where);
+        return card;
+    }
+
+    /** The card as JSON text. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("a model card always serialises", e);
+        }
+    }
+
+    /**
+     * Refuses a card the app cannot use safely: the checkpoint must be a plain file name beside the card (no
+     * path that could reach elsewhere), the hash a SHA-256, the task that of the architecture.
+     */
+    void check(String where) throws IOException {
+        require(id != null && ID.matcher(id).matches(), where, "\"id\" must be lower-case letters, digits, '.', '_' or '-', got " + id);
+        require(name != null && !name.isBlank(), where, "\"name\" is missing");
+        require(architecture != null, where, "\"architecture\" must be medmamba or vmunet");
+        require(task == architecture.task(), where, "\"task\" must be " + architecture.task().cardName() + " for "
+                + architecture.cardName() + ", got " + (task == null ? null : task.cardName()));
+        require(checkpoint != null && PLAIN_FILE.matcher(checkpoint).matches(), where,
+                "\"checkpoint\" must be a file name beside the card, got " + checkpoint);
+        require(sha256 != null && SHA256.matcher(sha256.toLowerCase(Locale.ROOT)).matches(), where,
+                "\"sha256\" must be 64 hexadecimal digits, got " + sha256);
+        require(inputSize != null && inputSize.size() == 2 && inputSize.stream().allMatch(v -> v != null && v > 0 && v <= MAX_INPUT_SIDE),
+                where, "\"input_size\" must be [height, width] between 1 and " + MAX_INPUT_SIDE + ", got " + inputSize);
+        require(labels != null && !labels.isEmpty() && labels.size() <= MAX_LABELS && labels.stream().allMatch(l -> l != null && !l.isBlank()),
+                where, "\"labels\" must list the class names");
+        require(preprocessing != null, where, "\"preprocessing\" is missing");
+        require(threshold == null || (threshold >= 0 && threshold <= 1), where, "\"threshold\" must be in [0, 1], got " + threshold);
+    }
+
+    private static void require(boolean ok, String where, String what) throws IOException {
+        if (!ok) {
+            throw new IOException(where + ": " + what);
+        }
+    }
+
+    public int inputHeight() {
+        return inputSize.get(0);
+    }
+
+    public int inputWidth() {
+        return inputSize.get(1);
+    }
+
+    /** The threshold of a one-class segmenter: the card's, else VM-UNet's 0.5. */
+    public float foregroundThreshold() {
+        return threshold == null ? 0.5f : threshold.floatValue();
+    }
+
+    /** What every result of this model says about itself, e.g. "VM-UNet lesion (demo) — demo model — not for diagnosis". */
+    public String attribution() {
+        return demo ? name + " — demo model — not for diagnosis" : name + " — research use, not for diagnosis";
+    }
+
+    /** Where the card's checkpoint lies, given the card's folder. */
+    public Path checkpointIn(Path folder) {
+        return folder.resolve(checkpoint);
+    }
+}

@@ -1,0 +1,158 @@
+package org.radmamba.app.ai;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The models the app can run: the demo models shipped in the models jar ({@code org/radmamba/models/demo/<id>/}) and
+ * the user's own in their model folder ({@code ~/.radmamba/models/<id>/}), each a {@code card.json} beside its
+ * weights. Every listing re-reads the cards and re-hashes the weights, so a replaced file is flagged, never run.
+ */
+public final class ModelLibrary {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLibrary.class);
+
+    /** Where the models jar keeps the demo models. */
+    public static final String BUNDLED_ROOT = "org/radmamba/models/demo";
+
+    private final Path userFolder;
+    private final ClassLoader resources;
+
+    /** A listing: the usable cards (hash status included) and one sentence per card that could not be read. */
+    public record Listing(List<ModelEntry> models, List<String> problems) {
+        public Listing {
+            models = List.copyOf(models);
+            problems = List.copyOf(problems);
+        }
+
+        public Optional<ModelEntry> find(String id) {
+            return models.stream().filter(m -> m.id().equals(id)).findFirst();
+        }
+    }
+
+    public ModelLibrary(Path userFolder, ClassLoader resources) {
+        this.userFolder = userFolder;
+        this.resources = resources;
+    }
+
+    /** The app's library: the user's folder {@code ~/.radmamba/models} and the demo models on the class path. */
+    public static ModelLibrary standard() {
+        return new ModelLibrary(Path.of(System.getProperty("user.home"), ".radmamba", "models"),
+                ModelLibrary.class.getClassLoader());
+    }
+
+    public Path userFolder() {
+        return userFolder;
+    }
+
+    /** Reads every card (bundled first, then the user's, each sorted by id). */
+    public Listing list() {
+        List<ModelEntry> models = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Optional<Path> bundled = bundledRoot(problems);
+        bundled.ifPresent(root -> scan(root, ModelEntry.Origin.BUNDLED, models, problems));
+        if (Files.isDirectory(userFolder)) {
+            scan(userFolder, ModelEntry.Origin.USER, models, problems);
+        }
+        return new Listing(models, problems);
+    }
+
+    /** The model {@code id}, or a {@link ModelException} saying it is not in the library. */
+    public ModelEntry require(String id) throws ModelException {
+        return list().find(id).orElseThrow(() -> new ModelException("no model \"" + id + "\" in the library"));
+    }
+
+    /** Imports a checkpoint into the user's folder; see {@link ModelImporter}. */
+    public ModelEntry importCheckpoint(ModelImporter.Request request) throws ModelException {
+        ModelEntry entry = new ModelImporter(userFolder).importCheckpoint(request);
+        if (list().find(entry.id()).filter(e -> e.origin() == ModelEntry.Origin.BUNDLED).isPresent()) {
+            LOG.warn("imported model {} has the id of a demo model", entry.id());
+        }
+        return entry;
+    }
+
+    private void scan(Path root, ModelEntry.Origin origin, List<ModelEntry> models, List<String> problems) {
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(root)) {
+            folders = children.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            problems.add(root + ": the model folder is not readable (" + e.getMessage() + ")");
+            return;
+        }
+        for (Path folder : folders) {
+            Path cardFile = folder.resolve(ModelCard.FILE_NAME);
+            if (!Files.isRegularFile(cardFile)) {
+                continue;
+            }
+            try {
+                models.add(entry(folder, origin));
+            } catch (IOException e) {
+                LOG.warn("model card skipped: {}", e.getMessage());
+                problems.add(e.getMessage());
+            }
+        }
+    }
+
+    /** The entry for the card in {@code folder}, with the hash of its weights as they are now. */
+    static ModelEntry entry(Path folder, ModelEntry.Origin origin) throws IOException {
+        Path cardFile = folder.resolve(ModelCard.FILE_NAME);
+        ModelCard card;
+        try (InputStream in = Files.newInputStream(cardFile)) {
+            card = ModelCard.read(in, cardFile.toString());
+        }
+        Path weights = card.checkpointIn(folder);
+        if (!Files.isRegularFile(weights)) {
+            return new ModelEntry(card, weights, origin, ModelEntry.HashStatus.MISSING, null);
+        }
+        String actual = Sha256.of(weights);
+        ModelEntry.HashStatus status = actual.equalsIgnoreCase(card.sha256())
+                ? ModelEntry.HashStatus.VERIFIED : ModelEntry.HashStatus.MISMATCH;
+        if (status == ModelEntry.HashStatus.MISMATCH) {
+            LOG.warn("{}: SHA-256 {} differs from its card's {}", weights, actual, card.sha256());
+        }
+        return new ModelEntry(card, weights, origin, status, actual);
+    }
+
+    /** The demo folder on the class path: a directory (development) or inside the models jar. */
+    private Optional<Path> bundledRoot(List<String> problems) {
+        URL url = resources.getResource(BUNDLED_ROOT);
+        if (url == null) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = url.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem jar;
+                try {
+                    jar = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    jar = FileSystems.getFileSystem(uri);
+                }
+                return Optional.of(jar.provider().getPath(uri));
+            }
+            return Optional.of(Path.of(uri));
+        } catch (URISyntaxException | IOException e) {
+            problems.add(url + ": the bundled demo models are not readable (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
+    }
+}
