@@ -17,6 +17,7 @@ import org.radmamba.inference.segmentation.MaskDecoding;
 import org.radmamba.inference.segmentation.ScoreMap;
 import org.radmamba.inference.vmunet.VmUnet;
 import org.radmamba.inference.vmunet.VmUnetPreprocessing;
+import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
@@ -102,6 +103,27 @@ class SegmentCommandTest {
         assertEquals(foreground.get("regions").size(), foreground.get("components").asInt());
         assertTrue(report.get("pixel_spacing_mm").isNull());
         assertEquals("sigmoid probabilities", report.get("scores").asText());
+    }
+
+    @Test
+    void a_dicom_frame_is_segmented_at_its_size_with_areas_in_square_millimetres() throws Exception {
+        Path ct = SyntheticCtSeries.write(dir.resolve("ct"), 1, 96, 128).get(0);
+        Path out = dir.resolve("ct-mask.png");
+
+        Run run = run(ct.toString(), "--model", checkpoint.toString(), "--out", out.toString(), "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        BufferedImage mask = ImageIO.read(out.toFile());
+        assertEquals(128, mask.getWidth());
+        assertEquals(96, mask.getHeight());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals(0.9765625, report.get("pixel_spacing_mm").get(0).asDouble());
+        JsonNode foreground = report.get("per_class").get(0);
+        double pixelArea = 0.9765625 * 0.9765625;
+        assertEquals(foreground.get("area_px").asLong() * pixelArea, foreground.get("area_mm2").asDouble(), 1e-9);
+        for (JsonNode region : foreground.get("regions")) {
+            assertEquals(region.get("area_px").asLong() * pixelArea, region.get("area_mm2").asDouble(), 1e-9);
+        }
     }
 
     @Test
