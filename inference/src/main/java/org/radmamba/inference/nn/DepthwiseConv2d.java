@@ -12,16 +12,17 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
 
 /**
  * A depthwise {@code nn.Conv2d} (groups = channels, stride 1, "same" padding (k-1)/2) with bias and a fused
- * activation, on channels-first planes: row c of a {@code (channels, batch·H·W)} matrix holds channel c of every
- * image. Each plane is done directly, k·k vectorised row updates per output row — no im2col, whose k·k-fold copy
- * would cost more than this arithmetic.
+ * activation, on channels-last maps: per output position, k·k vector FMAs per group of {@code LANES} channels, the
+ * weights repacked tap-major so each tap's weights are one contiguous vector load. Channels in the lanes keep every
+ * vector full whatever the map's width (7×7 at MedMamba's last stage); no im2col, whose k·k-fold copy would cost more
+ * than this arithmetic.
  */
 public final class DepthwiseConv2d {
 
     private final int channels;
     private final int kernel;
     private final int padding;
-    private final float[] weight;
+    private final float[] tapWeights; // [tap][channel]
     private final float[] bias;
 
     /** @param weight PyTorch's {@code (channels, 1, k, k)}; @param bias {@code (channels)} */
@@ -33,7 +34,13 @@ public final class DepthwiseConv2d {
         this.channels = channels;
         this.kernel = kernel;
         this.padding = (kernel - 1) / 2;
-        this.weight = weight.clone();
+        int taps = kernel * kernel;
+        this.tapWeights = new float[taps * channels];
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < taps; t++) {
+                tapWeights[t * channels + c] = weight[c * taps + t];
+            }
+        }
         this.bias = bias.clone();
     }
 
@@ -49,68 +56,63 @@ public final class DepthwiseConv2d {
     }
 
     /**
-     * {@code out = act(conv(x) + bias)} for channels-first {@code x} and {@code out}, both {@code (channels, batch·h·w)}.
+     * {@code out = act(conv(x) + bias)}, reading channels {@code channelOffset .. +channels} of the channels-last
+     * {@code x} (rows = batch·h·w) and writing the channels-last {@code out} of exactly {@code channels} columns.
      */
-    public void apply(RowMatrix x, int batch, int h, int w, Activation act, RowMatrix out, Parallel parallel) {
-        long plane = (long) h * w;
-        if (x.rows() != channels || out.rows() != channels || x.cols() != batch * plane || out.cols() != x.cols()) {
+    public void apply(RowMatrix x, int channelOffset, int batch, int h, int w, Activation act, RowMatrix out,
+                      Parallel parallel) {
+        if (x.rows() != batch * h * w || out.rows() != x.rows() || out.cols() != channels
+                || channelOffset < 0 || channelOffset + channels > x.cols()) {
             throw new IllegalArgumentException("depthwise convolution of " + channels + " channels over " + batch + "x"
-                    + h + "x" + w + " got " + x.rows() + "x" + x.cols() + " into " + out.rows() + "x" + out.cols());
+                    + h + "x" + w + " cannot read columns " + channelOffset + ".. of " + x.rows() + "x" + x.cols()
+                    + " into " + out.rows() + "x" + out.cols());
         }
         MemorySegment src = x.segment();
         MemorySegment dst = out.segment();
-        int cols = x.cols();
-        parallel.forRange(channels * batch, Math.max(1, 4096 / (h * w)), (from, to) -> {
-            float[] acc = new float[w];
-            for (int cb = from; cb < to; cb++) {
-                int c = cb / batch;
-                int b = cb % batch;
-                long planeOff = ((long) c * cols + b * plane) * Float.BYTES;
-                convolvePlane(src, planeOff, dst, planeOff, c, h, w, act, acc);
+        int srcCols = x.cols();
+        int bound = SPECIES.loopBound(channels);
+        parallel.forRange(batch * h, Math.max(1, 2048 / (w * Math.max(1, channels / LANES))), (from, to) -> {
+            for (int by = from; by < to; by++) {
+                int b = by / h;
+                int oy = by % h;
+                for (int ox = 0; ox < w; ox++) {
+                    long dstRow = ((long) by * w + ox) * channels * Float.BYTES;
+                    int c = 0;
+                    for (; c < bound; c += LANES) {
+                        FloatVector acc = FloatVector.fromArray(SPECIES, bias, c);
+                        for (int ky = 0; ky < kernel; ky++) {
+                            int iy = oy - padding + ky;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < kernel; kx++) {
+                                int ix = ox - padding + kx;
+                                if (ix < 0 || ix >= w) {
+                                    continue;
+                                }
+                                long srcOff = ((((long) b * h + iy) * w + ix) * srcCols + channelOffset + c) * Float.BYTES;
+                                acc = FloatVector.fromMemorySegment(SPECIES, src, srcOff, ORDER)
+                                        .fma(FloatVector.fromArray(SPECIES, tapWeights, (ky * kernel + kx) * channels + c), acc);
+                            }
+                        }
+                        act.apply(acc).intoMemorySegment(dst, dstRow + (long) c * Float.BYTES, ORDER);
+                    }
+                    for (; c < channels; c++) {
+                        float acc = bias[c];
+                        for (int ky = 0; ky < kernel; ky++) {
+                            int iy = oy - padding + ky;
+                            for (int kx = 0; kx < kernel && iy >= 0 && iy < h; kx++) {
+                                int ix = ox - padding + kx;
+                                if (ix >= 0 && ix < w) {
+                                    long srcOff = ((((long) b * h + iy) * w + ix) * srcCols + channelOffset + c) * Float.BYTES;
+                                    acc += tapWeights[(ky * kernel + kx) * channels + c] * src.get(FLOAT, srcOff);
+                                }
+                            }
+                        }
+                        dst.set(FLOAT, dstRow + (long) c * Float.BYTES, act.apply(acc));
+                    }
+                }
             }
         });
-    }
-
-    private void convolvePlane(MemorySegment src, long srcPlane, MemorySegment dst, long dstPlane, int c, int h, int w,
-                               Activation act, float[] acc) {
-        int kk = kernel * kernel;
-        for (int oy = 0; oy < h; oy++) {
-            java.util.Arrays.fill(acc, bias[c]);
-            for (int ky = 0; ky < kernel; ky++) {
-                int iy = oy - padding + ky;
-                if (iy < 0 || iy >= h) {
-                    continue;
-                }
-                long srcRow = srcPlane + (long) iy * w * Float.BYTES;
-                for (int kx = 0; kx < kernel; kx++) {
-                    float wt = weight[c * kk + ky * kernel + kx];
-                    int shift = kx - padding; // output ox reads input ox + shift
-                    int first = Math.max(0, -shift);
-                    int end = Math.min(w, w - shift);
-                    axpy(wt, src, srcRow + (long) (first + shift) * Float.BYTES, acc, first, end - first);
-                }
-            }
-            long dstRow = dstPlane + (long) oy * w * Float.BYTES;
-            int bound = SPECIES.loopBound(w);
-            int ox = 0;
-            for (; ox < bound; ox += LANES) {
-                act.apply(FloatVector.fromArray(SPECIES, acc, ox)).intoMemorySegment(dst, dstRow + (long) ox * Float.BYTES, ORDER);
-            }
-            for (; ox < w; ox++) {
-                dst.set(FLOAT, dstRow + (long) ox * Float.BYTES, act.apply(acc[ox]));
-            }
-        }
-    }
-
-    private static void axpy(float a, MemorySegment x, long xOff, float[] y, int yFrom, int count) {
-        int bound = SPECIES.loopBound(count);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, x, xOff + (long) i * Float.BYTES, ORDER)
-                    .fma(FloatVector.broadcast(SPECIES, a), FloatVector.fromArray(SPECIES, y, yFrom + i)).intoArray(y, yFrom + i);
-        }
-        for (; i < count; i++) {
-            y[yFrom + i] += a * x.get(FLOAT, xOff + (long) i * Float.BYTES);
-        }
     }
 }

@@ -124,6 +124,91 @@ public final class Kernels {
         return out;
     }
 
+    private static final int TILE = 32;
+
+    /**
+     * Rows {@code firstRow .. firstRow+rows} of the channels-last {@code src} to channels-first:
+     * {@code dst[dstOffset + c·rows + r] = src[firstRow + r, c]}, in cache tiles.
+     */
+    public static void transposeToArray(RowMatrix src, int firstRow, int rows, float[] dst, int dstOffset, Parallel parallel) {
+        MemorySegment seg = src.segment();
+        int cols = src.cols();
+        int tilesOfRows = (rows + TILE - 1) / TILE;
+        parallel.forRange(tilesOfRows, 4, (from, to) -> {
+            for (int tile = from; tile < to; tile++) {
+                int r0 = tile * TILE;
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c0 = 0; c0 < cols; c0 += TILE) {
+                    int c1 = Math.min(cols, c0 + TILE);
+                    for (int r = r0; r < r1; r++) {
+                        long row = (long) (firstRow + r) * cols;
+                        for (int c = c0; c < c1; c++) {
+                            dst[dstOffset + c * rows + r] = seg.getAtIndex(FLOAT, row + c);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The inverse: a channels-first {@code (channels, length)} block of {@code src} into rows
+     * {@code firstRow .. firstRow+length} of the channels-last {@code dst} ({@code channels} columns).
+     */
+    public static void transposeFromArray(float[] src, int srcOffset, int channels, int length, RowMatrix dst, int firstRow,
+                                          Parallel parallel) {
+        if (dst.cols() != channels) {
+            throw new IllegalArgumentException(channels + " channels into a matrix of " + dst.cols() + " columns");
+        }
+        MemorySegment seg = dst.segment();
+        int tilesOfRows = (length + TILE - 1) / TILE;
+        parallel.forRange(tilesOfRows, 4, (from, to) -> {
+            for (int tile = from; tile < to; tile++) {
+                int l0 = tile * TILE;
+                int l1 = Math.min(length, l0 + TILE);
+                for (int c0 = 0; c0 < channels; c0 += TILE) {
+                    int c1 = Math.min(channels, c0 + TILE);
+                    for (int l = l0; l < l1; l++) {
+                        long row = (long) (firstRow + l) * channels;
+                        for (int c = c0; c < c1; c++) {
+                            seg.setAtIndex(FLOAT, row + c, src[srcOffset + c * length + l]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code m[r, c] *= silu(gate[r, gateOffset + c])} for every row: Mamba's output gate {@code y · silu(z)}. */
+    public static void multiplyBySilu(RowMatrix m, RowMatrix gate, int gateOffset, Parallel parallel) {
+        int cols = m.cols();
+        if (gate.rows() != m.rows() || gateOffset < 0 || gateOffset + cols > gate.cols()) {
+            throw new IllegalArgumentException("a gate of " + gate.rows() + "x" + gate.cols() + " from column "
+                    + gateOffset + " cannot gate " + m.rows() + "x" + cols);
+        }
+        MemorySegment seg = m.segment();
+        MemorySegment g = gate.segment();
+        int gateCols = gate.cols();
+        parallel.forRange(m.rows(), rowGrain(cols), (from, to) -> {
+            int bound = SPECIES.loopBound(cols);
+            for (int r = from; r < to; r++) {
+                long base = (long) r * cols * Float.BYTES;
+                long gateBase = ((long) r * gateCols + gateOffset) * Float.BYTES;
+                int c = 0;
+                for (; c < bound; c += LANES) {
+                    long o = (long) c * Float.BYTES;
+                    FloatVector z = FloatVector.fromMemorySegment(SPECIES, g, gateBase + o, ORDER);
+                    FloatVector.fromMemorySegment(SPECIES, seg, base + o, ORDER).mul(Activation.SILU.apply(z))
+                            .intoMemorySegment(seg, base + o, ORDER);
+                }
+                for (; c < cols; c++) {
+                    long o = (long) c * Float.BYTES;
+                    seg.set(FLOAT, base + o, seg.get(FLOAT, base + o) * Activation.SILU.apply(g.get(FLOAT, gateBase + o)));
+                }
+            }
+        });
+    }
+
     /** {@code dst[i] = a[i] + b[i]} over {@code count} floats from the given byte offsets. */
     static void add(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment dst, long dstOff, int count) {
         int bound = SPECIES.loopBound(count);

@@ -12,7 +12,7 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
 
 /**
  * {@code nn.LayerNorm(dim, eps)} over the last (channel) dimension: biased variance, two passes in float32 as PyTorch
- * does on the CPU. Rows of a channels-last matrix, or the columns of a channels-first one.
+ * does on the CPU. Rows of a channels-last matrix.
  */
 public final class LayerNorm {
 
@@ -103,59 +103,6 @@ public final class LayerNorm {
         for (; c < dim; c++) {
             long o = (long) c * Float.BYTES;
             dst.set(FLOAT, dstOff + o, (src.get(FLOAT, srcOff + o) - mean) * rstd * gamma[c] + beta[c]);
-        }
-    }
-
-    /**
-     * Channels-first, in place: {@code x[offset + c·columns + j]} for c in [0, dim) is one vector to normalise, for
-     * each column j in [from, to). The columns are independent, so callers may split them across threads.
-     */
-    public void applyToColumns(float[] x, int offset, int columns, int from, int to) {
-        int n = to - from;
-        float[] mean = new float[n];
-        float[] m2 = new float[n];
-        int bound = from + SPECIES.loopBound(n);
-        for (int c = 0; c < dim; c++) {
-            int row = offset + c * columns;
-            int j = from;
-            for (; j < bound; j += LANES) {
-                FloatVector.fromArray(SPECIES, mean, j - from).add(FloatVector.fromArray(SPECIES, x, row + j))
-                        .intoArray(mean, j - from);
-            }
-            for (; j < to; j++) {
-                mean[j - from] += x[row + j];
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            mean[j] /= dim;
-        }
-        for (int c = 0; c < dim; c++) {
-            int row = offset + c * columns;
-            int j = from;
-            for (; j < bound; j += LANES) {
-                FloatVector d = FloatVector.fromArray(SPECIES, x, row + j).sub(FloatVector.fromArray(SPECIES, mean, j - from));
-                d.fma(d, FloatVector.fromArray(SPECIES, m2, j - from)).intoArray(m2, j - from);
-            }
-            for (; j < to; j++) {
-                float d = x[row + j] - mean[j - from];
-                m2[j - from] += d * d;
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            m2[j] = (float) (1.0 / Math.sqrt(m2[j] / dim + eps)); // now the reciprocal standard deviation
-        }
-        for (int c = 0; c < dim; c++) {
-            int row = offset + c * columns;
-            float g = gamma[c];
-            float b = beta[c];
-            int j = from;
-            for (; j < bound; j += LANES) {
-                FloatVector.fromArray(SPECIES, x, row + j).sub(FloatVector.fromArray(SPECIES, mean, j - from))
-                        .mul(FloatVector.fromArray(SPECIES, m2, j - from)).fma(g, b).intoArray(x, row + j);
-            }
-            for (; j < to; j++) {
-                x[row + j] = (x[row + j] - mean[j - from]) * m2[j - from] * g + b;
-            }
         }
     }
 }

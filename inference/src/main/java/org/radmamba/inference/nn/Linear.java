@@ -4,7 +4,6 @@ import org.radmamba.inference.checkpoint.StateDict;
 
 /**
  * {@code nn.Linear}: {@code y = x·Wᵀ + b} with the PyTorch weight {@code (out, in)} kept as it is in native memory.
- * Works on channels-last rows and, through BLAS transposes rather than copies, on channels-first matrices.
  */
 public final class Linear implements AutoCloseable {
 
@@ -44,25 +43,6 @@ public final class Linear implements AutoCloseable {
         RowMatrix y = Gemm.product(x, false, weight, true);
         Kernels.biasActivation(y, bias, Activation.NONE, parallel);
         return y;
-    }
-
-    /** {@code (rows, in)} to a new channels-first {@code (out, rows)}: {@code W·xᵀ}. Bias-free layers only. */
-    public RowMatrix applyToChannelsFirst(RowMatrix x) {
-        requireNoBias();
-        return Gemm.product(weight, false, x, true);
-    }
-
-    /** Channels-first {@code (in, rows)} to a new channels-last {@code (rows, out)}: {@code xᵀ·Wᵀ}. */
-    public RowMatrix applyFromChannelsFirst(RowMatrix xChannelsFirst, Parallel parallel) {
-        RowMatrix y = Gemm.product(xChannelsFirst, true, weight, true);
-        Kernels.biasActivation(y, bias, Activation.NONE, parallel);
-        return y;
-    }
-
-    private void requireNoBias() {
-        if (bias != null) {
-            throw new IllegalStateException("a channels-first output has no per-column bias; this Linear has one");
-        }
     }
 
     @Override

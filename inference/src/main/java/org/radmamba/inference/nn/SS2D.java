@@ -24,10 +24,11 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  *   out  = out_proj(out_norm(y) · silu(z))         LayerNorm(d_inner, eps 1e-5), Linear d_inner → d_model, no bias
  * </pre>
  *
- * <p>Inside, everything is channels-first, {@code (channels, batch·H·W)}: in_proj writes that layout directly (a
- * transposed product), the depthwise conv works on planes, x_proj is one product for all four directions (its
- * rows regrouped at load time: every direction's dt rows, then every B row, then every C row, so B and C come out
- * contiguous), and out_proj transposes back. Because x_proj and dt_proj act per position, each direction's
+ * <p>Layout: in_proj, the depthwise conv (channels in the vector lanes), out_norm, the gate and out_proj work
+ * channels-last, {@code (batch·H·W, channels)}; x_proj is one transposed product for all four directions that
+ * comes out channels-first (its rows regrouped at load time: every direction's dt rows, then every B row, then
+ * every C row, so B and C come out contiguous); the scan's u and y are transposed to and from its
+ * {@code (batch, channels, L)} arrays. Because x_proj and dt_proj act per position, each direction's
  * delta/B/C are computed at row-major positions and {@link org.radmamba.inference.scan.SelectiveScan#crossScan2d}
  * visits them in that direction's order: no flipped or transposed copies of the map are ever made.
  *
@@ -149,21 +150,23 @@ public final class SS2D implements AutoCloseable {
         int n = batch * length;
 
         long t = prof.start();
-        RowMatrix xz = inProj.applyToChannelsFirst(x.data()); // (2·Di, n): rows [x | z]
+        RowMatrix xz = inProj.apply(x.data(), par); // (n, 2·Di): columns [x | z]
         prof.stop("ss2d.in_proj", t);
 
         t = prof.start();
-        RowMatrix u = RowMatrix.allocate(dInner, n);
-        conv.apply(xz.rowBlock(0, dInner), batch, x.height(), x.width(), Activation.SILU, u, par);
+        RowMatrix u = RowMatrix.allocate(n, dInner);
+        conv.apply(xz, 0, batch, x.height(), x.width(), Activation.SILU, u, par);
         prof.stop("ss2d.depthwise_conv", t);
 
         t = prof.start();
-        RowMatrix xdbl = Gemm.product(xProj, false, u, false); // (K·(R+2N), n)
+        RowMatrix xdbl = Gemm.product(xProj, false, u, true); // (K·(R+2N), n), channels-first
         float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length);
         float[] delta = ScratchArrays.get(SCRATCH_DELTA, batch * DIRECTIONS * dInner * length);
         float[] bs = ScratchArrays.get(SCRATCH_B, batch * DIRECTIONS * dState * length);
         float[] cs = ScratchArrays.get(SCRATCH_C, batch * DIRECTIONS * dState * length);
-        toBatchMajor(u, 0, dInner, batch, length, uSeq, par);
+        for (int b = 0; b < batch; b++) {
+            Kernels.transposeToArray(u, b * length, length, uSeq, b * dInner * length, par);
+        }
         toBatchMajor(xdbl, DIRECTIONS * dtRank, DIRECTIONS * dState, batch, length, bs, par);
         toBatchMajor(xdbl, DIRECTIONS * (dtRank + dState), DIRECTIONS * dState, batch, length, cs, par);
         projectDeltas(xdbl, batch, length, delta, par);
@@ -176,12 +179,16 @@ public final class SS2D implements AutoCloseable {
         prof.stop("ss2d.scan", t);
 
         t = prof.start();
-        RowMatrix gated = RowMatrix.allocate(dInner, n);
-        normaliseAndGate(y, xz, batch, length, gated, par);
+        RowMatrix gated = RowMatrix.allocate(n, dInner);
+        for (int b = 0; b < batch; b++) {
+            Kernels.transposeFromArray(y, b * dInner * length, dInner, length, gated, b * length, par);
+        }
+        outNorm.applyInPlace(gated, par);
+        Kernels.multiplyBySilu(gated, xz, dInner, par);
         prof.stop("ss2d.out_norm_gate", t);
 
         t = prof.start();
-        RowMatrix out = outProj.applyFromChannelsFirst(gated, par);
+        RowMatrix out = outProj.apply(gated, par);
         prof.stop("ss2d.out_proj", t);
         return x.with(out);
     }
@@ -234,43 +241,6 @@ public final class SS2D implements AutoCloseable {
                             delta[out + l] += wr * seg.get(FLOAT, row + (long) l * Float.BYTES);
                         }
                     }
-                }
-            }
-        });
-    }
-
-    /** gated[c][b·L + l] = out_norm(y[b, :, l])[c] · silu(z[c][b·L + l]), z being rows Di.. of xz. */
-    private void normaliseAndGate(float[] y, RowMatrix xz, int batch, int length, RowMatrix gated, Parallel par) {
-        int columnGrain = Math.max(LANES, 2048 / Math.max(1, dInner / 16));
-        int chunksPerImage = Math.max(1, (length + columnGrain - 1) / columnGrain);
-        par.forRange(batch * chunksPerImage, 1, (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int b = item / chunksPerImage;
-                int first = item % chunksPerImage * columnGrain;
-                int end = Math.min(length, first + columnGrain);
-                outNorm.applyToColumns(y, b * dInner * length, length, first, end);
-            }
-        });
-        MemorySegment z = xz.segment();
-        MemorySegment g = gated.segment();
-        int n = batch * length;
-        int bound = SPECIES.loopBound(length);
-        par.forRange(dInner * batch, Math.max(1, 4096 / length), (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int c = item / batch;
-                int b = item % batch;
-                int src = (b * dInner + c) * length;
-                long zOff = ((long) (dInner + c) * n + (long) b * length) * Float.BYTES;
-                long gOff = ((long) c * n + (long) b * length) * Float.BYTES;
-                int l = 0;
-                for (; l < bound; l += LANES) {
-                    long o = (long) l * Float.BYTES;
-                    FloatVector zv = FloatVector.fromMemorySegment(SPECIES, z, zOff + o, ORDER);
-                    FloatVector.fromArray(SPECIES, y, src + l).mul(Activation.SILU.apply(zv)).intoMemorySegment(g, gOff + o, ORDER);
-                }
-                for (; l < length; l++) {
-                    long o = (long) l * Float.BYTES;
-                    g.set(FLOAT, gOff + o, y[src + l] * Activation.SILU.apply(z.get(FLOAT, zOff + o)));
                 }
             }
         });
