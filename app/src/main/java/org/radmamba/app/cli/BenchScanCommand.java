@@ -8,11 +8,13 @@ import org.radmamba.inference.scan.ScanInputs;
 import org.radmamba.inference.scan.ScanShape;
 import org.radmamba.inference.scan.SelectiveScan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import com.sun.management.OperatingSystemMXBean;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +32,9 @@ public final class BenchScanCommand implements Callable<Integer> {
 
     private static final int GROUPS = 4;
     private static final int WARM_UP_CALLS = 20;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
     List<Integer> batches;
@@ -56,10 +61,10 @@ public final class BenchScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1)
                 || channels < 1 || states < 1 || side < 1 || seconds <= 0) {
-            System.err.println("bench-scan: batch sizes, thread counts and sizes must be positive");
+            spec.commandLine().getErr().println("bench-scan: batch sizes, thread counts and sizes must be positive");
             return ExitCodes.USAGE;
         }
         out.printf(Locale.ROOT, "crossScan2d, K=%d D=%d N=%d H=W=%d (L=%d), %d float lanes, %d processors%n",
@@ -73,17 +78,19 @@ public final class BenchScanCommand implements Callable<Integer> {
             float[] y = new float[batch * channels * side * side];
             if (!skipReference) {
                 report(out, new ReferenceScan(), shape, in, y, 1);
+                out.flush();
             }
             for (int threads : threadCounts) {
                 try (CpuSimdScan simd = new CpuSimdScan(threads)) {
                     report(out, simd, shape, in, y, threads);
+                    out.flush();
                 }
             }
         }
         return ExitCodes.OK;
     }
 
-    private void report(PrintStream out, SelectiveScan scan, ScanShape shape, ScanInputs in, float[] y, int threads) {
+    private void report(PrintWriter out, SelectiveScan scan, ScanShape shape, ScanInputs in, float[] y, int threads) {
         measure(scan, shape, in, y, WARM_UP_CALLS);  // JIT compilation (slow on a busy machine), scratch buffers
         Timing timing = measure(scan, shape, in, y, 2);
         double updates = (double) shape.batch() * shape.channels() * shape.dState() * shape.length();
