@@ -70,9 +70,25 @@ public final class SeriesEntry {
         return thumbnail;
     }
 
+    /**
+     * The series description; for a series the DICOM layer names by its folder (photographs), the folder's name
+     * rather than its whole path.
+     */
+    public String description() {
+        String d = series.description();
+        if (d.isBlank()) {
+            return "(no description)";
+        }
+        if (d.contains("/") || d.contains("\\")) {
+            java.nio.file.Path name = java.nio.file.Path.of(d).getFileName();
+            return name == null ? d : name.toString();
+        }
+        return d;
+    }
+
     /** "CT · Chest-abdomen phantom 5 mm · 48 images" for the browser. */
     public String label() {
-        String description = series.description().isBlank() ? "(no description)" : series.description();
+        String description = description();
         int count = series.instances().size();
         return series.modality() + " · " + description + " · " + count + (count == 1 ? " image" : " images");
     }

@@ -165,8 +165,8 @@ public final class ViewerViewModel implements SeriesProvider {
         }
         series.addAll(added);
         failures.addAll(result.failures());
-        added.stream().filter(SeriesEntry::isDisplayable).forEach(this::loadThumbnail);
-        // Fill empty viewports with the new series, in order.
+        // Fill empty viewports with the new series, in order; their loads are queued before the thumbnails so
+        // that the first image shows as early as possible.
         List<SeriesEntry> displayable = added.stream().filter(SeriesEntry::isDisplayable).toList();
         int next = 0;
         for (int i = 0; i < layout.get().viewports() && next < displayable.size(); i++) {
@@ -174,6 +174,7 @@ public final class ViewerViewModel implements SeriesProvider {
                 viewports.get(i).show(displayable.get(next++));
             }
         }
+        displayable.forEach(this::loadThumbnail);
     }
 
     private void reportFailure(Path path, Exception e) {
@@ -230,7 +231,7 @@ public final class ViewerViewModel implements SeriesProvider {
                     }
                     return null;
                 })
-                .withTitle("Loading " + entry.series().description()));
+                .withTitle("Loading " + entry.description()));
         images.setLoading(handle);
         return images;
     }
@@ -258,7 +259,7 @@ public final class ViewerViewModel implements SeriesProvider {
         SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
         Instance instance = entry.instance(middle.instanceIndex());
         track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
-                .withTitle("Thumbnail " + entry.series().description())
+                .withTitle("Thumbnail " + entry.description())
                 .onSuccess(t -> {
                     WritableImage img = new WritableImage(t.width(), t.height());
                     img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),

@@ -504,7 +504,7 @@ public final class ViewportViewModel {
                 entry.study().description()).strip());
 
         List<String> tr = new ArrayList<>();
-        tr.add(entry.series().description());
+        tr.add(entry.description());
         tr.add("Series " + entry.series().seriesNumber());
         tr.add("Image " + (index + 1) + " / " + sliceCount.get());
         if (instance != null) {

@@ -39,9 +39,12 @@ public final class FxTaskExecutor implements TaskExecutor {
         this.uiThread = uiThread;
     }
 
-    /** A pool sized for the machine: all cores but the one the UI thread needs, at least one. */
+    /**
+     * A pool sized for the machine: all cores but the one the UI thread needs, and at least two, because loads
+     * wait on the disk as much as on the CPU and a long load must not hold back a thumbnail or a header.
+     */
     public static FxTaskExecutor forThisMachine() {
-        return new FxTaskExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        return new FxTaskExecutor(Math.max(2, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class StudyBrowserView extends StackPane {
         empty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(viewModel.series()));
         getChildren().addAll(tree, empty);
         setMinWidth(180);
-        setPrefWidth(270);
+        setPrefWidth(300);
         viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> rebuild());
         rebuild();
     }
@@ -122,7 +122,7 @@ public final class StudyBrowserView extends StackPane {
                 case SeriesEntry s -> {
                     setText(null);
                     thumbnail.imageProperty().bind(s.thumbnailProperty());
-                    title.setText(s.series().description().isBlank() ? "(no description)" : s.series().description());
+                    title.setText(s.description());
                     int count = s.series().instances().size();
                     detail.setText(s.series().modality() + " · " + count + (count == 1 ? " image" : " images"));
                     setGraphic(seriesBox);
