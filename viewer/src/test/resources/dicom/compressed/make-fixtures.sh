@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates the compressed-pixel-data fixtures of the codec tests (org.radmamba.viewer.dicom.codec).
-# Needs: python3 with numpy, dcmtk (dcmcrle, dcmcjpeg, dcmcjpls, img2dcm), libjpeg-turbo's cjpeg and gdcm (gdcmconv):
-#   apt-get install -y python3-numpy dcmtk libjpeg-turbo-progs libgdcm-tools
+# Needs: python3 with numpy, dcmtk (dcmcrle, dcmcjpeg, dcmcjpls, img2dcm), libjpeg-turbo's cjpeg, gdcm (gdcmconv)
+# and OpenJPEG (opj_compress):
+#   apt-get install -y python3-numpy dcmtk libjpeg-turbo-progs libgdcm-tools libopenjp2-tools
 # Sources (src_*.dcm) are uncompressed explicit-VR-little-endian twins: the expected stored values of every
 # lossless fixture and the reference of every lossy one. ijg_*.dcm are dcmdjpeg decodes of the lossy JPEGs (an
 # independent decoder, libjpeg's). rle32_*.dcm are written here directly: no tool encodes 32-bit RLE.
@@ -93,6 +94,20 @@ with open('tmp_mono8.pgm', 'wb') as f:
     f.write(b'P5 64 64 255\n' + mono8[0].tobytes())
 with open('tmp_rgb8.ppm', 'wb') as f:
     f.write(b'P6 50 34 255\n' + rgb8[0].tobytes())
+
+# JPEG 2000 with the component transforms (gdcmconv leaves RGB untransformed): OpenJPEG's opj_compress
+import subprocess
+def j2k_frames(options):
+    streams = []
+    for i, frame in enumerate(rgb8):
+        with open('tmp_%d.ppm' % i, 'wb') as f:
+            f.write(b'P6\n50 34\n255\n' + frame.tobytes())
+        subprocess.run(['opj_compress', '-i', 'tmp_%d.ppm' % i, '-o', 'tmp_%d.j2k' % i, '-mct', '1'] + options,
+                       check=True, stdout=subprocess.DEVNULL)
+        streams.append(open('tmp_%d.j2k' % i, 'rb').read())
+    return streams
+write('j2k_rct_rgb8.dcm', rgb8, 8, False, 'YBR_RCT', '1.2.840.10008.1.2.4.90', j2k_frames([]))
+write('j2k_ict_rgb8.dcm', rgb8, 8, False, 'YBR_ICT', '1.2.840.10008.1.2.4.91', j2k_frames(['-I', '-q', '40']))
 
 def packbits(plane):
     """PackBits as DICOM RLE uses it: replicate runs of 3 to 128, literal runs of up to 128."""

@@ -46,6 +46,7 @@ class LosslessDecodingTest {
             "j2k_mono16, src_mono16",
             "j2k_mono16s, src_mono16s",
             "j2k_rgb8, src_rgb8",
+            "j2k_rct_rgb8, src_rgb8",
     })
     void a_lossless_fixture_decodes_to_its_source_exactly(String fixtureName, String sourceName) throws CodecException {
         DicomFixture fixture = DicomFixture.load(fixtureName);

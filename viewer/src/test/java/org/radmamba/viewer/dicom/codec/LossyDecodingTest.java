@@ -49,6 +49,7 @@ class LossyDecodingTest {
             "j2k_lossy_mono8, src_mono8, 37",
             "j2k_lossy_mono16, src_mono16, 36",
             "j2k_lossy_rgb8, src_rgb8, 37",
+            "j2k_ict_rgb8, src_rgb8, 37",
             "jpeg_baseline_restart_ybr420, ijg_jpeg_baseline_restart_ybr420, 55",
     })
     void lossy_fixtures_stay_close_to_their_source(String fixture, String source, double minimumPsnr) throws CodecException {
@@ -61,6 +62,14 @@ class LossyDecodingTest {
         assertEquals("YBR_FULL", decodeFirst("jpeg_baseline_ybr422").photometricInterpretation());
         assertEquals("RGB", decodeFirst("jpeg_baseline_rgb").photometricInterpretation());
         assertEquals("RGB", decodeFirst("j2k_lossy_rgb8").photometricInterpretation());
+    }
+
+    @Test
+    void jpeg_2000_with_a_component_transform_comes_back_as_rgb() throws CodecException {
+        assertEquals("YBR_RCT", DicomFixture.load("j2k_rct_rgb8").format().photometricInterpretation());
+        assertEquals("RGB", decodeFirst("j2k_rct_rgb8").photometricInterpretation());
+        assertEquals("YBR_ICT", DicomFixture.load("j2k_ict_rgb8").format().photometricInterpretation());
+        assertEquals("RGB", decodeFirst("j2k_ict_rgb8").photometricInterpretation());
     }
 
     private static DecodedFrame decodeFirst(String name) throws CodecException {
