@@ -160,6 +160,9 @@ public final class SS2D implements AutoCloseable {
 
         t = prof.start();
         RowMatrix xdbl = Gemm.product(xProj, false, u, true); // (K·(R+2N), n), channels-first
+        prof.stop("ss2d.x_proj", t);
+
+        t = prof.start();
         float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length);
         float[] delta = ScratchArrays.get(SCRATCH_DELTA, batch * DIRECTIONS * dInner * length);
         float[] bs = ScratchArrays.get(SCRATCH_B, batch * DIRECTIONS * dState * length);
@@ -169,8 +172,11 @@ public final class SS2D implements AutoCloseable {
         }
         toBatchMajor(xdbl, DIRECTIONS * dtRank, DIRECTIONS * dState, batch, length, bs, par);
         toBatchMajor(xdbl, DIRECTIONS * (dtRank + dState), DIRECTIONS * dState, batch, length, cs, par);
+        prof.stop("ss2d.scan_layout", t);
+
+        t = prof.start();
         projectDeltas(xdbl, batch, length, delta, par);
-        prof.stop("ss2d.x_proj_dt_proj", t);
+        prof.stop("ss2d.dt_proj", t);
 
         t = prof.start();
         float[] y = ScratchArrays.get(SCRATCH_Y, batch * dInner * length);
@@ -183,6 +189,9 @@ public final class SS2D implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             Kernels.transposeFromArray(y, b * dInner * length, dInner, length, gated, b * length, par);
         }
+        prof.stop("ss2d.scan_layout", t);
+
+        t = prof.start();
         outNorm.applyInPlace(gated, par);
         Kernels.multiplyBySilu(gated, xz, dInner, par);
         prof.stop("ss2d.out_norm_gate", t);
