@@ -12,6 +12,9 @@ import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.CpuSimdScan;
+import org.radmamba.inference.vmunet.VmUnet;
+import org.radmamba.inference.vmunet.VmUnetArchitecture;
+import org.radmamba.inference.vmunet.VmUnetRandomWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +34,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba bench-model}: MedMamba inference time per configuration (batch × threads) on the CPU scan, one
+ * {@code radmamba bench-model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration (batch × threads) on the CPU scan, one
  * line each: {@code model=… batch=… threads=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
  *
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
@@ -40,9 +43,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench-model",
         mixinStandardHelpOptions = true,
-        description = {"Times MedMamba inference (224x224 inputs) per batch size and thread count.",
-                "--model medmamba_t|medmamba_s|medmamba_b uses random weights of the official shapes; a path loads "
-                        + "that checkpoint. Each configuration runs in its own JVM with OMP_NUM_THREADS set."})
+        description = {"Times MedMamba (224x224 inputs) or VM-UNet (256x256) inference per batch size and thread count.",
+                "--model medmamba_t|medmamba_s|medmamba_b|vmunet_isic uses random weights of the official shapes; a "
+                        + "path loads that MedMamba checkpoint. Each configuration runs in its own JVM with OMP_NUM_THREADS set."})
 public final class BenchModelCommand implements Callable<Integer> {
 
     private static final Map<String, MedMambaConfig> VARIANTS = Map.of(
@@ -50,8 +53,11 @@ public final class BenchModelCommand implements Callable<Integer> {
             "medmamba_s", MedMambaConfig.small(6),
             "medmamba_b", MedMambaConfig.base(6));
 
+    /** VM-UNet in the official ISIC configuration (configs/config_setting.py), 256x256, one class. */
+    private static final String VMUNET_ISIC = "vmunet_isic";
+
     @Option(names = "--model", defaultValue = "medmamba_t", paramLabel = "NAME|CKPT",
-            description = "medmamba_t, medmamba_s, medmamba_b or a checkpoint path (default: ${DEFAULT-VALUE})")
+            description = "medmamba_t, medmamba_s, medmamba_b, vmunet_isic or a checkpoint path (default: ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
@@ -61,8 +67,8 @@ public final class BenchModelCommand implements Callable<Integer> {
             description = "threads of the Java kernels, the scan and OpenBLAS (default: ${DEFAULT-VALUE})")
     List<Integer> threadCounts;
 
-    @Option(names = "--size", defaultValue = "224", description = "input height = width (default: ${DEFAULT-VALUE})")
-    int size;
+    @Option(names = "--size", description = "input height = width (default: 224, 256 for vmunet_isic)")
+    Integer size;
 
     @Option(names = "--warmup", defaultValue = "5", description = "untimed runs first (default: ${DEFAULT-VALUE})")
     int warmup;
@@ -83,13 +89,16 @@ public final class BenchModelCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (size == null) {
+            size = VMUNET_ISIC.equals(model) ? 256 : 224;
+        }
         if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1) || size < 4
                 || warmup < 0 || runs < 1) {
             err.println("bench-model: batch sizes, thread counts and runs must be positive, the size at least 4");
             return ExitCodes.USAGE;
         }
-        if (!VARIANTS.containsKey(model) && !Files.isRegularFile(Path.of(model))) {
-            err.println(model + ": neither medmamba_t, medmamba_s, medmamba_b nor a checkpoint file");
+        if (!VARIANTS.containsKey(model) && !VMUNET_ISIC.equals(model) && !Files.isRegularFile(Path.of(model))) {
+            err.println(model + ": neither medmamba_t, medmamba_s, medmamba_b, vmunet_isic nor a checkpoint file");
             return ExitCodes.INPUT_UNREADABLE;
         }
         if (one) {
@@ -139,45 +148,69 @@ public final class BenchModelCommand implements Callable<Integer> {
         return code;
     }
 
+    /** One forward pass of the network under test. */
+    @FunctionalInterface
+    private interface Forward {
+        void run(float[] input, int batch, ComputeContext ctx);
+    }
+
     private int runHere(int batch, int threads, PrintWriter out) throws IOException {
         Parallel.setBlasThreads(threads);
+        if (VMUNET_ISIC.equals(model)) {
+            StateDict weights = VmUnetRandomWeights.stateDict(VmUnetArchitecture.isic(1), 42);
+            long loadStarted = System.nanoTime();
+            try (VmUnet network = VmUnet.fromStateDict(weights);
+                 Parallel parallel = new Parallel(threads);
+                 CpuSimdScan scan = new CpuSimdScan(threads)) {
+                double loadMs = (System.nanoTime() - loadStarted) / 1e6;
+                int channels = network.architecture().inChannels();
+                return measure(model, (x, b, ctx) -> network.forward(x, b, channels, size, size, ctx), channels, batch,
+                        threads, parallel, scan, loadMs, out);
+            }
+        }
         StateDict weights = VARIANTS.containsKey(model) ? RandomMedMambaWeights.stateDict(VARIANTS.get(model), 42) : null;
         long loadStarted = System.nanoTime();
         try (MedMamba network = weights != null ? MedMamba.load(weights) : MedMamba.load(PthReader.read(Path.of(model)));
              Parallel parallel = new Parallel(threads);
              CpuSimdScan scan = new CpuSimdScan(threads)) {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
-            int channels = network.config().inChannels();
-            float[] input = new float[batch * channels * size * size];
-            SplittableRandom random = new SplittableRandom(7);
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) (2 * random.nextDouble() - 1);
-            }
-            OpProfile ops = profile ? OpProfile.recording() : OpProfile.OFF;
-            ComputeContext ctx = new ComputeContext(parallel, scan, ops);
-            for (int i = 0; i < warmup; i++) {
-                network.logits(input, batch, size, size, ctx);
-            }
-            ops.reset();
-            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            double[] ms = new double[runs];
-            long cpuStarted = os.getProcessCpuTime();
-            for (int i = 0; i < runs; i++) {
-                long t = System.nanoTime();
-                network.logits(input, batch, size, size, ctx);
-                ms[i] = (System.nanoTime() - t) / 1e6;
-            }
-            double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
-            Arrays.sort(ms);
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
-            out.printf(Locale.ROOT, "model=%s batch=%d threads=%d median_ms=%.1f p90_ms=%.1f cpu_ms=%.1f peak_rss_mb=%d load_ms=%.0f%n",
-                    name, batch, threads, percentile(ms, 0.5), percentile(ms, 0.9), cpuMs, peakRssMb(), loadMs);
-            if (profile) {
-                ops.millis().forEach((op, total) -> out.printf(Locale.ROOT, "  %-24s %8.2f ms%n", op, total / runs));
-            }
-            out.flush();
-            return ExitCodes.OK;
+            return measure(name, (x, b, ctx) -> network.logits(x, b, size, size, ctx), network.config().inChannels(),
+                    batch, threads, parallel, scan, loadMs, out);
         }
+    }
+
+    /** Warm-up, timed runs and the one-line report. */
+    private int measure(String name, Forward network, int channels, int batch, int threads, Parallel parallel,
+                        CpuSimdScan scan, double loadMs, PrintWriter out) throws IOException {
+        float[] input = new float[batch * channels * size * size];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) (2 * random.nextDouble() - 1);
+        }
+        OpProfile ops = profile ? OpProfile.recording() : OpProfile.OFF;
+        ComputeContext ctx = new ComputeContext(parallel, scan, ops);
+        for (int i = 0; i < warmup; i++) {
+            network.run(input, batch, ctx);
+        }
+        ops.reset();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double[] ms = new double[runs];
+        long cpuStarted = os.getProcessCpuTime();
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            network.run(input, batch, ctx);
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
+        Arrays.sort(ms);
+        out.printf(Locale.ROOT, "model=%s batch=%d threads=%d median_ms=%.1f p90_ms=%.1f cpu_ms=%.1f peak_rss_mb=%d load_ms=%.0f%n",
+                name, batch, threads, percentile(ms, 0.5), percentile(ms, 0.9), cpuMs, peakRssMb(), loadMs);
+        if (profile) {
+            ops.millis().forEach((op, total) -> out.printf(Locale.ROOT, "  %-24s %8.2f ms%n", op, total / runs));
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private static double percentile(double[] sorted, double q) {
