@@ -127,6 +127,14 @@ class CorruptDataTest {
         assertMessageSays(decodeFails("jpegls_rgb8_line", withTransform), "HP colour transform 1");
     }
 
+    @Test
+    void a_jpeg_2000_image_larger_than_the_dataset_declares_is_refused_before_decoding() {
+        byte[] frame = firstFrame("j2k_mono16").clone();
+        int siz = indexOf(frame, (byte) 0xFF, (byte) 0x51);
+        ByteBuffer.wrap(frame).putInt(siz + 6, 60000); // Xsiz
+        assertMessageSays(decodeFails("j2k_mono16", frame), "60000x48 but the dataset declares 64x48");
+    }
+
     private static int indexOf(byte[] data, byte first, byte second) {
         for (int i = 0; i + 1 < data.length; i++) {
             if (data[i] == first && data[i + 1] == second) {
