@@ -28,6 +28,7 @@ public final class RadMambaCommand implements Callable<Integer> {
         cl.addSubcommand(new BenchLoadCommand());
         cl.addSubcommand(new BenchModelCommand());
         cl.addSubcommand(new BenchScanCommand());
+        cl.addSubcommand(new BenchViewerCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());

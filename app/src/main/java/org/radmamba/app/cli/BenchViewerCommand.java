@@ -1,0 +1,265 @@
+package org.radmamba.app.cli;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.radmamba.app.ExitCodes;
+import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.fx.model.SeriesEntry;
+import org.radmamba.viewer.fx.model.SeriesImages;
+import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.model.ViewportViewModel;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.view.MainWindow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * {@code radmamba bench-viewer}: the viewer window, headless (Monocle, software rendering), on generated
+ * 512×512 16-bit CT series. Prints key=value figures: the FX thread's longest pulse gap while a 500-slice series
+ * loads, the time to render one slice (pipeline + WritableImage update) as p50/p95/max, and the time to switch
+ * to an already loaded series. A benchmark, not a test: it asserts nothing.
+ */
+@Command(name = "bench-viewer", mixinStandardHelpOptions = true,
+        description = {"Benchmark of the viewer window, headless: pulse gaps while a series loads, per-slice render",
+                "time, series switch time. Prints key=value lines."})
+public final class BenchViewerCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--slices", defaultValue = "500", description = "Slices of the large series (default 500).")
+    private int slices;
+
+    @Option(names = "--size", defaultValue = "512", description = "Rows and columns (default 512).")
+    private int size;
+
+    @Option(names = "--dir", paramLabel = "D",
+            description = "Folder for the generated series (default: a temporary folder, deleted after).")
+    private Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        // Headless JavaFX, set before the toolkit starts.
+        System.setProperty("glass.platform", "Monocle");
+        System.setProperty("monocle.platform", "Headless");
+        System.setProperty("prism.order", "sw");
+        // Monocle's headless screen is 1280x800 unless told otherwise; the window must fit on it.
+        System.setProperty("headless.geometry", "1600x1000-32");
+        System.setProperty("prism.text", "t2k");
+        System.setProperty("java.awt.headless", "true");
+
+        boolean temporary = dir == null;
+        Path root = temporary ? Files.createTempDirectory("radmamba-bench-viewer") : dir;
+        try {
+            long t0 = System.nanoTime();
+            Path large = root.resolve("large");
+            Path small = root.resolve("small");
+            if (!Files.exists(large)) {
+                DemoStudy.generate(large, new DemoStudy.Spec(size, slices, 0.7, 1, 8, false));
+            }
+            if (!Files.exists(small)) {
+                DemoStudy.generate(small, new DemoStudy.Spec(size, 40, 0.7, 5, 8, false));
+            }
+            out.printf(Locale.ROOT, "generate_s=%.1f%n", (System.nanoTime() - t0) / 1e9);
+            out.flush();
+            run(large, small, out);
+        } finally {
+            if (temporary) {
+                try (Stream<Path> walk = Files.walk(root)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void run(Path large, Path small, PrintWriter out) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Platform.startup(started::countDown);
+        started.await();
+        FxTaskExecutor executor = FxTaskExecutor.forThisMachine();
+        try {
+            ViewerViewModel vm = onFx(() -> {
+                ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor,
+                        new ViewerSettings(new MemoryStore()), () -> {
+                            throw new IOException("no demo in the benchmark");
+                        });
+                Stage stage = new Stage();
+                stage.setScene(new MainWindow(viewModel).createScene(1400, 900));
+                stage.setX(0);
+                stage.setY(0);
+                stage.show();
+                return viewModel;
+            });
+            PulseRecorder pulses = onFx(PulseRecorder::new);
+
+            // 1. Load the large series: the FX thread keeps pulsing.
+            long openStart = System.nanoTime();
+            onFx(() -> {
+                pulses.start();
+                vm.open(List.of(large));
+                return null;
+            });
+            SeriesEntry largeEntry = waitFor(() -> vm.series().isEmpty() ? null : vm.series().getFirst(), 600);
+            double scanMs = (System.nanoTime() - openStart) / 1e6;
+            waitFor(() -> vm.viewport(0).imageProperty().get(), 600);
+            double firstImageMs = (System.nanoTime() - openStart) / 1e6;
+            SeriesImages images = onFx(() -> vm.images(largeEntry, 0));
+            waitFor(() -> images.isComplete() ? Boolean.TRUE : null, 1800);
+            double loadS = (System.nanoTime() - openStart) / 1e9;
+            double[] gaps = onFx(pulses::stopAndGet);
+            out.printf(Locale.ROOT, "load_slices=%d load_size=%dx%d scan_ms=%.0f first_image_ms=%.0f load_all_s=%.1f%n",
+                    largeEntry.slices().size(), size, size, scanMs, firstImageMs, loadS);
+            out.printf(Locale.ROOT, "load_pulses=%d pulse_gap_p50_ms=%.1f pulse_gap_p95_ms=%.1f pulse_gap_max_ms=%.1f%n",
+                    gaps.length, percentile(gaps, 50), percentile(gaps, 95), percentile(gaps, 100));
+            out.flush();
+
+            // 2. Render every slice: pipeline + WritableImage update, on the FX thread.
+            double[] render = onFx(() -> {
+                ViewportViewModel vp = vm.viewport(0);
+                int n = vp.sliceCountProperty().get();
+                double[] times = new double[2 * n];
+                for (int pass = 0; pass < 2; pass++) {
+                    for (int i = 0; i < n; i++) {
+                        long s = System.nanoTime();
+                        vp.setSlice(pass == 0 ? i : n - 1 - i);
+                        times[pass * n + i] = (System.nanoTime() - s) / 1e6;
+                    }
+                }
+                return times;
+            });
+            out.printf(Locale.ROOT, "render_slices=%d render_p50_ms=%.2f render_p95_ms=%.2f render_max_ms=%.2f%n",
+                    render.length, percentile(render, 50), percentile(render, 95), percentile(render, 100));
+            out.flush();
+
+            // 3. Switch between two loaded series.
+            onFx(() -> {
+                vm.open(List.of(small));
+                return null;
+            });
+            SeriesEntry smallEntry = waitFor(() -> vm.series().size() < 2 ? null : vm.series().get(1), 600);
+            SeriesImages smallImages = onFx(() -> vm.images(smallEntry, 0));
+            waitFor(() -> smallImages.isComplete() ? Boolean.TRUE : null, 600);
+            List<Double> switches = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                SeriesEntry target = i % 2 == 0 ? smallEntry : largeEntry;
+                long s = System.nanoTime();
+                onFx(() -> {
+                    vm.showSeries(target, 0);
+                    return null;
+                });
+                // Until the next pulse has drawn it.
+                nextPulse();
+                switches.add((System.nanoTime() - s) / 1e6);
+            }
+            double[] sw = switches.stream().mapToDouble(Double::doubleValue).toArray();
+            out.printf(Locale.ROOT, "switch_series_p50_ms=%.1f switch_series_max_ms=%.1f%n", percentile(sw, 50),
+                    percentile(sw, 100));
+            out.printf(Locale.ROOT, "cores=%d heap_max_mb=%d%n", Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() >> 20);
+            out.flush();
+            onFx(() -> {
+                vm.closeAll();
+                return null;
+            });
+        } finally {
+            executor.close();
+            Platform.exit();
+        }
+    }
+
+    /** Records the gaps between consecutive pulses (AnimationTimer frames) on the FX thread. */
+    private static final class PulseRecorder extends AnimationTimer {
+        private final List<Double> gaps = new ArrayList<>();
+        private long last;
+
+        @Override
+        public void handle(long now) {
+            if (last != 0) {
+                gaps.add((now - last) / 1e6);
+            }
+            last = now;
+        }
+
+        double[] stopAndGet() {
+            super.stop();
+            return gaps.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    private static void nextPulse() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Platform.runLater(() -> new AnimationTimer() {
+            private int frames;
+
+            @Override
+            public void handle(long now) {
+                if (++frames == 2) {
+                    stop();
+                    done.complete(null);
+                }
+            }
+        }.start());
+        done.get(30, TimeUnit.SECONDS);
+    }
+
+    private static <T> T onFx(Supplier<T> action) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(action.get());
+            } catch (RuntimeException | Error e) {
+                // Handed to the waiting caller, whose get() rethrows it: the benchmark stops with the cause.
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(120, TimeUnit.SECONDS);
+    }
+
+    private static <T> T waitFor(Supplier<T> probe, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            T value = onFx(probe);
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the viewer did not get there within " + seconds + " s");
+    }
+
+    static double percentile(double[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.clamp(index, 0, sorted.length - 1)];
+    }
+}
