@@ -65,8 +65,30 @@ class MedMambaCheckpointFitTest {
     }
 
     @Test
-    void the_depths_of_a_bigger_variant_are_counted_from_the_keys() {
+    void the_architecture_of_the_tiny_fixture_is_counted_from_its_keys() {
         MedMambaConfig config = MedMambaConfig.infer(official);
         assertEquals(new MedMambaConfig(3, 4, new int[] {1, 1, 2, 1}, new int[] {16, 32, 64, 128}, 3), config);
+    }
+
+    @Test
+    void medmamba_s_and_b_are_recognised_from_their_keys_and_shapes_alone() {
+        for (MedMambaConfig variant : new MedMambaConfig[] {MedMambaConfig.small(7), MedMambaConfig.base(2)}) {
+            assertEquals(variant, MedMambaConfig.infer(RandomMedMambaWeights.stateDict(variant, 3)));
+        }
+    }
+
+    @Test
+    void a_variant_with_three_layers_and_other_widths_loads_and_runs_with_no_configuration() {
+        MedMambaConfig variant = new MedMambaConfig(3, 4, new int[] {2, 1, 1}, new int[] {32, 64, 128}, 5);
+        try (MedMamba model = MedMamba.load(RandomMedMambaWeights.stateDict(variant, 11));
+             org.radmamba.inference.nn.Parallel parallel = org.radmamba.inference.nn.Parallel.single()) {
+            assertEquals(variant, model.config());
+            float[] logits = model.logits(new float[3 * 32 * 32], 1, 32, 32,
+                    new org.radmamba.inference.nn.ComputeContext(parallel, new org.radmamba.inference.scan.ReferenceScan()));
+            assertEquals(5, logits.length);
+            for (float v : logits) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
     }
 }
