@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.ai.InputTransform;
+import org.radmamba.app.ai.ModelArchitecture;
+import org.radmamba.app.ai.ModelCard;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
@@ -35,7 +38,9 @@ import picocli.CommandLine.Spec;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -69,9 +74,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print per-class statistics (components, areas, bounding boxes) as JSON")
     boolean json;
 
-    @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T",
-            description = "foreground probability threshold of a one-class model (default: ${DEFAULT-VALUE})")
-    float threshold;
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "foreground probability threshold of a one-class model (default: the model card's, else 0.5)")
+    Float threshold;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
             description = "where the selective scan runs (default: ${DEFAULT-VALUE})")
@@ -105,7 +110,7 @@ public final class SegmentCommand implements Callable<Integer> {
             stderr.println("segment: --out must end in .png (label mask) or .npy (network output), got " + out);
             return ExitCodes.USAGE;
         }
-        if (!(threshold >= 0 && threshold <= 1)) {
+        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             stderr.println("segment: --threshold must be a probability in [0, 1], got " + threshold);
             return ExitCodes.USAGE;
         }
@@ -126,7 +131,7 @@ public final class SegmentCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
 
-        if (!java.nio.file.Files.isRegularFile(image)) {
+        if (!Files.isRegularFile(image)) {
             stderr.println(image + ": no such file");
             return ExitCodes.INPUT_UNREADABLE;
         }
@@ -134,14 +139,16 @@ public final class SegmentCommand implements Callable<Integer> {
         try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
             long loaded = System.nanoTime();
             VmUnetArchitecture arch = network.architecture();
-            Input input = readInput(arch);
+            Optional<ModelCard> card = cardBeside(model);
+            float cut = threshold != null ? threshold : card.map(ModelCard::foregroundThreshold).orElse(MaskDecoding.DEFAULT_THRESHOLD);
+            Input input = readInput(arch, card);
             long preprocessed = System.nanoTime();
             ScanSelection scan = ScanSelector.select(preference);
             ComputeContext ctx = new ComputeContext(parallel, scan.scan());
             ScoreMap scores = network.segment(input.tensor(), input.channels(), input.height(), input.width(), ctx);
             long inferred = System.nanoTime();
 
-            LabelMask mask = MaskDecoding.toLabels(scores, threshold, input.sourceWidth(), input.sourceHeight());
+            LabelMask mask = MaskDecoding.toLabels(scores, cut, input.sourceWidth(), input.sourceHeight());
             int foreground = arch.classes() == 1 ? 1 : arch.classes() - 1;
             List<ClassRegions> regions = RegionAnalysis.analyse(mask,
                     foreground, connectivity == 8 ? Connectivity.EIGHT : Connectivity.FOUR, input.spacing());
@@ -153,7 +160,8 @@ public final class SegmentCommand implements Callable<Integer> {
             long finished = System.nanoTime();
 
             if (json) {
-                stdout.println(report(arch, scan, input, scores, regions, new long[] {started, loaded, preprocessed, inferred, finished}));
+                stdout.println(report(arch, card, cut, scan, input, scores, regions,
+                        new long[] {started, loaded, preprocessed, inferred, finished}));
             } else {
                 stdout.println(summary(regions));
             }
@@ -168,7 +176,22 @@ public final class SegmentCommand implements Callable<Integer> {
         }
     }
 
-    private Input readInput(VmUnetArchitecture arch) throws IOException {
+    /** The model card beside the checkpoint (a card.json naming this VM-UNet checkpoint), if there is one. */
+    static Optional<ModelCard> cardBeside(Path checkpoint) throws IOException {
+        Path file = checkpoint.toAbsolutePath().resolveSibling(ModelCard.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        ModelCard card;
+        try (InputStream in = Files.newInputStream(file)) {
+            card = ModelCard.read(in, file.toString());
+        }
+        boolean describesIt = checkpoint.getFileName().toString().equals(card.checkpoint())
+                && card.architecture() == ModelArchitecture.VMUNET;
+        return describesIt ? Optional.of(card) : Optional.empty();
+    }
+
+    private Input readInput(VmUnetArchitecture arch, Optional<ModelCard> card) throws IOException {
         String name = image.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
             NpyArray array = Npy.read(image);
@@ -182,11 +205,21 @@ public final class SegmentCommand implements Callable<Integer> {
             return new Input(array.data(), array.dim(1), array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
         }
         SourceImage source = SourceImage.read(image, frame);
-        // The official ISIC test transform; a model card will carry its own statistics and size.
+        ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
+        Optional<PixelSpacing> spacing = source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1]));
+        if (card.isPresent()) {
+            // The card's input size and resize (the demo recipe resized with antialiasing); mean and std cancel
+            // in the min-max stretch of the ISIC transform.
+            ModelCard c = card.get();
+            InputTransform transform = new InputTransform.Segmentation(c.inputHeight(), c.inputWidth(),
+                    c.preprocessing().path("antialias").asBoolean(true));
+            return new Input(transform.apply(picture), 3, transform.height(), transform.width(), source.width(),
+                    source.height(), spacing);
+        }
+        // Without a card: the official ISIC test transform (isic18 statistics, 256x256).
         VmUnetPreprocessing preprocessing = VmUnetPreprocessing.ISIC2018;
-        float[] tensor = preprocessing.apply(new ByteImage(source.width(), source.height(), source.samples(), source.pixels()));
-        return new Input(tensor, 3, preprocessing.height(), preprocessing.width(), source.width(), source.height(),
-                source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1])));
+        return new Input(preprocessing.apply(picture), 3, preprocessing.height(), preprocessing.width(), source.width(),
+                source.height(), spacing);
     }
 
     private static void writeMask(LabelMask mask, Path file) throws IOException {
@@ -206,18 +239,19 @@ public final class SegmentCommand implements Callable<Integer> {
         return text.append(" [research output, not for diagnosis]").toString();
     }
 
-    private String report(VmUnetArchitecture arch, ScanSelection scan, Input input, ScoreMap scores,
-                          List<ClassRegions> regions, long[] t) throws IOException {
+    private String report(VmUnetArchitecture arch, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
+                          ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("image", image.toString());
         root.put("model", model.getFileName().toString());
+        root.put("model_card", card.map(ModelCard::id).orElse(null));
         root.put("architecture", arch.toString());
         root.put("output", out.toString());
         root.put("classes", arch.classes());
         root.put("scores", scores.probabilities() ? "sigmoid probabilities" : "logits");
         if (arch.classes() == 1) {
-            root.put("threshold", threshold);
+            root.put("threshold", cut);
         }
         ObjectNode size = root.putObject("source_size");
         size.put("width", input.sourceWidth());
@@ -260,7 +294,8 @@ public final class SegmentCommand implements Callable<Integer> {
                 region.put("outline_vertices", r.outline().size());
             }
         }
-        root.put("note", "Research output of " + model.getFileName() + "; not for diagnosis.");
+        root.put("note", card.map(ModelCard::attribution)
+                .orElse("Research output of " + model.getFileName() + "; not for diagnosis."));
         return mapper.writeValueAsString(root);
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.ai.InputTransform;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
@@ -127,6 +128,32 @@ class SegmentCommandTest {
     }
 
     @Test
+    void a_model_card_beside_the_checkpoint_sets_the_input_size_and_the_threshold() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("carded"));
+        Path carded = Files.copy(checkpoint, folder.resolve("tiny.pth"));
+        Files.writeString(folder.resolve("card.json"), """
+                {"id": "tiny-lesion", "name": "Tiny lesion (test)", "task": "segmentation", "architecture": "vmunet",
+                 "checkpoint": "tiny.pth", "sha256": "%s", "input_size": [64, 64], "labels": ["lesion"],
+                 "preprocessing": {"resize": "bilinear", "normalize": "vmunet-isic", "antialias": false},
+                 "threshold": 0.3, "demo": true}
+                """.formatted("0".repeat(64)));
+        Path out = dir.resolve("carded.png");
+
+        Run run = run(photo.toString(), "--model", carded.toString(), "--out", out.toString(), "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals("tiny-lesion", report.get("model_card").asText());
+        assertEquals(0.3, report.get("threshold").asDouble(), 1e-6);
+        assertEquals(64, report.get("network_size").get("width").asInt());
+        BufferedImage mask = ImageIO.read(out.toFile());
+        byte[] written = new byte[WIDTH * HEIGHT];
+        mask.getRaster().getDataElements(0, 0, WIDTH, HEIGHT, written);
+        float[] input = new InputTransform.Segmentation(64, 64, false).apply(photoPixels());
+        assertArrayEquals(expectedMask(input, 64, 0.3f).labels(), written);
+    }
+
+    @Test
     void an_npy_tensor_is_fed_as_it_is_and_the_npy_output_is_the_official_one() throws Exception {
         Path out = dir.resolve("probabilities.npy");
 
@@ -181,6 +208,17 @@ class SegmentCommandTest {
 
     /** The same pipeline through the library: ISIC preprocessing, the network, resize and threshold. */
     private static LabelMask expectedMask() throws IOException {
+        return expectedMask(VmUnetPreprocessing.ISIC2018.apply(photoPixels()), 256, MaskDecoding.DEFAULT_THRESHOLD);
+    }
+
+    private static LabelMask expectedMask(float[] input, int side, float threshold) {
+        try (VmUnet model = VmUnet.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
+            ScoreMap scores = model.segment(input, 3, side, side, new ComputeContext(parallel, scan));
+            return MaskDecoding.toLabels(scores, threshold, WIDTH, HEIGHT);
+        }
+    }
+
+    private static ByteImage photoPixels() throws IOException {
         BufferedImage img = ImageIO.read(photo.toFile());
         byte[] rgb = new byte[3 * WIDTH * HEIGHT];
         for (int y = 0; y < HEIGHT; y++) {
@@ -192,11 +230,7 @@ class SegmentCommandTest {
                 rgb[i + 2] = (byte) p;
             }
         }
-        float[] input = VmUnetPreprocessing.ISIC2018.apply(new ByteImage(WIDTH, HEIGHT, 3, rgb));
-        try (VmUnet model = VmUnet.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
-            ScoreMap scores = model.segment(input, 3, 256, 256, new ComputeContext(parallel, scan));
-            return MaskDecoding.toLabels(scores, MaskDecoding.DEFAULT_THRESHOLD, WIDTH, HEIGHT);
-        }
+        return new ByteImage(WIDTH, HEIGHT, 3, rgb);
     }
 
     private static Run run(String... args) {
