@@ -4,7 +4,7 @@ package org.radmamba.viewer.demo;
  * A synthetic chest-to-abdomen CT phantom in Hounsfield units: air around an elliptical body with a fat rim,
  * soft tissue, two lungs that shrink towards the diaphragm, a heart and aorta, a liver and kidneys below, a
  * vertebra with cortical bone and ribs. Values are textbook HU (air -1000, lung -850, fat -100, soft tissue
- * 40, blood with contrast 150, liver 60, cancellous bone 250, cortical bone 1000) so CT presets look as they
+ * 40, blood and kidneys with contrast 150, liver 60, cancellous bone 250, cortical bone 1000) so CT presets look as they
  * should. Deterministic: the same arguments give the same value.
  */
 final class CtPhantom {
@@ -66,7 +66,7 @@ final class CtPhantom {
                 return 60; // liver
             }
             if (z > 0.7 && (ellipse(u + 0.3, v - 0.3, 0.1, 0.14) <= 1 || ellipse(u - 0.3, v - 0.3, 0.1, 0.14) <= 1)) {
-                return 30; // kidneys
+                return 150; // kidneys, enhancing cortex
             }
             if (ellipse(u - 0.3, v + 0.1, 0.2, 0.15) <= 1) {
                 return -950; // gas in the bowel

@@ -26,7 +26,7 @@ import java.util.UUID;
 public final class DemoStudy {
 
     /** Bump when the generated content changes. */
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
     public static final String PATIENT_NAME = "DEMO^PHANTOM";
     public static final String PATIENT_ID = "DEMO-0001";
     public static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";

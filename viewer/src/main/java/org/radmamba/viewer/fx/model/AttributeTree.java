@@ -51,7 +51,12 @@ final class AttributeTree {
             }
             s.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
         }
-        return s.toString().replace("Uid", "UID").replace("Voi", "VOI").replace("Lut", "LUT");
+        String title = " " + s + " ";
+        for (String acronym : new String[] {"UID", "VOI", "LUT", "SOP", "ID"}) {
+            String word = acronym.charAt(0) + acronym.substring(1).toLowerCase(Locale.ROOT);
+            title = title.replace(" " + word + " ", " " + acronym + " ");
+        }
+        return title.strip();
     }
 
     static List<AttributeRow> rows(DicomDataset dataset) {

@@ -57,6 +57,7 @@ public final class AttributeBrowserView extends VBox {
                                                                double width) {
         TreeTableColumn<AttributeRow, String> c = new TreeTableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(Math.min(width, 90));
         c.setCellValueFactory(f -> new ReadOnlyStringWrapper(
                 f.getValue().getValue() == null ? "" : value.apply(f.getValue().getValue())));
         return c;
