@@ -2,24 +2,34 @@
 // the CUDA driver API by org.radmamba.inference.cuda.CudaScan. Regenerate the committed PTX with build-ptx.sh.
 //
 //   dt_t = softplus(delta_t + deltaBias_c)           (PyTorch: x > 20 ? x : log1p(exp(x)))
-//   h_t  = exp(dt_t * A_c) * h_{t-1} + dt_t * B_t * u_t (N states, in registers, fp32)
+//   h_t  = exp(dt_t * A_c) * h_{t-1} + dt_t * B_t * u_t (N <= 16 states, fp32)
 //   y_t  = <h_t, C_t> + D_c * u_t
 //
-// Organisation (unlike mamba_ssm's one-block-per-channel kernel with a block scan per state, which suits long L
-// and few channels): every sequence (batch, direction, channel) is cut into chunks; one thread walks one chunk
-// sequentially with its N states in registers. Three launches:
-//   1. ss_chunk_state:  each chunk from h = 0 -> its end state and the sum of its dt (its decay is exp(A * sum))
-//   2. ss_chunk_carry:  one thread per (sequence, state) walks the chunk summaries -> each chunk's start state
-//   3. ss_chunk_output: each chunk again from its start state, writing y
-// The cross scan indexes the four directions' orders on the row-major H x W map (no flipped or transposed copies):
-// a chunk is one row (directions 0, 2) or one column (directions 1, 3) of the map. Lanes of a warp take 32
-// channels of one row chunk (B and C reads are then the same address across the warp: broadcast), or 32
-// neighbouring columns of one channel (each step then reads 32 consecutive floats: coalesced). y of the four
-// directions is summed with atomicAdd into a zeroed y (fp32 addition of four terms in a varying order: results
-// may differ from run to run in the last bit).
+// One launch, one pass over the inputs, one exp per (step, state): the exp is the most expensive operation (the
+// GPU's special-function unit does 16 a clock per multiprocessor, against 128 FMAs), so the organisation follows
+// mamba_ssm's kernel (csrc/selective_scan): a warp owns one sequence (batch, direction, channel) and walks it in
+// tiles of 256 steps, each lane holding 8 consecutive steps; per state, the lanes combine their 8-step
+// (decay, input) pairs with a warp-shuffle scan, seeded by the state carried from the previous tile. Unlike
+// mamba_ssm (one block per channel), a block holds 8 channels of the same (batch, direction), so that B and C, which
+// all channels of a direction share, are read from global memory once per 8 channels.
+//
+// Each tile's inputs are first staged in shared memory by the whole block with loads in memory order, so that the
+// cross scan's transposed directions (1, 3), whose steps walk down the columns of the row-major H x W map, still
+// read rows of consecutive addresses: the tile's positions form a band of whole columns, loaded row by row.
+// The four directions' y are summed with atomicAdd into a zeroed y (fp32 addition of four terms in a varying
+// order: results may differ between runs in the last bit).
 
 #define MAX_STATES 16
+#define WARPS 8                      // channels per block
+#define TILE 256                     // steps per tile = 32 lanes x ITEMS
+#define ITEMS 8
+#define ROW (TILE + TILE / 8)        // a staged row, padded by 4 floats every 32: conflict-free 16-byte reads
+#define STAGED_ROWS (2 * WARPS + 2 * MAX_STATES)
+#ifndef GROUP
+#define GROUP 2                      // states scanned together
+#endif
 #define LOG2E 1.4426950408889634f
+#define FULL_MASK 0xffffffffu
 
 // ex2.approx: one MUFU instruction, relative error about 2^-22.
 __device__ __forceinline__ float fast_exp2(float x) {
@@ -32,168 +42,204 @@ __device__ __forceinline__ float softplus(float x) {
     return x > 20.0f ? x : log1pf(expf(x));
 }
 
-// Where one thread's chunk lies and how its steps map to positions.
-struct Chunk {
-    bool valid;
-    int b, k, d;          // batch, direction/group, channel within the group
-    int c;                // chunk index within the sequence
-    int chunks;           // number of chunks of this sequence
-    int len;              // steps in this chunk
-    long long first;      // position of step 0
-    long long stride;     // position step (may be negative)
-};
-
-// Block: 32 x 8 threads. Row chunks: lane = channel, threadIdx.y = chunk. Column chunks: lane = chunk (column),
-// threadIdx.y = channel. The channel tile varies fastest over blockIdx.x so that neighbouring blocks share B, C.
-__device__ __forceinline__ Chunk locate(int D, int L, int H, int W, int cross, int chunkLen) {
-    Chunk ch;
-    ch.b = blockIdx.z;
-    ch.k = blockIdx.y;
-    bool columns = cross && (ch.k & 1);
-    int laneIdx = threadIdx.x, rowIdx = threadIdx.y;
-    int dTile = columns ? 8 : 32;
-    int cTile = columns ? 32 : 8;
-    if (cross) {
-        ch.chunks = columns ? W : H;
-    } else {
-        ch.chunks = (L + chunkLen - 1) / chunkLen;
-    }
-    int dTiles = (D + dTile - 1) / dTile;
-    int cTiles = (ch.chunks + cTile - 1) / cTile;
-    int tile = blockIdx.x;
-    ch.valid = tile < dTiles * cTiles;
-    int dt = tile % dTiles, ct = tile / dTiles;
-    ch.d = dt * dTile + (columns ? rowIdx : laneIdx);
-    ch.c = ct * cTile + (columns ? laneIdx : rowIdx);
-    ch.valid = ch.valid && ch.d < D && ch.c < ch.chunks;
-    if (!cross) {
-        ch.first = (long long) ch.c * chunkLen;
-        ch.stride = 1;
-        ch.len = min(chunkLen, L - ch.c * chunkLen);
-    } else {
-        switch (ch.k) {
-            case 0: ch.first = (long long) ch.c * W; ch.stride = 1; ch.len = W; break;           // row c
-            case 1: ch.first = ch.c; ch.stride = W; ch.len = H; break;                          // column c, down
-            case 2: ch.first = L - 1 - (long long) ch.c * W; ch.stride = -1; ch.len = W; break; // row H-1-c, leftwards
-            default: ch.first = L - 1 - ch.c; ch.stride = -W; ch.len = H; break;                // column W-1-c, up
-        }
-    }
-    return ch;
+__device__ __forceinline__ int padded(int slot) {
+    return slot + ((slot >> 5) << 2);
 }
 
-// One chunk walk. OUTPUT = false: from h = 0, store the end state and the sum of dt. OUTPUT = true: from the
-// carried start state, write y.
-template <bool OUTPUT>
-__device__ __forceinline__ void walk(const float* __restrict__ u, const float* __restrict__ delta,
-                                     const float* __restrict__ A, const float* __restrict__ Bm,
-                                     const float* __restrict__ Cm, const float* __restrict__ Dskip,
-                                     const float* __restrict__ deltaBias, float* __restrict__ y,
-                                     float* __restrict__ chunkEnd, float* __restrict__ chunkDt,
-                                     const float* __restrict__ chunkStart,
-                                     int K, int D, int N, int L, int H, int W, int cross, int chunkLen,
-                                     int maxChunks) {
-    Chunk ch = locate(D, L, H, W, cross, chunkLen);
-    // The last chunk's end state feeds nothing.
-    if (!ch.valid || (!OUTPUT && ch.c == ch.chunks - 1)) {
-        return;
+// The row-major position that direction k visits at step t (cross scan), or t itself (plain scan).
+__device__ __forceinline__ int position(int cross, int k, int t, int L, int H, int W) {
+    if (!cross) {
+        return t;
     }
-    int channel = ch.k * D + ch.d;
-    long long seq = ((long long) ch.b * K + ch.k) * D + ch.d;
-    long long summary = seq * maxChunks + ch.c;
-    const float* uRow = u + (cross ? ((long long) ch.b * D + ch.d) * L : seq * L);
-    const float* deltaRow = delta + seq * L;
-    const float* bRow = Bm + ((long long) ch.b * K + ch.k) * N * L;
-    const float* cRow = Cm + ((long long) ch.b * K + ch.k) * N * L;
-    float* yRow = y + (cross ? ((long long) ch.b * D + ch.d) * L : seq * L);
+    switch (k) {
+        case 0: return t;
+        case 2: return L - 1 - t;
+        case 1: return (t % H) * W + t / H;
+        default: { int s = L - 1 - t; return (s % H) * W + s / H; }
+    }
+}
 
-    float a2[MAX_STATES], h[MAX_STATES];
+// u, y: (batch, K*D, L) plain or (batch, D, L) cross; delta: (batch, K*D, L) in scan order (plain) or at row-major
+// positions (cross); A: (K*D, N); B, C: (batch, K, N, L); Dskip, deltaBias: (K*D). Grid (ceil(D/8), K, batch),
+// block 256 threads, dynamic shared memory STAGED_ROWS * ROW floats.
+#ifndef MIN_BLOCKS
+#define MIN_BLOCKS 2
+#endif
+extern "C" __global__ void __launch_bounds__(256, MIN_BLOCKS)
+selective_scan(const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A,
+               const float* __restrict__ Bm, const float* __restrict__ Cm, const float* __restrict__ Dskip,
+               const float* __restrict__ deltaBias, float* __restrict__ y,
+               int K, int D, int N, int L, int H, int W, int cross) {
+    extern __shared__ float staged[];
+    float* sU = staged;                          // WARPS rows
+    float* sDelta = staged + WARPS * ROW;        // WARPS rows
+    float* sB = staged + 2 * WARPS * ROW;        // MAX_STATES rows
+    float* sC = sB + MAX_STATES * ROW;           // MAX_STATES rows
+
+    const int b = blockIdx.z, k = blockIdx.y;
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int d0 = blockIdx.x * WARPS;
+    const int d = d0 + warp;
+    const int channels = min(WARPS, D - d0);
+    const bool active = d < D;
+    const int channel = k * D + d;
+    const bool columns = cross && (k & 1);
+
+    const long long uBase = cross ? ((long long) b * D + d0) * L : (((long long) b * K + k) * D + d0) * L;
+    const long long deltaBase = (((long long) b * K + k) * D + d0) * L;
+    const long long projectionBase = ((long long) b * K + k) * N * L;
+
+    float a2[MAX_STATES], carry[MAX_STATES];
 #pragma unroll
     for (int n = 0; n < MAX_STATES; n++) {
-        a2[n] = n < N ? A[channel * N + n] * LOG2E : 0.0f;
-        h[n] = (OUTPUT && n < N) ? chunkStart[summary * N + n] : 0.0f;
+        a2[n] = (active && n < N) ? A[channel * N + n] * LOG2E : 0.0f;
+        carry[n] = 0.0f;
     }
-    float bias = deltaBias[channel];
-    float skip = Dskip[channel];
-    float dtSum = 0.0f;
-    long long p = ch.first;
-    for (int s = 0; s < ch.len; s++, p += ch.stride) {
-        float uu = uRow[p];
-        float dt = softplus(deltaRow[p] + bias);
-        float dtu = dt * uu;
-        float out = 0.0f;
+    const float bias = active ? deltaBias[channel] : 0.0f;
+    const float skip = active ? Dskip[channel] : 0.0f;
+
+    for (int t0 = 0; t0 < L; t0 += TILE) {
+        // ---- stage the tile: every thread takes positions in memory order and copies all rows at them ----
+        int cells, columnLow = 0, columnCount = 1;
+        if (columns) {
+            // Steps [t0, t0 + TILE) of direction 1 are steps s of the column walk s = col * H + row; direction 3
+            // walks it backwards.
+            int first = t0, last = min(t0 + TILE, L) - 1;
+            int sLow = k == 1 ? first : L - 1 - last;
+            int sHigh = k == 1 ? last : L - 1 - first;
+            columnLow = sLow / H;
+            columnCount = sHigh / H - columnLow + 1;
+            cells = H * columnCount;
+        } else {
+            cells = min(TILE, L - t0);
+        }
+        for (int cell = threadIdx.x; cell < cells; cell += blockDim.x) {
+            int p, slot;
+            if (columns) {
+                int row = cell / columnCount;
+                int col = columnLow + (cell - row * columnCount);
+                int s = col * H + row;
+                int t = k == 1 ? s : L - 1 - s;
+                slot = t - t0;
+                if (slot < 0 || slot >= TILE || t >= L) {
+                    continue;
+                }
+                p = row * W + col;
+            } else {
+                slot = cell;
+                p = position(cross, k, t0 + cell, L, H, W);
+            }
+            int at = padded(slot);
 #pragma unroll
-        for (int n = 0; n < MAX_STATES; n++) {
-            if (n < N) {
-                h[n] = fast_exp2(dt * a2[n]) * h[n] + dtu * bRow[(long long) n * L + p];
-                if (OUTPUT) {
-                    out += h[n] * cRow[(long long) n * L + p];
+            for (int r = 0; r < WARPS; r++) {
+                if (r < channels) {
+                    sU[r * ROW + at] = u[uBase + (long long) r * L + p];
+                    sDelta[r * ROW + at] = delta[deltaBase + (long long) r * L + p];
+                }
+            }
+#pragma unroll
+            for (int n = 0; n < MAX_STATES; n++) {
+                if (n < N) {
+                    sB[n * ROW + at] = Bm[projectionBase + (long long) n * L + p];
+                    sC[n * ROW + at] = Cm[projectionBase + (long long) n * L + p];
                 }
             }
         }
-        if (OUTPUT) {
-            out += skip * uu;
-            if (cross) {
-                atomicAdd(yRow + p, out);
-            } else {
-                yRow[p] = out;
-            }
-        } else {
-            dtSum += dt;
-        }
-    }
-    if (!OUTPUT) {
+        __syncthreads();
+
+        if (active) {
+            // ---- this lane's 8 steps ----
+            const int slot0 = lane * ITEMS;
+            const int at0 = padded(slot0);
+            float dt[ITEMS], dtu[ITEMS], out[ITEMS];
+            bool valid[ITEMS];
+            const float4* uRow = reinterpret_cast<const float4*>(sU + warp * ROW + at0);
+            const float4* deltaRow = reinterpret_cast<const float4*>(sDelta + warp * ROW + at0);
+            float4 u0 = uRow[0], u1 = uRow[1], g0 = deltaRow[0], g1 = deltaRow[1];
+            float uv[ITEMS] = {u0.x, u0.y, u0.z, u0.w, u1.x, u1.y, u1.z, u1.w};
+            float gv[ITEMS] = {g0.x, g0.y, g0.z, g0.w, g1.x, g1.y, g1.z, g1.w};
 #pragma unroll
-        for (int n = 0; n < MAX_STATES; n++) {
-            if (n < N) {
-                chunkEnd[summary * N + n] = h[n];
+            for (int j = 0; j < ITEMS; j++) {
+                valid[j] = t0 + slot0 + j < L;
+                dt[j] = valid[j] ? softplus(gv[j] + bias) : 0.0f;
+                dtu[j] = dt[j] * uv[j];
+                out[j] = skip * uv[j];
+            }
+            // GROUP states at a time: their shuffle scans are independent, so their latencies overlap.
+#pragma unroll
+            for (int n0 = 0; n0 < MAX_STATES; n0 += GROUP) {
+                if (n0 < N) {
+                    float decay[GROUP][ITEMS], input[GROUP][ITEMS], prodA[GROUP], sumB[GROUP];
+#pragma unroll
+                    for (int g = 0; g < GROUP; g++) {
+                        const int n = n0 + g;
+                        const bool on = n < N;
+                        const float4* bRow = reinterpret_cast<const float4*>(sB + n * ROW + at0);
+                        float4 b0 = bRow[0], b1 = bRow[1];
+                        float bv[ITEMS] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+                        prodA[g] = 1.0f;
+                        sumB[g] = 0.0f;
+#pragma unroll
+                        for (int j = 0; j < ITEMS; j++) {
+                            // Steps past L, and states past N, are the identity (decay 1, input 0).
+                            decay[g][j] = valid[j] ? fast_exp2(dt[j] * a2[n]) : 1.0f;
+                            input[g][j] = (valid[j] && on) ? dtu[j] * bv[j] : 0.0f;
+                            sumB[g] = fmaf(decay[g][j], sumB[g], input[g][j]);
+                            prodA[g] *= decay[g][j];
+                        }
+                    }
+                    // Inclusive warp scan of (decay, input) pairs: (a1, b1) then (a2, b2) is (a1 a2, a2 b1 + b2).
+#pragma unroll
+                    for (int offset = 1; offset < 32; offset <<= 1) {
+                        float aBefore[GROUP], bBefore[GROUP];
+#pragma unroll
+                        for (int g = 0; g < GROUP; g++) {
+                            aBefore[g] = __shfl_up_sync(FULL_MASK, prodA[g], offset);
+                            bBefore[g] = __shfl_up_sync(FULL_MASK, sumB[g], offset);
+                        }
+                        if (lane >= offset) {
+#pragma unroll
+                            for (int g = 0; g < GROUP; g++) {
+                                sumB[g] = fmaf(prodA[g], bBefore[g], sumB[g]);
+                                prodA[g] *= aBefore[g];
+                            }
+                        }
+                    }
+#pragma unroll
+                    for (int g = 0; g < GROUP; g++) {
+                        const int n = n0 + g;
+                        float aExclusive = __shfl_up_sync(FULL_MASK, prodA[g], 1);
+                        float bExclusive = __shfl_up_sync(FULL_MASK, sumB[g], 1);
+                        float h = lane == 0 ? carry[n] : fmaf(aExclusive, carry[n], bExclusive);
+                        if (n < N) {
+                            const float4* cRow = reinterpret_cast<const float4*>(sC + n * ROW + at0);
+                            float4 c0 = cRow[0], c1 = cRow[1];
+                            float cv[ITEMS] = {c0.x, c0.y, c0.z, c0.w, c1.x, c1.y, c1.z, c1.w};
+#pragma unroll
+                            for (int j = 0; j < ITEMS; j++) {
+                                h = fmaf(decay[g][j], h, input[g][j]);
+                                out[j] = fmaf(h, cv[j], out[j]);
+                            }
+                        }
+                        carry[n] = __shfl_sync(FULL_MASK, h, 31);
+                    }
+                }
+            }
+            // ---- write y ----
+            const long long yBase = cross ? ((long long) b * D + d) * L : (((long long) b * K + k) * D + d) * L;
+#pragma unroll
+            for (int j = 0; j < ITEMS; j++) {
+                int t = t0 + slot0 + j;
+                if (t < L) {
+                    int p = position(cross, k, t, L, H, W);
+                    if (cross) {
+                        atomicAdd(y + yBase + p, out[j]);
+                    } else {
+                        y[yBase + p] = out[j];
+                    }
+                }
             }
         }
-        chunkDt[summary] = dtSum;
+        __syncthreads();
     }
-}
-
-extern "C" __global__ void __launch_bounds__(256)
-ss_chunk_state(const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A,
-               const float* __restrict__ Bm, const float* __restrict__ Dskip, const float* __restrict__ deltaBias,
-               float* __restrict__ chunkEnd, float* __restrict__ chunkDt,
-               int K, int D, int N, int L, int H, int W, int cross, int chunkLen, int maxChunks) {
-    walk<false>(u, delta, A, Bm, nullptr, Dskip, deltaBias, nullptr, chunkEnd, chunkDt, nullptr,
-                K, D, N, L, H, W, cross, chunkLen, maxChunks);
-}
-
-// One thread per (batch, direction, channel, state): start_0 = 0, start_{c+1} = exp(A * dtSum_c) * start_c + end_c.
-extern "C" __global__ void __launch_bounds__(256)
-ss_chunk_carry(const float* __restrict__ A, const float* __restrict__ chunkEnd, const float* __restrict__ chunkDt,
-               float* __restrict__ chunkStart, int batch, int K, int D, int N, int L, int H, int W, int cross,
-               int chunkLen, int maxChunks) {
-    long long index = (long long) blockIdx.x * blockDim.x + threadIdx.x;
-    long long total = (long long) batch * K * D * N;
-    if (index >= total) {
-        return;
-    }
-    int n = (int) (index % N);
-    long long seq = index / N;
-    int d = (int) (seq % D);
-    int k = (int) ((seq / D) % K);
-    int chunks = cross ? ((k & 1) ? W : H) : (L + chunkLen - 1) / chunkLen;
-    float a2 = A[(k * D + d) * N + n] * LOG2E;
-    float state = 0.0f;
-    const long long base = seq * maxChunks;
-#pragma unroll 4
-    for (int c = 0; c < chunks; c++) {
-        chunkStart[(base + c) * N + n] = state;
-        if (c + 1 < chunks) {
-            state = fast_exp2(a2 * chunkDt[base + c]) * state + chunkEnd[(base + c) * N + n];
-        }
-    }
-}
-
-// Two blocks per multiprocessor: caps registers at 128 so that the walk keeps enough warps in flight.
-extern "C" __global__ void __launch_bounds__(256, 2)
-ss_chunk_output(const float* __restrict__ u, const float* __restrict__ delta, const float* __restrict__ A,
-                const float* __restrict__ Bm, const float* __restrict__ Cm, const float* __restrict__ Dskip,
-                const float* __restrict__ deltaBias, const float* __restrict__ chunkStart, float* __restrict__ y,
-                int K, int D, int N, int L, int H, int W, int cross, int chunkLen, int maxChunks) {
-    walk<true>(u, delta, A, Bm, Cm, Dskip, deltaBias, y, nullptr, nullptr, chunkStart,
-               K, D, N, L, H, W, cross, chunkLen, maxChunks);
 }

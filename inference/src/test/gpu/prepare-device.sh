@@ -13,12 +13,14 @@ inference="$repo/inference"
 
 rm -rf "$device/classes" "$device/lib"
 mkdir -p "$device/classes" "$device/lib"
-# The runtime travels xz-packed (20 MB instead of 45): the whole payload must stay under the device tool's 64 MiB.
+# The runtime travels xz-packed (12 MB: uncompressed modules and a stripped libjvm compress best), since the
+# working tree and everything carried with it must stay under the device tool's 64 MiB.
 if [ ! -f "$device/jre.tar.xz" ]; then
   rm -rf "$repo/.jdk/jre"
-  "$jdk/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,jdk.unsupported,java.management \
-    --strip-debug --no-header-files --no-man-pages --compress zip-9 --output "$repo/.jdk/jre"
-  tar -C "$repo/.jdk" -cf - jre | xz -T2 -6 > "$device/jre.tar.xz"
+  "$jdk/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector \
+    --strip-debug --no-header-files --no-man-pages --compress zip-0 --output "$repo/.jdk/jre"
+  strip --strip-unneeded "$repo/.jdk/jre/lib/server/libjvm.so"
+  tar -C "$repo/.jdk" -cf - jre | xz -T2 -9e > "$device/jre.tar.xz"
 fi
 cp "$m2/org/slf4j/slf4j-api/$slf4j/slf4j-api-$slf4j.jar" "$m2/org/slf4j/slf4j-simple/$slf4j/slf4j-simple-$slf4j.jar" \
   "$device/lib/"
@@ -31,5 +33,6 @@ test="$inference/src/test/java/org/radmamba/inference"
   "$test"/scan/ScanFixture.java "$test"/scan/Deviation.java \
   "$test"/scan/CudaScanGpuCheck.java
 cp -r "$inference/src/main/resources/." "$device/classes/"
-cp -r "$inference/src/test/resources/scan" "$device/classes/"
+# The scan fixtures travel with the working tree (inference/src/test/resources), which run-gpu-checks.sh puts on
+# the class path.
 du -sh "$device"/*

@@ -8,4 +8,4 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max
 java_home=/tmp/radmamba-jre
 [ -x "$java_home/jre/bin/java" ] || { mkdir -p "$java_home" && xz -dc "$repo/.device/jre.tar.xz" | tar -C "$java_home" -xf -; }
 "$java_home/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m \
-  -cp "$repo/.device/classes:$repo/.device/lib/*" org.radmamba.inference.scan.CudaScanGpuCheck "$out" "${@:2}"
+  -cp "$repo/.device/classes:$repo/inference/src/test/resources:$repo/.device/lib/*" org.radmamba.inference.scan.CudaScanGpuCheck "$out" "${@:2}"

@@ -29,6 +29,9 @@ final class CudaDriver {
     static final int ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     static final int ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 
+    /** CUfunction_attribute: the most dynamic shared memory a launch may ask for. */
+    static final int FUNCTION_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
+
     private static final int CUDA_ERROR_NO_DEVICE = 100;
 
     private final MethodHandle cuInit;
@@ -45,6 +48,7 @@ final class CudaDriver {
     private final MethodHandle cuModuleLoadData;
     private final MethodHandle cuModuleUnload;
     private final MethodHandle cuModuleGetFunction;
+    private final MethodHandle cuFuncSetAttribute;
     private final MethodHandle cuMemAlloc;
     private final MethodHandle cuMemFree;
     private final MethodHandle cuMemAllocHost;
@@ -76,6 +80,7 @@ final class CudaDriver {
         cuModuleLoadData = bind(library, "cuModuleLoadData", ADDRESS, ADDRESS);
         cuModuleUnload = bind(library, "cuModuleUnload", ADDRESS);
         cuModuleGetFunction = bind(library, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
+        cuFuncSetAttribute = bind(library, "cuFuncSetAttribute", ADDRESS, JAVA_INT, JAVA_INT);
         cuMemAlloc = bind(library, "cuMemAlloc_v2", ADDRESS, JAVA_LONG);
         cuMemFree = bind(library, "cuMemFree_v2", JAVA_LONG);
         cuMemAllocHost = bind(library, "cuMemAllocHost_v2", ADDRESS, JAVA_LONG);
@@ -238,6 +243,11 @@ final class CudaDriver {
         }
     }
 
+    void setAttribute(MemorySegment function, int attribute, int value) {
+        check("cuFuncSetAttribute(" + attribute + ", " + value + ")",
+                call(() -> (int) cuFuncSetAttribute.invokeExact(function, attribute, value)));
+    }
+
     long malloc(long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pointer = arena.allocate(JAVA_LONG);
@@ -282,10 +292,10 @@ final class CudaDriver {
     }
 
     /** Launches on the default stream; {@code parameters} is the kernel's void** argument array. */
-    void launch(String name, MemorySegment function, int gridX, int gridY, int gridZ, int blockX, int blockY,
-                int blockZ, MemorySegment parameters) {
-        check("cuLaunchKernel(" + name + ")", call(() -> (int) cuLaunchKernel.invokeExact(function, gridX, gridY, gridZ, blockX,
-                blockY, blockZ, 0, MemorySegment.NULL, parameters, MemorySegment.NULL)));
+    void launch(String name, MemorySegment function, int gridX, int gridY, int gridZ, int blockX, int sharedBytes,
+                MemorySegment parameters) {
+        check("cuLaunchKernel(" + name + ")", call(() -> (int) cuLaunchKernel.invokeExact(function, gridX, gridY,
+                gridZ, blockX, 1, 1, sharedBytes, MemorySegment.NULL, parameters, MemorySegment.NULL)));
     }
 
     MemorySegment createEvent() {

@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The selective scan on an NVIDIA GPU: our kernel ({@code src/main/cuda/selective_scan.cu}, shipped as PTX and
  * JIT-compiled by the driver) launched through the CUDA driver API. Each call copies its inputs to the device,
- * runs the three launches of the chunked scan (see the .cu file) and copies y back. Device buffers are kept and
+ * runs the kernel once (see the .cu file for its organisation) and copies y back. Device buffers are kept and
  * only grown; one lock serialises calls, so it is safe from several threads. Needs N ≤ {@value #MAX_STATES}
  * ({@link #supports}).
  */
@@ -34,43 +34,37 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     /** The most states per channel the kernel keeps in registers. */
     public static final int MAX_STATES = 16;
 
-    /** System property: images per group of launches (0 = the whole batch); by default sized to the L2 cache. */
-    public static final String IMAGES_PER_WAVE_PROPERTY = "radmamba.cuda.imagesPerWave";
-
     private static final Logger LOG = LoggerFactory.getLogger(CudaScan.class);
     private static final String PTX_RESOURCE = "selective_scan.ptx";
-    private static final int PLAIN_CHUNK = 64;
-    private static final int WARP = 32;
-    private static final int WARPS_PER_BLOCK = 8;
-    private static final int CARRY_BLOCK = 256;
+    /** System property naming a PTX file to load instead of the bundled one (kernel development only). */
+    public static final String PTX_PROPERTY = "radmamba.cuda.ptx";
+    private static final String KERNEL = "selective_scan";
+    // The kernel's geometry (selective_scan.cu): 8 channels a block, one warp each; 48 staged rows of 288 floats.
+    private static final int CHANNELS_PER_BLOCK = 8;
+    private static final int BLOCK_THREADS = 256;
+    private static final int SHARED_BYTES = (2 * CHANNELS_PER_BLOCK + 2 * MAX_STATES) * 288 * Float.BYTES;
 
-    private enum Slot { U, DELTA, A, B, C, D, BIAS, Y, CHUNK_END, CHUNK_DT, CHUNK_START, SCRATCH }
+    private enum Slot { U, DELTA, A, B, C, D, BIAS, Y, SCRATCH }
 
     private final CudaDriver driver;
     private final int device;
     private final MemorySegment context;
     private final MemorySegment module;
-    private final MemorySegment stateKernel;
-    private final MemorySegment carryKernel;
-    private final MemorySegment outputKernel;
+    private final MemorySegment kernel;
     private final String description;
-    private final long l2CacheBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Slot, long[]> buffers = new EnumMap<>(Slot.class); // {device pointer, capacity in bytes}
     private MemorySegment staging = MemorySegment.NULL;
     private boolean closed;
 
-    private CudaScan(CudaDriver driver, int device, MemorySegment context, MemorySegment module, String description,
-                     long l2CacheBytes) {
+    private CudaScan(CudaDriver driver, int device, MemorySegment context, MemorySegment module, String description) {
         this.driver = driver;
         this.device = device;
         this.context = context;
         this.module = module;
-        this.stateKernel = driver.function(module, "ss_chunk_state");
-        this.carryKernel = driver.function(module, "ss_chunk_carry");
-        this.outputKernel = driver.function(module, "ss_chunk_output");
+        this.kernel = driver.function(module, KERNEL);
+        driver.setAttribute(kernel, CudaDriver.FUNCTION_MAX_DYNAMIC_SHARED_SIZE_BYTES, SHARED_BYTES);
         this.description = description;
-        this.l2CacheBytes = l2CacheBytes;
     }
 
     /** Opens the first CUDA device through the platform's driver library. */
@@ -105,7 +99,6 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
             String description = String.format("%s (compute %d.%d, %d multiprocessors, %d MiB, driver CUDA %d.%d)",
                     name, major, minor, driver.attribute(CudaDriver.ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
                     driver.totalMemory(device) >> 20, version / 1000, version % 1000 / 10);
-            long l2 = driver.attribute(CudaDriver.ATTRIBUTE_L2_CACHE_SIZE, device);
             MemorySegment context = driver.retainPrimaryContext(device);
             driver.setCurrent(context);
             MemorySegment module;
@@ -115,7 +108,14 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
                 driver.releasePrimaryContext(device);
                 throw e;
             }
-            CudaScan scan = new CudaScan(driver, device, context, module, description, l2);
+            CudaScan scan;
+            try {
+                scan = new CudaScan(driver, device, context, module, description);
+            } catch (CudaException e) {
+                driver.unloadModule(module);
+                driver.releasePrimaryContext(device);
+                throw e;
+            }
             LOG.info("CUDA selective scan on {}", description);
             return scan;
         } catch (CudaException e) {
@@ -124,6 +124,16 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     }
 
     private static String readPtx() {
+        String override = System.getProperty(PTX_PROPERTY);
+        if (override != null && !override.isBlank()) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(override),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the PTX file " + override + " named by " + PTX_PROPERTY
+                        + " could not be read", e);
+            }
+        }
         try (InputStream in = CudaScan.class.getResourceAsStream(PTX_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the scan kernel's PTX resource " + PTX_RESOURCE
@@ -202,38 +212,6 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         }
     }
 
-    /**
-     * For benchmarks: one run of the kernels over the whole batch at once, with an event between launches.
-     *
-     * @return milliseconds of {y zeroing, ss_chunk_state, ss_chunk_carry, ss_chunk_output}
-     */
-    public float[] profileKernels(ScanShape shape, int height, int width, boolean cross, ScanInputs in) {
-        lock.lock();
-        try {
-            Launch launch = prepareForTiming(shape, height, width, cross, in);
-            launch.runAll();
-            MemorySegment[] marks = new MemorySegment[5];
-            for (int i = 0; i < marks.length; i++) {
-                marks[i] = driver.createEvent();
-            }
-            try {
-                launch.marks = marks;
-                launch.runAll();
-                float[] millis = new float[marks.length - 1];
-                for (int i = 0; i < millis.length; i++) {
-                    millis[i] = driver.elapsedMillis(marks[i], marks[i + 1]);
-                }
-                return millis;
-            } finally {
-                for (MemorySegment mark : marks) {
-                    driver.destroyEvent(mark);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private Launch prepareForTiming(ScanShape shape, int height, int width, boolean cross, ScanInputs in) {
         if (cross) {
             ScanContract.checkCrossScan(shape, height, width, in, new float[in.u().length]);
@@ -307,7 +285,7 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     // ---- device memory ----------------------------------------------------------------------------------
 
     private Launch upload(ScanShape shape, int height, int width, boolean cross, ScanInputs in) {
-        Launch launch = new Launch(shape, height, width, cross, imagesPerWave(shape, cross));
+        Launch launch = new Launch(shape, height, width, cross);
         copyIn(Slot.U, in.u());
         copyIn(Slot.DELTA, in.delta());
         copyIn(Slot.A, in.a());
@@ -316,28 +294,7 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         copyIn(Slot.D, in.d());
         copyIn(Slot.BIAS, in.deltaBias());
         ensure(Slot.Y, (long) in.u().length * Float.BYTES);
-        long summaries = (long) launch.wave * shape.channels() * launch.maxChunks;
-        ensure(Slot.CHUNK_END, summaries * shape.dState() * Float.BYTES);
-        ensure(Slot.CHUNK_START, summaries * shape.dState() * Float.BYTES);
-        ensure(Slot.CHUNK_DT, summaries * Float.BYTES);
         return launch;
-    }
-
-    /** Images per group of three launches: small enough that pass 3 finds pass 1's inputs still in L2. */
-    private int imagesPerWave(ScanShape shape, boolean cross) {
-        int configured = Integer.getInteger(IMAGES_PER_WAVE_PROPERTY, -1);
-        if (configured == 0) {
-            return shape.batch();
-        }
-        if (configured > 0) {
-            return Math.min(configured, shape.batch());
-        }
-        long perImage = (long) shape.length() * Float.BYTES
-                * ((cross ? 2L * shape.channelsPerGroup() : 2L * shape.channels())   // u and y
-                + shape.channels()                                                 // delta
-                + 2L * shape.groups() * shape.dState());                            // B and C
-        long fit = (l2CacheBytes * 6 / 10) / Math.max(1, perImage);
-        return (int) Math.max(1, Math.min(shape.batch(), fit));
     }
 
     private long ensure(Slot slot, long bytes) {
@@ -410,82 +367,34 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
 
     // ---- launches ---------------------------------------------------------------------------------------
 
-    /** The geometry of one call's launches (see locate() in the .cu file) over the uploaded buffers. */
+    /** One call's launch over the uploaded buffers. */
     private final class Launch {
         private final ScanShape shape;
         private final int height;
         private final int width;
         private final boolean cross;
-        private final int wave;
-        private final int maxChunks;
-        private final int gridX;
-        /** Events to record around each launch (profileKernels), or null. */
-        private MemorySegment[] marks;
 
-        Launch(ScanShape shape, int height, int width, boolean cross, int wave) {
+        Launch(ScanShape shape, int height, int width, boolean cross) {
             this.shape = shape;
             this.height = height;
             this.width = width;
             this.cross = cross;
-            this.wave = wave;
-            int d = shape.channelsPerGroup();
-            int rowChunks = cross ? height : ceilDiv(shape.length(), PLAIN_CHUNK);
-            int rowTiles = ceilDiv(d, WARP) * ceilDiv(rowChunks, WARPS_PER_BLOCK);
-            int columnTiles = cross ? ceilDiv(d, WARPS_PER_BLOCK) * ceilDiv(width, WARP) : 0;
-            this.maxChunks = cross ? Math.max(height, width) : rowChunks;
-            this.gridX = Math.max(rowTiles, columnTiles);
         }
 
         void runAll() {
-            long mapFloats = (long) (cross ? shape.channelsPerGroup() : shape.channels()) * shape.length();
-            long deltaFloats = (long) shape.channels() * shape.length();
-            long projectionFloats = (long) shape.groups() * shape.dState() * shape.length();
-            mark(0);
+            long yFloats = (long) shape.batch() * (cross ? shape.channelsPerGroup() : shape.channels())
+                    * shape.length();
             if (cross) {
-                driver.fill32(pointer(Slot.Y), 0, mapFloats * shape.batch());
+                // The four directions add into y.
+                driver.fill32(pointer(Slot.Y), 0, yFloats);
             }
-            mark(1);
-            for (int first = 0; first < shape.batch(); first += wave) {
-                int images = Math.min(wave, shape.batch() - first);
-                long u = pointer(Slot.U) + first * mapFloats * Float.BYTES;
-                long delta = pointer(Slot.DELTA) + first * deltaFloats * Float.BYTES;
-                long b = pointer(Slot.B) + first * projectionFloats * Float.BYTES;
-                long c = pointer(Slot.C) + first * projectionFloats * Float.BYTES;
-                long y = pointer(Slot.Y) + first * mapFloats * Float.BYTES;
-                runWave(images, u, delta, b, c, y);
-            }
-        }
-
-        private void runWave(int images, long u, long delta, long b, long c, long y) {
-            int k = shape.groups();
-            int d = shape.channelsPerGroup();
-            int n = shape.dState();
-            int l = shape.length();
-            int crossFlag = cross ? 1 : 0;
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arguments(arena, u, delta, pointer(Slot.A), b, pointer(Slot.D),
-                        pointer(Slot.BIAS), pointer(Slot.CHUNK_END), pointer(Slot.CHUNK_DT),
-                        k, d, n, l, height, width, crossFlag, PLAIN_CHUNK, maxChunks);
-                driver.launch("ss_chunk_state", stateKernel, gridX, k, images, WARP, WARPS_PER_BLOCK, 1, state);
-                mark(2);
-                MemorySegment carry = arguments(arena, pointer(Slot.A), pointer(Slot.CHUNK_END),
-                        pointer(Slot.CHUNK_DT), pointer(Slot.CHUNK_START),
-                        images, k, d, n, l, height, width, crossFlag, PLAIN_CHUNK, maxChunks);
-                long carryThreads = (long) images * k * d * n;
-                driver.launch("ss_chunk_carry", carryKernel, (int) ceilDiv(carryThreads, CARRY_BLOCK), 1, 1,
-                        CARRY_BLOCK, 1, 1, carry);
-                mark(3);
-                MemorySegment output = arguments(arena, u, delta, pointer(Slot.A), b, c, pointer(Slot.D),
-                        pointer(Slot.BIAS), pointer(Slot.CHUNK_START), y,
-                        k, d, n, l, height, width, crossFlag, PLAIN_CHUNK, maxChunks);
-                driver.launch("ss_chunk_output", outputKernel, gridX, k, images, WARP, WARPS_PER_BLOCK, 1, output);
-                mark(4);
-            }
-        }
-
-        private void mark(int index) {
-            if (marks != null) {
-                driver.recordEvent(marks[index]);
+                MemorySegment parameters = arguments(arena, pointer(Slot.U), pointer(Slot.DELTA), pointer(Slot.A),
+                        pointer(Slot.B), pointer(Slot.C), pointer(Slot.D), pointer(Slot.BIAS), pointer(Slot.Y),
+                        shape.groups(), shape.channelsPerGroup(), shape.dState(), shape.length(), height, width,
+                        cross ? 1 : 0);
+                driver.launch(KERNEL, kernel, ceilDiv(shape.channelsPerGroup(), CHANNELS_PER_BLOCK), shape.groups(),
+                        shape.batch(), BLOCK_THREADS, SHARED_BYTES, parameters);
             }
         }
     }
@@ -509,10 +418,6 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     }
 
     private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
 }

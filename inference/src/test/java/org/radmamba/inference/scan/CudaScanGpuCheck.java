@@ -38,9 +38,22 @@ public final class CudaScanGpuCheck {
             }
         }, true, StandardCharsets.UTF_8);
         CudaScanGpuCheck check = new CudaScanGpuCheck(tee);
-        boolean timings = args.length < 2 || !args[1].equals("--no-timings");
+        if (args.length > 2 && args[1].equals("--variants")) {
+            check.variants(Arrays.copyOfRange(args, 2, args.length));
+            check.out.println(check.failures.isEmpty() ? "ALL CHECKS PASSED" : "FAILED: " + check.failures);
+            System.exit(check.failures.isEmpty() ? 0 : 1);
+        }
+        String mode = args.length < 2 ? "--all" : args[1];
+        boolean timings = !mode.equals("--no-timings");
         try (CudaScan cuda = CudaScan.open()) {
             check.out.println("device: " + cuda.description());
+            if (mode.equals("--profile")) {
+                // Two launches for a profiler (ncu -k selective_scan): a cross scan and a plain scan, batch 8.
+                ScanShape shape = new ScanShape(8, 4, 96, 16, 3136);
+                cuda.timeKernels(shape, 56, 56, true, RandomScanInputs.forCrossScan(shape, 8), 0, 1, 1);
+                cuda.timeKernels(shape, 1, 3136, false, RandomScanInputs.forScan(shape, 8), 0, 1, 1);
+                return;
+            }
             check.parity(cuda);
             check.selection();
             if (timings) {
@@ -54,6 +67,38 @@ public final class CudaScanGpuCheck {
             Files.writeString(Path.of(args[0], "gpu-checks.txt"), log.toString());
         }
         System.exit(check.failures.isEmpty() ? 0 : 1);
+    }
+
+    /** Kernel development: each PTX file's parity on two cases and its stage-1 cross-scan times. */
+    private void variants(String[] ptxFiles) throws CudaUnavailableException {
+        for (String ptx : ptxFiles) {
+            System.setProperty(CudaScan.PTX_PROPERTY, ptx);
+            try (CudaScan cuda = CudaScan.open()) {
+                out.println("== " + ptx);
+                ScanFixture fixture = ScanFixture.load("scan_stage1");
+                float[] y = new float[fixture.expected().length];
+                cuda.scan(fixture.shape(), fixture.inputs(), y);
+                report("fixture scan_stage1", y, fixture.expected());
+                ScanShape shape = new ScanShape(1, 4, 64, 16, 33 * 70);
+                ScanInputs in = RandomScanInputs.forCrossScan(shape, 5);
+                float[] expected = new float[in.u().length];
+                new ReferenceScan().crossScan2d(shape, 33, 70, in, expected);
+                float[] got = new float[expected.length];
+                cuda.crossScan2d(shape, 33, 70, in, got);
+                report("random crossScan2d 33x70", got, Deviation.toDoubles(expected));
+                for (int batch : new int[] {1, 8, 32}) {
+                    ScanShape stage1 = new ScanShape(batch, 4, 96, 16, 3136);
+                    float[] cross = cuda.timeKernels(stage1, 56, 56, true, RandomScanInputs.forCrossScan(stage1, 3),
+                            30, 11, 10);
+                    float[] plain = cuda.timeKernels(stage1, 1, 3136, false, RandomScanInputs.forScan(stage1, 3),
+                            30, 11, 10);
+                    Arrays.sort(cross);
+                    Arrays.sort(plain);
+                    out.printf("batch %2d: cross %.1f us, plain %.1f us%n", batch, cross[5] * 1e3, plain[5] * 1e3);
+                }
+            }
+        }
+        System.clearProperty(CudaScan.PTX_PROPERTY);
     }
 
     // ---- parity -----------------------------------------------------------------------------------------
@@ -136,8 +181,8 @@ public final class CudaScanGpuCheck {
         int length = side * side;
         out.println("stage-1 crossScan2d, K=4, D=96, N=16, L=3136 (56x56); kernels only, CUDA events; median of 15"
                 + " samples of 10 back-to-back runs");
-        out.printf("%-6s %-14s %12s %12s %10s %10s %12s%n", "batch", "waves", "floor MB", "median us", "GB/s",
-                "of copy", "min us");
+        out.printf("%-6s %12s %12s %10s %10s %12s%n", "batch", "floor MB", "median us", "GB/s", "of copy",
+                "min us");
         for (int batch : new int[] {1, 8, 32}) {
             ScanShape shape = new ScanShape(batch, 4, d, n, length);
             ScanInputs in = RandomScanInputs.forCrossScan(shape, batch);
@@ -146,18 +191,19 @@ public final class CudaScanGpuCheck {
                     + 2L * batch * 4 * n * length                        // B and C
                     + (long) batch * d * length                          // y, written once
                     + 4L * d * (n + 2));                                 // A, D, delta bias
-            for (String wave : new String[] {"L2-sized", "whole batch"}) {
-                System.setProperty(CudaScan.IMAGES_PER_WAVE_PROPERTY, wave.equals("L2-sized") ? "-1" : "0");
-                float[] millis = cuda.timeKernels(shape, side, side, true, in, 30, 15, 10);
-                Arrays.sort(millis);
-                double median = millis[millis.length / 2] * 1e-3;
-                out.printf("%-6d %-14s %12.2f %12.1f %10.0f %9.0f%% %12.1f%n", batch, wave, floorBytes / 1e6,
-                        median * 1e6, floorBytes / median / 1e9, 100 * floorBytes / median / copy, millis[0] * 1e3);
-            }
-            float[] phases = cuda.profileKernels(shape, side, side, true, in);
-            out.printf("       one whole-batch run: zero y %.1f us, chunk_state %.1f us, chunk_carry %.1f us, "
-                    + "chunk_output %.1f us%n", phases[0] * 1e3, phases[1] * 1e3, phases[2] * 1e3, phases[3] * 1e3);
-            System.clearProperty(CudaScan.IMAGES_PER_WAVE_PROPERTY);
+            float[] millis = cuda.timeKernels(shape, side, side, true, in, 30, 15, 10);
+            Arrays.sort(millis);
+            double median = millis[millis.length / 2] * 1e-3;
+            out.printf("%-6d %12.2f %12.1f %10.0f %9.0f%% %12.1f%n", batch, floorBytes / 1e6, median * 1e6,
+                    floorBytes / median / 1e9, 100 * floorBytes / median / copy, millis[0] * 1e3);
+        }
+        for (int batch : new int[] {8, 32}) {
+            ScanShape shape = new ScanShape(batch, 4, d, n, length);
+            float[] millis = cuda.timeKernels(shape, 1, length, false, RandomScanInputs.forScan(shape, batch), 30, 15,
+                    10);
+            Arrays.sort(millis);
+            out.printf("plain scan of the same size (K*D = 384 sequences of 3136 steps, no atomics), batch %d: "
+                    + "median %.1f us%n", batch, millis[millis.length / 2] * 1e3);
         }
         endToEnd(cuda);
     }
