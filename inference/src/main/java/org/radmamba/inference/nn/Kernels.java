@@ -128,23 +128,23 @@ public final class Kernels {
 
     /**
      * Rows {@code firstRow .. firstRow+rows} of the channels-last {@code src} to channels-first:
-     * {@code dst[dstOffset + c·rows + r] = src[firstRow + r, c]}, in cache tiles.
+     * {@code dst[dstOffset + c·rows + r] = src[firstRow + r, c]}. Tiles of 32 whole rows are copied to the heap in
+     * bulk and scattered from there, so every native read is a bulk copy and every write a run of 32 floats.
      */
     public static void transposeToArray(RowMatrix src, int firstRow, int rows, float[] dst, int dstOffset, Parallel parallel) {
         MemorySegment seg = src.segment();
         int cols = src.cols();
-        int tilesOfRows = (rows + TILE - 1) / TILE;
-        parallel.forRange(tilesOfRows, 4, (from, to) -> {
-            for (int tile = from; tile < to; tile++) {
-                int r0 = tile * TILE;
-                int r1 = Math.min(rows, r0 + TILE);
-                for (int c0 = 0; c0 < cols; c0 += TILE) {
-                    int c1 = Math.min(cols, c0 + TILE);
-                    for (int r = r0; r < r1; r++) {
-                        long row = (long) (firstRow + r) * cols;
-                        for (int c = c0; c < c1; c++) {
-                            dst[dstOffset + c * rows + r] = seg.getAtIndex(FLOAT, row + c);
-                        }
+        int tiles = (rows + TILE - 1) / TILE;
+        parallel.forRange(tiles, 4, (from, to) -> {
+            float[] tile = new float[TILE * cols];
+            for (int t = from; t < to; t++) {
+                int r0 = t * TILE;
+                int count = Math.min(rows, r0 + TILE) - r0;
+                MemorySegment.copy(seg, FLOAT, (long) (firstRow + r0) * cols * Float.BYTES, tile, 0, count * cols);
+                for (int c = 0; c < cols; c++) {
+                    int out = dstOffset + c * rows + r0;
+                    for (int r = 0; r < count; r++) {
+                        dst[out + r] = tile[r * cols + c];
                     }
                 }
             }
@@ -161,20 +161,19 @@ public final class Kernels {
             throw new IllegalArgumentException(channels + " channels into a matrix of " + dst.cols() + " columns");
         }
         MemorySegment seg = dst.segment();
-        int tilesOfRows = (length + TILE - 1) / TILE;
-        parallel.forRange(tilesOfRows, 4, (from, to) -> {
-            for (int tile = from; tile < to; tile++) {
-                int l0 = tile * TILE;
-                int l1 = Math.min(length, l0 + TILE);
-                for (int c0 = 0; c0 < channels; c0 += TILE) {
-                    int c1 = Math.min(channels, c0 + TILE);
-                    for (int l = l0; l < l1; l++) {
-                        long row = (long) (firstRow + l) * channels;
-                        for (int c = c0; c < c1; c++) {
-                            seg.setAtIndex(FLOAT, row + c, src[srcOffset + c * length + l]);
-                        }
+        int tiles = (length + TILE - 1) / TILE;
+        parallel.forRange(tiles, 4, (from, to) -> {
+            float[] tile = new float[TILE * channels];
+            for (int t = from; t < to; t++) {
+                int l0 = t * TILE;
+                int count = Math.min(length, l0 + TILE) - l0;
+                for (int c = 0; c < channels; c++) {
+                    int in = srcOffset + c * length + l0;
+                    for (int l = 0; l < count; l++) {
+                        tile[l * channels + c] = src[in + l];
                     }
                 }
+                MemorySegment.copy(tile, 0, seg, FLOAT, (long) (firstRow + l0) * channels * Float.BYTES, count * channels);
             }
         });
     }
