@@ -1,0 +1,140 @@
+package org.radmamba.viewer.dicom.pixelmed;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A seeded, time-bounded mutation fuzzer of the whole read path, standing in for Jazzer: jazzer-junit 0.24.0
+ * attaches and runs its libFuzzer loop on JDK 25, but its bundled ASM rejects every class compiled for Java 25
+ * ("Unsupported class file major version 69"), so it gets no coverage feedback and fuzzes blind (and its
+ * regression mode alone took 100 s here). The corpus keeps Jazzer's layout
+ * ({@code DicomReaderFuzzTestInputs/<method>/}) so that a @FuzzTest can take it over once Jazzer reads Java 25
+ * classes. Every seed is first replayed as it is, then mutated. Mutations aim at what breaks DICOM
+ * readers: length fields set to 0, odd, huge or undefined; bit flips; truncation; chunks deleted, duplicated or
+ * spliced from another seed. Seconds: {@code -Dradmamba.fuzz.seconds} (default 30); seed:
+ * {@code -Dradmamba.fuzz.seed}. A failing input is written to {@code target/fuzz-failures/}; copy it into
+ * {@code DicomReaderFuzzTestInputs/any_bytes_read_or_fail_with_a_message_naming_the_file/} to keep it as a
+ * regression input.
+ */
+class DicomReaderMutationFuzzTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DicomReaderMutationFuzzTest.class);
+    private static final int[] INTERESTING_32 = {0, 1, 2, 3, 4, 7, 8, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0x10000,
+            0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFF0};
+
+    @Test
+    @Timeout(300)
+    void mutated_files_read_or_fail_with_a_message_naming_the_file() throws Exception {
+        List<byte[]> seeds = seeds();
+        assertFalse(seeds.isEmpty(), "no seed inputs found");
+        long seed = Long.getLong("radmamba.fuzz.seed", System.currentTimeMillis());
+        long budgetNs = Long.getLong("radmamba.fuzz.seconds", 30) * 1_000_000_000L;
+        SplittableRandom random = new SplittableRandom(seed);
+        long start = System.nanoTime();
+        for (byte[] input : seeds) {
+            ReadProperty.check(input);
+        }
+        long runs = 0;
+        while (System.nanoTime() - start < budgetNs) {
+            byte[] input = mutate(seeds, random);
+            long t0 = System.nanoTime();
+            try {
+                ReadProperty.check(input);
+            } catch (AssertionError | RuntimeException | IOException | OutOfMemoryError | StackOverflowError e) {
+                throw new AssertionError("seed " + seed + ", run " + runs + ": " + e + "; input kept as " + keep(input), e);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            // A hang guard, not a speed test: first use of a codec (ImageIO plugin scan) is slow on a busy machine.
+            if (ms > 20_000) {
+                throw new AssertionError("seed " + seed + ", run " + runs + " took " + ms + " ms; input kept as " + keep(input));
+            }
+            runs++;
+        }
+        LOG.info("mutation fuzzing: {} inputs in {} s, seed {}", runs, (System.nanoTime() - start) / 1_000_000_000, seed);
+    }
+
+    private static byte[] mutate(List<byte[]> seeds, SplittableRandom random) {
+        byte[] data = seeds.get(random.nextInt(seeds.size())).clone();
+        int mutations = 1 + random.nextInt(4);
+        for (int m = 0; m < mutations && data.length > 0; m++) {
+            int at = random.nextInt(data.length);
+            switch (random.nextInt(7)) {
+                case 0 -> data[at] ^= (byte) (1 << random.nextInt(8));
+                case 1 -> data[at] = (byte) random.nextInt(256);
+                case 2 -> {
+                    // A 16- or 32-bit little-endian length set to an interesting value, at an even offset.
+                    int even = at & ~1;
+                    int value = INTERESTING_32[random.nextInt(INTERESTING_32.length)];
+                    int width = random.nextBoolean() ? 4 : 2;
+                    if (even + width <= data.length) {
+                        ByteBuffer b = ByteBuffer.wrap(data).order(random.nextInt(8) == 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+                        if (width == 4) {
+                            b.putInt(even, value);
+                        } else {
+                            b.putShort(even, (short) value);
+                        }
+                    }
+                }
+                case 3 -> data = Arrays.copyOf(data, at);
+                case 4 -> {
+                    int length = Math.min(data.length - at, 1 + random.nextInt(64));
+                    byte[] out = new byte[data.length - length];
+                    System.arraycopy(data, 0, out, 0, at);
+                    System.arraycopy(data, at + length, out, at, data.length - at - length);
+                    data = out;
+                }
+                case 5 -> {
+                    int length = Math.min(data.length - at, 1 + random.nextInt(64));
+                    byte[] out = new byte[data.length + length];
+                    System.arraycopy(data, 0, out, 0, at + length);
+                    System.arraycopy(data, at, out, at + length, data.length - at);
+                    data = out;
+                }
+                default -> {
+                    byte[] other = seeds.get(random.nextInt(seeds.size()));
+                    int from = random.nextInt(other.length);
+                    int length = Math.min(other.length - from, Math.min(data.length - at, 1 + random.nextInt(128)));
+                    System.arraycopy(other, from, data, at, length);
+                }
+            }
+        }
+        return data;
+    }
+
+    private static List<byte[]> seeds() throws IOException, URISyntaxException {
+        Path dir = Path.of(DicomReaderMutationFuzzTest.class.getResource(
+                "DicomReaderFuzzTestInputs/any_bytes_read_or_fail_with_a_message_naming_the_file").toURI());
+        List<byte[]> seeds = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                seeds.add(Files.readAllBytes(file));
+            }
+        }
+        return seeds;
+    }
+
+    private static Path keep(byte[] input) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "fuzz-failures"));
+            return Files.write(Files.createTempFile(dir, "failure-", ".dcm"), input).toAbsolutePath();
+        } catch (IOException e) {
+            return Path.of("(could not be written: " + e.getMessage() + ")");
+        }
+    }
+}
