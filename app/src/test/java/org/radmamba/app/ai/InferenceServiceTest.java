@@ -1,0 +1,206 @@
+package org.radmamba.app.ai;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.inference.preprocess.ByteImage;
+import org.radmamba.inference.scan.CpuSimdScan;
+import org.radmamba.inference.scan.ScanDevice;
+import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.inference.scan.ScanSelection;
+import org.radmamba.inference.segmentation.PixelSpacing;
+import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.StudyScanner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InferenceServiceTest {
+
+    @TempDir
+    Path folder;
+
+    private CpuSimdScan scan;
+    private InferenceService service;
+
+    @BeforeEach
+    void start() {
+        scan = new CpuSimdScan(1);
+        service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
+                ScanDevicePreference.AUTO, 1, Runnable::run, 2);
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+        scan.close();
+    }
+
+    private static List<ImageSource> randomImages(int count, List<String> readOn) {
+        List<ImageSource> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int seed = i;
+            out.add(new ImageSource("img-" + i, "image " + i, () -> {
+                readOn.add(Thread.currentThread().getName());
+                byte[] px = new byte[90 * 70];
+                new Random(seed).nextBytes(px);
+                return new AiImage("img-" + seed, new ByteImage(90, 70, 1, px), Optional.empty());
+            }));
+        }
+        return out;
+    }
+
+    @Test
+    void a_series_run_reports_each_image_off_the_calling_thread_and_keeps_the_order() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        List<String> readOn = new CopyOnWriteArrayList<>();
+        List<Integer> progress = new CopyOnWriteArrayList<>();
+        InferenceService.Job job = service.submit("series", model, randomImages(4, readOn), new InferenceService.Listener() {
+            @Override
+            public void progress(InferenceService.Job j, int done, AiResult latest) {
+                progress.add(done);
+            }
+        });
+        List<AiResult> results = InferenceService.await(job, 120);
+
+        assertEquals(List.of(1, 2, 3, 4), progress);
+        assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), results.stream().map(AiResult::imageId).toList());
+        assertTrue(readOn.stream().allMatch("radmamba-inference"::equals), readOn.toString());
+        assertEquals(InferenceService.Job.State.DONE, job.state());
+        ClassificationResult first = (ClassificationResult) results.getFirst();
+        assertEquals(1.0, java.util.Arrays.stream(first.probabilities()).sum(), 1e-9);
+        assertEquals(List.of("normal", "nodule", "effusion"), first.labels());
+        assertEquals("Tiny classifier — research use, not for diagnosis", first.attribution());
+        assertEquals("CPU: test", service.device().reason());
+    }
+
+    @Test
+    void a_second_run_of_the_same_images_comes_from_the_session_cache() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        List<String> readOn = new CopyOnWriteArrayList<>();
+        List<AiResult> first = InferenceService.await(service.submit("a", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
+        List<AiResult> second = InferenceService.await(service.submit("b", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
+
+        assertSame(first.get(1), second.get(1));
+        assertEquals(2, readOn.size(), "the cached images are not read again");
+        assertTrue(service.cached("img-0", model).isPresent());
+    }
+
+    @Test
+    void cancelling_a_series_halfway_stops_it_before_the_next_image() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        InferenceService.Job job = service.submit("series", model, randomImages(6, new ArrayList<>()), new InferenceService.Listener() {
+            @Override
+            public void progress(InferenceService.Job j, int done, AiResult latest) {
+                if (done == 3) {
+                    j.cancel();
+                }
+            }
+        });
+        InferenceService.await(job, 120);
+        assertEquals(InferenceService.Job.State.CANCELLED, job.state());
+        assertEquals(3, job.done());
+        assertEquals(3, job.results().size());
+    }
+
+    @Test
+    void the_queue_shows_waiting_jobs_and_refuses_more_than_it_holds() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        CountDownLatch release = new CountDownLatch(1);
+        List<ImageSource> blocking = List.of(new ImageSource("blocked", "blocked", () -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new AiImage("blocked", new ByteImage(64, 64, 1, new byte[64 * 64]), Optional.empty());
+        }));
+        InferenceService.Job running = service.submit("running", model, blocking, new InferenceService.Listener() { });
+        for (int i = 0; i < 1000 && running.state() != InferenceService.Job.State.RUNNING; i++) {
+            Thread.sleep(10); // the worker takes the first job off the queue
+        }
+        InferenceService.Job waiting = service.submit("waiting", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { });
+        assertEquals(List.of(running, waiting), service.queue());
+        ModelException full = assertThrows(ModelException.class,
+                () -> service.submit("third", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
+        assertTrue(full.getMessage().startsWith("the inference queue is full"), full.getMessage());
+        release.countDown();
+        InferenceService.await(waiting, 120);
+        assertEquals(List.of(), service.queue());
+    }
+
+    @Test
+    void an_unreadable_image_is_reported_by_name_and_the_others_still_run() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        List<ImageSource> images = new ArrayList<>(randomImages(2, new ArrayList<>()));
+        images.add(1, new ImageSource("broken", "broken.dcm", () -> {
+            throw new IOException("broken.dcm: the pixel data is truncated");
+        }));
+        InferenceService.Job job = service.submit("mixed", model, images, new InferenceService.Listener() { });
+        InferenceService.await(job, 120);
+        assertEquals(2, job.results().size());
+        assertEquals(List.of("broken.dcm: broken.dcm: the pixel data is truncated"), job.failures());
+        assertEquals(InferenceService.Job.State.DONE, job.state());
+    }
+
+    @Test
+    void a_model_whose_weights_differ_from_its_card_is_not_queued() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        Files.write(model.checkpoint(), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        ModelEntry listed = ModelLibrary.entry(model.checkpoint().getParent(), ModelEntry.Origin.USER);
+        ModelException e = assertThrows(ModelException.class,
+                () -> service.submit("x", listed, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
+        assertTrue(e.getMessage().contains("differs from the card's"), e.getMessage());
+    }
+
+    @Test
+    void a_ct_series_is_segmented_at_source_geometry_with_areas_in_mm2_and_a_volume() throws Exception {
+        List<Path> files = DemoStudy.generate(folder.resolve("study"), new DemoStudy.Spec(64, 3, 0.5, 2.0, 0, false));
+        List<Instance> instances = new StudyScanner().scan(files).instances();
+        ViewerImages images = new ViewerImages(new ImageLoader());
+        ModelEntry model = TestModels.tinySegmenter(folder.resolve("models"));
+        InferenceService.Job job = service.submit("ct", model, images.sources(instances), new InferenceService.Listener() { });
+        List<SegmentationResult> slices = InferenceService.await(job, 120).stream().map(SegmentationResult.class::cast).toList();
+
+        assertEquals(List.of(), job.failures());
+        assertEquals(3, slices.size());
+        SegmentationResult s = slices.getFirst();
+        assertEquals(64, s.mask().width());
+        assertEquals(64 * 64, s.pixelCounts()[0] + s.pixelCounts()[1]);
+        assertEquals(s.pixels(1) * 0.25, s.areaMm2(1).orElseThrow(), 1e-9);
+        assertEquals(2.0, ViewerImages.sliceSpacing(instances).orElseThrow(), 1e-9);
+        double areas = slices.stream().mapToDouble(r -> r.areaMm2(1).orElseThrow()).sum();
+        assertEquals(areas * 2.0, SegmentationResult.volumeMm3(slices, 1, 2.0).orElseThrow(), 1e-9);
+    }
+
+    @Test
+    void a_photograph_without_spacing_has_no_area_in_mm2() {
+        SegmentationResult r = SegmentationResult.of("p", "m", "M", List.of("lesion"),
+                org.radmamba.inference.segmentation.LabelMask.ofRows(new int[][] {{0, 1}, {1, 1}}), Optional.empty());
+        assertEquals(3, r.pixels(1));
+        assertEquals(OptionalDouble.empty(), r.areaMm2(1));
+        SegmentationResult mm = SegmentationResult.of("p", "m", "M", List.of("lesion"),
+                org.radmamba.inference.segmentation.LabelMask.ofRows(new int[][] {{0, 1}, {1, 1}}),
+                Optional.of(new PixelSpacing(0.5, 2.0)));
+        assertEquals(3.0, mm.areaMm2(1).orElseThrow(), 1e-12);
+        assertFalse(mm.attribution().isEmpty());
+    }
+}
