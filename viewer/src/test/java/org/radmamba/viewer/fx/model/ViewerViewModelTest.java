@@ -1,6 +1,6 @@
 package org.radmamba.viewer.fx.model;
 
-import javafx.application.Platform;
+import org.testfx.api.FxToolkit;
 import javafx.scene.image.PixelReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,15 +39,10 @@ class ViewerViewModelTest {
     private ViewerViewModel viewModel;
 
     @BeforeAll
-    static void startToolkit() throws InterruptedException {
-        // Images need the JavaFX toolkit (headless Monocle in the test run), not a window.
-        CountDownLatch started = new CountDownLatch(1);
-        try {
-            Platform.startup(started::countDown);
-        } catch (IllegalStateException alreadyRunning) {
-            started.countDown();
-        }
-        assertTrue(started.await(10, TimeUnit.SECONDS));
+    static void startToolkit() throws Exception {
+        // Images need the JavaFX toolkit (headless Monocle in the test run), not a window. Started the way the
+        // TestFX tests start it, so that test classes sharing the JVM see one consistent toolkit.
+        FxToolkit.registerPrimaryStage();
     }
 
     @BeforeEach

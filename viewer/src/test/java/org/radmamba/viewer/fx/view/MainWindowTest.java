@@ -25,6 +25,7 @@ import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.Voi;
 import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -71,8 +72,10 @@ class MainWindowTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         executor.close();
+        // Stages left open would lie under the robot's mouse in the next test class.
+        FxToolkit.cleanupStages();
     }
 
     private static Path study(String name) throws IOException {

@@ -6,9 +6,11 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -29,6 +31,12 @@ class ImageViewportTest {
         viewport = new ImageViewport();
         stage.setScene(new Scene(new StackPane(viewport), 400, 400));
         stage.show();
+    }
+
+    @AfterEach
+    void closeStages() throws Exception {
+        // Stages left open would lie under the robot's mouse in the next test class.
+        FxToolkit.cleanupStages();
     }
 
     private static byte[] ramp(int w, int h) {
