@@ -58,6 +58,14 @@ public final class StudyScanner {
 
     /** Scans files, folders (recursively) and DICOMDIRs; never throws for a bad file, lists it instead. */
     public ScanResult scan(List<Path> paths) {
+        return scan(paths, instance -> { });
+    }
+
+    /**
+     * As {@link #scan(List)}, and tells {@code onInstance} of each readable file as soon as its header is read
+     * (on a scan thread, in no particular order), so that a viewer can show the first image before the scan ends.
+     */
+    public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance) {
         List<FailedFile> failures = new ArrayList<>();
         List<Path> files = expand(paths, failures);
         List<Instance> instances = new ArrayList<>();
@@ -66,7 +74,13 @@ public final class StudyScanner {
         try {
             List<Future<Scanned>> futures = new ArrayList<>();
             for (Path file : files) {
-                futures.add(pool.submit(() -> scanFile(file)));
+                futures.add(pool.submit(() -> {
+                    Scanned scanned = scanFile(file);
+                    if (scanned.instance() != null) {
+                        onInstance.accept(scanned.instance());
+                    }
+                    return scanned;
+                }));
             }
             for (Future<Scanned> future : futures) {
                 Scanned scanned = join(future);
