@@ -1,0 +1,191 @@
+package org.radmamba.app.ai;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.control.Label;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.paint.Color;
+import javafx.scene.transform.Affine;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.app.gui.ai.ClassificationPanel;
+import org.radmamba.app.gui.ai.Overlays;
+import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.scan.CpuSimdScan;
+import org.radmamba.inference.scan.ScanDevice;
+import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.inference.scan.ScanSelection;
+import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
+import org.radmamba.viewer.fx.overlay.OverlayStyle;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Headless TestFX: the AI panels and the mask overlay with the demo models' real outputs, and a series run's FX pulses. */
+@ExtendWith(ApplicationExtension.class)
+class AiPanelsFxTest {
+
+    private static Parallel parallel;
+    private static CpuSimdScan scan;
+    private Stage stage;
+
+    @TempDir
+    static Path noUserModels;
+
+    @BeforeAll
+    static void engine() {
+        parallel = new Parallel(2);
+        scan = new CpuSimdScan();
+    }
+
+    @AfterAll
+    static void release() {
+        scan.close();
+        parallel.close();
+    }
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        stage.setScene(new Scene(new StackPane(), 400, 300));
+        stage.show();
+    }
+
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        return WaitForAsyncUtils.asyncFx(work).get(30, TimeUnit.SECONDS);
+    }
+
+    private AiResult runDemo(String id, String image) throws Exception {
+        ModelEntry entry = new ModelLibrary(noUserModels, getClass().getClassLoader()).require(id);
+        try (LoadedModel model = LoadedModel.open(entry)) {
+            return model.run(DemoHeldout.image(DemoHeldout.folder(id).resolve(image)), new ComputeContext(parallel, scan));
+        }
+    }
+
+    @Test
+    void the_demo_classifier_shows_bars_that_sum_to_100_percent_under_the_model_name() throws Exception {
+        ClassificationResult result = (ClassificationResult) runDemo(DemoModelsTest.CLASSIFIER, "000.png");
+        ClassificationPanel panel = onFx(() -> {
+            ClassificationPanel p = new ClassificationPanel();
+            p.show(result);
+            stage.getScene().setRoot(p);
+            return p;
+        });
+        List<Double> percents = onFx(() -> panel.lookupAll(".ai-percent").stream()
+                .map(n -> Double.parseDouble(((Label) n).getText().replace(" %", ""))).toList());
+        assertEquals(3, percents.size());
+        assertEquals(100.0, percents.stream().mapToDouble(Double::doubleValue).sum(), 0.15);
+        for (int i = 1; i < percents.size(); i++) {
+            assertTrue(percents.get(i - 1) >= percents.get(i), "sorted: " + percents);
+        }
+        String attribution = onFx(() -> ((Label) panel.lookup("#ai-attribution")).getText());
+        assertEquals("MedMamba chest-phantom classifier (demo) — demo model — not for diagnosis", attribution);
+        assertTrue(ClassificationPanel.cornerText(result).startsWith(result.top().label() + " "));
+    }
+
+    @Test
+    void the_demo_segmenter_mask_is_drawn_in_colour_inside_and_nowhere_outside() throws Exception {
+        SegmentationResult result = (SegmentationResult) runDemo(DemoModelsTest.SEGMENTER, "000.png");
+        int w = result.mask().width();
+        int h = result.mask().height();
+        assertTrue(result.pixels(1) > 100, "the lesion is found: " + result.pixels(1) + " px");
+        WritableImage shot = onFx(() -> {
+            MaskOverlayLayer layer = new MaskOverlayLayer();
+            layer.setStyle(new OverlayStyle(1, false, true));
+            layer.setMask(Overlays.mask(result));
+            layer.follow(new Affine()); // image pixel (x, y) at screen (x, y)
+            Pane canvas = new Pane(layer);
+            canvas.setStyle("-fx-background-color: black;");
+            canvas.setPrefSize(w, h);
+            stage.getScene().setRoot(canvas);
+            SnapshotParameters params = new SnapshotParameters();
+            params.setFill(Color.BLACK);
+            return canvas.snapshot(params, null);
+        });
+        int inside = 0;
+        int outsideColoured = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = shot.getPixelReader().getArgb(x, y) & 0xFFFFFF;
+                if (result.mask().label(x, y) == 1) {
+                    inside += argb != 0 ? 1 : 0;
+                } else {
+                    outsideColoured += argb != 0 ? 1 : 0;
+                }
+            }
+        }
+        assertEquals(result.pixels(1), inside, "every mask pixel is coloured");
+        assertEquals(0, outsideColoured, "no colour outside the mask");
+    }
+
+    @Test
+    void a_series_run_cancelled_halfway_stops_and_the_fx_thread_keeps_pulsing() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(noUserModels.resolve("series-models"));
+        AtomicLong last = new AtomicLong();
+        AtomicLong maxGap = new AtomicLong();
+        AnimationTimer pulses = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long previous = last.getAndSet(now);
+                if (previous != 0) {
+                    maxGap.accumulateAndGet(now - previous, Math::max);
+                }
+            }
+        };
+        onFx(() -> {
+            pulses.start();
+            return null;
+        });
+        try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
+                ScanDevicePreference.AUTO, 4, Platform::runLater, 2)) {
+            List<ImageSource> images = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                byte[] px = new byte[128 * 128];
+                new java.util.Random(i).nextBytes(px);
+                images.add(ImageSource.of(new AiImage("s" + i, new org.radmamba.inference.preprocess.ByteImage(128, 128, 1, px),
+                        java.util.Optional.empty()), "slice " + i));
+            }
+            InferenceService.Job job = service.submit("series", model, images, new InferenceService.Listener() {
+                @Override
+                public void progress(InferenceService.Job j, int done, AiResult latest) {
+                    assertTrue(Platform.isFxApplicationThread());
+                    if (done == 4) {
+                        j.cancel();
+                    }
+                }
+            });
+            InferenceService.await(job, 120);
+            assertEquals(InferenceService.Job.State.CANCELLED, job.state());
+            assertTrue(job.done() < images.size(), "stopped after " + job.done() + " of " + images.size());
+        } finally {
+            onFx(() -> {
+                pulses.stop();
+                return null;
+            });
+        }
+        double gapMs = maxGap.get() / 1e6;
+        System.out.println(String.format(Locale.ROOT, "longest FX pulse gap during the series run: %.1f ms", gapMs));
+        // A behaviour check, not a benchmark: inference never runs on the FX thread, so pulses keep coming even on a
+        // busy 2-core machine; the bound is generous for that reason.
+        assertTrue(gapMs < 500, "the FX thread stalled for " + gapMs + " ms");
+    }
+}
