@@ -115,6 +115,11 @@ public final class ResultExport {
         BufferedImage image = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
         byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(mask.labels(), 0, data, 0, data.length);
+        writeImage(image, target);
+    }
+
+    /** Any image as PNG, written atomically. */
+    public static void writeImage(BufferedImage image, Path target) throws IOException {
         writeAtomically(target, temp -> {
             if (!ImageIO.write(image, "png", temp.toFile())) {
                 throw new IOException(target + ": no PNG writer available");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.ai.ClassificationPanel;
 import org.radmamba.app.gui.ai.Overlays;
+import org.radmamba.app.gui.ai.Screenshots;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.CpuSimdScan;
@@ -103,7 +104,7 @@ class AiPanelsFxTest {
     }
 
     @Test
-    void the_demo_segmenter_mask_is_drawn_in_colour_inside_and_nowhere_outside() throws Exception {
+    void the_demo_segmenter_mask_is_drawn_in_colour_inside_and_nowhere_outside_and_the_screenshot_png_keeps_it() throws Exception {
         SegmentationResult result = (SegmentationResult) runDemo(DemoModelsTest.SEGMENTER, "000.png");
         int w = result.mask().width();
         int h = result.mask().height();
@@ -121,11 +122,16 @@ class AiPanelsFxTest {
             params.setFill(Color.BLACK);
             return canvas.snapshot(params, null);
         });
+        java.awt.image.BufferedImage captured = onFx(() -> Screenshots.capture(stage.getScene().getRoot()));
+        Path png = noUserModels.resolve("screenshot.png");
+        Screenshots.writePng(captured, png);
+        java.awt.image.BufferedImage reread = javax.imageio.ImageIO.read(png.toFile());
         int inside = 0;
         int outsideColoured = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int argb = shot.getPixelReader().getArgb(x, y) & 0xFFFFFF;
+                assertEquals(argb, reread.getRGB(x, y) & 0xFFFFFF, "screenshot PNG pixel " + x + "," + y);
                 if (result.mask().label(x, y) == 1) {
                     inside += argb != 0 ? 1 : 0;
                 } else {
