@@ -103,7 +103,16 @@ public final class MainWindow extends BorderPane {
         }
         grid.setStyle("-fx-background-color: black;");
         viewModel.layoutProperty().addListener((obs, o, n) -> layoutViewports());
-        viewModel.activeViewportProperty().addListener((obs, o, n) -> highlightActive());
+        viewModel.activeViewportProperty().addListener((obs, o, n) -> {
+            highlightActive();
+            // Slice keys (arrows, Page Up/Down, Home/End) go to the viewport the user works in.
+            viewportViews.get(n.intValue()).viewport().requestFocus();
+        });
+        viewModel.viewport(0).seriesProperty().addListener((obs, o, n) -> {
+            if (n != null && o == null && viewModel.activeViewportProperty().get() == 0) {
+                viewportViews.getFirst().viewport().requestFocus();
+            }
+        });
         layoutViewports();
 
         StackPane centre = new StackPane(grid, failurePanel);
