@@ -144,6 +144,62 @@ class AiPanelsFxTest {
     }
 
     @Test
+    void the_side_panel_runs_a_series_lists_each_image_and_shows_a_mask_that_the_shortcut_hides() throws Exception {
+        Path folder = noUserModels.resolve("panel-models");
+        TestModels.tinyClassifier(folder);
+        TestModels.tinySegmenter(folder);
+        ModelLibrary.Listing listing = new ModelLibrary(folder, new ClassLoader(null) { }).list();
+        List<ImageSource> images = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] px = new byte[64 * 64];
+            new java.util.Random(i).nextBytes(px);
+            images.add(ImageSource.of(new AiImage("p" + i, new org.radmamba.inference.preprocess.ByteImage(64, 64, 1, px),
+                    java.util.Optional.empty()), "image " + i));
+        }
+        List<String> jumped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
+                ScanDevicePreference.AUTO, 4, Platform::runLater, 2)) {
+            MaskOverlayLayer overlay = onFx(MaskOverlayLayer::new);
+            org.radmamba.app.gui.ai.AiSidePanel panel = onFx(() -> {
+                var p = new org.radmamba.app.gui.ai.AiSidePanel(service, () -> images.getFirst(), () -> images, jumped::add, overlay);
+                p.showModels(listing);
+                stage.getScene().setRoot(new javafx.scene.layout.HBox(p, new Pane(overlay)));
+                ((javafx.scene.control.Button) p.lookup("#ai-run-series")).fire();
+                return p;
+            });
+            InferenceService.await(onFx(panel::currentJob), 120);
+            WaitForAsyncUtils.waitForFxEvents();
+            var table = onFx(() -> (javafx.scene.control.TableView<?>) panel.lookup("#ai-series-table"));
+            assertEquals(3, onFx(() -> table.getItems().size()));
+            assertTrue(onFx(() -> ((Label) panel.lookup("#ai-status")).getText()).startsWith("series done after 3 of 3"));
+            String deviceText = onFx(() -> ((Label) panel.lookup("#ai-device")).getText());
+            assertTrue(deviceText.startsWith("Scan: CPU: test · queued jobs: "), deviceText);
+            onFx(() -> {
+                table.getSelectionModel().select(1);
+                return null;
+            });
+            assertEquals(List.of("p1"), jumped);
+
+            onFx(() -> {
+                @SuppressWarnings("unchecked")
+                var choice = (javafx.scene.control.ComboBox<ModelEntry>) panel.lookup("#ai-model-choice");
+                choice.getSelectionModel().select(listing.find("tiny-segmenter").orElseThrow());
+                ((javafx.scene.control.Button) panel.lookup("#ai-run-image")).fire();
+                return null;
+            });
+            InferenceService.await(onFx(panel::currentJob), 120);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertEquals(64, onFx(() -> overlay.mask().width()));
+            assertTrue(onFx(() -> overlay.style().visible()));
+            onFx(() -> {
+                panel.toggleOverlay();
+                return null;
+            });
+            assertTrue(!onFx(() -> overlay.style().visible()), "the shortcut's action hides the mask");
+        }
+    }
+
+    @Test
     void a_series_run_cancelled_halfway_stops_and_the_fx_thread_keeps_pulsing() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(noUserModels.resolve("series-models"));
         AtomicLong last = new AtomicLong();
