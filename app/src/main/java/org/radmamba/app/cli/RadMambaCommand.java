@@ -33,7 +33,9 @@ public final class RadMambaCommand implements Callable<Integer> {
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());
         cl.addSubcommand(new SegmentCommand());
-        cl.setExitCodeExceptionMapper(t -> ExitCodes.INPUT_UNREADABLE);
+        // A command-line mistake is a usage error (2); anything a command throws is about its input (3).
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException
+                ? ExitCodes.USAGE : ExitCodes.INPUT_UNREADABLE);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         return cl;

@@ -80,4 +80,10 @@ class InfoCommandTest {
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().startsWith(junk.toAbsolutePath() + ": "), run.err());
     }
+
+    @Test
+    void a_missing_argument_or_an_unknown_option_is_a_usage_error_exit_2() {
+        assertEquals(ExitCodes.USAGE, run("info").exitCode());
+        assertEquals(ExitCodes.USAGE, run("info", "--no-such-option", dir.toString()).exitCode());
+    }
 }

@@ -159,6 +159,16 @@ class BadInputTest {
     }
 
     @Test
+    void control_characters_in_a_transfer_syntax_keep_the_message_on_one_line() throws Exception {
+        // Found by the mutation fuzzer: a newline inside the transfer syntax UID split the message in two.
+        String mangled = "1.2.840.10008.1.2.4.100\n2";
+        Path file = write("newline.dcm", DicomBuilder.image(mangled, 4, 4, 8, false)
+                .encapsulated(new long[0], List.of(new byte[] {0, 0, 1, (byte) 0xB3})).bytes());
+
+        assertMentions(failure(file), "transfer syntax", "1.2.840.10008.1.2.4.100\\x0A2", "not supported");
+    }
+
+    @Test
     void sequences_nested_without_end_are_refused() throws Exception {
         DicomBuilder b = DicomBuilder.explicitLittle();
         DicomBuilder inner = b.item();
