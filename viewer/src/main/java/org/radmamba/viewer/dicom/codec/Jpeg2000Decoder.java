@@ -8,6 +8,12 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * JPEG 2000 (ISO/IEC 15444-1) lossless and lossy through jai-imageio-jpeg2000 (JJ2000, pure Java). The raster
@@ -16,10 +22,18 @@ import java.util.Set;
  *
  * <p>JJ2000 is built to decode what it can of a damaged code stream, so this class checks what it can first:
  * the SIZ marker against the dataset (which also bounds JJ2000's allocations) and the final EOC marker.
+ *
+ * <p>Some damaged streams still send JJ2000 into an endless loop (one is kept in the tests' fuzz findings), and
+ * it cannot be interrupted. So each decode runs on a daemon worker under a time limit (system property
+ * {@code radmamba.jpeg2000.timeout.seconds}, default 30): past it the frame fails with a clear message and the
+ * caller goes on; the runaway worker is abandoned (it costs a core until the process ends, which is logged).
  */
 final class Jpeg2000Decoder implements FrameDecoder {
 
     private static final J2KImageReaderSpi PROVIDER = new J2KImageReaderSpi();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Jpeg2000Decoder.class);
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("jpeg2000-decoder-", 0).factory());
 
     @Override
     public Set<String> transferSyntaxes() {
@@ -29,23 +43,7 @@ final class Jpeg2000Decoder implements FrameDecoder {
     @Override
     public DecodedFrame decode(byte[] encoded, FrameFormat format) throws CodecException {
         checkCodestream(encoded, format);
-        Raster raster;
-        J2KImageReader reader = new J2KImageReader(PROVIDER);
-        try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-            reader.setInput(in);
-            raster = reader.readRaster(0, null);
-        } catch (IOException | RuntimeException e) {
-            // JJ2000 reports damage as IOExceptions and as assorted runtime exceptions from deep inside.
-            throw new CodecException("JPEG 2000 code stream could not be decoded: " + e.getMessage(), e);
-        } catch (Error e) {
-            // ...and as plain java.lang.Error ("Corrupted Bitstream"); the JVM's own errors must pass.
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
-            throw new CodecException("JPEG 2000 code stream is corrupt: " + e.getMessage(), e);
-        } finally {
-            reader.dispose();
-        }
+        Raster raster = readWithinTimeLimit(encoded);
         if (raster.getWidth() != format.columns() || raster.getHeight() != format.rows()
                 || raster.getNumBands() != format.samplesPerPixel()) {
             throw new CodecException("JPEG 2000 decoder returned " + raster.getWidth() + "x" + raster.getHeight() + "x"
@@ -63,6 +61,50 @@ final class Jpeg2000Decoder implements FrameDecoder {
             out.store(y * samplesPerLine, 1, line, 0, samplesPerLine);
         }
         return new DecodedFrame(out.samples(), outputPhotometric(format));
+    }
+
+    private static Raster readWithinTimeLimit(byte[] encoded) throws CodecException {
+        long seconds = Long.getLong("radmamba.jpeg2000.timeout.seconds", 30);
+        Future<Raster> decoding = WORKERS.submit(() -> read(encoded));
+        try {
+            return decoding.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            decoding.cancel(true);
+            LOG.warn("JPEG 2000 decoder still running after {} s; abandoning its worker thread", seconds);
+            throw new CodecException("JPEG 2000 code stream did not decode within " + seconds
+                    + " s; it is probably corrupt");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CodecException codec) {
+                throw codec;
+            }
+            if (e.getCause() instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+            throw new CodecException("JPEG 2000 code stream could not be decoded: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            decoding.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CodecException("JPEG 2000 decoding was interrupted", e);
+        }
+    }
+
+    private static Raster read(byte[] encoded) throws CodecException {
+        J2KImageReader reader = new J2KImageReader(PROVIDER);
+        try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            reader.setInput(in);
+            return reader.readRaster(0, null);
+        } catch (IOException | RuntimeException e) {
+            // JJ2000 reports damage as IOExceptions and as assorted runtime exceptions from deep inside.
+            throw new CodecException("JPEG 2000 code stream could not be decoded: " + e.getMessage(), e);
+        } catch (Error e) {
+            // ...and as plain java.lang.Error ("Corrupted Bitstream"); the JVM's own errors must pass.
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            throw new CodecException("JPEG 2000 code stream is corrupt: " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
+        }
     }
 
     private static String outputPhotometric(FrameFormat format) {

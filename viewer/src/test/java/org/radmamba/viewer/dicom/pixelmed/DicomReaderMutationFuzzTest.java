@@ -28,11 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * classes. Every seed is first replayed as it is, then mutated. Mutations aim at what breaks DICOM
  * readers: length fields set to 0, odd, huge or undefined; bit flips; truncation; chunks deleted, duplicated or
  * spliced from another seed. Seconds: {@code -Dradmamba.fuzz.seconds} (default 30); seed:
- * {@code -Dradmamba.fuzz.seed}. A failing input is written to {@code target/fuzz-failures/}; copy it into
+ * {@code -Dradmamba.fuzz.seed} (a fixed default, so that the test run is reproducible). A failing input is written to {@code target/fuzz-failures/}; copy it into
  * {@code DicomReaderFuzzTestInputs/any_bytes_read_or_fail_with_a_message_naming_the_file/} to keep it as a
  * regression input. Found so far: {@code dicom/fuzz-findings/jpeg2000-decoder-hang.dcm}, a mutated JPEG 2000 frame
- * on which jai-imageio's decoder (under {@code Jpeg2000Decoder}) never returns; the JPEG 2000 seed is left out
- * of the corpus until that decoder is bounded.
+ * on which jai-imageio's decoder never returns; {@code Jpeg2000Decoder} now gives up after a time limit
+ * ({@code Jpeg2000HangTest}). The JPEG 2000 seed stays out of the corpus so that the fuzzing budget is not spent
+ * waiting on that limit.
  */
 class DicomReaderMutationFuzzTest {
 
@@ -45,7 +46,8 @@ class DicomReaderMutationFuzzTest {
     void mutated_files_read_or_fail_with_a_message_naming_the_file() throws Exception {
         List<byte[]> seeds = seeds();
         assertFalse(seeds.isEmpty(), "no seed inputs found");
-        long seed = Long.getLong("radmamba.fuzz.seed", System.currentTimeMillis());
+        // A fixed default keeps the test run reproducible; -Dradmamba.fuzz.seed=<n> explores other inputs.
+        long seed = Long.getLong("radmamba.fuzz.seed", 20261122L);
         long budgetNs = Long.getLong("radmamba.fuzz.seconds", 30) * 1_000_000_000L;
         SplittableRandom random = new SplittableRandom(seed);
         long start = System.nanoTime();
