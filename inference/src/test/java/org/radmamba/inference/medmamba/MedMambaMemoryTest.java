@@ -1,5 +1,6 @@
 package org.radmamba.inference.medmamba;
 
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
@@ -29,15 +30,20 @@ class MedMambaMemoryTest {
                 model.logits(x.data(), 2, 64, 64, ctx);
             }
             long workspace = InferenceMemory.workspaceBytesOfThisThread();
+            long trackedBefore = Pointer.totalBytes();
             long rssBefore = residentKilobytes();
             for (int i = 0; i < 300; i++) {
                 model.logits(x.data(), 2, 64, 64, ctx);
             }
+            long trackedGrownKb = (Pointer.totalBytes() - trackedBefore) / 1024;
             long grownMb = (residentKilobytes() - rssBefore) / 1024;
 
             assertEquals(workspace, InferenceMemory.workspaceBytesOfThisThread(), "the workspace must be reused, not grown");
-            // 300 runs allocate about 1 GB of activations; a leak of any of them would show as hundreds of MB.
-            assertTrue(grownMb < 64, "resident memory grew by " + grownMb + " MB over 300 inferences");
+            // Native buffers outside the workspace (JavaCPP counts each one): none may survive an inference.
+            assertTrue(trackedGrownKb < 1024, "native buffers grew by " + trackedGrownKb + " KiB over 300 inferences");
+            // 300 runs allocate about 1 GB of activations; a leak of them shows as hundreds of MB. The bound leaves
+            // room for the JVM's own growth (heap, JIT code, malloc arenas), which measured up to 65 MB in CI.
+            assertTrue(grownMb < 256, "resident memory grew by " + grownMb + " MB over 300 inferences");
         }
     }
 
