@@ -77,7 +77,7 @@ public sealed interface InputTransform {
     }
 
     /** The transform a card describes, or an {@link IllegalArgumentException} naming what the card gets wrong. */
-    static InputTransform of(ModelCard card) {
+    public static InputTransform of(ModelCard card) {
         ObjectNode pre = card.preprocessing();
         int h = card.inputHeight();
         int w = card.inputWidth();

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -126,5 +128,23 @@ public record ModelCard(String id, String name, ModelTask task, ModelArchitectur
     /** Where the card's checkpoint lies, given the card's folder. */
     public Path checkpointIn(Path folder) {
         return folder.resolve(checkpoint);
+    }
+
+    /**
+     * The card beside a checkpoint: a {@code card.json} in the same folder that names this checkpoint file and
+     * this architecture, if there is one (the CLI then takes the card's input size and preprocessing).
+     */
+    public static Optional<ModelCard> beside(Path checkpoint, ModelArchitecture architecture) throws IOException {
+        Path file = checkpoint.toAbsolutePath().resolveSibling(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        ModelCard card;
+        try (InputStream in = Files.newInputStream(file)) {
+            card = read(in, file.toString());
+        }
+        boolean describesIt = checkpoint.getFileName().toString().equals(card.checkpoint())
+                && card.architecture() == architecture;
+        return describesIt ? Optional.of(card) : Optional.empty();
     }
 }

@@ -14,6 +14,9 @@ import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.preprocess.ByteImage;
+import org.radmamba.app.ai.InputTransform;
+import org.radmamba.app.ai.ModelArchitecture;
+import org.radmamba.app.ai.ModelCard;
 import org.radmamba.inference.preprocess.ClassificationPreprocessing;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
@@ -33,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -100,14 +104,19 @@ public final class ClassifyCommand implements Callable<Integer> {
         try (MedMamba network = MedMamba.load(model);
              Parallel parallel = new Parallel(Runtime.getRuntime().availableProcessors())) {
             MedMambaConfig config = network.config();
-            List<String> names = labels == null ? defaultLabels(config.numClasses()) : readLabels(labels, config.numClasses());
+            // A card.json beside the checkpoint sets the input size, normalisation and labels (the demo models
+            // take 128x128); without one, the official evaluation transform and "class i" names.
+            Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.MEDMAMBA);
+            List<String> names = labels != null ? readLabels(labels, config.numClasses())
+                    : card.map(ModelCard::labels).filter(l -> l.size() == config.numClasses())
+                            .orElseGet(() -> defaultLabels(config.numClasses()));
             ScanSelection scan = ScanSelector.select(preference);
             ComputeContext ctx = new ComputeContext(parallel, scan.scan());
             int status = ExitCodes.OK;
             List<Result> results = new ArrayList<>();
             for (Path image : images) {
                 try {
-                    results.addAll(classify(network, image, ctx));
+                    results.addAll(classify(network, image, ctx, card));
                 } catch (IOException e) {
                     stderr.println(e.getMessage());
                     status = ExitCodes.INPUT_UNREADABLE;
@@ -125,7 +134,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    private List<Result> classify(MedMamba network, Path image, ComputeContext ctx) throws IOException {
+    private List<Result> classify(MedMamba network, Path image, ComputeContext ctx, Optional<ModelCard> card)
+            throws IOException {
         MedMambaConfig config = network.config();
         if (!Files.isRegularFile(image)) {
             throw new IOException(image + ": no such file");
@@ -150,7 +160,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         SourceImage source = SourceImage.read(image, 0);
         ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
-        ClassificationPreprocessing pre = ClassificationPreprocessing.MEDMAMBA;
+        InputTransform pre = card.isPresent() ? InputTransform.of(card.get())
+                : new InputTransform.Classification(ClassificationPreprocessing.MEDMAMBA);
         float[] logits = network.logits(pre.apply(picture), 1, pre.height(), pre.width(), ctx);
         return List.of(new Result(image.toString(), logits, softmax(logits)));
     }

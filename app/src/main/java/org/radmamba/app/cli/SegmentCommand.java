@@ -178,17 +178,7 @@ public final class SegmentCommand implements Callable<Integer> {
 
     /** The model card beside the checkpoint (a card.json naming this VM-UNet checkpoint), if there is one. */
     static Optional<ModelCard> cardBeside(Path checkpoint) throws IOException {
-        Path file = checkpoint.toAbsolutePath().resolveSibling(ModelCard.FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        ModelCard card;
-        try (InputStream in = Files.newInputStream(file)) {
-            card = ModelCard.read(in, file.toString());
-        }
-        boolean describesIt = checkpoint.getFileName().toString().equals(card.checkpoint())
-                && card.architecture() == ModelArchitecture.VMUNET;
-        return describesIt ? Optional.of(card) : Optional.empty();
+        return ModelCard.beside(checkpoint, ModelArchitecture.VMUNET);
     }
 
     private Input readInput(VmUnetArchitecture arch, Optional<ModelCard> card) throws IOException {

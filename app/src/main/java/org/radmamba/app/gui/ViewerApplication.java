@@ -16,7 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The JavaFX application: the main window on the real DICOM layer, user preferences, a worker pool. Opens the
+ * The JavaFX application: the main window on the real DICOM layer with the AI side panel, user preferences, a
+ * worker pool. Opens the
  * paths given on the command line, or the demo study when there are none. Started by {@link RadMambaGui}, never
  * as a main class (JavaFX is on the class path).
  */
@@ -31,11 +32,14 @@ public final class ViewerApplication extends Application {
         ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor, settings,
                 () -> DemoStudy.ensureGenerated(DemoStudy.defaultCacheFolder()));
         MainWindow window = new MainWindow(viewModel);
-        Scene scene = window.createScene(1400, 900);
+        AiWindow ai = AiWindow.standard(window);
+        Scene scene = window.createScene(1600, 900);
+        ai.bindShortcuts(scene);
         stage.setTitle("RadMamba");
         stage.setScene(scene);
         MainWindow.restoreAndRememberGeometry(stage, settings);
         stage.setOnCloseRequest(e -> viewModel.closeAll());
+        stage.setOnHidden(e -> ai.close());
         stage.show();
 
         List<Path> paths = getParameters().getRaw().stream().map(Path::of).toList();

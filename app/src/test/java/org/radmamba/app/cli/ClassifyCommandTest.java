@@ -153,6 +153,18 @@ class ClassifyCommandTest {
         }
     }
 
+    @Test
+    void a_model_card_beside_the_checkpoint_sets_the_input_size_and_the_labels() throws Exception {
+        // The demo classifier takes 128x128 (its card); held-out image 002 is an effusion it gets right.
+        Path demo = Path.of("..", "models", "demo", "medmamba-chest-phantom-demo");
+        Run run = run(demo.resolve("heldout/002.png").toString(), "--model",
+                demo.resolve("medmamba_chest_phantom_demo.pth").toString(), "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode top = new ObjectMapper().readTree(run.out()).get("results").get(0).get("top").get(0);
+        assertEquals("effusion", top.get("label").asText(), run.out());
+    }
+
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

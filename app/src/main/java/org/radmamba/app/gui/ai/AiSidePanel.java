@@ -55,6 +55,7 @@ public final class AiSidePanel extends VBox {
     private final SeriesResultsTable table;
     private final MaskOverlayLayer overlay;
     private InferenceService.Job current;
+    private Consumer<AiResult> onResult = r -> { };
 
     /**
      * @param currentImage the image on screen (read lazily on the inference thread)
@@ -122,6 +123,11 @@ public final class AiSidePanel extends VBox {
         visible.setSelected(!visible.isSelected());
     }
 
+    /** Called on the FX thread after each result is shown (the window keeps masks per image and corner texts). */
+    public void setOnResult(Consumer<AiResult> listener) {
+        onResult = listener;
+    }
+
     public InferenceService.Job currentJob() {
         return current;
     }
@@ -146,6 +152,7 @@ public final class AiSidePanel extends VBox {
                     status.setText(job.title() + ": " + done + " of " + job.total() + " — " + model.card().attribution());
                     if (latest != null) {
                         show(latest);
+                        onResult.accept(latest);
                         if (job.total() > 1) {
                             table.getItems().add(latest);
                         }

@@ -23,11 +23,13 @@ import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import javafx.scene.transform.Affine;
 import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
 
 import java.util.function.Function;
 
 /**
- * Shows one image with its {@link ViewportTransform}, the measurements on it and the four corner texts. A dumb
+ * Shows one image with its {@link ViewportTransform}, a label-mask overlay, the measurements on it, the four corner
+ * texts and a result line under the top-right text. A dumb
  * control: it draws what its properties say; {@code ViewportView} binds them to a view model and turns mouse
  * gestures into view-model calls.
  */
@@ -36,12 +38,14 @@ public class ImageViewport extends Region {
     private static final double CORNER_MARGIN = 6;
 
     private final ImageView imageView = new ImageView();
+    private final MaskOverlayLayer maskLayer = new MaskOverlayLayer();
     private final MeasurementLayer measurementLayer = new MeasurementLayer();
     private final Group overlay = new Group(measurementLayer);
     private final Text topLeft = cornerText(TextAlignment.LEFT);
     private final Text topRight = cornerText(TextAlignment.RIGHT);
     private final Text bottomLeft = cornerText(TextAlignment.LEFT);
     private final Text bottomRight = cornerText(TextAlignment.RIGHT);
+    private final Text result = cornerText(TextAlignment.RIGHT);
 
     private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
     private final ObjectProperty<ViewportTransform> transform =
@@ -51,6 +55,7 @@ public class ImageViewport extends Region {
     private final StringProperty topRightText = new SimpleStringProperty(this, "topRightText", "");
     private final StringProperty bottomLeftText = new SimpleStringProperty(this, "bottomLeftText", "");
     private final StringProperty bottomRightText = new SimpleStringProperty(this, "bottomRightText", "");
+    private final StringProperty resultText = new SimpleStringProperty(this, "resultText", "");
     private final ObservableList<Measurement> measurements = FXCollections.observableArrayList();
     private final ObjectProperty<Measurement> draftMeasurement = new SimpleObjectProperty<>(this, "draftMeasurement");
     private final ObjectProperty<Function<Measurement, String>> measurementLabels =
@@ -63,7 +68,8 @@ public class ImageViewport extends Region {
         imageView.setManaged(false);
         imageView.setPreserveRatio(false);
         overlay.setManaged(false);
-        getChildren().addAll(imageView, overlay, topLeft, topRight, bottomLeft, bottomRight);
+        maskLayer.setManaged(false);
+        getChildren().addAll(imageView, maskLayer, overlay, topLeft, topRight, bottomLeft, bottomRight, result);
 
         Rectangle clip = new Rectangle();
         clip.widthProperty().bind(widthProperty());
@@ -75,7 +81,10 @@ public class ImageViewport extends Region {
         topRight.textProperty().bind(topRightText);
         bottomLeft.textProperty().bind(bottomLeftText);
         bottomRight.textProperty().bind(bottomRightText);
-        for (Text t : new Text[] {topLeft, topRight, bottomLeft, bottomRight}) {
+        result.textProperty().bind(resultText);
+        result.setFill(Color.rgb(255, 220, 120));
+        resultText.addListener((obs, o, n) -> requestLayout());
+        for (Text t : new Text[] {topLeft, topRight, bottomLeft, bottomRight, result}) {
             t.visibleProperty().bind(cornerTextVisible);
         }
         image.addListener((obs, o, n) -> requestLayout());
@@ -103,6 +112,8 @@ public class ImageViewport extends Region {
         Image img = image.get();
         Affine toScreen = img == null ? new Affine() : imageToScreen();
         imageView.getTransforms().setAll(toScreen);
+        // The mask uses the image's own transform, so it follows zoom, pan, rotation and flip pixel for pixel.
+        maskLayer.follow(toScreen);
         // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
         imageView.setSmooth(img != null && toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1);
         measurementLayer.redraw(img == null ? null : toScreen, measurements, draftMeasurement.get(),
@@ -110,6 +121,8 @@ public class ImageViewport extends Region {
 
         topLeft.relocate(CORNER_MARGIN, CORNER_MARGIN);
         topRight.relocate(w - CORNER_MARGIN - topRight.getLayoutBounds().getWidth(), CORNER_MARGIN);
+        result.relocate(w - CORNER_MARGIN - result.getLayoutBounds().getWidth(),
+                CORNER_MARGIN + topRight.getLayoutBounds().getHeight() + (topRightText.get().isEmpty() ? 0 : 4));
         bottomLeft.relocate(CORNER_MARGIN, h - CORNER_MARGIN - bottomLeft.getLayoutBounds().getHeight());
         bottomRight.relocate(w - CORNER_MARGIN - bottomRight.getLayoutBounds().getWidth(),
                 h - CORNER_MARGIN - bottomRight.getLayoutBounds().getHeight());
@@ -179,6 +192,16 @@ public class ImageViewport extends Region {
 
     public StringProperty bottomRightTextProperty() {
         return bottomRightText;
+    }
+
+    /** A result shown under the top-right corner text, e.g. an analysis of the image on screen ("" for none). */
+    public StringProperty resultTextProperty() {
+        return resultText;
+    }
+
+    /** The label-mask overlay over the image; its owner sets the mask of the image on screen. */
+    public MaskOverlayLayer maskLayer() {
+        return maskLayer;
     }
 
     public ObservableList<Measurement> getMeasurements() {
