@@ -1,5 +1,6 @@
 package org.radmamba.viewer.demo;
 
+import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

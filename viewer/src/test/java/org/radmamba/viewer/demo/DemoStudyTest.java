@@ -2,6 +2,7 @@ package org.radmamba.viewer.demo;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.viewer.dicom.DicomFileWriter;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -67,23 +68,6 @@ class DemoStudyTest {
         assertEquals(-850, CtPhantom.hounsfield(-0.45, -0.1, 0.1));
         assertEquals(1000, CtPhantom.hounsfield(0.0, 0.42 + 0.105, 0.5), "vertebral cortex");
         assertEquals(60, CtPhantom.hounsfield(-0.38, 0.0, 0.8), "liver");
-    }
-
-    @Test
-    void tags_are_written_in_ascending_order_whatever_the_insertion_order() {
-        DicomFileWriter.Dataset ds = new DicomFileWriter.Dataset()
-                .string(0x00100020, "LO", "ID")
-                .string(0x00080060, "CS", "CT")
-                .otherWords(0x7FE00010, new short[4])
-                .unsignedShort(0x00280010, 2);
-        assertEquals(List.of(0x00080060, 0x00100020, 0x00280010, 0x7FE00010), DicomFileWriter.tagsOf(ds));
-    }
-
-    @Test
-    void decimal_strings_fit_sixteen_characters() {
-        assertEquals("-192", DicomFileWriter.formatDecimal(-192.0));
-        assertEquals("1.5", DicomFileWriter.formatDecimal(1.5));
-        assertTrue(DicomFileWriter.formatDecimal(1.0 / 3).length() <= 16);
     }
 
     @Test

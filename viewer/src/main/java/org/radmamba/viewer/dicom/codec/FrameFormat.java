@@ -23,8 +23,11 @@ public record FrameFormat(
         if (samplesPerPixel != 1 && samplesPerPixel != 3) {
             throw new IllegalArgumentException("Samples per Pixel must be 1 or 3, got " + samplesPerPixel);
         }
-        if (bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
-            throw new IllegalArgumentException("Bits Allocated must be 8, 16 or 32, got " + bitsAllocated);
+        if (bitsAllocated != 1 && bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
+            throw new IllegalArgumentException("Bits Allocated must be 1, 8, 16 or 32, got " + bitsAllocated);
+        }
+        if (bitsAllocated == 1 && samplesPerPixel != 1) {
+            throw new IllegalArgumentException("1-bit pixel data must have one sample per pixel, got " + samplesPerPixel);
         }
         if (bitsStored <= 0 || bitsStored > bitsAllocated) {
             throw new IllegalArgumentException("Bits Stored " + bitsStored + " does not fit Bits Allocated " + bitsAllocated);
@@ -36,8 +39,16 @@ public record FrameFormat(
         return (long) rows * columns * samplesPerPixel;
     }
 
-    /** Bytes of one frame as stored uncompressed. */
+    /**
+     * Bytes of one frame in memory: as stored uncompressed, except 1-bit frames (binary segmentations,
+     * overlays), which are unpacked to one byte (0 or 1) per pixel.
+     */
     public long frameBytes() {
-        return sampleCount() * (bitsAllocated / 8);
+        return sampleCount() * Math.max(1, bitsAllocated / 8);
+    }
+
+    /** True for 1-bit frames (Bits Allocated 1), packed eight pixels to a byte in the file. */
+    public boolean isBitPacked() {
+        return bitsAllocated == 1;
     }
 }

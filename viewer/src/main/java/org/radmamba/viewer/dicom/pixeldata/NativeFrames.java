@@ -32,6 +32,9 @@ public final class NativeFrames {
 
     public static Samples[] read(Path file, DatasetLayout layout, FrameFormat format, int frameCount)
             throws DicomReadException {
+        if (format.isBitPacked()) {
+            return readBitPacked(file, layout, format, frameCount);
+        }
         if (chromaSubsampled(format) && format.columns() % 2 != 0) {
             throw new DicomReadException(file, "YBR_FULL_422 pixel data needs an even number of columns, not " + format.columns());
         }
@@ -90,6 +93,36 @@ public final class NativeFrames {
             done += n;
         }
         return shorts != null ? new Samples.Shorts(shorts) : new Samples.Ints(ints);
+    }
+
+    /**
+     * 1-bit frames (PS3.5 8.1.1): pixels follow one another bit by bit, the first in the least significant bit of
+     * a byte, and frames are not padded to a byte boundary; each frame is unpacked to one byte (0 or 1) per pixel.
+     */
+    private static Samples[] readBitPacked(Path file, DatasetLayout layout, FrameFormat format, int frameCount)
+            throws DicomReadException {
+        long pixelsPerFrame = (long) format.rows() * format.columns();
+        long neededBytes = (pixelsPerFrame * frameCount + 7) / 8;
+        if (neededBytes > layout.pixelDataLength()) {
+            throw new DicomReadException(file, "Pixel Data holds " + layout.pixelDataLength() + " bytes but " + frameCount
+                    + " frame(s) of " + format.rows() + "x" + format.columns() + " at 1 bit need " + neededBytes);
+        }
+        byte[] packed = new byte[(int) neededBytes];
+        try {
+            layout.source().readFully(layout.pixelDataOffset(), ByteBuffer.wrap(packed));
+        } catch (IOException e) {
+            throw new DicomReadException(file, "cannot read its pixel data: " + e.getMessage(), e);
+        }
+        Samples[] frames = new Samples[frameCount];
+        for (int f = 0; f < frameCount; f++) {
+            byte[] pixels = new byte[(int) pixelsPerFrame];
+            long bit = f * pixelsPerFrame;
+            for (int i = 0; i < pixels.length; i++, bit++) {
+                pixels[i] = (byte) ((packed[(int) (bit >>> 3)] >>> (bit & 7)) & 1);
+            }
+            frames[f] = new Samples.Bytes(pixels);
+        }
+        return frames;
     }
 
     private static final ThreadLocal<ByteBuffer> CHUNK = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));

@@ -60,6 +60,10 @@ public final class PixelDataFile implements DicomFile {
             return new PixelDataFile(file, syntax, dataset, format, frames,
                     NativeFrames.read(file, layout, format, frames), null, null);
         }
+        if (format.isBitPacked()) {
+            throw new DicomReadException(file, "its 1-bit pixel data is compressed (" + TransferSyntax.describe(syntax)
+                    + "), which DICOM does not define");
+        }
         FrameDecoder decoder = FrameDecoders.forTransferSyntax(syntax).orElseThrow(() -> unsupported(file, syntax));
         byte[][] compressed = EncapsulatedFrames.split(file, layout, frames);
         return new PixelDataFile(file, syntax, dataset, format, frames, null, compressed, decoder);

@@ -1,4 +1,4 @@
-package org.radmamba.viewer.demo;
+package org.radmamba.viewer.dicom;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A minimal writer of DICOM Part 10 files in Explicit VR Little Endian, just enough for the demo study: string,
- * numeric, OW/OB and defined-length sequence elements. Writing is not part of the DICOM port (which reads), and
- * the demo must not depend on the toolkit behind it, hence this small class.
+ * A minimal writer of DICOM Part 10 files in Explicit VR Little Endian, enough for the demo study and the DICOM
+ * Segmentations RadMamba exports: string, numeric, attribute-tag, OW/OB and defined-length sequence elements.
+ * Writing is not part of the DICOM port (which reads), and neither the demo nor the export may depend on the
+ * toolkit behind it, hence this small class.
  */
 public final class DicomFileWriter {
 
@@ -50,6 +51,22 @@ public final class DicomFileWriter {
 
         public Dataset integerString(int tag, int value) {
             return string(tag, "IS", Integer.toString(value));
+        }
+
+        /** An attribute-tag (AT) value, e.g. a Dimension Index Pointer. */
+        public Dataset attributeTag(int tag, int value) {
+            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            b.putShort((short) (value >>> 16)).putShort((short) value);
+            return put(tag, "AT", b.array());
+        }
+
+        /** Several US values (VM &gt; 1), e.g. Dimension Index Values. */
+        public Dataset unsignedShorts(int tag, int... values) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (int v : values) {
+                b.putShort((short) v);
+            }
+            return put(tag, "US", b.array());
         }
 
         public Dataset unsignedShort(int tag, int value) {
@@ -118,7 +135,7 @@ public final class DicomFileWriter {
                 .string(0x00020003, "UI", sopInstanceUid)
                 .string(0x00020010, "UI", EXPLICIT_VR_LITTLE_ENDIAN)
                 .string(0x00020012, "UI", IMPLEMENTATION_CLASS_UID)
-                .string(0x00020013, "SH", "RADMAMBA_DEMO");
+                .string(0x00020013, "SH", "RADMAMBA");
         byte[] metaBytes = meta.toBytes();
         ByteArrayOutputStream groupLength = new ByteArrayOutputStream();
         writeTag(groupLength, 0x00020000);
@@ -140,7 +157,8 @@ public final class DicomFileWriter {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String formatDecimal(double v) {
+    /** A DS value of at most 16 characters. */
+    public static String formatDecimal(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
