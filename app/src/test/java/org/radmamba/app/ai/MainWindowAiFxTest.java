@@ -37,14 +37,26 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import javafx.geometry.Point2D;
+import javafx.concurrent.Task;
+import org.radmamba.app.gui.ai.AiSidePanel;
+import org.radmamba.viewer.dicom.DicomFileWriter;
+import org.radmamba.viewer.dicom.Tag;
+import org.radmamba.viewer.fx.model.SeriesEntry;
+import org.radmamba.viewer.seg.SegmentationWriter;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -268,5 +280,200 @@ class MainWindowAiFxTest {
         String corner = onFx(() -> viewport().resultTextProperty().get());
         assertTrue(corner.matches("(?s)\\S.* \\d+\\.\\d %\\nMedMamba chest-phantom classifier \\(demo\\) — demo model — not for diagnosis"),
                 corner);
+    }
+
+    /**
+     * The demo dermoscopy photograph as a DICOM secondary-capture image (RGB), two instances of one study: the
+     * segmenter finds the lesion in them as in the photograph.
+     */
+    private List<Path> dermoscopyDicom(Path folder) throws Exception {
+        Path demo = temp.resolve("demo-for-seg");
+        if (!demo.toFile().isDirectory()) {
+            DemoStudy.generate(demo, new DemoStudy.Spec(64, 2, 1.5, 5, 0, true));
+        }
+        BufferedImage photo = ImageIO.read(demo.resolve("photographs").resolve("dermoscopy-lesion.png").toFile());
+        Files.createDirectories(folder);
+        List<Path> files = new ArrayList<>();
+        for (int n = 1; n <= 2; n++) {
+            int w = photo.getWidth();
+            int h = photo.getHeight();
+            byte[] rgb = new byte[w * h * 3];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // The second instance is mirrored, so that the two masks differ.
+                    int argb = photo.getRGB(n == 1 ? x : w - 1 - x, y);
+                    int i = 3 * (y * w + x);
+                    rgb[i] = (byte) (argb >> 16);
+                    rgb[i + 1] = (byte) (argb >> 8);
+                    rgb[i + 2] = (byte) argb;
+                }
+            }
+            String uid = "2.25.1234567" + n;
+            DicomFileWriter.Dataset ds = new DicomFileWriter.Dataset()
+                    .string(Tag.SOP_CLASS_UID, "UI", "1.2.840.10008.5.1.4.1.1.7")
+                    .string(Tag.SOP_INSTANCE_UID, "UI", uid)
+                    .string(Tag.MODALITY, "CS", "XC")
+                    .string(Tag.PATIENT_NAME, "PN", "Demo^Dermoscopy")
+                    .string(Tag.PATIENT_ID, "LO", "DERMO-1")
+                    .string(Tag.STUDY_INSTANCE_UID, "UI", "2.25.12345670")
+                    .string(Tag.SERIES_INSTANCE_UID, "UI", "2.25.12345679")
+                    .integerString(Tag.INSTANCE_NUMBER, n)
+                    .unsignedShort(Tag.SAMPLES_PER_PIXEL, 3)
+                    .string(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "RGB")
+                    .unsignedShort(Tag.PLANAR_CONFIGURATION, 0)
+                    .unsignedShort(Tag.ROWS, h)
+                    .unsignedShort(Tag.COLUMNS, w)
+                    .unsignedShort(Tag.BITS_ALLOCATED, 8)
+                    .unsignedShort(Tag.BITS_STORED, 8)
+                    .unsignedShort(Tag.HIGH_BIT, 7)
+                    .unsignedShort(Tag.PIXEL_REPRESENTATION, 0)
+                    .otherBytes(0x7FE00010, rgb);
+            Path file = folder.resolve("dermoscopy-" + n + ".dcm");
+            DicomFileWriter.write(file, "1.2.840.10008.5.1.4.1.1.7", uid, ds);
+            files.add(file);
+        }
+        return files;
+    }
+
+    private void openAndShow(List<Path> paths, String modality) throws Exception {
+        onFx(() -> {
+            viewModel.open(paths);
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
+                .anyMatch(e -> e.series().modality().equals(modality)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        onFx(() -> {
+            SeriesEntry entry = viewModel.series().stream().filter(e -> e.series().modality().equals(modality))
+                    .findFirst().orElseThrow();
+            viewModel.showSeries(entry, 0);
+            viewModel.cornerTextVisibleProperty().set(false);
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> first().imageProperty().get() != null);
+    }
+
+    private void select(String modelId) throws Exception {
+        onFx(() -> {
+            ComboBox<ModelEntry> choice = modelChoice();
+            choice.getSelectionModel().select(choice.getItems().stream()
+                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
+            return null;
+        });
+    }
+
+    private void fireAndAwait(String buttonId) throws Exception {
+        onFx(() -> {
+            ((Button) window.lookup(buttonId)).fire();
+            return null;
+        });
+        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private byte[] maskOnSlice(int slice) throws Exception {
+        onFx(() -> {
+            first().setSlice(slice);
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        LabelMaskImage mask = onFx(() -> viewport().maskLayer().mask());
+        return mask == null ? null : mask.labels().clone();
+    }
+
+    @Test
+    void masks_exported_as_a_dicom_segmentation_come_back_over_the_same_images_when_reopened() throws Exception {
+        List<Path> images = dermoscopyDicom(temp.resolve("dermoscopy-dicom"));
+        openAndShow(images, "XC");
+        select(DemoModelsTest.SEGMENTER);
+        fireAndAwait("#ai-run-series");
+        byte[] first = maskOnSlice(0);
+        byte[] second = maskOnSlice(1);
+        assertTrue(first != null && second != null, "both images have masks");
+        int lesion = 0;
+        for (byte b : first) {
+            lesion += b;
+        }
+        assertTrue(lesion > 100, "the segmenter found the lesion: " + lesion + " px");
+        assertFalse(java.util.Arrays.equals(first, second), "the mirrored image has its own mask");
+
+        Path seg = temp.resolve("exported-seg.dcm");
+        SegmentationWriter.Written written = onFx(() -> ai.segmentationExport(seg)).call();
+        assertEquals(2, written.frames(), "one segment over two images");
+
+        // A fresh session: close everything, open the images and the Segmentation.
+        onFx(() -> {
+            viewModel.closeAll();
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().isEmpty());
+        List<Path> withSeg = new ArrayList<>(images);
+        withSeg.add(seg);
+        openAndShow(withSeg, "XC");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
+                .anyMatch(e -> e.series().modality().equals("SEG")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> viewport().maskLayer().mask()) != null);
+        assertArrayEquals(first, maskOnSlice(0), "the first image's mask, read back from the Segmentation");
+        assertArrayEquals(second, maskOnSlice(1), "the second image's mask, read back from the Segmentation");
+        assertEquals(List.of("lesion"), onFx(() -> viewport().maskLayer().mask()).names());
+    }
+
+    @Test
+    void a_segmentation_of_photographs_is_refused_with_a_reason_and_results_export_as_json_through_the_panel()
+            throws Exception {
+        openDemoPhotograph();
+        runOnImage(DemoModelsTest.SEGMENTER);
+        Task<String> refused = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SEG, temp.resolve("never.dcm")));
+        assertNull(refused, "nothing to write");
+        String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
+        assertEquals("A DICOM Segmentation needs DICOM images; save the mask of a photograph as PNG.", status);
+        assertFalse(Files.exists(temp.resolve("never.dcm")));
+
+        Path json = temp.resolve("results.json");
+        Task<String> export = onFx(() -> ai.panel().export(AiSidePanel.Export.JSON, json));
+        String line = export.get(30, TimeUnit.SECONDS);
+        assertTrue(line.contains("1 result(s) saved"), line);
+        String text = Files.readString(json);
+        assertTrue(text.contains("demo model — not for diagnosis"), text);
+        assertTrue(text.contains("\"segmentation\""), text);
+    }
+
+    @Test
+    void run_on_study_queues_every_image_of_the_study_on_screen() throws Exception {
+        List<Path> images = dermoscopyDicom(temp.resolve("study-run"));
+        openAndShow(images, "XC");
+        select(DemoModelsTest.CLASSIFIER);
+        fireAndAwait("#ai-run-study");
+        InferenceService.Job job = onFx(() -> ai.panel().currentJob());
+        assertEquals(2, job.total());
+        assertEquals(2, job.results().size());
+        assertEquals(InferenceService.Job.State.DONE, job.state());
+    }
+
+    @Test
+    void the_scan_device_chosen_in_the_panel_is_used_and_remembered() throws Exception {
+        onFx(() -> {
+            @SuppressWarnings("unchecked")
+            ComboBox<ScanDevicePreference> choice = (ComboBox<ScanDevicePreference>) window.lookup("#ai-device-choice");
+            choice.getSelectionModel().select(ScanDevicePreference.CPU);
+            return null;
+        });
+        assertEquals(ScanDevicePreference.CPU, ai.service().devicePreference());
+        assertEquals("cpu", viewModel.settings().store().get(AiWindow.SCAN_DEVICE_SETTING).orElseThrow());
+    }
+
+    @Test
+    void a_checkpoint_imported_from_the_panel_is_listed_and_chosen() throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        Path pth = Path.of(getClass().getResource("/ai/checkpoints/medmamba_tiny.pth").toURI());
+        onFx(() -> {
+            ai.panel().importModel(new ModelImporter.Request(pth, "Panel import", List.of("normal", "nodule", "effusion"),
+                    "test"));
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> modelChoice().getValue() != null
+                && modelChoice().getValue().card().id().equals("panel-import")));
+        String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
+        assertEquals("Imported Panel import.", status);
     }
 }

@@ -59,6 +59,10 @@ public final class SegmentationWriter {
 
     /** What was written: the new instance's UIDs and its frame count. */
     public record Written(Path file, String sopInstanceUid, String seriesInstanceUid, int frames) {
+        /** One line for the user. */
+        public String summary() {
+            return "DICOM Segmentation of " + frames + " frame(s) saved to " + file;
+        }
     }
 
     private final DicomReader reader;

@@ -1,11 +1,19 @@
 package org.radmamba.app.gui.ai;
 
+import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.stage.FileChooser;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.ToggleButton;
@@ -19,14 +27,24 @@ import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelEntry;
+import org.radmamba.app.ai.Labels;
 import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.ai.ModelImporter;
 import org.radmamba.app.ai.ModelLibrary;
 import org.radmamba.app.ai.SegmentationResult;
+import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.fx.overlay.MaskLegend;
 import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -41,6 +59,34 @@ public final class AiSidePanel extends VBox {
     /** Shows or hides the mask overlay. */
     public static final KeyCombination TOGGLE_OVERLAY = new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN);
 
+    /** What the Export menu writes. */
+    public enum Export {
+        SCREENSHOT("Screenshot with overlays (PNG)…", "png"),
+        JSON("Results of the series (JSON)…", "json"),
+        CSV("Results of the series (CSV)…", "csv"),
+        MASK_PNG("Mask of this image (label PNG)…", "png"),
+        DICOM_SEG("Masks of the series (DICOM SEG)…", "dcm");
+
+        private final String title;
+        private final String extension;
+
+        Export(String title, String extension) {
+            this.title = title;
+            this.extension = extension;
+        }
+    }
+
+    /** What the window does for the panel's export, import and device controls. */
+    public interface Actions {
+        /** Gathers on the FX thread what {@code what} needs; the returned writing runs in the background. */
+        Callable<String> export(Export what, Path target) throws IOException;
+
+        /** Imports off the FX thread; {@code done} gets one line for the user, on the FX thread. */
+        void importModel(ModelImporter.Request request, Consumer<String> done);
+
+        void setDevice(ScanDevicePreference preference);
+    }
+
     private final InferenceService service;
     private final ComboBox<ModelEntry> models = new ComboBox<>();
     private final ProgressBar progress = new ProgressBar(0);
@@ -54,8 +100,13 @@ public final class AiSidePanel extends VBox {
     private final ToggleButton visible = new ToggleButton("Mask visible");
     private final SeriesResultsTable table;
     private final MaskOverlayLayer overlay;
+    private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
+    private final MenuButton export = new MenuButton("Export");
+    private final Button importModel = new Button("Import model…");
     private InferenceService.Job current;
     private Consumer<AiResult> onResult = r -> { };
+    private Supplier<List<ImageSource>> studyImages = List::of;
+    private Actions actions;
 
     /**
      * @param currentImage the image on screen (read lazily on the inference thread)
@@ -80,6 +131,9 @@ public final class AiSidePanel extends VBox {
         Button runSeries = new Button("Run on series");
         runSeries.setId("ai-run-series");
         runSeries.setOnAction(e -> run("series", seriesImages.get()));
+        Button runStudy = new Button("Run on study");
+        runStudy.setId("ai-run-study");
+        runStudy.setOnAction(e -> run("study", studyImages.get()));
         cancel.setId("ai-cancel");
         cancel.setDisable(true);
         cancel.setOnAction(e -> {
@@ -98,8 +152,18 @@ public final class AiSidePanel extends VBox {
         opacity.valueProperty().addListener((o, a, b) -> restyle());
         outline.selectedProperty().addListener((o, a, b) -> restyle());
         visible.selectedProperty().addListener((o, a, b) -> restyle());
-        getChildren().addAll(models, new HBox(6, runImage, runSeries, cancel), progress, status, device,
-                classification, legend, opacity, new HBox(6, outline, visible), table);
+        export.setId("ai-export");
+        export.setDisable(true);
+        importModel.setId("ai-import");
+        importModel.setDisable(true);
+        deviceChoice.setId("ai-device-choice");
+        deviceChoice.getItems().setAll(ScanDevicePreference.values());
+        deviceChoice.setDisable(true);
+        deviceChoice.setCellFactory(list -> deviceCell());
+        deviceChoice.setButtonCell(deviceCell());
+        getChildren().addAll(new HBox(6, models, importModel), new HBox(6, runImage, runSeries, runStudy, cancel),
+                progress, status, new HBox(6, new Label("Scan device"), deviceChoice), device,
+                classification, legend, opacity, new HBox(6, outline, visible), table, export);
     }
 
     private static ListCell<ModelEntry> modelCell() {
@@ -110,6 +174,134 @@ public final class AiSidePanel extends VBox {
                 setText(empty || entry == null ? null : entry.card().name() + (entry.runnable() ? "" : " (not runnable)"));
             }
         };
+    }
+
+    private static ListCell<ScanDevicePreference> deviceCell() {
+        return new ListCell<>() {
+            @Override
+            protected void updateItem(ScanDevicePreference p, boolean empty) {
+                super.updateItem(p, empty);
+                setText(empty || p == null ? null : switch (p) {
+                    case AUTO -> "Automatic (CUDA when usable)";
+                    case CPU -> "CPU (SIMD)";
+                    case CUDA -> "CUDA GPU";
+                });
+            }
+        };
+    }
+
+    /** The images of the study on screen, for "Run on study". */
+    public void setStudyImages(Supplier<List<ImageSource>> images) {
+        this.studyImages = images;
+    }
+
+    /** Enables the export menu, model import and the device choice (showing {@code device} as chosen). */
+    public void setActions(Actions actions, ScanDevicePreference device) {
+        this.actions = actions;
+        for (Export what : Export.values()) {
+            MenuItem item = new MenuItem(what.title);
+            item.setId("ai-export-" + what.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            item.setOnAction(e -> chooseAndExport(what));
+            export.getItems().add(item);
+        }
+        export.setDisable(false);
+        importModel.setOnAction(e -> chooseAndImport());
+        importModel.setDisable(false);
+        deviceChoice.getSelectionModel().select(device);
+        deviceChoice.valueProperty().addListener((obs, o, n) -> {
+            if (n != null) {
+                actions.setDevice(n);
+                this.device.setText("Scan: " + n.flag() + " from the next job on");
+            }
+        });
+        deviceChoice.setDisable(false);
+    }
+
+    private void chooseAndExport(Export what) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(what.title.replace("…", ""));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(what.extension.toUpperCase(Locale.ROOT),
+                "*." + what.extension));
+        chooser.setInitialFileName("radmamba-" + what.name().toLowerCase(Locale.ROOT).replace('_', '-') + "." + what.extension);
+        File file = chooser.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            export(what, file.toPath());
+        }
+    }
+
+    /** Writes {@code what} to {@code target} in the background and reports in the status line. */
+    public Task<String> export(Export what, Path target) {
+        Callable<String> writing;
+        try {
+            writing = actions.export(what, target);
+        } catch (IOException e) {
+            status.setText(e.getMessage());
+            return null;
+        }
+        Task<String> task = new Task<>() {
+            @Override
+            protected String call() throws Exception {
+                return writing.call();
+            }
+        };
+        task.setOnSucceeded(e -> status.setText(task.getValue()));
+        task.setOnFailed(e -> status.setText("Not saved: " + task.getException().getMessage()));
+        Thread.ofVirtual().name("ai-export").start(task);
+        return task;
+    }
+
+    private void chooseAndImport() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Import a MedMamba or VM-UNet checkpoint");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PyTorch checkpoint", "*.pth", "*.pt"));
+        File file = chooser.showOpenDialog(getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        TextField name = new TextField(file.getName().replaceFirst("\\.pth?$", ""));
+        TextField labels = new TextField();
+        labels.setPromptText("class names, comma-separated, or a labels file path");
+        TextField source = new TextField();
+        source.setPromptText("where the weights come from");
+        GridPane form = new GridPane(6, 6);
+        form.addRow(0, new Label("Name"), name);
+        form.addRow(1, new Label("Labels"), labels);
+        form.addRow(2, new Label("Source"), source);
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.setTitle("Import model");
+        dialog.setHeaderText(file.toString());
+        dialog.getDialogPane().setContent(form);
+        dialog.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        if (dialog.showAndWait().filter(ButtonType.OK::equals).isEmpty()) {
+            return;
+        }
+        try {
+            importModel(new ModelImporter.Request(file.toPath(), name.getText().strip(), labels(labels.getText()),
+                    source.getText().isBlank() ? null : source.getText().strip()));
+        } catch (ModelException e) {
+            status.setText("Not imported: " + e.getMessage());
+        }
+    }
+
+    /** Labels typed as a comma-separated list, or read from a labels file when the text names one. */
+    static List<String> labels(String text) throws ModelException {
+        String trimmed = text.strip();
+        if (!trimmed.isEmpty() && !trimmed.contains(",") && Files.isRegularFile(Path.of(trimmed))) {
+            return Labels.read(Path.of(trimmed));
+        }
+        return Arrays.stream(trimmed.split(",")).map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Imports a checkpoint; the status line says how it went and the new model is chosen. */
+    public void importModel(ModelImporter.Request request) {
+        status.setText("Importing " + request.name() + "…");
+        actions.importModel(request, status::setText);
+    }
+
+    /** Chooses the model with this id, if listed. */
+    public void selectModel(String id) {
+        models.getItems().stream().filter(m -> m.card().id().equals(id)).findFirst()
+                .ifPresent(models.getSelectionModel()::select);
     }
 
     /** Lists the library's models (the listing hashes the weights: make it off the FX thread). */

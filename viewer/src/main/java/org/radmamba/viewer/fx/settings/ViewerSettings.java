@@ -21,6 +21,11 @@ public final class ViewerSettings {
         this.store = store;
     }
 
+    /** The store behind these settings, for settings of other modules (e.g. the app's AI preferences). */
+    public SettingsStore store() {
+        return store;
+    }
+
     public Optional<WindowGeometry> windowGeometry() {
         Optional<String> value = store.get("window.geometry");
         if (value.isEmpty()) {

@@ -458,6 +458,11 @@ public final class MainWindow extends BorderPane {
         return scene;
     }
 
+    /** The view model this window shows (the app wires its AI side to the same studies). */
+    public ViewerViewModel viewModel() {
+        return viewModel;
+    }
+
     public List<ViewportView> viewportViews() {
         return viewportViews;
     }
