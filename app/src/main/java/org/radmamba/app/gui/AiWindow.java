@@ -91,6 +91,10 @@ public final class AiWindow implements AutoCloseable {
         this.panel = new AiSidePanel(service, this::currentImage, this::seriesImages, this::showImage,
                 viewport.maskLayer());
         panel.setStudyImages(this::studyImages);
+        panel.setSliceSpacing(() -> {
+            SeriesEntry entry = viewportModel.seriesProperty().get();
+            return entry == null ? java.util.OptionalDouble.empty() : ViewerImages.sliceSpacing(entry.series().instances());
+        });
         panel.setActions(new AiSidePanel.Actions() {
             @Override
             public Callable<String> export(AiSidePanel.Export what, Path target) throws IOException {

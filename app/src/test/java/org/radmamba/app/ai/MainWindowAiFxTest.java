@@ -318,6 +318,8 @@ class MainWindowAiFxTest {
                     .string(Tag.STUDY_INSTANCE_UID, "UI", "2.25.12345670")
                     .string(Tag.SERIES_INSTANCE_UID, "UI", "2.25.12345679")
                     .integerString(Tag.INSTANCE_NUMBER, n)
+                    .decimals(Tag.PIXEL_SPACING, 0.1, 0.1)
+                    .decimals(Tag.SLICE_THICKNESS, 2.0)
                     .unsignedShort(Tag.SAMPLES_PER_PIXEL, 3)
                     .string(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "RGB")
                     .unsignedShort(Tag.PLANAR_CONFIGURATION, 0)
@@ -396,6 +398,16 @@ class MainWindowAiFxTest {
         }
         assertTrue(lesion > 100, "the segmenter found the lesion: " + lesion + " px");
         assertFalse(java.util.Arrays.equals(first, second), "the mirrored image has its own mask");
+        int lesionPixels = 0;
+        for (byte[] mask : new byte[][] {first, second}) {
+            for (byte b : mask) {
+                lesionPixels += b == 1 ? 1 : 0;
+            }
+        }
+        // 0.1 mm pixels, 2 mm apart: the volume is the pixel count x 0.01 mm² x 2 mm.
+        String areas = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-areas")).getText());
+        assertEquals(String.format(java.util.Locale.ROOT, "Over 2 images:%nlesion: %.1f mm³ (%.2f mL)",
+                lesionPixels * 0.02, lesionPixels * 0.02 / 1000).replace(System.lineSeparator(), "\n"), areas);
 
         Path seg = temp.resolve("exported-seg.dcm");
         SegmentationWriter.Written written = onFx(() -> ai.segmentationExport(seg)).call();

@@ -12,6 +12,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
 import javafx.scene.layout.GridPane;
 import javafx.stage.FileChooser;
 import javafx.scene.control.ProgressBar;
@@ -44,6 +45,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -100,6 +102,9 @@ public final class AiSidePanel extends VBox {
     private final ToggleButton visible = new ToggleButton("Mask visible");
     private final SeriesResultsTable table;
     private final MaskOverlayLayer overlay;
+    private final ModelListPanel modelList = new ModelListPanel();
+    private final Label areas = new Label();
+    private Supplier<OptionalDouble> sliceSpacing = OptionalDouble::empty;
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
     private final MenuButton export = new MenuButton("Export");
     private final Button importModel = new Button("Import model…");
@@ -161,9 +166,15 @@ public final class AiSidePanel extends VBox {
         deviceChoice.setDisable(true);
         deviceChoice.setCellFactory(list -> deviceCell());
         deviceChoice.setButtonCell(deviceCell());
-        getChildren().addAll(new HBox(6, models, importModel), new HBox(6, runImage, runSeries, runStudy, cancel),
+        areas.setId("ai-areas");
+        areas.setWrapText(true);
+        modelList.setPrefHeight(160);
+        TitledPane library = new TitledPane("Model library", modelList);
+        library.setExpanded(false);
+        getChildren().addAll(new HBox(6, models, importModel), library,
+                new HBox(6, runImage, runSeries, runStudy, cancel),
                 progress, status, new HBox(6, new Label("Scan device"), deviceChoice), device,
-                classification, legend, opacity, new HBox(6, outline, visible), table, export);
+                classification, legend, areas, opacity, new HBox(6, outline, visible), table, export);
     }
 
     private static ListCell<ModelEntry> modelCell() {
@@ -188,6 +199,11 @@ public final class AiSidePanel extends VBox {
                 });
             }
         };
+    }
+
+    /** The slice spacing of the series on screen in mm, for the volume after a series run. */
+    public void setSliceSpacing(Supplier<OptionalDouble> spacing) {
+        this.sliceSpacing = spacing;
     }
 
     /** The images of the study on screen, for "Run on study". */
@@ -306,6 +322,7 @@ public final class AiSidePanel extends VBox {
 
     /** Lists the library's models (the listing hashes the weights: make it off the FX thread). */
     public void showModels(ModelLibrary.Listing listing) {
+        modelList.show(listing);
         models.getItems().setAll(listing.models());
         listing.models().stream().filter(ModelEntry::runnable).findFirst().ifPresent(models.getSelectionModel()::select);
     }
@@ -357,6 +374,9 @@ public final class AiSidePanel extends VBox {
                     String failures = job.failures().isEmpty() ? "" : "; " + String.join("; ", job.failures());
                     status.setText(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
                             + job.done() + " of " + job.total() + failures);
+                    if (job.total() > 1) {
+                        showVolumes(job.results());
+                    }
                 }
             });
             table.getItems().clear();
@@ -375,8 +395,44 @@ public final class AiSidePanel extends VBox {
             case SegmentationResult s -> {
                 overlay.setMask(Overlays.mask(s));
                 legend.show(s.labels(), s.attribution());
+                areas.setText(areaText(s));
                 restyle();
             }
         }
+    }
+
+    /** Per class: pixels, and mm² when the image states its pixel spacing. */
+    static String areaText(SegmentationResult s) {
+        StringBuilder text = new StringBuilder();
+        for (int k = 1; k <= s.labels().size(); k++) {
+            if (!text.isEmpty()) {
+                text.append('\n');
+            }
+            text.append(s.labels().get(k - 1)).append(": ").append(s.pixels(k)).append(" px");
+            OptionalDouble mm2 = s.areaMm2(k);
+            if (mm2.isPresent()) {
+                text.append(String.format(Locale.ROOT, " (%.1f mm²)", mm2.getAsDouble()));
+            }
+        }
+        return text.toString();
+    }
+
+    /** After a run over several images: the volume of each class, when spacing and slice distance are known. */
+    private void showVolumes(List<AiResult> results) {
+        List<SegmentationResult> masks = results.stream().filter(SegmentationResult.class::isInstance)
+                .map(SegmentationResult.class::cast).toList();
+        OptionalDouble spacing = sliceSpacing.get();
+        if (masks.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("Over " + masks.size() + " images:");
+        for (int k = 1; k <= masks.getFirst().labels().size(); k++) {
+            OptionalDouble volume = spacing.isPresent()
+                    ? SegmentationResult.volumeMm3(masks, k, spacing.getAsDouble()) : OptionalDouble.empty();
+            text.append('\n').append(masks.getFirst().labels().get(k - 1)).append(": ").append(volume.isPresent()
+                    ? String.format(Locale.ROOT, "%.1f mm³ (%.2f mL)", volume.getAsDouble(), volume.getAsDouble() / 1000)
+                    : "volume unknown (no pixel spacing or slice distance)");
+        }
+        areas.setText(text.toString());
     }
 }
