@@ -14,6 +14,7 @@ import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.preprocess.ClassificationPreprocessing;
 import org.radmamba.inference.scan.CpuSimdScan;
+import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
@@ -163,6 +164,27 @@ class ClassifyCommandTest {
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         JsonNode top = new ObjectMapper().readTree(run.out()).get("results").get(0).get("top").get(0);
         assertEquals("effusion", top.get("label").asText(), run.out());
+    }
+
+    @Test
+    void a_dicom_frame_is_classified_as_it_is_displayed_with_its_window() throws Exception {
+        // The CT's modality LUT and first window give the display pixels that `export --format png` writes; the
+        // classifier must see exactly those, replicated to three channels.
+        Path ct = SyntheticCtSeries.write(dir.resolve("ct"), 1, 96, 128).get(0);
+        Path shown = dir.resolve("ct-as-shown.png");
+        InfoCommandTest.Run export = InfoCommandTest.run("export", ct.toString(), "--format", "png", "--out", shown.toString());
+        assertEquals(ExitCodes.OK, export.exitCode(), export.err());
+
+        Run dicom = run(ct.toString(), "--model", checkpoint.toString(), "--json", "--device", "cpu");
+        Run png = run(shown.toString(), "--model", checkpoint.toString(), "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, dicom.exitCode(), dicom.err());
+        JsonNode fromDicom = new ObjectMapper().readTree(dicom.out()).get("results").get(0);
+        JsonNode fromPng = new ObjectMapper().readTree(png.out()).get("results").get(0);
+        assertEquals(ct.toString(), fromDicom.get("image").asText());
+        for (int c = 0; c < 3; c++) {
+            assertEquals(fromPng.get("logits").get(c).floatValue(), fromDicom.get("logits").get(c).floatValue(), 1e-6);
+        }
     }
 
     private static Run run(String... args) {
