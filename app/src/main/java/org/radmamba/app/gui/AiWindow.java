@@ -122,7 +122,8 @@ public final class AiWindow implements AutoCloseable {
             }
         }, service.devicePreference());
         panel.setOnResult(this::remember);
-        panel.setPrefWidth(300);
+        panel.setPrefWidth(340);
+        panel.setMinWidth(300);
         window.setRight(panel);
         viewportModel.sliceProperty().addListener((obs, o, n) -> showResultsOfCurrentImage());
         viewportModel.seriesProperty().addListener((obs, o, n) -> showResultsOfCurrentImage());

@@ -13,6 +13,7 @@ import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.stage.FileChooser;
 import javafx.scene.control.ProgressBar;
@@ -149,6 +150,7 @@ public final class AiSidePanel extends VBox {
         progress.setId("ai-progress");
         status.setId("ai-status");
         status.setWrapText(true);
+        device.setWrapText(true);
         device.setId("ai-device");
         opacity.setId("ai-opacity");
         outline.setId("ai-outline");
@@ -171,10 +173,14 @@ public final class AiSidePanel extends VBox {
         modelList.setPrefHeight(160);
         TitledPane library = new TitledPane("Model library", modelList);
         library.setExpanded(false);
-        getChildren().addAll(new HBox(6, models, importModel), library,
-                new HBox(6, runImage, runSeries, runStudy, cancel),
-                progress, status, new HBox(6, new Label("Scan device"), deviceChoice), device,
-                classification, legend, areas, opacity, new HBox(6, outline, visible), table, export);
+        models.setMaxWidth(Double.MAX_VALUE);
+        progress.setMaxWidth(Double.MAX_VALUE);
+        deviceChoice.setMaxWidth(Double.MAX_VALUE);
+        // Buttons wrap rather than truncate their labels in a narrow panel.
+        FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
+        FlowPane tools = new FlowPane(6, 6, importModel, export);
+        getChildren().addAll(models, library, runs, progress, status, new Label("Scan device"), deviceChoice, device,
+                classification, legend, areas, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
     private static ListCell<ModelEntry> modelCell() {
