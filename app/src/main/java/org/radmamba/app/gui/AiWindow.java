@@ -13,6 +13,7 @@ import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.app.gui.ai.ClassificationPanel;
 import org.radmamba.app.gui.ai.Overlays;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
@@ -67,8 +68,19 @@ public final class AiWindow implements AutoCloseable {
 
     /** One window's AI with the configured scan device and the standard model library. */
     public static AiWindow standard(MainWindow window) {
+        return standard(window, PluginRegistry.builtIns());
+    }
+
+    /** As {@link #standard(MainWindow)}, the networks built by the architectures of {@code plugins}. */
+    public static AiWindow standard(MainWindow window, PluginRegistry plugins) {
         return new AiWindow(window, new ImageLoader(),
-                new InferenceService(ScanDevicePreference.configured(), 8, Platform::runLater), ModelLibrary.standard());
+                new InferenceService(ScanDevicePreference.configured(), 8, Platform::runLater, plugins),
+                ModelLibrary.standard());
+    }
+
+    /** The image on screen with the window on screen, for plugin tools; empty when there is none. */
+    public Optional<ImageSource> imageOnScreen() {
+        return Optional.ofNullable(currentImage());
     }
 
     /** Binds the overlay toggle (Ctrl/Cmd+M) in {@code scene}. */
