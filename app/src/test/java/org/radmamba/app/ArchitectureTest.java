@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,8 @@ class ArchitectureTest {
 
     @Test
     void the_rules_see_classes_of_every_module() {
-        for (String pkg : new String[] {"org.radmamba.app", "org.radmamba.viewer", "org.radmamba.inference"}) {
+        for (String pkg : new String[] {"org.radmamba.app", "org.radmamba.viewer", "org.radmamba.inference",
+                "org.radmamba.plugins.api"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production classes imported from " + pkg + ": the rules below would pass vacuously");
         }
@@ -69,14 +71,21 @@ class ArchitectureTest {
     }
 
     @Test
-    void the_plugin_api_depends_on_no_other_module() {
-        noClasses().that().resideInAPackage("org.radmamba.plugins..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.radmamba.app..", "org.radmamba.viewer..", "org.radmamba.inference..",
-                        "org.nd4j..", "javafx..", "com.pixelmed..")
-                .because("plugins compile against a small, stable API only")
-                // The API has no classes until the plugins issue fills the module.
-                .allowEmptyShould(true)
+    void the_plugin_api_depends_on_the_jdk_only() {
+        classes().that().resideInAPackage("org.radmamba.plugins.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("org.radmamba.plugins.api..", "java..")
+                .because("plugins compile against a small, stable API, and their class loader lends them nothing but"
+                        + " the API and the JDK (docs/decisions/0006-plugins.md)")
                 .check(classes);
+    }
+
+    @Test
+    void only_the_plugin_host_loads_code_at_run_time() {
+        for (Class<?> loading : new Class<?>[] {java.net.URLClassLoader.class, java.util.ServiceLoader.class}) {
+            noClasses().that().resideOutsideOfPackage("org.radmamba.app.plugin..")
+                    .should().dependOnClassesThat().areAssignableTo(loading)
+                    .because("plugins are found and isolated in one place, the registry, which disables what fails")
+                    .check(classes);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.app.plugin.PluginException;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -44,6 +46,7 @@ public final class InferenceService implements AutoCloseable {
     private final Executor callbacks;
     private final Parallel parallel;
     private final Function<ScanDevicePreference, ScanSelection> scanChooser;
+    private final PluginRegistry plugins;
     private volatile ScanDevicePreference preference;
     private volatile ScanSelection scan;
     private final Map<CacheKey, AiResult> cache = new ConcurrentHashMap<>();
@@ -71,13 +74,24 @@ public final class InferenceService implements AutoCloseable {
      * @param callbacks  where listeners run
      */
     public InferenceService(ScanDevicePreference preference, int maxQueued, Executor callbacks) {
+        this(preference, maxQueued, callbacks, PluginRegistry.builtIns());
+    }
+
+    /** As above, with the networks built by the architectures of {@code plugins}. */
+    public InferenceService(ScanDevicePreference preference, int maxQueued, Executor callbacks, PluginRegistry plugins) {
         this(ScanSelector::select, preference, maxQueued, callbacks,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+                Math.max(1, Runtime.getRuntime().availableProcessors()), plugins);
     }
 
     InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, ScanDevicePreference preference,
                      int maxQueued, Executor callbacks, int threads) {
+        this(scanChooser, preference, maxQueued, callbacks, threads, PluginRegistry.builtIns());
+    }
+
+    InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, ScanDevicePreference preference,
+                     int maxQueued, Executor callbacks, int threads, PluginRegistry plugins) {
         this.scanChooser = scanChooser;
+        this.plugins = plugins;
         this.preference = preference;
         this.callbacks = callbacks;
         this.parallel = new Parallel(threads);
@@ -174,8 +188,8 @@ public final class InferenceService implements AutoCloseable {
                     cache.put(key, result);
                 }
                 job.results.add(result);
-            } catch (IOException | IllegalArgumentException e) {
-                // One unreadable or unfit image is reported with its name; the others still run.
+            } catch (IOException | IllegalArgumentException | PluginException.Unchecked e) {
+                // One unreadable or unfit image (or a plugin network that threw) is reported with its name; the others still run.
                 String message = source.title() + ": " + e.getMessage();
                 LOG.warn("inference on {} failed: {}", source.id(), e.getMessage());
                 job.failures.add(message);
@@ -202,7 +216,7 @@ public final class InferenceService implements AutoCloseable {
             if (model != null) {
                 return model;
             }
-            model = LoadedModel.open(entry);
+            model = LoadedModel.open(entry, plugins);
             loaded.put(key, model);
             if (loaded.size() > LOADED_MODELS) {
                 String eldest = loaded.keySet().iterator().next();

@@ -1,7 +1,11 @@
 package org.radmamba.app.ai;
 
-import org.radmamba.inference.checkpoint.CheckpointException;
-import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.app.plugin.BuiltInModels;
+import org.radmamba.app.plugin.FileCheckpoint;
+import org.radmamba.app.plugin.PluginException;
+import org.radmamba.app.plugin.PluginRegistry;
+import org.radmamba.plugins.api.ModelSpec;
+import org.radmamba.plugins.api.Task;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.segmentation.LabelMask;
 import org.radmamba.inference.segmentation.MaskDecoding;
@@ -26,12 +30,19 @@ public final class LoadedModel implements AutoCloseable {
         this.transform = transform;
     }
 
-    /**
-     * Loads the model's weights after checking, on the file as it is now, that their SHA-256 is the card's.
-     *
-     * @throws ModelException when the file is missing, differs from the card, or does not fit the card
-     */
+    /** {@link #open(ModelEntry, PluginRegistry)} with the built-in architectures only. */
     public static LoadedModel open(ModelEntry entry) throws ModelException {
+        return open(entry, PluginRegistry.builtIns());
+    }
+
+    /**
+     * Loads the model's weights after checking, on the file as it is now, that their SHA-256 is the card's; the
+     * network comes from the registry's architecture for the card ({@code radmamba.model.medmamba}, ...).
+     *
+     * @throws ModelException when the file is missing, differs from the card, or does not fit the card, or the
+     *                        architecture is disabled or fails
+     */
+    public static LoadedModel open(ModelEntry entry, PluginRegistry plugins) throws ModelException {
         ModelCard card = entry.card();
         String actual;
         try {
@@ -51,8 +62,9 @@ public final class LoadedModel implements AutoCloseable {
         }
         Network network;
         try {
-            network = Network.load(card.architecture(), PthReader.read(entry.checkpoint()));
-        } catch (CheckpointException e) {
+            network = new Network.FromRegistry(plugins.loadNetwork(BuiltInModels.extensionId(card.architecture()),
+                    new FileCheckpoint(entry.checkpoint()), spec(card)));
+        } catch (IOException | PluginException e) {
             throw new ModelException(e.getMessage(), e);
         }
         if (network.classes() != card.labels().size()) {
@@ -61,6 +73,13 @@ public final class LoadedModel implements AutoCloseable {
                     + card.id() + " names " + card.labels().size());
         }
         return new LoadedModel(entry, network, transform);
+    }
+
+    /** What the architecture needs of the card. */
+    static ModelSpec spec(ModelCard card) {
+        return new ModelSpec(card.id(), card.name(),
+                card.task() == ModelTask.CLASSIFICATION ? Task.CLASSIFICATION : Task.SEGMENTATION,
+                card.inputHeight(), card.inputWidth(), card.labels());
     }
 
     public ModelEntry entry() {

@@ -1,5 +1,6 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.app.plugin.HostRunContext;
 import org.radmamba.inference.checkpoint.StateDict;
 import org.radmamba.inference.medmamba.MedMamba;
 import org.radmamba.inference.nn.ComputeContext;
@@ -29,6 +30,32 @@ public sealed interface Network extends AutoCloseable {
             case MEDMAMBA -> new Classifier(MedMamba.load(stateDict));
             case VMUNET -> new Segmenter(VmUnet.fromStateDict(stateDict));
         };
+    }
+
+    /**
+     * A network built through the plugin registry (a built-in or a plugin's architecture): the compute context
+     * reaches it as the API's run context.
+     */
+    record FromRegistry(org.radmamba.plugins.api.Network net) implements Network {
+        @Override
+        public float[] forward(float[] input, int batch, int height, int width, ComputeContext ctx) {
+            return net.forward(input, batch, height, width, new HostRunContext(ctx));
+        }
+
+        @Override
+        public int classes() {
+            return net.classes();
+        }
+
+        @Override
+        public String describe() {
+            return net.describe();
+        }
+
+        @Override
+        public void close() {
+            net.close();
+        }
     }
 
     record Classifier(MedMamba net) implements Network {

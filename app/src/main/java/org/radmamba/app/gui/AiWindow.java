@@ -17,6 +17,7 @@ import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.app.gui.ai.ClassificationPanel;
 import org.radmamba.app.gui.ai.Overlays;
 import org.radmamba.app.gui.ai.Screenshots;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
@@ -136,11 +137,16 @@ public final class AiWindow implements AutoCloseable {
      * the settings), else the one configured by property or environment, else automatic.
      */
     public static AiWindow standard(MainWindow window) {
+        return standard(window, PluginRegistry.builtIns());
+    }
+
+    /** As {@link #standard(MainWindow)}, the networks built by the architectures of {@code plugins}. */
+    public static AiWindow standard(MainWindow window, PluginRegistry plugins) {
         SettingsStore store = window.viewModel().settings().store();
         ScanDevicePreference preference = store.get(SCAN_DEVICE_SETTING).flatMap(AiWindow::parsePreference)
                 .orElseGet(ScanDevicePreference::configured);
         return new AiWindow(window, new ImageLoader(),
-                new InferenceService(preference, 8, Platform::runLater), ModelLibrary.standard());
+                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard());
     }
 
     private static Optional<ScanDevicePreference> parsePreference(String text) {
@@ -150,6 +156,11 @@ public final class AiWindow implements AutoCloseable {
             LOG.warn("Ignoring the stored scan device '{}': {}", text, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The image on screen with the window on screen, for plugin tools; empty when there is none. */
+    public Optional<ImageSource> imageOnScreen() {
+        return Optional.ofNullable(currentImage());
     }
 
     /** Binds the overlay toggle (Ctrl/Cmd+M) in {@code scene}. */

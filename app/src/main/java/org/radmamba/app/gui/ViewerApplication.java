@@ -4,6 +4,8 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.radmamba.app.gui.plugins.PluginToolsPane;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.service.DicomStudyService;
@@ -24,6 +26,13 @@ import java.util.List;
 public final class ViewerApplication extends Application {
 
     private FxTaskExecutor executor;
+    private PluginRegistry plugins;
+
+    /** Finds the plugins before the window opens (on the launcher thread, not the FX thread). */
+    @Override
+    public void init() {
+        plugins = PluginRegistry.standard();
+    }
 
     @Override
     public void start(Stage stage) {
@@ -32,7 +41,8 @@ public final class ViewerApplication extends Application {
         ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor, settings,
                 () -> DemoStudy.ensureGenerated(DemoStudy.defaultCacheFolder()));
         MainWindow window = new MainWindow(viewModel);
-        AiWindow ai = AiWindow.standard(window);
+        AiWindow ai = AiWindow.standard(window, plugins);
+        PluginToolsPane.dock(window, plugins, ai::imageOnScreen, PluginRegistry.userFolder());
         Scene scene = window.createScene(1600, 900);
         ai.bindShortcuts(scene);
         stage.setTitle("RadMamba");
@@ -54,6 +64,9 @@ public final class ViewerApplication extends Application {
     public void stop() {
         if (executor != null) {
             executor.close();
+        }
+        if (plugins != null) {
+            plugins.close();
         }
         Platform.exit();
     }

@@ -1,0 +1,36 @@
+package org.radmamba.plugins.example;
+
+import org.radmamba.plugins.api.Extension;
+import org.radmamba.plugins.api.Plugin;
+import org.radmamba.plugins.api.PluginApi;
+
+import java.util.List;
+
+/** The example plugin: {@code example.tool.histogram} and {@code example.source.pgm}. */
+public final class ExamplePlugin implements Plugin {
+
+    @Override
+    public String id() {
+        return "example";
+    }
+
+    @Override
+    public String name() {
+        return "Example: image statistics and PGM";
+    }
+
+    @Override
+    public String version() {
+        return "1.0.0";
+    }
+
+    @Override
+    public int apiVersion() {
+        return PluginApi.VERSION;
+    }
+
+    @Override
+    public List<Extension> extensions() {
+        return List.of(new HistogramTool(), new PgmFormat());
+    }
+}
