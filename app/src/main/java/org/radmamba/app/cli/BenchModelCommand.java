@@ -11,10 +11,18 @@ import org.radmamba.inference.medmamba.RandomMedMambaWeights;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.cuda.CudaScan;
 import org.radmamba.inference.scan.CpuSimdScan;
+import org.radmamba.inference.scan.FallbackScan;
+import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.inference.scan.ScanDeviceUnavailableException;
+import org.radmamba.inference.scan.ScanSelection;
+import org.radmamba.inference.scan.ScanSelector;
+import org.radmamba.inference.scan.SelectiveScan;
 import org.radmamba.inference.vmunet.VmUnet;
 import org.radmamba.inference.vmunet.VmUnetArchitecture;
 import org.radmamba.inference.vmunet.VmUnetRandomWeights;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,8 +33,10 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,11 +44,17 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba bench-model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration (batch × threads) on the CPU scan, one
- * line each: {@code model=… batch=… threads=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
+ * {@code radmamba bench-model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration
+ * (batch × threads), one line each:
+ * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
+ *
+ * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device cuda} the CUDA scan (an error when
+ * no usable NVIDIA GPU is there), {@code --device auto} whichever {@link ScanSelector} takes; everything else runs on
+ * the CPU either way.
  *
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
- * (this same program, re-executed with that variable set and {@code --one}); that also makes peak RSS and load time
+ * (this command's own {@link #main}, re-executed with that variable set and {@code --one}, so that a child needs
+ * no more than the inference class path); that also makes peak RSS and load time
  * per configuration. {@code cpu_ms} is the process CPU time per inference, the fairer figure on a shared machine.
  */
 @Command(name = "bench-model",
@@ -76,6 +92,11 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "15", description = "timed runs (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda|auto",
+            description = "where the selective scan runs: cpu (SIMD), cuda (an error without a usable NVIDIA GPU) or "
+                    + "auto (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Option(names = "--profile", description = "also print the time per operation (ms per inference)")
     boolean profile;
 
@@ -84,6 +105,29 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Opens the CUDA scan; tests stand in a machine without a driver. */
+    ScanSelector.DeviceOpener deviceOpener = CudaScan::open;
+
+    /**
+     * Runs this command alone ({@code bench-model}'s arguments without the sub-command name); the per-configuration
+     * child JVMs start here, so they need neither the viewer nor JavaFX on their class path.
+     */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new BenchModelCommand());
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        System.exit(cl.execute(args));
+    }
+
+    /**
+     * The scan for {@code preference}: the CPU SIMD scan on {@code threads} threads, or the CUDA scan behind a
+     * {@link FallbackScan} (shapes it does not take, and a GPU failure, go to the CPU scan).
+     *
+     * @throws ScanDeviceUnavailableException when {@code cuda} was asked for and cannot run
+     */
+    static ScanSelection selectScan(ScanDevicePreference preference, int threads, ScanSelector.DeviceOpener opener) {
+        return new ScanSelector(() -> new CpuSimdScan(threads), opener).choose(preference);
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -97,14 +141,21 @@ public final class BenchModelCommand implements Callable<Integer> {
             err.println("bench-model: batch sizes, thread counts and runs must be positive, the size at least 4");
             return ExitCodes.USAGE;
         }
+        ScanDevicePreference preference;
+        try {
+            preference = ScanDevicePreference.parse(device);
+        } catch (IllegalArgumentException e) {
+            err.println("bench-model: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         if (!VARIANTS.containsKey(model) && !VMUNET_ISIC.equals(model) && !Files.isRegularFile(Path.of(model))) {
             err.println(model + ": neither medmamba_t, medmamba_s, medmamba_b, vmunet_isic nor a checkpoint file");
             return ExitCodes.INPUT_UNREADABLE;
         }
         if (one) {
             try {
-                return runHere(batches.getFirst(), threadCounts.getFirst(), out);
-            } catch (CheckpointException e) {
+                return runHere(batches.getFirst(), threadCounts.getFirst(), preference, out);
+            } catch (CheckpointException | ScanDeviceUnavailableException e) {
                 err.println(e.getMessage());
                 return ExitCodes.INPUT_UNREADABLE;
             }
@@ -125,16 +176,30 @@ public final class BenchModelCommand implements Callable<Integer> {
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(org.radmamba.app.RadMambaMain.class.getName());
-        command.addAll(List.of("bench-model", "--one", "--model", model, "--batch", Integer.toString(batch),
+        command.add(BenchModelCommand.class.getName());
+        command.addAll(List.of("--one", "--model", model, "--batch", Integer.toString(batch),
                 "--threads", Integer.toString(threads), "--size", Integer.toString(size),
-                "--warmup", Integer.toString(warmup), "--runs", Integer.toString(runs)));
+                "--warmup", Integer.toString(warmup), "--runs", Integer.toString(runs), "--device", device));
         if (profile) {
             command.add("--profile");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         Process child = builder.start();
+        // The child's log (ND4J's start-up lines) is not forwarded; its last lines explain a failed run.
+        Deque<String> lastErrors = new ArrayDeque<>();
+        Thread drain = Thread.ofVirtual().start(() -> {
+            try (var lines = child.errorReader().lines()) {
+                lines.forEach(line -> {
+                    synchronized (lastErrors) {
+                        lastErrors.addLast(line);
+                        if (lastErrors.size() > 3) {
+                            lastErrors.removeFirst();
+                        }
+                    }
+                });
+            }
+        });
         try (var lines = child.inputReader().lines()) {
             lines.forEach(line -> {
                 out.println(line);
@@ -142,8 +207,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             });
         }
         int code = child.waitFor();
+        drain.join();
         if (code != 0) {
             err.println("bench-model: the run with batch " + batch + " and " + threads + " thread(s) exited with " + code);
+            synchronized (lastErrors) {
+                lastErrors.forEach(line -> err.println("  " + line));
+            }
         }
         return code;
     }
@@ -154,14 +223,16 @@ public final class BenchModelCommand implements Callable<Integer> {
         void run(float[] input, int batch, ComputeContext ctx);
     }
 
-    private int runHere(int batch, int threads, PrintWriter out) throws IOException {
+    private int runHere(int batch, int threads, ScanDevicePreference preference, PrintWriter out) throws IOException {
         Parallel.setBlasThreads(threads);
+        // Chosen first, so that a missing GPU fails before the weights are built.
+        ScanSelection selection = selectScan(preference, threads, deviceOpener);
         if (VMUNET_ISIC.equals(model)) {
             StateDict weights = VmUnetRandomWeights.stateDict(VmUnetArchitecture.isic(1), 42);
             long loadStarted = System.nanoTime();
             try (VmUnet network = VmUnet.fromStateDict(weights);
                  Parallel parallel = new Parallel(threads);
-                 CpuSimdScan scan = new CpuSimdScan(threads)) {
+                 ScanResource scan = new ScanResource(selection)) {
                 double loadMs = (System.nanoTime() - loadStarted) / 1e6;
                 int channels = network.architecture().inChannels();
                 return measure(model, (x, b, ctx) -> network.forward(x, b, channels, size, size, ctx), channels, batch,
@@ -172,7 +243,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         long loadStarted = System.nanoTime();
         try (MedMamba network = weights != null ? MedMamba.load(weights) : MedMamba.load(PthReader.read(Path.of(model)));
              Parallel parallel = new Parallel(threads);
-             CpuSimdScan scan = new CpuSimdScan(threads)) {
+             ScanResource scan = new ScanResource(selection)) {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
             return measure(name, (x, b, ctx) -> network.logits(x, b, size, size, ctx), network.config().inChannels(),
@@ -182,14 +253,14 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     /** Warm-up, timed runs and the one-line report. */
     private int measure(String name, Forward network, int channels, int batch, int threads, Parallel parallel,
-                        CpuSimdScan scan, double loadMs, PrintWriter out) throws IOException {
+                        ScanResource scan, double loadMs, PrintWriter out) throws IOException {
         float[] input = new float[batch * channels * size * size];
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) (2 * random.nextDouble() - 1);
         }
         OpProfile ops = profile ? OpProfile.recording() : OpProfile.OFF;
-        ComputeContext ctx = new ComputeContext(parallel, scan, ops);
+        ComputeContext ctx = new ComputeContext(parallel, scan.selection().scan(), ops);
         for (int i = 0; i < warmup; i++) {
             network.run(input, batch, ctx);
         }
@@ -204,13 +275,39 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
         double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
         Arrays.sort(ms);
-        out.printf(Locale.ROOT, "model=%s batch=%d threads=%d median_ms=%.1f p90_ms=%.1f cpu_ms=%.1f peak_rss_mb=%d load_ms=%.0f%n",
-                name, batch, threads, percentile(ms, 0.5), percentile(ms, 0.9), cpuMs, peakRssMb(), loadMs);
+        out.printf(Locale.ROOT, "model=%s batch=%d threads=%d device=%s median_ms=%.1f p90_ms=%.1f cpu_ms=%.1f "
+                        + "peak_rss_mb=%d load_ms=%.0f%n", name, batch, threads, scan.served(), percentile(ms, 0.5),
+                percentile(ms, 0.9), cpuMs, peakRssMb(), loadMs);
         if (profile) {
             ops.millis().forEach((op, total) -> out.printf(Locale.ROOT, "  %-24s %8.2f ms%n", op, total / runs));
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The chosen scan, closed after the runs. {@link #served()} names the device that served the calls: {@code cpu},
+     * {@code cuda}, or {@code cuda->cpu} when a GPU failure switched the runs to the CPU (the log says why).
+     */
+    private record ScanResource(ScanSelection selection) implements AutoCloseable {
+        String served() {
+            if (selection.scan() instanceof FallbackScan fallback && fallback.fellBack()) {
+                return "cuda->cpu";
+            }
+            return selection.device().name().toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public void close() {
+            SelectiveScan scan = selection.scan();
+            if (scan instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // the process ends right after this configuration; the OS takes back the rest
+                }
+            }
+        }
     }
 
     private static double percentile(double[] sorted, double q) {
