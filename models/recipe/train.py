@@ -20,6 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import report
 import synthetic
 from nets import MedMamba, VMUNet
 
@@ -165,7 +166,9 @@ def train(kind, spec, work, device, log, checkpoint_dir=None):
             torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step, "history": history + [entry],
                         "rng": torch.get_rng_state()}, ckpt)
         history.append(entry)
-    print(f"{kind}: {spec['steps']} steps, {(time.time() - t0) / max(1, len(history)):.3f} s/step this run", flush=True)
+    seconds_per_step = (time.time() - t0) / max(1, len(history))
+    print(f"{kind}: {spec['steps']} steps, {seconds_per_step:.3f} s/step this run", flush=True)
+    log[kind + "/seconds_per_step"] = round(seconds_per_step, 3)
     log[kind] = history
     return net
 
@@ -290,6 +293,7 @@ def write_outputs(kind, spec, net, work, out_dir, device, log):
                      "Ruan & Xiang, VM-UNet: Vision Mamba UNet for Medical Image Segmentation, arXiv:2402.02491"),
         "training": {"steps": spec["steps"], "batch": spec["batch"], "lr": spec["lr"], "optimizer": "AdamW wd 0.05",
                      "precision": "bf16 autocast, fp32 scan", "torch": torch.__version__,
+                     "seconds_per_step": log.get(kind + "/seconds_per_step"),
                      "device": torch.cuda.get_device_name() if device.type == "cuda" else "cpu"},
     }
     (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n")
@@ -347,6 +351,7 @@ def main():
         return
     if args.stage == "report":
         plot(args.out)
+        report.write(args.out)
         return
     for kind, spec in (("classifier", CLASSIFIER), ("segmenter", SEGMENTER)):
         if args.stage in (kind, "all"):
@@ -355,6 +360,7 @@ def main():
             net = train(kind, spec, args.work, device, log, args.checkpoint_dir)
             write_outputs(kind, spec, net, args.work, args.out, device, log)
     plot(args.out)
+    report.write(args.out)
 
 
 if __name__ == "__main__":
