@@ -455,11 +455,23 @@ class MainWindowAiFxTest {
         List<Path> images = dermoscopyDicom(temp.resolve("study-run"));
         openAndShow(images, "XC");
         select(DemoModelsTest.CLASSIFIER);
-        fireAndAwait("#ai-run-study");
+        @SuppressWarnings("unchecked")
+        List<String> queued = onFx(() -> {
+            ((Button) window.lookup("#ai-run-series")).fire();
+            ((Button) window.lookup("#ai-run-study")).fire();
+            return List.copyOf(((javafx.scene.control.ListView<String>) window.lookup("#ai-queue")).getItems());
+        });
+        assertEquals(2, queued.size(), "both jobs are in the visible queue: " + queued);
+        assertTrue(queued.get(1).contains("study") && queued.get(1).endsWith("0/2 queued"), queued.get(1));
         InferenceService.Job job = onFx(() -> ai.panel().currentJob());
+        InferenceService.await(job, 300);
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals(2, job.total());
         assertEquals(2, job.results().size());
         assertEquals(InferenceService.Job.State.DONE, job.state());
+        @SuppressWarnings("unchecked")
+        int left = onFx(() -> ((javafx.scene.control.ListView<String>) window.lookup("#ai-queue")).getItems().size());
+        assertEquals(0, left, "the queue empties when the jobs are done");
     }
 
     @Test

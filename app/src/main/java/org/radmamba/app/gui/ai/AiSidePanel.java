@@ -9,6 +9,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TextField;
@@ -104,6 +105,7 @@ public final class AiSidePanel extends VBox {
     private final SeriesResultsTable table;
     private final MaskOverlayLayer overlay;
     private final ModelListPanel modelList = new ModelListPanel();
+    private final ListView<String> queueView = new ListView<>();
     private final Label areas = new Label();
     private Supplier<OptionalDouble> sliceSpacing = OptionalDouble::empty;
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
@@ -168,6 +170,9 @@ public final class AiSidePanel extends VBox {
         deviceChoice.setDisable(true);
         deviceChoice.setCellFactory(list -> deviceCell());
         deviceChoice.setButtonCell(deviceCell());
+        queueView.setId("ai-queue");
+        queueView.setPrefHeight(64);
+        queueView.setPlaceholder(new Label("No job queued"));
         areas.setId("ai-areas");
         areas.setWrapText(true);
         modelList.setPrefHeight(160);
@@ -179,7 +184,7 @@ public final class AiSidePanel extends VBox {
         // Buttons wrap rather than truncate their labels in a narrow panel.
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
-        getChildren().addAll(models, library, runs, progress, status, new Label("Scan device"), deviceChoice, device,
+        getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Scan device"), deviceChoice, device,
                 classification, legend, areas, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
@@ -361,6 +366,7 @@ public final class AiSidePanel extends VBox {
             current = service.submit(what, model, images, new InferenceService.Listener() {
                 @Override
                 public void progress(InferenceService.Job job, int done, AiResult latest) {
+                    refreshQueue();
                     progress.setProgress((double) done / job.total());
                     // The worker chose the device before its first image, so this does not open a GPU on the FX thread.
                     device.setText("Scan: " + service.device().reason() + " · queued jobs: " + service.queue().size());
@@ -376,6 +382,7 @@ public final class AiSidePanel extends VBox {
 
                 @Override
                 public void finished(InferenceService.Job job) {
+                    refreshQueue();
                     cancel.setDisable(true);
                     String failures = job.failures().isEmpty() ? "" : "; " + String.join("; ", job.failures());
                     status.setText(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
@@ -386,12 +393,21 @@ public final class AiSidePanel extends VBox {
                 }
             });
             table.getItems().clear();
+            refreshQueue();
             cancel.setDisable(false);
             progress.setProgress(0);
             status.setText(what + ": queued behind " + (service.queue().size() - 1) + " job(s)");
         } catch (ModelException e) {
             status.setText(e.getMessage());
         }
+    }
+
+    /** The jobs queued or running, in order, as the user sees them. */
+    private void refreshQueue() {
+        queueView.getItems().setAll(service.queue().stream()
+                .map(j -> "#" + j.number() + " " + j.title() + " · " + j.model().card().name() + " · "
+                        + j.done() + "/" + j.total() + " " + j.state().name().toLowerCase(Locale.ROOT))
+                .toList());
     }
 
     /** Shows one result: bars for a classification, mask and legend for a segmentation. */
