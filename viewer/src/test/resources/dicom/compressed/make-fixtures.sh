@@ -151,6 +151,17 @@ PY
 q() { "$@" >/dev/null; }
 # RLE Lossless
 for s in mono8 mono16 mono16s rgb8; do q dcmcrle src_$s.dcm rle_$s.dcm; done
+# The same RLE RGB stating Planar Configuration 1 (dcmcrle writes 0; other writers 1): RLE segments are always one
+# per colour plane (PS3.5 G.2), so the value must not change the decoded pixels
+python3 - <<'PY'
+import struct
+data = bytearray(open('rle_rgb8.dcm', 'rb').read())
+zero, one = (struct.pack('<HH2sHH', 0x28, 6, b'US', 2, v) for v in (0, 1))
+assert data.count(zero) == 1
+at = data.index(zero)
+data[at:at + len(zero)] = one
+open('rle_rgb8_planar1.dcm', 'wb').write(bytes(data))
+PY
 # JPEG baseline (lossy, 8-bit): greyscale, YCbCr 4:2:2 (YBR_FULL_422), RGB-coded
 q dcmcjpeg +eb +q 90 src_mono8.dcm jpeg_baseline_mono8.dcm
 q dcmcjpeg +eb +q 90 src_rgb8.dcm jpeg_baseline_ybr422.dcm

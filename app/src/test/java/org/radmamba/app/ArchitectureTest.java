@@ -43,6 +43,41 @@ class ArchitectureTest {
     }
 
     @Test
+    void only_the_adapter_and_the_one_composition_point_name_the_dicom_adapter() {
+        noClasses().that().resideOutsideOfPackage("org.radmamba.viewer.dicom.pixelmed..")
+                .and().doNotHaveFullyQualifiedName("org.radmamba.viewer.dicom.DicomReaders")
+                .should().dependOnClassesThat().resideInAPackage("org.radmamba.viewer.dicom.pixelmed..")
+                .because("the rest of the project sees the DicomReader port; DicomReaders.standard() is the one place"
+                        + " that chooses the adapter behind it")
+                .check(classes);
+    }
+
+    @Test
+    void the_composition_point_is_there_and_chooses_the_adapter() {
+        // Keeps the rule above from passing vacuously if the composition point were renamed or moved.
+        assertTrue(classes.contain("org.radmamba.viewer.dicom.DicomReaders"), "DicomReaders is missing");
+        assertTrue(classes.get("org.radmamba.viewer.dicom.DicomReaders").getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getPackageName().equals("org.radmamba.viewer.dicom.pixelmed")),
+                "DicomReaders does not name the adapter");
+    }
+
+    @Test
+    void the_headless_viewer_layers_never_use_javafx() {
+        noClasses().that().resideInAnyPackage("org.radmamba.viewer.dicom..", "org.radmamba.viewer.pixel..",
+                        "org.radmamba.viewer.study..", "org.radmamba.viewer.image..", "org.radmamba.viewer.seg..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.kordamp..",
+                        "com.sun.javafx..")
+                .because("DICOM reading, the pixel pipeline, the study model, photographs and segmentations run"
+                        + " headless: in the CLI, in benchmarks and in background tasks")
+                .check(classes);
+        for (String pkg : new String[] {"org.radmamba.viewer.dicom", "org.radmamba.viewer.pixel",
+                "org.radmamba.viewer.study", "org.radmamba.viewer.image", "org.radmamba.viewer.seg"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
+                    "no production classes in " + pkg + ": the rule above would pass vacuously for it");
+        }
+    }
+
+    @Test
     void the_viewer_never_uses_nd4j() {
         noClasses().that().resideInAPackage("org.radmamba.viewer..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.bytedeco..")

@@ -3,7 +3,7 @@ package org.radmamba.app.cli;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
-import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
+import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.ImageLoader;
@@ -12,7 +12,7 @@ import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
 import org.radmamba.viewer.dicom.ReadLimits;
-import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import org.radmamba.viewer.dicom.DicomReaders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,7 +93,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         ImageLoader loader = new ImageLoader();
         java.util.concurrent.atomic.AtomicBoolean firstClaimed = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture<Long> firstShown = new java.util.concurrent.CompletableFuture<>();
-        StudyScanner scanner = new StudyScanner(new PixelMedDicomReader(), ReadLimits.DEFAULT, threads);
+        StudyScanner scanner = new StudyScanner(DicomReaders.standard(), ReadLimits.DEFAULT, threads);
         ScanResult scan = scanner.scan(List.of(folder), instance -> {
             if (instance.isImage() && firstClaimed.compareAndSet(false, true)) {
                 try {

@@ -4,7 +4,11 @@ import org.radmamba.app.ExitCodes;
 import org.radmamba.app.gui.RadMambaGui;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +25,8 @@ import java.util.concurrent.Callable;
                 + "Without a sub-command, starts the viewer.")
 public final class RadMambaCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RadMambaCommand.class);
+
     /** Builds the command line with every sub-command and RadMamba's exit-code conventions. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
@@ -36,9 +42,36 @@ public final class RadMambaCommand implements Callable<Integer> {
         // A command-line mistake is a usage error (2); anything a command throws is about its input (3).
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException
                 ? ExitCodes.USAGE : ExitCodes.INPUT_UNREADABLE);
+        // What a command throws instead of returning (a bug, or an input no check foresaw): one line naming the
+        // input, exit code 3; the stack trace goes to the debug log, not to the user.
+        cl.setExecutionExceptionHandler(RadMambaCommand::unexpectedFailure);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         return cl;
+    }
+
+    /**
+     * Prints {@code INPUT: CMD failed unexpectedly: EXCEPTION} as one line on stderr, where INPUT is the
+     * positional arguments of the sub-command that ran (its files or folders) and logs the stack trace at debug.
+     */
+    static int unexpectedFailure(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        ParseResult innermost = parseResult;
+        while (innermost.hasSubcommand()) {
+            innermost = innermost.subcommand();
+        }
+        List<String> inputs = new ArrayList<>();
+        // matchedPositionals() repeats a parameter once per value it matched: each parameter once.
+        for (PositionalParamSpec positional : innermost.matchedPositionals().stream().distinct().toList()) {
+            inputs.addAll(positional.originalStringValues());
+        }
+        String command = innermost.commandSpec().qualifiedName();
+        String input = inputs.isEmpty() ? command : String.join(", ", inputs);
+        String reason = e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage();
+        String line = input + ": " + command + " failed unexpectedly (" + reason + ")";
+        LOG.debug("{} failed on {}", command, input, e);
+        commandLine.getErr().println(line.replaceAll("\\R+", " "));
+        commandLine.getErr().flush();
+        return ExitCodes.INPUT_UNREADABLE;
     }
 
     @Parameters(arity = "0..*", paramLabel = "PATH",

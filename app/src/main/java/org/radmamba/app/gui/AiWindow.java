@@ -20,7 +20,7 @@ import org.radmamba.app.gui.ai.Screenshots;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.dicom.DicomReader;
-import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
@@ -71,7 +71,7 @@ public final class AiWindow implements AutoCloseable {
     private final ViewerImages images;
     private final InferenceService service;
     private final ModelLibrary library;
-    private final DicomReader dicom = new PixelMedDicomReader();
+    private final DicomReader dicom = DicomReaders.standard();
     private final AiSidePanel panel;
     /** Image source id (which may name a window) → the image it shows (instance and frame). */
     private final Map<String, String> imageOfSource = new HashMap<>();

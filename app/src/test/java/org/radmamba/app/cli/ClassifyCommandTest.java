@@ -14,7 +14,7 @@ import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.preprocess.ClassificationPreprocessing;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
+import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;

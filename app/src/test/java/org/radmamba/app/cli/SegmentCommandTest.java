@@ -18,7 +18,7 @@ import org.radmamba.inference.segmentation.MaskDecoding;
 import org.radmamba.inference.segmentation.ScoreMap;
 import org.radmamba.inference.vmunet.VmUnet;
 import org.radmamba.inference.vmunet.VmUnetPreprocessing;
-import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
+import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;

@@ -2,11 +2,11 @@ package org.radmamba.viewer.study;
 
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
-import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 import org.radmamba.viewer.image.PhotographReader;
 import org.radmamba.viewer.pixel.PixelPipeline;
 
@@ -24,9 +24,9 @@ public final class ImageLoader {
         this.photographs = new PhotographReader(limits.maxFrameBytes());
     }
 
-    /** PixelMed with default limits. */
+    /** The standard reader ({@link DicomReaders#standard()}) with default limits. */
     public ImageLoader() {
-        this(new PixelMedDicomReader(), ReadLimits.DEFAULT);
+        this(DicomReaders.standard(), ReadLimits.DEFAULT);
     }
 
     /**

@@ -4,10 +4,10 @@ import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomHeader;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
-import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 import org.radmamba.viewer.image.PhotographReadException;
 import org.radmamba.viewer.image.PhotographReader;
 import org.slf4j.Logger;
@@ -51,9 +51,9 @@ public final class StudyScanner {
         this.threads = Math.max(1, threads);
     }
 
-    /** PixelMed, default limits, up to 4 threads. */
+    /** The standard reader ({@link DicomReaders#standard()}), default limits, up to 4 threads. */
     public StudyScanner() {
-        this(new PixelMedDicomReader(), ReadLimits.DEFAULT, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        this(DicomReaders.standard(), ReadLimits.DEFAULT, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Scans files, folders (recursively) and DICOMDIRs; never throws for a bad file, lists it instead. */

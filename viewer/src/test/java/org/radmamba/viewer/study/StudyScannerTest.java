@@ -3,6 +3,7 @@ package org.radmamba.viewer.study;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
+import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.Samples;
@@ -194,5 +195,108 @@ class StudyScannerTest {
                 assertEquals(0xFF123456, argb[5]);
             }
         }
+    }
+
+    @Test
+    void jpeg_photographs_open_as_colour_or_greyscale_images_close_to_what_was_written() throws Exception {
+        // Two flat halves on 16x16 boundaries (the chroma blocks of 4:2:0 JPEG cover 16x16 pixels), so that the
+        // DCT keeps each within a few levels at ImageIO's default quality.
+        BufferedImage rgb = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        BufferedImage grey = new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                rgb.setRGB(x, y, x < 16 ? 0xC83214 : 0x1478C8);
+                if (y < 8 && x < 16) {
+                    grey.getRaster().setSample(x, y, 0, x < 8 ? 40 : 210);
+                }
+            }
+        }
+        ImageIO.write(rgb, "jpeg", dir.resolve("photo.jpg").toFile());
+        ImageIO.write(grey, "jpeg", dir.resolve("grey.jpeg").toFile());
+
+        ScanResult result = scanner.scan(List.of(dir));
+
+        assertEquals(List.of(), result.failures());
+        assertEquals(2, result.instances().size());
+        assertTrue(result.instances().stream().allMatch(i -> i.kind() == InstanceKind.PHOTOGRAPH && i.frameCount() == 1));
+        ImageLoader loader = new ImageLoader();
+        for (Instance instance : result.instances()) {
+            LoadedImage image = loader.load(instance);
+            int[] argb = new int[image.format().rows() * image.format().columns()];
+            image.pipeline(0).toArgb(image.frame(0), image.pipeline(0).defaultVoi(image.frame(0)), argb);
+            if (instance.file().endsWith("grey.jpeg")) {
+                assertEquals(1, image.format().samplesPerPixel(), "a greyscale JPEG is one sample per pixel");
+                assertEquals(8, image.format().rows());
+                assertColourNear(0x282828, argb[0], 4);
+                assertColourNear(0xD2D2D2, argb[15], 4);
+            } else {
+                assertEquals(3, image.format().samplesPerPixel(), "a colour JPEG is RGB");
+                assertEquals("RGB", image.format().photometricInterpretation());
+                assertEquals(32, image.format().columns());
+                assertColourNear(0xC83214, argb[3 * 32 + 3], 6);
+                assertColourNear(0x1478C8, argb[12 * 32 + 28], 6);
+            }
+        }
+    }
+
+    /** Every channel of {@code argb} within {@code tolerance} of {@code rgb} (JPEG is lossy). */
+    private static void assertColourNear(int rgb, int argb, int tolerance) {
+        for (int shift = 0; shift <= 16; shift += 8) {
+            int expected = (rgb >> shift) & 0xFF;
+            int actual = (argb >> shift) & 0xFF;
+            assertTrue(Math.abs(expected - actual) <= tolerance, String.format(
+                    "#%06X shown as #%06X: channel at bit %d off by more than %d", rgb, argb & 0xFFFFFF, shift, tolerance));
+        }
+    }
+
+    private static DicomFileWriter.Dataset nonImage(String sopClass, String sopInstance, String modality) {
+        return new DicomFileWriter.Dataset()
+                .string(Tag.SOP_CLASS_UID, "UI", sopClass)
+                .string(Tag.SOP_INSTANCE_UID, "UI", sopInstance)
+                .string(Tag.MODALITY, "CS", modality)
+                .string(Tag.PATIENT_NAME, "PN", "Test^Patient")
+                .string(Tag.PATIENT_ID, "LO", "P1")
+                .string(Tag.STUDY_INSTANCE_UID, "UI", "1.2.3.4.1")
+                .string(Tag.SERIES_INSTANCE_UID, "UI", sopInstance + ".9");
+    }
+
+    @Test
+    void an_rt_plan_and_a_waveform_are_listed_as_non_images_not_as_failures() throws Exception {
+        slice("5.1", 1, 0).write(dir.resolve("image.dcm"));
+        String rtPlan = "1.2.840.10008.5.1.4.1.1.481.5";
+        DicomFileWriter.write(dir.resolve("plan.dcm"), rtPlan, "5.3", nonImage(rtPlan, "5.3", "RTPLAN")
+                .string(0x300A0002, "SH", "PLAN1")                          // RT Plan Label
+                .string(0x300A000C, "CS", "PATIENT")                        // RT Plan Geometry
+                .sequence(0x300A00B0, List.of(new DicomFileWriter.Dataset() // Beam Sequence
+                        .string(0x300A00C0, "IS", "1")                      // Beam Number
+                        .string(0x300A00C2, "LO", "AP"))));                 // Beam Name
+        String ecg = "1.2.840.10008.5.1.4.1.1.9.1.1";                       // 12-lead ECG Waveform Storage
+        short[] samples = new short[2 * 50];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) (Math.sin(i / 5.0) * 1000);
+        }
+        DicomFileWriter.write(dir.resolve("ecg.dcm"), ecg, "5.4", nonImage(ecg, "5.4", "ECG")
+                .sequence(0x54000100, List.of(new DicomFileWriter.Dataset() // Waveform Sequence
+                        .string(0x003A0004, "CS", "ORIGINAL")               // Waveform Originality
+                        .unsignedShort(0x003A0005, 2)                       // Number of Waveform Channels
+                        .string(0x003A001A, "DS", "500")                    // Sampling Frequency
+                        .unsignedShort(0x54001004, 16)                      // Waveform Bits Allocated
+                        .string(0x54001006, "CS", "SS")                     // Waveform Sample Interpretation
+                        .otherWords(0x54001010, samples))));                // Waveform Data
+
+        ScanResult result = scanner.scan(List.of(dir));
+
+        assertEquals(List.of(), result.failures());
+        assertEquals(3, result.instances().size());
+        assertEquals(1, result.patients().size());
+        assertEquals(1, result.patients().get(0).studies().size());
+        for (String name : List.of("plan.dcm", "ecg.dcm")) {
+            Instance instance = result.instances().stream().filter(i -> i.file().endsWith(name)).findFirst().orElseThrow();
+            assertEquals(InstanceKind.DICOM_NON_IMAGE, instance.kind(), name);
+            assertEquals(0, instance.frameCount(), name);
+            assertTrue(!instance.isImage(), name);
+        }
+        assertEquals(InstanceKind.DICOM_IMAGE, result.instances().stream().filter(i -> i.file().endsWith("image.dcm"))
+                .findFirst().orElseThrow().kind());
     }
 }

@@ -2,7 +2,7 @@ package org.radmamba.viewer.fx.service;
 
 import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomReader;
-import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
@@ -26,9 +26,9 @@ public final class DicomStudyService implements StudyService {
         this.reader = reader;
     }
 
-    /** PixelMed behind the port, default read limits. */
+    /** The standard reader behind the port ({@link DicomReaders#standard()}), default read limits. */
     public DicomStudyService() {
-        this(new StudyScanner(), new ImageLoader(), new PixelMedDicomReader());
+        this(new StudyScanner(), new ImageLoader(), DicomReaders.standard());
     }
 
     @Override

@@ -19,6 +19,7 @@ class LosslessDecodingTest {
             "rle_mono16, src_mono16",
             "rle_mono16s, src_mono16s",
             "rle_rgb8, src_rgb8",
+            "rle_rgb8_planar1, src_rgb8",
             "rle32_mono32, src_mono32",
             "rle32_rgb32, src_rgb32",
             "jpeg_lossless_mono8_sv1, src_mono8",
@@ -52,6 +53,14 @@ class LosslessDecodingTest {
         DicomFixture fixture = DicomFixture.load(fixtureName);
         DicomFixture source = DicomFixture.load(sourceName);
         assertDecodesTo(fixture, source, 0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void rle_colour_stating_planar_configuration_1_is_the_by_plane_fixture_it_claims_to_be() {
+        // Guards the fixture: the case above is only meaningful if the file really states 1 and differs from
+        // rle_rgb8 in nothing else.
+        assertEquals(1, DicomFixture.load("rle_rgb8_planar1").format().planarConfiguration());
+        assertEquals(0, DicomFixture.load("rle_rgb8").format().planarConfiguration());
     }
 
     @ParameterizedTest(name = "{0} keeps all but the {1} low bits of {2}")

@@ -10,6 +10,7 @@ import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.Samples;
+import org.radmamba.viewer.pixel.PixelPipeline;
 
 import java.nio.file.Path;
 
@@ -52,6 +53,43 @@ class NativeTransferSyntaxTest {
         DecodedFrame frame = reader.open(file).frame(0);
 
         assertArrayEquals(values, ((Samples.Bytes) frame.samples()).data());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+            TransferSyntax.EXPLICIT_VR_BIG_ENDIAN, TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN})
+    void signed_8_bit_values_are_read_exactly_and_sign_extended_in_every_native_syntax(String syntax) throws Exception {
+        byte[] values = {-128, -1, 0, 1, 127, -77};
+        Path file = DicomBuilder.image(syntax, 2, 3, 8, true).pixels8(values).write(dir.resolve("s8.dcm"));
+
+        DicomFile dicom = reader.open(file);
+        DecodedFrame frame = dicom.frame(0);
+
+        assertArrayEquals(values, ((Samples.Bytes) frame.samples()).data());
+        PixelPipeline pipeline = PixelPipeline.fromDataset(dicom.dataset(), dicom.frameFormat().orElseThrow(), 0);
+        long[] stored = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            stored[i] = pipeline.storedValue(frame.samples(), i);
+        }
+        assertArrayEquals(new long[] {-128, -1, 0, 1, 127, -77}, stored);
+    }
+
+    @Test
+    void signed_8_bit_samples_with_fewer_bits_stored_are_sign_extended_from_the_high_bit() throws Exception {
+        // 6 bits stored: 0x3F is -1, 0x20 is -32, 0x1F is 31; the two unused high bits carry garbage.
+        byte[] values = {0x3F, 0x20, 0x1F, 0, (byte) 0xC1, (byte) 0x9F};
+        Path file = DicomBuilder.image(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, 2, 3, 8, true)
+                .us(Tag.BITS_STORED, 6).us(Tag.HIGH_BIT, 5).pixels8(values).write(dir.resolve("s6.dcm"));
+
+        DicomFile dicom = reader.open(file);
+        DecodedFrame frame = dicom.frame(0);
+        PixelPipeline pipeline = PixelPipeline.fromDataset(dicom.dataset(), dicom.frameFormat().orElseThrow(), 0);
+        long[] stored = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            stored[i] = pipeline.storedValue(frame.samples(), i);
+        }
+
+        assertArrayEquals(new long[] {-1, -32, 31, 0, 1, 31}, stored);
     }
 
     @ParameterizedTest
