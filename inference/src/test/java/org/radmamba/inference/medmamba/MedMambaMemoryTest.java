@@ -30,21 +30,41 @@ class MedMambaMemoryTest {
                 model.logits(x.data(), 2, 64, 64, ctx);
             }
             long workspace = InferenceMemory.workspaceBytesOfThisThread();
-            long trackedBefore = Pointer.totalBytes();
+            long trackedBefore = settledNativeBytes();
             long rssBefore = residentKilobytes();
             for (int i = 0; i < 1000; i++) {
                 model.logits(x.data(), 2, 64, 64, ctx);
             }
-            long trackedGrownKb = (Pointer.totalBytes() - trackedBefore) / 1024;
+            long trackedGrownKb = (settledNativeBytes() - trackedBefore) / 1024;
             long grownMb = (residentKilobytes() - rssBefore) / 1024;
 
             assertEquals(workspace, InferenceMemory.workspaceBytesOfThisThread(), "the workspace must be reused, not grown");
-            // Native buffers outside the workspace (JavaCPP counts each one): none may survive an inference.
-            assertTrue(trackedGrownKb < 1024, "native buffers grew by " + trackedGrownKb + " KiB over 1000 inferences");
+            // Native buffers outside the workspace (JavaCPP counts each one until its Java object is collected): what
+            // survives a collection after 1000 runs must be small; leaked activations would be gigabytes.
+            assertTrue(trackedGrownKb < 8 * 1024, "native buffers grew by " + trackedGrownKb + " KiB over 1000 inferences");
             // 1000 runs allocate about 3 GB of activations; a leak of them shows as hundreds of MB. The bound leaves
             // room for the JVM's own growth (heap, JIT code, malloc arenas), which measured up to 65 MB in CI.
             assertTrue(grownMb < 256, "resident memory grew by " + grownMb + " MB over 1000 inferences");
         }
+    }
+
+    /**
+     * Native bytes JavaCPP still counts once unreachable buffers are collected: small shape and scalar buffers are
+     * freed only when the GC finds their Java objects, so an uncollected count depends on GC timing.
+     */
+    private static long settledNativeBytes() throws InterruptedException {
+        long bytes = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            Pointer.deallocateReferences();
+            long now = Pointer.totalBytes();
+            if (now >= bytes) {
+                return now;
+            }
+            bytes = now;
+        }
+        return bytes;
     }
 
     /** VmRSS of this process; 0 where there is no /proc (the workspace check still runs). */

@@ -64,7 +64,9 @@ class MedMambaParityTest {
         ReferenceScan scan = new ReferenceScan();
         float[] two = model.logits(x.data(), 2, 64, 64, new ComputeContext(parallel, scan));
         try (Parallel one = Parallel.single()) {
-            assertArrayEquals(two, model.logits(x.data(), 2, 64, 64, new ComputeContext(one, scan)), 0f);
+            // Equal up to float rounding: OpenBLAS may sum in another order when the machine is busy; a race in
+            // our kernels would show orders of magnitude above this.
+            assertArrayEquals(two, model.logits(x.data(), 2, 64, 64, new ComputeContext(one, scan)), 1e-5f);
         }
     }
 
