@@ -562,10 +562,7 @@ public final class ViewportViewModel {
     }
 
     private static PixelSpacing spacingOf(Instance instance) {
-        return instance.geometry().map(ImageGeometry::pixelSpacing)
-                .filter(s -> s != null && s.length == 2 && s[0] > 0 && s[1] > 0)
-                .map(s -> new PixelSpacing(s[0], s[1], PixelSpacing.Source.PIXEL_SPACING))
-                .orElse(PixelSpacing.UNKNOWN);
+        return PixelSpacing.of(instance.geometry().orElse(null));
     }
 
     private static double pixelAspect(Instance instance) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.PixelSpacing;
+import org.radmamba.viewer.fx.ProjectionImage;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
@@ -167,6 +169,30 @@ class ViewerViewModelTest {
         vp.finishMeasurement(new ImagePoint(40, 50));
         Measurement m = vp.measurementsProperty().get().getFirst();
         assertEquals("100.0 mm", vp.labelOf(m));
+    }
+
+    @Test
+    void a_distance_on_a_projection_image_with_only_imager_pixel_spacing_reads_millimetres_at_the_detector()
+            throws IOException {
+        viewModel.open(List.of(ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
+        ViewportViewModel vp = viewModel.viewport(0);
+        assertEquals(PixelSpacing.Source.IMAGER_PIXEL_SPACING, vp.spacingProperty().get().source());
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        vp.beginMeasurement(new ImagePoint(10, 20));
+        vp.finishMeasurement(new ImagePoint(110, 20));
+        Measurement m = vp.measurementsProperty().get().getFirst();
+        // 100 columns of 0.143 mm at the detector.
+        assertEquals("14.3 mm (at detector)", vp.labelOf(m));
+    }
+
+    @Test
+    void pixel_spacing_is_preferred_to_imager_pixel_spacing_and_needs_no_note() throws IOException {
+        viewModel.open(List.of(ProjectionImage.write(folder.resolve("dx-calibrated"), 0.143, 0.13)));
+        ViewportViewModel vp = viewModel.viewport(0);
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        vp.beginMeasurement(new ImagePoint(10, 20));
+        vp.finishMeasurement(new ImagePoint(10, 70));
+        assertEquals("6.5 mm", vp.labelOf(vp.measurementsProperty().get().getFirst()));
     }
 
     @Test
