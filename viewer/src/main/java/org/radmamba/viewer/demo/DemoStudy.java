@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * The embedded demo study: a synthetic CT series of a chest-abdomen phantom and a synthetic dermoscopy-like
- * photograph. No patient data; the patient is DEMO^PHANTOM.
+ * The embedded demo study: a synthetic CT series of a chest-abdomen phantom and three synthetic photographs
+ * (dermoscopy-like, endoscopy-like and an ultrasound screenshot). No patient data; the patient is DEMO^PHANTOM.
  *
  * <p>The series weighs about 6 MB (48 × 256 × 256 × 2 bytes), too much to ship in the jar, and the generator
  * makes it in well under a second, so it is written at first use into a cache folder
@@ -27,7 +27,7 @@ import java.util.UUID;
 public final class DemoStudy {
 
     /** Bump when the generated content changes. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
     public static final String PATIENT_NAME = "DEMO^PHANTOM";
     public static final String PATIENT_ID = "DEMO-0001";
     public static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
@@ -157,6 +157,12 @@ public final class DemoStudy {
             Path lesion = photos.resolve("dermoscopy-lesion.png");
             ImageIO.write(Photographs.dermoscopyLesion(480, 360), "png", lesion.toFile());
             written.add(lesion);
+            Path endoscopy = photos.resolve("endoscopy-colon.png");
+            ImageIO.write(Photographs.endoscopy(480, 400), "png", endoscopy.toFile());
+            written.add(endoscopy);
+            Path ultrasound = photos.resolve("ultrasound-screenshot.png");
+            ImageIO.write(Photographs.ultrasoundScreenshot(640, 480), "png", ultrasound.toFile());
+            written.add(ultrasound);
         }
         return written;
     }

@@ -7,11 +7,19 @@ import java.util.Optional;
  *
  * @param imagePositionPatient    (0020,0032), x y z in mm, of the first frame
  * @param imageOrientationPatient (0020,0037), row then column direction cosines
- * @param pixelSpacing            (0028,0030), row spacing then column spacing, in mm
+ * @param pixelSpacing            (0028,0030), row spacing then column spacing, in mm, in the patient
  * @param sliceThickness          (0018,0050) in mm, NaN when absent
+ * @param imagerPixelSpacing      (0018,1164), row then column spacing in mm at the detector plane (projection
+ *                                radiography: not corrected for the geometric magnification of the patient)
  */
 public record ImageGeometry(int rows, int columns, double[] imagePositionPatient, double[] imageOrientationPatient,
-                            double[] pixelSpacing, double sliceThickness) {
+                            double[] pixelSpacing, double sliceThickness, double[] imagerPixelSpacing) {
+
+    /** Without Imager Pixel Spacing (cross-sectional images and photographs). */
+    public ImageGeometry(int rows, int columns, double[] imagePositionPatient, double[] imageOrientationPatient,
+                         double[] pixelSpacing, double sliceThickness) {
+        this(rows, columns, imagePositionPatient, imageOrientationPatient, pixelSpacing, sliceThickness, null);
+    }
 
     /** The slice normal, row cosines × column cosines; empty without a usable orientation. */
     public Optional<double[]> sliceNormal() {

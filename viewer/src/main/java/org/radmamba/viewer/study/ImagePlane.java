@@ -27,6 +27,12 @@ final class ImagePlane {
         return values(ds, Tag.PIXEL_SPACING, 0x00289110 /* Pixel Measures Sequence */, 2);
     }
 
+    /** Imager Pixel Spacing (0018,1164) of projection images; top level only, as the DX, CR and MG IODs put it. */
+    static Optional<double[]> imagerPixelSpacing(DicomDataset ds) {
+        double[] v = ds.doubles(0x00181164);
+        return v.length == 2 ? Optional.of(v) : Optional.empty();
+    }
+
     private static Optional<double[]> values(DicomDataset ds, int tag, int functionalGroup, int count) {
         double[] top = ds.doubles(tag);
         if (top.length == count) {

@@ -138,7 +138,8 @@ public final class StudyScanner {
         boolean image = header.hasPixelData();
         Optional<ImageGeometry> geometry = image ? Optional.of(new ImageGeometry(ds.integer(Tag.ROWS, 0),
                 ds.integer(Tag.COLUMNS, 0), orNull(ImagePlane.position(ds)), orNull(ImagePlane.orientation(ds)),
-                orNull(ImagePlane.pixelSpacing(ds)), ds.decimal(Tag.SLICE_THICKNESS).orElse(Double.NaN))) : Optional.empty();
+                orNull(ImagePlane.pixelSpacing(ds)), ds.decimal(Tag.SLICE_THICKNESS).orElse(Double.NaN),
+                orNull(ImagePlane.imagerPixelSpacing(ds)))) : Optional.empty();
         return new Instance(header.file(), image ? InstanceKind.DICOM_IMAGE : InstanceKind.DICOM_NON_IMAGE,
                 ds.string(Tag.SOP_CLASS_UID, ""), ds.string(Tag.SOP_INSTANCE_UID, ""), ds.integer(Tag.INSTANCE_NUMBER, 0),
                 image ? Math.max(1, ds.integer(Tag.NUMBER_OF_FRAMES, 1)) : 0, header.transferSyntaxUid(),

@@ -71,6 +71,60 @@ class DemoStudyTest {
     }
 
     @Test
+    void the_demo_photographs_are_a_dermoscopy_an_endoscopy_and_an_ultrasound_screenshot() throws IOException {
+        DemoStudy.generate(folder, new DemoStudy.Spec(32, 1, 1, 1, 0, true));
+        Path photos = folder.resolve("photographs");
+        try (var files = Files.list(photos)) {
+            assertEquals(List.of("dermoscopy-lesion.png", "endoscopy-colon.png", "ultrasound-screenshot.png"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+
+        BufferedImage endoscopy = ImageIO.read(photos.resolve("endoscopy-colon.png").toFile());
+        assertEquals(480, endoscopy.getWidth());
+        assertEquals(400, endoscopy.getHeight());
+        // Black outside the round field of view, reddish mucosa inside, darker towards the lumen.
+        assertEquals(0, endoscopy.getRGB(3, 3) & 0xFFFFFF);
+        assertEquals(0, endoscopy.getRGB(476, 396) & 0xFFFFFF);
+        int[] mucosa = channels(endoscopy.getRGB(120, 300));
+        assertTrue(mucosa[0] > 100 && mucosa[0] > mucosa[1] + 50 && mucosa[0] > mucosa[2] + 50,
+                "mucosa " + java.util.Arrays.toString(mucosa));
+        int lumen = channels(endoscopy.getRGB((int) (480 * 0.57), (int) (400 * 0.44)))[0];
+        assertTrue(lumen < 30, "lumen red " + lumen);
+
+        BufferedImage ultrasound = ImageIO.read(photos.resolve("ultrasound-screenshot.png").toFile());
+        assertEquals(640, ultrasound.getWidth());
+        assertEquals(480, ultrasound.getHeight());
+        // The screen around the sector is black; the sector is grey speckle, brighter near the probe.
+        assertEquals(0, ultrasound.getRGB(20, 400) & 0xFFFFFF);
+        double near = meanGrey(ultrasound, 300, 90, 40, 20);
+        double deep = meanGrey(ultrasound, 300, 400, 40, 20);
+        assertTrue(near > deep && deep > 10, "near " + near + ", deep " + deep);
+        int[] sector = channels(ultrasound.getRGB(300, 150));
+        assertEquals(sector[0], sector[1]);
+        assertEquals(sector[1], sector[2]);
+        // The cyst is anechoic: near black amid the speckle.
+        double cyst = meanGrey(ultrasound, 346, 235, 10, 10);
+        assertTrue(cyst < 15 && cyst < near / 4, "cyst " + cyst + ", tissue " + near);
+        // The grey-scale bar runs from white at the top to black at the bottom.
+        assertEquals(255, channels(ultrasound.getRGB(620, 96))[0]);
+        assertEquals(0, channels(ultrasound.getRGB(620, 383))[0]);
+    }
+
+    private static int[] channels(int rgb) {
+        return new int[] {rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF};
+    }
+
+    private static double meanGrey(BufferedImage image, int x0, int y0, int w, int h) {
+        double sum = 0;
+        for (int y = y0; y < y0 + h; y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                sum += image.getRGB(x, y) & 0xFF;
+            }
+        }
+        return sum / (w * h);
+    }
+
+    @Test
     void generation_is_skipped_once_the_cache_is_complete() throws IOException {
         Path demo = DemoStudy.ensureGenerated(folder);
         Path slice = demo.resolve("CT").resolve("ct-001.dcm");

@@ -1,5 +1,7 @@
 package org.radmamba.viewer.fx.measure;
 
+import org.radmamba.viewer.study.ImageGeometry;
+
 /**
  * The physical size of a pixel, for measurements.
  *
@@ -37,6 +39,30 @@ public record PixelSpacing(double rowSpacingMm, double columnSpacingMm, Source s
             throw new IllegalArgumentException("pixel spacing must be positive, got " + rowSpacingMm + "\\"
                     + columnSpacingMm);
         }
+    }
+
+    /**
+     * The spacing to measure with: Pixel Spacing when the file has it (in the patient), else Imager Pixel Spacing
+     * (at the detector, so measurements carry {@link Source#IMAGER_PIXEL_SPACING}'s note), else {@link #UNKNOWN}
+     * and measurements are in pixels.
+     */
+    public static PixelSpacing of(ImageGeometry geometry) {
+        if (geometry == null) {
+            return UNKNOWN;
+        }
+        if (usable(geometry.pixelSpacing())) {
+            return new PixelSpacing(geometry.pixelSpacing()[0], geometry.pixelSpacing()[1], Source.PIXEL_SPACING);
+        }
+        if (usable(geometry.imagerPixelSpacing())) {
+            return new PixelSpacing(geometry.imagerPixelSpacing()[0], geometry.imagerPixelSpacing()[1],
+                    Source.IMAGER_PIXEL_SPACING);
+        }
+        return UNKNOWN;
+    }
+
+    private static boolean usable(double[] spacing) {
+        return spacing != null && spacing.length == 2 && spacing[0] > 0 && spacing[1] > 0
+                && Double.isFinite(spacing[0]) && Double.isFinite(spacing[1]);
     }
 
     public boolean isCalibrated() {

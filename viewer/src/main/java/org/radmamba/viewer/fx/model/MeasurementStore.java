@@ -24,6 +24,17 @@ public final class MeasurementStore {
         return byImage.computeIfAbsent(key, k -> FXCollections.observableArrayList());
     }
 
+    /** Forgets the measurements of every frame of these files (their study was closed). */
+    public void removeImagesOf(java.util.Set<Path> files) {
+        byImage.entrySet().removeIf(e -> {
+            if (files.contains(e.getKey().file())) {
+                e.getValue().clear();
+                return true;
+            }
+            return false;
+        });
+    }
+
     public void clearAll() {
         byImage.values().forEach(ObservableList::clear);
         byImage.clear();

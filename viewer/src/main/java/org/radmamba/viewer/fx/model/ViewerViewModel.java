@@ -84,6 +84,8 @@ public final class ViewerViewModel implements SeriesProvider {
     private final List<ViewportViewModel> viewports = new ArrayList<>();
     private final Map<SeriesEntry, SeriesImages> loaded = new IdentityHashMap<>();
     private final Set<TaskHandle> tasks = new HashSet<>();
+    /** The loads and thumbnails of each series, cancelled when its study closes. */
+    private final Map<SeriesEntry, List<TaskHandle>> seriesTasks = new IdentityHashMap<>();
 
     public ViewerViewModel(StudyService service, TaskExecutor executor, ViewerSettings settings, DemoSource demoSource) {
         this.service = service;
@@ -233,6 +235,7 @@ public final class ViewerViewModel implements SeriesProvider {
                 })
                 .withTitle("Loading " + entry.description()));
         images.setLoading(handle);
+        tasksOf(entry).add(handle);
         return images;
     }
 
@@ -258,7 +261,7 @@ public final class ViewerViewModel implements SeriesProvider {
     private void loadThumbnail(SeriesEntry entry) {
         SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
         Instance instance = entry.instance(middle.instanceIndex());
-        track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
+        TaskHandle handle = track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
                 .withTitle("Thumbnail " + entry.description())
                 .onSuccess(t -> {
                     WritableImage img = new WritableImage(t.width(), t.height());
@@ -267,6 +270,13 @@ public final class ViewerViewModel implements SeriesProvider {
                     entry.thumbnailProperty().set(img);
                 })
                 .onFailure(e -> LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e))));
+        tasksOf(entry).add(handle);
+    }
+
+    private List<TaskHandle> tasksOf(SeriesEntry entry) {
+        List<TaskHandle> list = seriesTasks.computeIfAbsent(entry, e -> new ArrayList<>());
+        list.removeIf(TaskHandle::isDone);
+        return list;
     }
 
     record Thumbnail(int width, int height, int[] argb) {
@@ -319,6 +329,7 @@ public final class ViewerViewModel implements SeriesProvider {
             t.cancel();
         }
         tasks.clear();
+        seriesTasks.clear();
         loaded.values().forEach(SeriesImages::cancel);
         loaded.clear();
         viewports.forEach(ViewportViewModel::clear);
@@ -327,6 +338,45 @@ public final class ViewerViewModel implements SeriesProvider {
         runningTasks.set(0);
         status.set("Ready");
         progress.set(0);
+    }
+
+    /**
+     * Closes one study: cancels the loads and thumbnails of its series, empties the viewports that show them,
+     * forgets their pixels and measurements, and takes them out of the browser. Other studies are untouched.
+     */
+    public void closeStudy(Study study) {
+        List<SeriesEntry> closing = series.stream().filter(e -> e.study().equals(study)).toList();
+        if (closing.isEmpty()) {
+            return;
+        }
+        Set<Path> files = new HashSet<>();
+        for (SeriesEntry entry : closing) {
+            List<TaskHandle> handles = seriesTasks.remove(entry);
+            if (handles != null) {
+                handles.forEach(TaskHandle::cancel);
+            }
+            SeriesImages images = loaded.remove(entry);
+            if (images != null) {
+                images.cancel();
+            }
+            for (ViewportViewModel vp : viewports) {
+                if (vp.seriesProperty().get() == entry) {
+                    vp.clear();
+                }
+            }
+            entry.series().instances().forEach(i -> files.add(i.file()));
+        }
+        measurementStore.removeImagesOf(files);
+        series.removeAll(closing);
+        if (runningTasks.get() == 0) {
+            status.set(series.isEmpty() ? "Ready" : series.size() + " series open");
+        }
+    }
+
+    /** The study of the series in the active viewport; null when it shows nothing. */
+    public Study activeStudy() {
+        SeriesEntry entry = activeViewport().seriesProperty().get();
+        return entry == null ? null : entry.study();
     }
 
     public void dismissFailures() {

@@ -22,6 +22,7 @@ import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.MeasurementHit;
 import org.radmamba.viewer.fx.measure.PixelSpacing;
 import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.viewport.CtPresets;
@@ -67,6 +68,8 @@ public final class ViewportViewModel {
     private final ReadOnlyObjectWrapper<ObservableList<Measurement>> measurements =
             new ReadOnlyObjectWrapper<>(this, "measurements", FXCollections.observableArrayList());
     private final ReadOnlyObjectWrapper<Measurement> draft = new ReadOnlyObjectWrapper<>(this, "draft");
+    private final ReadOnlyObjectWrapper<Measurement> selectedMeasurement =
+            new ReadOnlyObjectWrapper<>(this, "selectedMeasurement");
     private final ReadOnlyObjectWrapper<PixelSpacing> spacing =
             new ReadOnlyObjectWrapper<>(this, "spacing", PixelSpacing.UNKNOWN);
     private final ReadOnlyStringWrapper topLeft = new ReadOnlyStringWrapper(this, "topLeft", "");
@@ -85,12 +88,18 @@ public final class ViewportViewModel {
     private WindowLevelDrag windowDrag;
     private final List<ImagePoint> draftPoints = new ArrayList<>();
     private String probeText = "";
+    private final javafx.collections.ListChangeListener<Measurement> dropStaleSelection = c -> {
+        if (selectedMeasurement.get() != null && !c.getList().contains(selectedMeasurement.get())) {
+            selectedMeasurement.set(null);
+        }
+    };
 
     public ViewportViewModel(SeriesProvider provider, MeasurementStore measurementStore) {
         this.provider = provider;
         this.measurementStore = measurementStore;
         inverted.addListener((obs, o, n) -> render());
         transform.addListener((obs, o, n) -> updateCornerText());
+        measurements.get().addListener(dropStaleSelection);
         viewWidth.addListener((obs, o, n) -> updateCornerText());
         viewHeight.addListener((obs, o, n) -> updateCornerText());
     }
@@ -110,7 +119,7 @@ public final class ViewportViewModel {
             images = null;
             instance.set(null);
             image.set(null);
-            measurements.set(FXCollections.observableArrayList());
+            showMeasurements(FXCollections.observableArrayList());
             updateCornerText();
             return;
         }
@@ -177,7 +186,7 @@ public final class ViewportViewModel {
         SeriesEntry.Slice s = entry.slices().get(slice.get());
         Instance current = entry.instance(s.instanceIndex());
         instance.set(current);
-        measurements.set(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
+        showMeasurements(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
         spacing.set(spacingOf(current));
         render();
     }
@@ -399,6 +408,40 @@ public final class ViewportViewModel {
         cancelDraft();
         if (m != null && !degenerate(m)) {
             measurements.get().add(m);
+            // What was just drawn is what Delete removes, until the user selects another one.
+            selectedMeasurement.set(m);
+        }
+    }
+
+    /**
+     * Mouse clicked (pressed and released in place) at an image point: completes an angle waiting for its third
+     * point; otherwise drops the measurement the press began and selects the measurement under the click (none
+     * when the click is on bare image). {@code tolerance}: how near a line counts as on it, in image pixels.
+     */
+    public void clickAt(ImagePoint at, double tolerance) {
+        if (draftPoints.size() == 3) {
+            finishMeasurement(at);
+            return;
+        }
+        cancelDraft();
+        selectMeasurement(MeasurementHit.at(measurements.get(), at, tolerance).orElse(null));
+    }
+
+    /** Selects a measurement on the current image, or nothing with null. */
+    public void selectMeasurement(Measurement m) {
+        selectedMeasurement.set(m != null && measurements.get().contains(m) ? m : null);
+    }
+
+    /**
+     * The measurements of the image now on screen. Nothing stays selected that is not on screen: another image's
+     * list drops the selection, and so does removing the selected measurement from the list (clear, close).
+     */
+    private void showMeasurements(ObservableList<Measurement> list) {
+        if (list != measurements.get()) {
+            measurements.get().removeListener(dropStaleSelection);
+            list.addListener(dropStaleSelection);
+            selectedMeasurement.set(null);
+            measurements.set(list);
         }
     }
 
@@ -407,10 +450,12 @@ public final class ViewportViewModel {
         measurements.get().add(m);
     }
 
-    public void deleteLastMeasurement() {
-        ObservableList<Measurement> list = measurements.get();
-        if (!list.isEmpty()) {
-            list.removeLast();
+    /** Deletes the selected measurement (the last one drawn, unless the user clicked another); none: no-op. */
+    public void deleteSelectedMeasurement() {
+        Measurement m = selectedMeasurement.get();
+        if (m != null) {
+            measurements.get().remove(m);
+            selectedMeasurement.set(null);
         }
     }
 
@@ -562,10 +607,7 @@ public final class ViewportViewModel {
     }
 
     private static PixelSpacing spacingOf(Instance instance) {
-        return instance.geometry().map(ImageGeometry::pixelSpacing)
-                .filter(s -> s != null && s.length == 2 && s[0] > 0 && s[1] > 0)
-                .map(s -> new PixelSpacing(s[0], s[1], PixelSpacing.Source.PIXEL_SPACING))
-                .orElse(PixelSpacing.UNKNOWN);
+        return PixelSpacing.of(instance.geometry().orElse(null));
     }
 
     private static double pixelAspect(Instance instance) {
@@ -618,6 +660,11 @@ public final class ViewportViewModel {
 
     public ReadOnlyObjectProperty<Measurement> draftProperty() {
         return draft.getReadOnlyProperty();
+    }
+
+    /** The measurement Delete removes; null when none is selected. */
+    public ReadOnlyObjectProperty<Measurement> selectedMeasurementProperty() {
+        return selectedMeasurement.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<PixelSpacing> spacingProperty() {

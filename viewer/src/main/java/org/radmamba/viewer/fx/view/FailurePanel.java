@@ -23,6 +23,7 @@ public final class FailurePanel extends BorderPane {
 
     private final Label title = new Label();
     private final ListView<FailedFile> list = new ListView<>();
+    private final Button dismiss = new Button("Dismiss");
 
     public FailurePanel(ViewerViewModel viewModel) {
         getStyleClass().add("failure-panel");
@@ -34,7 +35,6 @@ public final class FailurePanel extends BorderPane {
         icon.setIconColor(javafx.scene.paint.Color.web("#ffb0a0"));
         title.setGraphic(icon);
         title.setStyle("-fx-text-fill: #ffe0d8; -fx-font-weight: bold;");
-        Button dismiss = new Button("Dismiss");
         dismiss.setOnAction(e -> viewModel.dismissFailures());
         HBox header = new HBox(8, title, new javafx.scene.layout.Region(), dismiss);
         HBox.setHgrow(header.getChildren().get(1), Priority.ALWAYS);
@@ -65,6 +65,11 @@ public final class FailurePanel extends BorderPane {
 
     public ListView<FailedFile> list() {
         return list;
+    }
+
+    /** The Dismiss button (the main window gives it its shortcut's tooltip). */
+    public Button dismissButton() {
+        return dismiss;
     }
 
     public Label title() {

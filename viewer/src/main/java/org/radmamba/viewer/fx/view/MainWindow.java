@@ -60,6 +60,7 @@ import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.viewport.CtPresets;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.study.Study;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -84,6 +85,8 @@ public final class MainWindow extends BorderPane {
     private final Menu fileWindowsMenu = new Menu("From the file");
     private final ToggleGroup toolGroup = new ToggleGroup();
     private final ToggleGroup toolMenuGroup = new ToggleGroup();
+    /** Cine frames per second for every viewport; the toolbar's slider and the Cine menu's shortcuts move it. */
+    private final Slider cineRate = new Slider(1, 30, 10);
 
     public MainWindow(ViewerViewModel viewModel) {
         this.viewModel = viewModel;
@@ -122,6 +125,15 @@ public final class MainWindow extends BorderPane {
         split.setDividerPositions(0.2, 0.78);
         SplitPane.setResizableWithParent(browser, false);
         SplitPane.setResizableWithParent(attributes, false);
+
+        failurePanel.dismissButton().setTooltip(new Tooltip(dismissFailures.tooltip()));
+        // Escape leaves the search field for the viewport, where the bare-key shortcuts work again.
+        attributes.search().addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                viewportViews.get(viewModel.activeViewportProperty().get()).viewport().requestFocus();
+                e.consume();
+            }
+        });
 
         setTop(new VBox(menuBar(), toolBar()));
         setCenter(split);
@@ -222,8 +234,24 @@ public final class MainWindow extends BorderPane {
             shortcut(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseFolder);
     private final ViewerAction openDemo = action("Open demo study", MaterialDesignF.FLASK_OUTLINE,
             shortcut(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> vm().openDemo());
+    private final ViewerAction closeStudy = action("Close study", MaterialDesignC.CLOSE_BOX_OUTLINE,
+            shortcut(KeyCode.F4, KeyCombination.SHORTCUT_DOWN), this::closeSelectedStudy);
     private final ViewerAction closeAll = action("Close all studies", MaterialDesignC.CLOSE_BOX_MULTIPLE_OUTLINE,
             shortcut(KeyCode.W, KeyCombination.SHORTCUT_DOWN), () -> vm().closeAll());
+    private final ViewerAction nextLayout = action("Next layout (1×1, 1×2, 2×2)", MaterialDesignV.VIEW_GRID_OUTLINE,
+            shortcut(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> {
+                Layout[] all = Layout.values();
+                vm().layoutProperty().set(all[(vm().layoutProperty().get().ordinal() + 1) % all.length]);
+            });
+    private final ViewerAction searchAttributes = action("Search the attributes", MaterialDesignM.MAGNIFY,
+            shortcut(KeyCode.F, KeyCombination.SHORTCUT_DOWN), this::focusSearch);
+    private final ViewerAction dismissFailures = action("Dismiss the list of files that failed",
+            MaterialDesignA.ALERT_REMOVE_OUTLINE, shortcut(KeyCode.D, KeyCombination.SHORTCUT_DOWN,
+            KeyCombination.SHIFT_DOWN), () -> vm().dismissFailures());
+    private final ViewerAction cineFaster = action("Faster cine (+1 frame/s)", MaterialDesignF.FAST_FORWARD,
+            shortcut(KeyCode.CLOSE_BRACKET), () -> cineRate.setValue(cineRate.getValue() + 1));
+    private final ViewerAction cineSlower = action("Slower cine (−1 frame/s)", MaterialDesignR.REWIND,
+            shortcut(KeyCode.OPEN_BRACKET), () -> cineRate.setValue(cineRate.getValue() - 1));
     private final ViewerAction fit = onActive("Fit to window", MaterialDesignF.FIT_TO_PAGE_OUTLINE,
             shortcut(KeyCode.F), ViewportViewModel::fit);
     private final ViewerAction actualSize = onActive("Actual size (1:1)", MaterialDesignN1.ICON,
@@ -249,8 +277,8 @@ public final class MainWindow extends BorderPane {
             () -> vm().cornerTextVisibleProperty().set(!vm().cornerTextVisibleProperty().get()));
     private final ViewerAction cine = onActive("Play / pause cine", MaterialDesignP.PLAY,
             shortcut(KeyCode.SPACE), vp -> vp.cineRunningProperty().set(!vp.cineRunningProperty().get()));
-    private final ViewerAction deleteMeasurement = onActive("Delete last measurement", MaterialDesignD.DELETE_OUTLINE,
-            shortcut(KeyCode.DELETE), ViewportViewModel::deleteLastMeasurement);
+    private final ViewerAction deleteMeasurement = onActive("Delete the selected measurement (click one to select it)",
+            MaterialDesignD.DELETE_OUTLINE, shortcut(KeyCode.DELETE), ViewportViewModel::deleteSelectedMeasurement);
     private final ViewerAction clearMeasurements = onActive("Clear measurements on this image",
             MaterialDesignD.DELETE_SWEEP_OUTLINE, shortcut(KeyCode.DELETE, KeyCombination.SHIFT_DOWN),
             ViewportViewModel::clearMeasurements);
@@ -277,7 +305,7 @@ public final class MainWindow extends BorderPane {
     private MenuBar menuBar() {
         Menu file = new Menu("File");
         file.getItems().addAll(openFile.menuItem(), openFolder.menuItem(), recentMenu, new SeparatorMenuItem(),
-                openDemo.menuItem(), closeAll.menuItem());
+                openDemo.menuItem(), new SeparatorMenuItem(), closeStudy.menuItem(), closeAll.menuItem());
 
         Menu view = new Menu("View");
         Menu layouts = new Menu("Layout");
@@ -294,13 +322,14 @@ public final class MainWindow extends BorderPane {
             viewModel.layoutProperty().addListener((obs, o, n) -> item.setSelected(n == l));
             layouts.getItems().add(item);
         }
+        layouts.getItems().addAll(new SeparatorMenuItem(), nextLayout.menuItem());
         CheckMenuItem corner = new CheckMenuItem("Corner text");
         corner.setAccelerator(cornerText.shortcut());
         corner.selectedProperty().bindBidirectional(viewModel.cornerTextVisibleProperty());
         view.getItems().addAll(layouts, corner, new SeparatorMenuItem(), fit.guardedMenuItem(), actualSize.menuItem(),
                 zoomIn.menuItem(), zoomOut.menuItem(), new SeparatorMenuItem(), rotateRight.guardedMenuItem(),
                 rotateLeft.guardedMenuItem(), flipH.guardedMenuItem(), flipV.guardedMenuItem(), invert.guardedMenuItem(),
-                reset.menuItem(), new SeparatorMenuItem(), cine.guardedMenuItem());
+                reset.menuItem(), new SeparatorMenuItem(), searchAttributes.menuItem(), dismissFailures.menuItem());
 
         Menu window = new Menu("Window/level");
         window.getItems().add(resetWindow.guardedMenuItem());
@@ -334,8 +363,8 @@ public final class MainWindow extends BorderPane {
         viewModel.toolProperty().addListener((obs, o, n) -> syncTool(n));
 
         Menu cineMenu = new Menu("Cine");
-        cineMenu.getItems().add(cine.guardedMenuItem());
-        MenuBar bar = new MenuBar(file, view, window, tools);
+        cineMenu.getItems().addAll(cine.guardedMenuItem(), cineFaster.guardedMenuItem(), cineSlower.guardedMenuItem());
+        MenuBar bar = new MenuBar(file, view, window, tools, cineMenu);
         bar.setUseSystemMenuBar(true);
         return bar;
     }
@@ -358,29 +387,38 @@ public final class MainWindow extends BorderPane {
                 reset.button(), new Separator(), deleteMeasurement.button(), clearMeasurements.button(),
                 new Separator(), cornerText.button());
 
-        Button layoutButton = action("Next layout (1×1, 1×2, 2×2)", MaterialDesignV.VIEW_GRID_OUTLINE,
-                shortcut(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> {
-                    Layout[] all = Layout.values();
-                    viewModel.layoutProperty().set(all[(viewModel.layoutProperty().get().ordinal() + 1) % all.length]);
-                }).button();
-        bar.getItems().add(layoutButton);
+        bar.getItems().add(nextLayout.button());
 
-        Slider fps = new Slider(1, 30, 10);
-        fps.setPrefWidth(90);
-        fps.setTooltip(new Tooltip("Cine frame rate"));
+        cineRate.setPrefWidth(90);
+        cineRate.setFocusTraversable(false);
+        cineRate.setTooltip(new Tooltip("Cine frame rate (" + cineSlower.shortcut().getDisplayText() + " / "
+                + cineFaster.shortcut().getDisplayText() + ")"));
         Label fpsLabel = new Label();
-        fps.valueProperty().addListener((obs, o, n) -> {
+        cineRate.valueProperty().addListener((obs, o, n) -> {
             viewModel.viewports().forEach(vp -> vp.cineFramesPerSecondProperty().set(n.doubleValue()));
             fpsLabel.setText(String.format("%.0f fps", n.doubleValue()));
         });
         fpsLabel.setText("10 fps");
-        bar.getItems().addAll(new Separator(), cine.button(), fps, fpsLabel);
+        bar.getItems().addAll(new Separator(), cine.button(), cineRate, fpsLabel);
         return bar;
     }
 
     private void syncTool(Tool tool) {
         toolGroup.getToggles().forEach(t -> t.setSelected(t.getUserData() == tool));
         toolMenuGroup.getToggles().forEach(t -> t.setSelected(t.getUserData() == tool));
+    }
+
+    private void focusSearch() {
+        attributes.search().requestFocus();
+        attributes.search().selectAll();
+    }
+
+    /** Closes the study selected in the browser or, with none selected there, the one in the active viewport. */
+    private void closeSelectedStudy() {
+        Study study = browser.selectedStudy() != null ? browser.selectedStudy() : viewModel.activeStudy();
+        if (study != null) {
+            viewModel.closeStudy(study);
+        }
     }
 
     private void updateFileWindows() {

@@ -2,7 +2,9 @@ package org.radmamba.viewer.fx.view;
 
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -50,6 +52,22 @@ public final class StudyBrowserView extends StackPane {
         return tree;
     }
 
+    /** The study of the selected row (a study, or a series of it); null when none or a patient is selected. */
+    public Study selectedStudy() {
+        TreeItem<Object> item = tree.getSelectionModel().getSelectedItem();
+        return item == null ? null : switch (item.getValue()) {
+            case Study s -> s;
+            case SeriesEntry e -> e.study();
+            default -> null;
+        };
+    }
+
+    /** Closes every open study of a patient. */
+    private void closePatient(Patient patient) {
+        viewModel.series().stream().filter(e -> e.patient().equals(patient)).map(SeriesEntry::study).distinct()
+                .toList().forEach(viewModel::closeStudy);
+    }
+
     private void rebuild() {
         Map<Patient, TreeItem<Object>> patients = new LinkedHashMap<>();
         Map<Study, TreeItem<Object>> studies = new LinkedHashMap<>();
@@ -83,6 +101,21 @@ public final class StudyBrowserView extends StackPane {
             thumbnail.setPreserveRatio(true);
             detail.setStyle("-fx-opacity: 0.75; -fx-font-size: 0.9em;");
             seriesBox.setPadding(new Insets(2));
+            MenuItem close = new MenuItem("Close study");
+            close.setOnAction(e -> {
+                switch (getItem()) {
+                    case Study s -> viewModel.closeStudy(s);
+                    case SeriesEntry s -> viewModel.closeStudy(s.study());
+                    case Patient p -> closePatient(p);
+                    case null, default -> {
+                    }
+                }
+            });
+            ContextMenu menu = new ContextMenu(close);
+            menu.setOnShowing(e -> close.setText(getItem() instanceof Patient ? "Close the patient's studies"
+                    : "Close study"));
+            contextMenuProperty().bind(javafx.beans.binding.Bindings.when(emptyProperty())
+                    .then((ContextMenu) null).otherwise(menu));
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && getItem() instanceof SeriesEntry s) {
                     viewModel.showSeries(s, viewModel.activeViewportProperty().get());

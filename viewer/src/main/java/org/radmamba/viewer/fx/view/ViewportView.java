@@ -32,6 +32,9 @@ public final class ViewportView extends BorderPane {
     /** Data format of a series dragged from the browser: its index in the series list. */
     public static final String SERIES_DRAG_PREFIX = "radmamba-series:";
 
+    /** Screen pixels the mouse may move between press and release and still count as a click. */
+    static final double CLICK_SLOP = 4;
+
     private final ViewportViewModel viewModel;
     private final ImageViewport viewport = new ImageViewport();
     private final ScrollBar sliceBar = new ScrollBar();
@@ -95,8 +98,12 @@ public final class ViewportView extends BorderPane {
         viewport.bottomLeftTextProperty().bind(viewModel.bottomLeftProperty());
         viewport.bottomRightTextProperty().bind(viewModel.bottomRightProperty());
         viewport.draftMeasurementProperty().bind(viewModel.draftProperty());
+        viewport.selectedMeasurementProperty().bind(viewModel.selectedMeasurementProperty());
         viewport.measurementLabelsProperty().set(viewModel::labelOf);
-        viewModel.measurementsProperty().addListener((obs, o, n) -> bindMeasurements(n));
+        // An invalidation listener, not a change listener: a change listener compares the old and new lists with
+        // equals, by content, and would miss the switch from one image's empty list to another's.
+        viewModel.measurementsProperty().addListener(
+                (javafx.beans.InvalidationListener) obs -> bindMeasurements(viewModel.measurementsProperty().get()));
         bindMeasurements(viewModel.measurementsProperty().get());
         // Labels depend on the pixels (ROI statistics): redraw when the image changes.
         viewModel.imageProperty().addListener((obs, o, n) -> viewport.requestLayout());
@@ -166,11 +173,21 @@ public final class ViewportView extends BorderPane {
     }
 
     private void released(MouseEvent e) {
-        if (dragButton == MouseButton.PRIMARY && viewModel.toolProperty().get().measures()) {
+        boolean click = Math.hypot(e.getX() - pressX, e.getY() - pressY) < CLICK_SLOP;
+        if (dragButton == MouseButton.PRIMARY && click) {
+            // A click, with any tool: select the measurement under it (or complete an angle).
+            viewModel.clickAt(imagePoint(e.getX(), e.getY()), CLICK_SLOP / screenPixelsPerImagePixel());
+        } else if (dragButton == MouseButton.PRIMARY && viewModel.toolProperty().get().measures()) {
             viewModel.finishMeasurement(imagePoint(e.getX(), e.getY()));
         }
         viewModel.endWindowDrag();
         dragButton = null;
+    }
+
+    private double screenPixelsPerImagePixel() {
+        var a = viewport.imageToScreen();
+        double scale = Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
+        return scale > 0 ? scale : 1;
     }
 
     private void scrolled(ScrollEvent e) {

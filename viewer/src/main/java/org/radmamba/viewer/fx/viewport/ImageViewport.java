@@ -58,6 +58,8 @@ public class ImageViewport extends Region {
     private final StringProperty resultText = new SimpleStringProperty(this, "resultText", "");
     private final ObservableList<Measurement> measurements = FXCollections.observableArrayList();
     private final ObjectProperty<Measurement> draftMeasurement = new SimpleObjectProperty<>(this, "draftMeasurement");
+    private final ObjectProperty<Measurement> selectedMeasurement =
+            new SimpleObjectProperty<>(this, "selectedMeasurement");
     private final ObjectProperty<Function<Measurement, String>> measurementLabels =
             new SimpleObjectProperty<>(this, "measurementLabels", m -> "");
 
@@ -91,6 +93,7 @@ public class ImageViewport extends Region {
         transform.addListener((obs, o, n) -> requestLayout());
         measurements.addListener((javafx.collections.ListChangeListener<Measurement>) c -> requestLayout());
         draftMeasurement.addListener((obs, o, n) -> requestLayout());
+        selectedMeasurement.addListener((obs, o, n) -> requestLayout());
         measurementLabels.addListener((obs, o, n) -> requestLayout());
     }
 
@@ -116,8 +119,8 @@ public class ImageViewport extends Region {
         maskLayer.follow(toScreen);
         // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
         imageView.setSmooth(img != null && toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1);
-        measurementLayer.redraw(img == null ? null : toScreen, measurements, draftMeasurement.get(),
-                measurementLabels.get());
+        measurementLayer.redraw(img == null ? null : toScreen, measurements, selectedMeasurement.get(),
+                draftMeasurement.get(), measurementLabels.get());
 
         topLeft.relocate(CORNER_MARGIN, CORNER_MARGIN);
         topRight.relocate(w - CORNER_MARGIN - topRight.getLayoutBounds().getWidth(), CORNER_MARGIN);
@@ -210,6 +213,16 @@ public class ImageViewport extends Region {
 
     public ObjectProperty<Measurement> draftMeasurementProperty() {
         return draftMeasurement;
+    }
+
+    /** The measurement drawn highlighted, the one Delete removes; null for none. */
+    public ObjectProperty<Measurement> selectedMeasurementProperty() {
+        return selectedMeasurement;
+    }
+
+    /** The shapes and labels drawn for the measurements, for tests that look at what is on screen. */
+    public javafx.scene.Parent measurementLayer() {
+        return measurementLayer;
     }
 
     public ObjectProperty<Function<Measurement, String>> measurementLabelsProperty() {

@@ -26,27 +26,31 @@ final class MeasurementLayer extends Group {
 
     private static final Color COMPLETE = Color.rgb(255, 210, 0);
     private static final Color DRAFT = Color.rgb(0, 220, 255);
+    static final Color SELECTED = Color.rgb(255, 90, 60);
     private static final int ELLIPSE_SEGMENTS = 72;
 
     MeasurementLayer() {
         setMouseTransparent(true);
     }
 
-    void redraw(Affine toScreen, List<Measurement> measurements, Measurement draft,
+    void redraw(Affine toScreen, List<Measurement> measurements, Measurement selected, Measurement draft,
                 Function<Measurement, String> labels) {
         List<Node> nodes = new ArrayList<>();
         if (toScreen != null) {
             for (Measurement m : measurements) {
-                draw(m, toScreen, COMPLETE, labels.apply(m), nodes);
+                // Selected: another colour and thicker lines, for readers who do not tell the two colours apart.
+                boolean isSelected = m == selected;
+                draw(m, toScreen, isSelected ? SELECTED : COMPLETE, isSelected ? 2.5 : 1, labels.apply(m), nodes);
             }
             if (draft != null) {
-                draw(draft, toScreen, DRAFT, labels.apply(draft), nodes);
+                draw(draft, toScreen, DRAFT, 1, labels.apply(draft), nodes);
             }
         }
         getChildren().setAll(nodes);
     }
 
-    private static void draw(Measurement m, Affine toScreen, Color colour, String label, List<Node> out) {
+    private static void draw(Measurement m, Affine toScreen, Color colour, double width, String label,
+                             List<Node> out) {
         List<Point2D> outline = switch (m) {
             case Measurement.Distance d -> screen(toScreen, d.points());
             case Measurement.Angle a -> screen(toScreen, a.points());
@@ -60,10 +64,12 @@ final class MeasurementLayer extends Group {
             Polygon p = new Polygon(flatten(outline));
             p.setFill(null);
             p.setStroke(colour);
+            p.setStrokeWidth(width);
             out.add(p);
         } else {
             Polyline p = new Polyline(flatten(outline));
             p.setStroke(colour);
+            p.setStrokeWidth(width);
             out.add(p);
         }
         for (Point2D handle : screen(toScreen, m.points())) {

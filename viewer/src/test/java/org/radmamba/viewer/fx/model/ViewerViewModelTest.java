@@ -9,10 +9,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.PixelSpacing;
+import org.radmamba.viewer.fx.ProjectionImage;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.task.TaskExecutor;
+import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.study.FailedFile;
 
@@ -21,8 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,6 +182,30 @@ class ViewerViewModelTest {
     }
 
     @Test
+    void a_distance_on_a_projection_image_with_only_imager_pixel_spacing_reads_millimetres_at_the_detector()
+            throws IOException {
+        viewModel.open(List.of(ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
+        ViewportViewModel vp = viewModel.viewport(0);
+        assertEquals(PixelSpacing.Source.IMAGER_PIXEL_SPACING, vp.spacingProperty().get().source());
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        vp.beginMeasurement(new ImagePoint(10, 20));
+        vp.finishMeasurement(new ImagePoint(110, 20));
+        Measurement m = vp.measurementsProperty().get().getFirst();
+        // 100 columns of 0.143 mm at the detector.
+        assertEquals("14.3 mm (at detector)", vp.labelOf(m));
+    }
+
+    @Test
+    void pixel_spacing_is_preferred_to_imager_pixel_spacing_and_needs_no_note() throws IOException {
+        viewModel.open(List.of(ProjectionImage.write(folder.resolve("dx-calibrated"), 0.143, 0.13)));
+        ViewportViewModel vp = viewModel.viewport(0);
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        vp.beginMeasurement(new ImagePoint(10, 20));
+        vp.finishMeasurement(new ImagePoint(10, 70));
+        assertEquals("6.5 mm", vp.labelOf(vp.measurementsProperty().get().getFirst()));
+    }
+
+    @Test
     void measurements_stay_on_their_slice_when_scrolling_away_and_back() throws IOException {
         viewModel.open(List.of(generatedSeries()));
         ViewportViewModel vp = viewModel.viewport(0);
@@ -184,8 +220,52 @@ class ViewerViewModelTest {
         assertEquals(0, vp.measurementsProperty().get().size());
         vp.scrollBy(-1);
         assertEquals(1, vp.measurementsProperty().get().size());
-        vp.deleteLastMeasurement();
+        // The measurement drawn last is selected until another is; scrolling away dropped the selection.
+        vp.deleteSelectedMeasurement();
+        assertEquals(1, vp.measurementsProperty().get().size());
+        vp.clickAt(new ImagePoint(2, 2), 1);
+        vp.deleteSelectedMeasurement();
         assertEquals(0, vp.measurementsProperty().get().size());
+    }
+
+    @Test
+    void a_click_on_a_measurement_selects_it_and_delete_removes_that_one_only() throws IOException {
+        viewModel.open(List.of(generatedSeries()));
+        ViewportViewModel vp = viewModel.viewport(0);
+        viewModel.toolProperty().set(Tool.DISTANCE);
+        Measurement upper = draw(vp, new ImagePoint(10, 10), new ImagePoint(50, 10));
+        Measurement lower = draw(vp, new ImagePoint(10, 40), new ImagePoint(50, 40));
+        viewModel.toolProperty().set(Tool.RECTANGLE);
+        Measurement box = draw(vp, new ImagePoint(20, 20), new ImagePoint(30, 30));
+        assertEquals(box, vp.selectedMeasurementProperty().get(), "what was just drawn is selected");
+
+        // Within the tolerance of the upper line, on the line's middle.
+        vp.clickAt(new ImagePoint(30, 11.5), 2);
+        assertEquals(upper, vp.selectedMeasurementProperty().get());
+        // Inside the rectangle, far from its outline.
+        vp.clickAt(new ImagePoint(25, 25), 2);
+        assertEquals(box, vp.selectedMeasurementProperty().get());
+        // Bare image: nothing.
+        vp.clickAt(new ImagePoint(60, 60), 2);
+        assertNull(vp.selectedMeasurementProperty().get());
+        vp.deleteSelectedMeasurement();
+        assertEquals(List.of(upper, lower, box), List.copyOf(vp.measurementsProperty().get()));
+
+        vp.clickAt(new ImagePoint(12, 39), 2);
+        assertEquals(lower, vp.selectedMeasurementProperty().get());
+        vp.deleteSelectedMeasurement();
+        assertEquals(List.of(upper, box), List.copyOf(vp.measurementsProperty().get()));
+        assertNull(vp.selectedMeasurementProperty().get());
+
+        vp.clearMeasurements();
+        assertTrue(vp.measurementsProperty().get().isEmpty());
+    }
+
+    private static Measurement draw(ViewportViewModel vp, ImagePoint from, ImagePoint to) {
+        vp.beginMeasurement(from);
+        vp.updateMeasurement(to);
+        vp.finishMeasurement(to);
+        return vp.measurementsProperty().get().getLast();
     }
 
     @Test
@@ -242,6 +322,104 @@ class ViewerViewModelTest {
         assertTrue(viewModel.series().isEmpty());
         assertNull(viewModel.viewport(0).seriesProperty().get());
         assertNull(viewModel.viewport(0).imageProperty().get());
+    }
+
+    @Test
+    void closing_one_study_frees_its_viewports_and_measurements_and_leaves_the_other_open() throws IOException {
+        viewModel.layoutProperty().set(Layout.ONE_BY_TWO);
+        viewModel.open(List.of(generatedSeries(), ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
+        assertEquals(2, viewModel.series().size());
+        SeriesEntry ct = viewModel.series().stream().filter(e -> e.series().modality().equals("CT")).findFirst()
+                .orElseThrow();
+        SeriesEntry dx = viewModel.series().stream().filter(e -> e.series().modality().equals("DX")).findFirst()
+                .orElseThrow();
+        ViewportViewModel ctViewport = viewModel.viewports().stream()
+                .filter(vp -> vp.seriesProperty().get() == ct).findFirst().orElseThrow();
+        ViewportViewModel dxViewport = viewModel.viewports().stream()
+                .filter(vp -> vp.seriesProperty().get() == dx).findFirst().orElseThrow();
+        ctViewport.addMeasurement(new Measurement.Distance(new ImagePoint(1, 1), new ImagePoint(9, 9)));
+        dxViewport.addMeasurement(new Measurement.Distance(new ImagePoint(1, 1), new ImagePoint(9, 9)));
+
+        viewModel.closeStudy(ct.study());
+
+        assertEquals(List.of(dx), List.copyOf(viewModel.series()));
+        assertNull(ctViewport.seriesProperty().get());
+        assertNull(ctViewport.imageProperty().get());
+        assertEquals(dx, dxViewport.seriesProperty().get());
+        assertNotNull(dxViewport.imageProperty().get());
+        assertEquals(1, dxViewport.measurementsProperty().get().size());
+        // Opened again, the study comes back without the measurements drawn before it was closed.
+        viewModel.open(List.of(folder.resolve("study")));
+        SeriesEntry reopened = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
+                .findFirst().orElseThrow();
+        viewModel.showSeries(reopened, 0);
+        assertTrue(viewModel.viewport(0).measurementsProperty().get().isEmpty());
+    }
+
+    @Test
+    void closing_a_study_cancels_its_loads_and_thumbnails_but_not_those_of_other_studies() throws Exception {
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
+            TaskExecutor recording = new TaskExecutor() {
+                @Override
+                public <V> TaskHandle execute(BackgroundTask<V> task) {
+                    TaskHandle handle = workers.execute(task);
+                    handles.put(task.title(), handle);
+                    return handle;
+                }
+
+                @Override
+                public void runOnUiThread(Runnable action) {
+                    workers.runOnUiThread(action);
+                }
+
+                @Override
+                public void close() {
+                    workers.close();
+                }
+            };
+            ViewerViewModel vm = new ViewerViewModel(new DicomStudyService(), recording,
+                    new ViewerSettings(new MemoryStore()), () -> folder);
+            vm.layoutProperty().set(Layout.ONE_BY_TWO);
+            vm.open(List.of(generatedSeries(), ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
+            // This thread is the UI thread: run what the workers hand it until the scan has listed both series.
+            drain(uiQueue, () -> vm.series().size() == 2);
+            SeriesEntry ct = vm.series().stream().filter(e -> e.series().modality().equals("CT")).findFirst()
+                    .orElseThrow();
+            SeriesEntry dx = vm.series().stream().filter(e -> e.series().modality().equals("DX")).findFirst()
+                    .orElseThrow();
+            TaskHandle ctLoad = handles.get("Loading " + ct.description());
+            TaskHandle ctThumbnail = handles.get("Thumbnail " + ct.description());
+            assertNotNull(ctLoad, handles.keySet().toString());
+            assertNotNull(ctThumbnail, handles.keySet().toString());
+
+            vm.closeStudy(ct.study());
+
+            assertTrue(ctLoad.isCancelled());
+            assertTrue(ctThumbnail.isCancelled());
+            drain(uiQueue, () -> handles.values().stream().allMatch(TaskHandle::isDone));
+            assertFalse(handles.get("Loading " + dx.description()).isCancelled());
+            assertFalse(handles.get("Thumbnail " + dx.description()).isCancelled());
+            assertNotNull(dx.thumbnailProperty().get());
+            assertNull(ct.thumbnailProperty().get(), "a cancelled thumbnail never arrives");
+            assertEquals(0, vm.runningTasksProperty().get());
+            assertEquals("1 series open", vm.statusProperty().get());
+        }
+    }
+
+    private static void drain(ConcurrentLinkedQueue<Runnable> uiQueue, BooleanSupplier until)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!until.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
+            Runnable r = uiQueue.poll();
+            if (r != null) {
+                r.run();
+            } else {
+                Thread.sleep(2);
+            }
+        }
     }
 
     @Test

@@ -4,7 +4,13 @@ import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.SnapshotParameters;
 import javafx.scene.image.WritableImage;
+import javafx.scene.Node;
+import javafx.scene.control.TreeCell;
+import javafx.scene.input.ContextMenuEvent;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
+import javafx.scene.input.TransferMode;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.ProjectionImage;
+import org.radmamba.viewer.fx.model.Layout;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
@@ -24,6 +32,7 @@ import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.study.FailedFile;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -40,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -142,6 +152,36 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> entry.thumbnailProperty().get() != null);
         // The file's first window (40/400) is applied to what the viewport shows.
         assertEquals(linear(hu(0, 64, 40), 40, 400), displayed(64, 40));
+    }
+
+    @Test
+    void files_dragged_onto_the_window_are_accepted_as_a_copy_and_dropping_them_opens_their_series(FxRobot robot)
+            throws Exception {
+        Path folder = study("dragged");
+        AtomicReference<TransferMode> accepted = new AtomicReference<>();
+        AtomicReference<Boolean> completed = new AtomicReference<>();
+        robot.interact(() -> {
+            FileDrag drag = new FileDrag(List.of(folder.toFile()));
+            // Over the (empty) viewport, where users drop; the events bubble up to the window.
+            accepted.set(drag.dragOver(firstViewport()));
+            completed.set(drag.drop(firstViewport()));
+        });
+        assertEquals(TransferMode.COPY, accepted.get());
+        assertTrue(completed.get());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+                && first().imageProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(8, viewModel.series().getFirst().slices().size());
+        assertEquals(List.of(folder.toAbsolutePath()), List.copyOf(viewModel.recentPaths()));
+        var studies = window.browser().tree().getRoot().getChildren().getFirst().getChildren();
+        assertEquals(viewModel.series().getFirst(), studies.getFirst().getChildren().getFirst().getValue());
+    }
+
+    @Test
+    void a_drag_without_files_is_not_accepted(FxRobot robot) {
+        AtomicReference<TransferMode> accepted = new AtomicReference<>(TransferMode.LINK);
+        robot.interact(() -> accepted.set(new FileDrag(List.of()).dragOverWithText(window.browser(), "some text")));
+        assertNull(accepted.get());
     }
 
     @Test
@@ -258,13 +298,65 @@ class MainWindowTest {
     }
 
     @Test
-    void the_corner_text_draws_in_the_top_left_of_the_viewport_and_goes_when_switched_off(FxRobot robot)
+    void the_corner_texts_draw_in_their_four_corners_and_nowhere_else_and_go_when_switched_off(FxRobot robot)
             throws Exception {
         dropAndWait(robot, study("corner"));
-        assertTrue(bright(snapshotOfViewport(robot)) > 30, "patient name expected in the top-left corner");
+        // The probe fills the bottom-right corner: hover over the image.
+        robot.moveTo(screenCentreOfViewport());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(first().bottomRightProperty().get().startsWith("x "), first().bottomRightProperty().get());
+        WritableImage with = snapshotOfViewport(robot);
         robot.interact(() -> viewModel.cornerTextVisibleProperty().set(false));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(0, bright(snapshotOfViewport(robot)));
+        WritableImage without = snapshotOfViewport(robot);
+
+        // Text is what differs between the two shots; the image under it is the same.
+        int w = (int) with.getWidth();
+        int h = (int) with.getHeight();
+        int[] perCorner = new int[4];
+        int elsewhere = 0;
+        int[] minX = {w, w, w, w};
+        int[] maxX = {-1, -1, -1, -1};
+        int[] minY = {h, h, h, h};
+        int[] maxY = {-1, -1, -1, -1};
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (with.getPixelReader().getArgb(x, y) == without.getPixelReader().getArgb(x, y)) {
+                    continue;
+                }
+                // Corner boxes: 45% of the width from a side, 25% of the height from the top or the bottom.
+                boolean left = x < w * 0.45;
+                boolean right = x >= w * 0.55;
+                boolean top = y < h * 0.25;
+                boolean bottom = y >= h * 0.75;
+                int corner = top && left ? 0 : top && right ? 1 : bottom && left ? 2 : bottom && right ? 3 : -1;
+                if (corner < 0) {
+                    elsewhere++;
+                    continue;
+                }
+                perCorner[corner]++;
+                minX[corner] = Math.min(minX[corner], x);
+                maxX[corner] = Math.max(maxX[corner], x);
+                minY[corner] = Math.min(minY[corner], y);
+                maxY[corner] = Math.max(maxY[corner], y);
+            }
+        }
+        assertEquals(0, elsewhere, "text outside the corners");
+        String[] names = {"top-left", "top-right", "bottom-left", "bottom-right"};
+        for (int c = 0; c < 4; c++) {
+            assertTrue(perCorner[c] > 30, names[c] + " corner holds no text");
+        }
+        // Each block hugs its own corner, within the 6 px margin and a few pixels of glyph bearing.
+        int edge = 12;
+        assertTrue(minX[0] <= edge && minY[0] <= edge, "top-left text at " + minX[0] + "," + minY[0]);
+        assertTrue(maxX[1] >= w - edge && minY[1] <= edge, "top-right text at " + maxX[1] + "," + minY[1]);
+        assertTrue(minX[2] <= edge && maxY[2] >= h - edge, "bottom-left text at " + minX[2] + "," + maxY[2]);
+        assertTrue(maxX[3] >= w - edge && maxY[3] >= h - edge, "bottom-right text at " + maxX[3] + "," + maxY[3]);
+        // The top-right block has five lines (description, series, image n/m, position, thickness); the
+        // top-left four (name, ID, date, study): the right one reaches lower.
+        assertTrue(maxY[1] > maxY[0], "top-right " + maxY[1] + " vs top-left " + maxY[0]);
+        // Switched off, the corners are the image's own pixels: air, black at the file's 40/400 window.
+        assertEquals(0, bright(without, 0, 0, 150, 50));
     }
 
     private WritableImage snapshotOfViewport(FxRobot robot) {
@@ -273,17 +365,151 @@ class MainWindowTest {
         return shot.get();
     }
 
-    /** Bright pixels in the 150×50 top-left corner, where the image itself is air (black) at 40/400. */
-    private static int bright(WritableImage image) {
+    /** Bright pixels in a rectangle of a snapshot. */
+    private static int bright(WritableImage image, int x0, int y0, int width, int height) {
         int count = 0;
-        for (int y = 0; y < 50; y++) {
-            for (int x = 0; x < 150; x++) {
+        for (int y = y0; y < y0 + height; y++) {
+            for (int x = x0; x < x0 + width; x++) {
                 if ((image.getPixelReader().getArgb(x, y) & 0xFF) > 100) {
                     count++;
                 }
             }
         }
         return count;
+    }
+
+    @Test
+    void keyboard_shortcuts_change_the_layout_run_cine_focus_the_search_and_dismiss_failures(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("keys"));
+        robot.clickOn(firstViewport());
+        assertEquals(Layout.ONE, viewModel.layoutProperty().get());
+        robot.push(KeyCode.CONTROL, KeyCode.L);
+        assertEquals(Layout.ONE_BY_TWO, viewModel.layoutProperty().get());
+        robot.push(KeyCode.CONTROL, KeyCode.L);
+        assertEquals(Layout.TWO_BY_TWO, viewModel.layoutProperty().get());
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.DIGIT1);
+        assertEquals(Layout.ONE, viewModel.layoutProperty().get());
+
+        robot.push(KeyCode.SPACE);
+        assertTrue(first().cineRunningProperty().get(), "Space starts cine");
+        robot.push(KeyCode.CLOSE_BRACKET);
+        robot.push(KeyCode.CLOSE_BRACKET);
+        assertEquals(12, first().cineFramesPerSecondProperty().get(), 1e-9);
+        robot.push(KeyCode.OPEN_BRACKET);
+        assertEquals(11, first().cineFramesPerSecondProperty().get(), 1e-9);
+        // Cine moves through the slices.
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> first().sliceProperty().get() > 0);
+        robot.push(KeyCode.SPACE);
+        assertTrue(!first().cineRunningProperty().get(), "Space stops cine");
+
+        robot.push(KeyCode.CONTROL, KeyCode.F);
+        assertEquals(window.attributes().search(), window.getScene().getFocusOwner());
+        // Typing there is typing, not the bare-key shortcuts (P: pan tool, ]: faster cine).
+        robot.write("pixel]");
+        assertEquals("pixel]", window.attributes().search().getText());
+        assertEquals(Tool.WINDOW_LEVEL, viewModel.toolProperty().get());
+        assertEquals(11, first().cineFramesPerSecondProperty().get(), 1e-9);
+        robot.push(KeyCode.ESCAPE);
+        assertEquals(firstViewport(), window.getScene().getFocusOwner());
+        robot.push(KeyCode.P);
+        assertEquals(Tool.PAN, viewModel.toolProperty().get());
+
+        robot.interact(() -> viewModel.failures().add(new FailedFile(Path.of("x.dcm"), "not DICOM")));
+        assertTrue(window.failurePanel().isVisible());
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.D);
+        assertTrue(!window.failurePanel().isVisible(), "Ctrl+Shift+D dismisses the failure list");
+    }
+
+    @Test
+    void a_study_closes_from_the_browser_context_menu_and_from_the_keyboard(FxRobot robot) throws Exception {
+        Path ct = study("close");
+        Path dx = ProjectionImage.write(temp.resolve("close-dx"), 0.143, Double.NaN);
+        robot.interact(() -> viewModel.layoutProperty().set(Layout.ONE_BY_TWO));
+        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
+                && viewModel.viewport(0).imageProperty().get() != null
+                && viewModel.viewport(1).imageProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
+                .findFirst().orElseThrow();
+        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
+                .findFirst().orElseThrow();
+
+        Node ctStudyRow = robot.lookup(".tree-cell").match((TreeCell<?> c) -> c.getItem() == ctEntry.study())
+                .query();
+        robot.rightClickOn(ctStudyRow);
+        // Monocle's robot presses the right button but raises no context-menu request (no popup trigger): the
+        // request a desktop right-click makes is fired at the row, and the menu it opens is clicked for real.
+        robot.interact(() -> {
+            Bounds b = ctStudyRow.localToScreen(ctStudyRow.getLayoutBounds());
+            javafx.event.Event.fireEvent(ctStudyRow, new ContextMenuEvent(ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    10, 10, b.getMinX() + 10, b.getMinY() + 10, false, null));
+        });
+        robot.clickOn("Close study");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(dxEntry), List.copyOf(viewModel.series()));
+        assertTrue(viewModel.viewports().stream().noneMatch(vp -> vp.seriesProperty().get() == ctEntry));
+        assertTrue(viewModel.viewports().stream().anyMatch(vp -> vp.seriesProperty().get() == dxEntry));
+        assertEquals(1, window.browser().tree().getRoot().getChildren().size(), "only the DX patient is left");
+
+        // Ctrl+F4: the study in the active viewport.
+        robot.interact(() -> viewModel.showSeries(dxEntry, 0));
+        robot.push(KeyCode.CONTROL, KeyCode.F4);
+        assertTrue(viewModel.series().isEmpty());
+        assertNull(first().imageProperty().get());
+    }
+
+    @Test
+    void a_click_selects_a_measurement_and_delete_removes_that_one_with_its_label(FxRobot robot) throws Exception {
+        Path dx = ProjectionImage.write(temp.resolve("select-dx"), 0.143, Double.NaN);
+        robot.interact(() -> window.openDropped(List.of(dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> first().imageProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> viewModel.toolProperty().set(Tool.DISTANCE));
+        Point2D centre = screenCentreOfViewport();
+        robot.moveTo(centre.add(-120, -60)).press(MouseButton.PRIMARY).moveBy(120, 0).moveBy(120, 0)
+                .release(MouseButton.PRIMARY);
+        robot.moveTo(centre.add(-120, 60)).press(MouseButton.PRIMARY).moveBy(120, 0).moveBy(120, 0)
+                .release(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Measurement> drawn = List.copyOf(first().measurementsProperty().get());
+        assertEquals(2, drawn.size());
+        Measurement.Distance upper = (Measurement.Distance) drawn.get(0);
+        Measurement.Distance lower = (Measurement.Distance) drawn.get(1);
+        // On screen: two labels in mm at the detector (Imager Pixel Spacing 0.143 mm, no Pixel Spacing).
+        String upperLabel = String.format("%.1f mm (at detector)", Math.abs(upper.to().x() - upper.from().x()) * 0.143);
+        assertEquals(List.of(upperLabel, upperLabel), labelsOnScreen());
+
+        // A click on the upper line, 2 screen pixels off it: selected, drawn thicker.
+        robot.clickOn(centre.add(0, -58));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(upper, first().selectedMeasurementProperty().get());
+        assertEquals(2, List.copyOf(first().measurementsProperty().get()).size(), "a click draws nothing");
+        robot.push(KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(lower), List.copyOf(first().measurementsProperty().get()));
+        assertEquals(1, labelsOnScreen().size());
+
+        robot.push(KeyCode.SHIFT, KeyCode.DELETE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(first().measurementsProperty().get().isEmpty());
+        assertEquals(List.of(), labelsOnScreen());
+    }
+
+    private List<String> labelsOnScreen() {
+        AtomicReference<List<String>> labels = new AtomicReference<>();
+        WaitForAsyncUtils.waitForFxEvents();
+        try {
+            WaitForAsyncUtils.asyncFx(() -> {
+                firstViewport().layout();
+                labels.set(firstViewport().measurementLayer().getChildrenUnmodifiable().stream()
+                        .filter(n -> n instanceof Text).map(n -> ((Text) n).getText()).toList());
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return labels.get();
     }
 
     @Test
