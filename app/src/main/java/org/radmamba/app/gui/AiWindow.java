@@ -146,7 +146,7 @@ public final class AiWindow implements AutoCloseable {
         ScanDevicePreference preference = store.get(SCAN_DEVICE_SETTING).flatMap(AiWindow::parsePreference)
                 .orElseGet(ScanDevicePreference::configured);
         return new AiWindow(window, new ImageLoader(),
-                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard());
+                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard(plugins));
     }
 
     private static Optional<ScanDevicePreference> parsePreference(String text) {
