@@ -556,27 +556,35 @@ public final class PluginRegistry implements AutoCloseable {
     /** The enabled image source for {@code file}: one claiming its suffix whose {@code matches} accepts its first bytes. */
     public Optional<Format> formatFor(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        List<Format> claiming = formatsClaiming(name);
+        if (claiming.isEmpty()) {
+            return Optional.empty(); // no file opened: the scanner asks about every file of a folder
+        }
         byte[] header;
         try (InputStream in = Files.newInputStream(file)) {
             header = in.readNBytes(64);
         }
-        for (Format f : formats()) {
-            if (f.suffixes().stream().anyMatch(s -> name.endsWith("." + s))) {
+        for (Format f : claiming) {
+            try {
+                Use<ImageFormat> use = find(f.id(), ImageFormat.class);
                 try {
-                    Use<ImageFormat> use = find(f.id(), ImageFormat.class);
-                    try {
-                        if (use.extension().matches(header.clone())) {
-                            return Optional.of(f);
-                        }
-                    } catch (RuntimeException | LinkageError e) {
-                        failed(use.entry(), f.id(), e);
+                    if (use.extension().matches(header.clone())) {
+                        return Optional.of(f);
                     }
-                } catch (PluginException e) {
-                    LOG.debug("{}", e.getMessage());
+                } catch (RuntimeException | LinkageError e) {
+                    failed(use.entry(), f.id(), e);
                 }
+            } catch (PluginException e) {
+                LOG.debug("{}", e.getMessage());
             }
         }
         return Optional.empty();
+    }
+
+    /** The enabled image sources that claim the suffix of the file name {@code name}. */
+    public List<Format> formatsClaiming(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return formats().stream().filter(f -> f.suffixes().stream().anyMatch(s -> lower.endsWith("." + s))).toList();
     }
 
     /**
