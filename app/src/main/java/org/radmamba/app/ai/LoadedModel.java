@@ -1,6 +1,5 @@
 package org.radmamba.app.ai;
 
-import org.radmamba.app.plugin.BuiltInModels;
 import org.radmamba.app.plugin.FileCheckpoint;
 import org.radmamba.app.plugin.PluginException;
 import org.radmamba.app.plugin.PluginRegistry;
@@ -37,7 +36,8 @@ public final class LoadedModel implements AutoCloseable {
 
     /**
      * Loads the model's weights after checking, on the file as it is now, that their SHA-256 is the card's; the
-     * network comes from the registry's architecture for the card ({@code radmamba.model.medmamba}, ...).
+     * network comes from the registry's architecture for the card ({@code radmamba.model.medmamba} for a card
+     * saying {@code medmamba}, a plugin's {@code pluginId.model.name} as the card names it).
      *
      * @throws ModelException when the file is missing, differs from the card, or does not fit the card, or the
      *                        architecture is disabled or fails
@@ -62,7 +62,7 @@ public final class LoadedModel implements AutoCloseable {
         }
         Network network;
         try {
-            network = new Network.FromRegistry(plugins.loadNetwork(BuiltInModels.extensionId(card.architecture()),
+            network = new Network.FromRegistry(plugins.loadNetwork(card.architecture().extensionId(),
                     new FileCheckpoint(entry.checkpoint()), spec(card)));
         } catch (IOException | PluginException e) {
             throw new ModelException(e.getMessage(), e);

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * demo recipe writes ({@code models/recipe/train.py}): snake_case keys; unknown keys (training history, metrics
  * the app does not read) are kept out of the way, not refused.
  *
+ * @param architecture  a built-in family ({@code medmamba}, {@code vmunet}) or a plugin's architecture id
+ *                      ({@code pluginId.model.name}); see {@link CardArchitecture}
+ *
  * @param inputSize     (height, width) of the network input
  * @param preprocessing the card's description of the input transform, read by {@link InputTransform#of(ModelCard)}
  * @param threshold     probability above which a pixel is foreground (segmentation with one class)
@@ -31,7 +34,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelCard(String id, String name, ModelTask task, ModelArchitecture architecture, String checkpoint,
+public record ModelCard(String id, String name, ModelTask task, CardArchitecture architecture, String checkpoint,
                         String sha256, Long sizeBytes, Long parameters, List<Integer> inputSize,
                         ObjectNode preprocessing, List<String> labels, Double threshold, boolean demo,
                         String intendedUse, String source, String citation, JsonNode metrics) {
@@ -86,9 +89,16 @@ public record ModelCard(String id, String name, ModelTask task, ModelArchitectur
     void check(String where) throws IOException {
         require(id != null && ID.matcher(id).matches(), where, "\"id\" must be lower-case letters, digits, '.', '_' or '-', got " + id);
         require(name != null && !name.isBlank(), where, "\"name\" is missing");
-        require(architecture != null, where, "\"architecture\" must be medmamba or vmunet");
-        require(task == architecture.task(), where, "\"task\" must be " + architecture.task().cardName() + " for "
-                + architecture.cardName() + ", got " + (task == null ? null : task.cardName()));
+        require(architecture != null && architecture.valid(), where, "\"architecture\" must be "
+                + CardArchitecture.expected() + ", got " + (architecture == null ? null : architecture.cardName()));
+        Optional<ModelArchitecture> builtIn = architecture.builtIn();
+        if (builtIn.isPresent()) {
+            require(task == builtIn.get().task(), where, "\"task\" must be " + builtIn.get().task().cardName() + " for "
+                    + architecture.cardName() + ", got " + (task == null ? null : task.cardName()));
+        } else {
+            // A plugin's architecture states its task itself; the registry checks the two agree when it loads.
+            require(task != null, where, "\"task\" must be classification or segmentation");
+        }
         require(checkpoint != null && PLAIN_FILE.matcher(checkpoint).matches(), where,
                 "\"checkpoint\" must be a file name beside the card, got " + checkpoint);
         require(sha256 != null && SHA256.matcher(sha256.toLowerCase(Locale.ROOT)).matches(), where,
@@ -144,7 +154,7 @@ public record ModelCard(String id, String name, ModelTask task, ModelArchitectur
             card = read(in, file.toString());
         }
         boolean describesIt = checkpoint.getFileName().toString().equals(card.checkpoint())
-                && card.architecture() == architecture;
+                && card.architecture().is(architecture);
         return describesIt ? Optional.of(card) : Optional.empty();
     }
 }

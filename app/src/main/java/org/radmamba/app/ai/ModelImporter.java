@@ -139,7 +139,7 @@ public final class ModelImporter {
         String citation = architecture == ModelArchitecture.MEDMAMBA
                 ? "Yue & Li, MedMamba: Vision Mamba for Medical Image Classification, arXiv:2403.03849"
                 : "Ruan & Xiang, VM-UNet: Vision Mamba UNet for Medical Image Segmentation, arXiv:2402.02491";
-        return new ModelCard(uniqueId(request.name()), request.name(), architecture.task(), architecture,
+        return new ModelCard(uniqueId(request.name()), request.name(), architecture.task(), CardArchitecture.of(architecture),
                 "model.pth", sha256, size, null, List.of(side, side), pre, request.labels(),
                 architecture == ModelArchitecture.VMUNET ? 0.5 : null, false,
                 "Imported by the user; research use, not for diagnosis.", source, citation, null);

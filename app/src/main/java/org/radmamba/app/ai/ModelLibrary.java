@@ -1,5 +1,6 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.app.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class ModelLibrary {
 
     private final Path userFolder;
     private final ClassLoader resources;
+    private final PluginRegistry plugins;
 
     /** A listing: the usable cards (hash status included) and one sentence per card that could not be read. */
     public record Listing(List<ModelEntry> models, List<String> problems) {
@@ -47,15 +49,30 @@ public final class ModelLibrary {
         }
     }
 
+    /** A library whose cards may name the built-in architectures only (a plugin's is listed as not runnable). */
     public ModelLibrary(Path userFolder, ClassLoader resources) {
+        this(userFolder, resources, PluginRegistry.builtIns());
+    }
+
+    /**
+     * @param plugins the registry whose architectures the cards may name: a card naming one it does not offer
+     *                (plugin missing, disabled, no such architecture) is listed, not runnable, with the reason
+     */
+    public ModelLibrary(Path userFolder, ClassLoader resources, PluginRegistry plugins) {
         this.userFolder = userFolder;
         this.resources = resources;
+        this.plugins = plugins;
     }
 
     /** The app's library: the user's folder {@code ~/.radmamba/models} and the demo models on the class path. */
     public static ModelLibrary standard() {
+        return standard(PluginRegistry.builtIns());
+    }
+
+    /** As {@link #standard()}, the cards' architectures looked up in {@code plugins}. */
+    public static ModelLibrary standard(PluginRegistry plugins) {
         return new ModelLibrary(Path.of(System.getProperty("user.home"), ".radmamba", "models"),
-                ModelLibrary.class.getClassLoader());
+                ModelLibrary.class.getClassLoader(), plugins);
     }
 
     public Path userFolder() {
@@ -104,12 +121,27 @@ public final class ModelLibrary {
                 continue;
             }
             try {
-                models.add(entry(folder, origin));
+                models.add(entry(folder, origin, plugins));
             } catch (IOException e) {
                 LOG.warn("model card skipped: {}", e.getMessage());
                 problems.add(e.getMessage());
             }
         }
+    }
+
+    /**
+     * The entry for the card in {@code folder}, with the hash of its weights as they are now and whether
+     * {@code plugins} offers its architecture.
+     */
+    static ModelEntry entry(Path folder, ModelEntry.Origin origin, PluginRegistry plugins) throws IOException {
+        ModelEntry entry = entry(folder, origin);
+        ModelCard card = entry.card();
+        String problem = plugins.architectureProblem(card.architecture().extensionId(), LoadedModel.spec(card).task())
+                .orElse(null);
+        if (problem != null) {
+            LOG.warn("model {} is not runnable: {}", card.id(), problem);
+        }
+        return entry.withArchitectureProblem(problem);
     }
 
     /** The entry for the card in {@code folder}, with the hash of its weights as they are now. */

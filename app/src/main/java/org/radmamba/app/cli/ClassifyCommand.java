@@ -22,7 +22,11 @@ import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
+import org.radmamba.app.plugin.PluginPictureFormats;
+import org.radmamba.app.plugin.PluginRegistry;
+import org.radmamba.viewer.picture.PictureFormats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,7 +58,8 @@ import java.util.concurrent.Callable;
                         + "NCHW tensor fed as it is."})
 public final class ClassifyCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "photographs, DICOM files or .npy tensors (N, C, H, W)")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE",
+            description = "photographs, DICOM files, pictures in a plugin's format (e.g. PGM) or .npy tensors (N, C, H, W)")
     List<Path> images;
 
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "MedMamba checkpoint (.pth state dict)")
@@ -74,6 +79,12 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "classes listed per image (default: ${DEFAULT-VALUE})")
     int top;
+
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
+    /** The plugins' picture formats, for images that are neither DICOM nor photographs. */
+    private PictureFormats pictures = PictureFormats.NONE;
 
     @Spec
     CommandSpec spec;
@@ -101,7 +112,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             stderr.println(model + ": no such checkpoint file");
             return ExitCodes.INPUT_UNREADABLE;
         }
-        try (MedMamba network = MedMamba.load(model);
+        try (PluginRegistry registry = plugins.open();
+             MedMamba network = MedMamba.load(model);
              Parallel parallel = new Parallel(Runtime.getRuntime().availableProcessors())) {
             MedMambaConfig config = network.config();
             // A card.json beside the checkpoint sets the input size, normalisation and labels (the demo models
@@ -110,6 +122,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             List<String> names = labels != null ? readLabels(labels, config.numClasses())
                     : card.map(ModelCard::labels).filter(l -> l.size() == config.numClasses())
                             .orElseGet(() -> defaultLabels(config.numClasses()));
+            pictures = new PluginPictureFormats(registry);
             ScanSelection scan = ScanSelector.select(preference);
             ComputeContext ctx = new ComputeContext(parallel, scan.scan());
             int status = ExitCodes.OK;
@@ -158,7 +171,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             return out;
         }
-        SourceImage source = SourceImage.read(image, 0);
+        SourceImage source = SourceImage.read(image, 0, pictures);
         ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
         InputTransform pre = card.isPresent() ? InputTransform.of(card.get())
                 : new InputTransform.Classification(ClassificationPreprocessing.MEDMAMBA);

@@ -1,9 +1,12 @@
 package org.radmamba.app.cli;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.plugin.PluginPictureFormats;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.pixel.Colour;
+import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
@@ -11,6 +14,7 @@ import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +30,7 @@ import java.util.concurrent.Callable;
 
 /** {@code radmamba export FILE --frame N --format npy|png --out OUT}. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Exports one frame of a DICOM file or photograph.",
+        description = {"Exports one frame of a DICOM file, a photograph or a picture in a plugin's format.",
                 "npy: the stored values as a NumPy array, (rows, cols) or (rows, cols, 3) RGB (YBR converted), dtype",
                 "from Bits Allocated and Pixel Representation. png: the displayed 8-bit image (modality LUT and the",
                 "file's first VOI, or a full-range window)."})
@@ -49,9 +53,18 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "The file to write.")
     private Path out;
 
+    @Mixin
+    private PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
-        ScanResult scan = new StudyScanner().scan(List.of(file));
+        try (PluginRegistry registry = plugins.open()) {
+            return export(new PluginPictureFormats(registry));
+        }
+    }
+
+    private int export(PictureFormats pictures) {
+        ScanResult scan = new StudyScanner(pictures).scan(List.of(file));
         if (!scan.failures().isEmpty()) {
             return unreadable(scan.failures().get(0).message());
         }
@@ -67,7 +80,7 @@ public final class ExportCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
-            LoadedImage image = new ImageLoader().load(instance);
+            LoadedImage image = new ImageLoader(pictures).load(instance);
             DecodedFrame decoded = image.frame(frame);
             PixelPipeline pipeline = image.pipeline(frame);
             switch (format) {

@@ -4,21 +4,28 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.plugin.PluginPictureFormats;
+import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.ImageGeometry;
 import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.InstanceKind;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 import org.radmamba.viewer.study.StudyScanner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code radmamba info PATH...}: what a scan finds, as text or JSON. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Lists the patients, studies, series and instances found in files, folders (recursively) and DICOMDIRs,",
-                "with transfer syntax and geometry. Unreadable files are listed with the reason.",
+                "with transfer syntax and geometry; pictures in a plugin's format are listed with the photographs.",
+                "Unreadable files are listed with the reason.",
                 "Exit code 3 when nothing could be read."})
 public final class InfoCommand implements Callable<Integer> {
 
@@ -45,9 +54,21 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines instead of text.")
     private boolean json;
 
+    @Mixin
+    private PluginOptions plugins = new PluginOptions();
+
+    /** The plugins' picture formats, for files that are neither DICOM nor photographs. */
+    private PictureFormats pictures = PictureFormats.NONE;
+
     @Override
     public Integer call() throws JsonProcessingException {
-        ScanResult result = new StudyScanner().scan(paths);
+        try (PluginRegistry registry = plugins.open()) {
+            pictures = new PluginPictureFormats(registry);
+            return report(new StudyScanner(pictures).scan(paths));
+        }
+    }
+
+    private int report(ScanResult result) throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (json) {
@@ -63,7 +84,7 @@ public final class InfoCommand implements Callable<Integer> {
         return result.instances().isEmpty() && !result.failures().isEmpty() ? ExitCodes.INPUT_UNREADABLE : ExitCodes.OK;
     }
 
-    private static void printText(ScanResult result, PrintWriter out) {
+    private void printText(ScanResult result, PrintWriter out) {
         for (Patient patient : result.patients()) {
             out.printf("Patient %s (ID %s)%n", orDash(patient.patientName()), orDash(patient.patientId()));
             for (Study study : patient.studies()) {
@@ -82,11 +103,11 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf("%d instance(s), %d unreadable file(s)%n", result.instances().size(), result.failures().size());
     }
 
-    private static String describe(Instance instance) {
+    private String describe(Instance instance) {
         StringBuilder s = new StringBuilder(instance.file().toString());
         switch (instance.kind()) {
             case DICOM_NON_IMAGE -> s.append("  not an image (SOP class ").append(instance.sopClassUid()).append(')');
-            case PHOTOGRAPH -> s.append("  photograph");
+            case PHOTOGRAPH -> s.append(pictureFormat(instance).map(f -> "  picture (" + f + ")").orElse("  photograph"));
             case DICOM_IMAGE -> s.append("  #").append(instance.instanceNumber()).append("  ")
                     .append(TransferSyntax.describe(instance.transferSyntaxUid())).append("  ")
                     .append(instance.photometricInterpretation());
@@ -112,6 +133,18 @@ public final class InfoCommand implements Callable<Integer> {
         return s.toString();
     }
 
+    /** The plugin format of a picture ImageIO does not read, e.g. "Netpbm grey map ..., from the plugin example". */
+    private Optional<String> pictureFormat(Instance instance) {
+        if (instance.kind() != InstanceKind.PHOTOGRAPH || PhotographReader.isPhotograph(instance.file())) {
+            return Optional.empty();
+        }
+        try {
+            return pictures.formatOf(instance.file()).map(PictureFormats.Format::description);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private static String numbers(double[] values) {
         return String.join("\\", Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%g", v)).toList());
     }
@@ -120,13 +153,13 @@ public final class InfoCommand implements Callable<Integer> {
         return s == null || s.isEmpty() ? "-" : s;
     }
 
-    static Map<String, Object> toJson(ScanResult result) {
+    Map<String, Object> toJson(ScanResult result) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("patients", result.patients().stream().map(p -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("patientId", p.patientId());
             m.put("patientName", p.patientName());
-            m.put("studies", p.studies().stream().map(InfoCommand::studyJson).toList());
+            m.put("studies", p.studies().stream().map(this::studyJson).toList());
             return m;
         }).toList());
         root.put("failures", result.failures().stream().map(f -> {
@@ -138,7 +171,7 @@ public final class InfoCommand implements Callable<Integer> {
         return root;
     }
 
-    private static Map<String, Object> studyJson(Study study) {
+    private Map<String, Object> studyJson(Study study) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("studyInstanceUid", study.studyInstanceUid());
         m.put("studyDate", study.studyDate());
@@ -150,13 +183,13 @@ public final class InfoCommand implements Callable<Integer> {
             s.put("seriesNumber", series.seriesNumber());
             s.put("modality", series.modality());
             s.put("description", series.description());
-            s.put("instances", series.instances().stream().map(InfoCommand::instanceJson).toList());
+            s.put("instances", series.instances().stream().map(this::instanceJson).toList());
             return s;
         }).toList());
         return m;
     }
 
-    private static Map<String, Object> instanceJson(Instance instance) {
+    private Map<String, Object> instanceJson(Instance instance) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", instance.file().toString());
         m.put("kind", instance.kind().name());
@@ -167,6 +200,7 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("transferSyntaxUid", instance.transferSyntaxUid());
         m.put("transferSyntax", TransferSyntax.describe(instance.transferSyntaxUid()));
         m.put("photometricInterpretation", instance.photometricInterpretation());
+        pictureFormat(instance).ifPresent(f -> m.put("format", f));
         instance.geometry().ifPresent(g -> m.put("geometry", geometryJson(g)));
         return m;
     }

@@ -29,7 +29,11 @@ import org.radmamba.inference.segmentation.ScoreMap;
 import org.radmamba.inference.vmunet.VmUnet;
 import org.radmamba.inference.vmunet.VmUnetArchitecture;
 import org.radmamba.inference.vmunet.VmUnetPreprocessing;
+import org.radmamba.app.plugin.PluginPictureFormats;
+import org.radmamba.app.plugin.PluginRegistry;
+import org.radmamba.viewer.picture.PictureFormats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,7 +65,7 @@ import java.util.concurrent.Callable;
                         + "bilinear resize to 256x256)."})
 public final class SegmentCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "DICOM file, photograph, or .npy tensor (1, 1|3, H, W)")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "DICOM file, photograph, picture in a plugin's format, or .npy tensor (1, 1|3, H, W)")
     Path image;
 
     @Option(names = "--model", required = true, paramLabel = "CKPT", description = "VM-UNet checkpoint (.pth, keys under 'vmunet.')")
@@ -91,6 +95,12 @@ public final class SegmentCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all processors)")
     Integer threads;
+
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
+    /** The plugins' picture formats, for images that are neither DICOM nor photographs. */
+    private PictureFormats pictures = PictureFormats.NONE;
 
     @Spec
     CommandSpec spec;
@@ -136,7 +146,9 @@ public final class SegmentCommand implements Callable<Integer> {
             return ExitCodes.INPUT_UNREADABLE;
         }
         long started = System.nanoTime();
-        try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
+        try (PluginRegistry registry = plugins.open(); VmUnet network = VmUnet.load(model);
+             Parallel parallel = new Parallel(threadCount)) {
+            pictures = new PluginPictureFormats(registry);
             long loaded = System.nanoTime();
             VmUnetArchitecture arch = network.architecture();
             Optional<ModelCard> card = cardBeside(model);
@@ -194,7 +206,7 @@ public final class SegmentCommand implements Callable<Integer> {
             }
             return new Input(array.data(), array.dim(1), array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
         }
-        SourceImage source = SourceImage.read(image, frame);
+        SourceImage source = SourceImage.read(image, frame, pictures);
         ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
         Optional<PixelSpacing> spacing = source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1]));
         if (card.isPresent()) {

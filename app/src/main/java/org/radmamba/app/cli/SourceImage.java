@@ -2,6 +2,7 @@ package org.radmamba.app.cli;
 
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One frame of a DICOM file or a photograph as the 8-bit image a network sees: what the viewer would display,
+ * One frame of a DICOM file, a photograph or a plugin's picture as the 8-bit image a network sees: what the viewer would display,
  * through the viewer's reading API (photographs via ImageIO; DICOM through the port, with the modality LUT and the
  * file's first window, or the frame's full range without one). Monochrome frames keep one sample per pixel,
  * colour frames get three (R, G, B).
@@ -32,10 +33,20 @@ public record SourceImage(Path file, int width, int height, int samples, byte[] 
      * @throws IOException whose message is one sentence naming the file and what is wrong
      */
     public static SourceImage read(Path file, int frameIndex) throws IOException {
+        return read(file, frameIndex, PictureFormats.NONE);
+    }
+
+    /**
+     * Reads frame {@code frameIndex} (0-based) of {@code file}, which may also be a picture of one of the extra
+     * formats {@code pictures} (the plugins' image sources).
+     *
+     * @throws IOException whose message is one sentence naming the file and what is wrong
+     */
+    public static SourceImage read(Path file, int frameIndex, PictureFormats pictures) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        ScanResult scan = new StudyScanner().scan(List.of(file));
+        ScanResult scan = new StudyScanner(pictures).scan(List.of(file));
         List<Instance> instances = scan.instances();
         if (instances.isEmpty()) {
             String reason = scan.failures().stream().map(FailedFile::message).findFirst()
@@ -46,7 +57,7 @@ public record SourceImage(Path file, int width, int height, int samples, byte[] 
         if (!instance.isImage()) {
             throw new IOException(file + ": the DICOM object has no image (" + instance.sopClassUid() + ")");
         }
-        LoadedImage image = new ImageLoader().load(instance);
+        LoadedImage image = new ImageLoader(pictures).load(instance);
         if (frameIndex < 0 || frameIndex >= image.frameCount()) {
             throw new IOException(file + ": has " + image.frameCount() + " frame(s), no frame " + frameIndex);
         }

@@ -17,6 +17,7 @@ import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.app.gui.ai.ClassificationPanel;
 import org.radmamba.app.gui.ai.Overlays;
 import org.radmamba.app.gui.ai.Screenshots;
+import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.dicom.DicomReader;
@@ -145,8 +146,8 @@ public final class AiWindow implements AutoCloseable {
         SettingsStore store = window.viewModel().settings().store();
         ScanDevicePreference preference = store.get(SCAN_DEVICE_SETTING).flatMap(AiWindow::parsePreference)
                 .orElseGet(ScanDevicePreference::configured);
-        return new AiWindow(window, new ImageLoader(),
-                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard());
+        return new AiWindow(window, new ImageLoader(new PluginPictureFormats(plugins)),
+                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard(plugins));
     }
 
     private static Optional<ScanDevicePreference> parsePreference(String text) {

@@ -5,14 +5,19 @@ import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.radmamba.app.gui.plugins.PluginToolsPane;
+import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.PreferencesStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
+import org.radmamba.viewer.picture.PictureFormats;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.StudyScanner;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +43,11 @@ public final class ViewerApplication extends Application {
     public void start(Stage stage) {
         executor = FxTaskExecutor.forThisMachine();
         ViewerSettings settings = new ViewerSettings(PreferencesStore.forUser());
-        ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor, settings,
+        // Files neither DICOM nor photographs are read by the plugins' image sources, through the viewer's port.
+        PictureFormats pictures = new PluginPictureFormats(plugins);
+        DicomStudyService studies = new DicomStudyService(new StudyScanner(pictures), new ImageLoader(pictures),
+                DicomReaders.standard());
+        ViewerViewModel viewModel = new ViewerViewModel(studies, executor, settings,
                 () -> DemoStudy.ensureGenerated(DemoStudy.defaultCacheFolder()));
         MainWindow window = new MainWindow(viewModel);
         AiWindow ai = AiWindow.standard(window, plugins);

@@ -11,6 +11,7 @@ import org.radmamba.plugins.api.Plugin;
 import org.radmamba.plugins.api.PluginApi;
 import org.radmamba.plugins.api.RasterImage;
 import org.radmamba.plugins.api.RunContext;
+import org.radmamba.plugins.api.Task;
 import org.radmamba.plugins.api.ToolResult;
 import org.radmamba.plugins.api.ViewerTool;
 import org.slf4j.Logger;
@@ -362,6 +363,43 @@ public final class PluginRegistry implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Why a model card naming the architecture {@code architectureId} for {@code task} cannot run here, in one
+     * sentence (the plugin is not installed or is disabled, offers no such architecture or one for another task),
+     * or empty when it can.
+     */
+    public Optional<String> architectureProblem(String architectureId, Task task) {
+        int dot = architectureId.indexOf('.');
+        String pluginId = dot < 0 ? architectureId : architectureId.substring(0, dot);
+        Entry owner = entries.stream().filter(e -> e.id.equals(pluginId)).findFirst().orElse(null);
+        if (owner == null) {
+            return Optional.of("its architecture " + architectureId + " comes from the plugin \"" + pluginId
+                    + "\", which is not installed");
+        }
+        if (owner.reason != null) {
+            return Optional.of("its architecture " + architectureId + " comes from the plugin \"" + pluginId + "\" ("
+                    + owner.source + "), which is disabled: " + owner.reason);
+        }
+        Extension x = owner.extensions.get(architectureId);
+        if (!(x instanceof ModelArchitecture architecture)) {
+            List<String> offered = owner.extensions.entrySet().stream()
+                    .filter(o -> o.getValue() instanceof ModelArchitecture).map(Map.Entry::getKey).toList();
+            return Optional.of("the plugin \"" + pluginId + "\" " + owner.version + " offers no architecture "
+                    + architectureId + (offered.isEmpty() ? " (it offers none)" : " (it offers " + String.join(", ", offered) + ")"));
+        }
+        Task offered;
+        try {
+            offered = architecture.task();
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.of(failed(owner, architectureId, e).getMessage());
+        }
+        if (offered != task) {
+            return Optional.of(architectureId + " builds " + offered.name().toLowerCase(Locale.ROOT)
+                    + " networks, but the card asks for " + task.name().toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
+    }
+
     private String labelOf(Entry e, ViewerTool t) {
         try {
             String label = t.label();
@@ -518,27 +556,35 @@ public final class PluginRegistry implements AutoCloseable {
     /** The enabled image source for {@code file}: one claiming its suffix whose {@code matches} accepts its first bytes. */
     public Optional<Format> formatFor(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        List<Format> claiming = formatsClaiming(name);
+        if (claiming.isEmpty()) {
+            return Optional.empty(); // no file opened: the scanner asks about every file of a folder
+        }
         byte[] header;
         try (InputStream in = Files.newInputStream(file)) {
             header = in.readNBytes(64);
         }
-        for (Format f : formats()) {
-            if (f.suffixes().stream().anyMatch(s -> name.endsWith("." + s))) {
+        for (Format f : claiming) {
+            try {
+                Use<ImageFormat> use = find(f.id(), ImageFormat.class);
                 try {
-                    Use<ImageFormat> use = find(f.id(), ImageFormat.class);
-                    try {
-                        if (use.extension().matches(header.clone())) {
-                            return Optional.of(f);
-                        }
-                    } catch (RuntimeException | LinkageError e) {
-                        failed(use.entry(), f.id(), e);
+                    if (use.extension().matches(header.clone())) {
+                        return Optional.of(f);
                     }
-                } catch (PluginException e) {
-                    LOG.debug("{}", e.getMessage());
+                } catch (RuntimeException | LinkageError e) {
+                    failed(use.entry(), f.id(), e);
                 }
+            } catch (PluginException e) {
+                LOG.debug("{}", e.getMessage());
             }
         }
         return Optional.empty();
+    }
+
+    /** The enabled image sources that claim the suffix of the file name {@code name}. */
+    public List<Format> formatsClaiming(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return formats().stream().filter(f -> f.suffixes().stream().anyMatch(s -> lower.endsWith("." + s))).toList();
     }
 
     /**

@@ -36,7 +36,7 @@ final class TestModels {
         Path folder = Files.createDirectories(userFolder.resolve(id));
         Path weights = folder.resolve("model.pth");
         Files.copy(ModelImportTest.fixture(fixture), weights);
-        ModelCard card = new ModelCard(id, name, architecture.task(), architecture, "model.pth", Sha256.of(weights),
+        ModelCard card = new ModelCard(id, name, architecture.task(), CardArchitecture.of(architecture), "model.pth", Sha256.of(weights),
                 Files.size(weights), null, List.of(64, 64), pre, labels, null, false, "tests", "fixture", null, null);
         Files.writeString(folder.resolve(ModelCard.FILE_NAME), card.toJson());
         return ModelLibrary.entry(folder, ModelEntry.Origin.USER);

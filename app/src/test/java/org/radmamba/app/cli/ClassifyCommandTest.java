@@ -200,7 +200,7 @@ class ClassifyCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static Path resource(String name) throws URISyntaxException {
+    static Path resource(String name) throws URISyntaxException {
         return Path.of(ClassifyCommandTest.class.getResource(name).toURI());
     }
 }

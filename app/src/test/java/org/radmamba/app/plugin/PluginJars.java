@@ -11,13 +11,13 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 /** Plugin jars for tests: classes of this test tree packed with a service list, and the reactor's example plugin. */
-final class PluginJars {
+public final class PluginJars {
 
     private PluginJars() {
     }
 
     /** The example plugin's jar, copied by the build into target/test-plugins, copied again into {@code folder}. */
-    static Path example(Path folder, String name) throws IOException {
+    public static Path example(Path folder, String name) throws IOException {
         Path built = Path.of(System.getProperty("radmamba.test.plugins", "target/test-plugins"))
                 .resolve("radmamba-plugin-example.jar");
         if (!Files.isRegularFile(built)) {
@@ -31,7 +31,7 @@ final class PluginJars {
      * A jar {@code name} in {@code folder} holding {@code classes} (nested classes included) and listing
      * {@code provider} as its plugin, or no service list when {@code provider} is null.
      */
-    static Path write(Path folder, String name, Class<?> provider, Class<?>... classes) throws IOException {
+    public static Path write(Path folder, String name, Class<?> provider, Class<?>... classes) throws IOException {
         Files.createDirectories(folder);
         Path jar = folder.resolve(name);
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {

@@ -78,7 +78,7 @@ class PluginRegistryTest {
         assertTrue(example.enabled());
         assertEquals("example.jar", example.source());
         assertEquals("1.0.0", example.version());
-        assertEquals(List.of("example.tool.histogram", "example.source.pgm"), example.extensions());
+        assertEquals(List.of("example.tool.histogram", "example.source.pgm", "example.model.mean-colour"), example.extensions());
         assertEquals(List.of(new PluginRegistry.Tool("example.tool.histogram", "Histogram", "Example: image statistics and PGM")),
                 r.tools());
         assertThrows(ClassNotFoundException.class, () -> Class.forName("org.radmamba.plugins.example.HistogramTool"),

@@ -7,26 +7,45 @@ import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.image.PhotographReadException;
 import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.pixel.PixelPipeline;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-/** Reads the pixels of an {@link Instance}: DICOM through the port, photographs through ImageIO. Thread-safe. */
+/**
+ * Reads the pixels of an {@link Instance}: DICOM through the port, photographs through ImageIO or, for formats
+ * ImageIO does not read, through the {@link PictureFormats} port. Thread-safe.
+ */
 public final class ImageLoader {
 
     private final DicomReader reader;
     private final PhotographReader photographs;
+    private final PictureFormats pictures;
+    private final long maxFrameBytes;
 
     public ImageLoader(DicomReader reader, ReadLimits limits) {
+        this(reader, limits, PictureFormats.NONE);
+    }
+
+    /** @param pictures formats beyond ImageIO's photographs (the plugins'), for photographs ImageIO does not read */
+    public ImageLoader(DicomReader reader, ReadLimits limits, PictureFormats pictures) {
         this.reader = reader;
         this.photographs = new PhotographReader(limits.maxFrameBytes());
+        this.pictures = pictures;
+        this.maxFrameBytes = limits.maxFrameBytes();
     }
 
     /** The standard reader ({@link DicomReaders#standard()}) with default limits. */
     public ImageLoader() {
-        this(DicomReaders.standard(), ReadLimits.DEFAULT);
+        this(PictureFormats.NONE);
+    }
+
+    /** The standard reader with default limits, and the extra picture formats {@code pictures}. */
+    public ImageLoader(PictureFormats pictures) {
+        this(DicomReaders.standard(), ReadLimits.DEFAULT, pictures);
     }
 
     /**
@@ -38,7 +57,10 @@ public final class ImageLoader {
         return switch (instance.kind()) {
             case DICOM_IMAGE -> new DicomImage(instance, reader.open(instance.file()));
             case PHOTOGRAPH -> {
-                PhotographReader.Photograph photo = photographs.read(instance.file());
+                PhotographReader.Photograph photo = PhotographReader.isPhotograph(instance.file())
+                        ? photographs.read(instance.file())
+                        : pictures.readPicture(instance.file(), maxFrameBytes).orElseThrow(() -> new PhotographReadException(
+                                instance.file(), "is in no picture format RadMamba reads now (was its plugin removed?)"));
                 yield new Photo(instance, photo, PixelPipeline.identity(photo.format()));
             }
             case DICOM_NON_IMAGE -> throw new IllegalArgumentException(instance.file() + " has no pixel data to load");

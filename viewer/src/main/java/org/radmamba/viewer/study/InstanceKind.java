@@ -6,6 +6,6 @@ public enum InstanceKind {
     DICOM_IMAGE,
     /** A DICOM object without pixel data (structured report, RT plan, waveform...): listed, not shown. */
     DICOM_NON_IMAGE,
-    /** A photograph (PNG, JPEG, BMP, TIFF) read through ImageIO. */
+    /** A photograph (PNG, JPEG, BMP, TIFF) read through ImageIO, or a picture of an extra format (PictureFormats). */
     PHOTOGRAPH
 }

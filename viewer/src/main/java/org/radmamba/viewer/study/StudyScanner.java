@@ -10,6 +10,7 @@ import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.image.PhotographReadException;
 import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.picture.PictureFormats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +45,34 @@ public final class StudyScanner {
     private final DicomReader reader;
     private final PhotographReader photographs;
     private final int threads;
+    private final PictureFormats pictures;
+    private final long maxFrameBytes;
 
     public StudyScanner(DicomReader reader, ReadLimits limits, int threads) {
+        this(reader, limits, threads, PictureFormats.NONE);
+    }
+
+    /**
+     * @param pictures formats beyond DICOM and ImageIO's photographs (the plugins'), tried before DICOM on files
+     *                 that are not photographs; their pictures are listed as photographs
+     */
+    public StudyScanner(DicomReader reader, ReadLimits limits, int threads, PictureFormats pictures) {
         this.reader = reader;
         this.photographs = new PhotographReader(limits.maxFrameBytes());
         this.threads = Math.max(1, threads);
+        this.pictures = pictures;
+        this.maxFrameBytes = limits.maxFrameBytes();
     }
 
     /** The standard reader ({@link DicomReaders#standard()}), default limits, up to 4 threads. */
     public StudyScanner() {
-        this(DicomReaders.standard(), ReadLimits.DEFAULT, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        this(PictureFormats.NONE);
+    }
+
+    /** The standard DICOM reader, default limits, up to 4 threads, and the extra picture formats {@code pictures}. */
+    public StudyScanner(PictureFormats pictures) {
+        this(DicomReaders.standard(), ReadLimits.DEFAULT, Math.min(4, Runtime.getRuntime().availableProcessors()),
+                pictures);
     }
 
     /** Scans files, folders (recursively) and DICOMDIRs; never throws for a bad file, lists it instead. */
@@ -126,10 +145,21 @@ public final class StudyScanner {
             }
         }
         try {
+            Optional<PhotographReader.Photograph> picture = pictures.readPicture(file, maxFrameBytes);
+            if (picture.isPresent()) {
+                FrameFormat format = picture.get().format();
+                ImageGeometry geometry = new ImageGeometry(format.rows(), format.columns(), null, null, null, Double.NaN);
+                return new Scanned(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "",
+                        format.photometricInterpretation(), Optional.of(geometry)), null, null);
+            }
+        } catch (PhotographReadException e) {
+            return new Scanned(null, null, new FailedFile(file, e.reason()));
+        }
+        try {
             DicomHeader header = reader.readHeader(file);
             return new Scanned(instanceOf(header), header.dataset(), null);
         } catch (DicomReadException e) {
-            return new Scanned(null, null, new FailedFile(file, e.reason()));
+            return new Scanned(null, null, new FailedFile(file, pictures.unsupported(file).orElse(e.reason())));
         }
     }
 

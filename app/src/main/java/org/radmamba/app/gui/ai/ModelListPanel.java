@@ -32,7 +32,8 @@ public final class ModelListPanel extends ListView<ModelEntry> {
     public static String describe(ModelEntry entry) {
         var card = entry.card();
         String status = switch (entry.hashStatus()) {
-            case VERIFIED -> "SHA-256 verified";
+            case VERIFIED -> entry.architectureProblem() == null ? "SHA-256 verified"
+                    : "not run: " + entry.architectureProblem();
             case MISMATCH -> "weights differ from the card: not run";
             case MISSING -> "weights missing: not run";
         };

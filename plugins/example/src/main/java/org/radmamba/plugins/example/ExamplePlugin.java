@@ -6,7 +6,10 @@ import org.radmamba.plugins.api.PluginApi;
 
 import java.util.List;
 
-/** The example plugin: {@code example.tool.histogram} and {@code example.source.pgm}. */
+/**
+ * The example plugin: one extension of each kind — {@code example.tool.histogram}, {@code example.source.pgm} and
+ * {@code example.model.mean-colour}.
+ */
 public final class ExamplePlugin implements Plugin {
 
     @Override
@@ -31,6 +34,6 @@ public final class ExamplePlugin implements Plugin {
 
     @Override
     public List<Extension> extensions() {
-        return List.of(new HistogramTool(), new PgmFormat());
+        return List.of(new HistogramTool(), new PgmFormat(), new MeanColourClassifier());
     }
 }
