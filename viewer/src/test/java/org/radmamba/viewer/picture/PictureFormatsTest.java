@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
-import org.radmamba.viewer.dicom.pixelmed.SyntheticCtSeries;
+import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.InstanceKind;
