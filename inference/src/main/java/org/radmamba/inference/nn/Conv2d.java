@@ -30,6 +30,8 @@ public final class Conv2d implements AutoCloseable {
     private final float[] inputScale;
     private final float[] inputShift;
     private final Activation activation;
+    /** The direct kernel for 3×3, stride 1, padding 1 (see {@link Conv3x3}), or null: im2col + sgemm. */
+    private final Conv3x3 direct;
 
     /** @param inputNorm a BatchNorm applied to the input before the convolution, or null */
     public Conv2d(ConvParams params, int stride, int padding, BatchNorm inputNorm, Activation activation) {
@@ -59,6 +61,9 @@ public final class Conv2d implements AutoCloseable {
             }
         }
         this.packedWeight = RowMatrix.detached(packed, out, kk * in);
+        this.direct = kernel == 3 && stride == 1 && padding == 1 && Conv3x3.supports(out)
+                ? new Conv3x3(in, out, params.weight(), params.bias(), inputScale, inputShift, activation)
+                : null;
     }
 
     public int outChannels() {
@@ -72,6 +77,11 @@ public final class Conv2d implements AutoCloseable {
 
     /** Convolves channels {@code channelOffset .. channelOffset+in} of {@code x}. */
     public FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel) {
+        return apply(x, channelOffset, parallel, true);
+    }
+
+    /** As {@link #apply(FeatureMap, int, Parallel)}; {@code allowDirect = false} forces im2col + sgemm (for tests). */
+    FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel, boolean allowDirect) {
         if (channelOffset < 0 || channelOffset + in > x.channels()) {
             throw new IllegalArgumentException("a convolution of " + in + " input channels cannot read channels "
                     + channelOffset + ".. of a map with " + x.channels());
@@ -81,6 +91,9 @@ public final class Conv2d implements AutoCloseable {
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException("a " + x.height() + "x" + x.width() + " map is smaller than the "
                     + kernel + "x" + kernel + " kernel");
+        }
+        if (direct != null && allowDirect) {
+            return direct.apply(x, channelOffset, parallel);
         }
         boolean pointwise = kernel == 1 && stride == 1 && padding == 0 && inputScale == null
                 && channelOffset == 0 && in == x.channels();
