@@ -10,7 +10,9 @@ import static org.radmamba.inference.nn.Kernels.ORDER;
 import static org.radmamba.inference.nn.Kernels.SPECIES;
 
 /**
- * A dense 2-d convolution on channels-last feature maps as im2col + one sgemm: the input patches become the rows
+ * A dense 2-d convolution on channels-last feature maps. 3×3 with padding 1 and 1×1, stride 1, with a multiple of
+ * the vector length of outputs (MedMamba's conv branch) run the direct Vector API kernel {@link DirectConv}; other
+ * shapes (the 4×4 stride-4 patch embeddings) run as im2col + one sgemm: the input patches become the rows
  * of a {@code (positions, k·k·in)} matrix (columns ordered ky, kx, channel, so each copy is a run of channels) that
  * multiplies the weight packed as {@code (out, k·k·in)}. ND4J's own conv2d measured about 4× slower here.
  *
@@ -30,8 +32,8 @@ public final class Conv2d implements AutoCloseable {
     private final float[] inputScale;
     private final float[] inputShift;
     private final Activation activation;
-    /** The direct kernel for 3×3, stride 1, padding 1 (see {@link Conv3x3}), or null: im2col + sgemm. */
-    private final Conv3x3 direct;
+    /** The direct kernel for 3×3 / padding 1 and 1×1, stride 1 (see {@link DirectConv}), or null: im2col + sgemm. */
+    private final DirectConv direct;
 
     /** @param inputNorm a BatchNorm applied to the input before the convolution, or null */
     public Conv2d(ConvParams params, int stride, int padding, BatchNorm inputNorm, Activation activation) {
@@ -61,8 +63,8 @@ public final class Conv2d implements AutoCloseable {
             }
         }
         this.packedWeight = RowMatrix.detached(packed, out, kk * in);
-        this.direct = kernel == 3 && stride == 1 && padding == 1 && Conv3x3.supports(out)
-                ? new Conv3x3(in, out, params.weight(), params.bias(), inputScale, inputShift, activation)
+        this.direct = DirectConv.supports(kernel, stride, padding, out)
+                ? new DirectConv(in, out, kernel, params.weight(), params.bias(), inputScale, inputShift, activation)
                 : null;
     }
 

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The direct 3×3 convolution ({@link Conv3x3}, what {@link Conv2d} runs for 3×3 / stride 1 / padding 1) against a
+ * The direct convolution ({@link DirectConv}, what {@link Conv2d} runs for 3×3 / padding 1 and 1×1) against a
  * scalar double-precision reference written from PyTorch's definition, and against Conv2d's im2col + sgemm path, on
  * random data with odd map sizes, channel offsets, a batch of two, with and without the input BatchNorm.
  */
-class Conv3x3Test {
+class DirectConvTest {
 
     private static final double TOLERANCE = 1e-5;
 
@@ -44,10 +44,16 @@ class Conv3x3Test {
     }
 
     @Test
+    void pointwise_convolutions() {
+        check(2, 7, 9, 48, 0, 48, 48, false, Activation.RELU, 9, 1);
+        check(1, 7, 9, 56, 8, 13, 5 * Kernels.LANES, true, Activation.NONE, 10, 1);
+    }
+
+    @Test
     void two_threads_give_the_same_result_as_one() {
         Random rnd = new Random(8);
         FeatureMap x = randomMap(rnd, 2, 14, 14, 96);
-        try (Conv2d conv = new Conv2d(randomParams(rnd, 96, 96), 1, 1, randomNorm(rnd, 96), Activation.RELU);
+        try (Conv2d conv = new Conv2d(randomParams(rnd, 96, 96, 3), 1, 1, randomNorm(rnd, 96), Activation.RELU);
              Parallel one = Parallel.single(); Parallel two = new Parallel(2)) {
             float[] a = conv.apply(x, 0, one).data().toArray();
             float[] b = conv.apply(x, 0, two).data().toArray();
@@ -59,11 +65,16 @@ class Conv3x3Test {
 
     private static void check(int batch, int h, int w, int channels, int offset, int in, int out, boolean norm,
                               Activation act, long seed) {
+        check(batch, h, w, channels, offset, in, out, norm, act, seed, 3);
+    }
+
+    private static void check(int batch, int h, int w, int channels, int offset, int in, int out, boolean norm,
+                              Activation act, long seed, int kernel) {
         Random rnd = new Random(seed);
         FeatureMap x = randomMap(rnd, batch, h, w, channels);
-        ConvParams params = randomParams(rnd, in, out);
+        ConvParams params = randomParams(rnd, in, out, kernel);
         BatchNorm bn = norm ? randomNorm(rnd, in) : null;
-        try (Conv2d conv = new Conv2d(params, 1, 1, bn, act); Parallel parallel = new Parallel(2)) {
+        try (Conv2d conv = new Conv2d(params, 1, (kernel - 1) / 2, bn, act); Parallel parallel = new Parallel(2)) {
             FeatureMap direct = conv.apply(x, offset, parallel);
             FeatureMap im2col = conv.apply(x, offset, parallel, false);
             assertEquals(h, direct.height());
@@ -84,7 +95,7 @@ class Conv3x3Test {
     }
 
     /**
-     * PyTorch: y = act(conv2d(bn(x), weight, bias, padding=1)), zero padding applied to the normalised input;
+     * PyTorch: y = act(conv2d(bn(x), weight, bias, padding=k//2)), zero padding applied to the normalised input;
      * {@code termNorm} receives the Euclidean norm of each output's terms (bias included).
      */
     private static double[] reference(FeatureMap x, int offset, ConvParams p, BatchNorm bn, Activation act,
@@ -92,6 +103,7 @@ class Conv3x3Test {
         int h = x.height();
         int w = x.width();
         int c = x.channels();
+        int k = p.kernel();
         float[] in = x.data().toArray();
         double[] y = new double[x.batch() * h * w * p.out()];
         for (int b = 0; b < x.batch(); b++) {
@@ -101,10 +113,10 @@ class Conv3x3Test {
                         double acc = p.bias()[o];
                         double squares = acc * acc;
                         for (int i = 0; i < p.in(); i++) {
-                            for (int ky = 0; ky < 3; ky++) {
-                                for (int kx = 0; kx < 3; kx++) {
-                                    int iy = oy + ky - 1;
-                                    int ix = ox + kx - 1;
+                            for (int ky = 0; ky < k; ky++) {
+                                for (int kx = 0; kx < k; kx++) {
+                                    int iy = oy + ky - k / 2;
+                                    int ix = ox + kx - k / 2;
                                     if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                                         continue;
                                     }
@@ -112,7 +124,7 @@ class Conv3x3Test {
                                     if (bn != null) {
                                         v = v * bn.scale()[i] + bn.shift()[i];
                                     }
-                                    double term = v * p.weight()[((o * p.in() + i) * 3 + ky) * 3 + kx];
+                                    double term = v * p.weight()[((o * p.in() + i) * k + ky) * k + kx];
                                     acc += term;
                                     squares += term * term;
                                 }
@@ -135,17 +147,17 @@ class Conv3x3Test {
         return new FeatureMap(batch, h, w, RowMatrix.of(v, batch * h * w, channels));
     }
 
-    private static ConvParams randomParams(Random rnd, int in, int out) {
-        float[] w = new float[out * in * 9];
+    private static ConvParams randomParams(Random rnd, int in, int out, int kernel) {
+        float[] w = new float[out * in * kernel * kernel];
         float[] b = new float[out];
-        double std = 1 / Math.sqrt(in * 9.0);
+        double std = 1 / Math.sqrt(in * kernel * kernel);
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (rnd.nextGaussian() * std);
         }
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) (rnd.nextGaussian() * 0.1);
         }
-        return new ConvParams(out, in, 3, w, b);
+        return new ConvParams(out, in, kernel, w, b);
     }
 
     private static BatchNorm randomNorm(Random rnd, int channels) {

@@ -10,30 +10,33 @@ import static org.radmamba.inference.nn.Kernels.ORDER;
 import static org.radmamba.inference.nn.Kernels.SPECIES;
 
 /**
- * A dense 3×3 convolution, stride 1, padding 1, computed directly on channels-last maps with the output channels in
- * the vector lanes; {@link Conv2d} uses it for that shape when the output channels are a multiple of the vector
- * length. No im2col: the input (normalised by the optional input BatchNorm) is copied once into a zero-bordered heap
- * array, so PyTorch's zero padding of the <em>normalised</em> input holds and the kernel needs no border tests.
+ * A dense 3×3 (stride 1, padding 1) or 1×1 convolution computed directly on channels-last maps with the output
+ * channels in the vector lanes; {@link Conv2d} uses it for those shapes when the output channels are a multiple of the
+ * vector length. No im2col: the input (normalised by the optional input BatchNorm) is copied once into a heap array
+ * with a zero border, so PyTorch's zero padding of the <em>normalised</em> input holds and the kernel needs no border
+ * tests.
  *
  * <p>The microkernel keeps {@value #P} output positions × three vectors of output channels (24 accumulators with
  * 16 lanes) in registers; per input channel of each tap it loads three weight vectors and broadcasts one input sample
  * per position. The positions of a block are any eight consecutive output positions in batch·row·column order, so a
- * block may span rows (and images): each keeps its own base index into the padded input, and the nine taps are
- * constant offsets from it. Weights are packed at load time per group of output channels as
- * {@code [tap][in][group width]}, so a block streams one contiguous slab. Bias and activation are applied before the
- * store.
+ * block may span rows (and images): each keeps its own base index into the padded input, and the taps are constant
+ * offsets from it. Weights are packed at load time per group of output channels as {@code [tap][in][group width]},
+ * so a block streams one contiguous slab. Bias and activation are applied before the store. Threads split the
+ * (group, block) pairs.
  */
-final class Conv3x3 {
+final class DirectConv {
 
     /** Output positions per microkernel call. */
     static final int P = 8;
     /** Output-channel vectors per wide group. */
     private static final int V = 3;
-    private static final int TAPS = 9;
     private static final int PADDED_ROLE = 0x3c33;
 
     private final int in;
     private final int out;
+    private final int kernel;
+    private final int taps;
+    private final int pad;
     /** Per group of output channels: its first channel, its width (V·LANES or LANES) and its slab in {@link #weights}. */
     private final int[] groupStart;
     private final int[] groupWidth;
@@ -44,27 +47,32 @@ final class Conv3x3 {
     private final float[] inputShift;
     private final Activation activation;
 
-    /** Whether this kernel handles a convolution with {@code out} output channels. */
-    static boolean supports(int out) {
-        return out % LANES == 0;
+    /** Whether this kernel handles a convolution of this shape (square kernel, stride 1, "same" padding). */
+    static boolean supports(int kernel, int stride, int padding, int out) {
+        return (kernel == 1 || kernel == 3) && stride == 1 && padding == (kernel - 1) / 2 && out % LANES == 0;
     }
 
     /**
-     * @param weight PyTorch's {@code (out, in, 3, 3)}; @param inputScale, inputShift the input BatchNorm or null
+     * @param weight PyTorch's {@code (out, in, k, k)}; @param inputScale, inputShift the input BatchNorm or null
      */
-    Conv3x3(int in, int out, float[] weight, float[] bias, float[] inputScale, float[] inputShift, Activation activation) {
-        if (!supports(out) || weight.length != out * in * TAPS || bias.length != out) {
-            throw new IllegalArgumentException("a direct 3x3 convolution needs (" + out + ", " + in + ", 3, 3) weights and "
-                    + out + " biases, and a multiple of " + LANES + " outputs");
+    DirectConv(int in, int out, int kernel, float[] weight, float[] bias, float[] inputScale, float[] inputShift,
+               Activation activation) {
+        if (!supports(kernel, 1, (kernel - 1) / 2, out) || weight.length != out * in * kernel * kernel || bias.length != out) {
+            throw new IllegalArgumentException("a direct convolution needs a 1x1 or 3x3 kernel, (" + out + ", " + in + ", "
+                    + kernel + ", " + kernel + ") weights, " + out + " biases and a multiple of " + LANES + " outputs");
         }
         this.in = in;
         this.out = out;
+        this.kernel = kernel;
+        this.taps = kernel * kernel;
+        this.pad = (kernel - 1) / 2;
+        final int TAPS = taps;
         int wide = V * LANES;
         int groups = out / wide + (out % wide) / LANES;
         groupStart = new int[groups];
         groupWidth = new int[groups];
         groupOffset = new int[groups];
-        weights = new float[TAPS * in * out];
+        weights = new float[kernel * kernel * in * out];
         int start = 0;
         for (int g = 0; g < groups; g++) {
             int width = out - start >= wide ? wide : LANES;
@@ -91,8 +99,8 @@ final class Conv3x3 {
         int batch = x.batch();
         int h = x.height();
         int w = x.width();
-        int pw = w + 2;
-        int ph = h + 2;
+        int pw = w + 2 * pad;
+        int ph = h + 2 * pad;
         float[] padded = ScratchArrays.get(PADDED_ROLE, batch * ph * pw * in);
         pad(x, channelOffset, padded, parallel);
 
@@ -132,8 +140,8 @@ final class Conv3x3 {
         int h = x.height();
         int w = x.width();
         int c = x.channels();
-        int pw = w + 2;
-        int ph = h + 2;
+        int pw = w + 2 * pad;
+        int ph = h + 2 * pad;
         MemorySegment src = x.data().segment();
         int rowLen = pw * in;
         int bound = SPECIES.loopBound(in);
@@ -142,15 +150,15 @@ final class Conv3x3 {
                 int b = by / ph;
                 int py = by % ph;
                 int rowStart = by * rowLen;
-                if (py == 0 || py == ph - 1) {
+                if (py < pad || py >= ph - pad) {
                     java.util.Arrays.fill(padded, rowStart, rowStart + rowLen, 0f);
                     continue;
                 }
-                java.util.Arrays.fill(padded, rowStart, rowStart + in, 0f);
-                java.util.Arrays.fill(padded, rowStart + (pw - 1) * in, rowStart + rowLen, 0f);
+                java.util.Arrays.fill(padded, rowStart, rowStart + pad * in, 0f);
+                java.util.Arrays.fill(padded, rowStart + (pw - pad) * in, rowStart + rowLen, 0f);
                 for (int ix = 0; ix < w; ix++) {
-                    long srcOff = ((((long) b * h + py - 1) * w + ix) * c + channelOffset) * Float.BYTES;
-                    int d = rowStart + (ix + 1) * in;
+                    long srcOff = ((((long) b * h + py - pad) * w + ix) * c + channelOffset) * Float.BYTES;
+                    int d = rowStart + (ix + pad) * in;
                     if (inputScale == null) {
                         MemorySegment.copy(src, FLOAT, srcOff, padded, d, in);
                         continue;
@@ -185,8 +193,9 @@ final class Conv3x3 {
         FloatVector c70 = b0, c71 = b1, c72 = b2;
         final int n = in;
         float[] wt = weights;
-        for (int t = 0; t < TAPS; t++) {
-            int tapOff = ((t / 3) * pw + t % 3) * n;
+        final int k = kernel;
+        for (int t = 0; t < taps; t++) {
+            int tapOff = ((t / k) * pw + t % k) * n;
             int a0 = base[0] + tapOff, a1 = base[1] + tapOff, a2 = base[2] + tapOff, a3 = base[3] + tapOff;
             int a4 = base[4] + tapOff, a5 = base[5] + tapOff, a6 = base[6] + tapOff, a7 = base[7] + tapOff;
             int wi = wOffset + t * n * width;
@@ -271,8 +280,9 @@ final class Conv3x3 {
         FloatVector c0 = b0, c1 = b0, c2 = b0, c3 = b0, c4 = b0, c5 = b0, c6 = b0, c7 = b0;
         final int n = in;
         float[] wt = weights;
-        for (int t = 0; t < TAPS; t++) {
-            int tapOff = ((t / 3) * pw + t % 3) * n;
+        final int k = kernel;
+        for (int t = 0; t < taps; t++) {
+            int tapOff = ((t / k) * pw + t % k) * n;
             int a0 = base[0] + tapOff, a1 = base[1] + tapOff, a2 = base[2] + tapOff, a3 = base[3] + tapOff;
             int a4 = base[4] + tapOff, a5 = base[5] + tapOff, a6 = base[6] + tapOff, a7 = base[7] + tapOff;
             int wi = wOffset + t * n * width;
