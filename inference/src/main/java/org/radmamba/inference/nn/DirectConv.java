@@ -20,7 +20,7 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  * 16 lanes) in registers; per input channel of each tap it loads three weight vectors and broadcasts one input sample
  * per position. The positions of a block are any eight consecutive output positions in batch·row·column order, so a
  * block may span rows (and images): each keeps its own base index into the padded input, and the taps are constant
- * offsets from it. Weights are packed at load time per group of output channels as {@code [tap][in][group width]},
+ * offsets from it; the three taps of a kernel row read one contiguous run of 3·in samples, one inner loop. Weights are packed at load time per group of output channels as {@code [tap][in][group width]},
  * so a block streams one contiguous slab. Bias and activation are applied before the store. Threads split the
  * (group, block) pairs.
  */
@@ -105,9 +105,11 @@ final class DirectConv {
         pad(x, channelOffset, padded, parallel);
 
         int positions = batch * h * w;
-        RowMatrix y = RowMatrix.allocate(positions, out);
-        MemorySegment dst = y.segment();
         int blocks = (positions + P - 1) / P;
+        // whole blocks of rows, so that the kernel always stores P rows (a short last block stores copies of its
+        // last position into the spare rows): no count-dependent branches in the compiled kernel
+        RowMatrix y = RowMatrix.allocate(blocks * P, out);
+        MemorySegment dst = y.segment();
         int groups = groupStart.length;
         int hw = h * w;
         parallel.forRange(groups * blocks, 1, (from, to) -> {
@@ -126,13 +128,13 @@ final class DirectConv {
                 }
                 long dstOff = ((long) first * out + groupStart[g]) * Float.BYTES;
                 if (groupWidth[g] == V * LANES) {
-                    block3(padded, base, pw, groupOffset[g], groupStart[g], dst, dstOff, count);
+                    block3(padded, base, pw, groupOffset[g], groupStart[g], dst, dstOff);
                 } else {
-                    block1(padded, base, pw, groupOffset[g], groupStart[g], dst, dstOff, count);
+                    block1(padded, base, pw, groupOffset[g], groupStart[g], dst, dstOff);
                 }
             }
         });
-        return new FeatureMap(batch, h, w, y);
+        return new FeatureMap(batch, h, w, y.rowBlock(0, positions));
     }
 
     /** Copies channels {@code channelOffset .. +in} of {@code x}, normalised, into {@code padded} with a zero border. */
@@ -178,7 +180,7 @@ final class DirectConv {
     }
 
     /** Eight positions × three output vectors. */
-    private void block3(float[] x, int[] base, int pw, int wOffset, int oc, MemorySegment dst, long dstOff, int count) {
+    private void block3(float[] x, int[] base, int pw, int wOffset, int oc, MemorySegment dst, long dstOff) {
         final int width = V * LANES;
         FloatVector b0 = FloatVector.fromArray(SPECIES, bias, oc);
         FloatVector b1 = FloatVector.fromArray(SPECIES, bias, oc + LANES);
@@ -194,12 +196,13 @@ final class DirectConv {
         final int n = in;
         float[] wt = weights;
         final int k = kernel;
-        for (int t = 0; t < taps; t++) {
-            int tapOff = ((t / k) * pw + t % k) * n;
+        final int run = k * n; // the k taps of a kernel row read one contiguous run of k·in samples
+        for (int ky = 0; ky < k; ky++) {
+            int tapOff = ky * pw * n;
             int a0 = base[0] + tapOff, a1 = base[1] + tapOff, a2 = base[2] + tapOff, a3 = base[3] + tapOff;
             int a4 = base[4] + tapOff, a5 = base[5] + tapOff, a6 = base[6] + tapOff, a7 = base[7] + tapOff;
-            int wi = wOffset + t * n * width;
-            for (int i = 0; i < n; i++, wi += width) {
+            int wi = wOffset + ky * run * width;
+            for (int i = 0; i < run; i++, wi += width) {
                 FloatVector w0 = FloatVector.fromArray(SPECIES, wt, wi);
                 FloatVector w1 = FloatVector.fromArray(SPECIES, wt, wi + LANES);
                 FloatVector w2 = FloatVector.fromArray(SPECIES, wt, wi + 2 * LANES);
@@ -229,43 +232,43 @@ final class DirectConv {
         act.apply(c00).intoMemorySegment(dst, dstOff, ORDER);
         act.apply(c01).intoMemorySegment(dst, dstOff + l1, ORDER);
         act.apply(c02).intoMemorySegment(dst, dstOff + l2, ORDER);
-        if (count > 1) {
+        {
             long o = dstOff + row;
             act.apply(c10).intoMemorySegment(dst, o, ORDER);
             act.apply(c11).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c12).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 2) {
+        {
             long o = dstOff + 2 * row;
             act.apply(c20).intoMemorySegment(dst, o, ORDER);
             act.apply(c21).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c22).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 3) {
+        {
             long o = dstOff + 3 * row;
             act.apply(c30).intoMemorySegment(dst, o, ORDER);
             act.apply(c31).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c32).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 4) {
+        {
             long o = dstOff + 4 * row;
             act.apply(c40).intoMemorySegment(dst, o, ORDER);
             act.apply(c41).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c42).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 5) {
+        {
             long o = dstOff + 5 * row;
             act.apply(c50).intoMemorySegment(dst, o, ORDER);
             act.apply(c51).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c52).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 6) {
+        {
             long o = dstOff + 6 * row;
             act.apply(c60).intoMemorySegment(dst, o, ORDER);
             act.apply(c61).intoMemorySegment(dst, o + l1, ORDER);
             act.apply(c62).intoMemorySegment(dst, o + l2, ORDER);
         }
-        if (count > 7) {
+        {
             long o = dstOff + 7 * row;
             act.apply(c70).intoMemorySegment(dst, o, ORDER);
             act.apply(c71).intoMemorySegment(dst, o + l1, ORDER);
@@ -274,19 +277,20 @@ final class DirectConv {
     }
 
     /** Eight positions × one output vector: the groups left when the outputs are not a multiple of three vectors. */
-    private void block1(float[] x, int[] base, int pw, int wOffset, int oc, MemorySegment dst, long dstOff, int count) {
+    private void block1(float[] x, int[] base, int pw, int wOffset, int oc, MemorySegment dst, long dstOff) {
         final int width = LANES;
         FloatVector b0 = FloatVector.fromArray(SPECIES, bias, oc);
         FloatVector c0 = b0, c1 = b0, c2 = b0, c3 = b0, c4 = b0, c5 = b0, c6 = b0, c7 = b0;
         final int n = in;
         float[] wt = weights;
         final int k = kernel;
-        for (int t = 0; t < taps; t++) {
-            int tapOff = ((t / k) * pw + t % k) * n;
+        final int run = k * n; // the k taps of a kernel row read one contiguous run of k·in samples
+        for (int ky = 0; ky < k; ky++) {
+            int tapOff = ky * pw * n;
             int a0 = base[0] + tapOff, a1 = base[1] + tapOff, a2 = base[2] + tapOff, a3 = base[3] + tapOff;
             int a4 = base[4] + tapOff, a5 = base[5] + tapOff, a6 = base[6] + tapOff, a7 = base[7] + tapOff;
-            int wi = wOffset + t * n * width;
-            for (int i = 0; i < n; i++, wi += width) {
+            int wi = wOffset + ky * run * width;
+            for (int i = 0; i < run; i++, wi += width) {
                 FloatVector w0 = FloatVector.fromArray(SPECIES, wt, wi);
                 c0 = w0.fma(FloatVector.broadcast(SPECIES, x[a0 + i]), c0);
                 c1 = w0.fma(FloatVector.broadcast(SPECIES, x[a1 + i]), c1);
@@ -301,12 +305,12 @@ final class DirectConv {
         long row = (long) out * Float.BYTES;
         Activation act = activation;
         act.apply(c0).intoMemorySegment(dst, dstOff, ORDER);
-        if (count > 1) act.apply(c1).intoMemorySegment(dst, dstOff + row, ORDER);
-        if (count > 2) act.apply(c2).intoMemorySegment(dst, dstOff + 2 * row, ORDER);
-        if (count > 3) act.apply(c3).intoMemorySegment(dst, dstOff + 3 * row, ORDER);
-        if (count > 4) act.apply(c4).intoMemorySegment(dst, dstOff + 4 * row, ORDER);
-        if (count > 5) act.apply(c5).intoMemorySegment(dst, dstOff + 5 * row, ORDER);
-        if (count > 6) act.apply(c6).intoMemorySegment(dst, dstOff + 6 * row, ORDER);
-        if (count > 7) act.apply(c7).intoMemorySegment(dst, dstOff + 7 * row, ORDER);
+        act.apply(c1).intoMemorySegment(dst, dstOff + row, ORDER);
+        act.apply(c2).intoMemorySegment(dst, dstOff + 2 * row, ORDER);
+        act.apply(c3).intoMemorySegment(dst, dstOff + 3 * row, ORDER);
+        act.apply(c4).intoMemorySegment(dst, dstOff + 4 * row, ORDER);
+        act.apply(c5).intoMemorySegment(dst, dstOff + 5 * row, ORDER);
+        act.apply(c6).intoMemorySegment(dst, dstOff + 6 * row, ORDER);
+        act.apply(c7).intoMemorySegment(dst, dstOff + 7 * row, ORDER);
     }
 }
