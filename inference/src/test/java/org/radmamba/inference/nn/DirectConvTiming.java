@@ -12,6 +12,9 @@ import java.util.Random;
  */
 public final class DirectConvTiming {
 
+    private static final boolean FLUSH = Boolean.getBoolean("flush");
+    private static final float[] SINK = new float[FLUSH ? 16 << 20 : 16];
+
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
@@ -49,6 +52,11 @@ public final class DirectConvTiming {
                             double[] t = new double[runs];
                             for (int warm = 0; warm < 6; warm++) {
                                 for (int r = 0; r < runs; r++) {
+                                    if (FLUSH) {
+                                        for (int f = 0; f < SINK.length; f += 16) {
+                                            SINK[f] += 1f;
+                                        }
+                                    }
                                     try (MemoryWorkspace ws = InferenceMemory.open("timing")) {
                                         long t0 = System.nanoTime();
                                         conv.apply(x, 0, par, direct);
