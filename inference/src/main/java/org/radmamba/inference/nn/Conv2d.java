@@ -10,7 +10,9 @@ import static org.radmamba.inference.nn.Kernels.ORDER;
 import static org.radmamba.inference.nn.Kernels.SPECIES;
 
 /**
- * A dense 2-d convolution on channels-last feature maps as im2col + one sgemm: the input patches become the rows
+ * A dense 2-d convolution on channels-last feature maps. 3×3 with padding 1 and 1×1, stride 1, with a multiple of
+ * the vector length of outputs (MedMamba's conv branch) run the direct Vector API kernel {@link DirectConv}; other
+ * shapes (the 4×4 stride-4 patch embeddings) run as im2col + one sgemm: the input patches become the rows
  * of a {@code (positions, k·k·in)} matrix (columns ordered ky, kx, channel, so each copy is a run of channels) that
  * multiplies the weight packed as {@code (out, k·k·in)}. ND4J's own conv2d measured about 4× slower here.
  *
@@ -30,6 +32,8 @@ public final class Conv2d implements AutoCloseable {
     private final float[] inputScale;
     private final float[] inputShift;
     private final Activation activation;
+    /** The direct kernel for 3×3 / padding 1 and 1×1, stride 1 (see {@link DirectConv}), or null: im2col + sgemm. */
+    private final DirectConv direct;
 
     /** @param inputNorm a BatchNorm applied to the input before the convolution, or null */
     public Conv2d(ConvParams params, int stride, int padding, BatchNorm inputNorm, Activation activation) {
@@ -59,6 +63,9 @@ public final class Conv2d implements AutoCloseable {
             }
         }
         this.packedWeight = RowMatrix.detached(packed, out, kk * in);
+        this.direct = DirectConv.supports(kernel, stride, padding, out)
+                ? new DirectConv(in, out, kernel, params.weight(), params.bias(), inputScale, inputShift, activation)
+                : null;
     }
 
     public int outChannels() {
@@ -72,6 +79,11 @@ public final class Conv2d implements AutoCloseable {
 
     /** Convolves channels {@code channelOffset .. channelOffset+in} of {@code x}. */
     public FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel) {
+        return apply(x, channelOffset, parallel, true);
+    }
+
+    /** As {@link #apply(FeatureMap, int, Parallel)}; {@code allowDirect = false} forces im2col + sgemm (for tests). */
+    FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel, boolean allowDirect) {
         if (channelOffset < 0 || channelOffset + in > x.channels()) {
             throw new IllegalArgumentException("a convolution of " + in + " input channels cannot read channels "
                     + channelOffset + ".. of a map with " + x.channels());
@@ -81,6 +93,9 @@ public final class Conv2d implements AutoCloseable {
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException("a " + x.height() + "x" + x.width() + " map is smaller than the "
                     + kernel + "x" + kernel + " kernel");
+        }
+        if (direct != null && allowDirect) {
+            return direct.apply(x, channelOffset, parallel);
         }
         boolean pointwise = kernel == 1 && stride == 1 && padding == 0 && inputScale == null
                 && channelOffset == 0 && in == x.channels();
