@@ -193,6 +193,29 @@ public final class BenchViewerCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "switch_series_p50_ms=%.1f switch_series_max_ms=%.1f switch_cpu_p50_ms=%.1f"
                     + " switch_cpu_max_ms=%.1f%n", percentile(sw, 50), percentile(sw, 100), percentile(swCpu, 50),
                     percentile(swCpu, 100));
+            // 4. Close everything and load the large series again: the same load with the JVM and the UI warm, which
+            // separates the viewer's own work on the FX thread from first-use costs (class loading, CSS, the JIT).
+            onFx(() -> {
+                vm.closeAll();
+                return null;
+            });
+            waitFor(() -> vm.series().isEmpty() ? Boolean.TRUE : null, 60);
+            PulseRecorder warmPulses = onFx(PulseRecorder::new);
+            long reopen = System.nanoTime();
+            onFx(() -> {
+                warmPulses.start();
+                vm.open(List.of(large));
+                return null;
+            });
+            SeriesEntry again = waitFor(() -> vm.series().isEmpty() ? null : vm.series().getFirst(), 600);
+            waitFor(() -> vm.viewport(0).imageProperty().get(), 600);
+            SeriesImages againImages = onFx(() -> vm.images(again, 0));
+            waitFor(() -> againImages.isComplete() ? Boolean.TRUE : null, 1800);
+            double warmLoadS = (System.nanoTime() - reopen) / 1e9;
+            double[] warmGaps = onFx(warmPulses::stopAndGet);
+            out.printf(Locale.ROOT, "warm_load_s=%.1f warm_load_pulses=%d warm_pulse_gap_p50_ms=%.1f"
+                            + " warm_pulse_gap_p95_ms=%.1f warm_pulse_gap_max_ms=%.1f%n", warmLoadS, warmGaps.length,
+                    percentile(warmGaps, 50), percentile(warmGaps, 95), percentile(warmGaps, 100));
             out.printf(Locale.ROOT, "cores=%d heap_max_mb=%d%n", Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() >> 20);
             out.flush();
