@@ -30,10 +30,18 @@ public final class ViewerImages {
         this.loader = loader;
     }
 
+    /**
+     * The identity of frame {@code frameIndex} (0-based) of an instance, by its SOP Instance UID (or file): what
+     * results and overlays are kept under, whether they come from a model or from a DICOM Segmentation.
+     */
+    public static String imageId(String instance, int frameIndex) {
+        return instance + "#" + frameIndex;
+    }
+
     /** One frame as a lazily read {@link ImageSource}, rendered with {@code voi} or the default window. */
     public ImageSource source(Instance instance, int frame, Optional<Voi> voi) {
-        String base = (instance.sopInstanceUid() == null || instance.sopInstanceUid().isEmpty()
-                ? instance.file().toString() : instance.sopInstanceUid()) + "#" + frame;
+        String base = imageId(instance.sopInstanceUid() == null || instance.sopInstanceUid().isEmpty()
+                ? instance.file().toString() : instance.sopInstanceUid(), frame);
         String id = voi.map(v -> base + "@" + voiKey(v)).orElse(base);
         return new ImageSource(id, instance.file().getFileName() + (instance.frameCount() > 1 ? " [" + (frame + 1) + "]" : ""),
                 () -> read(instance, frame, voi, id));

@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +150,7 @@ public final class SegmentCommand implements Callable<Integer> {
             pictures = new PluginPictureFormats(registry);
             long loaded = System.nanoTime();
             VmUnetArchitecture arch = network.architecture();
-            Optional<ModelCard> card = cardBeside(model);
+            Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.VMUNET);
             float cut = threshold != null ? threshold : card.map(ModelCard::foregroundThreshold).orElse(MaskDecoding.DEFAULT_THRESHOLD);
             Input input = readInput(arch, card);
             long preprocessed = System.nanoTime();
@@ -186,11 +185,6 @@ public final class SegmentCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         }
-    }
-
-    /** The model card beside the checkpoint (a card.json naming this VM-UNet checkpoint), if there is one. */
-    static Optional<ModelCard> cardBeside(Path checkpoint) throws IOException {
-        return ModelCard.beside(checkpoint, ModelArchitecture.VMUNET);
     }
 
     private Input readInput(VmUnetArchitecture arch, Optional<ModelCard> card) throws IOException {

@@ -429,7 +429,7 @@ public final class AiWindow implements AutoCloseable {
         reading.setOnSucceeded(e -> {
             for (Segmentation seg : reading.getValue()) {
                 for (SourceFrame source : seg.sources()) {
-                    String key = source.sopInstanceUid() + "#" + (source.frameNumber() - 1);
+                    String key = ViewerImages.imageId(source.sopInstanceUid(), source.frameNumber() - 1);
                     masks.put(key, new LabelMaskImage(seg.columns(), seg.rows(), seg.labels(source).orElseThrow(),
                             seg.labelNames()));
                 }

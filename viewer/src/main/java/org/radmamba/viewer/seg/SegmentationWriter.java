@@ -5,6 +5,7 @@ import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.Tag;
+import org.radmamba.viewer.study.ImagePlane;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -164,7 +165,10 @@ public final class SegmentationWriter {
         }
         ds.sequence(SEGMENT_SEQUENCE, segmentItems);
 
-        boolean positions = sources.stream().allMatch(s -> position(s, 1).isPresent());
+        boolean positions = true;
+        for (int i = 0; i < sources.size(); i++) {
+            positions &= ImagePlane.position(sources.get(i), request.masks().get(i).frameNumber()).isPresent();
+        }
         String dimensionOrganization = newUid();
         List<DicomFileWriter.Dataset> dimensions = new ArrayList<>();
         dimensions.add(new DicomFileWriter.Dataset()
@@ -235,13 +239,13 @@ public final class SegmentationWriter {
 
     private static DicomFileWriter.Dataset sharedGroups(DicomDataset source) {
         DicomFileWriter.Dataset shared = new DicomFileWriter.Dataset();
-        Optional<double[]> spacing = values(source, Tag.PIXEL_SPACING, PIXEL_MEASURES_SEQUENCE, 1, 2);
+        Optional<double[]> spacing = ImagePlane.pixelSpacing(source);
         if (spacing.isPresent()) {
             DicomFileWriter.Dataset measures = new DicomFileWriter.Dataset().decimals(Tag.PIXEL_SPACING, spacing.get());
             source.decimal(Tag.SLICE_THICKNESS).ifPresent(t -> measures.decimals(Tag.SLICE_THICKNESS, t));
-            shared.sequence(PIXEL_MEASURES_SEQUENCE, List.of(measures));
+            shared.sequence(ImagePlane.PIXEL_MEASURES_SEQUENCE, List.of(measures));
         }
-        values(source, Tag.IMAGE_ORIENTATION_PATIENT, Tag.PLANE_ORIENTATION_SEQUENCE, 1, 6).ifPresent(o ->
+        ImagePlane.orientation(source).ifPresent(o ->
                 shared.sequence(Tag.PLANE_ORIENTATION_SEQUENCE, List.of(new DicomFileWriter.Dataset()
                         .decimals(Tag.IMAGE_ORIENTATION_PATIENT, o))));
         return shared;
@@ -268,36 +272,9 @@ public final class SegmentationWriter {
                         .unsignedShort(REFERENCED_SEGMENT_NUMBER, segment)));
         if (positions) {
             groups.sequence(Tag.PLANE_POSITION_SEQUENCE, List.of(new DicomFileWriter.Dataset()
-                    .decimals(Tag.IMAGE_POSITION_PATIENT, position(source, frameNumber).orElseThrow())));
+                    .decimals(Tag.IMAGE_POSITION_PATIENT, ImagePlane.position(source, frameNumber).orElseThrow())));
         }
         return groups;
-    }
-
-    /** Image Position (Patient) of a frame: the top-level value, or the frame's plane position functional group. */
-    private static Optional<double[]> position(DicomDataset source, int frameNumber) {
-        return values(source, Tag.IMAGE_POSITION_PATIENT, Tag.PLANE_POSITION_SEQUENCE, frameNumber, 3);
-    }
-
-    /** A top-level value, else the frame's (per-frame group) or everyone's (shared group) value. */
-    private static Optional<double[]> values(DicomDataset source, int tag, int functionalGroup, int frameNumber, int count) {
-        double[] top = source.doubles(tag);
-        if (top.length == count) {
-            return Optional.of(top);
-        }
-        List<DicomDataset> perFrame = source.sequence(Tag.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE);
-        List<DicomDataset> shared = source.sequence(Tag.SHARED_FUNCTIONAL_GROUPS_SEQUENCE);
-        for (DicomDataset group : new DicomDataset[] {
-                perFrame.size() >= frameNumber ? perFrame.get(frameNumber - 1) : null,
-                shared.isEmpty() ? null : shared.getFirst()}) {
-            if (group == null) {
-                continue;
-            }
-            List<DicomDataset> inner = group.sequence(functionalGroup);
-            if (!inner.isEmpty() && inner.getFirst().doubles(tag).length == count) {
-                return Optional.of(inner.getFirst().doubles(tag));
-            }
-        }
-        return Optional.empty();
     }
 
     private static List<DicomFileWriter.Dataset> referencedSeries(List<DicomDataset> sources) {

@@ -7,24 +7,32 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Image Plane attributes, from the top level or, for enhanced multi-frame images, from the first frame's (or
- * the shared) functional groups.
+ * Image Plane attributes, from the top level or, for enhanced multi-frame images, from a frame's (by default the
+ * first frame's) or the shared functional groups.
  */
-final class ImagePlane {
+public final class ImagePlane {
 
     private ImagePlane() {
     }
 
+    /** The Pixel Measures functional group (0028,9110). */
+    public static final int PIXEL_MEASURES_SEQUENCE = 0x00289110;
+
     static Optional<double[]> position(DicomDataset ds) {
-        return values(ds, Tag.IMAGE_POSITION_PATIENT, Tag.PLANE_POSITION_SEQUENCE, 3);
+        return position(ds, 1);
     }
 
-    static Optional<double[]> orientation(DicomDataset ds) {
-        return values(ds, Tag.IMAGE_ORIENTATION_PATIENT, Tag.PLANE_ORIENTATION_SEQUENCE, 6);
+    /** Image Position (Patient) of frame {@code frameNumber} (1-based). */
+    public static Optional<double[]> position(DicomDataset ds, int frameNumber) {
+        return values(ds, Tag.IMAGE_POSITION_PATIENT, Tag.PLANE_POSITION_SEQUENCE, frameNumber, 3);
     }
 
-    static Optional<double[]> pixelSpacing(DicomDataset ds) {
-        return values(ds, Tag.PIXEL_SPACING, 0x00289110 /* Pixel Measures Sequence */, 2);
+    public static Optional<double[]> orientation(DicomDataset ds) {
+        return values(ds, Tag.IMAGE_ORIENTATION_PATIENT, Tag.PLANE_ORIENTATION_SEQUENCE, 1, 6);
+    }
+
+    public static Optional<double[]> pixelSpacing(DicomDataset ds) {
+        return values(ds, Tag.PIXEL_SPACING, PIXEL_MEASURES_SEQUENCE, 1, 2);
     }
 
     /** Imager Pixel Spacing (0018,1164) of projection images; top level only, as the DX, CR and MG IODs put it. */
@@ -33,21 +41,23 @@ final class ImagePlane {
         return v.length == 2 ? Optional.of(v) : Optional.empty();
     }
 
-    private static Optional<double[]> values(DicomDataset ds, int tag, int functionalGroup, int count) {
+    /** A top-level value, else frame {@code frameNumber}'s per-frame functional group, else the shared one. */
+    private static Optional<double[]> values(DicomDataset ds, int tag, int functionalGroup, int frameNumber, int count) {
         double[] top = ds.doubles(tag);
         if (top.length == count) {
             return Optional.of(top);
         }
-        for (int groups : new int[] {Tag.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE, Tag.SHARED_FUNCTIONAL_GROUPS_SEQUENCE}) {
-            List<DicomDataset> items = ds.sequence(groups);
-            if (!items.isEmpty()) {
-                List<DicomDataset> inner = items.get(0).sequence(functionalGroup);
-                if (!inner.isEmpty()) {
-                    double[] v = inner.get(0).doubles(tag);
-                    if (v.length == count) {
-                        return Optional.of(v);
-                    }
-                }
+        List<DicomDataset> perFrame = ds.sequence(Tag.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE);
+        List<DicomDataset> shared = ds.sequence(Tag.SHARED_FUNCTIONAL_GROUPS_SEQUENCE);
+        for (DicomDataset group : new DicomDataset[] {
+                perFrame.size() >= frameNumber ? perFrame.get(frameNumber - 1) : null,
+                shared.isEmpty() ? null : shared.getFirst()}) {
+            if (group == null) {
+                continue;
+            }
+            List<DicomDataset> inner = group.sequence(functionalGroup);
+            if (!inner.isEmpty() && inner.getFirst().doubles(tag).length == count) {
+                return Optional.of(inner.getFirst().doubles(tag));
             }
         }
         return Optional.empty();
