@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The selective scan on an NVIDIA GPU: our kernel ({@code src/main/cuda/selective_scan.cu}, shipped as PTX and
  * JIT-compiled by the driver) launched through the CUDA driver API. Each call copies its inputs to the device,
- * runs the kernel once (see the .cu file for its organisation) and copies y back. Device buffers are kept and
+ * runs the kernel (a cross scan: three kernels, see the .cu file for the organisation) and copies y back. Device buffers are kept and
  * only grown; one lock serialises calls, so it is safe from several threads. Needs N ≤ {@value #MAX_STATES}
  * ({@link #supports}).
  */
@@ -39,18 +39,31 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     /** System property naming a PTX file to load instead of the bundled one (kernel development only). */
     public static final String PTX_PROPERTY = "radmamba.cuda.ptx";
     private static final String KERNEL = "selective_scan";
-    // The kernel's geometry (selective_scan.cu): 8 channels a block, one warp each; 48 staged rows of 288 floats.
-    private static final int CHANNELS_PER_BLOCK = 8;
-    private static final int BLOCK_THREADS = 256;
-    private static final int SHARED_BYTES = (2 * CHANNELS_PER_BLOCK + 2 * MAX_STATES) * 288 * Float.BYTES;
+    private static final String LAYOUT_KERNEL = "cross_layout";
+    private static final String COMBINE_KERNEL = "cross_combine";
+    // The cross scan's transposes (cross_layout, cross_combine): 32 x 32 tiles, 256 threads a block.
+    private static final int TRANSPOSE_TILE = 32;
+    private static final int TRANSPOSE_THREADS = 256;
+    private static final int MAX_GRID_Y = 65535;
+    // The kernel's geometry, its macros' defaults (selective_scan.cu): CHANNELS channels a block, one thread per
+    // (channel, STATES_PER_THREAD states); tiles of TILE steps in rows padded to TILE + 4 floats (SHARED_FLOATS).
+    static final int CHANNELS_PER_BLOCK = 8;
+    private static final int STATES_PER_THREAD = 1;
+    private static final int TILE = 64;
+    static final int BLOCK_THREADS = CHANNELS_PER_BLOCK * MAX_STATES / STATES_PER_THREAD;
+    static final int SHARED_BYTES = ((3 * CHANNELS_PER_BLOCK + 2 * MAX_STATES + BLOCK_THREADS) * (TILE + 4)
+            + TILE) * Float.BYTES;
 
-    private enum Slot { U, DELTA, A, B, C, D, BIAS, Y, SCRATCH }
+    // U_T ... Y_T: the cross scan's column-major copies for directions 1 and 3 (see selective_scan.cu).
+    private enum Slot { U, DELTA, A, B, C, D, BIAS, Y, U_T, DELTA_T, B_T, C_T, Y_T, SCRATCH }
 
     private final CudaDriver driver;
     private final int device;
     private final MemorySegment context;
     private final MemorySegment module;
     private final MemorySegment kernel;
+    private final MemorySegment layoutKernel;
+    private final MemorySegment combineKernel;
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Slot, long[]> buffers = new EnumMap<>(Slot.class); // {device pointer, capacity in bytes}
@@ -63,6 +76,8 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         this.context = context;
         this.module = module;
         this.kernel = driver.function(module, KERNEL);
+        this.layoutKernel = driver.function(module, LAYOUT_KERNEL);
+        this.combineKernel = driver.function(module, COMBINE_KERNEL);
         driver.setAttribute(kernel, CudaDriver.FUNCTION_MAX_DYNAMIC_SHARED_SIZE_BYTES, SHARED_BYTES);
         this.description = description;
     }
@@ -294,6 +309,13 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         copyIn(Slot.D, in.d());
         copyIn(Slot.BIAS, in.deltaBias());
         ensure(Slot.Y, (long) in.u().length * Float.BYTES);
+        if (cross) {
+            ensure(Slot.U_T, (long) in.u().length * Float.BYTES);
+            ensure(Slot.DELTA_T, (long) in.delta().length / 2 * Float.BYTES);
+            ensure(Slot.B_T, (long) in.b().length / 2 * Float.BYTES);
+            ensure(Slot.C_T, (long) in.c().length / 2 * Float.BYTES);
+            ensure(Slot.Y_T, (long) in.u().length * Float.BYTES);
+        }
         return launch;
     }
 
@@ -313,6 +335,12 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
 
     private long pointer(Slot slot) {
         return buffers.get(slot)[0];
+    }
+
+    /** A plain scan does not use the cross scan's copies: their pointers are then null (0). */
+    private long pointerOrNull(Slot slot) {
+        long[] buffer = buffers.get(slot);
+        return buffer == null ? 0L : buffer[0];
     }
 
     private void copyIn(Slot slot, float[] values) {
@@ -382,19 +410,37 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         }
 
         void runAll() {
-            long yFloats = (long) shape.batch() * (cross ? shape.channelsPerGroup() : shape.channels())
-                    * shape.length();
-            if (cross) {
-                // The four directions add into y.
-                driver.fill32(pointer(Slot.Y), 0, yFloats);
-            }
+            int batch = shape.batch();
+            int groups = shape.groups();
+            int channels = shape.channelsPerGroup();
+            int states = shape.dState();
+            long yFloats = (long) batch * (cross ? channels : shape.channels()) * shape.length();
+            int tiles = ceilDiv(height, TRANSPOSE_TILE) * ceilDiv(width, TRANSPOSE_TILE);
             try (Arena arena = Arena.ofConfined()) {
+                if (cross) {
+                    // Directions 0 and 2 add into y, 1 and 3 into y's column-major copy; cross_combine adds that.
+                    driver.fill32(pointer(Slot.Y), 0, yFloats);
+                    driver.fill32(pointer(Slot.Y_T), 0, yFloats);
+                    int planes = batch * (3 * channels + 4 * states);
+                    driver.launch(LAYOUT_KERNEL, layoutKernel, tiles, Math.min(planes, MAX_GRID_Y), 1,
+                            TRANSPOSE_THREADS, 0, arguments(arena, pointer(Slot.U), pointer(Slot.DELTA),
+                                    pointer(Slot.B), pointer(Slot.C), pointer(Slot.U_T), pointer(Slot.DELTA_T),
+                                    pointer(Slot.B_T), pointer(Slot.C_T), batch, groups, channels, states, height,
+                                    width));
+                }
                 MemorySegment parameters = arguments(arena, pointer(Slot.U), pointer(Slot.DELTA), pointer(Slot.A),
                         pointer(Slot.B), pointer(Slot.C), pointer(Slot.D), pointer(Slot.BIAS), pointer(Slot.Y),
-                        shape.groups(), shape.channelsPerGroup(), shape.dState(), shape.length(), height, width,
+                        pointerOrNull(Slot.U_T), pointerOrNull(Slot.DELTA_T), pointerOrNull(Slot.B_T),
+                        pointerOrNull(Slot.C_T), pointerOrNull(Slot.Y_T), groups, channels, states, shape.length(),
                         cross ? 1 : 0);
-                driver.launch(KERNEL, kernel, ceilDiv(shape.channelsPerGroup(), CHANNELS_PER_BLOCK), shape.groups(),
-                        shape.batch(), BLOCK_THREADS, SHARED_BYTES, parameters);
+                driver.launch(KERNEL, kernel, ceilDiv(channels, CHANNELS_PER_BLOCK), groups, batch, BLOCK_THREADS,
+                        SHARED_BYTES, parameters);
+                if (cross) {
+                    int planes = batch * channels;
+                    driver.launch(COMBINE_KERNEL, combineKernel, tiles, Math.min(planes, MAX_GRID_Y), 1,
+                            TRANSPOSE_THREADS, 0, arguments(arena, pointer(Slot.Y_T), pointer(Slot.Y), planes, height,
+                                    width));
+                }
             }
         }
     }
