@@ -25,6 +25,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -60,6 +61,11 @@ public final class BenchViewerCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "D",
             description = "Folder for the generated series (default: a temporary folder, deleted after).")
     private Path dir;
+
+    @Option(names = "--print-gaps-over", paramLabel = "MS", defaultValue = "0",
+            description = "Also print every pulse gap longer than MS ms with its wall-clock end, to find it in a JFR"
+                    + " recording (0, the default: none).")
+    private double printGapsOver;
 
     @Override
     public Integer call() throws Exception {
@@ -135,6 +141,7 @@ public final class BenchViewerCommand implements Callable<Integer> {
             waitFor(() -> images.isComplete() ? Boolean.TRUE : null, 1800);
             double loadS = (System.nanoTime() - openStart) / 1e9;
             double[] gaps = onFx(pulses::stopAndGet);
+            pulses.printLongGaps("load", printGapsOver, out);
             out.printf(Locale.ROOT, "load_slices=%d load_size=%dx%d scan_ms=%.0f first_image_ms=%.0f load_all_s=%.1f%n",
                     largeEntry.slices().size(), size, size, scanMs, firstImageMs, loadS);
             out.printf(Locale.ROOT, "load_pulses=%d pulse_gap_p50_ms=%.1f pulse_gap_p95_ms=%.1f pulse_gap_max_ms=%.1f%n",
@@ -213,6 +220,7 @@ public final class BenchViewerCommand implements Callable<Integer> {
             waitFor(() -> againImages.isComplete() ? Boolean.TRUE : null, 1800);
             double warmLoadS = (System.nanoTime() - reopen) / 1e9;
             double[] warmGaps = onFx(warmPulses::stopAndGet);
+            warmPulses.printLongGaps("warm", printGapsOver, out);
             out.printf(Locale.ROOT, "warm_load_s=%.1f warm_load_pulses=%d warm_pulse_gap_p50_ms=%.1f"
                             + " warm_pulse_gap_p95_ms=%.1f warm_pulse_gap_max_ms=%.1f%n", warmLoadS, warmGaps.length,
                     percentile(warmGaps, 50), percentile(warmGaps, 95), percentile(warmGaps, 100));
@@ -232,14 +240,28 @@ public final class BenchViewerCommand implements Callable<Integer> {
     /** Records the gaps between consecutive pulses (AnimationTimer frames) on the FX thread. */
     private static final class PulseRecorder extends AnimationTimer {
         private final List<Double> gaps = new ArrayList<>();
+        private final List<Instant> ends = new ArrayList<>();
         private long last;
 
         @Override
         public void handle(long now) {
             if (last != 0) {
                 gaps.add((now - last) / 1e6);
+                ends.add(Instant.now());
             }
             last = now;
+        }
+
+        /** Long gaps with the wall-clock time they ended, the time base of JFR events. */
+        void printLongGaps(String phase, double overMs, PrintWriter out) {
+            if (overMs <= 0) {
+                return;
+            }
+            for (int i = 0; i < gaps.size(); i++) {
+                if (gaps.get(i) > overMs) {
+                    out.printf(Locale.ROOT, "%s_gap_ms=%.1f ended=%s%n", phase, gaps.get(i), ends.get(i));
+                }
+            }
         }
 
         double[] stopAndGet() {

@@ -1,5 +1,6 @@
 package org.radmamba.viewer.study;
 
+import org.radmamba.viewer.concurrent.BackgroundThreads;
 import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomHeader;
 import org.radmamba.viewer.dicom.DicomReadException;
@@ -89,7 +90,9 @@ public final class StudyScanner {
         List<Path> files = expand(paths, failures);
         List<Instance> instances = new ArrayList<>();
         List<DicomDataset> datasets = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())));
+        // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())),
+                BackgroundThreads.factory("radmamba-scan"));
         try {
             List<Future<Scanned>> futures = new ArrayList<>();
             for (Path file : files) {

@@ -1,6 +1,8 @@
 package org.radmamba.viewer.fx.model;
 
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -14,7 +16,11 @@ import org.radmamba.viewer.study.InstanceKind;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The attributes of the image in view, read in the background when the image changes, and a search filter. */
+/**
+ * The attributes of the image in view, read in the background when the image changes, and a search filter. While
+ * the browser is not on screen ({@link #activeProperty()} false) image changes are only remembered: scrolling or
+ * loading a series then reads no headers and rebuilds no table, and the image in view is read when it shows again.
+ */
 public final class AttributeBrowserViewModel {
 
     private final StudyService service;
@@ -22,16 +28,30 @@ public final class AttributeBrowserViewModel {
     private final ObjectProperty<List<AttributeRow>> rows = new SimpleObjectProperty<>(this, "rows", List.of());
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final StringProperty message = new SimpleStringProperty(this, "message", "No image");
+    private final BooleanProperty active = new SimpleBooleanProperty(this, "active", true);
     private Path shown;
+    private Instance wanted;
     private TaskHandle reading;
 
     public AttributeBrowserViewModel(StudyService service, TaskExecutor executor) {
         this.service = service;
         this.executor = executor;
+        active.addListener((obs, o, n) -> {
+            if (n) {
+                read(wanted);
+            }
+        });
     }
 
-    /** Shows the attributes of {@code instance} (null: nothing). */
+    /** Shows the attributes of {@code instance} (null: nothing), now if the browser is on screen, else when it shows. */
     public void show(Instance instance) {
+        wanted = instance;
+        if (active.get()) {
+            read(instance);
+        }
+    }
+
+    private void read(Instance instance) {
         Path file = instance == null ? null : instance.file();
         if (java.util.Objects.equals(file, shown)) {
             return;
@@ -71,6 +91,11 @@ public final class AttributeBrowserViewModel {
 
     public ObjectProperty<List<AttributeRow>> rowsProperty() {
         return rows;
+    }
+
+    /** Whether the browser is on screen; its view sets it. True by default (a view model without a view reads). */
+    public BooleanProperty activeProperty() {
+        return active;
     }
 
     public StringProperty filterProperty() {

@@ -20,13 +20,30 @@ public final class SeriesImages {
     private final DecodedFrame[] frames;
     private final List<IntConsumer> arrivalListeners = new ArrayList<>();
     private final List<FailedFile> failures = new ArrayList<>();
+    /** The slices of instance i are firstSlice[i] .. firstSlice[i + 1] - 1 (slices go instance by instance). */
+    private final int[] firstSlice;
     private int arrived;
     private TaskHandle loading;
 
+    /** One decoded instance, as the background load hands it over. */
+    record Arrival(int instanceIndex, LoadedImage image, DecodedFrame[] frames) {
+    }
+
     SeriesImages(SeriesEntry entry) {
         this.entry = entry;
-        this.images = new LoadedImage[entry.series().instances().size()];
+        int instances = entry.series().instances().size();
+        this.images = new LoadedImage[instances];
         this.frames = new DecodedFrame[entry.slices().size()];
+        this.firstSlice = new int[instances + 1];
+        List<SeriesEntry.Slice> slices = entry.slices();
+        int s = 0;
+        for (int i = 0; i < instances; i++) {
+            firstSlice[i] = s;
+            while (s < slices.size() && slices.get(s).instanceIndex() == i) {
+                s++;
+            }
+        }
+        firstSlice[instances] = s;
     }
 
     public SeriesEntry entry() {
@@ -70,14 +87,15 @@ public final class SeriesImages {
         arrivalListeners.remove(listener);
     }
 
-    void arrive(int instanceIndex, LoadedImage image, DecodedFrame[] instanceFrames) {
-        images[instanceIndex] = image;
-        arrived++;
+    /** A batch of decoded instances, in the order they were decoded; listeners hear of each slice once. */
+    void arrive(List<Arrival> batch) {
         List<IntConsumer> listeners = List.copyOf(arrivalListeners);
-        List<SeriesEntry.Slice> slices = entry.slices();
-        for (int s = 0; s < slices.size(); s++) {
-            if (slices.get(s).instanceIndex() == instanceIndex) {
-                frames[s] = instanceFrames[slices.get(s).frame()];
+        for (Arrival a : batch) {
+            images[a.instanceIndex()] = a.image();
+            arrived++;
+            List<SeriesEntry.Slice> slices = entry.slices();
+            for (int s = firstSlice[a.instanceIndex()]; s < firstSlice[a.instanceIndex() + 1]; s++) {
+                frames[s] = a.frames()[slices.get(s).frame()];
                 for (IntConsumer l : listeners) {
                     l.accept(s);
                 }

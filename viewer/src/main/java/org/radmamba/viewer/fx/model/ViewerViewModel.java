@@ -44,6 +44,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The main window's view model: open studies, the series list, the viewports and their layout, failures to
@@ -206,6 +207,8 @@ public final class ViewerViewModel implements SeriesProvider {
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
         List<Integer> order = outwardFrom(startInstance, instances.size());
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
+                    // Decoded instances reach the UI thread in batches, at most one update a pulse.
+                    Consumer<SeriesImages.Arrival> arrivals = ctx.batchPublisher(images::arrive);
                     int done = 0;
                     for (int index : order) {
                         if (ctx.isCancelled()) {
@@ -219,7 +222,7 @@ public final class ViewerViewModel implements SeriesProvider {
                                 for (int f = 0; f < frames.length; f++) {
                                     frames[f] = image.frame(f);
                                 }
-                                ctx.publish(v -> images.arrive(index, image, frames), null);
+                                arrivals.accept(new SeriesImages.Arrival(index, image, frames));
                             } catch (IOException e) {
                                 LOG.warn("Could not load {}", instance.file(), e);
                                 FailedFile failure = new FailedFile(instance.file(), reasonOf(e));

@@ -1,11 +1,10 @@
 package org.radmamba.viewer.fx.task;
 
 import javafx.application.Platform;
+import org.radmamba.viewer.concurrent.BackgroundThreads;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -27,15 +26,9 @@ public final class FxTaskExecutor implements TaskExecutor {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        AtomicInteger counter = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "radmamba-worker-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            // Below the FX thread, so decoding never starves rendering on a 2-core machine.
-            t.setPriority(Thread.NORM_PRIORITY - 1);
-            return t;
-        };
-        this.workers = Executors.newFixedThreadPool(threads, factory);
+        // Daemon threads, below the FX thread and the renderer, so that decoding never starves them on a 2-core
+        // machine.
+        this.workers = Executors.newFixedThreadPool(threads, BackgroundThreads.factory("radmamba-worker"));
         this.uiThread = uiThread;
     }
 

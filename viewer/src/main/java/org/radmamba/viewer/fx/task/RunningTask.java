@@ -3,6 +3,9 @@ package org.radmamba.viewer.fx.task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -116,5 +119,28 @@ final class RunningTask<V> implements TaskContext, TaskHandle {
                 consumer.accept(value);
             }
         });
+    }
+
+    @Override
+    public <T> Consumer<T> batchPublisher(Consumer<List<T>> consumer) {
+        ConcurrentLinkedQueue<T> pending = new ConcurrentLinkedQueue<>();
+        AtomicBoolean scheduled = new AtomicBoolean();
+        Runnable drain = () -> {
+            // Cleared before draining: a value added from here on either is drained now or schedules the next drain.
+            scheduled.set(false);
+            List<T> batch = new ArrayList<>();
+            for (T v = pending.poll(); v != null; v = pending.poll()) {
+                batch.add(v);
+            }
+            if (!batch.isEmpty() && !cancelled.get()) {
+                consumer.accept(batch);
+            }
+        };
+        return value -> {
+            pending.add(value);
+            if (scheduled.compareAndSet(false, true)) {
+                uiThread.accept(drain);
+            }
+        };
     }
 }

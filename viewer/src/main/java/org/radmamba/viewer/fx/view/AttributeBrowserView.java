@@ -1,7 +1,12 @@
 package org.radmamba.viewer.fx.view;
 
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
+import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
@@ -9,21 +14,79 @@ import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.Window;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.radmamba.viewer.fx.model.AttributeBrowserViewModel;
 import org.radmamba.viewer.fx.model.AttributeRow;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
-/** The DICOM attributes of the image in view, nested sequences as sub-trees, with a search field. */
+/**
+ * The DICOM attributes of the image in view, nested sequences as sub-trees, with a search field.
+ *
+ * <p>A new image updates the table in place: rows are matched by tag (sequence items by number), a row whose
+ * text changed updates its cells' text, and only rows that appear or disappear change the tree. Replacing every
+ * tree item instead made the table rebuild, restyle and lay out all its visible cells for each image, tens of
+ * milliseconds on the UI thread. Reused rows keep their expanded state; a change of the search expands or
+ * collapses them all, as before.
+ */
 public final class AttributeBrowserView extends VBox {
 
     private final AttributeBrowserViewModel viewModel;
     private final TextField search = new TextField();
-    private final TreeTableView<AttributeRow> table = new TreeTableView<>(new TreeItem<>());
+    private final TreeTableView<Line> table = new TreeTableView<>(new TreeItem<>());
+    private String builtFilter = "";
+
+    /**
+     * One row on screen: an {@link AttributeRow} with its texts as properties, so that a row's cells follow its
+     * text without the tree item changing.
+     */
+    public static final class Line {
+        private final Object key;
+        private AttributeRow row;
+        private final ReadOnlyStringWrapper tag = new ReadOnlyStringWrapper(this, "tag");
+        private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name");
+        private final ReadOnlyStringWrapper value = new ReadOnlyStringWrapper(this, "value");
+
+        Line(AttributeRow row) {
+            this.key = keyOf(row);
+            set(row);
+        }
+
+        private void set(AttributeRow r) {
+            row = r;
+            tag.set(r.tagText());
+            name.set(r.name());
+            value.set(r.value());
+        }
+
+        /** A tag's row by its tag, a sequence item by its name ("Item 3"), unique among its siblings. */
+        static Object keyOf(AttributeRow r) {
+            return r.tag() >= 0 ? Integer.valueOf(r.tag()) : r.name();
+        }
+
+        public AttributeRow row() {
+            return row;
+        }
+
+        public ReadOnlyStringProperty tagProperty() {
+            return tag.getReadOnlyProperty();
+        }
+
+        public ReadOnlyStringProperty nameProperty() {
+            return name.getReadOnlyProperty();
+        }
+
+        public ReadOnlyStringProperty valueProperty() {
+            return value.getReadOnlyProperty();
+        }
+    }
 
     public AttributeBrowserView(ViewerViewModel main) {
         this.viewModel = main.attributes();
@@ -38,9 +101,9 @@ public final class AttributeBrowserView extends VBox {
         message.setWrapText(true);
 
         table.setShowRoot(false);
-        table.getColumns().add(column("Tag", AttributeRow::tagText, 95));
-        table.getColumns().add(column("Name", AttributeRow::name, 150));
-        table.getColumns().add(column("Value", AttributeRow::value, 200));
+        table.getColumns().add(column("Tag", Line::tagProperty, 95));
+        table.getColumns().add(column("Name", Line::nameProperty, 150));
+        table.getColumns().add(column("Value", Line::valueProperty, 200));
         table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(new javafx.scene.layout.HBox(4, searchIcon, search), message, table);
@@ -51,40 +114,69 @@ public final class AttributeBrowserView extends VBox {
         viewModel.rowsProperty().addListener((obs, o, n) -> rebuild());
         viewModel.filterProperty().addListener((obs, o, n) -> rebuild());
         rebuild();
+        // Headers are read only while the browser can be seen: in a showing window, and not collapsed to nothing.
+        ObservableValue<Boolean> windowShowing = sceneProperty().flatMap(Scene::windowProperty)
+                .flatMap(Window::showingProperty).orElse(false);
+        viewModel.activeProperty().bind(Bindings.createBooleanBinding(
+                () -> windowShowing.getValue() && isVisible() && getWidth() > 0,
+                windowShowing, visibleProperty(), widthProperty()));
     }
 
-    private static TreeTableColumn<AttributeRow, String> column(String title, Function<AttributeRow, String> value,
-                                                               double width) {
-        TreeTableColumn<AttributeRow, String> c = new TreeTableColumn<>(title);
+    private static TreeTableColumn<Line, String> column(String title,
+                                                        Function<Line, ReadOnlyStringProperty> text, double width) {
+        TreeTableColumn<Line, String> c = new TreeTableColumn<>(title);
         c.setPrefWidth(width);
         c.setMinWidth(Math.min(width, 90));
-        c.setCellValueFactory(f -> new ReadOnlyStringWrapper(
-                f.getValue().getValue() == null ? "" : value.apply(f.getValue().getValue())));
+        c.setCellValueFactory(f -> f.getValue().getValue() == null ? new ReadOnlyStringWrapper("")
+                : text.apply(f.getValue().getValue()));
         return c;
     }
 
     private void rebuild() {
         String filter = viewModel.filterProperty().get();
-        table.getRoot().getChildren().setAll(items(viewModel.filteredRows(), filter));
+        boolean filterChanged = !filter.equals(builtFilter);
+        builtFilter = filter;
+        sync(table.getRoot(), viewModel.filteredRows(), filter, filterChanged);
     }
 
-    private static List<TreeItem<AttributeRow>> items(List<AttributeRow> rows, String filter) {
-        return rows.stream().map(r -> {
-            TreeItem<AttributeRow> item = new TreeItem<>(r);
+    /** Makes {@code parent}'s children show {@code rows}, reusing the lines of rows that are still there. */
+    private static void sync(TreeItem<Line> parent, List<AttributeRow> rows, String filter, boolean filterChanged) {
+        boolean searching = filter != null && !filter.isBlank();
+        ObservableList<TreeItem<Line>> current = parent.getChildren();
+        Map<Object, TreeItem<Line>> byKey = new HashMap<>();
+        for (TreeItem<Line> item : current) {
+            byKey.put(item.getValue().key, item);
+        }
+        List<TreeItem<Line>> wanted = new ArrayList<>(rows.size());
+        for (AttributeRow r : rows) {
+            TreeItem<Line> item = byKey.remove(Line.keyOf(r));
+            if (item == null) {
+                item = new TreeItem<>(new Line(r));
+                item.setExpanded(searching);
+            } else {
+                // Unchanged text sets nothing: the cells are not touched.
+                item.getValue().set(r);
+                if (filterChanged) {
+                    item.setExpanded(searching);
+                }
+            }
             // A row that matches itself shows all its content; otherwise only the matching part below it.
             boolean self = new AttributeRow(r.tag(), r.name(), r.value(), List.of()).matches(filter);
-            List<AttributeRow> children = self ? r.children() : r.children().stream().filter(c -> c.matches(filter)).toList();
-            item.getChildren().setAll(items(children, self ? "" : filter));
-            item.setExpanded(filter != null && !filter.isBlank());
-            return item;
-        }).toList();
+            List<AttributeRow> children = self ? r.children()
+                    : r.children().stream().filter(c -> c.matches(filter)).toList();
+            sync(item, children, self ? "" : filter, filterChanged);
+            wanted.add(item);
+        }
+        if (!current.equals(wanted)) {
+            current.setAll(wanted);
+        }
     }
 
     public TextField search() {
         return search;
     }
 
-    public TreeTableView<AttributeRow> table() {
+    public TreeTableView<Line> table() {
         return table;
     }
 }

@@ -22,9 +22,11 @@ import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import javafx.scene.transform.Affine;
+import javafx.scene.transform.Transform;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -114,9 +116,13 @@ public class ImageViewport extends Region {
         double h = getHeight();
         Image img = image.get();
         Affine toScreen = img == null ? new Affine() : imageToScreen();
-        imageView.getTransforms().setAll(toScreen);
-        // The mask uses the image's own transform, so it follows zoom, pan, rotation and flip pixel for pixel.
-        maskLayer.follow(toScreen);
+        // Only a changed transform is set: a new one marks the image dirty, and the software renderer then repaints
+        // the whole viewport (tens of ms) for every layout, e.g. each time the corner text changes.
+        if (!sameTransform(imageView.getTransforms(), toScreen)) {
+            imageView.getTransforms().setAll(toScreen);
+            // The mask uses the image's own transform, so it follows zoom, pan, rotation and flip pixel for pixel.
+            maskLayer.follow(toScreen);
+        }
         // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
         imageView.setSmooth(img != null && toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1);
         measurementLayer.redraw(img == null ? null : toScreen, measurements, selectedMeasurement.get(),
@@ -129,6 +135,12 @@ public class ImageViewport extends Region {
         bottomLeft.relocate(CORNER_MARGIN, h - CORNER_MARGIN - bottomLeft.getLayoutBounds().getHeight());
         bottomRight.relocate(w - CORNER_MARGIN - bottomRight.getLayoutBounds().getWidth(),
                 h - CORNER_MARGIN - bottomRight.getLayoutBounds().getHeight());
+    }
+
+    private static boolean sameTransform(List<Transform> current, Affine wanted) {
+        return current.size() == 1 && current.getFirst() instanceof Affine a && a.getMxx() == wanted.getMxx()
+                && a.getMxy() == wanted.getMxy() && a.getMyx() == wanted.getMyx() && a.getMyy() == wanted.getMyy()
+                && a.getTx() == wanted.getTx() && a.getTy() == wanted.getTy();
     }
 
     /** The current image-pixel → viewport-local affine (identity when there is no image). */

@@ -408,6 +408,37 @@ class ViewerViewModelTest {
         }
     }
 
+    @Test
+    void decoded_slices_reach_the_ui_in_batches_each_once_in_decoding_order() throws Exception {
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
+            ViewerViewModel vm = new ViewerViewModel(new DicomStudyService(), workers,
+                    new ViewerSettings(new MemoryStore()), () -> folder);
+            vm.open(List.of(generatedSeries()));
+            // This thread is the UI thread; the load starts when the scan's result is shown.
+            drain(uiQueue, () -> !vm.series().isEmpty());
+            SeriesEntry entry = vm.series().getFirst();
+            SeriesImages images = vm.images(entry, 0);
+            List<Integer> announced = new java.util.ArrayList<>();
+            images.addArrivalListener(announced::add);
+            drain(uiQueue, images::isComplete);
+
+            // The load goes outwards from the slice in view (slice 0's instance); each slice is announced once.
+            List<Integer> expected = ViewerViewModel.outwardFrom(entry.slices().getFirst().instanceIndex(),
+                            entry.series().instances().size()).stream()
+                    .map(instance -> java.util.stream.IntStream.range(0, entry.slices().size())
+                            .filter(s -> entry.slices().get(s).instanceIndex() == instance).findFirst().orElseThrow())
+                    .toList();
+            assertEquals(expected, announced);
+            for (int s = 0; s < entry.slices().size(); s++) {
+                assertTrue(images.isLoaded(s), "slice " + s);
+                assertNotNull(images.image(s), "slice " + s);
+            }
+            assertNotNull(vm.viewport(0).imageProperty().get(), "the slice in view is shown");
+            assertEquals(SPEC.slices(), images.arrivedInstances());
+        }
+    }
+
     private static void drain(ConcurrentLinkedQueue<Runnable> uiQueue, BooleanSupplier until)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -94,4 +94,64 @@ class BackgroundTaskTest {
         assertEquals("Loading", seen.getFirst().title());
         assertFalse(running.isCancelled());
     }
+
+    @Test
+    void a_batch_publisher_delivers_every_value_once_in_order_with_one_pending_update_at_a_time() throws Exception {
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        List<List<Integer>> batches = new ArrayList<>();
+        CountDownLatch firstHalf = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        try (FxTaskExecutor executor = new FxTaskExecutor(1, uiQueue::add)) {
+            TaskHandle handle = BackgroundTask.wrap(ctx -> {
+                        java.util.function.Consumer<Integer> slices = ctx.batchPublisher(batches::add);
+                        for (int i = 0; i < 500; i++) {
+                            slices.accept(i);
+                        }
+                        firstHalf.countDown();
+                        goOn.await(5, TimeUnit.SECONDS);
+                        for (int i = 500; i < 1000; i++) {
+                            slices.accept(i);
+                        }
+                        return null;
+                    })
+                    .executeWith(executor);
+            // The UI thread is "busy" while the work publishes 500 values: one update waits for it, not 500.
+            assertTrue(firstHalf.await(5, TimeUnit.SECONDS));
+            assertEquals(2, uiQueue.size(), "the running notice and one pending batch");
+            uiQueue.poll().run();
+            uiQueue.poll().run();
+            assertEquals(List.of(java.util.stream.IntStream.range(0, 500).boxed().toList()), batches);
+            goOn.countDown();
+            // Now the UI thread keeps up, in whatever batches the timing gives.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!handle.isDone() && System.nanoTime() < deadline) {
+                Runnable r = uiQueue.poll();
+                if (r != null) {
+                    r.run();
+                } else {
+                    Thread.sleep(1);
+                }
+            }
+            assertTrue(handle.isDone());
+            List<Integer> all = batches.stream().flatMap(List::stream).toList();
+            assertEquals(java.util.stream.IntStream.range(0, 1000).boxed().toList(), all,
+                    "every value exactly once, in the order published, before the task finished");
+            assertTrue(batches.stream().noneMatch(List::isEmpty), "no empty batch is delivered");
+        }
+    }
+
+    @Test
+    void a_batch_publisher_of_a_cancelled_task_delivers_nothing_more() throws Exception {
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        List<String> delivered = new ArrayList<>();
+        RunningTask<Void> running = new RunningTask<>(BackgroundTask.wrap(() -> { }), uiQueue::add);
+        java.util.function.Consumer<String> slices = running.batchPublisher(delivered::addAll);
+        slices.accept("slice 1");
+        slices.accept("slice 2");
+        running.cancel();
+        while (!uiQueue.isEmpty()) {
+            uiQueue.poll().run();
+        }
+        assertEquals(List.of(), delivered);
+    }
 }

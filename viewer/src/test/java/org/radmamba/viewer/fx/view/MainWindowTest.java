@@ -6,6 +6,7 @@ import javafx.scene.SnapshotParameters;
 import javafx.scene.image.WritableImage;
 import javafx.scene.Node;
 import javafx.scene.control.TreeCell;
+import javafx.scene.control.TreeItem;
 import javafx.scene.input.ContextMenuEvent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -17,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.ProjectionImage;
+import org.radmamba.viewer.fx.model.AttributeRow;
 import org.radmamba.viewer.fx.model.Layout;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.Tool;
@@ -376,6 +379,110 @@ class MainWindowTest {
             }
         }
         return count;
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The browser's top-level row of {@code tag}, or null; on the FX thread. */
+    private TreeItem<AttributeBrowserView.Line> rowOf(int tag) {
+        return window.attributes().table().getRoot().getChildren().stream()
+                .filter(i -> i.getValue().row().tag() == tag).findFirst().orElse(null);
+    }
+
+    private TreeItem<AttributeBrowserView.Line> attributeRow(int tag) throws Exception {
+        return onFx(() -> rowOf(tag));
+    }
+
+    private boolean browserShowsInstanceNumberOfSlice(int slice) throws Exception {
+        return onFx(() -> {
+            TreeItem<AttributeBrowserView.Line> row = rowOf(Tag.INSTANCE_NUMBER);
+            SeriesEntry entry = viewModel.series().getFirst();
+            int expected = entry.instance(entry.slices().get(slice).instanceIndex()).instanceNumber();
+            return row != null && row.getValue().valueProperty().get().equals(Integer.toString(expected));
+        });
+    }
+
+    @Test
+    void the_attribute_browser_follows_the_image_in_view_and_updates_its_rows_in_place(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("attributes"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> browserShowsInstanceNumberOfSlice(0));
+        TreeItem<AttributeBrowserView.Line> patientName = attributeRow(Tag.PATIENT_NAME);
+        assertEquals("DEMO^PHANTOM", patientName.getValue().valueProperty().get());
+
+        robot.interact(() -> first().setSlice(5));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> browserShowsInstanceNumberOfSlice(5));
+        // Rows whose text did not change are the same tree items: nothing was rebuilt.
+        assertTrue(patientName == attributeRow(Tag.PATIENT_NAME), "the patient's row was kept");
+
+        // Another study's image: its own attributes.
+        dropAndWait(robot, study("attributes-2"));
+        robot.interact(() -> viewModel.showSeries(viewModel.series().getLast(), 0));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> {
+            var uid = rowOf(Tag.SOP_INSTANCE_UID);
+            return uid != null && uid.getValue().valueProperty().get()
+                    .equals(first().instanceProperty().get().sopInstanceUid());
+        }));
+    }
+
+    @Test
+    void a_hidden_attribute_browser_reads_nothing_and_shows_the_image_in_view_when_shown_again(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("hidden"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> browserShowsInstanceNumberOfSlice(0));
+        robot.interact(() -> window.attributes().setVisible(false));
+        assertTrue(!viewModel.attributes().activeProperty().get());
+
+        String shownFile = viewModel.attributes().messageProperty().get();
+        robot.interact(() -> first().setSlice(3));
+        robot.interact(() -> first().setSlice(6));
+        // A read would have started at once ("Reading ..."); hidden, the browser keeps what it showed.
+        assertEquals(shownFile, viewModel.attributes().messageProperty().get());
+        assertTrue(browserShowsInstanceNumberOfSlice(0), "no header read while hidden");
+
+        robot.interact(() -> window.attributes().setVisible(true));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> browserShowsInstanceNumberOfSlice(6));
+    }
+
+    @Test
+    void nested_sequences_are_sub_trees_updated_in_place_and_the_search_expands_them(FxRobot robot)
+            throws Exception {
+        AttributeRow item1 = new AttributeRow(-1, "Item 1", "", List.of(
+                new AttributeRow(0x00081150, "Referenced SOP Class UID", "1.2.3", List.of()),
+                new AttributeRow(0x00081155, "Referenced SOP Instance UID", "1.2.3.4", List.of())));
+        AttributeRow sequence = new AttributeRow(0x00081140, "Referenced Image Sequence", "1 item", List.of(item1));
+        AttributeRow name = new AttributeRow(Tag.PATIENT_NAME, "Patient Name", "DOE^JANE", List.of());
+        robot.interact(() -> viewModel.attributes().rowsProperty().set(List.of(name, sequence)));
+        TreeItem<AttributeBrowserView.Line> seq = attributeRow(0x00081140);
+        TreeItem<AttributeBrowserView.Line> item = seq.getChildren().getFirst();
+        TreeItem<AttributeBrowserView.Line> instanceUid = item.getChildren().get(1);
+        assertEquals("1.2.3.4", instanceUid.getValue().valueProperty().get());
+        assertTrue(!seq.isExpanded(), "collapsed without a search");
+
+        // The next image: another referenced instance, and a second item.
+        AttributeRow newItem1 = new AttributeRow(-1, "Item 1", "", List.of(item1.children().get(0),
+                new AttributeRow(0x00081155, "Referenced SOP Instance UID", "1.2.3.5", List.of())));
+        AttributeRow item2 = new AttributeRow(-1, "Item 2", "", List.of(
+                new AttributeRow(0x00081155, "Referenced SOP Instance UID", "1.2.3.6", List.of())));
+        robot.interact(() -> viewModel.attributes().rowsProperty().set(List.of(name,
+                new AttributeRow(0x00081140, "Referenced Image Sequence", "2 items", List.of(newItem1, item2)))));
+        assertTrue(seq == attributeRow(0x00081140) && item == seq.getChildren().getFirst()
+                && instanceUid == item.getChildren().get(1), "the sub-tree's items are kept");
+        assertEquals("1.2.3.5", instanceUid.getValue().valueProperty().get());
+        assertEquals("2 items", seq.getValue().valueProperty().get());
+        assertEquals(2, onFx(() -> seq.getChildren().size()));
+        assertEquals("1.2.3.6", onFx(() -> seq.getChildren().get(1).getChildren().getFirst().getValue()
+                .valueProperty().get()));
+
+        // A search keeps the sequence (something inside matches), expanded, with only the matching part.
+        robot.interact(() -> viewModel.attributes().filterProperty().set("1.2.3.6"));
+        assertEquals(List.of(0x00081140), onFx(() -> window.attributes().table().getRoot().getChildren().stream()
+                .map(i -> i.getValue().row().tag()).toList()));
+        assertTrue(onFx(() -> rowOf(0x00081140).isExpanded()));
+        assertEquals(List.of("Item 2"), onFx(() -> rowOf(0x00081140).getChildren().stream()
+                .map(i -> i.getValue().row().name()).toList()));
     }
 
     @Test
