@@ -12,6 +12,9 @@ rt="${RT:-/tmp/radmamba-rt}"
 java="$rt/jre/bin/java"
 cp="$rt/app/classes:$rt/app/lib/*:$rt/njars/nd4j-native-linux-x86_64.jar:$rt/njars/openblas-linux-x86_64.jar"
 opts=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# EXTRA_JAVA_OPTS, e.g. "-Dradmamba.cuda.ptx=FILE", runs the checks with a PTX other than the bundled one.
+read -r -a extra <<< "${EXTRA_JAVA_OPTS:-}"
+opts+=("${extra[@]}")
 threads="${THREADS:-$(nproc)}"
 case "${1:-}" in
   parity)

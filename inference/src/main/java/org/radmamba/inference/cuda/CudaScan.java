@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.radmamba.inference.scan.ScanContract;
@@ -18,16 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The selective scan on an NVIDIA GPU: our kernel ({@code src/main/cuda/selective_scan.cu}, shipped as PTX and
  * JIT-compiled by the driver) launched through the CUDA driver API. Each call copies its inputs to the device,
- * runs the kernel (a cross scan: three kernels, see the .cu file for the organisation) and copies y back. Device buffers are kept and
- * only grown; one lock serialises calls, so it is safe from several threads. Needs N ≤ {@value #MAX_STATES}
- * ({@link #supports}).
+ * runs the kernel (a cross scan: three kernels, see the .cu file for the organisation) and copies y back. Device
+ * buffers are kept and only grown; one lock serialises calls, so it is safe from several threads. Needs
+ * N ≤ {@value #MAX_STATES} ({@link #supports}).
  */
 public final class CudaScan implements SelectiveScan, AutoCloseable {
 
@@ -301,13 +303,8 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
 
     private Launch upload(ScanShape shape, int height, int width, boolean cross, ScanInputs in) {
         Launch launch = new Launch(shape, height, width, cross);
-        copyIn(Slot.U, in.u());
-        copyIn(Slot.DELTA, in.delta());
-        copyIn(Slot.A, in.a());
-        copyIn(Slot.B, in.b());
-        copyIn(Slot.C, in.c());
-        copyIn(Slot.D, in.d());
-        copyIn(Slot.BIAS, in.deltaBias());
+        copyIn(new Slot[] {Slot.U, Slot.DELTA, Slot.A, Slot.B, Slot.C, Slot.D, Slot.BIAS},
+                new float[][] {in.u(), in.delta(), in.a(), in.b(), in.c(), in.d(), in.deltaBias()});
         ensure(Slot.Y, (long) in.u().length * Float.BYTES);
         if (cross) {
             ensure(Slot.U_T, (long) in.u().length * Float.BYTES);
@@ -343,19 +340,37 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
         return buffer == null ? 0L : buffer[0];
     }
 
-    private void copyIn(Slot slot, float[] values) {
-        long bytes = (long) values.length * Float.BYTES;
-        long target = ensure(slot, bytes);
-        MemorySegment host = staging(bytes);
-        MemorySegment.copy(values, 0, host, JAVA_FLOAT, 0, values.length);
-        driver.copyToDevice(target, host, bytes);
+    /**
+     * Stages every array in page-locked memory, each in parallel chunks (HostCopy), and copies each to its device
+     * buffer as soon as it is staged, so that the transfers overlap the staging of the arrays after them.
+     */
+    private void copyIn(Slot[] slots, float[][] arrays) {
+        long[] offsets = new long[arrays.length];
+        long total = 0;
+        for (int i = 0; i < arrays.length; i++) {
+            offsets[i] = total;
+            total += ((long) arrays[i].length * Float.BYTES + 255) & ~255L;  // 256-byte aligned slices
+        }
+        MemorySegment host = staging(total);
+        List<CompletableFuture<Void>> staged = new ArrayList<>(arrays.length);
+        for (int i = 0; i < arrays.length; i++) {
+            float[] values = arrays[i];
+            long offset = offsets[i];
+            staged.add(CompletableFuture.runAsync(() -> HostCopy.toNative(values, host, offset)));
+        }
+        for (int i = 0; i < arrays.length; i++) {
+            long bytes = (long) arrays[i].length * Float.BYTES;
+            long target = ensure(slots[i], bytes);
+            staged.get(i).join();
+            driver.copyToDevice(target, host.asSlice(offsets[i], bytes), bytes);
+        }
     }
 
     private void download(Slot slot, float[] values) {
         long bytes = (long) values.length * Float.BYTES;
         MemorySegment host = staging(bytes);
         driver.copyToHost(host, pointer(slot), bytes);
-        MemorySegment.copy(host, JAVA_FLOAT, 0, values, 0, values.length);
+        HostCopy.toArray(host, 0, values);
     }
 
     /** Grow-only page-locked staging buffer for the copies. */
