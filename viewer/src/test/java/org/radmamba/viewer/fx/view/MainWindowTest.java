@@ -529,6 +529,74 @@ class MainWindowTest {
     }
 
     @Test
+    void the_study_browser_adds_and_removes_series_in_place_keeping_selection_expansion_and_thumbnails(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("browser-incremental"));
+        SeriesEntry ct = viewModel.series().getFirst();
+        var root = window.browser().tree().getRoot();
+        TreeItem<Object> ctPatient = root.getChildren().getFirst();
+        TreeItem<Object> ctStudy = ctPatient.getChildren().getFirst();
+        TreeItem<Object> ctSeries = ctStudy.getChildren().getFirst();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ct.thumbnailProperty().get() != null);
+        robot.interact(() -> {
+            window.browser().tree().getSelectionModel().select(ctStudy);
+            // The user folds the study: a later change of the list must not unfold it.
+            ctStudy.setExpanded(false);
+        });
+
+        Path dx = ProjectionImage.write(temp.resolve("browser-incremental-dx"), 0.143, Double.NaN);
+        robot.interact(() -> window.openDropped(List.of(dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        SeriesEntry dxEntry = viewModel.series().get(1);
+        assertEquals(2, root.getChildren().size(), "the DX patient is added after the CT one");
+        assertTrue(root.getChildren().getFirst() == ctPatient && ctPatient.getChildren().getFirst() == ctStudy
+                && ctStudy.getChildren().getFirst() == ctSeries, "the CT rows are the same items");
+        assertTrue(!ctStudy.isExpanded(), "the folded study stays folded");
+        assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+        TreeItem<Object> dxSeries = root.getChildren().get(1).getChildren().getFirst().getChildren().getFirst();
+        assertEquals(dxEntry, dxSeries.getValue());
+
+        // The new series' row on screen: its count, and its thumbnail once decoded, in a slot of a fixed size.
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dxEntry.thumbnailProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        TreeCell<?> dxCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> c.getItem() == dxEntry).query();
+        assertTrue(robot.from(dxCell).lookup((javafx.scene.control.Label l) -> "DX · 1 image".equals(l.getText()))
+                .tryQuery().isPresent(), "the instance count is shown");
+        javafx.scene.image.ImageView thumbnail = robot.from(dxCell).lookup(".image-view").query();
+        assertEquals(dxEntry.thumbnailProperty().get(), thumbnail.getImage());
+        assertEquals(StudyBrowserView.THUMBNAIL_SIDE, ((javafx.scene.layout.Region) thumbnail.getParent()).getHeight());
+
+        // Closing the DX study removes its rows only; the CT rows and the selection stay.
+        robot.interact(() -> viewModel.closeStudy(dxEntry.study()));
+        assertEquals(List.of(ctPatient), List.copyOf(root.getChildren()));
+        assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+    }
+
+    @Test
+    void the_browser_update_appends_or_removes_and_replaces_only_a_reordered_list() {
+        var a = new TreeItem<Object>("a");
+        var b = new TreeItem<Object>("b");
+        var c = new TreeItem<Object>("c");
+        javafx.collections.ObservableList<TreeItem<Object>> list = javafx.collections.FXCollections.observableArrayList();
+        List<String> changes = new java.util.ArrayList<>();
+        list.addListener((javafx.collections.ListChangeListener<TreeItem<Object>>) ch -> {
+            while (ch.next()) {
+                changes.add(ch.wasReplaced() ? "replaced" : ch.wasAdded() ? "added" : "removed");
+            }
+        });
+        StudyBrowserView.update(list, List.of(a, b));
+        StudyBrowserView.update(list, List.of(a, b));
+        StudyBrowserView.update(list, List.of(a, b, c));
+        StudyBrowserView.update(list, List.of(a, c));
+        assertEquals(List.of(a, c), List.copyOf(list));
+        assertEquals(List.of("added", "added", "removed"), changes, "nothing for the same items");
+        StudyBrowserView.update(list, List.of(c, a));
+        assertEquals(List.of(c, a), List.copyOf(list));
+        assertEquals("replaced", changes.getLast());
+    }
+
+    @Test
     void a_study_closes_from_the_browser_context_menu_and_from_the_keyboard(FxRobot robot) throws Exception {
         Path ct = study("close");
         Path dx = ProjectionImage.write(temp.resolve("close-dx"), 0.143, Double.NaN);
