@@ -48,6 +48,11 @@ public final class StudyBrowserView extends StackPane {
     private Map<Study, TreeItem<Object>> studyItems = new HashMap<>();
 
     public StudyBrowserView(ViewerViewModel viewModel) {
+        this(viewModel, new FramePacer());
+    }
+
+    /** With the window's pacer: list changes update the tree in a pulse of their own. */
+    public StudyBrowserView(ViewerViewModel viewModel, FramePacer pacer) {
         this.viewModel = viewModel;
         getStyleClass().add("study-browser");
         tree.setShowRoot(false);
@@ -58,7 +63,8 @@ public final class StudyBrowserView extends StackPane {
         getChildren().addAll(tree, empty);
         setMinWidth(180);
         setPrefWidth(300);
-        viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> sync());
+        // Several changes before the pacer's turn make one update, of the list as it is then.
+        viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> pacer.runLater(this, this::sync));
         sync();
     }
 
