@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -62,6 +61,11 @@ public final class BenchViewerCommand implements Callable<Integer> {
             description = "Folder for the generated series (default: a temporary folder, deleted after).")
     private Path dir;
 
+    @Option(names = "--no-demo", description = {"Load the series first thing in a fresh JVM, as when RadMamba is"
+            + " started with it (a file association). By default the window first shows the demo study, as RadMamba"
+            + " does when started without paths, and the series is opened after the demo was closed."})
+    private boolean noDemo;
+
     @Option(names = "--print-gaps-over", paramLabel = "MS", defaultValue = "0",
             description = "Also print every pulse gap longer than MS ms with its wall-clock end, to find it in a JFR"
                     + " recording (0, the default: none).")
@@ -91,9 +95,10 @@ public final class BenchViewerCommand implements Callable<Integer> {
             if (!Files.exists(small)) {
                 DemoStudy.generate(small, new DemoStudy.Spec(size, 40, 0.7, 5, 8, false));
             }
+            Path demo = DemoStudy.ensureGenerated(root.resolve("demo-cache"));
             out.printf(Locale.ROOT, "generate_s=%.1f%n", (System.nanoTime() - t0) / 1e9);
             out.flush();
-            run(large, small, out);
+            run(large, small, demo, out);
         } finally {
             if (temporary) {
                 try (Stream<Path> walk = Files.walk(root)) {
@@ -106,7 +111,7 @@ public final class BenchViewerCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void run(Path large, Path small, PrintWriter out) throws Exception {
+    private void run(Path large, Path small, Path demo, PrintWriter out) throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         Platform.startup(started::countDown);
         started.await();
@@ -114,9 +119,7 @@ public final class BenchViewerCommand implements Callable<Integer> {
         try {
             ViewerViewModel vm = onFx(() -> {
                 ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor,
-                        new ViewerSettings(new MemoryStore()), () -> {
-                            throw new IOException("no demo in the benchmark");
-                        });
+                        new ViewerSettings(new MemoryStore()), () -> demo);
                 Stage stage = new Stage();
                 stage.setScene(new MainWindow(viewModel).createScene(1400, 900));
                 stage.setX(0);
@@ -124,6 +127,10 @@ public final class BenchViewerCommand implements Callable<Integer> {
                 stage.show();
                 return viewModel;
             });
+            if (!noDemo) {
+                startOnTheDemo(vm);
+            }
+            out.printf(Locale.ROOT, "start=%s%n", noDemo ? "no-demo" : "demo-then-closed");
             PulseRecorder pulses = onFx(PulseRecorder::new);
 
             // 1. Load the large series: the FX thread keeps pulsing.
@@ -235,6 +242,29 @@ public final class BenchViewerCommand implements Callable<Integer> {
             executor.close();
             Platform.exit();
         }
+    }
+
+    /**
+     * What RadMamba does when started without paths ({@code ViewerApplication}): it opens the demo study. The user
+     * looks at it until it has loaded, closes it and opens their own series. The window's controls, styles and
+     * the decoding code have then been used once, as in the app.
+     */
+    private static void startOnTheDemo(ViewerViewModel vm) throws Exception {
+        onFx(() -> {
+            vm.openDemo();
+            return null;
+        });
+        waitFor(() -> vm.series().isEmpty() || vm.viewport(0).imageProperty().get() == null ? null : Boolean.TRUE, 600);
+        waitFor(() -> vm.runningTasksProperty().get() == 0
+                && vm.series().stream().allMatch(e -> !e.isDisplayable() || e.thumbnailProperty().get() != null)
+                ? Boolean.TRUE : null, 600);
+        Thread.sleep(1000);
+        onFx(() -> {
+            List.copyOf(vm.series()).stream().map(SeriesEntry::study).distinct().forEach(vm::closeStudy);
+            return null;
+        });
+        waitFor(() -> vm.series().isEmpty() ? Boolean.TRUE : null, 60);
+        Thread.sleep(500);
     }
 
     /** Records the gaps between consecutive pulses (AnimationTimer frames) on the FX thread. */

@@ -38,6 +38,9 @@ import java.util.function.Function;
  */
 public final class AttributeBrowserView extends VBox {
 
+    /** Height of a row, that of the default (Modena) cell at the default font. */
+    static final double ROW_HEIGHT = 24;
+
     private final AttributeBrowserViewModel viewModel;
     private final TextField search = new TextField();
     private final TreeTableView<Line> table = new TreeTableView<>(new TreeItem<>());
@@ -89,6 +92,11 @@ public final class AttributeBrowserView extends VBox {
     }
 
     public AttributeBrowserView(ViewerViewModel main) {
+        this(main, new FramePacer());
+    }
+
+    /** With the window's pacer: a new image's rows fill the table in a pulse of their own. */
+    public AttributeBrowserView(ViewerViewModel main, FramePacer pacer) {
         this.viewModel = main.attributes();
         getStyleClass().add("attribute-browser");
         setSpacing(4);
@@ -105,13 +113,17 @@ public final class AttributeBrowserView extends VBox {
         table.getColumns().add(column("Name", Line::nameProperty, 150));
         table.getColumns().add(column("Value", Line::valueProperty, 200));
         table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
+        // Every row is one line (long values end in an ellipsis): with a fixed height the table need not lay out
+        // each new row's cells to measure it, which made filling the table cost tens of ms per image.
+        table.setFixedCellSize(ROW_HEIGHT);
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(new javafx.scene.layout.HBox(4, searchIcon, search), message, table);
         javafx.scene.layout.HBox.setHgrow(search, Priority.ALWAYS);
         setMinWidth(0);
         setPrefWidth(330);
 
-        viewModel.rowsProperty().addListener((obs, o, n) -> rebuild());
+        viewModel.rowsProperty().addListener((obs, o, n) -> pacer.runLater(this, this::rebuild));
+        // Typing in the search field answers at once.
         viewModel.filterProperty().addListener((obs, o, n) -> rebuild());
         rebuild();
         // Headers are read only while the browser can be seen: in a showing window, and not collapsed to nothing.

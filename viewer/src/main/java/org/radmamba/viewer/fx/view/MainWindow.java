@@ -81,6 +81,8 @@ public final class MainWindow extends BorderPane {
     private final AttributeBrowserView attributes;
     private final FailurePanel failurePanel;
     private final StatusBar statusBar = new StatusBar();
+    /** Puts the browser's and the attribute table's updates in pulses of their own, apart from first images. */
+    private final FramePacer pacer = new FramePacer();
     private final Menu recentMenu = new Menu("Open recent");
     private final Menu fileWindowsMenu = new Menu("From the file");
     private final ToggleGroup toolGroup = new ToggleGroup();
@@ -91,8 +93,8 @@ public final class MainWindow extends BorderPane {
     public MainWindow(ViewerViewModel viewModel) {
         this.viewModel = viewModel;
         getStyleClass().add("radmamba-main");
-        this.browser = new StudyBrowserView(viewModel);
-        this.attributes = new AttributeBrowserView(viewModel);
+        this.browser = new StudyBrowserView(viewModel, pacer);
+        this.attributes = new AttributeBrowserView(viewModel, pacer);
         this.failurePanel = new FailurePanel(viewModel);
 
         for (int i = 0; i < ViewerViewModel.MAX_VIEWPORTS; i++) {
@@ -102,6 +104,13 @@ public final class MainWindow extends BorderPane {
                     seriesIndex -> viewModel.showSeries(viewModel.series().get(seriesIndex), index),
                     () -> viewModel.activeViewportProperty().set(index));
             view.viewport().cornerTextVisibleProperty().bind(viewModel.cornerTextVisibleProperty());
+            // A viewport that shows a series, or its first image, repaints whole: nothing paced joins that pulse.
+            vp.seriesProperty().addListener((obs, o, n) -> pacer.reserveNextPulse());
+            vp.imageProperty().addListener((obs, o, n) -> {
+                if (o == null && n != null) {
+                    pacer.reserveNextPulse();
+                }
+            });
             viewportViews.add(view);
         }
         grid.setStyle("-fx-background-color: black;");
@@ -511,6 +520,11 @@ public final class MainWindow extends BorderPane {
 
     public FailurePanel failurePanel() {
         return failurePanel;
+    }
+
+    /** The pacer of the browser's and the attribute table's updates (tests wait for it to be idle). */
+    public FramePacer pacer() {
+        return pacer;
     }
 
     public StatusBar statusBar() {

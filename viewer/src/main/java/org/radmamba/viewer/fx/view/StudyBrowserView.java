@@ -1,6 +1,7 @@
 package org.radmamba.viewer.fx.view;
 
 import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -21,8 +22,14 @@ import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.Study;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Patients, studies and series as a tree; series with their thumbnail, modality, description and instance count.
@@ -30,10 +37,22 @@ import java.util.Map;
  */
 public final class StudyBrowserView extends StackPane {
 
+    /** Side of the square a series' thumbnail is shown in, in pixels. */
+    static final double THUMBNAIL_SIDE = 64;
+
     private final ViewerViewModel viewModel;
     private final TreeView<Object> tree = new TreeView<>(new TreeItem<>("Studies"));
+    /** The items on screen, reused by {@link #sync()}; TreeItem has identity equality, the keys value equality. */
+    private Map<SeriesEntry, TreeItem<Object>> seriesItems = new IdentityHashMap<>();
+    private Map<Patient, TreeItem<Object>> patientItems = new HashMap<>();
+    private Map<Study, TreeItem<Object>> studyItems = new HashMap<>();
 
     public StudyBrowserView(ViewerViewModel viewModel) {
+        this(viewModel, new FramePacer());
+    }
+
+    /** With the window's pacer: list changes update the tree in a pulse of their own. */
+    public StudyBrowserView(ViewerViewModel viewModel, FramePacer pacer) {
         this.viewModel = viewModel;
         getStyleClass().add("study-browser");
         tree.setShowRoot(false);
@@ -44,8 +63,9 @@ public final class StudyBrowserView extends StackPane {
         getChildren().addAll(tree, empty);
         setMinWidth(180);
         setPrefWidth(300);
-        viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> rebuild());
-        rebuild();
+        // Several changes before the pacer's turn make one update, of the list as it is then.
+        viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> pacer.runLater(this, this::sync));
+        sync();
     }
 
     public TreeView<Object> tree() {
@@ -68,19 +88,68 @@ public final class StudyBrowserView extends StackPane {
                 .toList().forEach(viewModel::closeStudy);
     }
 
-    private void rebuild() {
-        Map<Patient, TreeItem<Object>> patients = new LinkedHashMap<>();
-        Map<Study, TreeItem<Object>> studies = new LinkedHashMap<>();
+    /**
+     * Makes the tree show the series list, reusing the items of patients, studies and series already shown: a new
+     * series is appended under its study, a closed one is removed, and everything else (expanded state, selection,
+     * the cells on screen) stays as it was. Replacing all items instead made the tree rebuild and repaint itself
+     * whole on every change of the list.
+     */
+    private void sync() {
+        Map<Patient, Map<Study, List<TreeItem<Object>>>> wanted = new LinkedHashMap<>();
+        Map<SeriesEntry, TreeItem<Object>> keptSeries = new IdentityHashMap<>();
         for (SeriesEntry entry : viewModel.series()) {
-            TreeItem<Object> patientItem = patients.computeIfAbsent(entry.patient(), p -> expanded(p));
-            TreeItem<Object> studyItem = studies.computeIfAbsent(entry.study(), s -> {
-                TreeItem<Object> item = expanded(s);
-                patientItem.getChildren().add(item);
-                return item;
-            });
-            studyItem.getChildren().add(new TreeItem<>(entry));
+            TreeItem<Object> item = seriesItems.get(entry);
+            if (item == null) {
+                item = new TreeItem<>(entry);
+            }
+            keptSeries.put(entry, item);
+            wanted.computeIfAbsent(entry.patient(), p -> new LinkedHashMap<>())
+                    .computeIfAbsent(entry.study(), s -> new ArrayList<>()).add(item);
         }
-        tree.getRoot().getChildren().setAll(patients.values());
+        Map<Patient, TreeItem<Object>> keptPatients = new HashMap<>();
+        Map<Study, TreeItem<Object>> keptStudies = new HashMap<>();
+        List<TreeItem<Object>> patientList = new ArrayList<>();
+        wanted.forEach((patient, studies) -> {
+            TreeItem<Object> patientItem = patientItems.get(patient);
+            patientItem = patientItem == null ? expanded(patient) : patientItem;
+            keptPatients.put(patient, patientItem);
+            List<TreeItem<Object>> studyList = new ArrayList<>();
+            for (Map.Entry<Study, List<TreeItem<Object>>> study : studies.entrySet()) {
+                TreeItem<Object> studyItem = studyItems.get(study.getKey());
+                studyItem = studyItem == null ? expanded(study.getKey()) : studyItem;
+                keptStudies.put(study.getKey(), studyItem);
+                update(studyItem.getChildren(), study.getValue());
+                studyList.add(studyItem);
+            }
+            update(patientItem.getChildren(), studyList);
+            patientList.add(patientItem);
+        });
+        update(tree.getRoot().getChildren(), patientList);
+        seriesItems = keptSeries;
+        patientItems = keptPatients;
+        studyItems = keptStudies;
+    }
+
+    /**
+     * Changes {@code current} into {@code wanted} with the smallest change the usual cases need: nothing, an
+     * append (a study opened) or removals (a study closed); these keep the selection. Anything else replaces all.
+     */
+    static <T> void update(ObservableList<TreeItem<T>> current, List<TreeItem<T>> wanted) {
+        if (current.equals(wanted)) {
+            return;
+        }
+        if (wanted.size() > current.size() && wanted.subList(0, current.size()).equals(current)) {
+            current.addAll(wanted.subList(current.size(), wanted.size()));
+            return;
+        }
+        Set<TreeItem<T>> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        keep.addAll(wanted);
+        List<TreeItem<T>> remaining = current.stream().filter(keep::contains).toList();
+        if (remaining.equals(wanted)) {
+            current.removeIf(item -> !keep.contains(item));
+            return;
+        }
+        current.setAll(wanted);
     }
 
     private static TreeItem<Object> expanded(Object value) {
@@ -93,12 +162,21 @@ public final class StudyBrowserView extends StackPane {
         private final ImageView thumbnail = new ImageView();
         private final Label title = new Label();
         private final Label detail = new Label();
-        private final HBox seriesBox = new HBox(8, thumbnail, new VBox(2, title, detail));
+        /**
+         * The thumbnail's place, the same size with or without it: a thumbnail that arrives (or has another aspect
+         * ratio) then repaints its own 64×64 pixels and does not change the row's height, which would lay out and
+         * repaint the whole tree.
+         */
+        private final StackPane thumbnailSlot = new StackPane(thumbnail);
+        private final HBox seriesBox = new HBox(8, thumbnailSlot, new VBox(2, title, detail));
 
         Cell() {
-            thumbnail.setFitWidth(64);
-            thumbnail.setFitHeight(64);
+            thumbnail.setFitWidth(THUMBNAIL_SIDE);
+            thumbnail.setFitHeight(THUMBNAIL_SIDE);
             thumbnail.setPreserveRatio(true);
+            thumbnailSlot.setMinSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+            thumbnailSlot.setPrefSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+            thumbnailSlot.setMaxSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
             detail.setStyle("-fx-opacity: 0.75; -fx-font-size: 0.9em;");
             seriesBox.setPadding(new Insets(2));
             MenuItem close = new MenuItem("Close study");

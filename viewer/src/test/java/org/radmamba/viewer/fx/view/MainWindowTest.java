@@ -104,6 +104,12 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
                 && viewModel.viewport(0).imageProperty().get() != null
                 && viewModel.viewport(0).voiProperty().get() != null);
+        waitForPacedUpdates();
+    }
+
+    /** Until the browser and the attribute table have taken their paced updates (a pulse or a few). */
+    private void waitForPacedUpdates() throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> window.pacer().isIdle()));
         WaitForAsyncUtils.waitForFxEvents();
     }
 
@@ -173,7 +179,7 @@ class MainWindowTest {
         assertTrue(completed.get());
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
                 && first().imageProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertEquals(8, viewModel.series().getFirst().slices().size());
         assertEquals(List.of(folder.toAbsolutePath()), List.copyOf(viewModel.recentPaths()));
         var studies = window.browser().tree().getRoot().getChildren().getFirst().getChildren();
@@ -196,7 +202,7 @@ class MainWindowTest {
                 first().currentValues() == null ? 1 : fullRange()).unitsPerPixel()));
         Point2D centre = screenCentreOfViewport();
         robot.moveTo(centre).press(MouseButton.SECONDARY).moveBy(60, 30).release(MouseButton.SECONDARY);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         Voi.Window after = (Voi.Window) first().voiProperty().get();
         assertEquals(before.width() + 60 * range.get(), after.width(), 1e-6);
         assertEquals(before.center() + 30 * range.get(), after.center(), 1e-6);
@@ -228,7 +234,7 @@ class MainWindowTest {
             robot.interact(() -> javafx.event.Event.fireEvent(firstViewport(), wheelTowardsUser()));
         }
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> first().sliceProperty().get() == 3);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         Voi.Window w = (Voi.Window) first().voiProperty().get();
         int mismatches = 0;
         for (int row = 0; row < 128; row += 3) {
@@ -260,7 +266,7 @@ class MainWindowTest {
         Point2D centre = screenCentreOfViewport();
         robot.moveTo(centre.add(-100, 0)).press(MouseButton.PRIMARY).moveBy(100, 0).moveBy(100, 0)
                 .release(MouseButton.PRIMARY);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         List<Measurement> measurements = first().measurementsProperty().get();
         assertEquals(1, measurements.size());
         Measurement.Distance d = (Measurement.Distance) measurements.getFirst();
@@ -289,14 +295,14 @@ class MainWindowTest {
         robot.interact(() -> window.openDropped(List.of(folder.toFile())));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.failures().isEmpty()
                 && first().imageProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         FailurePanel panel = window.failurePanel();
         assertTrue(panel.isVisible());
         assertEquals("1 file could not be opened", panel.title().getText());
         assertEquals(broken.toAbsolutePath().normalize(), panel.list().getItems().getFirst().file());
         assertEquals(8, viewModel.series().getFirst().slices().size());
         robot.clickOn("Dismiss");
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertTrue(!panel.isVisible());
     }
 
@@ -306,11 +312,11 @@ class MainWindowTest {
         dropAndWait(robot, study("corner"));
         // The probe fills the bottom-right corner: hover over the image.
         robot.moveTo(screenCentreOfViewport());
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertTrue(first().bottomRightProperty().get().startsWith("x "), first().bottomRightProperty().get());
         WritableImage with = snapshotOfViewport(robot);
         robot.interact(() -> viewModel.cornerTextVisibleProperty().set(false));
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         WritableImage without = snapshotOfViewport(robot);
 
         // Text is what differs between the two shots; the image under it is the same.
@@ -529,6 +535,75 @@ class MainWindowTest {
     }
 
     @Test
+    void the_study_browser_adds_and_removes_series_in_place_keeping_selection_expansion_and_thumbnails(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("browser-incremental"));
+        SeriesEntry ct = viewModel.series().getFirst();
+        var root = window.browser().tree().getRoot();
+        TreeItem<Object> ctPatient = root.getChildren().getFirst();
+        TreeItem<Object> ctStudy = ctPatient.getChildren().getFirst();
+        TreeItem<Object> ctSeries = ctStudy.getChildren().getFirst();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ct.thumbnailProperty().get() != null);
+        robot.interact(() -> {
+            window.browser().tree().getSelectionModel().select(ctStudy);
+            // The user folds the study: a later change of the list must not unfold it.
+            ctStudy.setExpanded(false);
+        });
+
+        Path dx = ProjectionImage.write(temp.resolve("browser-incremental-dx"), 0.143, Double.NaN);
+        robot.interact(() -> window.openDropped(List.of(dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2);
+        waitForPacedUpdates();
+        SeriesEntry dxEntry = viewModel.series().get(1);
+        assertEquals(2, root.getChildren().size(), "the DX patient is added after the CT one");
+        assertTrue(root.getChildren().getFirst() == ctPatient && ctPatient.getChildren().getFirst() == ctStudy
+                && ctStudy.getChildren().getFirst() == ctSeries, "the CT rows are the same items");
+        assertTrue(!ctStudy.isExpanded(), "the folded study stays folded");
+        assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+        TreeItem<Object> dxSeries = root.getChildren().get(1).getChildren().getFirst().getChildren().getFirst();
+        assertEquals(dxEntry, dxSeries.getValue());
+
+        // The new series' row on screen: its count, and its thumbnail once decoded, in a slot of a fixed size.
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dxEntry.thumbnailProperty().get() != null);
+        waitForPacedUpdates();
+        TreeCell<?> dxCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> c.getItem() == dxEntry).query();
+        assertTrue(robot.from(dxCell).lookup((javafx.scene.control.Label l) -> "DX · 1 image".equals(l.getText()))
+                .tryQuery().isPresent(), "the instance count is shown");
+        javafx.scene.image.ImageView thumbnail = robot.from(dxCell).lookup(".image-view").query();
+        assertEquals(dxEntry.thumbnailProperty().get(), thumbnail.getImage());
+        assertEquals(StudyBrowserView.THUMBNAIL_SIDE, ((javafx.scene.layout.Region) thumbnail.getParent()).getHeight());
+
+        // Closing the DX study removes its rows only; the CT rows and the selection stay.
+        robot.interact(() -> viewModel.closeStudy(dxEntry.study()));
+        waitForPacedUpdates();
+        assertEquals(List.of(ctPatient), List.copyOf(root.getChildren()));
+        assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+    }
+
+    @Test
+    void the_browser_update_appends_or_removes_and_replaces_only_a_reordered_list() {
+        var a = new TreeItem<Object>("a");
+        var b = new TreeItem<Object>("b");
+        var c = new TreeItem<Object>("c");
+        javafx.collections.ObservableList<TreeItem<Object>> list = javafx.collections.FXCollections.observableArrayList();
+        List<String> changes = new java.util.ArrayList<>();
+        list.addListener((javafx.collections.ListChangeListener<TreeItem<Object>>) ch -> {
+            while (ch.next()) {
+                changes.add(ch.wasReplaced() ? "replaced" : ch.wasAdded() ? "added" : "removed");
+            }
+        });
+        StudyBrowserView.update(list, List.of(a, b));
+        StudyBrowserView.update(list, List.of(a, b));
+        StudyBrowserView.update(list, List.of(a, b, c));
+        StudyBrowserView.update(list, List.of(a, c));
+        assertEquals(List.of(a, c), List.copyOf(list));
+        assertEquals(List.of("added", "added", "removed"), changes, "nothing for the same items");
+        StudyBrowserView.update(list, List.of(c, a));
+        assertEquals(List.of(c, a), List.copyOf(list));
+        assertEquals("replaced", changes.getLast());
+    }
+
+    @Test
     void a_study_closes_from_the_browser_context_menu_and_from_the_keyboard(FxRobot robot) throws Exception {
         Path ct = study("close");
         Path dx = ProjectionImage.write(temp.resolve("close-dx"), 0.143, Double.NaN);
@@ -537,7 +612,7 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
                 && viewModel.viewport(0).imageProperty().get() != null
                 && viewModel.viewport(1).imageProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
                 .findFirst().orElseThrow();
         SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
@@ -554,7 +629,7 @@ class MainWindowTest {
                     10, 10, b.getMinX() + 10, b.getMinY() + 10, false, null));
         });
         robot.clickOn("Close study");
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertEquals(List.of(dxEntry), List.copyOf(viewModel.series()));
         assertTrue(viewModel.viewports().stream().noneMatch(vp -> vp.seriesProperty().get() == ctEntry));
         assertTrue(viewModel.viewports().stream().anyMatch(vp -> vp.seriesProperty().get() == dxEntry));
@@ -572,14 +647,14 @@ class MainWindowTest {
         Path dx = ProjectionImage.write(temp.resolve("select-dx"), 0.143, Double.NaN);
         robot.interact(() -> window.openDropped(List.of(dx.toFile())));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> first().imageProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         robot.interact(() -> viewModel.toolProperty().set(Tool.DISTANCE));
         Point2D centre = screenCentreOfViewport();
         robot.moveTo(centre.add(-120, -60)).press(MouseButton.PRIMARY).moveBy(120, 0).moveBy(120, 0)
                 .release(MouseButton.PRIMARY);
         robot.moveTo(centre.add(-120, 60)).press(MouseButton.PRIMARY).moveBy(120, 0).moveBy(120, 0)
                 .release(MouseButton.PRIMARY);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         List<Measurement> drawn = List.copyOf(first().measurementsProperty().get());
         assertEquals(2, drawn.size());
         Measurement.Distance upper = (Measurement.Distance) drawn.get(0);
@@ -590,16 +665,16 @@ class MainWindowTest {
 
         // A click on the upper line, 2 screen pixels off it: selected, drawn thicker.
         robot.clickOn(centre.add(0, -58));
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertEquals(upper, first().selectedMeasurementProperty().get());
         assertEquals(2, List.copyOf(first().measurementsProperty().get()).size(), "a click draws nothing");
         robot.push(KeyCode.DELETE);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertEquals(List.of(lower), List.copyOf(first().measurementsProperty().get()));
         assertEquals(1, labelsOnScreen().size());
 
         robot.push(KeyCode.SHIFT, KeyCode.DELETE);
-        WaitForAsyncUtils.waitForFxEvents();
+        waitForPacedUpdates();
         assertTrue(first().measurementsProperty().get().isEmpty());
         assertEquals(List.of(), labelsOnScreen());
     }
