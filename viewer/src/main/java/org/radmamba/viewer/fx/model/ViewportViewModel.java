@@ -6,6 +6,8 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -60,6 +62,8 @@ public final class ViewportViewModel {
     private final ReadOnlyObjectWrapper<Instance> instance = new ReadOnlyObjectWrapper<>(this, "instance");
     private final ReadOnlyIntegerWrapper sliceCount = new ReadOnlyIntegerWrapper(this, "sliceCount");
     private final ReadOnlyObjectWrapper<WritableImage> image = new ReadOnlyObjectWrapper<>(this, "image");
+    private final ReadOnlyLongWrapper imageRevision =
+            new ReadOnlyLongWrapper(this, "imageRevision");
     private final ReadOnlyObjectWrapper<Voi> voi = new ReadOnlyObjectWrapper<>(this, "voi");
     private final BooleanProperty inverted = new SimpleBooleanProperty(this, "inverted");
     private final ObjectProperty<ViewportTransform> transform =
@@ -217,12 +221,14 @@ public final class ViewportViewModel {
             }
             pipeline.toArgb(frame, voi.get(), argbBuffer);
             image.set(display.writeArgb(argbBuffer, format.columns(), format.rows(), inverted.get()));
+            imageRevision.set(imageRevision.get() + 1);
         } else {
             if (greyBuffer.length != pixels) {
                 greyBuffer = new byte[pixels];
             }
             pipeline.toGrey(frame, voi.get(), greyBuffer);
             image.set(display.writeGrey(greyBuffer, format.columns(), format.rows(), inverted.get()));
+            imageRevision.set(imageRevision.get() + 1);
         }
         updateCornerText();
     }
@@ -632,6 +638,11 @@ public final class ViewportViewModel {
 
     public ReadOnlyIntegerProperty sliceCountProperty() {
         return sliceCount.getReadOnlyProperty();
+    }
+
+    /** Counts the renders into {@link #imageProperty()}'s image, which is refilled in place (the same object). */
+    public ReadOnlyLongProperty imageRevisionProperty() {
+        return imageRevision.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<WritableImage> imageProperty() {

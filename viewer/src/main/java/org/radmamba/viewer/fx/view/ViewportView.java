@@ -92,6 +92,7 @@ public final class ViewportView extends BorderPane {
 
     private void bind() {
         viewport.imageProperty().bind(viewModel.imageProperty());
+        viewport.imageRevisionProperty().bind(viewModel.imageRevisionProperty());
         viewport.transformProperty().bindBidirectional(viewModel.transformProperty());
         viewport.topLeftTextProperty().bind(viewModel.topLeftProperty());
         viewport.topRightTextProperty().bind(viewModel.topRightProperty());
@@ -110,7 +111,8 @@ public final class ViewportView extends BorderPane {
 
         sliceBar.maxProperty().bind(Bindings.max(0, viewModel.sliceCountProperty().subtract(1)));
         sliceBar.visibleProperty().bind(viewModel.sliceCountProperty().greaterThan(1));
-        sliceBar.managedProperty().bind(sliceBar.visibleProperty());
+        // The bar's space is kept while it is hidden: a series arriving would otherwise narrow the viewport, refit
+        // the image (e.g. 157% -> 154%) and repaint it all once more.
         sliceBar.setValue(viewModel.sliceProperty().get());
         viewModel.sliceProperty().addListener((obs, o, n) -> sliceBar.setValue(n.intValue()));
         sliceBar.valueProperty().addListener((obs, o, n) -> viewModel.setSlice((int) Math.round(n.doubleValue())));

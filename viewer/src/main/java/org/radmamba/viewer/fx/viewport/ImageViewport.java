@@ -1,8 +1,10 @@
 package org.radmamba.viewer.fx.viewport;
 
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -13,6 +15,9 @@ import javafx.geometry.VPos;
 import javafx.scene.Group;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelBuffer;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Background;
 import javafx.scene.layout.BackgroundFill;
 import javafx.scene.layout.Region;
@@ -22,11 +27,13 @@ import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import javafx.scene.transform.Affine;
-import javafx.scene.transform.Transform;
+import javafx.scene.transform.NonInvertibleTransformException;
+import javafx.stage.Window;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
+import org.radmamba.viewer.pixel.ScreenResampler;
 
-import java.util.List;
+import java.nio.IntBuffer;
 import java.util.function.Function;
 
 /**
@@ -34,6 +41,12 @@ import java.util.function.Function;
  * texts and a result line under the top-right text. A dumb
  * control: it draws what its properties say; {@code ViewportView} binds them to a view model and turns mouse
  * gestures into view-model calls.
+ *
+ * <p>The image is drawn at screen resolution: this control resamples it (nearest when magnified, bilinear when
+ * reduced, as the renderer's smoothing did) into a buffer of the viewport's size in device pixels, which the
+ * renderer then copies 1:1. A software renderer scales an image several times slower than it copies one, and the
+ * viewport is repainted with every slice. Measurements, the mask overlay and the probe keep using
+ * {@link #imageToScreen()}, the same map the resampling uses.
  */
 public class ImageViewport extends Region {
 
@@ -50,6 +63,13 @@ public class ImageViewport extends Region {
     private final Text result = cornerText(TextAlignment.RIGHT);
 
     private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
+    private final LongProperty imageRevision = new SimpleLongProperty(this, "imageRevision");
+    private final ScreenResampler resampler = new ScreenResampler();
+    private int[] sourcePixels = new int[0];
+    private PixelBuffer<IntBuffer> screenBuffer;
+    private WritableImage screenImage;
+    /** What the screen image was last drawn from; null when it must be drawn again. */
+    private Object drawnFrom;
     private final ObjectProperty<ViewportTransform> transform =
             new SimpleObjectProperty<>(this, "transform", ViewportTransform.fit());
     private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
@@ -80,7 +100,7 @@ public class ImageViewport extends Region {
         clip.heightProperty().bind(heightProperty());
         setClip(clip);
 
-        imageView.imageProperty().bind(image);
+        imageView.setSmooth(false);
         topLeft.textProperty().bind(topLeftText);
         topRight.textProperty().bind(topRightText);
         bottomLeft.textProperty().bind(bottomLeftText);
@@ -91,7 +111,9 @@ public class ImageViewport extends Region {
         for (Text t : new Text[] {topLeft, topRight, bottomLeft, bottomRight, result}) {
             t.visibleProperty().bind(cornerTextVisible);
         }
-        image.addListener((obs, o, n) -> requestLayout());
+        image.addListener((obs, o, n) -> imageChanged());
+        // The image is refilled in place for each slice (the same object): its owner counts the refills.
+        imageRevision.addListener((obs, o, n) -> imageChanged());
         transform.addListener((obs, o, n) -> requestLayout());
         measurements.addListener((javafx.collections.ListChangeListener<Measurement>) c -> requestLayout());
         draftMeasurement.addListener((obs, o, n) -> requestLayout());
@@ -116,15 +138,7 @@ public class ImageViewport extends Region {
         double h = getHeight();
         Image img = image.get();
         Affine toScreen = img == null ? new Affine() : imageToScreen();
-        // Only a changed transform is set: a new one marks the image dirty, and the software renderer then repaints
-        // the whole viewport (tens of ms) for every layout, e.g. each time the corner text changes.
-        if (!sameTransform(imageView.getTransforms(), toScreen)) {
-            imageView.getTransforms().setAll(toScreen);
-            // The mask uses the image's own transform, so it follows zoom, pan, rotation and flip pixel for pixel.
-            maskLayer.follow(toScreen);
-        }
-        // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
-        imageView.setSmooth(img != null && toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1);
+        drawScreenImage(img, toScreen, w, h);
         measurementLayer.redraw(img == null ? null : toScreen, measurements, selectedMeasurement.get(),
                 draftMeasurement.get(), measurementLabels.get());
 
@@ -137,10 +151,65 @@ public class ImageViewport extends Region {
                 h - CORNER_MARGIN - bottomRight.getLayoutBounds().getHeight());
     }
 
-    private static boolean sameTransform(List<Transform> current, Affine wanted) {
-        return current.size() == 1 && current.getFirst() instanceof Affine a && a.getMxx() == wanted.getMxx()
-                && a.getMxy() == wanted.getMxy() && a.getMyx() == wanted.getMyx() && a.getMyy() == wanted.getMyy()
-                && a.getTx() == wanted.getTx() && a.getTy() == wanted.getTy();
+    private void imageChanged() {
+        drawnFrom = null;
+        requestLayout();
+    }
+
+    /**
+     * Resamples the image into the screen-sized buffer when the image, its placement or the viewport's size
+     * changed since the last time: a layout for other reasons (corner text) leaves the pixels, and so the
+     * renderer's dirty region, alone.
+     */
+    private void drawScreenImage(Image img, Affine toScreen, double w, double h) {
+        Window window = getScene() == null ? null : getScene().getWindow();
+        double scaleX = window == null ? 1 : window.getRenderScaleX();
+        double scaleY = window == null ? 1 : window.getRenderScaleY();
+        int dw = (int) Math.ceil(w * scaleX);
+        int dh = (int) Math.ceil(h * scaleY);
+        if (img == null || dw <= 0 || dh <= 0 || img.getPixelReader() == null) {
+            imageView.setImage(null);
+            drawnFrom = null;
+            maskLayer.follow(toScreen);
+            return;
+        }
+        // Smoothing blurs pixels when magnified; sharp pixels are what a reader expects when zooming in.
+        boolean bilinear = toScreen.getMxx() * toScreen.getMxx() + toScreen.getMyx() * toScreen.getMyx() < 1;
+        Object key = java.util.List.of(img, toScreen.getMxx(), toScreen.getMxy(), toScreen.getMyx(),
+                toScreen.getMyy(), toScreen.getTx(), toScreen.getTy(), dw, dh, scaleX, scaleY);
+        if (key.equals(drawnFrom)) {
+            return;
+        }
+        int sw = (int) img.getWidth();
+        int sh = (int) img.getHeight();
+        if (sourcePixels.length != sw * sh) {
+            sourcePixels = new int[sw * sh];
+        }
+        img.getPixelReader().getPixels(0, 0, sw, sh, PixelFormat.getIntArgbPreInstance(), sourcePixels, 0, sw);
+        if (screenBuffer == null || screenBuffer.getWidth() != dw || screenBuffer.getHeight() != dh) {
+            screenBuffer = new PixelBuffer<>(dw, dh, IntBuffer.allocate(dw * dh), PixelFormat.getIntArgbPreInstance());
+            screenImage = new WritableImage(screenBuffer);
+        }
+        Affine deviceToImage = new Affine(toScreen);
+        deviceToImage.prependScale(scaleX, scaleY);
+        try {
+            deviceToImage.invert();
+        } catch (NonInvertibleTransformException e) {
+            throw new IllegalStateException("viewport transform is not invertible: " + toScreen, e);
+        }
+        double[] m = {deviceToImage.getMxx(), deviceToImage.getMxy(), deviceToImage.getTx(),
+                deviceToImage.getMyx(), deviceToImage.getMyy(), deviceToImage.getTy()};
+        int[] dst = screenBuffer.getBuffer().array();
+        // Black, as the viewport's background, where the image does not reach.
+        resampler.resample(sourcePixels, sw, sh, m, dst, dw, dh, bilinear, 0xFF000000);
+        screenBuffer.updateBuffer(b -> null);
+        imageView.setImage(screenImage);
+        // The buffer is in device pixels: shown at the viewport's size, one buffer pixel per device pixel.
+        imageView.setFitWidth(scaleX == 1 ? 0 : dw / scaleX);
+        imageView.setFitHeight(scaleY == 1 ? 0 : dh / scaleY);
+        // The mask uses the image's own transform, so it follows zoom, pan, rotation and flip pixel for pixel.
+        maskLayer.follow(toScreen);
+        drawnFrom = key;
     }
 
     /** The current image-pixel → viewport-local affine (identity when there is no image). */
@@ -183,6 +252,14 @@ public class ImageViewport extends Region {
 
     public ObjectProperty<Image> imageProperty() {
         return image;
+    }
+
+    /**
+     * Bumped by the image's owner each time it refills the same image in place (a new slice or window), so that
+     * the screen-resolution copy is drawn again.
+     */
+    public LongProperty imageRevisionProperty() {
+        return imageRevision;
     }
 
     public ObjectProperty<ViewportTransform> transformProperty() {
