@@ -63,15 +63,7 @@ class BackgroundTaskTest {
             assertTrue(started.await(5, TimeUnit.SECONDS));
             handle.cancel();
             release.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!handle.isDone() && System.nanoTime() < deadline) {
-                Runnable r = uiQueue.poll();
-                if (r != null) {
-                    r.run();
-                } else {
-                    Thread.sleep(5);
-                }
-            }
+            runUiUntilDone(handle, uiQueue);
             assertTrue(handle.isDone());
             assertTrue(handle.isCancelled());
             assertEquals(List.of(), delivered);
@@ -123,15 +115,7 @@ class BackgroundTaskTest {
             assertEquals(List.of(java.util.stream.IntStream.range(0, 500).boxed().toList()), batches);
             goOn.countDown();
             // Now the UI thread keeps up, in whatever batches the timing gives.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!handle.isDone() && System.nanoTime() < deadline) {
-                Runnable r = uiQueue.poll();
-                if (r != null) {
-                    r.run();
-                } else {
-                    Thread.sleep(1);
-                }
-            }
+            runUiUntilDone(handle, uiQueue);
             assertTrue(handle.isDone());
             List<Integer> all = batches.stream().flatMap(List::stream).toList();
             assertEquals(java.util.stream.IntStream.range(0, 1000).boxed().toList(), all,
@@ -153,5 +137,19 @@ class BackgroundTaskTest {
             uiQueue.poll().run();
         }
         assertEquals(List.of(), delivered);
+    }
+
+    /** Plays the UI thread: runs what the task posts until it is done, for at most 5 s. */
+    private static void runUiUntilDone(TaskHandle handle, ConcurrentLinkedQueue<Runnable> uiQueue)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!handle.isDone() && System.nanoTime() < deadline) {
+            Runnable r = uiQueue.poll();
+            if (r != null) {
+                r.run();
+            } else {
+                Thread.sleep(1);
+            }
+        }
     }
 }
