@@ -234,8 +234,11 @@ public final class BenchViewerCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "warm_load_s=%.1f warm_load_pulses=%d warm_pulse_gap_p50_ms=%.1f"
                             + " warm_pulse_gap_p95_ms=%.1f warm_pulse_gap_max_ms=%.1f%n", warmLoadS, warmGaps.length,
                     percentile(warmGaps, 50), percentile(warmGaps, 95), percentile(warmGaps, 100));
-            out.printf(Locale.ROOT, "cores=%d heap_max_mb=%d%n", Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() >> 20);
+            // The collector and the peak resident memory so far (both loads): what a GC choice costs in memory.
+            out.printf(Locale.ROOT, "cores=%d heap_max_mb=%d gc=%s rss_peak_mb=%d%n",
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                    ManagementFactory.getGarbageCollectorMXBeans().getFirst().getName().replace(' ', '_'),
+                    peakResidentMb());
             out.flush();
             onFx(() -> {
                 vm.closeAll();
@@ -245,6 +248,20 @@ public final class BenchViewerCommand implements Callable<Integer> {
             executor.close();
             Platform.exit();
         }
+    }
+
+    /** The process's peak resident set (VmHWM) in MiB, from /proc on Linux; -1 elsewhere. */
+    static long peakResidentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 
     /**

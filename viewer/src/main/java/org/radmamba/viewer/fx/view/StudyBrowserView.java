@@ -44,8 +44,35 @@ public final class StudyBrowserView extends StackPane {
     private final TreeView<Object> tree = new TreeView<>(new TreeItem<>("Studies"));
     /** The items on screen, reused by {@link #sync()}; TreeItem has identity equality, the keys value equality. */
     private Map<SeriesEntry, TreeItem<Object>> seriesItems = new IdentityHashMap<>();
-    private Map<Patient, TreeItem<Object>> patientItems = new HashMap<>();
-    private Map<Study, TreeItem<Object>> studyItems = new HashMap<>();
+    private Map<Key, TreeItem<Object>> patientItems = new HashMap<>();
+    private Map<Key, TreeItem<Object>> studyItems = new HashMap<>();
+    /** The keys of the patients and studies in the list, by identity, so that each is hashed once (see Key). */
+    private Map<Object, Key> keys = new IdentityHashMap<>();
+
+    /**
+     * A patient or study as a map key: value equality, with the hash computed once. Their records hash every
+     * series and instance inside (500 instances for a large series), and a sync looked each up several times per
+     * series: a tenth of the study browser's time on the UI thread while a study opened.
+     */
+    private static final class Key {
+        private final Object value;
+        private final int hash;
+
+        Key(Object value) {
+            this.value = value;
+            this.hash = value.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && hash == k.hash && (value == k.value || value.equals(k.value));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     public StudyBrowserView(ViewerViewModel viewModel) {
         this(viewModel, new FramePacer());
@@ -95,28 +122,30 @@ public final class StudyBrowserView extends StackPane {
      * whole on every change of the list.
      */
     private void sync() {
-        Map<Patient, Map<Study, List<TreeItem<Object>>>> wanted = new LinkedHashMap<>();
+        Map<Key, Map<Key, List<TreeItem<Object>>>> wanted = new LinkedHashMap<>();
         Map<SeriesEntry, TreeItem<Object>> keptSeries = new IdentityHashMap<>();
+        Map<Object, Key> keptKeys = new IdentityHashMap<>();
         for (SeriesEntry entry : viewModel.series()) {
             TreeItem<Object> item = seriesItems.get(entry);
             if (item == null) {
                 item = new TreeItem<>(entry);
             }
             keptSeries.put(entry, item);
-            wanted.computeIfAbsent(entry.patient(), p -> new LinkedHashMap<>())
-                    .computeIfAbsent(entry.study(), s -> new ArrayList<>()).add(item);
+            wanted.computeIfAbsent(key(entry.patient(), keptKeys), p -> new LinkedHashMap<>())
+                    .computeIfAbsent(key(entry.study(), keptKeys), s -> new ArrayList<>()).add(item);
         }
-        Map<Patient, TreeItem<Object>> keptPatients = new HashMap<>();
-        Map<Study, TreeItem<Object>> keptStudies = new HashMap<>();
+        keys = keptKeys;
+        Map<Key, TreeItem<Object>> keptPatients = new HashMap<>();
+        Map<Key, TreeItem<Object>> keptStudies = new HashMap<>();
         List<TreeItem<Object>> patientList = new ArrayList<>();
         wanted.forEach((patient, studies) -> {
             TreeItem<Object> patientItem = patientItems.get(patient);
-            patientItem = patientItem == null ? expanded(patient) : patientItem;
+            patientItem = patientItem == null ? expanded(patient.value) : patientItem;
             keptPatients.put(patient, patientItem);
             List<TreeItem<Object>> studyList = new ArrayList<>();
-            for (Map.Entry<Study, List<TreeItem<Object>>> study : studies.entrySet()) {
+            for (Map.Entry<Key, List<TreeItem<Object>>> study : studies.entrySet()) {
                 TreeItem<Object> studyItem = studyItems.get(study.getKey());
-                studyItem = studyItem == null ? expanded(study.getKey()) : studyItem;
+                studyItem = studyItem == null ? expanded(study.getKey().value) : studyItem;
                 keptStudies.put(study.getKey(), studyItem);
                 update(studyItem.getChildren(), study.getValue());
                 studyList.add(studyItem);
@@ -128,6 +157,19 @@ public final class StudyBrowserView extends StackPane {
         seriesItems = keptSeries;
         patientItems = keptPatients;
         studyItems = keptStudies;
+    }
+
+    /** {@code value}'s key: the one it had in the last sync, else a new one; kept in {@code kept}. */
+    private Key key(Object value, Map<Object, Key> kept) {
+        Key k = kept.get(value);
+        if (k == null) {
+            k = keys.get(value);
+            if (k == null) {
+                k = new Key(value);
+            }
+            kept.put(value, k);
+        }
+        return k;
     }
 
     /**

@@ -491,6 +491,80 @@ class MainWindowTest {
                 .map(i -> i.getValue().row().name()).toList()));
     }
 
+    private void setAttributeRows(FxRobot robot, List<AttributeRow> rows) throws Exception {
+        robot.interact(() -> viewModel.attributes().rowsProperty().set(rows));
+        waitForPacedUpdates();
+    }
+
+    private List<TreeItem<AttributeBrowserView.Line>> attributeItems() throws Exception {
+        return onFx(() -> List.copyOf(window.attributes().table().getRoot().getChildren()));
+    }
+
+    /** The texts the table's cells show now, as laid out. */
+    private List<String> attributeCellTexts(FxRobot robot) throws Exception {
+        robot.interact(() -> window.attributes().table().layout());
+        return onFx(() -> robot.lookup(".tree-table-cell").queryAllAs(javafx.scene.control.TreeTableCell.class)
+                .stream().filter(c -> !c.isEmpty() && c.isVisible() && c.getText() != null)
+                .map(javafx.scene.control.Labeled::getText).toList());
+    }
+
+    @Test
+    void the_attribute_table_keeps_its_items_blank_without_an_image_and_shows_the_next_images_rows_in_them(
+            FxRobot robot) throws Exception {
+        AttributeRow item = new AttributeRow(-1, "Item 1", "", List.of(
+                new AttributeRow(0x00081155, "Referenced SOP Instance UID", "1.2.3.4", List.of())));
+        setAttributeRows(robot, List.of(new AttributeRow(Tag.PATIENT_NAME, "Patient Name", "DOE^JANE", List.of()),
+                new AttributeRow(0x00081140, "Referenced Image Sequence", "1 item", List.of(item))));
+        List<TreeItem<AttributeBrowserView.Line>> items = attributeItems();
+        assertEquals(2, items.size());
+        robot.interact(() -> items.get(1).setExpanded(true));
+
+        // No image (the study closed): the rows on screen stay, blank and folded, and show nothing.
+        setAttributeRows(robot, List.of());
+        assertEquals(items, attributeItems(), "the same tree items");
+        for (TreeItem<AttributeBrowserView.Line> i : items) {
+            assertEquals("", i.getValue().tagProperty().get() + i.getValue().nameProperty().get()
+                    + i.getValue().valueProperty().get());
+            assertTrue(!i.isExpanded() && onFx(() -> i.getChildren().isEmpty()));
+        }
+        assertTrue(attributeCellTexts(robot).stream().allMatch(String::isEmpty), "no text on screen");
+
+        // Another study's image with other attributes: its rows take the same items, a nested sequence included.
+        AttributeRow series = new AttributeRow(-1, "Item 1", "", List.of(
+                new AttributeRow(Tag.SERIES_INSTANCE_UID, "Series Instance UID", "9.8.7", List.of())));
+        List<AttributeRow> next = List.of(new AttributeRow(Tag.SOP_INSTANCE_UID, "SOP Instance UID", "5.6.7", List.of()),
+                new AttributeRow(0x00081115, "Referenced Series Sequence", "1 item", List.of(series)),
+                new AttributeRow(Tag.STUDY_DATE, "Study Date", "20260101", List.of()));
+        setAttributeRows(robot, next);
+        List<TreeItem<AttributeBrowserView.Line>> shown = attributeItems();
+        assertEquals(3, shown.size());
+        assertTrue(shown.get(0) == items.get(0) && shown.get(1) == items.get(1), "the items were taken over");
+        assertEquals(List.of("5.6.7", "1 item", "20260101"),
+                shown.stream().map(i -> i.getValue().valueProperty().get()).toList());
+        assertEquals("(0008,0018)", shown.get(0).getValue().tagProperty().get());
+        assertEquals(Tag.SOP_INSTANCE_UID, shown.get(0).getValue().row().tag());
+        assertTrue(!shown.get(1).isExpanded(), "a taken-over item starts folded, as a new one");
+        assertEquals("9.8.7", onFx(() -> shown.get(1).getChildren().getFirst().getChildren().getFirst().getValue()
+                .valueProperty().get()));
+        assertTrue(attributeCellTexts(robot).containsAll(List.of("(0008,0018)", "SOP Instance UID", "5.6.7",
+                "Referenced Series Sequence", "20260101")), "the cells show the new rows");
+        assertTrue(!attributeCellTexts(robot).contains("DOE^JANE"));
+
+        // A search shows only the matching part, expanded; one that matches nothing blanks the rows; clearing it
+        // shows every row again.
+        robot.interact(() -> viewModel.attributes().filterProperty().set("9.8.7"));
+        assertEquals(List.of(0x00081115), attributeItems().stream().map(i -> i.getValue().row().tag()).toList());
+        assertTrue(attributeItems().getFirst().isExpanded());
+        assertEquals("9.8.7", onFx(() -> attributeItems().getFirst().getChildren().getFirst().getChildren()
+                .getFirst().getValue().valueProperty().get()));
+        robot.interact(() -> viewModel.attributes().filterProperty().set("no such value"));
+        assertTrue(attributeItems().stream().allMatch(i -> i.getValue().valueProperty().get().isEmpty()));
+        robot.interact(() -> viewModel.attributes().filterProperty().set(""));
+        assertEquals(List.of("5.6.7", "1 item", "20260101"),
+                attributeItems().stream().map(i -> i.getValue().valueProperty().get()).toList());
+        assertTrue(attributeItems().stream().noneMatch(TreeItem::isExpanded), "folded again without a search");
+    }
+
     @Test
     void keyboard_shortcuts_change_the_layout_run_cine_focus_the_search_and_dismiss_failures(FxRobot robot)
             throws Exception {
