@@ -10,7 +10,9 @@ import java.util.Map;
  * Spreads updates of large parts of the window over separate pulses. When a study opens, its series list, the
  * first image, the attribute table and the thumbnail all arrive within a frame or two; painted in one pulse they
  * cost the (software) renderer over 100 ms, a visible stall. Through this pacer the study browser and the
- * attribute table update one per pulse, and never in the pulse that shows a viewport's first image.
+ * attribute table update one per pulse, and never in the pulse that shows a viewport's first image. A free pulse
+ * follows each of these heavy pulses: the software renderer paints one while the UI thread lays out the next, so
+ * two in a row made a gap of both (45-80 ms after the first image).
  *
  * <p>Updates are keyed: a pending update under the same key is replaced by the newer one (it shows the newer
  * state) and keeps its place in the queue, so every key's latest update runs, once, in the order first asked. All
@@ -27,7 +29,8 @@ public final class FramePacer {
 
     private final Map<Object, Runnable> pending = new LinkedHashMap<>();
     private final Ticker timer;
-    private boolean reserved;
+    /** Pulses, from the next one, that run no update: a reserved one and the free one after a heavy pulse. */
+    private int skip;
     private boolean running;
 
     public FramePacer() {
@@ -63,28 +66,30 @@ public final class FramePacer {
 
     /**
      * Keeps the next pulse for something heavy that the caller has just changed (a viewport's first image): no
-     * paced update runs in it.
+     * paced update runs in it, nor in the one after.
      */
     public void reserveNextPulse() {
-        reserved = true;
+        skip = 2;
         start();
     }
 
-    /** Whether updates are waiting. */
+    /** Whether updates or pulses kept free are waiting. */
     public boolean isIdle() {
-        return pending.isEmpty() && !reserved;
+        return pending.isEmpty() && skip == 0;
     }
 
-    /** One pulse: the next update, unless the pulse is reserved. The timer calls it; tests may too. */
+    /** One pulse: the next update, unless the pulse is kept free. The timer calls it; tests may too. */
     void pulse() {
-        if (reserved) {
-            reserved = false;
+        if (skip > 0) {
+            skip--;
         } else {
             Iterator<Runnable> next = pending.values().iterator();
             if (next.hasNext()) {
                 Runnable update = next.next();
                 next.remove();
                 update.run();
+                // The next pulse is free, unless the update reserved more itself.
+                skip = Math.max(skip, 1);
             }
         }
         if (isIdle()) {

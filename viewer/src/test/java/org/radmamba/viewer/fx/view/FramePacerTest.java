@@ -38,7 +38,11 @@ class FramePacerTest {
         pacer.pulse();
         assertEquals(List.of("browser 2"), ran, "the newer browser update, in the browser's place");
         pacer.pulse();
+        assertEquals(List.of("browser 2"), ran, "a free pulse after each update");
+        pacer.pulse();
         assertEquals(List.of("browser 2", "table 1"), ran);
+        assertTrue(!pacer.isIdle() && ticking, "the pulse after the last update is kept free too");
+        pacer.pulse();
         assertTrue(pacer.isIdle());
         assertTrue(!ticking, "an idle pacer asks for no pulses");
         pacer.pulse();
@@ -54,7 +58,10 @@ class FramePacerTest {
         pacer.pulse();
         assertEquals(List.of(), ran, "the pulse that shows a first image is left alone");
         pacer.pulse();
+        assertEquals(List.of(), ran, "and the one after it, while that image is painted");
+        pacer.pulse();
         assertEquals(List.of("table"), ran);
+        pacer.pulse();
         assertTrue(pacer.isIdle());
     }
 
@@ -67,6 +74,7 @@ class FramePacerTest {
         });
         pacer.pulse();
         assertEquals(List.of("a"), ran);
+        pacer.pulse();
         pacer.pulse();
         assertEquals(List.of("a", "b"), ran);
     }
