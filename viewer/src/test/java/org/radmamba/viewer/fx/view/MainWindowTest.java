@@ -107,6 +107,11 @@ class MainWindowTest {
         waitForPacedUpdates();
     }
 
+    /** Whether a study browser cell shows {@code content}. */
+    private static boolean shows(TreeCell<?> cell, Object content) {
+        return !cell.isEmpty() && cell.getItem() instanceof StudyBrowserView.Row r && r.content() == content;
+    }
+
     /** Until the browser and the attribute table have taken their paced updates (a pulse or a few). */
     private void waitForPacedUpdates() throws Exception {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> window.pacer().isIdle()));
@@ -157,7 +162,7 @@ class MainWindowTest {
         // The browser shows patient > study > series.
         var patients = window.browser().tree().getRoot().getChildren();
         assertEquals(1, patients.size());
-        assertEquals(entry, patients.getFirst().getChildren().getFirst().getChildren().getFirst().getValue());
+        assertEquals(entry, patients.getFirst().getChildren().getFirst().getChildren().getFirst().getValue().content());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> entry.thumbnailProperty().get() != null);
         // The file's first window (40/400) is applied to what the viewport shows.
         assertEquals(linear(hu(0, 64, 40), 40, 400), displayed(64, 40));
@@ -183,7 +188,7 @@ class MainWindowTest {
         assertEquals(8, viewModel.series().getFirst().slices().size());
         assertEquals(List.of(folder.toAbsolutePath()), List.copyOf(viewModel.recentPaths()));
         var studies = window.browser().tree().getRoot().getChildren().getFirst().getChildren();
-        assertEquals(viewModel.series().getFirst(), studies.getFirst().getChildren().getFirst().getValue());
+        assertEquals(viewModel.series().getFirst(), studies.getFirst().getChildren().getFirst().getValue().content());
     }
 
     @Test
@@ -614,9 +619,9 @@ class MainWindowTest {
         dropAndWait(robot, study("browser-incremental"));
         SeriesEntry ct = viewModel.series().getFirst();
         var root = window.browser().tree().getRoot();
-        TreeItem<Object> ctPatient = root.getChildren().getFirst();
-        TreeItem<Object> ctStudy = ctPatient.getChildren().getFirst();
-        TreeItem<Object> ctSeries = ctStudy.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> ctPatient = root.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> ctStudy = ctPatient.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> ctSeries = ctStudy.getChildren().getFirst();
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> ct.thumbnailProperty().get() != null);
         robot.interact(() -> {
             window.browser().tree().getSelectionModel().select(ctStudy);
@@ -634,13 +639,14 @@ class MainWindowTest {
                 && ctStudy.getChildren().getFirst() == ctSeries, "the CT rows are the same items");
         assertTrue(!ctStudy.isExpanded(), "the folded study stays folded");
         assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
-        TreeItem<Object> dxSeries = root.getChildren().get(1).getChildren().getFirst().getChildren().getFirst();
-        assertEquals(dxEntry, dxSeries.getValue());
+        TreeItem<StudyBrowserView.Row> dxSeries = root.getChildren().get(1).getChildren().getFirst().getChildren()
+                .getFirst();
+        assertEquals(dxEntry, dxSeries.getValue().content());
 
         // The new series' row on screen: its count, and its thumbnail once decoded, in a slot of a fixed size.
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> dxEntry.thumbnailProperty().get() != null);
         waitForPacedUpdates();
-        TreeCell<?> dxCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> c.getItem() == dxEntry).query();
+        TreeCell<?> dxCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, dxEntry)).query();
         assertTrue(robot.from(dxCell).lookup((javafx.scene.control.Label l) -> "DX · 1 image".equals(l.getText()))
                 .tryQuery().isPresent(), "the instance count is shown");
         javafx.scene.image.ImageView thumbnail = robot.from(dxCell).lookup(".image-view").query();
@@ -652,6 +658,60 @@ class MainWindowTest {
         waitForPacedUpdates();
         assertEquals(List.of(ctPatient), List.copyOf(root.getChildren()));
         assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+    }
+
+    @Test
+    void the_study_browser_keeps_its_rows_blank_when_everything_closes_and_the_next_study_takes_them_over(
+            FxRobot robot) throws Exception {
+        dropAndWait(robot, study("browser-blank"));
+        SeriesEntry ct = viewModel.series().getFirst();
+        var root = window.browser().tree().getRoot();
+        TreeItem<StudyBrowserView.Row> patient = root.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> studyItem = patient.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> seriesItem = studyItem.getChildren().getFirst();
+        robot.interact(() -> {
+            window.browser().tree().getSelectionModel().select(seriesItem);
+            studyItem.setExpanded(false);
+        });
+
+        robot.interact(() -> viewModel.closeStudy(ct.study()));
+        waitForPacedUpdates();
+        assertTrue(!window.browser().tree().isVisible(), "an empty browser shows no rows");
+        assertEquals(List.of(patient), List.copyOf(root.getChildren()), "the rows stay, blank");
+        assertNull(seriesItem.getValue().content());
+        assertNull(patient.getValue().content());
+        assertNull(window.browser().selectedStudy());
+        assertTrue(window.browser().tree().getSelectionModel().isEmpty());
+
+        // Another study (a DX projection) takes the blank items over in place, unfolded, and its rows show it.
+        Path dx = ProjectionImage.write(temp.resolve("browser-blank-dx"), 0.143, Double.NaN);
+        robot.interact(() -> window.openDropped(List.of(dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 1
+                && first().imageProperty().get() != null);
+        waitForPacedUpdates();
+        SeriesEntry dxEntry = viewModel.series().getFirst();
+        assertTrue(window.browser().tree().isVisible());
+        assertEquals(List.of(patient), List.copyOf(root.getChildren()));
+        assertEquals(dxEntry.patient(), patient.getValue().content());
+        assertEquals(List.of(studyItem), List.copyOf(patient.getChildren()));
+        assertEquals(dxEntry.study(), studyItem.getValue().content());
+        assertEquals(List.of(seriesItem), List.copyOf(studyItem.getChildren()));
+        assertEquals(dxEntry, seriesItem.getValue().content());
+        assertTrue(patient.isExpanded() && studyItem.isExpanded(), "taken-over rows are unfolded, as new ones");
+        TreeCell<?> dxCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, dxEntry)).query();
+        assertTrue(robot.from(dxCell).lookup((javafx.scene.control.Label l) -> "DX · 1 image".equals(l.getText()))
+                .tryQuery().isPresent(), "the series row shows the new series");
+        robot.interact(() -> window.browser().tree().getSelectionModel().select(studyItem));
+        assertEquals(dxEntry.study(), window.browser().selectedStudy());
+
+        // A second study is added next to it, in new rows; the first study's rows stay.
+        Path ct2 = study("browser-blank-2");
+        robot.interact(() -> window.openDropped(List.of(ct2.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2);
+        waitForPacedUpdates();
+        assertEquals(2, root.getChildren().size());
+        assertTrue(root.getChildren().getFirst() == patient && seriesItem.getValue().content() == dxEntry);
+        assertEquals(studyItem, window.browser().tree().getSelectionModel().getSelectedItem());
     }
 
     @Test
@@ -692,7 +752,7 @@ class MainWindowTest {
         SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
                 .findFirst().orElseThrow();
 
-        Node ctStudyRow = robot.lookup(".tree-cell").match((TreeCell<?> c) -> c.getItem() == ctEntry.study())
+        Node ctStudyRow = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, ctEntry.study()))
                 .query();
         robot.rightClickOn(ctStudyRow);
         // Monocle's robot presses the right button but raises no context-menu request (no popup trigger): the
