@@ -676,7 +676,8 @@ class MainWindowTest {
 
         robot.interact(() -> viewModel.closeStudy(ct.study()));
         waitForPacedUpdates();
-        assertTrue(!window.browser().tree().isVisible(), "an empty browser shows no rows");
+        assertTrue(window.browser().tree().getOpacity() == 0 && window.browser().tree().isMouseTransparent(),
+                "an empty browser shows no rows");
         assertEquals(List.of(patient), List.copyOf(root.getChildren()), "the rows stay, blank");
         assertNull(seriesItem.getValue().content());
         assertNull(patient.getValue().content());
@@ -690,7 +691,7 @@ class MainWindowTest {
                 && first().imageProperty().get() != null);
         waitForPacedUpdates();
         SeriesEntry dxEntry = viewModel.series().getFirst();
-        assertTrue(window.browser().tree().isVisible());
+        assertTrue(window.browser().tree().getOpacity() == 1 && !window.browser().tree().isMouseTransparent());
         assertEquals(List.of(patient), List.copyOf(root.getChildren()));
         assertEquals(dxEntry.patient(), patient.getValue().content());
         assertEquals(List.of(studyItem), List.copyOf(patient.getChildren()));
