@@ -3,6 +3,7 @@ package org.radmamba.app.cli;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
@@ -122,14 +123,17 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         Voi voi = pipeline.defaultVoi(firstFrame);
         pipeline.toArgb(firstFrame, voi, argb);
 
-        // The rest, held in memory as the viewer's series cache would.
+        // The rest, held in memory as the viewer's series cache would, in the series' shared arrays as the viewer
+        // decodes them (FrameMemory).
         List<DecodedFrame> frames = new ArrayList<>(instances.size());
         frames.add(firstFrame);
+        FrameMemory memory = new FrameMemory(instances.size() - 1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<DecodedFrame>> futures = new ArrayList<>();
             for (Instance instance : instances.subList(1, instances.size())) {
-                futures.add(pool.submit(() -> loader.load(instance).frame(0)));
+                futures.add(pool.submit(() -> ScopedValue.where(FrameMemory.SERIES, memory)
+                        .call(() -> loader.load(instance).frame(0))));
             }
             for (Future<DecodedFrame> future : futures) {
                 frames.add(get(future));

@@ -48,7 +48,7 @@ class ExportCommandTest {
         assertEquals(0, (10 + headerLength) % 64);
         short[] values = new short[35];
         ByteBuffer.wrap(npy, 10 + headerLength, 70).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(values);
-        assertArrayEquals(((Samples.Shorts) load(file).frame(0).samples()).data(), values);
+        assertArrayEquals(((Samples.Shorts) load(file).frame(0).samples()).toArray(), values);
     }
 
     @Test

@@ -314,9 +314,10 @@ public final class PixelPipeline {
                     }
                 }
                 case Samples.Shorts s -> {
-                    short[] in = s.data();
-                    for (int i = 0; i < in.length; i++) {
-                        out[i] = lut[in[i] & mask];
+                    short[] in = s.array();
+                    int from = s.offset();
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = lut[in[from + i] & mask];
                     }
                 }
                 case Samples.Ints n -> {

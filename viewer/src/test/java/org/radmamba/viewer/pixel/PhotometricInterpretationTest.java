@@ -65,7 +65,7 @@ class PhotometricInterpretationTest {
                 .us(Tag.SAMPLES_PER_PIXEL, 3).str(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "RGB").us(Tag.PLANAR_CONFIGURATION, 0)
                 .pixels16(values).write(dir.resolve("rgb16.dcm")));
 
-        assertArrayEquals(values, ((Samples.Shorts) file.frame(0).samples()).data());
+        assertArrayEquals(values, ((Samples.Shorts) file.frame(0).samples()).toArray());
         assertArrayEquals(new int[] {0xFFFF0100, 0xFF12569A}, argb(file));
     }
 

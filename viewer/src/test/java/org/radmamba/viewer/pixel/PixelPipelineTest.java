@@ -7,6 +7,7 @@ import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 
 import java.nio.file.Path;
@@ -70,6 +71,20 @@ class PixelPipelineTest {
         assertEquals(new Voi.Window(10, 4, VoiFunction.LINEAR, "Window 1"), voi);
         // x=9: (-0.5/3 + 0.5) * 255 = 85; x=10: (0.5/3 + 0.5) * 255 = 170; x=11: 255.
         assertArrayEquals(new int[] {0, 85, 170, 255, 255}, grey(pipeline, file.frame(0), voi));
+    }
+
+    @Test
+    void a_frame_that_shares_its_array_with_another_shows_its_own_values() throws Exception {
+        DicomFile file = ct(new short[] {8, 9, 10, 11, 12}, b -> b.ds(Tag.WINDOW_CENTER, 10).ds(Tag.WINDOW_WIDTH, 4));
+        PixelPipeline pipeline = pipeline(file);
+        // As a series' frames are stored (FrameMemory): this frame's five samples after another frame's.
+        short[] slab = {12, 12, 12, 12, 12, 8, 9, 10, 11, 12};
+        DecodedFrame second = new DecodedFrame(new Samples.Shorts(slab, 5, 5), "MONOCHROME2");
+        Voi voi = pipeline.defaultVoi(file.frame(0));
+
+        assertArrayEquals(grey(pipeline, file.frame(0), voi), grey(pipeline, second, voi));
+        assertArrayEquals(new int[] {0, 85, 170, 255, 255}, grey(pipeline, second, voi));
+        assertEquals(pipeline.fullRangeWindow(file.frame(0)), pipeline.fullRangeWindow(second));
     }
 
     @Test

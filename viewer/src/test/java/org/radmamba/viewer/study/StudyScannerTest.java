@@ -93,7 +93,7 @@ class StudyScannerTest {
 
         assertEquals(3, instance.frameCount());
         assertEquals(3, image.frameCount());
-        assertArrayEquals(new short[] {9, 10, 11, 12}, ((Samples.Shorts) image.frame(2).samples()).data());
+        assertArrayEquals(new short[] {9, 10, 11, 12}, ((Samples.Shorts) image.frame(2).samples()).toArray());
     }
 
     @Test

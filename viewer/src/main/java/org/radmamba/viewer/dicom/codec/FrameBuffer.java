@@ -8,12 +8,15 @@ final class FrameBuffer {
 
     private final byte[] bytes;
     private final short[] shorts;
+    /** Where this frame starts in {@code shorts}, a slab of the loading series ({@link FrameMemory}). */
+    private final int shortsOffset;
     private final int[] ints;
     private final int length;
 
-    private FrameBuffer(byte[] bytes, short[] shorts, int[] ints, int length) {
+    private FrameBuffer(byte[] bytes, Samples.Shorts shorts, int[] ints, int length) {
         this.bytes = bytes;
-        this.shorts = shorts;
+        this.shorts = shorts == null ? null : shorts.array();
+        this.shortsOffset = shorts == null ? 0 : shorts.offset();
         this.ints = ints;
         this.length = length;
     }
@@ -27,7 +30,7 @@ final class FrameBuffer {
         int n = (int) sampleCount;
         return switch (format.bitsAllocated()) {
             case 8 -> new FrameBuffer(new byte[n], null, null, n);
-            case 16 -> new FrameBuffer(null, new short[n], null, n);
+            case 16 -> new FrameBuffer(null, FrameMemory.shorts(n), null, n);
             default -> new FrameBuffer(null, null, new int[n], n);
         };
     }
@@ -43,7 +46,7 @@ final class FrameBuffer {
                 bytes[o] = (byte) source[from + i];
             }
         } else if (shorts != null) {
-            for (int i = 0, o = offset; i < count; i++, o += stride) {
+            for (int i = 0, o = shortsOffset + offset; i < count; i++, o += stride) {
                 shorts[o] = (short) source[from + i];
             }
         } else {
@@ -57,8 +60,13 @@ final class FrameBuffer {
         return bytes;
     }
 
+    /** The array that holds a 16-bit frame, from {@link #shortsOffset()} on; null for other widths. */
     short[] shorts() {
         return shorts;
+    }
+
+    int shortsOffset() {
+        return shortsOffset;
     }
 
     int[] ints() {
@@ -69,6 +77,6 @@ final class FrameBuffer {
         if (bytes != null) {
             return new Samples.Bytes(bytes);
         }
-        return shorts != null ? new Samples.Shorts(shorts) : new Samples.Ints(ints);
+        return shorts != null ? new Samples.Shorts(shorts, shortsOffset, length) : new Samples.Ints(ints);
     }
 }

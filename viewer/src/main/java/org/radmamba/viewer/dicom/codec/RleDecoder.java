@@ -106,7 +106,7 @@ final class RleDecoder implements FrameDecoder {
             }
         } else if (out.shorts() != null) {
             short[] dst = out.shorts();
-            for (int i = 0, o = sample; i < n; i++, o += samplesPerPixel) {
+            for (int i = 0, o = out.shortsOffset() + sample; i < n; i++, o += samplesPerPixel) {
                 dst[o] |= (short) ((plane[i] & 0xFF) << shift);
             }
         } else {

@@ -1,5 +1,8 @@
 package org.radmamba.viewer.dicom.codec;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * The stored sample values of one frame, pixel-interleaved (R,G,B,R,G,B… for colour, whatever the file's
  * planar configuration), in a primitive array as wide as Bits Allocated: no widening, so a series costs in
@@ -18,9 +21,26 @@ public sealed interface Samples {
         @Override public int rawBits(int index) { return data[index] & 0xFF; }
     }
 
-    record Shorts(short[] data) implements Samples {
-        @Override public int length() { return data.length; }
-        @Override public int rawBits(int index) { return data[index] & 0xFFFF; }
+    /**
+     * 16-bit samples: {@code length} values from {@code array[offset]}. A series' frames are slices of shared
+     * arrays ({@link FrameMemory}), so read through {@code offset}, never {@code array} from 0.
+     */
+    record Shorts(short[] array, int offset, int length) implements Samples {
+        public Shorts {
+            Objects.checkFromIndexSize(offset, length, array.length);
+        }
+
+        /** A frame of its own array. */
+        public Shorts(short[] array) {
+            this(array, 0, array.length);
+        }
+
+        @Override public int rawBits(int index) { return array[offset + Objects.checkIndex(index, length)] & 0xFFFF; }
+
+        /** A copy of the frame's samples. */
+        public short[] toArray() {
+            return Arrays.copyOfRange(array, offset, offset + length);
+        }
     }
 
     record Ints(int[] data) implements Samples {

@@ -2,6 +2,7 @@ package org.radmamba.viewer.dicom.pixeldata;
 
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.dicom.codec.Samples;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class NativeFrames {
         ByteBuffer chunk = CHUNK.get().clear().order(layout.byteOrder());
         int width = format.bitsAllocated() / 8;
         int count = bytes / width;
-        short[] shorts = width == 2 ? new short[count] : null;
+        Samples.Shorts shorts = width == 2 ? FrameMemory.shorts(count) : null;
         int[] ints = width == 4 ? new int[count] : null;
         int done = 0;
         while (done < count) {
@@ -86,13 +87,13 @@ public final class NativeFrames {
             layout.source().readFully(at + (long) done * width, chunk);
             chunk.flip();
             if (shorts != null) {
-                chunk.asShortBuffer().get(shorts, done, n);
+                chunk.asShortBuffer().get(shorts.array(), shorts.offset() + done, n);
             } else {
                 chunk.asIntBuffer().get(ints, done, n);
             }
             done += n;
         }
-        return shorts != null ? new Samples.Shorts(shorts) : new Samples.Ints(ints);
+        return shorts != null ? shorts : new Samples.Ints(ints);
     }
 
     /**
@@ -174,7 +175,7 @@ public final class NativeFrames {
         void set(int index, int rawBits) {
             switch (samples) {
                 case Samples.Bytes b -> b.data()[index] = (byte) rawBits;
-                case Samples.Shorts s -> s.data()[index] = (short) rawBits;
+                case Samples.Shorts s -> s.array()[s.offset() + index] = (short) rawBits;
                 case Samples.Ints n -> n.data()[index] = rawBits;
             }
         }

@@ -17,9 +17,11 @@ import javafx.scene.image.WritableImage;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
+import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.fx.service.StudyService;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.BackgroundTask;
+import org.radmamba.viewer.fx.task.TaskContext;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.image.PhotographReadException;
@@ -206,40 +208,46 @@ public final class ViewerViewModel implements SeriesProvider {
         List<Instance> instances = entry.series().instances();
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
         List<Integer> order = outwardFrom(startInstance, instances.size());
+        // The series' 16-bit frames share a few large arrays that young collections never copy (FrameMemory).
+        FrameMemory memory = new FrameMemory(entry.slices().size());
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
-                    // Decoded instances reach the UI thread in batches, at most one update a pulse.
-                    Consumer<SeriesImages.Arrival> arrivals = ctx.batchPublisher(images::arrive);
-                    int done = 0;
-                    for (int index : order) {
-                        if (ctx.isCancelled()) {
-                            return null;
-                        }
-                        Instance instance = instances.get(index);
-                        if (instance.isImage()) {
-                            try {
-                                LoadedImage image = service.load(instance);
-                                DecodedFrame[] frames = new DecodedFrame[image.frameCount()];
-                                for (int f = 0; f < frames.length; f++) {
-                                    frames[f] = image.frame(f);
-                                }
-                                arrivals.accept(new SeriesImages.Arrival(index, image, frames));
-                            } catch (IOException e) {
-                                LOG.warn("Could not load {}", instance.file(), e);
-                                FailedFile failure = new FailedFile(instance.file(), reasonOf(e));
-                                ctx.publish(f -> {
-                                    images.fail(f);
-                                    failures.add(f);
-                                }, failure);
-                            }
-                        }
-                        ctx.updateProgress(++done, order.size());
-                    }
+                    ScopedValue.where(FrameMemory.SERIES, memory).run(() -> decodeSeries(ctx, images, instances, order));
                     return null;
                 })
                 .withTitle("Loading " + entry.description()));
         images.setLoading(handle);
         tasksOf(entry).add(handle);
         return images;
+    }
+
+    private void decodeSeries(TaskContext ctx, SeriesImages images, List<Instance> instances, List<Integer> order) {
+        // Decoded instances reach the UI thread in batches, at most one update a pulse.
+        Consumer<SeriesImages.Arrival> arrivals = ctx.batchPublisher(images::arrive);
+        int done = 0;
+        for (int index : order) {
+            if (ctx.isCancelled()) {
+                return;
+            }
+            Instance instance = instances.get(index);
+            if (instance.isImage()) {
+                try {
+                    LoadedImage image = service.load(instance);
+                    DecodedFrame[] frames = new DecodedFrame[image.frameCount()];
+                    for (int f = 0; f < frames.length; f++) {
+                        frames[f] = image.frame(f);
+                    }
+                    arrivals.accept(new SeriesImages.Arrival(index, image, frames));
+                } catch (IOException e) {
+                    LOG.warn("Could not load {}", instance.file(), e);
+                    FailedFile failure = new FailedFile(instance.file(), reasonOf(e));
+                    ctx.publish(f -> {
+                        images.fail(f);
+                        failures.add(f);
+                    }, failure);
+                }
+            }
+            ctx.updateProgress(++done, order.size());
+        }
     }
 
     /** 5, 4, 6, 3, 7, ...: the slice the user sees first, then its neighbours. */

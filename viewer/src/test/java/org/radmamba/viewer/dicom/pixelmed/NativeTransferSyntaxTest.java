@@ -38,7 +38,7 @@ class NativeTransferSyntaxTest {
         assertEquals(syntax, dicom.transferSyntaxUid());
         assertEquals(1, dicom.frameCount());
         DecodedFrame frame = dicom.frame(0);
-        assertArrayEquals(SIGNED_16, ((Samples.Shorts) frame.samples()).data());
+        assertArrayEquals(SIGNED_16, ((Samples.Shorts) frame.samples()).toArray());
         assertEquals("Test^Patient", dicom.dataset().string(Tag.PATIENT_NAME, ""));
         assertEquals(3, dicom.dataset().integer(Tag.ROWS, 0));
     }
@@ -111,7 +111,7 @@ class NativeTransferSyntaxTest {
         DicomFile dicom = reader.open(file);
 
         assertEquals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, dicom.transferSyntaxUid());
-        assertArrayEquals(SIGNED_16, ((Samples.Shorts) dicom.frame(0).samples()).data());
+        assertArrayEquals(SIGNED_16, ((Samples.Shorts) dicom.frame(0).samples()).toArray());
         assertEquals("CT", dicom.dataset().string(Tag.MODALITY, ""));
     }
 
@@ -122,7 +122,7 @@ class NativeTransferSyntaxTest {
 
         DicomFile dicom = reader.open(file);
 
-        assertArrayEquals(SIGNED_16, ((Samples.Shorts) dicom.frame(0).samples()).data());
+        assertArrayEquals(SIGNED_16, ((Samples.Shorts) dicom.frame(0).samples()).toArray());
         assertEquals("P1", dicom.dataset().string(Tag.PATIENT_ID, ""));
     }
 }

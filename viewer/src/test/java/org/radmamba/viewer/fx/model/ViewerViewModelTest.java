@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.measure.PixelSpacing;
@@ -33,10 +34,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The main view model on real generated files, with a current-thread executor: no window, no waiting. */
@@ -436,6 +439,35 @@ class ViewerViewModelTest {
             }
             assertNotNull(vm.viewport(0).imageProperty().get(), "the slice in view is shown");
             assertEquals(SPEC.slices(), images.arrivedInstances());
+        }
+    }
+
+    @Test
+    void a_loaded_series_keeps_its_slices_in_shared_arrays_each_with_its_own_pixels() throws Exception {
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
+            ViewerViewModel vm = new ViewerViewModel(new DicomStudyService(), workers,
+                    new ViewerSettings(new MemoryStore()), () -> folder);
+            vm.open(List.of(generatedSeries()));
+            drain(uiQueue, () -> !vm.series().isEmpty());
+            SeriesEntry entry = vm.series().getFirst();
+            SeriesImages images = vm.images(entry, 0);
+            drain(uiQueue, images::isComplete);
+
+            // One slab for the whole 6-slice series (FrameMemory): young collections never copy its pixels.
+            Samples.Shorts first = (Samples.Shorts) images.frame(0).samples();
+            java.util.Set<Integer> offsets = new java.util.HashSet<>();
+            for (int s = 0; s < entry.slices().size(); s++) {
+                Samples.Shorts slice = (Samples.Shorts) images.frame(s).samples();
+                assertSame(first.array(), slice.array(), "slice " + s);
+                offsets.add(slice.offset());
+                // Each slice still holds exactly what its own file stores.
+                Samples.Shorts own = (Samples.Shorts) new DicomStudyService().load(images.image(s).instance())
+                        .frame(0).samples();
+                assertArrayEquals(own.toArray(), slice.toArray(), "slice " + s);
+            }
+            assertEquals(entry.slices().size(), offsets.size());
+            assertEquals(entry.slices().size() * SPEC.size() * SPEC.size(), first.array().length);
         }
     }
 
