@@ -7,11 +7,13 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
+import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
@@ -25,6 +27,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +56,11 @@ public final class AttributeBrowserView extends VBox {
     private final AttributeBrowserViewModel viewModel;
     private final TextField search = new TextField();
     private final TreeTableView<Line> table = new TreeTableView<>(new TreeItem<>());
+    private final FramePacer pacer;
+    /** Lines whose row changed and whose cells do not show it yet, in table order, with their items. */
+    private final Map<Line, TreeItem<Line>> unshown = new LinkedHashMap<>();
+    /** The pacer's key for showing more of {@link #unshown}. */
+    private final Object showMore = new Object();
     private String builtFilter = "";
 
     /**
@@ -72,12 +81,27 @@ public final class AttributeBrowserView extends VBox {
         }
 
         private void set(AttributeRow r) {
+            assign(r);
+            show();
+        }
+
+        /** Takes {@code r} as this line's row; its cells keep their texts until {@link #show()}. */
+        private void assign(AttributeRow r) {
             // A blank line matches no row by key: it is only ever taken over.
             key = r == BLANK ? new Object() : keyOf(r);
             row = r;
-            tag.set(r.tagText());
-            name.set(r.name());
-            value.set(r.value());
+        }
+
+        /** Whether the texts on screen are not yet those of the row. */
+        private boolean unshown() {
+            return !(tag.get().equals(row.tagText()) && name.get().equals(row.name()) && value.get().equals(row.value()));
+        }
+
+        /** Gives the cells the row's texts (unchanged texts set nothing, so those cells are not touched). */
+        private void show() {
+            tag.set(row.tagText());
+            name.set(row.name());
+            value.set(row.value());
         }
 
         /** A tag's row by its tag, a sequence item by its name ("Item 3"), unique among its siblings. */
@@ -109,6 +133,7 @@ public final class AttributeBrowserView extends VBox {
     /** With the window's pacer: a new image's rows fill the table in a pulse of their own. */
     public AttributeBrowserView(ViewerViewModel main, FramePacer pacer) {
         this.viewModel = main.attributes();
+        this.pacer = pacer;
         getStyleClass().add("attribute-browser");
         setSpacing(4);
         setPadding(new Insets(4));
@@ -133,10 +158,17 @@ public final class AttributeBrowserView extends VBox {
         setMinWidth(0);
         setPrefWidth(330);
 
-        viewModel.rowsProperty().addListener((obs, o, n) -> pacer.runLater(this, this::rebuild));
+        viewModel.rowsProperty().addListener((obs, o, n) -> pacer.runLater(this, () -> {
+            rebuild();
+            showSomeRows();
+        }));
         // Typing in the search field answers at once.
-        viewModel.filterProperty().addListener((obs, o, n) -> rebuild());
+        viewModel.filterProperty().addListener((obs, o, n) -> {
+            rebuild();
+            showAllRows();
+        });
         rebuild();
+        showAllRows();
         // Headers are read only while the browser can be seen: in a showing window, and not collapsed to nothing.
         ObservableValue<Boolean> windowShowing = sceneProperty().flatMap(Scene::windowProperty)
                 .flatMap(Window::showingProperty).orElse(false);
@@ -155,6 +187,44 @@ public final class AttributeBrowserView extends VBox {
         return c;
     }
 
+    /** Rows on screen that take their new texts in one pulse; the rest wait for the pacer's next turns. */
+    static final int ROWS_SHOWN_PER_PULSE = 10;
+
+    /**
+     * Shows the new texts of the lines off screen and of the first {@link #ROWS_SHOWN_PER_PULSE} on screen, and
+     * leaves the rest to a later pulse. A new image changes the texts of every row on screen (30 or more), and
+     * their cells' layout and painting in one pulse took 20-46 ms on two cores, with a decoding series and the
+     * collector sharing them; ten rows a pulse keep each pulse well under that. Lines off screen have no cells, so
+     * their texts cost nothing to change.
+     */
+    private void showSomeRows() {
+        VirtualFlow<?> flow = table.lookup(".virtual-flow") instanceof VirtualFlow<?> f ? f : null;
+        IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
+        IndexedCell<?> last = flow == null ? null : flow.getLastVisibleCell();
+        if (first == null || last == null) {
+            showAllRows();
+            return;
+        }
+        int budget = ROWS_SHOWN_PER_PULSE;
+        for (Iterator<Map.Entry<Line, TreeItem<Line>>> it = unshown.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Line, TreeItem<Line>> line = it.next();
+            int index = table.getRow(line.getValue());
+            boolean onScreen = index >= first.getIndex() && index <= last.getIndex();
+            if (!onScreen || budget-- > 0) {
+                line.getKey().show();
+                it.remove();
+            }
+        }
+        if (!unshown.isEmpty()) {
+            pacer.runLater(showMore, this::showSomeRows);
+        }
+    }
+
+    private void showAllRows() {
+        unshown.keySet().forEach(Line::show);
+        unshown.clear();
+    }
+
     private void rebuild() {
         String filter = viewModel.filterProperty().get();
         boolean filterChanged = !filter.equals(builtFilter);
@@ -171,7 +241,8 @@ public final class AttributeBrowserView extends VBox {
      * No rows: the first {@code visible} items stay, blank and folded, for the next image's rows to take over
      * (see the class comment); the rest, off screen, go.
      */
-    private static void blank(ObservableList<TreeItem<Line>> items, int visible) {
+    private void blank(ObservableList<TreeItem<Line>> items, int visible) {
+        unshown.clear();
         if (items.size() > visible) {
             items.remove(Math.max(visible, 0), items.size());
         }
@@ -188,7 +259,7 @@ public final class AttributeBrowserView extends VBox {
      * Makes {@code parent}'s children show {@code rows}, reusing the lines of rows that are still there, and the
      * items of rows that are gone for rows that are new.
      */
-    private static void sync(TreeItem<Line> parent, List<AttributeRow> rows, String filter, boolean filterChanged) {
+    private void sync(TreeItem<Line> parent, List<AttributeRow> rows, String filter, boolean filterChanged) {
         boolean searching = filter != null && !filter.isBlank();
         ObservableList<TreeItem<Line>> current = parent.getChildren();
         Map<Object, TreeItem<Line>> byKey = new HashMap<>();
@@ -214,12 +285,11 @@ public final class AttributeBrowserView extends VBox {
                 if (item == null) {
                     item = new TreeItem<>(new Line(r));
                 } else {
-                    item.getValue().set(r);
+                    assign(item, r);
                 }
                 item.setExpanded(searching);
             } else {
-                // Unchanged text sets nothing: the cells are not touched.
-                item.getValue().set(r);
+                assign(item, r);
                 if (filterChanged) {
                     item.setExpanded(searching);
                 }
@@ -232,6 +302,17 @@ public final class AttributeBrowserView extends VBox {
             wanted.add(item);
         }
         update(current, wanted);
+    }
+
+    /** Gives {@code item}'s line the row {@code r}; its texts wait in {@link #unshown} if they change. */
+    private void assign(TreeItem<Line> item, AttributeRow r) {
+        Line line = item.getValue();
+        line.assign(r);
+        if (line.unshown()) {
+            unshown.put(line, item);
+        } else {
+            unshown.remove(line);
+        }
     }
 
     /** The smallest change of {@code current} into {@code wanted} for the usual cases: nothing, an append, a cut. */
