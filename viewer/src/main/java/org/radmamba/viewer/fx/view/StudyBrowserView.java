@@ -33,6 +33,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -80,9 +81,11 @@ public final class StudyBrowserView extends StackPane {
     private Map<Object, Key> keys = new IdentityHashMap<>();
 
     /**
-     * A patient or study as a map key: value equality, with the hash computed once. Their records hash every
-     * series and instance inside (500 instances for a large series), and a sync looked each up several times per
-     * series: a tenth of the study browser's time on the UI thread while a study opened.
+     * A patient or study as a map key: value equality, with a hash of its identifiers only, computed once. Their
+     * records hash every series and instance inside (500 instances for a large series): looked up several times
+     * per series, that was a tenth of the study browser's time on the UI thread while a study opened, and hashed
+     * once it was still 2-3 ms in the pulse that shows a new study. Equal records have equal identifiers, so
+     * equal keys have equal hashes.
      */
     private static final class Key {
         private final Object value;
@@ -90,7 +93,11 @@ public final class StudyBrowserView extends StackPane {
 
         Key(Object value) {
             this.value = value;
-            this.hash = value.hashCode();
+            this.hash = switch (value) {
+                case Patient p -> Objects.hash(p.patientId(), p.patientName());
+                case Study s -> Objects.hashCode(s.studyInstanceUid());
+                default -> value.hashCode();
+            };
         }
 
         @Override
