@@ -398,14 +398,21 @@ public final class ViewerViewModel implements SeriesProvider {
 
     private TaskHandle track(BackgroundTask<?> task) {
         String title = task.title();
+        // The bar is indeterminate only until some running task reports how far it is: switching a ProgressBar
+        // between indeterminate and determinate rebuilds its skin, and a thumbnail task starting beside a series
+        // load did that in the pulses of the load.
         task.onRunning(() -> {
                     runningTasks.set(runningTasks.get() + 1);
                     status.set(title + "…");
-                    progress.set(-1);
+                    if (runningTasks.get() == 1) {
+                        progress.set(-1);
+                    }
                 })
                 .onProgress(p -> {
                     status.set(p.title() + (p.message().isEmpty() ? "" : ": " + p.message()));
-                    progress.set(p.fraction());
+                    if (p.fraction() >= 0 || progress.get() < 0) {
+                        progress.set(p.fraction());
+                    }
                 });
         TaskHandle[] self = new TaskHandle[1];
         task.onFinished(() -> {

@@ -7,12 +7,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.measure.PixelSpacing;
 import org.radmamba.viewer.fx.ProjectionImage;
 import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.service.StudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.BackgroundTask;
@@ -22,6 +24,9 @@ import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -468,6 +474,69 @@ class ViewerViewModelTest {
             }
             assertEquals(entry.slices().size(), offsets.size());
             assertEquals(entry.slices().size() * SPEC.size() * SPEC.size(), first.array().length);
+        }
+    }
+
+    @Test
+    void the_progress_stays_determinate_when_another_task_starts_beside_a_load_that_reports_it() throws Exception {
+        Path first = generatedSeries();
+        Path second = folder.resolve("second");
+        DemoStudy.generate(second, SPEC);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Path> holdAt = new java.util.concurrent.atomic.AtomicReference<>();
+        DicomStudyService real = new DicomStudyService();
+        // The series load waits before its second slice, after reporting the first: a load in progress.
+        StudyService holding = new StudyService() {
+            @Override
+            public ScanResult scan(List<Path> paths) {
+                return real.scan(paths);
+            }
+
+            @Override
+            public LoadedImage load(Instance instance) throws IOException {
+                if (instance.file().equals(holdAt.get())) {
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return real.load(instance);
+            }
+
+            @Override
+            public DicomDataset readHeader(Path file) throws IOException {
+                return real.readHeader(file);
+            }
+        };
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
+            ViewerViewModel vm = new ViewerViewModel(holding, workers, new ViewerSettings(new MemoryStore()),
+                    () -> folder);
+            SeriesEntry[] entry = new SeriesEntry[1];
+            vm.series().addListener((javafx.collections.ListChangeListener<SeriesEntry>) c -> {
+                if (entry[0] == null && !vm.series().isEmpty()) {
+                    entry[0] = vm.series().getFirst();
+                    holdAt.set(entry[0].instance(entry[0].slices().get(1).instanceIndex()).file());
+                }
+            });
+            vm.open(List.of(first));
+            drain(uiQueue, () -> entry[0] != null);
+            SeriesImages loading = vm.images(entry[0], 0);
+            drain(uiQueue, () -> loading.arrivedInstances() >= 1 && vm.progressProperty().get() > 0);
+            List<Double> shown = new java.util.ArrayList<>();
+            vm.progressProperty().addListener((obs, o, n) -> shown.add(n.doubleValue()));
+
+            // Another study opens while the load is held: its scan and thumbnail tasks start beside the load.
+            vm.open(List.of(second));
+            drain(uiQueue, () -> vm.series().size() == 2);
+            assertTrue(!loading.isComplete() && vm.runningTasksProperty().get() >= 1, "the load is still running");
+            assertEquals(List.of(), shown.stream().filter(v -> v < 0).toList(),
+                    "no switch back to indeterminate while a load reports progress: " + shown);
+
+            release.countDown();
+            drain(uiQueue, () -> loading.isComplete() && vm.runningTasksProperty().get() == 0);
+            assertEquals(0, vm.progressProperty().get(), 1e-9);
         }
     }
 
