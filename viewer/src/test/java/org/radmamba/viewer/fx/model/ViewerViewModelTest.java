@@ -421,12 +421,8 @@ class ViewerViewModelTest {
     void decoded_slices_reach_the_ui_in_batches_each_once_in_decoding_order() throws Exception {
         ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
-            ViewerViewModel vm = new ViewerViewModel(new DicomStudyService(), workers,
-                    new ViewerSettings(new MemoryStore()), () -> folder);
-            vm.open(List.of(generatedSeries()));
-            // This thread is the UI thread; the load starts when the scan's result is shown.
-            drain(uiQueue, () -> !vm.series().isEmpty());
-            SeriesEntry entry = vm.series().getFirst();
+            ViewerViewModel vm = onWorkers(workers);
+            SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
             SeriesImages images = vm.images(entry, 0);
             List<Integer> announced = new java.util.ArrayList<>();
             images.addArrivalListener(announced::add);
@@ -452,11 +448,8 @@ class ViewerViewModelTest {
     void a_loaded_series_keeps_its_slices_in_shared_arrays_each_with_its_own_pixels() throws Exception {
         ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
-            ViewerViewModel vm = new ViewerViewModel(new DicomStudyService(), workers,
-                    new ViewerSettings(new MemoryStore()), () -> folder);
-            vm.open(List.of(generatedSeries()));
-            drain(uiQueue, () -> !vm.series().isEmpty());
-            SeriesEntry entry = vm.series().getFirst();
+            ViewerViewModel vm = onWorkers(workers);
+            SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
             SeriesImages images = vm.images(entry, 0);
             drain(uiQueue, images::isComplete);
 
@@ -538,6 +531,20 @@ class ViewerViewModelTest {
             drain(uiQueue, () -> loading.isComplete() && vm.runningTasksProperty().get() == 0);
             assertEquals(0, vm.progressProperty().get(), 1e-9);
         }
+    }
+
+    /** A view model whose tasks run on {@code workers}, their UI callbacks queued for this thread to drain. */
+    private ViewerViewModel onWorkers(FxTaskExecutor workers) {
+        return new ViewerViewModel(new DicomStudyService(), workers, new ViewerSettings(new MemoryStore()),
+                () -> folder);
+    }
+
+    /** Opens the generated series and waits until the browser lists it; this thread is the UI thread. */
+    private SeriesEntry openGeneratedSeries(ViewerViewModel vm, ConcurrentLinkedQueue<Runnable> uiQueue)
+            throws Exception {
+        vm.open(List.of(generatedSeries()));
+        drain(uiQueue, () -> !vm.series().isEmpty());
+        return vm.series().getFirst();
     }
 
     private static void drain(ConcurrentLinkedQueue<Runnable> uiQueue, BooleanSupplier until)
