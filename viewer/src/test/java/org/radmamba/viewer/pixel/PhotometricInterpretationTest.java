@@ -6,12 +6,15 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Colour images: samples normalised to pixel-interleaved full resolution, and shown as the right ARGB. */
@@ -67,6 +70,26 @@ class PhotometricInterpretationTest {
 
         assertArrayEquals(values, ((Samples.Shorts) file.frame(0).samples()).toArray());
         assertArrayEquals(new int[] {0xFFFF0100, 0xFF12569A}, argb(file));
+    }
+
+    @Test
+    void sixteen_bit_rgb_by_plane_read_for_a_series_keeps_only_the_interleaved_frame_in_the_series_memory()
+            throws Exception {
+        short[] planes = {(short) 0xFFFF, 0x1234, /* G */ 0x0100, 0x5678, /* B */ 0x0000, (short) 0x9ABC};
+        Path file = DicomBuilder.image(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, 1, 2, 16, false)
+                .us(Tag.SAMPLES_PER_PIXEL, 3).str(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "RGB").us(Tag.PLANAR_CONFIGURATION, 1)
+                .pixels16(planes).write(dir.resolve("rgb16-planar.dcm"));
+        FrameMemory memory = new FrameMemory(2);
+
+        Samples.Shorts frame = ScopedValue.where(FrameMemory.SERIES, memory)
+                .call(() -> (Samples.Shorts) reader.open(file).frame(0).samples());
+
+        assertArrayEquals(new short[] {(short) 0xFFFF, 0x0100, 0x0000, 0x1234, 0x5678, (short) 0x9ABC}, frame.toArray());
+        // The by-plane copy as read was temporary: the interleaved frame is the first in the series' slab.
+        Samples.Shorts next = memory.allocate(6);
+        assertSame(next.array(), frame.array());
+        assertEquals(0, frame.offset());
+        assertEquals(6, next.offset());
     }
 
     @Test

@@ -78,7 +78,9 @@ public final class NativeFrames {
         ByteBuffer chunk = CHUNK.get().clear().order(layout.byteOrder());
         int width = format.bitsAllocated() / 8;
         int count = bytes / width;
-        Samples.Shorts shorts = width == 2 ? FrameMemory.shorts(count) : null;
+        // A frame kept as read goes into the loading series' slabs; one that normalise() rewrites is temporary.
+        Samples.Shorts shorts = width != 2 ? null
+                : keptAsRead(format) ? FrameMemory.shorts(count) : new Samples.Shorts(new short[count]);
         int[] ints = width == 4 ? new int[count] : null;
         int done = 0;
         while (done < count) {
@@ -128,9 +130,14 @@ public final class NativeFrames {
 
     private static final ThreadLocal<ByteBuffer> CHUNK = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
 
+    /** Whether {@link #normalise} returns frames of this format as they are. */
+    private static boolean keptAsRead(FrameFormat format) {
+        return format.samplesPerPixel() != 3 || !chromaSubsampled(format) && format.planarConfiguration() != 1;
+    }
+
     /** Full-resolution, pixel-interleaved samples, whatever the file's planar configuration and subsampling. */
     static Samples normalise(Samples stored, FrameFormat format) {
-        if (format.samplesPerPixel() != 3) {
+        if (keptAsRead(format)) {
             return stored;
         }
         int pixels = format.rows() * format.columns();
@@ -167,7 +174,7 @@ public final class NativeFrames {
         static SampleArray like(Samples template, int length) {
             return new SampleArray(switch (template) {
                 case Samples.Bytes b -> new Samples.Bytes(new byte[length]);
-                case Samples.Shorts s -> new Samples.Shorts(new short[length]);
+                case Samples.Shorts s -> FrameMemory.shorts(length);
                 case Samples.Ints n -> new Samples.Ints(new int[length]);
             });
         }
