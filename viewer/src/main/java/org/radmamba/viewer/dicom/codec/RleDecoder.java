@@ -99,20 +99,21 @@ final class RleDecoder implements FrameDecoder {
 
     private static void scatter(byte[] plane, FrameBuffer out, int sample, int samplesPerPixel, int shift) {
         int n = plane.length;
-        if (out.bytes() != null) {
-            byte[] dst = out.bytes();
-            for (int i = 0, o = sample; i < n; i++, o += samplesPerPixel) {
-                dst[o] = plane[i];
+        switch (out.samples()) {
+            case Samples.Bytes(byte[] dst) -> {
+                for (int i = 0, o = sample; i < n; i++, o += samplesPerPixel) {
+                    dst[o] = plane[i];
+                }
             }
-        } else if (out.shorts() != null) {
-            short[] dst = out.shorts();
-            for (int i = 0, o = out.shortsOffset() + sample; i < n; i++, o += samplesPerPixel) {
-                dst[o] |= (short) ((plane[i] & 0xFF) << shift);
+            case Samples.Shorts(short[] dst, int start, _) -> {
+                for (int i = 0, o = start + sample; i < n; i++, o += samplesPerPixel) {
+                    dst[o] |= (short) ((plane[i] & 0xFF) << shift);
+                }
             }
-        } else {
-            int[] dst = out.ints();
-            for (int i = 0, o = sample; i < n; i++, o += samplesPerPixel) {
-                dst[o] |= (plane[i] & 0xFF) << shift;
+            case Samples.Ints(int[] dst) -> {
+                for (int i = 0, o = sample; i < n; i++, o += samplesPerPixel) {
+                    dst[o] |= (plane[i] & 0xFF) << shift;
+                }
             }
         }
     }
