@@ -158,15 +158,13 @@ public final class NativeFrames {
             }
             return out.samples();
         }
-        if (format.planarConfiguration() == 1) {
-            for (int i = 0; i < pixels; i++) {
-                out.set(3 * i, stored.rawBits(i));
-                out.set(3 * i + 1, stored.rawBits(pixels + i));
-                out.set(3 * i + 2, stored.rawBits(2 * pixels + i));
-            }
-            return out.samples();
+        // Colour by plane (Planar Configuration 1): R plane, G plane, B plane.
+        for (int i = 0; i < pixels; i++) {
+            out.set(3 * i, stored.rawBits(i));
+            out.set(3 * i + 1, stored.rawBits(pixels + i));
+            out.set(3 * i + 2, stored.rawBits(2 * pixels + i));
         }
-        return stored;
+        return out.samples();
     }
 
     /** A writable array of the same sample width as another. */
