@@ -132,8 +132,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         try {
             List<Future<DecodedFrame>> futures = new ArrayList<>();
             for (Instance instance : instances.subList(1, instances.size())) {
-                futures.add(pool.submit(() -> ScopedValue.where(FrameMemory.SERIES, memory)
-                        .call(() -> loader.load(instance).frame(0))));
+                futures.add(pool.submit(() -> memory.call(() -> loader.load(instance).frame(0))));
             }
             for (Future<DecodedFrame> future : futures) {
                 frames.add(get(future));

@@ -81,8 +81,7 @@ class PhotometricInterpretationTest {
                 .pixels16(planes).write(dir.resolve("rgb16-planar.dcm"));
         FrameMemory memory = new FrameMemory(2);
 
-        Samples.Shorts frame = ScopedValue.where(FrameMemory.SERIES, memory)
-                .call(() -> (Samples.Shorts) reader.open(file).frame(0).samples());
+        Samples.Shorts frame = memory.call(() -> (Samples.Shorts) reader.open(file).frame(0).samples());
 
         assertArrayEquals(new short[] {(short) 0xFFFF, 0x0100, 0x0000, 0x1234, 0x5678, (short) 0x9ABC}, frame.toArray());
         // The by-plane copy as read was temporary: the interleaved frame is the first in the series' slab.

@@ -12,14 +12,14 @@ package org.radmamba.viewer.dicom.codec;
  * together (the viewer keeps a loaded series whole until it is closed), so sharing slabs frees nothing later than
  * before.
  *
- * <p>The loader binds one instance to {@link #SERIES} around the decoding of a series; the DICOM reader and the
- * codecs ask {@link #shorts(int)} for every 16-bit frame, so neither the DICOM port nor the codecs carry it.
- * Thread-safe.
+ * <p>The loader decodes a series inside {@link #run} or {@link #call} of one instance (a scoped value, bound for
+ * that call on that thread); the DICOM reader and the codecs ask {@link #shorts(int)} for every 16-bit frame, so
+ * neither the DICOM port nor the codecs carry it. Thread-safe.
  */
 public final class FrameMemory {
 
     /** The series whose frames are being decoded in this scope; unbound, frames get arrays of their own. */
-    public static final ScopedValue<FrameMemory> SERIES = ScopedValue.newInstance();
+    private static final ScopedValue<FrameMemory> SERIES = ScopedValue.newInstance();
 
     /**
      * Samples per slab at most: 32 MiB less room for the array header, so that a full slab fills whole G1 regions
@@ -42,6 +42,16 @@ public final class FrameMemory {
             throw new IllegalArgumentException("expected frames must not be negative: " + expectedFrames);
         }
         this.expectedFrames = expectedFrames;
+    }
+
+    /** Runs {@code decoding} with its 16-bit frames in this series' slabs. */
+    public void run(Runnable decoding) {
+        ScopedValue.where(SERIES, this).run(decoding);
+    }
+
+    /** Calls {@code decoding} with its 16-bit frames in this series' slabs. */
+    public <R, X extends Throwable> R call(ScopedValue.CallableOp<? extends R, X> decoding) throws X {
+        return ScopedValue.where(SERIES, this).call(decoding);
     }
 
     /** A zeroed array for a 16-bit frame of {@code length} samples: in the bound series' slabs, or its own. */

@@ -211,7 +211,7 @@ public final class ViewerViewModel implements SeriesProvider {
         // The series' 16-bit frames share a few large arrays that young collections never copy (FrameMemory).
         FrameMemory memory = new FrameMemory(entry.slices().size());
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
-                    ScopedValue.where(FrameMemory.SERIES, memory).run(() -> decodeSeries(ctx, images, instances, order));
+                    memory.run(() -> decodeSeries(ctx, images, instances, order));
                     return null;
                 })
                 .withTitle("Loading " + entry.description()));

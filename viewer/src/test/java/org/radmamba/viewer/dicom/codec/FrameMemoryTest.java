@@ -71,8 +71,7 @@ class FrameMemoryTest {
         Samples.Shorts unbound = FrameMemory.shorts(6);
         FrameMemory memory = new FrameMemory(2);
 
-        Samples.Shorts[] bound = ScopedValue.where(FrameMemory.SERIES, memory)
-                .call(() -> new Samples.Shorts[] {FrameMemory.shorts(6), FrameMemory.shorts(6)});
+        Samples.Shorts[] bound = memory.call(() -> new Samples.Shorts[] {FrameMemory.shorts(6), FrameMemory.shorts(6)});
 
         assertEquals(6, unbound.array().length);
         assertSame(bound[0].array(), bound[1].array());
@@ -103,8 +102,7 @@ class FrameMemoryTest {
         Samples.Shorts before = memory.allocate(samples);
         Arrays.fill(before.array(), before.offset(), before.offset() + samples, (short) 0x5A5A);
 
-        DecodedFrame decoded = ScopedValue.where(FrameMemory.SERIES, memory)
-                .call(() -> decoder.decode(fixture.frames().get(0), fixture.format()));
+        DecodedFrame decoded = memory.call(() -> decoder.decode(fixture.frames().get(0), fixture.format()));
 
         Samples.Shorts frame = (Samples.Shorts) decoded.samples();
         assertSame(before.array(), frame.array(), "decoded into the series' slab");
