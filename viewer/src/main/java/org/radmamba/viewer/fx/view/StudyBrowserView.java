@@ -85,15 +85,12 @@ public final class StudyBrowserView extends StackPane {
             return content.getReadOnlyProperty();
         }
     }
-    /** The keys of the patients and studies in the list, by identity, so that each is hashed once (see Key). */
-    private Map<Object, Key> keys = new IdentityHashMap<>();
-
     /**
-     * A patient or study as a map key: value equality, with a hash of its identifiers only, computed once. Their
-     * records hash every series and instance inside (500 instances for a large series): looked up several times
-     * per series, that was a tenth of the study browser's time on the UI thread while a study opened, and hashed
-     * once it was still 2-3 ms in the pulse that shows a new study. Equal records have equal identifiers, so
-     * equal keys have equal hashes.
+     * A patient or study as a map key: value equality, with a hash of its identifiers only. Their records hash
+     * every series and instance inside (500 instances for a large series): looked up several times per series,
+     * that was a tenth of the study browser's time on the UI thread while a study opened, and 2-3 ms of the pulse
+     * that shows a new study even when hashed once a sync. Equal records have equal identifiers, so equal keys
+     * have equal hashes; the same record is recognised by identity before its fields are compared.
      */
     private static final class Key {
         private final Object value;
@@ -176,17 +173,14 @@ public final class StudyBrowserView extends StackPane {
             seriesItems = new IdentityHashMap<>();
             patientItems = new HashMap<>();
             studyItems = new HashMap<>();
-            keys = new IdentityHashMap<>();
             return;
         }
         showRows(true);
         Map<Key, Map<Key, List<SeriesEntry>>> wanted = new LinkedHashMap<>();
-        Map<Object, Key> keptKeys = new IdentityHashMap<>();
         for (SeriesEntry entry : viewModel.series()) {
-            wanted.computeIfAbsent(key(entry.patient(), keptKeys), p -> new LinkedHashMap<>())
-                    .computeIfAbsent(key(entry.study(), keptKeys), s -> new ArrayList<>()).add(entry);
+            wanted.computeIfAbsent(new Key(entry.patient()), p -> new LinkedHashMap<>())
+                    .computeIfAbsent(new Key(entry.study()), s -> new ArrayList<>()).add(entry);
         }
-        keys = keptKeys;
         Map<SeriesEntry, TreeItem<Row>> keptSeries = new IdentityHashMap<>();
         Map<Key, TreeItem<Row>> keptPatients = new HashMap<>();
         Map<Key, TreeItem<Row>> keptStudies = new HashMap<>();
@@ -261,19 +255,6 @@ public final class StudyBrowserView extends StackPane {
             child.getValue().content.set(null);
             blank(child);
         }
-    }
-
-    /** {@code value}'s key: the one it had in the last sync, else a new one; kept in {@code kept}. */
-    private Key key(Object value, Map<Object, Key> kept) {
-        Key k = kept.get(value);
-        if (k == null) {
-            k = keys.get(value);
-            if (k == null) {
-                k = new Key(value);
-            }
-            kept.put(value, k);
-        }
-        return k;
     }
 
     /**
