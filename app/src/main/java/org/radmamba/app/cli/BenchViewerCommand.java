@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -117,29 +118,41 @@ public final class BenchViewerCommand implements Callable<Integer> {
         started.await();
         FxTaskExecutor executor = FxTaskExecutor.forThisMachine();
         try {
+            // As RadMamba starts: the window opens what it starts with (the demo, or the series as if given on the
+            // command line) once its first frame is painted.
+            PulseRecorder pulses = onFx(PulseRecorder::new);
+            CompletableFuture<Long> opened = new CompletableFuture<>();
+            AtomicReference<ViewerViewModel> shown = new AtomicReference<>();
+            Runnable openLarge = () -> {
+                pulses.start();
+                opened.complete(System.nanoTime());
+                shown.get().open(List.of(large));
+            };
             ViewerViewModel vm = onFx(() -> {
                 ViewerViewModel viewModel = new ViewerViewModel(new DicomStudyService(), executor,
                         new ViewerSettings(new MemoryStore()), () -> demo);
+                shown.set(viewModel);
                 Stage stage = new Stage();
-                stage.setScene(new MainWindow(viewModel).createScene(1400, 900));
+                MainWindow window = new MainWindow(viewModel);
+                stage.setScene(window.createScene(1400, 900));
                 stage.setX(0);
                 stage.setY(0);
-                stage.show();
+                window.showThenOpen(stage, noDemo ? openLarge : viewModel::openDemo);
                 return viewModel;
             });
             if (!noDemo) {
                 startOnTheDemo(vm);
             }
             out.printf(Locale.ROOT, "start=%s%n", noDemo ? "no-demo" : "demo-then-closed");
-            PulseRecorder pulses = onFx(PulseRecorder::new);
 
             // 1. Load the large series: the FX thread keeps pulsing.
-            long openStart = System.nanoTime();
-            onFx(() -> {
-                pulses.start();
-                vm.open(List.of(large));
-                return null;
-            });
+            if (!noDemo) {
+                onFx(() -> {
+                    openLarge.run();
+                    return null;
+                });
+            }
+            long openStart = opened.get(60, TimeUnit.SECONDS);
             SeriesEntry largeEntry = waitFor(() -> vm.series().isEmpty() ? null : vm.series().getFirst(), 600);
             double scanMs = (System.nanoTime() - openStart) / 1e6;
             waitFor(() -> vm.viewport(0).imageProperty().get(), 600);
@@ -265,15 +278,12 @@ public final class BenchViewerCommand implements Callable<Integer> {
     }
 
     /**
-     * What RadMamba does when started without paths ({@code ViewerApplication}): it opens the demo study. The user
+     * What RadMamba does when started without paths ({@code ViewerApplication}): it opens the demo study (the
+     * window was shown with it). The user
      * looks at it until it has loaded, closes it and opens their own series. The window's controls, styles and
      * the decoding code have then been used once, as in the app.
      */
     private static void startOnTheDemo(ViewerViewModel vm) throws Exception {
-        onFx(() -> {
-            vm.openDemo();
-            return null;
-        });
         waitFor(() -> vm.series().isEmpty() || vm.viewport(0).imageProperty().get() == null ? null : Boolean.TRUE, 600);
         waitFor(() -> vm.runningTasksProperty().get() == 0
                 && vm.series().stream().allMatch(e -> !e.isDisplayable() || e.thumbnailProperty().get() != null)

@@ -59,14 +59,8 @@ public final class ViewerApplication extends Application {
         MainWindow.restoreAndRememberGeometry(stage, settings);
         stage.setOnCloseRequest(e -> viewModel.closeAll());
         stage.setOnHidden(e -> ai.close());
-        stage.show();
-
         List<Path> paths = getParameters().getRaw().stream().map(Path::of).toList();
-        if (paths.isEmpty()) {
-            viewModel.openDemo();
-        } else {
-            viewModel.open(paths);
-        }
+        window.showThenOpen(stage, paths.isEmpty() ? viewModel::openDemo : () -> viewModel.open(paths));
     }
 
     @Override

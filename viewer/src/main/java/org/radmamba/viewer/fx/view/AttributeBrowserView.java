@@ -16,6 +16,7 @@ import javafx.scene.control.TreeTableView;
 import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
 import javafx.stage.Window;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -169,6 +170,9 @@ public final class AttributeBrowserView extends VBox {
         });
         rebuild();
         showAllRows();
+        if (viewModel.filteredRows().isEmpty()) {
+            addBlankRowsForAScreen();
+        }
         // Headers are read only while the browser can be seen: in a showing window, and not collapsed to nothing.
         ObservableValue<Boolean> windowShowing = sceneProperty().flatMap(Scene::windowProperty)
                 .flatMap(Window::showingProperty).orElse(false);
@@ -235,6 +239,22 @@ public final class AttributeBrowserView extends VBox {
         } else {
             sync(table.getRoot(), rows, filter, filterChanged);
         }
+    }
+
+    /**
+     * The table starts as it is after a study closed, with blank rows as far down as a screen reaches: their cells
+     * are made and styled in the window's first paint, and the first image's rows take them over a few a pulse.
+     * Starting empty, a fresh JVM made and styled every visible row's cells in the pulse after the first image
+     * (about 160 ms of layout in software rendering on two cores).
+     */
+    private void addBlankRowsForAScreen() {
+        int rows = (int) Math.ceil(Screen.getPrimary().getVisualBounds().getHeight() / ROW_HEIGHT);
+        ObservableList<TreeItem<Line>> items = table.getRoot().getChildren();
+        List<TreeItem<Line>> blank = new ArrayList<>(rows);
+        for (int i = items.size(); i < rows; i++) {
+            blank.add(new TreeItem<>(new Line(Line.BLANK)));
+        }
+        items.addAll(blank);
     }
 
     /**

@@ -4,6 +4,7 @@ import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
@@ -493,6 +494,31 @@ public final class MainWindow extends BorderPane {
         });
         stage.setOnHiding(e -> settings.setWindowGeometry(new ViewerSettings.WindowGeometry(
                 stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized())));
+    }
+
+    /**
+     * Shows this window on {@code stage} and runs {@code open} (what the window starts with: paths given on the
+     * command line, the demo study) once the window's first frame is painted. Opened as the window showed, a
+     * large series' load shared its first pulses with that paint (150-350 ms in software rendering), and the FX
+     * thread waited for it inside the load. The status bar says "Opening…" in the frame after the first; JavaFX
+     * paints a frame only when the one before it is done, so once that frame's pulse is over, the first is painted.
+     */
+    public void showThenOpen(Stage stage, Runnable open) {
+        Scene scene = stage.getScene();
+        int[] pulses = {0};
+        Runnable[] afterLayout = new Runnable[1];
+        afterLayout[0] = () -> {
+            if (++pulses[0] == 1) {
+                // After this pulse, so that the change is the next frame's; a next pulse comes even without one.
+                Platform.runLater(() -> viewModel.statusProperty().set("Opening…"));
+                Platform.requestNextPulse();
+            } else {
+                scene.removePostLayoutPulseListener(afterLayout[0]);
+                Platform.runLater(open);
+            }
+        };
+        scene.addPostLayoutPulseListener(afterLayout[0]);
+        stage.show();
     }
 
     /** A scene for this window with the viewer's stylesheet. */

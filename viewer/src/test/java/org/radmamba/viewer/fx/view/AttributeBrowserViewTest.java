@@ -126,6 +126,34 @@ class AttributeBrowserViewTest {
     }
 
     @Test
+    void the_table_starts_with_blank_rows_for_a_screen_and_the_first_images_rows_take_them_over_in_steps(
+            FxRobot robot) throws Exception {
+        List<TreeItem<AttributeBrowserView.Line>> start = onFx(() -> List.copyOf(browser.table().getRoot()
+                .getChildren()));
+        int screenRows = (int) Math.ceil(onFx(() -> javafx.stage.Screen.getPrimary().getVisualBounds().getHeight())
+                / AttributeBrowserView.ROW_HEIGHT);
+        assertEquals(screenRows, start.size(), "blank rows down to the screen's bottom");
+        assertTrue(values().stream().allMatch(String::isEmpty), "blank");
+
+        robot.interact(() -> viewModel.attributes().rowsProperty().set(image("first")));
+        onFx(() -> {
+            pacer.pulse();
+            return null;
+        });
+        List<TreeItem<AttributeBrowserView.Line>> items = onFx(() -> List.copyOf(browser.table().getRoot()
+                .getChildren()));
+        assertEquals(start, items.subList(0, start.size()), "the blank rows were taken over");
+        List<String> afterOnePulse = values();
+        // The first ten rows show their texts; further rows on screen wait for later pulses.
+        for (int i = 0; i < AttributeBrowserView.ROWS_SHOWN_PER_PULSE; i++) {
+            assertEquals("first " + i, afterOnePulse.get(i));
+        }
+        assertEquals("", afterOnePulse.get(AttributeBrowserView.ROWS_SHOWN_PER_PULSE), "waits for a later pulse");
+        pulsesUntilIdle();
+        assertEquals(image("first").stream().map(AttributeRow::value).toList(), values());
+    }
+
+    @Test
     void a_search_shows_every_matching_rows_texts_at_once(FxRobot robot) throws Exception {
         robot.interact(() -> viewModel.attributes().rowsProperty().set(image("first")));
         pulsesUntilIdle();

@@ -670,6 +670,74 @@ class MainWindowTest {
     }
 
     @Test
+    void the_study_browser_starts_with_hidden_blank_rows_for_a_screen_and_the_first_study_takes_them_over(
+            FxRobot robot) throws Exception {
+        var root = window.browser().tree().getRoot();
+        assertEquals(1, root.getChildren().size());
+        TreeItem<StudyBrowserView.Row> patient = root.getChildren().getFirst();
+        assertEquals(1, patient.getChildren().size());
+        TreeItem<StudyBrowserView.Row> studyItem = patient.getChildren().getFirst();
+        int screenRows = (int) Math.ceil(onFx(() -> javafx.stage.Screen.getPrimary().getVisualBounds().getHeight())
+                / StudyBrowserView.ROW_HEIGHT);
+        assertEquals(screenRows - 2, studyItem.getChildren().size(), "series rows down to the screen's bottom");
+        assertTrue(patient.isExpanded() && studyItem.isExpanded());
+        assertNull(patient.getValue().content());
+        assertTrue(studyItem.getChildren().stream().allMatch(i -> i.getValue().content() == null));
+        assertTrue(window.browser().tree().getOpacity() == 0 && window.browser().tree().isMouseTransparent(),
+                "blank rows are not seen");
+        // The series rows' cells already hold the (empty) series graphic that the first study's series fill in.
+        List<TreeCell<?>> seriesCells = robot.lookup(".tree-cell").queryAllAs(TreeCell.class).stream()
+                .<TreeCell<?>>map(c -> c)
+                .filter(c -> !c.isEmpty() && c.getTreeItem() != null && c.getTreeItem().getParent() == studyItem)
+                .toList();
+        assertTrue(seriesCells.size() >= 5, "series cells on screen: " + seriesCells.size());
+        assertTrue(seriesCells.stream().allMatch(c -> c.getGraphic() instanceof javafx.scene.layout.HBox
+                && robot.from(c).lookup((javafx.scene.control.Label l) -> l.getText() != null
+                && !l.getText().isEmpty()).tryQuery().isEmpty()), "empty series graphics");
+
+        dropAndWait(robot, study("browser-start"));
+        SeriesEntry entry = viewModel.series().getFirst();
+        assertEquals(List.of(patient), List.copyOf(root.getChildren()), "the blank patient row was taken over");
+        assertEquals(entry.patient(), patient.getValue().content());
+        assertEquals(List.of(studyItem), List.copyOf(patient.getChildren()));
+        assertEquals(entry.study(), studyItem.getValue().content());
+        assertEquals(1, studyItem.getChildren().size(), "the blank series rows left over are gone");
+        assertEquals(entry, studyItem.getChildren().getFirst().getValue().content());
+        assertTrue(window.browser().tree().getOpacity() == 1);
+        TreeCell<?> cell = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, entry)).query();
+        assertTrue(robot.from(cell).lookup((javafx.scene.control.Label l) -> "CT · 8 images".equals(l.getText()))
+                .tryQuery().isPresent(), "the series row shows the series");
+    }
+
+    @Test
+    void the_window_opens_what_it_starts_with_after_its_first_frame_saying_so_in_the_status_bar(FxRobot robot)
+            throws Exception {
+        ViewerViewModel other = new ViewerViewModel(new DicomStudyService(), executor,
+                new ViewerSettings(new MemoryStore()), () -> {
+                    throw new IOException("no demo in this test");
+                });
+        MainWindow otherWindow = new MainWindow(other);
+        int[] layoutPulses = {0};
+        List<Integer> pulsesWhenOpened = new java.util.ArrayList<>();
+        List<String> statusWhenOpened = new java.util.ArrayList<>();
+        robot.interact(() -> {
+            Stage stage = new Stage();
+            stage.setScene(otherWindow.createScene(800, 600));
+            stage.getScene().addPostLayoutPulseListener(() -> layoutPulses[0]++);
+            otherWindow.showThenOpen(stage, () -> {
+                pulsesWhenOpened.add(layoutPulses[0]);
+                statusWhenOpened.add(otherWindow.statusBar().getText());
+            });
+            assertTrue(pulsesWhenOpened.isEmpty(), "not while the window is being shown");
+        });
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !pulsesWhenOpened.isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, pulsesWhenOpened.size(), "opened once");
+        assertTrue(pulsesWhenOpened.getFirst() >= 2, "after the frame after the first: " + pulsesWhenOpened);
+        assertEquals(List.of("Opening…"), statusWhenOpened);
+    }
+
+    @Test
     void the_study_browser_keeps_its_rows_blank_when_everything_closes_and_the_next_study_takes_them_over(
             FxRobot robot) throws Exception {
         dropAndWait(robot, study("browser-blank"));
