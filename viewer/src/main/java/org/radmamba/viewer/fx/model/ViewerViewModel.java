@@ -28,6 +28,7 @@ import org.radmamba.viewer.image.PhotographReadException;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.ScanResult;
@@ -231,7 +232,8 @@ public final class ViewerViewModel implements SeriesProvider {
             Instance instance = instances.get(index);
             if (instance.isImage()) {
                 try {
-                    LoadedImage image = service.load(instance);
+                    // The series keeps the decoded frames and their pipelines, not the file and its header.
+                    DecodedImage image = DecodedImage.of(service.load(instance));
                     DecodedFrame[] frames = new DecodedFrame[image.frameCount()];
                     for (int f = 0; f < frames.length; f++) {
                         frames[f] = image.frame(f);

@@ -471,6 +471,59 @@ class ViewerViewModelTest {
     }
 
     @Test
+    void a_loaded_series_keeps_its_frames_and_pipelines_but_not_the_loaded_files_and_their_headers() throws Exception {
+        DicomStudyService real = new DicomStudyService();
+        List<java.lang.ref.WeakReference<LoadedImage>> loadedFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StudyService recording = new StudyService() {
+            @Override
+            public ScanResult scan(List<Path> paths) {
+                return real.scan(paths);
+            }
+
+            @Override
+            public LoadedImage load(Instance instance) throws IOException {
+                LoadedImage image = real.load(instance);
+                loadedFiles.add(new java.lang.ref.WeakReference<>(image));
+                return image;
+            }
+
+            @Override
+            public DicomDataset readHeader(Path file) throws IOException {
+                return real.readHeader(file);
+            }
+        };
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
+            ViewerViewModel vm = new ViewerViewModel(recording, workers, new ViewerSettings(new MemoryStore()),
+                    () -> folder);
+            SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
+            SeriesImages images = vm.images(entry, 0);
+            drain(uiQueue, images::isComplete);
+            assertTrue(loadedFiles.size() >= SPEC.slices(), "the series' files were loaded: " + loadedFiles.size());
+
+            // Each slice displays as a fresh load of its file does.
+            for (int s = 0; s < entry.slices().size(); s++) {
+                LoadedImage kept = images.image(s);
+                LoadedImage fresh = real.load(kept.instance());
+                int[] keptArgb = new int[SPEC.size() * SPEC.size()];
+                int[] freshArgb = new int[keptArgb.length];
+                kept.pipeline(0).toArgb(images.frame(s), kept.pipeline(0).defaultVoi(images.frame(s)), keptArgb);
+                fresh.pipeline(0).toArgb(fresh.frame(0), fresh.pipeline(0).defaultVoi(fresh.frame(0)), freshArgb);
+                assertArrayEquals(freshArgb, keptArgb, "slice " + s);
+                assertEquals(fresh.pipeline(0).units(), kept.pipeline(0).units());
+            }
+            // ...while nothing of the series holds on to a loaded file (and its parsed header) any longer.
+            for (int attempt = 0; attempt < 20 && loadedFiles.stream().anyMatch(r -> r.get() != null); attempt++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            assertEquals(0, loadedFiles.stream().filter(r -> r.get() != null).count(),
+                    "loaded files still reachable from the series");
+            assertEquals(SPEC.slices(), images.arrivedInstances());
+        }
+    }
+
+    @Test
     void the_progress_stays_determinate_when_another_task_starts_beside_a_load_that_reports_it() throws Exception {
         Path first = generatedSeries();
         Path second = folder.resolve("second");
