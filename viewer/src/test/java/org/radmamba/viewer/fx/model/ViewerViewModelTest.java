@@ -474,24 +474,11 @@ class ViewerViewModelTest {
     void a_loaded_series_keeps_its_frames_and_pipelines_but_not_the_loaded_files_and_their_headers() throws Exception {
         DicomStudyService real = new DicomStudyService();
         List<java.lang.ref.WeakReference<LoadedImage>> loadedFiles = new java.util.concurrent.CopyOnWriteArrayList<>();
-        StudyService recording = new StudyService() {
-            @Override
-            public ScanResult scan(List<Path> paths) {
-                return real.scan(paths);
-            }
-
-            @Override
-            public LoadedImage load(Instance instance) throws IOException {
-                LoadedImage image = real.load(instance);
-                loadedFiles.add(new java.lang.ref.WeakReference<>(image));
-                return image;
-            }
-
-            @Override
-            public DicomDataset readHeader(Path file) throws IOException {
-                return real.readHeader(file);
-            }
-        };
+        StudyService recording = withLoad(real, instance -> {
+            LoadedImage image = real.load(instance);
+            loadedFiles.add(new java.lang.ref.WeakReference<>(image));
+            return image;
+        });
         ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             ViewerViewModel vm = new ViewerViewModel(recording, workers, new ViewerSettings(new MemoryStore()),
@@ -532,29 +519,16 @@ class ViewerViewModelTest {
         java.util.concurrent.atomic.AtomicReference<Path> holdAt = new java.util.concurrent.atomic.AtomicReference<>();
         DicomStudyService real = new DicomStudyService();
         // The series load waits before its second slice, after reporting the first: a load in progress.
-        StudyService holding = new StudyService() {
-            @Override
-            public ScanResult scan(List<Path> paths) {
-                return real.scan(paths);
-            }
-
-            @Override
-            public LoadedImage load(Instance instance) throws IOException {
-                if (instance.file().equals(holdAt.get())) {
-                    try {
-                        release.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        StudyService holding = withLoad(real, instance -> {
+            if (instance.file().equals(holdAt.get())) {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return real.load(instance);
             }
-
-            @Override
-            public DicomDataset readHeader(Path file) throws IOException {
-                return real.readHeader(file);
-            }
-        };
+            return real.load(instance);
+        });
         ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = new ViewerViewModel(holding, workers, new ViewerSettings(new MemoryStore()),
@@ -584,6 +558,31 @@ class ViewerViewModelTest {
             drain(uiQueue, () -> loading.isComplete() && vm.runningTasksProperty().get() == 0);
             assertEquals(0, vm.progressProperty().get(), 1e-9);
         }
+    }
+
+    /** How a test service loads an instance (it may wait, or record what it loaded). */
+    private interface Loader {
+        LoadedImage load(Instance instance) throws IOException;
+    }
+
+    /** {@code real}, except that instances load through {@code loader}. */
+    private static StudyService withLoad(DicomStudyService real, Loader loader) {
+        return new StudyService() {
+            @Override
+            public ScanResult scan(List<Path> paths) {
+                return real.scan(paths);
+            }
+
+            @Override
+            public LoadedImage load(Instance instance) throws IOException {
+                return loader.load(instance);
+            }
+
+            @Override
+            public DicomDataset readHeader(Path file) throws IOException {
+                return real.readHeader(file);
+            }
+        };
     }
 
     /** A view model whose tasks run on {@code workers}, their UI callbacks queued for this thread to drain. */
