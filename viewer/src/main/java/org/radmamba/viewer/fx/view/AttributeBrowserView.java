@@ -1,5 +1,6 @@
 package org.radmamba.viewer.fx.view;
 
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -173,6 +174,17 @@ public final class AttributeBrowserView extends VBox {
         if (viewModel.filteredRows().isEmpty()) {
             addBlankRowsForAScreen();
         }
+        // Without an image the blank rows are as many as fit, so that no scroll bar shows over nothing: the start's
+        // screenful is cut to the table's height once it is known, and again when it changes.
+        table.skinProperty().addListener((obs, o, skin) -> {
+            if (table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+                flow.heightProperty().addListener((h, was, now) -> Platform.runLater(() -> {
+                    if (viewModel.filteredRows().isEmpty()) {
+                        blank(table.getRoot().getChildren(), rowsThatFit());
+                    }
+                }));
+            }
+        });
         // Headers are read only while the browser can be seen: in a showing window, and not collapsed to nothing.
         ObservableValue<Boolean> windowShowing = sceneProperty().flatMap(Scene::windowProperty)
                 .flatMap(Window::showingProperty).orElse(false);
@@ -235,7 +247,7 @@ public final class AttributeBrowserView extends VBox {
         builtFilter = filter;
         List<AttributeRow> rows = viewModel.filteredRows();
         if (rows.isEmpty()) {
-            blank(table.getRoot().getChildren(), (int) Math.ceil(table.getHeight() / ROW_HEIGHT));
+            blank(table.getRoot().getChildren(), rowsThatFit());
         } else {
             sync(table.getRoot(), rows, filter, filterChanged);
         }
@@ -255,6 +267,13 @@ public final class AttributeBrowserView extends VBox {
             blank.add(new TreeItem<>(new Line(Line.BLANK)));
         }
         items.addAll(blank);
+    }
+
+    /** How many whole rows the table shows without scrolling (below its column headers). */
+    private int rowsThatFit() {
+        double height = table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow ? flow.getHeight()
+                : table.getHeight();
+        return (int) Math.floor(height / ROW_HEIGHT);
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.radmamba.viewer.fx.view;
 
+import javafx.geometry.Orientation;
 import javafx.scene.Scene;
+import javafx.scene.control.ScrollBar;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.control.TreeItem;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -126,14 +130,17 @@ class AttributeBrowserViewTest {
     }
 
     @Test
-    void the_table_starts_with_blank_rows_for_a_screen_and_the_first_images_rows_take_them_over_in_steps(
+    void the_table_starts_with_blank_rows_as_many_as_fit_and_the_first_images_rows_take_them_over_in_steps(
             FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
         List<TreeItem<AttributeBrowserView.Line>> start = onFx(() -> List.copyOf(browser.table().getRoot()
                 .getChildren()));
-        int screenRows = (int) Math.ceil(onFx(() -> javafx.stage.Screen.getPrimary().getVisualBounds().getHeight())
-                / AttributeBrowserView.ROW_HEIGHT);
-        assertEquals(screenRows, start.size(), "blank rows down to the screen's bottom");
+        VirtualFlow<?> flow = (VirtualFlow<?>) browser.table().lookup(".virtual-flow");
+        int fit = onFx(() -> (int) Math.floor(flow.getHeight() / AttributeBrowserView.ROW_HEIGHT));
+        assertTrue(fit > 2 * AttributeBrowserView.ROWS_SHOWN_PER_PULSE, "rows that fit: " + fit);
+        assertEquals(fit, start.size(), "blank rows as many as fit");
         assertTrue(values().stream().allMatch(String::isEmpty), "blank");
+        assertFalse(onFx(() -> verticalScrollBarShown(flow)), "no scroll bar over blank rows");
 
         robot.interact(() -> viewModel.attributes().rowsProperty().set(image("first")));
         onFx(() -> {
@@ -151,6 +158,18 @@ class AttributeBrowserViewTest {
         assertEquals("", afterOnePulse.get(AttributeBrowserView.ROWS_SHOWN_PER_PULSE), "waits for a later pulse");
         pulsesUntilIdle();
         assertEquals(image("first").stream().map(AttributeRow::value).toList(), values());
+        assertTrue(onFx(() -> verticalScrollBarShown(flow)), "80 rows scroll");
+
+        // No image again: blank rows as many as fit, and no scroll bar.
+        robot.interact(() -> viewModel.attributes().rowsProperty().set(List.of()));
+        pulsesUntilIdle();
+        assertEquals(start, onFx(() -> List.copyOf(browser.table().getRoot().getChildren())));
+        assertFalse(onFx(() -> verticalScrollBarShown(flow)), "no scroll bar over blank rows");
+    }
+
+    private static boolean verticalScrollBarShown(VirtualFlow<?> flow) {
+        return flow.lookupAll(".scroll-bar").stream().anyMatch(n -> n instanceof ScrollBar bar
+                && bar.getOrientation() == Orientation.VERTICAL && bar.isVisible());
     }
 
     @Test
