@@ -3,6 +3,7 @@ package org.radmamba.viewer.fx.model;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.LoadedImage;
 
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class SeriesImages {
     private TaskHandle loading;
 
     /** One decoded instance, as the background load hands it over. */
-    record Arrival(int instanceIndex, LoadedImage image, DecodedFrame[] frames) {
+    record Arrival(int instanceIndex, DecodedImage image) {
     }
 
     SeriesImages(SeriesEntry entry) {
@@ -95,7 +96,7 @@ public final class SeriesImages {
             arrived++;
             List<SeriesEntry.Slice> slices = entry.slices();
             for (int s = firstSlice[a.instanceIndex()]; s < firstSlice[a.instanceIndex() + 1]; s++) {
-                frames[s] = a.frames()[slices.get(s).frame()];
+                frames[s] = a.image().frame(slices.get(s).frame());
                 for (IntConsumer l : listeners) {
                     l.accept(s);
                 }

@@ -233,12 +233,7 @@ public final class ViewerViewModel implements SeriesProvider {
             if (instance.isImage()) {
                 try {
                     // The series keeps the decoded frames and their pipelines, not the file and its header.
-                    DecodedImage image = DecodedImage.of(service.load(instance));
-                    DecodedFrame[] frames = new DecodedFrame[image.frameCount()];
-                    for (int f = 0; f < frames.length; f++) {
-                        frames[f] = image.frame(f);
-                    }
-                    arrivals.accept(new SeriesImages.Arrival(index, image, frames));
+                    arrivals.accept(new SeriesImages.Arrival(index, DecodedImage.of(service.load(instance))));
                 } catch (IOException e) {
                     LOG.warn("Could not load {}", instance.file(), e);
                     FailedFile failure = new FailedFile(instance.file(), reasonOf(e));

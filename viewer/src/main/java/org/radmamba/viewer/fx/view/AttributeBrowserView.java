@@ -177,7 +177,8 @@ public final class AttributeBrowserView extends VBox {
         // Without an image the blank rows are as many as fit, so that no scroll bar shows over nothing: the start's
         // screenful is cut to the table's height once it is known, and again when it changes.
         table.skinProperty().addListener((obs, o, skin) -> {
-            if (table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            VirtualFlow<?> flow = flow();
+            if (flow != null) {
                 flow.heightProperty().addListener((h, was, now) -> Platform.runLater(() -> {
                     if (viewModel.filteredRows().isEmpty()) {
                         blank(table.getRoot().getChildren(), rowsThatFit());
@@ -214,7 +215,7 @@ public final class AttributeBrowserView extends VBox {
      * their texts cost nothing to change.
      */
     private void showSomeRows() {
-        VirtualFlow<?> flow = table.lookup(".virtual-flow") instanceof VirtualFlow<?> f ? f : null;
+        VirtualFlow<?> flow = flow();
         IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
         IndexedCell<?> last = flow == null ? null : flow.getLastVisibleCell();
         if (first == null || last == null) {
@@ -271,9 +272,13 @@ public final class AttributeBrowserView extends VBox {
 
     /** How many whole rows the table shows without scrolling (below its column headers). */
     private int rowsThatFit() {
-        double height = table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow ? flow.getHeight()
-                : table.getHeight();
-        return (int) Math.floor(height / ROW_HEIGHT);
+        VirtualFlow<?> flow = flow();
+        return (int) Math.floor((flow != null ? flow.getHeight() : table.getHeight()) / ROW_HEIGHT);
+    }
+
+    /** The table's rows area, once its skin exists; null before. */
+    private VirtualFlow<?> flow() {
+        return table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow ? flow : null;
     }
 
     /**
