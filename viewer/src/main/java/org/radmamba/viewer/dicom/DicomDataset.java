@@ -51,4 +51,22 @@ public interface DicomDataset {
 
     /** The items of a sequence; empty when absent. */
     List<DicomDataset> sequence(int tag);
+
+    /**
+     * Every element of this dataset, in tag order: the file meta information's and private ones included, and
+     * sequences as elements whose items {@link #sequence} reads. What the attribute browser lists.
+     */
+    List<Element> elements();
+
+    /**
+     * One element as read.
+     *
+     * @param tag         (group << 16) | element
+     * @param vr          its value representation as in the file, or the dictionary's for implicit VR ("UN" if unknown)
+     * @param name        the standard's name ("Patient's Name"); for private elements "Private Creator" or
+     *                    "Private (creator)"; "Unknown" where the dictionary has no name
+     * @param valueLength the value's length in bytes as read; -1 for a sequence
+     */
+    record Element(int tag, String vr, String name, long valueLength) {
+    }
 }

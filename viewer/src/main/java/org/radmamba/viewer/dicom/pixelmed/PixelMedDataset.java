@@ -3,6 +3,7 @@ package org.radmamba.viewer.dicom.pixelmed;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
@@ -104,6 +105,38 @@ final class PixelMedDataset implements DicomDataset {
             items.add(new PixelMedDataset(item.getAttributeList()));
         }
         return items;
+    }
+
+    @Override
+    public List<Element> elements() {
+        List<Element> elements = new ArrayList<>(list.size());
+        for (Attribute a : list.values()) { // an AttributeList is sorted by tag
+            AttributeTag tag = a.getTag();
+            int value = tag.getGroup() << 16 | tag.getElement();
+            long length = a instanceof SequenceAttribute ? -1 : a.getVL();
+            elements.add(new Element(value, a.getVRAsString(), nameOf(tag), length));
+        }
+        return elements;
+    }
+
+    private String nameOf(AttributeTag tag) {
+        if (tag.isPrivateCreator()) {
+            return "Private Creator";
+        }
+        if (tag.isPrivate()) {
+            // (gggg,xxee) belongs to the creator named in (gggg,00xx).
+            Attribute creator = list.get(new AttributeTag(tag.getGroup(), tag.getElement() >>> 8));
+            String name = creator == null ? "" : creator.getSingleStringValueOrEmptyString().trim();
+            return name.isEmpty() ? "Private" : "Private (" + name + ")";
+        }
+        if (tag.isGroupLength()) {
+            return "Group Length";
+        }
+        // Overlay and curve groups repeat (60xx, 50xx); the dictionary names their first group.
+        AttributeTag lookup = tag.isOverlayGroup() ? new AttributeTag(0x6000, tag.getElement())
+                : tag.isCurveGroup() ? new AttributeTag(0x5000, tag.getElement()) : tag;
+        String name = DicomDictionary.StandardDictionary.getFullNameFromTag(lookup);
+        return name == null || name.isBlank() ? "Unknown" : name;
     }
 
     private static boolean isBinary(Attribute a) {
