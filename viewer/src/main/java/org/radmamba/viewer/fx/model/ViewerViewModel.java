@@ -323,6 +323,12 @@ public final class ViewerViewModel implements SeriesProvider {
         return viewports.get(index);
     }
 
+    /** Makes the viewport {@code step} places on (negative: back) in the layout's order the active one, round. */
+    public void moveActiveViewport(int step) {
+        int shown = layout.get().viewports();
+        activeViewport.set(Math.floorMod(Math.min(activeViewport.get(), shown - 1) + step, shown));
+    }
+
     public ViewportViewModel activeViewport() {
         return viewports.get(Math.min(activeViewport.get(), layout.get().viewports() - 1));
     }

@@ -267,6 +267,25 @@ public final class ViewportViewModel {
         return presets;
     }
 
+    /** The windows and VOI LUTs the file offers, in the file's order; empty for colour or no image. */
+    public List<Voi> fileWindows() {
+        PixelPipeline pipeline = currentPipeline();
+        return pipeline == null || pipeline.isColour() ? List.of() : pipeline.vois();
+    }
+
+    /**
+     * Shows the file's next window after the one shown, round the list (its first when the window shown is not
+     * one of the file's): the keyboard's way through "From the file". False when the file offers none.
+     */
+    public boolean applyNextFileWindow() {
+        List<Voi> windows = fileWindows();
+        if (windows.isEmpty()) {
+            return false;
+        }
+        applyWindow(windows.get((windows.indexOf(voi.get()) + 1) % windows.size()));
+        return true;
+    }
+
     public void applyWindow(Voi newVoi) {
         voi.set(newVoi);
         render();

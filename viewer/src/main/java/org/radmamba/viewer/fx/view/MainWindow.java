@@ -294,6 +294,12 @@ public final class MainWindow extends BorderPane {
             ViewportViewModel::clearMeasurements);
     private final ViewerAction resetWindow = onActive("Window from the file", MaterialDesignC.CONTRAST_BOX,
             shortcut(KeyCode.DIGIT0), ViewportViewModel::resetWindow);
+    private final ViewerAction nextFileWindow = onActive("Next window from the file", null,
+            shortcut(KeyCode.DIGIT9), ViewportViewModel::applyNextFileWindow);
+    private final ViewerAction nextViewport = action("Next viewport", null, shortcut(KeyCode.F6),
+            () -> vm().moveActiveViewport(1));
+    private final ViewerAction previousViewport = action("Previous viewport", null,
+            shortcut(KeyCode.F6, KeyCombination.SHIFT_DOWN), () -> vm().moveActiveViewport(-1));
 
     /** Ikonli has no "1:1" glyph; a numeric box reads as one. */
     private static final class MaterialDesignN1 {
@@ -313,11 +319,11 @@ public final class MainWindow extends BorderPane {
             new ToolSpec(Tool.ELLIPSE, MaterialDesignE.ELLIPSE_OUTLINE, KeyCode.E));
 
     private MenuBar menuBar() {
-        Menu file = new Menu("File");
+        Menu file = new Menu("_File");
         file.getItems().addAll(openFile.menuItem(), openFolder.menuItem(), recentMenu, new SeparatorMenuItem(),
                 openDemo.menuItem(), new SeparatorMenuItem(), closeStudy.menuItem(), closeAll.menuItem());
 
-        Menu view = new Menu("View");
+        Menu view = new Menu("_View");
         Menu layouts = new Menu("Layout");
         ToggleGroup layoutGroup = new ToggleGroup();
         KeyCode[] layoutKeys = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT4};
@@ -332,7 +338,8 @@ public final class MainWindow extends BorderPane {
             viewModel.layoutProperty().addListener((obs, o, n) -> item.setSelected(n == l));
             layouts.getItems().add(item);
         }
-        layouts.getItems().addAll(new SeparatorMenuItem(), nextLayout.menuItem());
+        layouts.getItems().addAll(new SeparatorMenuItem(), nextLayout.menuItem(), nextViewport.menuItem(),
+                previousViewport.menuItem());
         CheckMenuItem corner = new CheckMenuItem("Corner text");
         corner.setAccelerator(cornerText.shortcut());
         corner.selectedProperty().bindBidirectional(viewModel.cornerTextVisibleProperty());
@@ -341,9 +348,10 @@ public final class MainWindow extends BorderPane {
                 rotateLeft.guardedMenuItem(), flipH.guardedMenuItem(), flipV.guardedMenuItem(), invert.guardedMenuItem(),
                 reset.menuItem(), new SeparatorMenuItem(), searchAttributes.menuItem(), dismissFailures.menuItem());
 
-        Menu window = new Menu("Window/level");
+        Menu window = new Menu("_Window/level");
         window.getItems().add(resetWindow.guardedMenuItem());
         window.getItems().add(fileWindowsMenu);
+        window.getItems().add(nextFileWindow.guardedMenuItem());
         window.getItems().add(new SeparatorMenuItem());
         KeyCode[] presetKeys = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5,
                 KeyCode.DIGIT6, KeyCode.DIGIT7, KeyCode.DIGIT8};
@@ -355,7 +363,7 @@ public final class MainWindow extends BorderPane {
         }
         window.setOnShowing(e -> updateFileWindows());
 
-        Menu tools = new Menu("Tools");
+        Menu tools = new Menu("_Tools");
         for (ToolSpec spec : TOOLS) {
             RadioMenuItem item = new RadioMenuItem(spec.tool().label(), new FontIcon(spec.icon()));
             item.setToggleGroup(toolMenuGroup);
@@ -372,7 +380,7 @@ public final class MainWindow extends BorderPane {
                 clearMeasurements.guardedMenuItem());
         viewModel.toolProperty().addListener((obs, o, n) -> syncTool(n));
 
-        Menu cineMenu = new Menu("Cine");
+        Menu cineMenu = new Menu("_Cine");
         cineMenu.getItems().addAll(cine.guardedMenuItem(), cineFaster.guardedMenuItem(), cineSlower.guardedMenuItem());
         MenuBar bar = new MenuBar(file, view, window, tools, cineMenu);
         bar.setUseSystemMenuBar(true);
@@ -423,9 +431,15 @@ public final class MainWindow extends BorderPane {
         attributes.search().selectAll();
     }
 
-    /** Closes the study selected in the browser or, with none selected there, the one in the active viewport. */
+    /**
+     * Closes what is selected in the browser (a patient's studies, a study, a series' study) or, with nothing
+     * selected there, the study in the active viewport.
+     */
     private void closeSelectedStudy() {
-        Study study = browser.selectedStudy() != null ? browser.selectedStudy() : viewModel.activeStudy();
+        if (browser.closeSelection()) {
+            return;
+        }
+        Study study = viewModel.activeStudy();
         if (study != null) {
             viewModel.closeStudy(study);
         }

@@ -15,6 +15,8 @@ import javafx.scene.control.TreeView;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.Dragboard;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
@@ -139,6 +141,14 @@ public final class StudyBrowserView extends StackPane {
         setPrefWidth(300);
         // Several changes before the pacer's turn make one update, of the list as it is then.
         viewModel.series().addListener((ListChangeListener<SeriesEntry>) c -> pacer.runLater(this, this::sync));
+        // Enter shows the selected series in the active viewport, as a double-click does.
+        tree.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            TreeItem<Row> item = tree.getSelectionModel().getSelectedItem();
+            if (e.getCode() == KeyCode.ENTER && item != null && item.getValue().content() instanceof SeriesEntry s) {
+                viewModel.showSeries(s, viewModel.activeViewportProperty().get());
+                e.consume();
+            }
+        });
         if (viewModel.series().isEmpty()) {
             addBlankRowsForAScreen();
         }
@@ -176,6 +186,24 @@ public final class StudyBrowserView extends StackPane {
             case SeriesEntry e -> e.study();
             default -> null;
         };
+    }
+
+    /**
+     * Closes what is selected: a patient's studies, a study, or the study of a series.
+     *
+     * @return false when nothing is selected
+     */
+    public boolean closeSelection() {
+        TreeItem<Row> item = tree.getSelectionModel().getSelectedItem();
+        switch (item == null ? null : item.getValue().content()) {
+            case Patient p -> closePatient(p);
+            case Study s -> viewModel.closeStudy(s);
+            case SeriesEntry e -> viewModel.closeStudy(e.study());
+            case null, default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Closes every open study of a patient. */

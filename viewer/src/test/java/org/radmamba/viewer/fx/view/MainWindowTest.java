@@ -255,13 +255,18 @@ class MainWindowTest {
     }
 
     private javafx.scene.input.ScrollEvent wheelTowardsUser() {
+        return wheelNotch(-1, false);
+    }
+
+    /** One notch of the wheel at the first viewport's centre: -1 towards the user, +1 away; with Ctrl or not. */
+    private javafx.scene.input.ScrollEvent wheelNotch(int direction, boolean control) {
         double x = firstViewport().getWidth() / 2;
         double y = firstViewport().getHeight() / 2;
         Point2D screen = firstViewport().localToScreen(x, y);
         return new javafx.scene.input.ScrollEvent(javafx.scene.input.ScrollEvent.SCROLL, x, y, screen.getX(),
-                screen.getY(), false, false, false, false, false, false, 0, -40, 0, -40,
+                screen.getY(), false, control, false, false, false, false, 0, 40 * direction, 0, 40 * direction,
                 javafx.scene.input.ScrollEvent.HorizontalTextScrollUnits.NONE, 0,
-                javafx.scene.input.ScrollEvent.VerticalTextScrollUnits.LINES, -1, 0, null);
+                javafx.scene.input.ScrollEvent.VerticalTextScrollUnits.LINES, direction, 0, null);
     }
 
     @Test
@@ -813,6 +818,90 @@ class MainWindowTest {
         StudyBrowserView.update(list, List.of(c, a));
         assertEquals(List.of(c, a), List.copyOf(list));
         assertEquals("replaced", changes.getLast());
+    }
+
+    @Test
+    void the_keyboard_moves_through_slices_viewports_file_windows_and_shows_and_closes_from_the_browser(FxRobot robot)
+            throws Exception {
+        Path ct = study("keyboard");
+        Path dx = ProjectionImage.write(temp.resolve("keyboard-dx"), 0.143, Double.NaN);
+        robot.interact(() -> viewModel.layoutProperty().set(Layout.ONE_BY_TWO));
+        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
+                && viewModel.viewport(0).voiProperty().get() != null
+                && viewModel.viewport(1).imageProperty().get() != null);
+        waitForPacedUpdates();
+        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
+                .findFirst().orElseThrow();
+        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
+                .findFirst().orElseThrow();
+        robot.interact(() -> viewModel.showSeries(ctEntry, 0));
+        robot.clickOn(firstViewport());
+
+        // Slices: arrows one, Page Up/Down ten (clamped), Home and End; the scroll bar follows and leads.
+        robot.push(KeyCode.DOWN);
+        robot.push(KeyCode.RIGHT);
+        assertEquals(2, first().sliceProperty().get());
+        robot.push(KeyCode.UP);
+        assertEquals(1, first().sliceProperty().get());
+        robot.push(KeyCode.PAGE_DOWN);
+        assertEquals(SPEC.slices() - 1, first().sliceProperty().get());
+        robot.push(KeyCode.HOME);
+        assertEquals(0, first().sliceProperty().get());
+        robot.push(KeyCode.END);
+        assertEquals(SPEC.slices() - 1, first().sliceProperty().get());
+        assertEquals(SPEC.slices() - 1, window.viewportViews().getFirst().sliceBar().getValue(), 1e-9);
+        robot.interact(() -> window.viewportViews().getFirst().sliceBar().setValue(3));
+        assertEquals(3, first().sliceProperty().get());
+
+        // The file's windows (the demo CT has two: 40/400 and -600/1500), one after the other, round.
+        List<Voi> fileWindows = first().fileWindows();
+        assertEquals(2, fileWindows.size(), fileWindows.toString());
+        assertEquals(fileWindows.get(0), first().voiProperty().get());
+        robot.push(KeyCode.DIGIT9);
+        assertEquals(fileWindows.get(1), first().voiProperty().get());
+        robot.push(KeyCode.DIGIT9);
+        assertEquals(fileWindows.get(0), first().voiProperty().get());
+
+        // Zoom with Ctrl and the wheel; Ctrl+R puts the view back.
+        double fitted = screenPixelsPerImagePixel();
+        // Fired directly, as in the wheel test: Monocle's robot turns the wheel the other way.
+        robot.interact(() -> javafx.event.Event.fireEvent(firstViewport(), wheelNotch(1, true)));
+        assertEquals(1.1 * fitted, screenPixelsPerImagePixel(), 1e-6 * fitted);
+        assertEquals(3, first().sliceProperty().get(), "the wheel with Ctrl zooms, it does not scroll");
+        robot.push(KeyCode.CONTROL, KeyCode.R);
+        assertTrue(first().transformProperty().get().fitToWindow(), first().transformProperty().get().toString());
+        assertEquals(fitted, screenPixelsPerImagePixel(), 1e-6 * fitted);
+
+        // F6 and Shift+F6 move the active viewport round the layout.
+        assertEquals(0, viewModel.activeViewportProperty().get());
+        robot.push(KeyCode.F6);
+        assertEquals(1, viewModel.activeViewportProperty().get());
+        robot.push(KeyCode.F6);
+        assertEquals(0, viewModel.activeViewportProperty().get());
+        robot.push(KeyCode.SHIFT, KeyCode.F6);
+        assertEquals(1, viewModel.activeViewportProperty().get());
+
+        // Enter on a series in the browser shows it in the active viewport.
+        robot.interact(() -> viewModel.showSeries(dxEntry, 1));
+        robot.clickOn(robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, ctEntry)).<Node>query());
+        robot.push(KeyCode.ENTER);
+        assertEquals(ctEntry, viewModel.viewport(1).seriesProperty().get());
+
+        // Ctrl+F4 on a patient's row closes that patient's studies, whatever the active viewport shows.
+        robot.interact(() -> viewModel.showSeries(dxEntry, 1));
+        robot.clickOn(robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, ctEntry.patient())).<Node>query());
+        robot.push(KeyCode.CONTROL, KeyCode.F4);
+        waitForPacedUpdates();
+        assertEquals(List.of(dxEntry), List.copyOf(viewModel.series()));
+    }
+
+    /** The first viewport's scale as drawn: screen pixels per image pixel. */
+    private double screenPixelsPerImagePixel() throws Exception {
+        return onFx(() -> {
+            var a = firstViewport().imageToScreen();
+            return Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
+        });
     }
 
     @Test
