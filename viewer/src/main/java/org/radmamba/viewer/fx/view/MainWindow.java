@@ -1,6 +1,7 @@
 package org.radmamba.viewer.fx.view;
 
 import javafx.collections.ListChangeListener;
+import javafx.geometry.Dimension2D;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
@@ -497,13 +498,16 @@ public final class MainWindow extends BorderPane {
     public static void restoreAndRememberGeometry(Stage stage, ViewerSettings settings) {
         settings.windowGeometry().ifPresent(g -> {
             Rectangle2D bounds = new Rectangle2D(g.x(), g.y(), Math.max(g.width(), 200), Math.max(g.height(), 200));
-            boolean visible = Screen.getScreens().stream().anyMatch(s -> s.getVisualBounds().intersects(bounds));
-            if (visible) {
-                stage.setX(g.x());
-                stage.setY(g.y());
-                stage.setWidth(bounds.getWidth());
-                stage.setHeight(bounds.getHeight());
-            }
+            Screen.getScreens().stream().map(Screen::getVisualBounds).filter(b -> b.intersects(bounds)).findFirst()
+                    .ifPresent(screen -> {
+                        // Kept on the screen it was on, and no larger: that screen may be smaller than it was.
+                        double width = Math.min(bounds.getWidth(), screen.getWidth());
+                        double height = Math.min(bounds.getHeight(), screen.getHeight());
+                        stage.setX(Math.clamp(g.x(), screen.getMinX(), screen.getMaxX() - width));
+                        stage.setY(Math.clamp(g.y(), screen.getMinY(), screen.getMaxY() - height));
+                        stage.setWidth(width);
+                        stage.setHeight(height);
+                    });
             stage.setMaximized(g.maximized());
         });
         stage.setOnHiding(e -> settings.setWindowGeometry(new ViewerSettings.WindowGeometry(
@@ -533,6 +537,12 @@ public final class MainWindow extends BorderPane {
         };
         scene.addPostLayoutPulseListener(afterLayout[0]);
         stage.show();
+    }
+
+    /** The window's size on a first start: 1600 × 900, or the primary screen's visible area where that is smaller. */
+    public static Dimension2D firstWindowSize() {
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        return new Dimension2D(Math.min(1600, screen.getWidth()), Math.min(900, screen.getHeight()));
     }
 
     /** A scene for this window with the viewer's stylesheet. */

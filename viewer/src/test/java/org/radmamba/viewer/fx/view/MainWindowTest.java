@@ -905,6 +905,39 @@ class MainWindowTest {
     }
 
     @Test
+    void the_window_fits_the_screen_comes_back_where_it_was_and_remembers_where_it_is(FxRobot robot) throws Exception {
+        javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        javafx.geometry.Dimension2D first = MainWindow.firstWindowSize();
+        assertEquals(Math.min(1600, screen.getWidth()), first.getWidth());
+        assertEquals(Math.min(900, screen.getHeight()), first.getHeight());
+
+        ViewerSettings settings = new ViewerSettings(new MemoryStore());
+        // Saved on a larger monitor: it comes back on this screen, no larger than it.
+        settings.setWindowGeometry(new ViewerSettings.WindowGeometry(100, 50, 3000, 2000, false));
+        Stage stage = onFx(() -> {
+            Stage s = new Stage();
+            s.setScene(new javafx.scene.Scene(new javafx.scene.layout.Pane(), 300, 200));
+            MainWindow.restoreAndRememberGeometry(s, settings);
+            s.show();
+            return s;
+        });
+        assertEquals(screen.getWidth(), stage.getWidth(), 1e-9);
+        assertEquals(screen.getHeight(), stage.getHeight(), 1e-9);
+        assertEquals(screen.getMinX(), stage.getX(), 1e-9);
+        assertEquals(screen.getMinY(), stage.getY(), 1e-9);
+
+        robot.interact(() -> {
+            stage.setX(20);
+            stage.setY(30);
+            stage.setWidth(640);
+            stage.setHeight(480);
+            stage.hide();
+        });
+        assertEquals(java.util.Optional.of(new ViewerSettings.WindowGeometry(20, 30, 640, 480, false)),
+                settings.windowGeometry(), "remembered as the window hides");
+    }
+
+    @Test
     void a_study_closes_from_the_browser_context_menu_and_from_the_keyboard(FxRobot robot) throws Exception {
         Path ct = study("close");
         Path dx = ProjectionImage.write(temp.resolve("close-dx"), 0.143, Double.NaN);
