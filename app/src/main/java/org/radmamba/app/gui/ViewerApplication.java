@@ -1,7 +1,6 @@
 package org.radmamba.app.gui;
 
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.radmamba.app.gui.plugins.PluginToolsPane;
@@ -52,7 +51,7 @@ public final class ViewerApplication extends Application {
         MainWindow window = new MainWindow(viewModel);
         AiWindow ai = AiWindow.standard(window, plugins);
         PluginToolsPane.dock(window, plugins, ai::imageOnScreen, PluginRegistry.userFolder());
-        Scene scene = window.createScene(1600, 900);
+        Scene scene = window.createScene(MainWindow.firstWindowSize().getWidth(), MainWindow.firstWindowSize().getHeight());
         ai.bindShortcuts(scene);
         stage.setTitle("RadMamba");
         stage.setScene(scene);
@@ -71,6 +70,5 @@ public final class ViewerApplication extends Application {
         if (plugins != null) {
             plugins.close();
         }
-        Platform.exit();
     }
 }
