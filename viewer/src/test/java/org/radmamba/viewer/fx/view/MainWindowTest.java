@@ -298,6 +298,106 @@ class MainWindowTest {
     }
 
     @Test
+    void an_angle_and_an_ellipse_drawn_with_the_mouse_read_their_values_and_stay_on_their_image_points(FxRobot robot)
+            throws Exception {
+        dropAndWait(robot, study("shapes"));
+        Point2D centre = screenCentreOfViewport();
+        // Angle: the first arm dragged towards the vertex, then a click for the second arm.
+        robot.interact(() -> viewModel.toolProperty().set(Tool.ANGLE));
+        robot.moveTo(centre.add(-80, 0)).press(MouseButton.PRIMARY).moveBy(40, 0).moveBy(40, 0)
+                .release(MouseButton.PRIMARY);
+        robot.moveTo(centre.add(0, -80)).clickOn(MouseButton.PRIMARY);
+        // Ellipse: dragged corner to corner of its bounding box.
+        robot.interact(() -> viewModel.toolProperty().set(Tool.ELLIPSE));
+        robot.moveTo(centre.add(-60, -40)).press(MouseButton.PRIMARY).moveBy(60, 40).moveBy(60, 40)
+                .release(MouseButton.PRIMARY);
+        waitForPacedUpdates();
+
+        List<Measurement> measurements = List.copyOf(first().measurementsProperty().get());
+        assertEquals(2, measurements.size(), measurements.toString());
+        Measurement.Angle angle = (Measurement.Angle) measurements.get(0);
+        Measurement.EllipseRoi ellipse = (Measurement.EllipseRoi) measurements.get(1);
+        double zoom = firstViewport().imageToScreen().getMxx();
+        assertEquals(80 / zoom, Math.abs(angle.first().x() - angle.vertex().x()), 0.05);
+        assertEquals(80 / zoom, Math.abs(angle.second().y() - angle.vertex().y()), 0.05);
+        assertEquals("90.0°", onFx(() -> first().labelOf(angle)));
+        assertEquals(120 / zoom, ellipse.maxX() - ellipse.minX(), 0.05);
+        assertEquals(80 / zoom, ellipse.maxY() - ellipse.minY(), 0.05);
+        String statistics = onFx(() -> first().labelOf(ellipse));
+        assertTrue(statistics.startsWith("mean ") && statistics.contains(" SD ") && statistics.contains("min ")
+                && statistics.contains(" max ") && statistics.endsWith(" mm²"), statistics);
+
+        // Drawn where their image points are on screen, before and after a zoom and a pan.
+        List<Point2D> before = handlesOnScreen();
+        assertEquals(expectedHandles(measurements), before);
+        robot.interact(() -> first().zoomBy(1.5));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(expectedHandles(measurements), handlesOnScreen());
+        robot.interact(() -> first().panBy(37, -21));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Point2D> after = handlesOnScreen();
+        assertEquals(expectedHandles(measurements), after);
+        assertTrue(java.util.stream.IntStream.range(0, before.size()).allMatch(i -> before.get(i).distance(after.get(i)) > 5)
+                && java.util.stream.IntStream.range(0, before.size()).anyMatch(i -> before.get(i).distance(after.get(i)) > 30),
+                "the figures moved with the image: " + before + " -> " + after);
+    }
+
+    /** The centres of the measurement handles drawn in the first viewport, rounded to 0.01 px. */
+    private List<Point2D> handlesOnScreen() throws Exception {
+        return onFx(() -> firstViewport().measurementLayer().getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof javafx.scene.shape.Circle)
+                .map(n -> (javafx.scene.shape.Circle) n)
+                .map(c -> rounded(new Point2D(c.getCenterX(), c.getCenterY()))).toList());
+    }
+
+    /** Where the first viewport maps the measurements' points, rounded to 0.01 px. */
+    private List<Point2D> expectedHandles(List<Measurement> measurements) throws Exception {
+        return onFx(() -> measurements.stream().flatMap(m -> m.points().stream())
+                .map(p -> rounded(firstViewport().imageToScreen().transform(p.x(), p.y()))).toList());
+    }
+
+    private static Point2D rounded(Point2D p) {
+        return new Point2D(Math.round(p.getX() * 100) / 100.0, Math.round(p.getY() * 100) / 100.0);
+    }
+
+    @Test
+    void a_series_goes_to_the_viewport_it_is_dropped_on_or_to_the_active_one_on_a_double_click(FxRobot robot)
+            throws Exception {
+        Path ct = study("placing");
+        Path dx = ProjectionImage.write(temp.resolve("placing-dx"), 0.143, Double.NaN);
+        robot.interact(() -> viewModel.layoutProperty().set(Layout.TWO_BY_TWO));
+        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
+                && viewModel.viewport(0).imageProperty().get() != null);
+        waitForPacedUpdates();
+        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
+                .findFirst().orElseThrow();
+        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
+                .findFirst().orElseThrow();
+
+        // Dragged from the browser (its drag carries the series' index) and dropped on the fourth viewport.
+        ViewportView fourth = window.viewportViews().get(3);
+        AtomicReference<TransferMode> accepted = new AtomicReference<>();
+        AtomicReference<Boolean> dropped = new AtomicReference<>();
+        robot.interact(() -> {
+            FileDrag drag = new FileDrag(List.of());
+            accepted.set(drag.dragOverWithText(fourth, ViewportView.SERIES_DRAG_PREFIX + viewModel.series().indexOf(dxEntry)));
+            dropped.set(drag.drop(fourth));
+        });
+        assertEquals(TransferMode.COPY, accepted.get());
+        assertTrue(dropped.get());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> viewModel.viewport(3).imageProperty().get() != null);
+        assertEquals(dxEntry, viewModel.viewport(3).seriesProperty().get());
+
+        // A double-click in the browser: the active viewport.
+        robot.interact(() -> viewModel.activeViewportProperty().set(2));
+        robot.doubleClickOn(robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, ctEntry)).<Node>query());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> viewModel.viewport(2).imageProperty().get() != null);
+        assertEquals(ctEntry, viewModel.viewport(2).seriesProperty().get());
+        assertEquals(dxEntry, viewModel.viewport(3).seriesProperty().get(), "the dropped series stays where it went");
+    }
+
+    @Test
     void a_broken_file_in_a_dropped_folder_is_listed_and_the_good_series_still_opens(FxRobot robot) throws Exception {
         Path folder = study("broken");
         Path broken = folder.resolve("CT").resolve("scan-garbage.dcm");
