@@ -86,8 +86,21 @@ public final class StudyScanner {
      * (on a scan thread, in no particular order), so that a viewer can show the first image before the scan ends.
      */
     public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance) {
+        return scan(paths, onInstance, ScanProgress.NONE);
+    }
+
+    /** As {@link #scan(List, java.util.function.Consumer)}, telling {@code progress} of each file read. */
+    public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance, ScanProgress progress) {
         List<FailedFile> failures = new ArrayList<>();
         List<Path> files = expand(paths, failures);
+        int total = files.size();
+        int[] done = {0};
+        Runnable fileRead = () -> {
+            synchronized (done) {
+                progress.filesRead(++done[0], total);
+            }
+        };
+        progress.filesRead(0, total);
         List<Instance> instances = new ArrayList<>();
         List<DicomDataset> datasets = new ArrayList<>();
         // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
@@ -101,6 +114,7 @@ public final class StudyScanner {
                     if (scanned.instance() != null) {
                         onInstance.accept(scanned.instance());
                     }
+                    fileRead.run();
                     return scanned;
                 }));
             }

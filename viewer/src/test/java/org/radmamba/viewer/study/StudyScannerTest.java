@@ -3,10 +3,13 @@ package org.radmamba.viewer.study;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
+import org.radmamba.viewer.dicom.DicomReaders;
+import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.Samples;
+import org.radmamba.viewer.picture.PictureFormats;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -50,6 +53,21 @@ class StudyScannerTest {
         assertEquals(List.of(), result.failures());
         assertEquals(1, result.series().size());
         assertEquals(List.of("b.dcm", "c.dcm", "a.dcm"), names(result.series().get(0)));
+    }
+
+    @Test
+    void progress_counts_every_file_read_good_or_bad_up_to_all_that_were_found() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            slice("4." + i, i + 1, i).write(dir.resolve("s" + i + ".dcm"));
+        }
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not DICOM");
+        List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ScanResult result = new StudyScanner(DicomReaders.standard(), ReadLimits.DEFAULT, 3, PictureFormats.NONE)
+                .scan(List.of(dir), instance -> { }, (done, total) -> reports.add(done + "/" + total));
+
+        assertEquals(List.of("0/6", "1/6", "2/6", "3/6", "4/6", "5/6", "6/6"), reports);
+        assertEquals(1, result.failures().size());
     }
 
     @Test

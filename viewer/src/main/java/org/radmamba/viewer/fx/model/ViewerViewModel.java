@@ -132,7 +132,7 @@ public final class ViewerViewModel implements SeriesProvider {
         String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
         track(BackgroundTask.wrap(ctx -> {
                     ctx.updateMessage("reading headers");
-                    return service.scan(paths);
+                    return service.scan(paths, ctx::updateProgress);
                 })
                 .withTitle("Opening " + what)
                 .onSuccess(this::addScanResult)
@@ -145,7 +145,7 @@ public final class ViewerViewModel implements SeriesProvider {
                     ctx.updateMessage("preparing the demo study");
                     Path folder = demoSource.folder();
                     ctx.updateMessage("reading headers");
-                    return service.scan(List.of(folder));
+                    return service.scan(List.of(folder), ctx::updateProgress);
                 })
                 .withTitle("Opening the demo study")
                 .onSuccess(this::addScanResult)

@@ -3,6 +3,7 @@ package org.radmamba.viewer.fx.service;
 import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanProgress;
 import org.radmamba.viewer.study.ScanResult;
 
 import java.io.IOException;
@@ -14,6 +15,11 @@ public interface StudyService {
 
     /** Files, folders and DICOMDIRs to a study tree; unreadable files are listed, never thrown. */
     ScanResult scan(List<Path> paths);
+
+    /** As {@link #scan(List)}, telling {@code progress} how many of the files found have been read. */
+    default ScanResult scan(List<Path> paths, ScanProgress progress) {
+        return scan(paths);
+    }
 
     /** The pixels of one instance. */
     LoadedImage load(Instance instance) throws IOException;

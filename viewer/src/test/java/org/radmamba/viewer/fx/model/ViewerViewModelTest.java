@@ -31,6 +31,7 @@ import org.radmamba.viewer.study.ScanResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -363,6 +364,29 @@ class ViewerViewModelTest {
                 .findFirst().orElseThrow();
         viewModel.showSeries(reopened, 0);
         assertTrue(viewModel.viewport(0).measurementsProperty().get().isEmpty());
+    }
+
+    @Test
+    void the_status_bar_counts_the_headers_read_while_a_drop_is_scanned() throws Exception {
+        Path study = generatedSeries();
+        int files;
+        try (var list = Files.list(study.resolve("CT"))) {
+            files = (int) list.count();
+        }
+        List<String> scanning = new ArrayList<>();
+        viewModel.progressProperty().addListener((obs, o, n) -> {
+            if (viewModel.statusProperty().get().endsWith("reading headers")) {
+                scanning.add(Math.round(n.doubleValue() * files) + "/" + files);
+            }
+        });
+        viewModel.open(List.of(study));
+
+        // Determinate from the moment the files are counted: 0 of them read.
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i <= files; i++) {
+            expected.add(i + "/" + files);
+        }
+        assertEquals(expected, scanning);
     }
 
     @Test
