@@ -118,6 +118,27 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** A CT series and a DX image dropped together, each shown in one of the first two viewports of {@code layout}. */
+    private CtAndDx openCtAndDx(FxRobot robot, String name, Layout layout) throws Exception {
+        Path ct = study(name);
+        Path dx = ProjectionImage.write(temp.resolve(name + "-dx"), 0.143, Double.NaN);
+        robot.interact(() -> viewModel.layoutProperty().set(layout));
+        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
+                && viewModel.viewport(0).voiProperty().get() != null
+                && viewModel.viewport(1).imageProperty().get() != null);
+        waitForPacedUpdates();
+        return new CtAndDx(entryOf("CT"), entryOf("DX"));
+    }
+
+    private record CtAndDx(SeriesEntry ct, SeriesEntry dx) {
+    }
+
+    private SeriesEntry entryOf(String modality) {
+        return viewModel.series().stream().filter(e -> e.series().modality().equals(modality)).findFirst()
+                .orElseThrow();
+    }
+
     private ViewportViewModel first() {
         return viewModel.viewport(0);
     }
@@ -363,17 +384,9 @@ class MainWindowTest {
     @Test
     void a_series_goes_to_the_viewport_it_is_dropped_on_or_to_the_active_one_on_a_double_click(FxRobot robot)
             throws Exception {
-        Path ct = study("placing");
-        Path dx = ProjectionImage.write(temp.resolve("placing-dx"), 0.143, Double.NaN);
-        robot.interact(() -> viewModel.layoutProperty().set(Layout.TWO_BY_TWO));
-        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
-                && viewModel.viewport(0).imageProperty().get() != null);
-        waitForPacedUpdates();
-        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
-                .findFirst().orElseThrow();
-        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
-                .findFirst().orElseThrow();
+        CtAndDx opened = openCtAndDx(robot, "placing", Layout.TWO_BY_TWO);
+        SeriesEntry ctEntry = opened.ct();
+        SeriesEntry dxEntry = opened.dx();
 
         // Dragged from the browser (its drag carries the series' index) and dropped on the fourth viewport.
         ViewportView fourth = window.viewportViews().get(3);
@@ -923,18 +936,9 @@ class MainWindowTest {
     @Test
     void the_keyboard_moves_through_slices_viewports_file_windows_and_shows_and_closes_from_the_browser(FxRobot robot)
             throws Exception {
-        Path ct = study("keyboard");
-        Path dx = ProjectionImage.write(temp.resolve("keyboard-dx"), 0.143, Double.NaN);
-        robot.interact(() -> viewModel.layoutProperty().set(Layout.ONE_BY_TWO));
-        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
-                && viewModel.viewport(0).voiProperty().get() != null
-                && viewModel.viewport(1).imageProperty().get() != null);
-        waitForPacedUpdates();
-        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
-                .findFirst().orElseThrow();
-        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
-                .findFirst().orElseThrow();
+        CtAndDx opened = openCtAndDx(robot, "keyboard", Layout.ONE_BY_TWO);
+        SeriesEntry ctEntry = opened.ct();
+        SeriesEntry dxEntry = opened.dx();
         robot.interact(() -> viewModel.showSeries(ctEntry, 0));
         robot.clickOn(firstViewport());
 
@@ -1039,18 +1043,9 @@ class MainWindowTest {
 
     @Test
     void a_study_closes_from_the_browser_context_menu_and_from_the_keyboard(FxRobot robot) throws Exception {
-        Path ct = study("close");
-        Path dx = ProjectionImage.write(temp.resolve("close-dx"), 0.143, Double.NaN);
-        robot.interact(() -> viewModel.layoutProperty().set(Layout.ONE_BY_TWO));
-        robot.interact(() -> window.openDropped(List.of(ct.toFile(), dx.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
-                && viewModel.viewport(0).imageProperty().get() != null
-                && viewModel.viewport(1).imageProperty().get() != null);
-        waitForPacedUpdates();
-        SeriesEntry ctEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
-                .findFirst().orElseThrow();
-        SeriesEntry dxEntry = viewModel.series().stream().filter(e -> e.series().modality().equals("DX"))
-                .findFirst().orElseThrow();
+        CtAndDx opened = openCtAndDx(robot, "close", Layout.ONE_BY_TWO);
+        SeriesEntry ctEntry = opened.ct();
+        SeriesEntry dxEntry = opened.dx();
 
         Node ctStudyRow = robot.lookup(".tree-cell").match((TreeCell<?> c) -> shows(c, ctEntry.study()))
                 .query();
