@@ -1,6 +1,7 @@
 package org.radmamba.app.gui;
 
 import javafx.application.Application;
+import javafx.geometry.Dimension2D;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.radmamba.app.gui.plugins.PluginToolsPane;
@@ -51,7 +52,8 @@ public final class ViewerApplication extends Application {
         MainWindow window = new MainWindow(viewModel);
         AiWindow ai = AiWindow.standard(window, plugins);
         PluginToolsPane.dock(window, plugins, ai::imageOnScreen, PluginRegistry.userFolder());
-        Scene scene = window.createScene(MainWindow.firstWindowSize().getWidth(), MainWindow.firstWindowSize().getHeight());
+        Dimension2D size = MainWindow.firstWindowSize();
+        Scene scene = window.createScene(size.getWidth(), size.getHeight());
         ai.bindShortcuts(scene);
         stage.setTitle("RadMamba");
         stage.setScene(scene);
