@@ -31,6 +31,7 @@ import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.Patient;
+import org.radmamba.viewer.study.ScanProgress;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
@@ -132,7 +133,7 @@ public final class ViewerViewModel implements SeriesProvider {
         String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
         track(BackgroundTask.wrap(ctx -> {
                     ctx.updateMessage("reading headers");
-                    return service.scan(paths, ctx::updateProgress);
+                    return service.scan(paths, everyTenthOfASecond(ctx));
                 })
                 .withTitle("Opening " + what)
                 .onSuccess(this::addScanResult)
@@ -145,11 +146,27 @@ public final class ViewerViewModel implements SeriesProvider {
                     ctx.updateMessage("preparing the demo study");
                     Path folder = demoSource.folder();
                     ctx.updateMessage("reading headers");
-                    return service.scan(List.of(folder), ctx::updateProgress);
+                    return service.scan(List.of(folder), everyTenthOfASecond(ctx));
                 })
                 .withTitle("Opening the demo study")
                 .onSuccess(this::addScanResult)
                 .onFailure(e -> reportFailure(Path.of("demo study"), e)));
+    }
+
+    /**
+     * A scan's progress for the status bar, the first and last count and at most ten in between a second: each
+     * update lays out and repaints the bar, and a scan reads hundreds of headers a second.
+     */
+    static ScanProgress everyTenthOfASecond(TaskContext ctx) {
+        long[] last = {0};
+        // The scanner reports one call at a time, so the array needs no lock.
+        return (done, total) -> {
+            long now = System.nanoTime();
+            if (done == 0 || done == total || now - last[0] >= 100_000_000L) {
+                last[0] = now;
+                ctx.updateProgress(done, total);
+            }
+        };
     }
 
     private void addScanResult(ScanResult result) {

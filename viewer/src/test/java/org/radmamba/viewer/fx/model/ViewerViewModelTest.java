@@ -20,12 +20,14 @@ import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.task.TaskContext;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanProgress;
 import org.radmamba.viewer.study.ScanResult;
 
 import java.io.IOException;
@@ -373,20 +375,58 @@ class ViewerViewModelTest {
         try (var list = Files.list(study.resolve("CT"))) {
             files = (int) list.count();
         }
-        List<String> scanning = new ArrayList<>();
+        List<Long> scanning = new ArrayList<>();
         viewModel.progressProperty().addListener((obs, o, n) -> {
             if (viewModel.statusProperty().get().endsWith("reading headers")) {
-                scanning.add(Math.round(n.doubleValue() * files) + "/" + files);
+                scanning.add(Math.round(n.doubleValue() * files));
             }
         });
         viewModel.open(List.of(study));
 
-        // Determinate from the moment the files are counted: 0 of them read.
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i <= files; i++) {
-            expected.add(i + "/" + files);
+        // Determinate from the moment the files are counted (0 of them read) up to all of them.
+        assertEquals(0L, scanning.getFirst(), scanning.toString());
+        assertEquals((long) files, scanning.getLast(), scanning.toString());
+        assertEquals(scanning.stream().sorted().toList(), scanning);
+    }
+
+    @Test
+    void scan_progress_reaches_the_status_bar_at_most_ten_times_a_second_besides_its_first_and_last_count()
+            throws Exception {
+        List<String> shown = new ArrayList<>();
+        TaskContext ctx = new TaskContext() {
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public void updateProgress(long done, long total) {
+                shown.add(done + "/" + total);
+            }
+
+            @Override
+            public void updateMessage(String message) {
+            }
+
+            @Override
+            public <T> void publish(java.util.function.Consumer<T> consumer, T value) {
+            }
+
+            @Override
+            public <T> java.util.function.Consumer<T> batchPublisher(java.util.function.Consumer<List<T>> consumer) {
+                return value -> { };
+            }
+        };
+        ScanProgress progress = ViewerViewModel.everyTenthOfASecond(ctx);
+        for (int done = 0; done < 500; done++) {
+            progress.filesRead(done, 1000);
         }
-        assertEquals(expected, scanning);
+        Thread.sleep(110);
+        for (int done = 500; done <= 1000; done++) {
+            progress.filesRead(done, 1000);
+        }
+        // A loop of 500 calls takes far less than 100 ms; the pause lets the 500th through.
+        assertEquals(List.of("0/1000", "500/1000", "1000/1000"), shown);
     }
 
     @Test
