@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -1039,6 +1040,30 @@ class MainWindowTest {
         });
         assertEquals(java.util.Optional.of(new ViewerSettings.WindowGeometry(20, 30, 640, 480, false)),
                 settings.windowGeometry(), "remembered as the window hides");
+    }
+
+    @Test
+    void every_toolbar_button_has_an_icon_and_a_tooltip_naming_its_shortcut_which_does_what_the_button_does(
+            FxRobot robot) throws Exception {
+        javafx.scene.control.ToolBar bar = robot.lookup(".tool-bar").queryAs(javafx.scene.control.ToolBar.class);
+        List<javafx.scene.control.ButtonBase> buttons = bar.getItems().stream()
+                .filter(n -> n instanceof javafx.scene.control.ButtonBase).map(n -> (javafx.scene.control.ButtonBase) n)
+                .toList();
+        assertTrue(buttons.size() >= 20, "buttons: " + buttons.size());
+        for (javafx.scene.control.ButtonBase b : buttons) {
+            assertTrue(b.getGraphic() instanceof org.kordamp.ikonli.javafx.FontIcon, b + " has no icon");
+            String tip = b.getTooltip() == null ? "" : b.getTooltip().getText();
+            assertTrue(tip.matches(".+ \\(.+\\)"), "tooltip without a shortcut: '" + tip + "'");
+        }
+        // The tooltip's key does what the button does: here the invert button and I.
+        dropAndWait(robot, study("toolbar"));
+        javafx.scene.control.ButtonBase invert = buttons.stream()
+                .filter(b -> b.getTooltip().getText().equals("Invert (I)")).findFirst().orElseThrow();
+        robot.interact(invert::fire);
+        assertTrue(first().invertedProperty().get());
+        robot.clickOn(firstViewport());
+        robot.push(KeyCode.I);
+        assertFalse(first().invertedProperty().get());
     }
 
     @Test
