@@ -2,8 +2,8 @@ package org.radmamba.viewer.fx.model;
 
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.fx.task.TaskHandle;
-import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.DecodedImage;
+import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.LoadedImage;
 
 import java.util.ArrayList;

@@ -145,7 +145,7 @@ public final class StudyBrowserView extends StackPane {
         tree.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
             TreeItem<Row> item = tree.getSelectionModel().getSelectedItem();
             if (e.getCode() == KeyCode.ENTER && item != null && item.getValue().content() instanceof SeriesEntry s) {
-                viewModel.showSeries(s, viewModel.activeViewportProperty().get());
+                showInActiveViewport(s);
                 e.consume();
             }
         });
@@ -179,7 +179,7 @@ public final class StudyBrowserView extends StackPane {
     }
 
     /** The study of the selected row (a study, or a series of it); null when none or a patient is selected. */
-    public Study selectedStudy() {
+    Study selectedStudy() {
         TreeItem<Row> item = tree.getSelectionModel().getSelectedItem();
         return item == null ? null : switch (item.getValue().content()) {
             case Study s -> s;
@@ -204,6 +204,10 @@ public final class StudyBrowserView extends StackPane {
             }
         }
         return true;
+    }
+
+    private void showInActiveViewport(SeriesEntry series) {
+        viewModel.showSeries(series, viewModel.activeViewportProperty().get());
     }
 
     /** Closes every open study of a patient. */
@@ -394,7 +398,7 @@ public final class StudyBrowserView extends StackPane {
                     .then((ContextMenu) null).otherwise(menu));
             setOnMouseClicked(e -> {
                 if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && content() instanceof SeriesEntry s) {
-                    viewModel.showSeries(s, viewModel.activeViewportProperty().get());
+                    showInActiveViewport(s);
                 }
             });
             setOnDragDetected(e -> {
