@@ -13,6 +13,9 @@ public final class RadMambaMain {
     }
 
     public static void main(String[] args) {
+        // JavaCPP (under ND4J) prints its loader messages to stderr unless told to log through SLF4J, where they
+        // reach the log file only. Set before any class of it loads.
+        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         System.exit(run(args));
     }
 

@@ -55,7 +55,12 @@ import java.util.concurrent.Callable;
         description = {"Classifies images with a MedMamba checkpoint: softmax probabilities, top K with labels.",
                 "IMAGE is a photograph (PNG/JPEG/BMP/TIFF), a DICOM file (rendered with its first window, then as a "
                         + "photograph: RGB, Pillow-bilinear resize to 224x224, (v/255 - 0.5) / 0.5) or a .npy float32 "
-                        + "NCHW tensor fed as it is."})
+                        + "NCHW tensor fed as it is."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image was classified",
+                "2:the command line is wrong (an unknown option, a bad value, a folder given as IMAGE)",
+                "3:an image, the checkpoint or the labels could not be read; one line on stderr says why, the "
+                        + "other images are still classified"})
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE",
@@ -128,11 +133,18 @@ public final class ClassifyCommand implements Callable<Integer> {
             int status = ExitCodes.OK;
             List<Result> results = new ArrayList<>();
             for (Path image : images) {
+                Optional<Inputs.Refusal> refusal = Inputs.oneFile("classify", image, pictures);
+                if (refusal.isPresent()) {
+                    stderr.println(refusal.get().line());
+                    // A usage error outranks an unreadable input: the command line needs fixing first.
+                    status = status == ExitCodes.USAGE ? status : refusal.get().exitCode();
+                    continue;
+                }
                 try {
                     results.addAll(classify(network, image, ctx, card));
                 } catch (IOException e) {
-                    stderr.println(e.getMessage());
-                    status = ExitCodes.INPUT_UNREADABLE;
+                    stderr.println(Inputs.describe(image, e));
+                    status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
                 }
             }
             stdout.print(json ? toJson(results, names, config, scan) : toText(results, names));
@@ -142,7 +154,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
-            stderr.println(e.getMessage());
+            // readLabels' messages name the labels file; anything else is about the checkpoint.
+            stderr.println(e.getMessage() != null && labels != null && e.getMessage().startsWith(labels.toString())
+                    ? e.getMessage() : Inputs.describe(model, e));
             return ExitCodes.INPUT_UNREADABLE;
         }
     }
@@ -150,9 +164,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     private List<Result> classify(MedMamba network, Path image, ComputeContext ctx, Optional<ModelCard> card)
             throws IOException {
         MedMambaConfig config = network.config();
-        if (!Files.isRegularFile(image)) {
-            throw new IOException(image + ": no such file");
-        }
         if (image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
             NpyArray array = Npy.read(image);
             if (array.rank() != 4 || array.dim(1) != config.inChannels() || array.dim(2) < config.patchSize()

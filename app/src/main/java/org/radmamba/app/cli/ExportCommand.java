@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code radmamba export FILE --frame N --format npy|png --out OUT}. */
@@ -33,7 +34,11 @@ import java.util.concurrent.Callable;
         description = {"Exports one frame of a DICOM file, a photograph or a picture in a plugin's format.",
                 "npy: the stored values as a NumPy array, (rows, cols) or (rows, cols, 3) RGB (YBR converted), dtype",
                 "from Bits Allocated and Pixel Representation. png: the displayed 8-bit image (modality LUT and the",
-                "file's first VOI, or a full-range window)."})
+                "file's first VOI, or a full-range window)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the frame was written to OUT",
+                "2:the command line is wrong (an unknown option, a frame out of range, a folder given as FILE)",
+                "3:FILE could not be read or OUT not written; one line on stderr says why"})
 public final class ExportCommand implements Callable<Integer> {
 
     enum Format { npy, png }
@@ -64,11 +69,18 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private int export(PictureFormats pictures) {
+        Optional<Inputs.Refusal> refusal = Inputs.oneFile("export", file, pictures);
+        if (refusal.isPresent()) {
+            return refuse(refusal.get().exitCode(), refusal.get().line());
+        }
         ScanResult scan = new StudyScanner(pictures).scan(List.of(file));
         if (!scan.failures().isEmpty()) {
-            return unreadable(scan.failures().get(0).message());
+            return unreadable(scan.failures().getFirst().message());
         }
-        Instance instance = scan.instances().get(0);
+        if (scan.instances().isEmpty()) {
+            return unreadable(file + ": neither a DICOM file, a photograph nor a picture of a plugin's format");
+        }
+        Instance instance = scan.instances().getFirst();
         if (!instance.isImage()) {
             return unreadable(file + ": has no pixel data (SOP class " + instance.sopClassUid() + ")");
         }
@@ -87,16 +99,29 @@ public final class ExportCommand implements Callable<Integer> {
                 case npy -> writeNpy(image.format(), decoded, pipeline);
                 case png -> writePng(image.format(), decoded, pipeline);
             }
+        } catch (OutputException e) {
+            return unreadable(Inputs.cannotWrite(out, e.getCause()));
         } catch (IOException e) {
-            return unreadable(e.getMessage());
+            return unreadable(Inputs.describe(file, e));
         }
         return ExitCodes.OK;
     }
 
+    /** Writing the output failed (not reading the input): the message names OUT, not FILE. */
+    private static final class OutputException extends IOException {
+        OutputException(IOException cause) {
+            super(cause);
+        }
+    }
+
     private int unreadable(String line) {
+        return refuse(ExitCodes.INPUT_UNREADABLE, line);
+    }
+
+    private int refuse(int exitCode, String line) {
         spec.commandLine().getErr().println(line);
         spec.commandLine().getErr().flush();
-        return ExitCodes.INPUT_UNREADABLE;
+        return exitCode;
     }
 
     private void writeNpy(FrameFormat f, DecodedFrame decoded, PixelPipeline pipeline) throws IOException {
@@ -129,7 +154,7 @@ public final class ExportCommand implements Callable<Integer> {
         try {
             NpyWriter.write(out, dtype, shape, values);
         } catch (IOException e) {
-            throw new IOException(out + ": cannot be written (" + e + ")", e);
+            throw new OutputException(e);
         }
     }
 
@@ -147,11 +172,15 @@ public final class ExportCommand implements Callable<Integer> {
             image.getRaster().setDataElements(0, 0, f.columns(), f.rows(), grey);
         }
         try {
-            if (!ImageIO.write(image, "png", out.toFile())) {
+            // Encoded in memory, then written by NIO: its exceptions say why a file cannot be written (no such
+            // folder, permission denied), where ImageIO only says it could not create a stream.
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            if (!ImageIO.write(image, "png", png)) {
                 throw new IOException("no PNG writer available");
             }
+            java.nio.file.Files.write(out, png.toByteArray());
         } catch (IOException e) {
-            throw new IOException(out + ": cannot be written (" + e.getMessage() + ")", e);
+            throw new OutputException(e);
         }
     }
 }

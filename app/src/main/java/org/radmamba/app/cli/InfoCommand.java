@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,11 @@ import java.util.concurrent.Callable;
         description = {"Lists the patients, studies, series and instances found in files, folders (recursively) and DICOMDIRs,",
                 "with transfer syntax and geometry; pictures in a plugin's format are listed with the photographs.",
                 "Unreadable files are listed with the reason.",
-                "Exit code 3 when nothing could be read."})
+                "Exit code 3 when nothing could be read."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:at least one file was read (unreadable ones are listed on stderr)",
+                "2:the command line is wrong (an unknown option, no PATH)",
+                "3:nothing could be read: every file was unreadable, or the folders hold no file"})
 public final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -80,8 +85,15 @@ public final class InfoCommand implements Callable<Integer> {
         for (FailedFile failure : result.failures()) {
             err.println(failure.message());
         }
+        // A folder that gave nothing: say what it holds, which the per-file lines alone do not (an empty one has none).
+        for (Path path : paths) {
+            if (Files.isDirectory(path) && result.instances().stream().noneMatch(i -> Inputs.under(path, i.file()))) {
+                err.println(Inputs.noReadableImage(path, List.of(),
+                        result.failures().stream().filter(f -> Inputs.under(path, f.file())).toList()));
+            }
+        }
         err.flush();
-        return result.instances().isEmpty() && !result.failures().isEmpty() ? ExitCodes.INPUT_UNREADABLE : ExitCodes.OK;
+        return result.instances().isEmpty() ? ExitCodes.INPUT_UNREADABLE : ExitCodes.OK;
     }
 
     private void printText(ScanResult result, PrintWriter out) {

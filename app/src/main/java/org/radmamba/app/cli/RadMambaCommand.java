@@ -1,10 +1,13 @@
 package org.radmamba.app.cli;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.logging.Logging;
 import org.radmamba.app.gui.RadMambaGui;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParseResult;
 import org.slf4j.Logger;
@@ -48,12 +51,28 @@ public final class RadMambaCommand implements Callable<Integer> {
         cl.setExecutionExceptionHandler(RadMambaCommand::unexpectedFailure);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        // Each run sets the console's verbosity afresh (the tests run many commands in one JVM).
+        cl.setExecutionStrategy(parseResult -> {
+            Logging.verbose(verbose(parseResult));
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cl;
     }
 
+    /** Whether --verbose was given, before or after the sub-command's name. */
+    private static boolean verbose(ParseResult parseResult) {
+        for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+            if (level.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Prints {@code INPUT: CMD failed unexpectedly: EXCEPTION} as one line on stderr, where INPUT is the
-     * positional arguments of the sub-command that ran (its files or folders) and logs the stack trace at debug.
+     * Prints {@code INPUT: unexpected error (see the log file PATH)} as one line on stderr, where INPUT is the
+     * positional arguments of the sub-command that ran (its files or folders), and writes the stack trace to the
+     * log file only: an exception's own text ("/ by zero", "null") means nothing to the user.
      */
     static int unexpectedFailure(Exception e, CommandLine commandLine, ParseResult parseResult) {
         ParseResult innermost = parseResult;
@@ -67,13 +86,17 @@ public final class RadMambaCommand implements Callable<Integer> {
         }
         String command = innermost.commandSpec().qualifiedName();
         String input = inputs.isEmpty() ? command : String.join(", ", inputs);
-        String reason = e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage();
-        String line = input + ": " + command + " failed unexpectedly (" + reason + ")";
-        LOG.debug("{} failed on {}", command, input, e);
+        LOG.error(Logging.FILE_ONLY, "{} failed unexpectedly on {}", command, input, e);
+        String line = input + ": unexpected error ("
+                + Logging.logFile().map(f -> "see the log file " + f).orElse("no log file could be written") + ")";
         commandLine.getErr().println(line.replaceAll("\\R+", " "));
         commandLine.getErr().flush();
         return ExitCodes.INPUT_UNREADABLE;
     }
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Show RadMamba's progress and debug messages on the console (always in the log file).")
+    private boolean verbose;
 
     @Parameters(arity = "0..*", paramLabel = "PATH",
             description = "Files, folders or DICOMDIRs to open in the viewer (none: the demo study).")

@@ -61,7 +61,11 @@ import java.util.concurrent.Callable;
         description = {"Segments an image (DICOM, PNG/JPEG/BMP/TIFF, or a .npy NCHW float32 tensor fed as it is) with a "
                 + "VM-UNet checkpoint.",
                 "Photographs and DICOM frames get the official ISIC test transform (min-max stretch to [0, 255], "
-                        + "bilinear resize to 256x256)."})
+                        + "bilinear resize to 256x256)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the output was written",
+                "2:the command line is wrong (an unknown option, a bad value, a folder given as IMAGE)",
+                "3:IMAGE or the checkpoint could not be read, or OUT not written; one line on stderr says why"})
 public final class SegmentCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "DICOM file, photograph, picture in a plugin's format, or .npy tensor (1, 1|3, H, W)")
@@ -140,14 +144,22 @@ public final class SegmentCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
 
-        if (!Files.isRegularFile(image)) {
-            stderr.println(image + ": no such file");
-            return ExitCodes.INPUT_UNREADABLE;
-        }
-        long started = System.nanoTime();
-        try (PluginRegistry registry = plugins.open(); VmUnet network = VmUnet.load(model);
-             Parallel parallel = new Parallel(threadCount)) {
+        try (PluginRegistry registry = plugins.open()) {
             pictures = new PluginPictureFormats(registry);
+            Optional<Inputs.Refusal> refusal = Inputs.oneFile("segment", image, pictures);
+            if (refusal.isPresent()) {
+                stderr.println(refusal.get().line());
+                stderr.flush();
+                return refusal.get().exitCode();
+            }
+            return segment(preference, threadCount, png, stdout, stderr);
+        }
+    }
+
+    private int segment(ScanDevicePreference preference, int threadCount, boolean png, PrintWriter stdout,
+                        PrintWriter stderr) {
+        long started = System.nanoTime();
+        try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
             long loaded = System.nanoTime();
             VmUnetArchitecture arch = network.architecture();
             Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.VMUNET);
@@ -163,10 +175,16 @@ public final class SegmentCommand implements Callable<Integer> {
             int foreground = arch.classes() == 1 ? 1 : arch.classes() - 1;
             List<ClassRegions> regions = RegionAnalysis.analyse(mask,
                     foreground, connectivity == 8 ? Connectivity.EIGHT : Connectivity.FOUR, input.spacing());
-            if (png) {
-                writeMask(mask, out);
-            } else {
-                Npy.writeFloat32(out, new long[] {scores.classes(), scores.height(), scores.width()}, scores.values());
+            try {
+                if (png) {
+                    writeMask(mask, out);
+                } else {
+                    Npy.writeFloat32(out, new long[] {scores.classes(), scores.height(), scores.width()}, scores.values());
+                }
+            } catch (IOException e) {
+                stderr.println(Inputs.cannotWrite(out, e));
+                stderr.flush();
+                return ExitCodes.INPUT_UNREADABLE;
             }
             long finished = System.nanoTime();
 
@@ -182,7 +200,7 @@ public final class SegmentCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
-            stderr.println(e.getMessage());
+            stderr.println(Inputs.describe(image, e));
             return ExitCodes.INPUT_UNREADABLE;
         }
     }
@@ -221,9 +239,12 @@ public final class SegmentCommand implements Callable<Integer> {
     private static void writeMask(LabelMask mask, Path file) throws IOException {
         BufferedImage img = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setDataElements(0, 0, mask.width(), mask.height(), mask.labels());
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException(file + ": no PNG writer is available");
+        // Encoded in memory, then written by NIO, whose exceptions say why a file cannot be written.
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", png)) {
+            throw new IOException("no PNG writer is available");
         }
+        Files.write(file, png.toByteArray());
     }
 
     private String summary(List<ClassRegions> regions) {

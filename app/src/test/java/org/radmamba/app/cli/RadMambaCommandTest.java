@@ -2,12 +2,14 @@ package org.radmamba.app.cli;
 
 import org.junit.jupiter.api.Test;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.logging.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,25 +51,38 @@ class RadMambaCommandTest {
     }
 
     @Test
-    void an_unexpected_runtime_exception_exits_3_with_one_line_naming_the_input_and_no_stack_trace() {
-        InfoCommandTest.Run run = run(new IllegalStateException("index 7 out of bounds\nfor length 3"),
+    void an_unexpected_runtime_exception_exits_3_with_one_plain_line_and_its_stack_trace_in_the_log_file()
+            throws Exception {
+        Path logFile = Logging.logFile().orElseThrow();
+        InfoCommandTest.Run run = run(new IllegalStateException("index 7 out of bounds\nfor length 3 (marker 41)"),
                 "explode", "/data/scan.dcm");
 
         assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
-        assertEquals(1, run.err().strip().lines().count(), run.err());
-        assertEquals("/data/scan.dcm: radmamba explode failed unexpectedly (java.lang.IllegalStateException: index 7 out"
-                + " of bounds for length 3)", run.err().strip());
-        assertFalse(run.err().contains("\tat "), run.err());
+        assertEquals("/data/scan.dcm: unexpected error (see the log file " + logFile + ")" + System.lineSeparator(),
+                run.err());
         assertEquals("", run.out());
+        String log = Files.readString(logFile);
+        assertTrue(log.contains("radmamba explode failed unexpectedly on /data/scan.dcm"), log);
+        assertTrue(log.contains("java.lang.IllegalStateException: index 7 out of bounds\nfor length 3 (marker 41)"), log);
+        assertTrue(log.contains("\tat org.radmamba.app.cli.RadMambaCommandTest.an_unexpected_runtime_exception"), log);
     }
 
     @Test
-    void several_inputs_are_all_named_and_an_exception_without_message_by_its_class() {
-        InfoCommandTest.Run run = run(new NullPointerException(), "explode", "a.dcm", "b.dcm");
+    void several_inputs_are_all_named_and_no_java_internals_reach_the_user() {
+        InfoCommandTest.Run run = run(new NullPointerException("Cannot read the array length because \"oldString\" is null"),
+                "explode", "a.dcm", "b.dcm");
 
         assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
-        assertEquals("a.dcm, b.dcm: radmamba explode failed unexpectedly (java.lang.NullPointerException)",
+        assertEquals("a.dcm, b.dcm: unexpected error (see the log file " + Logging.logFile().orElseThrow() + ")",
                 run.err().strip());
+    }
+
+    @Test
+    void the_log_file_lies_in_the_folder_the_tests_set_not_in_the_users_home() {
+        Path expected = Path.of(System.getProperty(Logging.FOLDER_PROPERTY)).toAbsolutePath();
+
+        assertEquals(expected.resolve("radmamba.log"), Logging.logFile().orElseThrow());
+        assertTrue(expected.toString().contains("target"), expected.toString());
     }
 
     @Test
@@ -83,7 +98,7 @@ class RadMambaCommandTest {
         InfoCommandTest.Run run = run(null, "info", "/no/such/folder/anywhere");
 
         assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
-        assertFalse(run.err().contains("failed unexpectedly"), run.err());
+        assertFalse(run.err().contains("unexpected error"), run.err());
         assertTrue(run.err().contains("/no/such/folder/anywhere"), run.err());
     }
 }

@@ -130,7 +130,8 @@ public final class StudyScanner {
         } finally {
             pool.shutdownNow();
         }
-        failures.forEach(f -> LOG.warn("skipped {}", f.message()));
+        // INFO, not WARN: the caller shows the failures (the CLI on stderr, the viewer in its list); the log file keeps them.
+        failures.forEach(f -> LOG.info("skipped {}", f.message()));
         return new ScanResult(StudyTree.build(instances, datasets), failures);
     }
 
