@@ -19,11 +19,22 @@ import java.util.TreeMap;
  * Segmentations RadMamba exports: string, numeric, attribute-tag, OW/OB and defined-length sequence elements.
  * Writing is not part of the DICOM port (which reads), and neither the demo nor the export may depend on the
  * toolkit behind it, hence this small class.
+ * <p>
+ * Every file declares Specific Character Set ISO_IR 192 and holds the text VRs (SH, LO, ST, LT, UT, PN, UC) in
+ * UTF-8, so that any name a source image carries, in whatever character set it was stored, is written as it reads
+ * (PS3.5 6.1.2.3). The other string VRs hold ASCII only (PS3.5 6.2); a value outside it is refused rather than
+ * written as question marks.
  */
 public final class DicomFileWriter {
 
     public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
     private static final String IMPLEMENTATION_CLASS_UID = "2.25.262482195212108339447040151426335640581";
+    /** (0008,0005) Specific Character Set. */
+    public static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+    /** Unicode in UTF-8 (PS3.3 C.12.1.1.2), the character set of everything written here. */
+    public static final String UTF_8 = "ISO_IR 192";
+    /** VRs whose values may hold any character of the Specific Character Set (PS3.5 6.1.2.3). */
+    private static final Set<String> TEXT_VRS = Set.of("SH", "LO", "ST", "LT", "UT", "PN", "UC");
     /** VRs whose length field is 32 bits after two reserved bytes (PS3.5 7.1.2). */
     private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT");
 
@@ -31,8 +42,22 @@ public final class DicomFileWriter {
     public static final class Dataset {
         private final Map<Integer, byte[]> encoded = new TreeMap<>(Integer::compareUnsigned);
 
+        /**
+         * A string element: UTF-8 for the text VRs, ASCII for the others.
+         *
+         * @throws IllegalArgumentException when {@code value} holds a character that {@code vr} cannot hold
+         */
         public Dataset string(int tag, String vr, String value) {
-            byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+            byte[] bytes;
+            if (TEXT_VRS.contains(vr)) {
+                bytes = value.getBytes(StandardCharsets.UTF_8);
+            } else {
+                if (!StandardCharsets.US_ASCII.newEncoder().canEncode(value)) {
+                    throw new IllegalArgumentException(String.format("(%04X,%04X) %s holds ASCII only, not \"%s\"",
+                            tag >>> 16, tag & 0xFFFF, vr, value));
+                }
+                bytes = value.getBytes(StandardCharsets.US_ASCII);
+            }
             byte pad = "UI".equals(vr) ? (byte) 0 : (byte) ' ';
             return put(tag, vr, padEven(bytes, pad));
         }
@@ -67,6 +92,15 @@ public final class DicomFileWriter {
                 b.putShort((short) v);
             }
             return put(tag, "US", b.array());
+        }
+
+        /** Several UL values (VM &gt; 1), e.g. Dimension Index Values. */
+        public Dataset unsignedLongs(int tag, int... values) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int v : values) {
+                b.putInt(v);
+            }
+            return put(tag, "UL", b.array());
         }
 
         public Dataset unsignedShort(int tag, int value) {
@@ -127,8 +161,12 @@ public final class DicomFileWriter {
     private DicomFileWriter() {
     }
 
-    /** Writes preamble, "DICM", the file meta group for Explicit VR Little Endian, then the dataset. */
+    /**
+     * Writes preamble, "DICM", the file meta group for Explicit VR Little Endian, then the dataset, with its
+     * Specific Character Set set to {@link #UTF_8} (the encoding of its strings).
+     */
     public static void write(Path file, String sopClassUid, String sopInstanceUid, Dataset dataset) throws IOException {
+        dataset.string(SPECIFIC_CHARACTER_SET, "CS", UTF_8);
         Dataset meta = new Dataset()
                 .otherBytes(0x00020001, new byte[] {0, 1})
                 .string(0x00020002, "UI", sopClassUid)

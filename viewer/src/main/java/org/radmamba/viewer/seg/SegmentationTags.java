@@ -40,6 +40,8 @@ final class SegmentationTags {
     static final int DIMENSION_DESCRIPTION_LABEL = 0x00209421;
     static final int FRAME_CONTENT_SEQUENCE = 0x00209111;
     static final int DIMENSION_INDEX_VALUES = 0x00209157;
+    static final int LATERALITY = 0x00200060;
+    static final int IMAGE_LATERALITY = 0x00200062;
     static final int LOSSY_IMAGE_COMPRESSION = 0x00282110;
     static final int SEGMENTATION_TYPE = 0x00620001;
     static final int SEGMENT_SEQUENCE = 0x00620002;

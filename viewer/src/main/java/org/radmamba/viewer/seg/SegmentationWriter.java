@@ -123,6 +123,9 @@ public final class SegmentationWriter {
                 .string(IMAGE_TYPE, "CS", "DERIVED\\PRIMARY")
                 .string(Tag.MODALITY, "CS", "SEG")
                 .string(Tag.SERIES_INSTANCE_UID, "UI", seriesInstanceUid)
+                // Type 2C, required without Image or Frame Laterality (a Segmentation has neither): the source's,
+                // else empty (unknown), never a guess.
+                .string(LATERALITY, "CS", lateralityOf(first))
                 .integerString(Tag.SERIES_NUMBER, 9000 + (int) (now.toLocalTime().toSecondOfDay() % 1000))
                 .integerString(Tag.INSTANCE_NUMBER, 1)
                 .string(Tag.SERIES_DESCRIPTION, "LO", truncate(request.seriesDescription(), LO_MAX))
@@ -233,8 +236,26 @@ public final class SegmentationWriter {
         ds.string(POSITION_REFERENCE_INDICATOR, "LO", "");
     }
 
+    /** The source's Laterality, or its Image Laterality where it has only that; "" when neither is R or L. */
+    private static String lateralityOf(DicomDataset source) {
+        for (int tag : new int[] {LATERALITY, IMAGE_LATERALITY}) {
+            String value = source.string(tag, "").trim();
+            if (value.equals("R") || value.equals("L")) {
+                return value;
+            }
+        }
+        return "";
+    }
+
     private static void copy(DicomDataset source, DicomFileWriter.Dataset ds, int tag, String vr) {
-        ds.string(tag, vr, String.join("\\", source.strings(tag)));
+        String value = String.join("\\", source.strings(tag));
+        try {
+            ds.string(tag, vr, value);
+        } catch (IllegalArgumentException e) {
+            // A code, date or UID outside ASCII is not a valid value in the source either: left empty (these
+            // attributes are type 2), since the Segmentation must not invent one.
+            ds.string(tag, vr, "");
+        }
     }
 
     private static DicomFileWriter.Dataset sharedGroups(DicomDataset source) {
@@ -266,8 +287,9 @@ public final class SegmentationWriter {
                         .sequence(DERIVATION_CODE_SEQUENCE, List.of(code("113076", "DCM", "Segmentation")))
                         .sequence(SOURCE_IMAGE_SEQUENCE, List.of(sourceImage))))
                 .sequence(FRAME_CONTENT_SEQUENCE, List.of(positions
-                        ? new DicomFileWriter.Dataset().unsignedShorts(DIMENSION_INDEX_VALUES, segment, sourceIndex)
-                        : new DicomFileWriter.Dataset().unsignedShorts(DIMENSION_INDEX_VALUES, segment)))
+                        // UL, as PS3.6 defines Dimension Index Values (US was read back, but is not the standard's VR).
+                        ? new DicomFileWriter.Dataset().unsignedLongs(DIMENSION_INDEX_VALUES, segment, sourceIndex)
+                        : new DicomFileWriter.Dataset().unsignedLongs(DIMENSION_INDEX_VALUES, segment)))
                 .sequence(SEGMENT_IDENTIFICATION_SEQUENCE, List.of(new DicomFileWriter.Dataset()
                         .unsignedShort(REFERENCED_SEGMENT_NUMBER, segment)));
         if (positions) {
