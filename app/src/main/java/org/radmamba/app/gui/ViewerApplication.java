@@ -55,6 +55,7 @@ public final class ViewerApplication extends Application {
         Dimension2D size = MainWindow.firstWindowSize();
         Scene scene = window.createScene(size.getWidth(), size.getHeight());
         ai.bindShortcuts(scene);
+        window.helpMenu().getItems().add(LogFolderItem.create(() -> stage));
         stage.setTitle("RadMamba");
         stage.setScene(scene);
         MainWindow.restoreAndRememberGeometry(stage, settings);

@@ -108,4 +108,27 @@ class ViewerApplicationFxTest {
         assertTrue(modalities.contains("CT"), modalities.toString());
         assertTrue(files.stream().anyMatch(f -> f.toString().endsWith(".png")), "the photographs too: " + files);
     }
+
+    @Test
+    void help_show_log_folder_shows_the_log_folders_path_where_the_desktop_cannot_open_it() throws Exception {
+        Path folder = temp.resolve("given-for-help");
+        DemoStudy.generate(folder, new DemoStudy.Spec(32, 1, 1, 2, 0, false));
+        MainWindow window = start(folder.toString());
+        javafx.scene.control.MenuItem item = WaitForAsyncUtils.asyncFx(() -> window.helpMenu().getItems().stream()
+                .filter(i -> "Show log folder".equals(i.getText())).findFirst().orElseThrow()).get();
+        assertTrue(WaitForAsyncUtils.asyncFx(() -> window.helpMenu().isVisible()).get());
+
+        // The tests run with java.awt.headless=true: no desktop to open folders, so the dialog shows the path.
+        WaitForAsyncUtils.asyncFx(item::fire).get();
+        WaitForAsyncUtils.waitForFxEvents();
+
+        String shown = WaitForAsyncUtils.asyncFx(() -> javafx.stage.Window.getWindows().stream()
+                .map(w -> w.getScene() == null ? null : w.getScene().getRoot())
+                .filter(r -> r instanceof javafx.scene.control.DialogPane)
+                .flatMap(r -> r.lookupAll(".text-field").stream())
+                .map(n -> ((javafx.scene.control.TextField) n).getText())
+                .findFirst().orElse(null)).get();
+        assertEquals(org.radmamba.app.logging.Logging.logFolder().toString(), shown);
+        assertTrue(shown.startsWith(Path.of("target").toAbsolutePath().toString()), shown);
+    }
 }

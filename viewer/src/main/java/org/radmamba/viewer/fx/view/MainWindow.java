@@ -87,6 +87,8 @@ public final class MainWindow extends BorderPane {
     private final FramePacer pacer = new FramePacer();
     private final Menu recentMenu = new Menu("Open recent");
     private final Menu fileWindowsMenu = new Menu("From the file");
+    /** Last in the menu bar; the application adds its items (e.g. Show log folder), the viewer has none of its own. */
+    private final Menu helpMenu = new Menu("_Help");
     private final ToggleGroup toolGroup = new ToggleGroup();
     private final ToggleGroup toolMenuGroup = new ToggleGroup();
     /** Cine frames per second for every viewport; the toolbar's slider and the Cine menu's shortcuts move it. */
@@ -383,7 +385,8 @@ public final class MainWindow extends BorderPane {
 
         Menu cineMenu = new Menu("_Cine");
         cineMenu.getItems().addAll(cine.guardedMenuItem(), cineFaster.guardedMenuItem(), cineSlower.guardedMenuItem());
-        MenuBar bar = new MenuBar(file, view, window, tools, cineMenu);
+        helpMenu.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(helpMenu.getItems()));
+        MenuBar bar = new MenuBar(file, view, window, tools, cineMenu, helpMenu);
         bar.setUseSystemMenuBar(true);
         return bar;
     }
@@ -556,6 +559,11 @@ public final class MainWindow extends BorderPane {
     }
 
     /** The view model this window shows (the app wires its AI side to the same studies). */
+    /** The Help menu, for the application's items; hidden while it has none. */
+    public Menu helpMenu() {
+        return helpMenu;
+    }
+
     public ViewerViewModel viewModel() {
         return viewModel;
     }
