@@ -294,7 +294,11 @@ public final class ViewerViewModel implements SeriesProvider {
                             IntBuffer.wrap(t.argb()), t.width());
                     entry.thumbnailProperty().set(img);
                 })
-                .onFailure(e -> LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e))));
+                .onFailure(e -> {
+                    LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e));
+                    entry.thumbnailProperty().set(null);
+                    entry.thumbnailFailureProperty().set(reasonOf(e));
+                }));
         tasksOf(entry).add(handle);
     }
 
