@@ -331,7 +331,7 @@ public final class DatasetWalker {
         } else if (unit > 1 && h.length % unit != 0) {
             kept = h.length - h.length % unit;
             why = "element " + tagName(h.tag) + " (" + h.vr + ") has " + h.length + " bytes, not a multiple of "
-                    + unit + "; its last " + (h.length - kept) + (h.length - kept == 1 ? " byte was" : " bytes were")
+                    + unit + "; its last " + (h.length - kept == 1 ? "byte was" : (h.length - kept) + " bytes were")
                     + " dropped";
         } else {
             return;
