@@ -77,7 +77,7 @@ public final class HostileFiles {
                 .ui(Tag.SOP_INSTANCE_UID, "1.2.826.0.1.3680043.10.1.98")
                 .str(0x00090010, "LO", "HUGE")
                 .pixels16(new short[] {1, 2, 3, 4}).bytes();
-        int split = 132 + metaEnd(plain) - 132;
+        int split = metaEnd(plain);
         split = split + offsetOfFirstTagAtLeast(java.util.Arrays.copyOfRange(plain, split, plain.length), 0x00091000);
         try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
             out.write(plain, 0, split);
@@ -89,6 +89,43 @@ public final class HostileFiles {
             out.write(plain, split, plain.length - split);
         }
         return file;
+    }
+
+    /**
+     * A PNG of {@code width}x{@code height} black RGB pixels, or, with {@code withPixels} false, only its header
+     * claiming them (its image data is one empty deflate block): a few hundred kilobytes at most.
+     */
+    public static Path pngOfSize(Path file, int width, int height, boolean withPixels) throws IOException {
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
+                new Deflater(Deflater.BEST_SPEED), 1 << 16)) {
+            if (withPixels) {
+                byte[] row = new byte[1 + 3 * width];
+                for (int y = 0; y < height; y++) {
+                    z.write(row);
+                }
+            }
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(out, "IHDR", ihdr.array());
+            chunk(out, "IDAT", idat.toByteArray());
+            chunk(out, "IEND", new byte[0]);
+        }
+        return file;
+    }
+
+    private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        crc.update(name);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(name);
+        out.write(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     /** Where the dataset starts: after the preamble, "DICM" and the group 0002 elements (explicit VR LE). */
