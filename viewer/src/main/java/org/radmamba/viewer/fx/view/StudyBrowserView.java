@@ -368,7 +368,7 @@ public final class StudyBrowserView extends StackPane {
          */
         private final StackPane thumbnailSlot = new StackPane(thumbnail);
         /** In the thumbnail's place when its frame cannot be decoded; the reason is in its tooltip. */
-        private final Label thumbnailFailure = new Label("Cannot\ndisplay");
+        private final Label thumbnailFailure = new Label();
         private final javafx.scene.control.Tooltip thumbnailFailureReason = new javafx.scene.control.Tooltip();
         private final HBox seriesBox = new HBox(8, thumbnailSlot, new VBox(2, title, detail));
         /** The row shown, whose content this cell follows. */
@@ -444,6 +444,8 @@ public final class StudyBrowserView extends StackPane {
             thumbnail.imageProperty().unbind();
             thumbnailFailure.visibleProperty().unbind();
             thumbnailFailure.setVisible(false);
+            thumbnailFailure.textProperty().unbind();
+            thumbnailFailure.setText(null);
             thumbnailFailureReason.textProperty().unbind();
             Object item = content();
             if (item == null) {
@@ -475,6 +477,9 @@ public final class StudyBrowserView extends StackPane {
                     setText(null);
                     thumbnail.imageProperty().bind(s.thumbnailProperty());
                     thumbnailFailure.visibleProperty().bind(s.thumbnailFailureProperty().isNotEmpty());
+                    // Text only when shown: a blank or loading row has no words in it.
+                    thumbnailFailure.textProperty().bind(javafx.beans.binding.Bindings.when(
+                            s.thumbnailFailureProperty().isNotEmpty()).then("Cannot\ndisplay").otherwise(""));
                     thumbnailFailureReason.textProperty().bind(
                             javafx.beans.binding.Bindings.concat("Cannot display: ", s.thumbnailFailureProperty()));
                     title.setText(s.description());
