@@ -406,6 +406,7 @@ public final class DatasetWalker {
         if (table.length > end - table.valuePos || table.length % 4 != 0) {
             throw fail("the Basic Offset Table claims " + table.length + " bytes, which the file cannot hold");
         }
+        checkTable(table.length / 4, "the Basic Offset Table");
         basicOffsetTable = new long[(int) (table.length / 4)];
         for (int i = 0; i < basicOffsetTable.length; i++) {
             basicOffsetTable[i] = u32(table.valuePos + 4L * i, ByteOrder.LITTLE_ENDIAN);
@@ -429,7 +430,17 @@ public final class DatasetWalker {
         }
     }
 
+    /** A table of offsets gets no more entries than the heap can hold: a sparse file may claim gigabytes of them. */
+    private void checkTable(long entries, String what) throws DicomReadException {
+        java.util.Optional<String> refusal =
+                org.radmamba.viewer.memory.MemoryBudget.refusal(entries * 8, "reading " + what + " of " + entries + " entries");
+        if (refusal.isPresent()) {
+            throw fail(refusal.get());
+        }
+    }
+
     private long[] u64s(long pos, long length) throws IOException {
+        checkTable(length / 8, "an Extended Offset Table");
         long[] values = new long[(int) (length / 8)];
         for (int i = 0; i < values.length; i++) {
             long low = u32(pos + 8L * i, ByteOrder.LITTLE_ENDIAN);
