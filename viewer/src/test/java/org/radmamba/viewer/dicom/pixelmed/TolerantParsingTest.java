@@ -94,6 +94,31 @@ class TolerantParsingTest {
     }
 
     @Test
+    void a_cut_inside_defined_length_items_shortens_the_item_and_the_sequence_too() throws Exception {
+        // (0008,1115) SQ of defined length > item of defined length > LO "IN", US of 3 bytes, CS "HFS".
+        ByteBuffer item = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        item.putShort((short) 0x0008).putShort((short) 0x1030).put("LO".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 2).put("IN".getBytes(StandardCharsets.US_ASCII));
+        item.putShort((short) 0x0018).putShort((short) 0x1150).put("US".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 3).put(new byte[] {7, 0, 9});
+        item.putShort((short) 0x0018).putShort((short) 0x5100).put("CS".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 4).put("HFS ".getBytes(StandardCharsets.US_ASCII));
+        int itemLength = item.position();
+        ByteBuffer sequence = ByteBuffer.allocate(8 + itemLength).order(ByteOrder.LITTLE_ENDIAN);
+        sequence.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(itemLength).put(item.array(), 0, itemLength);
+        byte[] file = image().raw(0x00081115, "SQ", sequence.array()).str(0x00081030, "LO", "OUTSIDE").bytes();
+
+        DicomFile read = reader.open(write("cut-in-item.dcm", file));
+
+        DicomDataset inside = read.dataset().sequence(0x00081115).getFirst();
+        assertEquals("IN", inside.string(0x00081030, ""));
+        assertEquals(7, inside.integer(0x00181150, -1), "the whole first value is kept");
+        assertEquals("HFS", inside.string(0x00185100, ""), "the element after the cut, in the same item");
+        assertEquals("OUTSIDE", read.dataset().string(0x00081030, ""), "the element after the sequence");
+        assertArrayEquals(new int[] {1, 2, 3, 4}, samples(read));
+    }
+
+    @Test
     void elements_out_of_order_are_read_and_noted() throws Exception {
         DicomFile file = reader.open(write("order.dcm", outOfOrder()));
 
