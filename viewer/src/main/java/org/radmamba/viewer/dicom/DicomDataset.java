@@ -49,6 +49,15 @@ public interface DicomDataset {
         return integer(tag).orElse(whenAbsent);
     }
 
+    /**
+     * What the reader tolerated or left out to read this dataset, one line each (e.g. "element (0018,1150) (US) has
+     * 3 bytes, not a multiple of 2; its last byte was dropped"); empty for a well-formed file. Shown in the
+     * attribute browser and logged.
+     */
+    default List<String> repairs() {
+        return List.of();
+    }
+
     /** The items of a sequence; empty when absent. */
     List<DicomDataset> sequence(int tag);
 

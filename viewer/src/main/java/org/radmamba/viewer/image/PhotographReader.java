@@ -3,6 +3,7 @@ package org.radmamba.viewer.image;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.Samples;
+import org.radmamba.viewer.memory.MemoryBudget;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -12,13 +13,21 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Photographs (PNG, JPEG, BMP, TIFF) through the JDK's ImageIO, as single frames in the same form as DICOM
  * frames: 8-bit RGB pixel-interleaved, or 8/16-bit MONOCHROME2 for greyscale images. Alpha is dropped.
+ *
+ * <p>One reader per format, chosen on purpose: the JDK's own. jai-imageio (on the class path for JPEG 2000)
+ * registers second BMP and TIFF readers, ImageIO's order between the two is not fixed, and they judge broken files
+ * differently (jai-imageio's BMP reader allocates whatever a header's pixel-data offset claims, 2 GB for a
+ * 58-byte file), so the verdict on a file changed from run to run. The memory a decode needs is checked against
+ * the {@link MemoryBudget} first.
  */
 public final class PhotographReader {
 
@@ -46,6 +55,7 @@ public final class PhotographReader {
      * limit is checked against.
      */
     public FrameFormat readFormat(Path file) throws PhotographReadException {
+        checkBitmapHeader(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader reader = readerFor(file, in);
             try {
@@ -60,16 +70,34 @@ public final class PhotographReader {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new PhotographReadException(file, "is not a readable image: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new PhotographReadException(file, "is not a readable image: its header claims more memory than there is", e);
         }
     }
 
     public Photograph read(Path file) throws PhotographReadException {
-        readFormat(file);
+        FrameFormat header = readFormat(file);
+        // The decoded image (up to 4 bytes a pixel, 8 for 16-bit samples) and our copy of it, at most 3 bytes a pixel.
+        long needed = (long) header.rows() * header.columns() * 11;
+        java.util.Optional<String> refusal = MemoryBudget.refusal(needed, "decoding it");
+        if (refusal.isPresent()) {
+            throw new PhotographReadException(file, refusal.get());
+        }
         BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = readerFor(file, in);
+            try {
+                reader.setInput(in, true, true);
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (PhotographReadException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new PhotographReadException(file, "is not a readable image: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new PhotographReadException(file, "is not a readable image: decoding it ran out of memory", e);
         }
         if (image == null) {
             throw new PhotographReadException(file, "is not an image format ImageIO reads");
@@ -117,14 +145,48 @@ public final class PhotographReader {
         return new FrameFormat(rows, columns, samples, bits, bits, false, 0, samples == 3 ? "RGB" : "MONOCHROME2");
     }
 
-    private static ImageReader readerFor(Path file, ImageInputStream in) throws PhotographReadException {
+    /** The reader of the file's format: the JDK's own where it has one, else the first by class name. */
+    static ImageReader readerFor(Path file, ImageInputStream in) throws PhotographReadException {
         if (in == null) {
             throw new PhotographReadException(file, "cannot be opened");
         }
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        if (!readers.hasNext()) {
+        List<ImageReader> readers = new ArrayList<>();
+        ImageIO.getImageReaders(in).forEachRemaining(readers::add);
+        if (readers.isEmpty()) {
             throw new PhotographReadException(file, "is not an image format ImageIO reads");
         }
-        return readers.next();
+        readers.sort(Comparator.comparing((ImageReader r) -> !r.getClass().getName().startsWith(JDK_READERS))
+                .thenComparing(r -> r.getClass().getName()));
+        readers.subList(1, readers.size()).forEach(ImageReader::dispose);
+        return readers.get(0);
+    }
+
+    private static final String JDK_READERS = "com.sun.imageio.plugins.";
+
+    /**
+     * A BMP whose header puts the pixel data beyond the end of the file is refused before any reader sees it: one
+     * reader allocates up to the claimed offset, the other reads to the end; neither has pixels to show.
+     */
+    private static void checkBitmapHeader(Path file) throws PhotographReadException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".bmp")) {
+            return;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(14).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (header.hasRemaining() && channel.read(header) >= 0) {
+                // Reads until the 14-byte file header is in or the file ends.
+            }
+            if (header.position() < 14 || header.get(0) != 'B' || header.get(1) != 'M') {
+                return; // Not a Windows bitmap header: the reader judges it.
+            }
+            long offset = header.getInt(10) & 0xFFFFFFFFL;
+            if (offset >= channel.size()) {
+                throw new PhotographReadException(file, "is not a readable image: its header puts the pixel data at byte "
+                        + offset + ", beyond the end of the file (" + channel.size() + " bytes)");
+            }
+        } catch (IOException e) {
+            throw new PhotographReadException(file, "cannot be read: " + e.getMessage(), e);
+        }
     }
 }

@@ -54,6 +54,16 @@ public final class ImageLoader {
      * @throws IllegalArgumentException for an instance without pixels ({@link InstanceKind#DICOM_NON_IMAGE})
      */
     public LoadedImage load(Instance instance) throws IOException {
+        try {
+            return loadOrThrow(instance);
+        } catch (OutOfMemoryError e) {
+            // One file's failure, like any other: the viewer and the other files go on.
+            throw new IOException(instance.file() + ": ran out of memory while being read (the heap is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB)", e);
+        }
+    }
+
+    private LoadedImage loadOrThrow(Instance instance) throws IOException {
         return switch (instance.kind()) {
             case DICOM_IMAGE -> new DicomImage(instance, reader.open(instance.file()));
             case PHOTOGRAPH -> {

@@ -118,8 +118,8 @@ public final class StudyScanner {
                     return scanned;
                 }));
             }
-            for (Future<Scanned> future : futures) {
-                Scanned scanned = join(future);
+            for (int i = 0; i < futures.size(); i++) {
+                Scanned scanned = join(futures.get(i), files.get(i));
                 if (scanned.failure() != null) {
                     failures.add(scanned.failure());
                 } else {
@@ -135,15 +135,17 @@ public final class StudyScanner {
         return new ScanResult(StudyTree.build(instances, datasets), failures);
     }
 
-    private static Scanned join(Future<Scanned> future) {
+    private static Scanned join(Future<Scanned> future, Path file) {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("scan interrupted", e);
         } catch (ExecutionException e) {
-            // scanFile turns every read problem into a failure entry; anything else is a bug to surface.
-            throw new IllegalStateException("scanning failed unexpectedly", e.getCause());
+            // scanFile turns every problem of a file into its failure entry; what escapes it (a listener's error)
+            // is still one file's, and must not cost the others.
+            LOG.error("scanning {} failed unexpectedly", file, e.getCause());
+            return new Scanned(null, null, new FailedFile(file, "cannot be read: " + e.getCause()));
         }
     }
 
@@ -151,7 +153,25 @@ public final class StudyScanner {
     private record Scanned(Instance instance, DicomDataset dataset, FailedFile failure) {
     }
 
+    /**
+     * One file's outcome, whatever happens reading it: a file whose reading exhausts the heap or the stack, or
+     * trips a bug, is listed as failed and the scan goes on with the others.
+     */
     private Scanned scanFile(Path file) {
+        try {
+            return readFile(file);
+        } catch (OutOfMemoryError e) {
+            return new Scanned(null, null, new FailedFile(file, "ran out of memory while being read (the heap is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB): " + e.getMessage()));
+        } catch (StackOverflowError e) {
+            return new Scanned(null, null, new FailedFile(file, "nests too deeply to be read (stack overflow)"));
+        } catch (RuntimeException e) {
+            LOG.error("reading {} failed unexpectedly", file, e);
+            return new Scanned(null, null, new FailedFile(file, "cannot be read: " + e));
+        }
+    }
+
+    private Scanned readFile(Path file) {
         if (PhotographReader.isPhotograph(file)) {
             try {
                 FrameFormat format = photographs.readFormat(file);

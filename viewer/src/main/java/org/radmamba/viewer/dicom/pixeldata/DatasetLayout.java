@@ -17,10 +17,29 @@ import java.util.List;
  * @param fragments          the remaining items of encapsulated pixel data
  * @param extendedOffsets    Extended Offset Table (7FE0,0001), or null
  * @param extendedLengths    Extended Offset Table Lengths (7FE0,0002), or null
+ * @param cuts               what a toolkit parsing the attributes must not be given, in file order
+ * @param repairs            one line for each thing the walker tolerated or cut, for the log and the attribute browser
+ * @param topLevel           the top-level elements (file meta included), in file order
+ * @param outOfOrder         whether the top-level elements are out of tag order
  */
 public record DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrder byteOrder, long pixelDataOffset, long pixelDataLength,
                             String pixelDataVr, long[] basicOffsetTable, List<Fragment> fragments,
-                            long[] extendedOffsets, long[] extendedLengths) {
+                            long[] extendedOffsets, long[] extendedLengths, List<Cut> cuts, List<String> repairs,
+                            List<ElementSpan> topLevel, boolean outOfOrder) {
+
+    /**
+     * A value shortened (to {@code keptLength}, often 0) for a toolkit that would fail on it or hold it in memory:
+     * the bytes {@code [holeStart, holeEnd)} are left out, the element's length field at {@code lengthField}
+     * ({@code lengthFieldWidth} bytes) says {@code keptLength}, and each enclosing defined-length sequence or item
+     * length (4 bytes, at {@code enclosingLengthFields}) shrinks by the bytes left out.
+     */
+    public record Cut(long lengthField, int lengthFieldWidth, long keptLength, long holeStart, long holeEnd,
+                      long[] enclosingLengthFields) {
+    }
+
+    /** One top-level element: its header starts at {@code start}, its value ends before {@code end}. */
+    public record ElementSpan(int tag, long start, long end, boolean fileMeta) {
+    }
 
     public boolean hasPixelData() {
         return pixelDataOffset >= 0;

@@ -4,6 +4,8 @@ import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.pixeldata.DatasetLayout.Cut;
+import org.radmamba.viewer.dicom.pixeldata.DatasetLayout.ElementSpan;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +22,14 @@ import java.util.zip.Inflater;
  * Walks a DICOM file's element headers without reading values, checking every length against the bytes that
  * remain, so that a toolkit reading the file afterwards never allocates for a length the file cannot hold.
  * Finds the transfer syntax and where the pixel data (and its fragments) are. Bounded: each step advances at
- * least 8 bytes, sequences nest at most {@value #MAX_DEPTH} deep.
+ * least 8 bytes, sequences nest at most {@value #MAX_DEPTH} deep (structured reports nest deeply; the bound
+ * only stops files built to exhaust the stack).
+ *
+ * <p>Tolerant where other toolkits are: elements out of order are noted, not refused, and the walker plans
+ * {@link Cut}s of what PixelMed must not be given: a value whose length is no multiple of its VR's unit (PixelMed
+ * loses its place in the file after one, pydicom and DCMTK read it), and values larger than
+ * {@value #LARGE_ELEMENT_BYTES} bytes outside the pixel data (PixelMed would hold them in memory). Each is
+ * described in {@link DatasetLayout#repairs()}.
  */
 public final class DatasetWalker {
 
@@ -28,13 +37,16 @@ public final class DatasetWalker {
     private static final int ITEM = 0xFFFEE000;
     private static final int ITEM_DELIMITER = 0xFFFEE00D;
     private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
-    private static final int MAX_DEPTH = 12;
+    private static final int MAX_DEPTH = 64;
+    /** A value above this size outside the pixel data is skipped, not read: no attribute a viewer uses is as large. */
+    static final long LARGE_ELEMENT_BYTES = 16L << 20;
     private static final Set<String> VRS_WITH_32_BIT_LENGTH =
             Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV");
 
     private final Path file;
     private final ReadLimits limits;
     private ByteSource source;
+    private final ByteSource original;
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private boolean explicitVr;
     private final ByteBuffer window = ByteBuffer.allocate(8192);
@@ -48,10 +60,17 @@ public final class DatasetWalker {
     private final List<Fragment> fragments = new ArrayList<>();
     private long[] extendedOffsets;
     private long[] extendedLengths;
+    /** Length fields (4 bytes each) of the defined-length sequences and items enclosing the element being walked. */
+    private final java.util.ArrayDeque<Long> enclosingLengths = new java.util.ArrayDeque<>();
+    private final List<Cut> cuts = new ArrayList<>();
+    private final List<String> repairs = new ArrayList<>();
+    private final List<ElementSpan> topLevel = new ArrayList<>();
+    private boolean outOfOrder;
 
     private DatasetWalker(Path file, ByteSource source, ReadLimits limits) {
         this.file = file;
         this.source = source;
+        this.original = source;
         this.limits = limits;
     }
 
@@ -65,7 +84,7 @@ public final class DatasetWalker {
             return new DatasetWalker(file, source, limits).walk();
         } catch (DicomReadException e) {
             throw e;
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
         }
     }
@@ -90,6 +109,7 @@ public final class DatasetWalker {
                     throw fail("file meta element " + tagName(h.tag) + " claims " + h.length + " bytes but only "
                             + Math.max(0, size - h.valuePos) + " remain");
                 }
+                topLevel.add(new ElementSpan(h.tag, pos, h.valuePos + h.length, true));
                 if (h.tag == Tag.TRANSFER_SYNTAX_UID) {
                     if (h.length > 64) {
                         throw fail("the Transfer Syntax UID (0002,0010) is " + h.length + " bytes long, at most 64 are allowed");
@@ -128,9 +148,18 @@ public final class DatasetWalker {
             }
             default -> explicitVr = true;
         }
-        walkElements(pos, size, 0, true, false);
+        ByteSource walked = source;
+        try {
+            walkElements(pos, size, 0, true, false);
+        } catch (IOException | RuntimeException e) {
+            if (walked != original) {
+                walked.close();
+            }
+            throw e;
+        }
         return new DatasetLayout(source, transferSyntax, order, pixelDataOffset, pixelDataLength, pixelDataVr,
-                basicOffsetTable, List.copyOf(fragments), extendedOffsets, extendedLengths);
+                basicOffsetTable, List.copyOf(fragments), extendedOffsets, extendedLengths, List.copyOf(cuts),
+                List.copyOf(repairs), List.copyOf(topLevel), outOfOrder);
     }
 
     private boolean plausibleFirstElement() throws IOException {
@@ -138,32 +167,57 @@ public final class DatasetWalker {
         return group % 2 == 0 && group >= 0x0002 && group <= 0x0010;
     }
 
+    /**
+     * Inflates the dataset into a temporary file (deleted when the layout's source is closed), not onto the heap:
+     * a 1 MB deflate bomb of a 1 GiB element of zeros costs disk for a moment, never memory. It may inflate only to
+     * what its elements can plausibly need: the pixel data limit and 64 MiB of attributes.
+     */
     private ByteSource inflate(long pos, long size) throws IOException {
         long cap = limits.maxPixelDataBytes() + (64L << 20);
-        cap = Math.min(cap, Integer.MAX_VALUE - 16);
-        byte[] compressed = new byte[(int) Math.min(size - pos, Integer.MAX_VALUE - 16)];
-        source.readFully(pos, ByteBuffer.wrap(compressed));
+        Path inflated = java.nio.file.Files.createTempFile("radmamba-inflated-", ".dcm");
+        java.nio.channels.FileChannel out;
+        try {
+            out = java.nio.channels.FileChannel.open(inflated, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE);
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(inflated);
+            throw e;
+        }
         Inflater inflater = new Inflater(true);
         try {
-            inflater.setInput(compressed);
-            byte[] out = new byte[Math.max(1024, Math.min(compressed.length * 4, (int) cap))];
-            int length = 0;
+            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            byte[] buffer = new byte[256 * 1024];
+            long read = pos;
+            long length = 0;
             while (!inflater.finished()) {
-                if (length == out.length) {
-                    if (out.length >= cap) {
-                        throw fail("the deflated dataset inflates to more than " + cap + " bytes");
+                if (inflater.needsInput()) {
+                    if (read >= size) {
+                        throw fail("the deflated dataset is truncated");
                     }
-                    out = java.util.Arrays.copyOf(out, (int) Math.min(cap, (long) out.length * 2));
+                    in.clear();
+                    in.limit((int) Math.min(in.capacity(), size - read));
+                    source.readFully(read, in);
+                    read += in.limit();
+                    inflater.setInput(in.array(), 0, in.limit());
                 }
-                int n = inflater.inflate(out, length, out.length - length);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw fail("the deflated dataset is truncated");
+                int n = inflater.inflate(buffer);
+                if (n == 0 && inflater.needsDictionary()) {
+                    throw fail("the deflated dataset is corrupt: it needs a preset dictionary");
                 }
+                if (length + n > cap) {
+                    throw fail("the deflated dataset inflates to more than " + cap
+                            + " bytes, more than its pixel data and attributes may need");
+                }
+                out.write(ByteBuffer.wrap(buffer, 0, n), length);
                 length += n;
             }
-            return new ByteSource.ArraySource(out, length);
+            return new ByteSource.FileSource(out, length);
         } catch (DataFormatException e) {
+            out.close();
             throw fail("the deflated dataset is corrupt: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            throw e;
         } finally {
             inflater.end();
         }
@@ -208,19 +262,26 @@ public final class DatasetWalker {
             }
             if (topLevel) {
                 long unsignedTag = h.tag & 0xFFFFFFFFL;
-                if (unsignedTag <= previousTag) {
-                    throw fail("has elements out of order at byte " + pos + ": " + tagName(h.tag) + " after "
-                            + tagName((int) previousTag) + " (a wrong element length?)");
+                if (unsignedTag <= previousTag && !outOfOrder) {
+                    // pydicom and DCMTK read such files; a wrong length would fail on a later header anyway.
+                    outOfOrder = true;
+                    repairs.add("elements out of order at byte " + pos + ": " + tagName(h.tag) + " after "
+                            + tagName((int) previousTag) + "; read in file order");
                 }
-                previousTag = unsignedTag;
+                previousTag = Math.max(previousTag, unsignedTag);
             }
             if (h.length == UNDEFINED_LENGTH) {
                 if (topLevel && h.tag == Tag.PIXEL_DATA) {
                     pixelDataOffset = h.valuePos;
                     pixelDataVr = h.vr;
                     pos = walkEncapsulated(h.valuePos, end);
+                    this.topLevel.add(new ElementSpan(h.tag, h.valuePos - headerLength(h), pos, false));
                 } else if (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN")) {
+                    long start = pos;
                     pos = walkSequence(h.valuePos, end, depth + 1, true);
+                    if (topLevel) {
+                        this.topLevel.add(new ElementSpan(h.tag, start, pos, false));
+                    }
                 } else {
                     throw fail("element " + tagName(h.tag) + " (" + h.vr + ") has an undefined length");
                 }
@@ -233,10 +294,15 @@ public final class DatasetWalker {
             }
             if (topLevel) {
                 recordTopLevel(h);
+                this.topLevel.add(new ElementSpan(h.tag, pos, h.valuePos + h.length, false));
             }
             if (h.length >= 8 && (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN"))
                     && u16(h.valuePos, order) == 0xFFFE && u16(h.valuePos + 2, order) == 0xE000) {
+                enclosingLengths.push(h.valuePos - 4);
                 walkSequence(h.valuePos, h.valuePos + h.length, depth + 1, false);
+                enclosingLengths.pop();
+            } else if (!(topLevel && h.tag == Tag.PIXEL_DATA)) {
+                planCut(h);
             }
             pos = h.valuePos + h.length;
         }
@@ -244,6 +310,47 @@ public final class DatasetWalker {
             throw fail("ends inside a sequence item (no item delimiter)");
         }
         return pos;
+    }
+
+    private static int headerLength(Header h) {
+        return h.vr.isEmpty() || VRS_WITH_32_BIT_LENGTH.contains(h.vr) ? (h.vr.isEmpty() ? 8 : 12) : 8;
+    }
+
+    /** Plans the cut of a value PixelMed must not be given: too large to hold, or of a length its VR cannot have. */
+    private void planCut(Header h) {
+        if ((h.tag >>> 16) == 0x0002 || (h.tag >>> 16) == 0xFFFE) {
+            return;
+        }
+        int unit = unitOf(h.vr);
+        long kept;
+        String why;
+        if (h.length > LARGE_ELEMENT_BYTES) {
+            kept = 0;
+            why = "element " + tagName(h.tag) + (h.vr.isEmpty() ? "" : " (" + h.vr + ")") + " of " + h.length
+                    + " bytes was skipped, not read: more than " + LARGE_ELEMENT_BYTES + " bytes outside the pixel data";
+        } else if (unit > 1 && h.length % unit != 0) {
+            kept = h.length - h.length % unit;
+            why = "element " + tagName(h.tag) + " (" + h.vr + ") has " + h.length + " bytes, not a multiple of "
+                    + unit + "; its last " + (h.length - kept == 1 ? "byte was" : (h.length - kept) + " bytes were")
+                    + " dropped";
+        } else {
+            return;
+        }
+        boolean shortLength = !h.vr.isEmpty() && !VRS_WITH_32_BIT_LENGTH.contains(h.vr);
+        long lengthField = shortLength ? h.valuePos - 2 : h.valuePos - 4;
+        long[] enclosing = enclosingLengths.stream().mapToLong(Long::longValue).toArray();
+        cuts.add(new Cut(lengthField, shortLength ? 2 : 4, kept, h.valuePos + kept, h.valuePos + h.length, enclosing));
+        repairs.add(why);
+    }
+
+    /** The bytes of one value of a binary VR; 1 for text and bytes (and in implicit VR, where the VR is unknown). */
+    private static int unitOf(String vr) {
+        return switch (vr) {
+            case "OW", "US", "SS" -> 2;
+            case "OF", "OL", "UL", "SL", "FL", "AT" -> 4;
+            case "OD", "OV", "FD", "SV", "UV" -> 8;
+            default -> 1;
+        };
     }
 
     private void recordTopLevel(Header h) throws IOException {
@@ -279,7 +386,9 @@ public final class DatasetWalker {
                     throw fail("a sequence item at byte " + pos + " claims " + h.length + " bytes but only "
                             + (end - h.valuePos) + " remain");
                 }
+                enclosingLengths.push(h.valuePos - 4);
                 walkElements(h.valuePos, h.valuePos + h.length, depth, false, false);
+                enclosingLengths.pop();
                 pos = h.valuePos + h.length;
             }
         }
@@ -297,6 +406,7 @@ public final class DatasetWalker {
         if (table.length > end - table.valuePos || table.length % 4 != 0) {
             throw fail("the Basic Offset Table claims " + table.length + " bytes, which the file cannot hold");
         }
+        checkTable(table.length / 4, "the Basic Offset Table");
         basicOffsetTable = new long[(int) (table.length / 4)];
         for (int i = 0; i < basicOffsetTable.length; i++) {
             basicOffsetTable[i] = u32(table.valuePos + 4L * i, ByteOrder.LITTLE_ENDIAN);
@@ -320,7 +430,17 @@ public final class DatasetWalker {
         }
     }
 
+    /** A table of offsets gets no more entries than the heap can hold: a sparse file may claim gigabytes of them. */
+    private void checkTable(long entries, String what) throws DicomReadException {
+        java.util.Optional<String> refusal =
+                org.radmamba.viewer.memory.MemoryBudget.refusal(entries * 8, "reading " + what + " of " + entries + " entries");
+        if (refusal.isPresent()) {
+            throw fail(refusal.get());
+        }
+    }
+
     private long[] u64s(long pos, long length) throws IOException {
+        checkTable(length / 8, "an Extended Offset Table");
         long[] values = new long[(int) (length / 8)];
         for (int i = 0; i < values.length; i++) {
             long low = u32(pos + 8L * i, ByteOrder.LITTLE_ENDIAN);

@@ -57,6 +57,7 @@ public final class PixelDataFile implements DicomFile {
             if (!TransferSyntax.isNative(syntax)) {
                 throw unsupported(file, syntax);
             }
+            reserve(file, format.frameBytes() * frames, "reading its " + frames + (frames == 1 ? " frame" : " frames"));
             return new PixelDataFile(file, syntax, dataset, format, frames,
                     NativeFrames.read(file, layout, format, frames), null, null);
         }
@@ -67,6 +68,14 @@ public final class PixelDataFile implements DicomFile {
         FrameDecoder decoder = FrameDecoders.forTransferSyntax(syntax).orElseThrow(() -> unsupported(file, syntax));
         byte[][] compressed = EncapsulatedFrames.split(file, layout, frames);
         return new PixelDataFile(file, syntax, dataset, format, frames, null, compressed, decoder);
+    }
+
+    /** Refuses an allocation the heap cannot give now, before it is made. */
+    private static void reserve(Path file, long bytes, String what) throws DicomReadException {
+        java.util.Optional<String> refusal = org.radmamba.viewer.memory.MemoryBudget.refusal(bytes, what);
+        if (refusal.isPresent()) {
+            throw new DicomReadException(file, refusal.get());
+        }
     }
 
     private static DicomReadException unsupported(Path file, String syntax) {
@@ -106,9 +115,14 @@ public final class PixelDataFile implements DicomFile {
         if (nativeFrames != null) {
             return new DecodedFrame(nativeFrames[index], format.photometricInterpretation());
         }
+        reserve(file, format.frameBytes(), "decoding frame " + (index + 1));
         DecodedFrame decoded;
         try {
             decoded = decoder.decode(compressedFrames[index], format);
+        } catch (OutOfMemoryError e) {
+            // The budget is checked first, but a decoder's working memory is its own: a frame's error all the same.
+            throw new DicomReadException(file, "frame " + (index + 1) + " cannot be decoded: out of memory ("
+                    + e.getMessage() + ")");
         } catch (CodecException e) {
             throw new DicomReadException(file, "frame " + (index + 1) + " cannot be decoded: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -23,9 +23,20 @@ final class PixelMedDataset implements DicomDataset {
     private static final int[] NO_INTS = new int[0];
 
     private final AttributeList list;
+    private final List<String> repairs;
 
     PixelMedDataset(AttributeList list) {
+        this(list, List.of());
+    }
+
+    PixelMedDataset(AttributeList list, List<String> repairs) {
         this.list = list;
+        this.repairs = List.copyOf(repairs);
+    }
+
+    @Override
+    public List<String> repairs() {
+        return repairs;
     }
 
     private Attribute attribute(int tag) {

@@ -15,12 +15,12 @@ import org.radmamba.viewer.dicom.pixeldata.ByteSource;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout;
 import org.radmamba.viewer.dicom.pixeldata.DatasetWalker;
 import org.radmamba.viewer.dicom.pixeldata.PixelDataFile;
+import org.radmamba.viewer.dicom.pixeldata.RepairedStream;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +29,19 @@ import java.util.List;
  * The DICOM port on PixelMed. Every file is first walked by our {@link DatasetWalker}, which checks all element
  * lengths against the file size; PixelMed then parses the attributes up to the pixel data, which it never
  * reads (so it never decompresses anything); we read the pixel data ourselves from the walked layout.
+ *
+ * <p>PixelMed is given the file with the walker's {@link DatasetLayout.Cut}s applied (values it would fail on or
+ * hold in memory). Where it still refuses the dataset, or the elements are out of order, it is given one top-level
+ * element at a time, and an element it refuses is left out: a file fails only when its pixels cannot be located.
+ * Every repair is logged and listed in the dataset ({@link DicomDataset#repairs()}).
  */
 public final class PixelMedDicomReader implements DicomReader {
 
     private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
     private static final AttributeTag DIRECTORY_RECORD_SEQUENCE = new AttributeTag(0x0004, 0x1220);
     private static final int REFERENCED_FILE_ID = 0x00041500;
+    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PixelMedDicomReader.class);
 
     private final ReadLimits limits;
 
@@ -50,7 +57,10 @@ public final class PixelMedDicomReader implements DicomReader {
     public DicomHeader readHeader(Path file) throws DicomReadException {
         try (ByteSource source = openSource(file)) {
             DatasetLayout layout = DatasetWalker.walk(file, source, limits);
-            return new DicomHeader(file, layout.transferSyntaxUid(), attributes(file, layout), layout.hasPixelData());
+            try (ByteSource walked = layout.source() == source ? null : layout.source()) {
+                return new DicomHeader(file, layout.transferSyntaxUid(), attributes(file, source, layout),
+                        layout.hasPixelData());
+            }
         } catch (IOException e) {
             throw asReadException(file, e);
         }
@@ -60,7 +70,9 @@ public final class PixelMedDicomReader implements DicomReader {
     public DicomFile open(Path file) throws DicomReadException {
         try (ByteSource source = openSource(file)) {
             DatasetLayout layout = DatasetWalker.walk(file, source, limits);
-            return PixelDataFile.read(file, layout, attributes(file, layout), limits);
+            try (ByteSource walked = layout.source() == source ? null : layout.source()) {
+                return PixelDataFile.read(file, layout, attributes(file, source, layout), limits);
+            }
         } catch (IOException e) {
             throw asReadException(file, e);
         }
@@ -102,27 +114,107 @@ public final class PixelMedDicomReader implements DicomReader {
     }
 
     /** PixelMed parses the attributes, stopping at the top-level Pixel Data. */
-    private static DicomDataset attributes(Path file, DatasetLayout layout) throws DicomReadException {
-        AttributeList list = new AttributeList();
-        list.setDecompressPixelData(false);
-        try (DicomInputStream in = inputStream(file, layout)) {
-            list.read(in, PIXEL_DATA);
-        } catch (DicomException | IOException e) {
-            throw new DicomReadException(file, "its attributes cannot be parsed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // PixelMed signals some malformed values with unchecked exceptions; they are this file's fault.
-            throw new DicomReadException(file, "its attributes cannot be parsed: " + e, e);
+    private static DicomDataset attributes(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
+        List<String> repairs = new ArrayList<>(layout.repairs());
+        AttributeList list = null;
+        if (!layout.outOfOrder()) {
+            list = new AttributeList();
+            list.setDecompressPixelData(false);
+            try (DicomInputStream in = inputStream(original, layout)) {
+                list.read(in, PIXEL_DATA);
+            } catch (DicomException | IOException | RuntimeException | StackOverflowError e) {
+                // PixelMed signals some malformed values with unchecked exceptions; they are this file's fault.
+                repairs.add("its attributes could not be parsed as a whole (" + e.getMessage()
+                        + "); they were read one top-level element at a time");
+                list = null;
+            }
         }
-        return new PixelMedDataset(list);
+        if (list == null) {
+            list = elementByElement(file, original, layout, repairs);
+        }
+        for (String repair : repairs) {
+            LOG.warn("{}: read with a repair: {}", file, repair);
+        }
+        return new PixelMedDataset(list, repairs);
     }
 
-    private static DicomInputStream inputStream(Path file, DatasetLayout layout) throws IOException {
-        if (layout.source() instanceof ByteSource.ArraySource inflated) {
-            // A deflated dataset, already inflated (and walked) by us.
-            return new DicomInputStream(new ByteArrayInputStream(inflated.bytes(), 0, inflated.length()),
-                    TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, false);
+    /**
+     * Our walker's recovery: PixelMed reads each top-level element on its own (behind the Specific Character Set,
+     * so that text is decoded as the file says), and an element it refuses is left out and noted.
+     */
+    private static AttributeList elementByElement(Path file, ByteSource original, DatasetLayout layout, List<String> repairs)
+            throws DicomReadException {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        byte[] characterSet = new byte[0];
+        for (DatasetLayout.ElementSpan span : layout.topLevel()) {
+            if (span.tag() == SPECIFIC_CHARACTER_SET && !span.fileMeta()) {
+                characterSet = bytesOf(file, layout.source(), span, layout);
+            }
         }
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-        return new DicomInputStream(in);
+        for (DatasetLayout.ElementSpan span : layout.topLevel()) {
+            if (span.tag() == PIXEL_DATA_TAG && !span.fileMeta()) {
+                continue;
+            }
+            String syntax = span.fileMeta() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : datasetSyntax(layout);
+            ByteSource from = span.fileMeta() ? original : layout.source();
+            InputStream element = span.fileMeta()
+                    ? new RepairedStream(from, span.start(), span.end(), java.nio.ByteOrder.LITTLE_ENDIAN, List.of())
+                    : new java.io.SequenceInputStream(new ByteArrayInputStream(characterSet),
+                    new RepairedStream(from, span.start(), span.end(), layout.byteOrder(), layout.cuts()));
+            AttributeList part = new AttributeList();
+            part.setDecompressPixelData(false);
+            try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(element, 64 * 1024), syntax, false)) {
+                part.read(in);
+                part.remove(new AttributeTag(0x0008, 0x0005));
+                list.putAll(part);
+            } catch (DicomException | IOException | RuntimeException | StackOverflowError e) {
+                repairs.add("element " + String.format("(%04X,%04X)", span.tag() >>> 16, span.tag() & 0xFFFF)
+                        + " could not be parsed and was left out: " + e.getMessage());
+            }
+        }
+        if (characterSet.length > 0) {
+            try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(characterSet), datasetSyntax(layout), false)) {
+                AttributeList part = new AttributeList();
+                part.read(in);
+                list.putAll(part);
+            } catch (DicomException | IOException | RuntimeException e) {
+                repairs.add("element (0008,0005) could not be parsed and was left out: " + e.getMessage());
+            }
+        }
+        return list;
+    }
+
+    private static final int PIXEL_DATA_TAG = 0x7FE00010;
+
+    private static byte[] bytesOf(Path file, ByteSource source, DatasetLayout.ElementSpan span, DatasetLayout layout)
+            throws DicomReadException {
+        if (span.end() - span.start() > 1024) {
+            return new byte[0];
+        }
+        try {
+            byte[] bytes = new byte[(int) (span.end() - span.start())];
+            source.readFully(span.start(), java.nio.ByteBuffer.wrap(bytes));
+            return bytes;
+        } catch (IOException e) {
+            throw new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The syntax the dataset stream is in: a deflated one arrives inflated, as explicit VR little endian. */
+    private static String datasetSyntax(DatasetLayout layout) {
+        String syntax = layout.transferSyntaxUid();
+        return TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(syntax) ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : syntax;
+    }
+
+    private static DicomInputStream inputStream(ByteSource original, DatasetLayout layout) throws IOException {
+        ByteSource source = layout.source();
+        InputStream repaired = new BufferedInputStream(
+                new RepairedStream(source, 0, source.size(), layout.byteOrder(), layout.cuts()), 64 * 1024);
+        if (source != original) {
+            // A deflated dataset, inflated (and walked) by us.
+            return new DicomInputStream(repaired, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, false);
+        }
+        return new DicomInputStream(repaired);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  */
 final class AttributeTree {
 
-    private static final int MAX_DEPTH = 8;
+    /** As deep as the reader nests (structured reports go deep). */
+    private static final int MAX_DEPTH = 64;
     private static final int MAX_VALUE_CHARS = 200;
     /** Value representations whose values are bytes or words, shown by their length rather than as text. */
     private static final Set<String> BINARY_VRS = Set.of("OB", "OW", "OF", "OD", "OL", "OV", "UN");
@@ -21,8 +22,14 @@ final class AttributeTree {
     private AttributeTree() {
     }
 
+    /** The rows of {@code dataset}, after one "Repaired on reading" row for each repair the reader made. */
     static List<AttributeRow> rows(DicomDataset dataset) {
-        return rows(dataset, 0);
+        List<AttributeRow> rows = new ArrayList<>();
+        for (String repair : dataset.repairs()) {
+            rows.add(new AttributeRow(-1, "Repaired on reading", repair, List.of()));
+        }
+        rows.addAll(rows(dataset, 0));
+        return rows;
     }
 
     private static List<AttributeRow> rows(DicomDataset dataset, int depth) {

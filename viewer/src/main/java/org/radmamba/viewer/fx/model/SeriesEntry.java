@@ -26,6 +26,8 @@ public final class SeriesEntry {
     private final Series series;
     private final List<Slice> slices;
     private final ObjectProperty<Image> thumbnail = new SimpleObjectProperty<>(this, "thumbnail");
+    private final javafx.beans.property.StringProperty thumbnailFailure =
+            new javafx.beans.property.SimpleStringProperty(this, "thumbnailFailure", "");
 
     public SeriesEntry(Patient patient, Study study, Series series) {
         this.patient = patient;
@@ -68,6 +70,11 @@ public final class SeriesEntry {
 
     public ObjectProperty<Image> thumbnailProperty() {
         return thumbnail;
+    }
+
+    /** Why the thumbnail cannot be shown ("" while it loads or once it has): its frame could not be decoded. */
+    public javafx.beans.property.StringProperty thumbnailFailureProperty() {
+        return thumbnailFailure;
     }
 
     /**

@@ -104,9 +104,22 @@ public final class SeriesImages {
         }
     }
 
+    /**
+     * A file of the series that cannot be shown; listeners hear of its slices as of arrived ones, so that a viewport
+     * waiting on one replaces "Loading…" by the reason.
+     */
     void fail(FailedFile failure) {
         failures.add(failure);
         arrived++;
+        List<IntConsumer> listeners = List.copyOf(arrivalListeners);
+        List<SeriesEntry.Slice> slices = entry.slices();
+        for (int s = 0; s < slices.size(); s++) {
+            if (entry.instance(slices.get(s).instanceIndex()).file().equals(failure.file())) {
+                for (IntConsumer l : listeners) {
+                    l.accept(s);
+                }
+            }
+        }
     }
 
     List<FailedFile> failures() {

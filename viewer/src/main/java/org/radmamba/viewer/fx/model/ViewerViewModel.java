@@ -251,7 +251,8 @@ public final class ViewerViewModel implements SeriesProvider {
                 try {
                     // The series keeps the decoded frames and their pipelines, not the file and its header.
                     arrivals.accept(new SeriesImages.Arrival(index, DecodedImage.of(service.load(instance))));
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Whatever one file does (a bug on hostile data included), the series' other files still load.
                     LOG.warn("Could not load {}", instance.file(), e);
                     FailedFile failure = new FailedFile(instance.file(), reasonOf(e));
                     ctx.publish(f -> {
@@ -294,7 +295,11 @@ public final class ViewerViewModel implements SeriesProvider {
                             IntBuffer.wrap(t.argb()), t.width());
                     entry.thumbnailProperty().set(img);
                 })
-                .onFailure(e -> LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e))));
+                .onFailure(e -> {
+                    LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e));
+                    entry.thumbnailProperty().set(null);
+                    entry.thumbnailFailureProperty().set(reasonOf(e));
+                }));
         tasksOf(entry).add(handle);
     }
 

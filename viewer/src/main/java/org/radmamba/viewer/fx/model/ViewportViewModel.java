@@ -80,6 +80,7 @@ public final class ViewportViewModel {
     private final ReadOnlyStringWrapper topRight = new ReadOnlyStringWrapper(this, "topRight", "");
     private final ReadOnlyStringWrapper bottomLeft = new ReadOnlyStringWrapper(this, "bottomLeft", "");
     private final ReadOnlyStringWrapper bottomRight = new ReadOnlyStringWrapper(this, "bottomRight", "");
+    private final ReadOnlyStringWrapper cannotDisplay = new ReadOnlyStringWrapper(this, "cannotDisplay", "");
     private final DoubleProperty cineFramesPerSecond = new SimpleDoubleProperty(this, "cineFramesPerSecond", 10);
     private final BooleanProperty cineRunning = new SimpleBooleanProperty(this, "cineRunning");
     private final IntegerProperty viewWidth = new SimpleIntegerProperty(this, "viewWidth", 512);
@@ -119,6 +120,9 @@ public final class ViewportViewModel {
         cineRunning.set(false);
         sliceCount.set(entry == null ? 0 : entry.slices().size());
         slice.set(0);
+        // The image shown is the previous series' (another patient's, maybe) until this one's first frame renders.
+        image.set(null);
+        cannotDisplay.set("");
         if (entry == null || !entry.isDisplayable()) {
             images = null;
             instance.set(null);
@@ -197,7 +201,11 @@ public final class ViewportViewModel {
 
     // ---- rendering ----
 
-    /** Renders the current slice with the current window into the display image (no-op until it is loaded). */
+    /**
+     * Renders the current slice with the current window into the display image. Until the slice is loaded the
+     * viewport shows no image, and when it cannot be decoded it shows {@link #cannotDisplayProperty() why}: never
+     * the pixels of another slice or series under this one's corner text.
+     */
     public void render() {
         if (images == null) {
             return;
@@ -206,9 +214,24 @@ public final class ViewportViewModel {
         DecodedFrame frame = images.frame(index);
         LoadedImage loaded = images.image(index);
         if (frame == null || loaded == null) {
+            image.set(null);
+            FailedFile failure = images.failure(index);
+            cannotDisplay.set(failure == null ? "" : "Cannot display: " + failure.reason());
             updateCornerText();
             return;
         }
+        try {
+            renderFrame(index, frame, loaded);
+            cannotDisplay.set("");
+        } catch (RuntimeException e) {
+            // A frame whose values its pipeline cannot map (a LUT too short for them, say) is this image's fault.
+            image.set(null);
+            cannotDisplay.set("Cannot display: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+        updateCornerText();
+    }
+
+    private void renderFrame(int index, DecodedFrame frame, LoadedImage loaded) {
         PixelPipeline pipeline = loaded.pipeline(series.get().slices().get(index).frame());
         FrameFormat format = pipeline.format();
         int pixels = format.rows() * format.columns();
@@ -230,7 +253,6 @@ public final class ViewportViewModel {
             image.set(display.writeGrey(greyBuffer, format.columns(), format.rows(), inverted.get()));
             imageRevision.set(imageRevision.get() + 1);
         }
-        updateCornerText();
     }
 
     /** The current slice's pipeline and frame as values for statistics and the probe; null until loaded. */
@@ -588,7 +610,7 @@ public final class ViewportViewModel {
         List<String> bl = new ArrayList<>();
         if (images != null && !images.isLoaded(index)) {
             FailedFile failure = images.failure(index);
-            bl.add(failure == null ? "Loading…" : "Cannot show: " + failure.reason());
+            bl.add(failure == null ? "Loading…" : "Cannot display: " + failure.reason());
         }
         if (voi.get() instanceof Voi.Window w && currentPipeline() != null && !currentPipeline().isColour()) {
             bl.add(String.format(Locale.ROOT, "W %s L %s%s", number(w.width()), number(w.center()),
@@ -715,6 +737,11 @@ public final class ViewportViewModel {
 
     public ReadOnlyStringProperty bottomRightProperty() {
         return bottomRight.getReadOnlyProperty();
+    }
+
+    /** "Cannot display: <reason>" while the slice in view cannot be decoded or rendered, else "". */
+    public ReadOnlyStringProperty cannotDisplayProperty() {
+        return cannotDisplay.getReadOnlyProperty();
     }
 
     public DoubleProperty cineFramesPerSecondProperty() {

@@ -367,6 +367,9 @@ public final class StudyBrowserView extends StackPane {
          * repaint the whole tree.
          */
         private final StackPane thumbnailSlot = new StackPane(thumbnail);
+        /** In the thumbnail's place when its frame cannot be decoded; the reason is in its tooltip. */
+        private final Label thumbnailFailure = new Label();
+        private final javafx.scene.control.Tooltip thumbnailFailureReason = new javafx.scene.control.Tooltip();
         private final HBox seriesBox = new HBox(8, thumbnailSlot, new VBox(2, title, detail));
         /** The row shown, whose content this cell follows. */
         private Row row;
@@ -379,6 +382,10 @@ public final class StudyBrowserView extends StackPane {
             thumbnailSlot.setMinSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
             thumbnailSlot.setPrefSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
             thumbnailSlot.setMaxSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+            thumbnailFailure.setStyle("-fx-text-fill: #ff8c78; -fx-font-size: 0.85em; -fx-text-alignment: center;");
+            thumbnailFailure.setVisible(false);
+            thumbnailFailure.setTooltip(thumbnailFailureReason);
+            thumbnailSlot.getChildren().add(thumbnailFailure);
             detail.setStyle("-fx-opacity: 0.75; -fx-font-size: 0.9em;");
             seriesBox.setPadding(new Insets(2));
             MenuItem close = new MenuItem("Close study");
@@ -435,6 +442,11 @@ public final class StudyBrowserView extends StackPane {
 
         private void show() {
             thumbnail.imageProperty().unbind();
+            thumbnailFailure.visibleProperty().unbind();
+            thumbnailFailure.setVisible(false);
+            thumbnailFailure.textProperty().unbind();
+            thumbnailFailure.setText(null);
+            thumbnailFailureReason.textProperty().unbind();
             Object item = content();
             if (item == null) {
                 setText(null);
@@ -464,6 +476,12 @@ public final class StudyBrowserView extends StackPane {
                 case SeriesEntry s -> {
                     setText(null);
                     thumbnail.imageProperty().bind(s.thumbnailProperty());
+                    thumbnailFailure.visibleProperty().bind(s.thumbnailFailureProperty().isNotEmpty());
+                    // Text only when shown: a blank or loading row has no words in it.
+                    thumbnailFailure.textProperty().bind(javafx.beans.binding.Bindings.when(
+                            s.thumbnailFailureProperty().isNotEmpty()).then("Cannot\ndisplay").otherwise(""));
+                    thumbnailFailureReason.textProperty().bind(
+                            javafx.beans.binding.Bindings.concat("Cannot display: ", s.thumbnailFailureProperty()));
                     title.setText(s.description());
                     int count = s.series().instances().size();
                     detail.setText(s.series().modality() + " · " + count + (count == 1 ? " image" : " images"));

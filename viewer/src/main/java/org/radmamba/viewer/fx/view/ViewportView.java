@@ -98,6 +98,7 @@ public final class ViewportView extends BorderPane {
         viewport.topRightTextProperty().bind(viewModel.topRightProperty());
         viewport.bottomLeftTextProperty().bind(viewModel.bottomLeftProperty());
         viewport.bottomRightTextProperty().bind(viewModel.bottomRightProperty());
+        viewport.cannotDisplayTextProperty().bind(viewModel.cannotDisplayProperty());
         viewport.draftMeasurementProperty().bind(viewModel.draftProperty());
         viewport.selectedMeasurementProperty().bind(viewModel.selectedMeasurementProperty());
         viewport.measurementLabelsProperty().set(viewModel::labelOf);

@@ -61,6 +61,8 @@ public class ImageViewport extends Region {
     private final Text bottomLeft = cornerText(TextAlignment.LEFT);
     private final Text bottomRight = cornerText(TextAlignment.RIGHT);
     private final Text result = cornerText(TextAlignment.RIGHT);
+    /** Why there is no image, in the middle, in the colour of a warning; shown even with the corner text off. */
+    private final Text cannotDisplay = cornerText(TextAlignment.CENTER);
 
     private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
     private final LongProperty imageRevision = new SimpleLongProperty(this, "imageRevision");
@@ -78,6 +80,7 @@ public class ImageViewport extends Region {
     private final StringProperty bottomLeftText = new SimpleStringProperty(this, "bottomLeftText", "");
     private final StringProperty bottomRightText = new SimpleStringProperty(this, "bottomRightText", "");
     private final StringProperty resultText = new SimpleStringProperty(this, "resultText", "");
+    private final StringProperty cannotDisplayText = new SimpleStringProperty(this, "cannotDisplayText", "");
     private final ObservableList<Measurement> measurements = FXCollections.observableArrayList();
     private final ObjectProperty<Measurement> draftMeasurement = new SimpleObjectProperty<>(this, "draftMeasurement");
     private final ObjectProperty<Measurement> selectedMeasurement =
@@ -93,7 +96,14 @@ public class ImageViewport extends Region {
         imageView.setPreserveRatio(false);
         overlay.setManaged(false);
         maskLayer.setManaged(false);
-        getChildren().addAll(imageView, maskLayer, overlay, topLeft, topRight, bottomLeft, bottomRight, result);
+        getChildren().addAll(imageView, maskLayer, overlay, topLeft, topRight, bottomLeft, bottomRight, result,
+                cannotDisplay);
+        cannotDisplay.textProperty().bind(cannotDisplayText);
+        cannotDisplay.setFill(Color.rgb(255, 140, 120));
+        cannotDisplayText.addListener((obs, o, n) -> requestLayout());
+        // An overlay belongs to an image: without one (loading, undecodable) none shows.
+        maskLayer.visibleProperty().bind(image.isNotNull());
+        overlay.visibleProperty().bind(image.isNotNull());
 
         Rectangle clip = new Rectangle();
         clip.widthProperty().bind(widthProperty());
@@ -149,6 +159,9 @@ public class ImageViewport extends Region {
         bottomLeft.relocate(CORNER_MARGIN, h - CORNER_MARGIN - bottomLeft.getLayoutBounds().getHeight());
         bottomRight.relocate(w - CORNER_MARGIN - bottomRight.getLayoutBounds().getWidth(),
                 h - CORNER_MARGIN - bottomRight.getLayoutBounds().getHeight());
+        cannotDisplay.setWrappingWidth(Math.max(32, w - 4 * CORNER_MARGIN));
+        cannotDisplay.relocate((w - cannotDisplay.getLayoutBounds().getWidth()) / 2,
+                (h - cannotDisplay.getLayoutBounds().getHeight()) / 2);
     }
 
     private void imageChanged() {
@@ -289,6 +302,11 @@ public class ImageViewport extends Region {
     /** A result shown under the top-right corner text, e.g. an analysis of the image on screen ("" for none). */
     public StringProperty resultTextProperty() {
         return resultText;
+    }
+
+    /** "Cannot display: <reason>" in the middle of the viewport, "" for none. */
+    public StringProperty cannotDisplayTextProperty() {
+        return cannotDisplayText;
     }
 
     /** The label-mask overlay over the image; its owner sets the mask of the image on screen. */

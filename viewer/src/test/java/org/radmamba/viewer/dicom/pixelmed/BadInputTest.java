@@ -172,7 +172,7 @@ class BadInputTest {
     void sequences_nested_without_end_are_refused() throws Exception {
         DicomBuilder b = DicomBuilder.explicitLittle();
         DicomBuilder inner = b.item();
-        for (int depth = 0; depth < 40; depth++) {
+        for (int depth = 0; depth < 80; depth++) {
             inner = b.item().sequence(0x00081115, inner);
         }
         Path file = write("deep.dcm", b.ui(Tag.SOP_INSTANCE_UID, "1.2").sequence(0x00081115, inner).bytes());

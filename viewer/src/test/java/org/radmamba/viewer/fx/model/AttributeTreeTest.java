@@ -88,4 +88,19 @@ class AttributeTreeTest {
         assertTrue(sequence.matches("procedure"));
         assertFalse(sequence.matches("patient"));
     }
+
+    @Test
+    void a_repair_the_reader_made_is_listed_first() throws Exception {
+        byte[] odd = org.radmamba.viewer.dicom.DicomBuilder.image(
+                        org.radmamba.viewer.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, 2, 2, 8, false)
+                .raw(0x00283006, "OW", new byte[] {1, 2, 3}).pixels8(new byte[4]).bytes();
+        Path file = java.nio.file.Files.write(folder.resolve("odd.dcm"), odd);
+
+        List<AttributeRow> rows = rowsOf(file);
+
+        assertEquals("Repaired on reading", rows.getFirst().name());
+        assertEquals("element (0028,3006) (OW) has 3 bytes, not a multiple of 2; its last byte was dropped",
+                rows.getFirst().value());
+        assertEquals("(OW, 2 bytes)", row(rows, 0x00283006).value());
+    }
 }

@@ -310,7 +310,7 @@ class ViewerViewModelTest {
         int shown = 0;
         for (int i = 0; i < vp.sliceCountProperty().get(); i++) {
             vp.setSlice(i);
-            if (!vp.bottomLeftProperty().get().startsWith("Cannot show")) {
+            if (!vp.bottomLeftProperty().get().startsWith("Cannot display")) {
                 shown++;
             }
         }
