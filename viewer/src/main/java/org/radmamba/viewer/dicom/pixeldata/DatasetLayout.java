@@ -1,5 +1,7 @@
 package org.radmamba.viewer.dicom.pixeldata;
 
+import org.radmamba.viewer.dicom.Tag;
+
 import java.nio.ByteOrder;
 import java.util.List;
 
@@ -17,10 +19,25 @@ import java.util.List;
  * @param fragments          the remaining items of encapsulated pixel data
  * @param extendedOffsets    Extended Offset Table (7FE0,0001), or null
  * @param extendedLengths    Extended Offset Table Lengths (7FE0,0002), or null
+ * @param pixelDataTag       which element holds the pixels: Pixel Data (7FE0,0010), Float Pixel Data (7FE0,0008)
+ *                           or Double Float Pixel Data (7FE0,0009)
  */
 public record DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrder byteOrder, long pixelDataOffset, long pixelDataLength,
                             String pixelDataVr, long[] basicOffsetTable, List<Fragment> fragments,
-                            long[] extendedOffsets, long[] extendedLengths) {
+                            long[] extendedOffsets, long[] extendedLengths, int pixelDataTag) {
+
+    /** A layout whose pixels, if any, are in Pixel Data (7FE0,0010). */
+    public DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrder byteOrder, long pixelDataOffset,
+                         long pixelDataLength, String pixelDataVr, long[] basicOffsetTable, List<Fragment> fragments,
+                         long[] extendedOffsets, long[] extendedLengths) {
+        this(source, transferSyntaxUid, byteOrder, pixelDataOffset, pixelDataLength, pixelDataVr, basicOffsetTable,
+                fragments, extendedOffsets, extendedLengths, Tag.PIXEL_DATA);
+    }
+
+    /** True for Float Pixel Data and Double Float Pixel Data. */
+    public boolean floatPixelData() {
+        return pixelDataTag == Tag.FLOAT_PIXEL_DATA || pixelDataTag == Tag.DOUBLE_FLOAT_PIXEL_DATA;
+    }
 
     public boolean hasPixelData() {
         return pixelDataOffset >= 0;

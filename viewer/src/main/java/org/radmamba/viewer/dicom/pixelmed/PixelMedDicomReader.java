@@ -32,7 +32,12 @@ import java.util.List;
  */
 public final class PixelMedDicomReader implements DicomReader {
 
-    private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
+    /**
+     * Where PixelMed stops: Float Pixel Data (7FE0,0008), the first of the three pixel data elements, so that it
+     * never reads any of them (encapsulated float pixel data, of Deflated Image Frame Compression, is not a form
+     * PixelMed parses).
+     */
+    private static final AttributeTag FIRST_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0008);
     private static final AttributeTag DIRECTORY_RECORD_SEQUENCE = new AttributeTag(0x0004, 0x1220);
     private static final int REFERENCED_FILE_ID = 0x00041500;
 
@@ -101,12 +106,12 @@ public final class PixelMedDicomReader implements DicomReader {
         return e instanceof DicomReadException r ? r : new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
     }
 
-    /** PixelMed parses the attributes, stopping at the top-level Pixel Data. */
+    /** PixelMed parses the attributes, stopping at the top-level pixel data. */
     private static DicomDataset attributes(Path file, DatasetLayout layout) throws DicomReadException {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         try (DicomInputStream in = inputStream(file, layout)) {
-            list.read(in, PIXEL_DATA);
+            list.read(in, FIRST_PIXEL_DATA);
         } catch (DicomException | IOException e) {
             throw new DicomReadException(file, "its attributes cannot be parsed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
