@@ -205,7 +205,9 @@ subprocess.run(['opj_compress', '-i', 'tmp.pgm', '-o', 'tmp.j2k'], check=True, s
 j2k = open('tmp.j2k', 'rb').read()
 siz = j2k.index(b'\xff\x51')
 after_siz = siz + 2 + struct.unpack('>H', j2k[siz + 2:siz + 4])[0]
-com = b'\xff\x64' + struct.pack('>HH', 2 + 2 + 12, 0) + b'\xfe\xff\xdd\xe0\0\0\0\0\xfe\xff\x0d\xe0'
+# at an even offset, where an item tag would be if the bytes were walked as elements
+body = b'\0' * ((after_siz + 6) % 2) + b'\xfe\xff\xdd\xe0\0\0\0\0\xfe\xff\x0d\xe0'
+com = b'\xff\x64' + struct.pack('>HH', 2 + 2 + len(body), 0) + body
 j2k = j2k[:after_siz] + com + j2k[after_siz:]
 open('tmp_e0dd.j2k', 'wb').write(j2k)
 subprocess.run(['opj_decompress', '-i', 'tmp_e0dd.j2k', '-o', 'tmp_e0dd.pgm'], check=True, stdout=subprocess.DEVNULL)

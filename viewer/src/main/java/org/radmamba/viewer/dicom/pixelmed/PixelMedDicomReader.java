@@ -32,12 +32,16 @@ import java.util.List;
  */
 public final class PixelMedDicomReader implements DicomReader {
 
+    private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
+    private static final AttributeTag FLOAT_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0008);
+    private static final AttributeTag DOUBLE_FLOAT_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0009);
     /**
-     * Where PixelMed stops: Float Pixel Data (7FE0,0008), the first of the three pixel data elements, so that it
-     * never reads any of them (encapsulated float pixel data, of Deflated Image Frame Compression, is not a form
-     * PixelMed parses).
+     * PixelMed stops at exactly its stop tag (Pixel Data); this stops it at Float and Double Float Pixel Data too,
+     * before their values, so that it never reads any pixels (encapsulated float pixel data, of Deflated Image Frame
+     * Compression, is not a form PixelMed parses at all).
      */
-    private static final AttributeTag FIRST_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0008);
+    private static final AttributeList.ReadTerminationStrategy AT_FLOAT_PIXEL_DATA =
+            (list, tag, bytesRead) -> FLOAT_PIXEL_DATA.equals(tag) || DOUBLE_FLOAT_PIXEL_DATA.equals(tag);
     private static final AttributeTag DIRECTORY_RECORD_SEQUENCE = new AttributeTag(0x0004, 0x1220);
     private static final int REFERENCED_FILE_ID = 0x00041500;
 
@@ -111,7 +115,7 @@ public final class PixelMedDicomReader implements DicomReader {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         try (DicomInputStream in = inputStream(file, layout)) {
-            list.read(in, FIRST_PIXEL_DATA);
+            list.read(in, PIXEL_DATA, AT_FLOAT_PIXEL_DATA);
         } catch (DicomException | IOException e) {
             throw new DicomReadException(file, "its attributes cannot be parsed: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReaders;
+import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.Samples;
@@ -129,6 +130,39 @@ class NativePixelDataTest {
         });
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}: fragments of {1} bytes")
+    @CsvSource(delimiter = '|', value = {"j2k_e0dd | 48 7086", "j2k_e0dd_whole | 7134"})
+    void a_sequence_delimiter_look_alike_inside_a_fragment_is_fragment_data(String name, String lengths)
+            throws Exception {
+        Path file = fixture(name);
+        DatasetLayout layout;
+        byte[][] frames;
+        try (ByteSource source = ByteSource.open(file)) {
+            layout = DatasetWalker.walk(file, source, ReadLimits.DEFAULT);
+            frames = EncapsulatedFrames.split(file, layout, 1);
+        }
+
+        assertEquals(lengths, layout.fragments().stream().map(f -> String.valueOf(f.length()))
+                .collect(java.util.stream.Collectors.joining(" ")));
+        byte[] lookAlike = {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+        int at = indexOf(frames[0], lookAlike);
+        assertTrue(at > 0 && at % 2 == 0, "the frame holds the look-alike at an even offset, found at " + at);
+        assertEquals(layout.fragments().stream().mapToInt(Fragment::length).sum(), frames[0].length);
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @ParameterizedTest
