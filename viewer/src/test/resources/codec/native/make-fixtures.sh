@@ -13,13 +13,14 @@
 #                    and so does dcmtk (dcmconv +te's little-endian copy is checked too).
 #   be_mono16        dcmconv +tb of a 16-bit 3-frame source.
 #   be_ob_mono8      dcmconv +tb of an 8-bit source (dcmtk writes OB).
+#   be_float32/64    dcmconv +tb of float32 and float64 (OF/OD, big endian).
 #   bit1_native      1-bit, 3 frames of 61x67: 4087 bits a frame, so frames and rows start mid-byte.
 #   bit1_rle         1-bit RLE Lossless: one segment per frame, one byte (0 or 1) per pixel, written here (neither
 #                    dcmtk nor gdcm encodes or decodes it; pydicom 3 does).
 #   float32, float64 Float Pixel Data (7FE0,0008) OF and Double Float Pixel Data (7FE0,0009) OD, with a window.
 #   deflate_*        Deflated Image Frame Compression (1.2.840.10008.1.2.8.1): each frame raw-deflated (RFC 1951)
 #                    here with zlib; with and without Basic Offset Table, two fragments a frame; 8, 16, 1-bit
-#                    (bit-packed, each frame from a byte boundary) and float32.
+#                    (bit-packed, each frame from a byte boundary), float32 and float64.
 #   rle_multi_*      dcmcrle of the 3-frame 16-bit source: with and without Basic Offset Table, and in 1 KB
 #                    fragments (several a frame).
 #   jpegls_multi_*   dcmcjpls of the same source, with and without offset table, in 1 KB fragments without one.
@@ -192,6 +193,8 @@ write('deflate_mono8.dcm', 2, 63, 65, DEFLATE, encapsulated=[[d] for d in d8])
 write('deflate_bit1.dcm', 3, 61, 67, DEFLATE, bits_allocated=1, encapsulated=[[deflate(f)] for f in bit_frames])
 write('deflate_float32.dcm', 2, 37, 41, DEFLATE, bits_allocated=32, pixel_tag=0x08,
       encapsulated=[[deflate(f.astype('<f4').tobytes())] for f in fl], extra=window)
+write('deflate_float64.dcm', 2, 29, 33, DEFLATE, bits_allocated=64, pixel_tag=0x09,
+      encapsulated=[[deflate(f.astype('<f8').tobytes())] for f in db], extra=window)
 # A frame that inflates to one row short of what Rows x Columns x Bits Allocated need
 write('bad_deflate_short_frame.dcm', 1, 61, 67, DEFLATE, bits_allocated=16,
       encapsulated=[[deflate(mono16[0, :-1].astype('<u2').tobytes())]])
@@ -229,6 +232,8 @@ q() { "$@" >/dev/null; }
 # Big endian by dcmtk; the little-endian copy of the hand-written OW one for pydicom
 q dcmconv +tb src_mono16.dcm be_mono16.dcm
 q dcmconv +tb src_mono8.dcm be_ob_mono8.dcm
+q dcmconv +tb float32.dcm be_float32.dcm
+q dcmconv +tb float64.dcm be_float64.dcm
 q dcmconv +te be_ow_mono8.dcm tmp_le_mono8.dcm
 # Multi-frame RLE and JPEG-LS: offset table or not, one fragment per frame or several (+fs 1: 1 KB fragments)
 q dcmcrle src_mono16.dcm rle_multi_bot.dcm
@@ -262,6 +267,9 @@ assert (save('bit1_rle', 'bit1_rle.dcm', 3) == bits).all()
 assert (save('deflate_bit1', 'deflate_bit1.dcm', 3) == bits).all()
 assert (save('float32', 'float32.dcm', 2) == np.load('tmp_float32.npy')).all()
 assert (save('float64', 'float64.dcm', 2) == np.load('tmp_float64.npy')).all()
+assert (save('be_float32', 'be_float32.dcm', 2) == np.load('tmp_float32.npy')).all()
+assert (save('be_float64', 'be_float64.dcm', 2) == np.load('tmp_float64.npy')).all()
+assert (save('deflate_float64', 'deflate_float64.dcm', 2) == np.load('tmp_float64.npy')).all()
 assert (save('deflate_float32', 'deflate_float32.dcm', 2) == np.load('tmp_float32.npy')).all()
 assert (save('deflate_mono8', 'deflate_mono8.dcm', 2) == mono8).all()
 for s in ('deflate_mono16', 'deflate_mono16_nobot', 'deflate_mono16_fragments', 'rle_multi_bot', 'rle_multi_nobot',

@@ -4,6 +4,8 @@ import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.dicom.codec.Samples;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +22,8 @@ import java.nio.file.Path;
  * dcmtk read it), not frame by frame: a frame of odd length starts or ends in the middle of a word.
  */
 public final class NativeFrames {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeFrames.class);
 
     private NativeFrames() {
     }
@@ -50,6 +54,7 @@ public final class NativeFrames {
                     + " frame(s) of " + format.rows() + "x" + format.columns() + "x" + format.samplesPerPixel() + " at "
                     + format.bitsAllocated() + " bits need " + needed);
         }
+        warnOfExcess(file, layout, needed);
         boolean swapBytePairs = format.bitsAllocated() == 8 && layout.byteOrder() == ByteOrder.BIG_ENDIAN
                 && "OW".equals(layout.pixelDataVr());
         if (swapBytePairs && needed % 2 == 1 && needed + 1 > layout.pixelDataLength()) {
@@ -68,6 +73,17 @@ public final class NativeFrames {
             throw new DicomReadException(file, "cannot read its pixel data: " + e.getMessage(), e);
         }
         return frames;
+    }
+
+    /**
+     * More bytes than the frames and the one padding byte of an odd length (PS3.5 8.1.1) is a dataset that may
+     * understate its Number of Frames; the frames it describes are still exactly what it says, as pydicom reads them.
+     */
+    private static void warnOfExcess(Path file, DatasetLayout layout, long needed) {
+        if (layout.pixelDataLength() > needed + needed % 2) {
+            LOG.warn("{}: its pixel data holds {} bytes, {} more than its frames need; the excess is ignored",
+                    file, layout.pixelDataLength(), layout.pixelDataLength() - needed);
+        }
     }
 
     /**
@@ -148,6 +164,7 @@ public final class NativeFrames {
             throw new DicomReadException(file, "Pixel Data holds " + layout.pixelDataLength() + " bytes but " + frameCount
                     + " frame(s) of " + format.rows() + "x" + format.columns() + " at 1 bit need " + neededBytes);
         }
+        warnOfExcess(file, layout, neededBytes);
         byte[] packed = new byte[(int) neededBytes];
         try {
             layout.source().readFully(layout.pixelDataOffset(), ByteBuffer.wrap(packed));

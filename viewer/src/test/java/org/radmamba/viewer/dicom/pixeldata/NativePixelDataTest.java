@@ -37,11 +37,11 @@ class NativePixelDataTest {
             "be_ow_mono8, 2", "be_ob_mono8, 2", "be_mono16, 3",
             // 1 bit allocated: native (frames start mid-byte) and RLE (a byte per pixel)
             "bit1_native, 3", "bit1_rle, 3",
-            // Float Pixel Data and Double Float Pixel Data
-            "float32, 2", "float64, 2",
+            // Float Pixel Data and Double Float Pixel Data, little and big endian
+            "float32, 2", "float64, 2", "be_float32, 2", "be_float64, 2",
             // Deflated Image Frame Compression: 8/16-bit, 1-bit, float; with, without offset table, fragmented
             "deflate_mono8, 2", "deflate_mono16, 3", "deflate_mono16_nobot, 3", "deflate_mono16_fragments, 3",
-            "deflate_bit1, 3", "deflate_float32, 2",
+            "deflate_bit1, 3", "deflate_float32, 2", "deflate_float64, 2",
             // Multi-frame encapsulated by dcmtk: offset table or not, fragments of 1 KB
             "rle_multi_bot, 3", "rle_multi_nobot, 3", "rle_multi_fragments, 3",
             "jpegls_multi_bot, 3", "jpegls_multi_nobot, 3", "jpegls_multi_fragments_nobot, 3",
