@@ -97,6 +97,24 @@ class NativePixelDataTest {
         assertTrue(sawMidGrey, "the window spans the values");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"bit1_native", "bit1_rle", "deflate_bit1"})
+    void one_bit_frames_show_as_black_and_white(String name) throws Exception {
+        NpyReference reference = NpyReference.load("/codec/native/" + name + ".npy");
+        DicomFile dicom = DicomReaders.standard().open(fixture(name));
+        FrameFormat format = dicom.frameFormat().orElseThrow();
+        for (int f = 0; f < dicom.frameCount(); f++) {
+            DecodedFrame frame = dicom.frame(f);
+            PixelPipeline pipeline = PixelPipeline.fromDataset(dicom.dataset(), format, f);
+            byte[] grey = new byte[format.rows() * format.columns()];
+            pipeline.toGrey(frame, pipeline.defaultVoi(frame), grey);
+            for (int i = 0; i < grey.length; i++) {
+                int bit = (int) reference.values()[f * reference.frameLength() + i];
+                assertEquals(bit * 255, grey[i] & 0xFF, "frame " + (f + 1) + " pixel " + i);
+            }
+        }
+    }
+
     @Test
     void a_full_range_window_of_double_pixel_data_spans_its_values() throws Exception {
         NpyReference reference = NpyReference.load("/codec/native/float64.npy");
