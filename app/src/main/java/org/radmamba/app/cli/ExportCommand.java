@@ -108,7 +108,7 @@ public final class ExportCommand implements Callable<Integer> {
             for (int i = 0; i < values.length; i++) {
                 values[i] = decoded.samples().value(i);
             }
-            writeNpyFile(f.bitsAllocated() == 32 ? "<f4" : "<f8", shape, values);
+            writeFloatNpy(f.bitsAllocated() == 32 ? "<f4" : "<f8", shape, values);
             return;
         }
         int count = decoded.samples().length();
@@ -144,7 +144,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private void writeNpyFile(String dtype, int[] shape, double[] values) throws IOException {
+    private void writeFloatNpy(String dtype, int[] shape, double[] values) throws IOException {
         try {
             NpyWriter.writeFloats(out, dtype, shape, values);
         } catch (IOException e) {
