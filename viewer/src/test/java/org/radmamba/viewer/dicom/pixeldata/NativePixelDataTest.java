@@ -1,13 +1,16 @@
 package org.radmamba.viewer.dicom.pixeldata;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.radmamba.viewer.dicom.DicomFile;
+import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.ReadLimits;
+import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.Samples;
@@ -148,6 +151,43 @@ class NativePixelDataTest {
         });
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void float_pixel_data_stating_16_bits_allocated_is_refused_in_one_line(@TempDir Path dir) throws Exception {
+        Path file = floatFile(dir, 16, ds -> ds.otherFloats(Tag.FLOAT_PIXEL_DATA, new float[6]));
+
+        DicomReadException e = assertThrows(DicomReadException.class, () -> DicomReaders.standard().open(file));
+
+        assertTrue(e.getMessage().endsWith("has Float Pixel Data (7FE0,0008), which needs Bits Allocated 32, but states 16"),
+                e.getMessage());
+    }
+
+    @Test
+    void a_dataset_with_float_and_integer_pixel_data_is_refused_in_one_line(@TempDir Path dir) throws Exception {
+        Path file = floatFile(dir, 32, ds -> ds.otherFloats(Tag.FLOAT_PIXEL_DATA, new float[6])
+                .otherWords(Tag.PIXEL_DATA, new short[6]));
+
+        DicomReadException e = assertThrows(DicomReadException.class, () -> DicomReaders.standard().open(file));
+
+        assertTrue(e.getMessage().endsWith("has two pixel data elements, (7FE0,0008) and (7FE0,0010): which holds the"
+                + " image is not defined"), e.getMessage());
+    }
+
+    private static Path floatFile(Path dir, int bitsAllocated,
+                                  java.util.function.UnaryOperator<DicomFileWriter.Dataset> pixels) throws Exception {
+        String uid = "1.2.826.0.1.3680043.10.1234.78." + bitsAllocated;
+        DicomFileWriter.Dataset ds = new DicomFileWriter.Dataset()
+                .string(Tag.SOP_CLASS_UID, "UI", "1.2.840.10008.5.1.4.1.1.30")
+                .string(Tag.SOP_INSTANCE_UID, "UI", uid)
+                .unsignedShort(Tag.SAMPLES_PER_PIXEL, 1)
+                .string(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "MONOCHROME2")
+                .unsignedShort(Tag.ROWS, 2)
+                .unsignedShort(Tag.COLUMNS, 3)
+                .unsignedShort(Tag.BITS_ALLOCATED, bitsAllocated);
+        Path file = dir.resolve("float" + bitsAllocated + ".dcm");
+        DicomFileWriter.write(file, "1.2.840.10008.5.1.4.1.1.30", uid, pixels.apply(ds));
+        return file;
     }
 
     @ParameterizedTest(name = "{0}: fragments of {1} bytes")
