@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Exports one frame of a DICOM file, a photograph or a picture in a plugin's format.",
                 "npy: the stored values as a NumPy array, (rows, cols) or (rows, cols, 3) RGB (YBR converted), dtype",
-                "from Bits Allocated and Pixel Representation. png: the displayed 8-bit image (modality LUT and the",
+                "from Bits Allocated and Pixel Representation (float32/float64 for Float/Double Float Pixel Data,",
+                "uint8 for 1-bit). png: the displayed 8-bit image (modality LUT and the",
                 "file's first VOI, or a full-range window)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the frame was written to OUT",
@@ -125,6 +126,16 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private void writeNpy(FrameFormat f, DecodedFrame decoded, PixelPipeline pipeline) throws IOException {
+        int[] shape = f.samplesPerPixel() == 3 ? new int[] {f.rows(), f.columns(), 3} : new int[] {f.rows(), f.columns()};
+        if (f.floatingPoint()) {
+            // Parametric maps: the values themselves, never rounded through the integer path below.
+            double[] values = new double[decoded.samples().length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = decoded.samples().value(i);
+            }
+            writeFloatNpy(f.bitsAllocated() == 32 ? "<f4" : "<f8", shape, values);
+            return;
+        }
         int count = decoded.samples().length();
         long[] values = new long[count];
         for (int i = 0; i < count; i++) {
@@ -146,15 +157,23 @@ public final class ExportCommand implements Callable<Integer> {
         }
         String kind = f.signed() ? "i" : "u";
         String dtype = switch (f.bitsAllocated()) {
+            case 1 -> "|u1";
             case 8 -> "|" + kind + "1";
             case 16 -> "<" + kind + "2";
             default -> "<" + kind + "4";
         };
-        int[] shape = f.samplesPerPixel() == 3 ? new int[] {f.rows(), f.columns(), 3} : new int[] {f.rows(), f.columns()};
         try {
             NpyWriter.write(out, dtype, shape, values);
         } catch (IOException e) {
             throw new OutputException(e);
+        }
+    }
+
+    private void writeFloatNpy(String dtype, int[] shape, double[] values) throws IOException {
+        try {
+            NpyWriter.writeFloats(out, dtype, shape, values);
+        } catch (IOException e) {
+            throw new IOException(out + ": cannot be written (" + e + ")", e);
         }
     }
 

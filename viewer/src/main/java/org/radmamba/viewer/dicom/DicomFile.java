@@ -26,7 +26,9 @@ public interface DicomFile {
 
     /**
      * Frame {@code index} (0-based) as stored values, pixel-interleaved, full resolution (uncompressed
-     * YBR_FULL_422 is upsampled), photometric interpretation as decoded.
+     * YBR_FULL_422 is upsampled), photometric interpretation as decoded; 1-bit frames one byte (0 or 1) per
+     * pixel; Float and Double Float Pixel Data as {@link org.radmamba.viewer.dicom.codec.Samples.Floats} and
+     * {@link org.radmamba.viewer.dicom.codec.Samples.Doubles}.
      *
      * @throws DicomReadException naming the file when the frame cannot be decoded (corrupt data, unsupported
      *                            transfer syntax)

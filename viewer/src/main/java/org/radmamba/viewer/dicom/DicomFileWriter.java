@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * A minimal writer of DICOM Part 10 files in Explicit VR Little Endian, enough for the demo study and the DICOM
- * Segmentations RadMamba exports: string, numeric, attribute-tag, OW/OB and defined-length sequence elements.
+ * Segmentations RadMamba exports: string, numeric, attribute-tag, OW/OB/OF/OD and defined-length sequence elements.
  * Writing is not part of the DICOM port (which reads), and neither the demo nor the export may depend on the
  * toolkit behind it, hence this small class.
  * <p>
@@ -115,6 +115,20 @@ public final class DicomFileWriter {
 
         public Dataset otherBytes(int tag, byte[] bytes) {
             return put(tag, "OB", padEven(bytes, (byte) 0));
+        }
+
+        /** Other Float (OF), e.g. Float Pixel Data (7FE0,0008) of a parametric map. */
+        public Dataset otherFloats(int tag, float[] values) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(values);
+            return put(tag, "OF", b.array());
+        }
+
+        /** Other Double (OD), e.g. Double Float Pixel Data (7FE0,0009). */
+        public Dataset otherDoubles(int tag, double[] values) {
+            ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            b.asDoubleBuffer().put(values);
+            return put(tag, "OD", b.array());
         }
 
         /** A sequence of defined length, each item of defined length. */

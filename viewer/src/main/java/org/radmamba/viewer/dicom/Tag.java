@@ -66,6 +66,8 @@ public final class Tag {
 
     public static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
     public static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
+    public static final int FLOAT_PIXEL_DATA = 0x7FE00008;
+    public static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     public static final int PIXEL_DATA = 0x7FE00010;
 
     private Tag() {

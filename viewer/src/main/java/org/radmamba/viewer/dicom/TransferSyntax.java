@@ -17,6 +17,7 @@ public final class TransferSyntax {
     public static final String JPEG_2000_LOSSLESS = "1.2.840.10008.1.2.4.90";
     public static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
     public static final String RLE_LOSSLESS = "1.2.840.10008.1.2.5";
+    public static final String DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1";
 
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry(IMPLICIT_VR_LITTLE_ENDIAN, "Implicit VR Little Endian"),
@@ -31,7 +32,8 @@ public final class TransferSyntax {
             Map.entry(JPEG_LS_NEAR_LOSSLESS, "JPEG-LS Near-Lossless"),
             Map.entry(JPEG_2000_LOSSLESS, "JPEG 2000 Lossless"),
             Map.entry(JPEG_2000, "JPEG 2000"),
-            Map.entry(RLE_LOSSLESS, "RLE Lossless"));
+            Map.entry(RLE_LOSSLESS, "RLE Lossless"),
+            Map.entry(DEFLATED_IMAGE_FRAME, "Deflated Image Frame Compression"));
 
     private TransferSyntax() {
     }

@@ -18,7 +18,8 @@ import java.util.OptionalDouble;
  * Modality LUT Sequence) → VOI (window LINEAR / LINEAR_EXACT / SIGMOID, or VOI LUT) → presentation
  * (MONOCHROME1 inverted) → 8-bit display values. Colour images (RGB, YBR_FULL, YBR_FULL_422, PALETTE COLOR)
  * bypass modality and VOI. One pipeline describes the frames of one image (or one frame of an enhanced
- * multi-frame image, whose functional groups may differ per frame). Thread-safe.
+ * multi-frame image, whose functional groups may differ per frame). Float pixel data (parametric maps) go
+ * through rescale and VOI as the real numbers they are, never rounded to integers. Thread-safe.
  */
 public final class PixelPipeline {
 
@@ -79,7 +80,8 @@ public final class PixelPipeline {
         boolean monochrome = format.samplesPerPixel() == 1
                 && format.photometricInterpretation().toUpperCase(Locale.ROOT).startsWith("MONOCHROME");
         LookupTable modalityLut = null;
-        if (monochrome) {
+        // A Modality LUT indexes integer stored values; float pixel data has none (PS3.3 C.7.6.24).
+        if (monochrome && !format.floatingPoint()) {
             List<DicomDataset> items = dataset.sequence(Tag.MODALITY_LUT_SEQUENCE);
             if (!items.isEmpty()) {
                 modalityLut = readLut(items.get(0), format.signed());
@@ -181,9 +183,15 @@ public final class PixelPipeline {
         return vois.isEmpty() ? fullRangeWindow(frame) : vois.get(0);
     }
 
-    /** A LINEAR window whose ends are the frame's smallest and largest modality values. */
+    /**
+     * A window whose ends are the frame's smallest and largest modality values: LINEAR for integer samples,
+     * LINEAR_EXACT for float samples, whose range may be a fraction of 1 that LINEAR's width of at least 1 would crush.
+     */
     public Voi.Window fullRangeWindow(DecodedFrame frame) {
         Samples samples = frame.samples();
+        if (format.floatingPoint()) {
+            return floatFullRangeWindow(samples);
+        }
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (int i = 0; i < samples.length(); i++) {
@@ -220,8 +228,35 @@ public final class PixelPipeline {
         return new Voi.Window((low + high + 1) / 2, high - low + 1, VoiFunction.LINEAR, "Full range");
     }
 
-    /** The stored value of sample {@code index}: masked to Bits Stored, sign-extended when signed. */
+    private Voi.Window floatFullRangeWindow(Samples samples) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < samples.length(); i++) {
+            double m = modalityValueAt(samples, i);
+            if (Double.isFinite(m)) {
+                low = Math.min(low, m);
+                high = Math.max(high, m);
+            }
+        }
+        if (low > high) {
+            low = 0;
+            high = 0;
+        }
+        double width = high - low;
+        if (!(width > 0) || !Double.isFinite(width)) {
+            width = Math.max(Math.ulp(high), 1e-12);
+        }
+        return new Voi.Window((low + high) / 2, width, VoiFunction.LINEAR_EXACT, "Full range");
+    }
+
+    /**
+     * The stored value of sample {@code index}: masked to Bits Stored, sign-extended when signed; for float pixel
+     * data the value rounded to the nearest integer (use {@link #sampleValue} for the value itself).
+     */
     public long storedValue(Samples samples, int index) {
+        if (format.floatingPoint()) {
+            return Math.round(samples.value(index));
+        }
         int raw = samples.rawBits(index);
         int bitsStored = format.bitsStored();
         if (bitsStored >= 32) {
@@ -229,6 +264,19 @@ public final class PixelPipeline {
         }
         int shift = 32 - bitsStored;
         return format.signed() ? (raw << shift) >> shift : raw & ((1 << bitsStored) - 1);
+    }
+
+    /** The stored value of sample {@code index} as a number: exact for integer and float samples alike. */
+    public double sampleValue(Samples samples, int index) {
+        return format.floatingPoint() ? samples.value(index) : storedValue(samples, index);
+    }
+
+    /** The modality value of sample {@code index}: rescale (or modality LUT) of its exact stored value. */
+    public double modalityValueAt(Samples samples, int index) {
+        if (format.floatingPoint()) {
+            return samples.value(index) * rescaleSlope + rescaleIntercept;
+        }
+        return modalityValue(storedValue(samples, index));
     }
 
     /** The modality LUT applied to a stored value: real-world value such as HU. */
@@ -242,7 +290,7 @@ public final class PixelPipeline {
             return OptionalDouble.empty();
         }
         checkPixel(column, row);
-        return OptionalDouble.of(modalityValue(storedValue(frame.samples(), row * format.columns() + column)));
+        return OptionalDouble.of(modalityValueAt(frame.samples(), row * format.columns() + column));
     }
 
     /** Every pixel's modality value (HU for CT), row by row; monochrome frames only. */
@@ -251,7 +299,7 @@ public final class PixelPipeline {
         Samples samples = frame.samples();
         checkLength(out.length, samples.length());
         for (int i = 0; i < samples.length(); i++) {
-            out[i] = (float) modalityValue(storedValue(samples, i));
+            out[i] = (float) modalityValueAt(samples, i);
         }
     }
 
@@ -289,7 +337,11 @@ public final class PixelPipeline {
 
     /** The 8-bit display value of a stored value: modality, VOI, then presentation (MONOCHROME1 inverted). */
     public int displayValue(long storedValue, Voi voi) {
-        int y = (int) Math.round(voiOutput(voi, modalityValue(storedValue)));
+        return displayValueOfModality(modalityValue(storedValue), voi);
+    }
+
+    private int displayValueOfModality(double modalityValue, Voi voi) {
+        int y = (int) Math.round(voiOutput(voi, modalityValue));
         y = Math.clamp(y, 0, 255);
         return monochrome1 ? 255 - y : y;
     }
@@ -326,11 +378,12 @@ public final class PixelPipeline {
                         out[i] = lut[in[i] & mask];
                     }
                 }
+                case Samples.Floats _, Samples.Doubles _ -> throw new IllegalStateException("float samples have no LUT");
             }
             return;
         }
         for (int i = 0; i < samples.length(); i++) {
-            out[i] = (byte) displayValue(storedValue(samples, i), voi);
+            out[i] = (byte) displayValueOfModality(modalityValueAt(samples, i), voi);
         }
     }
 
@@ -380,7 +433,7 @@ public final class PixelPipeline {
 
     /** The display LUT indexed by raw stored bits, cached for the last VOI; null when stored values are too wide. */
     private byte[] displayLut(Voi voi) {
-        if (format.bitsStored() > MAX_LUT_BITS) {
+        if (format.bitsStored() > MAX_LUT_BITS || format.floatingPoint()) {
             return null;
         }
         CachedDisplayLut cached = cachedDisplayLut;

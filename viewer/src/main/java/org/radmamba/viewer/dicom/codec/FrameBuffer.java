@@ -19,9 +19,15 @@ final class FrameBuffer {
             throw new CodecException(codecName + " frame of " + format.rows() + "x" + format.columns() + "x"
                     + format.samplesPerPixel() + " samples is too large to decode into one array");
         }
+        if (format.floatingPoint()) {
+            // Only the deflated-frame and native readers carry float pixel data; no image codec defines it.
+            throw new CodecException(codecName + " does not encode float pixel data (" + format.bitsAllocated()
+                    + "-bit float samples)");
+        }
         int n = (int) sampleCount;
         return new FrameBuffer(switch (format.bitsAllocated()) {
-            case 8 -> new Samples.Bytes(new byte[n]);
+            // 1-bit frames are decoded one byte (0 or 1) per pixel, as native 1-bit frames are unpacked.
+            case 1, 8 -> new Samples.Bytes(new byte[n]);
             case 16 -> FrameMemory.shorts(n);
             default -> new Samples.Ints(new int[n]);
         });
@@ -49,6 +55,7 @@ final class FrameBuffer {
                     ints[o] = source[from + i];
                 }
             }
+            case Samples.Floats _, Samples.Doubles _ -> throw new IllegalStateException("allocate() refuses float frames");
         }
     }
 

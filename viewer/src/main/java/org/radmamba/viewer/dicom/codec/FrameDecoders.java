@@ -14,7 +14,7 @@ import java.util.Set;
 public final class FrameDecoders {
 
     private static final Map<String, FrameDecoder> BY_TRANSFER_SYNTAX = index(List.of(
-            new RleDecoder(), new JpegDecoder(), new JpegLsDecoder(), new Jpeg2000Decoder()));
+            new RleDecoder(), new JpegDecoder(), new JpegLsDecoder(), new Jpeg2000Decoder(), new DeflatedFrameDecoder()));
 
     private FrameDecoders() {
     }

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * DICOM RLE Lossless (PS3.5 Annex G): a 64-byte header of segment offsets, then one PackBits segment per byte
  * plane, colour plane by colour plane, most significant byte first. Output is pixel-interleaved whatever the
- * dataset's planar configuration says, since RLE always stores planes.
+ * dataset's planar configuration says, since RLE always stores planes. 1-bit frames (Bits Allocated 1) are one
+ * segment of one byte per pixel, 0 or 1, as pydicom reads them (dcmtk and GDCM do not decode them).
  */
 final class RleDecoder implements FrameDecoder {
 
@@ -20,7 +21,7 @@ final class RleDecoder implements FrameDecoder {
 
     @Override
     public DecodedFrame decode(byte[] encoded, FrameFormat format) throws CodecException {
-        int bytesPerSample = format.bitsAllocated() / 8;
+        int bytesPerSample = format.isBitPacked() ? 1 : format.bitsAllocated() / 8;
         int samplesPerPixel = format.samplesPerPixel();
         int expectedSegments = bytesPerSample * samplesPerPixel;
         if (encoded.length < HEADER_BYTES) {
@@ -115,6 +116,7 @@ final class RleDecoder implements FrameDecoder {
                     dst[o] |= (plane[i] & 0xFF) << shift;
                 }
             }
+            case Samples.Floats _, Samples.Doubles _ -> throw new IllegalStateException("RLE frames are never float");
         }
     }
 

@@ -1,5 +1,7 @@
 package org.radmamba.viewer.dicom.pixeldata;
 
+import org.radmamba.viewer.dicom.Tag;
+
 import java.nio.ByteOrder;
 import java.util.List;
 
@@ -21,11 +23,13 @@ import java.util.List;
  * @param repairs            one line for each thing the walker tolerated or cut, for the log and the attribute browser
  * @param topLevel           the top-level elements (file meta included), in file order
  * @param outOfOrder         whether the top-level elements are out of tag order
+ * @param pixelDataTag       which element holds the pixels: Pixel Data (7FE0,0010), Float Pixel Data (7FE0,0008)
+ *                           or Double Float Pixel Data (7FE0,0009)
  */
 public record DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrder byteOrder, long pixelDataOffset, long pixelDataLength,
                             String pixelDataVr, long[] basicOffsetTable, List<Fragment> fragments,
                             long[] extendedOffsets, long[] extendedLengths, List<Cut> cuts, List<String> repairs,
-                            List<ElementSpan> topLevel, boolean outOfOrder) {
+                            List<ElementSpan> topLevel, boolean outOfOrder, int pixelDataTag) {
 
     /**
      * A value shortened (to {@code keptLength}, often 0) for a toolkit that would fail on it or hold it in memory:
@@ -35,6 +39,11 @@ public record DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrd
      */
     public record Cut(long lengthField, int lengthFieldWidth, long keptLength, long holeStart, long holeEnd,
                       long[] enclosingLengthFields) {
+    }
+
+    /** True for Float Pixel Data and Double Float Pixel Data. */
+    public boolean floatPixelData() {
+        return pixelDataTag == Tag.FLOAT_PIXEL_DATA || pixelDataTag == Tag.DOUBLE_FLOAT_PIXEL_DATA;
     }
 
     /** One top-level element: its header starts at {@code start}, its value ends before {@code end}. */

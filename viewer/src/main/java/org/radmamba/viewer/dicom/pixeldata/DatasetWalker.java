@@ -56,6 +56,7 @@ public final class DatasetWalker {
     private long pixelDataOffset = -1;
     private long pixelDataLength = -1;
     private String pixelDataVr = "";
+    private int pixelDataTag = Tag.PIXEL_DATA;
     private long[] basicOffsetTable = new long[0];
     private final List<Fragment> fragments = new ArrayList<>();
     private long[] extendedOffsets;
@@ -159,7 +160,7 @@ public final class DatasetWalker {
         }
         return new DatasetLayout(source, transferSyntax, order, pixelDataOffset, pixelDataLength, pixelDataVr,
                 basicOffsetTable, List.copyOf(fragments), extendedOffsets, extendedLengths, List.copyOf(cuts),
-                List.copyOf(repairs), List.copyOf(topLevel), outOfOrder);
+                List.copyOf(repairs), List.copyOf(topLevel), outOfOrder, pixelDataTag);
     }
 
     private boolean plausibleFirstElement() throws IOException {
@@ -271,9 +272,8 @@ public final class DatasetWalker {
                 previousTag = Math.max(previousTag, unsignedTag);
             }
             if (h.length == UNDEFINED_LENGTH) {
-                if (topLevel && h.tag == Tag.PIXEL_DATA) {
-                    pixelDataOffset = h.valuePos;
-                    pixelDataVr = h.vr;
+                if (topLevel && isPixelData(h.tag)) {
+                    foundPixelData(h);
                     pos = walkEncapsulated(h.valuePos, end);
                     this.topLevel.add(new ElementSpan(h.tag, h.valuePos - headerLength(h), pos, false));
                 } else if (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN")) {
@@ -301,7 +301,7 @@ public final class DatasetWalker {
                 enclosingLengths.push(h.valuePos - 4);
                 walkSequence(h.valuePos, h.valuePos + h.length, depth + 1, false);
                 enclosingLengths.pop();
-            } else if (!(topLevel && h.tag == Tag.PIXEL_DATA)) {
+            } else if (!(topLevel && isPixelData(h.tag))) {
                 planCut(h);
             }
             pos = h.valuePos + h.length;
@@ -353,12 +353,26 @@ public final class DatasetWalker {
         };
     }
 
+    /** Pixel Data, Float Pixel Data or Double Float Pixel Data: a dataset holds one of them. */
+    private static boolean isPixelData(int tag) {
+        return tag == Tag.PIXEL_DATA || tag == Tag.FLOAT_PIXEL_DATA || tag == Tag.DOUBLE_FLOAT_PIXEL_DATA;
+    }
+
+    private void foundPixelData(Header h) throws DicomReadException {
+        if (pixelDataOffset >= 0) {
+            throw fail("has two pixel data elements, " + tagName(pixelDataTag) + " and " + tagName(h.tag)
+                    + ": which holds the image is not defined");
+        }
+        pixelDataOffset = h.valuePos;
+        pixelDataVr = h.vr;
+        pixelDataTag = h.tag;
+    }
+
     private void recordTopLevel(Header h) throws IOException {
         switch (h.tag) {
-            case Tag.PIXEL_DATA -> {
-                pixelDataOffset = h.valuePos;
+            case Tag.PIXEL_DATA, Tag.FLOAT_PIXEL_DATA, Tag.DOUBLE_FLOAT_PIXEL_DATA -> {
+                foundPixelData(h);
                 pixelDataLength = h.length;
-                pixelDataVr = h.vr;
             }
             case Tag.EXTENDED_OFFSET_TABLE -> extendedOffsets = u64s(h.valuePos, h.length);
             case Tag.EXTENDED_OFFSET_TABLE_LENGTHS -> extendedLengths = u64s(h.valuePos, h.length);

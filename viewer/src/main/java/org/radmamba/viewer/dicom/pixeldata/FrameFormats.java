@@ -14,7 +14,17 @@ public final class FrameFormats {
     private FrameFormats() {
     }
 
+    /** The format of a dataset whose pixels are in Pixel Data (7FE0,0010). */
     public static FrameFormat from(Path file, DicomDataset dataset) throws DicomReadException {
+        return from(file, dataset, Tag.PIXEL_DATA);
+    }
+
+    /**
+     * @param pixelDataTag Pixel Data, or Float Pixel Data (7FE0,0008) / Double Float Pixel Data (7FE0,0009), whose
+     *                     Floating Point Image Pixel module has no Bits Stored nor Pixel Representation and whose
+     *                     Bits Allocated must be 32 / 64
+     */
+    public static FrameFormat from(Path file, DicomDataset dataset, int pixelDataTag) throws DicomReadException {
         int rows = dataset.integer(Tag.ROWS, -1);
         int columns = dataset.integer(Tag.COLUMNS, -1);
         if (rows <= 0 || columns <= 0) {
@@ -30,6 +40,22 @@ public final class FrameFormats {
                 .orElse(samplesPerPixel == 3 ? "RGB" : "MONOCHROME2");
         if (planar != 0 && planar != 1) {
             throw new DicomReadException(file, "has Planar Configuration " + planar + ", which must be 0 or 1");
+        }
+        if (pixelDataTag == Tag.FLOAT_PIXEL_DATA || pixelDataTag == Tag.DOUBLE_FLOAT_PIXEL_DATA) {
+            boolean isDouble = pixelDataTag == Tag.DOUBLE_FLOAT_PIXEL_DATA;
+            int needed = isDouble ? 64 : 32;
+            if (bitsAllocated != needed) {
+                throw new DicomReadException(file, "has " + (isDouble ? "Double Float" : "Float") + " Pixel Data "
+                        + (isDouble ? "(7FE0,0009)" : "(7FE0,0008)") + ", which needs Bits Allocated " + needed
+                        + ", but states " + (bitsAllocated < 0 ? "none" : bitsAllocated));
+            }
+            try {
+                return new FrameFormat(rows, columns, samplesPerPixel, bitsAllocated, bitsAllocated, true, planar,
+                        photometric, true);
+            } catch (IllegalArgumentException e) {
+                throw new DicomReadException(file, "has an unsupported Floating Point Image Pixel module: "
+                        + e.getMessage(), e);
+            }
         }
         try {
             return new FrameFormat(rows, columns, samplesPerPixel, bitsAllocated, bitsStored, signed, planar, photometric);

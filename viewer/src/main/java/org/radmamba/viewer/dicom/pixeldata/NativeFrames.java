@@ -4,6 +4,8 @@ import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.dicom.codec.Samples;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,9 +15,15 @@ import java.nio.file.Path;
 /**
  * Reads the frames of native (uncompressed) pixel data as {@link Samples}: in the array type of Bits Allocated,
  * byte order undone, colour-by-plane and YBR_FULL_422 chroma subsampling normalised to full-resolution
- * pixel-interleaved samples.
+ * pixel-interleaved samples. Float Pixel Data and Double Float Pixel Data are read as float and double values.
+ *
+ * <p>Explicit VR Big Endian 8-bit pixel data in OW: PS3.5 puts the first sample in the low-order byte of each
+ * 16-bit word, which big endian writes second, so byte pairs are swapped across the whole value (as pydicom 3 and
+ * dcmtk read it), not frame by frame: a frame of odd length starts or ends in the middle of a word.
  */
 public final class NativeFrames {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeFrames.class);
 
     private NativeFrames() {
     }
@@ -46,13 +54,20 @@ public final class NativeFrames {
                     + " frame(s) of " + format.rows() + "x" + format.columns() + "x" + format.samplesPerPixel() + " at "
                     + format.bitsAllocated() + " bits need " + needed);
         }
+        warnOfExcess(file, layout, needed);
         boolean swapBytePairs = format.bitsAllocated() == 8 && layout.byteOrder() == ByteOrder.BIG_ENDIAN
                 && "OW".equals(layout.pixelDataVr());
+        if (swapBytePairs && needed % 2 == 1 && needed + 1 > layout.pixelDataLength()) {
+            throw new DicomReadException(file, "its 8-bit big endian OW Pixel Data holds " + layout.pixelDataLength()
+                    + " bytes, an odd number: the word that holds its last sample is incomplete");
+        }
         Samples[] frames = new Samples[frameCount];
         try {
             for (int f = 0; f < frameCount; f++) {
-                long at = layout.pixelDataOffset() + f * frameBytes;
-                frames[f] = normalise(readFrame(layout, at, (int) frameBytes, format, swapBytePairs), format);
+                long at = f * frameBytes;
+                Samples stored = swapBytePairs ? new Samples.Bytes(readSwappedBytePairs(layout, at, (int) frameBytes))
+                        : readFrame(layout, layout.pixelDataOffset() + at, (int) frameBytes, format);
+                frames[f] = normalise(stored, format);
             }
         } catch (IOException e) {
             throw new DicomReadException(file, "cannot read its pixel data: " + e.getMessage(), e);
@@ -60,19 +75,43 @@ public final class NativeFrames {
         return frames;
     }
 
-    private static Samples readFrame(DatasetLayout layout, long at, int bytes, FrameFormat format, boolean swapBytePairs)
-            throws IOException {
+    /**
+     * More bytes than the frames and the one padding byte of an odd length (PS3.5 8.1.1) is a dataset that may
+     * understate its Number of Frames; the frames it describes are still exactly what it says, as pydicom reads them.
+     */
+    private static void warnOfExcess(Path file, DatasetLayout layout, long needed) {
+        if (layout.pixelDataLength() > needed + needed % 2) {
+            LOG.warn("{}: its pixel data holds {} bytes, {} more than its frames need; the excess is ignored",
+                    file, layout.pixelDataLength(), layout.pixelDataLength() - needed);
+        }
+    }
+
+    /**
+     * The {@code bytes} 8-bit samples from {@code at} (relative to the value's start) of a big endian OW value:
+     * the 16-bit words that cover them, each word's two bytes exchanged.
+     */
+    private static byte[] readSwappedBytePairs(DatasetLayout layout, long at, int bytes) throws IOException {
+        long firstWord = at & ~1L;
+        int wordBytes = (int) (((at + bytes + 1) & ~1L) - firstWord);
+        byte[] words = new byte[wordBytes];
+        layout.source().readFully(layout.pixelDataOffset() + firstWord, ByteBuffer.wrap(words));
+        for (int i = 0; i + 1 < words.length; i += 2) {
+            byte t = words[i];
+            words[i] = words[i + 1];
+            words[i + 1] = t;
+        }
+        int skip = (int) (at - firstWord);
+        return skip == 0 && wordBytes == bytes ? words : java.util.Arrays.copyOfRange(words, skip, skip + bytes);
+    }
+
+    private static Samples readFrame(DatasetLayout layout, long at, int bytes, FrameFormat format) throws IOException {
         if (format.bitsAllocated() == 8) {
             byte[] data = new byte[bytes];
             layout.source().readFully(at, ByteBuffer.wrap(data));
-            if (swapBytePairs) {
-                for (int i = 0; i + 1 < data.length; i += 2) {
-                    byte t = data[i];
-                    data[i] = data[i + 1];
-                    data[i + 1] = t;
-                }
-            }
             return new Samples.Bytes(data);
+        }
+        if (format.floatingPoint()) {
+            return readFloats(layout, at, bytes, format);
         }
         // Read through a reused off-heap chunk: the heap only ever holds the frame's own array.
         ByteBuffer chunk = CHUNK.get().clear().order(layout.byteOrder());
@@ -98,6 +137,21 @@ public final class NativeFrames {
         return shorts != null ? shorts : new Samples.Ints(ints);
     }
 
+    /** Float or double values in the dataset's byte order. */
+    private static Samples readFloats(DatasetLayout layout, long at, int bytes, FrameFormat format) throws IOException {
+        ByteBuffer data = ByteBuffer.allocate(bytes).order(layout.byteOrder());
+        layout.source().readFully(at, data);
+        data.flip();
+        if (format.bitsAllocated() == 32) {
+            float[] values = new float[bytes / 4];
+            data.asFloatBuffer().get(values);
+            return new Samples.Floats(values);
+        }
+        double[] values = new double[bytes / 8];
+        data.asDoubleBuffer().get(values);
+        return new Samples.Doubles(values);
+    }
+
     /**
      * 1-bit frames (PS3.5 8.1.1): pixels follow one another bit by bit, the first in the least significant bit of
      * a byte, and frames are not padded to a byte boundary; each frame is unpacked to one byte (0 or 1) per pixel.
@@ -110,6 +164,7 @@ public final class NativeFrames {
             throw new DicomReadException(file, "Pixel Data holds " + layout.pixelDataLength() + " bytes but " + frameCount
                     + " frame(s) of " + format.rows() + "x" + format.columns() + " at 1 bit need " + neededBytes);
         }
+        warnOfExcess(file, layout, neededBytes);
         byte[] packed = new byte[(int) neededBytes];
         try {
             layout.source().readFully(layout.pixelDataOffset(), ByteBuffer.wrap(packed));
@@ -174,6 +229,7 @@ public final class NativeFrames {
                 case Samples.Bytes b -> new Samples.Bytes(new byte[length]);
                 case Samples.Shorts s -> FrameMemory.shorts(length);
                 case Samples.Ints n -> new Samples.Ints(new int[length]);
+                case Samples.Floats _, Samples.Doubles _ -> throw new IllegalStateException("float frames are never colour");
             });
         }
 
@@ -182,6 +238,7 @@ public final class NativeFrames {
                 case Samples.Bytes b -> b.data()[index] = (byte) rawBits;
                 case Samples.Shorts s -> s.array()[s.offset() + index] = (short) rawBits;
                 case Samples.Ints n -> n.data()[index] = rawBits;
+                case Samples.Floats _, Samples.Doubles _ -> throw new IllegalStateException("float frames are never colour");
             }
         }
     }

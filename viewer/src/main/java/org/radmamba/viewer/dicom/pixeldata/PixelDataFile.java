@@ -50,7 +50,7 @@ public final class PixelDataFile implements DicomFile {
         if (!layout.hasPixelData()) {
             return new PixelDataFile(file, syntax, dataset, null, 0, new Samples[0], null, null);
         }
-        FrameFormat format = FrameFormats.from(file, dataset);
+        FrameFormat format = FrameFormats.from(file, dataset, layout.pixelDataTag());
         int frames = FrameFormats.frameCount(file, dataset);
         FrameLimits.check(file, format, frames, limits);
         if (!layout.encapsulated()) {
@@ -61,9 +61,14 @@ public final class PixelDataFile implements DicomFile {
             return new PixelDataFile(file, syntax, dataset, format, frames,
                     NativeFrames.read(file, layout, format, frames), null, null);
         }
-        if (format.isBitPacked()) {
+        boolean deflatedFrames = TransferSyntax.DEFLATED_IMAGE_FRAME.equals(syntax);
+        if (format.isBitPacked() && !deflatedFrames && !TransferSyntax.RLE_LOSSLESS.equals(syntax)) {
             throw new DicomReadException(file, "its 1-bit pixel data is compressed (" + TransferSyntax.describe(syntax)
-                    + "), which DICOM does not define");
+                    + "), which DICOM defines only for RLE Lossless and Deflated Image Frame Compression");
+        }
+        if (format.floatingPoint() && !deflatedFrames) {
+            throw new DicomReadException(file, "its float pixel data is compressed (" + TransferSyntax.describe(syntax)
+                    + "), which DICOM defines only for Deflated Image Frame Compression");
         }
         FrameDecoder decoder = FrameDecoders.forTransferSyntax(syntax).orElseThrow(() -> unsupported(file, syntax));
         byte[][] compressed = EncapsulatedFrames.split(file, layout, frames);

@@ -38,6 +38,15 @@ import java.util.List;
 public final class PixelMedDicomReader implements DicomReader {
 
     private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
+    private static final AttributeTag FLOAT_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0008);
+    private static final AttributeTag DOUBLE_FLOAT_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0009);
+    /**
+     * PixelMed stops at exactly its stop tag (Pixel Data); this stops it at Float and Double Float Pixel Data too,
+     * before their values, so that it never reads any pixels (encapsulated float pixel data, of Deflated Image Frame
+     * Compression, is not a form PixelMed parses at all).
+     */
+    private static final AttributeList.ReadTerminationStrategy AT_FLOAT_PIXEL_DATA =
+            (list, tag, bytesRead) -> FLOAT_PIXEL_DATA.equals(tag) || DOUBLE_FLOAT_PIXEL_DATA.equals(tag);
     private static final AttributeTag DIRECTORY_RECORD_SEQUENCE = new AttributeTag(0x0004, 0x1220);
     private static final int REFERENCED_FILE_ID = 0x00041500;
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
@@ -113,7 +122,7 @@ public final class PixelMedDicomReader implements DicomReader {
         return e instanceof DicomReadException r ? r : new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
     }
 
-    /** PixelMed parses the attributes, stopping at the top-level Pixel Data. */
+    /** PixelMed parses the attributes, stopping at the top-level pixel data (integer or float). */
     private static DicomDataset attributes(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
         List<String> repairs = new ArrayList<>(layout.repairs());
         AttributeList list = null;
@@ -121,7 +130,7 @@ public final class PixelMedDicomReader implements DicomReader {
             list = new AttributeList();
             list.setDecompressPixelData(false);
             try (DicomInputStream in = inputStream(original, layout)) {
-                list.read(in, PIXEL_DATA);
+                list.read(in, PIXEL_DATA, AT_FLOAT_PIXEL_DATA);
             } catch (DicomException | IOException | RuntimeException | StackOverflowError e) {
                 // PixelMed signals some malformed values with unchecked exceptions; they are this file's fault.
                 repairs.add("its attributes could not be parsed as a whole (" + e.getMessage()
@@ -153,7 +162,7 @@ public final class PixelMedDicomReader implements DicomReader {
             }
         }
         for (DatasetLayout.ElementSpan span : layout.topLevel()) {
-            if (span.tag() == PIXEL_DATA_TAG && !span.fileMeta()) {
+            if (isPixelDataTag(span.tag()) && !span.fileMeta()) {
                 continue;
             }
             String syntax = span.fileMeta() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : datasetSyntax(layout);
@@ -185,7 +194,10 @@ public final class PixelMedDicomReader implements DicomReader {
         return list;
     }
 
-    private static final int PIXEL_DATA_TAG = 0x7FE00010;
+    /** Pixel Data, Float Pixel Data or Double Float Pixel Data: the pixels, which PixelMed never reads. */
+    private static boolean isPixelDataTag(int tag) {
+        return tag == 0x7FE00010 || tag == 0x7FE00008 || tag == 0x7FE00009;
+    }
 
     private static byte[] bytesOf(Path file, ByteSource source, DatasetLayout.ElementSpan span, DatasetLayout layout)
             throws DicomReadException {

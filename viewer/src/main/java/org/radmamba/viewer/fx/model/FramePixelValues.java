@@ -31,7 +31,8 @@ record FramePixelValues(DecodedFrame frame, PixelPipeline pipeline) implements P
             return (pipeline.storedValue(samples, i) + pipeline.storedValue(samples, i + 1)
                     + pipeline.storedValue(samples, i + 2)) / 3.0;
         }
-        return pipeline.storedValue(samples, y * f.columns() + x);
+        // sampleValue, not storedValue: float pixel data (parametric maps) must not be rounded.
+        return pipeline.sampleValue(samples, y * f.columns() + x);
     }
 
     @Override
@@ -39,7 +40,7 @@ record FramePixelValues(DecodedFrame frame, PixelPipeline pipeline) implements P
         if (pipeline.isColour()) {
             return stored(x, y);
         }
-        return pipeline.modalityValue(pipeline.storedValue(frame.samples(), y * pipeline.format().columns() + x));
+        return pipeline.modalityValueAt(frame.samples(), y * pipeline.format().columns() + x);
     }
 
     @Override

@@ -16,7 +16,8 @@ class FrameDecodersTest {
         assertEquals(Set.of(TransferSyntaxes.RLE_LOSSLESS, TransferSyntaxes.JPEG_BASELINE,
                 TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1,
                 TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
-                TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000), FrameDecoders.supportedTransferSyntaxes());
+                TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.DEFLATED_IMAGE_FRAME),
+                FrameDecoders.supportedTransferSyntaxes());
     }
 
     @Test
