@@ -154,6 +154,10 @@ final class BlockDecoder {
             data = new int[size];
         }
         java.util.Arrays.fill(data, 0, size, 0);
+        if ((cblksty & Tier2.CBLKSTY_HT) != 0 && roiShift != 0) {
+            // opj_t1_ht_decode_cblk refuses every HT code-block of a component with an ROI shift
+            throw new Jpeg2000Exception("HTJ2K code-blocks with a region of interest (RGN) shift are not supported");
+        }
         if ((cblksty & Tier2.CBLKSTY_HT) == 0 && roiShift + cb.numbps >= 31) {
             return false; // opj_t1_decode_cblk refuses it before looking at the data
         }
