@@ -28,6 +28,8 @@ final class Codestream {
     boolean[] signed;
 
     TileCoding defaults;
+    /** Set when a tile-part or its header is cut short by the end of the data. */
+    boolean truncated;
     TileCoding[] tiles;
 
     private final byte[] b;
@@ -183,6 +185,7 @@ final class Codestream {
             // Tile-part header.
             while (true) {
                 if (at + 2 > end) {
+                    truncated = true;
                     return; // truncated inside a tile-part header: nothing of this tile-part's data exists
                 }
                 int m = u16(b, at);
@@ -239,6 +242,7 @@ final class Codestream {
                 dataEnd = sotStart + psot;
             }
             if (dataEnd > end) {
+                truncated = true;
                 dataEnd = end; // truncated stream: decode as far as the data go
             }
             if (dataEnd < at) {

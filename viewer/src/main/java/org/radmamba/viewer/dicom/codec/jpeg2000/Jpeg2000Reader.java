@@ -48,21 +48,28 @@ public final class Jpeg2000Reader {
             samples[c] = new int[Math.multiplyExact(widths[c], heights[c])];
         }
         boolean mctUndone = false;
+        boolean complete = !cs.truncated;
         for (int t = 0; t < cs.tiles.length; t++) {
             TileCoding tcp = cs.tiles[t];
             if (tcp == null) {
+                complete = false;
                 continue; // no tile-part of this tile in the stream: its samples stay 0, as OpenJPEG leaves them
             }
-            mctUndone |= decodeTile(cs, tcp, t, samples, widths);
+            int flags = decodeTile(cs, tcp, t, samples, widths);
+            mctUndone |= (flags & MCT_UNDONE) != 0;
+            complete &= (flags & RAN_OUT) == 0;
         }
         return new Jpeg2000Image(cs.x1 - cs.x0, cs.y1 - cs.y0, samples, widths, heights, cs.precision.clone(),
-                cs.signed.clone(), mctUndone);
+                cs.signed.clone(), mctUndone, complete);
     }
 
     private record Job(CodeBlock block, Band band, int orient, int compno, int destX, int destY) {
     }
 
-    private static boolean decodeTile(Codestream cs, TileCoding tcp, int tileIndex, int[][] out, int[] widths)
+    private static final int MCT_UNDONE = 1;
+    private static final int RAN_OUT = 2;
+
+    private static int decodeTile(Codestream cs, TileCoding tcp, int tileIndex, int[][] out, int[] widths)
             throws Jpeg2000Exception {
         TileStructure tile = new TileStructure(cs, tcp, tileIndex);
         Tier2 t2 = new Tier2(tile, tcp, cs.dx, cs.dy);
@@ -208,7 +215,7 @@ public final class Jpeg2000Reader {
                 }
             }
         }
-        return mct;
+        return (mct ? MCT_UNDONE : 0) | (t2.ranOutOfData ? RAN_OUT : 0);
     }
 
     private static void decodeBlock(Job job, CodingStyle style, byte[] tileData, int[] intTile, float[] floatTile,

@@ -286,6 +286,8 @@ final class Tier2 {
         return dy[c];
     }
 
+    /** Set when a packet's code-block data runs past the tile's data (OpenJPEG's partial_buffer). */
+    boolean ranOutOfData;
     private final int[] dx;
     private final int[] dy;
 
@@ -475,6 +477,9 @@ final class Tier2 {
                     }
                 } while (cb.numnewpasses > 0);
             }
+        }
+        if (partial) {
+            ranOutOfData = true;
         }
         pos = partial ? (int) limit : (int) cur;
     }
