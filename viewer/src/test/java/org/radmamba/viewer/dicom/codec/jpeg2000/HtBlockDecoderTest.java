@@ -32,10 +32,10 @@ class HtBlockDecoderTest {
             "r16_48x40", "r16_64x64_flat"})
     void reversibleBlocksDecodeToTheSourceImageExactly(String name) throws Exception {
         SingleCodeBlockHtStream stream = SingleCodeBlockHtStream.parse(resource(name + ".j2c"));
-        Pgm source = Pgm.read(resource(name + ".pgm"));
-        assertEquals(source.width, stream.width);
-        assertEquals(source.height, stream.height);
-        assertArrayEquals(source.samples, stream.samples(), name);
+        PnmImage source = PnmImage.read(resource(name + ".pgm"));
+        assertEquals(source.width(), stream.width);
+        assertEquals(source.height(), stream.height);
+        assertArrayEquals(source.samples(), stream.samples(), name);
     }
 
     @ParameterizedTest
@@ -43,8 +43,8 @@ class HtBlockDecoderTest {
     void irreversibleBlocksMatchOpenJpegExactlyAndOpenJphWithinOne(String name) throws Exception {
         SingleCodeBlockHtStream stream = SingleCodeBlockHtStream.parse(resource(name + ".j2c"));
         int[] decoded = stream.samples();
-        int[] openJpeg = Pgm.read(resource(name + ".opj.pgm")).samples;
-        int[] openJph = Pgm.read(resource(name + ".ojph.pgm")).samples;
+        int[] openJpeg = PnmImage.read(resource(name + ".opj.pgm")).samples();
+        int[] openJph = PnmImage.read(resource(name + ".ojph.pgm")).samples();
         assertArrayEquals(openJpeg, decoded, name + " against opj_decompress");
         for (int i = 0; i < decoded.length; i++) {
             if (Math.abs(decoded[i] - openJph[i]) > 1) {
@@ -52,7 +52,7 @@ class HtBlockDecoderTest {
             }
         }
         // the lossy streams are not trivially flat: the source differs from the decoding, but not by much
-        int[] source = Pgm.read(resource(name + ".pgm")).samples;
+        int[] source = PnmImage.read(resource(name + ".pgm")).samples();
         assertTrue(!Arrays.equals(source, decoded), name + " should be lossy");
     }
 
@@ -215,43 +215,6 @@ class HtBlockDecoderTest {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A binary PGM (P5) with an optional comment, 8-bit or 16-bit big-endian. */
-    record Pgm(int width, int height, int[] samples) {
-
-        static Pgm read(byte[] b) {
-            int[] fields = new int[4];
-            int pos = 0;
-            int n = 0;
-            while (n < 4) {
-                while (Character.isWhitespace(b[pos])) {
-                    pos++;
-                }
-                if (b[pos] == '#') {
-                    while (b[pos] != '\n') {
-                        pos++;
-                    }
-                    continue;
-                }
-                int start = pos;
-                while (!Character.isWhitespace(b[pos])) {
-                    pos++;
-                }
-                String token = new String(b, start, pos - start, java.nio.charset.StandardCharsets.US_ASCII);
-                // the first token is the magic number "P5"
-                fields[n] = n == 0 ? 0 : Integer.parseInt(token);
-                n++;
-            }
-            pos++;
-            int w = fields[1];
-            int h = fields[2];
-            int[] s = new int[w * h];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = fields[3] < 256 ? b[pos + i] & 0xFF : ((b[pos + 2 * i] & 0xFF) << 8) | (b[pos + 2 * i + 1] & 0xFF);
-            }
-            return new Pgm(w, h, s);
         }
     }
 }

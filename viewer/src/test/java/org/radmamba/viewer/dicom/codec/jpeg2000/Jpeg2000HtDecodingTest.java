@@ -35,22 +35,22 @@ class Jpeg2000HtDecodingTest {
             "gray12_rev_tiles", "gray8_rev_precincts", "gray8_rev_lrcp", "gray8_rev_rlcp", "gray8_rev_pcrl",
             "rgb8_rev_rct", "rgb8_rev_nomct", "rgb8_rev_cprl_tiles", "rgb12_rev_rct"})
     void reversibleStreamsDecodeToTheSourceExactly(String name) throws Exception {
-        Pnm source = Pnm.read(resource(name + ".pnm"));
+        PnmImage source = PnmImage.read(resource(name + ".pnm"));
         Jpeg2000Image image = decode(name + ".j2c", source);
-        assertArrayEquals(source.samples, interleaved(image), name);
+        assertArrayEquals(source.samples(), interleaved(image), name);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"gray8_irv_5dec", "gray12_irv_blocks32", "gray16_irv", "gray8_irv_tiles",
             "rgb8_irv_ict"})
     void irreversibleStreamsMatchOpenJpegExactlyAndOpenJphClosely(String name) throws Exception {
-        Pnm openJpeg = Pnm.read(resource(name + ".opj.pnm"));
-        Pnm openJph = Pnm.read(resource(name + ".ojph.pnm"));
+        PnmImage openJpeg = PnmImage.read(resource(name + ".opj.pnm"));
+        PnmImage openJph = PnmImage.read(resource(name + ".ojph.pnm"));
         int[] decoded = interleaved(decode(name + ".j2c", openJpeg));
-        assertArrayEquals(openJpeg.samples, decoded, name + " against opj_decompress");
+        assertArrayEquals(openJpeg.samples(), decoded, name + " against opj_decompress");
         for (int i = 0; i < decoded.length; i++) {
-            if (Math.abs(decoded[i] - openJph.samples[i]) > OPENJPH_TOLERANCE) {
-                fail(name + " sample " + i + ": " + decoded[i] + " but ojph_expand gives " + openJph.samples[i]);
+            if (Math.abs(decoded[i] - openJph.samples()[i]) > OPENJPH_TOLERANCE) {
+                fail(name + " sample " + i + ": " + decoded[i] + " but ojph_expand gives " + openJph.samples()[i]);
             }
         }
     }
@@ -131,13 +131,13 @@ class Jpeg2000HtDecodingTest {
         throw new IllegalStateException("marker not found");
     }
 
-    private static Jpeg2000Image decode(String file, Pnm expectedShape) throws Jpeg2000Exception {
+    private static Jpeg2000Image decode(String file, PnmImage expectedShape) throws Jpeg2000Exception {
         byte[] stream = resource(file);
         Jpeg2000Image image = Jpeg2000Reader.decode(stream,
-                Jpeg2000Limits.exactly(expectedShape.width, expectedShape.height, expectedShape.components));
-        assertEquals(expectedShape.width, image.width());
-        assertEquals(expectedShape.height, image.height());
-        assertEquals(expectedShape.components, image.components());
+                Jpeg2000Limits.exactly(expectedShape.width(), expectedShape.height(), expectedShape.components()));
+        assertEquals(expectedShape.width(), image.width());
+        assertEquals(expectedShape.height(), image.height());
+        assertEquals(expectedShape.components(), image.components());
         return image;
     }
 
@@ -178,44 +178,5 @@ class Jpeg2000HtDecodingTest {
             out[i] = v;
         }
         return out;
-    }
-
-    /** A binary PGM (P5) or PPM (P6) with optional comments, 8-bit or 16-bit big-endian, samples interleaved. */
-    record Pnm(int width, int height, int components, int[] samples) {
-
-        static Pnm read(byte[] b) {
-            int[] fields = new int[4];
-            int pos = 0;
-            int n = 0;
-            int components = b[1] == '6' ? 3 : 1;
-            while (n < 4) {
-                while (Character.isWhitespace(b[pos])) {
-                    pos++;
-                }
-                if (b[pos] == '#') {
-                    while (b[pos] != '\n') {
-                        pos++;
-                    }
-                    continue;
-                }
-                int start = pos;
-                while (!Character.isWhitespace(b[pos])) {
-                    pos++;
-                }
-                // the first token is the magic number
-                fields[n] = n == 0 ? 0 : Integer.parseInt(new String(b, start, pos - start,
-                        StandardCharsets.US_ASCII));
-                n++;
-            }
-            pos++;
-            int w = fields[1];
-            int h = fields[2];
-            int[] s = new int[w * h * components];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = fields[3] < 256 ? b[pos + i] & 0xFF
-                        : ((b[pos + 2 * i] & 0xFF) << 8) | (b[pos + 2 * i + 1] & 0xFF);
-            }
-            return new Pnm(w, h, components, s);
-        }
     }
 }
