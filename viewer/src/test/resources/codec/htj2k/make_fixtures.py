@@ -48,7 +48,8 @@ CASES = [
     ("rgb12_rev_rct", 64, 48, 12, 3, True, ["-colour_trans", "true", "-num_decomps", "3"]),
 ]
 
-CONFORMANCE = ["ds0_ht_01_b11", "ds0_ht_09_b11", "ds0_ht_11_b10", "ds0_ht_12_b11", "ds0_ht_14_b11", "ds1_ht_06_b11"]
+CONFORMANCE = ["ds0_ht_01_b11", "ds0_ht_09_b11", "ds0_ht_11_b10", "ds0_ht_12_b11", "ds0_ht_14_b11", "ds1_ht_06_b11",
+               "ds1_ht_07_b11"]
 
 
 def image(name, w, h, bits, comps):

@@ -55,10 +55,13 @@ class Jpeg2000HtDecodingTest {
         }
     }
 
-    /** T.803 streams (Kakadu-made) that OpenJPEG 2.5 decodes: refinement passes, 1-row and 3x5 images, 9/7. */
+    /**
+     * T.803 streams (Kakadu-made) that OpenJPEG 2.5 decodes: refinement passes, 1-row and 3x5 images, 9/7,
+     * stripe-causal contexts (ds1_ht_06), a component subsampled 4:1 (ds1_ht_07).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"ds0_ht_01_b11", "ds0_ht_09_b11", "ds0_ht_11_b10", "ds0_ht_12_b11", "ds0_ht_14_b11",
-            "ds1_ht_06_b11"})
+            "ds1_ht_06_b11", "ds1_ht_07_b11"})
     void conformanceStreamsMatchOpenJpeg(String name) throws Exception {
         byte[] stream = resource(name + ".j2k");
         Jpeg2000Image image = Jpeg2000Reader.decode(stream, new Jpeg2000Limits(1024, 1024, 16));
