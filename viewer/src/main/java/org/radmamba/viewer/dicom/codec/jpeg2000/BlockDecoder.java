@@ -371,15 +371,22 @@ final class BlockDecoder {
         return d;
     }
 
+    /**
+     * OpenJPEG's renormalisation shifts one bit at a time, reading a byte whenever ct reaches 0; shifting as many
+     * bits at once as both the interval and the bits left allow reads the same bytes at the same points.
+     */
     private void renorm() {
-        do {
+        int n = Integer.numberOfLeadingZeros(a) - 16;
+        while (n > 0) {
             if (ct == 0) {
                 byteIn();
             }
-            a <<= 1;
-            c <<= 1;
-            ct--;
-        } while (a < 0x8000);
+            int s = Math.min(n, ct);
+            a <<= s;
+            c <<= s;
+            ct -= s;
+            n -= s;
+        }
     }
 
     private int rawBit() {
