@@ -523,7 +523,7 @@ final class HtBlockDecoder {
             int half = 1 << (p - 2);
             int notCentre = 1 << (p - 1);
             for (int i = 0; i < width; i += 8) {
-                int cwd = magRef.fetchMagRef();
+                int cwd = magRef.fetch();
                 int sig = flags[curSig++];
                 if (sig != 0) {
                     int dp = rowStart + i;
@@ -544,7 +544,7 @@ final class HtBlockDecoder {
                         }
                     }
                 }
-                magRef.advanceMagRef(Integer.bitCount(sig));
+                magRef.advance(Integer.bitCount(sig));
             }
         }
 
@@ -1040,13 +1040,6 @@ final class HtBlockDecoder {
             return (int) tmp;
         }
 
-        int fetchMagRef() {
-            return fetch();
-        }
-
-        void advanceMagRef(int numBits) {
-            advance(numBits);
-        }
     }
 
     /**
