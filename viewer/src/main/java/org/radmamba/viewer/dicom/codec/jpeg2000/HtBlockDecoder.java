@@ -16,6 +16,11 @@ package org.radmamba.viewer.dicom.codec.jpeg2000;
  * <p>Every loop is bounded by the block's width and height; a reader that runs out of bytes feeds the filler the
  * standard prescribes (0xFF for MEL and MagSgn, 0 for SigProp and MagRef), so hostile data decodes to bounded
  * garbage or fails, never hangs. Scratch state is per thread: code-blocks decode in parallel.
+ *
+ * <p>What OpenJPEG 2.5 cannot decode, neither can this: a block of more than 3 coding passes (several HT sets,
+ * or the placeholder passes that multi-layer encoders such as Kakadu write, which OpenJPEG's tier-2 also
+ * misreads) and, in {@code BlockDecoder}, HT blocks with an ROI shift. They fail with a {@link Jpeg2000Exception}.
+ * Single-layer streams (all OpenJPH writes) decode exactly, SigProp/MagRef and stripe-causal mode included.
  */
 final class HtBlockDecoder {
 
