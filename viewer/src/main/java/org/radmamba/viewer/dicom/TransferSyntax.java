@@ -16,6 +16,9 @@ public final class TransferSyntax {
     public static final String JPEG_LS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81";
     public static final String JPEG_2000_LOSSLESS = "1.2.840.10008.1.2.4.90";
     public static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
+    public static final String HTJ2K_LOSSLESS = "1.2.840.10008.1.2.4.201";
+    public static final String HTJ2K_LOSSLESS_RPCL = "1.2.840.10008.1.2.4.202";
+    public static final String HTJ2K = "1.2.840.10008.1.2.4.203";
     public static final String RLE_LOSSLESS = "1.2.840.10008.1.2.5";
     public static final String DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1";
 
@@ -32,6 +35,9 @@ public final class TransferSyntax {
             Map.entry(JPEG_LS_NEAR_LOSSLESS, "JPEG-LS Near-Lossless"),
             Map.entry(JPEG_2000_LOSSLESS, "JPEG 2000 Lossless"),
             Map.entry(JPEG_2000, "JPEG 2000"),
+            Map.entry(HTJ2K_LOSSLESS, "High-Throughput JPEG 2000 Lossless"),
+            Map.entry(HTJ2K_LOSSLESS_RPCL, "High-Throughput JPEG 2000 with RPCL Options Lossless"),
+            Map.entry(HTJ2K, "High-Throughput JPEG 2000"),
             Map.entry(RLE_LOSSLESS, "RLE Lossless"),
             Map.entry(DEFLATED_IMAGE_FRAME, "Deflated Image Frame Compression"));
 

@@ -11,6 +11,9 @@ public final class TransferSyntaxes {
     public static final String JPEG_LS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81";
     public static final String JPEG_2000_LOSSLESS = "1.2.840.10008.1.2.4.90";
     public static final String JPEG_2000 = "1.2.840.10008.1.2.4.91";
+    public static final String HTJ2K_LOSSLESS = "1.2.840.10008.1.2.4.201";
+    public static final String HTJ2K_LOSSLESS_RPCL = "1.2.840.10008.1.2.4.202";
+    public static final String HTJ2K = "1.2.840.10008.1.2.4.203";
     public static final String DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1";
 
     private TransferSyntaxes() {

@@ -16,7 +16,8 @@ class FrameDecodersTest {
         assertEquals(Set.of(TransferSyntaxes.RLE_LOSSLESS, TransferSyntaxes.JPEG_BASELINE,
                 TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1,
                 TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
-                TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.DEFLATED_IMAGE_FRAME),
+                TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.HTJ2K_LOSSLESS,
+                TransferSyntaxes.HTJ2K_LOSSLESS_RPCL, TransferSyntaxes.HTJ2K, TransferSyntaxes.DEFLATED_IMAGE_FRAME),
                 FrameDecoders.supportedTransferSyntaxes());
     }
 
@@ -33,7 +34,7 @@ class FrameDecodersTest {
     }
 
     @ParameterizedTest(name = "{0} has no decoder")
-    @ValueSource(strings = {"1.2.840.10008.1.2.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.100", ""})
+    @ValueSource(strings = {"1.2.840.10008.1.2.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.100", ""})
     void native_and_unsupported_syntaxes_have_no_decoder(String uid) {
         assertTrue(FrameDecoders.forTransferSyntax(uid).isEmpty());
     }

@@ -1,6 +1,5 @@
 package org.radmamba.viewer.dicom.pixelmed;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.radmamba.viewer.dicom.DicomFile;
@@ -11,24 +10,21 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The mutation fuzzer's JPEG 2000 finding: a frame on which jai-imageio's decoder never returns. */
+/**
+ * The mutation fuzzer's JPEG 2000 finding: a frame on which the former JJ2000-based decoder never returned. The
+ * project's own decoder bounds every loop by the data, so it must answer at once, with a message.
+ */
 class Jpeg2000HangTest {
 
-    @AfterEach
-    void restoreTheDefaultLimit() {
-        System.clearProperty("radmamba.jpeg2000.timeout.seconds");
-    }
-
     @Test
-    @Timeout(60)
-    void a_jpeg_2000_frame_that_never_finishes_decoding_fails_with_a_message_after_the_time_limit() throws Exception {
-        System.setProperty("radmamba.jpeg2000.timeout.seconds", "3");
+    @Timeout(10)
+    void the_frame_that_hung_jj2000_fails_at_once_with_a_message_naming_the_file() throws Exception {
         Path file = Path.of(getClass().getResource("/dicom/fuzz-findings/jpeg2000-decoder-hang.dcm").toURI());
         DicomFile dicom = new PixelMedDicomReader().open(file);
 
         DicomReadException e = assertThrows(DicomReadException.class, () -> dicom.frame(0));
 
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("did not decode within 3 s"), e.getMessage());
+        assertTrue(e.getMessage().contains("JPEG 2000 code stream is truncated"), e.getMessage());
     }
 }
