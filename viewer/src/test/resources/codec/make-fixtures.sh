@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates the JPEG 2000 (Part 1) and HTJ2K (Part 15) fixture matrix of the codec field tests
-# (Jpeg2000FieldDecodingTest, HtJ2kFieldDecodingTest, Jpeg2000CodestreamFuzzTest) in ./jpeg2000/.
+# (Jpeg2000FieldDecodingTest, HtJ2kFieldDecodingTest) in ./jpeg2000/, and the seeds of Jpeg2000CodestreamFuzzTest.
 # Every code stream is written by a third-party encoder and every reference by a third-party decoder:
 #   OpenJPEG 2.5 opj_compress / opj_decompress  (Part 1 encoding; Part 1 and HTJ2K decoding)
 #   OpenJPH 0.9 ojph_compress / ojph_expand     (HTJ2K encoding and a second HTJ2K decoder)
@@ -485,6 +485,38 @@ check_agree(name, 'opj_decompress output and lossless source', opj_decode(stream
 digest = hashlib.sha256((by_gdcm[0] & 0xFFF).astype('<u2').tobytes()).hexdigest()
 add(name, name + '.dcm', ts, large_src, stated, 'decode', 0, 'sha256:' + digest, 'gdcmconv--raw=opj_decompress',
     'DICOM by gdcmconv --j2k: a 2128x2000 12-bit radiograph-sized frame (reference as SHA-256 only)')
+
+# --- seeds of Jpeg2000CodestreamFuzzTest: tiny streams (fast to decode, so the fuzzer tries many) from both
+# encoders, with the marker segments and coding modes the mutations should start from ---
+SEEDS = os.path.join('..', 'org', 'radmamba', 'viewer', 'dicom', 'codec', 'Jpeg2000CodestreamFuzzTestInputs',
+                     'any_code_stream_decodes_or_fails_with_a_codec_exception')
+seed_g12 = Source('seed_g12_23x19', 19, 23, 1, 12, False, 20)
+seed_g8s = Source('seed_g8s_17x13', 13, 17, 1, 8, True, 21)
+seed_rgb8 = Source('seed_rgb8_16x16', 16, 16, 3, 8, False, 22)
+os.makedirs(SEEDS, exist_ok=True)
+for old in os.listdir(SEEDS):
+    if old.startswith('seed_'):
+        os.remove(os.path.join(SEEDS, old))
+for stem, src, options in (
+        ('p1_default', seed_g12, ['-n', '4']),
+        ('p1_signed', seed_g8s, ['-n', '2']),
+        ('p1_all_styles_layers', seed_g12, ['-M', '63', '-r', '8,1', '-n', '3']),
+        ('p1_tiles_tile_parts_markers', seed_g12, ['-t', '8,8', '-n', '2', '-TP', 'R', '-SOP', '-EPH', '-PLT', '-TLM']),
+        ('p1_offsets_precincts_cprl', seed_g12, ['-d', '3,2', '-T', '1,1', '-t', '12,12', '-n', '2', '-p', 'CPRL', '-c', '[8,8]']),
+        ('p1_roi_one_resolution', seed_g12, ['-n', '1', '-ROI', 'c=0,U=4']),
+        ('p1_rct', seed_rgb8, ['-mct', '1', '-n', '3']),
+        ('p1_ict_irreversible', seed_rgb8, ['-mct', '1', '-I', '-r', '5', '-n', '3']),
+        ('p1_bypass_small_blocks', seed_g12, ['-M', '1', '-b', '4,4', '-n', '2', '-r', '4,1'])):
+    run('opj_compress', '-i', src.rawl, '-F', src.raw_format, '-o', os.path.join(SEEDS, 'seed_' + stem + '.j2k'), *options)
+for stem, src, options in (
+        ('ht_reversible', seed_g12, ['-reversible', 'true', '-num_decomps', '2']),
+        ('ht_irreversible_rgb', seed_rgb8, ['-reversible', 'false', '-qstep', '0.02', '-num_decomps', '2']),
+        ('ht_tiles_small_blocks', seed_g12, ['-reversible', 'true', '-tile_size', '{12,12}', '-block_size', '{8,8}',
+                                             '-num_decomps', '1'])):
+    run('ojph_compress', '-i', src.pnm, '-o', os.path.join(SEEDS, 'seed_' + stem + '.j2c'), *options)
+for entry in os.listdir(OUT):
+    if entry.startswith('src_seed_'):
+        os.remove(os.path.join(OUT, entry))  # seed sources need no reference
 
 with open(os.path.join(OUT, 'index.tsv'), 'w') as f:
     f.write('# written by ../make-fixtures.sh; columns: name file transfer_syntax rows columns components '
