@@ -258,6 +258,9 @@ opj('p1_g12_irreversible_psnr_layers', g12, ['-I', '-q', '30,40,50'], '9/7 with 
 opj('p1_rgb8_irreversible_ict', rgb8, ['-I', '-r', '8', '-mct', '1'], '9/7 colour with the irreversible transform (YBR_ICT)')
 opj('p1_rgb8_irreversible_no_mct', rgb8, ['-I', '-r', '8', '-mct', '0'], '9/7 colour without component transform')
 # --- region of interest, markers, tile-parts ---
+# (Not here: component subsampling, -s or -F ...@2x1, and OpenJPH's -downsamp. Subsampled components are smaller than
+# the image, which a DICOM frame, one Rows x Columns for every sample, cannot state; no transfer syntax carries them.
+# Not here either: signed HTJ2K, which OpenJPH 0.9's raw reader encodes wrongly, and no other HTJ2K encoder is at hand.)
 opj('p1_g12_roi_maxshift', g12, ['-ROI', 'c=0,U=6'], 'region of interest (RGN marker, max-shift 6)')
 opj('p1_g12_sop_eph', g12l, ['-SOP', '-EPH', '-r', '10,1', '-c', '[32,32]'], 'SOP and EPH markers around every packet')
 opj('p1_g12_tile_parts_by_resolution', g12, ['-t', '32,32', '-n', '3', '-TP', 'R'], 'tile-parts split per resolution (-TP R)')
