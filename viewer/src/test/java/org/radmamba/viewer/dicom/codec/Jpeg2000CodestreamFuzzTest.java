@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  *
  * <p>In the test run the viewer module runs this class in a JVM of its own with {@code JAZZER_FUZZ=1} (viewer/pom.xml,
  * execution {@code jazzer-fuzz-jpeg2000}: Jazzer fuzzes one test per JVM) for {@code maxDuration}. Run alone:
- * {@code JAZZER_FUZZ=1 mvn -o -pl viewer surefire:test@jazzer-fuzz-jpeg2000}; without {@code JAZZER_FUZZ} it
+ * {@code mvn -o -pl viewer test-compile surefire:test@jazzer-fuzz-jpeg2000}; without {@code JAZZER_FUZZ} (an IDE) it
  * replays the seeds and findings only.
  */
 class Jpeg2000CodestreamFuzzTest {
