@@ -152,7 +152,8 @@ final class JpegDecoder implements FrameDecoder {
             int length = readU16(pos);
             if (length < minimumLength || pos + length > data.length) {
                 throw new CodecException("JPEG marker segment at byte " + pos + " declares " + length
-                        + " bytes, which " + (length < minimumLength ? "is too short" : "runs past the end of the data"));
+                        + " bytes, which " + (length < minimumLength ? "is too short: the data is corrupt"
+                        : "runs past the end of the data: the data is truncated"));
             }
             int start = pos;
             pos += length;
@@ -332,6 +333,9 @@ final class JpegDecoder implements FrameDecoder {
                         throw new CodecException("JPEG scan names component " + id + " twice");
                     }
                 }
+                if (progressive) {
+                    updateProgression(c, ss, se, ah, al);
+                }
                 c.dcTableIndex = tables >> 4;
                 c.acTableIndex = tables & 0x0F;
                 if (c.dcTableIndex > 3 || c.acTableIndex > 3) {
@@ -354,11 +358,6 @@ final class JpegDecoder implements FrameDecoder {
                     }
                 }
                 scanComponents[i] = c;
-            }
-            if (progressive) {
-                for (Component c : scanComponents) {
-                    updateProgression(c, ss, se, ah, al);
-                }
             }
             int end;
             if (arithmetic) {
