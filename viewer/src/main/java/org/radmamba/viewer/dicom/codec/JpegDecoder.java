@@ -74,6 +74,9 @@ final class JpegDecoder implements FrameDecoder {
         private int mcusPerLine;
         private int mcusPerColumn;
         private int scans;
+        /** The frame header's height is 0: a DNL marker after the first scan gives it (T.81 B.2.5). */
+        private boolean heightFromDnl;
+        private boolean dnlSeen;
 
         JpegStream(byte[] data, FrameFormat format) {
             this.data = data;
@@ -98,12 +101,16 @@ final class JpegDecoder implements FrameDecoder {
                     case 0xCC -> readArithmeticConditioning();
                     case 0xDB -> readQuantTables();
                     case 0xDD -> restartInterval = readU16(segmentStart(4) + 2);
+                    case 0xDC -> readNumberOfLines();
                     case 0xDA -> decodeScan();
                     case 0xE0 -> readApp0();
                     case 0xEE -> readApp14();
                     case 0xD8 -> throw new CodecException("JPEG data holds a second SOI marker at byte " + (pos - 2));
                     default -> skipSegment();
                 }
+            }
+            if (heightFromDnl && !dnlSeen) {
+                throw new CodecException("JPEG frame header leaves the height to a DNL marker, which the data lacks");
             }
             if (components == null || scans == 0) {
                 throw new CodecException("JPEG data ends before any image data was found: the data is truncated");
@@ -240,6 +247,11 @@ final class JpegDecoder implements FrameDecoder {
             arithmetic = marker == 0xC9 || marker == 0xCA;
             precision = data[start + 2] & 0xFF;
             int height = readU16(start + 3);
+            if (height == 0) {
+                // The height comes after the first scan; decode with the dataset's and check it against the DNL.
+                heightFromDnl = true;
+                height = format.rows();
+            }
             int width = readU16(start + 5);
             int count = data[start + 7] & 0xFF;
             boolean precisionOk = lossless ? precision >= 2 && precision <= 16
@@ -409,6 +421,19 @@ final class JpegDecoder implements FrameDecoder {
                 }
                 c.coefficientBits[k] = al;
             }
+        }
+
+        private void readNumberOfLines() throws CodecException {
+            int lines = readU16(segmentStart(4) + 2);
+            if (!heightFromDnl || scans != 1 || dnlSeen) {
+                throw new CodecException("JPEG data holds a DNL marker where none may be: only after the first scan"
+                        + " of a frame whose header gives no height");
+            }
+            if (lines != format.rows()) {
+                throw new CodecException("JPEG DNL marker gives " + lines + " lines but the dataset declares "
+                        + format.rows() + " rows");
+            }
+            dnlSeen = true;
         }
 
         /** After a scan, steps over anything that is not a marker (encoders may leave padding). */
