@@ -8,9 +8,19 @@
 #                   colour left in YCbCr (+cn). dcmdjpeg decodes no arithmetic coding: for those the reference
 #                   is dcmdjpeg's decode of jpegtran's lossless transcode to Huffman coding (same coefficients).
 #   <name>.pgm      libjpeg-turbo's djpeg -dct int -nosmooth of the greyscale fixtures (8-bit only).
+# Arithmetic-coded lossless JPEG (SOF11, TS .58; lossless_arith_*) and a frame whose height comes in a DNL marker
+# (dnl_*) are written only by the ISO reference software, Thomas Richter's libjpeg (github.com/thorfdbg/libjpeg,
+# commit f7b3496, built with `./configure && make final`; that commit throws "DQT marker missing" on -p, fixed by
+# returning 0, or 1 for chroma, from Tables::QuantizationTableIndexOf when no DQT exists). Point THORFDBG_JPEG at
+# its `jpeg` program to regenerate them; without it they are kept. lossless_arith_*.ref.dcm are the uncompressed
+# sources, which that program's own decoder reproduces exactly (checked below).
 set -eu
 cd "$(dirname "$0")"
-rm -f ./*.dcm ./*.pgm
+if [ -n "${THORFDBG_JPEG:-}" ]; then
+  rm -f ./*.dcm ./*.pgm
+else
+  find . -maxdepth 1 \( -name '*.dcm' -o -name '*.pgm' \) ! -name 'lossless_arith_*' ! -name 'dnl_*' -delete
+fi
 
 python3 - <<'PY'
 import numpy as np
@@ -37,7 +47,10 @@ with open('tmp_grey.pgm', 'wb') as f:
 c = content(67, 131, 3, 8, 2).astype(np.uint8)
 with open('tmp_colour.ppm', 'wb') as f:
     f.write(b'P6\n131 67\n255\n' + c.tobytes())
-np.save('tmp_grey12.npy', content(71, 83, 1, 12, 3).astype(np.uint16))
+g12 = content(71, 83, 1, 12, 3).astype(np.uint16)
+np.save('tmp_grey12.npy', g12)
+with open('tmp_grey12.pgm', 'wb') as f:
+    f.write(b'P5\n83 71\n4095\n' + g12.astype('>u2').tobytes())
 np.save('tmp_colour8.npy', c)
 PY
 
@@ -93,12 +106,27 @@ cjpeg -quality 85 -arithmetic -progressive -scans tmp_grey.scans -restart 9B tmp
 jpegtran -arithmetic tmp_baseline.jpg > arith_jpegtran_ycc422.jpg
 jpegtran -arithmetic -progressive tmp_baseline.jpg > arith_prog_jpegtran_ycc422.jpg
 
+# Arithmetic lossless (predictor 4 is what the reference software writes), 8 and 12-bit grey, RGB without a
+# colour transform, a restart interval of two lines; and a baseline frame with a DNL marker.
+if [ -n "${THORFDBG_JPEG:-}" ]; then
+  "$THORFDBG_JPEG" -p -a tmp_grey.pgm lossless_arith_grey8.jpg > /dev/null
+  "$THORFDBG_JPEG" -p -a tmp_grey12.pgm lossless_arith_grey12.jpg > /dev/null
+  "$THORFDBG_JPEG" -p -a -c tmp_colour.ppm lossless_arith_rgb8.jpg > /dev/null
+  "$THORFDBG_JPEG" -p -a -z 194 tmp_grey.pgm lossless_arith_restart_grey8.jpg > /dev/null
+  "$THORFDBG_JPEG" -q 85 -n tmp_grey.pgm dnl_grey8.jpg > /dev/null
+  for f in lossless_arith_grey8:tmp_grey.pgm lossless_arith_grey12:tmp_grey12.pgm lossless_arith_rgb8:tmp_colour.ppm \
+           lossless_arith_restart_grey8:tmp_grey.pgm; do
+    "$THORFDBG_JPEG" "${f%%:*}.jpg" tmp_check.pnm > /dev/null
+    cmp tmp_check.pnm "${f#*:}"
+  done
+fi
+
 python3 - <<'PY'
 import glob, struct, zlib
 import numpy as np
 
 TS = {0xC0: '1.2.840.10008.1.2.4.50', 0xC1: '1.2.840.10008.1.2.4.51', 0xC2: '1.2.840.10008.1.2.4.55',
-      0xC9: '1.2.840.10008.1.2.4.52', 0xCA: '1.2.840.10008.1.2.4.56'}
+      0xC9: '1.2.840.10008.1.2.4.52', 0xCA: '1.2.840.10008.1.2.4.56', 0xCB: '1.2.840.10008.1.2.4.58'}
 
 def element(group, elem, vr, value):
     if isinstance(value, str):
@@ -154,7 +182,11 @@ def frame_header(jpeg):
 for name in sorted(glob.glob('*.jpg')):
     jpeg = open(name, 'rb').read()
     marker, precision, rows, cols, spp, sampling = frame_header(jpeg)
+    if rows == 0:  # the DNL marker gives it
+        rows = struct.unpack('>H', jpeg[jpeg.index(b'\xff\xdc') + 4:][:2])[0]
     photometric = 'MONOCHROME2' if spp == 1 else ('YBR_FULL' if sampling == {0x11} else 'YBR_FULL_422')
+    if marker == 0xCB:
+        photometric = 'MONOCHROME2' if spp == 1 else 'RGB'
     write(name[:-4] + '.dcm', rows, cols, spp, precision, photometric, TS[marker], fragment=jpeg)
 
 # Native sources for dcmcjpeg: 12-bit grey, 8-bit RGB
@@ -162,6 +194,13 @@ g12 = np.load('tmp_grey12.npy')
 write('tmp_src_grey12.dcm', g12.shape[0], g12.shape[1], 1, 12, 'MONOCHROME2', '1.2.840.10008.1.2.1', pixels=g12)
 c8 = np.load('tmp_colour8.npy')
 write('tmp_src_rgb8.dcm', c8.shape[0], c8.shape[1], 3, 8, 'RGB', '1.2.840.10008.1.2.1', pixels=c8)
+if glob.glob('lossless_arith_*.jpg'):
+    g8 = np.fromfile('tmp_grey.pgm', dtype=np.uint8)[-75 * 97:].reshape(75, 97)
+    for name in ('lossless_arith_grey8', 'lossless_arith_restart_grey8'):
+        write(name + '.ref.dcm', 75, 97, 1, 8, 'MONOCHROME2', '1.2.840.10008.1.2.1', pixels=g8)
+    write('lossless_arith_grey12.ref.dcm', g12.shape[0], g12.shape[1], 1, 12, 'MONOCHROME2', '1.2.840.10008.1.2.1',
+          pixels=g12)
+    write('lossless_arith_rgb8.ref.dcm', c8.shape[0], c8.shape[1], 3, 8, 'RGB', '1.2.840.10008.1.2.1', pixels=c8)
 PY
 
 # DCMTK's own progressive (+ep, TS .55) and spectral selection (+es, TS .53) encoders, 8 and 12-bit

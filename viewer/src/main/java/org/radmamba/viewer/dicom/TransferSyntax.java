@@ -15,6 +15,7 @@ public final class TransferSyntax {
     public static final String JPEG_SPECTRAL_SELECTION_ARITHMETIC = "1.2.840.10008.1.2.4.54";
     public static final String JPEG_FULL_PROGRESSION = "1.2.840.10008.1.2.4.55";
     public static final String JPEG_FULL_PROGRESSION_ARITHMETIC = "1.2.840.10008.1.2.4.56";
+    public static final String JPEG_LOSSLESS_ARITHMETIC = "1.2.840.10008.1.2.4.58";
     public static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
     public static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
     public static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";
@@ -35,6 +36,7 @@ public final class TransferSyntax {
             Map.entry(JPEG_SPECTRAL_SELECTION_ARITHMETIC, "JPEG Spectral Selection, arithmetic coding (retired)"),
             Map.entry(JPEG_FULL_PROGRESSION, "JPEG Full Progression (retired)"),
             Map.entry(JPEG_FULL_PROGRESSION_ARITHMETIC, "JPEG Full Progression, arithmetic coding (retired)"),
+            Map.entry(JPEG_LOSSLESS_ARITHMETIC, "JPEG Lossless, arithmetic coding (retired)"),
             Map.entry(JPEG_LOSSLESS, "JPEG Lossless"),
             Map.entry(JPEG_LOSSLESS_SV1, "JPEG Lossless SV1"),
             Map.entry(JPEG_LS_LOSSLESS, "JPEG-LS Lossless"),

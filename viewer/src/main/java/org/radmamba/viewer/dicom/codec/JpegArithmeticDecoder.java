@@ -53,6 +53,12 @@ final class JpegArithmeticDecoder {
 
     static final int DC_BINS = 64;
     static final int AC_BINS = 256;
+    /**
+     * Lossless statistics (T.81 H.1.4.3): 5 × 5 conditioning classes (of the differences left and above) of four
+     * bins each (zero, sign, size after positive, size after negative), then two magnitude sets (chosen by the
+     * difference above) of 15 category bins and 15 bit bins.
+     */
+    static final int LOSSLESS_BINS = 25 * 4 + 2 * 30;
 
     private final byte[] data;
     private int pos;
@@ -222,6 +228,49 @@ final class JpegArithmeticDecoder {
         }
         v += 1;
         return sign != 0 ? -v : v;
+    }
+
+    /**
+     * Decodes one lossless difference (T.81 H.1.4.3), conditioned on {@code left} and {@code above}, the
+     * differences of the neighbouring samples, with the DAC bounds L and U. The layout of the bins follows the
+     * ISO reference software (Thomas Richter's libjpeg, ACLosslessScan), against whose encoder this is tested.
+     */
+    int decodeLosslessDifference(int[] stats, int left, int above, int lower, int upper) throws CodecException {
+        int st = ((classify(left, lower, upper) + 2) * 5 + classify(above, lower, upper) + 2) * 4;
+        if (decode(stats, st) == 0) {
+            return 0;
+        }
+        int sign = decode(stats, st + 1);
+        int magnitude = 0;
+        if (decode(stats, st + 2 + sign) != 0) {
+            int set = 100 + (Math.abs((long) above) > (1L << upper) ? 30 : 0);
+            int i = 0;
+            int m = 2;
+            while (decode(stats, set + i) != 0) {
+                m <<= 1;
+                if (++i >= 15) {
+                    throw new CodecException("JPEG arithmetic-coded lossless difference is out of range: the data is corrupt");
+                }
+            }
+            m >>= 1;
+            magnitude = m;
+            while ((m >>= 1) != 0) {
+                if (decode(stats, set + 15 + i) != 0) {
+                    magnitude |= m;
+                }
+            }
+        }
+        return sign != 0 ? -magnitude - 1 : magnitude + 1;
+    }
+
+    /** T.81 F.1.4.4.1.2's five classes of a difference: zero, small ±, large ±, as -2..2. */
+    private static int classify(int difference, int lower, int upper) {
+        long abs = Math.abs((long) difference);
+        if (abs <= (1L << lower) >> 1) {
+            return 0;
+        }
+        int sign = difference < 0 ? -1 : 1;
+        return abs <= (1L << upper) ? sign : 2 * sign;
     }
 
     /**

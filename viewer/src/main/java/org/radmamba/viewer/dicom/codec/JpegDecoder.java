@@ -6,14 +6,13 @@ import java.util.Set;
 /**
  * JPEG (ITU-T T.81), non-hierarchical, in one marker parser: baseline (process 1), extended sequential with 8 or
  * 12-bit samples, Huffman or arithmetic coded (processes 2–5), progressive with spectral selection and successive
- * approximation, Huffman or arithmetic coded (processes 6–13), and Huffman lossless (process 14, predictors 1–7,
- * point transform). The DCT processes use libjpeg's integer IDCT ({@link JpegIdct}), so pixels equal libjpeg's.
+ * approximation, Huffman or arithmetic coded (processes 6–13), and lossless, Huffman or arithmetic coded (processes
+ * 14 and 15, predictors 1–7, point transform). The DCT processes use libjpeg's integer IDCT ({@link JpegIdct}), so pixels equal libjpeg's.
  * Written here because neither the JDK (no 12-bit, no lossless) nor Maven Central offers a pure-Java decoder
  * for these processes; see docs/decisions/0003-pixel-data-codecs.md.
  *
  * <p>Colour is never converted: YCbCr-coded data comes back as YCbCr ({@code YBR_FULL}, chroma upsampled to
- * full resolution), RGB-coded data as RGB. Hierarchical and arithmetic-coded lossless streams are reported
- * unsupported. A progressive stream must bring every coefficient to full precision: a stream cut after a whole
+ * full resolution), RGB-coded data as RGB. Hierarchical streams are reported unsupported. A progressive stream must bring every coefficient to full precision: a stream cut after a whole
  * scan is reported as truncated rather than shown blurred.
  */
 final class JpegDecoder implements FrameDecoder {
@@ -24,6 +23,7 @@ final class JpegDecoder implements FrameDecoder {
                 TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC, TransferSyntaxes.JPEG_SPECTRAL_SELECTION,
                 TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC, TransferSyntaxes.JPEG_FULL_PROGRESSION,
                 TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC, TransferSyntaxes.JPEG_LOSSLESS,
+                TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
                 TransferSyntaxes.JPEG_LOSSLESS_SV1);
     }
 
@@ -94,8 +94,8 @@ final class JpegDecoder implements FrameDecoder {
                     break;
                 }
                 switch (marker) {
-                    case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA -> readFrameHeader(marker);
-                    case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF -> throw new CodecException(
+                    case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA, 0xCB -> readFrameHeader(marker);
+                    case 0xC5, 0xC6, 0xC7, 0xCD, 0xCE, 0xCF -> throw new CodecException(
                             "JPEG frame uses " + processName(marker) + ", which RadMamba does not decode");
                     case 0xC4 -> readHuffmanTables();
                     case 0xCC -> readArithmeticConditioning();
@@ -128,7 +128,6 @@ final class JpegDecoder implements FrameDecoder {
 
         private static String processName(int marker) {
             return switch (marker) {
-                case 0xCB -> "arithmetic-coded lossless coding (process 15)";
                 default -> "hierarchical coding";
             };
         }
@@ -242,9 +241,9 @@ final class JpegDecoder implements FrameDecoder {
                 throw new CodecException("JPEG data holds a second frame header at byte " + (pos - 2));
             }
             int start = segmentStart(8);
-            lossless = marker == 0xC3;
+            lossless = marker == 0xC3 || marker == 0xCB;
             progressive = marker == 0xC2 || marker == 0xCA;
-            arithmetic = marker == 0xC9 || marker == 0xCA;
+            arithmetic = marker == 0xC9 || marker == 0xCA || marker == 0xCB;
             precision = data[start + 2] & 0xFF;
             int height = readU16(start + 3);
             if (height == 0) {
@@ -372,7 +371,9 @@ final class JpegDecoder implements FrameDecoder {
                 scanComponents[i] = c;
             }
             int end;
-            if (arithmetic) {
+            if (arithmetic && lossless) {
+                end = decodeLosslessScan(scanComponents, null, ss, al);
+            } else if (arithmetic) {
                 end = decodeArithmeticScan(scanComponents, ss, se, ah, al);
             } else {
                 JpegBitReader bits = new JpegBitReader(data, pos);
@@ -825,8 +826,17 @@ final class JpegDecoder implements FrameDecoder {
             }
         }
 
-        private void decodeLosslessScan(Component[] scanComponents, JpegBitReader bits, int predictor, int pointTransform)
+        /**
+         * A lossless scan (processes 14 and 15): prediction from the neighbours (T.81 H.1.2.1), differences read
+         * from {@code bits} (Huffman) or, when it is null, arithmetic-coded with the two-dimensional conditioning
+         * of T.81 H.1.4.3 on the differences left of and above each sample.
+         */
+        private int decodeLosslessScan(Component[] scanComponents, JpegBitReader bits, int predictor, int pointTransform)
                 throws CodecException {
+            JpegArithmeticDecoder arithmeticDecoder = bits == null ? new JpegArithmeticDecoder(data, pos) : null;
+            int[][] stats = new int[4][];
+            int[][] above = new int[scanComponents.length][format.columns()];
+            int[] left = new int[scanComponents.length];
             int width = format.columns();
             int height = format.rows();
             if (restartInterval > 0 && restartInterval % width != 0) {
@@ -839,8 +849,21 @@ final class JpegDecoder implements FrameDecoder {
             for (int y = 0; y < height; y++) {
                 boolean firstLine = y % linesPerInterval == 0;
                 if (firstLine && y > 0) {
-                    bits.restart((y / linesPerInterval - 1) & 7);
+                    if (arithmeticDecoder == null) {
+                        bits.restart((y / linesPerInterval - 1) & 7);
+                    } else {
+                        arithmeticDecoder.restart((y / linesPerInterval - 1) & 7);
+                    }
                 }
+                if (arithmeticDecoder != null && firstLine) {
+                    for (Component c : scanComponents) {
+                        stats[c.dcTableIndex] = new int[JpegArithmeticDecoder.LOSSLESS_BINS];
+                    }
+                    for (int[] differences : above) {
+                        Arrays.fill(differences, 0);
+                    }
+                }
+                Arrays.fill(left, 0);
                 int row = y * width;
                 for (int x = 0; x < width; x++) {
                     int i = row + x;
@@ -865,8 +888,17 @@ final class JpegDecoder implements FrameDecoder {
                                 default -> (ra + rb) >> 1;
                             };
                         }
-                        int size = bits.decode(scanComponents[ci].dcTable);
                         int difference;
+                        if (arithmeticDecoder != null) {
+                            int table = scanComponents[ci].dcTableIndex;
+                            difference = arithmeticDecoder.decodeLosslessDifference(stats[table], left[ci],
+                                    above[ci][x], arithmeticDcLower[table], arithmeticDcUpper[table]);
+                            left[ci] = difference;
+                            above[ci][x] = difference;
+                            plane[i] = (prediction + difference) & 0xFFFF;
+                            continue;
+                        }
+                        int size = bits.decode(scanComponents[ci].dcTable);
                         if (size == 16) {
                             difference = 32768;
                         } else if (size > 16) {
@@ -878,11 +910,16 @@ final class JpegDecoder implements FrameDecoder {
                         plane[i] = (prediction + difference) & 0xFFFF;
                     }
                 }
-                failIfTruncated(bits);
+                if (arithmeticDecoder == null) {
+                    failIfTruncated(bits);
+                } else {
+                    failIfTruncated(arithmeticDecoder::ranPastEnd);
+                }
             }
             for (Component c : scanComponents) {
                 c.pointTransform = pointTransform;
             }
+            return arithmeticDecoder == null ? bits.position() : arithmeticDecoder.position();
         }
 
         private DecodedFrame assemble() throws CodecException {

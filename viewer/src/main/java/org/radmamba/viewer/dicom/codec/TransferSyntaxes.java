@@ -15,6 +15,8 @@ public final class TransferSyntaxes {
     public static final String JPEG_FULL_PROGRESSION = "1.2.840.10008.1.2.4.55";
     /** Retired: full progression with arithmetic coding (processes 11 and 13). */
     public static final String JPEG_FULL_PROGRESSION_ARITHMETIC = "1.2.840.10008.1.2.4.56";
+    /** Retired: lossless with arithmetic coding (process 15). */
+    public static final String JPEG_LOSSLESS_ARITHMETIC = "1.2.840.10008.1.2.4.58";
     public static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
     public static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
     public static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";

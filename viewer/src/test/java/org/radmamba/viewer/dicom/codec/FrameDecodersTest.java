@@ -17,7 +17,8 @@ class FrameDecodersTest {
                 TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC,
                 TransferSyntaxes.JPEG_SPECTRAL_SELECTION, TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC,
                 TransferSyntaxes.JPEG_FULL_PROGRESSION, TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC,
-                TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1, TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
+                TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1, TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
+                TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
                 TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000), FrameDecoders.supportedTransferSyntaxes());
     }
 

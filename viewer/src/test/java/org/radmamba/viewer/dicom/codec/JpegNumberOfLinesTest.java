@@ -65,6 +65,27 @@ class JpegNumberOfLinesTest {
         }
     }
 
+    /** The ISO reference software's encoder writes DNL when asked ({@code jpeg -n}): its stream decodes as with a height. */
+    @Test
+    void a_dnl_marker_written_by_the_reference_encoder_is_read() throws CodecException {
+        DicomFixture fixture = JpegProgressiveDecodingTest.fixture("dnl_grey8");
+        byte[] jpeg = fixture.frames().getFirst();
+        int sof = find(jpeg, 0xC0, 0xC1);
+        assertTrue(jpeg[sof + 5] == 0 && jpeg[sof + 6] == 0, "the frame header gives a height");
+        // The same stream with the height in the frame header and the DNL segment removed.
+        int rows = fixture.format().rows();
+        byte[] plain = jpeg.clone();
+        plain[sof + 5] = (byte) (rows >> 8);
+        plain[sof + 6] = (byte) rows;
+        int dnl = find(plain, 0xDC);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(plain, 0, dnl);
+        out.write(plain, dnl + 6, plain.length - dnl - 6);
+        int[] withDnl = decode(fixture, jpeg);
+        assertArrayEquals(decode(fixture, out.toByteArray()), withDnl);
+        assertTrue(java.util.Arrays.stream(withDnl).distinct().count() > 50, "decoded to a nearly flat image");
+    }
+
     @Test
     void a_dnl_height_unlike_the_dataset_is_refused() {
         DicomFixture fixture = DicomFixture.load("jpeg_baseline_mono8");

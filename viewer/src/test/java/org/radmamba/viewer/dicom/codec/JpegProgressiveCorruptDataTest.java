@@ -75,7 +75,7 @@ class JpegProgressiveCorruptDataTest {
 
     @ParameterizedTest(name = "{0} cut inside a scan is reported as truncated")
     @ValueSource(strings = {"prog_grey", "prog_ycc420", "prog_script_ycc420", "dcmtk_prog_grey12", "arith_grey",
-            "arith_ycc420", "arith_prog_ycc420", "arith_restart_ycc422"})
+            "arith_ycc420", "arith_prog_ycc420", "arith_restart_ycc422", "lossless_arith_grey12", "lossless_arith_rgb8"})
     void a_stream_cut_inside_a_scan_is_truncated(String name) {
         byte[] jpeg = frame(name);
         assertMessageSays(decodeFails(name, Arrays.copyOf(jpeg, jpeg.length * 2 / 3)), "truncated");
@@ -132,15 +132,15 @@ class JpegProgressiveCorruptDataTest {
     }
 
     @Test
-    void the_arithmetic_lossless_process_is_named_as_unsupported() {
+    void hierarchical_jpeg_is_named_as_unsupported() {
         byte[] jpeg = frame("arith_grey").clone();
         for (int p = 2; p + 1 < jpeg.length; p++) {
             if ((jpeg[p] & 0xFF) == 0xFF && (jpeg[p + 1] & 0xFF) == 0xC9) {
-                jpeg[p + 1] = (byte) 0xCB;
+                jpeg[p + 1] = (byte) 0xCD;
                 break;
             }
         }
-        assertMessageSays(decodeFails("arith_grey", jpeg), "arithmetic-coded lossless");
+        assertMessageSays(decodeFails("arith_grey", jpeg), "hierarchical");
     }
 
     @ParameterizedTest(name = "garbage after the headers of {0} is refused")
@@ -161,7 +161,8 @@ class JpegProgressiveCorruptDataTest {
     void damaged_streams_fail_only_with_codec_exceptions() {
         Random random = new Random(2026);
         for (String name : new String[] {"prog_grey", "prog_script_ycc420", "prog_restart_ycc420", "dcmtk_prog_grey12",
-                "arith_grey", "arith_prog_ycc420", "arith_prog_restart_ycc444", "arith_restart_ycc422"}) {
+                "arith_grey", "arith_prog_ycc420", "arith_prog_restart_ycc444", "arith_restart_ycc422",
+                "lossless_arith_grey8", "lossless_arith_restart_grey8", "dnl_grey8"}) {
             DicomFixture fixture = JpegProgressiveDecodingTest.fixture(name);
             FrameDecoder decoder = FrameDecoders.forTransferSyntax(fixture.transferSyntax()).orElseThrow();
             byte[] jpeg = fixture.frames().getFirst();

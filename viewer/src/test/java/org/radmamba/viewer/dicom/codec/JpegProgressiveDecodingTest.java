@@ -81,6 +81,20 @@ class JpegProgressiveDecodingTest {
         assertSamplesEqual(name, expected, DicomFixture.rawBits(decode(fixture).samples()), fixture.format().columns());
     }
 
+    /** Arithmetic-coded lossless (SOF11, TS .58), written by the ISO reference software: exact against the source. */
+    @ParameterizedTest(name = "{0} equals its source")
+    @ValueSource(strings = {"lossless_arith_grey8", "lossless_arith_grey12", "lossless_arith_rgb8",
+            "lossless_arith_restart_grey8"})
+    void arithmetic_lossless_jpeg_is_exact(String name) throws CodecException {
+        DicomFixture fixture = fixture(name);
+        assertEquals(0xCB, frameMarker(fixture));
+        assertEquals("1.2.840.10008.1.2.4.58", fixture.transferSyntax());
+        DecodedFrame decoded = decode(fixture);
+        assertSamplesEqual(name, fixture(name + ".ref").nativeRawBits(0), DicomFixture.rawBits(decoded.samples()),
+                fixture.format().columns() * fixture.format().samplesPerPixel());
+        assertEquals(fixture.format().photometricInterpretation(), decoded.photometricInterpretation());
+    }
+
     @Test
     void the_fixtures_are_what_their_names_say() {
         for (String name : PROGRESSIVE) {

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Files in DICOM's retired JPEG syntaxes (spectral selection, full progression, arithmetic coding) open through
- * the reader and their frames equal libjpeg's decode (fixtures of src/test/resources/codec/jpeg/make-fixtures.sh).
+ * the reader and their frames equal libjpeg's decode (the source, for arithmetic lossless) (fixtures of src/test/resources/codec/jpeg/make-fixtures.sh).
  */
 class JpegRetiredSyntaxFileTest {
 
@@ -29,6 +29,7 @@ class JpegRetiredSyntaxFileTest {
             "prog_ycc420, 1.2.840.10008.1.2.4.55",
             "dcmtk_prog_ycc422, 1.2.840.10008.1.2.4.55",
             "arith_prog_ycc420, 1.2.840.10008.1.2.4.56",
+            "lossless_arith_grey12, 1.2.840.10008.1.2.4.58",
     })
     void a_retired_jpeg_file_opens_and_decodes(String name, String transferSyntax) throws Exception {
         DicomFile file = reader.open(resource(name));
