@@ -4,7 +4,8 @@ package org.radmamba.viewer.dicom.codec;
  * The adaptive binary arithmetic decoder of T.81 Annex D (the QM-coder) over one entropy-coded segment, with the
  * statistics bins of Annex F.1.4.4 for DC and AC coefficients. Ported from Guido Vollbeding's {@code jdarith.c}
  * in libjpeg-turbo (IJG licence), whose compact state encoding (MPS in bit 7, state index in bits 0–6) and
- * floating-cut C register are kept, so that this decodes exactly what libjpeg does.
+ * floating-cut C register are kept, so that this decodes exactly what libjpeg does; the lossless model (T.81
+ * H.1.4.3), which libjpeg lacks, is written from the standard.
  *
  * <p>T.81 lets the decoder run into a marker: it then reads zero bytes, which encoders rely on (libjpeg drops the
  * trailing zero bytes of a scan). Running off the end of the data, where a marker must follow, is truncation:
@@ -232,8 +233,9 @@ final class JpegArithmeticDecoder {
 
     /**
      * Decodes one lossless difference (T.81 H.1.4.3), conditioned on {@code left} and {@code above}, the
-     * differences of the neighbouring samples, with the DAC bounds L and U. The layout of the bins follows the
-     * ISO reference software (Thomas Richter's libjpeg, ACLosslessScan), against whose encoder this is tested.
+     * differences of the neighbouring samples, with the DAC bounds L and U. Which decisions share a bin (and so
+     * adapt together) is what must match the encoder; it follows T.81 H.1.4.3 as the ISO reference software
+     * (Thomas Richter's libjpeg, ACLosslessScan) implements it, against whose encoder this is tested.
      */
     int decodeLosslessDifference(int[] stats, int left, int above, int lower, int upper) throws CodecException {
         int st = ((classify(left, lower, upper) + 2) * 5 + classify(above, lower, upper) + 2) * 4;
