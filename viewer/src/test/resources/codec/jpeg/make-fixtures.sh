@@ -13,13 +13,16 @@
 # commit f7b3496, built with `./configure && make final`; that commit throws "DQT marker missing" on -p, fixed by
 # returning 0, or 1 for chroma, from Tables::QuantizationTableIndexOf when no DQT exists). Point THORFDBG_JPEG at
 # its `jpeg` program to regenerate them; without it they are kept. lossless_arith_*.ref.dcm are the uncompressed
-# sources, which that program's own decoder reproduces exactly (checked below).
+# sources, which that program's own decoder reproduces exactly (checked below). It also writes the only 12-bit
+# arithmetic-coded DCT here (arith12_*, SOF9 and SOF10); their references are dcmdjpeg's decodes of the same
+# program's Huffman-coded twins (same quantized coefficients, since only the entropy coding differs).
 set -eu
 cd "$(dirname "$0")"
 if [ -n "${THORFDBG_JPEG:-}" ]; then
   rm -f ./*.dcm ./*.pgm
 else
-  find . -maxdepth 1 \( -name '*.dcm' -o -name '*.pgm' \) ! -name 'lossless_arith_*' ! -name 'dnl_*' -delete
+  find . -maxdepth 1 \( -name '*.dcm' -o -name '*.pgm' \) ! -name 'lossless_arith_*' ! -name 'dnl_*' ! -name 'arith12_*' \
+    -delete
 fi
 
 python3 - <<'PY'
@@ -114,6 +117,10 @@ if [ -n "${THORFDBG_JPEG:-}" ]; then
   "$THORFDBG_JPEG" -p -a -c tmp_colour.ppm lossless_arith_rgb8.jpg > /dev/null
   "$THORFDBG_JPEG" -p -a -z 194 tmp_grey.pgm lossless_arith_restart_grey8.jpg > /dev/null
   "$THORFDBG_JPEG" -q 85 -n tmp_grey.pgm dnl_grey8.jpg > /dev/null
+  "$THORFDBG_JPEG" -q 85 -a tmp_grey12.pgm arith12_grey.jpg > /dev/null
+  "$THORFDBG_JPEG" -q 85 tmp_grey12.pgm tmp_twin_arith12_grey.jpg > /dev/null
+  "$THORFDBG_JPEG" -q 85 -v -a tmp_grey12.pgm arith12_prog_grey.jpg > /dev/null
+  "$THORFDBG_JPEG" -q 85 -v tmp_grey12.pgm tmp_twin_arith12_prog_grey.jpg > /dev/null
   for f in lossless_arith_grey8:tmp_grey.pgm lossless_arith_grey12:tmp_grey12.pgm lossless_arith_rgb8:tmp_colour.ppm \
            lossless_arith_restart_grey8:tmp_grey.pgm; do
     "$THORFDBG_JPEG" "${f%%:*}.jpg" tmp_check.pnm > /dev/null
@@ -211,6 +218,7 @@ dcmcjpeg +es +q 85 tmp_src_rgb8.dcm dcmtk_spectral_ycc422.dcm
 
 # References
 for f in prog_*.dcm dcmtk_*.dcm; do dcmdjpeg +cn "$f" "${f%.dcm}.ref.dcm"; done
+for f in tmp_twin_*.dcm; do g="${f#tmp_twin_}"; dcmdjpeg +cn "$f" "${g%.dcm}.ref.dcm"; done
 for f in arith_*.jpg; do
   jpegtran "$f" > tmp_huffman.jpg
   python3 - "$f" <<'PY'
@@ -229,5 +237,8 @@ open('tmp_huffman.dcm', 'wb').write(head + pixel)
 PY
   dcmdjpeg +cn tmp_huffman.dcm "${f%.jpg}.ref.dcm"
 done
-for f in *grey.jpg; do djpeg -dct int -nosmooth -pnm "$f" > "${f%.jpg}.pgm"; done
+for f in *grey.jpg; do
+  case "$f" in arith12_*|tmp_*) continue ;; esac  # djpeg is built for 8-bit samples only
+  djpeg -dct int -nosmooth -pnm "$f" > "${f%.jpg}.pgm"
+done
 rm -f tmp_* ./*.jpg
