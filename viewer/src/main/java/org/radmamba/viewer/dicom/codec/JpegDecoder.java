@@ -2,6 +2,7 @@ package org.radmamba.viewer.dicom.codec;
 
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * JPEG (ITU-T T.81), non-hierarchical, in one marker parser: baseline (process 1), extended sequential with 8 or
@@ -483,7 +484,7 @@ final class JpegDecoder implements FrameDecoder {
          * fails before padding bits can become pixels.
          */
         private void forEachBlock(Component[] scanComponents, BlockStep step, RestartStep restart,
-                                  java.util.function.BooleanSupplier truncated) throws CodecException {
+                                  BooleanSupplier truncated) throws CodecException {
             if (scanComponents.length == 1) {
                 Component c = scanComponents[0];
                 int blocksWide = ceilDiv(ceilDiv(format.columns() * c.h, maxH), 8);
@@ -518,14 +519,8 @@ final class JpegDecoder implements FrameDecoder {
             }
         }
 
-        private static void failIfTruncated(java.util.function.BooleanSupplier truncated) throws CodecException {
+        private static void failIfTruncated(BooleanSupplier truncated) throws CodecException {
             if (truncated.getAsBoolean()) {
-                throw new CodecException("JPEG entropy-coded data ends before the image is complete: the data is truncated");
-            }
-        }
-
-        private static void failIfTruncated(JpegBitReader bits) throws CodecException {
-            if (bits.ranPastEnd()) {
                 throw new CodecException("JPEG entropy-coded data ends before the image is complete: the data is truncated");
             }
         }
@@ -910,11 +905,7 @@ final class JpegDecoder implements FrameDecoder {
                         plane[i] = (prediction + difference) & 0xFFFF;
                     }
                 }
-                if (arithmeticDecoder == null) {
-                    failIfTruncated(bits);
-                } else {
-                    failIfTruncated(arithmeticDecoder::ranPastEnd);
-                }
+                failIfTruncated(arithmeticDecoder == null ? bits::ranPastEnd : arithmeticDecoder::ranPastEnd);
             }
             for (Component c : scanComponents) {
                 c.pointTransform = pointTransform;
