@@ -10,6 +10,12 @@ public final class TransferSyntax {
     public static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
     public static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
     public static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
+    public static final String JPEG_EXTENDED_ARITHMETIC = "1.2.840.10008.1.2.4.52";
+    public static final String JPEG_SPECTRAL_SELECTION = "1.2.840.10008.1.2.4.53";
+    public static final String JPEG_SPECTRAL_SELECTION_ARITHMETIC = "1.2.840.10008.1.2.4.54";
+    public static final String JPEG_FULL_PROGRESSION = "1.2.840.10008.1.2.4.55";
+    public static final String JPEG_FULL_PROGRESSION_ARITHMETIC = "1.2.840.10008.1.2.4.56";
+    public static final String JPEG_LOSSLESS_ARITHMETIC = "1.2.840.10008.1.2.4.58";
     public static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
     public static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
     public static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";
@@ -29,6 +35,12 @@ public final class TransferSyntax {
             Map.entry(EXPLICIT_VR_BIG_ENDIAN, "Explicit VR Big Endian"),
             Map.entry(JPEG_BASELINE, "JPEG Baseline"),
             Map.entry(JPEG_EXTENDED, "JPEG Extended"),
+            Map.entry(JPEG_EXTENDED_ARITHMETIC, "JPEG Extended, arithmetic coding (retired)"),
+            Map.entry(JPEG_SPECTRAL_SELECTION, "JPEG Spectral Selection (retired)"),
+            Map.entry(JPEG_SPECTRAL_SELECTION_ARITHMETIC, "JPEG Spectral Selection, arithmetic coding (retired)"),
+            Map.entry(JPEG_FULL_PROGRESSION, "JPEG Full Progression (retired)"),
+            Map.entry(JPEG_FULL_PROGRESSION_ARITHMETIC, "JPEG Full Progression, arithmetic coding (retired)"),
+            Map.entry(JPEG_LOSSLESS_ARITHMETIC, "JPEG Lossless, arithmetic coding (retired)"),
             Map.entry(JPEG_LOSSLESS, "JPEG Lossless"),
             Map.entry(JPEG_LOSSLESS_SV1, "JPEG Lossless SV1"),
             Map.entry(JPEG_LS_LOSSLESS, "JPEG-LS Lossless"),

@@ -2,22 +2,30 @@ package org.radmamba.viewer.dicom.codec;
 
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
- * JPEG (ITU-T T.81) Huffman-coded, non-hierarchical: baseline (process 1), extended sequential with 8 or 12-bit
- * samples (processes 2 and 4) and lossless (process 14, predictors 1–7, point transform), in one marker parser.
+ * JPEG (ITU-T T.81), non-hierarchical, in one marker parser: baseline (process 1), extended sequential with 8 or
+ * 12-bit samples, Huffman or arithmetic coded (processes 2–5), progressive with spectral selection and successive
+ * approximation, Huffman or arithmetic coded (processes 6–13), and lossless, Huffman or arithmetic coded (processes
+ * 14 and 15, predictors 1–7, point transform). The DCT processes use libjpeg's integer IDCT ({@link JpegIdct}), so pixels equal libjpeg's.
  * Written here because neither the JDK (no 12-bit, no lossless) nor Maven Central offers a pure-Java decoder
  * for these processes; see docs/decisions/0003-pixel-data-codecs.md.
  *
  * <p>Colour is never converted: YCbCr-coded data comes back as YCbCr ({@code YBR_FULL}, chroma upsampled to
- * full resolution), RGB-coded data as RGB. Progressive and arithmetic-coded streams are reported unsupported.
+ * full resolution), RGB-coded data as RGB. Hierarchical streams are reported unsupported. A progressive stream must bring every coefficient to full precision: a stream cut after a whole
+ * scan is reported as truncated rather than shown blurred.
  */
 final class JpegDecoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
         return Set.of(TransferSyntaxes.JPEG_BASELINE, TransferSyntaxes.JPEG_EXTENDED_12BIT,
-                TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1);
+                TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC, TransferSyntaxes.JPEG_SPECTRAL_SELECTION,
+                TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC, TransferSyntaxes.JPEG_FULL_PROGRESSION,
+                TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC, TransferSyntaxes.JPEG_LOSSLESS,
+                TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
+                TransferSyntaxes.JPEG_LOSSLESS_SV1);
     }
 
     @Override
@@ -52,6 +60,14 @@ final class JpegDecoder implements FrameDecoder {
         private boolean jfif;
 
         private boolean lossless;
+        private boolean progressive;
+        private boolean arithmetic;
+        /** Progressive Huffman: blocks left in the current end-of-band run (T.81 G.1.2.2). */
+        private int eobRun;
+        /** Arithmetic conditioning (DAC), with T.81's defaults L=0, U=1, Kx=5. */
+        private final int[] arithmeticDcLower = new int[4];
+        private final int[] arithmeticDcUpper = {1, 1, 1, 1};
+        private final int[] arithmeticAcK = {5, 5, 5, 5};
         private int precision;
         private Component[] components;
         private int maxH;
@@ -59,6 +75,9 @@ final class JpegDecoder implements FrameDecoder {
         private int mcusPerLine;
         private int mcusPerColumn;
         private int scans;
+        /** The frame header's height is 0: a DNL marker after the first scan gives it (T.81 B.2.5). */
+        private boolean heightFromDnl;
+        private boolean dnlSeen;
 
         JpegStream(byte[] data, FrameFormat format) {
             this.data = data;
@@ -76,19 +95,23 @@ final class JpegDecoder implements FrameDecoder {
                     break;
                 }
                 switch (marker) {
-                    case 0xC0, 0xC1 -> readFrameHeader(false, marker);
-                    case 0xC3 -> readFrameHeader(true, marker);
-                    case 0xC2, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF -> throw new CodecException(
+                    case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA, 0xCB -> readFrameHeader(marker);
+                    case 0xC5, 0xC6, 0xC7, 0xCD, 0xCE, 0xCF -> throw new CodecException(
                             "JPEG frame uses " + processName(marker) + ", which RadMamba does not decode");
                     case 0xC4 -> readHuffmanTables();
+                    case 0xCC -> readArithmeticConditioning();
                     case 0xDB -> readQuantTables();
                     case 0xDD -> restartInterval = readU16(segmentStart(4) + 2);
+                    case 0xDC -> readNumberOfLines();
                     case 0xDA -> decodeScan();
                     case 0xE0 -> readApp0();
                     case 0xEE -> readApp14();
                     case 0xD8 -> throw new CodecException("JPEG data holds a second SOI marker at byte " + (pos - 2));
                     default -> skipSegment();
                 }
+            }
+            if (heightFromDnl && !dnlSeen) {
+                throw new CodecException("JPEG frame header leaves the height to a DNL marker, which the data lacks");
             }
             if (components == null || scans == 0) {
                 throw new CodecException("JPEG data ends before any image data was found: the data is truncated");
@@ -98,14 +121,15 @@ final class JpegDecoder implements FrameDecoder {
                     throw new CodecException("JPEG data ends before component " + c.id + " was decoded: the data is truncated");
                 }
             }
+            if (progressive) {
+                finishProgressive();
+            }
             return assemble();
         }
 
         private static String processName(int marker) {
             return switch (marker) {
-                case 0xC2 -> "progressive DCT (process 10)";
-                case 0xC5, 0xC6, 0xC7 -> "hierarchical coding";
-                default -> "arithmetic coding";
+                default -> "hierarchical coding";
             };
         }
 
@@ -135,7 +159,8 @@ final class JpegDecoder implements FrameDecoder {
             int length = readU16(pos);
             if (length < minimumLength || pos + length > data.length) {
                 throw new CodecException("JPEG marker segment at byte " + pos + " declares " + length
-                        + " bytes, which " + (length < minimumLength ? "is too short" : "runs past the end of the data"));
+                        + " bytes, which " + (length < minimumLength ? "is too short: the data is corrupt"
+                        : "runs past the end of the data: the data is truncated"));
             }
             int start = pos;
             pos += length;
@@ -212,14 +237,21 @@ final class JpegDecoder implements FrameDecoder {
             }
         }
 
-        private void readFrameHeader(boolean losslessProcess, int marker) throws CodecException {
+        private void readFrameHeader(int marker) throws CodecException {
             if (components != null) {
                 throw new CodecException("JPEG data holds a second frame header at byte " + (pos - 2));
             }
             int start = segmentStart(8);
-            lossless = losslessProcess;
+            lossless = marker == 0xC3 || marker == 0xCB;
+            progressive = marker == 0xC2 || marker == 0xCA;
+            arithmetic = marker == 0xC9 || marker == 0xCA || marker == 0xCB;
             precision = data[start + 2] & 0xFF;
             int height = readU16(start + 3);
+            if (height == 0) {
+                // The height comes after the first scan; decode with the dataset's and check it against the DNL.
+                heightFromDnl = true;
+                height = format.rows();
+            }
             int width = readU16(start + 5);
             int count = data[start + 7] & 0xFF;
             boolean precisionOk = lossless ? precision >= 2 && precision <= 16
@@ -265,6 +297,9 @@ final class JpegDecoder implements FrameDecoder {
                 c.blocksPerColumn = mcusPerColumn * c.v;
                 c.planeWidth = c.blocksPerLine * unit;
                 c.plane = new int[c.planeWidth * c.blocksPerColumn * unit];
+                if (progressive) {
+                    c.coefficients = new int[c.blocksPerLine * c.blocksPerColumn * 64];
+                }
             }
         }
 
@@ -278,51 +313,129 @@ final class JpegDecoder implements FrameDecoder {
             }
             int start = segmentStart(6);
             int count = data[start + 2] & 0xFF;
-            if (count < 1 || count > components.length || readU16(start) != 6 + 2 * count) {
+            if (count < 1 || count > components.length || count > 4 || readU16(start) != 6 + 2 * count) {
                 throw new CodecException("JPEG scan header at byte " + start + " declares " + count
                         + " components, which does not match the frame or its own length");
-            }
-            Component[] scanComponents = new Component[count];
-            for (int i = 0; i < count; i++) {
-                int id = data[start + 3 + 2 * i] & 0xFF;
-                int tables = data[start + 4 + 2 * i] & 0xFF;
-                Component c = componentById(id);
-                c.dcTable = tableOrFail(dcTables, tables >> 4, "DC", id);
-                if (!lossless) {
-                    c.acTable = tableOrFail(acTables, tables & 0x0F, "AC", id);
-                    if (quantTables[c.tq] == null) {
-                        throw new CodecException("JPEG component " + id + " uses quantization table " + c.tq
-                                + ", which the data never defines");
-                    }
-                    c.quant = quantTables[c.tq];
-                }
-                scanComponents[i] = c;
             }
             int p = start + 3 + 2 * count;
             int ss = data[p] & 0xFF;
             int se = data[p + 1] & 0xFF;
+            int ah = (data[p + 2] & 0xFF) >> 4;
             int al = data[p + 2] & 0x0F;
-            JpegBitReader bits = new JpegBitReader(data, pos);
             if (lossless) {
                 if (ss < 1 || ss > 7 || al >= precision) {
                     throw new CodecException("JPEG lossless scan declares predictor " + ss + " and point transform "
                             + al + "; predictors are 1 to 7 and the transform must be below the precision");
                 }
-                decodeLosslessScan(scanComponents, bits, ss, al);
-            } else {
-                if (ss != 0 || se != 63) {
-                    throw new CodecException("JPEG scan covers coefficients " + ss + " to " + se
-                            + "; a sequential scan covers 0 to 63");
+            } else if (progressive) {
+                checkProgression(ss, se, ah, al, count);
+            } else if (ss != 0 || se != 63) {
+                throw new CodecException("JPEG scan covers coefficients " + ss + " to " + se
+                        + "; a sequential scan covers 0 to 63");
+            }
+            boolean needsDc = !progressive || (ss == 0 && ah == 0);
+            boolean needsAc = !lossless && (!progressive || ss > 0);
+            Component[] scanComponents = new Component[count];
+            for (int i = 0; i < count; i++) {
+                int id = data[start + 3 + 2 * i] & 0xFF;
+                int tables = data[start + 4 + 2 * i] & 0xFF;
+                Component c = componentById(id);
+                for (int j = 0; j < i; j++) {
+                    if (scanComponents[j] == c) {
+                        throw new CodecException("JPEG scan names component " + id + " twice");
+                    }
                 }
-                decodeDctScan(scanComponents, bits);
+                if (progressive) {
+                    updateProgression(c, ss, se, ah, al);
+                }
+                c.dcTableIndex = tables >> 4;
+                c.acTableIndex = tables & 0x0F;
+                if (c.dcTableIndex > 3 || c.acTableIndex > 3) {
+                    throw new CodecException("JPEG component " + id + " uses entropy table " + Math.max(c.dcTableIndex,
+                            c.acTableIndex) + "; tables are numbered 0 to 3");
+                }
+                if (!arithmetic) {
+                    c.dcTable = needsDc ? tableOrFail(dcTables, c.dcTableIndex, "DC", id) : null;
+                    c.acTable = needsAc ? tableOrFail(acTables, c.acTableIndex, "AC", id) : null;
+                }
+                if (!lossless && c.quant == null) {
+                    // Latched at the component's first scan, as libjpeg does: a later DQT may reuse the slot.
+                    if (quantTables[c.tq] == null) {
+                        throw new CodecException("JPEG component " + id + " uses quantization table " + c.tq
+                                + ", which the data never defines");
+                    }
+                    c.quant = new int[64];
+                    for (int k = 0; k < 64; k++) {
+                        c.quant[ZIGZAG[k]] = quantTables[c.tq][k];
+                    }
+                }
+                scanComponents[i] = c;
+            }
+            int end;
+            if (arithmetic && lossless) {
+                end = decodeLosslessScan(scanComponents, null, ss, al);
+            } else if (arithmetic) {
+                end = decodeArithmeticScan(scanComponents, ss, se, ah, al);
+            } else {
+                JpegBitReader bits = new JpegBitReader(data, pos);
+                if (lossless) {
+                    decodeLosslessScan(scanComponents, bits, ss, al);
+                } else if (progressive) {
+                    decodeProgressiveHuffmanScan(scanComponents, bits, ss, se, ah, al);
+                } else {
+                    decodeDctScan(scanComponents, bits);
+                }
+                end = bits.position();
             }
             for (Component c : scanComponents) {
                 c.decoded = true;
             }
             scans++;
-            pos = bits.position();
+            pos = end;
             skipToMarker();
-            failOnUnreadScanData(pos - bits.position(), "JPEG");
+            failOnUnreadScanData(pos - end, "JPEG");
+        }
+
+        /** The scan parameter rules of T.81 G.1.1.1.1 (and libjpeg's limit on Al). */
+        private static void checkProgression(int ss, int se, int ah, int al, int count) throws CodecException {
+            boolean valid = ss == 0 ? se == 0 : se >= ss && se <= 63 && count == 1;
+            valid &= ah == 0 || al == ah - 1;
+            valid &= al <= 13;
+            if (!valid) {
+                throw new CodecException("JPEG progressive scan has coefficients " + ss + " to " + se
+                        + " and successive approximation " + ah + "/" + al + ", which T.81 does not allow"
+                        + (count > 1 && ss > 0 ? " in a scan of " + count + " components" : ""));
+            }
+        }
+
+        /** Each coefficient's first scan must come before its refinements, each refining by one bit, DC before AC. */
+        private static void updateProgression(Component c, int ss, int se, int ah, int al) throws CodecException {
+            if (ss > 0 && c.coefficientBits[0] < 0) {
+                throw new CodecException("JPEG progressive scan of component " + c.id
+                        + " codes AC coefficients before its DC: the scans are out of order");
+            }
+            for (int k = ss; k <= se; k++) {
+                int expected = c.coefficientBits[k] < 0 ? 0 : c.coefficientBits[k];
+                if (ah != expected || (ah == 0 && c.coefficientBits[k] >= 0)) {
+                    throw new CodecException("JPEG progressive scan of component " + c.id + " refines coefficient " + k
+                            + " from bit " + ah + " but " + (c.coefficientBits[k] < 0 ? "it was never coded"
+                            : "it is known down to bit " + c.coefficientBits[k]) + ": the scans are out of order");
+                }
+                c.coefficientBits[k] = al;
+            }
+        }
+
+        private void readNumberOfLines() throws CodecException {
+            int lines = readU16(segmentStart(4) + 2);
+            if (!heightFromDnl || scans != 1 || dnlSeen) {
+                throw new CodecException("JPEG data holds a DNL marker where none may be: only after the first scan"
+                        + " of a frame whose header gives no height");
+            }
+            if (lines != format.rows()) {
+                throw new CodecException("JPEG DNL marker gives " + lines + " lines but the dataset declares "
+                        + format.rows() + " rows");
+            }
+            dnlSeen = true;
         }
 
         /** After a scan, steps over anything that is not a marker (encoders may leave padding). */
@@ -355,21 +468,23 @@ final class JpegDecoder implements FrameDecoder {
             return tables[index];
         }
 
-        private void restartIfDue(JpegBitReader bits, int mcu, Component[] scanComponents) throws CodecException {
-            if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
-                bits.restart((mcu / restartInterval - 1) & 7);
-                for (Component c : scanComponents) {
-                    c.dcPredictor = 0;
-                }
-            }
+        /** Decodes one block of a scan: the component, its block row and column. */
+        private interface BlockStep {
+            void decode(Component c, int blockRow, int blockCol) throws CodecException;
         }
 
-        private void decodeDctScan(Component[] scanComponents, JpegBitReader bits) throws CodecException {
-            int[] coefficients = new int[64];
-            float[] workspace = new float[64];
-            for (Component c : scanComponents) {
-                c.dcPredictor = 0;
-            }
+        /** Resynchronises the entropy decoder at a restart marker; {@code index} is the RSTn number expected. */
+        private interface RestartStep {
+            void restart(int index) throws CodecException;
+        }
+
+        /**
+         * Visits the blocks of a scan in coding order (T.81 A.2): a one-component scan codes the component's own
+         * blocks one by one, an interleaved scan whole MCUs. Truncation is checked after every MCU, so a cut stream
+         * fails before padding bits can become pixels.
+         */
+        private void forEachBlock(Component[] scanComponents, BlockStep step, RestartStep restart,
+                                  BooleanSupplier truncated) throws CodecException {
             if (scanComponents.length == 1) {
                 Component c = scanComponents[0];
                 int blocksWide = ceilDiv(ceilDiv(format.columns() * c.h, maxH), 8);
@@ -377,9 +492,11 @@ final class JpegDecoder implements FrameDecoder {
                 int mcu = 0;
                 for (int row = 0; row < blocksHigh; row++) {
                     for (int col = 0; col < blocksWide; col++, mcu++) {
-                        restartIfDue(bits, mcu, scanComponents);
-                        decodeBlock(c, row, col, bits, coefficients, workspace);
-                        failIfTruncated(bits);
+                        if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
+                            restart.restart((mcu / restartInterval - 1) & 7);
+                        }
+                        step.decode(c, row, col);
+                        failIfTruncated(truncated);
                     }
                 }
                 return;
@@ -387,36 +504,57 @@ final class JpegDecoder implements FrameDecoder {
             int mcu = 0;
             for (int mcuRow = 0; mcuRow < mcusPerColumn; mcuRow++) {
                 for (int mcuCol = 0; mcuCol < mcusPerLine; mcuCol++, mcu++) {
-                    restartIfDue(bits, mcu, scanComponents);
+                    if (restartInterval > 0 && mcu > 0 && mcu % restartInterval == 0) {
+                        restart.restart((mcu / restartInterval - 1) & 7);
+                    }
                     for (Component c : scanComponents) {
                         for (int v = 0; v < c.v; v++) {
                             for (int h = 0; h < c.h; h++) {
-                                decodeBlock(c, mcuRow * c.v + v, mcuCol * c.h + h, bits, coefficients, workspace);
+                                step.decode(c, mcuRow * c.v + v, mcuCol * c.h + h);
                             }
                         }
                     }
-                    failIfTruncated(bits);
+                    failIfTruncated(truncated);
                 }
             }
         }
 
-        private static void failIfTruncated(JpegBitReader bits) throws CodecException {
-            if (bits.ranPastEnd()) {
+        private static void failIfTruncated(BooleanSupplier truncated) throws CodecException {
+            if (truncated.getAsBoolean()) {
                 throw new CodecException("JPEG entropy-coded data ends before the image is complete: the data is truncated");
             }
         }
 
-        private void decodeBlock(Component c, int blockRow, int blockCol, JpegBitReader bits, int[] coefficients,
-                                 float[] workspace) throws CodecException {
+        private void resetPredictors(Component[] scanComponents) {
+            for (Component c : scanComponents) {
+                c.dcPredictor = 0;
+            }
+        }
+
+        /** Sequential Huffman DCT (processes 1, 2 and 4): each block goes through the IDCT as soon as it is read. */
+        private void decodeDctScan(Component[] scanComponents, JpegBitReader bits) throws CodecException {
+            int[] coefficients = new int[64];
+            long[] workspace = new long[64];
+            resetPredictors(scanComponents);
+            forEachBlock(scanComponents, (c, row, col) -> {
+                decodeHuffmanBlock(c, bits, coefficients);
+                JpegIdct.inverse(coefficients, 0, c.quant, workspace, c.plane, row * 8 * c.planeWidth + col * 8,
+                        c.planeWidth, precision);
+            }, index -> {
+                bits.restart(index);
+                resetPredictors(scanComponents);
+            }, bits::ranPastEnd);
+        }
+
+        /** One sequential Huffman block into {@code coefficients} (natural order, quantized). */
+        private static void decodeHuffmanBlock(Component c, JpegBitReader bits, int[] coefficients) throws CodecException {
             Arrays.fill(coefficients, 0);
-            int[] quant = c.quant;
             int dcSize = bits.decode(c.dcTable);
             if (dcSize > 16) {
                 throw new CodecException("JPEG DC difference category " + dcSize + " is out of range: the data is corrupt");
             }
             c.dcPredictor += bits.receiveExtend(dcSize);
-            coefficients[0] = c.dcPredictor * quant[0];
-            boolean acPresent = false;
+            coefficients[0] = c.dcPredictor;
             for (int k = 1; k < 64; ) {
                 int rs = bits.decode(c.acTable);
                 int run = rs >> 4;
@@ -432,16 +570,268 @@ final class JpegDecoder implements FrameDecoder {
                 if (k > 63) {
                     throw new CodecException("JPEG block has a coefficient run past position 63: the data is corrupt");
                 }
-                coefficients[ZIGZAG[k]] = bits.receiveExtend(size) * quant[k];
-                acPresent = true;
+                coefficients[ZIGZAG[k]] = bits.receiveExtend(size);
                 k++;
             }
-            JpegIdct.inverse(coefficients, acPresent, workspace, c.plane, blockRow * 8 * c.planeWidth + blockCol * 8,
-                    c.planeWidth, precision);
         }
 
-        private void decodeLosslessScan(Component[] scanComponents, JpegBitReader bits, int predictor, int pointTransform)
+        /**
+         * One progressive Huffman scan (T.81 G.1.2): DC first and refinement scans, interleaved or not; AC first and
+         * refinement scans of one component, with end-of-band runs spanning blocks. Coefficients accumulate in the
+         * component's buffer; the IDCT runs once all scans are read. Follows the structure of libjpeg's jdphuff.c.
+         */
+        private void decodeProgressiveHuffmanScan(Component[] scanComponents, JpegBitReader bits, int ss, int se, int ah,
+                                                  int al) throws CodecException {
+            resetPredictors(scanComponents);
+            eobRun = 0;
+            BlockStep step;
+            if (ss == 0 && ah == 0) {
+                step = (c, row, col) -> {
+                    int size = bits.decode(c.dcTable);
+                    if (size > 16) {
+                        throw new CodecException("JPEG DC difference category " + size + " is out of range: the data is corrupt");
+                    }
+                    c.dcPredictor += bits.receiveExtend(size);
+                    c.coefficients[c.blockAt(row, col)] = c.dcPredictor << al;
+                };
+            } else if (ss == 0) {
+                step = (c, row, col) -> {
+                    if (bits.readBits(1) != 0) {
+                        c.coefficients[c.blockAt(row, col)] |= 1 << al;
+                    }
+                };
+            } else if (ah == 0) {
+                step = (c, row, col) -> decodeAcFirst(c, bits, c.blockAt(row, col), ss, se, al);
+            } else {
+                step = (c, row, col) -> refineAc(c, bits, c.blockAt(row, col), ss, se, al);
+            }
+            forEachBlock(scanComponents, step, index -> {
+                bits.restart(index);
+                resetPredictors(scanComponents);
+                eobRun = 0;
+            }, bits::ranPastEnd);
+        }
+
+        private void decodeAcFirst(Component c, JpegBitReader bits, int at, int ss, int se, int al) throws CodecException {
+            if (eobRun > 0) {
+                eobRun--;
+                return;
+            }
+            int[] block = c.coefficients;
+            for (int k = ss; k <= se; k++) {
+                int rs = bits.decode(c.acTable);
+                int run = rs >> 4;
+                int size = rs & 0x0F;
+                if (size != 0) {
+                    k += run;
+                    if (k > se) {
+                        throw new CodecException("JPEG block has a coefficient run past position " + se
+                                + ": the data is corrupt");
+                    }
+                    block[at + ZIGZAG[k]] = bits.receiveExtend(size) << al;
+                } else if (run == 15) {
+                    k += 15;
+                } else {
+                    eobRun = (1 << run) + bits.readBits(run) - 1;
+                    return;
+                }
+            }
+        }
+
+        private void refineAc(Component c, JpegBitReader bits, int at, int ss, int se, int al) throws CodecException {
+            int p1 = 1 << al;
+            int m1 = -1 << al;
+            int[] block = c.coefficients;
+            int k = ss;
+            if (eobRun == 0) {
+                for (; k <= se; k++) {
+                    int rs = bits.decode(c.acTable);
+                    int run = rs >> 4;
+                    int size = rs & 0x0F;
+                    int value = 0;
+                    if (size != 0) {
+                        if (size != 1) {
+                            throw new CodecException("JPEG refinement scan codes a new coefficient of size " + size
+                                    + "; only 1 is possible: the data is corrupt");
+                        }
+                        value = bits.readBits(1) != 0 ? p1 : m1;
+                    } else if (run != 15) {
+                        eobRun = (1 << run) + bits.readBits(run);
+                        break;
+                    }
+                    // Skip `run` zero coefficients, refining the nonzero ones passed on the way.
+                    do {
+                        int i = at + ZIGZAG[k];
+                        if (block[i] != 0) {
+                            refineBit(block, i, bits, p1, m1);
+                        } else if (--run < 0) {
+                            break;
+                        }
+                        k++;
+                    } while (k <= se);
+                    if (value != 0) {
+                        if (k > se) {
+                            throw new CodecException("JPEG refinement scan places a coefficient past position " + se
+                                    + ": the data is corrupt");
+                        }
+                        block[at + ZIGZAG[k]] = value;
+                    }
+                }
+            }
+            if (eobRun > 0) {
+                // Inside an end-of-band run only the already nonzero coefficients get a correction bit.
+                for (; k <= se; k++) {
+                    int i = at + ZIGZAG[k];
+                    if (block[i] != 0) {
+                        refineBit(block, i, bits, p1, m1);
+                    }
+                }
+                eobRun--;
+            }
+        }
+
+        private static void refineBit(int[] block, int i, JpegBitReader bits, int p1, int m1) {
+            if (bits.readBits(1) != 0 && (block[i] & p1) == 0) {
+                block[i] += block[i] >= 0 ? p1 : m1;
+            }
+        }
+
+        /**
+         * One arithmetic-coded scan (T.81 F.1.4.4, G.1.3), sequential or progressive; returns where its data ends.
+         * Statistics restart with every scan and every restart interval (F.1.4.4, D.2.7).
+         */
+        private int decodeArithmeticScan(Component[] scanComponents, int ss, int se, int ah, int al)
                 throws CodecException {
+            JpegArithmeticDecoder decoder = new JpegArithmeticDecoder(data, pos);
+            int n = scanComponents.length;
+            int[][] dcStats = new int[4][];
+            int[][] acStats = new int[4][];
+            int[] context = new int[n];
+            boolean codesDc = !progressive || (ss == 0 && ah == 0);
+            boolean codesAc = !progressive || ss > 0;
+            Runnable resetStatistics = () -> {
+                for (Component c : scanComponents) {
+                    if (codesDc) {
+                        dcStats[c.dcTableIndex] = new int[JpegArithmeticDecoder.DC_BINS];
+                        c.dcPredictor = 0;
+                    }
+                    if (codesAc) {
+                        acStats[c.acTableIndex] = new int[JpegArithmeticDecoder.AC_BINS];
+                    }
+                }
+                Arrays.fill(context, 0);
+            };
+            resetStatistics.run();
+            int[] block = new int[64];
+            long[] workspace = new long[64];
+            BlockStep step;
+            if (!progressive) {
+                step = (c, row, col) -> {
+                    Arrays.fill(block, 0);
+                    int ci = indexIn(scanComponents, c);
+                    c.dcPredictor += decoder.decodeDcDifference(dcStats[c.dcTableIndex], context, ci,
+                            arithmeticDcLower[c.dcTableIndex], arithmeticDcUpper[c.dcTableIndex]);
+                    block[0] = c.dcPredictor;
+                    decoder.decodeAcCoefficients(acStats[c.acTableIndex], arithmeticAcK[c.acTableIndex], 1, 63, 0,
+                            block, 0, ZIGZAG);
+                    JpegIdct.inverse(block, 0, c.quant, workspace, c.plane, row * 8 * c.planeWidth + col * 8,
+                            c.planeWidth, precision);
+                };
+            } else if (ss == 0 && ah == 0) {
+                step = (c, row, col) -> {
+                    int ci = indexIn(scanComponents, c);
+                    c.dcPredictor += decoder.decodeDcDifference(dcStats[c.dcTableIndex], context, ci,
+                            arithmeticDcLower[c.dcTableIndex], arithmeticDcUpper[c.dcTableIndex]);
+                    c.coefficients[c.blockAt(row, col)] = c.dcPredictor << al;
+                };
+            } else if (ss == 0) {
+                step = (c, row, col) -> {
+                    if (decoder.decodeFixed() != 0) {
+                        c.coefficients[c.blockAt(row, col)] |= 1 << al;
+                    }
+                };
+            } else if (ah == 0) {
+                step = (c, row, col) -> decoder.decodeAcCoefficients(acStats[c.acTableIndex],
+                        arithmeticAcK[c.acTableIndex], ss, se, al, c.coefficients, c.blockAt(row, col), ZIGZAG);
+            } else {
+                step = (c, row, col) -> decoder.refineAcCoefficients(acStats[c.acTableIndex], ss, se, al,
+                        c.coefficients, c.blockAt(row, col), ZIGZAG);
+            }
+            forEachBlock(scanComponents, step, index -> {
+                decoder.restart(index);
+                resetStatistics.run();
+            }, decoder::ranPastEnd);
+            return decoder.position();
+        }
+
+        private static int indexIn(Component[] scanComponents, Component c) {
+            for (int i = 0; i < scanComponents.length; i++) {
+                if (scanComponents[i] == c) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("component not in its scan");
+        }
+
+        /** Reads a DAC segment: arithmetic conditioning bounds (T.81 B.2.4.3). */
+        private void readArithmeticConditioning() throws CodecException {
+            int start = segmentStart(2);
+            int end = start + readU16(start);
+            for (int p = start + 2; p + 1 < end; p += 2) {
+                int tc = (data[p] & 0xFF) >> 4;
+                int tb = data[p] & 0x0F;
+                int value = data[p + 1] & 0xFF;
+                if (tc > 1 || tb > 3) {
+                    throw new CodecException("JPEG arithmetic conditioning names table class " + tc + " and index " + tb
+                            + ", which do not exist");
+                }
+                if (tc == 0) {
+                    int lower = value & 0x0F;
+                    int upper = value >> 4;
+                    if (lower > upper) {
+                        throw new CodecException("JPEG arithmetic DC conditioning has L=" + lower + " above U=" + upper);
+                    }
+                    arithmeticDcLower[tb] = lower;
+                    arithmeticDcUpper[tb] = upper;
+                } else {
+                    if (value < 1 || value > 63) {
+                        throw new CodecException("JPEG arithmetic AC conditioning Kx=" + value + " is outside 1 to 63");
+                    }
+                    arithmeticAcK[tb] = value;
+                }
+            }
+        }
+
+        /** Progressive frames: every coefficient complete, then the IDCT of every block. */
+        private void finishProgressive() throws CodecException {
+            long[] workspace = new long[64];
+            for (Component c : components) {
+                for (int k = 0; k < 64; k++) {
+                    if (c.coefficientBits[k] != 0) {
+                        throw new CodecException("JPEG progressive data ends before coefficient " + k + " of component "
+                                + c.id + " is complete: the data is truncated");
+                    }
+                }
+                for (int row = 0; row < c.blocksPerColumn; row++) {
+                    for (int col = 0; col < c.blocksPerLine; col++) {
+                        JpegIdct.inverse(c.coefficients, c.blockAt(row, col), c.quant, workspace, c.plane,
+                                row * 8 * c.planeWidth + col * 8, c.planeWidth, precision);
+                    }
+                }
+            }
+        }
+
+        /**
+         * A lossless scan (processes 14 and 15): prediction from the neighbours (T.81 H.1.2.1), differences read
+         * from {@code bits} (Huffman) or, when it is null, arithmetic-coded with the two-dimensional conditioning
+         * of T.81 H.1.4.3 on the differences left of and above each sample.
+         */
+        private int decodeLosslessScan(Component[] scanComponents, JpegBitReader bits, int predictor, int pointTransform)
+                throws CodecException {
+            JpegArithmeticDecoder arithmeticDecoder = bits == null ? new JpegArithmeticDecoder(data, pos) : null;
+            int[][] stats = new int[4][];
+            int[][] above = new int[scanComponents.length][format.columns()];
+            int[] left = new int[scanComponents.length];
             int width = format.columns();
             int height = format.rows();
             if (restartInterval > 0 && restartInterval % width != 0) {
@@ -454,8 +844,21 @@ final class JpegDecoder implements FrameDecoder {
             for (int y = 0; y < height; y++) {
                 boolean firstLine = y % linesPerInterval == 0;
                 if (firstLine && y > 0) {
-                    bits.restart((y / linesPerInterval - 1) & 7);
+                    if (arithmeticDecoder == null) {
+                        bits.restart((y / linesPerInterval - 1) & 7);
+                    } else {
+                        arithmeticDecoder.restart((y / linesPerInterval - 1) & 7);
+                    }
                 }
+                if (arithmeticDecoder != null && firstLine) {
+                    for (Component c : scanComponents) {
+                        stats[c.dcTableIndex] = new int[JpegArithmeticDecoder.LOSSLESS_BINS];
+                    }
+                    for (int[] differences : above) {
+                        Arrays.fill(differences, 0);
+                    }
+                }
+                Arrays.fill(left, 0);
                 int row = y * width;
                 for (int x = 0; x < width; x++) {
                     int i = row + x;
@@ -480,8 +883,17 @@ final class JpegDecoder implements FrameDecoder {
                                 default -> (ra + rb) >> 1;
                             };
                         }
-                        int size = bits.decode(scanComponents[ci].dcTable);
                         int difference;
+                        if (arithmeticDecoder != null) {
+                            int table = scanComponents[ci].dcTableIndex;
+                            difference = arithmeticDecoder.decodeLosslessDifference(stats[table], left[ci],
+                                    above[ci][x], arithmeticDcLower[table], arithmeticDcUpper[table]);
+                            left[ci] = difference;
+                            above[ci][x] = difference;
+                            plane[i] = (prediction + difference) & 0xFFFF;
+                            continue;
+                        }
+                        int size = bits.decode(scanComponents[ci].dcTable);
                         if (size == 16) {
                             difference = 32768;
                         } else if (size > 16) {
@@ -493,11 +905,12 @@ final class JpegDecoder implements FrameDecoder {
                         plane[i] = (prediction + difference) & 0xFFFF;
                     }
                 }
-                failIfTruncated(bits);
+                failIfTruncated(arithmeticDecoder == null ? bits::ranPastEnd : arithmeticDecoder::ranPastEnd);
             }
             for (Component c : scanComponents) {
                 c.pointTransform = pointTransform;
             }
+            return arithmeticDecoder == null ? bits.position() : arithmeticDecoder.position();
         }
 
         private DecodedFrame assemble() throws CodecException {
@@ -614,10 +1027,17 @@ final class JpegDecoder implements FrameDecoder {
         int blocksPerColumn;
         int planeWidth;
         int[] plane;
+        /** Quantization table in natural order, latched at the component's first scan. */
         int[] quant;
+        int dcTableIndex;
+        int acTableIndex;
         JpegHuffmanTable dcTable;
         JpegHuffmanTable acTable;
         int dcPredictor;
+        /** Progressive only: every block's quantized coefficients (natural order), 64 per block in raster order. */
+        int[] coefficients;
+        /** Progressive only: per coefficient, the lowest bit known so far (Al of its last scan); -1 before its first. */
+        final int[] coefficientBits = new int[64];
         int pointTransform;
         boolean decoded;
 
@@ -626,6 +1046,11 @@ final class JpegDecoder implements FrameDecoder {
             this.h = h;
             this.v = v;
             this.tq = tq;
+            Arrays.fill(coefficientBits, -1);
+        }
+
+        int blockAt(int blockRow, int blockCol) {
+            return (blockRow * blocksPerLine + blockCol) * 64;
         }
     }
 }

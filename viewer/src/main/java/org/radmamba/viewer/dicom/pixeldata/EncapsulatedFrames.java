@@ -19,6 +19,9 @@ import java.util.Set;
 public final class EncapsulatedFrames {
 
     private static final Set<String> JPEG_FAMILY = Set.of(TransferSyntax.JPEG_BASELINE, TransferSyntax.JPEG_EXTENDED,
+            TransferSyntax.JPEG_EXTENDED_ARITHMETIC, TransferSyntax.JPEG_SPECTRAL_SELECTION,
+            TransferSyntax.JPEG_SPECTRAL_SELECTION_ARITHMETIC, TransferSyntax.JPEG_FULL_PROGRESSION,
+            TransferSyntax.JPEG_FULL_PROGRESSION_ARITHMETIC, TransferSyntax.JPEG_LOSSLESS_ARITHMETIC,
             TransferSyntax.JPEG_LOSSLESS, TransferSyntax.JPEG_LOSSLESS_SV1, TransferSyntax.JPEG_LS_LOSSLESS,
             TransferSyntax.JPEG_LS_NEAR_LOSSLESS);
 

@@ -14,7 +14,10 @@ class FrameDecodersTest {
     @Test
     void every_encapsulated_syntax_of_the_codec_table_has_a_decoder() {
         assertEquals(Set.of(TransferSyntaxes.RLE_LOSSLESS, TransferSyntaxes.JPEG_BASELINE,
-                TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1,
+                TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC,
+                TransferSyntaxes.JPEG_SPECTRAL_SELECTION, TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC,
+                TransferSyntaxes.JPEG_FULL_PROGRESSION, TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC,
+                TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1, TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
                 TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
                 TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.HTJ2K_LOSSLESS,
                 TransferSyntaxes.HTJ2K_LOSSLESS_RPCL, TransferSyntaxes.HTJ2K, TransferSyntaxes.DEFLATED_IMAGE_FRAME),
