@@ -395,6 +395,12 @@ final class BlockDecoder {
      */
     private void renorm() {
         int n = Integer.numberOfLeadingZeros(a) - 16;
+        if (n <= ct) { // the usual case: no byte to read, one shift
+            a <<= n;
+            c <<= n;
+            ct -= n;
+            return;
+        }
         while (n > 0) {
             if (ct == 0) {
                 byteIn();
