@@ -179,8 +179,6 @@ final class Codestream {
                 tile = defaults.copyDefaults();
                 tiles[tileIndex] = tile;
             }
-            tile.seen = true;
-            tile.tileParts++;
             tilePartOrder.add(tileIndex);
             at = segEnd;
             // Tile-part header.
