@@ -103,6 +103,28 @@ d = bytearray(src)
 for o in sots:
     d[o + 11] = 1
 open('c8_tnsot_wrong.j2k', 'wb').write(d)
+# Packet headers moved into PPT (tile-part header) and PPM (main header). With SOP and EPH every packet is
+# SOP(6) + header + EPH(2) + body, and neither marker can occur inside headers or bodies, so the split is exact:
+# the headers (with their EPH) go to the marker, SOP and bodies stay in the tile-part.
+src = open('m8_sop_eph.j2k', 'rb').read()
+sot = [o for o, m in markers(src) if m == 0xFF90][0]
+sod = src.index(b'\xff\x93', sot)
+data_end = src.rindex(b'\xff\xd9')
+data = src[sod + 2:data_end]
+headers, bodies = b'', b''
+for packet in data.split(b'\xff\x91')[1:]:
+    packet = b'\xff\x91' + packet
+    eph = packet.index(b'\xff\x92', 6)
+    headers += packet[6:eph + 2]
+    bodies += packet[:6] + packet[eph + 2:]
+def tile_part(extra_header):
+    body = extra_header + b'\xff\x93' + bodies
+    psot = 12 + len(body)
+    return src[sot:sot + 6] + struct.pack('>I', psot) + src[sot + 10:sot + 12] + body
+ppt = b'\xff\x61' + struct.pack('>H', 3 + len(headers)) + b'\x00' + headers
+open('m8_ppt.j2k', 'wb').write(src[:sot] + tile_part(ppt) + b'\xff\xd9')
+ppm = b'\xff\x60' + struct.pack('>H', 7 + len(headers)) + b'\x00' + struct.pack('>I', len(headers)) + headers
+open('m8_ppm.j2k', 'wb').write(src[:sot] + ppm + tile_part(b'') + b'\xff\xd9')
 # No EOC marker.
 open('m16_no_eoc.j2k', 'wb').write(open('m16_lossless.j2k', 'rb').read()[:-2])
 # Truncated inside the packet data of a multi-layer, multi-progression stream.

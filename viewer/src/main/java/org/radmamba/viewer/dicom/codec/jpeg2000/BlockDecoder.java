@@ -169,7 +169,7 @@ final class BlockDecoder {
             total += cb.chunkLen[i];
         }
         if (buffer.length < total + 2) {
-            buffer = new byte[total + 2 + 64];
+            buffer = new byte[total + 2 + 64]; // two bytes for the end-of-segment sentinel
         }
         int at = 0;
         for (int i = 0; i < cb.numchunks; i++) {
@@ -283,6 +283,7 @@ final class BlockDecoder {
                     bpnoPlusOne--;
                 }
             }
+            removeSentinel();
         }
         return true;
     }
@@ -297,10 +298,30 @@ final class BlockDecoder {
     // --- MQ decoder (mqc.c / mqc_inl.h); bytes past the segment read as 0xFF as OpenJPEG's synthetic marker ---
 
     private int byteAt(int i) {
-        return i < bend ? bd[i] & 0xFF : 0xFF;
+        return bd[i] & 0xFF;
     }
 
+    /**
+     * OpenJPEG writes an artificial 0xFF 0xFF after the segment (saving the two bytes it covers) so that the
+     * decoder reads 1-bits past the end without checking bounds; the same is done here on the private copy.
+     */
+    private void placeSentinel(byte[] buf, int end) {
+        savedSentinel0 = buf[end];
+        savedSentinel1 = buf[end + 1];
+        buf[end] = (byte) 0xFF;
+        buf[end + 1] = (byte) 0xFF;
+    }
+
+    private void removeSentinel() {
+        bd[bend] = savedSentinel0;
+        bd[bend + 1] = savedSentinel1;
+    }
+
+    private byte savedSentinel0;
+    private byte savedSentinel1;
+
     private void initMq(byte[] buf, int start, int len) {
+        placeSentinel(buf, start + len);
         bd = buf;
         bp = start;
         bend = start + len;
@@ -312,6 +333,7 @@ final class BlockDecoder {
     }
 
     private void initRaw(byte[] buf, int start, int len) {
+        placeSentinel(buf, start + len);
         bd = buf;
         bp = start;
         bend = start + len;
@@ -377,6 +399,12 @@ final class BlockDecoder {
      */
     private void renorm() {
         int n = Integer.numberOfLeadingZeros(a) - 16;
+        if (n <= ct) { // the usual case: no byte to read, one shift
+            a <<= n;
+            c <<= n;
+            ct -= n;
+            return;
+        }
         while (n > 0) {
             if (ct == 0) {
                 byteIn();

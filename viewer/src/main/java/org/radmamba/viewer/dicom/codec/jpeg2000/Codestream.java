@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A parsed JPEG 2000 code stream (OpenJPEG's j2k.c/jp2.c read side): SIZ, the main header's defaults, and for each
- * tile its coding parameters and its tile-parts' bytes concatenated in code-stream order.
+ * A parsed JPEG 2000 code stream, after the read side of OpenJPEG 2.5's j2k.c and jp2.c (BSD-2-Clause, Université
+ * catholique de Louvain and contributors): SIZ, the main header's defaults, and for each tile its coding parameters
+ * and its tile-parts' bytes concatenated in code-stream order.
  *
  * <p>Tolerant the way OpenJPEG 2.5 is: TNsot is not trusted (every tile-part of a tile is collected wherever it
  * appears), Psot = 0 runs to the end of the stream less two bytes (where EOC belongs), a Psot past the end of the
@@ -178,8 +179,6 @@ final class Codestream {
                 tile = defaults.copyDefaults();
                 tiles[tileIndex] = tile;
             }
-            tile.seen = true;
-            tile.tileParts++;
             tilePartOrder.add(tileIndex);
             at = segEnd;
             // Tile-part header.

@@ -25,7 +25,7 @@ final class Tier2 {
     static final int CBLKSTY_HT = 0x40;
 
     private static final int MAX_SEGMENTS = 1024;
-    private static final long MAX_PACKET_SLOTS = 1L << 26;
+    private static final long MAX_PACKET_SLOTS = 1L << 24; // one byte each: 16 MiB at most
 
     private final TileStructure tile;
     private final TileCoding tcp;

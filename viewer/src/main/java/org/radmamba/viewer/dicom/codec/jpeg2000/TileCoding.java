@@ -29,8 +29,6 @@ final class TileCoding {
     ByteArrayOutputStream ppt;
     /** Packet headers from PPM, one chunk per tile-part of this tile in code-stream order. */
     ByteArrayOutputStream ppmHeaders;
-    boolean seen;
-    int tileParts;
 
     TileCoding copyDefaults() {
         TileCoding t = new TileCoding();

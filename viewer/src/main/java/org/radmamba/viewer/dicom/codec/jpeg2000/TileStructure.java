@@ -1,8 +1,10 @@
 package org.radmamba.viewer.dicom.codec.jpeg2000;
 
 /**
- * The geometry of one tile as OpenJPEG's {@code opj_tcd_init_tile} lays it out: per component its resolutions,
- * their sub-bands, precincts and code-blocks, with the tier-2 state each code-block collects from the packets.
+ * The geometry of one tile as OpenJPEG 2.5's {@code opj_tcd_init_tile} (tcd.c) lays it out, with its tag trees
+ * (tgt.c) and packet-header bit reader (bio.c) (BSD-2-Clause, Université catholique de Louvain and contributors):
+ * per component its resolutions, their sub-bands, precincts and code-blocks, with the tier-2 state each code-block
+ * collects from the packets.
  */
 final class TileStructure {
 

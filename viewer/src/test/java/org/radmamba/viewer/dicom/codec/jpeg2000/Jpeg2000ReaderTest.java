@@ -36,7 +36,7 @@ class Jpeg2000ReaderTest {
         "m16_mode1.j2k", "m16_mode2.j2k", "m16_mode4.j2k", "m16_mode8.j2k", "m16_mode16.j2k", "m16_mode32.j2k",
         "m16_mode63.j2k", "m16_mode63_lossy.j2k", "m8_roi.j2k", "m8_sop_eph.j2k", "c8_tileparts.j2k",
         "m8_tlm_plt.j2k", "c8_poc.j2k", "c8_jp2.jp2", "m8_one_resolution.j2k", "m8_subsampled.j2k",
-        "c8_psot_zero.j2k", "c8_tnsot_wrong.j2k", "m16_no_eoc.j2k", "c12_truncated.j2k"})
+        "c8_psot_zero.j2k", "c8_tnsot_wrong.j2k", "m16_no_eoc.j2k", "c12_truncated.j2k", "m8_ppt.j2k", "m8_ppm.j2k"})
     void decodes_exactly_as_openjpeg(String name) throws Exception {
         Jpeg2000Image image = Jpeg2000Reader.decode(read(name), ANY);
         assertSameAsReference(name, image);
