@@ -102,6 +102,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         System.gc();
         long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         PeakHeap peak = PeakHeap.start();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
 
         // The first image is loaded and displayed as soon as its header is read, while the scan goes on.
@@ -155,6 +156,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
             pool.shutdownNow();
         }
         long allNs = System.nanoTime() - t0;
+        long cpuNs = processCpuNanos() - cpu0;
         long peakBytes = peak.stop();
 
         long rawBytes = 0;
@@ -173,18 +175,29 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         out.println(String.format(Locale.ROOT,
                 "instances=%d rows=%d columns=%d raw_bytes=%d generate_ms=%d scan_ms=%.1f first_frame_ms=%.1f "
                         + "all_frames_ms=%.1f peak_heap_bytes=%d peak_heap_over_raw=%.2f baseline_heap_bytes=%d "
-                        + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d",
+                        + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d cpu_ms=%.1f",
                 frames.size(), first.format().rows(), first.format().columns(), rawBytes, generateMs, scanNs / 1e6,
                 firstNs / 1e6, allNs / 1e6, peakBytes, (double) peakBytes / rawBytes, baseline, displayMs, threads,
-                Runtime.getRuntime().maxMemory()));
+                Runtime.getRuntime().maxMemory(), cpuNs / 1e6));
         out.flush();
         lastAllFramesMs = allNs / 1e6;
         lastFirstFrameMs = firstNs / 1e6;
+        lastCpuMs = cpuNs / 1e6;
         return ExitCodes.OK;
     }
 
     private double lastAllFramesMs;
     private double lastFirstFrameMs;
+    private double lastCpuMs;
+
+    /**
+     * CPU time of this whole process (loader, JIT compiler and collector threads): on the shared machine, wall times
+     * swing several-fold with other processes' load; CPU time much less.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
 
     /**
      * Runs pydicom on the same files (one thread, every pixel_array kept) and prints its line and the ratio; without
@@ -215,10 +228,14 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
                 return;
             }
             double peerMs = Double.parseDouble(ms.group(1));
+            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("\\bcpu_ms=([0-9.]+)").matcher(output);
+            double peerCpuMs = cpu.find() ? Double.parseDouble(cpu.group(1)) : Double.NaN;
             out.println("peer=pydicom " + output);
             out.println(String.format(Locale.ROOT, "radmamba_all_frames_ms=%.1f pydicom_ms=%.1f "
-                            + "radmamba_over_pydicom=%.2f radmamba_first_frame_ms=%.1f threads=%d",
-                    lastAllFramesMs, peerMs, lastAllFramesMs / peerMs, lastFirstFrameMs, threads));
+                            + "radmamba_over_pydicom=%.2f radmamba_first_frame_ms=%.1f radmamba_cpu_ms=%.1f "
+                            + "pydicom_cpu_ms=%.1f cpu_radmamba_over_pydicom=%.2f threads=%d",
+                    lastAllFramesMs, peerMs, lastAllFramesMs / peerMs, lastFirstFrameMs, lastCpuMs, peerCpuMs,
+                    lastCpuMs / peerCpuMs, threads));
         } finally {
             Files.deleteIfExists(script);
             out.flush();
