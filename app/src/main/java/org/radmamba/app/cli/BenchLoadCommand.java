@@ -46,7 +46,8 @@ import java.util.stream.Stream;
 @Command(name = "bench-load", mixinStandardHelpOptions = true,
         description = {"Benchmark: writes a synthetic CT series (500 slices of 512x512, 16-bit) unless --dir already holds",
                 "one, then prints one line of key=value figures: time to the first displayed frame, to all frames",
-                "decoded, and the peak heap."})
+                "decoded, and the peak heap. With --peer pydicom, pydicom then reads the same files on one thread",
+                "in the same run (use --threads 1 for a like-for-like comparison)."})
 public final class BenchLoadCommand implements java.util.concurrent.Callable<Integer> {
 
     @Spec
@@ -64,8 +65,17 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--threads", defaultValue = "2", description = "Loader threads (default 2).")
     private int threads;
 
+    @Option(names = "--peer", paramLabel = "TOOL", description = {"Also read the same files with a peer toolkit in",
+            "this run, after RadMamba: 'pydicom' (python3 with pydicom reads each file's pixel_array on one thread,",
+            "our committed script pydicom_load.py). Prints its line and the ratio of the two times."})
+    private String peer;
+
     @Override
     public Integer call() throws Exception {
+        if (peer != null && !"pydicom".equals(peer)) {
+            spec.commandLine().getErr().println("--peer: only 'pydicom' is known, not '" + peer + "'");
+            return ExitCodes.USAGE;
+        }
         boolean temporary = dir == null;
         Path folder = temporary ? Files.createTempDirectory("radmamba-bench-") : dir;
         try {
@@ -75,7 +85,11 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
                 SyntheticCtSeries.write(folder, count, size, size);
                 generateMs = (System.nanoTime() - g0) / 1_000_000;
             }
-            return measure(folder, generateMs);
+            int result = measure(folder, generateMs);
+            if (result == ExitCodes.OK && peer != null) {
+                runPydicom(folder);
+            }
+            return result;
         } finally {
             if (temporary) {
                 deleteTree(folder);
@@ -88,6 +102,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         System.gc();
         long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         PeakHeap peak = PeakHeap.start();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
 
         // The first image is loaded and displayed as soon as its header is read, while the scan goes on.
@@ -141,6 +156,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
             pool.shutdownNow();
         }
         long allNs = System.nanoTime() - t0;
+        long cpuNs = processCpuNanos() - cpu0;
         long peakBytes = peak.stop();
 
         long rawBytes = 0;
@@ -159,12 +175,71 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         out.println(String.format(Locale.ROOT,
                 "instances=%d rows=%d columns=%d raw_bytes=%d generate_ms=%d scan_ms=%.1f first_frame_ms=%.1f "
                         + "all_frames_ms=%.1f peak_heap_bytes=%d peak_heap_over_raw=%.2f baseline_heap_bytes=%d "
-                        + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d",
+                        + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d cpu_ms=%.1f",
                 frames.size(), first.format().rows(), first.format().columns(), rawBytes, generateMs, scanNs / 1e6,
                 firstNs / 1e6, allNs / 1e6, peakBytes, (double) peakBytes / rawBytes, baseline, displayMs, threads,
-                Runtime.getRuntime().maxMemory()));
+                Runtime.getRuntime().maxMemory(), cpuNs / 1e6));
         out.flush();
+        lastAllFramesMs = allNs / 1e6;
+        lastFirstFrameMs = firstNs / 1e6;
+        lastCpuMs = cpuNs / 1e6;
         return ExitCodes.OK;
+    }
+
+    private double lastAllFramesMs;
+    private double lastFirstFrameMs;
+    private double lastCpuMs;
+
+    /**
+     * CPU time of this whole process (loader, JIT compiler and collector threads): on the shared machine, wall times
+     * swing several-fold with other processes' load; CPU time much less.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /**
+     * Runs pydicom on the same files (one thread, every pixel_array kept) and prints its line and the ratio; without
+     * python3 or pydicom, a one-line note instead.
+     */
+    private void runPydicom(Path folder) throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path script = Files.createTempFile("radmamba-pydicom-load-", ".py");
+        try {
+            try (var in = BenchLoadCommand.class.getResourceAsStream("pydicom_load.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Process process;
+            try {
+                process = new ProcessBuilder("python3", script.toString(), folder.toString())
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                out.println("peer=pydicom skipped: python3 cannot be started (" + e.getMessage() + ")");
+                return;
+            }
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            int exit = process.waitFor();
+            java.util.regex.Matcher ms = java.util.regex.Pattern.compile("\\bms=([0-9.]+)").matcher(output);
+            if (exit != 0 || !ms.find()) {
+                String last = output.isEmpty() ? "no output" : output.lines().reduce((a, b) -> b).orElse("");
+                out.println("peer=pydicom skipped: " + (last.contains("No module named 'pydicom'")
+                        ? "pydicom is not installed (Debian: python3-pydicom)" : "python3 failed: " + last));
+                return;
+            }
+            double peerMs = Double.parseDouble(ms.group(1));
+            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("\\bcpu_ms=([0-9.]+)").matcher(output);
+            double peerCpuMs = cpu.find() ? Double.parseDouble(cpu.group(1)) : Double.NaN;
+            out.println("peer=pydicom " + output);
+            out.println(String.format(Locale.ROOT, "radmamba_all_frames_ms=%.1f pydicom_ms=%.1f "
+                            + "radmamba_over_pydicom=%.2f radmamba_first_frame_ms=%.1f radmamba_cpu_ms=%.1f "
+                            + "pydicom_cpu_ms=%.1f cpu_radmamba_over_pydicom=%.2f threads=%d",
+                    lastAllFramesMs, peerMs, lastAllFramesMs / peerMs, lastFirstFrameMs, lastCpuMs, peerCpuMs,
+                    lastCpuMs / peerCpuMs, threads));
+        } finally {
+            Files.deleteIfExists(script);
+            out.flush();
+        }
     }
 
     private static DecodedFrame get(Future<DecodedFrame> future) throws IOException, InterruptedException {

@@ -23,7 +23,8 @@ public final class RepairedStream extends InputStream {
     private final TreeMap<Long, long[]> patches = new TreeMap<>();
     private long position;
     private int nextHole;
-    private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    /** At most 64 KB, no more than the stream holds: one element's stream allocates only what it reads. */
+    private final ByteBuffer buffer;
     private long bufferStart;
 
     public RepairedStream(ByteSource source, long start, long end, ByteOrder order, List<DatasetLayout.Cut> cuts) {
@@ -31,6 +32,7 @@ public final class RepairedStream extends InputStream {
         this.position = start;
         this.end = end;
         this.order = order;
+        this.buffer = ByteBuffer.allocate((int) Math.clamp(end - start, 16, 64 * 1024));
         this.holes = new ArrayList<>(cuts.stream().filter(c -> c.holeEnd() > start).toList());
         this.holes.sort(java.util.Comparator.comparingLong(DatasetLayout.Cut::holeStart));
         for (DatasetLayout.Cut cut : cuts) {

@@ -122,8 +122,49 @@ public final class PixelMedDicomReader implements DicomReader {
         return e instanceof DicomReadException r ? r : new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
     }
 
+    /**
+     * The attributes PixelMed parsed lately, by file: a viewer reads each file's header when it scans a folder, and
+     * the same header again when it loads the image moments later. A file whose bytes before the pixel data (and
+     * whose walk) are still exactly those parsed gets the same, immutable, dataset: PixelMed's parse is most of the
+     * cost of a header, this comparison is a copy of a few KB. Bounded in entries, and soft: under memory pressure
+     * the collector clears them, and the file is parsed again.
+     */
+    private static final int RECENT_CAPACITY = 1024;
+    private static final java.util.Map<Path, java.lang.ref.SoftReference<Parsed>> RECENT = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Path, java.lang.ref.SoftReference<Parsed>> eldest) {
+                    return size() > RECENT_CAPACITY;
+                }
+            });
+
+    /** A parse and what it came from: the bytes before the pixel data, and the walk's repairs. */
+    private record Parsed(byte[] head, List<String> walkRepairs, DicomDataset dataset) {
+        boolean parsedFrom(byte[] bytes, int end, List<String> repairs) {
+            return head.length == end && java.util.Arrays.equals(head, 0, end, bytes, 0, end) && walkRepairs.equals(repairs);
+        }
+    }
+
     /** PixelMed parses the attributes, stopping at the top-level pixel data (integer or float). */
     private static DicomDataset attributes(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
+        byte[] head = layout.source() == original && !layout.outOfOrder()
+                ? original.bytesInMemory(attributesEnd(layout)) : null;
+        if (head == null) {
+            return parse(file, original, layout);
+        }
+        int end = (int) attributesEnd(layout);
+        java.lang.ref.SoftReference<Parsed> reference = RECENT.get(file);
+        Parsed recent = reference == null ? null : reference.get();
+        if (recent != null && recent.parsedFrom(head, end, layout.repairs())) {
+            return recent.dataset();
+        }
+        DicomDataset dataset = parse(file, original, layout);
+        RECENT.put(file, new java.lang.ref.SoftReference<>(
+                new Parsed(java.util.Arrays.copyOf(head, end), layout.repairs(), dataset)));
+        return dataset;
+    }
+
+    private static DicomDataset parse(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
         List<String> repairs = new ArrayList<>(layout.repairs());
         AttributeList list = null;
         if (!layout.outOfOrder()) {
@@ -213,6 +254,14 @@ public final class PixelMedDicomReader implements DicomReader {
         }
     }
 
+    /**
+     * Where what PixelMed reads ends: after the pixel data element's header (it stops there, never reading the value),
+     * or the end of a file without pixel data.
+     */
+    private static long attributesEnd(DatasetLayout layout) {
+        return layout.hasPixelData() ? layout.pixelDataOffset() : layout.source().size();
+    }
+
     /** The syntax the dataset stream is in: a deflated one arrives inflated, as explicit VR little endian. */
     private static String datasetSyntax(DatasetLayout layout) {
         String syntax = layout.transferSyntaxUid();
@@ -221,6 +270,14 @@ public final class PixelMedDicomReader implements DicomReader {
 
     private static DicomInputStream inputStream(ByteSource original, DatasetLayout layout) throws IOException {
         ByteSource source = layout.source();
+        byte[] head = source == original ? source.bytesInMemory(attributesEnd(layout)) : null;
+        if (head != null) {
+            // The attributes are in memory already (ByteSource.open's first read): no second read, no buffers.
+            int end = (int) attributesEnd(layout);
+            InputStream bytes = layout.cuts().isEmpty() ? new ByteArrayInputStream(head, 0, end)
+                    : new RepairedStream(new ByteSource.ArraySource(head, end), 0, end, layout.byteOrder(), layout.cuts());
+            return new DicomInputStream(bytes);
+        }
         InputStream repaired = new BufferedInputStream(
                 new RepairedStream(source, 0, source.size(), layout.byteOrder(), layout.cuts()), 64 * 1024);
         if (source != original) {
