@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,6 +122,45 @@ class ArchitectureTest {
                     .should().dependOnClassesThat().areAssignableTo(loading)
                     .because("plugins are found and isolated in one place, the registry, which disables what fails")
                     .check(classes);
+        }
+    }
+
+    @Test
+    void the_packages_of_app_are_free_of_cycles() {
+        slices().matching("org.radmamba.app.(*)..")
+                .should().beFreeOfCycles()
+                .because("each package of app can be read, tested and changed starting from the ones it uses;"
+                        + " a cycle (ai <-> plugin once) means neither can be understood without the other")
+                .check(classes);
+    }
+
+    @Test
+    void the_model_path_knows_no_front_end() {
+        noClasses().that().resideInAPackage("org.radmamba.app.ai..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..",
+                        "javafx..", "picocli..")
+                .because("the GUI and the command line are front ends of one model path (card, checkpoint, loaded"
+                        + " model, preprocessing, post-processing); what one of them needs goes into ai, so both"
+                        + " give the same numbers")
+                .check(classes);
+    }
+
+    @Test
+    void the_plugin_host_knows_neither_the_models_nor_the_front_ends() {
+        noClasses().that().resideInAPackage("org.radmamba.app.plugin..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.app.ai..", "org.radmamba.app.gui..",
+                        "org.radmamba.app.cli..")
+                .because("the registry finds, isolates and disables plugins of any kind; the built-in models are"
+                        + " one plugin among others (ai.BuiltInModels), offered to it through the plugin API")
+                .check(classes);
+    }
+
+    @Test
+    void the_app_slices_exist() {
+        // Keeps the rules above from passing vacuously if a package were renamed.
+        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.cli", "org.radmamba.app.gui",
+                "org.radmamba.app.plugin"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no classes in " + pkg);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.radmamba.app.ai;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.radmamba.app.plugin.BuiltInModels;
 import org.radmamba.plugins.api.PluginApi;
 
 import java.util.Objects;

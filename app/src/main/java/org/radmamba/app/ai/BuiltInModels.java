@@ -1,8 +1,7 @@
-package org.radmamba.app.plugin;
+package org.radmamba.app.ai;
 
-import org.radmamba.app.ai.ModelArchitecture;
-import org.radmamba.app.ai.ModelTask;
-import org.radmamba.app.ai.Network;
+import org.radmamba.app.plugin.FileCheckpoint;
+import org.radmamba.app.plugin.HostRunContext;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.plugins.api.Checkpoint;
