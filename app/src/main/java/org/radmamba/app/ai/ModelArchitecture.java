@@ -2,7 +2,7 @@ package org.radmamba.app.ai;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.radmamba.inference.checkpoint.StateDict;
-import org.radmamba.inference.vmunet.VmUnetArchitecture;
+import org.radmamba.inference.vmunet.VmUnetConfig;
 
 import java.util.Locale;
 
@@ -34,7 +34,7 @@ public enum ModelArchitecture {
      * {@code vmunet.}; MedMamba's {@code train.py} saves the bare VSSM.
      */
     public static ModelArchitecture of(StateDict stateDict) {
-        boolean vmunet = stateDict.keys().stream().anyMatch(k -> k.startsWith(VmUnetArchitecture.KEY_PREFIX));
+        boolean vmunet = stateDict.keys().stream().anyMatch(k -> k.startsWith(VmUnetConfig.KEY_PREFIX));
         return vmunet ? VMUNET : MEDMAMBA;
     }
 }

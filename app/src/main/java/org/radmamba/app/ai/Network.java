@@ -28,7 +28,7 @@ public sealed interface Network extends AutoCloseable {
     static Network load(ModelArchitecture architecture, StateDict stateDict) {
         return switch (architecture) {
             case MEDMAMBA -> new Classifier(MedMamba.load(stateDict));
-            case VMUNET -> new Segmenter(VmUnet.fromStateDict(stateDict));
+            case VMUNET -> new Segmenter(VmUnet.load(stateDict));
         };
     }
 
@@ -61,7 +61,7 @@ public sealed interface Network extends AutoCloseable {
     record Classifier(MedMamba net) implements Network {
         @Override
         public float[] forward(float[] input, int batch, int height, int width, ComputeContext ctx) {
-            return net.logits(input, batch, height, width, ctx);
+            return net.run(input, batch, height, width, ctx);
         }
 
         @Override
@@ -83,17 +83,17 @@ public sealed interface Network extends AutoCloseable {
     record Segmenter(VmUnet net) implements Network {
         @Override
         public float[] forward(float[] input, int batch, int height, int width, ComputeContext ctx) {
-            return net.forward(input, batch, 3, height, width, ctx);
+            return net.run(input, batch, 3, height, width, ctx);
         }
 
         @Override
         public int classes() {
-            return net.architecture().classes();
+            return net.config().classes();
         }
 
         @Override
         public String describe() {
-            return net.architecture().toString();
+            return net.config().toString();
         }
 
         @Override

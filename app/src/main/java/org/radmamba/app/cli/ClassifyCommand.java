@@ -173,7 +173,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                         + config.patchSize());
             }
             int batch = array.dim(0);
-            float[] logits = network.logits(array.data(), batch, array.dim(2), array.dim(3), ctx);
+            float[] logits = network.run(array.data(), batch, array.dim(2), array.dim(3), ctx);
             List<Result> out = new ArrayList<>();
             int k = config.numClasses();
             for (int b = 0; b < batch; b++) {
@@ -186,7 +186,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
         InputTransform pre = card.isPresent() ? InputTransform.of(card.get())
                 : new InputTransform.Classification(ClassificationPreprocessing.MEDMAMBA);
-        float[] logits = network.logits(pre.apply(picture), 1, pre.height(), pre.width(), ctx);
+        float[] logits = network.run(pre.apply(picture), 1, pre.height(), pre.width(), ctx);
         return List.of(new Result(image.toString(), logits, softmax(logits)));
     }
 

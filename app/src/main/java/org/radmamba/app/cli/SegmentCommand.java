@@ -27,7 +27,7 @@ import org.radmamba.inference.segmentation.Region;
 import org.radmamba.inference.segmentation.RegionAnalysis;
 import org.radmamba.inference.segmentation.ScoreMap;
 import org.radmamba.inference.vmunet.VmUnet;
-import org.radmamba.inference.vmunet.VmUnetArchitecture;
+import org.radmamba.inference.vmunet.VmUnetConfig;
 import org.radmamba.inference.vmunet.VmUnetPreprocessing;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
@@ -161,7 +161,7 @@ public final class SegmentCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
             long loaded = System.nanoTime();
-            VmUnetArchitecture arch = network.architecture();
+            VmUnetConfig arch = network.config();
             Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.VMUNET);
             float cut = threshold != null ? threshold : card.map(ModelCard::foregroundThreshold).orElse(MaskDecoding.DEFAULT_THRESHOLD);
             Input input = readInput(arch, card);
@@ -205,7 +205,7 @@ public final class SegmentCommand implements Callable<Integer> {
         }
     }
 
-    private Input readInput(VmUnetArchitecture arch, Optional<ModelCard> card) throws IOException {
+    private Input readInput(VmUnetConfig arch, Optional<ModelCard> card) throws IOException {
         String name = image.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
             NpyArray array = Npy.read(image);
@@ -256,7 +256,7 @@ public final class SegmentCommand implements Callable<Integer> {
         return text.append(" [research output, not for diagnosis]").toString();
     }
 
-    private String report(VmUnetArchitecture arch, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
+    private String report(VmUnetConfig arch, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
                           ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();

@@ -150,7 +150,7 @@ class ClassifyCommandTest {
         }
         float[] input = ClassificationPreprocessing.MEDMAMBA.apply(new ByteImage(90, 70, 3, rgb));
         try (MedMamba model = MedMamba.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
-            return model.logits(input, 1, 224, 224, new ComputeContext(parallel, scan));
+            return model.run(input, 1, 224, 224, new ComputeContext(parallel, scan));
         }
     }
 
