@@ -1,5 +1,9 @@
 package org.radmamba.app.cli;
 
+import org.radmamba.app.ai.AiImage;
+import org.radmamba.inference.preprocess.ByteImage;
+import org.radmamba.inference.segmentation.PixelSpacing;
+
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.picture.PictureFormats;
@@ -82,5 +86,11 @@ public record SourceImage(Path file, int width, int height, int samples, byte[] 
             rgb[3 * i + 2] = (byte) argb[i];
         }
         return new SourceImage(file, width, height, 3, rgb, spacing);
+    }
+
+    /** This image as the model path takes it, named by its file. */
+    public AiImage asAiImage() {
+        return new AiImage(file.toString(), new ByteImage(width, height, samples, pixels),
+                pixelSpacing.map(s -> new PixelSpacing(s[0], s[1])));
     }
 }

@@ -1,4 +1,4 @@
-package org.radmamba.app.ai;
+package org.radmamba.inference.preprocess;
 
 /**
  * Bilinear resize of float planes with antialiasing when shrinking, as PyTorch's
@@ -6,13 +6,13 @@ package org.radmamba.app.ai;
  * the triangle filter is widened by the scale factor, weights normalised per output sample, separable passes
  * (width, then height). The demo segmenter's recipe resizes its inputs this way.
  */
-final class AntialiasedBilinear {
+public final class AntialiasedBilinear {
 
     private AntialiasedBilinear() {
     }
 
     /** {@code plane} ({@code height × width}, row-major) resized to {@code outHeight × outWidth}. */
-    static float[] resize(float[] plane, int height, int width, int outHeight, int outWidth) {
+    public static float[] resize(float[] plane, int height, int width, int outHeight, int outWidth) {
         if (plane.length != (long) height * width || outHeight <= 0 || outWidth <= 0) {
             throw new IllegalArgumentException("a " + width + "x" + height + " plane cannot be resized to "
                     + outWidth + "x" + outHeight + " (" + plane.length + " values)");
