@@ -14,6 +14,7 @@ import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelFamily;
 import org.radmamba.app.ai.ModelTask;
+import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.checkpoint.CheckpointException;
@@ -52,9 +53,9 @@ import java.util.concurrent.Callable;
  * The model is the card beside the checkpoint (a built-in family or a plugin's architecture, with its input size,
  * normalisation and labels) or, without one, an official MedMamba checkpoint with its evaluation transform
  * ({@link ClassificationPreprocessing#MEDMAMBA}). A DICOM frame is rendered to 8 bits as the viewer displays it
- * (modality LUT, then the file's first VOI window, else the frame's full range — see {@link SourceImage}) and then
- * treated as a photograph. A {@code .npy} float32 NCHW tensor is fed to the network as it is, each item of its batch
- * reported on its own.
+ * (modality LUT, then the file's first VOI window, else the frame's full range — see
+ * {@link ViewerImages#readFile}) and then treated as a photograph. A {@code .npy} float32 NCHW tensor is fed to
+ * the network as it is, each item of its batch reported on its own.
  */
 @Command(name = "classify",
         mixinStandardHelpOptions = true,
@@ -192,7 +193,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             return out;
         }
-        return List.of((ClassificationResult) loaded.run(SourceImage.read(image, 0, pictures).asAiImage(), ctx));
+        return List.of((ClassificationResult) loaded.run(ViewerImages.readFile(image, 0, pictures), ctx));
     }
 
     /** Why a tensor does not fit the model's network, checked before it runs; empty when it fits. */

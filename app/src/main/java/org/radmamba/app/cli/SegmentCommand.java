@@ -13,6 +13,7 @@ import org.radmamba.app.ai.ModelCard;
 import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelTask;
+import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
@@ -232,7 +233,7 @@ public final class SegmentCommand implements Callable<Integer> {
             float[] tensor = array.dim(1) == 1 ? repeatToThree(array.data()) : array.data();
             return new Input(tensor, array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
         }
-        AiImage source = SourceImage.read(image, frame, pictures).asAiImage();
+        AiImage source = ViewerImages.readFile(image, frame, pictures);
         InputTransform transform = loaded.transform();
         return new Input(transform.apply(source.pixels()), transform.height(), transform.width(),
                 source.pixels().width(), source.pixels().height(), source.spacing());
