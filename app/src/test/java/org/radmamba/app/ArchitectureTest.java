@@ -6,6 +6,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -142,6 +145,21 @@ class ArchitectureTest {
                 .because("the GUI and the command line are front ends of one model path (card, checkpoint, loaded"
                         + " model, preprocessing, post-processing); what one of them needs goes into ai, so both"
                         + " give the same numbers")
+                .check(classes);
+    }
+
+    @Test
+    void the_front_ends_run_models_only_through_the_model_path() {
+        noClasses().that().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..")
+                .and().doNotHaveSimpleName("BenchModelCommand")
+                .should().dependOnClassesThat(resideInAnyPackage("org.radmamba.inference.medmamba..",
+                        "org.radmamba.inference.vmunet..", "org.radmamba.inference.model..",
+                        "org.radmamba.inference.preprocess..")
+                        // The 8-bit image type is data, not a step of the path.
+                        .and(not(simpleName("ByteImage"))))
+                .because("a front end that built or fed a network itself would preprocess, run or decode differently"
+                        + " from the other (as classify and segment once did); they go through ai.LoadedModel. The"
+                        + " model benchmark times the bare networks on random weights and is the one exception")
                 .check(classes);
     }
 

@@ -23,7 +23,6 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
-import org.radmamba.inference.preprocess.ClassificationPreprocessing;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
@@ -52,7 +51,7 @@ import java.util.concurrent.Callable;
  * path ({@link CheckpointModels}, then {@link LoadedModel}) that the viewer runs too, so both give the same numbers.
  * The model is the card beside the checkpoint (a built-in family or a plugin's architecture, with its input size,
  * normalisation and labels) or, without one, an official MedMamba checkpoint with its evaluation transform
- * ({@link ClassificationPreprocessing#MEDMAMBA}). A DICOM frame is rendered to 8 bits as the viewer displays it
+ * ({@code ClassificationPreprocessing.MEDMAMBA}). A DICOM frame is rendered to 8 bits as the viewer displays it
  * (modality LUT, then the file's first VOI window, else the frame's full range — see
  * {@link ViewerImages#readFile}) and then treated as a photograph. A {@code .npy} float32 NCHW tensor is fed to
  * the network as it is, each item of its batch reported on its own.

@@ -4,7 +4,11 @@ package org.radmamba.inference.preprocess;
  * Bilinear resize of float planes with antialiasing when shrinking, as PyTorch's
  * {@code F.interpolate(mode="bilinear", align_corners=False, antialias=True)} (and Pillow's BILINEAR, in floats):
  * the triangle filter is widened by the scale factor, weights normalised per output sample, separable passes
- * (width, then height). The demo segmenter's recipe resizes its inputs this way.
+ * (width, then height). The demo segmenter's recipe resizes its inputs this way ({@code VmUnetPreprocessing}).
+ *
+ * <p>The same filter as {@link PillowBilinear}, in floats: that one keeps Pillow's 8-bit fixed-point arithmetic bit
+ * for bit, as MedMamba's transform resizes the 8-bit image; this one resizes VM-UNet's float planes after the
+ * stretch. Plain bilinear without antialiasing is {@code segmentation.Resampling.bilinear}.
  */
 public final class AntialiasedBilinear {
 
