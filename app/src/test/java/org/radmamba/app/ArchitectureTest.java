@@ -6,8 +6,12 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,14 +68,14 @@ class ArchitectureTest {
     @Test
     void the_headless_viewer_layers_never_use_javafx() {
         noClasses().that().resideInAnyPackage("org.radmamba.viewer.dicom..", "org.radmamba.viewer.pixel..",
-                        "org.radmamba.viewer.study..", "org.radmamba.viewer.image..", "org.radmamba.viewer.seg..")
+                        "org.radmamba.viewer.study..", "org.radmamba.viewer.photo..", "org.radmamba.viewer.seg..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.kordamp..",
                         "com.sun.javafx..")
                 .because("DICOM reading, the pixel pipeline, the study model, photographs and segmentations run"
                         + " headless: in the CLI, in benchmarks and in background tasks")
                 .check(classes);
         for (String pkg : new String[] {"org.radmamba.viewer.dicom", "org.radmamba.viewer.pixel",
-                "org.radmamba.viewer.study", "org.radmamba.viewer.image", "org.radmamba.viewer.seg"}) {
+                "org.radmamba.viewer.study", "org.radmamba.viewer.photo", "org.radmamba.viewer.seg"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production classes in " + pkg + ": the rule above would pass vacuously for it");
         }
@@ -121,6 +125,60 @@ class ArchitectureTest {
                     .should().dependOnClassesThat().areAssignableTo(loading)
                     .because("plugins are found and isolated in one place, the registry, which disables what fails")
                     .check(classes);
+        }
+    }
+
+    @Test
+    void the_packages_of_app_are_free_of_cycles() {
+        slices().matching("org.radmamba.app.(*)..")
+                .should().beFreeOfCycles()
+                .because("each package of app can be read, tested and changed starting from the ones it uses;"
+                        + " a cycle (ai <-> plugin once) means neither can be understood without the other")
+                .check(classes);
+    }
+
+    @Test
+    void the_model_path_knows_no_front_end() {
+        noClasses().that().resideInAPackage("org.radmamba.app.ai..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..",
+                        "javafx..", "picocli..")
+                .because("the GUI and the command line are front ends of one model path (card, checkpoint, loaded"
+                        + " model, preprocessing, post-processing); what one of them needs goes into ai, so both"
+                        + " give the same numbers")
+                .check(classes);
+    }
+
+    @Test
+    void the_front_ends_run_models_only_through_the_model_path() {
+        noClasses().that().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..")
+                .and().doNotHaveSimpleName("BenchModelCommand")
+                .should().dependOnClassesThat(resideInAnyPackage("org.radmamba.inference.medmamba..",
+                        "org.radmamba.inference.vmunet..", "org.radmamba.inference.model..",
+                        "org.radmamba.inference.preprocess..")
+                        // The 8-bit image type is data, not a step of the path.
+                        .and(not(simpleName("ByteImage"))))
+                .because("a front end that built or fed a network itself would preprocess, run or decode differently"
+                        + " from the other (as classify and segment once did); they go through ai.LoadedModel. The"
+                        + " model benchmark times the bare networks on random weights and is the one exception")
+                .check(classes);
+    }
+
+    @Test
+    void the_plugin_host_knows_neither_the_models_nor_the_front_ends() {
+        noClasses().that().resideInAPackage("org.radmamba.app.plugin..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.app.ai..", "org.radmamba.app.gui..",
+                        "org.radmamba.app.cli..")
+                .because("the registry finds, isolates and disables plugins of any kind; the built-in models are"
+                        + " one plugin among others (ai.BuiltInModels), offered to it through the plugin API")
+                .check(classes);
+    }
+
+    @Test
+    void the_app_slices_exist() {
+        // Keeps the rules above from passing vacuously if a package were renamed.
+        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.cli", "org.radmamba.app.gui",
+                "org.radmamba.app.plugin"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no classes in " + pkg);
         }
     }
 }

@@ -107,7 +107,7 @@ public final class ModelParityGpuCheck {
     private void medmamba(String name, Path checkpoint, Path fixture, SelectiveScan cuda, CpuSimdScan cpu,
                           Parallel parallel) throws Exception {
         try (MedMamba model = MedMamba.load(checkpoint)) {
-            compare(name, fixture, (x, ctx) -> model.logits(x.data(), x.dim(0), x.dim(2), x.dim(3), ctx), cuda, cpu,
+            compare(name, fixture, (x, ctx) -> model.run(x.data(), x.dim(0), x.dim(2), x.dim(3), ctx), cuda, cpu,
                     parallel);
         }
     }
@@ -116,7 +116,7 @@ public final class ModelParityGpuCheck {
                         Parallel parallel) throws Exception {
         try (VmUnet model = VmUnet.load(checkpoint)) {
             compare(name, fixture,
-                    (x, ctx) -> model.forward(x.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), ctx), cuda, cpu,
+                    (x, ctx) -> model.run(x.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), ctx), cuda, cpu,
                     parallel);
         }
     }

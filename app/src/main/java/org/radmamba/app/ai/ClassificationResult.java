@@ -51,7 +51,7 @@ public record ClassificationResult(String imageId, String modelId, String attrib
     }
 
     /** Softmax in double, shifted by the maximum. */
-    static double[] softmax(float[] logits) {
+    public static double[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

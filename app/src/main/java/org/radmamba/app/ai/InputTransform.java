@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.preprocess.ClassificationPreprocessing;
-import org.radmamba.inference.segmentation.Resampling;
+import org.radmamba.inference.vmunet.VmUnetPreprocessing;
 
 /**
  * An 8-bit image (grey or RGB, as the viewer displays it) to the network input a card describes: three channel
@@ -41,38 +41,21 @@ public sealed interface InputTransform {
         }
     }
 
-    /**
-     * VM-UNet's ISIC test transform: the image (grey replicated to RGB) stretched by its own minimum and maximum
-     * over all channels to [0, 255] in float32 (no division by 255; {@code myNormalize}'s mean and std cancel in
-     * the stretch), then resized bilinearly, with antialiasing as the demo recipe (torch {@code antialias=True})
-     * or without as the official repository's tensor resize.
-     */
-    record Segmentation(int height, int width, boolean antialias) implements InputTransform {
+    /** VM-UNet's ISIC test transform, as the card sets its size, mean, std and resize: {@link VmUnetPreprocessing}. */
+    record Segmentation(VmUnetPreprocessing pre) implements InputTransform {
         @Override
         public float[] apply(ByteImage image) {
-            ByteImage rgb = image.toRgb();
-            byte[] px = rgb.pixels();
-            int lo = 255;
-            int hi = 0;
-            for (byte b : px) {
-                lo = Math.min(lo, b & 0xFF);
-                hi = Math.max(hi, b & 0xFF);
-            }
-            float range = Math.max(hi - lo, 1e-6f);
-            int n = rgb.width() * rgb.height();
-            int plane = height * width;
-            float[] out = new float[3 * plane];
-            float[] channel = new float[n];
-            for (int c = 0; c < 3; c++) {
-                for (int p = 0; p < n; p++) {
-                    channel[p] = ((px[3 * p + c] & 0xFF) - lo) / range * 255f;
-                }
-                float[] resized = rgb.height() == height && rgb.width() == width ? channel
-                        : antialias ? AntialiasedBilinear.resize(channel, rgb.height(), rgb.width(), height, width)
-                        : Resampling.bilinear(channel, rgb.height(), rgb.width(), height, width);
-                System.arraycopy(resized, 0, out, c * plane, plane);
-            }
-            return out;
+            return pre.apply(image);
+        }
+
+        @Override
+        public int height() {
+            return pre.height();
+        }
+
+        @Override
+        public int width() {
+            return pre.width();
         }
     }
 
@@ -100,7 +83,15 @@ public sealed interface InputTransform {
                     throw new IllegalArgumentException(card.id() + ": preprocessing.normalize \"" + normalize
                             + "\" is not supported (only vmunet-isic)");
                 }
-                yield new Segmentation(h, w, pre.path("antialias").asBoolean(true));
+                // Mean and std cancel in the stretch, so they are carried as the card states them and ISIC 2018's
+                // stand in where it states none (or no usable ones).
+                VmUnetPreprocessing isic = VmUnetPreprocessing.ISIC2018;
+                JsonNode mean = pre.path("mean");
+                JsonNode std = pre.path("std");
+                yield new Segmentation(new VmUnetPreprocessing(
+                        mean.isNumber() && Double.isFinite(mean.asDouble()) ? mean.asDouble() : isic.mean(),
+                        std.isNumber() && std.asDouble() > 0 && Double.isFinite(std.asDouble()) ? std.asDouble() : isic.std(),
+                        h, w, pre.path("antialias").asBoolean(true)));
             }
         };
     }

@@ -1,9 +1,11 @@
 package org.radmamba.app.ai;
 
 import org.radmamba.app.plugin.FileCheckpoint;
+import org.radmamba.app.plugin.HostRunContext;
 import org.radmamba.app.plugin.PluginException;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.plugins.api.ModelSpec;
+import org.radmamba.plugins.api.Network;
 import org.radmamba.plugins.api.Task;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.segmentation.LabelMask;
@@ -14,8 +16,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A model of the library ready to run: its verified weights loaded, its input transform, and the decoding of its
- * output into an {@link AiResult}. Holds native memory: close it.
+ * A model ready to run, the one way RadMamba runs a model (the viewer's {@link InferenceService} and the command
+ * line's classify and segment alike): a card and its verified checkpoint, the network the plugin registry builds for
+ * the card's architecture (a built-in family or a plugin's, behind the plugin API's {@link Network}), the card's
+ * {@link InputTransform}, and the decoding of the output into an {@link AiResult}. Holds native memory: close it.
  */
 public final class LoadedModel implements AutoCloseable {
 
@@ -62,8 +66,8 @@ public final class LoadedModel implements AutoCloseable {
         }
         Network network;
         try {
-            network = new Network.FromRegistry(plugins.loadNetwork(card.architecture().extensionId(),
-                    new FileCheckpoint(entry.checkpoint()), spec(card)));
+            network = plugins.loadNetwork(card.architecture().extensionId(), new FileCheckpoint(entry.checkpoint()),
+                    spec(card));
         } catch (IOException | PluginException e) {
             throw new ModelException(e.getMessage(), e);
         }
@@ -101,23 +105,54 @@ public final class LoadedModel implements AutoCloseable {
     /** Preprocesses, runs and decodes one image; the mask of a segmenter is at the image's own size. */
     public AiResult run(AiImage image, ComputeContext ctx) {
         ModelCard card = entry.card();
-        float[] input = transform.apply(image.pixels());
-        int h = transform.height();
-        int w = transform.width();
-        float[] out = network.forward(input, 1, h, w, ctx);
+        float[] out = forward(transform.apply(image.pixels()), 1, transform.height(), transform.width(), ctx);
         return switch (card.task()) {
             case CLASSIFICATION -> new ClassificationResult(image.id(), card.id(), card.attribution(), card.labels(),
                     out, ClassificationResult.softmax(out));
             case SEGMENTATION -> {
-                int classes = network.classes();
-                ScoreMap scores = classes == 1 ? ScoreMap.probabilities(h, w, out) : ScoreMap.logits(classes, h, w, out);
-                LabelMask mask = MaskDecoding.toLabels(scores, card.foregroundThreshold(),
-                        image.pixels().width(), image.pixels().height());
-                // Multi-class VM-UNet: class 0 is the background, so its labels name classes 1..k-1 plus the background.
-                List<String> names = classes == 1 ? card.labels() : card.labels().subList(1, classes);
-                yield SegmentationResult.of(image.id(), card.id(), card.attribution(), names, mask, image.spacing());
+                LabelMask mask = mask(scores(out), card.foregroundThreshold(), image.pixels().width(),
+                        image.pixels().height());
+                yield SegmentationResult.of(image.id(), card.id(), card.attribution(), classNames(), mask,
+                        image.spacing());
             }
         };
+    }
+
+    /**
+     * The network's raw output for a batch of inputs already preprocessed (NCHW float32): logits per image for a
+     * classifier, maps per image for a segmenter.
+     */
+    public float[] forward(float[] input, int batch, int height, int width, ComputeContext ctx) {
+        return network.forward(input, batch, height, width, new HostRunContext(ctx));
+    }
+
+    /**
+     * A segmenter's output for one image of the transform's size as scores: sigmoid probabilities of a one-class
+     * network, logits per class otherwise.
+     */
+    public ScoreMap scores(float[] out) {
+        return scores(out, transform.height(), transform.width());
+    }
+
+    /** {@link #scores(float[])} for an output of {@code height × width}. */
+    public ScoreMap scores(float[] out, int height, int width) {
+        int classes = network.classes();
+        return classes == 1 ? ScoreMap.probabilities(height, width, out) : ScoreMap.logits(classes, height, width, out);
+    }
+
+    /**
+     * The label mask at {@code width × height} (the source image's size): 0 background, k class k (1 the
+     * foreground of a one-class network, above {@code threshold}).
+     */
+    public static LabelMask mask(ScoreMap scores, float threshold, int width, int height) {
+        return MaskDecoding.toLabels(scores, threshold, width, height);
+    }
+
+    /** What a segmenter's labels 1..k name. */
+    public List<String> classNames() {
+        int classes = network.classes();
+        // Multi-class VM-UNet: class 0 is the background, so its labels name classes 1..k-1 plus the background.
+        return classes == 1 ? card().labels() : card().labels().subList(1, classes);
     }
 
     @Override

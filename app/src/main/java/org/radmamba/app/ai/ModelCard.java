@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.radmamba.inference.vmunet.VmUnetPreprocessing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * the app does not read) are kept out of the way, not refused.
  *
  * @param architecture  a built-in family ({@code medmamba}, {@code vmunet}) or a plugin's architecture id
- *                      ({@code pluginId.model.name}); see {@link CardArchitecture}
+ *                      ({@code pluginId.model.name}); see {@link ArchitectureId}
  *
  * @param inputSize     (height, width) of the network input
  * @param preprocessing the card's description of the input transform, read by {@link InputTransform#of(ModelCard)}
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelCard(String id, String name, ModelTask task, CardArchitecture architecture, String checkpoint,
+public record ModelCard(String id, String name, ModelTask task, ArchitectureId architecture, String checkpoint,
                         String sha256, Long sizeBytes, Long parameters, List<Integer> inputSize,
                         ObjectNode preprocessing, List<String> labels, Double threshold, boolean demo,
                         String intendedUse, String source, String citation, JsonNode metrics) {
@@ -90,8 +91,8 @@ public record ModelCard(String id, String name, ModelTask task, CardArchitecture
         require(id != null && ID.matcher(id).matches(), where, "\"id\" must be lower-case letters, digits, '.', '_' or '-', got " + id);
         require(name != null && !name.isBlank(), where, "\"name\" is missing");
         require(architecture != null && architecture.valid(), where, "\"architecture\" must be "
-                + CardArchitecture.expected() + ", got " + (architecture == null ? null : architecture.cardName()));
-        Optional<ModelArchitecture> builtIn = architecture.builtIn();
+                + ArchitectureId.expected() + ", got " + (architecture == null ? null : architecture.cardName()));
+        Optional<ModelFamily> builtIn = architecture.builtIn();
         if (builtIn.isPresent()) {
             require(task == builtIn.get().task(), where, "\"task\" must be " + builtIn.get().task().cardName() + " for "
                     + architecture.cardName() + ", got " + (task == null ? null : task.cardName()));
@@ -141,10 +142,10 @@ public record ModelCard(String id, String name, ModelTask task, CardArchitecture
     }
 
     /**
-     * The card beside a checkpoint: a {@code card.json} in the same folder that names this checkpoint file and
-     * this architecture, if there is one (the CLI then takes the card's input size and preprocessing).
+     * The card beside a checkpoint: a {@code card.json} in the same folder that names this checkpoint file, if there
+     * is one, whatever architecture it names (a built-in family or a plugin's).
      */
-    public static Optional<ModelCard> beside(Path checkpoint, ModelArchitecture architecture) throws IOException {
+    public static Optional<ModelCard> beside(Path checkpoint) throws IOException {
         Path file = checkpoint.toAbsolutePath().resolveSibling(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -153,8 +154,43 @@ public record ModelCard(String id, String name, ModelTask task, CardArchitecture
         try (InputStream in = Files.newInputStream(file)) {
             card = read(in, file.toString());
         }
-        boolean describesIt = checkpoint.getFileName().toString().equals(card.checkpoint())
-                && card.architecture().is(architecture);
-        return describesIt ? Optional.of(card) : Optional.empty();
+        return checkpoint.getFileName().toString().equals(card.checkpoint()) ? Optional.of(card) : Optional.empty();
+    }
+
+    /** This card with other class names (the command line's {@code --labels}). */
+    public ModelCard withLabels(List<String> newLabels) {
+        return new ModelCard(id, name, task, architecture, checkpoint, sha256, sizeBytes, parameters, inputSize,
+                preprocessing, newLabels, threshold, demo, intendedUse, source, citation, metrics);
+    }
+
+    /**
+     * The input side of an official checkpoint of {@code family}: MedMamba's 224 ({@code train.py}:
+     * {@code Resize((224, 224))}), VM-UNet's ISIC 256.
+     */
+    static int officialInputSide(ModelFamily family) {
+        return family == ModelFamily.MEDMAMBA ? 224 : VmUnetPreprocessing.ISIC2018.height();
+    }
+
+    /**
+     * The preprocessing of an official checkpoint of {@code family}, as a card states it: MedMamba's evaluation
+     * transform ({@code v/255}, mean and std 0.5); VM-UNet's ISIC 2018 test transform (without antialiasing, as the
+     * official repository's torchvision resized).
+     */
+    static ObjectNode officialPreprocessing(ModelFamily family) {
+        ObjectNode pre = JSON.createObjectNode();
+        pre.put("resize", "bilinear");
+        if (family == ModelFamily.MEDMAMBA) {
+            pre.put("scale", 1.0 / 255);
+            pre.putArray("mean").add(0.5).add(0.5).add(0.5);
+            pre.putArray("std").add(0.5).add(0.5).add(0.5);
+        } else {
+            pre.put("normalize", "vmunet-isic");
+            pre.put("mean", VmUnetPreprocessing.ISIC2018.mean());
+            pre.put("std", VmUnetPreprocessing.ISIC2018.std());
+            pre.put("antialias", false);
+        }
+        pre.put("greyscale", "replicate to 3 channels");
+        pre.put("dicom", "modality LUT, then the current (else first) VOI window, to 8-bit");
+        return pre;
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.inference.vmunet.VmUnetPreprocessing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +34,6 @@ import java.util.stream.Stream;
 public final class ModelImporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelImporter.class);
-
-    /** Official MedMamba input ({@code train.py}: Resize((224, 224))). */
-    static final int MEDMAMBA_INPUT = 224;
 
     private final Path userFolder;
 
@@ -73,11 +70,11 @@ public final class ModelImporter {
         } catch (CheckpointException e) {
             throw new ModelException(refusal(file, e.getMessage()), e);
         }
-        ModelArchitecture architecture = ModelArchitecture.of(stateDict);
-        int inputSide = architecture == ModelArchitecture.MEDMAMBA ? MEDMAMBA_INPUT : VmUnetPreprocessing.ISIC2018.height();
+        ModelFamily architecture = ModelFamily.of(stateDict);
+        int inputSide = ModelCard.officialInputSide(architecture);
         String description;
         int classes;
-        try (Network network = Network.load(architecture, stateDict)) {
+        try (InferenceNetwork network = architecture.load(stateDict)) {
             classes = network.classes();
             description = network.describe();
             testForwardPass(file, network, inputSide);
@@ -98,11 +95,11 @@ public final class ModelImporter {
     }
 
     /** A zero image through the whole network: every output must be a finite number. */
-    private static void testForwardPass(Path file, Network network, int side) throws ModelException {
+    private static void testForwardPass(Path file, InferenceNetwork network, int side) throws ModelException {
         float[] out;
         try (Parallel parallel = new Parallel(Math.max(1, Runtime.getRuntime().availableProcessors()));
              CpuSimdScan scan = new CpuSimdScan()) {
-            out = network.forward(new float[3 * side * side], 1, side, side, new ComputeContext(parallel, scan));
+            out = network.run(new float[3 * side * side], 1, side, side, new ComputeContext(parallel, scan));
         }
         for (float v : out) {
             if (!Float.isFinite(v)) {
@@ -111,22 +108,9 @@ public final class ModelImporter {
         }
     }
 
-    private ModelCard card(Request request, ModelArchitecture architecture, String sha256, Path file, int side,
+    private ModelCard card(Request request, ModelFamily architecture, String sha256, Path file, int side,
                            String description) throws ModelException {
-        ObjectNode pre = ModelCard.JSON.createObjectNode();
-        pre.put("resize", "bilinear");
-        if (architecture == ModelArchitecture.MEDMAMBA) {
-            pre.put("scale", 1.0 / 255);
-            pre.putArray("mean").add(0.5).add(0.5).add(0.5);
-            pre.putArray("std").add(0.5).add(0.5).add(0.5);
-        } else {
-            pre.put("normalize", "vmunet-isic");
-            pre.put("mean", VmUnetPreprocessing.ISIC2018.mean());
-            pre.put("std", VmUnetPreprocessing.ISIC2018.std());
-            pre.put("antialias", false);
-        }
-        pre.put("greyscale", "replicate to 3 channels");
-        pre.put("dicom", "modality LUT, then the current (else first) VOI window, to 8-bit");
+        ObjectNode pre = ModelCard.officialPreprocessing(architecture);
         long size;
         try {
             size = Files.size(file);
@@ -136,12 +120,12 @@ public final class ModelImporter {
         String source = request.source() == null || request.source().isBlank()
                 ? "imported from " + file.getFileName() + " (" + description + ")"
                 : request.source() + " (" + description + ")";
-        String citation = architecture == ModelArchitecture.MEDMAMBA
+        String citation = architecture == ModelFamily.MEDMAMBA
                 ? "Yue & Li, MedMamba: Vision Mamba for Medical Image Classification, arXiv:2403.03849"
                 : "Ruan & Xiang, VM-UNet: Vision Mamba UNet for Medical Image Segmentation, arXiv:2402.02491";
-        return new ModelCard(uniqueId(request.name()), request.name(), architecture.task(), CardArchitecture.of(architecture),
+        return new ModelCard(uniqueId(request.name()), request.name(), architecture.task(), ArchitectureId.of(architecture),
                 "model.pth", sha256, size, null, List.of(side, side), pre, request.labels(),
-                architecture == ModelArchitecture.VMUNET ? 0.5 : null, false,
+                architecture == ModelFamily.VMUNET ? 0.5 : null, false,
                 "Imported by the user; research use, not for diagnosis.", source, citation, null);
     }
 

@@ -5,12 +5,18 @@ import org.radmamba.inference.segmentation.PixelSpacing;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.picture.PictureFormats;
+import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.ImageGeometry;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.StudyScanner;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +58,29 @@ public final class ViewerImages {
             case Voi.Window w -> w.center() + "/" + w.width() + "/" + w.function();
             case Voi.Lut lut -> "lut:" + lut.explanation();
         };
+    }
+
+    /**
+     * Frame {@code frameIndex} (0-based) of one file (a DICOM file, a photograph, or a picture of one of the extra
+     * formats {@code pictures}, the plugins' image sources) as the viewer displays it with its default window: the
+     * command line's input, named by the file.
+     *
+     * @throws IOException whose message is one sentence naming the file and what is wrong
+     */
+    public static AiImage readFile(Path file, int frameIndex, PictureFormats pictures) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        ScanResult scan = new StudyScanner(pictures).scan(List.of(file));
+        if (scan.instances().isEmpty()) {
+            throw new IOException(scan.failures().stream().map(FailedFile::message).findFirst()
+                    .orElse(file + ": neither a DICOM file nor a photograph"));
+        }
+        Instance instance = scan.instances().getFirst();
+        if (!instance.isImage()) {
+            throw new IOException(file + ": the DICOM object has no image (" + instance.sopClassUid() + ")");
+        }
+        return new ViewerImages(new ImageLoader(pictures)).read(instance, frameIndex, Optional.empty(), file.toString());
     }
 
     /** Every frame of {@code instances}, in display order, with their default windows. */

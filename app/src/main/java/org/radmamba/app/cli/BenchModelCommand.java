@@ -7,7 +7,6 @@ import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
 import org.radmamba.inference.medmamba.MedMamba;
 import org.radmamba.inference.medmamba.MedMambaConfig;
-import org.radmamba.inference.medmamba.RandomMedMambaWeights;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
@@ -20,8 +19,7 @@ import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.radmamba.inference.scan.SelectiveScan;
 import org.radmamba.inference.vmunet.VmUnet;
-import org.radmamba.inference.vmunet.VmUnetArchitecture;
-import org.radmamba.inference.vmunet.VmUnetRandomWeights;
+import org.radmamba.inference.vmunet.VmUnetConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -228,25 +226,25 @@ public final class BenchModelCommand implements Callable<Integer> {
         // Chosen first, so that a missing GPU fails before the weights are built.
         ScanSelection selection = selectScan(preference, threads, deviceOpener);
         if (VMUNET_ISIC.equals(model)) {
-            StateDict weights = VmUnetRandomWeights.stateDict(VmUnetArchitecture.isic(1), 42);
+            StateDict weights = VmUnet.FAMILY.randomWeights(VmUnetConfig.isic(1), 42);
             long loadStarted = System.nanoTime();
-            try (VmUnet network = VmUnet.fromStateDict(weights);
+            try (VmUnet network = VmUnet.FAMILY.load(weights);
                  Parallel parallel = new Parallel(threads);
                  ScanResource scan = new ScanResource(selection)) {
                 double loadMs = (System.nanoTime() - loadStarted) / 1e6;
-                int channels = network.architecture().inChannels();
-                return measure(model, (x, b, ctx) -> network.forward(x, b, channels, size, size, ctx), channels, batch,
+                int channels = network.config().inChannels();
+                return measure(model, (x, b, ctx) -> network.run(x, b, channels, size, size, ctx), channels, batch,
                         threads, parallel, scan, loadMs, out);
             }
         }
-        StateDict weights = VARIANTS.containsKey(model) ? RandomMedMambaWeights.stateDict(VARIANTS.get(model), 42) : null;
+        StateDict weights = VARIANTS.containsKey(model) ? MedMamba.FAMILY.randomWeights(VARIANTS.get(model), 42) : null;
         long loadStarted = System.nanoTime();
-        try (MedMamba network = weights != null ? MedMamba.load(weights) : MedMamba.load(PthReader.read(Path.of(model)));
+        try (MedMamba network = MedMamba.FAMILY.load(weights != null ? weights : PthReader.read(Path.of(model)));
              Parallel parallel = new Parallel(threads);
              ScanResource scan = new ScanResource(selection)) {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
-            return measure(name, (x, b, ctx) -> network.logits(x, b, size, size, ctx), network.config().inChannels(),
+            return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.config().inChannels(),
                     batch, threads, parallel, scan, loadMs, out);
         }
     }

@@ -6,20 +6,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
-import org.radmamba.app.ai.InputTransform;
-import org.radmamba.app.ai.ModelArchitecture;
+import org.radmamba.app.ai.CheckpointModels;
+import org.radmamba.app.ai.ClassificationResult;
+import org.radmamba.app.ai.LoadedModel;
 import org.radmamba.app.ai.ModelCard;
+import org.radmamba.app.ai.ModelEntry;
+import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.ai.ModelFamily;
+import org.radmamba.app.ai.ModelTask;
+import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
-import org.radmamba.inference.medmamba.MedMamba;
-import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
-import org.radmamba.inference.preprocess.ByteImage;
-import org.radmamba.inference.preprocess.ClassificationPreprocessing;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
@@ -44,18 +47,23 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba classify IMAGE... --model CKPT}: MedMamba class probabilities per image. Photographs and DICOM
- * frames get the official evaluation transform ({@link ClassificationPreprocessing#MEDMAMBA}); a DICOM frame is first
- * rendered to 8 bits as the viewer displays it (modality LUT, then the file's first VOI window, else the frame's full
- * range — see {@link SourceImage}) and then treated as a photograph. A {@code .npy} float32 NCHW tensor is fed to the
- * network as it is, each item of its batch reported on its own.
+ * {@code radmamba classify IMAGE... --model CKPT}: class probabilities per image, a thin front end of the one model
+ * path ({@link CheckpointModels}, then {@link LoadedModel}) that the viewer runs too, so both give the same numbers.
+ * The model is the card beside the checkpoint (a built-in family or a plugin's architecture, with its input size,
+ * normalisation and labels) or, without one, an official MedMamba checkpoint with its evaluation transform
+ * ({@code ClassificationPreprocessing.MEDMAMBA}). A DICOM frame is rendered to 8 bits as the viewer displays it
+ * (modality LUT, then the file's first VOI window, else the frame's full range — see
+ * {@link ViewerImages#readFile}) and then treated as a photograph. A {@code .npy} float32 NCHW tensor is fed to
+ * the network as it is, each item of its batch reported on its own.
  */
 @Command(name = "classify",
         mixinStandardHelpOptions = true,
-        description = {"Classifies images with a MedMamba checkpoint: softmax probabilities, top K with labels.",
+        description = {"Classifies images with a checkpoint: softmax probabilities, top K with labels.",
+                "A card.json beside the checkpoint names its architecture (MedMamba or a plugin's), input size, "
+                        + "normalisation and labels; without one it is an official MedMamba checkpoint.",
                 "IMAGE is a photograph (PNG/JPEG/BMP/TIFF), a DICOM file (rendered with its first window, then as a "
-                        + "photograph: RGB, Pillow-bilinear resize to 224x224, (v/255 - 0.5) / 0.5) or a .npy float32 "
-                        + "NCHW tensor fed as it is."},
+                        + "photograph: RGB, Pillow-bilinear resize to 224x224, (v/255 - 0.5) / 0.5 without a card) or a "
+                        + ".npy float32 NCHW tensor fed as it is."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image was classified",
                 "2:the command line is wrong (an unknown option, a bad value, a folder given as IMAGE)",
@@ -67,7 +75,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "photographs, DICOM files, pictures in a plugin's format (e.g. PGM) or .npy tensors (N, C, H, W)")
     List<Path> images;
 
-    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "MedMamba checkpoint (.pth state dict)")
+    @Option(names = "--model", required = true, paramLabel = "CKPT", description = "checkpoint: MedMamba (.pth state dict), or any with a card.json beside it")
     Path model;
 
     @Option(names = "--labels", paramLabel = "labels.json",
@@ -94,10 +102,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** A classified input: the image, or one item of a .npy batch. */
-    private record Result(String name, float[] logits, double[] probabilities) {
-    }
-
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -118,39 +122,41 @@ public final class ClassifyCommand implements Callable<Integer> {
             return ExitCodes.INPUT_UNREADABLE;
         }
         try (PluginRegistry registry = plugins.open();
-             MedMamba network = MedMamba.load(model);
              Parallel parallel = new Parallel(Runtime.getRuntime().availableProcessors())) {
-            MedMambaConfig config = network.config();
-            // A card.json beside the checkpoint sets the input size, normalisation and labels (the demo models
-            // take 128x128); without one, the official evaluation transform and "class i" names.
-            Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.MEDMAMBA);
-            List<String> names = labels != null ? readLabels(labels, config.numClasses())
-                    : card.map(ModelCard::labels).filter(l -> l.size() == config.numClasses())
-                            .orElseGet(() -> defaultLabels(config.numClasses()));
+            // A card.json beside the checkpoint sets the architecture (a plugin's too), input size, normalisation
+            // and labels (the demo models take 128x128); without one, MedMamba's official evaluation transform and
+            // "class i" names.
+            ModelEntry entry = CheckpointModels.entry(model, ModelTask.CLASSIFICATION);
+            if (labels != null) {
+                entry = new ModelEntry(entry.card().withLabels(readLabels(labels, entry.card().labels().size())),
+                        entry.checkpoint(), entry.origin(), entry.hashStatus(), entry.actualSha256());
+            }
             pictures = new PluginPictureFormats(registry);
             ScanSelection scan = ScanSelector.select(preference);
             ComputeContext ctx = new ComputeContext(parallel, scan.scan());
-            int status = ExitCodes.OK;
-            List<Result> results = new ArrayList<>();
-            for (Path image : images) {
-                Optional<Inputs.Refusal> refusal = Inputs.oneFile("classify", image, pictures);
-                if (refusal.isPresent()) {
-                    stderr.println(refusal.get().line());
-                    // A usage error outranks an unreadable input: the command line needs fixing first.
-                    status = status == ExitCodes.USAGE ? status : refusal.get().exitCode();
-                    continue;
+            try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
+                int status = ExitCodes.OK;
+                List<ClassificationResult> results = new ArrayList<>();
+                for (Path image : images) {
+                    Optional<Inputs.Refusal> refusal = Inputs.oneFile("classify", image, pictures);
+                    if (refusal.isPresent()) {
+                        stderr.println(refusal.get().line());
+                        // A usage error outranks an unreadable input: the command line needs fixing first.
+                        status = status == ExitCodes.USAGE ? status : refusal.get().exitCode();
+                        continue;
+                    }
+                    try {
+                        results.addAll(classify(loaded, image, ctx));
+                    } catch (IOException e) {
+                        stderr.println(Inputs.describe(image, e));
+                        status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
+                    }
                 }
-                try {
-                    results.addAll(classify(network, image, ctx, card));
-                } catch (IOException e) {
-                    stderr.println(Inputs.describe(image, e));
-                    status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
-                }
+                stdout.print(json ? toJson(results, loaded.network().describe(), scan) : toText(results));
+                stdout.flush();
+                return status;
             }
-            stdout.print(json ? toJson(results, names, config, scan) : toText(results, names));
-            stdout.flush();
-            return status;
-        } catch (CheckpointException | ScanDeviceUnavailableException e) {
+        } catch (ModelException | CheckpointException | ScanDeviceUnavailableException e) {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
@@ -161,59 +167,43 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    private List<Result> classify(MedMamba network, Path image, ComputeContext ctx, Optional<ModelCard> card)
-            throws IOException {
-        MedMambaConfig config = network.config();
+    /**
+     * Classifies one input through the model's path: an image (photograph, DICOM frame as displayed, a plugin's
+     * picture) as the viewer does; a {@code .npy} tensor fed to the network as it is, each item of its batch on its own.
+     */
+    private List<ClassificationResult> classify(LoadedModel loaded, Path image, ComputeContext ctx) throws IOException {
+        ModelCard card = loaded.card();
         if (image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
             NpyArray array = Npy.read(image);
-            if (array.rank() != 4 || array.dim(1) != config.inChannels() || array.dim(2) < config.patchSize()
-                    || array.dim(3) < config.patchSize()) {
+            Optional<String> problem = array.rank() != 4 ? Optional.of("the network takes (N, 3, H, W)")
+                    : inputProblem(loaded, array.dim(1), array.dim(2), array.dim(3));
+            if (problem.isPresent()) {
                 throw new IOException(image + ": a tensor of shape " + Arrays.toString(array.shape())
-                        + " cannot be fed to MedMamba, which takes (N, " + config.inChannels() + ", H, W), H and W at least "
-                        + config.patchSize());
+                        + " cannot be fed to " + card.architecture() + ": " + problem.get());
             }
             int batch = array.dim(0);
-            float[] logits = network.logits(array.data(), batch, array.dim(2), array.dim(3), ctx);
-            List<Result> out = new ArrayList<>();
-            int k = config.numClasses();
+            float[] logits = loaded.forward(array.data(), batch, array.dim(2), array.dim(3), ctx);
+            List<ClassificationResult> out = new ArrayList<>();
+            int k = card.labels().size();
             for (int b = 0; b < batch; b++) {
                 float[] one = Arrays.copyOfRange(logits, b * k, (b + 1) * k);
-                out.add(new Result(batch == 1 ? image.toString() : image + "[" + b + "]", one, softmax(one)));
+                out.add(new ClassificationResult(batch == 1 ? image.toString() : image + "[" + b + "]", card.id(),
+                        card.attribution(), card.labels(), one, ClassificationResult.softmax(one)));
             }
             return out;
         }
-        SourceImage source = SourceImage.read(image, 0, pictures);
-        ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
-        InputTransform pre = card.isPresent() ? InputTransform.of(card.get())
-                : new InputTransform.Classification(ClassificationPreprocessing.MEDMAMBA);
-        float[] logits = network.logits(pre.apply(picture), 1, pre.height(), pre.width(), ctx);
-        return List.of(new Result(image.toString(), logits, softmax(logits)));
+        return List.of((ClassificationResult) loaded.run(ViewerImages.readFile(image, 0, pictures), ctx));
     }
 
-    /** Softmax in double, shifted by the maximum. */
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
+    /** Why a tensor does not fit the model's network, checked before it runs; empty when it fits. */
+    static Optional<String> inputProblem(LoadedModel loaded, int channels, int height, int width) throws IOException {
+        Optional<ModelFamily> family = loaded.card().architecture().builtIn();
+        if (family.isPresent()) {
+            return family.get().inputProblem(PthReader.read(loaded.entry().checkpoint()), channels, height, width);
         }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    private static List<String> defaultLabels(int classes) {
-        List<String> names = new ArrayList<>(classes);
-        for (int i = 0; i < classes; i++) {
-            names.add("class " + i);
-        }
-        return names;
+        // A plugin's network states no shape: the API takes three channels of any size.
+        return channels == 3 && height > 0 && width > 0 ? Optional.empty()
+                : Optional.of("a plugin's network takes (N, 3, H, W)");
     }
 
     /** A JSON array of names, or an object from "0".."n-1" to names (MedMamba's class_indices.json). */
@@ -253,10 +243,11 @@ public final class ClassifyCommand implements Callable<Integer> {
         return order;
     }
 
-    private String toText(List<Result> results, List<String> names) {
+    private String toText(List<ClassificationResult> results) {
         StringBuilder text = new StringBuilder();
-        for (Result r : results) {
-            text.append(r.name()).append('\n');
+        for (ClassificationResult r : results) {
+            List<String> names = r.labels();
+            text.append(r.imageId()).append('\n');
             Integer[] order = ranking(r.probabilities());
             for (int i = 0; i < Math.min(top, order.length); i++) {
                 int c = order[i];
@@ -269,16 +260,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private String toJson(List<Result> results, List<String> names, MedMambaConfig config, ScanSelection scan) throws IOException {
+    private String toJson(List<ClassificationResult> results, String architecture, ScanSelection scan) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("model", model.getFileName().toString());
-        root.put("architecture", config.toString());
+        root.put("architecture", architecture);
         root.put("scan", scan.scan().name());
         ArrayNode list = root.putArray("results");
-        for (Result r : results) {
+        for (ClassificationResult r : results) {
+            List<String> names = r.labels();
             ObjectNode node = list.addObject();
-            node.put("image", r.name());
+            node.put("image", r.imageId());
             ArrayNode topNode = node.putArray("top");
             Integer[] order = ranking(r.probabilities());
             for (int i = 0; i < Math.min(top, order.length); i++) {

@@ -7,7 +7,7 @@ import org.radmamba.app.ExitCodes;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.dicom.TransferSyntax;
-import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.photo.PhotographReader;
 import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.ImageGeometry;

@@ -5,15 +5,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.ai.AiImage;
+import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.InputTransform;
-import org.radmamba.app.ai.ModelArchitecture;
+import org.radmamba.app.ai.LoadedModel;
 import org.radmamba.app.ai.ModelCard;
+import org.radmamba.app.ai.ModelEntry;
+import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.ai.ModelTask;
+import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
-import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
@@ -21,14 +26,10 @@ import org.radmamba.inference.scan.ScanSelector;
 import org.radmamba.inference.segmentation.ClassRegions;
 import org.radmamba.inference.segmentation.Connectivity;
 import org.radmamba.inference.segmentation.LabelMask;
-import org.radmamba.inference.segmentation.MaskDecoding;
 import org.radmamba.inference.segmentation.PixelSpacing;
 import org.radmamba.inference.segmentation.Region;
 import org.radmamba.inference.segmentation.RegionAnalysis;
 import org.radmamba.inference.segmentation.ScoreMap;
-import org.radmamba.inference.vmunet.VmUnet;
-import org.radmamba.inference.vmunet.VmUnetArchitecture;
-import org.radmamba.inference.vmunet.VmUnetPreprocessing;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.picture.PictureFormats;
@@ -51,17 +52,20 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba segment IMAGE --model CKPT --out OUT.png|OUT.npy}: runs a VM-UNet checkpoint on one image.
- * The PNG is the label mask at the source image's size (0 background, k class k; 1 the foreground of a one-class
- * model); the NPY is the network's float32 output (classes, H, W) at its own resolution: sigmoid probabilities for
- * one class, logits otherwise. {@code --json} prints per-class statistics.
+ * {@code radmamba segment IMAGE --model CKPT --out OUT.png|OUT.npy}: runs a segmentation checkpoint on one image, a
+ * thin front end of the one model path ({@link CheckpointModels}, then {@link LoadedModel}) that the viewer runs too.
+ * The model is the card beside the checkpoint (VM-UNet or a plugin's architecture, with its input size, resize and
+ * threshold) or, without one, an official VM-UNet checkpoint with its ISIC test transform. The PNG is the label mask
+ * at the source image's size (0 background, k class k; 1 the foreground of a one-class model); the NPY is the
+ * network's float32 output (classes, H, W) at its own resolution: sigmoid probabilities for one class, logits
+ * otherwise. {@code --json} prints per-class statistics.
  */
 @Command(name = "segment",
         mixinStandardHelpOptions = true,
         description = {"Segments an image (DICOM, PNG/JPEG/BMP/TIFF, or a .npy NCHW float32 tensor fed as it is) with a "
-                + "VM-UNet checkpoint.",
-                "Photographs and DICOM frames get the official ISIC test transform (min-max stretch to [0, 255], "
-                        + "bilinear resize to 256x256)."},
+                + "checkpoint: VM-UNet, or any with a card.json beside it naming its architecture.",
+                "Photographs and DICOM frames get the card's transform; without a card, the official ISIC test "
+                        + "transform (min-max stretch to [0, 255], bilinear resize to 256x256)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the output was written",
                 "2:the command line is wrong (an unknown option, a bad value, a folder given as IMAGE)",
@@ -109,7 +113,7 @@ public final class SegmentCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** The network input and where its output maps back to. */
-    private record Input(float[] tensor, int channels, int height, int width, int sourceWidth, int sourceHeight,
+    private record Input(float[] tensor, int height, int width, int sourceWidth, int sourceHeight,
                          Optional<PixelSpacing> spacing) {
     }
 
@@ -152,51 +156,57 @@ public final class SegmentCommand implements Callable<Integer> {
                 stderr.flush();
                 return refusal.get().exitCode();
             }
-            return segment(preference, threadCount, png, stdout, stderr);
+            return segment(preference, threadCount, png, stdout, stderr, registry);
         }
     }
 
     private int segment(ScanDevicePreference preference, int threadCount, boolean png, PrintWriter stdout,
-                        PrintWriter stderr) {
+                        PrintWriter stderr, PluginRegistry registry) {
         long started = System.nanoTime();
-        try (VmUnet network = VmUnet.load(model); Parallel parallel = new Parallel(threadCount)) {
-            long loaded = System.nanoTime();
-            VmUnetArchitecture arch = network.architecture();
-            Optional<ModelCard> card = ModelCard.beside(model, ModelArchitecture.VMUNET);
-            float cut = threshold != null ? threshold : card.map(ModelCard::foregroundThreshold).orElse(MaskDecoding.DEFAULT_THRESHOLD);
-            Input input = readInput(arch, card);
-            long preprocessed = System.nanoTime();
-            ScanSelection scan = ScanSelector.select(preference);
-            ComputeContext ctx = new ComputeContext(parallel, scan.scan());
-            ScoreMap scores = network.segment(input.tensor(), input.channels(), input.height(), input.width(), ctx);
-            long inferred = System.nanoTime();
+        try (Parallel parallel = new Parallel(threadCount)) {
+            // A card.json beside the checkpoint sets the architecture (a plugin's too), input size, resize and
+            // threshold; without one, VM-UNet's official ISIC test transform.
+            ModelEntry entry = CheckpointModels.entry(model, ModelTask.SEGMENTATION);
+            Optional<ModelCard> card = ModelCard.beside(model);
+            try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
+                long loaded_ = System.nanoTime();
+                float cut = threshold != null ? threshold : loaded.card().foregroundThreshold();
+                Input input = readInput(loaded);
+                long preprocessed = System.nanoTime();
+                ScanSelection scan = ScanSelector.select(preference);
+                ComputeContext ctx = new ComputeContext(parallel, scan.scan());
+                ScoreMap scores = loaded.scores(loaded.forward(input.tensor(), 1, input.height(), input.width(), ctx),
+                        input.height(), input.width());
+                long inferred = System.nanoTime();
 
-            LabelMask mask = MaskDecoding.toLabels(scores, cut, input.sourceWidth(), input.sourceHeight());
-            int foreground = arch.classes() == 1 ? 1 : arch.classes() - 1;
-            List<ClassRegions> regions = RegionAnalysis.analyse(mask,
-                    foreground, connectivity == 8 ? Connectivity.EIGHT : Connectivity.FOUR, input.spacing());
-            try {
-                if (png) {
-                    writeMask(mask, out);
-                } else {
-                    Npy.writeFloat32(out, new long[] {scores.classes(), scores.height(), scores.width()}, scores.values());
+                LabelMask mask = LoadedModel.mask(scores, cut, input.sourceWidth(), input.sourceHeight());
+                int classes = loaded.network().classes();
+                int foreground = classes == 1 ? 1 : classes - 1;
+                List<ClassRegions> regions = RegionAnalysis.analyse(mask,
+                        foreground, connectivity == 8 ? Connectivity.EIGHT : Connectivity.FOUR, input.spacing());
+                try {
+                    if (png) {
+                        writeMask(mask, out);
+                    } else {
+                        Npy.writeFloat32(out, new long[] {scores.classes(), scores.height(), scores.width()}, scores.values());
+                    }
+                } catch (IOException e) {
+                    stderr.println(Inputs.cannotWrite(out, e));
+                    stderr.flush();
+                    return ExitCodes.INPUT_UNREADABLE;
                 }
-            } catch (IOException e) {
-                stderr.println(Inputs.cannotWrite(out, e));
-                stderr.flush();
-                return ExitCodes.INPUT_UNREADABLE;
-            }
-            long finished = System.nanoTime();
+                long finished = System.nanoTime();
 
-            if (json) {
-                stdout.println(report(arch, card, cut, scan, input, scores, regions,
-                        new long[] {started, loaded, preprocessed, inferred, finished}));
-            } else {
-                stdout.println(summary(regions));
+                if (json) {
+                    stdout.println(report(loaded, card, cut, scan, input, scores, regions,
+                            new long[] {started, loaded_, preprocessed, inferred, finished}));
+                } else {
+                    stdout.println(summary(regions));
+                }
+                stdout.flush();
+                return ExitCodes.OK;
             }
-            stdout.flush();
-            return ExitCodes.OK;
-        } catch (CheckpointException | ScanDeviceUnavailableException e) {
+        } catch (ModelException | CheckpointException | ScanDeviceUnavailableException e) {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
@@ -205,35 +215,36 @@ public final class SegmentCommand implements Callable<Integer> {
         }
     }
 
-    private Input readInput(VmUnetArchitecture arch, Optional<ModelCard> card) throws IOException {
+    /**
+     * The network input: an image through the model's transform (the viewer's), or a {@code .npy} tensor as it is
+     * (one channel repeated to three, as VM-UNet itself does).
+     */
+    private Input readInput(LoadedModel loaded) throws IOException {
         String name = image.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
             NpyArray array = Npy.read(image);
-            int divisor = arch.sizeDivisor();
-            if (array.rank() != 4 || array.dim(0) != 1 || (array.dim(1) != 1 && array.dim(1) != arch.inChannels())
-                    || array.dim(2) % divisor != 0 || array.dim(3) % divisor != 0) {
+            Optional<String> problem = array.rank() != 4 || array.dim(0) != 1
+                    ? Optional.of("the network takes (1, 1 or 3, H, W)")
+                    : ClassifyCommand.inputProblem(loaded, array.dim(1) == 1 ? 3 : array.dim(1), array.dim(2), array.dim(3));
+            if (problem.isPresent()) {
                 throw new IOException(image + ": a tensor of shape " + java.util.Arrays.toString(array.shape())
-                        + " cannot be fed to VM-UNet, which takes (1, 1 or " + arch.inChannels()
-                        + ", H, W) with H and W multiples of " + divisor);
+                        + " cannot be fed to " + loaded.card().architecture() + ": " + problem.get());
             }
-            return new Input(array.data(), array.dim(1), array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
+            float[] tensor = array.dim(1) == 1 ? repeatToThree(array.data()) : array.data();
+            return new Input(tensor, array.dim(2), array.dim(3), array.dim(3), array.dim(2), Optional.empty());
         }
-        SourceImage source = SourceImage.read(image, frame, pictures);
-        ByteImage picture = new ByteImage(source.width(), source.height(), source.samples(), source.pixels());
-        Optional<PixelSpacing> spacing = source.pixelSpacing().map(s -> new PixelSpacing(s[0], s[1]));
-        if (card.isPresent()) {
-            // The card's input size and resize (the demo recipe resized with antialiasing); mean and std cancel
-            // in the min-max stretch of the ISIC transform.
-            ModelCard c = card.get();
-            InputTransform transform = new InputTransform.Segmentation(c.inputHeight(), c.inputWidth(),
-                    c.preprocessing().path("antialias").asBoolean(true));
-            return new Input(transform.apply(picture), 3, transform.height(), transform.width(), source.width(),
-                    source.height(), spacing);
+        AiImage source = ViewerImages.readFile(image, frame, pictures);
+        InputTransform transform = loaded.transform();
+        return new Input(transform.apply(source.pixels()), transform.height(), transform.width(),
+                source.pixels().width(), source.pixels().height(), source.spacing());
+    }
+
+    private static float[] repeatToThree(float[] plane) {
+        float[] rgb = new float[3 * plane.length];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(plane, 0, rgb, c * plane.length, plane.length);
         }
-        // Without a card: the official ISIC test transform (isic18 statistics, 256x256).
-        VmUnetPreprocessing preprocessing = VmUnetPreprocessing.ISIC2018;
-        return new Input(preprocessing.apply(picture), 3, preprocessing.height(), preprocessing.width(), source.width(),
-                source.height(), spacing);
+        return rgb;
     }
 
     private static void writeMask(LabelMask mask, Path file) throws IOException {
@@ -256,18 +267,18 @@ public final class SegmentCommand implements Callable<Integer> {
         return text.append(" [research output, not for diagnosis]").toString();
     }
 
-    private String report(VmUnetArchitecture arch, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
+    private String report(LoadedModel loaded, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
                           ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("image", image.toString());
         root.put("model", model.getFileName().toString());
         root.put("model_card", card.map(ModelCard::id).orElse(null));
-        root.put("architecture", arch.toString());
+        root.put("architecture", loaded.network().describe());
         root.put("output", out.toString());
-        root.put("classes", arch.classes());
+        root.put("classes", loaded.network().classes());
         root.put("scores", scores.probabilities() ? "sigmoid probabilities" : "logits");
-        if (arch.classes() == 1) {
+        if (loaded.network().classes() == 1) {
             root.put("threshold", cut);
         }
         ObjectNode size = root.putObject("source_size");

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * A checkpoint of the model library. Plugins see only its name, size and a stream; the built-in architectures,
- * which read PyTorch's zip format with random access, take the path ({@link BuiltInModels}).
+ * which read PyTorch's zip format with random access, take the path ({@code ai.BuiltInModels}).
  */
 public record FileCheckpoint(Path path) implements Checkpoint {
 

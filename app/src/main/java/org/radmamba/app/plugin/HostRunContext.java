@@ -17,7 +17,7 @@ public record HostRunContext(ComputeContext compute) implements RunContext {
     }
 
     /** The compute context inside {@code context}: only the host makes run contexts. */
-    static ComputeContext of(RunContext context) {
+    public static ComputeContext of(RunContext context) {
         if (context instanceof HostRunContext host) {
             return host.compute();
         }

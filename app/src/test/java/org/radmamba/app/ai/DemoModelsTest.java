@@ -80,7 +80,7 @@ class DemoModelsTest {
         NpyArray input = Npy.read(heldout.resolve("parity.input.npy"));
         NpyArray golden = Npy.read(heldout.resolve("parity.output.npy"));
         try (LoadedModel model = LoadedModel.open(demo(id))) {
-            float[] out = model.network().forward(input.data(), input.dim(0), input.dim(2), input.dim(3), ctx);
+            float[] out = model.forward(input.data(), input.dim(0), input.dim(2), input.dim(3), ctx);
             assertEquals(golden.data().length, out.length);
             double maxGolden = 0;
             double maxError = 0;

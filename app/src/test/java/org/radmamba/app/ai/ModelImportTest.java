@@ -72,7 +72,7 @@ class ModelImportTest {
 
         assertEquals("tiny-chest-classifier", entry.id());
         assertEquals(ModelTask.CLASSIFICATION, entry.card().task());
-        assertEquals(Optional.of(ModelArchitecture.MEDMAMBA), entry.card().architecture().builtIn());
+        assertEquals(Optional.of(ModelFamily.MEDMAMBA), entry.card().architecture().builtIn());
         assertEquals(Sha256.of(pth), entry.card().sha256());
         assertEquals(ModelEntry.HashStatus.VERIFIED, entry.hashStatus());
         assertEquals(List.of(224, 224), entry.card().inputSize());
@@ -88,7 +88,7 @@ class ModelImportTest {
         ModelEntry entry = library().importCheckpoint(new ModelImporter.Request(fixture("vmunet_tiny_binary.pth"),
                 "Tiny lesion segmenter", List.of("lesion"), null));
 
-        assertEquals(Optional.of(ModelArchitecture.VMUNET), entry.card().architecture().builtIn());
+        assertEquals(Optional.of(ModelFamily.VMUNET), entry.card().architecture().builtIn());
         assertEquals(ModelTask.SEGMENTATION, entry.card().task());
         try (LoadedModel model = LoadedModel.open(entry)) {
             byte[] px = new byte[100 * 80];

@@ -118,7 +118,7 @@ class PluginModelsTest {
         pre.putArray("mean").add(0.0).add(0.0).add(0.0);
         pre.putArray("std").add(1.0).add(1.0).add(1.0);
         ModelCard card = new ModelCard(id, "Mean colour (plugin)", ModelTask.CLASSIFICATION,
-                CardArchitecture.parse(architecture), "weights.bin", Sha256.of(weights), Files.size(weights), 12L,
+                ArchitectureId.parse(architecture), "weights.bin", Sha256.of(weights), Files.size(weights), 12L,
                 List.of(8, 8), pre, List.of("red", "green", "blue"), null, true, "tests", "written by the test", null, null);
         Files.writeString(folder.resolve(ModelCard.FILE_NAME), card.toJson());
         return folder;
@@ -248,7 +248,7 @@ class PluginModelsTest {
             // The built-in MedMamba by its full id: available (the weights simply are not MedMamba's).
             ModelEntry builtIn = listing.find("builtin-spelled-out").orElseThrow();
             assertTrue(builtIn.runnable(), builtIn.problem());
-            assertEquals(Optional.of(ModelArchitecture.MEDMAMBA), builtIn.card().architecture().builtIn());
+            assertEquals(Optional.of(ModelFamily.MEDMAMBA), builtIn.card().architecture().builtIn());
         }
     }
 
@@ -271,7 +271,7 @@ class PluginModelsTest {
                 throw new IOException("the demo card is not on the class path");
             }
             ModelCard card = ModelCard.read(in, "demo card");
-            assertEquals(Optional.of(ModelArchitecture.MEDMAMBA), card.architecture().builtIn());
+            assertEquals(Optional.of(ModelFamily.MEDMAMBA), card.architecture().builtIn());
             assertEquals("radmamba.model.medmamba", card.architecture().extensionId());
             assertTrue(card.toJson().contains("\"architecture\" : \"medmamba\""), card.toJson());
         }

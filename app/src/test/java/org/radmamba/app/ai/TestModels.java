@@ -19,7 +19,7 @@ final class TestModels {
         pre.put("resize", "bilinear");
         pre.putArray("mean").add(0.5).add(0.5).add(0.5);
         pre.putArray("std").add(0.5).add(0.5).add(0.5);
-        return install(userFolder, "tiny-classifier", "Tiny classifier", ModelArchitecture.MEDMAMBA,
+        return install(userFolder, "tiny-classifier", "Tiny classifier", ModelFamily.MEDMAMBA,
                 "medmamba_tiny.pth", pre, List.of("normal", "nodule", "effusion"));
     }
 
@@ -27,16 +27,16 @@ final class TestModels {
         ObjectNode pre = ModelCard.JSON.createObjectNode();
         pre.put("resize", "bilinear");
         pre.put("normalize", "vmunet-isic");
-        return install(userFolder, "tiny-segmenter", "Tiny segmenter", ModelArchitecture.VMUNET,
+        return install(userFolder, "tiny-segmenter", "Tiny segmenter", ModelFamily.VMUNET,
                 "vmunet_tiny_binary.pth", pre, List.of("lesion"));
     }
 
-    private static ModelEntry install(Path userFolder, String id, String name, ModelArchitecture architecture,
+    private static ModelEntry install(Path userFolder, String id, String name, ModelFamily architecture,
                                       String fixture, ObjectNode pre, List<String> labels) throws IOException, URISyntaxException {
         Path folder = Files.createDirectories(userFolder.resolve(id));
         Path weights = folder.resolve("model.pth");
         Files.copy(ModelImportTest.fixture(fixture), weights);
-        ModelCard card = new ModelCard(id, name, architecture.task(), CardArchitecture.of(architecture), "model.pth", Sha256.of(weights),
+        ModelCard card = new ModelCard(id, name, architecture.task(), ArchitectureId.of(architecture), "model.pth", Sha256.of(weights),
                 Files.size(weights), null, List.of(64, 64), pre, labels, null, false, "tests", "fixture", null, null);
         Files.writeString(folder.resolve(ModelCard.FILE_NAME), card.toJson());
         return ModelLibrary.entry(folder, ModelEntry.Origin.USER);

@@ -102,6 +102,40 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void a_card_beside_the_checkpoint_for_segmentation_is_refused_in_one_line() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("segmenter-card"));
+        Path weights = Files.copy(resource("/vmunet/vmunet_tiny_binary.pth"), folder.resolve("tiny.pth"));
+        Files.writeString(folder.resolve("card.json"), """
+                {"id": "tiny-lesion", "name": "Tiny lesion (test)", "task": "segmentation", "architecture": "vmunet",
+                 "checkpoint": "tiny.pth", "sha256": "%s", "input_size": [64, 64], "labels": ["lesion"],
+                 "preprocessing": {"resize": "bilinear", "normalize": "vmunet-isic"}}
+                """.formatted("0".repeat(64)));
+
+        Run run = run(photo.toString(), "--model", weights.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertEquals(weights + ": the card beside it describes a segmentation model (tiny-lesion), not a"
+                + " classification model", run.err().strip());
+    }
+
+    @Test
+    void a_card_whose_hash_differs_from_the_checkpoint_is_refused_as_in_the_viewer() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("wrong-hash"));
+        Path weights = Files.copy(checkpoint, folder.resolve("tiny.pth"));
+        Files.writeString(folder.resolve("card.json"), """
+                {"id": "tiny", "name": "Tiny (test)", "task": "classification", "architecture": "medmamba",
+                 "checkpoint": "tiny.pth", "sha256": "%s", "input_size": [32, 32], "labels": ["a", "b", "c"],
+                 "preprocessing": {"resize": "bilinear", "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]}}
+                """.formatted("0".repeat(64)));
+
+        Run run = run(photo.toString(), "--model", weights.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("differs from the card's " + "0".repeat(64)), run.err());
+    }
+
+    @Test
     void a_checkpoint_that_does_not_fit_is_one_line_naming_the_file_and_key() throws Exception {
         Path vmunet = dir.resolve("not_medmamba.pth");
         Files.copy(resource("/vmunet/vmunet_tiny_binary.pth"), vmunet);
@@ -150,7 +184,7 @@ class ClassifyCommandTest {
         }
         float[] input = ClassificationPreprocessing.MEDMAMBA.apply(new ByteImage(90, 70, 3, rgb));
         try (MedMamba model = MedMamba.load(checkpoint); Parallel parallel = new Parallel(2); CpuSimdScan scan = new CpuSimdScan(2)) {
-            return model.logits(input, 1, 224, 224, new ComputeContext(parallel, scan));
+            return model.run(input, 1, 224, 224, new ComputeContext(parallel, scan));
         }
     }
 

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.ExitCodes;
-import org.radmamba.app.ai.InputTransform;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.nn.ComputeContext;
@@ -136,7 +135,7 @@ class SegmentCommandTest {
                  "checkpoint": "tiny.pth", "sha256": "%s", "input_size": [64, 64], "labels": ["lesion"],
                  "preprocessing": {"resize": "bilinear", "normalize": "vmunet-isic", "antialias": false},
                  "threshold": 0.3, "demo": true}
-                """.formatted("0".repeat(64)));
+                """.formatted(sha256(carded)));
         Path out = dir.resolve("carded.png");
 
         Run run = run(photo.toString(), "--model", carded.toString(), "--out", out.toString(), "--json", "--device", "cpu");
@@ -149,7 +148,7 @@ class SegmentCommandTest {
         BufferedImage mask = ImageIO.read(out.toFile());
         byte[] written = new byte[WIDTH * HEIGHT];
         mask.getRaster().getDataElements(0, 0, WIDTH, HEIGHT, written);
-        float[] input = new InputTransform.Segmentation(64, 64, false).apply(photoPixels());
+        float[] input = VmUnetPreprocessing.ISIC2018.withSize(64, 64).apply(photoPixels());
         assertArrayEquals(expectedMask(input, 64, 0.3f).labels(), written);
     }
 
@@ -216,6 +215,12 @@ class SegmentCommandTest {
             ScoreMap scores = model.segment(input, 3, side, side, new ComputeContext(parallel, scan));
             return MaskDecoding.toLabels(scores, threshold, WIDTH, HEIGHT);
         }
+    }
+
+    /** The card must name the checkpoint's SHA-256: the command line verifies it as the viewer does. */
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
     }
 
     private static ByteImage photoPixels() throws IOException {

@@ -3,6 +3,7 @@ package org.radmamba.app.plugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.app.ai.BuiltInModels;
 import org.radmamba.app.plugin.testplugins.FailingStartPlugin;
 import org.radmamba.app.plugin.testplugins.FlakyModelPlugin;
 import org.radmamba.app.plugin.testplugins.ReachesIntoAppPlugin;

@@ -4,6 +4,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
 import org.radmamba.inference.nn.Activation;
+import org.radmamba.inference.model.InferenceNetwork;
+import org.radmamba.inference.model.NetworkFamily;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Conv2d;
 import org.radmamba.inference.nn.ConvParams;
@@ -39,7 +41,30 @@ import java.util.List;
  * Input: NCHW float32, already preprocessed (see {@code org.radmamba.inference.preprocess}); output: logits.
  * Thread-safe: weights are read-only and activations live in the calling thread's workspace.
  */
-public final class MedMamba implements AutoCloseable {
+public final class MedMamba implements InferenceNetwork {
+
+    /** MedMamba's steps under the verbs every family shares. */
+    public static final NetworkFamily<MedMambaConfig, MedMamba> FAMILY = new NetworkFamily<>() {
+        @Override
+        public String name() {
+            return "medmamba";
+        }
+
+        @Override
+        public MedMambaConfig infer(StateDict stateDict) {
+            return MedMambaConfig.infer(stateDict);
+        }
+
+        @Override
+        public MedMamba load(StateDict stateDict) {
+            return MedMamba.load(stateDict);
+        }
+
+        @Override
+        public StateDict randomWeights(MedMambaConfig config, long seed) {
+            return RandomMedMambaWeights.stateDict(config, seed);
+        }
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(MedMamba.class);
     private static final String WORKSPACE = "radmamba-medmamba";
@@ -103,6 +128,16 @@ public final class MedMamba implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public int classes() {
+        return config.numClasses();
+    }
+
+    @Override
+    public String describe() {
+        return config.toString();
+    }
+
     /** The SS2D blocks' state size d_state (of the first block; the official models use one value throughout). */
     public int dState() {
         return layers.getFirst().getFirst().ss2d().dState();
@@ -114,7 +149,8 @@ public final class MedMamba implements AutoCloseable {
      * @param input NCHW float32 of {@code batch × inChannels × height × width}, already normalised
      * @return {@code batch × numClasses} logits, row-major
      */
-    public float[] logits(float[] input, int batch, int height, int width, ComputeContext ctx) {
+    @Override
+    public float[] run(float[] input, int batch, int height, int width, ComputeContext ctx) {
         int channels = config.inChannels();
         if (batch <= 0 || height < config.patchSize() || width < config.patchSize()
                 || input.length != (long) batch * channels * height * width) {

@@ -4,6 +4,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.model.InferenceNetwork;
+import org.radmamba.inference.model.NetworkFamily;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.ConvParams;
 import org.radmamba.inference.nn.Conv2d;
@@ -39,11 +41,34 @@ import java.util.List;
  * {@link VssBlock}s; SS2D and the selective scan are the engine's shared ones. Input channels of 1 are repeated to
  * 3, as {@code VMUNet.forward} does.
  */
-public final class VmUnet implements AutoCloseable {
+public final class VmUnet implements InferenceNetwork {
+
+    /** VM-UNet's steps under the verbs every family shares. */
+    public static final NetworkFamily<VmUnetConfig, VmUnet> FAMILY = new NetworkFamily<>() {
+        @Override
+        public String name() {
+            return "vmunet";
+        }
+
+        @Override
+        public VmUnetConfig infer(StateDict stateDict) {
+            return VmUnetConfig.infer(stateDict.withoutPrefix(VmUnetConfig.KEY_PREFIX));
+        }
+
+        @Override
+        public VmUnet load(StateDict stateDict) {
+            return VmUnet.load(stateDict);
+        }
+
+        @Override
+        public StateDict randomWeights(VmUnetConfig config, long seed) {
+            return RandomVmUnetWeights.stateDict(config, seed);
+        }
+    };
 
     private static final Logger LOG = LoggerFactory.getLogger(VmUnet.class);
 
-    private final VmUnetArchitecture architecture;
+    private final VmUnetConfig config;
     private final Conv2d patchEmbed;
     private final LayerNorm patchNorm;
     private final List<List<VssBlock>> encoder;
@@ -53,10 +78,10 @@ public final class VmUnet implements AutoCloseable {
     private final PatchExpand finalUp;
     private final SegmentationHead finalConv;
 
-    private VmUnet(VmUnetArchitecture architecture, Conv2d patchEmbed, LayerNorm patchNorm, List<List<VssBlock>> encoder,
+    private VmUnet(VmUnetConfig config, Conv2d patchEmbed, LayerNorm patchNorm, List<List<VssBlock>> encoder,
                    List<PatchMerging2D> downsamples, List<List<VssBlock>> decoder, List<PatchExpand> upsamples,
                    PatchExpand finalUp, SegmentationHead finalConv) {
-        this.architecture = architecture;
+        this.config = config;
         this.patchEmbed = patchEmbed;
         this.patchNorm = patchNorm;
         this.encoder = encoder;
@@ -69,7 +94,7 @@ public final class VmUnet implements AutoCloseable {
 
     /** Reads a checkpoint as the official training writes it ({@code torch.save(model.state_dict())}). */
     public static VmUnet load(Path checkpoint) {
-        return fromStateDict(PthReader.read(checkpoint));
+        return load(PthReader.read(checkpoint));
     }
 
     /**
@@ -77,18 +102,18 @@ public final class VmUnet implements AutoCloseable {
      * architecture comes from the key shapes, then every tensor must be present with the shape it implies and no key
      * may be left over; a {@link CheckpointException} names the file and the key otherwise.
      */
-    public static VmUnet fromStateDict(StateDict withPrefix) {
-        StateDict stateDict = withPrefix.withoutPrefix(VmUnetArchitecture.KEY_PREFIX);
+    public static VmUnet load(StateDict withPrefix) {
+        StateDict stateDict = withPrefix.withoutPrefix(VmUnetConfig.KEY_PREFIX);
         try {
             return build(stateDict);
         } catch (CheckpointException e) {
             throw new CheckpointException(e.getMessage() + " (VM-UNet keys are read under '"
-                    + VmUnetArchitecture.KEY_PREFIX + "')", e);
+                    + VmUnetConfig.KEY_PREFIX + "')", e);
         }
     }
 
     private static VmUnet build(StateDict stateDict) {
-        VmUnetArchitecture arch = VmUnetArchitecture.inferFrom(stateDict);
+        VmUnetConfig arch = VmUnetConfig.infer(stateDict);
         StateDict.Reader reader = stateDict.reader();
         int s = arch.stages();
         int[] dims = arch.dims();
@@ -131,17 +156,33 @@ public final class VmUnet implements AutoCloseable {
         return List.copyOf(blocks);
     }
 
-    public VmUnetArchitecture architecture() {
-        return architecture;
+    public VmUnetConfig config() {
+        return config;
+    }
+
+    @Override
+    public int classes() {
+        return config.classes();
+    }
+
+    @Override
+    public String describe() {
+        return config.toString();
+    }
+
+    /** {@link #run(float[], int, int, int, int, ComputeContext)} with the network's own input channels. */
+    @Override
+    public float[] run(float[] input, int batch, int height, int width, ComputeContext ctx) {
+        return run(input, batch, config.inChannels(), height, width, ctx);
     }
 
     /**
      * Runs the network on {@code input}, an NCHW float32 tensor (batch, 1 or 3, height, width) whose sides are
-     * multiples of {@link VmUnetArchitecture#sizeDivisor()}.
+     * multiples of {@link VmUnetConfig#sizeDivisor()}.
      *
      * @return (batch, classes, height, width): sigmoid probabilities for one class, logits otherwise
      */
-    public float[] forward(float[] input, int batch, int channels, int height, int width, ComputeContext ctx) {
+    public float[] run(float[] input, int batch, int channels, int height, int width, ComputeContext ctx) {
         checkInput(input, batch, channels, height, width);
         try (MemoryWorkspace ignored = InferenceMemory.open("vmunet")) {
             FeatureMap x = channelsLast(input, batch, channels, height, width);
@@ -150,7 +191,7 @@ public final class VmUnet implements AutoCloseable {
             patchNorm.applyInPlace(x.data(), ctx.parallel());
             ctx.profile().stop("patch_embed", t);
 
-            int s = architecture.stages();
+            int s = config.stages();
             FeatureMap[] skips = new FeatureMap[s];
             for (int i = 0; i < s; i++) {
                 skips[i] = x;
@@ -178,10 +219,10 @@ public final class VmUnet implements AutoCloseable {
         }
     }
 
-    /** {@link #forward} for one image, as a {@link ScoreMap}. */
+    /** {@link #run} for one image, as a {@link ScoreMap}. */
     public ScoreMap segment(float[] input, int channels, int height, int width, ComputeContext ctx) {
-        float[] out = forward(input, 1, channels, height, width, ctx);
-        int classes = architecture.classes();
+        float[] out = run(input, 1, channels, height, width, ctx);
+        int classes = config.classes();
         return classes == 1 ? ScoreMap.probabilities(height, width, out) : ScoreMap.logits(classes, height, width, out);
     }
 
@@ -193,11 +234,11 @@ public final class VmUnet implements AutoCloseable {
     }
 
     private void checkInput(float[] input, int batch, int channels, int height, int width) {
-        if (channels != 1 && channels != architecture.inChannels()) {
-            throw new IllegalArgumentException("VM-UNet takes " + architecture.inChannels()
+        if (channels != 1 && channels != config.inChannels()) {
+            throw new IllegalArgumentException("VM-UNet takes " + config.inChannels()
                     + " input channels (or 1, repeated), got " + channels);
         }
-        int divisor = architecture.sizeDivisor();
+        int divisor = config.sizeDivisor();
         if (batch <= 0 || height <= 0 || width <= 0 || height % divisor != 0 || width % divisor != 0) {
             throw new IllegalArgumentException("VM-UNet needs a positive batch and sides that are multiples of " + divisor
                     + ", got " + batch + "x" + channels + "x" + height + "x" + width);
@@ -210,7 +251,7 @@ public final class VmUnet implements AutoCloseable {
 
     /** NCHW to a channels-last map of {@code inChannels}, repeating a single channel as VMUNet.forward does. */
     private FeatureMap channelsLast(float[] input, int batch, int channels, int height, int width) {
-        int c = architecture.inChannels();
+        int c = config.inChannels();
         int pixels = height * width;
         float[] rows = new float[batch * pixels * c];
         for (int b = 0; b < batch; b++) {

@@ -83,7 +83,7 @@ class MedMambaCheckpointFitTest {
         try (MedMamba model = MedMamba.load(RandomMedMambaWeights.stateDict(variant, 11));
              org.radmamba.inference.nn.Parallel parallel = org.radmamba.inference.nn.Parallel.single()) {
             assertEquals(variant, model.config());
-            float[] logits = model.logits(new float[3 * 32 * 32], 1, 32, 32,
+            float[] logits = model.run(new float[3 * 32 * 32], 1, 32, 32,
                     new org.radmamba.inference.nn.ComputeContext(parallel, new org.radmamba.inference.scan.ReferenceScan()));
             assertEquals(5, logits.length);
             for (float v : logits) {

@@ -27,13 +27,13 @@ class MedMambaMemoryTest {
              CpuSimdScan scan = new CpuSimdScan(2)) {
             ComputeContext ctx = new ComputeContext(parallel, scan);
             for (int i = 0; i < 30; i++) { // the workspace learns its size, the JIT settles
-                model.logits(x.data(), 2, 64, 64, ctx);
+                model.run(x.data(), 2, 64, 64, ctx);
             }
             long workspace = InferenceMemory.workspaceBytesOfThisThread();
             long trackedBefore = settledNativeBytes();
             long rssBefore = residentKilobytes();
             for (int i = 0; i < 1000; i++) {
-                model.logits(x.data(), 2, 64, 64, ctx);
+                model.run(x.data(), 2, 64, 64, ctx);
             }
             long trackedGrownKb = (settledNativeBytes() - trackedBefore) / 1024;
             long grownMb = (residentKilobytes() - rssBefore) / 1024;

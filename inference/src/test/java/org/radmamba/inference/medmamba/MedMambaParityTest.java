@@ -62,11 +62,11 @@ class MedMambaParityTest {
     void one_thread_and_two_threads_give_the_same_logits() throws Exception {
         NpyArray x = Npy.read(TestResources.path("/fixtures/medmamba_tiny.input.npy"));
         ReferenceScan scan = new ReferenceScan();
-        float[] two = model.logits(x.data(), 2, 64, 64, new ComputeContext(parallel, scan));
+        float[] two = model.run(x.data(), 2, 64, 64, new ComputeContext(parallel, scan));
         try (Parallel one = Parallel.single()) {
             // Equal up to float rounding: OpenBLAS may sum in another order when the machine is busy; a race in
             // our kernels would show orders of magnitude above this.
-            assertArrayEquals(two, model.logits(x.data(), 2, 64, 64, new ComputeContext(one, scan)), 1e-5f);
+            assertArrayEquals(two, model.run(x.data(), 2, 64, 64, new ComputeContext(one, scan)), 1e-5f);
         }
     }
 
@@ -74,17 +74,17 @@ class MedMambaParityTest {
     void each_image_of_a_batch_gets_the_logits_it_gets_alone() throws Exception {
         NpyArray x = Npy.read(TestResources.path("/fixtures/medmamba_tiny.input.npy"));
         ComputeContext ctx = new ComputeContext(parallel, new ReferenceScan());
-        float[] both = model.logits(x.data(), 2, 64, 64, ctx);
+        float[] both = model.run(x.data(), 2, 64, 64, ctx);
         int image = 3 * 64 * 64;
         float[] second = java.util.Arrays.copyOfRange(x.data(), image, 2 * image);
-        float[] alone = model.logits(second, 1, 64, 64, ctx);
+        float[] alone = model.run(second, 1, 64, 64, ctx);
         assertArrayEquals(java.util.Arrays.copyOfRange(both, 3, 6), alone, 1e-5f);
     }
 
     static void assertParity(MedMamba net, SelectiveScan scan, Parallel par, Path input, Path golden) throws Exception {
         NpyArray x = Npy.read(input);
         NpyArray expected = Npy.read(golden);
-        float[] logits = net.logits(x.data(), x.dim(0), x.dim(2), x.dim(3), new ComputeContext(par, scan));
+        float[] logits = net.run(x.data(), x.dim(0), x.dim(2), x.dim(3), new ComputeContext(par, scan));
         assertEquals(expected.data().length, logits.length);
         float maxGolden = 0f;
         float maxError = 0f;

@@ -17,9 +17,9 @@ class VmUnetLoadingTest {
 
     @Test
     void the_binary_fixture_loads_with_its_architecture() {
-        try (VmUnet model = VmUnet.fromStateDict(VmUnetFixtures.stateDict("vmunet_tiny_binary"))) {
-            assertEquals(1, model.architecture().classes());
-            assertEquals(32, model.architecture().sizeDivisor());
+        try (VmUnet model = VmUnet.load(VmUnetFixtures.stateDict("vmunet_tiny_binary"))) {
+            assertEquals(1, model.config().classes());
+            assertEquals(32, model.config().sizeDivisor());
         }
     }
 
@@ -55,7 +55,7 @@ class VmUnetLoadingTest {
         tensors.put("patch_embed.proj.weight", new CheckpointTensor("x", new long[] {1}, new float[1], "float32"));
 
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> VmUnet.fromStateDict(new StateDict("medmamba.pth", tensors)));
+                () -> VmUnet.load(new StateDict("medmamba.pth", tensors)));
 
         assertTrue(e.getMessage().contains("vmunet."), e.getMessage());
     }
@@ -64,6 +64,6 @@ class VmUnetLoadingTest {
         Map<String, CheckpointTensor> tensors = new LinkedHashMap<>(VmUnetFixtures.stateDict("vmunet_tiny_binary").asMap());
         edit.accept(tensors);
         return assertThrows(CheckpointException.class,
-                () -> VmUnet.fromStateDict(new StateDict("edited.pth", tensors))).getMessage();
+                () -> VmUnet.load(new StateDict("edited.pth", tensors))).getMessage();
     }
 }

@@ -57,7 +57,7 @@ class VmUnetParityTest {
                 System.arraycopy(grey, 0, rgb, c * grey.length, grey.length);
             }
 
-            assertArrayEquals(model.forward(rgb, 1, 3, 64, 64, ctx), model.forward(grey, 1, 1, 64, 64, ctx), 1e-6f);
+            assertArrayEquals(model.run(rgb, 1, 3, 64, 64, ctx), model.run(grey, 1, 1, 64, 64, ctx), 1e-6f);
         }
     }
 
@@ -66,7 +66,7 @@ class VmUnetParityTest {
         NpyArray golden = Npy.read(VmUnetFixtures.resource("/fixtures/" + name + ".output.npy"));
         assertArrayEquals(outputShape, golden.shape());
         try (VmUnet model = VmUnet.load(VmUnetFixtures.checkpoint(name))) {
-            float[] out = model.forward(input.data(), input.dim(0), input.dim(1), input.dim(2), input.dim(3), ctx);
+            float[] out = model.run(input.data(), input.dim(0), input.dim(1), input.dim(2), input.dim(3), ctx);
 
             double maxGolden = 0;
             double maxError = 0;

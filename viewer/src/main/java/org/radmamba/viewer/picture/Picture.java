@@ -3,8 +3,8 @@ package org.radmamba.viewer.picture;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.Samples;
-import org.radmamba.viewer.image.PhotographReadException;
-import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.photo.PhotographReadException;
+import org.radmamba.viewer.photo.PhotographReader;
 
 import java.nio.file.Path;
 import java.util.Objects;

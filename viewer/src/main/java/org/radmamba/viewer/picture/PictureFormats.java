@@ -1,7 +1,7 @@
 package org.radmamba.viewer.picture;
 
-import org.radmamba.viewer.image.PhotographReadException;
-import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.photo.PhotographReadException;
+import org.radmamba.viewer.photo.PhotographReader;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
-import org.radmamba.viewer.image.PhotographReadException;
-import org.radmamba.viewer.image.PhotographReader;
+import org.radmamba.viewer.photo.PhotographReadException;
+import org.radmamba.viewer.photo.PhotographReader;
 import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.pixel.PixelPipeline;
 

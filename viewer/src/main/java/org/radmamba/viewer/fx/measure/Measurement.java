@@ -9,10 +9,10 @@ public sealed interface Measurement {
     List<ImagePoint> points();
 
     /** The figure to show next to it, e.g. "42.1 mm" or "mean 40.2 HU, SD 3.1 ...". */
-    String label(PixelSpacing spacing, PixelValues values);
+    String label(Calibration spacing, PixelValues values);
 
     record Distance(ImagePoint from, ImagePoint to) implements Measurement {
-        public double length(PixelSpacing spacing) {
+        public double length(Calibration spacing) {
             return spacing.length(from, to);
         }
 
@@ -22,8 +22,8 @@ public sealed interface Measurement {
         }
 
         @Override
-        public String label(PixelSpacing spacing, PixelValues values) {
-            String note = spacing.source() == PixelSpacing.Source.IMAGER_PIXEL_SPACING
+        public String label(Calibration spacing, PixelValues values) {
+            String note = spacing.source() == Calibration.Source.IMAGER_PIXEL_SPACING
                     ? " (" + spacing.source().note() + ")" : "";
             return String.format("%.1f %s%s", length(spacing), spacing.lengthUnit(), note);
         }
@@ -31,7 +31,7 @@ public sealed interface Measurement {
 
     /** The angle at {@code vertex} between the rays to {@code first} and {@code second}, in physical space. */
     record Angle(ImagePoint first, ImagePoint vertex, ImagePoint second) implements Measurement {
-        public double degrees(PixelSpacing spacing) {
+        public double degrees(Calibration spacing) {
             double ax = (first.x() - vertex.x()) * spacing.columnSpacingMm();
             double ay = (first.y() - vertex.y()) * spacing.rowSpacingMm();
             double bx = (second.x() - vertex.x()) * spacing.columnSpacingMm();
@@ -47,7 +47,7 @@ public sealed interface Measurement {
         }
 
         @Override
-        public String label(PixelSpacing spacing, PixelValues values) {
+        public String label(Calibration spacing, PixelValues values) {
             return String.format("%.1f°", degrees(spacing));
         }
     }
@@ -86,7 +86,7 @@ public sealed interface Measurement {
         }
 
         @Override
-        default String label(PixelSpacing spacing, PixelValues values) {
+        default String label(Calibration spacing, PixelValues values) {
             return RoiStatistics.of(this, values, spacing).describe();
         }
     }

@@ -11,7 +11,7 @@ package org.radmamba.viewer.fx.measure;
 public record RoiStatistics(long pixelCount, double mean, double sd, double min, double max, double area,
                             String areaUnit, String valueUnit) {
 
-    public static RoiStatistics of(Measurement.Region region, PixelValues values, PixelSpacing spacing) {
+    public static RoiStatistics of(Measurement.Region region, PixelValues values, Calibration spacing) {
         int x0 = (int) Math.max(0, Math.floor(region.minX()));
         int x1 = (int) Math.min(values.width() - 1, Math.ceil(region.maxX()));
         int y0 = (int) Math.max(0, Math.floor(region.minY()));

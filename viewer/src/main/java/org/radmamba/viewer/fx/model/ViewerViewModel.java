@@ -24,7 +24,7 @@ import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.TaskContext;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
-import org.radmamba.viewer.image.PhotographReadException;
+import org.radmamba.viewer.photo.PhotographReadException;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.FailedFile;

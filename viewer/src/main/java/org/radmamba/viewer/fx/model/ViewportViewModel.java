@@ -25,7 +25,7 @@ import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.measure.MeasurementHit;
-import org.radmamba.viewer.fx.measure.PixelSpacing;
+import org.radmamba.viewer.fx.measure.Calibration;
 import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.viewport.CtPresets;
 import org.radmamba.viewer.fx.viewport.DisplayImage;
@@ -74,8 +74,8 @@ public final class ViewportViewModel {
     private final ReadOnlyObjectWrapper<Measurement> draft = new ReadOnlyObjectWrapper<>(this, "draft");
     private final ReadOnlyObjectWrapper<Measurement> selectedMeasurement =
             new ReadOnlyObjectWrapper<>(this, "selectedMeasurement");
-    private final ReadOnlyObjectWrapper<PixelSpacing> spacing =
-            new ReadOnlyObjectWrapper<>(this, "spacing", PixelSpacing.UNKNOWN);
+    private final ReadOnlyObjectWrapper<Calibration> spacing =
+            new ReadOnlyObjectWrapper<>(this, "spacing", Calibration.UNKNOWN);
     private final ReadOnlyStringWrapper topLeft = new ReadOnlyStringWrapper(this, "topLeft", "");
     private final ReadOnlyStringWrapper topRight = new ReadOnlyStringWrapper(this, "topRight", "");
     private final ReadOnlyStringWrapper bottomLeft = new ReadOnlyStringWrapper(this, "bottomLeft", "");
@@ -653,12 +653,12 @@ public final class ViewportViewModel {
         return da == null ? "" : da;
     }
 
-    private static PixelSpacing spacingOf(Instance instance) {
-        return PixelSpacing.of(instance.geometry().orElse(null));
+    private static Calibration spacingOf(Instance instance) {
+        return Calibration.of(instance.geometry().orElse(null));
     }
 
     private static double pixelAspect(Instance instance) {
-        PixelSpacing s = spacingOf(instance);
+        Calibration s = spacingOf(instance);
         return s.isCalibrated() ? s.aspectRatio() : 1;
     }
 
@@ -719,7 +719,7 @@ public final class ViewportViewModel {
         return selectedMeasurement.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<PixelSpacing> spacingProperty() {
+    public ReadOnlyObjectProperty<Calibration> spacingProperty() {
         return spacing.getReadOnlyProperty();
     }
 

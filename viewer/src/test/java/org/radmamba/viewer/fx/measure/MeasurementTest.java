@@ -15,7 +15,7 @@ class MeasurementTest {
         @Override public String unit() { return "HU"; }
     };
 
-    private static final PixelSpacing HALF_MM = new PixelSpacing(0.5, 0.25, PixelSpacing.Source.PIXEL_SPACING);
+    private static final Calibration HALF_MM = new Calibration(0.5, 0.25, Calibration.Source.PIXEL_SPACING);
 
     @Test
     void a_distance_uses_row_spacing_vertically_and_column_spacing_horizontally() {
@@ -28,7 +28,7 @@ class MeasurementTest {
 
     @Test
     void a_distance_from_imager_pixel_spacing_says_it_is_at_the_detector() {
-        PixelSpacing imager = new PixelSpacing(0.2, 0.2, PixelSpacing.Source.IMAGER_PIXEL_SPACING);
+        Calibration imager = new Calibration(0.2, 0.2, Calibration.Source.IMAGER_PIXEL_SPACING);
         Measurement.Distance d = new Measurement.Distance(new ImagePoint(0, 0), new ImagePoint(30, 40));
         assertEquals("10.0 mm (at detector)", d.label(imager, GRADIENT));
     }
@@ -36,7 +36,7 @@ class MeasurementTest {
     @Test
     void without_spacing_a_distance_is_in_pixels() {
         Measurement.Distance d = new Measurement.Distance(new ImagePoint(0, 0), new ImagePoint(3, 4));
-        assertEquals("5.0 px", d.label(PixelSpacing.UNKNOWN, GRADIENT));
+        assertEquals("5.0 px", d.label(Calibration.UNKNOWN, GRADIENT));
     }
 
     @Test
@@ -75,7 +75,7 @@ class MeasurementTest {
     @Test
     void an_ellipse_has_the_area_of_an_ellipse_and_leaves_the_corners_out() {
         Measurement.EllipseRoi roi = new Measurement.EllipseRoi(new ImagePoint(0, 0), new ImagePoint(10, 10));
-        RoiStatistics s = RoiStatistics.of(roi, GRADIENT, PixelSpacing.UNKNOWN);
+        RoiStatistics s = RoiStatistics.of(roi, GRADIENT, Calibration.UNKNOWN);
         assertEquals(Math.PI * 25, s.area(), 1e-9);
         assertEquals(false, roi.contains(0.5, 0.5));
         assertEquals(true, roi.contains(5.5, 5.5));
@@ -86,7 +86,7 @@ class MeasurementTest {
     @Test
     void a_region_outside_the_image_has_no_pixels_and_says_so() {
         Measurement.RectangleRoi roi = new Measurement.RectangleRoi(new ImagePoint(50, 50), new ImagePoint(60, 60));
-        RoiStatistics s = RoiStatistics.of(roi, GRADIENT, PixelSpacing.UNKNOWN);
+        RoiStatistics s = RoiStatistics.of(roi, GRADIENT, Calibration.UNKNOWN);
         assertEquals(0, s.pixelCount());
         assertEquals("area 100.0 px² (no pixels)", s.describe());
     }

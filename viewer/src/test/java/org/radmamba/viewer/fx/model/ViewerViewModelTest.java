@@ -11,7 +11,7 @@ import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
-import org.radmamba.viewer.fx.measure.PixelSpacing;
+import org.radmamba.viewer.fx.measure.Calibration;
 import org.radmamba.viewer.fx.ProjectionImage;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.service.StudyService;
@@ -198,7 +198,7 @@ class ViewerViewModelTest {
             throws IOException {
         viewModel.open(List.of(ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
         ViewportViewModel vp = viewModel.viewport(0);
-        assertEquals(PixelSpacing.Source.IMAGER_PIXEL_SPACING, vp.spacingProperty().get().source());
+        assertEquals(Calibration.Source.IMAGER_PIXEL_SPACING, vp.spacingProperty().get().source());
         viewModel.toolProperty().set(Tool.DISTANCE);
         vp.beginMeasurement(new ImagePoint(10, 20));
         vp.finishMeasurement(new ImagePoint(110, 20));

@@ -1,4 +1,4 @@
-package org.radmamba.viewer.image;
+package org.radmamba.viewer.photo;
 
 import java.io.IOException;
 import java.nio.file.Path;

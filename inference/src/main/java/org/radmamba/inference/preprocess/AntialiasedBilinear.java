@@ -1,18 +1,22 @@
-package org.radmamba.app.ai;
+package org.radmamba.inference.preprocess;
 
 /**
  * Bilinear resize of float planes with antialiasing when shrinking, as PyTorch's
  * {@code F.interpolate(mode="bilinear", align_corners=False, antialias=True)} (and Pillow's BILINEAR, in floats):
  * the triangle filter is widened by the scale factor, weights normalised per output sample, separable passes
- * (width, then height). The demo segmenter's recipe resizes its inputs this way.
+ * (width, then height). The demo segmenter's recipe resizes its inputs this way ({@code VmUnetPreprocessing}).
+ *
+ * <p>The same filter as {@link PillowBilinear}, in floats: that one keeps Pillow's 8-bit fixed-point arithmetic bit
+ * for bit, as MedMamba's transform resizes the 8-bit image; this one resizes VM-UNet's float planes after the
+ * stretch. Plain bilinear without antialiasing is {@code segmentation.Resampling.bilinear}.
  */
-final class AntialiasedBilinear {
+public final class AntialiasedBilinear {
 
     private AntialiasedBilinear() {
     }
 
     /** {@code plane} ({@code height × width}, row-major) resized to {@code outHeight × outWidth}. */
-    static float[] resize(float[] plane, int height, int width, int outHeight, int outWidth) {
+    public static float[] resize(float[] plane, int height, int width, int outHeight, int outWidth) {
         if (plane.length != (long) height * width || outHeight <= 0 || outWidth <= 0) {
             throw new IllegalArgumentException("a " + width + "x" + height + " plane cannot be resized to "
                     + outWidth + "x" + outHeight + " (" + plane.length + " values)");

@@ -16,13 +16,13 @@ import java.util.List;
  * <p>Official VMUNet never passes {@code dims}, so its checkpoints always have dims [96, 192, 384, 768] and decoder
  * dims [768, 384, 192, 96]; the widths are still read from the key shapes so that other sizes load too.
  */
-public record VmUnetArchitecture(int inChannels, int patchSize, int[] depths, int[] dims, int[] decoderDepths,
+public record VmUnetConfig(int inChannels, int patchSize, int[] depths, int[] dims, int[] decoderDepths,
                                  int[] decoderDims, int classes) {
 
     /** The prefix {@code VMUNet} puts before every key of its {@code VSSM}. */
     public static final String KEY_PREFIX = "vmunet.";
 
-    public VmUnetArchitecture {
+    public VmUnetConfig {
         depths = depths.clone();
         dims = dims.clone();
         decoderDepths = decoderDepths.clone();
@@ -53,8 +53,8 @@ public record VmUnetArchitecture(int inChannels, int patchSize, int[] depths, in
     }
 
     /** The official ISIC 2017/2018 configuration ({@code configs/config_setting.py}): depths [2,2,2,2], decoder [2,2,2,1]. */
-    public static VmUnetArchitecture isic(int classes) {
-        return new VmUnetArchitecture(3, 4, new int[] {2, 2, 2, 2}, new int[] {96, 192, 384, 768},
+    public static VmUnetConfig isic(int classes) {
+        return new VmUnetConfig(3, 4, new int[] {2, 2, 2, 2}, new int[] {96, 192, 384, 768},
                 new int[] {2, 2, 2, 1}, new int[] {768, 384, 192, 96}, classes);
     }
 
@@ -62,7 +62,7 @@ public record VmUnetArchitecture(int inChannels, int patchSize, int[] depths, in
      * Reads the architecture from the shapes of a state dict whose {@code vmunet.} prefix is already stripped. Every
      * other key and shape is then checked when the model loads.
      */
-    public static VmUnetArchitecture inferFrom(StateDict stateDict) {
+    public static VmUnetConfig infer(StateDict stateDict) {
         CheckpointTensor proj = stateDict.get("patch_embed.proj.weight");
         if (proj.rank() != 4 || proj.dim(2) != proj.dim(3)) {
             throw new CheckpointException(stateDict.source() + ": tensor 'patch_embed.proj.weight' has shape "
@@ -98,7 +98,7 @@ public record VmUnetArchitecture(int inChannels, int patchSize, int[] depths, in
                     + " but VM-UNet expects (classes, channels, 1, 1)");
         }
         try {
-            return new VmUnetArchitecture(proj.dim(1), proj.dim(2), depths, dims, decoderDepths, decoderDims, head.dim(0));
+            return new VmUnetConfig(proj.dim(1), proj.dim(2), depths, dims, decoderDepths, decoderDims, head.dim(0));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(stateDict.source() + ": not a VM-UNet checkpoint: " + e.getMessage(), e);
         }
@@ -187,7 +187,7 @@ public record VmUnetArchitecture(int inChannels, int patchSize, int[] depths, in
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VmUnetArchitecture a && inChannels == a.inChannels && patchSize == a.patchSize
+        return o instanceof VmUnetConfig a && inChannels == a.inChannels && patchSize == a.patchSize
                 && classes == a.classes && Arrays.equals(depths, a.depths) && Arrays.equals(dims, a.dims)
                 && Arrays.equals(decoderDepths, a.decoderDepths) && Arrays.equals(decoderDims, a.decoderDims);
     }

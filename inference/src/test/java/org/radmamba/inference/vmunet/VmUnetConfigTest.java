@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class VmUnetArchitectureTest {
+class VmUnetConfigTest {
 
     @Test
     void the_tiny_binary_fixture_is_read_as_depths_1111_dims_16_to_128_with_one_class() {
-        VmUnetArchitecture arch = VmUnetArchitecture.inferFrom(VmUnetFixtures.stateDict("vmunet_tiny_binary").withoutPrefix("vmunet."));
+        VmUnetConfig arch = VmUnetConfig.infer(VmUnetFixtures.stateDict("vmunet_tiny_binary").withoutPrefix("vmunet."));
 
         assertArrayEquals(new int[] {1, 1, 1, 1}, arch.depths());
         assertArrayEquals(new int[] {1, 1, 1, 1}, arch.decoderDepths());
@@ -33,14 +33,14 @@ class VmUnetArchitectureTest {
         StateDict binary = VmUnetFixtures.stateDict("vmunet_tiny_binary");
         StateDict multiclass = VmUnetFixtures.stateDict("vmunet_tiny_multiclass");
 
-        assertEquals(598_109, VmUnetArchitecture.inferFrom(binary.withoutPrefix("vmunet.")).parameterCount());
-        assertEquals(598_124, VmUnetArchitecture.inferFrom(multiclass.withoutPrefix("vmunet.")).parameterCount());
+        assertEquals(598_109, VmUnetConfig.infer(binary.withoutPrefix("vmunet.")).parameterCount());
+        assertEquals(598_124, VmUnetConfig.infer(multiclass.withoutPrefix("vmunet.")).parameterCount());
         assertEquals(binary.totalElements(), 598_109);
     }
 
     @Test
     void the_isic_configuration_has_27_4_million_parameters() {
-        long parameters = VmUnetArchitecture.isic(1).parameterCount();
+        long parameters = VmUnetConfig.isic(1).parameterCount();
 
         assertTrue(parameters > 27_350_000 && parameters < 27_450_000, "parameters: " + parameters);
     }
@@ -51,7 +51,7 @@ class VmUnetArchitectureTest {
         tensors.remove("final_conv.weight");
 
         CheckpointException e = assertThrows(CheckpointException.class,
-                () -> VmUnetArchitecture.inferFrom(new StateDict("cut.pth", tensors)));
+                () -> VmUnetConfig.infer(new StateDict("cut.pth", tensors)));
 
         assertTrue(e.getMessage().contains("final_conv.weight"), e.getMessage());
         assertTrue(e.getMessage().startsWith("cut.pth"), e.getMessage());
@@ -59,13 +59,13 @@ class VmUnetArchitectureTest {
 
     @Test
     void random_isic_weights_have_every_official_key_and_load() {
-        VmUnetArchitecture isic = VmUnetArchitecture.isic(1);
-        StateDict random = VmUnetRandomWeights.stateDict(isic, 1);
+        VmUnetConfig isic = VmUnetConfig.isic(1);
+        StateDict random = RandomVmUnetWeights.stateDict(isic, 1);
 
         assertEquals(isic.parameterCount(), random.totalElements());
-        assertEquals(isic, VmUnetArchitecture.inferFrom(random.withoutPrefix("vmunet.")));
-        try (VmUnet model = VmUnet.fromStateDict(random)) {
-            assertEquals(isic, model.architecture());
+        assertEquals(isic, VmUnetConfig.infer(random.withoutPrefix("vmunet.")));
+        try (VmUnet model = VmUnet.load(random)) {
+            assertEquals(isic, model.config());
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.radmamba.viewer.image;
+package org.radmamba.viewer.photo;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

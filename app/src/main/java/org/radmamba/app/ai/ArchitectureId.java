@@ -2,7 +2,6 @@ package org.radmamba.app.ai;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import org.radmamba.app.plugin.BuiltInModels;
 import org.radmamba.plugins.api.PluginApi;
 
 import java.util.Objects;
@@ -18,24 +17,24 @@ import java.util.regex.Pattern;
  *
  * @param text the card's value, as written
  */
-public record CardArchitecture(String text) {
+public record ArchitectureId(String text) {
 
     private static final Pattern EXTENSION_ID = Pattern.compile(PluginApi.PLUGIN_ID.pattern() + "\\.model\\."
             + PluginApi.EXTENSION_NAME.pattern());
 
-    public CardArchitecture {
+    public ArchitectureId {
         Objects.requireNonNull(text, "text");
     }
 
     /** The card's value as it is (not checked: see {@link #valid()}). */
     @JsonCreator
-    public static CardArchitecture parse(String text) {
-        return new CardArchitecture(text);
+    public static ArchitectureId parse(String text) {
+        return new ArchitectureId(text);
     }
 
     /** A built-in family by its short name. */
-    public static CardArchitecture of(ModelArchitecture builtIn) {
-        return new CardArchitecture(builtIn.cardName());
+    public static ArchitectureId of(ModelFamily builtIn) {
+        return new ArchitectureId(builtIn.cardName());
     }
 
     /** The card's spelling, as written. */
@@ -45,8 +44,8 @@ public record CardArchitecture(String text) {
     }
 
     /** The built-in family named, by its short name or its {@code radmamba.model.*} id; empty for a plugin's. */
-    public Optional<ModelArchitecture> builtIn() {
-        for (ModelArchitecture a : ModelArchitecture.values()) {
+    public Optional<ModelFamily> builtIn() {
+        for (ModelFamily a : ModelFamily.values()) {
             if (text.equals(a.cardName()) || text.equals(BuiltInModels.extensionId(a))) {
                 return Optional.of(a);
             }
@@ -72,7 +71,7 @@ public record CardArchitecture(String text) {
     }
 
     /** Whether this names the built-in {@code family}. */
-    public boolean is(ModelArchitecture family) {
+    public boolean is(ModelFamily family) {
         return builtIn().filter(family::equals).isPresent();
     }
 

@@ -1,4 +1,4 @@
-package org.radmamba.viewer.image;
+package org.radmamba.viewer.photo;
 
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;

@@ -1,6 +1,5 @@
-package org.radmamba.app.plugin;
+package org.radmamba.app.ai;
 
-import org.radmamba.app.ai.AiImage;
 import org.radmamba.plugins.api.ImageView;
 import org.radmamba.plugins.api.PixelSpacing;
 import org.radmamba.plugins.api.RasterImage;

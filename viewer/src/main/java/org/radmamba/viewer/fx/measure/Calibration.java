@@ -3,13 +3,14 @@ package org.radmamba.viewer.fx.measure;
 import org.radmamba.viewer.study.ImageGeometry;
 
 /**
- * The physical size of a pixel, for measurements.
+ * How measurements are calibrated: the physical size of a pixel and which header it came from (a different thing
+ * from the inference module's {@code PixelSpacing}, the header's value alone, which results carry).
  *
  * @param rowSpacingMm    distance between the centres of adjacent rows (first value of Pixel Spacing)
  * @param columnSpacingMm distance between the centres of adjacent columns (second value)
  * @param source          where the numbers came from; measurements say so when it is not Pixel Spacing
  */
-public record PixelSpacing(double rowSpacingMm, double columnSpacingMm, Source source) {
+public record Calibration(double rowSpacingMm, double columnSpacingMm, Source source) {
 
     public enum Source {
         /** (0028,0030): in the patient, the calibrated case. */
@@ -31,9 +32,9 @@ public record PixelSpacing(double rowSpacingMm, double columnSpacingMm, Source s
         }
     }
 
-    public static final PixelSpacing UNKNOWN = new PixelSpacing(1, 1, Source.NONE);
+    public static final Calibration UNKNOWN = new Calibration(1, 1, Source.NONE);
 
-    public PixelSpacing {
+    public Calibration {
         if (!(rowSpacingMm > 0) || !(columnSpacingMm > 0)
                 || Double.isInfinite(rowSpacingMm) || Double.isInfinite(columnSpacingMm)) {
             throw new IllegalArgumentException("pixel spacing must be positive, got " + rowSpacingMm + "\\"
@@ -46,15 +47,15 @@ public record PixelSpacing(double rowSpacingMm, double columnSpacingMm, Source s
      * (at the detector, so measurements carry {@link Source#IMAGER_PIXEL_SPACING}'s note), else {@link #UNKNOWN}
      * and measurements are in pixels.
      */
-    public static PixelSpacing of(ImageGeometry geometry) {
+    public static Calibration of(ImageGeometry geometry) {
         if (geometry == null) {
             return UNKNOWN;
         }
         if (usable(geometry.pixelSpacing())) {
-            return new PixelSpacing(geometry.pixelSpacing()[0], geometry.pixelSpacing()[1], Source.PIXEL_SPACING);
+            return new Calibration(geometry.pixelSpacing()[0], geometry.pixelSpacing()[1], Source.PIXEL_SPACING);
         }
         if (usable(geometry.imagerPixelSpacing())) {
-            return new PixelSpacing(geometry.imagerPixelSpacing()[0], geometry.imagerPixelSpacing()[1],
+            return new Calibration(geometry.imagerPixelSpacing()[0], geometry.imagerPixelSpacing()[1],
                     Source.IMAGER_PIXEL_SPACING);
         }
         return UNKNOWN;

@@ -1,10 +1,10 @@
-package org.radmamba.app.plugin;
+package org.radmamba.app.ai;
 
-import org.radmamba.app.ai.ModelArchitecture;
-import org.radmamba.app.ai.ModelTask;
-import org.radmamba.app.ai.Network;
+import org.radmamba.app.plugin.FileCheckpoint;
+import org.radmamba.app.plugin.HostRunContext;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.plugins.api.Checkpoint;
 import org.radmamba.plugins.api.Extension;
 import org.radmamba.plugins.api.ModelSpec;
@@ -27,7 +27,7 @@ public final class BuiltInModels implements Plugin {
     public static final String ID = "radmamba";
 
     /** The extension id of a card's architecture, e.g. {@code radmamba.model.medmamba}. */
-    public static String extensionId(ModelArchitecture architecture) {
+    public static String extensionId(ModelFamily architecture) {
         return ID + "." + Extension.Kind.MODEL.id() + "." + architecture.cardName();
     }
 
@@ -54,11 +54,11 @@ public final class BuiltInModels implements Plugin {
 
     @Override
     public List<Extension> extensions() {
-        return Arrays.stream(ModelArchitecture.values()).<Extension>map(Family::new).toList();
+        return Arrays.stream(ModelFamily.values()).<Extension>map(Family::new).toList();
     }
 
     /** One built-in family: reads the checkpoint with {@link PthReader} and builds the network on ND4J. */
-    record Family(ModelArchitecture family) implements org.radmamba.plugins.api.ModelArchitecture {
+    record Family(ModelFamily family) implements org.radmamba.plugins.api.ModelArchitecture {
 
         @Override
         public String name() {
@@ -77,15 +77,18 @@ public final class BuiltInModels implements Plugin {
                         + " reads checkpoints of the model library only");
             }
             try {
-                return new Loaded(Network.load(family, PthReader.read(file.path())));
+                return new Loaded(family.load(PthReader.read(file.path())));
             } catch (CheckpointException e) {
                 throw new IOException(e.getMessage(), e);
             }
         }
     }
 
-    /** A built-in network behind the API: the run context carries the app's compute context. */
-    record Loaded(Network network) implements org.radmamba.plugins.api.Network {
+    /**
+     * A built-in network behind the API: the run context the host hands over carries the app's compute context
+     * (thread pool, scan device), which the network runs with.
+     */
+    record Loaded(InferenceNetwork network) implements org.radmamba.plugins.api.Network {
         @Override
         public int classes() {
             return network.classes();
@@ -98,7 +101,7 @@ public final class BuiltInModels implements Plugin {
 
         @Override
         public float[] forward(float[] input, int batch, int height, int width, RunContext context) {
-            return network.forward(input, batch, height, width, HostRunContext.of(context));
+            return network.run(input, batch, height, width, HostRunContext.of(context));
         }
 
         @Override

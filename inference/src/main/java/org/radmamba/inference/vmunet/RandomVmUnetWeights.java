@@ -13,13 +13,13 @@ import java.util.SplittableRandom;
  * inverse softplus of dt in [0.001, 0.1]), for benchmarks of a configuration whose trained weights are not at hand.
  * The numbers mean nothing; the work per inference is the real one.
  */
-public final class VmUnetRandomWeights {
+public final class RandomVmUnetWeights {
 
-    private VmUnetRandomWeights() {
+    private RandomVmUnetWeights() {
     }
 
     /** Keys with the {@code vmunet.} prefix, as {@code torch.save(VMUNet(...).state_dict())} writes them. */
-    public static StateDict stateDict(VmUnetArchitecture arch, long seed) {
+    public static StateDict stateDict(VmUnetConfig arch, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
         Builder b = new Builder(tensors, random);
@@ -59,10 +59,10 @@ public final class VmUnetRandomWeights {
     private record Builder(Map<String, CheckpointTensor> tensors, SplittableRandom random) {
 
         void vssBlock(String prefix, int dim) {
-            int inner = VmUnetArchitecture.EXPAND * dim;
-            int rank = VmUnetArchitecture.dtRank(dim);
-            int n = VmUnetArchitecture.D_STATE;
-            int k = VmUnetArchitecture.D_CONV;
+            int inner = VmUnetConfig.EXPAND * dim;
+            int rank = VmUnetConfig.dtRank(dim);
+            int n = VmUnetConfig.D_STATE;
+            int k = VmUnetConfig.D_CONV;
             layerNorm(prefix + "ln_1", dim);
             String a = prefix + "self_attention.";
             normal(a + "in_proj.weight", 2 * inner, dim);
@@ -114,7 +114,7 @@ public final class VmUnetRandomWeights {
         }
 
         void put(String name, float[] values, long... shape) {
-            String key = VmUnetArchitecture.KEY_PREFIX + name;
+            String key = VmUnetConfig.KEY_PREFIX + name;
             tensors.put(key, new CheckpointTensor(key, shape, values, "float32"));
         }
 
