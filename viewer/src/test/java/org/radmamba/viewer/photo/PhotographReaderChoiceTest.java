@@ -1,6 +1,7 @@
 package org.radmamba.viewer.photo;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.HostileFiles;
@@ -24,9 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One reader per photograph format, chosen on purpose: jai-imageio registers second BMP and TIFF readers beside
- * the JDK's, and ImageIO's order between them is not fixed. Here both orders are forced; the reader and the verdict
- * on a broken file must not change.
+ * One reader per photograph format, chosen on purpose: any ImageIO plugin on the class path (jai-imageio was one,
+ * until the own JPEG 2000 decoder replaced it; a RadMamba plugin's jar may bring another) registers second BMP and
+ * TIFF readers beside the JDK's, and ImageIO's order between them is not fixed. Here such a second reader is
+ * registered, one that accepts anything, and both orders are forced; the reader and the verdict on a broken file
+ * must not change.
  */
 class PhotographReaderChoiceTest {
 
@@ -34,10 +37,61 @@ class PhotographReaderChoiceTest {
     Path dir;
 
     private final List<Runnable> undo = new ArrayList<>();
+    private final AcceptingEverythingReaderSpi competitor = new AcceptingEverythingReaderSpi();
+
+    @BeforeEach
+    void registerACompetingReader() {
+        IIORegistry.getDefaultInstance().registerServiceProvider(competitor, ImageReaderSpi.class);
+    }
 
     @AfterEach
     void restoreOrder() {
         undo.forEach(Runnable::run);
+        IIORegistry.getDefaultInstance().deregisterServiceProvider(competitor, ImageReaderSpi.class);
+    }
+
+    /** A second BMP/TIFF reader, as a plugin's jar could register: it claims every input and reads a 1x1 image. */
+    private static final class AcceptingEverythingReaderSpi extends ImageReaderSpi {
+        AcceptingEverythingReaderSpi() {
+            super("test", "1", new String[] {"bmp", "BMP", "tiff", "TIFF", "tif"}, new String[] {"bmp", "tif", "tiff"},
+                    new String[] {"image/bmp", "image/tiff"}, AcceptingEverythingReader.class.getName(),
+                    new Class<?>[] {ImageInputStream.class}, null, false, null, null, null, null, false, null, null,
+                    null, null);
+        }
+
+        @Override
+        public boolean canDecodeInput(Object source) {
+            return true;
+        }
+
+        @Override
+        public ImageReader createReaderInstance(Object extension) {
+            return new AcceptingEverythingReader(this);
+        }
+
+        @Override
+        public String getDescription(Locale locale) {
+            return "a second reader that accepts everything";
+        }
+    }
+
+    private static final class AcceptingEverythingReader extends ImageReader {
+        AcceptingEverythingReader(ImageReaderSpi spi) {
+            super(spi);
+        }
+
+        @Override public int getNumImages(boolean allowSearch) { return 1; }
+        @Override public int getWidth(int imageIndex) { return 1; }
+        @Override public int getHeight(int imageIndex) { return 1; }
+        @Override public java.util.Iterator<javax.imageio.ImageTypeSpecifier> getImageTypes(int imageIndex) {
+            return List.of(javax.imageio.ImageTypeSpecifier.createFromBufferedImageType(
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR)).iterator();
+        }
+        @Override public javax.imageio.metadata.IIOMetadata getStreamMetadata() { return null; }
+        @Override public javax.imageio.metadata.IIOMetadata getImageMetadata(int imageIndex) { return null; }
+        @Override public java.awt.image.BufferedImage read(int imageIndex, javax.imageio.ImageReadParam param) {
+            return new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        }
     }
 
     /** The registered readers of {@code format}, the JDK's first or last. */
@@ -102,7 +156,7 @@ class PhotographReaderChoiceTest {
         ImageIO.write(new java.awt.image.BufferedImage(3, 2, java.awt.image.BufferedImage.TYPE_3BYTE_BGR), "tiff", tiff.toFile());
         List<String> chosen = new ArrayList<>();
         for (boolean jdkFirst : new boolean[] {false, true}) {
-            assertTrue(orderReaders("bmp", jdkFirst).size() >= 2, "jai-imageio's BMP reader is registered too");
+            assertTrue(orderReaders("bmp", jdkFirst).size() >= 2, "a second BMP reader is registered");
             orderReaders("tiff", jdkFirst);
             chosen.add(chosenReader(bmp) + " " + chosenReader(tiff));
         }
@@ -114,13 +168,14 @@ class PhotographReaderChoiceTest {
     void a_broken_bmp_gets_the_same_verdict_whichever_order_imageio_has() throws Exception {
         Path bmp = truncatedBitmap();
         orderReaders("bmp", false);
-        String jaiFirst = verdict(bmp);
+        String otherFirst = verdict(bmp);
         undo.forEach(Runnable::run);
         undo.clear();
         orderReaders("bmp", true);
         String jdkFirst = verdict(bmp);
 
-        assertEquals(jdkFirst, jaiFirst);
+        assertEquals(jdkFirst, otherFirst);
+        assertTrue(jdkFirst.startsWith("refused: "), jdkFirst);
     }
 
     @Test
