@@ -389,9 +389,8 @@ public final class StudyBrowserView extends StackPane {
             thumbnailSlot.getChildren().add(thumbnailFailure);
             detail.getStyleClass().add("secondary-text");
             detail.setStyle("-fx-font-size: 0.9em;");
-            // Every row as wide as the browser, whatever its text: long descriptions (study, series) end in an
-            // ellipsis, the whole text on hover, where a row as wide as its text put it past a horizontal scroll.
-            setPrefWidth(0);
+            // Long descriptions (study, series) end in an ellipsis, the whole text on hover; rows are as wide as
+            // the browser (see ElidedText), where a row as wide as its text put it past a horizontal scroll.
             ElidedText.showFullTextOnHover(this);
             ElidedText.showFullTextOnHover(title);
             seriesBox.setPadding(new Insets(2));
