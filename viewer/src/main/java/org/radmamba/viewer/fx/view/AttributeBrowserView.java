@@ -152,8 +152,8 @@ public final class AttributeBrowserView extends VBox {
         // narrow the panel: the tag keeps its width (a cut tag reads as another tag), name and value give way,
         // the value first. Each column can be resized by its header's edge; a cut text shows whole on hover.
         table.getColumns().add(column("Tag", Line::tagProperty, TAG_WIDTH, TAG_WIDTH));
-        table.getColumns().add(column("Name", Line::nameProperty, 130, 70));
-        table.getColumns().add(column("Value", Line::valueProperty, 200, 60));
+        table.getColumns().add(column("Name", Line::nameProperty, 130, 60));
+        table.getColumns().add(column("Value", Line::valueProperty, 200, 80));
         table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         // Every row is one line (long values end in an ellipsis): with a fixed height the table need not lay out
         // each new row's cells to measure it, which made filling the table cost tens of ms per image.

@@ -136,8 +136,8 @@ public final class MainWindow extends BorderPane {
         StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
         StackPane.setMargin(failurePanel, new Insets(12));
         SplitPane split = new SplitPane(browser, centre, attributes);
-        // The attribute table gets room for its three columns (tag, name, value) at a 1280 px wide window.
         split.setDividerPositions(0.2, 0.75);
+        placeDividersAtFirstLayout(split);
         SplitPane.setResizableWithParent(browser, false);
         SplitPane.setResizableWithParent(attributes, false);
 
@@ -160,6 +160,30 @@ public final class MainWindow extends BorderPane {
         setOnDragDropped(this::dragDropped);
         viewModel.recentPaths().addListener((ListChangeListener<Path>) c -> updateRecentMenu());
         updateRecentMenu();
+    }
+
+    /** What the attribute table needs for its three columns (tag, name, value) side by side. */
+    static final double ATTRIBUTES_WIDTH = 300;
+
+    /**
+     * Once the split has its width: the attribute table gets a quarter of it, but no less than
+     * {@link #ATTRIBUTES_WIDTH} (up to 40%), so that its Value column is on screen. The split is narrower than the
+     * window where the app docks its AI panel beside it, and a quarter of that (235 px at 1280) showed only Tag
+     * and Name. The user's dragging later is left alone.
+     */
+    private static void placeDividersAtFirstLayout(SplitPane split) {
+        split.widthProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> obs, Number was, Number now) {
+                double width = now.doubleValue();
+                if (width <= 0) {
+                    return;
+                }
+                split.widthProperty().removeListener(this);
+                double attributes = Math.min(Math.max(width * 0.25, ATTRIBUTES_WIDTH), width * 0.4);
+                split.setDividerPositions(0.2, 1 - attributes / width);
+            }
+        });
     }
 
     // ---- drag and drop of files ----

@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * At the window's default size: the attribute table's Value column is on screen, and texts cut short (long values,
- * study and series descriptions) show whole in a tooltip.
+ * At the window's default size, with a side panel docked as the app's AI panel is: the attribute table's Value
+ * column is on screen, and texts cut short (long values, study and series descriptions) show whole in a tooltip.
  */
 @ExtendWith(ApplicationExtension.class)
 class FullTextOnHoverTest {
@@ -65,6 +65,10 @@ class FullTextOnHoverTest {
                     throw new IOException("no demo in this test");
                 });
         window = new MainWindow(viewModel);
+        // Beside the split, as the app docks its AI panel (AiWindow): the split is narrower than the window.
+        javafx.scene.layout.Region sidePanel = new javafx.scene.layout.Region();
+        sidePanel.setPrefWidth(340);
+        window.setRight(sidePanel);
         Dimension2D size = MainWindow.firstWindowSize();
         stage.setScene(window.createScene(size.getWidth(), size.getHeight()));
         stage.show();
@@ -137,6 +141,7 @@ class FullTextOnHoverTest {
     void the_value_column_is_on_screen_at_the_default_size_and_a_long_value_shows_whole_on_hover(FxRobot robot)
             throws Exception {
         open(longTexts());
+        ThemeTest.writePng(onFx(() -> window.getScene().snapshot(null)), "attributes-default-size");
         onFx(() -> {
             Bounds table = inScene(window.attributes().table());
             Bounds scene = new javafx.geometry.BoundingBox(0, 0, window.getScene().getWidth(),
@@ -147,7 +152,7 @@ class FullTextOnHoverTest {
                 Bounds b = inScene(cell);
                 assertTrue(b.getMinX() >= table.getMinX() && b.getMaxX() <= table.getMaxX() + 0.5
                                 && scene.contains(b), "Value cell " + b + " outside the table " + table);
-                assertTrue(b.getWidth() >= 50, "Value column only " + b.getWidth() + " px wide");
+                assertTrue(b.getWidth() >= 80, "Value column only " + b.getWidth() + " px wide");
                 Labeled labeled = (Labeled) cell;
                 assertEquals(value, labeled.getText());
                 String shown = ElidedText.shownText(labeled).getText();

@@ -195,6 +195,14 @@ class ThemeTest {
     private WritableImage snapshot(Scene scene, String name) throws Exception {
         WritableImage image = onFx(() -> scene.snapshot(null));
         if (name != null) {
+            writePng(image, name);
+        }
+        return image;
+    }
+
+    /** Saves {@code image} as target/{@code name}.png, to look at. */
+    static void writePng(WritableImage image, String name) throws IOException {
+        {
             Path out = Path.of("target", name + ".png");
             Files.createDirectories(out.getParent());
             int w = (int) image.getWidth();
@@ -208,7 +216,6 @@ class ThemeTest {
             }
             ImageIO.write(png, "png", out.toFile());
         }
-        return image;
     }
 
     private static void assertDark(String what, WritableImage image, List<double[]> points) {
