@@ -149,8 +149,9 @@ public final class AttributeBrowserView extends VBox {
 
         table.setShowRoot(false);
         // The three columns share the table's width, so that the value is on screen without scrolling however
-        // narrow the panel: the tag keeps its width (a cut tag reads as another tag), name and value give way,
-        // the value first. Each column can be resized by its header's edge; a cut text shows whole on hover.
+        // narrow the panel: the tag keeps its width (a cut tag reads as another tag), name and value share the
+        // rest down to 60 and 80 px. Each column can be resized by its header's edge; a cut text shows whole on
+        // hover (values longer than AttributeTree's 200 characters are already cut there, with an ellipsis).
         table.getColumns().add(column("Tag", Line::tagProperty, TAG_WIDTH, TAG_WIDTH));
         table.getColumns().add(column("Name", Line::nameProperty, 130, 60));
         table.getColumns().add(column("Value", Line::valueProperty, 200, 80));
