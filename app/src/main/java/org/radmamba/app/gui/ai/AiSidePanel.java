@@ -36,6 +36,7 @@ import org.radmamba.app.ai.ModelImporter;
 import org.radmamba.app.ai.ModelLibrary;
 import org.radmamba.app.ai.SegmentationResult;
 import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.viewer.fx.view.ElidedText;
 import org.radmamba.viewer.fx.overlay.MaskLegend;
 import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
@@ -189,13 +190,15 @@ public final class AiSidePanel extends VBox {
     }
 
     private static ListCell<ModelEntry> modelCell() {
-        return new ListCell<>() {
+        ListCell<ModelEntry> cell = new ListCell<>() {
             @Override
             protected void updateItem(ModelEntry entry, boolean empty) {
                 super.updateItem(entry, empty);
                 setText(empty || entry == null ? null : entry.card().name() + (entry.runnable() ? "" : " (not runnable)"));
             }
         };
+        // A long model name is cut to the panel's width; the whole name shows on hover.
+        return ElidedText.showFullTextOnHover(cell);
     }
 
     private static ListCell<ScanDevicePreference> deviceCell() {

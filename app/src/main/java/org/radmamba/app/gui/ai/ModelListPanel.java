@@ -4,6 +4,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.ModelLibrary;
+import org.radmamba.viewer.fx.view.ElidedText;
 
 /**
  * The model library as a list: name, task, labels, provenance and whether the weights match the card's SHA-256
@@ -14,14 +15,15 @@ public final class ModelListPanel extends ListView<ModelEntry> {
 
     public ModelListPanel() {
         setId("ai-models");
-        setCellFactory(list -> new ListCell<>() {
+        // Lines too long for the panel (a long model name) end in an ellipsis; the whole text shows on hover.
+        setCellFactory(list -> ElidedText.showFullTextOnHover(new ListCell<ModelEntry>() {
             @Override
             protected void updateItem(ModelEntry entry, boolean empty) {
                 super.updateItem(entry, empty);
                 setText(empty || entry == null ? null : describe(entry));
                 setDisable(entry != null && !entry.runnable());
             }
-        });
+        }));
     }
 
     public void show(ModelLibrary.Listing listing) {

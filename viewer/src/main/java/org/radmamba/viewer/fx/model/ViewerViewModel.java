@@ -19,6 +19,7 @@ import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.fx.service.StudyService;
+import org.radmamba.viewer.fx.settings.Theme;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.TaskContext;
@@ -83,6 +84,7 @@ public final class ViewerViewModel implements SeriesProvider {
     private final IntegerProperty activeViewport = new SimpleIntegerProperty(this, "activeViewport");
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
+    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme", Theme.DARK);
 
     private final MeasurementStore measurementStore = new MeasurementStore();
     private final AttributeBrowserViewModel attributes;
@@ -113,6 +115,8 @@ public final class ViewerViewModel implements SeriesProvider {
         recentPaths.setAll(settings.recentPaths());
         cornerTextVisible.set(settings.cornerTextVisible());
         cornerTextVisible.addListener((obs, o, n) -> settings.setCornerTextVisible(n));
+        theme.set(settings.theme());
+        theme.addListener((obs, o, n) -> settings.setTheme(n));
     }
 
     // ---- opening ----
@@ -492,6 +496,11 @@ public final class ViewerViewModel implements SeriesProvider {
 
     public ObjectProperty<Tool> toolProperty() {
         return tool;
+    }
+
+    /** The panels' theme, kept in the settings. */
+    public ObjectProperty<Theme> themeProperty() {
+        return theme;
     }
 
     public BooleanProperty cornerTextVisibleProperty() {

@@ -24,7 +24,6 @@ import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameFormat;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
-import org.radmamba.viewer.fx.measure.MeasurementHit;
 import org.radmamba.viewer.fx.measure.Calibration;
 import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.viewport.CtPresets;
@@ -35,18 +34,16 @@ import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.FailedFile;
-import org.radmamba.viewer.study.ImageGeometry;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
- * One viewport's state and behaviour: which series and slice, window, orientation, measurements, corner text.
- * Renders through the DICOM layer's {@link PixelPipeline} into one {@link WritableImage}. UI thread only.
+ * One viewport's state and behaviour: which series and slice, window, orientation; its measurements are drawn by a
+ * {@link MeasurementEditor} and its corner text composed by {@link CornerText}. Renders through the DICOM layer's {@link PixelPipeline} into one {@link WritableImage}. UI thread only.
  */
 public final class ViewportViewModel {
 
@@ -69,11 +66,7 @@ public final class ViewportViewModel {
     private final ObjectProperty<ViewportTransform> transform =
             new SimpleObjectProperty<>(this, "transform", ViewportTransform.fit());
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
-    private final ReadOnlyObjectWrapper<ObservableList<Measurement>> measurements =
-            new ReadOnlyObjectWrapper<>(this, "measurements", FXCollections.observableArrayList());
-    private final ReadOnlyObjectWrapper<Measurement> draft = new ReadOnlyObjectWrapper<>(this, "draft");
-    private final ReadOnlyObjectWrapper<Measurement> selectedMeasurement =
-            new ReadOnlyObjectWrapper<>(this, "selectedMeasurement");
+    private final MeasurementEditor editor = new MeasurementEditor(tool);
     private final ReadOnlyObjectWrapper<Calibration> spacing =
             new ReadOnlyObjectWrapper<>(this, "spacing", Calibration.UNKNOWN);
     private final ReadOnlyStringWrapper topLeft = new ReadOnlyStringWrapper(this, "topLeft", "");
@@ -91,20 +84,13 @@ public final class ViewportViewModel {
     private byte[] greyBuffer = new byte[0];
     private int[] argbBuffer = new int[0];
     private WindowLevelDrag windowDrag;
-    private final List<ImagePoint> draftPoints = new ArrayList<>();
     private String probeText = "";
-    private final javafx.collections.ListChangeListener<Measurement> dropStaleSelection = c -> {
-        if (selectedMeasurement.get() != null && !c.getList().contains(selectedMeasurement.get())) {
-            selectedMeasurement.set(null);
-        }
-    };
 
     public ViewportViewModel(SeriesProvider provider, MeasurementStore measurementStore) {
         this.provider = provider;
         this.measurementStore = measurementStore;
         inverted.addListener((obs, o, n) -> render());
         transform.addListener((obs, o, n) -> updateCornerText());
-        measurements.get().addListener(dropStaleSelection);
         viewWidth.addListener((obs, o, n) -> updateCornerText());
         viewHeight.addListener((obs, o, n) -> updateCornerText());
     }
@@ -127,7 +113,7 @@ public final class ViewportViewModel {
             images = null;
             instance.set(null);
             image.set(null);
-            showMeasurements(FXCollections.observableArrayList());
+            editor.show(FXCollections.observableArrayList());
             updateCornerText();
             return;
         }
@@ -194,7 +180,7 @@ public final class ViewportViewModel {
         SeriesEntry.Slice s = entry.slices().get(slice.get());
         Instance current = entry.instance(s.instanceIndex());
         instance.set(current);
-        showMeasurements(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
+        editor.show(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
         spacing.set(spacingOf(current));
         render();
     }
@@ -413,129 +399,49 @@ public final class ViewportViewModel {
         return img == null ? null : new Point2D(img.getWidth(), img.getHeight());
     }
 
-    // ---- measurements ----
+    // ---- measurements (drawn and selected by the editor; the viewport says which image's list is in view) ----
 
     /** Mouse pressed with a measuring tool at an image point. */
     public void beginMeasurement(ImagePoint at) {
-        if (!tool.get().measures() || image.get() == null) {
-            return;
-        }
-        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
-            // Third click of an angle: the second arm.
-            draftPoints.add(at);
-            updateDraft();
-            return;
-        }
-        draftPoints.clear();
-        draftPoints.add(at);
-        draftPoints.add(at);
-        updateDraft();
+        editor.begin(at, image.get() != null);
     }
 
     /** Mouse dragged: moves the last point of the measurement being drawn. */
     public void updateMeasurement(ImagePoint at) {
-        if (draftPoints.isEmpty()) {
-            return;
-        }
-        draftPoints.set(draftPoints.size() - 1, at);
-        updateDraft();
+        editor.update(at);
     }
 
     /** Mouse released: completes the measurement (an angle needs one more click). */
     public void finishMeasurement(ImagePoint at) {
-        if (draftPoints.isEmpty()) {
-            return;
-        }
-        draftPoints.set(draftPoints.size() - 1, at);
-        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
-            updateDraft();
-            return;
-        }
-        Measurement m = measurementOf(tool.get(), draftPoints);
-        cancelDraft();
-        if (m != null && !degenerate(m)) {
-            measurements.get().add(m);
-            // What was just drawn is what Delete removes, until the user selects another one.
-            selectedMeasurement.set(m);
-        }
+        editor.finish(at);
     }
 
-    /**
-     * Mouse clicked (pressed and released in place) at an image point: completes an angle waiting for its third
-     * point; otherwise drops the measurement the press began and selects the measurement under the click (none
-     * when the click is on bare image). {@code tolerance}: how near a line counts as on it, in image pixels.
-     */
+    /** See {@link MeasurementEditor#clickAt}. */
     public void clickAt(ImagePoint at, double tolerance) {
-        if (draftPoints.size() == 3) {
-            finishMeasurement(at);
-            return;
-        }
-        cancelDraft();
-        selectMeasurement(MeasurementHit.at(measurements.get(), at, tolerance).orElse(null));
+        editor.clickAt(at, tolerance);
     }
 
     /** Selects a measurement on the current image, or nothing with null. */
     public void selectMeasurement(Measurement m) {
-        selectedMeasurement.set(m != null && measurements.get().contains(m) ? m : null);
-    }
-
-    /**
-     * The measurements of the image now on screen. Nothing stays selected that is not on screen: another image's
-     * list drops the selection, and so does removing the selected measurement from the list (clear, close).
-     */
-    private void showMeasurements(ObservableList<Measurement> list) {
-        if (list != measurements.get()) {
-            measurements.get().removeListener(dropStaleSelection);
-            list.addListener(dropStaleSelection);
-            selectedMeasurement.set(null);
-            measurements.set(list);
-        }
+        editor.select(m);
     }
 
     /** Adds a finished measurement (keyboard-free scripting and tests). */
     public void addMeasurement(Measurement m) {
-        measurements.get().add(m);
+        editor.add(m);
     }
 
     /** Deletes the selected measurement (the last one drawn, unless the user clicked another); none: no-op. */
     public void deleteSelectedMeasurement() {
-        Measurement m = selectedMeasurement.get();
-        if (m != null) {
-            measurements.get().remove(m);
-            selectedMeasurement.set(null);
-        }
+        editor.deleteSelected();
     }
 
     public void clearMeasurements() {
-        measurements.get().clear();
+        editor.clear();
     }
 
     public void cancelDraft() {
-        draftPoints.clear();
-        draft.set(null);
-    }
-
-    private void updateDraft() {
-        if (tool.get() == Tool.ANGLE && draftPoints.size() == 2) {
-            draft.set(new Measurement.Distance(draftPoints.get(0), draftPoints.get(1)));
-        } else {
-            draft.set(measurementOf(tool.get(), draftPoints));
-        }
-    }
-
-    private static Measurement measurementOf(Tool tool, List<ImagePoint> points) {
-        return switch (tool) {
-            case DISTANCE -> new Measurement.Distance(points.get(0), points.get(1));
-            case RECTANGLE -> new Measurement.RectangleRoi(points.get(0), points.get(1));
-            case ELLIPSE -> new Measurement.EllipseRoi(points.get(0), points.get(1));
-            case ANGLE -> points.size() == 3 ? new Measurement.Angle(points.get(0), points.get(1), points.get(2)) : null;
-            default -> null;
-        };
-    }
-
-    private static boolean degenerate(Measurement m) {
-        List<ImagePoint> p = m.points();
-        return p.stream().distinct().count() < 2;
+        editor.cancelDraft();
     }
 
     /** The label of a measurement on the current image. */
@@ -551,22 +457,7 @@ public final class ViewportViewModel {
 
     /** Updates the probe text for the image point under the cursor; null clears it. */
     public void probe(ImagePoint at) {
-        PixelValues values = currentValues();
-        if (at == null || values == null) {
-            probeText = "";
-        } else {
-            int x = (int) Math.floor(at.x());
-            int y = (int) Math.floor(at.y());
-            if (x < 0 || y < 0 || x >= values.width() || y >= values.height()) {
-                probeText = "";
-            } else {
-                double stored = values.stored(x, y);
-                double real = values.real(x, y);
-                String unit = values.unit().isEmpty() ? "" : " " + values.unit();
-                probeText = String.format(Locale.ROOT, "x %d y %d  stored %s  value %s%s", x, y, number(stored),
-                        number(real), unit);
-            }
-        }
+        probeText = CornerText.probe(currentValues(), at);
         updateCornerText();
     }
 
@@ -588,69 +479,22 @@ public final class ViewportViewModel {
         int index = slice.get();
         SeriesEntry.Slice s = entry.isDisplayable() ? entry.slices().get(index) : null;
         Instance instance = s == null ? null : entry.instance(s.instanceIndex());
-
-        topLeft.set(String.join("\n",
-                personName(entry.patient().patientName()),
-                "ID " + entry.patient().patientId(),
-                formatDate(entry.study().studyDate()),
-                entry.study().description()).strip());
-
-        List<String> tr = new ArrayList<>();
-        tr.add(entry.description());
-        tr.add("Series " + entry.series().seriesNumber());
-        tr.add("Image " + (index + 1) + " / " + sliceCount.get());
-        if (instance != null) {
-            instance.geometry().flatMap(ImageGeometry::positionAlongNormal)
-                    .ifPresent(z -> tr.add(String.format(Locale.ROOT, "Pos %.1f mm", z)));
-            instance.geometry().map(ImageGeometry::sliceThickness).filter(t -> !Double.isNaN(t))
-                    .ifPresent(t -> tr.add(String.format(Locale.ROOT, "Thick %.1f mm", t)));
-        }
-        topRight.set(String.join("\n", tr));
-
-        List<String> bl = new ArrayList<>();
+        topLeft.set(CornerText.topLeft(entry.patient().patientName(), entry.patient().patientId(),
+                entry.study().studyDate(), entry.study().description()));
+        topRight.set(CornerText.topRight(entry.description(), entry.series().seriesNumber(), index, sliceCount.get(),
+                instance == null ? null : instance.geometry().orElse(null)));
+        String loadState = null;
         if (images != null && !images.isLoaded(index)) {
             FailedFile failure = images.failure(index);
-            bl.add(failure == null ? "Loading…" : "Cannot display: " + failure.reason());
+            loadState = failure == null ? "Loading…" : "Cannot display: " + failure.reason();
         }
-        if (voi.get() instanceof Voi.Window w && currentPipeline() != null && !currentPipeline().isColour()) {
-            bl.add(String.format(Locale.ROOT, "W %s L %s%s", number(w.width()), number(w.center()),
-                    w.explanation().isEmpty() ? "" : "  " + w.explanation()));
-        } else if (voi.get() instanceof Voi.Lut l) {
-            bl.add("VOI LUT " + l.explanation());
-        }
+        PixelPipeline pipeline = currentPipeline();
         Point2D size = imageSize();
-        if (size != null) {
-            double zoom = transform.get().effectiveZoom(size.getX(), size.getY(), viewWidth.get(), viewHeight.get());
-            bl.add(String.format(Locale.ROOT, "Zoom %.0f%%", zoom * 100));
-        }
-        if (inverted.get()) {
-            bl.add("Inverted");
-        }
-        bottomLeft.set(String.join("\n", bl));
+        double zoom = size == null ? Double.NaN
+                : transform.get().effectiveZoom(size.getX(), size.getY(), viewWidth.get(), viewHeight.get());
+        bottomLeft.set(CornerText.bottomLeft(loadState, voi.get(), pipeline != null && !pipeline.isColour(), zoom,
+                inverted.get()));
         bottomRight.set(probeText);
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v)
-                : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    /** DICOM PN "FAMILY^GIVEN" as "FAMILY, GIVEN". */
-    static String personName(String pn) {
-        if (pn == null || pn.isBlank()) {
-            return "";
-        }
-        String[] parts = pn.split("\\^");
-        return parts.length >= 2 && !parts[1].isBlank() ? parts[0] + ", " + String.join(" ",
-                java.util.Arrays.copyOfRange(parts, 1, parts.length)).strip() : parts[0];
-    }
-
-    /** DA "YYYYMMDD" as "YYYY-MM-DD"; other forms unchanged. */
-    static String formatDate(String da) {
-        if (da != null && da.length() == 8 && da.chars().allMatch(Character::isDigit)) {
-            return da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6);
-        }
-        return da == null ? "" : da;
     }
 
     private static Calibration spacingOf(Instance instance) {
@@ -707,16 +551,16 @@ public final class ViewportViewModel {
     }
 
     public ReadOnlyObjectProperty<ObservableList<Measurement>> measurementsProperty() {
-        return measurements.getReadOnlyProperty();
+        return editor.measurementsProperty();
     }
 
     public ReadOnlyObjectProperty<Measurement> draftProperty() {
-        return draft.getReadOnlyProperty();
+        return editor.draftProperty();
     }
 
     /** The measurement Delete removes; null when none is selected. */
     public ReadOnlyObjectProperty<Measurement> selectedMeasurementProperty() {
-        return selectedMeasurement.getReadOnlyProperty();
+        return editor.selectedProperty();
     }
 
     public ReadOnlyObjectProperty<Calibration> spacingProperty() {

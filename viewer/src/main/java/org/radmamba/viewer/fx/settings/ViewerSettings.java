@@ -88,4 +88,14 @@ public final class ViewerSettings {
     public void setCornerTextVisible(boolean visible) {
         store.put("corner.text", Boolean.toString(visible));
     }
+
+    /** The theme the user chose; {@link Theme#DARK} unless they chose another (or the stored name is unknown). */
+    public Theme theme() {
+        return store.get("theme").flatMap(name -> java.util.Arrays.stream(Theme.values())
+                .filter(t -> t.name().equals(name)).findFirst()).orElse(Theme.DARK);
+    }
+
+    public void setTheme(Theme theme) {
+        store.put("theme", theme.name());
+    }
 }

@@ -12,6 +12,7 @@ import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableCell;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.control.skin.VirtualFlow;
@@ -147,10 +148,14 @@ public final class AttributeBrowserView extends VBox {
         message.setWrapText(true);
 
         table.setShowRoot(false);
-        table.getColumns().add(column("Tag", Line::tagProperty, 95));
-        table.getColumns().add(column("Name", Line::nameProperty, 150));
-        table.getColumns().add(column("Value", Line::valueProperty, 200));
-        table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_LAST_COLUMN);
+        // The three columns share the table's width, so that the value is on screen without scrolling however
+        // narrow the panel: the tag keeps its width (a cut tag reads as another tag), name and value share the
+        // rest down to 60 and 80 px. Each column can be resized by its header's edge; a cut text shows whole on
+        // hover (values longer than AttributeTree's 200 characters are already cut there, with an ellipsis).
+        table.getColumns().add(column("Tag", Line::tagProperty, TAG_WIDTH, TAG_WIDTH));
+        table.getColumns().add(column("Name", Line::nameProperty, 130, 60));
+        table.getColumns().add(column("Value", Line::valueProperty, 200, 80));
+        table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         // Every row is one line (long values end in an ellipsis): with a fixed height the table need not lay out
         // each new row's cells to measure it, which made filling the table cost tens of ms per image.
         table.setFixedCellSize(ROW_HEIGHT);
@@ -194,13 +199,22 @@ public final class AttributeBrowserView extends VBox {
                 windowShowing, visibleProperty(), widthProperty()));
     }
 
-    private static TreeTableColumn<Line, String> column(String title,
-                                                        Function<Line, ReadOnlyStringProperty> text, double width) {
+    /** Room for "(0008,0016)" and a sequence item's disclosure arrow, at the default font. */
+    static final double TAG_WIDTH = 92;
+
+    private static TreeTableColumn<Line, String> column(String title, Function<Line, ReadOnlyStringProperty> text,
+                                                        double width, double minWidth) {
         TreeTableColumn<Line, String> c = new TreeTableColumn<>(title);
         c.setPrefWidth(width);
-        c.setMinWidth(Math.min(width, 90));
+        c.setMinWidth(minWidth);
         c.setCellValueFactory(f -> f.getValue().getValue() == null ? new ReadOnlyStringWrapper("")
                 : text.apply(f.getValue().getValue()));
+        c.setCellFactory(col -> {
+            @SuppressWarnings("unchecked")
+            TreeTableCell<Line, String> cell = (TreeTableCell<Line, String>)
+                    (TreeTableCell<?, ?>) TreeTableColumn.DEFAULT_CELL_FACTORY.call(col);
+            return ElidedText.showFullTextOnHover(cell);
+        });
         return c;
     }
 

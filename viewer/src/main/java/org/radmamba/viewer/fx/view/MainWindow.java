@@ -58,6 +58,7 @@ import org.radmamba.viewer.fx.model.Layout;
 import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
+import org.radmamba.viewer.fx.settings.Theme;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.viewport.CtPresets;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
@@ -135,7 +136,8 @@ public final class MainWindow extends BorderPane {
         StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
         StackPane.setMargin(failurePanel, new Insets(12));
         SplitPane split = new SplitPane(browser, centre, attributes);
-        split.setDividerPositions(0.2, 0.78);
+        split.setDividerPositions(0.2, 0.75);
+        placeDividersAtFirstLayout(split);
         SplitPane.setResizableWithParent(browser, false);
         SplitPane.setResizableWithParent(attributes, false);
 
@@ -158,6 +160,30 @@ public final class MainWindow extends BorderPane {
         setOnDragDropped(this::dragDropped);
         viewModel.recentPaths().addListener((ListChangeListener<Path>) c -> updateRecentMenu());
         updateRecentMenu();
+    }
+
+    /** What the attribute table needs for its three columns (tag, name, value) side by side. */
+    static final double ATTRIBUTES_WIDTH = 300;
+
+    /**
+     * Once the split has its width: the attribute table gets a quarter of it, but no less than
+     * {@link #ATTRIBUTES_WIDTH} (up to 40%), so that its Value column is on screen. The split is narrower than the
+     * window where the app docks its AI panel beside it, and a quarter of that (235 px at 1280) showed only Tag
+     * and Name. The user's dragging later is left alone.
+     */
+    private static void placeDividersAtFirstLayout(SplitPane split) {
+        split.widthProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> obs, Number was, Number now) {
+                double width = now.doubleValue();
+                if (width <= 0) {
+                    return;
+                }
+                split.widthProperty().removeListener(this);
+                double attributes = Math.min(Math.max(width * 0.25, ATTRIBUTES_WIDTH), width * 0.4);
+                split.setDividerPositions(0.2, 1 - attributes / width);
+            }
+        });
     }
 
     // ---- drag and drop of files ----
@@ -346,7 +372,18 @@ public final class MainWindow extends BorderPane {
         CheckMenuItem corner = new CheckMenuItem("Corner text");
         corner.setAccelerator(cornerText.shortcut());
         corner.selectedProperty().bindBidirectional(viewModel.cornerTextVisibleProperty());
-        view.getItems().addAll(layouts, corner, new SeparatorMenuItem(), fit.guardedMenuItem(), actualSize.menuItem(),
+        Menu themes = new Menu("Theme");
+        ToggleGroup themeGroup = new ToggleGroup();
+        for (Theme t : Theme.values()) {
+            RadioMenuItem item = new RadioMenuItem(t.label());
+            item.setId("theme-" + t.name().toLowerCase(java.util.Locale.ROOT));
+            item.setToggleGroup(themeGroup);
+            item.setSelected(viewModel.themeProperty().get() == t);
+            item.setOnAction(e -> viewModel.themeProperty().set(t));
+            viewModel.themeProperty().addListener((obs, o, n) -> item.setSelected(n == t));
+            themes.getItems().add(item);
+        }
+        view.getItems().addAll(layouts, corner, themes, new SeparatorMenuItem(), fit.guardedMenuItem(), actualSize.menuItem(),
                 zoomIn.menuItem(), zoomOut.menuItem(), new SeparatorMenuItem(), rotateRight.guardedMenuItem(),
                 rotateLeft.guardedMenuItem(), flipH.guardedMenuItem(), flipV.guardedMenuItem(), invert.guardedMenuItem(),
                 reset.menuItem(), new SeparatorMenuItem(), searchAttributes.menuItem(), dismissFailures.menuItem());
@@ -548,13 +585,15 @@ public final class MainWindow extends BorderPane {
         return new Dimension2D(Math.min(1600, screen.getWidth()), Math.min(900, screen.getHeight()));
     }
 
-    /** A scene for this window with the viewer's stylesheet. */
+    /**
+     * A scene for this window in the user's theme. From then on every window the application shows (dialogs,
+     * menus, tooltips, the app's and plugins' windows) takes the theme too, and follows the setting when it changes.
+     */
     public Scene createScene(double width, double height) {
         Scene scene = new Scene(this, width, height);
-        var css = MainWindow.class.getResource("viewer.css");
-        if (css != null) {
-            scene.getStylesheets().add(css.toExternalForm());
-        }
+        ThemeStyler.install();
+        ThemeStyler.themeProperty().bind(viewModel.themeProperty());
+        ThemeStyler.style(scene, viewModel.themeProperty().get());
         return scene;
     }
 

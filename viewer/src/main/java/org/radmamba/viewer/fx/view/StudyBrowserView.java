@@ -382,11 +382,17 @@ public final class StudyBrowserView extends StackPane {
             thumbnailSlot.setMinSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
             thumbnailSlot.setPrefSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
             thumbnailSlot.setMaxSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-            thumbnailFailure.setStyle("-fx-text-fill: #ff8c78; -fx-font-size: 0.85em; -fx-text-alignment: center;");
+            thumbnailFailure.getStyleClass().add("thumbnail-failure");
+            thumbnailFailure.setStyle("-fx-font-size: 0.85em; -fx-text-alignment: center;");
             thumbnailFailure.setVisible(false);
             thumbnailFailure.setTooltip(thumbnailFailureReason);
             thumbnailSlot.getChildren().add(thumbnailFailure);
-            detail.setStyle("-fx-opacity: 0.75; -fx-font-size: 0.9em;");
+            detail.getStyleClass().add("secondary-text");
+            detail.setStyle("-fx-font-size: 0.9em;");
+            // Long descriptions (study, series) end in an ellipsis, the whole text on hover; rows are as wide as
+            // the browser (see ElidedText), where a row as wide as its text put it past a horizontal scroll.
+            ElidedText.showFullTextOnHover(this);
+            ElidedText.showFullTextOnHover(title);
             seriesBox.setPadding(new Insets(2));
             MenuItem close = new MenuItem("Close study");
             close.setOnAction(e -> {

@@ -53,4 +53,14 @@ class ViewerSettingsTest {
             node.removeNode();
         }
     }
+
+    @Test
+    void the_theme_is_dark_until_the_user_chooses_light_and_an_unknown_stored_name_reads_as_dark() {
+        MemoryStore store = new MemoryStore();
+        assertEquals(Theme.DARK, new ViewerSettings(store).theme());
+        new ViewerSettings(store).setTheme(Theme.LIGHT);
+        assertEquals(Theme.LIGHT, new ViewerSettings(store).theme());
+        store.put("theme", "SOLARIZED");
+        assertEquals(Theme.DARK, new ViewerSettings(store).theme());
+    }
 }
