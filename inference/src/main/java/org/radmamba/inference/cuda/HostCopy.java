@@ -7,8 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * Copies between Java float arrays and native (page-locked) memory in chunks on the common fork-join pool. One core
- * copies a few GB/s, well below what the GPU's copy engine takes from page-locked memory, so at batch 8 a single
- * thread's copies of a call's 70 MB of operands took longer than the transfers and the kernels together. The
+ * copies a few GB/s, well below what the GPU's copy engine takes from page-locked memory, so one thread copying a
+ * call's operands (70 MB at batch 8) would take longer than the transfers and the kernels together. The
  * native memory must be readable from any thread (page-locked memory from the driver is; a confined arena's is not).
  */
 final class HostCopy {

@@ -14,7 +14,7 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  * the vector length of outputs (MedMamba's conv branch) run the direct Vector API kernel {@link DirectConv}; other
  * shapes (the 4×4 stride-4 patch embeddings) run as im2col + one sgemm: the input patches become the rows
  * of a {@code (positions, k·k·in)} matrix (columns ordered ky, kx, channel, so each copy is a run of channels) that
- * multiplies the weight packed as {@code (out, k·k·in)}. ND4J's own conv2d measured about 4× slower here.
+ * multiplies the weight packed as {@code (out, k·k·in)}. ND4J's own conv2d is several times slower on these shapes.
  *
  * <p>Optionally an {@code inputNorm} (a BatchNorm that precedes the convolution in the network) is applied to the
  * input samples while gathering them: folding it into the weights instead would be wrong at the borders, where

@@ -225,8 +225,8 @@ final class DirectConv {
                 c70 = w0.fma(v, c70); c71 = w1.fma(v, c71); c72 = w2.fma(v, c72);
             }
         }
-        // Written out on purpose: a helper taking three FloatVectors per position made MedMamba-T 2.6x slower
-        // (471 against 180 ms, bench-model at 2 threads, 2026-11-30): the vectors were boxed at the call.
+        // Written out on purpose: a helper taking three FloatVectors per position boxed the vectors at the call,
+        // which made the whole of MedMamba-T more than twice as slow.
         long row = (long) out * Float.BYTES;
         long l1 = (long) LANES * Float.BYTES;
         long l2 = 2 * l1;

@@ -22,9 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * into y; B and C of a step are shared by the group's channels and arrive as broadcast scalars, read in place.
  * The other natural layout, the N states of one channel in the lanes, needs a horizontal reduction for
  * y = &lt;h, C&gt; at every step and leaves a 512-bit register three-quarters empty when N = 4; a prototype of
- * it took 41 ms of CPU per stage-1 cross scan (without softplus) against 17 ms for this layout with everything.
- * The JDK's {@code lanewise(EXP)} (an out-of-line SVML call) made a stage-1 call 1.6× slower than the inlined
- * polynomial. docs/performance.md has the figures.
+ * it was more than twice as slow as this layout. The JDK's {@code lanewise(EXP)} is an out-of-line SVML call,
+ * slower than the inlined polynomial. docs/performance.md has the figures.
  *
  * <p><b>Transposition.</b> The caller's u and delta are channel-major ((channel, position)); the loop wants the
  * V channels of a position side by side. Each block therefore gathers them once into position-major scratch

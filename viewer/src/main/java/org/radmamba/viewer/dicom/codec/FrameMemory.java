@@ -5,9 +5,9 @@ package org.radmamba.viewer.dicom.codec;
  * a few large arrays ("slabs") shared by that series; otherwise each frame gets an array of its own.
  *
  * <p>Why: a 512×512 CT frame (512 KB) allocated on its own starts in G1's young generation, and every young
- * collection during a load copies all the frames decoded since the previous one into the old generation: on two
- * cores, 35 of a 38 ms pause copied 90 MB of frames, and such pauses were the longest stalls of the FX thread while
- * a 500-slice series loaded. An array of at least half a G1 region is "humongous": G1 allocates it straight in old
+ * collection during a load copies all the frames decoded since the previous one into the old generation: copying
+ * frames is most of such a pause, and those pauses were the longest stalls of the FX thread while a large series
+ * loaded. An array of at least half a G1 region is "humongous": G1 allocates it straight in old
  * regions and never moves it, so frames in slabs cost young collections nothing. A series' frames live and die
  * together (the viewer keeps a loaded series whole until it is closed), so sharing slabs frees nothing later than
  * before.

@@ -49,7 +49,7 @@ import java.util.function.Function;
  * <p>Tree items are not thrown away either: rows of another study's image take over the items of rows that are
  * gone (their lines get the new text), and with no image the rows on screen are blanked, not removed. Emptying the
  * table when a study closed and filling it for the next one made every visible row change its items and CSS state
- * twice (empty, then filled), 25-55 ms of layout in the pulse after the first image.
+ * twice (empty, then filled): a long layout in the pulse after the first image.
  */
 public final class AttributeBrowserView extends VBox {
 
@@ -224,9 +224,9 @@ public final class AttributeBrowserView extends VBox {
     /**
      * Shows the new texts of the lines off screen and of the first {@link #ROWS_SHOWN_PER_PULSE} on screen, and
      * leaves the rest to a later pulse. A new image changes the texts of every row on screen (30 or more), and
-     * their cells' layout and painting in one pulse took 20-46 ms on two cores, with a decoding series and the
-     * collector sharing them; ten rows a pulse keep each pulse well under that. Lines off screen have no cells, so
-     * their texts cost nothing to change.
+     * their cells' layout and painting in one pulse can take nearly the 50 ms a pulse gap may last (the viewer's
+     * target, docs/performance.md) when a decoding series and the collector share the cores; ten rows a pulse keep
+     * each pulse well under that. Lines off screen have no cells, so their texts cost nothing to change.
      */
     private void showSomeRows() {
         VirtualFlow<?> flow = flow();
@@ -271,8 +271,8 @@ public final class AttributeBrowserView extends VBox {
     /**
      * The table starts as it is after a study closed, with blank rows as far down as a screen reaches: their cells
      * are made and styled in the window's first paint, and the first image's rows take them over a few a pulse.
-     * Starting empty, a fresh JVM made and styled every visible row's cells in the pulse after the first image
-     * (about 160 ms of layout in software rendering on two cores).
+     * Starting empty, a fresh JVM made and styled every visible row's cells in the pulse after the first image,
+     * several frames' worth of layout in one pulse.
      */
     private void addBlankRowsForAScreen() {
         int rows = (int) Math.ceil(Screen.getPrimary().getVisualBounds().getHeight() / ROW_HEIGHT);

@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * Spreads updates of large parts of the window over separate pulses. When a study opens, its series list, the
  * first image, the attribute table and the thumbnail all arrive within a frame or two; painted in one pulse they
- * cost the (software) renderer over 100 ms, a visible stall. Through this pacer the study browser and the
+ * cost a software renderer several frames, a visible stall. Through this pacer the study browser and the
  * attribute table update one per pulse, and never in the pulse that shows a viewport's first image. A free pulse
  * follows each of these heavy pulses: the software renderer paints one while the UI thread lays out the next, so
- * two in a row made a gap of both (45-80 ms after the first image).
+ * two in a row make one gap as long as both.
  *
  * <p>Updates are keyed: a pending update under the same key is replaced by the newer one (it shows the newer
  * state) and keeps its place in the queue, so every key's latest update runs, once, in the order first asked. All

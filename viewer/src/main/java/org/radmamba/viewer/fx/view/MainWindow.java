@@ -557,7 +557,7 @@ public final class MainWindow extends BorderPane {
     /**
      * Shows this window on {@code stage} and runs {@code open} (what the window starts with: paths given on the
      * command line, the demo study) once the window's first frame is painted. Opened as the window showed, a
-     * large series' load shared its first pulses with that paint (150-350 ms in software rendering), and the FX
+     * large series' load shared its first pulses with that paint (long in software rendering), and the FX
      * thread waited for it inside the load. The status bar says "Opening…" in the frame after the first; JavaFX
      * paints a frame only when the one before it is done, so once that frame's pulse is over, the first is painted.
      */

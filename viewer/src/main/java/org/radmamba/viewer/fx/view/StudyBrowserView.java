@@ -46,8 +46,8 @@ import java.util.Set;
  *
  * <p>Tree items are kept when the last study closes: their rows are blanked (and hidden), and the next
  * study's rows take them over, so the cells on screen only change their text. Removing the items emptied every
- * visible cell and filling them again for the next study restyled and laid out all of them (about 28 ms of layout
- * in a pulse right after the first image).
+ * visible cell and filling them again for the next study restyled and laid out all of them, in a pulse right after
+ * the first image.
  */
 public final class StudyBrowserView extends StackPane {
 
@@ -57,7 +57,7 @@ public final class StudyBrowserView extends StackPane {
     /**
      * Height of every row: a series' thumbnail with the cell's padding. Patient and study rows have two lines of
      * text in it. With rows of one height the tree need not measure each row through its measuring cell when rows
-     * come or go: a new study replacing the demo took 17-28 ms of layout with rows of two heights, 10 ms with one.
+     * come or go, which more than halves the layout of a new study replacing the demo.
      */
     static final double ROW_HEIGHT = THUMBNAIL_SIDE + 12;
 
@@ -94,9 +94,9 @@ public final class StudyBrowserView extends StackPane {
     /**
      * A patient or study as a map key: value equality, with a hash of its identifiers only. Their records hash
      * every series and instance inside (500 instances for a large series): looked up several times per series,
-     * that was a tenth of the study browser's time on the UI thread while a study opened, and 2-3 ms of the pulse
-     * that shows a new study even when hashed once a sync. Equal records have equal identifiers, so equal keys
-     * have equal hashes; the same record is recognised by identity before its fields are compared.
+     * that was a tenth of the study browser's time on the UI thread while a study opened, and a noticeable part of
+     * the pulse that shows a new study even when hashed once a sync. Equal records have equal identifiers, so equal
+     * keys have equal hashes; the same record is recognised by identity before its fields are compared.
      */
     private static final class Key {
         private final Object value;
@@ -159,7 +159,7 @@ public final class StudyBrowserView extends StackPane {
      * The browser starts as it is after its last study closed: a blank patient row, a blank study row and blank
      * series rows as far down as a screen reaches, hidden. Their cells are made and styled in the window's first
      * paint, and the first study takes them over. Starting empty, a fresh JVM made, styled and laid out those
-     * cells in the pulse that shows the first study (80-120 ms in software rendering on two cores).
+     * cells in the pulse that shows the first study, several frames' worth of work in one pulse.
      */
     private void addBlankRowsForAScreen() {
         TreeItem<Row> patient = new TreeItem<>(new Row(null));
@@ -273,8 +273,8 @@ public final class StudyBrowserView extends StackPane {
 
     /**
      * Shows or hides the tree's rows (blank ones still have their disclosure arrows) by opacity and mouse
-     * transparency: hiding it by visibility made showing it again lay out the whole tree (29 against 12 ms in the
-     * pulse that fills it).
+     * transparency: hiding it by visibility made showing it again lay out the whole tree, more than doubling the
+     * pulse that fills it.
      */
     private void showRows(boolean show) {
         tree.setOpacity(show ? 1 : 0);
