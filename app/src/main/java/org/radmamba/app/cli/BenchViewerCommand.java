@@ -39,9 +39,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * {@code radmamba bench-viewer}: the viewer window, headless (Monocle, software rendering), on generated
- * 512×512 16-bit CT series. Prints key=value figures: the FX thread's longest pulse gap while a 500-slice series
- * loads, the time to render one slice (pipeline + WritableImage update) as p50/p95/max, and the time to switch
+ * {@code radmamba bench-viewer}: the viewer window, headless (Monocle, software rendering) where Monocle is on the
+ * class path and in a real window otherwise, on generated 512×512 16-bit CT series. Prints key=value figures: the
+ * FX thread's longest pulse gap while a 500-slice series loads, the time to render one slice (pipeline + WritableImage update) as p50/p95/max, and the time to switch
  * to an already loaded series. A benchmark, not a test: it asserts nothing.
  */
 @Command(name = "bench-viewer", mixinStandardHelpOptions = true,
@@ -75,14 +75,23 @@ public final class BenchViewerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        // Headless JavaFX, set before the toolkit starts.
-        System.setProperty("glass.platform", "Monocle");
-        System.setProperty("monocle.platform", "Headless");
-        System.setProperty("prism.order", "sw");
-        // Monocle's headless screen is 1280x800 unless told otherwise; the window must fit on it.
-        System.setProperty("headless.geometry", "1600x1000-32");
-        System.setProperty("prism.text", "t2k");
-        System.setProperty("java.awt.headless", "true");
+        // Monocle is a test library that the installed app does not ship; `mvn -Prun` and the tests have it.
+        boolean monocle = monocleOnClassPath();
+        if (monocle) {
+            // Headless JavaFX, set before the toolkit starts.
+            System.setProperty("glass.platform", "Monocle");
+            System.setProperty("monocle.platform", "Headless");
+            System.setProperty("prism.order", "sw");
+            // Monocle's headless screen is 1280x800 unless told otherwise; the window must fit on it.
+            System.setProperty("headless.geometry", "1600x1000-32");
+            System.setProperty("prism.text", "t2k");
+            System.setProperty("java.awt.headless", "true");
+        } else if (linuxWithoutDisplay()) {
+            spec.commandLine().getErr().println("bench-viewer: no display (DISPLAY unset) and no Monocle on the class"
+                    + " path; run it under xvfb-run -s \"-screen 0 1600x1000x24\" or with Monocle (docs/performance.md)");
+            return ExitCodes.USAGE;
+        }
+        out.printf(Locale.ROOT, "platform=%s%n", monocle ? "monocle-headless-sw" : "glass");
 
         boolean temporary = dir == null;
         Path root = temporary ? Files.createTempDirectory("radmamba-bench-viewer") : dir;
@@ -110,6 +119,26 @@ public final class BenchViewerCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    private static boolean monocleOnClassPath() {
+        try {
+            Class.forName("com.sun.glass.ui.monocle.MonoclePlatformFactory", false,
+                    BenchViewerCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException absent) {
+            return false;
+        }
+    }
+
+    /** GTK's glass needs an X server (or XWayland); without one JavaFX fails to start with a stack trace. */
+    private static boolean linuxWithoutDisplay() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+                && isBlank(System.getenv("DISPLAY")) && isBlank(System.getenv("WAYLAND_DISPLAY"));
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     private void run(Path large, Path small, Path demo, PrintWriter out) throws Exception {
