@@ -1,4 +1,4 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
@@ -39,12 +39,12 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * {@code radmamba bench-viewer}: the viewer window, headless (Monocle, software rendering), on generated
+ * {@code radmamba bench viewer}: the viewer window, headless (Monocle, software rendering), on generated
  * 512×512 16-bit CT series. Prints key=value figures: the FX thread's longest pulse gap while a 500-slice series
  * loads, the time to render one slice (pipeline + WritableImage update) as p50/p95/max, and the time to switch
  * to an already loaded series. A benchmark, not a test: it asserts nothing.
  */
-@Command(name = "bench-viewer", mixinStandardHelpOptions = true,
+@Command(name = "viewer", mixinStandardHelpOptions = true,
         description = {"Benchmark of the viewer window, headless: pulse gaps while a series loads, per-slice render",
                 "time, series switch time. Prints key=value lines."})
 public final class BenchViewerCommand implements Callable<Integer> {
