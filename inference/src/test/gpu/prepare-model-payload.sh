@@ -29,7 +29,7 @@ if [ ! -s "$stage/jars.txt" ]; then
 fi
 
 # 2. A jlinked runtime. The modules are what jdeps reports for these jars, less java.desktop, java.compiler and
-#    java.naming, which no code path of the checks loads (tried: bench-model and the parity check run without them).
+#    java.naming, which no code path of the checks loads (tried: bench model and the parity check run without them).
 if [ ! -s "$stage/jre.tar.xz" ]; then
   rm -rf "$stage/jdk" && mkdir -p "$stage/jdk"
   "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.sql,java.xml \
@@ -55,7 +55,7 @@ rm -rf "$stage/app" && mkdir -p "$stage/app/classes" "$stage/app/lib"
 "$jdk/bin/javac" -nowarn --release 25 --add-modules jdk.incubator.vector -d "$stage/app/classes" \
   -cp "$(paste -sd: "$stage/jars.txt")" \
   $(find inference/src/main/java -name '*.java') \
-  app/src/main/java/org/radmamba/app/ExitCodes.java app/src/main/java/org/radmamba/app/cli/BenchModelCommand.java \
+  app/src/main/java/org/radmamba/app/ExitCodes.java app/src/main/java/org/radmamba/app/bench/BenchModelCommand.java \
   inference/src/test/java/org/radmamba/inference/ModelParityGpuCheck.java \
   inference/src/test/java/org/radmamba/inference/scan/{ScanFixture,Deviation,CudaScanGpuCheck}.java 2>&1 \
   | grep -v 'incubator' || true

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine, after device-payload.sh assemble: whole-model parity with the CUDA scan
-# (ModelParityGpuCheck) and end-to-end timings, CUDA scan against CPU SIMD scan (bench-model --device cuda|cpu).
+# (ModelParityGpuCheck) and end-to-end timings, CUDA scan against CPU SIMD scan (bench model --device cuda|cpu).
 #
 #   run-model-checks.sh parity [FIXTURES_DIR]   medmamba_tiny, vmunet_tiny_* (test resources) and, with
 #                                               FIXTURES_DIR, medmamba_t
@@ -24,7 +24,7 @@ case "${1:-}" in
     ;;
   bench)
     lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Flags)' | cut -c1-160 || true
-    bench=("$java" "${opts[@]}" -cp "$cp" org.radmamba.app.cli.BenchModelCommand --threads "$threads"
+    bench=("$java" "${opts[@]}" -cp "$cp" org.radmamba.app.bench.BenchModelCommand --threads "$threads"
       --warmup "${WARMUP:-3}" --runs "${RUNS:-10}" --profile)
     for device in cpu cuda; do
       "${bench[@]}" --model medmamba_t --batch 1,8 --device "$device"

@@ -151,15 +151,14 @@ class ArchitectureTest {
     @Test
     void the_front_ends_run_models_only_through_the_model_path() {
         noClasses().that().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..")
-                .and().doNotHaveSimpleName("BenchModelCommand")
                 .should().dependOnClassesThat(resideInAnyPackage("org.radmamba.inference.medmamba..",
                         "org.radmamba.inference.vmunet..", "org.radmamba.inference.model..",
                         "org.radmamba.inference.preprocess..")
                         // The 8-bit image type is data, not a step of the path.
                         .and(not(simpleName("ByteImage"))))
                 .because("a front end that built or fed a network itself would preprocess, run or decode differently"
-                        + " from the other (as classify and segment once did); they go through ai.LoadedModel. The"
-                        + " model benchmark times the bare networks on random weights and is the one exception")
+                        + " from the other (as classify and segment once did); they go through ai.LoadedModel. (The"
+                        + " model benchmark, bench.BenchModelCommand, times the bare networks and is no front end)")
                 .check(classes);
     }
 
@@ -174,10 +173,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void nothing_but_the_root_command_knows_the_benchmarks() {
+        noClasses().that().resideOutsideOfPackage("org.radmamba.app.bench..")
+                .and().doNotHaveFullyQualifiedName("org.radmamba.app.cli.RadMambaCommand")
+                .should().dependOnClassesThat().resideInAPackage("org.radmamba.app.bench..")
+                .because("the benchmarks are developer tools that time the product from outside (generated series,"
+                        + " random weights); a feature that used one would ship measuring code to users, and the"
+                        + " bench package could no longer change or go without touching the viewer. RadMambaCommand"
+                        + " only registers the bench group")
+                .check(classes);
+    }
+
+    @Test
     void the_app_slices_exist() {
         // Keeps the rules above from passing vacuously if a package were renamed.
-        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.cli", "org.radmamba.app.gui",
-                "org.radmamba.app.plugin"}) {
+        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.bench", "org.radmamba.app.cli",
+                "org.radmamba.app.gui", "org.radmamba.app.plugin"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no classes in " + pkg);
         }
     }

@@ -1,6 +1,7 @@
 package org.radmamba.app.cli;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.bench.BenchCommand;
 import org.radmamba.app.logging.Logging;
 import org.radmamba.app.gui.RadMambaGui;
 import picocli.CommandLine;
@@ -34,10 +35,7 @@ public final class RadMambaCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
-        cl.addSubcommand(new BenchLoadCommand());
-        cl.addSubcommand(new BenchModelCommand());
-        cl.addSubcommand(new BenchScanCommand());
-        cl.addSubcommand(new BenchViewerCommand());
+        cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());
@@ -49,6 +47,7 @@ public final class RadMambaCommand implements Callable<Integer> {
         // What a command throws instead of returning (a bug, or an input no check foresaw): one line naming the
         // input, exit code 3; the stack trace goes to the debug log, not to the user.
         cl.setExecutionExceptionHandler(RadMambaCommand::unexpectedFailure);
+        listDeveloperTools(cl);
         cl.getCommandSpec().exitCodeOnUsageHelp(ExitCodes.OK);
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
         // Each run sets the console's verbosity afresh (the tests run many commands in one JVM).
@@ -57,6 +56,22 @@ public final class RadMambaCommand implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cl;
+    }
+
+    private static final String DEVELOPER_TOOLS_SECTION = "developerTools";
+
+    /**
+     * Lists the hidden {@code bench} group in {@code radmamba --help} under a heading of its own, after the user's
+     * commands: the benchmarks are tools for measuring RadMamba, not part of what a reader of images does with it,
+     * but a developer should still find them from the top-level help.
+     */
+    private static void listDeveloperTools(CommandLine cl) {
+        cl.getHelpSectionMap().put(DEVELOPER_TOOLS_SECTION, help -> String.format(
+                "%nDeveloper tools:%n  bench  Performance benchmarks: model, scan, load, viewer (see bench --help)%n"));
+        List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
+        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST) + 1,
+                DEVELOPER_TOOLS_SECTION);
+        cl.setHelpSectionKeys(keys);
     }
 
     /** Whether --verbose was given, before or after the sub-command's name. */
@@ -98,7 +113,7 @@ public final class RadMambaCommand implements Callable<Integer> {
             description = "Show RadMamba's progress and debug messages on the console (always in the log file).")
     private boolean verbose;
 
-    @Parameters(arity = "0..*", paramLabel = "PATH",
+    @Parameters(arity = "0..*", paramLabel = "PATH", preprocessor = NoSuchCommand.class,
             description = "Files, folders or DICOMDIRs to open in the viewer (none: the demo study).")
     private List<Path> paths = new ArrayList<>();
 
@@ -107,6 +122,28 @@ public final class RadMambaCommand implements Callable<Integer> {
     public Integer call() {
         RadMambaGui.launch(paths);
         return ExitCodes.OK;
+    }
+
+    /**
+     * A first PATH that names nothing on disk and is spelled like a command ({@code bench-load}, {@code infoo}) is a
+     * mistyped or retired sub-command, not a file to open: a usage error (picocli's unmatched-argument error, exit 2,
+     * with the usage help) instead of a viewer window that cannot open it.
+     */
+    static final class NoSuchCommand implements CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, CommandLine.Model.CommandSpec commandSpec,
+                CommandLine.Model.ArgSpec argSpec, java.util.Map<String, Object> info) {
+            String first = args.peek();
+            if (first.matches("[a-z]+(-[a-z]+)*") && !java.nio.file.Files.exists(Path.of(first))) {
+                // The benchmarks were top-level commands (bench-load ...) until they moved under bench.
+                String hint = first.startsWith("bench-")
+                        ? "the benchmarks are sub-commands of bench: radmamba bench " + first.substring(6)
+                        : "radmamba --help lists the commands";
+                throw new CommandLine.UnmatchedArgumentException(commandSpec.commandLine(),
+                        "Unknown command: '" + first + "' (" + hint + ")");
+            }
+            return false;
+        }
     }
 
     /** Version from the jar manifest (set by the build), "development" when run from classes. */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * JMH figures for the four-direction selective scan at MedMamba-T's stage-1 size (K = 4 directions, D = 96 channels
  * each, N = 16 states, 56 × 56 = 3136 positions; y summed over the directions). Not a test: run with
- * {@code mvn -pl inference -am -Pjmh verify}; {@code radmamba bench-scan} prints the same kind of figures from the
+ * {@code mvn -pl inference -am -Pjmh verify}; {@code radmamba bench scan} prints the same kind of figures from the
  * command line.
  */
 @State(Scope.Benchmark)

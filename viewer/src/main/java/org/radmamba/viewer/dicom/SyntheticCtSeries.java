@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Writes a synthetic CT series with {@link DicomFileWriter} (explicit VR little endian, 16-bit unsigned, 12 bits
  * stored, intercept −1024, two windows): a noisy water ellipse with a bone disc that moves along the series. For
  * benchmarks, tests and demos; deterministic. Written without the DICOM toolkit, so that what generates the input
- * of {@code radmamba bench-load} does not depend on the adapter it measures.
+ * of {@code radmamba bench load} does not depend on the adapter it measures.
  */
 public final class SyntheticCtSeries {
 

@@ -1,7 +1,8 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import org.junit.jupiter.api.Test;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.cli.RadMambaCommand;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ class BenchScanCommandTest {
         CommandLine cl = RadMambaCommand.commandLine();
         cl.setOut(new PrintWriter(out));
 
-        int code = cl.execute("bench-scan", "--batch", "1,2", "--threads", "1,2", "--channels", "5", "--states", "3",
+        int code = cl.execute("bench", "scan", "--batch", "1,2", "--threads", "1,2", "--channels", "5", "--states", "3",
                 "--side", "4", "--seconds", "0.01");
 
         assertEquals(ExitCodes.OK, code);
@@ -36,7 +37,7 @@ class BenchScanCommandTest {
         CommandLine cl = RadMambaCommand.commandLine();
         cl.setErr(new PrintWriter(err));
 
-        assertEquals(ExitCodes.USAGE, cl.execute("bench-scan", "--threads", "0"));
+        assertEquals(ExitCodes.USAGE, cl.execute("bench", "scan", "--threads", "0"));
         assertTrue(err.toString().contains("must be positive"), err.toString());
     }
 }

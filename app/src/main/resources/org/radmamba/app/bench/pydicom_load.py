@@ -1,4 +1,4 @@
-"""The peer of `radmamba bench-load --peer pydicom`: reads every CT????.dcm file of a folder with its pixels
+"""The peer of `radmamba bench load --peer pydicom`: reads every CT????.dcm file of a folder with its pixels
 (pixel_array) on one thread, as RadMamba's loader does, and prints one line: files=N ms=T first_ms=F cpu_ms=C.
 
 F is the time to the first file's pixels; T the time to all of them; C the CPU time this process spent on them

@@ -1,4 +1,4 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import org.radmamba.app.ExitCodes;
@@ -40,10 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code radmamba bench-load [--dir D]}: writes a synthetic CT series and measures how fast the viewer's loading
+ * {@code radmamba bench load [--dir D]}: writes a synthetic CT series and measures how fast the viewer's loading
  * path (scan, read, first display) gets to the first and to all frames, and the peak heap while doing so.
  */
-@Command(name = "bench-load", mixinStandardHelpOptions = true,
+@Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Benchmark: writes a synthetic CT series (500 slices of 512x512, 16-bit) unless --dir already holds",
                 "one, then prints one line of key=value figures: time to the first displayed frame, to all frames",
                 "decoded, and the peak heap. With --peer pydicom, pydicom then reads the same files on one thread",

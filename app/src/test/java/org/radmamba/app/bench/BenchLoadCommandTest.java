@@ -1,8 +1,9 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.cli.RadMambaCommand;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -28,7 +29,7 @@ class BenchLoadCommandTest {
         CommandLine cl = RadMambaCommand.commandLine();
         cl.setOut(new PrintWriter(out));
 
-        int code = cl.execute("bench-load", "--dir", dir.toString(), "--count", "3", "--size", "64", "--threads", "1",
+        int code = cl.execute("bench", "load", "--dir", dir.toString(), "--count", "3", "--size", "64", "--threads", "1",
                 "--peer", "pydicom");
 
         assertEquals(ExitCodes.OK, code, out.toString());
@@ -51,7 +52,7 @@ class BenchLoadCommandTest {
         CommandLine cl = RadMambaCommand.commandLine();
         cl.setErr(new PrintWriter(err));
 
-        assertEquals(ExitCodes.USAGE, cl.execute("bench-load", "--dir", dir.toString(), "--peer", "dcmtk"));
+        assertEquals(ExitCodes.USAGE, cl.execute("bench", "load", "--dir", dir.toString(), "--peer", "dcmtk"));
         assertTrue(err.toString().contains("only 'pydicom' is known, not 'dcmtk'"), err.toString());
     }
 }

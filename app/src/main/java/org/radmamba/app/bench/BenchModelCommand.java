@@ -1,4 +1,4 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import org.radmamba.app.ExitCodes;
@@ -42,7 +42,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba bench-model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration
+ * {@code radmamba bench model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration
  * (batch × threads), one line each:
  * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
  *
@@ -55,7 +55,7 @@ import java.util.concurrent.Callable;
  * no more than the inference class path); that also makes peak RSS and load time
  * per configuration. {@code cpu_ms} is the process CPU time per inference, the fairer figure on a shared machine.
  */
-@Command(name = "bench-model",
+@Command(name = "model",
         mixinStandardHelpOptions = true,
         description = {"Times MedMamba (224x224 inputs) or VM-UNet (256x256) inference per batch size and thread count.",
                 "--model medmamba_t|medmamba_s|medmamba_b|vmunet_isic uses random weights of the official shapes; a "
@@ -108,7 +108,7 @@ public final class BenchModelCommand implements Callable<Integer> {
     ScanSelector.DeviceOpener deviceOpener = CudaScan::open;
 
     /**
-     * Runs this command alone ({@code bench-model}'s arguments without the sub-command name); the per-configuration
+     * Runs this command alone ({@code bench model}'s arguments without the sub-command name); the per-configuration
      * child JVMs start here, so they need neither the viewer nor JavaFX on their class path.
      */
     public static void main(String[] args) {
@@ -136,14 +136,14 @@ public final class BenchModelCommand implements Callable<Integer> {
         }
         if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1) || size < 4
                 || warmup < 0 || runs < 1) {
-            err.println("bench-model: batch sizes, thread counts and runs must be positive, the size at least 4");
+            err.println("bench model: batch sizes, thread counts and runs must be positive, the size at least 4");
             return ExitCodes.USAGE;
         }
         ScanDevicePreference preference;
         try {
             preference = ScanDevicePreference.parse(device);
         } catch (IllegalArgumentException e) {
-            err.println("bench-model: " + e.getMessage());
+            err.println("bench model: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         if (!VARIANTS.containsKey(model) && !VMUNET_ISIC.equals(model) && !Files.isRegularFile(Path.of(model))) {
@@ -207,7 +207,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         int code = child.waitFor();
         drain.join();
         if (code != 0) {
-            err.println("bench-model: the run with batch " + batch + " and " + threads + " thread(s) exited with " + code);
+            err.println("bench model: the run with batch " + batch + " and " + threads + " thread(s) exited with " + code);
             synchronized (lastErrors) {
                 lastErrors.forEach(line -> err.println("  " + line));
             }

@@ -1,4 +1,4 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
@@ -39,12 +39,12 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * {@code radmamba bench-viewer}: the viewer window, headless (Monocle, software rendering) where Monocle is on the
+ * {@code radmamba bench viewer}: the viewer window, headless (Monocle, software rendering) where Monocle is on the
  * class path and in a real window otherwise, on generated 512×512 16-bit CT series. Prints key=value figures: the
  * FX thread's longest pulse gap while a 500-slice series loads, the time to render one slice (pipeline + WritableImage update) as p50/p95/max, and the time to switch
  * to an already loaded series. A benchmark, not a test: it asserts nothing.
  */
-@Command(name = "bench-viewer", mixinStandardHelpOptions = true,
+@Command(name = "viewer", mixinStandardHelpOptions = true,
         description = {"Benchmark of the viewer window, headless: pulse gaps while a series loads, per-slice render",
                 "time, series switch time. Prints key=value lines."})
 public final class BenchViewerCommand implements Callable<Integer> {
@@ -87,7 +87,7 @@ public final class BenchViewerCommand implements Callable<Integer> {
             System.setProperty("prism.text", "t2k");
             System.setProperty("java.awt.headless", "true");
         } else if (linuxWithoutDisplay()) {
-            spec.commandLine().getErr().println("bench-viewer: no display (DISPLAY unset) and no Monocle on the class"
+            spec.commandLine().getErr().println("bench viewer: no display (DISPLAY unset) and no Monocle on the class"
                     + " path; run it under xvfb-run -s \"-screen 0 1600x1000x24\" or with Monocle (docs/performance.md)");
             return ExitCodes.USAGE;
         }

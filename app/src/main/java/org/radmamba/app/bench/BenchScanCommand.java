@@ -1,4 +1,4 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import org.radmamba.app.ExitCodes;
 import org.radmamba.inference.scan.CpuSimdScan;
@@ -21,11 +21,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code radmamba bench-scan}: times the CPU selective scans on MedMamba's first-stage SS2D shape (K = 4,
+ * {@code radmamba bench scan}: times the CPU selective scans on MedMamba's first-stage SS2D shape (K = 4,
  * D = 96, N = 16, a 56×56 map, L = 3136) and prints ms per call and state updates (batch·K·D·N·L per call) per
  * second, both by the wall clock and per CPU-second of the process, the fairer figure on a shared machine.
  */
-@Command(name = "bench-scan",
+@Command(name = "scan",
         mixinStandardHelpOptions = true,
         description = "Times the CPU selective scans (reference and SIMD) on the stage-1 SS2D shape.")
 public final class BenchScanCommand implements Callable<Integer> {
@@ -64,7 +64,7 @@ public final class BenchScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1)
                 || channels < 1 || states < 1 || side < 1 || seconds <= 0) {
-            spec.commandLine().getErr().println("bench-scan: batch sizes, thread counts and sizes must be positive");
+            spec.commandLine().getErr().println("bench scan: batch sizes, thread counts and sizes must be positive");
             return ExitCodes.USAGE;
         }
         out.printf(Locale.ROOT, "crossScan2d, K=%d D=%d N=%d H=W=%d (L=%d), %d float lanes, %d processors%n",

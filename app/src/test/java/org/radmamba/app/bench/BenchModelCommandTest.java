@@ -1,7 +1,8 @@
-package org.radmamba.app.cli;
+package org.radmamba.app.bench;
 
 import org.junit.jupiter.api.Test;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.cli.RadMambaCommand;
 import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code bench-model --device cpu|cuda|auto}: parsing and the scan it selects, on a machine without a GPU (CI). */
+/** {@code bench model --device cpu|cuda|auto}: parsing and the scan it selects, on a machine without a GPU (CI). */
 class BenchModelCommandTest {
 
     private static final String NO_DRIVER = "no NVIDIA driver found (a test stands in a machine without one)";
@@ -56,7 +57,7 @@ class BenchModelCommandTest {
         CommandLine cl = RadMambaCommand.commandLine();
         cl.setErr(new PrintWriter(err));
 
-        assertEquals(ExitCodes.USAGE, cl.execute("bench-model", "--device", "tpu"));
+        assertEquals(ExitCodes.USAGE, cl.execute("bench", "model", "--device", "tpu"));
         assertTrue(err.toString().contains("scan device must be cpu, cuda or auto, was 'tpu'"), err.toString());
     }
 
