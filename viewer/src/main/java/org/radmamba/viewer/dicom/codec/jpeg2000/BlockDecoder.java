@@ -12,6 +12,11 @@ import org.radmamba.viewer.dicom.codec.jpeg2000.TileStructure.CodeBlock;
  * <p>Context state is kept per sample (a flags word holding the sample's own state and its eight neighbours'
  * significance and four neighbours' signs) rather than OpenJPEG's per-column packing; the contexts formed, and so
  * every decoded bit, are the same. One instance per thread: it keeps its scratch buffers between code-blocks.
+ *
+ * <p>The three MQ-coded passes copy the coder state (A, C, CT, the byte position) into local variables and carry
+ * the decoding step written out in place, as OpenJPEG's opj_mqc_decode macro does, so that the JIT keeps the
+ * state in registers instead of loading and storing fields for every bit; {@link #decodeBit} stays for the rare
+ * SEGSYM symbols.
  */
 final class BlockDecoder {
 
@@ -464,6 +469,16 @@ final class BlockDecoder {
         int one = 1 << bpno;
         int oneplushalf = one | (one >> 1);
         int[] fl = flags;
+        int[] dat = data;
+        int w = this.w;
+        int h = this.h;
+        int stride = this.stride;
+        int[] cx = ctx;
+        byte[] bd = this.bd;
+        int a = this.a;
+        int c = this.c;
+        int ct = this.ct;
+        int bp = this.bp;
         for (int k = 0; k < h; k += 4) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
@@ -472,10 +487,136 @@ final class BlockDecoder {
                     int f = (y + 1) * stride + x + 1;
                     int v = fl[f];
                     if ((v & (SIG | VISIT)) == 0 && (v & NEIGHBOURS) != 0) {
-                        if (decodeBit(ZC_LUT[zcBase | ((v >> 4) & 0xFF)]) != 0) {
+                        int bit;
+                        { // MQ decode (decodeBit) on the local coder state
+                            int mqCx = ZC_LUT[zcBase | ((v >> 4) & 0xFF)];
+                            int mqSt = cx[mqCx];
+                            int mqQe = QE[mqSt];
+                            a -= mqQe;
+                            boolean mqRenorm = true;
+                            if ((c >>> 16) < mqQe) {
+                                if (a < mqQe) {
+                                    bit = mqSt & 1;
+                                    cx[mqCx] = NMPS[mqSt];
+                                } else {
+                                    bit = 1 - (mqSt & 1);
+                                    cx[mqCx] = NLPS[mqSt];
+                                }
+                                a = mqQe;
+                            } else {
+                                c -= mqQe << 16;
+                                if ((a & 0x8000) == 0) {
+                                    if (a < mqQe) {
+                                        bit = 1 - (mqSt & 1);
+                                        cx[mqCx] = NLPS[mqSt];
+                                    } else {
+                                        bit = mqSt & 1;
+                                        cx[mqCx] = NMPS[mqSt];
+                                    }
+                                } else {
+                                    bit = mqSt & 1;
+                                    mqRenorm = false;
+                                }
+                            }
+                            if (mqRenorm) {
+                                int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                                if (mqN <= ct) {
+                                    a <<= mqN;
+                                    c <<= mqN;
+                                    ct -= mqN;
+                                } else {
+                                    do {
+                                        if (ct == 0) {
+                                            int mqNext = bd[bp + 1] & 0xFF;
+                                            if (bd[bp] == (byte) 0xFF) {
+                                                if (mqNext > 0x8F) {
+                                                    c += 0xFF00;
+                                                    ct = 8;
+                                                } else {
+                                                    bp++;
+                                                    c += mqNext << 9;
+                                                    ct = 7;
+                                                }
+                                            } else {
+                                                bp++;
+                                                c += mqNext << 8;
+                                                ct = 8;
+                                            }
+                                        }
+                                        a <<= 1;
+                                        c <<= 1;
+                                        ct--;
+                                    } while (a < 0x8000);
+                                }
+                            }
+                        }
+                        if (bit != 0) {
                             int lu = signIndex(v);
-                            int s = decodeBit(SC_LUT[lu]) ^ SPB_LUT[lu];
-                            data[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
+                            int sb;
+                            { // MQ decode (decodeBit) on the local coder state
+                                int mqCx = SC_LUT[lu];
+                                int mqSt = cx[mqCx];
+                                int mqQe = QE[mqSt];
+                                a -= mqQe;
+                                boolean mqRenorm = true;
+                                if ((c >>> 16) < mqQe) {
+                                    if (a < mqQe) {
+                                        sb = mqSt & 1;
+                                        cx[mqCx] = NMPS[mqSt];
+                                    } else {
+                                        sb = 1 - (mqSt & 1);
+                                        cx[mqCx] = NLPS[mqSt];
+                                    }
+                                    a = mqQe;
+                                } else {
+                                    c -= mqQe << 16;
+                                    if ((a & 0x8000) == 0) {
+                                        if (a < mqQe) {
+                                            sb = 1 - (mqSt & 1);
+                                            cx[mqCx] = NLPS[mqSt];
+                                        } else {
+                                            sb = mqSt & 1;
+                                            cx[mqCx] = NMPS[mqSt];
+                                        }
+                                    } else {
+                                        sb = mqSt & 1;
+                                        mqRenorm = false;
+                                    }
+                                }
+                                if (mqRenorm) {
+                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                                    if (mqN <= ct) {
+                                        a <<= mqN;
+                                        c <<= mqN;
+                                        ct -= mqN;
+                                    } else {
+                                        do {
+                                            if (ct == 0) {
+                                                int mqNext = bd[bp + 1] & 0xFF;
+                                                if (bd[bp] == (byte) 0xFF) {
+                                                    if (mqNext > 0x8F) {
+                                                        c += 0xFF00;
+                                                        ct = 8;
+                                                    } else {
+                                                        bp++;
+                                                        c += mqNext << 9;
+                                                        ct = 7;
+                                                    }
+                                                } else {
+                                                    bp++;
+                                                    c += mqNext << 8;
+                                                    ct = 8;
+                                                }
+                                            }
+                                            a <<= 1;
+                                            c <<= 1;
+                                            ct--;
+                                        } while (a < 0x8000);
+                                    }
+                                }
+                            }
+                            int s = sb ^ SPB_LUT[lu];
+                            dat[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
                             markSignificant(f, s, y, vsc);
                         }
                         fl[f] |= VISIT;
@@ -483,6 +624,10 @@ final class BlockDecoder {
                 }
             }
         }
+        this.a = a;
+        this.c = c;
+        this.ct = ct;
+        this.bp = bp;
     }
 
     private void sigPassRaw(int bpno, boolean vsc) {
@@ -512,6 +657,16 @@ final class BlockDecoder {
     private void refPass(int bpno) {
         int poshalf = (1 << bpno) >> 1;
         int[] fl = flags;
+        int[] dat = data;
+        int w = this.w;
+        int h = this.h;
+        int stride = this.stride;
+        int[] cx = ctx;
+        byte[] bd = this.bd;
+        int a = this.a;
+        int c = this.c;
+        int ct = this.ct;
+        int bp = this.bp;
         for (int k = 0; k < h; k += 4) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
@@ -520,15 +675,80 @@ final class BlockDecoder {
                     int f = (y + 1) * stride + x + 1;
                     int v = fl[f];
                     if ((v & (SIG | VISIT)) == SIG) {
-                        int cx = (v & REFINED) != 0 ? CTX_MAG + 2 : (v & NEIGHBOURS) != 0 ? CTX_MAG + 1 : CTX_MAG;
-                        int bit = decodeBit(cx);
+                        int bit;
+                        { // MQ decode (decodeBit) on the local coder state
+                            int mqCx = (v & REFINED) != 0 ? CTX_MAG + 2 : (v & NEIGHBOURS) != 0 ? CTX_MAG + 1 : CTX_MAG;
+                            int mqSt = cx[mqCx];
+                            int mqQe = QE[mqSt];
+                            a -= mqQe;
+                            boolean mqRenorm = true;
+                            if ((c >>> 16) < mqQe) {
+                                if (a < mqQe) {
+                                    bit = mqSt & 1;
+                                    cx[mqCx] = NMPS[mqSt];
+                                } else {
+                                    bit = 1 - (mqSt & 1);
+                                    cx[mqCx] = NLPS[mqSt];
+                                }
+                                a = mqQe;
+                            } else {
+                                c -= mqQe << 16;
+                                if ((a & 0x8000) == 0) {
+                                    if (a < mqQe) {
+                                        bit = 1 - (mqSt & 1);
+                                        cx[mqCx] = NLPS[mqSt];
+                                    } else {
+                                        bit = mqSt & 1;
+                                        cx[mqCx] = NMPS[mqSt];
+                                    }
+                                } else {
+                                    bit = mqSt & 1;
+                                    mqRenorm = false;
+                                }
+                            }
+                            if (mqRenorm) {
+                                int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                                if (mqN <= ct) {
+                                    a <<= mqN;
+                                    c <<= mqN;
+                                    ct -= mqN;
+                                } else {
+                                    do {
+                                        if (ct == 0) {
+                                            int mqNext = bd[bp + 1] & 0xFF;
+                                            if (bd[bp] == (byte) 0xFF) {
+                                                if (mqNext > 0x8F) {
+                                                    c += 0xFF00;
+                                                    ct = 8;
+                                                } else {
+                                                    bp++;
+                                                    c += mqNext << 9;
+                                                    ct = 7;
+                                                }
+                                            } else {
+                                                bp++;
+                                                c += mqNext << 8;
+                                                ct = 8;
+                                            }
+                                        }
+                                        a <<= 1;
+                                        c <<= 1;
+                                        ct--;
+                                    } while (a < 0x8000);
+                                }
+                            }
+                        }
                         int d = y * w + x;
-                        data[d] += (bit ^ (data[d] < 0 ? 1 : 0)) != 0 ? poshalf : -poshalf;
+                        dat[d] += (bit ^ (dat[d] < 0 ? 1 : 0)) != 0 ? poshalf : -poshalf;
                         fl[f] = v | REFINED;
                     }
                 }
             }
         }
+        this.a = a;
+        this.c = c;
+        this.ct = ct;
+        this.bp = bp;
     }
 
     private void refPassRaw(int bpno) {
@@ -556,7 +776,16 @@ final class BlockDecoder {
         int one = 1 << bpno;
         int oneplushalf = one | (one >> 1);
         int[] fl = flags;
+        int[] dat = data;
+        int w = this.w;
+        int h = this.h;
         int st = stride;
+        int[] cx = ctx;
+        byte[] bd = this.bd;
+        int a = this.a;
+        int c = this.c;
+        int ct = this.ct;
+        int bp = this.bp;
         for (int k = 0; k < h; k += 4) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
@@ -565,12 +794,199 @@ final class BlockDecoder {
                 boolean partial = false;
                 if (rows == 4 && ((fl[f0] | fl[f0 + st] | fl[f0 + 2 * st] | fl[f0 + 3 * st])
                         & (SIG | VISIT | NEIGHBOURS)) == 0) {
-                    if (decodeBit(CTX_AGG) == 0) {
+                    int agg;
+                    { // MQ decode (decodeBit) on the local coder state
+                        int mqCx = CTX_AGG;
+                        int mqSt = cx[mqCx];
+                        int mqQe = QE[mqSt];
+                        a -= mqQe;
+                        boolean mqRenorm = true;
+                        if ((c >>> 16) < mqQe) {
+                            if (a < mqQe) {
+                                agg = mqSt & 1;
+                                cx[mqCx] = NMPS[mqSt];
+                            } else {
+                                agg = 1 - (mqSt & 1);
+                                cx[mqCx] = NLPS[mqSt];
+                            }
+                            a = mqQe;
+                        } else {
+                            c -= mqQe << 16;
+                            if ((a & 0x8000) == 0) {
+                                if (a < mqQe) {
+                                    agg = 1 - (mqSt & 1);
+                                    cx[mqCx] = NLPS[mqSt];
+                                } else {
+                                    agg = mqSt & 1;
+                                    cx[mqCx] = NMPS[mqSt];
+                                }
+                            } else {
+                                agg = mqSt & 1;
+                                mqRenorm = false;
+                            }
+                        }
+                        if (mqRenorm) {
+                            int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                            if (mqN <= ct) {
+                                a <<= mqN;
+                                c <<= mqN;
+                                ct -= mqN;
+                            } else {
+                                do {
+                                    if (ct == 0) {
+                                        int mqNext = bd[bp + 1] & 0xFF;
+                                        if (bd[bp] == (byte) 0xFF) {
+                                            if (mqNext > 0x8F) {
+                                                c += 0xFF00;
+                                                ct = 8;
+                                            } else {
+                                                bp++;
+                                                c += mqNext << 9;
+                                                ct = 7;
+                                            }
+                                        } else {
+                                            bp++;
+                                            c += mqNext << 8;
+                                            ct = 8;
+                                        }
+                                    }
+                                    a <<= 1;
+                                    c <<= 1;
+                                    ct--;
+                                } while (a < 0x8000);
+                            }
+                        }
+                    }
+                    if (agg == 0) {
                         continue; // the column stays insignificant; its VISIT flags are already clear
                     }
-                    int runlen = decodeBit(CTX_UNI) << 1;
-                    runlen |= decodeBit(CTX_UNI);
-                    start = runlen;
+                    int hi;
+                    { // MQ decode (decodeBit) on the local coder state
+                        int mqCx = CTX_UNI;
+                        int mqSt = cx[mqCx];
+                        int mqQe = QE[mqSt];
+                        a -= mqQe;
+                        boolean mqRenorm = true;
+                        if ((c >>> 16) < mqQe) {
+                            if (a < mqQe) {
+                                hi = mqSt & 1;
+                                cx[mqCx] = NMPS[mqSt];
+                            } else {
+                                hi = 1 - (mqSt & 1);
+                                cx[mqCx] = NLPS[mqSt];
+                            }
+                            a = mqQe;
+                        } else {
+                            c -= mqQe << 16;
+                            if ((a & 0x8000) == 0) {
+                                if (a < mqQe) {
+                                    hi = 1 - (mqSt & 1);
+                                    cx[mqCx] = NLPS[mqSt];
+                                } else {
+                                    hi = mqSt & 1;
+                                    cx[mqCx] = NMPS[mqSt];
+                                }
+                            } else {
+                                hi = mqSt & 1;
+                                mqRenorm = false;
+                            }
+                        }
+                        if (mqRenorm) {
+                            int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                            if (mqN <= ct) {
+                                a <<= mqN;
+                                c <<= mqN;
+                                ct -= mqN;
+                            } else {
+                                do {
+                                    if (ct == 0) {
+                                        int mqNext = bd[bp + 1] & 0xFF;
+                                        if (bd[bp] == (byte) 0xFF) {
+                                            if (mqNext > 0x8F) {
+                                                c += 0xFF00;
+                                                ct = 8;
+                                            } else {
+                                                bp++;
+                                                c += mqNext << 9;
+                                                ct = 7;
+                                            }
+                                        } else {
+                                            bp++;
+                                            c += mqNext << 8;
+                                            ct = 8;
+                                        }
+                                    }
+                                    a <<= 1;
+                                    c <<= 1;
+                                    ct--;
+                                } while (a < 0x8000);
+                            }
+                        }
+                    }
+                    int lo;
+                    { // MQ decode (decodeBit) on the local coder state
+                        int mqCx = CTX_UNI;
+                        int mqSt = cx[mqCx];
+                        int mqQe = QE[mqSt];
+                        a -= mqQe;
+                        boolean mqRenorm = true;
+                        if ((c >>> 16) < mqQe) {
+                            if (a < mqQe) {
+                                lo = mqSt & 1;
+                                cx[mqCx] = NMPS[mqSt];
+                            } else {
+                                lo = 1 - (mqSt & 1);
+                                cx[mqCx] = NLPS[mqSt];
+                            }
+                            a = mqQe;
+                        } else {
+                            c -= mqQe << 16;
+                            if ((a & 0x8000) == 0) {
+                                if (a < mqQe) {
+                                    lo = 1 - (mqSt & 1);
+                                    cx[mqCx] = NLPS[mqSt];
+                                } else {
+                                    lo = mqSt & 1;
+                                    cx[mqCx] = NMPS[mqSt];
+                                }
+                            } else {
+                                lo = mqSt & 1;
+                                mqRenorm = false;
+                            }
+                        }
+                        if (mqRenorm) {
+                            int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                            if (mqN <= ct) {
+                                a <<= mqN;
+                                c <<= mqN;
+                                ct -= mqN;
+                            } else {
+                                do {
+                                    if (ct == 0) {
+                                        int mqNext = bd[bp + 1] & 0xFF;
+                                        if (bd[bp] == (byte) 0xFF) {
+                                            if (mqNext > 0x8F) {
+                                                c += 0xFF00;
+                                                ct = 8;
+                                            } else {
+                                                bp++;
+                                                c += mqNext << 9;
+                                                ct = 7;
+                                            }
+                                        } else {
+                                            bp++;
+                                            c += mqNext << 8;
+                                            ct = 8;
+                                        }
+                                    }
+                                    a <<= 1;
+                                    c <<= 1;
+                                    ct--;
+                                } while (a < 0x8000);
+                            }
+                        }
+                    }
+                    start = (hi << 1) | lo;
                     partial = true;
                 }
                 for (int r = start; r < rows; r++) {
@@ -578,10 +994,138 @@ final class BlockDecoder {
                     int f = f0 + r * st;
                     int v = fl[f];
                     if (partial || (v & (SIG | VISIT)) == 0) {
-                        if (partial || decodeBit(ZC_LUT[zcBase | ((v >> 4) & 0xFF)]) != 0) {
+                        int bit = 1;
+                        if (!partial) {
+                            { // MQ decode (decodeBit) on the local coder state
+                                int mqCx = ZC_LUT[zcBase | ((v >> 4) & 0xFF)];
+                                int mqSt = cx[mqCx];
+                                int mqQe = QE[mqSt];
+                                a -= mqQe;
+                                boolean mqRenorm = true;
+                                if ((c >>> 16) < mqQe) {
+                                    if (a < mqQe) {
+                                        bit = mqSt & 1;
+                                        cx[mqCx] = NMPS[mqSt];
+                                    } else {
+                                        bit = 1 - (mqSt & 1);
+                                        cx[mqCx] = NLPS[mqSt];
+                                    }
+                                    a = mqQe;
+                                } else {
+                                    c -= mqQe << 16;
+                                    if ((a & 0x8000) == 0) {
+                                        if (a < mqQe) {
+                                            bit = 1 - (mqSt & 1);
+                                            cx[mqCx] = NLPS[mqSt];
+                                        } else {
+                                            bit = mqSt & 1;
+                                            cx[mqCx] = NMPS[mqSt];
+                                        }
+                                    } else {
+                                        bit = mqSt & 1;
+                                        mqRenorm = false;
+                                    }
+                                }
+                                if (mqRenorm) {
+                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                                    if (mqN <= ct) {
+                                        a <<= mqN;
+                                        c <<= mqN;
+                                        ct -= mqN;
+                                    } else {
+                                        do {
+                                            if (ct == 0) {
+                                                int mqNext = bd[bp + 1] & 0xFF;
+                                                if (bd[bp] == (byte) 0xFF) {
+                                                    if (mqNext > 0x8F) {
+                                                        c += 0xFF00;
+                                                        ct = 8;
+                                                    } else {
+                                                        bp++;
+                                                        c += mqNext << 9;
+                                                        ct = 7;
+                                                    }
+                                                } else {
+                                                    bp++;
+                                                    c += mqNext << 8;
+                                                    ct = 8;
+                                                }
+                                            }
+                                            a <<= 1;
+                                            c <<= 1;
+                                            ct--;
+                                        } while (a < 0x8000);
+                                    }
+                                }
+                            }
+                        }
+                        if (bit != 0) {
                             int lu = signIndex(v);
-                            int s = decodeBit(SC_LUT[lu]) ^ SPB_LUT[lu];
-                            data[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
+                            int sb;
+                            { // MQ decode (decodeBit) on the local coder state
+                                int mqCx = SC_LUT[lu];
+                                int mqSt = cx[mqCx];
+                                int mqQe = QE[mqSt];
+                                a -= mqQe;
+                                boolean mqRenorm = true;
+                                if ((c >>> 16) < mqQe) {
+                                    if (a < mqQe) {
+                                        sb = mqSt & 1;
+                                        cx[mqCx] = NMPS[mqSt];
+                                    } else {
+                                        sb = 1 - (mqSt & 1);
+                                        cx[mqCx] = NLPS[mqSt];
+                                    }
+                                    a = mqQe;
+                                } else {
+                                    c -= mqQe << 16;
+                                    if ((a & 0x8000) == 0) {
+                                        if (a < mqQe) {
+                                            sb = 1 - (mqSt & 1);
+                                            cx[mqCx] = NLPS[mqSt];
+                                        } else {
+                                            sb = mqSt & 1;
+                                            cx[mqCx] = NMPS[mqSt];
+                                        }
+                                    } else {
+                                        sb = mqSt & 1;
+                                        mqRenorm = false;
+                                    }
+                                }
+                                if (mqRenorm) {
+                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                                    if (mqN <= ct) {
+                                        a <<= mqN;
+                                        c <<= mqN;
+                                        ct -= mqN;
+                                    } else {
+                                        do {
+                                            if (ct == 0) {
+                                                int mqNext = bd[bp + 1] & 0xFF;
+                                                if (bd[bp] == (byte) 0xFF) {
+                                                    if (mqNext > 0x8F) {
+                                                        c += 0xFF00;
+                                                        ct = 8;
+                                                    } else {
+                                                        bp++;
+                                                        c += mqNext << 9;
+                                                        ct = 7;
+                                                    }
+                                                } else {
+                                                    bp++;
+                                                    c += mqNext << 8;
+                                                    ct = 8;
+                                                }
+                                            }
+                                            a <<= 1;
+                                            c <<= 1;
+                                            ct--;
+                                        } while (a < 0x8000);
+                                    }
+                                }
+                            }
+                            int s = sb ^ SPB_LUT[lu];
+                            dat[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
                             markSignificant(f, s, y, vsc);
                         }
                         partial = false;
@@ -592,5 +1136,9 @@ final class BlockDecoder {
                 }
             }
         }
+        this.a = a;
+        this.c = c;
+        this.ct = ct;
+        this.bp = bp;
     }
 }
