@@ -28,6 +28,7 @@ import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.study.ImageLoader;
@@ -37,7 +38,6 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import javafx.geometry.Point2D;
-import javafx.concurrent.Task;
 import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
@@ -435,15 +435,17 @@ class MainWindowAiFxTest {
             throws Exception {
         openDemoPhotograph();
         runOnImage(DemoModelsTest.SEGMENTER);
-        Task<String> refused = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SEG, temp.resolve("never.dcm")));
+        TaskHandle refused = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SEG, temp.resolve("never.dcm")));
         assertNull(refused, "nothing to write");
         String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertEquals("A DICOM Segmentation needs DICOM images; save the mask of a photograph as PNG.", status);
         assertFalse(Files.exists(temp.resolve("never.dcm")));
 
         Path json = temp.resolve("results.json");
-        Task<String> export = onFx(() -> ai.panel().export(AiSidePanel.Export.JSON, json));
-        String line = export.get(30, TimeUnit.SECONDS);
+        TaskHandle export = onFx(() -> ai.panel().export(AiSidePanel.Export.JSON, json));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, export::isDone);
+        WaitForAsyncUtils.waitForFxEvents();
+        String line = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertTrue(line.contains("1 result(s) saved"), line);
         String text = Files.readString(json);
         assertTrue(text.contains("demo model — not for diagnosis"), text);
