@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -107,6 +108,7 @@ public final class AiSidePanel extends VBox {
     private final ModelListPanel modelList = new ModelListPanel();
     private final ListView<String> queueView = new ListView<>();
     private final Label areas = new Label();
+    private final Label volumes = new Label();
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
     private final MenuButton export = new MenuButton("Export");
     private final Button importModel = new Button("Import model…");
@@ -181,6 +183,8 @@ public final class AiSidePanel extends VBox {
         queueView.setPlaceholder(new Label("No job queued"));
         areas.setId("ai-areas");
         areas.setWrapText(true);
+        volumes.setId("ai-volumes");
+        volumes.setWrapText(true);
         modelList.setPrefHeight(160);
         TitledPane library = new TitledPane("Model library", modelList);
         library.setExpanded(false);
@@ -191,7 +195,7 @@ public final class AiSidePanel extends VBox {
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
         getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Scan device"), deviceChoice, device,
-                classification, legend, areas, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
+                classification, legend, areas, volumes, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
     private static ListCell<ModelEntry> modelCell() {
@@ -375,7 +379,8 @@ public final class AiSidePanel extends VBox {
                     viewModel.statusProperty().set(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
                             + job.done() + " of " + job.total() + failures);
                     if (job.total() > 1) {
-                        showVolumes(job.results());
+                        volumesOf(job.results()).ifPresent(text -> viewModel.recordVolumes(
+                                job.images().stream().map(ImageSource::id).toList(), text));
                     }
                 }
             });
@@ -400,6 +405,7 @@ public final class AiSidePanel extends VBox {
     /** Shows the results of the active image: bars for its classification, legend and areas for its mask. */
     private void showResults(AiViewModel.ImageResults shown) {
         classification.show(shown.classification());
+        volumes.setText(shown.volumes());
         SegmentationResult s = shown.segmentation();
         if (s == null) {
             legend.show(List.of(), "");
@@ -427,12 +433,12 @@ public final class AiSidePanel extends VBox {
     }
 
     /** After a run over several images: the volume of each class, when spacing and slice distance are known. */
-    private void showVolumes(List<AiResult> results) {
+    private Optional<String> volumesOf(List<AiResult> results) {
         List<SegmentationResult> masks = results.stream().filter(SegmentationResult.class::isInstance)
                 .map(SegmentationResult.class::cast).toList();
         OptionalDouble spacing = viewModel.images().sliceSpacing();
         if (masks.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         StringBuilder text = new StringBuilder("Over " + masks.size() + " images:");
         for (int k = 1; k <= masks.getFirst().labels().size(); k++) {
@@ -442,6 +448,6 @@ public final class AiSidePanel extends VBox {
                     ? String.format(Locale.ROOT, "%.1f mm³ (%.2f mL)", volume.getAsDouble(), volume.getAsDouble() / 1000)
                     : "volume unknown (no pixel spacing or slice distance)");
         }
-        areas.setText(text.toString());
+        return Optional.of(text.toString());
     }
 }

@@ -56,15 +56,18 @@ public final class AiViewModel {
         void show(String sourceId);
     }
 
-    /** The results of one image: its latest classification, segmentation and the mask drawn for it. */
+    /**
+     * The results of one image: its latest classification, segmentation, the mask drawn for it, and the volumes
+     * of the latest run over several images that included it ("" when none).
+     */
     public record ImageResults(ClassificationResult classification, SegmentationResult segmentation,
-                               LabelMaskImage mask) {
-        static final ImageResults NONE = new ImageResults(null, null, null);
+                               LabelMaskImage mask, String volumes) {
+        static final ImageResults NONE = new ImageResults(null, null, null, "");
 
         ImageResults with(AiResult result) {
             return switch (result) {
-                case ClassificationResult c -> new ImageResults(c, segmentation, mask);
-                case SegmentationResult s -> new ImageResults(classification, s, Overlays.mask(s));
+                case ClassificationResult c -> new ImageResults(c, segmentation, mask, volumes);
+                case SegmentationResult s -> new ImageResults(classification, s, Overlays.mask(s), volumes);
             };
         }
 
@@ -116,7 +119,17 @@ public final class AiViewModel {
     /** Keeps a mask read from a DICOM Segmentation for the image {@code key}. */
     public void recordMask(String key, LabelMaskImage mask) {
         ImageResults old = results.getOrDefault(key, ImageResults.NONE);
-        results.put(key, new ImageResults(old.classification(), old.segmentation(), mask));
+        results.put(key, new ImageResults(old.classification(), old.segmentation(), mask, old.volumes()));
+        changed();
+    }
+
+    /** Keeps the volumes of a run over several images (by source id) with each of its images. */
+    public void recordVolumes(List<String> sourceIds, String volumes) {
+        for (String id : sourceIds) {
+            String key = imageKeyOfSource.apply(id);
+            ImageResults old = results.getOrDefault(key, ImageResults.NONE);
+            results.put(key, new ImageResults(old.classification(), old.segmentation(), old.mask(), volumes));
+        }
         changed();
     }
 
