@@ -57,7 +57,8 @@ import java.util.function.Supplier;
  * The AI side panel: choose a model, run it on the image shown or the whole series, watch per-image progress and
  * the queue, cancel; see class bars or the mask (opacity, outline-only, visibility with {@link #TOGGLE_OVERLAY}),
  * and per-image results of a series. The inference service calls back through {@code Platform::runLater}; nothing
- * here runs a model. The window supplies the images and shows the overlay layer in its viewport.
+ * here runs a model. The panel only binds to its {@link AiViewModel}: the images it runs on are the active
+ * viewport's, the results it shows those of the image there, and the window draws the overlay.
  */
 public final class AiSidePanel extends VBox {
 
@@ -112,7 +113,6 @@ public final class AiSidePanel extends VBox {
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
     private final MenuButton export = new MenuButton("Export");
     private final Button importModel = new Button("Import model…");
-    private InferenceService.Job current;
     private Actions actions;
 
     /**
@@ -144,8 +144,9 @@ public final class AiSidePanel extends VBox {
         cancel.setId("ai-cancel");
         cancel.setDisable(true);
         cancel.setOnAction(e -> {
-            if (current != null) {
-                current.cancel();
+            InferenceService.Job job = viewModel.currentJobProperty().get();
+            if (job != null) {
+                job.cancel();
             }
         });
         progress.setId("ai-progress");
@@ -340,7 +341,7 @@ public final class AiSidePanel extends VBox {
     }
 
     public InferenceService.Job currentJob() {
-        return current;
+        return viewModel.currentJobProperty().get();
     }
 
     private void restyle() {
@@ -354,7 +355,7 @@ public final class AiSidePanel extends VBox {
             return;
         }
         try {
-            current = service.submit(what, model, images, new InferenceService.Listener() {
+            InferenceService.Job submitted = service.submit(what, model, images, new InferenceService.Listener() {
                 @Override
                 public void progress(InferenceService.Job job, int done, AiResult latest) {
                     refreshQueue();
@@ -384,6 +385,7 @@ public final class AiSidePanel extends VBox {
                     }
                 }
             });
+            viewModel.currentJobProperty().set(submitted);
             table.getItems().clear();
             refreshQueue();
             cancel.setDisable(false);

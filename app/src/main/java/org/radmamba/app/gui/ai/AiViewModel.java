@@ -9,6 +9,7 @@ import javafx.beans.property.StringProperty;
 import org.radmamba.app.ai.AiResult;
 import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.ImageSource;
+import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.SegmentationResult;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The AI state of one window, without a screen: the chosen model, the results of every image (by image key: an
+ * The AI state of one window, without a screen: the chosen model, the latest job, the results of every image (by image key: an
  * instance and frame, whatever window it was run with), which image is active, what of it is shown, the overlay
  * style and the status line. The panel and the window only bind to it. What is shown is always the result of the
  * ACTIVE image, or nothing: a job that finishes for an image no longer on screen is kept, not shown, and shows
@@ -86,6 +87,7 @@ public final class AiViewModel {
     private final ObjectProperty<OverlayStyle> overlayStyle = new SimpleObjectProperty<>(this, "overlayStyle",
             OverlayStyle.DEFAULT);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
+    private final ObjectProperty<InferenceService.Job> currentJob = new SimpleObjectProperty<>(this, "currentJob");
     /** Maps a result's image source id (which may name a window) to the image key it belongs to. */
     private UnaryOperator<String> imageKeyOfSource = UnaryOperator.identity();
     /** Called whenever any image's results change (the window repaints every viewport's overlay). */
@@ -164,6 +166,11 @@ public final class AiViewModel {
 
     public ObjectProperty<OverlayStyle> overlayStyleProperty() {
         return overlayStyle;
+    }
+
+    /** The latest job submitted from the panel (Cancel stops it); null before the first. */
+    public ObjectProperty<InferenceService.Job> currentJobProperty() {
+        return currentJob;
     }
 
     /** The one line the panel shows about the latest job, export or import. */
