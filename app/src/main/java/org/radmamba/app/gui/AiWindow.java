@@ -2,10 +2,8 @@ package org.radmamba.app.gui;
 
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
-import javafx.concurrent.Task;
 import javafx.scene.Scene;
 import org.radmamba.app.ai.AiResult;
-import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelImporter;
@@ -14,8 +12,7 @@ import org.radmamba.app.ai.ResultExport;
 import org.radmamba.app.ai.SegmentationResult;
 import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.app.gui.ai.AiSidePanel;
-import org.radmamba.app.gui.ai.ClassificationPanel;
-import org.radmamba.app.gui.ai.Overlays;
+import org.radmamba.app.gui.ai.AiViewModel;
 import org.radmamba.app.gui.ai.Screenshots;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
@@ -25,6 +22,8 @@ import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.view.ViewportView;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
@@ -53,8 +52,10 @@ import java.util.concurrent.Callable;
 
 /**
  * The AI side of a main window, wired from the app so that the viewer module knows nothing of inference: the
- * {@link AiSidePanel} docked on the right, acting on the first viewport; one {@link InferenceService} per window;
- * each image's mask and classification kept by image, so that the viewport shows those of the slice on screen.
+ * {@link AiSidePanel} docked on the right, acting on the ACTIVE viewport; one {@link InferenceService} per window;
+ * the AI state in one {@link AiViewModel}, which keeps each image's results by image and shows those of the image
+ * in the active viewport; each viewport's overlay shows the results of its own image (written in one place,
+ * {@link #paintOverlays()}).
  * Exports (screenshot, JSON, CSV, mask PNG, DICOM SEG), model import and the scan-device preference live here;
  * DICOM Segmentations found among the opened files are shown as masks over the images they reference.
  * FX thread only; {@link #close()} when the window closes.
@@ -66,37 +67,31 @@ public final class AiWindow implements AutoCloseable {
     /** The settings key of the scan device the user forced (auto, cpu, cuda). */
     public static final String SCAN_DEVICE_SETTING = "ai.scan.device";
 
+    private final MainWindow window;
     private final ViewerViewModel viewerModel;
-    private final ViewportViewModel viewportModel;
-    private final ImageViewport viewport;
     private final ViewerImages images;
     private final InferenceService service;
     private final ModelLibrary library;
     private final DicomReader dicom = DicomReaders.standard();
+    /** Runs this window's AI housekeeping (listing, import, export, reading Segmentations); closed with it. */
+    private final FxTaskExecutor executor = new FxTaskExecutor(2);
+    private final AiViewModel viewModel;
     private final AiSidePanel panel;
     /** Image source id (which may name a window) → the image it shows (instance and frame). */
     private final Map<String, String> imageOfSource = new HashMap<>();
-    private final Map<String, LabelMaskImage> masks = new HashMap<>();
-    private final Map<String, String> classifications = new HashMap<>();
-    /** The latest result of each task per image, for the exports. */
-    private final Map<String, SegmentationResult> segmentations = new HashMap<>();
-    private final Map<String, ClassificationResult> classificationResults = new HashMap<>();
     private final Set<Path> segmentationsRead = new HashSet<>();
 
     public AiWindow(MainWindow window, ImageLoader loader, InferenceService service, ModelLibrary library) {
+        this.window = window;
         this.viewerModel = window.viewModel();
-        this.viewportModel = window.viewportViews().getFirst().viewModel();
-        this.viewport = window.viewportViews().getFirst().viewport();
         this.images = new ViewerImages(loader);
         this.service = service;
         this.library = library;
-        this.panel = new AiSidePanel(service, this::currentImage, this::seriesImages, this::showImage,
-                viewport.maskLayer());
-        panel.setStudyImages(this::studyImages);
-        panel.setSliceSpacing(() -> {
-            SeriesEntry entry = viewportModel.seriesProperty().get();
-            return entry == null ? java.util.OptionalDouble.empty() : ViewerImages.sliceSpacing(entry.series().instances());
-        });
+        this.viewModel = new AiViewModel(executor, new ActiveViewportImages());
+        viewModel.setImageKeyOfSource(id -> imageOfSource.getOrDefault(id, id));
+        viewModel.setOnResultsChanged(this::paintOverlays);
+        viewModel.overlayStyleProperty().addListener((obs, o, n) -> paintOverlays());
+        this.panel = new AiSidePanel(service, viewModel);
         panel.setActions(new AiSidePanel.Actions() {
             @Override
             public Callable<String> export(AiSidePanel.Export what, Path target) throws IOException {
@@ -123,13 +118,18 @@ public final class AiWindow implements AutoCloseable {
                 viewerModel.settings().store().put(SCAN_DEVICE_SETTING, preference.flag());
             }
         }, service.devicePreference());
-        panel.setOnResult(this::remember);
         panel.setPrefWidth(340);
         panel.setMinWidth(300);
         window.setRight(panel);
-        viewportModel.sliceProperty().addListener((obs, o, n) -> showResultsOfCurrentImage());
-        viewportModel.seriesProperty().addListener((obs, o, n) -> showResultsOfCurrentImage());
+        // Whatever changes the image in any viewport, or which viewport is active, changes what the AI shows.
+        for (ViewportViewModel vp : viewerModel.viewports()) {
+            vp.sliceProperty().addListener((obs, o, n) -> followActiveImage());
+            vp.seriesProperty().addListener((obs, o, n) -> followActiveImage());
+        }
+        viewerModel.activeViewportProperty().addListener((obs, o, n) -> followActiveImage());
+        viewerModel.layoutProperty().addListener((obs, o, n) -> followActiveImage());
         viewerModel.series().addListener((ListChangeListener<SeriesEntry>) change -> readSegmentationsOf(List.copyOf(viewerModel.series())));
+        followActiveImage();
         listModels(library);
     }
 
@@ -175,26 +175,22 @@ public final class AiWindow implements AutoCloseable {
 
     private void listModels(ModelLibrary library, String select) {
         // Listing hashes the weights: off the FX thread.
-        Task<ModelLibrary.Listing> listing = new Task<>() {
-            @Override
-            protected ModelLibrary.Listing call() {
-                return library.list();
-            }
-        };
-        listing.setOnSucceeded(e -> {
-            panel.showModels(listing.getValue());
+        viewModel.background("Listing the models", library::list, listing -> {
+            panel.showModels(listing);
             if (select != null) {
                 panel.selectModel(select);
             }
-            listing.getValue().problems().forEach(p -> LOG.warn("Model library: {}", p));
-        });
-        listing.setOnFailed(e -> LOG.error("Listing the models failed", listing.getException()));
-        Thread.ofVirtual().name("model-listing").start(listing);
+            listing.problems().forEach(p -> LOG.warn("Model library: {}", p));
+        }, e -> LOG.error("Listing the models failed", e));
     }
 
-    private Optional<SeriesEntry.Slice> currentSlice() {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
-        int slice = viewportModel.sliceProperty().get();
+    private ViewportViewModel active() {
+        return viewerModel.activeViewport();
+    }
+
+    private static Optional<SeriesEntry.Slice> sliceOf(ViewportViewModel viewport) {
+        SeriesEntry entry = viewport.seriesProperty().get();
+        int slice = viewport.sliceProperty().get();
         if (entry == null || !entry.isDisplayable() || slice < 0 || slice >= entry.slices().size()) {
             return Optional.empty();
         }
@@ -205,19 +201,51 @@ public final class AiWindow implements AutoCloseable {
         return images.source(entry.instance(slice.instanceIndex()), slice.frame(), Optional.empty()).id();
     }
 
-    /** The image on screen with the window on screen (null when none: the panel then says there is no image). */
+    /** The key of the image {@code viewport} shows; null when it shows none. */
+    private String imageKeyOf(ViewportViewModel viewport) {
+        SeriesEntry entry = viewport.seriesProperty().get();
+        return sliceOf(viewport).map(s -> imageKey(entry, s)).orElse(null);
+    }
+
+    /** The image in the active viewport with its window (null when none: the panel then says there is no image). */
     private ImageSource currentImage() {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
-        return currentSlice().map(s -> {
+        ViewportViewModel viewport = active();
+        SeriesEntry entry = viewport.seriesProperty().get();
+        return sliceOf(viewport).map(s -> {
             Instance instance = entry.instance(s.instanceIndex());
-            ImageSource source = images.source(instance, s.frame(), Optional.ofNullable(viewportModel.voiProperty().get()));
+            ImageSource source = images.source(instance, s.frame(), Optional.ofNullable(viewport.voiProperty().get()));
             imageOfSource.put(source.id(), imageKey(entry, s));
             return source;
         }).orElse(null);
     }
 
-    private List<ImageSource> seriesImages() {
-        return imagesOf(viewportModel.seriesProperty().get());
+    /** The AI acts on the active viewport: its image, its series, its study. */
+    private final class ActiveViewportImages implements AiViewModel.ImageScope {
+        @Override
+        public ImageSource current() {
+            return currentImage();
+        }
+
+        @Override
+        public List<ImageSource> series() {
+            return imagesOf(active().seriesProperty().get());
+        }
+
+        @Override
+        public List<ImageSource> study() {
+            return studyImages();
+        }
+
+        @Override
+        public java.util.OptionalDouble sliceSpacing() {
+            SeriesEntry entry = active().seriesProperty().get();
+            return entry == null ? java.util.OptionalDouble.empty() : ViewerImages.sliceSpacing(entry.series().instances());
+        }
+
+        @Override
+        public void show(String sourceId) {
+            showImage(sourceId);
+        }
     }
 
     private List<ImageSource> imagesOf(SeriesEntry entry) {
@@ -235,7 +263,7 @@ public final class AiWindow implements AutoCloseable {
 
     /** Every image of every series of the study on screen (Segmentations left out). */
     private List<ImageSource> studyImages() {
-        SeriesEntry shown = viewportModel.seriesProperty().get();
+        SeriesEntry shown = active().seriesProperty().get();
         if (shown == null) {
             return List.of();
         }
@@ -256,6 +284,7 @@ public final class AiWindow implements AutoCloseable {
     /** Jumps to the slice that shows the image a result (by source id) was made from. */
     private void showImage(String sourceId) {
         String key = imageOfSource.getOrDefault(sourceId, sourceId);
+        ViewportViewModel viewportModel = active();
         SeriesEntry entry = viewportModel.seriesProperty().get();
         if (entry == null) {
             return;
@@ -268,41 +297,37 @@ public final class AiWindow implements AutoCloseable {
         }
     }
 
-    private void remember(AiResult result) {
-        String key = imageOfSource.getOrDefault(result.imageId(), result.imageId());
-        switch (result) {
-            case SegmentationResult s -> {
-                masks.put(key, Overlays.mask(s));
-                segmentations.put(key, s);
-            }
-            case ClassificationResult c -> {
-                classifications.put(key, ClassificationPanel.cornerText(c));
-                classificationResults.put(key, c);
-            }
-        }
-        // The panel drew the latest result; a series run must still show the mask of the slice on screen.
-        showResultsOfCurrentImage();
+    /** The view model shows the results of the image in the active viewport. */
+    private void followActiveImage() {
+        viewModel.activeImageProperty().set(imageKeyOf(active()));
+        paintOverlays();
     }
 
-    private void showResultsOfCurrentImage() {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
-        String key = currentSlice().map(s -> imageKey(entry, s)).orElse(null);
-        viewport.maskLayer().setMask(key == null ? null : masks.get(key));
-        viewport.resultTextProperty().set(key == null ? "" : classifications.getOrDefault(key, ""));
+    /**
+     * The one place that writes the overlays: each viewport shows the mask and class of the image it shows (a
+     * result is kept by image, so a viewport that is not active keeps its own), in the view model's style.
+     */
+    private void paintOverlays() {
+        List<ViewportView> views = window.viewportViews();
+        for (int i = 0; i < views.size(); i++) {
+            AiViewModel.ImageResults results = viewModel.resultsOf(imageKeyOf(viewerModel.viewport(i)));
+            ImageViewport viewport = views.get(i).viewport();
+            viewport.maskLayer().setMask(results.mask());
+            viewport.maskLayer().setStyle(viewModel.overlayStyleProperty().get());
+            viewport.resultTextProperty().set(results.cornerText());
+        }
     }
 
     /** The results of the series on screen in slice order (the image on screen when it is not in a series). */
     private List<AiResult> resultsOfSeries() {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
-        List<AiResult> out = new ArrayList<>();
+        SeriesEntry entry = active().seriesProperty().get();
+        List<String> keys = new ArrayList<>();
         if (entry != null) {
             for (SeriesEntry.Slice s : entry.slices()) {
-                String key = imageKey(entry, s);
-                Optional.ofNullable(classificationResults.get(key)).ifPresent(out::add);
-                Optional.ofNullable(segmentations.get(key)).ifPresent(out::add);
+                keys.add(imageKey(entry, s));
             }
         }
-        return out;
+        return viewModel.resultsOf(keys);
     }
 
     /*
@@ -312,7 +337,7 @@ public final class AiWindow implements AutoCloseable {
 
     /** A PNG of the viewport as shown: image, mask, corner texts. */
     public Callable<String> screenshotExport(Path target) {
-        BufferedImage shot = Screenshots.capture(viewport);
+        BufferedImage shot = Screenshots.capture(window.viewportViews().get(viewerModel.viewports().indexOf(active())).viewport());
         return () -> {
             Screenshots.writePng(shot, target);
             return "Screenshot saved to " + target;
@@ -333,8 +358,7 @@ public final class AiWindow implements AutoCloseable {
 
     /** The mask of the image on screen as a label PNG (0 background, k for class k). */
     public Callable<String> maskPngExport(Path target) throws IOException {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
-        SegmentationResult result = currentSlice().map(s -> segmentations.get(imageKey(entry, s))).orElse(null);
+        SegmentationResult result = viewModel.segmentationOf(imageKeyOf(active())).orElse(null);
         if (result == null) {
             throw new IOException("No mask on the image shown: run a segmentation model first.");
         }
@@ -349,12 +373,12 @@ public final class AiWindow implements AutoCloseable {
      * only; one model's classes).
      */
     public Callable<SegmentationWriter.Written> segmentationExport(Path target) throws IOException {
-        SeriesEntry entry = viewportModel.seriesProperty().get();
+        SeriesEntry entry = active().seriesProperty().get();
         List<SegmentationWriter.SourceMask> sourceMasks = new ArrayList<>();
         SegmentationResult first = null;
         if (entry != null) {
             for (SeriesEntry.Slice s : entry.slices()) {
-                SegmentationResult result = segmentations.get(imageKey(entry, s));
+                SegmentationResult result = viewModel.segmentationOf(imageKey(entry, s)).orElse(null);
                 if (result == null) {
                     continue;
                 }
@@ -381,21 +405,13 @@ public final class AiWindow implements AutoCloseable {
 
     /** Imports a checkpoint off the FX thread, then lists the models again with the new one chosen. */
     public void importModel(ModelImporter.Request request, java.util.function.Consumer<String> done) {
-        Task<String> task = new Task<>() {
-            @Override
-            protected String call() throws Exception {
-                return library.importCheckpoint(request).card().id();
-            }
-        };
-        task.setOnSucceeded(e -> {
-            listModels(library, task.getValue());
+        viewModel.background("Importing " + request.name(), () -> library.importCheckpoint(request).card().id(), id -> {
+            listModels(library, id);
             done.accept("Imported " + request.name() + ".");
+        }, e -> {
+            LOG.warn("Model import failed: {}", e.getMessage());
+            done.accept("Not imported: " + e.getMessage());
         });
-        task.setOnFailed(e -> {
-            LOG.warn("Model import failed: {}", task.getException().getMessage());
-            done.accept("Not imported: " + task.getException().getMessage());
-        });
-        Thread.ofVirtual().name("model-import").start(task);
     }
 
     /** Reads the DICOM Segmentations among the opened series (once each) and shows them over their sources. */
@@ -411,9 +427,7 @@ public final class AiWindow implements AutoCloseable {
         if (files.isEmpty()) {
             return;
         }
-        Task<List<Segmentation>> reading = new Task<>() {
-            @Override
-            protected List<Segmentation> call() throws IOException {
+        viewModel.background("Reading Segmentations", () -> {
                 SegmentationReader reader = new SegmentationReader(dicom);
                 List<Segmentation> out = new ArrayList<>();
                 for (Path file : files) {
@@ -424,20 +438,15 @@ public final class AiWindow implements AutoCloseable {
                     }
                 }
                 return out;
-            }
-        };
-        reading.setOnSucceeded(e -> {
-            for (Segmentation seg : reading.getValue()) {
+        }, read -> {
+            for (Segmentation seg : read) {
                 for (SourceFrame source : seg.sources()) {
                     String key = ViewerImages.imageId(source.sopInstanceUid(), source.frameNumber() - 1);
-                    masks.put(key, new LabelMaskImage(seg.columns(), seg.rows(), seg.labels(source).orElseThrow(),
-                            seg.labelNames()));
+                    viewModel.recordMask(key, new LabelMaskImage(seg.columns(), seg.rows(),
+                            seg.labels(source).orElseThrow(), seg.labelNames()));
                 }
             }
-            showResultsOfCurrentImage();
-        });
-        reading.setOnFailed(e -> LOG.error("Reading Segmentations failed", reading.getException()));
-        Thread.ofVirtual().name("segmentation-reading").start(reading);
+        }, e -> LOG.error("Reading Segmentations failed", e));
     }
 
     public AiSidePanel panel() {
@@ -448,8 +457,13 @@ public final class AiWindow implements AutoCloseable {
         return service;
     }
 
+    public AiViewModel viewModel() {
+        return viewModel;
+    }
+
     @Override
     public void close() {
         service.close();
+        executor.close();
     }
 }

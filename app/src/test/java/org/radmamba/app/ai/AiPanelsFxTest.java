@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Headless TestFX: the AI panels and the mask overlay with the demo models' real outputs, and a series run's FX pulses. */
@@ -159,11 +160,38 @@ class AiPanelsFxTest {
         List<String> jumped = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
                 ScanDevicePreference.AUTO, 4, Platform::runLater, 2)) {
-            MaskOverlayLayer overlay = onFx(MaskOverlayLayer::new);
+            var executor = new org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor();
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
+                @Override
+                public ImageSource current() {
+                    return images.getFirst();
+                }
+
+                @Override
+                public List<ImageSource> series() {
+                    return images;
+                }
+
+                @Override
+                public List<ImageSource> study() {
+                    return images;
+                }
+
+                @Override
+                public java.util.OptionalDouble sliceSpacing() {
+                    return java.util.OptionalDouble.empty();
+                }
+
+                @Override
+                public void show(String sourceId) {
+                    jumped.add(sourceId);
+                }
+            });
             org.radmamba.app.gui.ai.AiSidePanel panel = onFx(() -> {
-                var p = new org.radmamba.app.gui.ai.AiSidePanel(service, () -> images.getFirst(), () -> images, jumped::add, overlay);
+                viewModel.activeImageProperty().set("p0"); // the first image is on screen
+                var p = new org.radmamba.app.gui.ai.AiSidePanel(service, viewModel);
                 p.showModels(listing);
-                stage.getScene().setRoot(new javafx.scene.layout.HBox(p, new Pane(overlay)));
+                stage.getScene().setRoot(new javafx.scene.layout.HBox(p));
                 ((javafx.scene.control.Button) p.lookup("#ai-run-series")).fire();
                 return p;
             });
@@ -189,13 +217,15 @@ class AiPanelsFxTest {
             });
             InferenceService.await(onFx(panel::currentJob), 120);
             WaitForAsyncUtils.waitForFxEvents();
-            assertEquals(64, onFx(() -> overlay.mask().width()));
-            assertTrue(onFx(() -> overlay.style().visible()));
+            assertEquals(64, onFx(() -> viewModel.shownProperty().get().mask().width()));
+            assertTrue(onFx(() -> viewModel.overlayStyleProperty().get().visible()));
             onFx(() -> {
                 panel.toggleOverlay();
                 return null;
             });
-            assertTrue(!onFx(() -> overlay.style().visible()), "the shortcut's action hides the mask");
+            assertTrue(!onFx(() -> viewModel.overlayStyleProperty().get().visible()), "the shortcut's action hides the mask");
+            assertFalse(onFx(() -> ((javafx.scene.control.ToggleButton) panel.lookup("#ai-visible")).isSelected()),
+                    "the panel's toggle follows");
         }
     }
 

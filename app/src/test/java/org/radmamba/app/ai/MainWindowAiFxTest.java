@@ -28,6 +28,7 @@ import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.study.ImageLoader;
@@ -37,7 +38,6 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import javafx.geometry.Point2D;
-import javafx.concurrent.Task;
 import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
@@ -282,6 +282,116 @@ class MainWindowAiFxTest {
                 corner);
     }
 
+    /** The class bars of the panel as "label percent" lines, most probable first; empty when none. */
+    private List<String> classBars() throws Exception {
+        return onFx(() -> {
+            List<String> out = new ArrayList<>();
+            List<javafx.scene.Node> names = List.copyOf(window.lookupAll(".ai-class"));
+            List<javafx.scene.Node> percents = List.copyOf(window.lookupAll(".ai-percent"));
+            for (int i = 0; i < percents.size(); i++) {
+                out.add(((javafx.scene.control.Label) names.get(i)).getText() + " "
+                        + ((javafx.scene.control.Label) percents.get(i)).getText());
+            }
+            return out;
+        });
+    }
+
+    private static int secondPixels(byte[] mask) {
+        int n = 0;
+        for (byte b : mask) {
+            n += b == 1 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private void show(SeriesEntry entry, int slice) throws Exception {
+        onFx(() -> {
+            viewModel.showSeries(entry, 0);
+            first().setSlice(slice);
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> first().imageProperty().get() != null
+                && first().seriesProperty().get() == entry);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void the_class_bars_follow_the_image_on_screen_a_ct_slice_then_a_photograph_then_the_ct_again() throws Exception {
+        Path folder = temp.resolve("demo-follow");
+        DemoStudy.generate(folder, new DemoStudy.Spec(64, 2, 1.5, 5, 0, true));
+        List<Path> files = new ArrayList<>();
+        try (var ct = Files.list(folder.resolve("CT"))) {
+            ct.sorted().forEach(files::add);
+        }
+        files.add(folder.resolve("photographs").resolve("dermoscopy-lesion.png"));
+        openAndShow(files, "CT");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().size() == 2);
+        SeriesEntry ct = onFx(() -> first().seriesProperty().get());
+        SeriesEntry photograph = onFx(() -> viewModel.series().stream().filter(e -> e != ct).findFirst().orElseThrow());
+        int slice = onFx(() -> first().sliceProperty().get());
+        select(DemoModelsTest.CLASSIFIER);
+        fireAndAwait("#ai-run-image");
+        List<String> ctBars = classBars();
+        String ctCorner = onFx(() -> viewport().resultTextProperty().get());
+        assertEquals(3, ctBars.size(), "the CT slice's class bars: " + ctBars);
+        assertTrue(ctCorner.contains("not for diagnosis"), ctCorner);
+
+        show(photograph, 0);
+        assertEquals(List.of(), classBars(), "the CT's bars are gone with the CT");
+        assertEquals("", onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-attribution")).getText()));
+        assertEquals("", onFx(() -> viewport().resultTextProperty().get()), "nor is the CT's class in the corner");
+
+        show(ct, slice);
+        assertEquals(ctBars, classBars(), "the CT's own bars come back with it");
+        assertEquals(ctCorner, onFx(() -> viewport().resultTextProperty().get()));
+
+        // The other CT slice was never classified: nothing to show there either.
+        show(ct, 1 - slice);
+        assertEquals(List.of(), classBars());
+    }
+
+    @Test
+    void the_panel_acts_on_and_shows_the_active_viewport_not_the_first() throws Exception {
+        Path folder = temp.resolve("demo-active");
+        DemoStudy.generate(folder, new DemoStudy.Spec(64, 2, 1.5, 5, 0, true));
+        List<Path> files = new ArrayList<>();
+        try (var ct = Files.list(folder.resolve("CT"))) {
+            ct.sorted().forEach(files::add);
+        }
+        files.add(folder.resolve("photographs").resolve("dermoscopy-lesion.png"));
+        openAndShow(files, "CT");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().size() == 2);
+        SeriesEntry ct = onFx(() -> first().seriesProperty().get());
+        SeriesEntry photograph = onFx(() -> viewModel.series().stream().filter(e -> e != ct).findFirst().orElseThrow());
+        onFx(() -> {
+            viewModel.layoutProperty().set(org.radmamba.viewer.fx.model.Layout.ONE_BY_TWO);
+            viewModel.showSeries(photograph, 1); // the second viewport, now active
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.viewport(1).imageProperty().get() != null);
+        select(DemoModelsTest.CLASSIFIER);
+        fireAndAwait("#ai-run-image");
+        List<String> photoBars = classBars();
+        assertEquals(3, photoBars.size(), photoBars::toString);
+        ImageViewport second = window.viewportViews().get(1).viewport();
+        assertTrue(onFx(() -> second.resultTextProperty().get()).contains("not for diagnosis"),
+                "the photograph in the active viewport was classified");
+        assertEquals("", onFx(() -> viewport().resultTextProperty().get()), "the CT in the first viewport was not");
+
+        onFx(() -> {
+            viewModel.activeViewportProperty().set(0);
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), classBars(), "the CT, now active, has no result");
+        onFx(() -> {
+            viewModel.activeViewportProperty().set(1);
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(photoBars, classBars());
+    }
+
     /**
      * The demo dermoscopy photograph as a DICOM secondary-capture image (RGB), two instances of one study: the
      * segmenter finds the lesion in them as in the photograph.
@@ -405,9 +515,13 @@ class MainWindowAiFxTest {
             }
         }
         // 0.1 mm pixels, 2 mm apart: the volume is the pixel count x 0.01 mm² x 2 mm.
-        String areas = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-areas")).getText());
+        String volumes = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-volumes")).getText());
         assertEquals(String.format(java.util.Locale.ROOT, "Over 2 images:%nlesion: %.1f mm³ (%.2f mL)",
-                lesionPixels * 0.02, lesionPixels * 0.02 / 1000).replace(System.lineSeparator(), "\n"), areas);
+                lesionPixels * 0.02, lesionPixels * 0.02 / 1000).replace(System.lineSeparator(), "\n"), volumes);
+        // The image on screen (the second) shows its own area beside the volume of the run.
+        String areas = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-areas")).getText());
+        assertEquals(String.format(java.util.Locale.ROOT, "lesion: %d px (%.1f mm²)", secondPixels(second),
+                secondPixels(second) * 0.01), areas);
 
         Path seg = temp.resolve("exported-seg.dcm");
         SegmentationWriter.Written written = onFx(() -> ai.segmentationExport(seg)).call();
@@ -435,15 +549,17 @@ class MainWindowAiFxTest {
             throws Exception {
         openDemoPhotograph();
         runOnImage(DemoModelsTest.SEGMENTER);
-        Task<String> refused = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SEG, temp.resolve("never.dcm")));
+        TaskHandle refused = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SEG, temp.resolve("never.dcm")));
         assertNull(refused, "nothing to write");
         String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertEquals("A DICOM Segmentation needs DICOM images; save the mask of a photograph as PNG.", status);
         assertFalse(Files.exists(temp.resolve("never.dcm")));
 
         Path json = temp.resolve("results.json");
-        Task<String> export = onFx(() -> ai.panel().export(AiSidePanel.Export.JSON, json));
-        String line = export.get(30, TimeUnit.SECONDS);
+        TaskHandle export = onFx(() -> ai.panel().export(AiSidePanel.Export.JSON, json));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, export::isDone);
+        WaitForAsyncUtils.waitForFxEvents();
+        String line = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertTrue(line.contains("1 result(s) saved"), line);
         String text = Files.readString(json);
         assertTrue(text.contains("demo model — not for diagnosis"), text);

@@ -1,6 +1,5 @@
 package org.radmamba.app.gui.ai;
 
-import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -38,7 +37,7 @@ import org.radmamba.app.ai.SegmentationResult;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.fx.view.ElidedText;
 import org.radmamba.viewer.fx.overlay.MaskLegend;
-import org.radmamba.viewer.fx.overlay.MaskOverlayLayer;
+import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
 
 import java.io.File;
@@ -48,6 +47,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -57,7 +57,8 @@ import java.util.function.Supplier;
  * The AI side panel: choose a model, run it on the image shown or the whole series, watch per-image progress and
  * the queue, cancel; see class bars or the mask (opacity, outline-only, visibility with {@link #TOGGLE_OVERLAY}),
  * and per-image results of a series. The inference service calls back through {@code Platform::runLater}; nothing
- * here runs a model. The window supplies the images and shows the overlay layer in its viewport.
+ * here runs a model. The panel only binds to its {@link AiViewModel}: the images it runs on are the active
+ * viewport's, the results it shows those of the image there, and the window draws the overlay.
  */
 public final class AiSidePanel extends VBox {
 
@@ -104,30 +105,24 @@ public final class AiSidePanel extends VBox {
     private final CheckBox outline = new CheckBox("Outline only");
     private final ToggleButton visible = new ToggleButton("Mask visible");
     private final SeriesResultsTable table;
-    private final MaskOverlayLayer overlay;
+    private final AiViewModel viewModel;
     private final ModelListPanel modelList = new ModelListPanel();
     private final ListView<String> queueView = new ListView<>();
     private final Label areas = new Label();
-    private Supplier<OptionalDouble> sliceSpacing = OptionalDouble::empty;
+    private final Label volumes = new Label();
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
     private final MenuButton export = new MenuButton("Export");
     private final Button importModel = new Button("Import model…");
-    private InferenceService.Job current;
-    private Consumer<AiResult> onResult = r -> { };
-    private Supplier<List<ImageSource>> studyImages = List::of;
     private Actions actions;
 
     /**
-     * @param currentImage the image on screen (read lazily on the inference thread)
-     * @param seriesImages every image of the series shown
-     * @param showImage    jumps to an image by its id (series table clicks)
-     * @param overlay      the viewport's mask layer
+     * @param viewModel the AI state this panel shows and acts on: images come from its scope (the active
+     *                  viewport), results shown are those of its active image
      */
-    public AiSidePanel(InferenceService service, Supplier<ImageSource> currentImage, Supplier<List<ImageSource>> seriesImages,
-                       Consumer<String> showImage, MaskOverlayLayer overlay) {
+    public AiSidePanel(InferenceService service, AiViewModel viewModel) {
         this.service = service;
-        this.overlay = overlay;
-        this.table = new SeriesResultsTable(showImage);
+        this.viewModel = viewModel;
+        this.table = new SeriesResultsTable(id -> viewModel.images().show(id));
         setId("ai-side-panel");
         setSpacing(6);
         setPadding(new Insets(6));
@@ -136,22 +131,27 @@ public final class AiSidePanel extends VBox {
         models.setButtonCell(modelCell());
         Button runImage = new Button("Run on image");
         runImage.setId("ai-run-image");
-        runImage.setOnAction(e -> run("image", List.of(currentImage.get())));
+        runImage.setOnAction(e -> {
+            ImageSource current = viewModel.images().current();
+            run("image", current == null ? List.of() : List.of(current));
+        });
         Button runSeries = new Button("Run on series");
         runSeries.setId("ai-run-series");
-        runSeries.setOnAction(e -> run("series", seriesImages.get()));
+        runSeries.setOnAction(e -> run("series", viewModel.images().series()));
         Button runStudy = new Button("Run on study");
         runStudy.setId("ai-run-study");
-        runStudy.setOnAction(e -> run("study", studyImages.get()));
+        runStudy.setOnAction(e -> run("study", viewModel.images().study()));
         cancel.setId("ai-cancel");
         cancel.setDisable(true);
         cancel.setOnAction(e -> {
-            if (current != null) {
-                current.cancel();
+            InferenceService.Job job = viewModel.currentJobProperty().get();
+            if (job != null) {
+                job.cancel();
             }
         });
         progress.setId("ai-progress");
         status.setId("ai-status");
+        status.textProperty().bind(viewModel.statusProperty());
         status.setWrapText(true);
         device.setWrapText(true);
         device.setId("ai-device");
@@ -159,9 +159,17 @@ public final class AiSidePanel extends VBox {
         outline.setId("ai-outline");
         visible.setId("ai-visible");
         visible.setSelected(true);
+        // The controls and the view model's overlay style mirror each other; the window draws the overlay.
         opacity.valueProperty().addListener((o, a, b) -> restyle());
         outline.selectedProperty().addListener((o, a, b) -> restyle());
         visible.selectedProperty().addListener((o, a, b) -> restyle());
+        viewModel.overlayStyleProperty().addListener((o, a, style) -> {
+            opacity.setValue(style.opacity());
+            outline.setSelected(style.outlineOnly());
+            visible.setSelected(style.visible());
+        });
+        viewModel.selectedModelProperty().bind(models.valueProperty());
+        viewModel.shownProperty().addListener((o, a, shown) -> showResults(shown));
         export.setId("ai-export");
         export.setDisable(true);
         importModel.setId("ai-import");
@@ -176,6 +184,8 @@ public final class AiSidePanel extends VBox {
         queueView.setPlaceholder(new Label("No job queued"));
         areas.setId("ai-areas");
         areas.setWrapText(true);
+        volumes.setId("ai-volumes");
+        volumes.setWrapText(true);
         modelList.setPrefHeight(160);
         TitledPane library = new TitledPane("Model library", modelList);
         library.setExpanded(false);
@@ -186,7 +196,7 @@ public final class AiSidePanel extends VBox {
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
         getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Scan device"), deviceChoice, device,
-                classification, legend, areas, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
+                classification, legend, areas, volumes, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
     private static ListCell<ModelEntry> modelCell() {
@@ -213,16 +223,6 @@ public final class AiSidePanel extends VBox {
                 });
             }
         };
-    }
-
-    /** The slice spacing of the series on screen in mm, for the volume after a series run. */
-    public void setSliceSpacing(Supplier<OptionalDouble> spacing) {
-        this.sliceSpacing = spacing;
-    }
-
-    /** The images of the study on screen, for "Run on study". */
-    public void setStudyImages(Supplier<List<ImageSource>> images) {
-        this.studyImages = images;
     }
 
     /** Enables the export menu, model import and the device choice (showing {@code device} as chosen). */
@@ -259,25 +259,19 @@ public final class AiSidePanel extends VBox {
         }
     }
 
-    /** Writes {@code what} to {@code target} in the background and reports in the status line. */
-    public Task<String> export(Export what, Path target) {
+    /**
+     * Writes {@code what} to {@code target} in the background and reports in the status line; null (and the
+     * reason in the status line) when there is nothing to write.
+     */
+    public TaskHandle export(Export what, Path target) {
         Callable<String> writing;
         try {
             writing = actions.export(what, target);
         } catch (IOException e) {
-            status.setText(e.getMessage());
+            viewModel.statusProperty().set(e.getMessage());
             return null;
         }
-        Task<String> task = new Task<>() {
-            @Override
-            protected String call() throws Exception {
-                return writing.call();
-            }
-        };
-        task.setOnSucceeded(e -> status.setText(task.getValue()));
-        task.setOnFailed(e -> status.setText("Not saved: " + task.getException().getMessage()));
-        Thread.ofVirtual().name("ai-export").start(task);
-        return task;
+        return viewModel.write(writing, "Exporting " + what.name().toLowerCase(Locale.ROOT));
     }
 
     private void chooseAndImport() {
@@ -309,7 +303,7 @@ public final class AiSidePanel extends VBox {
             importModel(new ModelImporter.Request(file.toPath(), name.getText().strip(), labels(labels.getText()),
                     source.getText().isBlank() ? null : source.getText().strip()));
         } catch (ModelException e) {
-            status.setText("Not imported: " + e.getMessage());
+            viewModel.statusProperty().set("Not imported: " + e.getMessage());
         }
     }
 
@@ -324,8 +318,8 @@ public final class AiSidePanel extends VBox {
 
     /** Imports a checkpoint; the status line says how it went and the new model is chosen. */
     public void importModel(ModelImporter.Request request) {
-        status.setText("Importing " + request.name() + "…");
-        actions.importModel(request, status::setText);
+        viewModel.statusProperty().set("Importing " + request.name() + "…");
+        actions.importModel(request, viewModel.statusProperty()::set);
     }
 
     /** Chooses the model with this id, if listed. */
@@ -343,40 +337,35 @@ public final class AiSidePanel extends VBox {
 
     /** Toggles the overlay's visibility (the {@link #TOGGLE_OVERLAY} shortcut). */
     public void toggleOverlay() {
-        visible.setSelected(!visible.isSelected());
-    }
-
-    /** Called on the FX thread after each result is shown (the window keeps masks per image and corner texts). */
-    public void setOnResult(Consumer<AiResult> listener) {
-        onResult = listener;
+        viewModel.toggleOverlay();
     }
 
     public InferenceService.Job currentJob() {
-        return current;
+        return viewModel.currentJobProperty().get();
     }
 
     private void restyle() {
-        overlay.setStyle(new OverlayStyle(opacity.getValue(), outline.isSelected(), visible.isSelected()));
+        viewModel.overlayStyleProperty().set(new OverlayStyle(opacity.getValue(), outline.isSelected(), visible.isSelected()));
     }
 
     private void run(String what, List<ImageSource> images) {
-        ModelEntry model = models.getValue();
+        ModelEntry model = viewModel.selectedModelProperty().get();
         if (model == null || images.isEmpty()) {
-            status.setText(model == null ? "Choose a model first." : "No image to run on.");
+            viewModel.statusProperty().set(model == null ? "Choose a model first." : "No image to run on.");
             return;
         }
         try {
-            current = service.submit(what, model, images, new InferenceService.Listener() {
+            InferenceService.Job submitted = service.submit(what, model, images, new InferenceService.Listener() {
                 @Override
                 public void progress(InferenceService.Job job, int done, AiResult latest) {
                     refreshQueue();
                     progress.setProgress((double) done / job.total());
                     // The worker chose the device before its first image, so this does not open a GPU on the FX thread.
                     device.setText("Scan: " + service.device().reason() + " · queued jobs: " + service.queue().size());
-                    status.setText(job.title() + ": " + done + " of " + job.total() + " — " + model.card().attribution());
+                    viewModel.statusProperty().set(job.title() + ": " + done + " of " + job.total() + " — " + model.card().attribution());
                     if (latest != null) {
-                        show(latest);
-                        onResult.accept(latest);
+                        // Kept with its image; the panel shows it only while that image is the active one.
+                        viewModel.record(latest);
                         if (job.total() > 1) {
                             table.getItems().add(latest);
                         }
@@ -388,20 +377,22 @@ public final class AiSidePanel extends VBox {
                     refreshQueue();
                     cancel.setDisable(true);
                     String failures = job.failures().isEmpty() ? "" : "; " + String.join("; ", job.failures());
-                    status.setText(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
+                    viewModel.statusProperty().set(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
                             + job.done() + " of " + job.total() + failures);
                     if (job.total() > 1) {
-                        showVolumes(job.results());
+                        volumesOf(job.results()).ifPresent(text -> viewModel.recordVolumes(
+                                job.images().stream().map(ImageSource::id).toList(), text));
                     }
                 }
             });
+            viewModel.currentJobProperty().set(submitted);
             table.getItems().clear();
             refreshQueue();
             cancel.setDisable(false);
             progress.setProgress(0);
-            status.setText(what + ": queued behind " + (service.queue().size() - 1) + " job(s)");
+            viewModel.statusProperty().set(what + ": queued behind " + (service.queue().size() - 1) + " job(s)");
         } catch (ModelException e) {
-            status.setText(e.getMessage());
+            viewModel.statusProperty().set(e.getMessage());
         }
     }
 
@@ -413,16 +404,17 @@ public final class AiSidePanel extends VBox {
                 .toList());
     }
 
-    /** Shows one result: bars for a classification, mask and legend for a segmentation. */
-    public void show(AiResult result) {
-        switch (result) {
-            case ClassificationResult c -> classification.show(c);
-            case SegmentationResult s -> {
-                overlay.setMask(Overlays.mask(s));
-                legend.show(s.labels(), s.attribution());
-                areas.setText(areaText(s));
-                restyle();
-            }
+    /** Shows the results of the active image: bars for its classification, legend and areas for its mask. */
+    private void showResults(AiViewModel.ImageResults shown) {
+        classification.show(shown.classification());
+        volumes.setText(shown.volumes());
+        SegmentationResult s = shown.segmentation();
+        if (s == null) {
+            legend.show(List.of(), "");
+            areas.setText("");
+        } else {
+            legend.show(s.labels(), s.attribution());
+            areas.setText(areaText(s));
         }
     }
 
@@ -443,12 +435,12 @@ public final class AiSidePanel extends VBox {
     }
 
     /** After a run over several images: the volume of each class, when spacing and slice distance are known. */
-    private void showVolumes(List<AiResult> results) {
+    private Optional<String> volumesOf(List<AiResult> results) {
         List<SegmentationResult> masks = results.stream().filter(SegmentationResult.class::isInstance)
                 .map(SegmentationResult.class::cast).toList();
-        OptionalDouble spacing = sliceSpacing.get();
+        OptionalDouble spacing = viewModel.images().sliceSpacing();
         if (masks.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         StringBuilder text = new StringBuilder("Over " + masks.size() + " images:");
         for (int k = 1; k <= masks.getFirst().labels().size(); k++) {
@@ -458,6 +450,6 @@ public final class AiSidePanel extends VBox {
                     ? String.format(Locale.ROOT, "%.1f mm³ (%.2f mL)", volume.getAsDouble(), volume.getAsDouble() / 1000)
                     : "volume unknown (no pixel spacing or slice distance)");
         }
-        areas.setText(text.toString());
+        return Optional.of(text.toString());
     }
 }
