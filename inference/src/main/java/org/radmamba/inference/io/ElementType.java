@@ -107,7 +107,7 @@ public enum ElementType {
         ByteBuffer buffer = ByteBuffer.wrap(chunk).order(order);
         int elements = 0;
         while (elements < target.length) {
-            int want = (int) Math.min(chunk.length / size, target.length - elements);
+            int want = Math.min(chunk.length / size, target.length - elements);
             int got = in.readNBytes(chunk, 0, want * size) / size;
             buffer.clear();
             decode(buffer, target, elements, got);

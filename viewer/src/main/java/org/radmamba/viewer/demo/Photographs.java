@@ -193,6 +193,6 @@ final class Photographs {
     }
 
     private static int clamp(double v) {
-        return (int) Math.clamp(Math.round(v), 0, 255);
+        return Math.clamp(Math.round(v), 0, 255);
     }
 }

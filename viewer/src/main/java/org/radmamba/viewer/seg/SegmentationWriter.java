@@ -126,7 +126,7 @@ public final class SegmentationWriter {
                 // Type 2C, required without Image or Frame Laterality (a Segmentation has neither): the source's,
                 // else empty (unknown), never a guess.
                 .string(LATERALITY, "CS", lateralityOf(first))
-                .integerString(Tag.SERIES_NUMBER, 9000 + (int) (now.toLocalTime().toSecondOfDay() % 1000))
+                .integerString(Tag.SERIES_NUMBER, 9000 + now.toLocalTime().toSecondOfDay() % 1000)
                 .integerString(Tag.INSTANCE_NUMBER, 1)
                 .string(Tag.SERIES_DESCRIPTION, "LO", truncate(request.seriesDescription(), LO_MAX))
                 .string(SERIES_DATE, "DA", now.format(DATE))

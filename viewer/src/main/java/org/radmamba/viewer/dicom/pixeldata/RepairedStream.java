@@ -32,7 +32,7 @@ public final class RepairedStream extends InputStream {
         this.position = start;
         this.end = end;
         this.order = order;
-        this.buffer = ByteBuffer.allocate((int) Math.clamp(end - start, 16, 64 * 1024));
+        this.buffer = ByteBuffer.allocate(Math.clamp(end - start, 16, 64 * 1024));
         this.holes = new ArrayList<>(cuts.stream().filter(c -> c.holeEnd() > start).toList());
         this.holes.sort(java.util.Comparator.comparingLong(DatasetLayout.Cut::holeStart));
         for (DatasetLayout.Cut cut : cuts) {

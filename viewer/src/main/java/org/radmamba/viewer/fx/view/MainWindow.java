@@ -597,12 +597,12 @@ public final class MainWindow extends BorderPane {
         return scene;
     }
 
-    /** The view model this window shows (the app wires its AI side to the same studies). */
     /** The Help menu, for the application's items; hidden while it has none. */
     public Menu helpMenu() {
         return helpMenu;
     }
 
+    /** The view model this window shows (the app wires its AI side to the same studies). */
     public ViewerViewModel viewModel() {
         return viewModel;
     }
