@@ -1,5 +1,6 @@
 package org.radmamba.viewer.dicom;
 
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;

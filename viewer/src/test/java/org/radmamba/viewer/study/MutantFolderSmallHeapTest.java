@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.HostileFiles;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.HostileFiles;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

@@ -7,7 +7,7 @@ import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.picture.PictureFormats;
 

@@ -17,7 +17,7 @@ final class DeflatedFrameDecoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(TransferSyntaxes.DEFLATED_IMAGE_FRAME);
+        return Set.of(TransferSyntax.DEFLATED_IMAGE_FRAME);
     }
 
     @Override

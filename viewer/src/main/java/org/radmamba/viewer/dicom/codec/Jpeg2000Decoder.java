@@ -19,8 +19,8 @@ final class Jpeg2000Decoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000,
-                TransferSyntaxes.HTJ2K_LOSSLESS, TransferSyntaxes.HTJ2K_LOSSLESS_RPCL, TransferSyntaxes.HTJ2K);
+        return Set.of(TransferSyntax.JPEG_2000_LOSSLESS, TransferSyntax.JPEG_2000,
+                TransferSyntax.HTJ2K_LOSSLESS, TransferSyntax.HTJ2K_LOSSLESS_RPCL, TransferSyntax.HTJ2K);
     }
 
     @Override

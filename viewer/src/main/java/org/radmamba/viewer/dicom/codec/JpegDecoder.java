@@ -20,12 +20,12 @@ final class JpegDecoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(TransferSyntaxes.JPEG_BASELINE, TransferSyntaxes.JPEG_EXTENDED_12BIT,
-                TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC, TransferSyntaxes.JPEG_SPECTRAL_SELECTION,
-                TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC, TransferSyntaxes.JPEG_FULL_PROGRESSION,
-                TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC, TransferSyntaxes.JPEG_LOSSLESS,
-                TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
-                TransferSyntaxes.JPEG_LOSSLESS_SV1);
+        return Set.of(TransferSyntax.JPEG_BASELINE, TransferSyntax.JPEG_EXTENDED,
+                TransferSyntax.JPEG_EXTENDED_ARITHMETIC, TransferSyntax.JPEG_SPECTRAL_SELECTION,
+                TransferSyntax.JPEG_SPECTRAL_SELECTION_ARITHMETIC, TransferSyntax.JPEG_FULL_PROGRESSION,
+                TransferSyntax.JPEG_FULL_PROGRESSION_ARITHMETIC, TransferSyntax.JPEG_LOSSLESS,
+                TransferSyntax.JPEG_LOSSLESS_ARITHMETIC,
+                TransferSyntax.JPEG_LOSSLESS_SV1);
     }
 
     @Override

@@ -15,7 +15,7 @@ final class JpegLsDecoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS);
+        return Set.of(TransferSyntax.JPEG_LS_LOSSLESS, TransferSyntax.JPEG_LS_NEAR_LOSSLESS);
     }
 
     @Override

@@ -16,7 +16,7 @@ final class RleDecoder implements FrameDecoder {
 
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(TransferSyntaxes.RLE_LOSSLESS);
+        return Set.of(TransferSyntax.RLE_LOSSLESS);
     }
 
     @Override

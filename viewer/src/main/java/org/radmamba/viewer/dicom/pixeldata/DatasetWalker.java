@@ -3,7 +3,7 @@ package org.radmamba.viewer.dicom.pixeldata;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout.Cut;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout.ElementSpan;
 

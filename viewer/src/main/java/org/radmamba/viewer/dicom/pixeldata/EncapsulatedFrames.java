@@ -1,7 +1,7 @@
 package org.radmamba.viewer.dicom.pixeldata;
 
 import org.radmamba.viewer.dicom.DicomReadException;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

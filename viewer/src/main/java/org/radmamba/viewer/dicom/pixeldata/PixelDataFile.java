@@ -4,7 +4,7 @@ import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.ReadLimits;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.CodecException;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.FrameDecoder;

@@ -10,7 +10,7 @@ import org.radmamba.viewer.dicom.DicomHeader;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.ReadLimits;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.pixeldata.ByteSource;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout;
 import org.radmamba.viewer.dicom.pixeldata.DatasetWalker;

@@ -2,7 +2,6 @@ package org.radmamba.viewer.dicom.codec;
 
 import org.junit.jupiter.api.Test;
 import org.radmamba.viewer.dicom.ReadLimits;
-import org.radmamba.viewer.dicom.TransferSyntax;
 import org.radmamba.viewer.dicom.pixeldata.ByteSource;
 import org.radmamba.viewer.dicom.pixeldata.DatasetWalker;
 import org.radmamba.viewer.dicom.pixeldata.EncapsulatedFrames;

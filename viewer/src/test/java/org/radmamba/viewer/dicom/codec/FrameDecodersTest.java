@@ -13,14 +13,14 @@ class FrameDecodersTest {
 
     @Test
     void every_encapsulated_syntax_of_the_codec_table_has_a_decoder() {
-        assertEquals(Set.of(TransferSyntaxes.RLE_LOSSLESS, TransferSyntaxes.JPEG_BASELINE,
-                TransferSyntaxes.JPEG_EXTENDED_12BIT, TransferSyntaxes.JPEG_EXTENDED_ARITHMETIC,
-                TransferSyntaxes.JPEG_SPECTRAL_SELECTION, TransferSyntaxes.JPEG_SPECTRAL_SELECTION_ARITHMETIC,
-                TransferSyntaxes.JPEG_FULL_PROGRESSION, TransferSyntaxes.JPEG_FULL_PROGRESSION_ARITHMETIC,
-                TransferSyntaxes.JPEG_LOSSLESS, TransferSyntaxes.JPEG_LOSSLESS_SV1, TransferSyntaxes.JPEG_LOSSLESS_ARITHMETIC,
-                TransferSyntaxes.JPEG_LS_LOSSLESS, TransferSyntaxes.JPEG_LS_NEAR_LOSSLESS,
-                TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.HTJ2K_LOSSLESS,
-                TransferSyntaxes.HTJ2K_LOSSLESS_RPCL, TransferSyntaxes.HTJ2K, TransferSyntaxes.DEFLATED_IMAGE_FRAME),
+        assertEquals(Set.of(TransferSyntax.RLE_LOSSLESS, TransferSyntax.JPEG_BASELINE,
+                TransferSyntax.JPEG_EXTENDED, TransferSyntax.JPEG_EXTENDED_ARITHMETIC,
+                TransferSyntax.JPEG_SPECTRAL_SELECTION, TransferSyntax.JPEG_SPECTRAL_SELECTION_ARITHMETIC,
+                TransferSyntax.JPEG_FULL_PROGRESSION, TransferSyntax.JPEG_FULL_PROGRESSION_ARITHMETIC,
+                TransferSyntax.JPEG_LOSSLESS, TransferSyntax.JPEG_LOSSLESS_SV1, TransferSyntax.JPEG_LOSSLESS_ARITHMETIC,
+                TransferSyntax.JPEG_LS_LOSSLESS, TransferSyntax.JPEG_LS_NEAR_LOSSLESS,
+                TransferSyntax.JPEG_2000_LOSSLESS, TransferSyntax.JPEG_2000, TransferSyntax.HTJ2K_LOSSLESS,
+                TransferSyntax.HTJ2K_LOSSLESS_RPCL, TransferSyntax.HTJ2K, TransferSyntax.DEFLATED_IMAGE_FRAME),
                 FrameDecoders.supportedTransferSyntaxes());
     }
 
@@ -33,7 +33,7 @@ class FrameDecodersTest {
 
     @Test
     void a_uid_padded_with_a_space_is_found() {
-        assertTrue(FrameDecoders.forTransferSyntax(TransferSyntaxes.RLE_LOSSLESS + " ").isPresent());
+        assertTrue(FrameDecoders.forTransferSyntax(TransferSyntax.RLE_LOSSLESS + " ").isPresent());
     }
 
     @ParameterizedTest(name = "{0} has no decoder")

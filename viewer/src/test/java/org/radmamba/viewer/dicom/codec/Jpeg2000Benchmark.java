@@ -109,9 +109,9 @@ public final class Jpeg2000Benchmark {
         FrameFormat g8 = new FrameFormat(SIZE, SIZE, 1, 8, 8, false, 0, "MONOCHROME2");
         FrameFormat rgbRct = new FrameFormat(SIZE, SIZE, 3, 8, 8, false, 0, "YBR_RCT");
         return List.of(
-                new CodedStream("J2K 16-bit lossless", TransferSyntaxes.JPEG_2000_LOSSLESS, dir.resolve("p1_g16_lossless.j2k"), g16, "opj_decompress", 0),
-                new CodedStream("J2K 8-bit lossy 9/7", TransferSyntaxes.JPEG_2000, dir.resolve("p1_g8_lossy.j2k"), g8, "opj_decompress", 1),
-                new CodedStream("J2K RGB lossless RCT", TransferSyntaxes.JPEG_2000_LOSSLESS, dir.resolve("p1_rgb8_lossless.j2k"), rgbRct, "opj_decompress", 0),
+                new CodedStream("J2K 16-bit lossless", TransferSyntax.JPEG_2000_LOSSLESS, dir.resolve("p1_g16_lossless.j2k"), g16, "opj_decompress", 0),
+                new CodedStream("J2K 8-bit lossy 9/7", TransferSyntax.JPEG_2000, dir.resolve("p1_g8_lossy.j2k"), g8, "opj_decompress", 1),
+                new CodedStream("J2K RGB lossless RCT", TransferSyntax.JPEG_2000_LOSSLESS, dir.resolve("p1_rgb8_lossless.j2k"), rgbRct, "opj_decompress", 0),
                 new CodedStream("HTJ2K 16-bit lossless", HTJ2K_LOSSLESS, dir.resolve("ht_g16_lossless.j2c"), g16, "opj_decompress", 0),
                 new CodedStream("HTJ2K 16-bit lossless", HTJ2K_LOSSLESS, dir.resolve("ht_g16_lossless.j2c"), g16, "ojph_expand", 0),
                 new CodedStream("HTJ2K 8-bit lossy 9/7", HTJ2K, dir.resolve("ht_g8_lossy.j2c"), g8, "opj_decompress", 1),

@@ -45,9 +45,9 @@ class Jpeg2000CodestreamFuzzTest {
     @Timeout(120)
     void any_code_stream_decodes_or_fails_with_a_codec_exception(byte[] data) throws Exception {
         FrameFormat format = formatFromSiz(data);
-        String transferSyntax = hasCapMarker(data) ? Jpeg2000FieldFixture.HTJ2K_LOSSLESS : TransferSyntaxes.JPEG_2000_LOSSLESS;
+        String transferSyntax = hasCapMarker(data) ? Jpeg2000FieldFixture.HTJ2K_LOSSLESS : TransferSyntax.JPEG_2000_LOSSLESS;
         FrameDecoder decoder = FrameDecoders.forTransferSyntax(transferSyntax)
-                .or(() -> FrameDecoders.forTransferSyntax(TransferSyntaxes.JPEG_2000_LOSSLESS)).orElseThrow();
+                .or(() -> FrameDecoders.forTransferSyntax(TransferSyntax.JPEG_2000_LOSSLESS)).orElseThrow();
         FutureTask<DecodedFrame> decoding = new FutureTask<>(() -> decoder.decode(data, format));
         Thread worker = Thread.ofPlatform().daemon().name("jpeg2000-fuzz-input").start(decoding);
         DecodedFrame frame;

@@ -92,7 +92,7 @@ class Jpeg2000FieldDecodingTest {
 
     @Test
     void bytes_that_are_no_code_stream_are_refused() {
-        Jpeg2000FieldChecks.assertRefused(Jpeg2000FieldChecks.decoderFor(TransferSyntaxes.JPEG_2000_LOSSLESS),
+        Jpeg2000FieldChecks.assertRefused(Jpeg2000FieldChecks.decoderFor(TransferSyntax.JPEG_2000_LOSSLESS),
                 "not a JPEG 2000 code stream at all, just some text".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 mono12Format(45, 67, 1, 16, 12), "text");
     }

@@ -32,7 +32,7 @@ record Jpeg2000FieldFixture(String name, String file, String transferSyntax, Fra
         String outputPhotometric, String expect, int tolerance, String reference, String decoders, String covers) {
 
     static final String DIRECTORY = "/codec/jpeg2000/";
-    static final Set<String> PART1 = Set.of(TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000);
+    static final Set<String> PART1 = Set.of(TransferSyntax.JPEG_2000_LOSSLESS, TransferSyntax.JPEG_2000);
     static final String HTJ2K_LOSSLESS = "1.2.840.10008.1.2.4.201";
     static final String HTJ2K_RPCL_LOSSLESS = "1.2.840.10008.1.2.4.202";
     static final String HTJ2K = "1.2.840.10008.1.2.4.203";

@@ -35,7 +35,7 @@ class LosslessJpegLayoutTest {
         }
         byte[] encoded = LosslessJpegWriter.encode(planes, format.columns(), format.rows(), format.bitsStored(),
                 predictor, restartRows, oneScanPerComponent);
-        DecodedFrame decoded = FrameDecoders.forTransferSyntax(TransferSyntaxes.JPEG_LOSSLESS).orElseThrow()
+        DecodedFrame decoded = FrameDecoders.forTransferSyntax(TransferSyntax.JPEG_LOSSLESS).orElseThrow()
                 .decode(encoded, format);
         assertArrayEquals(expected, DicomFixture.rawBits(decoded.samples()));
     }

@@ -7,7 +7,7 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

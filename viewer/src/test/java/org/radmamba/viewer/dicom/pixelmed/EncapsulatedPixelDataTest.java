@@ -6,7 +6,7 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.Samples;
 import org.radmamba.viewer.dicom.pixeldata.ByteSource;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout;

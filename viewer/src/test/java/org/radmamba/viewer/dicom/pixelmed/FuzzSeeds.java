@@ -2,7 +2,7 @@ package org.radmamba.viewer.dicom.pixelmed;
 
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 
 import java.nio.file.Path;
 import java.util.List;

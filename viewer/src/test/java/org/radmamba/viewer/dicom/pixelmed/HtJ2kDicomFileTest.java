@@ -6,7 +6,7 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.dicom.codec.jpeg2000.PnmImage;
 

@@ -8,7 +8,7 @@ import org.radmamba.viewer.dicom.DicomFile;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.HostileFiles;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.dicom.codec.Samples;
 
 import java.io.IOException;

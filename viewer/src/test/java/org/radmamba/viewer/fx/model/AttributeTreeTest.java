@@ -92,7 +92,7 @@ class AttributeTreeTest {
     @Test
     void a_repair_the_reader_made_is_listed_first() throws Exception {
         byte[] odd = org.radmamba.viewer.dicom.DicomBuilder.image(
-                        org.radmamba.viewer.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, 2, 2, 8, false)
+                        org.radmamba.viewer.dicom.codec.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, 2, 2, 8, false)
                 .raw(0x00283006, "OW", new byte[] {1, 2, 3}).pixels8(new byte[4]).bytes();
         Path file = java.nio.file.Files.write(folder.resolve("odd.dcm"), odd);
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.dicom.TransferSyntax;
+import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;

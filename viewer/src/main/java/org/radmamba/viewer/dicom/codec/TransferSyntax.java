@@ -1,8 +1,11 @@
-package org.radmamba.viewer.dicom;
+package org.radmamba.viewer.dicom.codec;
 
 import java.util.Map;
 
-/** Transfer syntax UIDs and their names. */
+/**
+ * Transfer syntax UIDs and their names: the one table of them, in the codec package because the
+ * {@link FrameDecoders} registry keys its decoders by them and the DICOM port above it reads them too.
+ */
 public final class TransferSyntax {
     public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
     public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
