@@ -64,8 +64,9 @@ public record ModelCard(String id, String name, ModelTask task, ArchitectureId a
         try {
             card = JSON.readValue(in, ModelCard.class);
         } catch (IOException e) {
-            throw new IOException(where + ": not a readable model card ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw new IOException(where + ": not a readable model card (" + detail + ")", e);
         }
         if (card == null) {
             throw new IOException(where + ": the model card is empty");

@@ -123,8 +123,9 @@ public final class ModelLibrary {
             try {
                 models.add(entry(folder, origin, plugins));
             } catch (IOException e) {
-                LOG.warn("model card skipped: {}", e.getMessage());
-                problems.add(e.getMessage());
+                String problem = e.getMessage() != null ? e.getMessage() : folder + ": " + e;
+                LOG.warn("model card skipped: {}", problem);
+                problems.add(problem);
             }
         }
     }
@@ -164,6 +165,45 @@ public final class ModelLibrary {
         return new ModelEntry(card, weights, origin, status, actual);
     }
 
+    /**
+     * The bundled folder inside the app's jar, through the jar's file system (shared by the whole JVM). A thread
+     * interrupted while it reads from that file system (a listing cancelled when its window closes) closes the
+     * jar's channel for good — every later read fails with a message-less {@code ClosedChannelException} — so a
+     * file system that can no longer read is closed and opened anew.
+     */
+    private static Path jarRoot(URI uri) throws IOException {
+        synchronized (ModelLibrary.class) {
+            FileSystem jar;
+            try {
+                jar = FileSystems.newFileSystem(uri, Map.of());
+            } catch (FileSystemAlreadyExistsException e) {
+                jar = FileSystems.getFileSystem(uri);
+                if (!readable(jar.provider().getPath(uri))) {
+                    LOG.info("the jar of the bundled models was closed by an interrupted read; reopening it");
+                    jar.close();
+                    jar = FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            return jar.provider().getPath(uri);
+        }
+    }
+
+    /** Whether the first model card under {@code root} can be read (true when there is none). */
+    private static boolean readable(Path root) {
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            Optional<Path> card = files.filter(p -> p.getFileName() != null
+                    && p.getFileName().toString().equals(ModelCard.FILE_NAME)).findFirst();
+            if (card.isPresent()) {
+                try (InputStream in = Files.newInputStream(card.get())) {
+                    in.read();
+                }
+            }
+            return true;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** The demo folder on the class path: a directory (development) or inside the models jar. */
     private Optional<Path> bundledRoot(List<String> problems) {
         URL url = resources.getResource(BUNDLED_ROOT);
@@ -173,13 +213,7 @@ public final class ModelLibrary {
         try {
             URI uri = url.toURI();
             if ("jar".equals(uri.getScheme())) {
-                FileSystem jar;
-                try {
-                    jar = FileSystems.newFileSystem(uri, Map.of());
-                } catch (FileSystemAlreadyExistsException e) {
-                    jar = FileSystems.getFileSystem(uri);
-                }
-                return Optional.of(jar.provider().getPath(uri));
+                return Optional.of(jarRoot(uri));
             }
             return Optional.of(Path.of(uri));
         } catch (URISyntaxException | IOException e) {
