@@ -205,4 +205,78 @@ class InferenceServiceTest {
         assertEquals(3.0, mm.areaMm2(1).orElseThrow(), 1e-12);
         assertFalse(mm.attribution().isEmpty());
     }
+
+    @Test
+    void the_view_model_runs_jobs_in_turn_and_a_waiting_job_holds_no_worker() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        // The view model is UI-thread only: a single thread plays the FX thread, two workers do the work.
+        java.util.concurrent.ExecutorService ui = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (var executor = new org.radmamba.viewer.fx.task.FxTaskExecutor(2, ui::execute)) {
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
+                @Override
+                public ImageSource current() {
+                    return null;
+                }
+
+                @Override
+                public List<ImageSource> series() {
+                    return List.of();
+                }
+
+                @Override
+                public List<ImageSource> study() {
+                    return List.of();
+                }
+
+                @Override
+                public OptionalDouble sliceSpacing() {
+                    return OptionalDouble.empty();
+                }
+
+                @Override
+                public void show(String sourceId) {
+                }
+            });
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> events = new CopyOnWriteArrayList<>();
+            List<ImageSource> blocking = List.of(new ImageSource("blocked", "blocked", () -> {
+                events.add("first reads");
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new AiImage("blocked", new ByteImage(64, 64, 1, new byte[64 * 64]), Optional.empty());
+            }));
+            CountDownLatch bothEnded = new CountDownLatch(2);
+            InferenceService.Listener listener = new InferenceService.Listener() {
+                @Override
+                public void finished(InferenceService.Job job) {
+                    events.add(job.title() + " " + job.state());
+                    bothEnded.countDown();
+                }
+            };
+            InferenceService.Job first = ui.submit(() -> viewModel.runInference(service, "first", model, blocking, listener)).get();
+            for (int i = 0; i < 1000 && !events.contains("first reads"); i++) {
+                Thread.sleep(10);
+            }
+            List<String> secondRead = new ArrayList<>();
+            InferenceService.Job second = ui.submit(() -> viewModel.runInference(service, "second", model,
+                    randomImages(1, secondRead), listener)).get();
+            // The other worker is free for listing or an export while the second job waits its turn.
+            CountDownLatch otherWork = new CountDownLatch(1);
+            ui.submit(() -> viewModel.background("other", () -> "done", v -> otherWork.countDown(), e -> { })).get();
+            assertTrue(otherWork.await(30, TimeUnit.SECONDS), "a waiting inference job must not hold the second worker");
+            assertEquals(InferenceService.Job.State.QUEUED, second.state());
+            assertSame(second, ui.submit(() -> viewModel.currentJobProperty().get()).get());
+
+            release.countDown();
+            assertTrue(bothEnded.await(120, TimeUnit.SECONDS));
+            assertEquals(List.of("first reads", "first DONE", "second DONE"), events);
+            assertEquals(InferenceService.Job.State.DONE, first.state());
+            assertEquals(1, second.results().size());
+        } finally {
+            ui.shutdownNow();
+        }
+    }
 }
