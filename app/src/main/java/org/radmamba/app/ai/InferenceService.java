@@ -15,22 +15,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Runs models on images away from the FX thread: one inference thread with a bounded queue of jobs (one image, a
- * series or a study each), per-image progress, cancellation between images, and a session cache of results keyed by
- * (image id, model id, checkpoint SHA-256), so that showing an image again costs nothing. Listeners are called
- * through the given executor (the UI passes {@code Platform::runLater}; tests run them in place).
+ * Runs models on images, synchronously, on the caller's thread: the one model path of the viewer (load, preprocess,
+ * run, post-process) with per-image progress, cancellation between images, and a session cache of results keyed by
+ * (image id, model id, checkpoint SHA-256), so that showing an image again costs nothing. It owns no threads: the
+ * viewer runs each job as a {@code BackgroundTask} on its {@code TaskExecutor} (see {@code AiViewModel}), tests and
+ * the command line on whatever thread they like.
+ *
+ * <p>Jobs run one at a time, whatever thread calls {@link #run}: a network's forward pass already spreads over all
+ * cores through {@link Parallel} (and the CUDA scan owns the one GPU context), and two passes at once would only
+ * compete for the same cores while holding two sets of activations in native memory. The visible queue is bounded:
+ * {@link #enqueue} refuses a job when {@code maxQueued} already wait behind the running one.
  *
  * <p>The selective scan runs where {@link ScanSelector} puts it (CUDA when a usable GPU is there, else the CPU SIMD
  * scan) unless the preference forces one; {@link #device()} says which, for the status bar.
@@ -42,8 +45,9 @@ public final class InferenceService implements AutoCloseable {
     /** Models kept loaded between jobs (weights and native buffers). */
     private static final int LOADED_MODELS = 2;
 
-    private final ThreadPoolExecutor worker;
-    private final Executor callbacks;
+    private final int maxQueued;
+    /** Held while a job runs: one forward pass at a time (see the class comment); fair, so jobs run in order. */
+    private final ReentrantLock running = new ReentrantLock(true);
     private final Parallel parallel;
     private final Function<ScanDevicePreference, ScanSelection> scanChooser;
     private final PluginRegistry plugins;
@@ -57,7 +61,7 @@ public final class InferenceService implements AutoCloseable {
     private record CacheKey(String imageId, String modelId, String sha256) {
     }
 
-    /** What the UI hears about a job; every call comes through the callback executor. */
+    /** What the caller hears about a job; every call comes on the thread that runs the job. */
     public interface Listener {
         /** Image {@code done} of {@code job.total()} finished (its result, or null when it failed: see the job's failures). */
         default void progress(Job job, int done, AiResult latest) {
@@ -71,36 +75,29 @@ public final class InferenceService implements AutoCloseable {
     /**
      * @param preference where the scan runs: auto, cpu or cuda (forced in the preferences)
      * @param maxQueued  jobs that may wait behind the running one; more are refused
-     * @param callbacks  where listeners run
      */
-    public InferenceService(ScanDevicePreference preference, int maxQueued, Executor callbacks) {
-        this(preference, maxQueued, callbacks, PluginRegistry.builtIns());
+    public InferenceService(ScanDevicePreference preference, int maxQueued) {
+        this(preference, maxQueued, PluginRegistry.builtIns());
     }
 
     /** As above, with the networks built by the architectures of {@code plugins}. */
-    public InferenceService(ScanDevicePreference preference, int maxQueued, Executor callbacks, PluginRegistry plugins) {
-        this(ScanSelector::select, preference, maxQueued, callbacks,
+    public InferenceService(ScanDevicePreference preference, int maxQueued, PluginRegistry plugins) {
+        this(ScanSelector::select, preference, maxQueued,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), plugins);
     }
 
     InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, ScanDevicePreference preference,
-                     int maxQueued, Executor callbacks, int threads) {
-        this(scanChooser, preference, maxQueued, callbacks, threads, PluginRegistry.builtIns());
+                     int maxQueued, int threads) {
+        this(scanChooser, preference, maxQueued, threads, PluginRegistry.builtIns());
     }
 
     InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, ScanDevicePreference preference,
-                     int maxQueued, Executor callbacks, int threads, PluginRegistry plugins) {
+                     int maxQueued, int threads, PluginRegistry plugins) {
         this.scanChooser = scanChooser;
         this.plugins = plugins;
         this.preference = preference;
-        this.callbacks = callbacks;
+        this.maxQueued = maxQueued;
         this.parallel = new Parallel(threads);
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(maxQueued),
-                r -> {
-                    Thread t = new Thread(r, "radmamba-inference");
-                    t.setDaemon(true);
-                    return t;
-                });
     }
 
     /** The scan device and why it was chosen, e.g. "CPU: no NVIDIA driver found"; chosen on first use. */
@@ -133,30 +130,49 @@ public final class InferenceService implements AutoCloseable {
     }
 
     /**
-     * Queues a run of {@code model} on {@code images}.
+     * Puts a run of {@code model} on {@code images} in the visible queue; {@link #run} then runs it.
      *
      * @throws ModelException when the model cannot run (weights differ from the card, missing) or the queue is full
      */
-    public Job submit(String title, ModelEntry model, List<ImageSource> images, Listener listener) throws ModelException {
+    public Job enqueue(String title, ModelEntry model, List<ImageSource> images) throws ModelException {
         if (!model.runnable()) {
             throw new ModelException(model.problem());
         }
         Job job;
         synchronized (this) {
+            int waiting = (int) queue().stream().filter(j -> j.state() == Job.State.QUEUED).count();
+            if (waiting >= maxQueued) {
+                throw new ModelException("the inference queue is full (" + waiting
+                        + " jobs waiting); cancel one or wait");
+            }
             job = new Job(nextJob++, title, model, images);
-        }
-        jobs.add(job);
-        try {
-            worker.execute(() -> run(job, listener));
-        } catch (RejectedExecutionException e) {
-            jobs.remove(job);
-            throw new ModelException("the inference queue is full (" + worker.getQueue().size()
-                    + " jobs waiting); cancel one or wait", e);
+            jobs.add(job);
         }
         return job;
     }
 
-    private void run(Job job, Listener listener) {
+    /**
+     * Runs {@code job} on this thread, after the job running now (if any); {@code listener} hears each image and the
+     * end, on this thread. Never throws: an image that fails is a failure of the job, the others still run.
+     */
+    public void run(Job job, Listener listener) {
+        running.lock();
+        try {
+            runNow(job, listener);
+        } catch (RuntimeException | Error e) {
+            // Not swallowed: the job fails with the reason, so the status line says it and awaiting callers wake.
+            LOG.warn("job {} failed", job.title(), e);
+            job.failures.add(e.toString());
+            finish(job, Job.State.FAILED, listener);
+            if (e instanceof Error error) {
+                throw error;
+            }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private void runNow(Job job, Listener listener) {
         if (job.cancelRequested) {
             finish(job, Job.State.CANCELLED, listener);
             return;
@@ -194,9 +210,7 @@ public final class InferenceService implements AutoCloseable {
                 LOG.warn("inference on {} failed: {}", source.id(), e.getMessage());
                 job.failures.add(message);
             }
-            int done = job.done.incrementAndGet();
-            AiResult latest = result;
-            callbacks.execute(() -> listener.progress(job, done, latest));
+            listener.progress(job, job.done.incrementAndGet(), result);
         }
         finish(job, Job.State.DONE, listener);
     }
@@ -205,7 +219,7 @@ public final class InferenceService implements AutoCloseable {
         job.state = state;
         jobs.remove(job);
         job.completion.countDown();
-        callbacks.execute(() -> listener.finished(job));
+        listener.finished(job);
     }
 
     /** The model loaded (and its hash checked) once, kept for the next jobs; the least recently used goes first. */
@@ -226,21 +240,30 @@ public final class InferenceService implements AutoCloseable {
         }
     }
 
-    /** Stops the inference thread (the running image finishes) and frees the loaded models. */
+    /**
+     * Cancels every job, waits (at most 60 s) for the image running now to finish, then frees the loaded models.
+     */
     @Override
     public void close() {
         jobs.forEach(Job::cancel);
-        worker.shutdown();
+        boolean idle = false;
         try {
-            if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("the inference thread did not stop within 60 s");
+            idle = running.tryLock(60, TimeUnit.SECONDS);
+            if (!idle) {
+                LOG.warn("the running inference did not stop within 60 s; its models stay loaded");
+                return;
+            }
+            synchronized (loaded) {
+                loaded.values().forEach(LoadedModel::close);
+                loaded.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        synchronized (loaded) {
-            loaded.values().forEach(LoadedModel::close);
-            loaded.clear();
+            return;
+        } finally {
+            if (idle) {
+                running.unlock();
+            }
         }
         parallel.close(); // the scan is the process-wide one of ScanSelector: not ours to close
     }

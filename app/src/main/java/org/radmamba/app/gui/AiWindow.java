@@ -147,7 +147,7 @@ public final class AiWindow implements AutoCloseable {
         ScanDevicePreference preference = store.get(SCAN_DEVICE_SETTING).flatMap(AiWindow::parsePreference)
                 .orElseGet(ScanDevicePreference::configured);
         return new AiWindow(window, new ImageLoader(new PluginPictureFormats(plugins)),
-                new InferenceService(preference, 8, Platform::runLater, plugins), ModelLibrary.standard(plugins));
+                new InferenceService(preference, 8, plugins), ModelLibrary.standard(plugins));
     }
 
     private static Optional<ScanDevicePreference> parsePreference(String text) {

@@ -159,7 +159,7 @@ class AiPanelsFxTest {
         }
         List<String> jumped = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 4, Platform::runLater, 2)) {
+                ScanDevicePreference.AUTO, 4, 2)) {
             var executor = new org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor();
             var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
                 @Override
@@ -248,7 +248,7 @@ class AiPanelsFxTest {
             return null;
         });
         try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 4, Platform::runLater, 2)) {
+                ScanDevicePreference.AUTO, 4, 2)) {
             List<ImageSource> images = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 byte[] px = new byte[128 * 128];
@@ -256,15 +256,53 @@ class AiPanelsFxTest {
                 images.add(ImageSource.of(new AiImage("s" + i, new org.radmamba.inference.preprocess.ByteImage(128, 128, 1, px),
                         java.util.Optional.empty()), "slice " + i));
             }
-            InferenceService.Job job = service.submit("series", model, images, new InferenceService.Listener() {
+            // The viewer's path: the view model submits the job as a BackgroundTask to the FX task executor.
+            var executor = new org.radmamba.viewer.fx.task.FxTaskExecutor(1);
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
+                @Override
+                public ImageSource current() {
+                    return images.getFirst();
+                }
+
+                @Override
+                public List<ImageSource> series() {
+                    return images;
+                }
+
+                @Override
+                public List<ImageSource> study() {
+                    return images;
+                }
+
+                @Override
+                public java.util.OptionalDouble sliceSpacing() {
+                    return java.util.OptionalDouble.empty();
+                }
+
+                @Override
+                public void show(String sourceId) {
+                }
+            });
+            java.util.concurrent.atomic.AtomicBoolean offFx = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.CountDownLatch heardEnd = new java.util.concurrent.CountDownLatch(1);
+            InferenceService.Job job = onFx(() -> viewModel.runInference(service, "series", model, images, new InferenceService.Listener() {
                 @Override
                 public void progress(InferenceService.Job j, int done, AiResult latest) {
-                    assertTrue(Platform.isFxApplicationThread());
+                    offFx.compareAndSet(true, Platform.isFxApplicationThread());
                     if (done == 4) {
                         j.cancel();
                     }
                 }
-            });
+
+                @Override
+                public void finished(InferenceService.Job j) {
+                    offFx.compareAndSet(true, Platform.isFxApplicationThread());
+                    heardEnd.countDown();
+                }
+            }));
+            assertTrue(heardEnd.await(120, java.util.concurrent.TimeUnit.SECONDS), "the end of the job reached the FX thread");
+            assertTrue(offFx.get(), "progress and the end arrive on the FX thread");
+            executor.close();
             InferenceService.await(job, 120);
             assertEquals(InferenceService.Job.State.CANCELLED, job.state());
             assertTrue(job.done() < images.size(), "stopped after " + job.done() + " of " + images.size());

@@ -128,9 +128,8 @@ class FrontEndsAgreeTest {
         PictureFormats pictures = new PluginPictureFormats(plugins);
         Instance instance = new StudyScanner(pictures).scan(List.of(file)).instances().getFirst();
         ImageSource source = new ViewerImages(new ImageLoader(pictures)).source(instance, 0, Optional.empty());
-        try (InferenceService service = new InferenceService(ScanDevicePreference.parse("cpu"), 1, Runnable::run,
-                plugins)) {
-            InferenceService.Job job = service.submit("agreement", model, List.of(source), new InferenceService.Listener() { });
+        try (InferenceService service = new InferenceService(ScanDevicePreference.parse("cpu"), 1, plugins)) {
+            InferenceService.Job job = InferenceJobs.submit(service, "agreement", model, List.of(source), new InferenceService.Listener() { });
             List<AiResult> results = InferenceService.await(job, 300);
             assertEquals(List.of(), job.failures());
             return results.getFirst();

@@ -45,7 +45,7 @@ class InferenceServiceTest {
     void start() {
         scan = new CpuSimdScan(1);
         service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 1, Runnable::run, 2);
+                ScanDevicePreference.AUTO, 1, 2);
     }
 
     @AfterEach
@@ -73,7 +73,7 @@ class InferenceServiceTest {
         ModelEntry model = TestModels.tinyClassifier(folder);
         List<String> readOn = new CopyOnWriteArrayList<>();
         List<Integer> progress = new CopyOnWriteArrayList<>();
-        InferenceService.Job job = service.submit("series", model, randomImages(4, readOn), new InferenceService.Listener() {
+        InferenceService.Job job = InferenceJobs.submit(service, "series", model, randomImages(4, readOn), new InferenceService.Listener() {
             @Override
             public void progress(InferenceService.Job j, int done, AiResult latest) {
                 progress.add(done);
@@ -83,7 +83,9 @@ class InferenceServiceTest {
 
         assertEquals(List.of(1, 2, 3, 4), progress);
         assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), results.stream().map(AiResult::imageId).toList());
-        assertTrue(readOn.stream().allMatch("radmamba-inference"::equals), readOn.toString());
+        // Read on the task executor's worker (the service has no thread of its own), never on the caller's thread.
+        String caller = Thread.currentThread().getName();
+        assertTrue(readOn.stream().allMatch(t -> t.startsWith("radmamba-worker") && !t.equals(caller)), readOn.toString());
         assertEquals(InferenceService.Job.State.DONE, job.state());
         ClassificationResult first = (ClassificationResult) results.getFirst();
         assertEquals(1.0, java.util.Arrays.stream(first.probabilities()).sum(), 1e-9);
@@ -96,8 +98,8 @@ class InferenceServiceTest {
     void a_second_run_of_the_same_images_comes_from_the_session_cache() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
         List<String> readOn = new CopyOnWriteArrayList<>();
-        List<AiResult> first = InferenceService.await(service.submit("a", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
-        List<AiResult> second = InferenceService.await(service.submit("b", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
+        List<AiResult> first = InferenceService.await(InferenceJobs.submit(service, "a", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
+        List<AiResult> second = InferenceService.await(InferenceJobs.submit(service, "b", model, randomImages(2, readOn), new InferenceService.Listener() { }), 120);
 
         assertSame(first.get(1), second.get(1));
         assertEquals(2, readOn.size(), "the cached images are not read again");
@@ -107,7 +109,7 @@ class InferenceServiceTest {
     @Test
     void cancelling_a_series_halfway_stops_it_before_the_next_image() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
-        InferenceService.Job job = service.submit("series", model, randomImages(6, new ArrayList<>()), new InferenceService.Listener() {
+        InferenceService.Job job = InferenceJobs.submit(service, "series", model, randomImages(6, new ArrayList<>()), new InferenceService.Listener() {
             @Override
             public void progress(InferenceService.Job j, int done, AiResult latest) {
                 if (done == 3) {
@@ -133,14 +135,14 @@ class InferenceServiceTest {
             }
             return new AiImage("blocked", new ByteImage(64, 64, 1, new byte[64 * 64]), Optional.empty());
         }));
-        InferenceService.Job running = service.submit("running", model, blocking, new InferenceService.Listener() { });
+        InferenceService.Job running = InferenceJobs.submit(service, "running", model, blocking, new InferenceService.Listener() { });
         for (int i = 0; i < 1000 && running.state() != InferenceService.Job.State.RUNNING; i++) {
             Thread.sleep(10); // the worker takes the first job off the queue
         }
-        InferenceService.Job waiting = service.submit("waiting", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { });
+        InferenceService.Job waiting = InferenceJobs.submit(service, "waiting", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { });
         assertEquals(List.of(running, waiting), service.queue());
         ModelException full = assertThrows(ModelException.class,
-                () -> service.submit("third", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
+                () -> InferenceJobs.submit(service, "third", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
         assertTrue(full.getMessage().startsWith("the inference queue is full"), full.getMessage());
         release.countDown();
         InferenceService.await(waiting, 120);
@@ -154,7 +156,7 @@ class InferenceServiceTest {
         images.add(1, new ImageSource("broken", "broken.dcm", () -> {
             throw new IOException("broken.dcm: the pixel data is truncated");
         }));
-        InferenceService.Job job = service.submit("mixed", model, images, new InferenceService.Listener() { });
+        InferenceService.Job job = InferenceJobs.submit(service, "mixed", model, images, new InferenceService.Listener() { });
         InferenceService.await(job, 120);
         assertEquals(2, job.results().size());
         assertEquals(List.of("broken.dcm: broken.dcm: the pixel data is truncated"), job.failures());
@@ -167,7 +169,7 @@ class InferenceServiceTest {
         Files.write(model.checkpoint(), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
         ModelEntry listed = ModelLibrary.entry(model.checkpoint().getParent(), ModelEntry.Origin.USER);
         ModelException e = assertThrows(ModelException.class,
-                () -> service.submit("x", listed, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
+                () -> InferenceJobs.submit(service, "x", listed, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { }));
         assertTrue(e.getMessage().contains("differs from the card's"), e.getMessage());
     }
 
@@ -177,7 +179,7 @@ class InferenceServiceTest {
         List<Instance> instances = new StudyScanner().scan(files).instances();
         ViewerImages images = new ViewerImages(new ImageLoader());
         ModelEntry model = TestModels.tinySegmenter(folder.resolve("models"));
-        InferenceService.Job job = service.submit("ct", model, images.sources(instances), new InferenceService.Listener() { });
+        InferenceService.Job job = InferenceJobs.submit(service, "ct", model, images.sources(instances), new InferenceService.Listener() { });
         List<SegmentationResult> slices = InferenceService.await(job, 120).stream().map(SegmentationResult.class::cast).toList();
 
         assertEquals(List.of(), job.failures());
@@ -202,5 +204,79 @@ class InferenceServiceTest {
                 Optional.of(new PixelSpacing(0.5, 2.0)));
         assertEquals(3.0, mm.areaMm2(1).orElseThrow(), 1e-12);
         assertFalse(mm.attribution().isEmpty());
+    }
+
+    @Test
+    void the_view_model_runs_jobs_in_turn_and_a_waiting_job_holds_no_worker() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        // The view model is UI-thread only: a single thread plays the FX thread, two workers do the work.
+        java.util.concurrent.ExecutorService ui = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (var executor = new org.radmamba.viewer.fx.task.FxTaskExecutor(2, ui::execute)) {
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
+                @Override
+                public ImageSource current() {
+                    return null;
+                }
+
+                @Override
+                public List<ImageSource> series() {
+                    return List.of();
+                }
+
+                @Override
+                public List<ImageSource> study() {
+                    return List.of();
+                }
+
+                @Override
+                public OptionalDouble sliceSpacing() {
+                    return OptionalDouble.empty();
+                }
+
+                @Override
+                public void show(String sourceId) {
+                }
+            });
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> events = new CopyOnWriteArrayList<>();
+            List<ImageSource> blocking = List.of(new ImageSource("blocked", "blocked", () -> {
+                events.add("first reads");
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new AiImage("blocked", new ByteImage(64, 64, 1, new byte[64 * 64]), Optional.empty());
+            }));
+            CountDownLatch bothEnded = new CountDownLatch(2);
+            InferenceService.Listener listener = new InferenceService.Listener() {
+                @Override
+                public void finished(InferenceService.Job job) {
+                    events.add(job.title() + " " + job.state());
+                    bothEnded.countDown();
+                }
+            };
+            InferenceService.Job first = ui.submit(() -> viewModel.runInference(service, "first", model, blocking, listener)).get();
+            for (int i = 0; i < 1000 && !events.contains("first reads"); i++) {
+                Thread.sleep(10);
+            }
+            List<String> secondRead = new ArrayList<>();
+            InferenceService.Job second = ui.submit(() -> viewModel.runInference(service, "second", model,
+                    randomImages(1, secondRead), listener)).get();
+            // The other worker is free for listing or an export while the second job waits its turn.
+            CountDownLatch otherWork = new CountDownLatch(1);
+            ui.submit(() -> viewModel.background("other", () -> "done", v -> otherWork.countDown(), e -> { })).get();
+            assertTrue(otherWork.await(30, TimeUnit.SECONDS), "a waiting inference job must not hold the second worker");
+            assertEquals(InferenceService.Job.State.QUEUED, second.state());
+            assertSame(second, ui.submit(() -> viewModel.currentJobProperty().get()).get());
+
+            release.countDown();
+            assertTrue(bothEnded.await(120, TimeUnit.SECONDS));
+            assertEquals(List.of("first reads", "first DONE", "second DONE"), events);
+            assertEquals(InferenceService.Job.State.DONE, first.state());
+            assertEquals(1, second.results().size());
+        } finally {
+            ui.shutdownNow();
+        }
     }
 }

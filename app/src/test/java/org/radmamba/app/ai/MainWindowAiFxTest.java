@@ -96,7 +96,7 @@ class MainWindowAiFxTest {
                 });
         window = new MainWindow(viewModel);
         InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 8, Platform::runLater, 2);
+                ScanDevicePreference.AUTO, 8, 2);
         ai = new AiWindow(window, new ImageLoader(), service, new ModelLibrary(temp.resolve("no-user-models"),
                 getClass().getClassLoader()));
         stage.setScene(window.createScene(1200, 780));

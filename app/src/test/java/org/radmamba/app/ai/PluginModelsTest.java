@@ -57,13 +57,13 @@ class PluginModelsTest {
         ModelEntry model = TestModels.tinyClassifier(temp.resolve("models"));
         try (PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader(), temp.resolve("no-plugins"));
              InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                     ScanDevicePreference.AUTO, 4, Runnable::run, 2, plugins)) {
+                     ScanDevicePreference.AUTO, 4, 2, plugins)) {
             byte[] grey = new byte[48 * 40];
             for (int i = 0; i < grey.length; i++) {
                 grey[i] = (byte) (i * 7);
             }
             AiImage image = new AiImage("grey", new ByteImage(48, 40, 1, grey), Optional.empty());
-            InferenceService.Job job = service.submit("image", model, List.of(ImageSource.of(image, "grey")),
+            InferenceService.Job job = InferenceJobs.submit(service, "image", model, List.of(ImageSource.of(image, "grey")),
                     new InferenceService.Listener() { });
             List<AiResult> results = InferenceService.await(job, 120);
             assertEquals(List.of(), job.failures());
@@ -170,7 +170,7 @@ class PluginModelsTest {
         installMeanColourModel(userModels, "mean-colour", "example.model.mean-colour");
         try (PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader(), pluginFolder);
              InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                     ScanDevicePreference.AUTO, 4, Runnable::run, 2, plugins)) {
+                     ScanDevicePreference.AUTO, 4, 2, plugins)) {
             ModelLibrary.Listing listing = library(userModels, plugins).list();
             assertEquals(List.of(), listing.problems());
             ModelEntry model = listing.find("mean-colour").orElseThrow();
@@ -178,7 +178,7 @@ class PluginModelsTest {
             assertEquals("example.model.mean-colour", model.card().architecture().extensionId());
             assertEquals(Optional.empty(), model.card().architecture().builtIn());
 
-            InferenceService.Job job = service.submit("two colours", model,
+            InferenceService.Job job = InferenceJobs.submit(service, "two colours", model,
                     List.of(ImageSource.of(uniform(255, 0, 51), "pink"), ImageSource.of(uniform(0, 102, 255), "blue")),
                     new InferenceService.Listener() { });
             List<AiResult> results = InferenceService.await(job, 60);
@@ -213,14 +213,14 @@ class PluginModelsTest {
         installMeanColourModel(userModels, "mean-colour", "example.model.mean-colour");
         try (PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader(), temp.resolve("no-plugins-here"));
              InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                     ScanDevicePreference.AUTO, 4, Runnable::run, 2, plugins)) {
+                     ScanDevicePreference.AUTO, 4, 2, plugins)) {
             ModelLibrary.Listing listing = library(userModels, plugins).list();
             ModelEntry model = listing.find("mean-colour").orElseThrow();
             assertEquals(ModelEntry.HashStatus.VERIFIED, model.hashStatus());
             assertFalse(model.runnable());
             assertEquals("mean-colour cannot run: its architecture example.model.mean-colour comes from the plugin"
                     + " \"example\", which is not installed", model.problem());
-            ModelException refused = assertThrows(ModelException.class, () -> service.submit("x", model,
+            ModelException refused = assertThrows(ModelException.class, () -> InferenceJobs.submit(service, "x", model,
                     List.of(ImageSource.of(uniform(1, 2, 3), "x")), new InferenceService.Listener() { }));
             assertEquals(model.problem(), refused.getMessage());
             ModelException opened = assertThrows(ModelException.class, () -> LoadedModel.open(model, plugins));

@@ -106,7 +106,7 @@ class PluginPicturesFxTest {
             stage.setScene(window.createScene(1200, 780));
             stage.show();
             ai = new AiWindow(window, new ImageLoader(pictures), new InferenceService(ScanDevicePreference.AUTO, 4,
-                    Platform::runLater, registry), new ModelLibrary(temp.resolve("no-user-models"),
+                    registry), new ModelLibrary(temp.resolve("no-user-models"),
                     getClass().getClassLoader(), registry));
             return PluginToolsPane.dock(window, registry, ai::imageOnScreen, folder);
         });

@@ -92,7 +92,7 @@ class PluginToolsFxTest {
         registry = PluginRegistry.discover(getClass().getClassLoader(), folder);
         return onFx(() -> {
             ai = new AiWindow(window, new ImageLoader(), new InferenceService(ScanDevicePreference.AUTO, 4,
-                    Platform::runLater, registry), new ModelLibrary(temp.resolve("no-user-models"), getClass().getClassLoader()));
+                    registry), new ModelLibrary(temp.resolve("no-user-models"), getClass().getClassLoader()));
             return PluginToolsPane.dock(window, registry, ai::imageOnScreen, folder);
         });
     }

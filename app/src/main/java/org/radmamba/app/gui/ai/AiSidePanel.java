@@ -354,8 +354,12 @@ public final class AiSidePanel extends VBox {
             viewModel.statusProperty().set(model == null ? "Choose a model first." : "No image to run on.");
             return;
         }
+        // Ready for the first image before submitting: a test's current-thread executor runs the whole job in the call.
+        table.getItems().clear();
+        cancel.setDisable(false);
+        progress.setProgress(0);
         try {
-            InferenceService.Job submitted = service.submit(what, model, images, new InferenceService.Listener() {
+            viewModel.runInference(service, what, model, images, new InferenceService.Listener() {
                 @Override
                 public void progress(InferenceService.Job job, int done, AiResult latest) {
                     refreshQueue();
@@ -385,13 +389,9 @@ public final class AiSidePanel extends VBox {
                     }
                 }
             });
-            viewModel.currentJobProperty().set(submitted);
-            table.getItems().clear();
             refreshQueue();
-            cancel.setDisable(false);
-            progress.setProgress(0);
-            viewModel.statusProperty().set(what + ": queued behind " + (service.queue().size() - 1) + " job(s)");
         } catch (ModelException e) {
+            cancel.setDisable(currentJob() == null || currentJob().state().finished());
             viewModel.statusProperty().set(e.getMessage());
         }
     }

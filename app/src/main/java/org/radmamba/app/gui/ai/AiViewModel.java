@@ -11,6 +11,7 @@ import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelEntry;
+import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.SegmentationResult;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
@@ -18,6 +19,8 @@ import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +37,8 @@ import java.util.function.UnaryOperator;
  * style and the status line. The panel and the window only bind to it. What is shown is always the result of the
  * ACTIVE image, or nothing: a job that finishes for an image no longer on screen is kept, not shown, and shows
  * again when its image comes back. Background work (listing, import, export, reading Segmentations) runs as
- * {@link BackgroundTask}s on the given {@link TaskExecutor}; inference jobs run on the InferenceService's queue,
- * whose callbacks arrive on the UI thread. UI thread only.
+ * {@link BackgroundTask}s on the given {@link TaskExecutor}, and so do inference jobs ({@link #runInference}):
+ * one background idiom, every callback on the UI thread. UI thread only.
  */
 public final class AiViewModel {
 
@@ -90,6 +93,13 @@ public final class AiViewModel {
     private final ObjectProperty<InferenceService.Job> currentJob = new SimpleObjectProperty<>(this, "currentJob");
     /** Maps a result's image source id (which may name a window) to the image key it belongs to. */
     private UnaryOperator<String> imageKeyOfSource = UnaryOperator.identity();
+    /**
+     * Inference jobs waiting for the running one, started in order as each ends. Chained here rather than all handed to
+     * the executor at once, so that a waiting job does not hold one of its few workers (listing or an export would
+     * then wait behind it); the InferenceService runs one job at a time in any case.
+     */
+    private final Deque<Runnable> waitingInference = new ArrayDeque<>();
+    private boolean inferenceRunning;
     /** Called whenever any image's results change (the window repaints every viewport's overlay). */
     private Runnable onResultsChanged = () -> { };
 
@@ -198,6 +208,49 @@ public final class AiViewModel {
     public <V> TaskHandle background(String title, Callable<V> work, Consumer<? super V> done,
                                      Consumer<? super Exception> failed) {
         return BackgroundTask.wrap(work).withTitle(title).onSuccess(done).onFailure(failed).executeWith(executor);
+    }
+
+    /**
+     * Queues a run of {@code model} on {@code images} as a {@link BackgroundTask}: it becomes the current job (Cancel
+     * stops it between images), the status line says it is queued, and {@code listener} hears each image and the end
+     * on the UI thread. The FX thread never waits for it.
+     *
+     * @throws ModelException when the model cannot run or the service's queue is full; nothing is queued then
+     */
+    public InferenceService.Job runInference(InferenceService service, String title, ModelEntry model,
+                                             List<ImageSource> images, InferenceService.Listener listener)
+            throws ModelException {
+        InferenceService.Job job = service.enqueue(title, model, images);
+        currentJob.set(job);
+        status.set(title + ": queued behind " + (service.queue().size() - 1) + " job(s)");
+        InferenceService.Listener onUiThread = new InferenceService.Listener() {
+            @Override
+            public void progress(InferenceService.Job j, int done, AiResult latest) {
+                executor.runOnUiThread(() -> listener.progress(j, done, latest));
+            }
+        };
+        Runnable start = () -> BackgroundTask.wrap(() -> {
+                    service.run(job, onUiThread);
+                    return job;
+                })
+                .withTitle(title)
+                // onFinished, not onSuccess: it comes after every progress callback, for a cancelled job too.
+                .onFinished(() -> {
+                    inferenceRunning = false;
+                    listener.finished(job);
+                    startNextInference();
+                })
+                .executeWith(executor);
+        waitingInference.add(start);
+        startNextInference();
+        return job;
+    }
+
+    private void startNextInference() {
+        if (!inferenceRunning && !waitingInference.isEmpty()) {
+            inferenceRunning = true;
+            waitingInference.poll().run();
+        }
     }
 
     /** The latest results of the given images in their order (each image's classification, then its mask). */
