@@ -78,7 +78,7 @@ public final class LayerNorm {
         for (; c < bound; c += LANES) {
             acc = acc.add(FloatVector.fromMemorySegment(SPECIES, src, srcOff + (long) c * Float.BYTES, ORDER));
         }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = sumLanesInOrder(acc);
         for (; c < dim; c++) {
             sum += src.get(FLOAT, srcOff + (long) c * Float.BYTES);
         }
@@ -88,7 +88,7 @@ public final class LayerNorm {
             FloatVector d = FloatVector.fromMemorySegment(SPECIES, src, srcOff + (long) c * Float.BYTES, ORDER).sub(mean);
             sq = d.fma(d, sq);
         }
-        float var = sq.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float var = sumLanesInOrder(sq);
         for (; c < dim; c++) {
             float d = src.get(FLOAT, srcOff + (long) c * Float.BYTES) - mean;
             var += d * d;
@@ -104,5 +104,18 @@ public final class LayerNorm {
             long o = (long) c * Float.BYTES;
             dst.set(FLOAT, dstOff + o, (src.get(FLOAT, srcOff + o) - mean) * rstd * gamma[c] + beta[c]);
         }
+    }
+
+    /**
+     * Lane 0 + lane 1 + ... in that order. Not {@code reduceLanes(ADD)}: its order for floats is left to the
+     * implementation, and C2's vector reduction and the interpreter's per-lane loop round differently, so the same
+     * row gave other logits once the kernel got hot.
+     */
+    private static float sumLanesInOrder(FloatVector v) {
+        float sum = 0f;
+        for (int lane = 0; lane < LANES; lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 }
