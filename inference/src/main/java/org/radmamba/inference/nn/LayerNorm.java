@@ -60,8 +60,10 @@ public final class LayerNorm {
         MemorySegment dst = out.segment();
         int srcCols = x.cols();
         parallel.forRange(x.rows(), Kernels.rowGrain(dim), (from, to) -> {
+            float[] lanes = new float[LANES];
             for (int r = from; r < to; r++) {
-                normaliseRow(src, ((long) r * srcCols + colOffset) * Float.BYTES, dst, (long) r * dim * Float.BYTES);
+                normaliseRow(src, ((long) r * srcCols + colOffset) * Float.BYTES, dst, (long) r * dim * Float.BYTES,
+                        lanes);
             }
         });
     }
@@ -71,14 +73,14 @@ public final class LayerNorm {
         apply(x, 0, x, parallel);
     }
 
-    private void normaliseRow(MemorySegment src, long srcOff, MemorySegment dst, long dstOff) {
+    private void normaliseRow(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, float[] lanes) {
         int bound = SPECIES.loopBound(dim);
         FloatVector acc = FloatVector.zero(SPECIES);
         int c = 0;
         for (; c < bound; c += LANES) {
             acc = acc.add(FloatVector.fromMemorySegment(SPECIES, src, srcOff + (long) c * Float.BYTES, ORDER));
         }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = sumLanesInFixedOrder(acc, lanes);
         for (; c < dim; c++) {
             sum += src.get(FLOAT, srcOff + (long) c * Float.BYTES);
         }
@@ -88,7 +90,7 @@ public final class LayerNorm {
             FloatVector d = FloatVector.fromMemorySegment(SPECIES, src, srcOff + (long) c * Float.BYTES, ORDER).sub(mean);
             sq = d.fma(d, sq);
         }
-        float var = sq.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float var = sumLanesInFixedOrder(sq, lanes);
         for (; c < dim; c++) {
             float d = src.get(FLOAT, srcOff + (long) c * Float.BYTES) - mean;
             var += d * d;
@@ -104,5 +106,31 @@ public final class LayerNorm {
             long o = (long) c * Float.BYTES;
             dst.set(FLOAT, dstOff + o, (src.get(FLOAT, srcOff + o) - mean) * rstd * gamma[c] + beta[c]);
         }
+    }
+
+    /**
+     * The lanes' sum in one fixed order: four running sums over lanes 4i, 4i+1, 4i+2, 4i+3 (independent, so they
+     * overlap in the pipeline), then (s0 + s1) + (s2 + s3). Not {@code reduceLanes(ADD)}: its order for floats is
+     * left to the implementation, and C2's vector reduction and the interpreter's per-lane loop round differently,
+     * so the same row gave other logits once the kernel got hot. {@code lane(i)} with a variable i is not compiled
+     * to a register move, hence the scratch array.
+     */
+    private static float sumLanesInFixedOrder(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int lane = 0;
+        for (; lane + 3 < LANES; lane += 4) {
+            s0 += lanes[lane];
+            s1 += lanes[lane + 1];
+            s2 += lanes[lane + 2];
+            s3 += lanes[lane + 3];
+        }
+        for (; lane < LANES; lane++) {
+            s0 += lanes[lane];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

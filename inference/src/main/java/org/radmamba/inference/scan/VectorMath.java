@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * exp and softplus in the vector lanes, inlined into the scan's loops. {@code lanewise(EXP)} calls the JDK's
  * out-of-line SVML stub (LOG1P even falls back to scalar code on JDK 25); inside the scan's inner loop, where
- * every register is busy, the polynomial below was faster (docs/performance.md has the figures).
+ * every register is busy, the polynomial below was faster (docs/performance.md has the figures). It also gives
+ * the same bits in every JIT tier, which the SVML stub (C2 only) does not: nn's SiLU uses it for that.
  */
-final class VectorMath {
+public final class VectorMath {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
@@ -56,7 +57,7 @@ final class VectorMath {
      * x - n·ln 2 (in two exact parts, as Cephes expf) keep the rounding of x·log2 e out of the result. Two
      * operations more than {@link #exp2NonPositive}; below -87 it returns about 1.6e-38.
      */
-    static FloatVector expNonPositive(FloatVector x) {
+    public static FloatVector expNonPositive(FloatVector x) {
         FloatVector clamped = x.max(EXP_FLOOR);
         FloatVector shifted = clamped.fma(FloatVector.broadcast(SPECIES, LOG2E),
                 FloatVector.broadcast(SPECIES, ROUNDING_SHIFT));
