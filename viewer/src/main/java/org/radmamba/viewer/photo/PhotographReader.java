@@ -23,10 +23,11 @@ import java.util.Set;
  * Photographs (PNG, JPEG, BMP, TIFF) through the JDK's ImageIO, as single frames in the same form as DICOM
  * frames: 8-bit RGB pixel-interleaved, or 8/16-bit MONOCHROME2 for greyscale images. Alpha is dropped.
  *
- * <p>One reader per format, chosen on purpose: the JDK's own. jai-imageio (on the class path for JPEG 2000)
- * registers second BMP and TIFF readers, ImageIO's order between the two is not fixed, and they judge broken files
- * differently (jai-imageio's BMP reader allocates whatever a header's pixel-data offset claims, 2 GB for a
- * 58-byte file), so the verdict on a file changed from run to run. The memory a decode needs is checked against
+ * <p>One reader per format, chosen on purpose: the JDK's own. Any ImageIO plugin on the class path (jai-imageio
+ * was one until the own JPEG 2000 decoder replaced it; a RadMamba plugin's jar may bring one) registers second BMP
+ * and TIFF readers, ImageIO's order between them is not fixed, and readers judge broken files differently
+ * (jai-imageio's BMP reader allocated whatever a header's pixel-data offset claimed, 2 GB for a 58-byte file), so
+ * the verdict on a file would change from run to run. The memory a decode needs is checked against
  * the {@link MemoryBudget} first.
  */
 public final class PhotographReader {
