@@ -161,32 +161,7 @@ class AiPanelsFxTest {
         try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
                 ScanDevicePreference.AUTO, 4, 2)) {
             var executor = new org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor();
-            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
-                @Override
-                public ImageSource current() {
-                    return images.getFirst();
-                }
-
-                @Override
-                public List<ImageSource> series() {
-                    return images;
-                }
-
-                @Override
-                public List<ImageSource> study() {
-                    return images;
-                }
-
-                @Override
-                public java.util.OptionalDouble sliceSpacing() {
-                    return java.util.OptionalDouble.empty();
-                }
-
-                @Override
-                public void show(String sourceId) {
-                    jumped.add(sourceId);
-                }
-            });
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, scopeOver(images, jumped::add));
             org.radmamba.app.gui.ai.AiSidePanel panel = onFx(() -> {
                 viewModel.activeImageProperty().set("p0"); // the first image is on screen
                 var p = new org.radmamba.app.gui.ai.AiSidePanel(service, viewModel);
@@ -258,31 +233,7 @@ class AiPanelsFxTest {
             }
             // The viewer's path: the view model submits the job as a BackgroundTask to the FX task executor.
             var executor = new org.radmamba.viewer.fx.task.FxTaskExecutor(1);
-            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
-                @Override
-                public ImageSource current() {
-                    return images.getFirst();
-                }
-
-                @Override
-                public List<ImageSource> series() {
-                    return images;
-                }
-
-                @Override
-                public List<ImageSource> study() {
-                    return images;
-                }
-
-                @Override
-                public java.util.OptionalDouble sliceSpacing() {
-                    return java.util.OptionalDouble.empty();
-                }
-
-                @Override
-                public void show(String sourceId) {
-                }
-            });
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(executor, scopeOver(images, sourceId -> { }));
             java.util.concurrent.atomic.AtomicBoolean offFx = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.concurrent.CountDownLatch heardEnd = new java.util.concurrent.CountDownLatch(1);
             InferenceService.Job job = onFx(() -> viewModel.runInference(service, "series", model, images, new InferenceService.Listener() {
@@ -317,5 +268,36 @@ class AiPanelsFxTest {
         // A behaviour check, not a benchmark: inference never runs on the FX thread, so pulses keep coming even on a
         // busy 2-core machine; the bound is generous for that reason.
         assertTrue(gapMs < 500, "the FX thread stalled for " + gapMs + " ms");
+    }
+
+    /** The images of a run as the view model sees them: the first on screen, all of them the series and the study. */
+    private static org.radmamba.app.gui.ai.AiViewModel.ImageScope scopeOver(List<ImageSource> images,
+            java.util.function.Consumer<String> shown) {
+        return new org.radmamba.app.gui.ai.AiViewModel.ImageScope() {
+            @Override
+            public ImageSource current() {
+                return images.getFirst();
+            }
+
+            @Override
+            public List<ImageSource> series() {
+                return images;
+            }
+
+            @Override
+            public List<ImageSource> study() {
+                return images;
+            }
+
+            @Override
+            public java.util.OptionalDouble sliceSpacing() {
+                return java.util.OptionalDouble.empty();
+            }
+
+            @Override
+            public void show(String sourceId) {
+                shown.accept(sourceId);
+            }
+        };
     }
 }
