@@ -49,6 +49,31 @@ public final class SeriesVolumes {
     }
 
     /**
+     * The slices of single-frame images by their scanned geometry, without pixels: a volume of them is
+     * {@link Volume#fill filled} slice by slice as the series loads. Slice i is image i.
+     *
+     * @throws NotAVolumeException for a multi-frame image, whose frames' positions are in its header (use
+     *                             {@link #slices} once it has loaded), or an image in colour
+     */
+    public static List<VolumeSlice> outline(List<Instance> images) throws NotAVolumeException {
+        List<VolumeSlice> slices = new ArrayList<>();
+        for (Instance instance : images) {
+            String name = String.valueOf(instance.file().getFileName());
+            if (instance.frameCount() != 1) {
+                throw new NotAVolumeException(name + ": a multi-frame image is made a volume once it has loaded");
+            }
+            String photometric = instance.photometricInterpretation();
+            if (!photometric.startsWith("MONOCHROME")) {
+                throw new NotAVolumeException(name + ": colour images (" + photometric + ") are not a volume of values");
+            }
+            ImageGeometry g = instance.geometry().orElseThrow(() -> new NotAVolumeException(name + ": has no image geometry"));
+            slices.add(new VolumeSlice(name, g.imagePositionPatient(), g.imageOrientationPatient(), g.pixelSpacing(),
+                    g.rows(), g.columns(), null, null));
+        }
+        return slices;
+    }
+
+    /**
      * @param images  the series' loaded images, in any order (a failed file is left out by the caller)
      * @param reader  reads the header of a multi-frame image for its frames' positions
      * @throws NotAVolumeException when a frame cannot be read or a multi-frame header not reread (the reason)

@@ -10,6 +10,9 @@ import org.radmamba.viewer.pixel.PixelPipeline;
  */
 final class SliceValues {
 
+    /** A slice whose frame has not arrived yet: no values (NaN) until it does. */
+    static final SliceValues NOT_LOADED = new SliceValues();
+
     private final short[] shorts;
     private final int offset;
     private final int shift;
@@ -19,6 +22,18 @@ final class SliceValues {
     private final double intercept;
     private final Samples samples;
     private final PixelPipeline pipeline;
+
+    private SliceValues() {
+        this.shorts = null;
+        this.offset = 0;
+        this.signed = false;
+        this.shift = 0;
+        this.mask = 0;
+        this.slope = 1;
+        this.intercept = 0;
+        this.samples = null;
+        this.pipeline = null;
+    }
 
     SliceValues(Samples samples, PixelPipeline pipeline) {
         this.samples = samples;
@@ -50,6 +65,6 @@ final class SliceValues {
             int stored = signed ? (raw << shift) >> shift : raw & mask;
             return (float) (stored * slope + intercept);
         }
-        return (float) pipeline.modalityValueAt(samples, index);
+        return pipeline == null ? Float.NaN : (float) pipeline.modalityValueAt(samples, index);
     }
 }

@@ -43,11 +43,13 @@ public final class Volume {
     private final int[] lower;
     private final int[] upper;
     private final double[] upperWeight;
-    private final VolumeSlice firstSlice;
+    /** acquiredOf[i]: where slice i of the list the volume was made of lies in the sorted acquired slices. */
+    private final int[] acquiredOf;
+    private VolumeSlice firstLoaded;
     private final List<String> warnings;
 
     private Volume(int columns, int rows, double[] origin, double[][] axes, SliceValues[] acquired, int[] lower,
-                   int[] upper, double[] upperWeight, VolumeSlice firstSlice, List<String> warnings) {
+                   int[] upper, double[] upperWeight, int[] acquiredOf, VolumeSlice firstLoaded, List<String> warnings) {
         this.columns = columns;
         this.rows = rows;
         this.gridSlices = lower.length;
@@ -58,7 +60,8 @@ public final class Volume {
         this.lower = lower;
         this.upper = upper;
         this.upperWeight = upperWeight;
-        this.firstSlice = firstSlice;
+        this.acquiredOf = acquiredOf;
+        this.firstLoaded = firstLoaded;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -103,9 +106,18 @@ public final class Volume {
                 }
             }
         }
-        List<VolumeSlice> sorted = new ArrayList<>(slices);
-        sorted.sort(Comparator.comparingDouble(s -> dot(s.position(), normal)));
-        int n = sorted.size();
+        int n = slices.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> dot(slices.get(i).position(), normal)));
+        List<VolumeSlice> sorted = new ArrayList<>(n);
+        int[] acquiredOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted.add(slices.get(order[i]));
+            acquiredOf[order[i]] = i;
+        }
         double[] along = new double[n];
         for (int i = 0; i < n; i++) {
             along[i] = dot(sorted.get(i).position(), normal);
@@ -200,17 +212,22 @@ public final class Volume {
                     + " mm: resampled to a uniform " + format(spacing) + " mm (linear between slices)");
         }
         SliceValues[] values = new SliceValues[n];
+        VolumeSlice firstLoaded = null;
         for (int i = 0; i < n; i++) {
-            values[i] = new SliceValues(sorted.get(i).frame().samples(), sorted.get(i).pipeline());
+            VolumeSlice s = sorted.get(i);
+            values[i] = s.frame() == null ? SliceValues.NOT_LOADED : new SliceValues(s.frame().samples(), s.pipeline());
+            if (firstLoaded == null && s.frame() != null) {
+                firstLoaded = s;
+            }
         }
         double[][] axes = {scale(rowCosines, first.pixelSpacing()[1]), scale(columnCosines, first.pixelSpacing()[0]),
                 scale(perMm, spacing)};
         return new Volume(first.columns(), first.rows(), start.clone(), axes, values, lower, upper, upperWeight,
-                sorted.getFirst(), warnings);
+                acquiredOf, firstLoaded, warnings);
     }
 
     private static void check(VolumeSlice s) throws NotAVolumeException {
-        if (s.pipeline().isColour()) {
+        if (s.pipeline() != null && s.pipeline().isColour()) {
             throw new NotAVolumeException(s.source() + ": colour images are not a volume of values");
         }
         if (s.position() == null || s.position().length != 3) {
@@ -223,7 +240,7 @@ public final class Volume {
                 || !(s.pixelSpacing()[1] > 0)) {
             throw new NotAVolumeException(s.source() + ": has no usable Pixel Spacing");
         }
-        if (s.frame().samples().length() != s.rows() * s.columns()) {
+        if (s.frame() != null && s.frame().samples().length() != s.rows() * s.columns()) {
             throw new NotAVolumeException(s.source() + ": its frame holds " + s.frame().samples().length()
                     + " samples, not " + s.rows() + "x" + s.columns());
         }
@@ -267,14 +284,39 @@ public final class Volume {
         return warnings;
     }
 
-    /** The pipeline of the lowest slice: units, the file's windows, MONOCHROME1 presentation. */
+    /**
+     * The pipeline of the first slice loaded (the lowest, for a volume made of decoded frames): units, the file's windows, MONOCHROME1 presentation; null while none
+     * is.
+     */
     public PixelPipeline pipeline() {
-        return firstSlice.pipeline();
+        return firstLoaded == null ? null : firstLoaded.pipeline();
     }
 
-    /** The decoded frame of the lowest slice (for a window over its range when the files offer none). */
+    /** The decoded frame of the slice {@link #pipeline()} belongs to (for a window over its range when the files offer none). */
     public DecodedFrame firstFrame() {
-        return firstSlice.frame();
+        return firstLoaded == null ? null : firstLoaded.frame();
+    }
+
+    /**
+     * Gives slice {@code slice} (its index in the list the volume was made of) its decoded frame, for a volume made
+     * while its series loads: until then its voxels are NaN, as a gap's. Call from one thread only, the one that
+     * reads the volume (the viewer's UI thread); a volume made of decoded frames needs no call.
+     *
+     * @throws NotAVolumeException when the frame is colour or not of the volume's size
+     */
+    public void fill(int slice, DecodedFrame frame, PixelPipeline pipeline) throws NotAVolumeException {
+        if (pipeline.isColour()) {
+            throw new NotAVolumeException("slice " + (slice + 1) + " is in colour: colour images are not a volume of values");
+        }
+        if (frame.samples().length() != rows * columns) {
+            throw new NotAVolumeException("slice " + (slice + 1) + " holds " + frame.samples().length()
+                    + " samples, not " + columns + "x" + rows);
+        }
+        int sorted = acquiredOf[slice];
+        acquired[sorted] = new SliceValues(frame.samples(), pipeline);
+        if (firstLoaded == null) {
+            firstLoaded = new VolumeSlice("slice " + (slice + 1), origin, null, null, rows, columns, frame, pipeline);
+        }
     }
 
     /** The patient point (mm) of the continuous grid index (c, r, k). */

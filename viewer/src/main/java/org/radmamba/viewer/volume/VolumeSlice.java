@@ -11,6 +11,7 @@ import org.radmamba.viewer.pixel.PixelPipeline;
  * @param position     Image Position (Patient) of its first pixel, mm; null when the file has none
  * @param orientation  Image Orientation (Patient), row then column direction cosines; null when absent
  * @param pixelSpacing Pixel Spacing, row spacing (between rows) then column spacing, mm; null when absent
+ * @param frame        null (with {@code pipeline}) for a slice still loading: {@link Volume#fill} gives it later
  */
 public record VolumeSlice(String source, double[] position, double[] orientation, double[] pixelSpacing, int rows,
                           int columns, DecodedFrame frame, PixelPipeline pipeline) {
