@@ -130,6 +130,45 @@ public final class Reformatter {
         }
     }
 
+    /**
+     * Fills {@code out} (rows × columns) with the labels of plane {@code index} of {@code plane}: each pixel the label
+     * of the voxel nearest it, 0 outside the volume.
+     */
+    public void reformatLabels(Plane plane, int index, LabelVolume labels, byte[] out) {
+        if (labels.volume() != volume) {
+            throw new IllegalArgumentException("the labels belong to another volume");
+        }
+        PlaneGeometry g = geometry(plane, index);
+        if (out.length != g.rows() * g.columns()) {
+            throw new IllegalArgumentException("a " + plane.label() + " plane has " + g.rows() * g.columns()
+                    + " pixels, not " + out.length);
+        }
+        double[] columnStep = new double[3];
+        for (int a = 0; a < 3; a++) {
+            columnStep[a] = g.rowCosines()[a] * g.pixelSpacing()[1];
+        }
+        double[] step = volume.gridStep(columnStep);
+        int[] size = {volume.columns(), volume.rows(), volume.gridSlices()};
+        for (int row = 0; row < g.rows(); row++) {
+            double[] start = volume.gridIndex(g.patientPoint(0, row));
+            for (int col = 0; col < g.columns(); col++) {
+                int label = 0;
+                int[] voxel = new int[3];
+                boolean inside = true;
+                for (int a = 0; a < 3 && inside; a++) {
+                    double x = start[a] + col * step[a];
+                    voxel[a] = (int) Math.rint(x);
+                    inside = x > -0.5 - Volume.INDEX_EPSILON && x < size[a] - 0.5 + Volume.INDEX_EPSILON
+                            && voxel[a] >= 0 && voxel[a] < size[a];
+                }
+                if (inside) {
+                    label = labels.label(voxel[0], voxel[1], voxel[2]);
+                }
+                out[row * g.columns() + col] = (byte) label;
+            }
+        }
+    }
+
     private static void combine(Slab.Mode mode, float[] layer, float[] out, float[] sums, int[] valid) {
         switch (mode) {
             case MIP -> {

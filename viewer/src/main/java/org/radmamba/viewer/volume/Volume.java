@@ -339,6 +339,19 @@ public final class Volume {
         return multiply(inverse, delta);
     }
 
+    /** The acquired slice (sorted, from 0) nearest grid slice {@code k}; −1 in a gap. */
+    int nearestAcquired(int k) {
+        if (lower[k] < 0) {
+            return -1;
+        }
+        return upperWeight[k] < 0.5 ? lower[k] : upper[k];
+    }
+
+    /** Where slice {@code slice} of the list the volume was made of lies among the sorted acquired slices. */
+    int acquiredIndexOf(int slice) {
+        return acquiredOf[slice];
+    }
+
     /** The value of grid voxel (c, r, k), NaN in a gap. */
     public float voxel(int c, int r, int k) {
         int below = lower[k];

@@ -12,9 +12,11 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.geometry.Point2D;
 import javafx.scene.image.Image;
+import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.viewport.DisplayImage;
 import org.radmamba.viewer.fx.viewport.ViewportTransform;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.volume.LabelVolume;
 import org.radmamba.viewer.volume.Plane;
 import org.radmamba.viewer.volume.PlaneGeometry;
 import org.radmamba.viewer.volume.PlaneRendering;
@@ -46,6 +48,7 @@ public final class MprPlaneViewModel {
     private final StringProperty topRight = new SimpleStringProperty(this, "topRight", "");
     private final StringProperty bottomLeft = new SimpleStringProperty(this, "bottomLeft", "");
     private final StringProperty bottomRight = new SimpleStringProperty(this, "bottomRight", "");
+    private final ObjectProperty<LabelMaskImage> mask = new SimpleObjectProperty<>(this, "mask");
     private final DisplayImage display = new DisplayImage();
     private Reformatter reformatter;
     private PlaneGeometry geometry;
@@ -87,6 +90,19 @@ public final class MprPlaneViewModel {
         image.set(display.writeGrey(grey, geometry.columns(), geometry.rows(), false));
         imageRevision.set(imageRevision.get() + 1);
         updateText(window, slab);
+        renderMask();
+    }
+
+    /** The mask volume's labels on this plane, or none. */
+    void renderMask() {
+        LabelVolume labels = owner.labels();
+        if (labels == null || geometry == null) {
+            mask.set(null);
+            return;
+        }
+        byte[] planeLabels = new byte[geometry.rows() * geometry.columns()];
+        reformatter.reformatLabels(plane, index.get(), labels, planeLabels);
+        mask.set(new LabelMaskImage(geometry.columns(), geometry.rows(), planeLabels, labels.names()));
     }
 
     private void updateText(WindowLevel window, Slab slab) {
@@ -180,6 +196,11 @@ public final class MprPlaneViewModel {
     /** The modality values on screen (a copy), NaN outside the volume, in gaps and in slices not loaded yet. */
     public float[] values() {
         return Arrays.copyOf(values, values.length);
+    }
+
+    /** The masks on this plane (the labels of the nearest voxels), null without masks. */
+    public ObjectProperty<LabelMaskImage> maskProperty() {
+        return mask;
     }
 
     public IntegerProperty indexProperty() {

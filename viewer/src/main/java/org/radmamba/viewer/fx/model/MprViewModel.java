@@ -6,12 +6,15 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.fx.overlay.LabelMaskImage;
+import org.radmamba.viewer.fx.overlay.OverlayStyle;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.volume.LabelVolume;
 import org.radmamba.viewer.volume.NotAVolumeException;
 import org.radmamba.viewer.volume.Plane;
 import org.radmamba.viewer.volume.Reformatter;
@@ -22,6 +25,7 @@ import org.radmamba.viewer.volume.Volume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -40,8 +44,15 @@ public final class MprViewModel {
     private final IntConsumer arrivals = this::arrived;
     /** Runs a render later, once for many arrivals (Platform.runLater in the viewer). */
     private final Consumer<Runnable> later;
+    private final ObjectProperty<OverlayStyle> overlayStyle =
+            new SimpleObjectProperty<>(this, "overlayStyle", OverlayStyle.DEFAULT);
+    private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
     private Volume volume;
     private Reformatter reformatter;
+    /** What each slice the volume was made of is in the series (its index in this list is the volume's). */
+    private final List<SeriesEntry.Slice> volumeSlices = new ArrayList<>();
+    private LabelVolume labels;
+    private Function<SeriesEntry.Slice, LabelMaskImage> masks = slice -> null;
     private double[] crosshair;
     private boolean renderPending;
     /** Whether slices are filled into the volume as they arrive (single-frame images), or it is made once loaded. */
@@ -86,15 +97,21 @@ public final class MprViewModel {
                     return;
                 }
                 List<LoadedImage> loaded = new ArrayList<>();
+                volumeSlices.clear();
                 for (int i = 0; i < entry.series().instances().size(); i++) {
                     LoadedImage image = imageOfInstance(i);
                     if (image != null) {
                         loaded.add(image);
+                        for (int f = 0; f < image.frameCount(); f++) {
+                            volumeSlices.add(new SeriesEntry.Slice(i, f));
+                        }
                     }
                 }
                 volume = Volume.of(SeriesVolumes.slices(loaded, DicomReaders.standard()));
             } else {
                 volume = Volume.of(SeriesVolumes.outline(sliceImages));
+                volumeSlices.clear();
+                volumeSlices.addAll(entry.slices());
                 progressive = true;
                 for (int s = 0; s < entry.slices().size(); s++) {
                     if (images.isLoaded(s)) {
@@ -115,7 +132,67 @@ public final class MprViewModel {
             p.volumeReady(reformatter, reformatter.indexAt(p.plane(), crosshair));
         }
         chooseWindow();
+        buildLabels();
         renderAll();
+    }
+
+    /**
+     * Shows the masks {@code masksOfSlice} gives for the series' slices (null for a slice without one) in every
+     * plane, in {@code style}, with each class's volume; called again whenever the masks or their style change.
+     */
+    public void showMasks(Function<SeriesEntry.Slice, LabelMaskImage> masksOfSlice, OverlayStyle style) {
+        masks = masksOfSlice;
+        overlayStyle.set(style);
+        buildLabels();
+        for (MprPlaneViewModel p : planes) {
+            p.renderMask();
+        }
+    }
+
+    private void buildLabels() {
+        labels = null;
+        classVolumes.set("");
+        if (volume == null) {
+            return;
+        }
+        List<String> names = null;
+        LabelVolume built = null;
+        for (int i = 0; i < volumeSlices.size(); i++) {
+            LabelMaskImage mask = masks.apply(volumeSlices.get(i));
+            if (mask == null || mask.width() != volume.columns() || mask.height() != volume.rows()) {
+                continue;
+            }
+            if (built == null) {
+                names = mask.names();
+                built = new LabelVolume(volume, names);
+            }
+            built.set(i, mask.labels());
+        }
+        labels = built;
+        if (built != null) {
+            double[] ml = built.classVolumesMl();
+            List<String> parts = new ArrayList<>();
+            for (int k = 0; k < ml.length; k++) {
+                String name = k < names.size() ? names.get(k) : "class " + (k + 1);
+                parts.add(name + " " + String.format(java.util.Locale.ROOT, "%.1f", ml[k]) + " mL");
+            }
+            classVolumes.set(String.join(" · ", parts));
+        }
+    }
+
+    /** The mask volume shown in the planes, null without masks. */
+    LabelVolume labels() {
+        return labels;
+    }
+
+    /** How the masks are drawn: the AI overlay's opacity, outline and visibility. */
+    public ObjectProperty<OverlayStyle> overlayStyleProperty() {
+        return overlayStyle;
+    }
+
+    /** Each class's volume in mL ("lesion 12.3 mL · ..."), "" without masks. */
+    public ReadOnlyStringProperty classVolumesProperty() {
+        return classVolumes.getReadOnlyProperty();
     }
 
     private LoadedImage imageOfInstance(int instanceIndex) {

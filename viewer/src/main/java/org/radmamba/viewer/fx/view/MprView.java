@@ -88,7 +88,10 @@ public final class MprView extends BorderPane {
         notice.textProperty().bind(viewModel.noticeProperty());
         notice.setStyle("-fx-text-fill: #ffb070;");
         notice.setWrapText(true);
-        HBox bar = new HBox(8, new Label("Slab"), slabChoice, notice);
+        Label classVolumes = new Label();
+        classVolumes.textProperty().bind(viewModel.classVolumesProperty());
+        classVolumes.setStyle("-fx-text-fill: #ffdc78;");
+        HBox bar = new HBox(8, new Label("Slab"), slabChoice, classVolumes, notice);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
@@ -104,6 +107,10 @@ public final class MprView extends BorderPane {
         viewport.topRightTextProperty().bind(plane.topRightProperty());
         viewport.bottomLeftTextProperty().bind(plane.bottomLeftProperty());
         viewport.bottomRightTextProperty().bind(plane.bottomRightProperty());
+        viewport.maskLayer().setStyle(viewModel.overlayStyleProperty().get());
+        viewport.maskLayer().setMask(plane.maskProperty().get());
+        plane.maskProperty().addListener((obs, o, n) -> viewport.maskLayer().setMask(n));
+        viewModel.overlayStyleProperty().addListener((obs, o, n) -> viewport.maskLayer().setStyle(n));
         viewport.crosshairXProperty().bind(plane.crosshairColumnProperty());
         viewport.crosshairYProperty().bind(plane.crosshairRowProperty());
         // The vertical line is the plane whose normal runs across this one, the horizontal the one running down.
