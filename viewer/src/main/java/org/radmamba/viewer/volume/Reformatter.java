@@ -1,6 +1,9 @@
 package org.radmamba.viewer.volume;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Cuts axial, coronal and sagittal planes through a {@link Volume}, on a reformat grid aligned with the patient
@@ -107,25 +110,55 @@ public final class Reformatter {
                     + " pixels, not " + out.length);
         }
         int planes = slab.planes(spacing[plane.normalAxis()]);
-        if (planes == 1) {
-            cut(g, out);
+        int half = planes / 2;
+        List<PlaneGeometry> layers = new ArrayList<>();
+        for (int j = index - half; j <= index + half; j++) {
+            if (j >= 0 && j < planeCount(plane)) {
+                layers.add(geometry(plane, j));
+            }
+        }
+        int rows = g.rows();
+        if (layers.size() == 1 || (long) rows * g.columns() * layers.size() < PARALLEL_VOXELS) {
+            cutRows(g, layers, slab.mode(), 0, rows, out);
             return;
         }
-        float[] layer = new float[out.length];
-        int[] valid = slab.mode() == Slab.Mode.AVERAGE ? new int[out.length] : null;
-        float[] sums = slab.mode() == Slab.Mode.AVERAGE ? new float[out.length] : null;
-        Arrays.fill(out, Float.NaN);
-        int half = planes / 2;
-        for (int j = index - half; j <= index + half; j++) {
-            if (j < 0 || j >= planeCount(plane)) {
+        // A thick slab reads many voxels a pixel: its rows are cut in a few bands at once.
+        int bands = Math.min(rows, Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, bands).parallel().forEach(b ->
+                cutRows(g, layers, slab.mode(), rows * b / bands, rows * (b + 1) / bands, out));
+    }
+
+    /** Slabs reading fewer voxels than this are cut on the calling thread alone. */
+    private static final long PARALLEL_VOXELS = 1 << 20;
+
+    /** Rows {@code from} to {@code to} of plane {@code g} combined over {@code layers}. */
+    private void cutRows(PlaneGeometry g, List<PlaneGeometry> layers, Slab.Mode mode, int from, int to, float[] out) {
+        int columns = g.columns();
+        float[] row = new float[columns];
+        float[] scratch = new float[columns];
+        float[] sums = mode == Slab.Mode.AVERAGE && layers.size() > 1 ? new float[columns] : null;
+        int[] valid = sums == null ? null : new int[columns];
+        // Row by row, every layer of the slab in turn: the layers of one row read the same stretch of each slice,
+        // which stays in the cache (a sagittal slab of an axial series reads neighbouring voxels of one row).
+        for (int r = from; r < to; r++) {
+            int offset = r * columns;
+            if (layers.size() == 1) {
+                cutRow(layers.getFirst(), r, out, offset, scratch);
                 continue;
             }
-            cut(geometry(plane, j), layer);
-            combine(slab.mode(), layer, out, sums, valid);
-        }
-        if (sums != null) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = valid[i] == 0 ? Float.NaN : sums[i] / valid[i];
+            if (sums != null) {
+                Arrays.fill(sums, 0);
+                Arrays.fill(valid, 0);
+            }
+            Arrays.fill(out, offset, offset + columns, Float.NaN);
+            for (PlaneGeometry layer : layers) {
+                cutRow(layer, r, row, 0, scratch);
+                combine(mode, row, out, offset, sums, valid);
+            }
+            if (sums != null) {
+                for (int i = 0; i < columns; i++) {
+                    out[offset + i] = valid[i] == 0 ? Float.NaN : sums[i] / valid[i];
+                }
             }
         }
     }
@@ -169,29 +202,31 @@ public final class Reformatter {
         }
     }
 
-    private static void combine(Slab.Mode mode, float[] layer, float[] out, float[] sums, int[] valid) {
+    private static void combine(Slab.Mode mode, float[] layer, float[] out, int offset, float[] sums, int[] valid) {
         switch (mode) {
             case MIP -> {
                 for (int i = 0; i < layer.length; i++) {
                     float v = layer[i];
+                    float o = out[offset + i];
                     // NaN (outside) never wins: a comparison with NaN is false.
-                    if (v > out[i] || (Float.isNaN(out[i]) && !Float.isNaN(v))) {
-                        out[i] = v;
+                    if (v > o || (o != o && v == v)) {
+                        out[offset + i] = v;
                     }
                 }
             }
             case MINIP -> {
                 for (int i = 0; i < layer.length; i++) {
                     float v = layer[i];
-                    if (v < out[i] || (Float.isNaN(out[i]) && !Float.isNaN(v))) {
-                        out[i] = v;
+                    float o = out[offset + i];
+                    if (v < o || (o != o && v == v)) {
+                        out[offset + i] = v;
                     }
                 }
             }
             case AVERAGE -> {
                 for (int i = 0; i < layer.length; i++) {
                     float v = layer[i];
-                    if (!Float.isNaN(v)) {
+                    if (v == v) {
                         sums[i] += v;
                         valid[i]++;
                     }
@@ -200,30 +235,30 @@ public final class Reformatter {
         }
     }
 
-    /** One plane: row by row, an exact voxel copy where the row runs along voxel centres, else trilinear. */
-    private void cut(PlaneGeometry g, float[] out) {
+    /**
+     * Row {@code row} of plane {@code g} into {@code out} from {@code offset}: an exact voxel copy where the row runs
+     * along voxel centres, else trilinear.
+     */
+    private void cutRow(PlaneGeometry g, int row, float[] out, int offset, float[] scratch) {
         int columns = g.columns();
         double[] columnStep = new double[3];
         for (int a = 0; a < 3; a++) {
             columnStep[a] = g.rowCosines()[a] * g.pixelSpacing()[1];
         }
         double[] step = volume.gridStep(columnStep);
-        boolean wholeStep = isWhole(step[0]) && isWhole(step[1]) && isWhole(step[2]);
-        for (int row = 0; row < g.rows(); row++) {
-            double[] start = volume.gridIndex(g.patientPoint(0, row));
-            int offset = row * columns;
-            if (wholeStep && isWhole(start[0]) && isWhole(start[1]) && isWhole(start[2])) {
-                copyVoxels(start, step, out, offset, columns);
-            } else {
-                for (int col = 0; col < columns; col++) {
-                    out[offset + col] = volume.sample(start[0] + col * step[0], start[1] + col * step[1],
-                            start[2] + col * step[2]);
-                }
+        double[] start = volume.gridIndex(g.patientPoint(0, row));
+        if (isWhole(step[0]) && isWhole(step[1]) && isWhole(step[2]) && isWhole(start[0]) && isWhole(start[1])
+                && isWhole(start[2])) {
+            copyVoxels(start, step, out, offset, columns, scratch);
+        } else {
+            for (int col = 0; col < columns; col++) {
+                out[offset + col] = volume.sample(start[0] + col * step[0], start[1] + col * step[1],
+                        start[2] + col * step[2]);
             }
         }
     }
 
-    private void copyVoxels(double[] start, double[] step, float[] out, int offset, int columns) {
+    private void copyVoxels(double[] start, double[] step, float[] out, int offset, int columns, float[] scratch) {
         int c = (int) Math.rint(start[0]);
         int r = (int) Math.rint(start[1]);
         int k = (int) Math.rint(start[2]);
@@ -233,10 +268,46 @@ public final class Reformatter {
         int volumeColumns = volume.columns();
         int volumeRows = volume.rows();
         int slices = volume.gridSlices();
+        if (dk == 0 && k >= 0 && k < slices) {
+            // The row lies in one grid slice (every plane of an acquisition's own orientation): a strided run.
+            int first = Math.max(firstInside(c, dc, volumeColumns), firstInside(r, dr, volumeRows));
+            int end = Math.min(endInside(c, dc, volumeColumns, columns), endInside(r, dr, volumeRows, columns));
+            if (first >= end) {
+                Arrays.fill(out, offset, offset + columns, Float.NaN);
+                return;
+            }
+            Arrays.fill(out, offset, offset + first, Float.NaN);
+            Arrays.fill(out, offset + end, offset + columns, Float.NaN);
+            int index = (r + first * dr) * volumeColumns + c + first * dc;
+            volume.run(k, index, dr * volumeColumns + dc, end - first, out, offset + first, scratch);
+            return;
+        }
         for (int col = 0; col < columns; col++, c += dc, r += dr, k += dk) {
             boolean inside = c >= 0 && c < volumeColumns && r >= 0 && r < volumeRows && k >= 0 && k < slices;
             out[offset + col] = inside ? volume.voxel(c, r, k) : Float.NaN;
         }
+    }
+
+    /** The first column at which {@code start + col × step} lies in [0, size). */
+    private static int firstInside(int start, int step, int size) {
+        if (step == 0) {
+            return start >= 0 && start < size ? 0 : Integer.MAX_VALUE;
+        }
+        int bound = step > 0 ? 0 : size - 1;
+        return Math.max(0, ceilDiv(bound - start, step));
+    }
+
+    /** One past the last column (at most {@code columns}) at which {@code start + col × step} lies in [0, size). */
+    private static int endInside(int start, int step, int size, int columns) {
+        if (step == 0) {
+            return start >= 0 && start < size ? columns : 0;
+        }
+        int bound = step > 0 ? size - 1 : 0;
+        return Math.min(columns, Math.floorDiv(bound - start, step) + 1);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 
     private static boolean isWhole(double v) {

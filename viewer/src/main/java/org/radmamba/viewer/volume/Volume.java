@@ -352,6 +352,27 @@ public final class Volume {
         return acquiredOf[slice];
     }
 
+    /**
+     * Writes {@code count} voxels of grid slice {@code k} from pixel {@code index} (row-major), {@code stride}
+     * pixels apart, to {@code out} from {@code at}: NaN in a gap, interpolated between acquired slices where the grid
+     * is resampled. {@code scratch} holds at least {@code count} values.
+     */
+    void run(int k, int index, int stride, int count, float[] out, int at, float[] scratch) {
+        int below = lower[k];
+        if (below < 0) {
+            java.util.Arrays.fill(out, at, at + count, Float.NaN);
+            return;
+        }
+        acquired[below].run(index, stride, count, out, at);
+        double w = upperWeight[k];
+        if (w != 0) {
+            acquired[upper[k]].run(index, stride, count, scratch, 0);
+            for (int i = 0; i < count; i++) {
+                out[at + i] = (float) ((1 - w) * out[at + i] + w * scratch[i]);
+            }
+        }
+    }
+
     /** The value of grid voxel (c, r, k), NaN in a gap. */
     public float voxel(int c, int r, int k) {
         int below = lower[k];
