@@ -5,6 +5,7 @@ import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
@@ -29,7 +30,8 @@ import java.util.Locale;
 /**
  * The MPR layout: axial, coronal and sagittal side by side (1×3) with a slab bar above them. In each plane: left
  * button moves the crosshair (click or drag; the other planes follow), right drag sets the window of all three,
- * middle drag pans, the wheel scrolls along the plane's normal, the wheel with Ctrl (or Cmd) zooms about the cursor.
+ * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
+ * Cmd) zooms about the cursor.
  */
 public final class MprView extends BorderPane {
 
@@ -122,6 +124,19 @@ public final class MprView extends BorderPane {
         viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, gestures::dragged);
         viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> viewModel.endWindowDrag());
         viewport.addEventHandler(ScrollEvent.SCROLL, gestures::scrolled);
+        viewport.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            int step = switch (e.getCode()) {
+                case UP -> 1;
+                case DOWN -> -1;
+                case PAGE_UP -> 10;
+                case PAGE_DOWN -> -10;
+                default -> 0;
+            };
+            if (step != 0) {
+                plane.scrollBy(step);
+                e.consume();
+            }
+        });
         return viewport;
     }
 
