@@ -150,6 +150,9 @@ public final class Reformatter {
                 Arrays.fill(sums, 0);
                 Arrays.fill(valid, 0);
             }
+            if (fusedRow(layers, r, mode, out, offset)) {
+                continue;
+            }
             Arrays.fill(out, offset, offset + columns, Float.NaN);
             for (PlaneGeometry layer : layers) {
                 cutRow(layer, r, row, 0, scratch);
@@ -233,6 +236,70 @@ public final class Reformatter {
                 }
             }
         }
+    }
+
+    /** Row {@code row} of a plane as a strided run of one grid slice: voxels first..end − 1 of the row lie inside. */
+    private record Run(int k, int index, int stride, int first, int end) {
+    }
+
+    /**
+     * Row {@code row} of every layer combined at once, when each is a run of the same acquired slice with the same
+     * stride and extent, the layers a constant number of pixels apart: false (nothing written) otherwise.
+     */
+    private boolean fusedRow(List<PlaneGeometry> layers, int row, Slab.Mode mode, float[] out, int offset) {
+        Run first = exactRun(layers.getFirst(), row);
+        if (first == null || volume.exactAcquired(first.k()) < 0) {
+            return false;
+        }
+        int delta = 0;
+        for (int j = 1; j < layers.size(); j++) {
+            Run run = exactRun(layers.get(j), row);
+            if (run == null || run.k() != first.k() || run.stride() != first.stride() || run.first() != first.first()
+                    || run.end() != first.end()) {
+                return false;
+            }
+            int d = run.index() - first.index();
+            if (j == 1) {
+                delta = d;
+            } else if (d != j * delta) {
+                return false;
+            }
+        }
+        int columns = layers.getFirst().columns();
+        Arrays.fill(out, offset, offset + first.first(), Float.NaN);
+        Arrays.fill(out, offset + first.end(), offset + columns, Float.NaN);
+        volume.slabRun(volume.exactAcquired(first.k()), first.index(), first.stride(), delta, layers.size(),
+                first.end() - first.first(), mode, out, offset + first.first());
+        return true;
+    }
+
+    /** Row {@code row} of {@code g} as a run of one grid slice, or null when it is not one (or lies outside). */
+    private Run exactRun(PlaneGeometry g, int row) {
+        double[] columnStep = new double[3];
+        for (int a = 0; a < 3; a++) {
+            columnStep[a] = g.rowCosines()[a] * g.pixelSpacing()[1];
+        }
+        double[] step = volume.gridStep(columnStep);
+        double[] start = volume.gridIndex(g.patientPoint(0, row));
+        if (!(isWhole(step[0]) && isWhole(step[1]) && isWhole(step[2]) && isWhole(start[0]) && isWhole(start[1])
+                && isWhole(start[2]))) {
+            return null;
+        }
+        int c = (int) Math.rint(start[0]);
+        int r = (int) Math.rint(start[1]);
+        int k = (int) Math.rint(start[2]);
+        int dc = (int) Math.rint(step[0]);
+        int dr = (int) Math.rint(step[1]);
+        if ((int) Math.rint(step[2]) != 0 || k < 0 || k >= volume.gridSlices()) {
+            return null;
+        }
+        int columns = volume.columns();
+        int from = Math.max(firstInside(c, dc, columns), firstInside(r, dr, volume.rows()));
+        int end = Math.min(endInside(c, dc, columns, g.columns()), endInside(r, dr, volume.rows(), g.columns()));
+        if (from >= end) {
+            return null;
+        }
+        return new Run(k, (r + from * dr) * columns + c + from * dc, dr * columns + dc, from, end);
     }
 
     /**

@@ -89,6 +89,47 @@ final class SliceValues {
         }
     }
 
+    /**
+     * A slab whose layers all lie in this slice, {@code delta} pixels apart (a sagittal slab of axial slices: the
+     * layers are neighbouring columns): for each of {@code count} pixels from {@code index}, {@code stride} apart,
+     * the layers combined by {@code mode}, read from adjacent memory.
+     */
+    void slabRun(int index, int stride, int delta, int layers, int count, Slab.Mode mode, float[] out, int at) {
+        if (shorts != null && mode != Slab.Mode.AVERAGE) {
+            // The extreme stored value is the extreme modality value (the rescale is monotonic): compare integers,
+            // convert once.
+            boolean highest = (mode == Slab.Mode.MIP) == (slope > 0);
+            for (int i = 0; i < count; i++) {
+                int from = offset + index + i * stride;
+                int best = stored(shorts[from]);
+                for (int j = 1; j < layers; j++) {
+                    int v = stored(shorts[from + j * delta]);
+                    best = highest ? Math.max(best, v) : Math.min(best, v);
+                }
+                out[at + i] = (float) (best * slope + intercept);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            int base = index + i * stride;
+            float combined = mode == Slab.Mode.MINIP ? Float.POSITIVE_INFINITY
+                    : mode == Slab.Mode.MIP ? Float.NEGATIVE_INFINITY : 0;
+            for (int j = 0; j < layers; j++) {
+                float v = value(base + j * delta);
+                combined = switch (mode) {
+                    case MIP -> Math.max(combined, v);
+                    case MINIP -> Math.min(combined, v);
+                    case AVERAGE -> combined + v;
+                };
+            }
+            out[at + i] = mode == Slab.Mode.AVERAGE ? combined / layers : combined;
+        }
+    }
+
+    private int stored(short raw) {
+        return signed ? (raw << shift) >> shift : raw & mask;
+    }
+
     /** The modality value of pixel {@code index} (row-major) of the slice. */
     float value(int index) {
         if (shorts != null) {

@@ -373,6 +373,17 @@ public final class Volume {
         }
     }
 
+    /** The acquired slice grid slice {@code k} is exactly (no gap, no interpolation), or −1. */
+    int exactAcquired(int k) {
+        return lower[k] >= 0 && upperWeight[k] == 0 ? lower[k] : -1;
+    }
+
+    /** See {@link SliceValues#slabRun}: a slab all of whose layers lie in acquired slice {@code acquiredSlice}. */
+    void slabRun(int acquiredSlice, int index, int stride, int delta, int layers, int count, Slab.Mode mode,
+                 float[] out, int at) {
+        acquired[acquiredSlice].slabRun(index, stride, delta, layers, count, mode, out, at);
+    }
+
     /** The value of grid voxel (c, r, k), NaN in a gap. */
     public float voxel(int c, int r, int k) {
         int below = lower[k];
