@@ -43,6 +43,9 @@ final class BlockDecoder {
     private static final int CHI_0_I = 18, CHI_1_I = 19, CHI_2_I = 22, CHI_5_I = 31;
     private static final int MU_0 = 1 << 20, PI_0 = 1 << 21;
     private static final int PI_ALL = PI_0 | PI_0 << 3 | PI_0 << 6 | PI_0 << 9;
+    /** The four samples' own significance bits, and the shift that brings their PI bits onto them. */
+    private static final int ALL_SIGMA_4 = SIGMA_4 | SIGMA_4 << 3 | SIGMA_4 << 6 | SIGMA_4 << 9;
+    private static final int PI_TO_SIGMA = 21 - 4;
 
     private static final int CTX_ZC = 0, CTX_SC = 9, CTX_MAG = 14, CTX_AGG = 17, CTX_UNI = 18, NUM_CTX = 19;
 
@@ -555,8 +558,8 @@ final class BlockDecoder {
             for (int x = 0; x < w; x++) {
                 int at = row + x;
                 int flags = fl[at];
-                if (flags == 0) {
-                    continue; // nothing significant in or around this stripe column
+                if (flags == 0 || (rows == 4 && ((flags | flags >>> PI_TO_SIGMA) & ALL_SIGMA_4) == ALL_SIGMA_4)) {
+                    continue; // nothing significant in or around this stripe column, or nothing left to visit
                 }
                 for (int ci = 0; ci < rows; ci++) {
                     int shift = 3 * ci;
@@ -832,6 +835,10 @@ final class BlockDecoder {
                 int flags = fl[at];
                 int start = 0;
                 boolean partial = false;
+                if (rows == 4 && flags != 0 && ((flags | flags >>> PI_TO_SIGMA) & ALL_SIGMA_4) == ALL_SIGMA_4) {
+                    fl[at] = flags & ~PI_ALL; // every sample significant or visited: nothing to decode
+                    continue;
+                }
                 if (flags == 0 && rows == 4) {
                     int agg;
                     { // MQ decode (decodeBit) on the local coder state
