@@ -59,6 +59,12 @@ final class ContentItems {
                 .sequence(MEASUREMENT_UNITS_CODE_SEQUENCE, List.of(code(unit)))));
     }
 
+    /** A NUM with content items of its own (e.g. TID 1419's algorithm identification, HAS CONCEPT MOD). */
+    static DicomFileWriter.Dataset num(String relationship, Code concept, double value, Code unit,
+                                       List<DicomFileWriter.Dataset> children) {
+        return num(relationship, concept, value, unit).sequence(CONTENT_SEQUENCE, children);
+    }
+
     /**
      * An IMAGE item referencing one instance; {@code frame} (1-based) only for a multi-frame source, {@code segment}
      * only for a Segmentation.

@@ -61,9 +61,16 @@ public record MeasurementReport(Path file, String sopInstanceUid, String seriesI
             return references.stream().filter(r -> r.concept().means(concept)).toList();
         }
 
-        /** The value of the TEXT or CODE item of this concept (e.g. the checkpoint's SHA-256). */
+        /** The value of the TEXT or CODE item of this concept. */
         public Optional<String> evaluation(Code concept) {
             return evaluations.stream().filter(e -> e.concept().means(concept)).map(Evaluation::value).findFirst();
+        }
+
+        /** The SHA-256 of the model's checkpoint, as RadMamba writes it among the Algorithm Parameters. */
+        public Optional<String> checkpointSha256() {
+            return evaluations.stream().filter(e -> e.concept().means(SrCodes.ALGORITHM_PARAMETERS))
+                    .map(Evaluation::value).filter(v -> v.startsWith(SrCodes.CHECKPOINT_SHA256_PREFIX))
+                    .map(v -> v.substring(SrCodes.CHECKPOINT_SHA256_PREFIX.length())).findFirst();
         }
     }
 

@@ -146,7 +146,11 @@ public final class MeasurementReportReader {
                             evaluations.add(new MeasurementReport.Evaluation(concept, value.meaning()));
                         }
                     }
-                    case "NUM" -> measurement(child, concept).ifPresent(measurements::add);
+                    case "NUM" -> {
+                        measurement(child, concept).ifPresent(measurements::add);
+                        // Its modifiers (TID 1419 puts the algorithm there) are read as the group's.
+                        items.addAll(i + 1, child.sequence(CONTENT_SEQUENCE));
+                    }
                     case "IMAGE" -> references.add(reference(child, concept));
                     case "UIDREF" -> {
                         if (concept.means(SrCodes.SOURCE_SERIES_FOR_SEGMENTATION)) {

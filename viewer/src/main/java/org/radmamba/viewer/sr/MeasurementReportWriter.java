@@ -40,10 +40,11 @@ import static org.radmamba.viewer.sr.SrTags.*;
  * <p>
  * <b>Segmentation</b>: one Measurement Group per segment (TID 1411 Volumetric ROI, or TID 1410 Planar ROI for one
  * image): the class as Finding, the segment of the DICOM Segmentation (121191 "Referenced Segment", with its
- * Referenced Segment Number), the source series (121232, UIDREF), each source image (121233, IMAGE), and the
- * volume in mL, else the area in mm², else (no pixel spacing) the pixel count.
+ * Referenced Segment Number), each source image (121233, IMAGE), and the volume in mL, else the area in mm², else
+ * (no pixel spacing) the pixel count.
  * <p>
- * Every group names the algorithm (TID 4019: 111001 name, 111003 version) and the checkpoint's SHA-256 (local code).
+ * Every group names the algorithm (TID 4019: 111001 name, 111003 version) and, as its Algorithm Parameters (111002),
+ * the checkpoint's SHA-256 (under the NUM in a segment's group, as TID 1419 places it). PixelMed's {@code DicomSRValidator} checks the result against the IOD and TID 1500.
  */
 public final class MeasurementReportWriter {
 
@@ -291,7 +292,8 @@ public final class MeasurementReportWriter {
         return List.of(
                 text(HAS_CONCEPT_MOD, SrCodes.ALGORITHM_NAME, algorithm.name()),
                 text(HAS_CONCEPT_MOD, SrCodes.ALGORITHM_VERSION, algorithm.version()),
-                text(HAS_CONCEPT_MOD, SrCodes.CHECKPOINT_SHA256, algorithm.checkpointSha256().toLowerCase(Locale.ROOT)));
+                text(HAS_CONCEPT_MOD, SrCodes.ALGORITHM_PARAMETERS,
+                        SrCodes.CHECKPOINT_SHA256_PREFIX + algorithm.checkpointSha256().toLowerCase(Locale.ROOT)));
     }
 
     private static DicomFileWriter.Dataset classificationGroup(Algorithm algorithm, ImageClassification c, Source source,
@@ -326,11 +328,10 @@ public final class MeasurementReportWriter {
         items.add(text(HAS_OBS_CONTEXT, SrCodes.TRACKING_IDENTIFIER, "Segment " + m.segmentNumber() + ": " + m.label()));
         items.add(uidref(HAS_OBS_CONTEXT, SrCodes.TRACKING_UID, StudyAttributes.newUid()));
         items.add(codeValue(CONTAINS, SrCodes.FINDING, SrCodes.modelClass(m.segmentNumber(), m.label())));
-        items.addAll(algorithmItems(algorithm));
         items.add(image(CONTAINS, SrCodes.REFERENCED_SEGMENT, seg.sopClass(), seg.sopInstance(), OptionalInt.empty(),
                 OptionalInt.of(m.segmentNumber())));
-        sources.stream().map(Source::series).distinct().forEach(series ->
-                items.add(uidref(CONTAINS, SrCodes.SOURCE_SERIES_FOR_SEGMENTATION, series)));
+        // TID 1411 takes the source images (121233) or the source series (121232), not both: the images, which
+        // name exactly the frames the masks were made from (the series is in the evidence sequence).
         for (Source source : sources) {
             items.add(image(CONTAINS, SrCodes.SOURCE_IMAGE_FOR_SEGMENTATION, source.sopClass(), source.sopInstance(),
                     source.frame(), OptionalInt.empty()));
@@ -338,7 +339,8 @@ public final class MeasurementReportWriter {
         if (!(m.value() >= 0)) {
             throw new IllegalArgumentException("the size of segment " + m.segmentNumber() + " is " + m.value());
         }
-        items.add(num(CONTAINS, m.quantity().concept(), m.value(), m.quantity().unit()));
+        // TID 1419 (ROI Measurements) identifies the algorithm under each measurement.
+        items.add(num(CONTAINS, m.quantity().concept(), m.value(), m.quantity().unit(), algorithmItems(algorithm)));
         return container(CONTAINS, SrCodes.MEASUREMENT_GROUP, items);
     }
 

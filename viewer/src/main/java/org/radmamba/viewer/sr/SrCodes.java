@@ -2,12 +2,11 @@ package org.radmamba.viewer.sr;
 
 /**
  * The concepts of the reports RadMamba writes: from PS3.16 (DCM), SNOMED CT (SCT), UMLS, UCUM units, and our own
- * scheme {@link #LOCAL_SCHEME} for what a model defines itself (its classes) and what the standard has no code for
- * (the checkpoint's hash). A local scheme starts with "99" (PS3.16 8.2).
+ * scheme {@link #LOCAL_SCHEME} for what a model defines itself (its classes) and for a pixel count. A local scheme starts with "99" (PS3.16 8.2).
  */
 public final class SrCodes {
 
-    /** Our private coding scheme: a model's classes, the checkpoint hash. */
+    /** Our private coding scheme: a model's classes, the pixel count. */
     public static final String LOCAL_SCHEME = "99RADMAMBA";
 
     public static final Code IMAGING_MEASUREMENT_REPORT = new Code("126000", "DCM", "Imaging Measurement Report");
@@ -28,7 +27,9 @@ public final class SrCodes {
     public static final Code FINDING = new Code("121071", "DCM", "Finding");
     public static final Code ALGORITHM_NAME = new Code("111001", "DCM", "Algorithm Name");
     public static final Code ALGORITHM_VERSION = new Code("111003", "DCM", "Algorithm Version");
-    public static final Code CHECKPOINT_SHA256 = new Code("CKPT_SHA256", LOCAL_SCHEME, "Checkpoint SHA-256");
+    public static final Code ALGORITHM_PARAMETERS = new Code("111002", "DCM", "Algorithm Parameters");
+    /** How the checkpoint's hash is written as an Algorithm Parameters value: this prefix, then 64 hex digits. */
+    public static final String CHECKPOINT_SHA256_PREFIX = "checkpoint SHA-256 ";
     public static final Code SOURCE = new Code("260753009", "SCT", "Source");
     public static final Code REFERENCED_SEGMENT = new Code("121191", "DCM", "Referenced Segment");
     public static final Code SOURCE_SERIES_FOR_SEGMENTATION = new Code("121232", "DCM", "Source series for segmentation");
