@@ -1,5 +1,6 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.seg.SegmentationWriter;
 import org.radmamba.viewer.sr.MeasurementReportWriter;
@@ -99,6 +100,19 @@ public final class AiDicomExport {
                 algorithmOf(card), card.attribution(), "RadMamba: " + card.attribution(),
                 new MeasurementReportWriter.SegmentMeasurements(seg.file(), sources, segments)), target);
         return new Written(List.of(seg.file(), report.file()), seg.summary() + "; " + report.summary());
+    }
+
+    /**
+     * One line for a failed export to {@code target}: a source that cannot be referenced names itself (its
+     * message begins with the file), a file that cannot be written says so.
+     */
+    public static String problem(String command, Path target, Exception e) {
+        if (e instanceof DicomReadException || e instanceof IllegalArgumentException) {
+            return command + ": " + e.getMessage();
+        }
+        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e instanceof java.nio.file.NoSuchFileException ? "no such folder" : String.valueOf(e.getMessage());
+        return command + ": " + target + ": cannot be written (" + reason + ")";
     }
 
     private static MeasurementReportWriter.SegmentMeasurement measure(List<SegmentationResult> slices, int label,
