@@ -209,6 +209,91 @@ class StructuredReportFxTest {
         assertTrue(all.contains("\nClassification of image 2: " + second.top().label()), all);
     }
 
+    private void runOnSeries(String modelId) throws Exception {
+        onFx(() -> {
+            ComboBox<ModelEntry> choice = modelChoice();
+            choice.getSelectionModel().select(choice.getItems().stream()
+                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
+            ((Button) window.lookup("#ai-run-series")).fire();
+            return null;
+        });
+        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private String status() throws Exception {
+        return onFx(() -> ((Label) window.lookup("#ai-status")).getText());
+    }
+
+    @Test
+    void masks_exported_as_dicom_sr_write_the_seg_beside_it_and_come_back_as_volumes_beside_the_images()
+            throws Exception {
+        List<Path> slices = ctSlices(temp.resolve("demo-seg-sr"));
+        open(slices);
+        SeriesEntry ct = series("CT");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        show(ct, 0);
+        runOnSeries(DemoModelsTest.SEGMENTER);
+        List<SegmentationResult> masks = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            show(ct, i);
+            masks.add(onFx(() -> ai.viewModel().shownProperty().get().segmentation()));
+        }
+        double volumeMl = SegmentationResult.volumeMm3(masks, 1, 5).orElseThrow() / 1000;
+
+        Path sr = temp.resolve("masks-sr.dcm");
+        TaskHandle export = onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SR, sr));
+        assertNotNull(export, status());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, export::isDone);
+        WaitForAsyncUtils.waitForFxEvents();
+        Path seg = AiDicomExport.segmentationFileFor(sr);
+        assertEquals("DICOM Segmentation of 3 frame(s) saved to " + seg + "; DICOM SR with 1 measurement group(s) saved to "
+                + sr, status());
+
+        onFx(() -> {
+            viewModel.closeAll();
+            return null;
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().isEmpty());
+        List<Path> withBoth = new ArrayList<>(slices);
+        withBoth.add(seg);
+        withBoth.add(sr);
+        open(withBoth);
+        SeriesEntry reopened = series("CT");
+        series("SEG");
+        series("SR");
+        show(reopened, 2);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !findings().isEmpty());
+        String volume = new java.math.BigDecimal(volumeMl).round(new java.math.MathContext(6)).stripTrailingZeros()
+                .toPlainString();
+        assertEquals("Imaging Measurement Report — VM-UNet skin-lesion segmenter (demo)\nSegment 1: lesion\n  Volume: "
+                + volume + " ml\nVM-UNet skin-lesion segmenter (demo) — demo model — not for diagnosis", findings());
+    }
+
+    @Test
+    void results_of_two_models_on_one_series_are_refused_with_a_reason() throws Exception {
+        List<Path> slices = ctSlices(temp.resolve("demo-two-models"));
+        open(slices);
+        SeriesEntry ct = series("CT");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        show(ct, 0);
+        onFx(() -> {
+            ComboBox<ModelEntry> choice = modelChoice();
+            choice.getSelectionModel().select(choice.getItems().stream()
+                    .filter(m -> m.card().id().equals(DemoModelsTest.CLASSIFIER)).findFirst().orElseThrow());
+            ((Button) window.lookup("#ai-run-image")).fire();
+            return null;
+        });
+        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
+        runOnSeries(DemoModelsTest.SEGMENTER);
+
+        Path sr = temp.resolve("never-sr.dcm");
+        assertEquals(null, onFx(() -> ai.panel().export(AiSidePanel.Export.DICOM_SR, sr)));
+        assertEquals("The series holds results of 2 models (" + DemoModelsTest.CLASSIFIER + ", " + DemoModelsTest.SEGMENTER
+                + "); one DICOM SR holds one model's results: run one model on the series to export them.", status());
+        assertEquals(false, Files.exists(sr));
+    }
+
     @Test
     void a_broken_report_shows_its_one_line_reason_and_the_images_stay_on_screen() throws Exception {
         List<Path> slices = ctSlices(temp.resolve("demo-broken"));

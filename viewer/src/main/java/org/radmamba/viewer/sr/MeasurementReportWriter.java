@@ -325,7 +325,7 @@ public final class MeasurementReportWriter {
     private static DicomFileWriter.Dataset segmentGroup(Algorithm algorithm, SegmentMeasurement m, Source seg,
                                                         List<Source> sources) {
         List<DicomFileWriter.Dataset> items = new ArrayList<>();
-        items.add(text(HAS_OBS_CONTEXT, SrCodes.TRACKING_IDENTIFIER, "Segment " + m.segmentNumber() + ": " + m.label()));
+        items.add(text(HAS_OBS_CONTEXT, SrCodes.TRACKING_IDENTIFIER, "Segment " + m.segmentNumber()));
         items.add(uidref(HAS_OBS_CONTEXT, SrCodes.TRACKING_UID, StudyAttributes.newUid()));
         items.add(codeValue(CONTAINS, SrCodes.FINDING, SrCodes.modelClass(m.segmentNumber(), m.label())));
         items.add(image(CONTAINS, SrCodes.REFERENCED_SEGMENT, seg.sopClass(), seg.sopInstance(), OptionalInt.empty(),
