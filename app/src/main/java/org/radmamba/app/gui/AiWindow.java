@@ -142,6 +142,8 @@ public final class AiWindow implements AutoCloseable {
         }
         viewerModel.activeViewportProperty().addListener((obs, o, n) -> followActiveImage());
         viewerModel.layoutProperty().addListener((obs, o, n) -> followActiveImage());
+        // The MPR shows the masks of its series' slices in all three planes.
+        viewerModel.mprProperty().addListener((obs, o, n) -> paintOverlays());
         viewerModel.series().addListener((ListChangeListener<SeriesEntry>) change -> {
             readSegmentationsOf(List.copyOf(viewerModel.series()));
             readReportsOf(List.copyOf(viewerModel.series()));
@@ -341,6 +343,12 @@ public final class AiWindow implements AutoCloseable {
             viewport.maskLayer().setMask(results.mask());
             viewport.maskLayer().setStyle(viewModel.overlayStyleProperty().get());
             viewport.resultTextProperty().set(results.cornerText());
+        }
+        org.radmamba.viewer.fx.model.MprViewModel mpr = viewerModel.mprProperty().get();
+        if (mpr != null) {
+            SeriesEntry entry = mpr.images().entry();
+            mpr.showMasks(slice -> viewModel.resultsOf(imageKey(entry, slice)).mask(),
+                    viewModel.overlayStyleProperty().get());
         }
     }
 

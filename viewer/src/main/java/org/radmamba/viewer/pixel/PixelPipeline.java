@@ -173,6 +173,11 @@ public final class PixelPipeline {
         return vois;
     }
 
+    /** True when a Modality LUT Sequence, not a linear rescale, maps stored values to modality values. */
+    public boolean hasModalityLut() {
+        return modalityLut != null;
+    }
+
     /** Units of modality values: Rescale Type or Modality LUT Type, "HU" for CT; empty when unknown. */
     public String units() {
         return units;

@@ -28,11 +28,21 @@ public final class ImagePlane {
     }
 
     public static Optional<double[]> orientation(DicomDataset ds) {
-        return values(ds, Tag.IMAGE_ORIENTATION_PATIENT, Tag.PLANE_ORIENTATION_SEQUENCE, 1, 6);
+        return orientation(ds, 1);
+    }
+
+    /** Image Orientation (Patient) of frame {@code frameNumber} (1-based). */
+    public static Optional<double[]> orientation(DicomDataset ds, int frameNumber) {
+        return values(ds, Tag.IMAGE_ORIENTATION_PATIENT, Tag.PLANE_ORIENTATION_SEQUENCE, frameNumber, 6);
     }
 
     public static Optional<double[]> pixelSpacing(DicomDataset ds) {
-        return values(ds, Tag.PIXEL_SPACING, PIXEL_MEASURES_SEQUENCE, 1, 2);
+        return pixelSpacing(ds, 1);
+    }
+
+    /** Pixel Spacing of frame {@code frameNumber} (1-based). */
+    public static Optional<double[]> pixelSpacing(DicomDataset ds, int frameNumber) {
+        return values(ds, Tag.PIXEL_SPACING, PIXEL_MEASURES_SEQUENCE, frameNumber, 2);
     }
 
     /** Imager Pixel Spacing (0018,1164) of projection images; top level only, as the DX, CR and MG IODs put it. */

@@ -81,6 +81,8 @@ public final class ViewerViewModel implements SeriesProvider {
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress", 0);
     private final IntegerProperty runningTasks = new SimpleIntegerProperty(this, "runningTasks");
     private final ObjectProperty<Layout> layout = new SimpleObjectProperty<>(this, "layout", Layout.ONE);
+    /** The MPR layout's view model while it is shown, else null. */
+    private final ObjectProperty<MprViewModel> mpr = new SimpleObjectProperty<>(this, "mpr");
     private final IntegerProperty activeViewport = new SimpleIntegerProperty(this, "activeViewport");
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private final BooleanProperty cornerTextVisible = new SimpleBooleanProperty(this, "cornerTextVisible", true);
@@ -363,8 +365,37 @@ public final class ViewerViewModel implements SeriesProvider {
         return viewports;
     }
 
+    /**
+     * Shows the active viewport's series in the MPR layout (axial, coronal and sagittal planes), even while it loads;
+     * when the MPR is shown, goes back to the viewports.
+     */
+    public void toggleMpr() {
+        if (mpr.get() != null) {
+            closeMpr();
+            return;
+        }
+        SeriesEntry entry = activeViewport().seriesProperty().get();
+        if (entry == null) {
+            status.set("MPR: show a series in a viewport first");
+            return;
+        }
+        mpr.set(new MprViewModel(images(entry, activeViewport().sliceProperty().get()), javafx.application.Platform::runLater));
+    }
+
+    private void closeMpr() {
+        if (mpr.get() != null) {
+            mpr.get().close();
+            mpr.set(null);
+        }
+    }
+
+    public ObjectProperty<MprViewModel> mprProperty() {
+        return mpr;
+    }
+
     /** Closes every study: cancels loads, empties viewports and the browser. */
     public void closeAll() {
+        closeMpr();
         for (TaskHandle t : tasks) {
             t.cancel();
         }
@@ -388,6 +419,9 @@ public final class ViewerViewModel implements SeriesProvider {
         List<SeriesEntry> closing = series.stream().filter(e -> e.study().equals(study)).toList();
         if (closing.isEmpty()) {
             return;
+        }
+        if (mpr.get() != null && closing.contains(mpr.get().images().entry())) {
+            closeMpr();
         }
         Set<Path> files = new HashSet<>();
         for (SeriesEntry entry : closing) {

@@ -133,6 +133,8 @@ public final class MainWindow extends BorderPane {
         layoutViewports();
 
         StackPane centre = new StackPane(grid, failurePanel);
+        // The MPR layout takes the viewports' place while it is shown.
+        viewModel.mprProperty().addListener((obs, o, n) -> centre.getChildren().set(0, n == null ? grid : new MprView(n)));
         StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
         StackPane.setMargin(failurePanel, new Insets(12));
         SplitPane split = new SplitPane(browser, centre, attributes);
@@ -367,6 +369,11 @@ public final class MainWindow extends BorderPane {
             viewModel.layoutProperty().addListener((obs, o, n) -> item.setSelected(n == l));
             layouts.getItems().add(item);
         }
+        CheckMenuItem mprItem = new CheckMenuItem("MPR: axial, coronal, sagittal");
+        mprItem.setAccelerator(shortcut(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        mprItem.setOnAction(e -> viewModel.toggleMpr());
+        viewModel.mprProperty().addListener((obs, o, n) -> mprItem.setSelected(n != null));
+        layouts.getItems().addAll(new SeparatorMenuItem(), mprItem);
         layouts.getItems().addAll(new SeparatorMenuItem(), nextLayout.menuItem(), nextViewport.menuItem(),
                 previousViewport.menuItem());
         CheckMenuItem corner = new CheckMenuItem("Corner text");

@@ -1,0 +1,251 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.geometry.Point2D;
+import javafx.scene.image.Image;
+import org.radmamba.viewer.fx.overlay.LabelMaskImage;
+import org.radmamba.viewer.fx.viewport.DisplayImage;
+import org.radmamba.viewer.fx.viewport.ViewportTransform;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.volume.LabelVolume;
+import org.radmamba.viewer.volume.Plane;
+import org.radmamba.viewer.volume.PlaneGeometry;
+import org.radmamba.viewer.volume.PlaneRendering;
+import org.radmamba.viewer.volume.Reformatter;
+import org.radmamba.viewer.volume.Slab;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * One plane of the MPR layout: which plane along its normal it shows, the image of it under the shared window,
+ * its own zoom and pan, where the crosshair's lines cross it (in image pixels), and its corner text. UI thread only.
+ */
+public final class MprPlaneViewModel {
+
+    private static final String[] AXIS_NAMES = {"x", "y", "z"};
+
+    private final MprViewModel owner;
+    private final Plane plane;
+    private final IntegerProperty index = new SimpleIntegerProperty(this, "index", -1);
+    private final IntegerProperty planeCount = new SimpleIntegerProperty(this, "planeCount", 0);
+    private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
+    private final LongProperty imageRevision = new SimpleLongProperty(this, "imageRevision");
+    private final ObjectProperty<ViewportTransform> transform =
+            new SimpleObjectProperty<>(this, "transform", ViewportTransform.fit());
+    private final DoubleProperty crosshairColumn = new SimpleDoubleProperty(this, "crosshairColumn", Double.NaN);
+    private final DoubleProperty crosshairRow = new SimpleDoubleProperty(this, "crosshairRow", Double.NaN);
+    private final StringProperty topLeft = new SimpleStringProperty(this, "topLeft", "");
+    private final StringProperty topRight = new SimpleStringProperty(this, "topRight", "");
+    private final StringProperty bottomLeft = new SimpleStringProperty(this, "bottomLeft", "");
+    private final StringProperty bottomRight = new SimpleStringProperty(this, "bottomRight", "");
+    private final ObjectProperty<LabelMaskImage> mask = new SimpleObjectProperty<>(this, "mask");
+    private final DisplayImage display = new DisplayImage();
+    private Reformatter reformatter;
+    private PlaneGeometry geometry;
+    private float[] values = new float[0];
+    private byte[] grey = new byte[0];
+
+    MprPlaneViewModel(MprViewModel owner, Plane plane) {
+        this.owner = owner;
+        this.plane = plane;
+        topLeft.set(label());
+        topRight.set(owner.images().entry().description());
+    }
+
+    void volumeReady(Reformatter reformatter, int startIndex) {
+        this.reformatter = reformatter;
+        planeCount.set(reformatter.planeCount(plane));
+        index.set(startIndex);
+        geometry = reformatter.geometry(plane, startIndex);
+        // Rows and columns of a reformat may have different spacings (slice spacing against pixel spacing).
+        transform.set(ViewportTransform.fit(geometry.pixelSpacing()[0] / geometry.pixelSpacing()[1]));
+        crosshairMoved();
+    }
+
+    /** Reformats the plane (or slab) under the shared window into the image. */
+    void render() {
+        WindowLevel window = owner.windowProperty().get();
+        if (reformatter == null || window == null) {
+            return;
+        }
+        geometry = reformatter.geometry(plane, index.get());
+        int pixels = geometry.rows() * geometry.columns();
+        if (values.length != pixels) {
+            values = new float[pixels];
+            grey = new byte[pixels];
+        }
+        Slab slab = owner.slabProperty().get();
+        reformatter.reformat(plane, index.get(), slab, values);
+        PlaneRendering.toGrey(values, window.toVoi(), PlaneRendering.isMonochrome1(reformatter.volume()), grey);
+        image.set(display.writeGrey(grey, geometry.columns(), geometry.rows(), false));
+        imageRevision.set(imageRevision.get() + 1);
+        updateText(window, slab);
+        renderMask();
+    }
+
+    /** The mask volume's labels on this plane, or none. */
+    void renderMask() {
+        LabelVolume labels = owner.labels();
+        if (labels == null || geometry == null) {
+            mask.set(null);
+            return;
+        }
+        byte[] planeLabels = new byte[geometry.rows() * geometry.columns()];
+        reformatter.reformatLabels(plane, index.get(), labels, planeLabels);
+        mask.set(new LabelMaskImage(geometry.columns(), geometry.rows(), planeLabels, labels.names()));
+    }
+
+    private void updateText(WindowLevel window, Slab slab) {
+        topLeft.set(label() + "  " + (index.get() + 1) + " / " + planeCount.get());
+        int slabPlanes = slab.planes(reformatter.spacing(plane.normalAxis()));
+        bottomLeft.set(AXIS_NAMES[plane.normalAxis()] + " " + String.format(Locale.ROOT, "%.1f", geometry.normalPosition())
+                + " mm" + (slabPlanes > 1 ? "\n" + slab.mode().label() + " " + String.format(Locale.ROOT, "%.1f", slab.thicknessMm())
+                + " mm (" + slabPlanes + " planes)" : ""));
+        bottomRight.set(String.format(Locale.ROOT, "W %.0f  L %.0f", window.width(), window.center()));
+    }
+
+    private String label() {
+        String name = plane.label();
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** The crosshair moved to a point on plane {@code newIndex}. */
+    void followCrosshair(int newIndex) {
+        if (newIndex != index.get()) {
+            index.set(newIndex);
+            render();
+        }
+        crosshairMoved();
+    }
+
+    /** Places the crosshair's lines where it now is. */
+    void crosshairMoved() {
+        double[] point = owner.crosshair();
+        if (geometry == null || point == null) {
+            return;
+        }
+        int columnAxis = plane.columnAxis();
+        int rowAxis = plane.rowAxis();
+        // Image coordinates put pixel i's centre at i + 0.5.
+        crosshairColumn.set((point[columnAxis] - geometry.firstPixel()[columnAxis]) / geometry.pixelSpacing()[1] + 0.5);
+        crosshairRow.set(plane.rowSign() * (point[rowAxis] - geometry.firstPixel()[rowAxis]) / geometry.pixelSpacing()[0] + 0.5);
+    }
+
+    /** Moves the crosshair to the image point (x, y) of this plane (pixel i's centre at i + 0.5): the others follow. */
+    public void pointAt(double x, double y) {
+        if (geometry == null) {
+            return;
+        }
+        double column = Math.clamp(x - 0.5, 0, geometry.columns() - 1);
+        double row = Math.clamp(y - 0.5, 0, geometry.rows() - 1);
+        owner.moveCrosshair(geometry.patientPoint(column, row));
+    }
+
+    /** Scrolls {@code delta} planes along the normal (clamped); the crosshair moves with it. */
+    public void scrollBy(int delta) {
+        setIndex(index.get() + delta);
+    }
+
+    public void setIndex(int newIndex) {
+        if (reformatter == null) {
+            return;
+        }
+        int clamped = Math.clamp(newIndex, 0, planeCount.get() - 1);
+        if (clamped == index.get()) {
+            return;
+        }
+        index.set(clamped);
+        render();
+        owner.moveAlongNormal(plane, geometry.normalPosition());
+    }
+
+    public void panBy(double dx, double dy) {
+        transform.set(transform.get().panBy(dx, dy));
+    }
+
+    public void zoomAbout(double factor, Point2D anchor, double viewWidth, double viewHeight) {
+        if (geometry == null) {
+            return;
+        }
+        transform.set(transform.get().zoomAbout(factor, anchor, geometry.columns(), geometry.rows(), viewWidth, viewHeight));
+    }
+
+    public void fit() {
+        transform.set(transform.get().fitted());
+    }
+
+    public Plane plane() {
+        return plane;
+    }
+
+    /** The plane on screen, null before the volume is ready. */
+    public PlaneGeometry geometry() {
+        return geometry;
+    }
+
+    /** The modality values on screen (a copy), NaN outside the volume, in gaps and in slices not loaded yet. */
+    public float[] values() {
+        return Arrays.copyOf(values, values.length);
+    }
+
+    /** The masks on this plane (the labels of the nearest voxels), null without masks. */
+    public ObjectProperty<LabelMaskImage> maskProperty() {
+        return mask;
+    }
+
+    public IntegerProperty indexProperty() {
+        return index;
+    }
+
+    public IntegerProperty planeCountProperty() {
+        return planeCount;
+    }
+
+    public ObjectProperty<Image> imageProperty() {
+        return image;
+    }
+
+    public LongProperty imageRevisionProperty() {
+        return imageRevision;
+    }
+
+    public ObjectProperty<ViewportTransform> transformProperty() {
+        return transform;
+    }
+
+    /** Where the vertical crosshair line is, in image x (pixel i's centre at i + 0.5); NaN without a volume. */
+    public DoubleProperty crosshairColumnProperty() {
+        return crosshairColumn;
+    }
+
+    /** Where the horizontal crosshair line is, in image y. */
+    public DoubleProperty crosshairRowProperty() {
+        return crosshairRow;
+    }
+
+    public StringProperty topLeftProperty() {
+        return topLeft;
+    }
+
+    public StringProperty topRightProperty() {
+        return topRight;
+    }
+
+    public StringProperty bottomLeftProperty() {
+        return bottomLeft;
+    }
+
+    public StringProperty bottomRightProperty() {
+        return bottomRight;
+    }
+}

@@ -1,0 +1,328 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import org.radmamba.viewer.dicom.DicomReaders;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.fx.overlay.LabelMaskImage;
+import org.radmamba.viewer.fx.overlay.OverlayStyle;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.pixel.Voi;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.volume.LabelVolume;
+import org.radmamba.viewer.volume.NotAVolumeException;
+import org.radmamba.viewer.volume.Plane;
+import org.radmamba.viewer.volume.Reformatter;
+import org.radmamba.viewer.volume.SeriesVolumes;
+import org.radmamba.viewer.volume.Slab;
+import org.radmamba.viewer.volume.Volume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+
+/**
+ * The MPR layout's view model: one series as a volume, its axial, coronal and sagittal planes
+ * ({@link MprPlaneViewModel}), the crosshair they share (a patient point: each plane goes through it, and shows
+ * where the two others cut it), one window/level for all three, and one slab. Made while the series still loads:
+ * the volume's geometry comes from the scan, and the planes fill in as slices arrive. UI thread only.
+ */
+public final class MprViewModel {
+
+    private final SeriesImages images;
+    private final List<MprPlaneViewModel> planes = new ArrayList<>();
+    private final ObjectProperty<WindowLevel> window = new SimpleObjectProperty<>(this, "window");
+    private final ObjectProperty<Slab> slab = new SimpleObjectProperty<>(this, "slab", Slab.NONE);
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private final IntConsumer arrivals = this::arrived;
+    /** Runs a render later, once for many arrivals (Platform.runLater in the viewer). */
+    private final Consumer<Runnable> later;
+    private final ObjectProperty<OverlayStyle> overlayStyle =
+            new SimpleObjectProperty<>(this, "overlayStyle", OverlayStyle.DEFAULT);
+    private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
+    private Volume volume;
+    private Reformatter reformatter;
+    /** What each slice the volume was made of is in the series (its index in this list is the volume's). */
+    private final List<SeriesEntry.Slice> volumeSlices = new ArrayList<>();
+    private LabelVolume labels;
+    private Function<SeriesEntry.Slice, LabelMaskImage> masks = slice -> null;
+    private double[] crosshair;
+    private boolean renderPending;
+    /** Whether slices are filled into the volume as they arrive (single-frame images), or it is made once loaded. */
+    private boolean progressive;
+    private WindowLevelDrag windowDrag;
+    private double valueRange = 4096;
+
+    /**
+     * @param later runs a task on the UI thread after the current one (Platform::runLater), so that slices arriving
+     *              in one batch cost one render
+     */
+    public MprViewModel(SeriesImages images, Consumer<Runnable> later) {
+        this.images = images;
+        this.later = later;
+        for (Plane plane : Plane.values()) {
+            planes.add(new MprPlaneViewModel(this, plane));
+        }
+        window.addListener((obs, o, n) -> renderAll());
+        slab.addListener((obs, o, n) -> renderAll());
+        images.addArrivalListener(arrivals);
+        build();
+    }
+
+    /** Stops following the series' load (leaving the MPR). */
+    public void close() {
+        images.removeArrivalListener(arrivals);
+    }
+
+    private void build() {
+        SeriesEntry entry = images.entry();
+        List<Instance> sliceImages = new ArrayList<>();
+        boolean multiFrame = false;
+        for (SeriesEntry.Slice s : entry.slices()) {
+            Instance instance = entry.instance(s.instanceIndex());
+            multiFrame |= instance.frameCount() != 1;
+            sliceImages.add(instance);
+        }
+        try {
+            if (multiFrame) {
+                if (!images.isComplete()) {
+                    notice.set("Loading the series…");
+                    return;
+                }
+                List<LoadedImage> loaded = new ArrayList<>();
+                volumeSlices.clear();
+                for (int i = 0; i < entry.series().instances().size(); i++) {
+                    LoadedImage image = imageOfInstance(i);
+                    if (image != null) {
+                        loaded.add(image);
+                        for (int f = 0; f < image.frameCount(); f++) {
+                            volumeSlices.add(new SeriesEntry.Slice(i, f));
+                        }
+                    }
+                }
+                volume = Volume.of(SeriesVolumes.slices(loaded, DicomReaders.standard()));
+            } else {
+                volume = Volume.of(SeriesVolumes.outline(sliceImages));
+                volumeSlices.clear();
+                volumeSlices.addAll(entry.slices());
+                progressive = true;
+                for (int s = 0; s < entry.slices().size(); s++) {
+                    if (images.isLoaded(s)) {
+                        fill(s);
+                    }
+                }
+            }
+        } catch (NotAVolumeException e) {
+            volume = null;
+            notice.set("Not a volume: " + e.getMessage());
+            return;
+        }
+        reformatter = new Reformatter(volume);
+        notice.set(String.join("; ", volume.warnings()));
+        crosshair = volume.patientPoint((volume.columns() - 1) / 2.0, (volume.rows() - 1) / 2.0,
+                (volume.gridSlices() - 1) / 2.0);
+        for (MprPlaneViewModel p : planes) {
+            p.volumeReady(reformatter, reformatter.indexAt(p.plane(), crosshair));
+        }
+        chooseWindow();
+        buildLabels();
+        renderAll();
+    }
+
+    /**
+     * Shows the masks {@code masksOfSlice} gives for the series' slices (null for a slice without one) in every
+     * plane, in {@code style}, with each class's volume; called again whenever the masks or their style change.
+     */
+    public void showMasks(Function<SeriesEntry.Slice, LabelMaskImage> masksOfSlice, OverlayStyle style) {
+        masks = masksOfSlice;
+        overlayStyle.set(style);
+        buildLabels();
+        for (MprPlaneViewModel p : planes) {
+            p.renderMask();
+        }
+    }
+
+    private void buildLabels() {
+        labels = null;
+        classVolumes.set("");
+        if (volume == null) {
+            return;
+        }
+        List<String> names = null;
+        LabelVolume built = null;
+        for (int i = 0; i < volumeSlices.size(); i++) {
+            LabelMaskImage mask = masks.apply(volumeSlices.get(i));
+            if (mask == null || mask.width() != volume.columns() || mask.height() != volume.rows()) {
+                continue;
+            }
+            if (built == null) {
+                names = mask.names();
+                built = new LabelVolume(volume, names);
+            }
+            built.set(i, mask.labels());
+        }
+        labels = built;
+        if (built != null) {
+            double[] ml = built.classVolumesMl();
+            List<String> parts = new ArrayList<>();
+            for (int k = 0; k < ml.length; k++) {
+                String name = k < names.size() ? names.get(k) : "class " + (k + 1);
+                parts.add(name + " " + String.format(java.util.Locale.ROOT, "%.1f", ml[k]) + " mL");
+            }
+            classVolumes.set(String.join(" · ", parts));
+        }
+    }
+
+    /** The mask volume shown in the planes, null without masks. */
+    LabelVolume labels() {
+        return labels;
+    }
+
+    /** How the masks are drawn: the AI overlay's opacity, outline and visibility. */
+    public ObjectProperty<OverlayStyle> overlayStyleProperty() {
+        return overlayStyle;
+    }
+
+    /** Each class's volume in mL ("lesion 12.3 mL · ..."), "" without masks. */
+    public ReadOnlyStringProperty classVolumesProperty() {
+        return classVolumes.getReadOnlyProperty();
+    }
+
+    private LoadedImage imageOfInstance(int instanceIndex) {
+        List<SeriesEntry.Slice> slices = images.entry().slices();
+        for (int s = 0; s < slices.size(); s++) {
+            if (slices.get(s).instanceIndex() == instanceIndex) {
+                return images.image(s);
+            }
+        }
+        return null;
+    }
+
+    private void fill(int slice) throws NotAVolumeException {
+        SeriesEntry.Slice s = images.entry().slices().get(slice);
+        DecodedFrame frame = images.frame(slice);
+        PixelPipeline pipeline = images.image(slice).pipeline(s.frame());
+        volume.fill(slice, frame, pipeline);
+    }
+
+    private void arrived(int slice) {
+        if (volume == null) {
+            if (images.isComplete() && notice.get().startsWith("Loading")) {
+                build();
+            }
+            return;
+        }
+        if (progressive && images.isLoaded(slice)) {
+            try {
+                fill(slice);
+            } catch (NotAVolumeException e) {
+                notice.set("Not a volume: " + e.getMessage());
+                return;
+            }
+        }
+        if (window.get() == null) {
+            chooseWindow();
+        }
+        if (!renderPending) {
+            renderPending = true;
+            later.accept(() -> {
+                renderPending = false;
+                renderAll();
+            });
+        }
+    }
+
+    /** The files' first window, else one over the first loaded slice's range. */
+    private void chooseWindow() {
+        PixelPipeline pipeline = volume.pipeline();
+        if (pipeline == null) {
+            return;
+        }
+        Voi.Window range = pipeline.fullRangeWindow(volume.firstFrame());
+        valueRange = Math.max(1, range.width());
+        Voi voi = pipeline.defaultVoi(volume.firstFrame());
+        Voi.Window w = voi instanceof Voi.Window file ? file : range;
+        window.set(new WindowLevel(w.center(), Math.max(1, w.width()), w.explanation()));
+    }
+
+    void renderAll() {
+        for (MprPlaneViewModel p : planes) {
+            p.render();
+        }
+    }
+
+    /** The crosshair moves to {@code point}: each plane goes to the one through it. */
+    void moveCrosshair(double[] point) {
+        crosshair = point.clone();
+        for (MprPlaneViewModel p : planes) {
+            p.followCrosshair(reformatter.indexAt(p.plane(), crosshair));
+        }
+    }
+
+    /** One plane scrolled to the plane at {@code normalPosition} along its normal: the crosshair goes with it. */
+    void moveAlongNormal(Plane plane, double normalPosition) {
+        crosshair[plane.normalAxis()] = normalPosition;
+        for (MprPlaneViewModel p : planes) {
+            p.crosshairMoved();
+        }
+    }
+
+    double[] crosshair() {
+        return crosshair == null ? null : crosshair.clone();
+    }
+
+    public void beginWindowDrag() {
+        if (window.get() != null) {
+            windowDrag = new WindowLevelDrag(window.get(), valueRange);
+        }
+    }
+
+    public void dragWindow(double dx, double dy) {
+        if (windowDrag != null) {
+            window.set(windowDrag.dragTo(dx, dy));
+        }
+    }
+
+    public void endWindowDrag() {
+        windowDrag = null;
+    }
+
+    public SeriesImages images() {
+        return images;
+    }
+
+    /** The volume, null while it cannot be made (multi-frame still loading, or not a volume: see the notice). */
+    public Volume volume() {
+        return volume;
+    }
+
+    public List<MprPlaneViewModel> planes() {
+        return planes;
+    }
+
+    public MprPlaneViewModel plane(Plane plane) {
+        return planes.get(plane.ordinal());
+    }
+
+    /** The window/level of all three planes. */
+    public ObjectProperty<WindowLevel> windowProperty() {
+        return window;
+    }
+
+    /** The slab every plane shows (Slab.NONE: the plane alone). */
+    public ObjectProperty<Slab> slabProperty() {
+        return slab;
+    }
+
+    /** What the user should know: the volume's warnings (gantry tilt, gaps, resampling) or why there is none. */
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+}

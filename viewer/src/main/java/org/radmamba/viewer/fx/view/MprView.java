@@ -1,0 +1,228 @@
+package org.radmamba.viewer.fx.view;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Point2D;
+import javafx.geometry.Pos;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
+import javafx.scene.paint.Color;
+import javafx.util.StringConverter;
+import org.radmamba.viewer.fx.model.MprPlaneViewModel;
+import org.radmamba.viewer.fx.model.MprViewModel;
+import org.radmamba.viewer.fx.viewport.CrosshairViewport;
+import org.radmamba.viewer.volume.Plane;
+import org.radmamba.viewer.volume.Slab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The MPR layout: axial, coronal and sagittal side by side (1×3) with a slab bar above them. In each plane: left
+ * button moves the crosshair (click or drag; the other planes follow), right drag sets the window of all three,
+ * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
+ * Cmd) zooms about the cursor.
+ */
+public final class MprView extends BorderPane {
+
+    /** The colour of each plane: its crosshair line in the other planes, and its name. */
+    static final Color[] PLANE_COLOURS = {Color.rgb(232, 196, 61), Color.rgb(80, 200, 120), Color.rgb(79, 143, 232)};
+
+    private final MprViewModel viewModel;
+    private final List<CrosshairViewport> viewports = new ArrayList<>();
+    private final ChoiceBox<Slab> slabChoice = new ChoiceBox<>();
+
+    public MprView(MprViewModel viewModel) {
+        this.viewModel = viewModel;
+        getStyleClass().add("mpr-view");
+        GridPane grid = new GridPane();
+        grid.setStyle("-fx-background-color: black;");
+        grid.setHgap(2);
+        RowConstraints row = new RowConstraints();
+        row.setPercentHeight(100);
+        row.setVgrow(Priority.ALWAYS);
+        grid.getRowConstraints().add(row);
+        for (MprPlaneViewModel plane : viewModel.planes()) {
+            ColumnConstraints column = new ColumnConstraints();
+            column.setPercentWidth(100.0 / 3);
+            column.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(column);
+            CrosshairViewport viewport = viewport(plane);
+            viewports.add(viewport);
+            grid.add(viewport, plane.plane().ordinal(), 0);
+        }
+        setTop(slabBar());
+        setCenter(grid);
+    }
+
+    private HBox slabBar() {
+        for (Slab.Mode mode : Slab.Mode.values()) {
+            for (double mm : new double[] {5, 10, 20, 40}) {
+                slabChoice.getItems().add(new Slab(mm, mode));
+            }
+        }
+        slabChoice.getItems().addFirst(Slab.NONE);
+        slabChoice.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Slab slab) {
+                return slab == null || slab.thicknessMm() == 0 ? "Thin (no slab)"
+                        : slab.mode().label() + " " + String.format(Locale.ROOT, "%.0f", slab.thicknessMm()) + " mm";
+            }
+
+            @Override
+            public Slab fromString(String text) {
+                throw new UnsupportedOperationException("the slab is chosen from the list");
+            }
+        });
+        slabChoice.setValue(viewModel.slabProperty().get());
+        slabChoice.valueProperty().addListener((obs, o, n) -> viewModel.slabProperty().set(n == null ? Slab.NONE : n));
+        Label notice = new Label();
+        notice.textProperty().bind(viewModel.noticeProperty());
+        notice.setStyle("-fx-text-fill: #ffb070;");
+        notice.setWrapText(true);
+        Label classVolumes = new Label();
+        classVolumes.textProperty().bind(viewModel.classVolumesProperty());
+        classVolumes.setStyle("-fx-text-fill: #ffdc78;");
+        HBox bar = new HBox(8, new Label("Slab"), slabChoice, classVolumes, notice);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 8, 4, 8));
+        return bar;
+    }
+
+    private CrosshairViewport viewport(MprPlaneViewModel plane) {
+        CrosshairViewport viewport = new CrosshairViewport();
+        viewport.getStyleClass().add("mpr-" + plane.plane().label());
+        viewport.imageProperty().bind(plane.imageProperty());
+        viewport.imageRevisionProperty().bind(plane.imageRevisionProperty());
+        viewport.transformProperty().bindBidirectional(plane.transformProperty());
+        viewport.topLeftTextProperty().bind(plane.topLeftProperty());
+        viewport.topRightTextProperty().bind(plane.topRightProperty());
+        viewport.bottomLeftTextProperty().bind(plane.bottomLeftProperty());
+        viewport.bottomRightTextProperty().bind(plane.bottomRightProperty());
+        viewport.maskLayer().setStyle(viewModel.overlayStyleProperty().get());
+        viewport.maskLayer().setMask(plane.maskProperty().get());
+        plane.maskProperty().addListener((obs, o, n) -> viewport.maskLayer().setMask(n));
+        viewModel.overlayStyleProperty().addListener((obs, o, n) -> viewport.maskLayer().setStyle(n));
+        viewport.crosshairXProperty().bind(plane.crosshairColumnProperty());
+        viewport.crosshairYProperty().bind(plane.crosshairRowProperty());
+        // The vertical line is the plane whose normal runs across this one, the horizontal the one running down.
+        viewport.setLineColours(PLANE_COLOURS[planeAlong(plane.plane().columnAxis()).ordinal()],
+                PLANE_COLOURS[planeAlong(plane.plane().rowAxis()).ordinal()]);
+        viewport.setStyle("-fx-border-color: " + web(PLANE_COLOURS[plane.plane().ordinal()]) + "; -fx-border-width: 0 0 2 0;");
+        Gestures gestures = new Gestures(plane, viewport);
+        viewport.addEventHandler(MouseEvent.MOUSE_PRESSED, gestures::pressed);
+        viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, gestures::dragged);
+        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> viewModel.endWindowDrag());
+        viewport.addEventHandler(ScrollEvent.SCROLL, gestures::scrolled);
+        viewport.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            int step = switch (e.getCode()) {
+                case UP -> 1;
+                case DOWN -> -1;
+                case PAGE_UP -> 10;
+                case PAGE_DOWN -> -10;
+                default -> 0;
+            };
+            if (step != 0) {
+                plane.scrollBy(step);
+                e.consume();
+            }
+        });
+        return viewport;
+    }
+
+    private static Plane planeAlong(int normalAxis) {
+        for (Plane p : Plane.values()) {
+            if (p.normalAxis() == normalAxis) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no plane has normal axis " + normalAxis);
+    }
+
+    private static String web(Color c) {
+        return String.format(Locale.ROOT, "#%02x%02x%02x", (int) Math.round(c.getRed() * 255),
+                (int) Math.round(c.getGreen() * 255), (int) Math.round(c.getBlue() * 255));
+    }
+
+    private final class Gestures {
+        private final MprPlaneViewModel plane;
+        private final CrosshairViewport viewport;
+        private MouseButton button;
+        private double pressX;
+        private double pressY;
+        private double lastX;
+        private double lastY;
+
+        Gestures(MprPlaneViewModel plane, CrosshairViewport viewport) {
+            this.plane = plane;
+            this.viewport = viewport;
+        }
+
+        void pressed(MouseEvent e) {
+            viewport.requestFocus();
+            button = e.getButton();
+            pressX = lastX = e.getX();
+            pressY = lastY = e.getY();
+            if (button == MouseButton.PRIMARY) {
+                point(e);
+            } else if (button == MouseButton.SECONDARY) {
+                viewModel.beginWindowDrag();
+            }
+        }
+
+        void dragged(MouseEvent e) {
+            double dx = e.getX() - lastX;
+            double dy = e.getY() - lastY;
+            lastX = e.getX();
+            lastY = e.getY();
+            if (button == MouseButton.PRIMARY) {
+                point(e);
+            } else if (button == MouseButton.SECONDARY) {
+                viewModel.dragWindow(e.getX() - pressX, e.getY() - pressY);
+            } else if (button == MouseButton.MIDDLE) {
+                plane.panBy(dx, dy);
+            }
+        }
+
+        private void point(MouseEvent e) {
+            Point2D p = viewport.screenToImage(e.getX(), e.getY());
+            plane.pointAt(p.getX(), p.getY());
+        }
+
+        void scrolled(ScrollEvent e) {
+            if (e.getDeltaY() == 0) {
+                return;
+            }
+            if (e.isShortcutDown() || e.isControlDown()) {
+                plane.zoomAbout(e.getDeltaY() > 0 ? 1.1 : 1 / 1.1, new Point2D(e.getX(), e.getY()),
+                        viewport.getWidth(), viewport.getHeight());
+            } else {
+                plane.scrollBy(e.getDeltaY() > 0 ? 1 : -1);
+            }
+            e.consume();
+        }
+    }
+
+    public MprViewModel viewModel() {
+        return viewModel;
+    }
+
+    /** The axial, coronal and sagittal viewports, in that order. */
+    public List<CrosshairViewport> viewports() {
+        return viewports;
+    }
+
+    public ChoiceBox<Slab> slabChoice() {
+        return slabChoice;
+    }
+}

@@ -1,0 +1,188 @@
+package org.radmamba.viewer.fx.model;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.viewer.dicom.SyntheticCtSeries;
+import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
+import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.study.DecodedImage;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Patient;
+import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.Series;
+import org.radmamba.viewer.study.Study;
+import org.radmamba.viewer.study.StudyScanner;
+import org.radmamba.viewer.volume.Plane;
+import org.radmamba.viewer.volume.Slab;
+import org.testfx.api.FxToolkit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The MPR view model on a generated series whose voxels hold x + 4y + 16z of their patient position (x = −16..15,
+ * y = −20..26 step 2, z = 10..67 step 3): what each plane shows, pixel for pixel, while the series arrives and after;
+ * the crosshair, scrolling, the shared window and slabs.
+ */
+class MprViewModelTest {
+
+    @TempDir
+    Path folder;
+
+    @BeforeAll
+    static void startToolkit() throws Exception {
+        // Images need the JavaFX toolkit (headless Monocle in the test run), not a window.
+        FxToolkit.registerPrimaryStage();
+    }
+
+    private SeriesImages seriesImages(Path dir) {
+        ScanResult scan = new StudyScanner().scan(List.of(dir));
+        Patient patient = scan.patients().getFirst();
+        Study study = patient.studies().getFirst();
+        Series series = study.series().getFirst();
+        return new SeriesImages(new SeriesEntry(patient, study, series));
+    }
+
+    private static void arrive(SeriesImages images, int parity) throws Exception {
+        List<SeriesImages.Arrival> batch = new ArrayList<>();
+        ImageLoader loader = new ImageLoader();
+        for (int i = parity; i < images.entry().series().instances().size(); i += 2) {
+            batch.add(new SeriesImages.Arrival(i, DecodedImage.of(loader.load(images.entry().instance(i)))));
+        }
+        images.arrive(batch);
+    }
+
+    private static float value(double x, double y, double z) {
+        return (float) SyntheticVolumeSeries.value(new double[] {x, y, z});
+    }
+
+    private SeriesImages axialSeries() throws Exception {
+        Path dir = folder.resolve("axial");
+        // Written from the top down: the series orders them by position, the volume by its normal.
+        SyntheticVolumeSeries.write(dir, new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0},
+                new double[] {2, 1}, new ArrayList<>(Geometry.line(new double[] {-16, -20, 10},
+                        new double[] {0, 0, 3}, 20)).reversed()));
+        return seriesImages(dir);
+    }
+
+    @Test
+    void planes_fill_in_as_slices_arrive_and_show_the_voxels_in_display_orientation() throws Exception {
+        SeriesImages images = axialSeries();
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        assertEquals("", mpr.noticeProperty().get());
+        assertNull(mpr.plane(Plane.CORONAL).imageProperty().get());
+
+        arrive(images, 0);
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        int y = -20 + 2 * coronal.indexProperty().get();
+        float[] half = coronal.values();
+        int loadedRows = 0;
+        for (int r = 0; r < 20; r++) {
+            double z = 67 - 3 * r;
+            int slice = (int) ((z - 10) / 3);
+            // Instance i of the series (ordered by position) is slice i from the bottom.
+            boolean loaded = images.isLoaded(slice);
+            loadedRows += loaded ? 1 : 0;
+            for (int c = 0; c < 32; c++) {
+                float v = half[r * 32 + c];
+                if (loaded) {
+                    assertEquals(value(-16 + c, y, z), v, 0f, "(" + c + ", " + r + ")");
+                } else {
+                    assertTrue(Float.isNaN(v), "row " + r + " has not arrived: " + v);
+                }
+            }
+        }
+        assertEquals(10, loadedRows);
+
+        arrive(images, 1);
+        for (MprPlaneViewModel plane : mpr.planes()) {
+            float[] values = plane.values();
+            var g = plane.geometry();
+            for (int r = 0; r < g.rows(); r++) {
+                for (int c = 0; c < g.columns(); c++) {
+                    double[] p = g.patientPoint(c, r);
+                    assertEquals(value(p[0], p[1], p[2]), values[r * g.columns() + c], 0f, plane.plane() + " (" + c + ", " + r + ")");
+                }
+            }
+        }
+        // The coronal plane from the front: the patient's right (x = −16) on the left, the head (z = 67) up.
+        float[] values = coronal.values();
+        assertEquals(value(-16, y, 67), values[0], 0f);
+        assertEquals(value(15, y, 10), values[values.length - 1], 0f);
+    }
+
+    @Test
+    void the_crosshair_moves_the_other_planes_and_follows_scrolling() throws Exception {
+        SeriesImages images = axialSeries();
+        arrive(images, 0);
+        arrive(images, 1);
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
+        int coronalIndex = coronal.indexProperty().get();
+
+        // Pixel (5, 3) of the coronal plane: x = −11, z = 67 − 9 = 58.
+        coronal.pointAt(5.5, 3.5);
+
+        assertEquals(16, axial.indexProperty().get(), "z 58 is axial plane (58 − 10) / 3");
+        assertEquals(5, sagittal.indexProperty().get(), "x −11 is sagittal plane 5");
+        assertEquals(coronalIndex, coronal.indexProperty().get());
+        assertEquals(5.5, axial.crosshairColumnProperty().get(), 1e-9);
+        assertEquals(coronalIndex + 0.5, axial.crosshairRowProperty().get(), 1e-9);
+        assertEquals(3.5, sagittal.crosshairRowProperty().get(), 1e-9);
+        float[] axialValues = axial.values();
+        assertEquals(value(-16, -20, 58), axialValues[0], 0f);
+
+        axial.scrollBy(1);
+
+        assertEquals(17, axial.indexProperty().get());
+        assertEquals(2.5, coronal.crosshairRowProperty().get(), 1e-9, "z 61 is coronal row 2");
+        assertEquals("Axial  18 / 20", axial.topLeftProperty().get());
+        assertEquals("z 61.0 mm", axial.bottomLeftProperty().get());
+    }
+
+    @Test
+    void one_window_and_one_slab_for_all_three_planes() throws Exception {
+        SeriesImages images = axialSeries();
+        arrive(images, 0);
+        arrive(images, 1);
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        // The files' window: centre 0, width 4000.
+        assertEquals(new WindowLevel(0, 4000, "Window 1"), mpr.windowProperty().get());
+
+        mpr.windowProperty().set(new WindowLevel(500, 1000));
+        mpr.slabProperty().set(new Slab(8, Slab.Mode.MIP));
+
+        for (MprPlaneViewModel plane : mpr.planes()) {
+            assertEquals("W 1000  L 500", plane.bottomRightProperty().get());
+        }
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        int n = coronal.indexProperty().get();
+        float[] mip = coronal.values();
+        // Coronal planes are 2 mm apart: 8 mm is the plane and two on each side; the value grows with y.
+        for (int r = 0; r < 20; r++) {
+            for (int c = 0; c < 32; c++) {
+                assertEquals(value(-16 + c, -20 + 2 * Math.min(n + 2, 23), 67 - 3 * r), mip[r * 32 + c], 0f);
+            }
+        }
+        assertTrue(coronal.bottomLeftProperty().get().endsWith("MIP 8.0 mm (5 planes)"), coronal.bottomLeftProperty().get());
+    }
+
+    @Test
+    void what_is_not_a_volume_says_why() throws Exception {
+        Path dir = folder.resolve("one");
+        SyntheticCtSeries.write(dir, 1, 8, 8);
+        MprViewModel mpr = new MprViewModel(seriesImages(dir), Runnable::run);
+
+        assertEquals("Not a volume: one image is not a volume (a volume needs parallel slices)", mpr.noticeProperty().get());
+        assertNull(mpr.volume());
+    }
+}

@@ -1,0 +1,189 @@
+package org.radmamba.viewer.fx.view;
+
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.MouseButton;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.viewer.dicom.DicomReaders;
+import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
+import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
+import org.radmamba.viewer.fx.model.MprPlaneViewModel;
+import org.radmamba.viewer.fx.model.MprViewModel;
+import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.overlay.LabelMaskImage;
+import org.radmamba.viewer.fx.overlay.OverlayStyle;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.fx.viewport.CrosshairViewport;
+import org.radmamba.viewer.seg.Segmentation;
+import org.radmamba.viewer.seg.SegmentationReader;
+import org.radmamba.viewer.seg.SegmentationWriter;
+import org.radmamba.viewer.seg.SourceFrame;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.volume.Plane;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The MPR layout in the main window, headless, on a generated series (voxels hold x + 4y + 16z of their position;
+ * x = −16..15, y = −20..26 step 2, z = 10..67 step 3) and a DICOM Segmentation of it written and read back: a click
+ * moves the other planes, and the segmentation's box shows in the coronal plane where it lies, on screen.
+ */
+@ExtendWith(ApplicationExtension.class)
+class MprViewTest {
+
+    @TempDir
+    static Path temp;
+
+    private FxTaskExecutor executor;
+    private ViewerViewModel viewModel;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        executor = new FxTaskExecutor(2);
+        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
+                () -> {
+                    throw new java.io.IOException("no demo in this test");
+                });
+        window = new MainWindow(viewModel);
+        stage.setScene(window.createScene(1400, 700));
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        executor.close();
+        FxToolkit.cleanupStages();
+    }
+
+    /** The box the segmentation marks: x −8..3, y −10..6, z 22..49. */
+    private static boolean inBox(double x, double y, double z) {
+        return x >= -8 && x <= 3 && y >= -10 && y <= 6 && z >= 22 && z <= 49;
+    }
+
+    @Test
+    void a_click_moves_the_planes_and_a_segmentation_shows_inside_its_box_only() throws Exception {
+        Path series = temp.resolve("series");
+        Geometry g = new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {2, 1},
+                Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20));
+        List<Path> files = SyntheticVolumeSeries.write(series, g);
+        List<SegmentationWriter.SourceMask> masks = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            byte[] labels = new byte[32 * 24];
+            for (int r = 0; r < 24; r++) {
+                for (int c = 0; c < 32; c++) {
+                    double[] p = g.point(i, c, r);
+                    labels[r * 32 + c] = (byte) (inBox(p[0], p[1], p[2]) ? 1 : 0);
+                }
+            }
+            masks.add(new SegmentationWriter.SourceMask(files.get(i), 1, labels));
+        }
+        Path segFile = temp.resolve("seg/seg.dcm");
+        java.nio.file.Files.createDirectories(segFile.getParent());
+        new SegmentationWriter(DicomReaders.standard()).write(new SegmentationWriter.Request(masks, List.of("lesion"),
+                "test box", "box"), segFile);
+        Segmentation seg = new SegmentationReader(DicomReaders.standard()).read(segFile);
+
+        FxRobot robot = new FxRobot();
+        robot.interact(() -> window.openDropped(List.of(series.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+                && viewModel.viewport(0).imageProperty().get() != null);
+        robot.interact(viewModel::toggleMpr);
+        MprViewModel mpr = viewModel.mprProperty().get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
+                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        WaitForAsyncUtils.waitForFxEvents();
+        MprView view = robot.lookup(".mpr-view").queryAs(MprView.class);
+        CrosshairViewport axialViewport = view.viewports().get(Plane.AXIAL.ordinal());
+
+        // Click the axial plane at voxel (14, 9): x = −2, y = −2.
+        Point2D screen = onFx(() -> axialViewport.localToScreen(axialViewport.imageToScreen().transform(14.5, 9.5)));
+        robot.moveTo(screen).clickOn(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        assertEquals(9, coronal.indexProperty().get(), "y −2 is coronal plane 9");
+        assertEquals(14, mpr.plane(Plane.SAGITTAL).indexProperty().get(), "x −2 is sagittal plane 14");
+
+        robot.interact(() -> mpr.showMasks(slice -> {
+            Instance instance = mpr.images().entry().instance(slice.instanceIndex());
+            return seg.labels(new SourceFrame(instance.sopInstanceUid(), slice.frame() + 1))
+                    .map(l -> new LabelMaskImage(seg.columns(), seg.rows(), l, seg.labelNames())).orElse(null);
+        }, OverlayStyle.DEFAULT));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertEquals("lesion 6.5 mL", mpr.classVolumesProperty().get(), "12 × 9 × 10 voxels of 6 mm³");
+        for (MprPlaneViewModel plane : mpr.planes()) {
+            LabelMaskImage mask = plane.maskProperty().get();
+            var pg = plane.geometry();
+            for (int r = 0; r < pg.rows(); r++) {
+                for (int c = 0; c < pg.columns(); c++) {
+                    double[] p = pg.patientPoint(c, r);
+                    assertEquals(inBox(p[0], p[1], p[2]) ? 1 : 0, mask.label(c, r), plane.plane() + " (" + c + ", " + r + ")");
+                }
+            }
+        }
+
+        // On screen: the coronal viewport's pixels are tinted inside the box and grey outside (away from the lines).
+        CrosshairViewport coronalViewport = view.viewports().get(Plane.CORONAL.ordinal());
+        AtomicReference<WritableImage> shot = new AtomicReference<>();
+        robot.interact(() -> shot.set(coronalViewport.snapshot(null, null)));
+        PixelReader pixels = shot.get().getPixelReader();
+        int tinted = 0;
+        int grey = 0;
+        for (int r = 0; r < 20; r++) {
+            for (int c = 0; c < 32; c++) {
+                int row = r;
+                int col = c;
+                Point2D at = onFx(() -> coronalViewport.imageToScreen().transform(col + 0.5, row + 0.5));
+                double lineX = onFx(() -> coronalViewport.verticalLine().getStartX());
+                double lineY = onFx(() -> coronalViewport.horizontalLine().getStartY());
+                if (Math.abs(at.getX() - lineX) < 4 || Math.abs(at.getY() - lineY) < 4 || at.getY() < 40
+                        || at.getY() > shot.get().getHeight() - 40) {
+                    continue; // under a crosshair line or the corner text
+                }
+                int argb = pixels.getArgb((int) at.getX(), (int) at.getY());
+                int red = argb >> 16 & 0xFF;
+                int green = argb >> 8 & 0xFF;
+                int blue = argb & 0xFF;
+                // Grey within the software renderer's blending at the mask's edges (a few levels); the overlay's
+                // tint moves the channels apart by far more.
+                int spread = Math.max(red, Math.max(green, blue)) - Math.min(red, Math.min(green, blue));
+                boolean isGrey = spread <= 6;
+                if (inBox(-16 + c, -2, 67 - 3 * r)) {
+                    assertTrue(spread > 20, "pixel (" + c + ", " + r + ") lies in the box: tinted, got " + Integer.toHexString(argb));
+                    tinted++;
+                } else {
+                    assertTrue(isGrey, "pixel (" + c + ", " + r + ") lies outside the box: grey, got " + Integer.toHexString(argb));
+                    grey++;
+                }
+            }
+        }
+        assertTrue(tinted > 50 && grey > 200, tinted + " tinted, " + grey + " grey");
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> call) throws Exception {
+        return WaitForAsyncUtils.asyncFx(call).get(10, TimeUnit.SECONDS);
+    }
+}
