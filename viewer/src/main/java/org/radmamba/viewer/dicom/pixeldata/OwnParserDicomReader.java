@@ -10,6 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,7 +50,7 @@ public final class OwnParserDicomReader implements DicomReader {
     @Override
     public DicomHeader readHeader(Path file) throws DicomReadException {
         try (ByteSource source = openSource(file)) {
-            DatasetWalker.Walked walked = DatasetWalker.walkAndParse(file, source, limits, dictionary);
+            DatasetWalker.Walked walked = walk(file, source);
             DatasetLayout layout = walked.layout();
             try (ByteSource inflated = layout.source() == source ? null : layout.source()) {
                 return new DicomHeader(file, layout.transferSyntaxUid(), dataset(file, source, walked),
@@ -59,7 +64,7 @@ public final class OwnParserDicomReader implements DicomReader {
     @Override
     public DicomFile open(Path file) throws DicomReadException {
         try (ByteSource source = openSource(file)) {
-            DatasetWalker.Walked walked = DatasetWalker.walkAndParse(file, source, limits, dictionary);
+            DatasetWalker.Walked walked = walk(file, source);
             DatasetLayout layout = walked.layout();
             try (ByteSource inflated = layout.source() == source ? null : layout.source()) {
                 return PixelDataFile.read(file, layout, dataset(file, source, walked), limits);
@@ -72,6 +77,49 @@ public final class OwnParserDicomReader implements DicomReader {
     @Override
     public List<Path> dicomDirReferencedFiles(Path dicomDir) throws DicomReadException {
         return directories.dicomDirReferencedFiles(dicomDir);
+    }
+
+    /**
+     * The walks of files read lately, by file: a viewer reads each file's header when it scans a folder and opens
+     * the same file moments later to load its pixels. A file whose size and bytes before the pixel data are still
+     * those walked gets the same walk and the same, immutable, dataset: comparing a header of a few KB, read anyway,
+     * costs less than walking it again. Only native pixel data (read afresh from the file each time), bounded in
+     * entries, and soft: under memory pressure the collector clears them and the file is walked again.
+     */
+    private static final int RECENT_CAPACITY = 1024;
+    private final Map<Path, SoftReference<Recent>> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Path, SoftReference<Recent>> eldest) {
+                    return size() > RECENT_CAPACITY;
+                }
+            });
+
+    /** A walk, its layout without a source, and the bytes it covered: the file's size and its bytes before the pixels. */
+    private record Recent(long size, byte[] head, DatasetWalker.Walked walked) {
+    }
+
+    private DatasetWalker.Walked walk(Path file, ByteSource source) throws DicomReadException {
+        SoftReference<Recent> reference = recent.get(file);
+        Recent last = reference == null ? null : reference.get();
+        if (last != null && last.size() == source.size()) {
+            byte[] bytes = source.bytesInMemory(last.head().length);
+            if (bytes != null && Arrays.equals(last.head(), 0, last.head().length, bytes, 0, last.head().length)) {
+                DatasetWalker.Walked walked = last.walked();
+                return new DatasetWalker.Walked(walked.layout().withSource(source), walked.dataset(), walked.refusal());
+            }
+        }
+        DatasetWalker.Walked walked = DatasetWalker.walkAndParse(file, source, limits, dictionary);
+        DatasetLayout layout = walked.layout();
+        if (walked.dataset() != null && layout.source() == source && layout.hasPixelData() && !layout.encapsulated()) {
+            byte[] bytes = source.bytesInMemory(layout.pixelDataOffset());
+            if (bytes != null) {
+                recent.put(file, new SoftReference<>(new Recent(source.size(),
+                        Arrays.copyOf(bytes, (int) layout.pixelDataOffset()),
+                        new DatasetWalker.Walked(layout.withSource(null), walked.dataset(), null))));
+            }
+        }
+        return walked;
     }
 
     private DicomDataset dataset(Path file, ByteSource source, DatasetWalker.Walked walked) throws DicomReadException {
