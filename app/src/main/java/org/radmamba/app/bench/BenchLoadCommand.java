@@ -180,10 +180,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
                         + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d cpu_ms=%.1f",
                 frames.size(), first.format().rows(), first.format().columns(), rawBytes, generateMs, scanNs / 1e6,
                 firstNs / 1e6, allNs / 1e6, peakBytes, (double) peakBytes / rawBytes, baseline, displayMs, threads,
-                Runtime.getRuntime().maxMemory(), cpuNs / 1e6));
-        if (!cpuByThreads.isEmpty()) {
-            out.println("cpu_ms_by_threads " + cpuByThreads);
-        }
+                Runtime.getRuntime().maxMemory(), cpuNs / 1e6) + cpuByThreads);
         out.flush();
         lastAllFramesMs = allNs / 1e6;
         lastFirstFrameMs = firstNs / 1e6;
@@ -318,7 +315,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         }
 
         /**
-         * "jit=1200 gc_vm=80 loading_and_rest=900" in ms (clock ticks of 10 ms): the compilers and the collector
+         * " jit_cpu_ms=1200 gc_vm_cpu_ms=80 loading_and_rest_cpu_ms=900" in ms (clock ticks of 10 ms): the compilers and the collector
          * live through the run; the scan and loader threads end before the second sample, so their time is the
          * process's less the others'.
          */
@@ -328,7 +325,7 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
             }
             long jit = (after.getOrDefault("jit", 0L) - before.getOrDefault("jit", 0L)) * 10;
             long gc = (after.getOrDefault("gc_vm", 0L) - before.getOrDefault("gc_vm", 0L)) * 10;
-            return "jit=" + jit + " gc_vm=" + gc + " loading_and_rest=" + (processMs - jit - gc);
+            return " jit_cpu_ms=" + jit + " gc_vm_cpu_ms=" + gc + " loading_and_rest_cpu_ms=" + (processMs - jit - gc);
         }
     }
 
