@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The DICOM port: everything RadMamba needs from a DICOM toolkit. The only implementation is the PixelMed
- * adapter ({@code org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader}); the rest of the project sees this
- * interface only. Implementations are thread-safe.
+ * The DICOM port: everything RadMamba needs from a DICOM toolkit. The standard implementation
+ * ({@link DicomReaders#standard()}) parses headers with our own walker
+ * ({@code org.radmamba.viewer.dicom.pixeldata.OwnParserDicomReader}) and hands the files it refuses, and DICOMDIRs,
+ * to the PixelMed adapter ({@code org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader}); the rest of the project
+ * sees this interface only. Implementations are thread-safe.
  */
 public interface DicomReader {
 

@@ -1,6 +1,8 @@
 package org.radmamba.viewer.dicom;
 
+import org.radmamba.viewer.dicom.pixeldata.OwnParserDicomReader;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
+import org.radmamba.viewer.dicom.pixelmed.PixelMedTagDictionary;
 
 /**
  * The one place that chooses the implementation of the {@link DicomReader} port: every default reader in the
@@ -15,13 +17,17 @@ public final class DicomReaders {
     private DicomReaders() {
     }
 
-    /** The standard reader (PixelMed behind the port) with the default limits. */
+    /**
+     * The standard reader (our own header parser, PixelMed where it refuses a file, for DICOMDIRs and for the data
+     * dictionary) with the default limits.
+     */
     public static DicomReader standard() {
         return standard(ReadLimits.DEFAULT);
     }
 
     /** The standard reader with the given limits on frame and pixel data sizes. */
     public static DicomReader standard(ReadLimits limits) {
-        return new PixelMedDicomReader(limits);
+        PixelMedDicomReader pixelMed = new PixelMedDicomReader(limits);
+        return new OwnParserDicomReader(limits, pixelMed, new PixelMedTagDictionary(), pixelMed);
     }
 }

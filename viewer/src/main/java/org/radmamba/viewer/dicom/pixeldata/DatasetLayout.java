@@ -41,6 +41,13 @@ public record DatasetLayout(ByteSource source, String transferSyntaxUid, ByteOrd
                       long[] enclosingLengthFields) {
     }
 
+    /** The same layout over another source holding the same bytes (the file opened again). */
+    public DatasetLayout withSource(ByteSource other) {
+        return new DatasetLayout(other, transferSyntaxUid, byteOrder, pixelDataOffset, pixelDataLength, pixelDataVr,
+                basicOffsetTable, fragments, extendedOffsets, extendedLengths, cuts, repairs, topLevel, outOfOrder,
+                pixelDataTag);
+    }
+
     /** True for Float Pixel Data and Double Float Pixel Data. */
     public boolean floatPixelData() {
         return pixelDataTag == Tag.FLOAT_PIXEL_DATA || pixelDataTag == Tag.DOUBLE_FLOAT_PIXEL_DATA;

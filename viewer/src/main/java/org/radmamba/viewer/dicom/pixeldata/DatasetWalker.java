@@ -67,12 +67,16 @@ public final class DatasetWalker {
     private final List<String> repairs = new ArrayList<>();
     private final List<ElementSpan> topLevel = new ArrayList<>();
     private boolean outOfOrder;
+    /** Our own parse of the attributes, built during the walk; null when only the layout is wanted. */
+    private ParsedDataset.Builder parse;
+    private final TagDictionary dictionary;
 
-    private DatasetWalker(Path file, ByteSource source, ReadLimits limits) {
+    private DatasetWalker(Path file, ByteSource source, ReadLimits limits, TagDictionary dictionary) {
         this.file = file;
         this.source = source;
         this.original = source;
         this.limits = limits;
+        this.dictionary = dictionary;
     }
 
     /**
@@ -82,7 +86,38 @@ public final class DatasetWalker {
      */
     public static DatasetLayout walk(Path file, ByteSource source, ReadLimits limits) throws DicomReadException {
         try {
-            return new DatasetWalker(file, source, limits).walk();
+            return new DatasetWalker(file, source, limits, null).walk();
+        } catch (DicomReadException e) {
+            throw e;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new DicomReadException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A walk and our own parse of the attributes in the same pass over the file.
+     *
+     * @param dataset  the attributes up to the top-level pixel data; null when this parser refused the file (see
+     *                 {@code refusal}) or the walk noted repairs ({@link DatasetLayout#repairs()}): such a file is
+     *                 PixelMed's to parse, with its element-by-element recovery
+     * @param refusal  why {@code dataset} is null, or null
+     */
+    public record Walked(DatasetLayout layout, ParsedDataset dataset, String refusal) {
+    }
+
+    /** As {@link #walk}, parsing the attributes too; {@code dictionary} gives implicit VR files their VRs. */
+    public static Walked walkAndParse(Path file, ByteSource source, ReadLimits limits, TagDictionary dictionary)
+            throws DicomReadException {
+        try {
+            DatasetWalker walker = new DatasetWalker(file, source, limits, dictionary);
+            DatasetLayout layout = walker.walk();
+            ParsedDataset dataset = walker.parse.build();
+            String refusal = walker.parse.refusal();
+            if (dataset != null && !layout.repairs().isEmpty()) {
+                dataset = null;
+                refusal = "the walk repaired it: " + layout.repairs().get(0);
+            }
+            return new Walked(layout, dataset, refusal);
         } catch (DicomReadException e) {
             throw e;
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -91,6 +126,9 @@ public final class DatasetWalker {
     }
 
     private DatasetLayout walk() throws IOException {
+        if (dictionary != null) {
+            parse = new ParsedDataset.Builder(ByteOrder.LITTLE_ENDIAN, dictionary);
+        }
         long size = source.size();
         long pos = 0;
         boolean prefix = size >= 132 && "DICM".equals(ascii(128, 4));
@@ -111,6 +149,9 @@ public final class DatasetWalker {
                             + Math.max(0, size - h.valuePos) + " remain");
                 }
                 topLevel.add(new ElementSpan(h.tag, pos, h.valuePos + h.length, true));
+                if (parse != null) {
+                    captureValue(h, true);
+                }
                 if (h.tag == Tag.TRANSFER_SYNTAX_UID) {
                     if (h.length > 64) {
                         throw fail("the Transfer Syntax UID (0002,0010) is " + h.length + " bytes long, at most 64 are allowed");
@@ -133,6 +174,10 @@ public final class DatasetWalker {
             }
             explicitVr = isVrLetters(4);
             transferSyntax = explicitVr ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+        }
+        if (parse != null && TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(transferSyntax)) {
+            // The parse keeps one byte order for all values, and the file meta is little endian (a retired syntax).
+            parse.refuse("the dataset is big endian");
         }
         switch (transferSyntax) {
             case TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN -> explicitVr = false;
@@ -274,11 +319,20 @@ public final class DatasetWalker {
             if (h.length == UNDEFINED_LENGTH) {
                 if (topLevel && isPixelData(h.tag)) {
                     foundPixelData(h);
+                    if (parse != null) {
+                        parse.stop();
+                    }
                     pos = walkEncapsulated(h.valuePos, end);
                     this.topLevel.add(new ElementSpan(h.tag, h.valuePos - headerLength(h), pos, false));
                 } else if (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN")) {
                     long start = pos;
+                    if (parse != null) {
+                        parse.beginSequence(h.tag, h.vr, explicitVr);
+                    }
                     pos = walkSequence(h.valuePos, end, depth + 1, true);
+                    if (parse != null) {
+                        parse.endSequence();
+                    }
                     if (topLevel) {
                         this.topLevel.add(new ElementSpan(h.tag, start, pos, false));
                     }
@@ -298,11 +352,24 @@ public final class DatasetWalker {
             }
             if (h.length >= 8 && (h.vr.isEmpty() || h.vr.equals("SQ") || h.vr.equals("UN"))
                     && u16(h.valuePos, order) == 0xFFFE && u16(h.valuePos + 2, order) == 0xE000) {
+                if (parse != null && topLevel && isPixelData(h.tag)) {
+                    parse.stop();
+                } else if (parse != null) {
+                    parse.beginSequence(h.tag, h.vr, explicitVr);
+                }
                 enclosingLengths.push(h.valuePos - 4);
                 walkSequence(h.valuePos, h.valuePos + h.length, depth + 1, false);
                 enclosingLengths.pop();
+                if (parse != null) {
+                    parse.endSequence();
+                }
             } else if (!(topLevel && isPixelData(h.tag))) {
                 planCut(h);
+                if (parse != null) {
+                    captureValue(h, explicitVr);
+                }
+            } else if (parse != null) {
+                parse.stop();
             }
             pos = h.valuePos + h.length;
         }
@@ -310,6 +377,21 @@ public final class DatasetWalker {
             throw fail("ends inside a sequence item (no item delimiter)");
         }
         return pos;
+    }
+
+    /** Copies an element's value into our parse (from the window when it holds it: no read call). */
+    private void captureValue(Header h, boolean explicit) throws IOException {
+        int at = parse.element(h.tag, h.vr, h.length, explicit);
+        if (at < 0 || h.length == 0) {
+            return;
+        }
+        int length = (int) h.length;
+        if (length <= window.capacity()) {
+            ensure(h.valuePos, length);
+            window.get((int) (h.valuePos - windowStart), parse.values(), at, length);
+        } else {
+            source.readFully(h.valuePos, ByteBuffer.wrap(parse.values(), at, length));
+        }
     }
 
     private static int headerLength(Header h) {
@@ -393,6 +475,9 @@ public final class DatasetWalker {
             if (h.tag != ITEM) {
                 throw fail("expected a sequence item at byte " + pos + ", found " + tagName(h.tag));
             }
+            if (parse != null) {
+                parse.beginItem();
+            }
             if (h.length == UNDEFINED_LENGTH) {
                 pos = walkElements(h.valuePos, end, depth, false, true);
             } else {
@@ -404,6 +489,9 @@ public final class DatasetWalker {
                 walkElements(h.valuePos, h.valuePos + h.length, depth, false, false);
                 enclosingLengths.pop();
                 pos = h.valuePos + h.length;
+            }
+            if (parse != null) {
+                parse.endItem();
             }
         }
         if (undefinedLength) {

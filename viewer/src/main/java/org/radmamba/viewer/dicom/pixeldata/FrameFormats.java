@@ -66,6 +66,11 @@ public final class FrameFormats {
 
     /** Number of Frames, 1 when absent. */
     public static int frameCount(Path file, DicomDataset dataset) throws DicomReadException {
+        if (dataset.contains(Tag.NUMBER_OF_FRAMES) && dataset.ints(Tag.NUMBER_OF_FRAMES).length == 0
+                && dataset.string(Tag.NUMBER_OF_FRAMES).isPresent()) {
+            throw new DicomReadException(file, "has Number of Frames \"" + dataset.string(Tag.NUMBER_OF_FRAMES).get()
+                    + "\", which is not a number");
+        }
         int frames = dataset.integer(Tag.NUMBER_OF_FRAMES, 1);
         if (frames < 1) {
             throw new DicomReadException(file, "has Number of Frames " + frames + ", which must be at least 1");

@@ -11,6 +11,7 @@ import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
+import org.radmamba.viewer.dicom.pixeldata.AttributeParser;
 import org.radmamba.viewer.dicom.pixeldata.ByteSource;
 import org.radmamba.viewer.dicom.pixeldata.DatasetLayout;
 import org.radmamba.viewer.dicom.pixeldata.DatasetWalker;
@@ -35,7 +36,7 @@ import java.util.List;
  * element at a time, and an element it refuses is left out: a file fails only when its pixels cannot be located.
  * Every repair is logged and listed in the dataset ({@link DicomDataset#repairs()}).
  */
-public final class PixelMedDicomReader implements DicomReader {
+public final class PixelMedDicomReader implements DicomReader, AttributeParser {
 
     private static final AttributeTag PIXEL_DATA = new AttributeTag(0x7FE0, 0x0010);
     private static final AttributeTag FLOAT_PIXEL_DATA = new AttributeTag(0x7FE0, 0x0008);
@@ -67,7 +68,7 @@ public final class PixelMedDicomReader implements DicomReader {
         try (ByteSource source = openSource(file)) {
             DatasetLayout layout = DatasetWalker.walk(file, source, limits);
             try (ByteSource walked = layout.source() == source ? null : layout.source()) {
-                return new DicomHeader(file, layout.transferSyntaxUid(), attributes(file, source, layout),
+                return new DicomHeader(file, layout.transferSyntaxUid(), recentOrParsed(file, source, layout),
                         layout.hasPixelData());
             }
         } catch (IOException e) {
@@ -80,7 +81,7 @@ public final class PixelMedDicomReader implements DicomReader {
         try (ByteSource source = openSource(file)) {
             DatasetLayout layout = DatasetWalker.walk(file, source, limits);
             try (ByteSource walked = layout.source() == source ? null : layout.source()) {
-                return PixelDataFile.read(file, layout, attributes(file, source, layout), limits);
+                return PixelDataFile.read(file, layout, recentOrParsed(file, source, layout), limits);
             }
         } catch (IOException e) {
             throw asReadException(file, e);
@@ -108,6 +109,12 @@ public final class PixelMedDicomReader implements DicomReader {
             files.add(referenced.normalize());
         }
         return files;
+    }
+
+    /** PixelMed's parse of a walked file's attributes: the standard reader's fallback where our own parser refuses. */
+    @Override
+    public DicomDataset attributes(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
+        return recentOrParsed(file, original, layout);
     }
 
     private static ByteSource openSource(Path file) throws DicomReadException {
@@ -146,7 +153,8 @@ public final class PixelMedDicomReader implements DicomReader {
     }
 
     /** PixelMed parses the attributes, stopping at the top-level pixel data (integer or float). */
-    private static DicomDataset attributes(Path file, ByteSource original, DatasetLayout layout) throws DicomReadException {
+    private static DicomDataset recentOrParsed(Path file, ByteSource original, DatasetLayout layout)
+            throws DicomReadException {
         byte[] head = layout.source() == original && !layout.outOfOrder()
                 ? original.bytesInMemory(attributesEnd(layout)) : null;
         if (head == null) {

@@ -47,6 +47,30 @@ class HeaderReuseTest {
         assertTrue(reader.readHeader(file).dataset().string(Tag.SOP_INSTANCE_UID, "").endsWith(".3.7"));
     }
 
+    /** The standard reader (our own parser) keeps its walks of files read lately, checked the same way. */
+    @Test
+    void the_standard_reader_loads_a_file_rewritten_between_scan_and_load_with_its_new_attributes() throws Exception {
+        Path file = SyntheticCtSeries.write(dir, 1, 64, 64).get(0);
+        org.radmamba.viewer.dicom.DicomReader reader = org.radmamba.viewer.dicom.DicomReaders.standard();
+        DicomHeader scanned = reader.readHeader(file);
+        assertTrue(scanned.dataset() instanceof org.radmamba.viewer.dicom.pixeldata.ParsedDataset);
+        String uid = scanned.dataset().string(Tag.SOP_INSTANCE_UID, "");
+        DicomFile unchanged = reader.open(file);
+        assertTrue(unchanged.dataset() == scanned.dataset(), "an unchanged file is not parsed again");
+
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.lastIndexOf(uid);
+        bytes[at + uid.length() - 1] = '7';
+        short[] pixels = {123};
+        ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(bytes.length - 2, pixels[0]);
+        Files.write(file, bytes);
+
+        DicomFile loaded = reader.open(file);
+        assertEquals(uid.substring(0, uid.length() - 1) + "7", loaded.dataset().string(Tag.SOP_INSTANCE_UID, ""));
+        assertEquals(123, loaded.frame(0).samples().rawBits(64 * 64 - 1), "the pixels as they are now");
+    }
+
     @Test
     void a_file_unchanged_since_its_scan_loads_with_the_attributes_of_a_fresh_parse() throws Exception {
         Path file = SyntheticCtSeries.write(dir, 1, 64, 64).get(0);
