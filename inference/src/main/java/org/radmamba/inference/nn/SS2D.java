@@ -159,7 +159,7 @@ public final class SS2D implements AutoCloseable {
         prof.stop("ss2d.depthwise_conv", t);
 
         t = prof.start();
-        RowMatrix xdbl = Gemm.product(xProj, false, u, true); // (K·(R+2N), n), channels-first
+        RowMatrix xdbl = Gemm.product(xProj, false, u, true, par); // (K·(R+2N), n), channels-first
         prof.stop("ss2d.x_proj", t);
 
         t = prof.start();
