@@ -24,9 +24,9 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  *   out  = out_proj(out_norm(y) · silu(z))         LayerNorm(d_inner, eps 1e-5), Linear d_inner → d_model, no bias
  * </pre>
  *
- * <p>Layout: in_proj, the depthwise conv (channels in the vector lanes), out_norm, the gate and out_proj work
- * channels-last, {@code (batch·H·W, channels)}; the scan's u and y are transposed to and from its
- * {@code (batch, channels, L)} arrays; x_proj is one product for all four directions from that channels-first u
+ * <p>Layout: in_proj, out_norm, the gate and out_proj work channels-last, {@code (batch·H·W, channels)}; the
+ * depthwise conv computes channels-last (channels in the vector lanes) and writes the scan's channels-first u
+ * {@code (batch, channels, L)}; y is transposed back; x_proj is one product for all four directions from that channels-first u
  * ({@link ChannelsFirstProduct}, rows regrouped at load time: every direction's dt rows, then every B row, then every
  * C row), written straight into the scan's B and C arrays and a dt array for dt_proj. Because x_proj and dt_proj act per position, each direction's
  * delta/B/C are computed at row-major positions and {@link org.radmamba.inference.scan.SelectiveScan#crossScan2d}
@@ -156,16 +156,9 @@ public final class SS2D implements AutoCloseable {
         prof.stop("ss2d.in_proj", t);
 
         t = prof.start();
-        RowMatrix u = RowMatrix.allocate(n, dInner);
-        conv.apply(xz, 0, batch, x.height(), x.width(), Activation.SILU, u, par);
+        float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length); // (batch, Di, L): the scan's u
+        conv.applyChannelsFirst(xz, 0, batch, x.height(), x.width(), Activation.SILU, uSeq, par);
         prof.stop("ss2d.depthwise_conv", t);
-
-        t = prof.start();
-        float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length);
-        for (int b = 0; b < batch; b++) {
-            Kernels.transposeToArray(u, b * length, length, uSeq, b * dInner * length, par);
-        }
-        prof.stop("ss2d.scan_layout", t);
 
         t = prof.start();
         float[] dts = ScratchArrays.get(SCRATCH_DT, batch * DIRECTIONS * dtRank * length);
