@@ -12,6 +12,7 @@ public final class Linear implements AutoCloseable {
 
     private final int in;
     private final int out;
+    /** The weight in native memory for the sgemm, or null when {@link #direct} holds it (packed, on the heap). */
     private final RowMatrix weight;
     private final float[] bias;
     /** The direct kernel, or null when {@code out} is not a multiple of the vector length. */
@@ -24,11 +25,11 @@ public final class Linear implements AutoCloseable {
         }
         this.in = in;
         this.out = out;
-        this.weight = RowMatrix.detached(weight, out, in);
         this.bias = bias == null ? null : bias.clone();
         this.direct = DirectConv.supports(1, 1, 0, out)
                 ? new DirectConv(in, out, 1, weight, bias == null ? new float[out] : bias, null, null, Activation.NONE)
                 : null;
+        this.weight = direct == null ? RowMatrix.detached(weight, out, in) : null;
     }
 
     /** Loads {@code name.weight} (out, in) and, when {@code hasBias}, {@code name.bias} (out). */
@@ -61,6 +62,8 @@ public final class Linear implements AutoCloseable {
 
     @Override
     public void close() {
-        weight.close();
+        if (weight != null) {
+            weight.close();
+        }
     }
 }
