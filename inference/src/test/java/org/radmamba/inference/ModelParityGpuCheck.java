@@ -78,7 +78,6 @@ public final class ModelParityGpuCheck {
         Path shared = args.length > 1 ? Path.of(args[1]) : null;
         ModelParityGpuCheck check = new ModelParityGpuCheck();
         int threads = Runtime.getRuntime().availableProcessors();
-        Parallel.setBlasThreads(threads);
         try (AutoCloseable device = dryRun ? new CpuSimdScan(threads) : CudaScan.open();
              Parallel parallel = new Parallel(threads);
              CpuSimdScan cpu = new CpuSimdScan(threads)) {

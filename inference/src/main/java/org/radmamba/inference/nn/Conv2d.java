@@ -100,7 +100,7 @@ public final class Conv2d implements AutoCloseable {
         boolean pointwise = kernel == 1 && stride == 1 && padding == 0 && inputScale == null
                 && channelOffset == 0 && in == x.channels();
         RowMatrix patches = pointwise ? x.data() : im2col(x, channelOffset, oh, ow, parallel);
-        RowMatrix y = Gemm.product(patches, false, packedWeight, true);
+        RowMatrix y = Gemm.product(patches, false, packedWeight, true, parallel);
         Kernels.biasActivation(y, bias, activation, parallel);
         return new FeatureMap(x.batch(), oh, ow, y);
     }

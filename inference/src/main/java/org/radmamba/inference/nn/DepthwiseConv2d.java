@@ -57,26 +57,29 @@ public final class DepthwiseConv2d {
 
     /**
      * {@code out = act(conv(x) + bias)}, reading channels {@code channelOffset .. +channels} of the channels-last
-     * {@code x} (rows = batch·h·w) and writing the channels-last {@code out} of exactly {@code channels} columns.
+     * {@code x} (rows = batch·h·w) and writing them channels-first, {@code out[(b·channels + c)·h·w + y·w + x]}: the
+     * layout the selective scan reads, so SS2D needs no transposed copy. Each output row is computed channels-last
+     * (channels in the vector lanes) into a small tile and scattered from there, one run of {@code w} per channel.
      */
-    public void apply(RowMatrix x, int channelOffset, int batch, int h, int w, Activation act, RowMatrix out,
-                      Parallel parallel) {
-        if (x.rows() != batch * h * w || out.rows() != x.rows() || out.cols() != channels
+    public void applyChannelsFirst(RowMatrix x, int channelOffset, int batch, int h, int w, Activation act, float[] out,
+                                   Parallel parallel) {
+        if (x.rows() != batch * h * w || out.length != x.rows() * channels
                 || channelOffset < 0 || channelOffset + channels > x.cols()) {
             throw new IllegalArgumentException("depthwise convolution of " + channels + " channels over " + batch + "x"
                     + h + "x" + w + " cannot read columns " + channelOffset + ".. of " + x.rows() + "x" + x.cols()
-                    + " into " + out.rows() + "x" + out.cols());
+                    + " into " + out.length + " values");
         }
         MemorySegment src = x.segment();
-        MemorySegment dst = out.segment();
         int srcCols = x.cols();
+        int hw = h * w;
         int bound = SPECIES.loopBound(channels);
         parallel.forRange(batch * h, Math.max(1, 2048 / (w * Math.max(1, channels / LANES))), (from, to) -> {
+            float[] tile = new float[w * channels];
             for (int by = from; by < to; by++) {
                 int b = by / h;
                 int oy = by % h;
                 for (int ox = 0; ox < w; ox++) {
-                    long dstRow = ((long) by * w + ox) * channels * Float.BYTES;
+                    int dstRow = ox * channels;
                     int c = 0;
                     for (; c < bound; c += LANES) {
                         FloatVector acc = FloatVector.fromArray(SPECIES, bias, c);
@@ -95,7 +98,7 @@ public final class DepthwiseConv2d {
                                         .fma(FloatVector.fromArray(SPECIES, tapWeights, (ky * kernel + kx) * channels + c), acc);
                             }
                         }
-                        act.apply(acc).intoMemorySegment(dst, dstRow + (long) c * Float.BYTES, ORDER);
+                        act.apply(acc).intoArray(tile, dstRow + c);
                     }
                     for (; c < channels; c++) {
                         float acc = bias[c];
@@ -109,7 +112,14 @@ public final class DepthwiseConv2d {
                                 }
                             }
                         }
-                        dst.set(FLOAT, dstRow + (long) c * Float.BYTES, act.apply(acc));
+                        tile[dstRow + c] = act.apply(acc);
+                    }
+                }
+                int rowStart = b * channels * hw + oy * w;
+                for (int c = 0; c < channels; c++) {
+                    int o = rowStart + c * hw;
+                    for (int ox = 0; ox < w; ox++) {
+                        out[o + ox] = tile[ox * channels + c];
                     }
                 }
             }

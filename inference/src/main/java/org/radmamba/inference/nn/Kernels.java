@@ -127,32 +127,7 @@ public final class Kernels {
     private static final int TILE = 32;
 
     /**
-     * Rows {@code firstRow .. firstRow+rows} of the channels-last {@code src} to channels-first:
-     * {@code dst[dstOffset + c·rows + r] = src[firstRow + r, c]}. Tiles of 32 whole rows are copied to the heap in
-     * bulk and scattered from there, so every native read is a bulk copy and every write a run of 32 floats.
-     */
-    public static void transposeToArray(RowMatrix src, int firstRow, int rows, float[] dst, int dstOffset, Parallel parallel) {
-        MemorySegment seg = src.segment();
-        int cols = src.cols();
-        int tiles = (rows + TILE - 1) / TILE;
-        parallel.forRange(tiles, 4, (from, to) -> {
-            float[] tile = new float[TILE * cols];
-            for (int t = from; t < to; t++) {
-                int r0 = t * TILE;
-                int count = Math.min(rows, r0 + TILE) - r0;
-                MemorySegment.copy(seg, FLOAT, (long) (firstRow + r0) * cols * Float.BYTES, tile, 0, count * cols);
-                for (int c = 0; c < cols; c++) {
-                    int out = dstOffset + c * rows + r0;
-                    for (int r = 0; r < count; r++) {
-                        dst[out + r] = tile[r * cols + c];
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * The inverse: a channels-first {@code (channels, length)} block of {@code src} into rows
+     * A channels-first {@code (channels, length)} block of {@code src} into rows
      * {@code firstRow .. firstRow+length} of the channels-last {@code dst} ({@code channels} columns).
      */
     public static void transposeFromArray(float[] src, int srcOffset, int channels, int length, RowMatrix dst, int firstRow,

@@ -1,7 +1,7 @@
 package org.radmamba.inference.nn;
 
-import org.nd4j.linalg.factory.Nd4j;
-
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The threads of the Java kernels: the calling thread plus {@code threads - 1} daemon helpers that this object
  * owns. {@link #forRange} splits an index range into chunks that the threads take from a shared counter.
- * BLAS (OpenBLAS inside ND4J) has its own threads, set with {@link #setBlasThreads}.
+ * BLAS (OpenBLAS inside ND4J) runs single-threaded; {@link Gemm} splits a product's rows over these threads.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -27,6 +27,7 @@ public final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final ExecutorService helpers;
+    private final List<Thread> helperThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param threads the threads one call uses, the caller's included; at least 1 */
     public Parallel(int threads) {
@@ -39,6 +40,7 @@ public final class Parallel implements AutoCloseable {
         this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
             Thread t = new Thread(task, "radmamba-nn-" + pool + "-" + ids.incrementAndGet());
             t.setDaemon(true);
+            helperThreads.add(t);
             return t;
         });
     }
@@ -52,9 +54,20 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Sets the number of threads of ND4J's BLAS (OpenBLAS), which is process-wide. */
-    public static void setBlasThreads(int threads) {
-        Nd4j.factory().blas().setMaxThreads(threads);
+    /**
+     * CPU time of the calling thread plus this object's helpers, in nanoseconds: for {@link OpProfile}, where it
+     * measures the kernels' work without the time they waited for a core.
+     */
+    public long cpuTimeNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = mx.getCurrentThreadCpuTime();
+        for (Thread t : helperThreads) {
+            long ns = mx.getThreadCpuTime(t.threadId());
+            if (ns > 0) {
+                sum += ns;
+            }
+        }
+        return sum;
     }
 
     /**

@@ -24,11 +24,11 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  *   out  = out_proj(out_norm(y) · silu(z))         LayerNorm(d_inner, eps 1e-5), Linear d_inner → d_model, no bias
  * </pre>
  *
- * <p>Layout: in_proj, the depthwise conv (channels in the vector lanes), out_norm, the gate and out_proj work
- * channels-last, {@code (batch·H·W, channels)}; x_proj is one transposed product for all four directions that
- * comes out channels-first (its rows regrouped at load time: every direction's dt rows, then every B row, then
- * every C row, so B and C come out contiguous); the scan's u and y are transposed to and from its
- * {@code (batch, channels, L)} arrays. Because x_proj and dt_proj act per position, each direction's
+ * <p>Layout: in_proj, out_norm, the gate and out_proj work channels-last, {@code (batch·H·W, channels)}; the
+ * depthwise conv computes channels-last (channels in the vector lanes) and writes the scan's channels-first u
+ * {@code (batch, channels, L)}; y is transposed back; x_proj is one product for all four directions from that channels-first u
+ * ({@link ChannelsFirstProduct}, rows regrouped at load time: every direction's dt rows, then every B row, then every
+ * C row), written straight into the scan's B and C arrays and a dt array for dt_proj. Because x_proj and dt_proj act per position, each direction's
  * delta/B/C are computed at row-major positions and {@link org.radmamba.inference.scan.SelectiveScan#crossScan2d}
  * visits them in that direction's order: no flipped or transposed copies of the map are ever made.
  *
@@ -44,6 +44,7 @@ public final class SS2D implements AutoCloseable {
     private static final int SCRATCH_B = 3;
     private static final int SCRATCH_C = 4;
     private static final int SCRATCH_Y = 5;
+    private static final int SCRATCH_DT = 6;
 
     private final int dModel;
     private final int dInner;
@@ -51,7 +52,7 @@ public final class SS2D implements AutoCloseable {
     private final int dtRank;
     private final Linear inProj;
     private final DepthwiseConv2d conv;
-    private final RowMatrix xProj;
+    private final ChannelsFirstProduct xProj;
     private final float[] dtWeight;
     private final float[] dtBias;
     private final float[] a;
@@ -67,7 +68,8 @@ public final class SS2D implements AutoCloseable {
         this.dtRank = dtRank;
         this.inProj = inProj;
         this.conv = conv;
-        this.xProj = RowMatrix.detached(regroupXProj(xProjWeight), DIRECTIONS * (dtRank + 2 * dState), dInner);
+        this.xProj = new ChannelsFirstProduct(regroupXProj(xProjWeight), dInner, DIRECTIONS * dtRank,
+                DIRECTIONS * dState, DIRECTIONS * dState);
         this.dtWeight = dtWeight;
         this.dtBias = dtBias;
         this.a = new float[aLogs.length];
@@ -154,28 +156,20 @@ public final class SS2D implements AutoCloseable {
         prof.stop("ss2d.in_proj", t);
 
         t = prof.start();
-        RowMatrix u = RowMatrix.allocate(n, dInner);
-        conv.apply(xz, 0, batch, x.height(), x.width(), Activation.SILU, u, par);
+        float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length); // (batch, Di, L): the scan's u
+        conv.applyChannelsFirst(xz, 0, batch, x.height(), x.width(), Activation.SILU, uSeq, par);
         prof.stop("ss2d.depthwise_conv", t);
 
         t = prof.start();
-        RowMatrix xdbl = Gemm.product(xProj, false, u, true); // (K·(R+2N), n), channels-first
+        float[] dts = ScratchArrays.get(SCRATCH_DT, batch * DIRECTIONS * dtRank * length);
+        float[] bs = ScratchArrays.get(SCRATCH_B, batch * DIRECTIONS * dState * length);
+        float[] cs = ScratchArrays.get(SCRATCH_C, batch * DIRECTIONS * dState * length);
+        xProj.apply(uSeq, batch, length, new float[][] {dts, bs, cs}, par);
         prof.stop("ss2d.x_proj", t);
 
         t = prof.start();
-        float[] uSeq = ScratchArrays.get(SCRATCH_U, batch * dInner * length);
         float[] delta = ScratchArrays.get(SCRATCH_DELTA, batch * DIRECTIONS * dInner * length);
-        float[] bs = ScratchArrays.get(SCRATCH_B, batch * DIRECTIONS * dState * length);
-        float[] cs = ScratchArrays.get(SCRATCH_C, batch * DIRECTIONS * dState * length);
-        for (int b = 0; b < batch; b++) {
-            Kernels.transposeToArray(u, b * length, length, uSeq, b * dInner * length, par);
-        }
-        toBatchMajor(xdbl, DIRECTIONS * dtRank, DIRECTIONS * dState, batch, length, bs, par);
-        toBatchMajor(xdbl, DIRECTIONS * (dtRank + dState), DIRECTIONS * dState, batch, length, cs, par);
-        prof.stop("ss2d.scan_layout", t);
-
-        t = prof.start();
-        projectDeltas(xdbl, batch, length, delta, par);
+        projectDeltas(dts, batch, length, delta, par);
         prof.stop("ss2d.dt_proj", t);
 
         t = prof.start();
@@ -202,24 +196,8 @@ public final class SS2D implements AutoCloseable {
         return x.with(out);
     }
 
-    /** {@code dst[(b·rows + r)·length + l] = src[firstRow + r][b·length + l]}: (rows, batch·L) to (batch, rows, L). */
-    private static void toBatchMajor(RowMatrix src, int firstRow, int rows, int batch, int length, float[] dst, Parallel par) {
-        MemorySegment seg = src.segment();
-        int cols = src.cols();
-        par.forRange(rows, Math.max(1, 8192 / (batch * length)), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int b = 0; b < batch; b++) {
-                    MemorySegment.copy(seg, FLOAT, ((long) (firstRow + r) * cols + (long) b * length) * Float.BYTES,
-                            dst, (b * rows + r) * length, length);
-                }
-            }
-        });
-    }
-
-    /** delta[b][k][c][l] = Σ_r dt_projs_weight[k][c][r] · dt[k][r][b·L + l], with dt the first K·R rows of x_dbl. */
-    private void projectDeltas(RowMatrix xdbl, int batch, int length, float[] delta, Parallel par) {
-        MemorySegment seg = xdbl.segment();
-        int cols = xdbl.cols();
+    /** delta[b][k][c][l] = Σ_r dt_projs_weight[k][c][r] · dt[b][k·R + r][l]. */
+    private void projectDeltas(float[] dts, int batch, int length, float[] delta, Parallel par) {
         int bound = SPECIES.loopBound(length);
         par.forRange(batch * DIRECTIONS * dInner, Math.max(1, 4096 / (length * dtRank)), (from, to) -> {
             for (int item = from; item < to; item++) {
@@ -229,25 +207,24 @@ public final class SS2D implements AutoCloseable {
                 int out = item * length;
                 int weights = (k * dInner + c) * dtRank;
                 for (int r = 0; r < dtRank; r++) {
-                    long row = ((long) (k * dtRank + r) * cols + (long) b * length) * Float.BYTES;
+                    int row = ((b * DIRECTIONS + k) * dtRank + r) * length;
                     float wr = dtWeight[weights + r];
                     FloatVector w = FloatVector.broadcast(SPECIES, wr);
                     int l = 0;
                     if (r == 0) {
                         for (; l < bound; l += LANES) {
-                            FloatVector.fromMemorySegment(SPECIES, seg, row + (long) l * Float.BYTES, ORDER).mul(w)
-                                    .intoArray(delta, out + l);
+                            FloatVector.fromArray(SPECIES, dts, row + l).mul(w).intoArray(delta, out + l);
                         }
                         for (; l < length; l++) {
-                            delta[out + l] = wr * seg.get(FLOAT, row + (long) l * Float.BYTES);
+                            delta[out + l] = wr * dts[row + l];
                         }
                     } else {
                         for (; l < bound; l += LANES) {
-                            FloatVector.fromMemorySegment(SPECIES, seg, row + (long) l * Float.BYTES, ORDER)
+                            FloatVector.fromArray(SPECIES, dts, row + l)
                                     .fma(w, FloatVector.fromArray(SPECIES, delta, out + l)).intoArray(delta, out + l);
                         }
                         for (; l < length; l++) {
-                            delta[out + l] += wr * seg.get(FLOAT, row + (long) l * Float.BYTES);
+                            delta[out + l] += wr * dts[row + l];
                         }
                     }
                 }
@@ -258,7 +235,6 @@ public final class SS2D implements AutoCloseable {
     @Override
     public void close() {
         inProj.close();
-        xProj.close();
         outProj.close();
     }
 }

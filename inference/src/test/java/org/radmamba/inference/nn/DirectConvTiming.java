@@ -18,7 +18,6 @@ public final class DirectConvTiming {
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        Parallel.setBlasThreads(threads);
         int[][] stages = {{56, 48}, {28, 96}, {14, 192}, {7, 384}};
         Random rnd = new Random(1);
         String only = args.length > 2 ? args[2] : "";
