@@ -29,9 +29,10 @@ jdk="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 m2="${M2_REPO:-$HOME/.m2/repository}"
 rt="${RT:-/tmp/radmamba-gpu}"
 parts_dir="${PARTS:-/tmp/radmamba-gpu-parts}"
-# The JDK modules the checks and the app's inference path load (jdeps on the jars, less java.desktop, java.naming
-# and java.compiler: bench model, bench series and the parity check run without them).
-modules="java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.sql,java.xml"
+# The JDK modules the checks and the app's inference path load (jdeps on the jars, less java.naming and
+# java.compiler: bench model, bench series and the parity check run without them; java.desktop stays, reading a
+# DICOM file loads javax.imageio).
+modules="java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.sql,java.xml,java.desktop"
 
 pack() {
   local cpu=false
@@ -39,30 +40,45 @@ pack() {
   local out; out="$(mkdir -p "${1:-$repo/.gpu-checks}" && cd "${1:-$repo/.gpu-checks}" && pwd)"
   local stage; stage="$(mktemp -d /tmp/radmamba-gpu-pack.XXXXXX)"
   cd "$repo"
-  MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl inference,app -am package -DskipTests
-  MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}" mvn -B -o -q -pl app dependency:build-classpath \
-    -Dmdep.outputFile="$stage/cp.txt" -Dmdep.includeScope=runtime
+  export MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}"
+  mvn -B -o -q -pl inference,app -am package -DskipTests
+  mvn -B -o -q -pl inference test-compile
+  mvn -B -o -q -pl app dependency:build-classpath -Dmdep.outputFile="$stage/cp.txt" -DincludeScope=runtime
   mkdir -p "$stage/rt/lib" "$stage/rt/checks"
-  # The app's runtime jars: the reactor's own from their target folders, the rest from ~/.m2, less JavaFX (the
-  # checks open no window) and, without --cpu, ND4J's native libraries.
-  tr ':' '\n' < "$stage/cp.txt" | grep -v '/org/openjfx/' \
-    | { if $cpu; then cat; else grep -v -- '-linux-x86_64\.jar$'; fi; } > "$stage/jars.txt"
-  for module in app; do ls "$module"/target/radmamba-*.jar; done >> "$stage/jars.txt"
-  # The reactor modules resolve to their target/classes folders: packed as jars with the resources (the PTX).
-  while read -r entry; do
-    if [ -d "$entry" ]; then
-      (cd "$entry" && "$jdk/bin/jar" --create --file "$stage/rt/lib/$(basename "$(dirname "$(dirname "$entry")")").jar" -0 .)
-    else
-      cp "$entry" "$stage/rt/lib/"
-    fi
-  done < "$stage/jars.txt"
+  # Third-party runtime jars, less JavaFX and its controls (the checks open no window), less ND4J's native
+  # libraries (sent unpacked with --cpu, below); RadMamba's own modules from this tree's target folders, less the
+  # models jar (17 MB of demo weights: the series check reads the demo classifier from models/demo in the tree).
+  tr ':' '\n' < "$stage/cp.txt" | grep -v '/org/radmamba/\|/org/openjfx/\|controlsfx\|ikonli\|-linux-x86_64\.jar$' \
+    > "$stage/jars.txt"
+  ls plugins/api/target/radmamba-plugins-*.jar viewer/target/radmamba-viewer-*.jar \
+    inference/target/radmamba-inference-*.jar app/target/radmamba-app-*.jar | grep -v -- '-tests\|-sources' \
+    >> "$stage/jars.txt"
+  # Re-packed with stored entries, so that xz sees the class files (25 MB of jars become about 11 MB).
+  python3 - "$stage/jars.txt" "$stage/rt/lib" <<'PY'
+import os, sys, zipfile
+for line in open(sys.argv[1]):
+    src = line.strip()
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(os.path.join(sys.argv[2], os.path.basename(src)), "w", zipfile.ZIP_STORED) as zo:
+        for info in zi.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.external_attr = info.external_attr
+            zo.writestr(entry, zi.read(info.filename))
+PY
   # The check classes (inference test classes, without the test resources: the fixtures travel with the tree).
-  (cd inference/target/test-classes && find org -name '*.class' | "$jdk/bin/jar" --create --file "$stage/rt/checks/inference-checks.jar" -0 @/dev/stdin)
+  (cd inference/target/test-classes && find org -name '*.class' > "$stage/checks.txt" \
+    && "$jdk/bin/jar" --create --file "$stage/rt/checks/inference-checks.jar" -0 @"$stage/checks.txt")
+  if $cpu; then
+    # ND4J's and OpenBLAS's native libraries unpacked (libnd4jcpu.so stripped of 23 MB of symbols); run puts them
+    # back into two jars with stored entries, so that JavaCPP extracts them and makes its library links as usual.
+    mkdir -p "$stage/rt/natives"
+    (cd "$stage/rt/natives" && unzip -q "$m2/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64.jar" 'org/*' \
+      && unzip -q "$m2/org/bytedeco/openblas/0.3.19-1.5.7/openblas-0.3.19-1.5.7-linux-x86_64.jar" 'org/*')
+    strip --strip-unneeded "$stage/rt/natives/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so"
+  fi
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress zip-0 \
     --output "$stage/rt/jre"
   strip --strip-unneeded "$stage/rt/jre/lib/server/libjvm.so"
-  cp "$repo/inference/src/test/gpu/gpu-checks.sh" "$stage/rt/"
-  tar -C "$stage/rt" -cf - . | xz -9e -T2 > "$stage/payload.tar.xz"
+  tar -C "$stage/rt" -cf - . | xz -9 -T2 > "$stage/payload.tar.xz"
   rm -rf "$out"/p[0-9]* "$out/SHA256SUMS"
   local limit=$(( ${PART_MIB:-14} * 1024 * 1024 ))
   local size; size=$(stat -c %s "$stage/payload.tar.xz")
@@ -71,7 +87,6 @@ pack() {
   local i=1
   for f in "$stage"/payload.part.*; do mkdir -p "$out/p$i"; mv "$f" "$out/p$i/"; i=$((i + 1)); done
   (cd "$stage" && sha256sum payload.tar.xz) > "$out/SHA256SUMS"
-  cp "$repo/inference/src/test/gpu/gpu-checks.sh" "$out/"
   rm -rf "$stage"
   echo "payload: $size bytes in $n part(s) under $out ($(if $cpu; then echo with; else echo without; fi) ND4J natives)"
   du -sh "$out"/p*
@@ -98,6 +113,20 @@ assemble() {
   mkdir -p "$rt"
   xz -T0 -dc "$from/payload.tar.xz" | tar -C "$rt" -xf -
   rm -f "$from/payload.tar.xz"
+  if [ -d "$rt/natives" ]; then
+    python3 - "$rt/natives" "$rt/lib" <<'PY'
+import os, sys, zipfile
+tree, out = sys.argv[1], sys.argv[2]
+for name, prefix in (("nd4j-native-linux-x86_64.jar", "org/nd4j"), ("openblas-linux-x86_64.jar", "org/bytedeco")):
+    with zipfile.ZipFile(os.path.join(out, name), "w", zipfile.ZIP_STORED) as z:
+        for root, dirs, files in os.walk(os.path.join(tree, prefix)):
+            dirs.sort()
+            for f in sorted(files):
+                p = os.path.join(root, f)
+                z.write(p, os.path.relpath(p, tree))
+PY
+    rm -rf "$rt/natives"
+  fi
   du -sh "$rt"/*
 }
 
@@ -134,7 +163,8 @@ run() {
         ;;
       series)
         shift
-        "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" ${MODEL:+--model "$MODEL"}
+        "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" \
+          --model "${MODEL:-models/demo/medmamba-chest-phantom-demo/medmamba_chest_phantom_demo.pth}"
         ;;
       java)
         shift

@@ -126,7 +126,7 @@ public final class BenchSeriesCommand implements Callable<Integer> {
                         return ExitCodes.INPUT_UNREADABLE;
                     }
                     if (preference == ScanDevicePreference.CUDA && engine.kind() != EngineChoice.Kind.CUDA) {
-                        err.println("The CUDA engine was asked for but cannot run: " + engine.reason());
+                        err.println(engine.reason()); // "CUDA was asked for but cannot run: " and why
                         return ExitCodes.INPUT_UNREADABLE;
                     }
                     List<AiResult> results = job.results();
