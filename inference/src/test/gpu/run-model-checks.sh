@@ -6,7 +6,7 @@
 #                                               FIXTURES_DIR, medmamba_t
 #   run-model-checks.sh bench                   MedMamba-T 224x224 batch 1 and 8, VM-UNet ISIC 256x256 batch 1
 #
-# Run from the repository root (the test resources are read from inference/src/test/resources).
+# Run from the repository root (the model fixtures are read from test-fixtures/).
 set -euo pipefail
 rt="${RT:-/tmp/radmamba-rt}"
 java="$rt/jre/bin/java"
@@ -19,7 +19,7 @@ threads="${THREADS:-$(nproc)}"
 case "${1:-}" in
   parity)
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-    "$java" "${opts[@]}" -cp "$cp" org.radmamba.inference.ModelParityGpuCheck inference/src/test/resources ${2:+"$2"} \
+    "$java" "${opts[@]}" -cp "$cp" org.radmamba.inference.ModelParityGpuCheck test-fixtures ${2:+"$2"} \
       2>&1 | grep -v '^\[main\] INFO org.nd4j\|^[A-Z_]*$\|^ *\(GCC\|STD version\|DEFAULT_ENGINE\|HAVE_\)' || true
     ;;
   bench)

@@ -25,7 +25,7 @@ import org.radmamba.inference.vmunet.VmUnet;
  * (not behind a fallback, so every scan call is served by the GPU or the check fails), and the output must be within
  * 1e-4 of the golden output's largest magnitude. Prints one line per model and run, exits 1 when a check fails.
  *
- * <p>Arguments: the test resources folder (inference/src/test/resources: medmamba_tiny, vmunet_tiny_binary,
+ * <p>Arguments: the shared test-fixtures folder (test-fixtures: medmamba_tiny, vmunet_tiny_binary,
  * vmunet_tiny_multiclass) and, optionally, a folder holding {@code medmamba_t.pth}, {@code medmamba_t.input.npy} and
  * {@code medmamba_t.output.npy} (../shared/fixtures). {@code --dry-run} as the first argument puts a second CPU SIMD
  * scan where the CUDA scan would be, to try the harness on a machine without a GPU.
@@ -74,7 +74,7 @@ public final class ModelParityGpuCheck {
         if (dryRun) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
-        Path resources = Path.of(args.length > 0 ? args[0] : "inference/src/test/resources");
+        Path resources = Path.of(args.length > 0 ? args[0] : "test-fixtures");
         Path shared = args.length > 1 ? Path.of(args[1]) : null;
         ModelParityGpuCheck check = new ModelParityGpuCheck();
         int threads = Runtime.getRuntime().availableProcessors();

@@ -1,16 +1,16 @@
 package org.radmamba.app.ai;
 
-import org.radmamba.app.plugin.PluginException;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
+import org.radmamba.viewer.concurrent.BackgroundThreads;
 import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,25 +18,29 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Runs models on images, synchronously, on the caller's thread: the one model path of the viewer (load, preprocess,
- * run, post-process) with per-image progress, cancellation between images, and a session cache of results keyed by
- * (image id, model id, checkpoint SHA-256), so that showing an image again costs nothing. It owns no threads: the
- * viewer runs each job as a {@code BackgroundTask} on its {@code TaskExecutor} (see {@code AiViewModel}), tests and
- * the command line on whatever thread they like.
+ * Runs models on images, on the caller's thread: the one model path of the viewer (load, preprocess, run,
+ * post-process) with per-image progress, cancellation between images, and a session cache of results keyed by
+ * (image id, model id, checkpoint SHA-256), so that showing an image again costs nothing. The viewer runs each job as
+ * a {@code BackgroundTask} on its {@code TaskExecutor} (see {@code AiViewModel}), tests and the command line on
+ * whatever thread they like; the only threads the service owns read and preprocess the images of the next batch
+ * while the current one runs ({@link BatchPipeline}).
  *
  * <p>Jobs run one at a time, whatever thread calls {@link #run}: a network's forward pass already spreads over all
- * cores through {@link Parallel} (and the CUDA scan owns the one GPU context), and two passes at once would only
- * compete for the same cores while holding two sets of activations in native memory. The visible queue is bounded:
- * {@link #enqueue} refuses a job when {@code maxQueued} already wait behind the running one.
+ * cores through {@link Parallel} (or fills the one GPU), and two passes at once would only compete for the same
+ * cores while holding two sets of activations. The visible queue is bounded: {@link #enqueue} refuses a job when
+ * {@code maxQueued} already wait behind the running one.
  *
- * <p>The selective scan runs where {@link ScanSelector} puts it (CUDA when a usable GPU is there, else the CPU SIMD
- * scan) unless the preference forces one; {@link #device()} says which, for the status bar.
+ * <p>Each job's engine is chosen by {@link EngineSelector} (CUDA when a usable GPU has room for the model, else the
+ * CPU, with the reason); {@link #engine()} says which, for the AI panel. A GPU that fails during a job hands that job
+ * and the rest of the session to the CPU engine (until the device preference is set again), never failing the job.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -44,6 +48,13 @@ public final class InferenceService implements AutoCloseable {
 
     /** Models kept loaded between jobs (weights and native buffers). */
     private static final int LOADED_MODELS = 2;
+    /** Images per forward pass on the GPU: enough to fill an H100 with MedMamba-T, little memory at 224×224. */
+    static final int CUDA_BATCH = 8;
+    /**
+     * Images per forward pass on the CPU: the layers are parallel within an image already, so a batch gains little
+     * beyond overlapping the reading of the next images; 4 keeps a 500-slice run's memory small.
+     */
+    static final int CPU_BATCH = 4;
 
     private final int maxQueued;
     /** Held while a job runs: one forward pass at a time (see the class comment); fair, so jobs run in order. */
@@ -51,8 +62,13 @@ public final class InferenceService implements AutoCloseable {
     private final Parallel parallel;
     private final Function<ScanDevicePreference, ScanSelection> scanChooser;
     private final PluginRegistry plugins;
+    private final EngineSelector engines;
+    /** Reads and preprocesses the images of the next batch (background priority, as the viewer's decoding). */
+    private final ExecutorService readers;
     private volatile ScanDevicePreference preference;
-    private volatile ScanSelection scan;
+    private volatile EngineChoice engine;
+    /** Why the GPU is no longer used in this session, after it failed during a job; null while it has not. */
+    private volatile String gpuFailure;
     private final Map<CacheKey, AiResult> cache = new ConcurrentHashMap<>();
     private final List<Job> jobs = new CopyOnWriteArrayList<>();
     private final Map<String, LoadedModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
@@ -82,7 +98,7 @@ public final class InferenceService implements AutoCloseable {
 
     /** As above, with the networks built by the architectures of {@code plugins}. */
     public InferenceService(ScanDevicePreference preference, int maxQueued, PluginRegistry plugins) {
-        this(ScanSelector::select, preference, maxQueued,
+        this(ScanSelector::select, GpuProbe.driver(), preference, maxQueued,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), plugins);
     }
 
@@ -93,26 +109,34 @@ public final class InferenceService implements AutoCloseable {
 
     InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, ScanDevicePreference preference,
                      int maxQueued, int threads, PluginRegistry plugins) {
+        this(scanChooser, GpuProbe.driver(), preference, maxQueued, threads, plugins);
+    }
+
+    /**
+     * @param scanChooser the selective scan for a preference (CPU for the CPU engine, CUDA for the GPU engine)
+     * @param gpu         asks the driver about the GPU before each job
+     */
+    InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, GpuProbe gpu,
+                     ScanDevicePreference preference, int maxQueued, int threads, PluginRegistry plugins) {
         this.scanChooser = scanChooser;
+        this.engines = new EngineSelector(gpu);
         this.plugins = plugins;
         this.preference = preference;
         this.maxQueued = maxQueued;
         this.parallel = new Parallel(threads);
+        this.readers = Executors.newFixedThreadPool(Math.max(1, Math.min(4, threads / 2)),
+                BackgroundThreads.factory("radmamba-ai-read"));
     }
 
-    /** The scan device and why it was chosen, e.g. "CPU: no NVIDIA driver found"; chosen on first use. */
-    public synchronized ScanSelection device() {
-        if (scan == null) {
-            scan = scanChooser.apply(preference);
-            LOG.info("selective scan on {}: {}", scan.device(), scan.reason());
-        }
-        return scan;
+    /** The engine of the latest job and why; empty before the first job has started. */
+    public Optional<EngineChoice> engine() {
+        return Optional.ofNullable(engine);
     }
 
-    /** Forces the scan onto the CPU or CUDA (or back to automatic) for the jobs that start from now on. */
+    /** Forces the engine onto the CPU or CUDA (or back to automatic) for the jobs that start from now on. */
     public synchronized void setDevicePreference(ScanDevicePreference newPreference) {
         preference = newPreference;
-        scan = null;
+        gpuFailure = null;
     }
 
     public ScanDevicePreference devicePreference() {
@@ -180,39 +204,86 @@ public final class InferenceService implements AutoCloseable {
         job.state = Job.State.RUNNING;
         ModelEntry entry = job.model();
         LoadedModel model;
-        ComputeContext ctx;
         try {
             model = loaded(entry);
-            ctx = new ComputeContext(parallel, device().scan());
         } catch (ModelException e) {
             LOG.warn("job {} failed: {}", job.title(), e.getMessage());
             job.failures.add(e.getMessage());
             finish(job, Job.State.FAILED, listener);
             return;
         }
-        for (ImageSource source : job.images()) {
-            if (job.cancelRequested) {
-                finish(job, Job.State.CANCELLED, listener);
-                return;
-            }
-            AiResult result = null;
-            CacheKey key = new CacheKey(source.id(), entry.id(), entry.card().sha256());
-            try {
-                result = cache.get(key);
-                if (result == null) {
-                    result = model.run(source.read(), ctx);
-                    cache.put(key, result);
+        InferenceEngine cpu = InferenceEngine.of(EngineChoice.Kind.CPU,
+                new ComputeContext(parallel, scanChooser.apply(ScanDevicePreference.CPU).scan()));
+        InferenceEngine chosen = chooseEngine(model, cpu);
+        job.engine = engine;
+        BatchPipeline pipeline = new BatchPipeline(readers, chosen == cpu ? CPU_BATCH : CUDA_BATCH);
+        job.batch = Math.min(pipeline.batchSize(), chosen.maxBatch());
+        job.startNanos = System.nanoTime();
+        boolean complete = pipeline.run(job.images(), model, chosen, cpu, source -> cache.get(key(source, entry)),
+                () -> job.cancelRequested, reason -> gpuFailed(job, reason), (index, result, failure) -> {
+                    if (result != null) {
+                        cache.put(key(job.images().get(index), entry), result);
+                        job.results.add(result);
+                    } else {
+                        job.failures.add(failure);
+                    }
+                    job.elapsedNanos = System.nanoTime() - job.startNanos;
+                    listener.progress(job, job.done.incrementAndGet(), result);
+                });
+        finish(job, complete ? Job.State.DONE : Job.State.CANCELLED, listener);
+    }
+
+    private static CacheKey key(ImageSource source, ModelEntry entry) {
+        return new CacheKey(source.id(), entry.id(), entry.card().sha256());
+    }
+
+    /**
+     * The engine for this job: the GPU when {@link EngineSelector} says it is usable and its scan opens, else the
+     * CPU; {@link #engine} then holds the choice and its reason (logged when it changes).
+     */
+    private InferenceEngine chooseEngine(LoadedModel model, InferenceEngine cpu) {
+        EngineChoice choice;
+        InferenceEngine chosen = cpu;
+        if (gpuFailure != null && preference != ScanDevicePreference.CPU) {
+            choice = EngineChoice.cpu(gpuFailure);
+        } else {
+            long checkpointBytes = checkpointBytes(model.entry());
+            choice = engines.choose(preference, EngineSelector.deviceBytes(model.card(), checkpointBytes, CUDA_BATCH));
+            if (choice.kind() == EngineChoice.Kind.CUDA) {
+                try {
+                    chosen = InferenceEngine.of(EngineChoice.Kind.CUDA,
+                            new ComputeContext(parallel, scanChooser.apply(ScanDevicePreference.CUDA).scan()));
+                } catch (ScanDeviceUnavailableException e) {
+                    choice = new EngineChoice(EngineChoice.Kind.CPU, choice.device(), e.getMessage());
                 }
-                job.results.add(result);
-            } catch (IOException | IllegalArgumentException | PluginException.Unchecked e) {
-                // One unreadable or unfit image (or a plugin network that threw) is reported with its name; the others still run.
-                String message = source.title() + ": " + e.getMessage();
-                LOG.warn("inference on {} failed: {}", source.id(), e.getMessage());
-                job.failures.add(message);
             }
-            listener.progress(job, job.done.incrementAndGet(), result);
         }
-        finish(job, Job.State.DONE, listener);
+        if (!choice.equals(engine)) {
+            LOG.info("{}", choice.text());
+        }
+        engine = choice;
+        return chosen;
+    }
+
+    private static long checkpointBytes(ModelEntry entry) {
+        Long stated = entry.card().sizeBytes();
+        if (stated != null) {
+            return stated;
+        }
+        try {
+            return java.nio.file.Files.size(entry.checkpoint());
+        } catch (java.io.IOException e) {
+            return 0; // it was just read and hashed; a file gone since shows when the network loads
+        }
+    }
+
+    /** The GPU failed during {@code job}: the rest of the job and of the session run on the CPU, and say why. */
+    private void gpuFailed(Job job, String reason) {
+        LOG.warn("job {}: {}", job.title(), reason);
+        gpuFailure = reason;
+        EngineChoice before = engine;
+        engine = new EngineChoice(EngineChoice.Kind.CPU, before == null ? null : before.device(), reason);
+        job.engine = engine;
     }
 
     private void finish(Job job, Job.State state, Listener listener) {
@@ -265,6 +336,7 @@ public final class InferenceService implements AutoCloseable {
                 running.unlock();
             }
         }
+        readers.shutdownNow();
         parallel.close(); // the scan is the process-wide one of ScanSelector: not ours to close
     }
 
@@ -297,6 +369,10 @@ public final class InferenceService implements AutoCloseable {
         private final CountDownLatch completion = new CountDownLatch(1);
         private volatile State state = State.QUEUED;
         private volatile boolean cancelRequested;
+        private volatile EngineChoice engine;
+        private volatile int batch;
+        private volatile long startNanos;
+        private volatile long elapsedNanos;
 
         private Job(int number, String title, ModelEntry model, List<ImageSource> images) {
             this.number = number;
@@ -331,6 +407,22 @@ public final class InferenceService implements AutoCloseable {
 
         public State state() {
             return state;
+        }
+
+        /** The engine the job runs on (the CPU after a GPU failure during it); null until it starts. */
+        public EngineChoice engine() {
+            return engine;
+        }
+
+        /** Images per forward pass on its engine; 0 until it starts. */
+        public int batch() {
+            return batch;
+        }
+
+        /** Images done (results, failures and cached ones) per second since the job started; 0 before the first. */
+        public double imagesPerSecond() {
+            long elapsed = elapsedNanos;
+            return elapsed <= 0 ? 0 : done() * 1e9 / elapsed;
         }
 
         /** Results so far, in image order (failed images left out). */

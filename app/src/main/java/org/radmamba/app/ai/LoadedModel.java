@@ -14,6 +14,7 @@ import org.radmamba.inference.segmentation.MaskDecoding;
 import org.radmamba.inference.segmentation.ScoreMap;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,13 +106,27 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Preprocesses, runs and decodes one image; the mask of a segmenter is at the image's own size. */
     public AiResult run(AiImage image, ComputeContext ctx) {
+        return result(image, forward(transform.apply(image.pixels()), 1, transform.height(), transform.width(), ctx), 0);
+    }
+
+    /** Floats of the network's output per image: logits of a classifier, score maps of a segmenter. */
+    public int outputSize() {
+        int classes = network.classes();
+        return card().task() == ModelTask.CLASSIFICATION ? classes : classes * transform.height() * transform.width();
+    }
+
+    /**
+     * The result of {@code image} from a batch output: its {@link #outputSize()} floats start at {@code offset}. The
+     * same decoding whether the image ran alone ({@link #run}) or in a batch ({@link BatchPipeline}).
+     */
+    public AiResult result(AiImage image, float[] out, int offset) {
         ModelCard card = entry.card();
-        float[] out = forward(transform.apply(image.pixels()), 1, transform.height(), transform.width(), ctx);
+        float[] own = offset == 0 && out.length == outputSize() ? out : Arrays.copyOfRange(out, offset, offset + outputSize());
         return switch (card.task()) {
             case CLASSIFICATION -> new ClassificationResult(image.id(), card.id(), card.attribution(), card.labels(),
-                    out, ClassificationResult.softmax(out));
+                    own, ClassificationResult.softmax(own));
             case SEGMENTATION -> {
-                LabelMask mask = mask(scores(out), card.foregroundThreshold(), image.pixels().width(),
+                LabelMask mask = mask(scores(own), card.foregroundThreshold(), image.pixels().width(),
                         image.pixels().height());
                 yield segmentation(image.id(), mask, image.spacing());
             }

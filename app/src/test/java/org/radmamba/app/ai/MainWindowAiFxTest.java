@@ -605,7 +605,7 @@ class MainWindowAiFxTest {
     @Test
     void a_checkpoint_imported_from_the_panel_is_listed_and_chosen() throws Exception {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
-        Path pth = Path.of(getClass().getResource("/ai/checkpoints/medmamba_tiny.pth").toURI());
+        Path pth = Path.of(getClass().getResource("/checkpoints/medmamba_tiny.pth").toURI());
         onFx(() -> {
             ai.panel().importModel(new ModelImporter.Request(pth, "Panel import", List.of("normal", "nodule", "effusion"),
                     "test"));

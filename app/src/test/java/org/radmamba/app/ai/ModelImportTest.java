@@ -46,7 +46,7 @@ class ModelImportTest {
     }
 
     static Path fixture(String name) throws URISyntaxException {
-        return Path.of(ModelImportTest.class.getResource("/ai/checkpoints/" + name).toURI());
+        return Path.of(ModelImportTest.class.getResource("/checkpoints/" + name).toURI());
     }
 
     private ModelLibrary library() {

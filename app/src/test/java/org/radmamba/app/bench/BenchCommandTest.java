@@ -29,19 +29,19 @@ class BenchCommandTest {
     }
 
     @Test
-    void bench_help_lists_the_four_benchmarks() {
+    void bench_help_lists_the_benchmarks() {
         Run run = run("bench", "--help");
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("Usage: radmamba bench [-hV] [--verbose] [COMMAND]"), run.out());
-        for (String name : new String[] {"model", "scan", "load", "viewer"}) {
+        for (String name : new String[] {"model", "scan", "load", "viewer", "series"}) {
             assertTrue(run.out().matches("(?s).*\\R  " + name + " +\\S.*"), name + " missing in:\n" + run.out());
         }
     }
 
     @Test
     void each_benchmark_has_its_own_help_under_the_group() {
-        for (String name : new String[] {"model", "scan", "load", "viewer"}) {
+        for (String name : new String[] {"model", "scan", "load", "viewer", "series"}) {
             Run run = run("bench", name, "--help");
 
             assertEquals(ExitCodes.OK, run.exitCode(), name + ": " + run.err());
@@ -54,7 +54,7 @@ class BenchCommandTest {
         Run run = run("bench");
 
         assertEquals(ExitCodes.USAGE, run.exitCode());
-        assertTrue(run.err().startsWith("Missing benchmark: one of model, scan, load, viewer"), run.err());
+        assertTrue(run.err().startsWith("Missing benchmark: one of model, scan, load, viewer, series"), run.err());
     }
 
     @Test
@@ -67,8 +67,31 @@ class BenchCommandTest {
         int tools = out.indexOf("Developer tools:");
         assertTrue(commands >= 0 && tools > commands, out);
         assertFalse(out.substring(commands, tools).contains("bench"), out);
-        assertTrue(out.substring(tools).contains("  bench  Performance benchmarks: model, scan, load, viewer"), out);
+        assertTrue(out.substring(tools).contains("  bench  Performance benchmarks: model, scan, load, viewer, series"), out);
         assertFalse(out.contains("bench-"), out);
+    }
+
+    @Test
+    void bench_series_classifies_every_slice_through_the_viewers_path_and_names_the_engine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Run run = run("bench", "series", "--dir", dir.toString(), "--count", "5", "--size", "64", "--runs", "2",
+                "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        String[] lines = run.out().split("\\R");
+        assertTrue(lines[0].matches("series=5 rows=64 columns=64 model=medmamba-chest-phantom-demo input=128x128 engine=cpu "
+                + "batch=1 wall_ms=[0-9.]+ images_per_s=[0-9.]+ cpu_ms=[0-9.]+ cores=[0-9]+ run=1"), lines[0]);
+        assertEquals("Engine: CPU — the CPU engine was chosen", lines[1]);
+        assertTrue(lines[2].startsWith("series=5 ") && lines[2].endsWith(" run=2"), lines[2]);
+    }
+
+    @Test
+    void bench_series_on_cuda_without_a_usable_gpu_is_an_error_with_the_reason() {
+        // This machine has no NVIDIA driver (CI neither): the run falls back to the CPU, which the benchmark refuses.
+        org.junit.jupiter.api.Assumptions.assumeTrue(!new java.io.File("/dev/nvidiactl").exists(), "a GPU machine");
+        Run run = run("bench", "series", "--count", "2", "--size", "64", "--runs", "1", "--device", "cuda");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode(), run.out());
+        assertTrue(run.err().startsWith("CUDA was asked for but cannot run: "), run.err());
     }
 
     @Test

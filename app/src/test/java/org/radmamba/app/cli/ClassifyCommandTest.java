@@ -41,7 +41,7 @@ class ClassifyCommandTest {
 
     @BeforeAll
     static void inputs() throws Exception {
-        checkpoint = resource("/medmamba/medmamba_tiny.pth");
+        checkpoint = resource("/checkpoints/medmamba_tiny.pth");
         photo = dir.resolve("skin.png");
         BufferedImage img = new BufferedImage(90, 70, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 70; y++) {
@@ -54,12 +54,12 @@ class ClassifyCommandTest {
 
     @Test
     void a_tensor_is_fed_as_it_is_and_its_logits_are_the_golden_ones() throws Exception {
-        Run run = run(resource("/medmamba/medmamba_tiny.input.npy").toString(), "--model", checkpoint.toString(),
+        Run run = run(resource("/fixtures/medmamba_tiny.input.npy").toString(), "--model", checkpoint.toString(),
                 "--json", "--device", "cpu");
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         JsonNode results = new ObjectMapper().readTree(run.out()).get("results");
-        NpyArray golden = Npy.read(resource("/medmamba/medmamba_tiny.output.npy"));
+        NpyArray golden = Npy.read(resource("/fixtures/medmamba_tiny.output.npy"));
         assertEquals(2, results.size());
         for (int b = 0; b < 2; b++) {
             JsonNode logits = results.get(b).get("logits");
@@ -104,7 +104,7 @@ class ClassifyCommandTest {
     @Test
     void a_card_beside_the_checkpoint_for_segmentation_is_refused_in_one_line() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("segmenter-card"));
-        Path weights = Files.copy(resource("/vmunet/vmunet_tiny_binary.pth"), folder.resolve("tiny.pth"));
+        Path weights = Files.copy(resource("/checkpoints/vmunet_tiny_binary.pth"), folder.resolve("tiny.pth"));
         Files.writeString(folder.resolve("card.json"), """
                 {"id": "tiny-lesion", "name": "Tiny lesion (test)", "task": "segmentation", "architecture": "vmunet",
                  "checkpoint": "tiny.pth", "sha256": "%s", "input_size": [64, 64], "labels": ["lesion"],
@@ -138,7 +138,7 @@ class ClassifyCommandTest {
     @Test
     void a_checkpoint_that_does_not_fit_is_one_line_naming_the_file_and_key() throws Exception {
         Path vmunet = dir.resolve("not_medmamba.pth");
-        Files.copy(resource("/vmunet/vmunet_tiny_binary.pth"), vmunet);
+        Files.copy(resource("/checkpoints/vmunet_tiny_binary.pth"), vmunet);
 
         Run run = run(photo.toString(), "--model", vmunet.toString(), "--device", "cpu");
 

@@ -155,7 +155,7 @@ class CliMessagesTest {
     @Test
     void classify_of_a_folder_without_images_names_the_folder_and_what_it_holds() throws Exception {
         Path folder = folderOfJunk();
-        Path checkpoint = ClassifyCommandTest.resource("/medmamba/medmamba_tiny.pth");
+        Path checkpoint = ClassifyCommandTest.resource("/checkpoints/medmamba_tiny.pth");
 
         InfoCommandTest.Run run = run("classify", "--no-plugins", folder.toString(), "--model", checkpoint.toString(),
                 "--device", "cpu");
@@ -170,7 +170,7 @@ class CliMessagesTest {
     @Test
     void segment_of_a_folder_without_images_names_the_folder_and_what_it_holds() throws Exception {
         Path folder = folderOfJunk();
-        Path checkpoint = ClassifyCommandTest.resource("/vmunet/vmunet_tiny_binary.pth");
+        Path checkpoint = ClassifyCommandTest.resource("/checkpoints/vmunet_tiny_binary.pth");
 
         InfoCommandTest.Run run = run("segment", "--no-plugins", folder.toString(), "--model", checkpoint.toString(),
                 "--out", dir.resolve("mask.png").toString(), "--device", "cpu");

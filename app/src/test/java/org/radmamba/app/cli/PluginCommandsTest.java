@@ -162,7 +162,7 @@ class PluginCommandsTest {
         Path folder = pluginFolder(false);
         Path ramp = pgm("ramp.pgm");
         Path same = png("ramp.png");
-        Path model = ClassifyCommandTest.resource("/medmamba/medmamba_tiny.pth");
+        Path model = ClassifyCommandTest.resource("/checkpoints/medmamba_tiny.pth");
 
         InfoCommandTest.Run fromPgm = run("classify", ramp.toString(), "--model", model.toString(), "--json",
                 "--device", "cpu", "--plugins", folder.toString());

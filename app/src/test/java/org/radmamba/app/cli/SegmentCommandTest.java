@@ -50,7 +50,7 @@ class SegmentCommandTest {
 
     @BeforeAll
     static void inputs() throws Exception {
-        checkpoint = resource("/vmunet/vmunet_tiny_binary.pth");
+        checkpoint = resource("/checkpoints/vmunet_tiny_binary.pth");
         photo = dir.resolve("lesion.png");
         BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < HEIGHT; y++) {
@@ -156,12 +156,12 @@ class SegmentCommandTest {
     void an_npy_tensor_is_fed_as_it_is_and_the_npy_output_is_the_official_one() throws Exception {
         Path out = dir.resolve("probabilities.npy");
 
-        Run run = run(resource("/vmunet/vmunet_tiny_binary.input.npy").toString(), "--model", checkpoint.toString(),
+        Run run = run(resource("/fixtures/vmunet_tiny_binary.input.npy").toString(), "--model", checkpoint.toString(),
                 "--out", out.toString(), "--device", "cpu");
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         NpyArray written = Npy.read(out);
-        NpyArray golden = Npy.read(resource("/vmunet/vmunet_tiny_binary.output.npy"));
+        NpyArray golden = Npy.read(resource("/fixtures/vmunet_tiny_binary.output.npy"));
         assertArrayEquals(new long[] {1, 64, 64}, written.shape());
         assertArrayEquals(golden.data(), written.data(), 1e-4f);
     }

@@ -157,6 +157,7 @@ public final class AiSidePanel extends VBox {
         status.setWrapText(true);
         device.setWrapText(true);
         device.setId("ai-device");
+        device.textProperty().bind(viewModel.engineProperty());
         opacity.setId("ai-opacity");
         outline.setId("ai-outline");
         visible.setId("ai-visible");
@@ -197,7 +198,7 @@ public final class AiSidePanel extends VBox {
         // Buttons wrap rather than truncate their labels in a narrow panel.
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
-        getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Scan device"), deviceChoice, device,
+        getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Engine"), deviceChoice, device,
                 classification, legend, areas, volumes, new ReportFindingsPanel(viewModel.reportFindings()), new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
@@ -243,7 +244,7 @@ public final class AiSidePanel extends VBox {
         deviceChoice.valueProperty().addListener((obs, o, n) -> {
             if (n != null) {
                 actions.setDevice(n);
-                this.device.setText("Scan: " + n.flag() + " from the next job on");
+                viewModel.engineProperty().set("Engine: " + n.flag() + " from the next job on");
             }
         });
         deviceChoice.setDisable(false);
@@ -367,8 +368,8 @@ public final class AiSidePanel extends VBox {
                     refreshQueue();
                     progress.setProgress((double) done / job.total());
                     // The worker chose the device before its first image, so this does not open a GPU on the FX thread.
-                    device.setText("Scan: " + service.device().reason() + " · queued jobs: " + service.queue().size());
-                    viewModel.statusProperty().set(job.title() + ": " + done + " of " + job.total() + " — " + model.card().attribution());
+                    service.engine().ifPresent(viewModel::showEngine);
+                    viewModel.statusProperty().set(AiViewModel.progressText(job, done));
                     if (latest != null) {
                         // Kept with its image; the panel shows it only while that image is the active one.
                         viewModel.record(latest);
@@ -381,10 +382,10 @@ public final class AiSidePanel extends VBox {
                 @Override
                 public void finished(InferenceService.Job job) {
                     refreshQueue();
+                    service.engine().ifPresent(viewModel::showEngine);
                     cancel.setDisable(true);
                     String failures = job.failures().isEmpty() ? "" : "; " + String.join("; ", job.failures());
-                    viewModel.statusProperty().set(job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after "
-                            + job.done() + " of " + job.total() + failures);
+                    viewModel.statusProperty().set(AiViewModel.endText(job) + failures);
                     if (job.total() > 1) {
                         volumesOf(job.results()).ifPresent(text -> viewModel.recordVolumes(
                                 job.images().stream().map(ImageSource::id).toList(), text));

@@ -8,6 +8,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.radmamba.app.ai.AiResult;
 import org.radmamba.app.ai.ClassificationResult;
+import org.radmamba.app.ai.EngineChoice;
 import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelEntry;
@@ -92,6 +93,7 @@ public final class AiViewModel {
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     /** The findings of the DICOM Structured Reports among the opened files. */
     private final ReportFindingsViewModel reportFindings = new ReportFindingsViewModel();
+    private final StringProperty engine = new SimpleStringProperty(this, "engine", "Engine: chosen when the first job runs");
     private final ObjectProperty<InferenceService.Job> currentJob = new SimpleObjectProperty<>(this, "currentJob");
     /** Maps a result's image source id (which may name a window) to the image key it belongs to. */
     private UnaryOperator<String> imageKeyOfSource = UnaryOperator.identity();
@@ -193,6 +195,31 @@ public final class AiViewModel {
     /** The one line the panel shows about the latest job, export or import. */
     public StringProperty statusProperty() {
         return status;
+    }
+
+    /**
+     * The line the panel shows about the engine: CUDA with the device's name and memory, or the CPU and why the GPU
+     * is not used (no driver, a pre-Volta card, too little free memory, a failure during a run).
+     */
+    public StringProperty engineProperty() {
+        return engine;
+    }
+
+    /** Shows the engine a job runs on (UI thread). */
+    public void showEngine(EngineChoice choice) {
+        engine.set(choice.text());
+    }
+
+    /** The status line while a job runs: "series: 37 of 500 — 41.2 images/s — model attribution". */
+    public static String progressText(InferenceService.Job job, int done) {
+        return job.title() + ": " + done + " of " + job.total() + String.format(java.util.Locale.ROOT,
+                " — %.1f images/s — ", job.imagesPerSecond()) + job.model().card().attribution();
+    }
+
+    /** The status line when a job ends: "series done after 500 of 500 at 41.2 images/s". */
+    public static String endText(InferenceService.Job job) {
+        return job.title() + " " + job.state().name().toLowerCase(java.util.Locale.ROOT) + " after " + job.done() + " of "
+                + job.total() + String.format(java.util.Locale.ROOT, " at %.1f images/s", job.imagesPerSecond());
     }
 
     /** Flips the mask overlay's visibility (Ctrl/Cmd+M). */

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The GPU checks one command away: packs, here, what the GPU parity checks and benchmarks need on a GPU machine that
+# has no JDK, no Maven and no network, and runs them there.
+#
+#   gpu-checks.sh pack [--cpu] [OUT]   here (JDK 25, a filled ~/.m2): builds the modules (mvn package, no tests),
+#                                      jlinks a runtime of the few JDK modules the checks load, and packs it with the
+#                                      app's jars and the check classes into OUT (default .gpu-checks, git-ignored by
+#                                      /.gpu-checks/ in .git/info/exclude). Without --cpu the payload leaves out
+#                                      JavaFX and ND4J's native libraries (87 MB of jar): enough for the GPU engine
+#                                      against the goldens; --cpu adds ND4J's natives (xz-packed, +34 MB) for the
+#                                      checks that run the CPU engine beside it. Parts over PART_MIB (default 14) are
+#                                      split into OUT/p1, OUT/p2, ... (the device tool carries 64 MiB a call, work
+#                                      tree included): carry one part a call, each call running "stash".
+#   gpu-checks.sh stash OUT            there: copies the parts carried in this call to $PARTS (default
+#                                      /tmp/radmamba-gpu-parts), which outlives the call while the machine is warm
+#   gpu-checks.sh run CHECK...         there, from the repository root: assembles the parts (SHA-256 checked) into
+#                                      $RT (default /tmp/radmamba-gpu) once, then runs each CHECK:
+#                                        parity [DIR]  ModelParityGpuCheck on test-fixtures/ (and medmamba_t in DIR)
+#                                        scan          CudaScanGpuCheck (inference/src/test/resources/scan), to $OUT
+#                                        bench         bench model, MedMamba-T batch 1,8 and VM-UNet 256, cpu and cuda
+#                                        series        bench series: a 500-slice 512x512 CT series, the app's path
+#                                        java CLASS... any main class on the payload's class path
+#
+# The PTX is whatever the build put into the inference jar (inference/src/main/resources, built by
+# inference/src/main/cuda/build-ptx.sh); EXTRA_JAVA_OPTS="-Dradmamba.cuda.ptx=FILE" runs with another one.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../../../.." && pwd)"
+jdk="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+m2="${M2_REPO:-$HOME/.m2/repository}"
+rt="${RT:-/tmp/radmamba-gpu}"
+parts_dir="${PARTS:-/tmp/radmamba-gpu-parts}"
+# The JDK modules the checks and the app's inference path load (jdeps on the jars, less java.naming and
+# java.compiler: bench model, bench series and the parity check run without them; java.desktop stays, reading a
+# DICOM file loads javax.imageio).
+modules="java.base,java.logging,java.management,jdk.management,jdk.unsupported,jdk.incubator.vector,java.sql,java.xml,java.desktop"
+
+pack() {
+  local cpu=false
+  if [ "${1:-}" = --cpu ]; then cpu=true; shift; fi
+  local out; out="$(mkdir -p "${1:-$repo/.gpu-checks}" && cd "${1:-$repo/.gpu-checks}" && pwd)"
+  local stage; stage="$(mktemp -d /tmp/radmamba-gpu-pack.XXXXXX)"
+  cd "$repo"
+  export MAVEN_OPTS="${MAVEN_OPTS:--Xmx1g}"
+  mvn -B -o -q -pl inference,app -am package -DskipTests
+  mvn -B -o -q -pl inference test-compile
+  mvn -B -o -q -pl app dependency:build-classpath -Dmdep.outputFile="$stage/cp.txt" -DincludeScope=runtime
+  mkdir -p "$stage/rt/lib" "$stage/rt/checks"
+  # Third-party runtime jars, less JavaFX and its controls (the checks open no window), less ND4J's native
+  # libraries (sent unpacked with --cpu, below); RadMamba's own modules from this tree's target folders, less the
+  # models jar (17 MB of demo weights: the series check reads the demo classifier from models/demo in the tree).
+  tr ':' '\n' < "$stage/cp.txt" | grep -v '/org/radmamba/\|/org/openjfx/\|controlsfx\|ikonli\|-linux-x86_64\.jar$' \
+    > "$stage/jars.txt"
+  ls plugins/api/target/radmamba-plugins-*.jar viewer/target/radmamba-viewer-*.jar \
+    inference/target/radmamba-inference-*.jar app/target/radmamba-app-*.jar | grep -v -- '-tests\|-sources' \
+    >> "$stage/jars.txt"
+  # Re-packed with stored entries, so that xz sees the class files (25 MB of jars become about 11 MB).
+  python3 - "$stage/jars.txt" "$stage/rt/lib" <<'PY'
+import os, sys, zipfile
+for line in open(sys.argv[1]):
+    src = line.strip()
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(os.path.join(sys.argv[2], os.path.basename(src)), "w", zipfile.ZIP_STORED) as zo:
+        for info in zi.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.external_attr = info.external_attr
+            zo.writestr(entry, zi.read(info.filename))
+PY
+  # The check classes (inference test classes, without the test resources: the fixtures travel with the tree).
+  (cd inference/target/test-classes && find org -name '*.class' > "$stage/checks.txt" \
+    && "$jdk/bin/jar" --create --file "$stage/rt/checks/inference-checks.jar" -0 @"$stage/checks.txt")
+  if $cpu; then
+    # ND4J's and OpenBLAS's native libraries unpacked (libnd4jcpu.so stripped of 23 MB of symbols); run puts them
+    # back into two jars with stored entries, so that JavaCPP extracts them and makes its library links as usual.
+    mkdir -p "$stage/rt/natives"
+    (cd "$stage/rt/natives" && unzip -q "$m2/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64.jar" 'org/*' \
+      && unzip -q "$m2/org/bytedeco/openblas/0.3.19-1.5.7/openblas-0.3.19-1.5.7-linux-x86_64.jar" 'org/*')
+    strip --strip-unneeded "$stage/rt/natives/org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so"
+  fi
+  "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress zip-0 \
+    --output "$stage/rt/jre"
+  strip --strip-unneeded "$stage/rt/jre/lib/server/libjvm.so"
+  tar -C "$stage/rt" -cf - . | xz -9 -T2 > "$stage/payload.tar.xz"
+  rm -rf "$out"/p[0-9]* "$out/SHA256SUMS"
+  local limit=$(( ${PART_MIB:-14} * 1024 * 1024 ))
+  local size; size=$(stat -c %s "$stage/payload.tar.xz")
+  local n=$(( (size + limit - 1) / limit ))
+  split -n "$n" -d -a 1 "$stage/payload.tar.xz" "$stage/payload.part."
+  local i=1
+  for f in "$stage"/payload.part.*; do mkdir -p "$out/p$i"; mv "$f" "$out/p$i/"; i=$((i + 1)); done
+  (cd "$stage" && sha256sum payload.tar.xz) > "$out/SHA256SUMS"
+  rm -rf "$stage"
+  echo "payload: $size bytes in $n part(s) under $out ($(if $cpu; then echo with; else echo without; fi) ND4J natives)"
+  du -sh "$out"/p*
+}
+
+stash() {
+  mkdir -p "$parts_dir"
+  cp "${1:?OUT folder}"/SHA256SUMS "$parts_dir/"
+  for d in "$1"/p[0-9]*; do [ -d "$d" ] && cp "$d"/payload.part.* "$parts_dir/"; done
+  ls -la "$parts_dir"
+}
+
+assemble() {
+  [ -x "$rt/jre/bin/java" ] && return 0
+  local from="$parts_dir"
+  # A payload carried in one call needs no stash: take the parts from the tree's .gpu-checks.
+  if ! ls "$from"/payload.part.* >/dev/null 2>&1; then
+    from="$(mktemp -d)"
+    cp "$repo"/.gpu-checks/SHA256SUMS "$from/"
+    cp "$repo"/.gpu-checks/p[0-9]*/payload.part.* "$from/"
+  fi
+  cat "$from"/payload.part.* > "$from/payload.tar.xz"
+  (cd "$from" && sha256sum -c SHA256SUMS)
+  mkdir -p "$rt"
+  xz -T0 -dc "$from/payload.tar.xz" | tar -C "$rt" -xf -
+  rm -f "$from/payload.tar.xz"
+  if [ -d "$rt/natives" ]; then
+    python3 - "$rt/natives" "$rt/lib" <<'PY'
+import os, sys, zipfile
+tree, out = sys.argv[1], sys.argv[2]
+for name, prefix in (("nd4j-native-linux-x86_64.jar", "org/nd4j"), ("openblas-linux-x86_64.jar", "org/bytedeco")):
+    with zipfile.ZipFile(os.path.join(out, name), "w", zipfile.ZIP_STORED) as z:
+        for root, dirs, files in os.walk(os.path.join(tree, prefix)):
+            dirs.sort()
+            for f in sorted(files):
+                p = os.path.join(root, f)
+                z.write(p, os.path.relpath(p, tree))
+PY
+    rm -rf "$rt/natives"
+  fi
+  du -sh "$rt"/*
+}
+
+run() {
+  assemble
+  cd "$repo"
+  local java=("$rt/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+    --sun-misc-unsafe-memory-access=allow)
+  read -r -a extra <<< "${EXTRA_JAVA_OPTS:-}"
+  java+=("${extra[@]}" -cp "$rt/lib/*:$rt/checks/*")
+  nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader || true
+  local threads="${THREADS:-$(nproc)}"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      parity)
+        shift
+        local dir=""
+        if [ $# -gt 0 ] && [ -d "$1" ]; then dir="$1"; shift; fi
+        "${java[@]}" org.radmamba.inference.ModelParityGpuCheck test-fixtures ${dir:+"$dir"}
+        ;;
+      scan)
+        shift
+        "${java[@]}" -cp "$rt/lib/*:$rt/checks/*:inference/src/test/resources" \
+          org.radmamba.inference.scan.CudaScanGpuCheck "${OUT:-.}"
+        ;;
+      bench)
+        shift
+        for device in cpu cuda; do
+          "${java[@]}" org.radmamba.app.bench.BenchModelCommand --threads "$threads" --warmup "${WARMUP:-3}" \
+            --runs "${RUNS:-10}" --model medmamba_t --batch 1,8 --device "$device"
+          "${java[@]}" org.radmamba.app.bench.BenchModelCommand --threads "$threads" --warmup "${WARMUP:-3}" \
+            --runs "${RUNS:-10}" --model vmunet_isic --batch 1 --device "$device"
+        done
+        ;;
+      series)
+        shift
+        "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" \
+          --model "${MODEL:-models/demo/medmamba-chest-phantom-demo/medmamba_chest_phantom_demo.pth}"
+        ;;
+      java)
+        shift
+        "${java[@]}" "$@"
+        return
+        ;;
+      *)
+        echo "unknown check $1 (parity [DIR], scan, bench, series, java CLASS ARGS...)" >&2
+        return 2
+        ;;
+    esac
+  done
+}
+
+case "${1:-}" in
+  pack) shift; pack "$@" ;;
+  stash) shift; stash "$@" ;;
+  run) shift; run "$@" ;;
+  *)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
