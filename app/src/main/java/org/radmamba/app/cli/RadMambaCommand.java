@@ -40,6 +40,7 @@ public final class RadMambaCommand implements Callable<Integer> {
         cl.addSubcommand(new ExportCommand());
         cl.addSubcommand(new InfoCommand());
         cl.addSubcommand(new PluginsCommand());
+        cl.addSubcommand(new RemoteCommand());
         cl.addSubcommand(new SegmentCommand());
         // A command-line mistake is a usage error (2); anything a command throws is about its input (3).
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException

@@ -31,13 +31,18 @@ public interface RemoteNode {
     SendResult send(List<Path> files, TransferListener listener) throws NetworkException;
 
     /** Progress of a retrieve or send; called on the transfer's thread. */
+    @FunctionalInterface
     interface TransferListener {
-        TransferListener NONE = new TransferListener() {
+        TransferListener NONE = (file, done, total) -> {
         };
 
-        /** An instance was received and stored (retrieve), or sent and accepted (send). */
-        default void instanceDone(Path file, int done, int total) {
-        }
+        /**
+         * An instance was received and stored (retrieve), or sent and accepted (send; {@code file} null where the
+         * node answers for a whole batch).
+         *
+         * @param total the number expected, -1 while unknown
+         */
+        void instanceDone(Path file, int done, int total);
     }
 
     /** @param files the files stored, in arrival order */

@@ -225,12 +225,22 @@ public final class DicomWebNode implements RemoteNode {
                         }
                         parts.add(HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n",
                                 StandardCharsets.ISO_8859_1));
-                        HttpResponse<byte[]> response = client.send(request("/studies")
+                        HttpRequest post = request("/studies")
                                 .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary="
                                         + boundary)
                                 .header("Accept", DICOM_JSON)
                                 .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)))
-                                .build(), HttpResponse.BodyHandlers.ofByteArray());
+                                .build();
+                        HttpResponse<byte[]> response;
+                        try {
+                            response = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
+                        } catch (HttpTimeoutException | ConnectException e) {
+                            throw e;
+                        } catch (IOException staleConnection) {
+                            // A pooled connection the server closed meanwhile (Orthanc keeps one alive for 1 s):
+                            // the JDK retries only idempotent requests. Storing an instance twice is harmless.
+                            response = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
+                        }
                         activity.touch();
                         int status = response.statusCode();
                         // 200 all stored, 202 some failed, 409 none stored: the body says which.

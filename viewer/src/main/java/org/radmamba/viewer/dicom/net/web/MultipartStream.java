@@ -24,6 +24,8 @@ final class MultipartStream {
     private int end;
     private boolean eof;
     private boolean finished;
+    /** Whether the last delimiter read was consumed by {@link #copyBody} (else the preamble comes first). */
+    private boolean atDelimiter;
 
     /** @param boundary the boundary parameter of the Content-Type */
     MultipartStream(InputStream in, String boundary) {
@@ -46,7 +48,10 @@ final class MultipartStream {
         if (finished) {
             return null;
         }
-        skipToDelimiter(null);
+        if (!atDelimiter) {
+            skipToDelimiter(null);
+        }
+        atDelimiter = false;
         // After the delimiter: "--" closes the body; otherwise optional white space and CRLF start a part.
         if (!fill(2)) {
             throw new IOException("the multipart body ends right after a boundary");
@@ -76,7 +81,9 @@ final class MultipartStream {
 
     /** Copies the current part's body to {@code out}; returns its length. */
     long copyBody(OutputStream out) throws IOException {
-        return skipToDelimiter(out);
+        long length = skipToDelimiter(out);
+        atDelimiter = true;
+        return length;
     }
 
     /** Copies (or skips, for null) up to the next delimiter and consumes it; returns the bytes copied. */
