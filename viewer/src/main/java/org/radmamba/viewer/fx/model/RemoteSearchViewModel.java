@@ -23,7 +23,6 @@ import org.radmamba.viewer.dicom.net.RemoteNode;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -32,15 +31,15 @@ import java.util.function.Consumer;
 import java.util.prefs.BackingStoreException;
 
 /**
- * The PACS search panel's state and actions: a node (configured name or URI), the search keys, the matches, and a
- * retrieve that hands the instances to the study browser as they arrive (the first one at once, then in batches),
- * with progress and cancel; and sending files. Network calls run on {@code background}; every property changes on
+ * The PACS search panel's state and actions: a node (configured name or URI), the search keys, the matches, a
+ * retrieve with progress and cancel that opens the study in the browser when it is in (or what arrived of it, when it
+ * stopped halfway), and sending files. Opening it as the instances arrive needs the browser to merge a series that
+ * grows; until it does, a series opened in batches would show as several. Network calls run on {@code background}; every property changes on
  * {@code fx} (the JavaFX thread in the app, the calling thread in tests).
  */
 public final class RemoteSearchViewModel {
 
-    private static final int BATCH = 25;
-    private static final long BATCH_NANOS = 500_000_000L;
+    private static final long UPDATE_NANOS = 100_000_000L;
 
     private final NodeDirectory directory;
     private final ExecutorService background;
@@ -184,31 +183,33 @@ public final class RemoteSearchViewModel {
         Path dir = storeRoot.resolve(match.studyInstanceUid());
         String series = match.level() == QueryLevel.SERIES ? match.seriesInstanceUid() : null;
         start("Retrieving from " + remote.node().label() + "…", () -> {
-            List<Path> pending = new ArrayList<>();
-            long[] lastBatch = {System.nanoTime()};
-            RemoteNode.RetrieveResult result = remote.retrieve(match.studyInstanceUid(), series, dir,
-                    (file, done, total) -> {
-                        pending.add(file);
-                        long now = System.nanoTime();
-                        if (done == 1 || pending.size() >= BATCH || now - lastBatch[0] > BATCH_NANOS) {
-                            List<Path> batch = List.copyOf(pending);
-                            pending.clear();
-                            lastBatch[0] = now;
-                            fx.execute(() -> {
-                                open.accept(batch);
-                                progress.set(total > 0 ? (double) done / total : -1);
-                                status.set(done + (total > 0 ? " of " + total : "") + " instance(s) received");
-                            });
-                        }
-                    });
-            List<Path> rest = List.copyOf(pending);
-            fx.execute(() -> {
-                if (!rest.isEmpty()) {
-                    open.accept(rest);
+            long[] lastUpdate = {0};
+            int[] received = {0};
+            try {
+                RemoteNode.RetrieveResult result = remote.retrieve(match.studyInstanceUid(), series, dir,
+                        (file, done, total) -> {
+                            received[0] = done;
+                            long now = System.nanoTime();
+                            if (now - lastUpdate[0] > UPDATE_NANOS) {
+                                lastUpdate[0] = now;
+                                fx.execute(() -> {
+                                    progress.set(total > 0 ? (double) done / total : -1);
+                                    status.set(done + (total > 0 ? " of " + total : "") + " instance(s) received");
+                                });
+                            }
+                        });
+                fx.execute(() -> {
+                    open.accept(List.of(dir));
+                    progress.set(1);
+                    status.set(result.files().size() + " instance(s) received from " + remote.node().label());
+                });
+            } catch (NetworkException e) {
+                // What arrived intact is kept: show it, and say why the rest is missing.
+                if (received[0] > 0) {
+                    fx.execute(() -> open.accept(List.of(dir)));
                 }
-                progress.set(1);
-                status.set(result.files().size() + " instance(s) received from " + remote.node().label());
-            });
+                throw e;
+            }
         });
     }
 

@@ -264,7 +264,7 @@ public final class MainWindow extends BorderPane {
                     new org.radmamba.viewer.fx.model.RemoteSearchViewModel(
                             org.radmamba.viewer.dicom.net.NodeDirectory.forUser(),
                             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(),
-                            javafx.application.Platform::runLater, viewModel::open,
+                            javafx.application.Platform::runLater, viewModel::openReceived,
                             Path.of(System.getProperty("user.home"), ".radmamba", "received"),
                             org.radmamba.viewer.dicom.net.NetworkTimeouts.DEFAULT);
             pacsSearch = new Stage();

@@ -29,7 +29,7 @@ import java.util.function.Function;
 
 /**
  * The PACS search panel: the node and the search keys above, the matches as a sortable table (patient, study or
- * series rows by the level searched), Retrieve (into the study browser as the instances arrive), Cancel and Send.
+ * series rows by the level searched), Retrieve (with progress; the study opens in the browser), Cancel and Send.
  * All state lives in {@link RemoteSearchViewModel}.
  */
 public final class RemoteSearchView extends BorderPane {
