@@ -76,14 +76,17 @@ class ArchitectureTest {
     @Test
     void the_headless_viewer_layers_never_use_javafx() {
         noClasses().that().resideInAnyPackage("org.radmamba.viewer.dicom..", "org.radmamba.viewer.pixel..",
-                        "org.radmamba.viewer.study..", "org.radmamba.viewer.photo..", "org.radmamba.viewer.seg..")
+                        "org.radmamba.viewer.study..", "org.radmamba.viewer.photo..", "org.radmamba.viewer.seg..",
+                        "org.radmamba.viewer.sr..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.kordamp..",
                         "com.sun.javafx..")
-                .because("DICOM reading, the pixel pipeline, the study model, photographs and segmentations run"
+                .because("DICOM reading, the pixel pipeline, the study model, photographs, segmentations and structured"
+                        + " reports run"
                         + " headless: in the CLI, in benchmarks and in background tasks")
                 .check(classes);
         for (String pkg : new String[] {"org.radmamba.viewer.dicom", "org.radmamba.viewer.pixel",
-                "org.radmamba.viewer.study", "org.radmamba.viewer.photo", "org.radmamba.viewer.seg"}) {
+                "org.radmamba.viewer.study", "org.radmamba.viewer.photo", "org.radmamba.viewer.seg",
+                "org.radmamba.viewer.sr"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
                     "no production classes in " + pkg + ": the rule above would pass vacuously for it");
         }

@@ -9,6 +9,7 @@ import org.radmamba.plugins.api.Network;
 import org.radmamba.plugins.api.Task;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.segmentation.LabelMask;
+import org.radmamba.inference.segmentation.PixelSpacing;
 import org.radmamba.inference.segmentation.MaskDecoding;
 import org.radmamba.inference.segmentation.ScoreMap;
 
@@ -112,10 +113,15 @@ public final class LoadedModel implements AutoCloseable {
             case SEGMENTATION -> {
                 LabelMask mask = mask(scores(out), card.foregroundThreshold(), image.pixels().width(),
                         image.pixels().height());
-                yield SegmentationResult.of(image.id(), card.id(), card.attribution(), classNames(), mask,
-                        image.spacing());
+                yield segmentation(image.id(), mask, image.spacing());
             }
         };
+    }
+
+    /** A segmenter's mask of an image as its result: the classes it names, the pixels of each, their areas. */
+    public SegmentationResult segmentation(String imageId, LabelMask mask, java.util.Optional<PixelSpacing> spacing) {
+        ModelCard card = entry.card();
+        return SegmentationResult.of(imageId, card.id(), card.attribution(), classNames(), mask, spacing);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.LoadedModel;
@@ -28,6 +29,7 @@ import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.radmamba.viewer.picture.PictureFormats;
+import org.radmamba.viewer.dicom.DicomReaders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,6 +95,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "classes listed per image (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = "--sr", paramLabel = "OUT.dcm",
+            description = "also write the results as a DICOM Structured Report (TID 1500) in the images' study "
+                    + "(DICOM images of one study only)")
+    Path sr;
+
     @Mixin
     PluginOptions plugins = new PluginOptions();
 
@@ -117,6 +124,14 @@ public final class ClassifyCommand implements Callable<Integer> {
             stderr.println("classify: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (sr != null) {
+            Optional<Path> tensor = images.stream()
+                    .filter(i -> i.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")).findFirst();
+            if (tensor.isPresent()) {
+                stderr.println("classify: --sr needs DICOM images to reference, not a tensor (" + tensor.get() + ")");
+                return ExitCodes.USAGE;
+            }
+        }
         if (!Files.isRegularFile(model)) {
             stderr.println(model + ": no such checkpoint file");
             return ExitCodes.INPUT_UNREADABLE;
@@ -137,6 +152,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
                 int status = ExitCodes.OK;
                 List<ClassificationResult> results = new ArrayList<>();
+                List<AiDicomExport.Sourced<ClassificationResult>> forReport = new ArrayList<>();
                 for (Path image : images) {
                     Optional<Inputs.Refusal> refusal = Inputs.oneFile("classify", image, pictures);
                     if (refusal.isPresent()) {
@@ -146,13 +162,26 @@ public final class ClassifyCommand implements Callable<Integer> {
                         continue;
                     }
                     try {
-                        results.addAll(classify(loaded, image, ctx));
+                        List<ClassificationResult> ofImage = classify(loaded, image, ctx);
+                        results.addAll(ofImage);
+                        ofImage.forEach(r -> forReport.add(new AiDicomExport.Sourced<>(image, 1, r)));
                     } catch (IOException e) {
                         stderr.println(Inputs.describe(image, e));
                         status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
                     }
                 }
                 stdout.print(json ? toJson(results, loaded.network().describe(), scan) : toText(results));
+                if (sr != null && !forReport.isEmpty()) {
+                    try {
+                        AiDicomExport.Written written = AiDicomExport.classification(DicomReaders.standard(),
+                                loaded.card(), forReport, sr);
+                        // Beside JSON on stdout, the line goes to stderr so that stdout stays one JSON document.
+                        (json ? stderr : stdout).println(written.summary());
+                    } catch (IOException | IllegalArgumentException e) {
+                        stderr.println(AiDicomExport.problem("classify", sr, e));
+                        status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
+                    }
+                }
                 stdout.flush();
                 return status;
             }

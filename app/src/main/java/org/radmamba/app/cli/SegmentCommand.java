@@ -23,7 +23,9 @@ import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
+import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.inference.segmentation.ClassRegions;
+import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.inference.segmentation.Connectivity;
 import org.radmamba.inference.segmentation.LabelMask;
 import org.radmamba.inference.segmentation.PixelSpacing;
@@ -49,6 +51,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
@@ -103,6 +106,11 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all processors)")
     Integer threads;
 
+    @Option(names = "--sr", paramLabel = "OUT.dcm",
+            description = "also write the mask as a DICOM Segmentation (OUT-seg.dcm) and a DICOM Structured Report "
+                    + "(TID 1500) of each class's area that references it, in the image's study (DICOM images only)")
+    Path sr;
+
     @Mixin
     PluginOptions plugins = new PluginOptions();
 
@@ -129,6 +137,10 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             stderr.println("segment: --threshold must be a probability in [0, 1], got " + threshold);
+            return ExitCodes.USAGE;
+        }
+        if (sr != null && image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            stderr.println("segment: --sr needs a DICOM image to reference, not a tensor (" + image + ")");
             return ExitCodes.USAGE;
         }
         if (connectivity != 4 && connectivity != 8) {
@@ -194,6 +206,19 @@ public final class SegmentCommand implements Callable<Integer> {
                     stderr.println(Inputs.cannotWrite(out, e));
                     stderr.flush();
                     return ExitCodes.INPUT_UNREADABLE;
+                }
+                if (sr != null) {
+                    try {
+                        AiDicomExport.Written written = AiDicomExport.segmentation(DicomReaders.standard(),
+                                loaded.card(), List.of(new AiDicomExport.Sourced<>(image, frame + 1,
+                                        loaded.segmentation(image.toString(), mask, input.spacing()))),
+                                OptionalDouble.empty(), sr);
+                        (json ? stderr : stdout).println(written.summary());
+                    } catch (IOException | IllegalArgumentException e) {
+                        stderr.println(AiDicomExport.problem("segment", sr, e));
+                        stderr.flush();
+                        return ExitCodes.INPUT_UNREADABLE;
+                    }
                 }
                 long finished = System.nanoTime();
 

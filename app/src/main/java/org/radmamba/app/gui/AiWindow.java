@@ -3,7 +3,11 @@ package org.radmamba.app.gui;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Scene;
+import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.app.ai.AiResult;
+import org.radmamba.app.ai.ClassificationResult;
+import org.radmamba.app.ai.ModelCard;
+import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelImporter;
@@ -32,6 +36,8 @@ import org.radmamba.viewer.seg.Segmentation;
 import org.radmamba.viewer.seg.SegmentationReader;
 import org.radmamba.viewer.seg.SegmentationWriter;
 import org.radmamba.viewer.seg.SourceFrame;
+import org.radmamba.viewer.sr.MeasurementReport;
+import org.radmamba.viewer.sr.MeasurementReportReader;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.InstanceKind;
@@ -56,8 +62,9 @@ import java.util.concurrent.Callable;
  * the AI state in one {@link AiViewModel}, which keeps each image's results by image and shows those of the image
  * in the active viewport; each viewport's overlay shows the results of its own image (written in one place,
  * {@link #paintOverlays()}).
- * Exports (screenshot, JSON, CSV, mask PNG, DICOM SEG), model import and the scan-device preference live here;
- * DICOM Segmentations found among the opened files are shown as masks over the images they reference.
+ * Exports (screenshot, JSON, CSV, mask PNG, DICOM SEG, DICOM SR), model import and the scan-device preference live
+ * here; DICOM Segmentations found among the opened files are shown as masks over the images they reference, and
+ * the findings of DICOM Structured Reports beside the images they reference.
  * FX thread only; {@link #close()} when the window closes.
  */
 public final class AiWindow implements AutoCloseable {
@@ -80,6 +87,9 @@ public final class AiWindow implements AutoCloseable {
     /** Image source id (which may name a window) → the image it shows (instance and frame). */
     private final Map<String, String> imageOfSource = new HashMap<>();
     private final Set<Path> segmentationsRead = new HashSet<>();
+    private final Set<Path> reportsRead = new HashSet<>();
+    /** The models as last listed, for the card of a result's model (name, hash) in a report. */
+    private ModelLibrary.Listing listing = new ModelLibrary.Listing(List.of(), List.of());
 
     public AiWindow(MainWindow window, ImageLoader loader, InferenceService service, ModelLibrary library) {
         this.window = window;
@@ -102,6 +112,10 @@ public final class AiWindow implements AutoCloseable {
                     case MASK_PNG -> maskPngExport(target);
                     case DICOM_SEG -> {
                         Callable<SegmentationWriter.Written> writing = segmentationExport(target);
+                        yield () -> writing.call().summary();
+                    }
+                    case DICOM_SR -> {
+                        Callable<AiDicomExport.Written> writing = structuredReportExport(target);
                         yield () -> writing.call().summary();
                     }
                 };
@@ -128,7 +142,10 @@ public final class AiWindow implements AutoCloseable {
         }
         viewerModel.activeViewportProperty().addListener((obs, o, n) -> followActiveImage());
         viewerModel.layoutProperty().addListener((obs, o, n) -> followActiveImage());
-        viewerModel.series().addListener((ListChangeListener<SeriesEntry>) change -> readSegmentationsOf(List.copyOf(viewerModel.series())));
+        viewerModel.series().addListener((ListChangeListener<SeriesEntry>) change -> {
+            readSegmentationsOf(List.copyOf(viewerModel.series()));
+            readReportsOf(List.copyOf(viewerModel.series()));
+        });
         followActiveImage();
         listModels(library);
     }
@@ -176,6 +193,7 @@ public final class AiWindow implements AutoCloseable {
     private void listModels(ModelLibrary library, String select) {
         // Listing hashes the weights: off the FX thread.
         viewModel.background("Listing the models", library::list, listing -> {
+            this.listing = listing;
             panel.showModels(listing);
             if (select != null) {
                 panel.selectModel(select);
@@ -297,9 +315,17 @@ public final class AiWindow implements AutoCloseable {
         }
     }
 
-    /** The view model shows the results of the image in the active viewport. */
+    /**
+     * The view model shows the results of the image in the active viewport, and the findings of the reports that
+     * reference it, or of the reports whose series the viewport shows.
+     */
     private void followActiveImage() {
-        viewModel.activeImageProperty().set(imageKeyOf(active()));
+        String key = imageKeyOf(active());
+        viewModel.activeImageProperty().set(key);
+        SeriesEntry entry = active().seriesProperty().get();
+        List<Path> reportsShown = entry == null ? List.of() : entry.series().instances().stream()
+                .filter(i -> MeasurementReportReader.isStructuredReport(i.sopClassUid())).map(Instance::file).toList();
+        viewModel.reportFindings().show(key, reportsShown);
         paintOverlays();
     }
 
@@ -403,6 +429,54 @@ public final class AiWindow implements AutoCloseable {
         return () -> new SegmentationWriter(dicom).write(request, target);
     }
 
+    /**
+     * The results of the series on screen as DICOM that a PACS keeps: a classification as a Structured Report at
+     * {@code target}; masks as a DICOM Segmentation beside it and a report of their volumes (areas for one image).
+     * One model's results of one task, of DICOM images only.
+     */
+    public Callable<AiDicomExport.Written> structuredReportExport(Path target) throws IOException {
+        SeriesEntry entry = active().seriesProperty().get();
+        List<AiDicomExport.Sourced<ClassificationResult>> classifications = new ArrayList<>();
+        List<AiDicomExport.Sourced<SegmentationResult>> masks = new ArrayList<>();
+        Set<String> models = new java.util.LinkedHashSet<>();
+        if (entry != null) {
+            for (SeriesEntry.Slice s : entry.slices()) {
+                AiViewModel.ImageResults results = viewModel.resultsOf(imageKey(entry, s));
+                if (results.classification() == null && results.segmentation() == null) {
+                    continue;
+                }
+                Instance instance = entry.instance(s.instanceIndex());
+                if (instance.kind() != InstanceKind.DICOM_IMAGE) {
+                    throw new IOException("A DICOM SR needs DICOM images; save the results of a photograph as JSON or CSV.");
+                }
+                if (results.classification() != null) {
+                    classifications.add(new AiDicomExport.Sourced<>(instance.file(), s.frame() + 1, results.classification()));
+                    models.add(results.classification().modelId());
+                }
+                if (results.segmentation() != null) {
+                    masks.add(new AiDicomExport.Sourced<>(instance.file(), s.frame() + 1, results.segmentation()));
+                    models.add(results.segmentation().modelId());
+                }
+            }
+        }
+        if (models.isEmpty()) {
+            throw new IOException("No results on this series to export: run a model first.");
+        }
+        if (models.size() > 1) {
+            throw new IOException("The series holds results of " + models.size() + " models (" + String.join(", ", models)
+                    + "); one DICOM SR holds one model's results: run one model on the series to export them.");
+        }
+        String modelId = models.iterator().next();
+        ModelCard card = listing.models().stream().map(ModelEntry::card).filter(c -> c.id().equals(modelId)).findFirst()
+                .orElseThrow(() -> new IOException("The model " + modelId + " is no longer in the library; its name"
+                        + " and checkpoint hash, which a DICOM SR states, are unknown."));
+        java.util.OptionalDouble spacing = entry == null ? java.util.OptionalDouble.empty()
+                : ViewerImages.sliceSpacing(entry.series().instances());
+        return classifications.isEmpty()
+                ? () -> AiDicomExport.segmentation(dicom, card, masks, spacing, target)
+                : () -> AiDicomExport.classification(dicom, card, classifications, target);
+    }
+
     /** Imports a checkpoint off the FX thread, then lists the models again with the new one chosen. */
     public void importModel(ModelImporter.Request request, java.util.function.Consumer<String> done) {
         viewModel.background("Importing " + request.name(), () -> library.importCheckpoint(request).card().id(), id -> {
@@ -447,6 +521,51 @@ public final class AiWindow implements AutoCloseable {
                 }
             }
         }, e -> LOG.error("Reading Segmentations failed", e));
+    }
+
+    /**
+     * Reads the DICOM Structured Reports among the opened series (once each): their findings show beside the images
+     * they reference, and beside nothing when their own series is shown; one that cannot be read shows why.
+     */
+    private void readReportsOf(List<SeriesEntry> entries) {
+        List<Path> files = new ArrayList<>();
+        for (SeriesEntry entry : entries) {
+            for (Instance instance : entry.series().instances()) {
+                if (MeasurementReportReader.isStructuredReport(instance.sopClassUid()) && reportsRead.add(instance.file())) {
+                    files.add(instance.file());
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        record Outcome(Path file, MeasurementReport report, String failure) {
+        }
+        viewModel.background("Reading Structured Reports", () -> {
+            MeasurementReportReader reader = new MeasurementReportReader(dicom);
+            List<Outcome> out = new ArrayList<>();
+            for (Path file : files) {
+                try {
+                    out.add(new Outcome(file, reader.read(file), null));
+                } catch (IOException e) {
+                    LOG.warn("Structured Report not shown: {}", e.getMessage());
+                    out.add(new Outcome(file, null, e.getMessage()));
+                } catch (RuntimeException e) {
+                    // A hostile tree must not take the window down: the report is refused, the rest goes on.
+                    LOG.warn("Structured Report not shown: {}", file, e);
+                    out.add(new Outcome(file, null, file + ": cannot be read as a Structured Report (" + e + ")"));
+                }
+            }
+            return out;
+        }, read -> {
+            for (Outcome o : read) {
+                if (o.report() != null) {
+                    viewModel.reportFindings().record(o.report());
+                } else {
+                    viewModel.reportFindings().recordFailure(o.file(), o.failure());
+                }
+            }
+        }, e -> LOG.error("Reading Structured Reports failed", e));
     }
 
     public AiSidePanel panel() {

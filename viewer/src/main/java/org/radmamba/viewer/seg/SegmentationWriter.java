@@ -4,12 +4,11 @@ import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.StudyAttributes;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.study.ImagePlane;
 
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.radmamba.viewer.seg.SegmentationTags.*;
 
@@ -218,18 +216,7 @@ public final class SegmentationWriter {
     }
 
     private static void copyPatientAndStudy(DicomDataset source, DicomFileWriter.Dataset ds) {
-        // Type 2 attributes are written even when the source lacks them (empty), as the IOD requires.
-        copy(source, ds, Tag.PATIENT_NAME, "PN");
-        copy(source, ds, Tag.PATIENT_ID, "LO");
-        copy(source, ds, PATIENT_BIRTH_DATE, "DA");
-        copy(source, ds, PATIENT_SEX, "CS");
-        copy(source, ds, Tag.STUDY_INSTANCE_UID, "UI");
-        copy(source, ds, Tag.STUDY_DATE, "DA");
-        copy(source, ds, STUDY_TIME, "TM");
-        copy(source, ds, REFERRING_PHYSICIAN_NAME, "PN");
-        copy(source, ds, Tag.STUDY_ID, "SH");
-        copy(source, ds, Tag.ACCESSION_NUMBER, "SH");
-        copy(source, ds, Tag.STUDY_DESCRIPTION, "LO");
+        StudyAttributes.copyPatientAndStudy(source, ds);
         String frameOfReference = source.string(FRAME_OF_REFERENCE_UID, "");
         // A photograph-like source has no frame of reference; the Segmentation then gets one of its own.
         ds.string(FRAME_OF_REFERENCE_UID, "UI", frameOfReference.isEmpty() ? newUid() : frameOfReference);
@@ -245,17 +232,6 @@ public final class SegmentationWriter {
             }
         }
         return "";
-    }
-
-    private static void copy(DicomDataset source, DicomFileWriter.Dataset ds, int tag, String vr) {
-        String value = String.join("\\", source.strings(tag));
-        try {
-            ds.string(tag, vr, value);
-        } catch (IllegalArgumentException e) {
-            // A code, date or UID outside ASCII is not a valid value in the source either: left empty (these
-            // attributes are type 2), since the Segmentation must not invent one.
-            ds.string(tag, vr, "");
-        }
     }
 
     private static DicomFileWriter.Dataset sharedGroups(DicomDataset source) {
@@ -325,12 +301,8 @@ public final class SegmentationWriter {
                 .string(CODE_MEANING, "LO", truncate(meaning, LO_MAX));
     }
 
-    /** A UID under the UUID-derived root 2.25 (PS3.5 B.2): unique without a registered organisation root. */
     static String newUid() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array();
-        return "2.25." + new BigInteger(1, bytes);
+        return StudyAttributes.newUid();
     }
 
     private static String truncate(String s, int max) {

@@ -71,7 +71,9 @@ public final class AiSidePanel extends VBox {
         JSON("Results of the series (JSON)…", "json"),
         CSV("Results of the series (CSV)…", "csv"),
         MASK_PNG("Mask of this image (label PNG)…", "png"),
-        DICOM_SEG("Masks of the series (DICOM SEG)…", "dcm");
+        DICOM_SEG("Masks of the series (DICOM SEG)…", "dcm"),
+        /** A Structured Report (TID 1500) of the series' results; for masks, with their DICOM SEG beside it. */
+        DICOM_SR("Results of the series (DICOM SR)…", "dcm");
 
         private final String title;
         private final String extension;
@@ -196,7 +198,7 @@ public final class AiSidePanel extends VBox {
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
         getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Scan device"), deviceChoice, device,
-                classification, legend, areas, volumes, new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
+                classification, legend, areas, volumes, new ReportFindingsPanel(viewModel.reportFindings()), new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
     private static ListCell<ModelEntry> modelCell() {

@@ -90,6 +90,8 @@ public final class AiViewModel {
     private final ObjectProperty<OverlayStyle> overlayStyle = new SimpleObjectProperty<>(this, "overlayStyle",
             OverlayStyle.DEFAULT);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
+    /** The findings of the DICOM Structured Reports among the opened files. */
+    private final ReportFindingsViewModel reportFindings = new ReportFindingsViewModel();
     private final ObjectProperty<InferenceService.Job> currentJob = new SimpleObjectProperty<>(this, "currentJob");
     /** Maps a result's image source id (which may name a window) to the image key it belongs to. */
     private UnaryOperator<String> imageKeyOfSource = UnaryOperator.identity();
@@ -111,6 +113,11 @@ public final class AiViewModel {
 
     public ImageScope images() {
         return images;
+    }
+
+    /** The findings of the opened Structured Reports that apply to what is on screen. */
+    public ReportFindingsViewModel reportFindings() {
+        return reportFindings;
     }
 
     public void setImageKeyOfSource(UnaryOperator<String> keyOfSource) {

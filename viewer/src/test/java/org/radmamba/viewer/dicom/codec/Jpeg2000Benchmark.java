@@ -2,6 +2,8 @@ package org.radmamba.viewer.dicom.codec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * JPEG 2000 and HTJ2K decode speed of our decoder beside the field's own decoders, on the same code streams in the
- * same run: OpenJPEG's {@code opj_decompress -threads 1} and OpenJPH's {@code ojph_expand}. A program, not a test
- * (the figures depend on the machine). Run from the repository root:
+ * same run: OpenJPEG's {@code opj_decompress -threads 1} and OpenJPH's {@code ojph_expand} (single-threaded). A
+ * program, not a test (the figures depend on the machine). One command from the repository root:
  * <pre>
  * mvn -q -o -pl viewer test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
  *     -Dmdep.includeScope=test &amp;&amp; /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
@@ -30,22 +34,29 @@ import java.util.regex.Pattern;
  *     org.radmamba.viewer.dicom.codec.Jpeg2000Benchmark 21
  * </pre>
  * (Maven itself may run on an older JDK, and exec:exec is not in the offline repository, hence the classpath file
- * and the JDK 25 {@code java}.)
- * (the argument: timed decodes per figure, default 21). It writes 512x512 sources (16-bit greyscale, 8-bit
- * greyscale, 8-bit RGB) to a temporary folder, encodes them there with opj_compress and ojph_compress (16-bit
- * lossless, 8-bit 9/7 lossy, RGB lossless with RCT), and prints per stream:
+ * and the JDK 25 {@code java}; the argument: timed decodes per figure, default 21.) It writes 512x512 sources
+ * (16-bit greyscale, 8-bit greyscale, 8-bit RGB) to a temporary folder, encodes them there with opj_compress and
+ * ojph_compress (16-bit lossless, 8-bit 9/7 lossy, RGB lossless with RCT) and, per stream, after warming our
+ * decoder up (at least ten decodes and three seconds, so that the figures are the compiled decoder's, not the
+ * JIT's), takes its samples interleaved, one of each per round, so that a change in the machine's load hits both
+ * sides alike:
  * <ul>
- *   <li>ours, 1 thread: the median of the timed decodes of one frame, after warm-up decodes (at least ten and
- *       three seconds, so that the figure is the compiled decoder's, not the JIT's warm-up), in a one-worker
- *       fork-join pool so that the decoder's parallel phases stay on one thread;</li>
- *   <li>ours, all cores: frames decoded concurrently on one thread per core, wall time divided by frames (the
- *       throughput of a series load);</li>
- *   <li>the tool's own figure (median; opj_decompress reports its decode time, ojph_expand its time from reading
- *       the stream to writing the image), and the tool process's whole wall time (median) for comparison;</li>
- *   <li>whether our samples equal the tool's (exactly for reversible streams, within 1 LSB for 9/7).</li>
+ *   <li>ours, 1 thread: the CPU time of the decoding thread for one frame, decoded in a one-worker fork-join pool
+ *       so that the decoder's parallel code-block and component phases stay on that thread;</li>
+ *   <li>the tool, 1 thread: its process's user + system CPU time (getrusage of the child, through bash's
+ *       {@code times}), less the median CPU time of the same tool decoding a 16x16 stream (process start,
+ *       library loading, writing the output), so that what remains is the decode; the tool's own reported decode
+ *       time (wall clock) is printed beside it;</li>
+ *   <li>ours, 2 threads, one frame: wall time of one frame decoded from a plain thread, its code-blocks and
+ *       components spread over the common fork-join pool (the latency of showing one image);</li>
+ *   <li>ours, 2 threads, many frames: frames decoded concurrently on one thread per core, wall time divided by
+ *       frames (the throughput of a series load), measured after the rounds.</li>
  * </ul>
- * Streams no registered decoder takes (HTJ2K before its decoder exists) show why instead of figures. Without the
- * tools it says which is missing and stops.
+ * Printed per row: medians, the ratios (ours 1-thread CPU / tool CPU: at most 1 is the target; tool CPU / ours
+ * 2-thread wall per frame: 2 is the goal), and whether our samples equal the tool's (exactly for reversible streams,
+ * within 1 LSB for 9/7), so a speed figure is never that of a wrong decode. On a loaded machine the CPU figures
+ * hold and the wall-clock ones (2 threads, the tool's own time) grow; the load average is printed before and after.
+ * Without the tools it says which is missing and stops.
  */
 public final class Jpeg2000Benchmark {
 
@@ -69,7 +80,7 @@ public final class Jpeg2000Benchmark {
 
     public static void main(String[] args) throws Exception {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 21;
-        for (String tool : List.of("opj_compress", "opj_decompress", "ojph_compress", "ojph_expand")) {
+        for (String tool : List.of("opj_compress", "opj_decompress", "ojph_compress", "ojph_expand", "bash")) {
             if (!onPath(tool)) {
                 System.out.println("Jpeg2000Benchmark skipped: " + tool + " is not on the PATH (Debian: apt-get install "
                         + "libopenjp2-tools openjph-tools)");
@@ -79,14 +90,23 @@ public final class Jpeg2000Benchmark {
         Path dir = Files.createTempDirectory("jpeg2000-benchmark");
         try {
             List<CodedStream> streams = encode(dir);
+            Map<String, Double> startupCpuMs = new HashMap<>();
+            startupCpuMs.put("opj_decompress", startupCpuMs(dir, "opj_decompress", "tiny.j2k", repeats));
+            startupCpuMs.put("ojph_expand", startupCpuMs(dir, "ojph_expand", "tiny.j2c", repeats));
             int cores = Runtime.getRuntime().availableProcessors();
-            System.out.printf("JPEG 2000 / HTJ2K decoding, %dx%d, median of %d decodes; %d cores; Java %s%n", SIZE, SIZE,
-                    repeats, cores, Runtime.version());
-            System.out.printf("%-30s %-14s %10s %12s %12s %12s  %s%n", "stream", "bytes", "ours 1T ms",
-                    "ours " + cores + "T ms/f", "tool ms", "tool proc ms", "tool / check");
+            System.out.printf("JPEG 2000 / HTJ2K decoding, %dx%d, median of %d interleaved rounds; %d cores; Java %s; "
+                    + "load average %s%n", SIZE, SIZE, repeats, cores, Runtime.version(), loadAverage());
+            System.out.printf("tool start-up CPU (16x16 stream, subtracted): opj_decompress %.1f ms, ojph_expand %.1f ms%n",
+                    startupCpuMs.get("opj_decompress"), startupCpuMs.get("ojph_expand"));
+            System.out.printf("%-30s %7s | %10s %10s %10s %10s | %10s %10s %10s | %s%n", "stream", "bytes", "ours 1T",
+                    "tool 1T", "ours/tool", "tool own", "ours " + cores + "T", "ours " + cores + "T", "tool 1T/",
+                    "tool / check");
+            System.out.printf("%-30s %7s | %10s %10s %10s %10s | %10s %10s %10s |%n", "", "", "CPU ms", "CPU ms",
+                    "(goal<=1)", "wall ms", "1 frame ms", "ms/frame", "ours " + cores + "T");
             for (CodedStream stream : streams) {
-                run(stream, repeats, cores, dir);
+                run(stream, repeats, cores, dir, startupCpuMs.get(stream.tool()));
             }
+            System.out.printf("load average at the end: %s%n", loadAverage());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -113,6 +133,11 @@ public final class Jpeg2000Benchmark {
         tool(dir, "ojph_compress", "-i", "g16.pgm", "-o", "ht_g16_lossless.j2c", "-reversible", "true");
         tool(dir, "ojph_compress", "-i", "g8.pgm", "-o", "ht_g8_lossy.j2c", "-reversible", "false", "-qstep", "0.01");
         tool(dir, "ojph_compress", "-i", "rgb8.ppm", "-o", "ht_rgb8_lossless.j2c", "-reversible", "true");
+        // a 16x16 stream: decoding it costs the tool little more than starting, loading and writing
+        Files.write(dir.resolve("tiny.rawl"), new byte[16 * 16 * 2]);
+        tool(dir, "opj_compress", "-i", "tiny.rawl", "-F", "16,16,1,16,u", "-o", "tiny.j2k", "-n", "1");
+        writePnm(dir.resolve("tiny.pgm"), new int[16 * 16], 1, 16, 16);
+        tool(dir, "ojph_compress", "-i", "tiny.pgm", "-o", "tiny.j2c", "-reversible", "true", "-num_decomps", "0");
         FrameFormat g16 = new FrameFormat(SIZE, SIZE, 1, 16, 16, false, 0, "MONOCHROME2");
         FrameFormat g8 = new FrameFormat(SIZE, SIZE, 1, 8, 8, false, 0, "MONOCHROME2");
         FrameFormat rgbRct = new FrameFormat(SIZE, SIZE, 3, 8, 8, false, 0, "YBR_RCT");
@@ -128,53 +153,58 @@ public final class Jpeg2000Benchmark {
                 new CodedStream("HTJ2K RGB lossless RCT", HTJ2K_LOSSLESS, dir.resolve("ht_rgb8_lossless.j2c"), rgbRct, "ojph_expand", 0));
     }
 
-    private static void run(CodedStream stream, int repeats, int cores, Path dir) throws Exception {
+    private static void run(CodedStream stream, int repeats, int cores, Path dir, double startupCpuMs) throws Exception {
         byte[] encoded = Files.readAllBytes(stream.file());
-        ToolTimes tool = timeTool(stream, repeats, dir);
-        String ours1;
-        String oursAll;
-        String check;
+        String label = stream.label() + (stream.tool().equals("opj_decompress") ? " (opj)" : " (ojph)");
         FrameDecoder decoder = FrameDecoders.forTransferSyntax(stream.transferSyntax()).orElse(null);
         if (decoder == null) {
-            ours1 = oursAll = "-";
-            check = "no decoder registered for " + stream.transferSyntax();
-        } else {
-            try {
-                DecodedFrame frame = decoder.decode(encoded, stream.format());
-                check = compare(frame.samples(), tool.samples, stream.tolerance());
-                ours1 = String.format("%.2f", medianSingleThreadMs(decoder, encoded, stream.format(), repeats));
-                oursAll = String.format("%.2f", allCoresMsPerFrame(decoder, encoded, stream.format(), repeats, cores));
-            } catch (CodecException e) {
-                ours1 = oursAll = "-";
-                check = "ours refused: " + e.getMessage();
-            }
+            System.out.printf("%-30s %7d | no decoder registered for %s%n", label, encoded.length, stream.transferSyntax());
+            return;
         }
-        System.out.printf("%-30s %-14d %10s %12s %12.2f %12.2f  %s: %s%n", stream.label(), encoded.length, ours1, oursAll,
-                tool.reportedMs, tool.processMs, stream.tool(), check);
-    }
-
-    /**
-     * Runs inside a one-worker fork-join pool: the decoder's parallel code-block and component phases then stay on
-     * that one thread, so the figure is one core's work, comparable with {@code opj_decompress -threads 1}.
-     */
-    private static double medianSingleThreadMs(FrameDecoder decoder, byte[] encoded, FrameFormat format, int repeats)
-            throws Exception {
+        DecodedFrame frame;
+        try {
+            frame = decoder.decode(encoded, stream.format());
+        } catch (CodecException e) {
+            System.out.printf("%-30s %7d | ours refused: %s%n", label, encoded.length, e.getMessage());
+            return;
+        }
+        double[] oursCpu = new double[repeats];
+        double[] toolCpu = new double[repeats];
+        double[] toolOwn = new double[repeats];
+        double[] oursTwoThreads = new double[repeats];
+        int[] toolSamples = null;
         try (ForkJoinPool one = new ForkJoinPool(1)) {
-            return one.submit(() -> {
+            one.submit(() -> {
                 long warmUpStart = System.nanoTime();
                 for (int i = 0; i < WARM_UP_DECODES || System.nanoTime() - warmUpStart < WARM_UP_NANOS; i++) {
-                    decoder.decode(encoded, format);
+                    decoder.decode(encoded, stream.format());
                 }
-                double[] ms = new double[repeats];
-                for (int i = 0; i < repeats; i++) {
-                    long start = System.nanoTime();
-                    decoder.decode(encoded, format);
-                    ms[i] = (System.nanoTime() - start) / 1e6;
-                }
-                return median(ms);
+                return null;
             }).get();
+            for (int i = 0; i < repeats; i++) {
+                oursCpu[i] = one.submit(() -> {
+                    long start = THREADS.getCurrentThreadCpuTime();
+                    decoder.decode(encoded, stream.format());
+                    return (THREADS.getCurrentThreadCpuTime() - start) / 1e6;
+                }).get();
+                ToolRun tool = runTool(stream, dir);
+                toolCpu[i] = tool.cpuMs() - startupCpuMs;
+                toolOwn[i] = tool.reportedMs();
+                toolSamples = tool.samples();
+                long start = System.nanoTime();
+                decoder.decode(encoded, stream.format());
+                oursTwoThreads[i] = (System.nanoTime() - start) / 1e6;
+            }
         }
+        double throughput = allCoresMsPerFrame(decoder, encoded, stream.format(), repeats, cores);
+        String check = stream.tool() + ": " + compare(frame.samples(), toolSamples, stream.tolerance());
+        double ours1 = median(oursCpu);
+        double tool1 = median(toolCpu);
+        System.out.printf("%-30s %7d | %10.2f %10.2f %10.2f %10.2f | %10.2f %10.2f %10.2f | %s%n", label, encoded.length, ours1,
+                tool1, ours1 / tool1, median(toolOwn), median(oursTwoThreads), throughput, tool1 / throughput, check);
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static double allCoresMsPerFrame(FrameDecoder decoder, byte[] encoded, FrameFormat format, int repeats,
             int cores) throws Exception {
@@ -197,30 +227,72 @@ public final class Jpeg2000Benchmark {
         throw new IllegalStateException("unreachable");
     }
 
-    private record ToolTimes(double reportedMs, double processMs, int[] samples) {
+    private record ToolRun(double cpuMs, double reportedMs, int[] samples) {
     }
 
-    /** Runs the tool {@code repeats} times on the stream; its own reported time and the process's, medians. */
-    private static ToolTimes timeTool(CodedStream stream, int repeats, Path dir) throws IOException, InterruptedException {
+    private static final Pattern OPJ_TIME = Pattern.compile("decode time: ([0-9.]+) ms");
+    private static final Pattern OJPH_TIME = Pattern.compile("Elapsed time = ([0-9.eE+-]+)");
+
+    /** One run of the tool on the stream: its process CPU time, its own reported time and its output. */
+    private static ToolRun runTool(CodedStream stream, Path dir) throws IOException, InterruptedException {
         boolean openjpeg = stream.tool().equals("opj_decompress");
         String output = openjpeg ? "decoded.rawl" : stream.format().samplesPerPixel() == 1 ? "decoded.pgm" : "decoded.ppm";
-        Pattern reported = openjpeg ? Pattern.compile("decode time: ([0-9.]+) ms") : Pattern.compile("Elapsed time = ([0-9.eE+-]+)");
-        double[] reportedMs = new double[repeats];
-        double[] processMs = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            String log = openjpeg
-                    ? tool(dir, "opj_decompress", "-threads", "1", "-i", stream.file().toString(), "-o", output)
-                    : tool(dir, "ojph_expand", "-i", stream.file().toString(), "-o", output);
-            processMs[i] = (System.nanoTime() - start) / 1e6;
-            Matcher m = reported.matcher(log);
-            if (!m.find()) {
-                throw new IllegalStateException(stream.tool() + " reported no time: " + log);
-            }
-            reportedMs[i] = Double.parseDouble(m.group(1)) * (openjpeg ? 1 : 1000);
+        TimedLog run = timed(dir, stream.tool(), stream.file().toString(), output);
+        Matcher m = (openjpeg ? OPJ_TIME : OJPH_TIME).matcher(run.log());
+        if (!m.find()) {
+            throw new IllegalStateException(stream.tool() + " reported no time: " + run.log());
         }
+        double reported = Double.parseDouble(m.group(1)) * (openjpeg ? 1 : 1000);
         int[] samples = openjpeg ? readRawl(dir.resolve(output), stream.format()) : readPnm(dir.resolve(output));
-        return new ToolTimes(median(reportedMs), median(processMs), samples);
+        return new ToolRun(run.cpuMs(), reported, samples);
+    }
+
+    private static double startupCpuMs(Path dir, String tool, String tinyStream, int repeats)
+            throws IOException, InterruptedException {
+        String output = tool.equals("opj_decompress") ? "tiny-decoded.rawl" : "tiny-decoded.pgm";
+        double[] cpu = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            cpu[i] = timed(dir, tool, tinyStream, output).cpuMs();
+        }
+        return median(cpu);
+    }
+
+    private record TimedLog(double cpuMs, String log) {
+    }
+
+    private static final Pattern TIMES = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s");
+
+    /**
+     * Runs the decoder under bash, whose {@code times} prints its children's user and system CPU time from
+     * getrusage (millisecond resolution, where /usr/bin/time prints hundredths of a second).
+     */
+    private static TimedLog timed(Path dir, String tool, String input, String output)
+            throws IOException, InterruptedException {
+        List<String> command = tool.equals("opj_decompress")
+                ? List.of("opj_decompress", "-threads", "1", "-i", input, "-o", output)
+                : List.of("ojph_expand", "-i", input, "-o", output);
+        List<String> shell = new ArrayList<>(List.of("bash", "-c", "\"$@\" > tool.log 2>&1; status=$?; times; exit $status",
+                "bash"));
+        shell.addAll(command);
+        String times = tool(dir, shell.toArray(String[]::new));
+        String[] lines = times.strip().split("\n");
+        Matcher m = TIMES.matcher(lines[lines.length - 1]);
+        if (!m.find()) {
+            throw new IllegalStateException("no CPU times from bash: " + times);
+        }
+        double cpuMs = (Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4))) * 1000;
+        return new TimedLog(cpuMs, Files.readString(dir.resolve("tool.log")));
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return load < 0 ? "unknown" : String.format("%.2f", load);
+        }
     }
 
     private static String compare(Samples ours, int[] theirs, int tolerance) {
@@ -315,8 +387,12 @@ public final class Jpeg2000Benchmark {
     }
 
     private static void writePnm(Path file, int[] interleaved, int spp, int bits) throws IOException {
+        writePnm(file, interleaved, spp, bits, SIZE);
+    }
+
+    private static void writePnm(Path file, int[] interleaved, int spp, int bits, int size) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(((spp == 1 ? "P5" : "P6") + "\n" + SIZE + " " + SIZE + "\n" + ((1 << bits) - 1) + "\n")
+            out.write(((spp == 1 ? "P5" : "P6") + "\n" + size + " " + size + "\n" + ((1 << bits) - 1) + "\n")
                     .getBytes(StandardCharsets.US_ASCII));
             ByteBuffer b = ByteBuffer.allocate(interleaved.length * (bits > 8 ? 2 : 1)); // PNM is big-endian
             for (int v : interleaved) {

@@ -9,22 +9,43 @@ import org.radmamba.viewer.dicom.codec.jpeg2000.TileStructure.CodeBlock;
  * OpenJPEG's {@code t1->data}: each coefficient's magnitude with one extra half-bit below the last decoded bit
  * plane, negated for negative coefficients.
  *
- * <p>Context state is kept per sample (a flags word holding the sample's own state and its eight neighbours'
- * significance and four neighbours' signs) rather than OpenJPEG's per-column packing; the contexts formed, and so
- * every decoded bit, are the same. One instance per thread: it keeps its scratch buffers between code-blocks.
+ * <p>Context state is packed as in OpenJPEG's t1.h: one 32-bit word per column of a four-row stripe holds the
+ * significance of the stripe column's four samples and of their neighbours (a 3-wide, 6-high window: bits
+ * SIGMA_0..17), the signs of the column's samples and of the rows just above and below (CHI), and whether each
+ * sample was visited by the significance pass (PI) or refined before (MU). A pass then loads one word per four
+ * samples, skips all-zero words at once, and reads each sample's zero-coding context with one shift and one table
+ * look-up. One instance per thread: it keeps its scratch buffers between code-blocks.
  *
  * <p>The three MQ-coded passes copy the coder state (A, C, CT, the byte position) into local variables and carry
  * the decoding step written out in place, as OpenJPEG's opj_mqc_decode macro does, so that the JIT keeps the
  * state in registers instead of loading and storing fields for every bit; {@link #decodeBit} stays for the rare
- * SEGSYM symbols.
+ * SEGSYM symbols. The refinement, sign and zero-coding decisions, whose outcome in a noisy lossless code-block is
+ * close to a coin toss, are decoded without data-dependent branches (masks select the MPS/LPS outcome, the interval
+ * and the next state, since a CPU mispredicts those branches about half the time on such decisions: 20-25 % less
+ * CPU time per 16-bit lossless frame); the run-length decisions, nearly always 0, keep OpenJPEG's branches, which
+ * then predict well. Both forms compute the same A, C, CT, state and decision.
  */
 final class BlockDecoder {
 
-    private static final int SIG = 1, VISIT = 2, REFINED = 4;
+    // OpenJPEG's per-sample flag layout, used only to build the look-up tables below: own state, the eight
+    // neighbours' significance and the four direct neighbours' signs.
     private static final int N = 1 << 4, S = 1 << 5, W = 1 << 6, E = 1 << 7;
     private static final int NW = 1 << 8, NE = 1 << 9, SW = 1 << 10, SE = 1 << 11;
     private static final int SGN_N = 1 << 12, SGN_S = 1 << 13, SGN_W = 1 << 14, SGN_E = 1 << 15;
-    private static final int NEIGHBOURS = 0xFF0;
+
+    // The stripe column word (t1.h): SIGMA_0..8 are the 3x3 significance window of row 0 (NW N NE / W THIS E /
+    // SW S SE), and row ci's window is the same bits shifted left by 3 * ci; CHI_0..5 the signs of rows -1..4;
+    // MU_ci and PI_ci (at MU_0 / PI_0 shifted by 3 * ci) the refined and visited states of row ci.
+    private static final int SIGMA_0 = 1, SIGMA_1 = 1 << 1, SIGMA_2 = 1 << 2, SIGMA_3 = 1 << 3, SIGMA_4 = 1 << 4;
+    private static final int SIGMA_5 = 1 << 5, SIGMA_7 = 1 << 7, SIGMA_15 = 1 << 15, SIGMA_16 = 1 << 16;
+    private static final int SIGMA_17 = 1 << 17;
+    private static final int SIGMA_NEIGHBOURS = 0x1EF;
+    private static final int CHI_0_I = 18, CHI_1_I = 19, CHI_2_I = 22, CHI_5_I = 31;
+    private static final int MU_0 = 1 << 20, PI_0 = 1 << 21;
+    private static final int PI_ALL = PI_0 | PI_0 << 3 | PI_0 << 6 | PI_0 << 9;
+    /** The four samples' own significance bits, and the shift that brings their PI bits onto them. */
+    private static final int ALL_SIGMA_4 = SIGMA_4 | SIGMA_4 << 3 | SIGMA_4 << 6 | SIGMA_4 << 9;
+    private static final int PI_TO_SIGMA = 21 - 4;
 
     private static final int CTX_ZC = 0, CTX_SC = 9, CTX_MAG = 14, CTX_AGG = 17, CTX_UNI = 18, NUM_CTX = 19;
 
@@ -39,23 +60,30 @@ final class BlockDecoder {
         19, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 46};
     private static final int[] SWITCH_BASE = {1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    private static final int[] QE = new int[94];
-    private static final int[] NMPS = new int[94];
-    private static final int[] NLPS = new int[94];
+    /**
+     * One word per MQ state (index state*2+mps), so that a decision loads its context's state with one look-up:
+     * Qe in bits 0-15, the MPS in bit 16, the index of the next state after an MPS in bits 17-23 and after an LPS
+     * in bits 24-30. A context holds its state's word, not its index.
+     */
+    private static final int[] STATES = new int[94];
 
-    private static final byte[] ZC_LUT = new byte[4 * 256];
+    /** Zero-coding context by orientation (bits 9-10) and the sample's SIGMA neighbour bits (lut_ctxno_zc). */
+    private static final byte[] ZC_LUT = new byte[4 * 512];
+    /** Sign context and sign prediction bit by {@link #signIndex} (lut_ctxno_sc, lut_spb). */
     private static final byte[] SC_LUT = new byte[256];
     private static final byte[] SPB_LUT = new byte[256];
 
     static {
         for (int st = 0; st < 47; st++) {
             for (int mps = 0; mps < 2; mps++) {
-                int s = st * 2 + mps;
-                QE[s] = QE_BASE[st];
-                NMPS[s] = NMPS_BASE[st] * 2 + mps;
-                NLPS[s] = NLPS_BASE[st] * 2 + (SWITCH_BASE[st] != 0 ? 1 - mps : mps);
+                int nmps = NMPS_BASE[st] * 2 + mps;
+                int nlps = NLPS_BASE[st] * 2 + (SWITCH_BASE[st] != 0 ? 1 - mps : mps);
+                STATES[st * 2 + mps] = QE_BASE[st] | mps << 16 | nmps << 17 | nlps << 24;
             }
         }
+        byte[] zcByNeighbours = new byte[4 * 256];
+        byte[] scBySigns = new byte[256];
+        byte[] spbBySigns = new byte[256];
         for (int orient = 0; orient < 4; orient++) {
             for (int f = 0; f < 256; f++) {
                 int fl = f << 4;
@@ -93,7 +121,7 @@ final class BlockDecoder {
                         n = 8;
                     }
                 }
-                ZC_LUT[(orient << 8) | f] = (byte) (CTX_ZC + n);
+                zcByNeighbours[(orient << 8) | f] = (byte) (CTX_ZC + n);
             }
         }
         for (int lu = 0; lu < 256; lu++) {
@@ -113,8 +141,30 @@ final class BlockDecoder {
             } else {
                 n = vc == -1 ? 2 : vc == 0 ? 3 : 4;
             }
-            SC_LUT[lu] = (byte) (CTX_SC + n);
-            SPB_LUT[lu] = (byte) spb;
+            scBySigns[lu] = (byte) (CTX_SC + n);
+            spbBySigns[lu] = (byte) spb;
+        }
+        // The same tables re-indexed by the stripe column word's bits (t1_generate_luts.c's indexing).
+        for (int orient = 0; orient < 4; orient++) {
+            for (int sigma = 0; sigma < 512; sigma++) {
+                int fl = (sigma & SIGMA_0) != 0 ? NW : 0;
+                fl |= (sigma & SIGMA_1) != 0 ? N : 0;
+                fl |= (sigma & SIGMA_2) != 0 ? NE : 0;
+                fl |= (sigma & SIGMA_3) != 0 ? W : 0;
+                fl |= (sigma & SIGMA_5) != 0 ? E : 0;
+                fl |= (sigma & (1 << 6)) != 0 ? SW : 0;
+                fl |= (sigma & SIGMA_7) != 0 ? S : 0;
+                fl |= (sigma & (1 << 8)) != 0 ? SE : 0;
+                ZC_LUT[(orient << 9) | sigma] = zcByNeighbours[(orient << 8) | ((fl >> 4) & 0xFF)];
+            }
+        }
+        for (int lu = 0; lu < 256; lu++) {
+            // signIndex bits: 0 sign W, 1 significant N, 2 sign E, 3 significant W, 4 sign N, 5 significant E,
+            // 6 sign S, 7 significant S; the table above: significant N S W E in bits 0-3, their signs in 4-7
+            int old = (lu >> 1 & 1) | (lu >> 7 & 1) << 1 | (lu >> 3 & 1) << 2 | (lu >> 5 & 1) << 3;
+            old |= (lu >> 4 & 1) << 4 | (lu >> 6 & 1) << 5 | (lu & 1) << 6 | (lu >> 2 & 1) << 7;
+            SC_LUT[lu] = scBySigns[old];
+            SPB_LUT[lu] = spbBySigns[old];
         }
     }
 
@@ -236,14 +286,14 @@ final class BlockDecoder {
             return false;
         }
         stride = w + 2;
-        int flagsSize = stride * (h + 2);
+        int flagsSize = stride * ((h + 3) / 4 + 2); // one word per stripe column, a border all round
         if (flags.length < flagsSize) {
             flags = new int[flagsSize];
         }
         java.util.Arrays.fill(flags, 0, flagsSize, 0);
         resetStates();
         int passtype = 2;
-        int zcBase = orient << 8;
+        int zcBase = orient << 9;
         boolean vsc = (cblksty & Tier2.CBLKSTY_VSC) != 0;
         int offset = 0;
         for (int segno = 0; segno < cb.numsegs; segno++) {
@@ -294,10 +344,10 @@ final class BlockDecoder {
     }
 
     private void resetStates() {
-        java.util.Arrays.fill(ctx, 0);
-        ctx[CTX_UNI] = 46 * 2;
-        ctx[CTX_AGG] = 3 * 2;
-        ctx[CTX_ZC] = 4 * 2;
+        java.util.Arrays.fill(ctx, STATES[0]);
+        ctx[CTX_UNI] = STATES[46 * 2];
+        ctx[CTX_AGG] = STATES[3 * 2];
+        ctx[CTX_ZC] = STATES[4 * 2];
     }
 
     // --- MQ decoder (mqc.c / mqc_inl.h); bytes past the segment read as 0xFF as OpenJPEG's synthetic marker ---
@@ -366,33 +416,34 @@ final class BlockDecoder {
 
     private int decodeBit(int cx) {
         int s = ctx[cx];
-        int qe = QE[s];
+        int qe = s & 0xFFFF;
+        int mps = (s >>> 16) & 1;
         int d;
         a -= qe;
         if ((c >>> 16) < qe) {
             if (a < qe) {
                 a = qe;
-                d = s & 1;
-                ctx[cx] = NMPS[s];
+                d = mps;
+                ctx[cx] = STATES[(s >>> 17) & 0x7F];
             } else {
                 a = qe;
-                d = 1 - (s & 1);
-                ctx[cx] = NLPS[s];
+                d = 1 - mps;
+                ctx[cx] = STATES[s >>> 24];
             }
             renorm();
         } else {
             c -= qe << 16;
             if ((a & 0x8000) == 0) {
                 if (a < qe) {
-                    d = 1 - (s & 1);
-                    ctx[cx] = NLPS[s];
+                    d = 1 - mps;
+                    ctx[cx] = STATES[s >>> 24];
                 } else {
-                    d = s & 1;
-                    ctx[cx] = NMPS[s];
+                    d = mps;
+                    ctx[cx] = STATES[(s >>> 17) & 0x7F];
                 }
                 renorm();
             } else {
-                d = s & 1;
+                d = mps;
             }
         }
         return d;
@@ -443,26 +494,49 @@ final class BlockDecoder {
         return (c >>> ct) & 1;
     }
 
-    // --- passes ---
+    // --- passes (opj_t1_dec_sigpass_mqc, opj_t1_dec_refpass_mqc, opj_t1_dec_clnpass and their raw forms) ---
 
-    private void markSignificant(int f, int s, int row, boolean vsc) {
-        int[] fl = flags;
-        int st = stride;
-        fl[f] |= SIG;
-        fl[f - 1] |= E | (s != 0 ? SGN_E : 0);
-        fl[f + 1] |= W | (s != 0 ? SGN_W : 0);
-        if (!(vsc && (row & 3) == 0)) {
-            fl[f - st] |= S | (s != 0 ? SGN_S : 0);
-            fl[f - st - 1] |= SE;
-            fl[f - st + 1] |= SW;
+    /**
+     * Marks sample {@code ci} of the stripe column at {@code at} significant with sign {@code s} (1: negative), as
+     * opj_t1_update_flags does: the column's own word is the caller's local copy (returned updated), its west and
+     * east words learn of a new east/west neighbour, and for the stripe's first and last rows the words of the
+     * stripes above (unless VSC) and below learn of a new south/north neighbour and its sign.
+     */
+    private static int markSignificant(int[] fl, int at, int flags, int ci, int s, int stride, boolean vsc) {
+        int shift = 3 * ci;
+        fl[at - 1] |= SIGMA_5 << shift;
+        fl[at + 1] |= SIGMA_3 << shift;
+        if (ci == 0 && !vsc) {
+            int north = at - stride;
+            fl[north] |= (s << CHI_5_I) | SIGMA_16;
+            fl[north - 1] |= SIGMA_17;
+            fl[north + 1] |= SIGMA_15;
         }
-        fl[f + st] |= N | (s != 0 ? SGN_N : 0);
-        fl[f + st - 1] |= NE;
-        fl[f + st + 1] |= NW;
+        if (ci == 3) {
+            int south = at + stride;
+            fl[south] |= (s << CHI_0_I) | SIGMA_1;
+            fl[south - 1] |= SIGMA_2;
+            fl[south + 1] |= SIGMA_0;
+        }
+        return flags | (((s << CHI_1_I) | SIGMA_4) << shift);
     }
 
-    private static int signIndex(int fl) {
-        return ((fl >> 4) & 0xF) | (((fl >> 12) & 0xF) << 4);
+    /**
+     * opj_t1_getctxtno_sc_or_spb_index: the significance of the four direct neighbours of sample {@code ci} and
+     * the signs of those that are significant, in the bit order of {@link #SC_LUT} and {@link #SPB_LUT}.
+     */
+    private static int signIndex(int flags, int west, int east, int ci) {
+        int shift = 3 * ci;
+        int lu = (flags >>> shift) & (SIGMA_1 | SIGMA_3 | SIGMA_5 | SIGMA_7);
+        lu |= (west >>> (CHI_1_I + shift)) & 1;
+        lu |= (east >>> (CHI_1_I - 2 + shift)) & 4;
+        if (ci == 0) {
+            lu |= (flags >>> (CHI_0_I - 4)) & 16;
+        } else {
+            lu |= (flags >>> (CHI_1_I - 4 + shift - 3)) & 16;
+        }
+        lu |= (flags >>> (CHI_2_I - 6 + shift)) & 64;
+        return lu;
     }
 
     private void sigPass(int bpno, int zcBase, boolean vsc) {
@@ -479,47 +553,78 @@ final class BlockDecoder {
         int c = this.c;
         int ct = this.ct;
         int bp = this.bp;
-        for (int k = 0; k < h; k += 4) {
+        for (int k = 0, row = stride + 1; k < h; k += 4, row += stride) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
-                for (int r = 0; r < rows; r++) {
-                    int y = k + r;
-                    int f = (y + 1) * stride + x + 1;
-                    int v = fl[f];
-                    if ((v & (SIG | VISIT)) == 0 && (v & NEIGHBOURS) != 0) {
+                int at = row + x;
+                int flags = fl[at];
+                if (flags == 0 || (rows == 4 && ((flags | flags >>> PI_TO_SIGMA) & ALL_SIGMA_4) == ALL_SIGMA_4)) {
+                    continue; // nothing significant in or around this stripe column, or nothing left to visit
+                }
+                for (int ci = 0; ci < rows; ci++) {
+                    int shift = 3 * ci;
+                    if ((flags & ((SIGMA_4 | PI_0) << shift)) == 0 && (flags & (SIGMA_NEIGHBOURS << shift)) != 0) {
                         int bit;
-                        { // MQ decode (decodeBit) on the local coder state
-                            int mqCx = ZC_LUT[zcBase | ((v >> 4) & 0xFF)];
+                        { // MQ decode (decodeBit) on the local coder state, without data-dependent branches
+                            int mqCx = ZC_LUT[zcBase | ((flags >>> shift) & SIGMA_NEIGHBOURS)];
                             int mqSt = cx[mqCx];
-                            int mqQe = QE[mqSt];
+                            int mqQe = mqSt & 0xFFFF;
                             a -= mqQe;
-                            boolean mqRenorm = true;
-                            if ((c >>> 16) < mqQe) {
-                                if (a < mqQe) {
-                                    bit = mqSt & 1;
-                                    cx[mqCx] = NMPS[mqSt];
-                                } else {
-                                    bit = 1 - (mqSt & 1);
-                                    cx[mqCx] = NLPS[mqSt];
-                                }
-                                a = mqQe;
+                            int mqLow = ((c >>> 16) - mqQe) >> 31; // -1: C below Qe, the interval's lower (Qe) part
+                            int mqLps = mqLow ^ ((a - mqQe) >> 31); // -1: the decision is the LPS (with or without exchange)
+                            bit = ((mqSt >>> 16) & 1) ^ (mqLps & 1);
+                            c -= (mqQe << 16) & ~mqLow;
+                            a = (mqQe & mqLow) | (a & ~mqLow);
+                            int mqN = Integer.numberOfLeadingZeros(a) - 16; // 0 where no renormalisation (and no state change) follows
+                            int mqNext = STATES[((mqSt >>> 24) & mqLps) | ((mqSt >>> 17) & 0x7F & ~mqLps)];
+                            int mqMove = -mqN >> 31;
+                            cx[mqCx] = (mqNext & mqMove) | (mqSt & ~mqMove);
+                            if (mqN <= ct) {
+                                a <<= mqN;
+                                c <<= mqN;
+                                ct -= mqN;
                             } else {
-                                c -= mqQe << 16;
-                                if ((a & 0x8000) == 0) {
-                                    if (a < mqQe) {
-                                        bit = 1 - (mqSt & 1);
-                                        cx[mqCx] = NLPS[mqSt];
-                                    } else {
-                                        bit = mqSt & 1;
-                                        cx[mqCx] = NMPS[mqSt];
+                                do {
+                                    if (ct == 0) {
+                                        int mqByte = bd[bp + 1] & 0xFF;
+                                        if (bd[bp] == (byte) 0xFF) {
+                                            if (mqByte > 0x8F) {
+                                                c += 0xFF00;
+                                                ct = 8;
+                                            } else {
+                                                bp++;
+                                                c += mqByte << 9;
+                                                ct = 7;
+                                            }
+                                        } else {
+                                            bp++;
+                                            c += mqByte << 8;
+                                            ct = 8;
+                                        }
                                     }
-                                } else {
-                                    bit = mqSt & 1;
-                                    mqRenorm = false;
-                                }
+                                    a <<= 1;
+                                    c <<= 1;
+                                    ct--;
+                                } while (a < 0x8000);
                             }
-                            if (mqRenorm) {
-                                int mqN = Integer.numberOfLeadingZeros(a) - 16;
+                        }
+                        if (bit != 0) {
+                            int lu = signIndex(flags, fl[at - 1], fl[at + 1], ci);
+                            int sb;
+                            { // MQ decode (decodeBit) on the local coder state, without data-dependent branches
+                                int mqCx = SC_LUT[lu];
+                                int mqSt = cx[mqCx];
+                                int mqQe = mqSt & 0xFFFF;
+                                a -= mqQe;
+                                int mqLow = ((c >>> 16) - mqQe) >> 31; // -1: C below Qe, the interval's lower (Qe) part
+                                int mqLps = mqLow ^ ((a - mqQe) >> 31); // -1: the decision is the LPS (with or without exchange)
+                                sb = ((mqSt >>> 16) & 1) ^ (mqLps & 1);
+                                c -= (mqQe << 16) & ~mqLow;
+                                a = (mqQe & mqLow) | (a & ~mqLow);
+                                int mqN = Integer.numberOfLeadingZeros(a) - 16; // 0 where no renormalisation (and no state change) follows
+                                int mqNext = STATES[((mqSt >>> 24) & mqLps) | ((mqSt >>> 17) & 0x7F & ~mqLps)];
+                                int mqMove = -mqN >> 31;
+                                cx[mqCx] = (mqNext & mqMove) | (mqSt & ~mqMove);
                                 if (mqN <= ct) {
                                     a <<= mqN;
                                     c <<= mqN;
@@ -527,19 +632,19 @@ final class BlockDecoder {
                                 } else {
                                     do {
                                         if (ct == 0) {
-                                            int mqNext = bd[bp + 1] & 0xFF;
+                                            int mqByte = bd[bp + 1] & 0xFF;
                                             if (bd[bp] == (byte) 0xFF) {
-                                                if (mqNext > 0x8F) {
+                                                if (mqByte > 0x8F) {
                                                     c += 0xFF00;
                                                     ct = 8;
                                                 } else {
                                                     bp++;
-                                                    c += mqNext << 9;
+                                                    c += mqByte << 9;
                                                     ct = 7;
                                                 }
                                             } else {
                                                 bp++;
-                                                c += mqNext << 8;
+                                                c += mqByte << 8;
                                                 ct = 8;
                                             }
                                         }
@@ -549,79 +654,14 @@ final class BlockDecoder {
                                     } while (a < 0x8000);
                                 }
                             }
-                        }
-                        if (bit != 0) {
-                            int lu = signIndex(v);
-                            int sb;
-                            { // MQ decode (decodeBit) on the local coder state
-                                int mqCx = SC_LUT[lu];
-                                int mqSt = cx[mqCx];
-                                int mqQe = QE[mqSt];
-                                a -= mqQe;
-                                boolean mqRenorm = true;
-                                if ((c >>> 16) < mqQe) {
-                                    if (a < mqQe) {
-                                        sb = mqSt & 1;
-                                        cx[mqCx] = NMPS[mqSt];
-                                    } else {
-                                        sb = 1 - (mqSt & 1);
-                                        cx[mqCx] = NLPS[mqSt];
-                                    }
-                                    a = mqQe;
-                                } else {
-                                    c -= mqQe << 16;
-                                    if ((a & 0x8000) == 0) {
-                                        if (a < mqQe) {
-                                            sb = 1 - (mqSt & 1);
-                                            cx[mqCx] = NLPS[mqSt];
-                                        } else {
-                                            sb = mqSt & 1;
-                                            cx[mqCx] = NMPS[mqSt];
-                                        }
-                                    } else {
-                                        sb = mqSt & 1;
-                                        mqRenorm = false;
-                                    }
-                                }
-                                if (mqRenorm) {
-                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
-                                    if (mqN <= ct) {
-                                        a <<= mqN;
-                                        c <<= mqN;
-                                        ct -= mqN;
-                                    } else {
-                                        do {
-                                            if (ct == 0) {
-                                                int mqNext = bd[bp + 1] & 0xFF;
-                                                if (bd[bp] == (byte) 0xFF) {
-                                                    if (mqNext > 0x8F) {
-                                                        c += 0xFF00;
-                                                        ct = 8;
-                                                    } else {
-                                                        bp++;
-                                                        c += mqNext << 9;
-                                                        ct = 7;
-                                                    }
-                                                } else {
-                                                    bp++;
-                                                    c += mqNext << 8;
-                                                    ct = 8;
-                                                }
-                                            }
-                                            a <<= 1;
-                                            c <<= 1;
-                                            ct--;
-                                        } while (a < 0x8000);
-                                    }
-                                }
-                            }
                             int s = sb ^ SPB_LUT[lu];
-                            dat[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
-                            markSignificant(f, s, y, vsc);
+                            dat[(k + ci) * w + x] = s != 0 ? -oneplushalf : oneplushalf;
+                            flags = markSignificant(fl, at, flags, ci, s, stride, vsc);
                         }
-                        fl[f] |= VISIT;
+                        flags |= PI_0 << shift;
                     }
                 }
+                fl[at] = flags;
             }
         }
         this.a = a;
@@ -634,22 +674,26 @@ final class BlockDecoder {
         int one = 1 << bpno;
         int oneplushalf = one | (one >> 1);
         int[] fl = flags;
-        for (int k = 0; k < h; k += 4) {
+        for (int k = 0, row = stride + 1; k < h; k += 4, row += stride) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
-                for (int r = 0; r < rows; r++) {
-                    int y = k + r;
-                    int f = (y + 1) * stride + x + 1;
-                    int v = fl[f];
-                    if ((v & (SIG | VISIT)) == 0 && (v & NEIGHBOURS) != 0) {
+                int at = row + x;
+                int flags = fl[at];
+                if (flags == 0) {
+                    continue;
+                }
+                for (int ci = 0; ci < rows; ci++) {
+                    int shift = 3 * ci;
+                    if ((flags & ((SIGMA_4 | PI_0) << shift)) == 0 && (flags & (SIGMA_NEIGHBOURS << shift)) != 0) {
                         if (rawBit() != 0) {
                             int s = rawBit();
-                            data[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
-                            markSignificant(f, s, y, vsc);
+                            data[(k + ci) * w + x] = s != 0 ? -oneplushalf : oneplushalf;
+                            flags = markSignificant(fl, at, flags, ci, s, stride, vsc);
                         }
-                        fl[f] |= VISIT;
+                        flags |= PI_0 << shift;
                     }
                 }
+                fl[at] = flags;
             }
         }
     }
@@ -667,82 +711,70 @@ final class BlockDecoder {
         int c = this.c;
         int ct = this.ct;
         int bp = this.bp;
-        for (int k = 0; k < h; k += 4) {
+        for (int k = 0, row = stride + 1; k < h; k += 4, row += stride) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
-                for (int r = 0; r < rows; r++) {
-                    int y = k + r;
-                    int f = (y + 1) * stride + x + 1;
-                    int v = fl[f];
-                    if ((v & (SIG | VISIT)) == SIG) {
+                int at = row + x;
+                int flags = fl[at];
+                if (flags == 0) {
+                    continue;
+                }
+                for (int ci = 0; ci < rows; ci++) {
+                    int shift = 3 * ci;
+                    if ((flags & ((SIGMA_4 | PI_0) << shift)) == SIGMA_4 << shift) {
+                        int f = flags >>> shift;
                         int bit;
-                        { // MQ decode (decodeBit) on the local coder state
-                            int mqCx = (v & REFINED) != 0 ? CTX_MAG + 2 : (v & NEIGHBOURS) != 0 ? CTX_MAG + 1 : CTX_MAG;
+                        { // MQ decode (decodeBit) on the local coder state, without data-dependent branches
+                            int mqCx = (f & MU_0) != 0 ? CTX_MAG + 2 : (f & SIGMA_NEIGHBOURS) != 0 ? CTX_MAG + 1 : CTX_MAG;
                             int mqSt = cx[mqCx];
-                            int mqQe = QE[mqSt];
+                            int mqQe = mqSt & 0xFFFF;
                             a -= mqQe;
-                            boolean mqRenorm = true;
-                            if ((c >>> 16) < mqQe) {
-                                if (a < mqQe) {
-                                    bit = mqSt & 1;
-                                    cx[mqCx] = NMPS[mqSt];
-                                } else {
-                                    bit = 1 - (mqSt & 1);
-                                    cx[mqCx] = NLPS[mqSt];
-                                }
-                                a = mqQe;
+                            int mqLow = ((c >>> 16) - mqQe) >> 31; // -1: C below Qe, the interval's lower (Qe) part
+                            int mqLps = mqLow ^ ((a - mqQe) >> 31); // -1: the decision is the LPS (with or without exchange)
+                            bit = ((mqSt >>> 16) & 1) ^ (mqLps & 1);
+                            c -= (mqQe << 16) & ~mqLow;
+                            a = (mqQe & mqLow) | (a & ~mqLow);
+                            int mqN = Integer.numberOfLeadingZeros(a) - 16; // 0 where no renormalisation (and no state change) follows
+                            int mqNext = STATES[((mqSt >>> 24) & mqLps) | ((mqSt >>> 17) & 0x7F & ~mqLps)];
+                            int mqMove = -mqN >> 31;
+                            cx[mqCx] = (mqNext & mqMove) | (mqSt & ~mqMove);
+                            if (mqN <= ct) {
+                                a <<= mqN;
+                                c <<= mqN;
+                                ct -= mqN;
                             } else {
-                                c -= mqQe << 16;
-                                if ((a & 0x8000) == 0) {
-                                    if (a < mqQe) {
-                                        bit = 1 - (mqSt & 1);
-                                        cx[mqCx] = NLPS[mqSt];
-                                    } else {
-                                        bit = mqSt & 1;
-                                        cx[mqCx] = NMPS[mqSt];
-                                    }
-                                } else {
-                                    bit = mqSt & 1;
-                                    mqRenorm = false;
-                                }
-                            }
-                            if (mqRenorm) {
-                                int mqN = Integer.numberOfLeadingZeros(a) - 16;
-                                if (mqN <= ct) {
-                                    a <<= mqN;
-                                    c <<= mqN;
-                                    ct -= mqN;
-                                } else {
-                                    do {
-                                        if (ct == 0) {
-                                            int mqNext = bd[bp + 1] & 0xFF;
-                                            if (bd[bp] == (byte) 0xFF) {
-                                                if (mqNext > 0x8F) {
-                                                    c += 0xFF00;
-                                                    ct = 8;
-                                                } else {
-                                                    bp++;
-                                                    c += mqNext << 9;
-                                                    ct = 7;
-                                                }
+                                do {
+                                    if (ct == 0) {
+                                        int mqByte = bd[bp + 1] & 0xFF;
+                                        if (bd[bp] == (byte) 0xFF) {
+                                            if (mqByte > 0x8F) {
+                                                c += 0xFF00;
+                                                ct = 8;
                                             } else {
                                                 bp++;
-                                                c += mqNext << 8;
-                                                ct = 8;
+                                                c += mqByte << 9;
+                                                ct = 7;
                                             }
+                                        } else {
+                                            bp++;
+                                            c += mqByte << 8;
+                                            ct = 8;
                                         }
-                                        a <<= 1;
-                                        c <<= 1;
-                                        ct--;
-                                    } while (a < 0x8000);
-                                }
+                                    }
+                                    a <<= 1;
+                                    c <<= 1;
+                                    ct--;
+                                } while (a < 0x8000);
                             }
                         }
-                        int d = y * w + x;
-                        dat[d] += (bit ^ (dat[d] < 0 ? 1 : 0)) != 0 ? poshalf : -poshalf;
-                        fl[f] = v | REFINED;
+                        int d = (k + ci) * w + x;
+                        int v = dat[d];
+                        int toward = (bit ^ (v >>> 31)) - 1; // 0: away from zero, -1: toward it
+                        dat[d] = v + ((poshalf ^ toward) - toward);
+                        flags |= MU_0 << shift;
                     }
                 }
+                fl[at] = flags;
             }
         }
         this.a = a;
@@ -754,24 +786,34 @@ final class BlockDecoder {
     private void refPassRaw(int bpno) {
         int poshalf = (1 << bpno) >> 1;
         int[] fl = flags;
-        for (int k = 0; k < h; k += 4) {
+        for (int k = 0, row = stride + 1; k < h; k += 4, row += stride) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
-                for (int r = 0; r < rows; r++) {
-                    int y = k + r;
-                    int f = (y + 1) * stride + x + 1;
-                    int v = fl[f];
-                    if ((v & (SIG | VISIT)) == SIG) {
+                int at = row + x;
+                int flags = fl[at];
+                if (flags == 0) {
+                    continue;
+                }
+                for (int ci = 0; ci < rows; ci++) {
+                    int shift = 3 * ci;
+                    if ((flags & ((SIGMA_4 | PI_0) << shift)) == SIGMA_4 << shift) {
                         int bit = rawBit();
-                        int d = y * w + x;
-                        data[d] += (bit ^ (data[d] < 0 ? 1 : 0)) != 0 ? poshalf : -poshalf;
-                        fl[f] = v | REFINED;
+                        int d = (k + ci) * w + x;
+                        int v = data[d];
+                        data[d] = v + ((bit ^ (v >>> 31)) != 0 ? poshalf : -poshalf);
+                        flags |= MU_0 << shift;
                     }
                 }
+                fl[at] = flags;
             }
         }
     }
 
+    /**
+     * A full stripe column whose flags word is 0 (no sample in it or around it significant, none visited) is
+     * coded in run-length mode: one aggregation decision, and where it is 1 the position of the first significant
+     * sample in two uniform decisions; the partial last stripe never is (OpenJPEG's step loop for it).
+     */
     private void cleanupPass(int bpno, int zcBase, boolean vsc) {
         int one = 1 << bpno;
         int oneplushalf = one | (one >> 1);
@@ -779,49 +821,53 @@ final class BlockDecoder {
         int[] dat = data;
         int w = this.w;
         int h = this.h;
-        int st = stride;
+        int stride = this.stride;
         int[] cx = ctx;
         byte[] bd = this.bd;
         int a = this.a;
         int c = this.c;
         int ct = this.ct;
         int bp = this.bp;
-        for (int k = 0; k < h; k += 4) {
+        for (int k = 0, row = stride + 1; k < h; k += 4, row += stride) {
             int rows = Math.min(4, h - k);
             for (int x = 0; x < w; x++) {
-                int f0 = (k + 1) * st + x + 1;
+                int at = row + x;
+                int flags = fl[at];
                 int start = 0;
                 boolean partial = false;
-                if (rows == 4 && ((fl[f0] | fl[f0 + st] | fl[f0 + 2 * st] | fl[f0 + 3 * st])
-                        & (SIG | VISIT | NEIGHBOURS)) == 0) {
+                if (rows == 4 && flags != 0 && ((flags | flags >>> PI_TO_SIGMA) & ALL_SIGMA_4) == ALL_SIGMA_4) {
+                    fl[at] = flags & ~PI_ALL; // every sample significant or visited: nothing to decode
+                    continue;
+                }
+                if (flags == 0 && rows == 4) {
                     int agg;
                     { // MQ decode (decodeBit) on the local coder state
                         int mqCx = CTX_AGG;
                         int mqSt = cx[mqCx];
-                        int mqQe = QE[mqSt];
+                        int mqQe = mqSt & 0xFFFF;
                         a -= mqQe;
                         boolean mqRenorm = true;
                         if ((c >>> 16) < mqQe) {
                             if (a < mqQe) {
-                                agg = mqSt & 1;
-                                cx[mqCx] = NMPS[mqSt];
+                                agg = (mqSt >>> 16) & 1;
+                                cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                             } else {
-                                agg = 1 - (mqSt & 1);
-                                cx[mqCx] = NLPS[mqSt];
+                                agg = ((mqSt >>> 16) & 1) ^ 1;
+                                cx[mqCx] = STATES[mqSt >>> 24];
                             }
                             a = mqQe;
                         } else {
                             c -= mqQe << 16;
                             if ((a & 0x8000) == 0) {
                                 if (a < mqQe) {
-                                    agg = 1 - (mqSt & 1);
-                                    cx[mqCx] = NLPS[mqSt];
+                                    agg = ((mqSt >>> 16) & 1) ^ 1;
+                                    cx[mqCx] = STATES[mqSt >>> 24];
                                 } else {
-                                    agg = mqSt & 1;
-                                    cx[mqCx] = NMPS[mqSt];
+                                    agg = (mqSt >>> 16) & 1;
+                                    cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                                 }
                             } else {
-                                agg = mqSt & 1;
+                                agg = (mqSt >>> 16) & 1;
                                 mqRenorm = false;
                             }
                         }
@@ -858,36 +904,36 @@ final class BlockDecoder {
                         }
                     }
                     if (agg == 0) {
-                        continue; // the column stays insignificant; its VISIT flags are already clear
+                        continue; // the column stays insignificant and its word 0
                     }
                     int hi;
                     { // MQ decode (decodeBit) on the local coder state
                         int mqCx = CTX_UNI;
                         int mqSt = cx[mqCx];
-                        int mqQe = QE[mqSt];
+                        int mqQe = mqSt & 0xFFFF;
                         a -= mqQe;
                         boolean mqRenorm = true;
                         if ((c >>> 16) < mqQe) {
                             if (a < mqQe) {
-                                hi = mqSt & 1;
-                                cx[mqCx] = NMPS[mqSt];
+                                hi = (mqSt >>> 16) & 1;
+                                cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                             } else {
-                                hi = 1 - (mqSt & 1);
-                                cx[mqCx] = NLPS[mqSt];
+                                hi = ((mqSt >>> 16) & 1) ^ 1;
+                                cx[mqCx] = STATES[mqSt >>> 24];
                             }
                             a = mqQe;
                         } else {
                             c -= mqQe << 16;
                             if ((a & 0x8000) == 0) {
                                 if (a < mqQe) {
-                                    hi = 1 - (mqSt & 1);
-                                    cx[mqCx] = NLPS[mqSt];
+                                    hi = ((mqSt >>> 16) & 1) ^ 1;
+                                    cx[mqCx] = STATES[mqSt >>> 24];
                                 } else {
-                                    hi = mqSt & 1;
-                                    cx[mqCx] = NMPS[mqSt];
+                                    hi = (mqSt >>> 16) & 1;
+                                    cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                                 }
                             } else {
-                                hi = mqSt & 1;
+                                hi = (mqSt >>> 16) & 1;
                                 mqRenorm = false;
                             }
                         }
@@ -927,30 +973,30 @@ final class BlockDecoder {
                     { // MQ decode (decodeBit) on the local coder state
                         int mqCx = CTX_UNI;
                         int mqSt = cx[mqCx];
-                        int mqQe = QE[mqSt];
+                        int mqQe = mqSt & 0xFFFF;
                         a -= mqQe;
                         boolean mqRenorm = true;
                         if ((c >>> 16) < mqQe) {
                             if (a < mqQe) {
-                                lo = mqSt & 1;
-                                cx[mqCx] = NMPS[mqSt];
+                                lo = (mqSt >>> 16) & 1;
+                                cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                             } else {
-                                lo = 1 - (mqSt & 1);
-                                cx[mqCx] = NLPS[mqSt];
+                                lo = ((mqSt >>> 16) & 1) ^ 1;
+                                cx[mqCx] = STATES[mqSt >>> 24];
                             }
                             a = mqQe;
                         } else {
                             c -= mqQe << 16;
                             if ((a & 0x8000) == 0) {
                                 if (a < mqQe) {
-                                    lo = 1 - (mqSt & 1);
-                                    cx[mqCx] = NLPS[mqSt];
+                                    lo = ((mqSt >>> 16) & 1) ^ 1;
+                                    cx[mqCx] = STATES[mqSt >>> 24];
                                 } else {
-                                    lo = mqSt & 1;
-                                    cx[mqCx] = NMPS[mqSt];
+                                    lo = (mqSt >>> 16) & 1;
+                                    cx[mqCx] = STATES[(mqSt >>> 17) & 0x7F];
                                 }
                             } else {
-                                lo = mqSt & 1;
+                                lo = (mqSt >>> 16) & 1;
                                 mqRenorm = false;
                             }
                         }
@@ -989,151 +1035,109 @@ final class BlockDecoder {
                     start = (hi << 1) | lo;
                     partial = true;
                 }
-                for (int r = start; r < rows; r++) {
-                    int y = k + r;
-                    int f = f0 + r * st;
-                    int v = fl[f];
-                    if (partial || (v & (SIG | VISIT)) == 0) {
+                for (int ci = start; ci < rows; ci++) {
+                    int shift = 3 * ci;
+                    if (partial || (flags & ((SIGMA_4 | PI_0) << shift)) == 0) {
                         int bit = 1;
                         if (!partial) {
-                            { // MQ decode (decodeBit) on the local coder state
-                                int mqCx = ZC_LUT[zcBase | ((v >> 4) & 0xFF)];
+                            { // MQ decode (decodeBit) on the local coder state, without data-dependent branches
+                                int mqCx = ZC_LUT[zcBase | ((flags >>> shift) & SIGMA_NEIGHBOURS)];
                                 int mqSt = cx[mqCx];
-                                int mqQe = QE[mqSt];
+                                int mqQe = mqSt & 0xFFFF;
                                 a -= mqQe;
-                                boolean mqRenorm = true;
-                                if ((c >>> 16) < mqQe) {
-                                    if (a < mqQe) {
-                                        bit = mqSt & 1;
-                                        cx[mqCx] = NMPS[mqSt];
-                                    } else {
-                                        bit = 1 - (mqSt & 1);
-                                        cx[mqCx] = NLPS[mqSt];
-                                    }
-                                    a = mqQe;
+                                int mqLow = ((c >>> 16) - mqQe) >> 31; // -1: C below Qe, the interval's lower (Qe) part
+                                int mqLps = mqLow ^ ((a - mqQe) >> 31); // -1: the decision is the LPS (with or without exchange)
+                                bit = ((mqSt >>> 16) & 1) ^ (mqLps & 1);
+                                c -= (mqQe << 16) & ~mqLow;
+                                a = (mqQe & mqLow) | (a & ~mqLow);
+                                int mqN = Integer.numberOfLeadingZeros(a) - 16; // 0 where no renormalisation (and no state change) follows
+                                int mqNext = STATES[((mqSt >>> 24) & mqLps) | ((mqSt >>> 17) & 0x7F & ~mqLps)];
+                                int mqMove = -mqN >> 31;
+                                cx[mqCx] = (mqNext & mqMove) | (mqSt & ~mqMove);
+                                if (mqN <= ct) {
+                                    a <<= mqN;
+                                    c <<= mqN;
+                                    ct -= mqN;
                                 } else {
-                                    c -= mqQe << 16;
-                                    if ((a & 0x8000) == 0) {
-                                        if (a < mqQe) {
-                                            bit = 1 - (mqSt & 1);
-                                            cx[mqCx] = NLPS[mqSt];
-                                        } else {
-                                            bit = mqSt & 1;
-                                            cx[mqCx] = NMPS[mqSt];
-                                        }
-                                    } else {
-                                        bit = mqSt & 1;
-                                        mqRenorm = false;
-                                    }
-                                }
-                                if (mqRenorm) {
-                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
-                                    if (mqN <= ct) {
-                                        a <<= mqN;
-                                        c <<= mqN;
-                                        ct -= mqN;
-                                    } else {
-                                        do {
-                                            if (ct == 0) {
-                                                int mqNext = bd[bp + 1] & 0xFF;
-                                                if (bd[bp] == (byte) 0xFF) {
-                                                    if (mqNext > 0x8F) {
-                                                        c += 0xFF00;
-                                                        ct = 8;
-                                                    } else {
-                                                        bp++;
-                                                        c += mqNext << 9;
-                                                        ct = 7;
-                                                    }
+                                    do {
+                                        if (ct == 0) {
+                                            int mqByte = bd[bp + 1] & 0xFF;
+                                            if (bd[bp] == (byte) 0xFF) {
+                                                if (mqByte > 0x8F) {
+                                                    c += 0xFF00;
+                                                    ct = 8;
                                                 } else {
                                                     bp++;
-                                                    c += mqNext << 8;
-                                                    ct = 8;
+                                                    c += mqByte << 9;
+                                                    ct = 7;
                                                 }
+                                            } else {
+                                                bp++;
+                                                c += mqByte << 8;
+                                                ct = 8;
                                             }
-                                            a <<= 1;
-                                            c <<= 1;
-                                            ct--;
-                                        } while (a < 0x8000);
-                                    }
+                                        }
+                                        a <<= 1;
+                                        c <<= 1;
+                                        ct--;
+                                    } while (a < 0x8000);
                                 }
                             }
                         }
                         if (bit != 0) {
-                            int lu = signIndex(v);
+                            int lu = signIndex(flags, fl[at - 1], fl[at + 1], ci);
                             int sb;
-                            { // MQ decode (decodeBit) on the local coder state
+                            { // MQ decode (decodeBit) on the local coder state, without data-dependent branches
                                 int mqCx = SC_LUT[lu];
                                 int mqSt = cx[mqCx];
-                                int mqQe = QE[mqSt];
+                                int mqQe = mqSt & 0xFFFF;
                                 a -= mqQe;
-                                boolean mqRenorm = true;
-                                if ((c >>> 16) < mqQe) {
-                                    if (a < mqQe) {
-                                        sb = mqSt & 1;
-                                        cx[mqCx] = NMPS[mqSt];
-                                    } else {
-                                        sb = 1 - (mqSt & 1);
-                                        cx[mqCx] = NLPS[mqSt];
-                                    }
-                                    a = mqQe;
+                                int mqLow = ((c >>> 16) - mqQe) >> 31; // -1: C below Qe, the interval's lower (Qe) part
+                                int mqLps = mqLow ^ ((a - mqQe) >> 31); // -1: the decision is the LPS (with or without exchange)
+                                sb = ((mqSt >>> 16) & 1) ^ (mqLps & 1);
+                                c -= (mqQe << 16) & ~mqLow;
+                                a = (mqQe & mqLow) | (a & ~mqLow);
+                                int mqN = Integer.numberOfLeadingZeros(a) - 16; // 0 where no renormalisation (and no state change) follows
+                                int mqNext = STATES[((mqSt >>> 24) & mqLps) | ((mqSt >>> 17) & 0x7F & ~mqLps)];
+                                int mqMove = -mqN >> 31;
+                                cx[mqCx] = (mqNext & mqMove) | (mqSt & ~mqMove);
+                                if (mqN <= ct) {
+                                    a <<= mqN;
+                                    c <<= mqN;
+                                    ct -= mqN;
                                 } else {
-                                    c -= mqQe << 16;
-                                    if ((a & 0x8000) == 0) {
-                                        if (a < mqQe) {
-                                            sb = 1 - (mqSt & 1);
-                                            cx[mqCx] = NLPS[mqSt];
-                                        } else {
-                                            sb = mqSt & 1;
-                                            cx[mqCx] = NMPS[mqSt];
-                                        }
-                                    } else {
-                                        sb = mqSt & 1;
-                                        mqRenorm = false;
-                                    }
-                                }
-                                if (mqRenorm) {
-                                    int mqN = Integer.numberOfLeadingZeros(a) - 16;
-                                    if (mqN <= ct) {
-                                        a <<= mqN;
-                                        c <<= mqN;
-                                        ct -= mqN;
-                                    } else {
-                                        do {
-                                            if (ct == 0) {
-                                                int mqNext = bd[bp + 1] & 0xFF;
-                                                if (bd[bp] == (byte) 0xFF) {
-                                                    if (mqNext > 0x8F) {
-                                                        c += 0xFF00;
-                                                        ct = 8;
-                                                    } else {
-                                                        bp++;
-                                                        c += mqNext << 9;
-                                                        ct = 7;
-                                                    }
+                                    do {
+                                        if (ct == 0) {
+                                            int mqByte = bd[bp + 1] & 0xFF;
+                                            if (bd[bp] == (byte) 0xFF) {
+                                                if (mqByte > 0x8F) {
+                                                    c += 0xFF00;
+                                                    ct = 8;
                                                 } else {
                                                     bp++;
-                                                    c += mqNext << 8;
-                                                    ct = 8;
+                                                    c += mqByte << 9;
+                                                    ct = 7;
                                                 }
+                                            } else {
+                                                bp++;
+                                                c += mqByte << 8;
+                                                ct = 8;
                                             }
-                                            a <<= 1;
-                                            c <<= 1;
-                                            ct--;
-                                        } while (a < 0x8000);
-                                    }
+                                        }
+                                        a <<= 1;
+                                        c <<= 1;
+                                        ct--;
+                                    } while (a < 0x8000);
                                 }
                             }
                             int s = sb ^ SPB_LUT[lu];
-                            dat[y * w + x] = s != 0 ? -oneplushalf : oneplushalf;
-                            markSignificant(f, s, y, vsc);
+                            dat[(k + ci) * w + x] = s != 0 ? -oneplushalf : oneplushalf;
+                            flags = markSignificant(fl, at, flags, ci, s, stride, vsc);
                         }
                         partial = false;
                     }
                 }
-                for (int r = 0; r < rows; r++) {
-                    fl[f0 + r * st] &= ~VISIT;
-                }
+                fl[at] = flags & ~PI_ALL;
             }
         }
         this.a = a;
