@@ -8,6 +8,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** An input could not be read or is not supported; one line on stderr names the file and the reason. */
     public static final int INPUT_UNREADABLE = 3;
+    /** A remote node cannot be reached, refuses, times out, breaks off or answers wrongly (radmamba remote). */
+    public static final int NODE_FAILED = 4;
 
     private ExitCodes() {
     }

@@ -50,9 +50,17 @@ class ArchitectureTest {
     void only_the_adapter_and_the_one_composition_point_name_the_dicom_adapter() {
         noClasses().that().resideOutsideOfPackage("org.radmamba.viewer.dicom.pixelmed..")
                 .and().doNotHaveFullyQualifiedName("org.radmamba.viewer.dicom.DicomReaders")
+                .and().doNotHaveFullyQualifiedName("org.radmamba.viewer.dicom.net.DicomNetworks")
                 .should().dependOnClassesThat().resideInAPackage("org.radmamba.viewer.dicom.pixelmed..")
                 .because("the rest of the project sees the DicomReader port; DicomReaders.standard() is the one place"
-                        + " that chooses the adapter behind it")
+                        + " that chooses the adapter behind it. The network port (RemoteNode, StorageScp) has its"
+                        + " own composition point, DicomNetworks, which chooses the DIMSE adapter in"
+                        + " dicom.pixelmed.net beside the DICOMweb one")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackage("org.radmamba.viewer.dicom.net.web..")
+                .and().doNotHaveFullyQualifiedName("org.radmamba.viewer.dicom.net.DicomNetworks")
+                .should().dependOnClassesThat().resideInAPackage("org.radmamba.viewer.dicom.net.web..")
+                .because("the DICOMweb adapter is chosen in one place, DicomNetworks, like the DIMSE one")
                 .check(classes);
     }
 

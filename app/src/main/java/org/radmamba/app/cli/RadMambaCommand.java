@@ -41,6 +41,7 @@ public final class RadMambaCommand implements Callable<Integer> {
         cl.addSubcommand(new InfoCommand());
         cl.addSubcommand(new PluginsCommand());
         cl.addSubcommand(new ReformatCommand());
+        cl.addSubcommand(new RemoteCommand());
         cl.addSubcommand(new SegmentCommand());
         // A command-line mistake is a usage error (2); anything a command throws is about its input (3).
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException
@@ -68,7 +69,7 @@ public final class RadMambaCommand implements Callable<Integer> {
      */
     private static void listDeveloperTools(CommandLine cl) {
         cl.getHelpSectionMap().put(DEVELOPER_TOOLS_SECTION, help -> String.format(
-                "%nDeveloper tools:%n  bench  Performance benchmarks: model, scan, load, viewer, series (see bench --help)%n"));
+                "%nDeveloper tools:%n  bench  Performance benchmarks: model, scan, load, viewer, series, retrieve (see bench --help)%n"));
         List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
         keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST) + 1,
                 DEVELOPER_TOOLS_SECTION);

@@ -136,6 +136,17 @@ public final class ViewerViewModel implements SeriesProvider {
         if (folder != null) {
             settings.setLastFolder(folder);
         }
+        scanAndAdd(paths);
+    }
+
+    /** Adds a study retrieved from a PACS (its folder), without making it a recent path or the last folder. */
+    public void openReceived(List<Path> paths) {
+        if (!paths.isEmpty()) {
+            scanAndAdd(paths);
+        }
+    }
+
+    private void scanAndAdd(List<Path> paths) {
         String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
         track(BackgroundTask.wrap(ctx -> {
                     ctx.updateMessage("reading headers");

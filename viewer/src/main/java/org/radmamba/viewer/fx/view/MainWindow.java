@@ -255,6 +255,32 @@ public final class MainWindow extends BorderPane {
         return viewModel.activeViewport();
     }
 
+    // ---- PACS ----
+
+    private Stage pacsSearch;
+
+    /** The PACS search window (one, kept while the main window lives); retrieved studies join the browser. */
+    private void showPacsSearch() {
+        if (pacsSearch == null) {
+            org.radmamba.viewer.fx.model.RemoteSearchViewModel search =
+                    new org.radmamba.viewer.fx.model.RemoteSearchViewModel(
+                            org.radmamba.viewer.dicom.net.NodeDirectory.forUser(),
+                            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(),
+                            javafx.application.Platform::runLater, viewModel::openReceived,
+                            Path.of(System.getProperty("user.home"), ".radmamba", "received"),
+                            org.radmamba.viewer.dicom.net.NetworkTimeouts.DEFAULT);
+            pacsSearch = new Stage();
+            pacsSearch.setTitle("Search a PACS");
+            pacsSearch.setScene(new Scene(new RemoteSearchView(search), 900, 520));
+            if (getScene() != null) {
+                pacsSearch.initOwner(getScene().getWindow());
+                pacsSearch.getScene().getStylesheets().setAll(getScene().getStylesheets());
+            }
+        }
+        pacsSearch.show();
+        pacsSearch.toFront();
+    }
+
     // ---- actions ----
 
     private ViewerAction action(String text, Ikon icon, KeyCombination key, Runnable handler) {
@@ -275,6 +301,8 @@ public final class MainWindow extends BorderPane {
             shortcut(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseFolder);
     private final ViewerAction openDemo = action("Open demo study", MaterialDesignF.FLASK_OUTLINE,
             shortcut(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> vm().openDemo());
+    private final ViewerAction searchPacs = action("Search a PACS…", MaterialDesignS.SERVER_NETWORK, null,
+            this::showPacsSearch);
     private final ViewerAction closeStudy = action("Close study", MaterialDesignC.CLOSE_BOX_OUTLINE,
             shortcut(KeyCode.F4, KeyCombination.SHORTCUT_DOWN), this::closeSelectedStudy);
     private final ViewerAction closeAll = action("Close all studies", MaterialDesignC.CLOSE_BOX_MULTIPLE_OUTLINE,
@@ -352,7 +380,8 @@ public final class MainWindow extends BorderPane {
     private MenuBar menuBar() {
         Menu file = new Menu("_File");
         file.getItems().addAll(openFile.menuItem(), openFolder.menuItem(), recentMenu, new SeparatorMenuItem(),
-                openDemo.menuItem(), new SeparatorMenuItem(), closeStudy.menuItem(), closeAll.menuItem());
+                openDemo.menuItem(), searchPacs.menuItem(), new SeparatorMenuItem(), closeStudy.menuItem(),
+                closeAll.menuItem());
 
         Menu view = new Menu("_View");
         Menu layouts = new Menu("Layout");

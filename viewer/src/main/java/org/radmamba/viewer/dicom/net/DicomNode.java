@@ -1,0 +1,127 @@
+package org.radmamba.viewer.dicom.net;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A remote DICOM node: a DIMSE application entity or a DICOMweb service. {@link #label()} is what every message names;
+ * it never contains a credential.
+ */
+public sealed interface DicomNode {
+
+    /** The configured name, or the address when the node was given as a URI. */
+    String name();
+
+    /** The name and address, e.g. {@code pacs (dimse://ORTHANC@127.0.0.1:4242)}, for messages. */
+    String label();
+
+    /** How a DIMSE node is asked to send a study: by C-GET on our association, or by C-MOVE to our storage SCP. */
+    enum Retrieve {
+        GET, MOVE;
+
+        public static Retrieve parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "get" -> GET;
+                case "move" -> MOVE;
+                default -> throw new IllegalArgumentException("retrieve must be get or move, not '" + text + "'");
+            };
+        }
+    }
+
+    /**
+     * A DIMSE application entity.
+     *
+     * @param callingAet our AE title on associations we start
+     * @param retrieve   C-GET or C-MOVE
+     * @param moveAet    the AE title the node sends C-MOVE results to (configured on the node as our storage SCP)
+     * @param movePort   the port our storage SCP listens on during a C-MOVE
+     */
+    record Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
+            String moveAet, int movePort) implements DicomNode {
+
+        public Dimse {
+            Objects.requireNonNull(name);
+            AeTitles.check(calledAet, "called AE title");
+            AeTitles.check(callingAet, "calling AE title");
+            AeTitles.check(moveAet, "move destination AE title");
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("no host");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is not in 1-65535");
+            }
+            if (movePort < 0 || movePort > 65535) {
+                throw new IllegalArgumentException("move port " + movePort + " is not in 0-65535");
+            }
+        }
+
+        public String uri() {
+            return "dimse://" + calledAet + "@" + host + ":" + port;
+        }
+
+        @Override
+        public String label() {
+            return name.equals(uri()) ? uri() : name + " (" + uri() + ")";
+        }
+    }
+
+    /** A DICOMweb service at {@code baseUrl} (the prefix of /studies), with its credentials. */
+    record Web(String name, URI baseUrl, Credentials credentials) implements DicomNode {
+
+        public Web {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(credentials);
+            String scheme = baseUrl.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new IllegalArgumentException("a DICOMweb base URL is http(s)://HOST:PORT/PATH, not " + baseUrl);
+            }
+            if (baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("no host in " + baseUrl);
+            }
+            if (baseUrl.getUserInfo() != null) {
+                throw new IllegalArgumentException("put credentials in the node's settings, not in the URL");
+            }
+        }
+
+        @Override
+        public String label() {
+            return name.equals(baseUrl.toString()) ? baseUrl.toString() : name + " (" + baseUrl + ")";
+        }
+    }
+
+    /**
+     * Parses {@code dimse://CALLED_AET@HOST:PORT} or {@code http(s)://HOST:PORT/PATH}.
+     *
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    static DicomNode parse(String uri, String callingAet, Retrieve retrieve, int movePort, Credentials credentials) {
+        if (uri.startsWith("dimse://")) {
+            String rest = uri.substring("dimse://".length());
+            int at = rest.indexOf('@');
+            int colon = rest.lastIndexOf(':');
+            if (at <= 0 || colon < at) {
+                throw new IllegalArgumentException("a DIMSE node is dimse://CALLED_AET@HOST:PORT, not " + uri);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(rest.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the port of " + uri + " is not a number");
+            }
+            return new Dimse(uri, rest.substring(0, at), rest.substring(at + 1, colon), port, callingAet, retrieve,
+                    callingAet, movePort);
+        }
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            URI parsed;
+            try {
+                parsed = new URI(uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: " + uri);
+            }
+            return new Web(uri, parsed, credentials);
+        }
+        throw new IllegalArgumentException("a node is a configured name, dimse://CALLED_AET@HOST:PORT or"
+                + " http(s)://HOST:PORT/PATH, not '" + uri + "'");
+    }
+}

@@ -1,0 +1,281 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.radmamba.viewer.dicom.net.Credentials;
+import org.radmamba.viewer.dicom.net.DicomNetworks;
+import org.radmamba.viewer.dicom.net.DicomNode;
+import org.radmamba.viewer.dicom.net.FindMatch;
+import org.radmamba.viewer.dicom.net.FindQuery;
+import org.radmamba.viewer.dicom.net.NetworkException;
+import org.radmamba.viewer.dicom.net.NetworkTimeouts;
+import org.radmamba.viewer.dicom.net.NodeDirectory;
+import org.radmamba.viewer.dicom.net.QueryLevel;
+import org.radmamba.viewer.dicom.net.RemoteNode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.prefs.BackingStoreException;
+
+/**
+ * The PACS search panel's state and actions: a node (configured name or URI), the search keys, the matches, a
+ * retrieve with progress and cancel that opens the study in the browser when it is in (or what arrived of it, when it
+ * stopped halfway), and sending files. Opening it as the instances arrive needs the browser to merge a series that
+ * grows; until it does, a series opened in batches would show as several. Network calls run on {@code background}; every property changes on
+ * {@code fx} (the JavaFX thread in the app, the calling thread in tests).
+ */
+public final class RemoteSearchViewModel {
+
+    private static final long UPDATE_NANOS = 100_000_000L;
+
+    private final NodeDirectory directory;
+    private final ExecutorService background;
+    private final Executor fx;
+    private final Consumer<List<Path>> open;
+    private final Path storeRoot;
+    private final NetworkTimeouts timeouts;
+
+    private final ObservableList<String> nodeNames = FXCollections.observableArrayList();
+    private final StringProperty node = new SimpleStringProperty("");
+    private final ObjectProperty<QueryLevel> level = new SimpleObjectProperty<>(QueryLevel.STUDY);
+    private final StringProperty patientName = new SimpleStringProperty("");
+    private final StringProperty patientId = new SimpleStringProperty("");
+    private final StringProperty studyDate = new SimpleStringProperty("");
+    private final StringProperty modality = new SimpleStringProperty("");
+    private final StringProperty accession = new SimpleStringProperty("");
+    private final StringProperty description = new SimpleStringProperty("");
+    private final StringProperty studyUid = new SimpleStringProperty("");
+    private final ObservableList<FindMatch> results = FXCollections.observableArrayList();
+    private final StringProperty status = new SimpleStringProperty("");
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final BooleanProperty busy = new SimpleBooleanProperty(false);
+    private volatile Future<?> running;
+
+    /**
+     * @param open      adds files to the study browser (the viewer's {@code ViewerViewModel::open})
+     * @param storeRoot where retrieved studies go, one folder per study
+     */
+    public RemoteSearchViewModel(NodeDirectory directory, ExecutorService background, Executor fx,
+            Consumer<List<Path>> open, Path storeRoot, NetworkTimeouts timeouts) {
+        this.directory = directory;
+        this.background = background;
+        this.fx = fx;
+        this.open = open;
+        this.storeRoot = storeRoot;
+        this.timeouts = timeouts;
+        refreshNodes();
+    }
+
+    public ObservableList<String> nodeNames() {
+        return nodeNames;
+    }
+
+    public StringProperty node() {
+        return node;
+    }
+
+    public ObjectProperty<QueryLevel> level() {
+        return level;
+    }
+
+    public StringProperty patientName() {
+        return patientName;
+    }
+
+    public StringProperty patientId() {
+        return patientId;
+    }
+
+    public StringProperty studyDate() {
+        return studyDate;
+    }
+
+    public StringProperty modality() {
+        return modality;
+    }
+
+    public StringProperty accession() {
+        return accession;
+    }
+
+    public StringProperty description() {
+        return description;
+    }
+
+    /** The study whose series a series-level search lists (set by choosing a study in the results). */
+    public StringProperty studyUid() {
+        return studyUid;
+    }
+
+    public ObservableList<FindMatch> results() {
+        return results;
+    }
+
+    /** One line: what runs, what came of it, or why it failed (the node and the step named). */
+    public StringProperty status() {
+        return status;
+    }
+
+    /** 0..1, or -1 while the total is unknown. */
+    public DoubleProperty progress() {
+        return progress;
+    }
+
+    public BooleanProperty busy() {
+        return busy;
+    }
+
+    public void refreshNodes() {
+        try {
+            nodeNames.setAll(directory.list().stream().map(NodeDirectory.Entry::name).toList());
+        } catch (BackingStoreException e) {
+            status.set("the configured nodes cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Runs the search with the keys as they are. */
+    public void search() {
+        FindQuery query;
+        RemoteNode remote;
+        try {
+            query = new FindQuery(level.get(), patientName.get(), patientId.get(), studyDate.get(), modality.get(),
+                    accession.get(), description.get(), level.get() == QueryLevel.SERIES ? studyUid.get() : "");
+            remote = connect();
+        } catch (IllegalArgumentException | IOException e) {
+            status.set(e.getMessage());
+            return;
+        }
+        start("Searching " + remote.node().label() + "…", () -> {
+            List<FindMatch> matches = remote.find(query);
+            fx.execute(() -> {
+                results.setAll(matches);
+                status.set(matches.size() + " match(es) on " + remote.node().label());
+            });
+        });
+    }
+
+    /** Retrieves a study or a series match into the store and opens it in the study browser as it arrives. */
+    public void retrieve(FindMatch match) {
+        if (match.studyInstanceUid().isEmpty()) {
+            status.set("choose a study or a series to retrieve (a patient match names no study)");
+            return;
+        }
+        RemoteNode remote;
+        try {
+            remote = connect();
+        } catch (IllegalArgumentException | IOException e) {
+            status.set(e.getMessage());
+            return;
+        }
+        Path dir = storeRoot.resolve(match.studyInstanceUid());
+        String series = match.level() == QueryLevel.SERIES ? match.seriesInstanceUid() : null;
+        start("Retrieving from " + remote.node().label() + "…", () -> {
+            long[] lastUpdate = {0};
+            int[] received = {0};
+            try {
+                RemoteNode.RetrieveResult result = remote.retrieve(match.studyInstanceUid(), series, dir,
+                        (file, done, total) -> {
+                            received[0] = done;
+                            long now = System.nanoTime();
+                            if (now - lastUpdate[0] > UPDATE_NANOS) {
+                                lastUpdate[0] = now;
+                                fx.execute(() -> {
+                                    progress.set(total > 0 ? (double) done / total : -1);
+                                    status.set(done + (total > 0 ? " of " + total : "") + " instance(s) received");
+                                });
+                            }
+                        });
+                fx.execute(() -> {
+                    open.accept(List.of(dir));
+                    progress.set(1);
+                    status.set(result.files().size() + " instance(s) received from " + remote.node().label());
+                });
+            } catch (NetworkException e) {
+                // What arrived intact is kept: show it, and say why the rest is missing.
+                if (received[0] > 0) {
+                    fx.execute(() -> open.accept(List.of(dir)));
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Sends files (a series, a study, an AI result) to the node. */
+    public void send(List<Path> files) {
+        RemoteNode remote;
+        try {
+            remote = connect();
+        } catch (IllegalArgumentException | IOException e) {
+            status.set(e.getMessage());
+            return;
+        }
+        start("Sending " + files.size() + " file(s) to " + remote.node().label() + "…", () -> {
+            RemoteNode.SendResult result = remote.send(files, (file, done, total) ->
+                    fx.execute(() -> progress.set(total > 0 ? (double) done / total : -1)));
+            fx.execute(() -> status.set(result.sent() + " of " + files.size() + " file(s) sent to "
+                    + remote.node().label() + (result.failures().isEmpty() ? "" : "; " + result.failures().get(0))));
+        });
+    }
+
+    /** Stops what runs; instances already received stay. */
+    public void cancel() {
+        Future<?> task = running;
+        if (task != null) {
+            task.cancel(true);
+        }
+    }
+
+    private interface NetworkTask {
+        void run() throws NetworkException;
+    }
+
+    private void start(String what, NetworkTask task) {
+        cancel();
+        busy.set(true);
+        progress.set(-1);
+        status.set(what);
+        running = background.submit(() -> {
+            try {
+                task.run();
+            } catch (NetworkException e) {
+                fx.execute(() -> status.set(e.getMessage()));
+            } catch (RuntimeException e) {
+                fx.execute(() -> status.set("unexpected failure: " + e));
+            } finally {
+                fx.execute(() -> busy.set(false));
+            }
+        });
+    }
+
+    private RemoteNode connect() throws IOException {
+        String text = node.get().trim();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("choose a node, or type dimse://AET@HOST:PORT or http(s)://HOST/PATH");
+        }
+        DicomNode resolved;
+        if (text.contains("://")) {
+            resolved = DicomNode.parse(text, "RADMAMBA", DicomNode.Retrieve.GET, 11112, Credentials.NONE);
+        } else {
+            try {
+                resolved = directory.find(text).orElseThrow(() -> new IllegalArgumentException("no node named '"
+                        + text + "' is configured")).node();
+            } catch (BackingStoreException e) {
+                throw new IOException("the configured nodes cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return DicomNetworks.connect(resolved, timeouts);
+    }
+}
