@@ -1,0 +1,388 @@
+package org.radmamba.inference.cuda;
+
+import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.medmamba.MedMambaConfig;
+import org.radmamba.inference.model.InferenceNetwork;
+import org.radmamba.inference.nn.ComputeContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * MedMamba with the whole forward pass on a CUDA device: the weights are packed on the host
+ * ({@link MedMambaDeviceWeights}: BatchNorm folded, layouts the kernels want) and uploaded once; for each input shape
+ * the launches of network.cu are planned ({@link MedMambaPlanner}), their activation buffers allocated once and the
+ * whole pass, copies in and out of reused page-locked staging included, captured into one CUDA graph on this model's
+ * own stream. A call then costs one host-to-pinned copy, one graph launch, one synchronisation and one pinned-to-host
+ * copy: activations never leave the device.
+ *
+ * <p>Numbers: float32 throughout, the same operations as {@link org.radmamba.inference.medmamba.MedMamba} (sums in
+ * another order, so outputs differ in the last bits). Calls are serialised: one stream, one set of buffers.
+ * Driver failures are {@link CudaException}s; the caller decides whether to continue on the CPU.
+ */
+public final class CudaMedMamba implements InferenceNetwork {
+
+    /** A system property naming a PTX file to load instead of the bundled network.ptx (kernel experiments). */
+    public static final String PTX_PROPERTY = "radmamba.cuda.networkPtx";
+    /** System property: {@code false} launches kernel by kernel instead of through a captured graph. */
+    public static final String GRAPH_PROPERTY = "radmamba.cuda.graph";
+
+    private static final String PTX_RESOURCE = "network.ptx";
+    /** Kept free beyond what a model needs: the driver's own allocations, other users of the device. */
+    private static final long RESERVE_BYTES = 256L << 20;
+
+    private final CudaDriver driver;
+    private final int device;
+    private final MemorySegment context;
+    private final MemorySegment module;
+    private final MemorySegment stream;
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+    private final MedMambaDeviceWeights weights;
+    private final long weightsPointer;
+    private final CudaDeviceInfo deviceInfo;
+    private final boolean useGraph;
+    private Executable executable;
+    private boolean closed;
+
+    /** One input shape's buffers, staging and graph. */
+    private record Shape(int batch, int height, int width) {
+    }
+
+    private final class Executable {
+        final Shape shape;
+        final ForwardPlan plan;
+        final EnumMap<DeviceBuffer, Long> pointers = new EnumMap<>(DeviceBuffer.class);
+        final MemorySegment pinnedIn;
+        final MemorySegment pinnedOut;
+        MemorySegment graph;
+        MemorySegment graphExec;
+
+        Executable(Shape shape, ForwardPlan plan) {
+            this.shape = shape;
+            this.plan = plan;
+            try {
+                for (var entry : plan.bufferFloats().entrySet()) {
+                    pointers.put(entry.getKey(), driver.malloc(entry.getValue() * Float.BYTES));
+                }
+                pointers.put(DeviceBuffer.WEIGHTS, weightsPointer);
+                pinnedIn = driver.mallocHost(plan.bufferFloats().get(DeviceBuffer.INPUT) * Float.BYTES);
+                pinnedOut = driver.mallocHost((long) plan.outputFloats() * Float.BYTES);
+                if (useGraph) {
+                    driver.beginCapture(stream);
+                    try {
+                        enqueue();
+                    } finally {
+                        graph = driver.endCapture(stream);
+                    }
+                    graphExec = driver.instantiateGraph(graph);
+                }
+            } catch (RuntimeException e) {
+                free();
+                throw e;
+            }
+        }
+
+        /** The copy in, every launch, the copy out, on the model's stream. */
+        void enqueue() {
+            driver.copyToDeviceAsync(pointers.get(DeviceBuffer.INPUT), pinnedIn, pinnedIn.byteSize(), stream);
+            launchAll();
+            driver.copyToHostAsync(pinnedOut, pointers.get(DeviceBuffer.OUTPUT), pinnedOut.byteSize(), stream);
+        }
+
+        void launchAll() {
+            for (KernelCall call : plan.calls()) {
+                launch(call);
+            }
+        }
+
+        void launch(KernelCall call) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment params = arena.allocate(ADDRESS, call.args().size());
+                for (int i = 0; i < call.args().size(); i++) {
+                    Object arg = call.args().get(i);
+                    MemorySegment slot = switch (arg) {
+                        case Integer v -> arena.allocateFrom(JAVA_INT, v);
+                        case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
+                        case KernelCall.Ptr p -> arena.allocateFrom(JAVA_LONG,
+                                p.isNull() ? 0L : pointers.get(p.buffer()) + p.offset() * Float.BYTES);
+                        default -> throw new IllegalStateException(call.kernel() + ": argument " + arg);
+                    };
+                    params.setAtIndex(ADDRESS, i, slot);
+                }
+                driver.launch(call.kernel(), function(call.kernel()), call.gridX(), call.gridY(), call.gridZ(),
+                        call.block(), 0, stream, params);
+            }
+        }
+
+        float[] run(float[] input) {
+            MemorySegment.copy(input, 0, pinnedIn, JAVA_FLOAT, 0, input.length);
+            if (graphExec != null) {
+                driver.launchGraph(graphExec, stream);
+            } else {
+                enqueue();
+            }
+            driver.synchronize(stream);
+            float[] out = new float[plan.outputFloats()];
+            MemorySegment.copy(pinnedOut, JAVA_FLOAT, 0, out, 0, out.length);
+            return out;
+        }
+
+        void free() {
+            if (graphExec != null) {
+                driver.destroyGraphExec(graphExec);
+            }
+            if (graph != null) {
+                driver.destroyGraph(graph);
+            }
+            for (var entry : pointers.entrySet()) {
+                if (entry.getKey() != DeviceBuffer.WEIGHTS) {
+                    driver.free(entry.getValue());
+                }
+            }
+            if (pinnedIn != null) {
+                driver.freeHost(pinnedIn);
+            }
+            if (pinnedOut != null) {
+                driver.freeHost(pinnedOut);
+            }
+        }
+    }
+
+    private CudaMedMamba(CudaDriver driver, int device, MemorySegment context, MedMambaDeviceWeights weights,
+                         CudaDeviceInfo deviceInfo) {
+        this.driver = driver;
+        this.device = device;
+        this.context = context;
+        this.weights = weights;
+        this.deviceInfo = deviceInfo;
+        this.useGraph = !"false".equalsIgnoreCase(System.getProperty(GRAPH_PROPERTY, "true"));
+        MemorySegment loadedModule = null;
+        MemorySegment createdStream = null;
+        long uploaded = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            loadedModule = driver.loadModule(arena.allocateFrom(readPtx()));
+            createdStream = driver.createStream();
+            uploaded = driver.malloc(weights.bytes());
+            MemorySegment staging = arena.allocate(JAVA_FLOAT, weights.packed().length);
+            MemorySegment.copy(weights.packed(), 0, staging, JAVA_FLOAT, 0, weights.packed().length);
+            driver.copyToDevice(uploaded, staging, weights.bytes());
+        } catch (RuntimeException e) {
+            if (uploaded != 0) {
+                driver.free(uploaded);
+            }
+            if (createdStream != null) {
+                driver.destroyStream(createdStream);
+            }
+            if (loadedModule != null) {
+                driver.unloadModule(loadedModule);
+            }
+            throw e;
+        }
+        this.module = loadedModule;
+        this.stream = createdStream;
+        this.weightsPointer = uploaded;
+    }
+
+    /** Packs and uploads {@code stateDict} to device 0. */
+    public static CudaMedMamba load(StateDict stateDict) throws CudaUnavailableException {
+        return load(stateDict, CudaDriver.defaultLibraryName());
+    }
+
+    /**
+     * Packs {@code stateDict} on the host first (a misfit is a CheckpointException naming the key, GPU or not), then
+     * opens the driver and uploads.
+     *
+     * @throws CudaUnavailableException when there is no usable device, the kernels cannot run this variant, or the
+     *                                  weights do not fit the device's free memory
+     */
+    static CudaMedMamba load(StateDict stateDict, String libraryName) throws CudaUnavailableException {
+        MedMambaDeviceWeights weights = MedMambaDeviceWeights.pack(stateDict);
+        String unsupported = MedMambaPlanner.unsupported(weights);
+        if (unsupported != null) {
+            throw new CudaUnavailableException("the CUDA kernels cannot run this MedMamba: " + unsupported);
+        }
+        CudaDriver driver = CudaDriver.load(libraryName);
+        try {
+            if (driver.deviceCount() == 0) {
+                throw new CudaUnavailableException("the NVIDIA driver reports no CUDA device");
+            }
+            int device = driver.device(0);
+            MemorySegment context = driver.retainPrimaryContext(device);
+            driver.setCurrent(context);
+            CudaDeviceInfo info;
+            try {
+                info = CudaDevice.describe(driver, device);
+            } finally {
+                driver.setCurrent(context);
+            }
+            if (info.computeMajor() < CudaDevice.MIN_COMPUTE_MAJOR) {
+                driver.releasePrimaryContext(device);
+                throw new CudaUnavailableException(info.name() + " has compute capability " + info.computeMajor()
+                        + "." + info.computeMinor() + "; RadMamba's kernels need 7.0 (Volta) or newer");
+            }
+            if (!info.fits(weights.bytes(), RESERVE_BYTES)) {
+                driver.releasePrimaryContext(device);
+                throw new CudaUnavailableException("the model needs " + (weights.bytes() >> 20) + " MiB on the GPU, "
+                        + (info.freeBytes() >> 20) + " MiB are free");
+            }
+            try {
+                return new CudaMedMamba(driver, device, context, weights, info);
+            } catch (CudaException e) {
+                driver.releasePrimaryContext(device);
+                throw e;
+            }
+        } catch (CudaException e) {
+            throw new CudaUnavailableException("the CUDA device could not be prepared: " + e.getMessage());
+        }
+    }
+
+    private static String readPtx() {
+        String override = System.getProperty(PTX_PROPERTY);
+        try {
+            if (override != null && !override.isBlank()) {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(override), StandardCharsets.US_ASCII);
+            }
+            try (InputStream in = CudaMedMamba.class.getResourceAsStream(PTX_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("the network kernels' PTX resource " + PTX_RESOURCE
+                            + " is missing from the inference module");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the network kernels' PTX could not be read", e);
+        }
+    }
+
+    private MemorySegment function(String name) {
+        return functions.computeIfAbsent(name, n -> driver.function(module, n));
+    }
+
+    public MedMambaConfig config() {
+        return weights.config();
+    }
+
+    /** The device as it was when the model was loaded (free memory before the upload). */
+    public CudaDeviceInfo deviceInfo() {
+        return deviceInfo;
+    }
+
+    @Override
+    public int classes() {
+        return weights.config().numClasses();
+    }
+
+    @Override
+    public String describe() {
+        return weights.config() + " on " + deviceInfo.name();
+    }
+
+    /** Logits for a batch; {@code ctx} is not used (nothing runs on the host). */
+    @Override
+    public float[] run(float[] input, int batch, int height, int width, ComputeContext ctx) {
+        return run(input, batch, height, width);
+    }
+
+    /**
+     * Logits for a batch, NCHW float32 in, {@code batch × classes} out.
+     *
+     * @throws CudaException when a driver call fails
+     */
+    public synchronized float[] run(float[] input, int batch, int height, int width) {
+        Executable exec = prepare(batch, height, width);
+        if (input.length != exec.plan.bufferFloats().get(DeviceBuffer.INPUT)) {
+            throw new IllegalArgumentException("MedMamba needs a (" + batch + ", " + weights.config().inChannels()
+                    + ", " + height + ", " + width + ") input; got " + input.length + " values");
+        }
+        return exec.run(input);
+    }
+
+    /**
+     * Device time of one forward pass at this shape, copies included, median of {@code runs} graph launches after
+     * {@code warmup} (CUDA events on the model's stream; random-free: the input buffer holds whatever it held).
+     */
+    public synchronized double medianDeviceMillis(int batch, int height, int width, int warmup, int runs) {
+        Executable exec = prepare(batch, height, width);
+        MemorySegment start = driver.createEvent();
+        MemorySegment end = driver.createEvent();
+        try {
+            double[] ms = new double[runs];
+            for (int i = -warmup; i < runs; i++) {
+                driver.recordEvent(start, stream);
+                if (exec.graphExec != null) {
+                    driver.launchGraph(exec.graphExec, stream);
+                } else {
+                    exec.enqueue();
+                }
+                driver.recordEvent(end, stream);
+                float elapsed = driver.elapsedMillis(start, end);
+                if (i >= 0) {
+                    ms[i] = elapsed;
+                }
+            }
+            Arrays.sort(ms);
+            return ms[runs / 2];
+        } finally {
+            driver.destroyEvent(start);
+            driver.destroyEvent(end);
+        }
+    }
+
+    /** Kernel launches per forward pass at this shape (a graph replays them all at once). */
+    public synchronized int launches(int batch, int height, int width) {
+        return prepare(batch, height, width).plan.calls().size();
+    }
+
+    private Executable prepare(int batch, int height, int width) {
+        if (closed) {
+            throw new IllegalStateException("this CudaMedMamba is closed");
+        }
+        driver.setCurrent(context);
+        Shape shape = new Shape(batch, height, width);
+        if (executable == null || !executable.shape.equals(shape)) {
+            ForwardPlan plan = MedMambaPlanner.plan(weights, batch, height, width);
+            if (executable != null) {
+                executable.free();
+                executable = null;
+            }
+            long[] memory = driver.memoryInfo();
+            if (plan.activationBytes() + RESERVE_BYTES > memory[0]) {
+                throw new CudaException("planning a batch of " + batch + " at " + height + "x" + width + " ("
+                        + (plan.activationBytes() >> 20) + " MiB of activations, " + (memory[0] >> 20)
+                        + " MiB free)", 2, "CUDA_ERROR_OUT_OF_MEMORY");
+            }
+            executable = new Executable(shape, plan);
+        }
+        return executable;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        driver.setCurrent(context);
+        if (executable != null) {
+            executable.free();
+        }
+        driver.free(weightsPointer);
+        driver.destroyStream(stream);
+        driver.unloadModule(module);
+        driver.releasePrimaryContext(device);
+    }
+
+}
