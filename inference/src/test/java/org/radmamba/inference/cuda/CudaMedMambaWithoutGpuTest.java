@@ -3,6 +3,8 @@ package org.radmamba.inference.cuda;
 import org.junit.jupiter.api.Test;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.io.Npy;
+import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.medmamba.RandomMedMambaWeights;
 import org.radmamba.inference.nn.ConvParams;
@@ -126,6 +128,25 @@ class CudaMedMambaWithoutGpuTest {
         // stage 1: 2 x 16 x 16 positions of 16 channels; the scan's four directions of d_inner 16
         assertEquals(2L * 16 * 16 * 16, plan.bufferFloats().get(DeviceBuffer.X0));
         assertEquals(4L * 2 * 16 * 16 * 16, plan.bufferFloats().get(DeviceBuffer.YS));
+    }
+
+    @Test
+    void the_plan_interpreted_kernel_by_kernel_on_the_cpu_gives_the_golden_logits() throws IOException {
+        MedMambaDeviceWeights weights = MedMambaDeviceWeights.pack(PthReader.read(TINY));
+        NpyArray input = Npy.read(Path.of("src/test/resources/fixtures/medmamba_tiny.input.npy"));
+        float[] golden = Npy.read(Path.of("src/test/resources/fixtures/medmamba_tiny.output.npy")).data();
+        ForwardPlan plan = MedMambaPlanner.plan(weights, input.dim(0), input.dim(2), input.dim(3));
+
+        float[] out = new PlanInterpreter(plan, weights.packed()).run(plan, input.data());
+
+        double max = 0;
+        double diff = 0;
+        for (int i = 0; i < golden.length; i++) {
+            max = Math.max(max, Math.abs(golden[i]));
+            diff = Math.max(diff, Math.abs(out[i] - golden[i]));
+        }
+        assertEquals(golden.length, out.length);
+        assertTrue(diff <= 1e-4 * max, "max |out - golden| = " + diff + ", limit " + 1e-4 * max);
     }
 
     @Test
