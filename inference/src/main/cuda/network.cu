@@ -15,6 +15,9 @@
 //                        delta = dt_proj(dt) itself, writes each direction's y at row-major positions
 //   out_norm_gate        sums the four directions' y, out_norm (LayerNorm), times SiLU(z)
 //   avgpool              the mean over positions before the head
+//   add_inplace          VM-UNet's skip additions
+//   expand_norm          VM-UNet's PatchExpand2D / Final_PatchExpand2D rearrangement and its LayerNorm in one pass
+//   head_nchw            VM-UNet's final 1x1 convolution, written channels-first, with the sigmoid for one class
 
 #define GEMM_BM 64
 #define GEMM_BN 64
@@ -63,7 +66,8 @@ __device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, 
     int rem = m - b * plane;
     int py = rem / ow;
     int px = rem - py * ow;
-    return a[(((long long) b * cin + ci) * h + py * p + ky) * w + px * p + kx];
+    // cin: the input's channels; a one-channel input feeds every input channel of the weight (VM-UNet repeats it)
+    return a[(((long long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx];
 }
 
 // C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]), tiles of 64x64, 16 deep,
@@ -387,4 +391,73 @@ extern "C" __global__ void avgpool(int batch, int length, int channels, const fl
         sum += src[(long long) p * channels];
     }
     pooled[idx] = (float) (sum / length);
+}
+
+// x[i] += y[i]
+extern "C" __global__ void add_inplace(long long count, float* __restrict__ x, const float* __restrict__ y) {
+    long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < count) {
+        x[i] += y[i];
+    }
+}
+
+// rearrange('b h w (p1 p2 c) -> b (h p1) (w p2) c') of the expanded (b*h*w, scale*scale*ch) rows, then
+// LayerNorm(ch): one warp per output row (b, y*scale+p1, x*scale+p2).
+extern "C" __global__ void expand_norm(int batch, int h, int w, int scale, int ch, const float* __restrict__ in,
+                                       const float* __restrict__ gamma, const float* __restrict__ beta, float eps,
+                                       float* __restrict__ out) {
+    int oh = h * scale;
+    int ow = w * scale;
+    int rows = batch * oh * ow;
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    int b = row / (oh * ow);
+    int rem = row - b * oh * ow;
+    int oy = rem / ow;
+    int ox = rem - oy * ow;
+    int y = oy / scale;
+    int x = ox / scale;
+    int part = (oy - y * scale) * scale + (ox - x * scale);
+    const float* src = in + ((long long) (b * h + y) * w + x) * scale * scale * ch + (long long) part * ch;
+    float s = 0.f;
+    for (int c = lane; c < ch; c += 32) {
+        s += src[c];
+    }
+    float mean = warpSum(s) / ch;
+    float q = 0.f;
+    for (int c = lane; c < ch; c += 32) {
+        float d = src[c] - mean;
+        q = fmaf(d, d, q);
+    }
+    float rstd = rsqrtf(warpSum(q) / ch + eps);
+    float* dst = out + (long long) row * ch;
+    for (int c = lane; c < ch; c += 32) {
+        dst[c] = fmaf((src[c] - mean) * rstd, gamma[c], beta[c]);
+    }
+}
+
+// out[(b*classes + k)*pixels + p] = (sigmoid?)(bias[k] + sum_c wt[k*in + c] x[(b*pixels + p)*in + c]), a thread per
+// (position, class).
+extern "C" __global__ void head_nchw(int batch, int pixels, int in, int classes, const float* __restrict__ x,
+                                     const float* __restrict__ wt, const float* __restrict__ bias, int sigmoid,
+                                     float* __restrict__ out) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) batch * pixels * classes;
+    if (idx >= total) {
+        return;
+    }
+    int k = (int) (idx % classes);
+    long long r = idx / classes;
+    int b = (int) (r / pixels);
+    int p = (int) (r - (long long) b * pixels);
+    const float* src = x + r * in;
+    const float* wk = wt + (long long) k * in;
+    float acc = bias[k];
+    for (int c = 0; c < in; c++) {
+        acc = fmaf(wk[c], src[c], acc);
+    }
+    out[((long long) b * classes + k) * pixels + p] = sigmoid ? 1.f / (1.f + expf(-acc)) : acc;
 }

@@ -10,7 +10,7 @@ import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
-import org.radmamba.inference.cuda.CudaMedMamba;
+import org.radmamba.inference.cuda.CudaNetwork;
 import org.radmamba.inference.cuda.CudaScan;
 import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.scan.CpuSimdScan;
@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
  *
  * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device auto} whichever {@link ScanSelector}
  * takes, with everything else on the CPU; {@code --device cuda} runs MedMamba's whole forward pass on the GPU
- * ({@link CudaMedMamba}) and VM-UNet's scan there (an error when no usable NVIDIA GPU is there).
+ * ({@link CudaNetwork}) and VM-UNet's scan there (an error when no usable NVIDIA GPU is there).
  *
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
  * (this command's own {@link #main}, re-executed with that variable set and {@code --one}, so that a child needs
@@ -256,24 +256,24 @@ public final class BenchModelCommand implements Callable<Integer> {
     }
 
     /**
-     * MedMamba with {@code --device cuda}: the whole forward pass on the GPU ({@link CudaMedMamba}: weights uploaded
+     * MedMamba with {@code --device cuda}: the whole forward pass on the GPU ({@link CudaNetwork}: weights uploaded
      * once, one CUDA graph per input shape), reported as {@code device=cuda-resident}.
      */
     private int runOnDevice(StateDict weights, int batch, int threads, ScanSelection selection, PrintWriter out)
             throws IOException {
         long loadStarted = System.nanoTime();
-        CudaMedMamba loaded;
+        CudaNetwork loaded;
         try {
-            loaded = CudaMedMamba.load(weights);
+            loaded = CudaNetwork.load(weights);
         } catch (CudaUnavailableException e) {
             throw new ScanDeviceUnavailableException("The CUDA network was asked for but cannot run: " + e.getMessage());
         }
-        try (CudaMedMamba network = loaded;
+        try (CudaNetwork network = loaded;
              Parallel parallel = new Parallel(threads);
              ScanResource scan = new ScanResource(selection)) {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
-            return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.config().inChannels(),
+            return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.inChannels(),
                     batch, threads, parallel, scan, loadMs, out);
         }
     }

@@ -109,7 +109,7 @@ final class CudaDriver {
         cuEventElapsedTime = bind(library, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
         cuEventDestroy = bind(library, "cuEventDestroy_v2", ADDRESS);
         cuGetErrorName = bind(library, "cuGetErrorName", JAVA_INT, ADDRESS);
-        // The device-resident network (CudaMedMamba): streams, asynchronous copies and graphs (drivers from CUDA 11.4)
+        // The device-resident network (CudaNetwork): streams, asynchronous copies and graphs (drivers from CUDA 11.4)
         cuMemGetInfo = bind(library, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
         cuStreamCreate = bind(library, "cuStreamCreate", ADDRESS, JAVA_INT);
         cuStreamDestroy = bind(library, "cuStreamDestroy_v2", ADDRESS);

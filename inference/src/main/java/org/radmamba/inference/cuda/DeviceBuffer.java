@@ -28,6 +28,17 @@ enum DeviceBuffer {
     T2,
     /** PatchMerging2D's gathered and normalised 2x2 neighbourhoods. */
     MERGED,
+    /** VM-UNet's encoder stage inputs, kept for the decoder's skip additions (stage 0..7). */
+    SKIP0,
+    SKIP1,
+    SKIP2,
+    SKIP3,
+    SKIP4,
+    SKIP5,
+    SKIP6,
+    SKIP7,
+    /** VM-UNet's patch expansion before its rearrangement. */
+    EXPANDED,
     /** The average-pooled features before the head. */
     POOLED,
     /** The network's output. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One planned kernel launch: the kernel's name in network.ptx, a grid of up to three dimensions, a one-dimensional
- * block, and the arguments in the kernel's order, each an {@link Integer}, a {@link Float} or a {@link Ptr} into a
+ * block, and the arguments in the kernel's order, each an {@link Integer}, a {@link Long}, a {@link Float} or a
+ * {@link Ptr} into a
  * {@link DeviceBuffer}, which the runtime resolves to a device address.
  */
 record KernelCall(String kernel, int gridX, int gridY, int gridZ, int block, List<Object> args) {
@@ -49,6 +50,11 @@ record KernelCall(String kernel, int gridX, int gridY, int gridZ, int block, Lis
         }
 
         Builder i(int value) {
+            args.add(value);
+            return this;
+        }
+
+        Builder l(long value) {
             args.add(value);
             return this;
         }

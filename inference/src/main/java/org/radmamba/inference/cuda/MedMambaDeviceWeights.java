@@ -17,7 +17,36 @@ import java.util.List;
  * tap-major, A = -exp(A_logs) computed once, all in one {@link WeightPack}. Offsets are in floats.
  */
 record MedMambaDeviceWeights(MedMambaConfig config, Embed embed, List<List<Block>> layers, List<Merge> merges,
-                             Head head, float[] packed) {
+                             Head head, float[] packed) implements DeviceModel {
+
+    @Override
+    public String unsupported() {
+        return MedMambaPlanner.unsupported(this);
+    }
+
+    @Override
+    public ForwardPlan plan(int batch, int channels, int height, int width) {
+        if (channels != config.inChannels()) {
+            throw new IllegalArgumentException("MedMamba takes " + config.inChannels() + " input channels, got "
+                    + channels);
+        }
+        return MedMambaPlanner.plan(this, batch, height, width);
+    }
+
+    @Override
+    public int inChannels() {
+        return config.inChannels();
+    }
+
+    @Override
+    public int classes() {
+        return config.numClasses();
+    }
+
+    @Override
+    public String describe() {
+        return config.toString();
+    }
 
     static final float LN_EPS = 1e-5f;
 
@@ -41,6 +70,12 @@ record MedMambaDeviceWeights(MedMambaConfig config, Embed embed, List<List<Block
         /** Columns of x_proj's output per position: every direction's dt, B and C. */
         int xdblWidth() {
             return 4 * (rank + 2 * dState);
+        }
+
+        /** The block's SS2D (on the right half). */
+        Ss2dWeights ss2d() {
+            return new Ss2dWeights(half(), dInner, dState, rank, convKernel, inProj, depthwiseWeight, depthwiseBias,
+                    xProj, dtWeight, dtBias, aNeg, ds, outNormWeight, outNormBias, outProj);
         }
     }
 
@@ -90,22 +125,7 @@ record MedMambaDeviceWeights(MedMambaConfig config, Embed embed, List<List<Block
         int half = channels / 2;
         int ln1W = pack.add(Weights.read(r, "ln_1.weight", half));
         int ln1B = pack.add(Weights.read(r, "ln_1.bias", half));
-        StateDict.Reader s = r.at("self_attention.");
-        int dInner = Weights.dim(s, "in_proj.weight", 0) / 2;
-        int dState = Weights.dim(s, "A_logs", 1);
-        int rank = Weights.dim(s, "dt_projs_weight", 2);
-        int k = Weights.dim(s, "conv2d.weight", -1);
-        int inProj = pack.add(Weights.read(s, "in_proj.weight", 2L * dInner, half));
-        int dwW = pack.add(depthwiseTapMajor(Weights.read(s, "conv2d.weight", dInner, 1, k, k), dInner, k));
-        int dwB = pack.add(Weights.read(s, "conv2d.bias", dInner));
-        int xProj = pack.add(Weights.read(s, "x_proj_weight", 4, rank + 2L * dState, dInner));
-        int dtW = pack.add(Weights.read(s, "dt_projs_weight", 4, dInner, rank));
-        int dtB = pack.add(Weights.read(s, "dt_projs_bias", 4, dInner));
-        int aNeg = pack.add(negativeExp(Weights.read(s, "A_logs", 4L * dInner, dState)));
-        int ds = pack.add(Weights.read(s, "Ds", 4L * dInner));
-        int onW = pack.add(Weights.read(s, "out_norm.weight", dInner));
-        int onB = pack.add(Weights.read(s, "out_norm.bias", dInner));
-        int outProj = pack.add(Weights.read(s, "out_proj.weight", half, dInner));
+        Ss2dWeights ss = Ss2dWeights.pack(r.at("self_attention."), half, pack);
         String seq = "conv33conv33conv11.";
         BatchNorm bn0 = BatchNorm.load(r, seq + "0", half, BatchNorm.DEFAULT_EPS);
         ConvParams c1 = ConvParams.load(r, seq + "1", half, half, 3, true)
@@ -113,8 +133,9 @@ record MedMambaDeviceWeights(MedMambaConfig config, Embed embed, List<List<Block
         ConvParams c2 = ConvParams.load(r, seq + "4", half, half, 3, true)
                 .foldBatchNormAfter(BatchNorm.load(r, seq + "5", half, BatchNorm.DEFAULT_EPS));
         ConvParams c3 = ConvParams.load(r, seq + "7", half, half, 1, true);
-        return new Block(channels, dInner, dState, rank, k, ln1W, ln1B, inProj, dwW, dwB, xProj, dtW, dtB, aNeg, ds,
-                onW, onB, outProj, pack.add(bn0.scale()), pack.add(bn0.shift()), pack.add(tapMajor(c1)),
+        return new Block(channels, ss.dInner(), ss.dState(), ss.rank(), ss.convKernel(), ln1W, ln1B, ss.inProj(),
+                ss.depthwiseWeight(), ss.depthwiseBias(), ss.xProj(), ss.dtWeight(), ss.dtBias(), ss.aNeg(), ss.ds(),
+                ss.outNormWeight(), ss.outNormBias(), ss.outProj(), pack.add(bn0.scale()), pack.add(bn0.shift()), pack.add(tapMajor(c1)),
                 pack.add(c1.bias()), pack.add(tapMajor(c2)), pack.add(c2.bias()), pack.add(c3.weight()),
                 pack.add(c3.bias()));
     }
@@ -157,10 +178,5 @@ record MedMambaDeviceWeights(MedMambaConfig config, Embed embed, List<List<Block
             a[i] = (float) -Math.exp(aLogs[i]);
         }
         return a;
-    }
-
-    /** Bytes of the packed weights on the device. */
-    long bytes() {
-        return (long) packed.length * Float.BYTES;
     }
 }

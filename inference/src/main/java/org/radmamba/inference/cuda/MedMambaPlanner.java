@@ -32,11 +32,11 @@ final class MedMambaPlanner {
     static final int SCAN_THREADS = 128;
     static final int ELEMENT_THREADS = 256;
 
-    private static final int A_DENSE = 0;
-    private static final int A_CONV3 = 1;
-    private static final int A_PATCHIFY = 2;
-    private static final int ACT_NONE = 0;
-    private static final int ACT_RELU = 1;
+    static final int A_DENSE = 0;
+    static final int A_CONV3 = 1;
+    static final int A_PATCHIFY = 2;
+    static final int ACT_NONE = 0;
+    static final int ACT_RELU = 1;
 
     private MedMambaPlanner() {
     }
@@ -48,12 +48,9 @@ final class MedMambaPlanner {
     static String unsupported(MedMambaDeviceWeights weights) {
         for (var blocks : weights.layers()) {
             for (MedMambaDeviceWeights.Block b : blocks) {
-                int n = b.dState();
-                if (n < 1 || n > 32 || Integer.bitCount(n) != 1) {
-                    return "d_state " + n + " is not a power of two up to 32";
-                }
-                if (b.rank() > 4 * n) {
-                    return "dt_rank " + b.rank() + " exceeds 4 x d_state (" + 4 * n + ")";
+                String ss2d = b.ss2d().unsupported();
+                if (ss2d != null) {
+                    return ss2d;
                 }
                 if (b.channels() % 2 != 0) {
                     return "a block of " + b.channels() + " channels cannot be split in two halves";
@@ -132,30 +129,11 @@ final class MedMambaPlanner {
         long n = (long) batch * h * w;
         int c = b.channels();
         int half = b.half();
-        int di = b.dInner();
-        int xw = b.xdblWidth();
-        float eps = MedMambaDeviceWeights.LN_EPS;
-        plan.need(RIGHT, n * half).need(XZ, n * 2 * di).need(U, n * di).need(XDBL, n * xw).need(YS, 4 * n * di)
-                .need(GATED, n * di).need(T1, n * half).need(T2, n * half);
-        // SS2D branch on the right half
+        plan.need(RIGHT, n * half).need(T1, n * half).need(T2, n * half);
+        // SS2D branch on the right half; out_proj onto the odd output channels (the shuffle's second group), plus
+        // the residual
         plan.add(layerNorm(n, half, in, c, half, b.ln1Weight(), b.ln1Bias(), RIGHT, half));
-        plan.add(gemm(n, 2 * di, half, RIGHT, half, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, b.inProj(), -1, ACT_NONE, XZ,
-                2 * di, 0, 1, null));
-        plan.add(KernelCall.of("depthwise_silu", blocks(n * di, ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
-                .i(batch).i(h).i(w).i(di).i(b.convKernel()).p(XZ).i(2 * di).w(b.depthwiseWeight())
-                .w(b.depthwiseBias()).p(U).build());
-        plan.add(gemm(n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, b.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
-                null));
-        int channelsPerBlock = SCAN_THREADS / b.dState();
-        plan.add(KernelCall.of("cross_scan", ceilDiv(di, channelsPerBlock), 4, batch, SCAN_THREADS)
-                .i(batch).i(h).i(w).i(di).i(b.dState()).i(b.rank()).p(U).p(XDBL).w(b.dtWeight()).w(b.dtBias())
-                .w(b.aNeg()).w(b.ds()).p(YS).build());
-        plan.add(KernelCall.of("out_norm_gate", blocks(n, ROW_THREADS / 32), 1, 1, ROW_THREADS)
-                .i(Math.toIntExact(n)).i(di).p(YS).w(b.outNormWeight()).w(b.outNormBias()).f(eps).p(XZ).i(2 * di)
-                .i(di).p(GATED).build());
-        // out_proj onto the odd output channels (the shuffle's second group), plus the residual
-        plan.add(gemm(n, half, di, GATED, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, b.outProj(), -1, ACT_NONE, out, c, 1,
-                2, in));
+        ss2d(plan, b.ss2d(), batch, h, w, RIGHT, out, c, 1, 2, in);
         // the convolution branch on the left half
         plan.add(gemm(n, half, 9 * half, in, c, A_CONV3, h, w, half, 0, 0, 0, b.bn0Scale(), b.bn0Shift(),
                 b.conv1Weight(), b.conv1Bias(), ACT_RELU, T1, half, 0, 1, null));
@@ -166,8 +144,38 @@ final class MedMambaPlanner {
                 ACT_RELU, out, c, 0, 2, in));
     }
 
+    /**
+     * SS2D on {@code normed} (n × d_model): in_proj, depthwise + SiLU, x_proj, the cross scan, out_norm + gate, and
+     * out_proj written to columns {@code cOff + j·cStride} of {@code out} (row stride {@code ldc}) plus the same
+     * element of {@code residual}.
+     */
+    static void ss2d(ForwardPlan plan, Ss2dWeights s, int batch, int h, int w, DeviceBuffer normed, DeviceBuffer out,
+                     int ldc, int cOff, int cStride, DeviceBuffer residual) {
+        long n = (long) batch * h * w;
+        int di = s.dInner();
+        int xw = s.xdblWidth();
+        float eps = MedMambaDeviceWeights.LN_EPS;
+        plan.need(XZ, n * 2 * di).need(U, n * di).need(XDBL, n * xw).need(YS, 4 * n * di).need(GATED, n * di);
+        plan.add(gemm(n, 2 * di, s.dModel(), normed, s.dModel(), A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.inProj(), -1,
+                ACT_NONE, XZ, 2 * di, 0, 1, null));
+        plan.add(KernelCall.of("depthwise_silu", blocks(n * di, ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
+                .i(batch).i(h).i(w).i(di).i(s.convKernel()).p(XZ).i(2 * di).w(s.depthwiseWeight())
+                .w(s.depthwiseBias()).p(U).build());
+        plan.add(gemm(n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
+                null));
+        int channelsPerBlock = SCAN_THREADS / s.dState();
+        plan.add(KernelCall.of("cross_scan", ceilDiv(di, channelsPerBlock), 4, batch, SCAN_THREADS)
+                .i(batch).i(h).i(w).i(di).i(s.dState()).i(s.rank()).p(U).p(XDBL).w(s.dtWeight()).w(s.dtBias())
+                .w(s.aNeg()).w(s.ds()).p(YS).build());
+        plan.add(KernelCall.of("out_norm_gate", blocks(n, ROW_THREADS / 32), 1, 1, ROW_THREADS)
+                .i(Math.toIntExact(n)).i(di).p(YS).w(s.outNormWeight()).w(s.outNormBias()).f(eps).p(XZ).i(2 * di)
+                .i(di).p(GATED).build());
+        plan.add(gemm(n, s.dModel(), di, GATED, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.outProj(), -1, ACT_NONE, out,
+                ldc, cOff, cStride, residual));
+    }
+
     @SuppressWarnings("checkstyle:ParameterNumber")
-    private static KernelCall gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
+    static KernelCall gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
                                    int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
                                    DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
         KernelCall.Builder call = KernelCall.of("gemm_nt", ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), 1,
@@ -177,14 +185,14 @@ final class MedMambaPlanner {
         return (residual == null ? call.none() : call.p(residual)).build();
     }
 
-    private static KernelCall layerNorm(long rows, int dim, DeviceBuffer in, int ldi, int inOff, int gamma, int beta,
+    static KernelCall layerNorm(long rows, int dim, DeviceBuffer in, int ldi, int inOff, int gamma, int beta,
                                         DeviceBuffer out, int ldo) {
         return KernelCall.of("layernorm_rows", blocks(rows, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                 .i(Math.toIntExact(rows)).i(dim).p(in).i(ldi).i(inOff).w(gamma).w(beta)
                 .f(MedMambaDeviceWeights.LN_EPS).p(out).i(ldo).build();
     }
 
-    private static int blocks(long items, int perBlock) {
+    static int blocks(long items, int perBlock) {
         return ceilDiv(items, perBlock);
     }
 

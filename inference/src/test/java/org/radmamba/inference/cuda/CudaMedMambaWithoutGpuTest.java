@@ -99,29 +99,7 @@ class CudaMedMambaWithoutGpuTest {
 
         // embed 2 + blocks 10 x (1+1+2+1) + merges 2 x 3 + head 2
         assertEquals(2 + 10 * 5 + 2 * 3 + 2, plan.calls().size());
-        Map<String, List<String>> signatures = ptxSignatures();
-        for (KernelCall call : plan.calls()) {
-            List<String> types = signatures.get(call.kernel());
-            assertTrue(types != null, call.kernel() + " is an entry of network.ptx");
-            assertEquals(types.size(), call.args().size(), call.kernel() + ": argument count");
-            for (int i = 0; i < types.size(); i++) {
-                Object arg = call.args().get(i);
-                String expected = switch (arg) {
-                    case Integer v -> "u32|s32";
-                    case Float v -> "f32";
-                    case KernelCall.Ptr p -> "u64";
-                    default -> "?";
-                };
-                assertTrue(types.get(i).matches(expected), call.kernel() + " argument " + i + " is ." + types.get(i)
-                        + ", the plan passes " + arg);
-                if (arg instanceof KernelCall.Ptr p && !p.isNull() && p.buffer() != DeviceBuffer.WEIGHTS) {
-                    assertTrue(plan.bufferFloats().containsKey(p.buffer()), p.buffer() + " is sized by the plan");
-                }
-                if (arg instanceof KernelCall.Ptr p && p.buffer() == DeviceBuffer.WEIGHTS) {
-                    assertTrue(p.offset() >= 0 && p.offset() < weights.packed().length, "weight offset in the pack");
-                }
-            }
-        }
+        assertSignatures(plan, weights.packed());
         assertEquals(2L * 3 * 64 * 64, plan.bufferFloats().get(DeviceBuffer.INPUT));
         assertEquals(2L * 3, plan.bufferFloats().get(DeviceBuffer.OUTPUT));
         assertEquals(6, plan.outputFloats());
@@ -147,6 +125,35 @@ class CudaMedMambaWithoutGpuTest {
         }
         assertEquals(golden.length, out.length);
         assertTrue(diff <= 1e-4 * max, "max |out - golden| = " + diff + ", limit " + 1e-4 * max);
+    }
+
+    @Test
+    void the_vmunet_plans_interpreted_on_the_cpu_give_the_golden_maps() throws IOException {
+        for (String name : new String[] {"vmunet_tiny_binary", "vmunet_tiny_multiclass"}) {
+            Path pth = name.endsWith("binary") ? Path.of("src/test/resources/checkpoints/" + name + ".pth")
+                    : Path.of("src/test/resources/fixtures/" + name + ".pth");
+            DeviceModel model = CudaNetwork.pack(PthReader.read(pth));
+            assertNull(model.unsupported());
+            NpyArray input = Npy.read(Path.of("src/test/resources/fixtures/" + name + ".input.npy"));
+            float[] golden = Npy.read(Path.of("src/test/resources/fixtures/" + name + ".output.npy")).data();
+            ForwardPlan plan = model.plan(input.dim(0), input.dim(1), input.dim(2), input.dim(3));
+            assertSignatures(plan, model.packed());
+
+            float[] out = new PlanInterpreter(plan, model.packed()).run(plan, input.data());
+
+            assertWithinGolden(name, out, golden);
+        }
+    }
+
+    private static void assertWithinGolden(String name, float[] out, float[] golden) {
+        double max = 0;
+        double diff = 0;
+        for (int i = 0; i < golden.length; i++) {
+            max = Math.max(max, Math.abs(golden[i]));
+            diff = Math.max(diff, Math.abs(out[i] - golden[i]));
+        }
+        assertEquals(golden.length, out.length, name);
+        assertTrue(diff <= 1e-4 * max, name + ": max |out - golden| = " + diff + ", limit " + 1e-4 * max);
     }
 
     @Test
@@ -199,17 +206,45 @@ class CudaMedMambaWithoutGpuTest {
     void without_a_driver_loading_and_querying_say_why() {
         StateDict sd = PthReader.read(TINY);
         CudaUnavailableException load = assertThrows(CudaUnavailableException.class,
-                () -> CudaMedMamba.load(sd, "libcuda-not-installed.so.1"));
+                () -> CudaNetwork.load(sd, "libcuda-not-installed.so.1"));
         assertEquals("no NVIDIA driver found (libcuda-not-installed.so.1 could not be loaded)", load.getMessage());
         CudaUnavailableException query = assertThrows(CudaUnavailableException.class,
                 () -> CudaDevice.query("libcuda-not-installed.so.1"));
         assertEquals(load.getMessage(), query.getMessage());
     }
 
+    /** Every call names an entry of network.ptx with its parameters' count and types; pointers are resolvable. */
+    private static void assertSignatures(ForwardPlan plan, float[] packed) throws IOException {
+        Map<String, List<String>> signatures = ptxSignatures();
+        for (KernelCall call : plan.calls()) {
+            List<String> types = signatures.get(call.kernel());
+            assertTrue(types != null, call.kernel() + " is an entry of network.ptx");
+            assertEquals(types.size(), call.args().size(), call.kernel() + ": argument count");
+            for (int i = 0; i < types.size(); i++) {
+                Object arg = call.args().get(i);
+                String expected = switch (arg) {
+                    case Integer v -> "u32|s32";
+                    case Long v -> "u64|s64";
+                    case Float v -> "f32";
+                    case KernelCall.Ptr p -> "u64";
+                    default -> "?";
+                };
+                assertTrue(types.get(i).matches(expected), call.kernel() + " argument " + i + " is ." + types.get(i)
+                        + ", the plan passes " + arg);
+                if (arg instanceof KernelCall.Ptr p && !p.isNull() && p.buffer() != DeviceBuffer.WEIGHTS) {
+                    assertTrue(plan.bufferFloats().containsKey(p.buffer()), p.buffer() + " is sized by the plan");
+                }
+                if (arg instanceof KernelCall.Ptr p && p.buffer() == DeviceBuffer.WEIGHTS) {
+                    assertTrue(p.offset() >= 0 && p.offset() < packed.length, "weight offset in the pack");
+                }
+            }
+        }
+    }
+
     /** Each .entry of network.ptx with its parameters' types, in order. */
     private static Map<String, List<String>> ptxSignatures() throws IOException {
         String ptx;
-        try (InputStream in = CudaMedMamba.class.getResourceAsStream("network.ptx")) {
+        try (InputStream in = CudaNetwork.class.getResourceAsStream("network.ptx")) {
             ptx = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         assertTrue(ptx.contains("\n.target sm_70\n"), "JIT-compilable for Volta and every later GPU");

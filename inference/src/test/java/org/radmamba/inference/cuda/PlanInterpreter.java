@@ -167,6 +167,68 @@ final class PlanInterpreter {
                     }
                 }
             }
+            case "add_inplace" -> {
+                long count = (Long) a.get(0);
+                Ref x = ref(a.get(1));
+                Ref y = ref(a.get(2));
+                for (long j = 0; j < count; j++) {
+                    x.set(j, x.get(j) + y.get(j));
+                }
+            }
+            case "expand_norm" -> {
+                int batch = i(a, 0);
+                int h = i(a, 1);
+                int w = i(a, 2);
+                int scale = i(a, 3);
+                int ch = i(a, 4);
+                Ref in = ref(a.get(5));
+                Ref g = ref(a.get(6));
+                Ref b = ref(a.get(7));
+                float eps = (Float) a.get(8);
+                Ref out = ref(a.get(9));
+                int oh = h * scale;
+                int ow = w * scale;
+                float[] row = new float[ch];
+                for (int bi = 0; bi < batch; bi++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int part = oy % scale * scale + ox % scale;
+                            long src = (((long) bi * h + oy / scale) * w + ox / scale) * scale * scale * ch
+                                    + (long) part * ch;
+                            for (int c = 0; c < ch; c++) {
+                                row[c] = in.get(src + c);
+                            }
+                            normalise(row, g, b, eps);
+                            long dst = (((long) bi * oh + oy) * ow + ox) * ch;
+                            for (int c = 0; c < ch; c++) {
+                                out.set(dst + c, row[c]);
+                            }
+                        }
+                    }
+                }
+            }
+            case "head_nchw" -> {
+                int batch = i(a, 0);
+                int pixels = i(a, 1);
+                int in = i(a, 2);
+                int classes = i(a, 3);
+                Ref x = ref(a.get(4));
+                Ref wt = ref(a.get(5));
+                Ref bias = ref(a.get(6));
+                boolean sigmoid = i(a, 7) != 0;
+                Ref out = ref(a.get(8));
+                for (long r = 0; r < (long) batch * pixels; r++) {
+                    for (int k = 0; k < classes; k++) {
+                        float acc = bias.get(k);
+                        for (int c = 0; c < in; c++) {
+                            acc += wt.get((long) k * in + c) * x.get(r * in + c);
+                        }
+                        long b = r / pixels;
+                        out.set((b * classes + k) * pixels + r % pixels,
+                                sigmoid ? (float) (1 / (1 + Math.exp(-acc))) : acc);
+                    }
+                }
+            }
             case "avgpool" -> {
                 int batch = i(a, 0);
                 int length = i(a, 1);
@@ -234,7 +296,7 @@ final class PlanInterpreter {
         int b = m / (oh * ow);
         int py = m % (oh * ow) / ow;
         int px = m % ow;
-        return a.get((((long) b * cin + ci) * h + py * p + ky) * w + px * p + kx);
+        return a.get((((long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx);
     }
 
     @SuppressWarnings("checkstyle:ParameterNumber")

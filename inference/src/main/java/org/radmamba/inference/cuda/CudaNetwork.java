@@ -1,7 +1,7 @@
 package org.radmamba.inference.cuda;
 
 import org.radmamba.inference.checkpoint.StateDict;
-import org.radmamba.inference.medmamba.MedMambaConfig;
+import org.radmamba.inference.vmunet.VmUnetConfig;
 import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 
@@ -22,18 +22,20 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * MedMamba with the whole forward pass on a CUDA device: the weights are packed on the host
- * ({@link MedMambaDeviceWeights}: BatchNorm folded, layouts the kernels want) and uploaded once; for each input shape
- * the launches of network.cu are planned ({@link MedMambaPlanner}), their activation buffers allocated once and the
+ * A network (MedMamba or VM-UNet) with the whole forward pass on a CUDA device: the weights are packed on the host
+ * ({@link MedMambaDeviceWeights}, {@link VmUnetDeviceWeights}: BatchNorm folded, layouts the kernels want) and uploaded
+ * once; for each input shape the launches of network.cu are planned ({@link MedMambaPlanner}, {@link VmUnetPlanner}),
+ * their activation buffers allocated once and the
  * whole pass, copies in and out of reused page-locked staging included, captured into one CUDA graph on this model's
  * own stream. A call then costs one host-to-pinned copy, one graph launch, one synchronisation and one pinned-to-host
  * copy: activations never leave the device.
  *
- * <p>Numbers: float32 throughout, the same operations as {@link org.radmamba.inference.medmamba.MedMamba} (sums in
- * another order, so outputs differ in the last bits). Calls are serialised: one stream, one set of buffers.
+ * <p>Numbers: float32 throughout, the same operations as the CPU engine's
+ * {@link org.radmamba.inference.medmamba.MedMamba} and {@link org.radmamba.inference.vmunet.VmUnet} (sums in another
+ * order, so outputs differ in the last bits). Calls are serialised: one stream, one set of buffers.
  * Driver failures are {@link CudaException}s; the caller decides whether to continue on the CPU.
  */
-public final class CudaMedMamba implements InferenceNetwork {
+public final class CudaNetwork implements InferenceNetwork {
 
     /** A system property naming a PTX file to load instead of the bundled network.ptx (kernel experiments). */
     public static final String PTX_PROPERTY = "radmamba.cuda.networkPtx";
@@ -50,7 +52,7 @@ public final class CudaMedMamba implements InferenceNetwork {
     private final MemorySegment module;
     private final MemorySegment stream;
     private final Map<String, MemorySegment> functions = new HashMap<>();
-    private final MedMambaDeviceWeights weights;
+    private final DeviceModel model;
     private final long weightsPointer;
     private final CudaDeviceInfo deviceInfo;
     private final boolean useGraph;
@@ -58,7 +60,7 @@ public final class CudaMedMamba implements InferenceNetwork {
     private boolean closed;
 
     /** One input shape's buffers, staging and graph. */
-    private record Shape(int batch, int height, int width) {
+    private record Shape(int batch, int channels, int height, int width) {
     }
 
     private final class Executable {
@@ -115,6 +117,7 @@ public final class CudaMedMamba implements InferenceNetwork {
                     Object arg = call.args().get(i);
                     MemorySegment slot = switch (arg) {
                         case Integer v -> arena.allocateFrom(JAVA_INT, v);
+                        case Long v -> arena.allocateFrom(JAVA_LONG, v);
                         case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
                         case KernelCall.Ptr p -> arena.allocateFrom(JAVA_LONG,
                                 p.isNull() ? 0L : pointers.get(p.buffer()) + p.offset() * Float.BYTES);
@@ -161,12 +164,12 @@ public final class CudaMedMamba implements InferenceNetwork {
         }
     }
 
-    private CudaMedMamba(CudaDriver driver, int device, MemorySegment context, MedMambaDeviceWeights weights,
-                         CudaDeviceInfo deviceInfo) {
+    private CudaNetwork(CudaDriver driver, int device, MemorySegment context, DeviceModel model,
+                        CudaDeviceInfo deviceInfo) {
         this.driver = driver;
         this.device = device;
         this.context = context;
-        this.weights = weights;
+        this.model = model;
         this.deviceInfo = deviceInfo;
         this.useGraph = !"false".equalsIgnoreCase(System.getProperty(GRAPH_PROPERTY, "true"));
         MemorySegment loadedModule = null;
@@ -175,10 +178,11 @@ public final class CudaMedMamba implements InferenceNetwork {
         try (Arena arena = Arena.ofConfined()) {
             loadedModule = driver.loadModule(arena.allocateFrom(readPtx()));
             createdStream = driver.createStream();
-            uploaded = driver.malloc(weights.bytes());
-            MemorySegment staging = arena.allocate(JAVA_FLOAT, weights.packed().length);
-            MemorySegment.copy(weights.packed(), 0, staging, JAVA_FLOAT, 0, weights.packed().length);
-            driver.copyToDevice(uploaded, staging, weights.bytes());
+            float[] packed = model.packed();
+            uploaded = driver.malloc(model.weightBytes());
+            MemorySegment staging = arena.allocate(JAVA_FLOAT, packed.length);
+            MemorySegment.copy(packed, 0, staging, JAVA_FLOAT, 0, packed.length);
+            driver.copyToDevice(uploaded, staging, model.weightBytes());
         } catch (RuntimeException e) {
             if (uploaded != 0) {
                 driver.free(uploaded);
@@ -196,9 +200,18 @@ public final class CudaMedMamba implements InferenceNetwork {
         this.weightsPointer = uploaded;
     }
 
-    /** Packs and uploads {@code stateDict} to device 0. */
-    public static CudaMedMamba load(StateDict stateDict) throws CudaUnavailableException {
+    /**
+     * Packs and uploads {@code stateDict} to device 0: a VM-UNet checkpoint (keys under {@code vmunet.}, as its
+     * training saves them) or a MedMamba one.
+     */
+    public static CudaNetwork load(StateDict stateDict) throws CudaUnavailableException {
         return load(stateDict, CudaDriver.defaultLibraryName());
+    }
+
+    /** The host half for {@code stateDict}'s family; a misfit is a CheckpointException naming the key. */
+    static DeviceModel pack(StateDict stateDict) {
+        boolean vmunet = stateDict.keys().stream().anyMatch(k -> k.startsWith(VmUnetConfig.KEY_PREFIX));
+        return vmunet ? VmUnetDeviceWeights.pack(stateDict) : MedMambaDeviceWeights.pack(stateDict);
     }
 
     /**
@@ -208,11 +221,11 @@ public final class CudaMedMamba implements InferenceNetwork {
      * @throws CudaUnavailableException when there is no usable device, the kernels cannot run this variant, or the
      *                                  weights do not fit the device's free memory
      */
-    static CudaMedMamba load(StateDict stateDict, String libraryName) throws CudaUnavailableException {
-        MedMambaDeviceWeights weights = MedMambaDeviceWeights.pack(stateDict);
-        String unsupported = MedMambaPlanner.unsupported(weights);
+    static CudaNetwork load(StateDict stateDict, String libraryName) throws CudaUnavailableException {
+        DeviceModel model = pack(stateDict);
+        String unsupported = model.unsupported();
         if (unsupported != null) {
-            throw new CudaUnavailableException("the CUDA kernels cannot run this MedMamba: " + unsupported);
+            throw new CudaUnavailableException("the CUDA kernels cannot run this network: " + unsupported);
         }
         CudaDriver driver = CudaDriver.load(libraryName);
         try {
@@ -233,13 +246,13 @@ public final class CudaMedMamba implements InferenceNetwork {
                 throw new CudaUnavailableException(info.name() + " has compute capability " + info.computeMajor()
                         + "." + info.computeMinor() + "; RadMamba's kernels need 7.0 (Volta) or newer");
             }
-            if (!info.fits(weights.bytes(), RESERVE_BYTES)) {
+            if (!info.fits(model.weightBytes(), RESERVE_BYTES)) {
                 driver.releasePrimaryContext(device);
-                throw new CudaUnavailableException("the model needs " + (weights.bytes() >> 20) + " MiB on the GPU, "
+                throw new CudaUnavailableException("the model needs " + (model.weightBytes() >> 20) + " MiB on the GPU, "
                         + (info.freeBytes() >> 20) + " MiB are free");
             }
             try {
-                return new CudaMedMamba(driver, device, context, weights, info);
+                return new CudaNetwork(driver, device, context, model, info);
             } catch (CudaException e) {
                 driver.releasePrimaryContext(device);
                 throw e;
@@ -255,7 +268,7 @@ public final class CudaMedMamba implements InferenceNetwork {
             if (override != null && !override.isBlank()) {
                 return java.nio.file.Files.readString(java.nio.file.Path.of(override), StandardCharsets.US_ASCII);
             }
-            try (InputStream in = CudaMedMamba.class.getResourceAsStream(PTX_RESOURCE)) {
+            try (InputStream in = CudaNetwork.class.getResourceAsStream(PTX_RESOURCE)) {
                 if (in == null) {
                     throw new IllegalStateException("the network kernels' PTX resource " + PTX_RESOURCE
                             + " is missing from the inference module");
@@ -271,8 +284,9 @@ public final class CudaMedMamba implements InferenceNetwork {
         return functions.computeIfAbsent(name, n -> driver.function(module, n));
     }
 
-    public MedMambaConfig config() {
-        return weights.config();
+    /** The input channels the network takes. */
+    public int inChannels() {
+        return model.inChannels();
     }
 
     /** The device as it was when the model was loaded (free memory before the upload). */
@@ -282,31 +296,33 @@ public final class CudaMedMamba implements InferenceNetwork {
 
     @Override
     public int classes() {
-        return weights.config().numClasses();
+        return model.classes();
     }
 
     @Override
     public String describe() {
-        return weights.config() + " on " + deviceInfo.name();
+        return model.describe() + " on " + deviceInfo.name();
     }
 
-    /** Logits for a batch; {@code ctx} is not used (nothing runs on the host). */
+    /** The network's output for a batch; {@code ctx} is not used (nothing runs on the host). */
     @Override
     public float[] run(float[] input, int batch, int height, int width, ComputeContext ctx) {
         return run(input, batch, height, width);
     }
 
     /**
-     * Logits for a batch, NCHW float32 in, {@code batch × classes} out.
+     * The network's output for a batch, NCHW float32 in ({@link #inChannels()} channels, or one for VM-UNet):
+     * MedMamba's {@code batch × classes} logits, VM-UNet's {@code batch × classes × height × width} maps.
      *
      * @throws CudaException when a driver call fails
      */
     public synchronized float[] run(float[] input, int batch, int height, int width) {
-        Executable exec = prepare(batch, height, width);
-        if (input.length != exec.plan.bufferFloats().get(DeviceBuffer.INPUT)) {
-            throw new IllegalArgumentException("MedMamba needs a (" + batch + ", " + weights.config().inChannels()
-                    + ", " + height + ", " + width + ") input; got " + input.length + " values");
+        long pixels = (long) batch * height * width;
+        if (pixels <= 0 || input.length % pixels != 0) {
+            throw new IllegalArgumentException("a batch of " + batch + " at " + height + "x" + width + " cannot have "
+                    + input.length + " values");
         }
+        Executable exec = prepare(batch, Math.toIntExact(input.length / pixels), height, width);
         return exec.run(input);
     }
 
@@ -315,7 +331,7 @@ public final class CudaMedMamba implements InferenceNetwork {
      * {@code warmup} (CUDA events on the model's stream; random-free: the input buffer holds whatever it held).
      */
     public synchronized double medianDeviceMillis(int batch, int height, int width, int warmup, int runs) {
-        Executable exec = prepare(batch, height, width);
+        Executable exec = prepare(batch, model.inChannels(), height, width);
         MemorySegment start = driver.createEvent();
         MemorySegment end = driver.createEvent();
         try {
@@ -343,17 +359,17 @@ public final class CudaMedMamba implements InferenceNetwork {
 
     /** Kernel launches per forward pass at this shape (a graph replays them all at once). */
     public synchronized int launches(int batch, int height, int width) {
-        return prepare(batch, height, width).plan.calls().size();
+        return prepare(batch, model.inChannels(), height, width).plan.calls().size();
     }
 
-    private Executable prepare(int batch, int height, int width) {
+    private Executable prepare(int batch, int channels, int height, int width) {
         if (closed) {
-            throw new IllegalStateException("this CudaMedMamba is closed");
+            throw new IllegalStateException("this CudaNetwork is closed");
         }
         driver.setCurrent(context);
-        Shape shape = new Shape(batch, height, width);
+        Shape shape = new Shape(batch, channels, height, width);
         if (executable == null || !executable.shape.equals(shape)) {
-            ForwardPlan plan = MedMambaPlanner.plan(weights, batch, height, width);
+            ForwardPlan plan = model.plan(batch, channels, height, width);
             if (executable != null) {
                 executable.free();
                 executable = null;
