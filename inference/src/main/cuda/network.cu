@@ -279,6 +279,31 @@ extern "C" __global__ void depthwise_silu(int batch, int h, int w, int channels,
 
 #define SCAN_MAX_R_PER_LANE 4
 #define SCAN_THREADS 128
+#ifndef SCAN_PREFETCH
+#define SCAN_PREFETCH 4
+#endif
+
+// Step t's operands for one lane: direction k's position p, the dt rank values this lane sums (zero past the rank),
+// u, and this lane's state's B and C. Nothing for t >= L.
+__device__ __forceinline__ void scanLoad(int t, int L, int h, int w, int k, int rank, int n, int s,
+                                         int lanesPerChannel, const float* __restrict__ ub,
+                                         const float* __restrict__ xb, int rowWidth, int dInner,
+                                         float (&r)[SCAN_MAX_R_PER_LANE], float& uv, float& bv, float& cv, int& p) {
+    if (t >= L) {
+        return;
+    }
+    int tt = (k >= 2) ? L - 1 - t : t;
+    p = (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
+    const float* row = xb + (long long) p * rowWidth;
+#pragma unroll
+    for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
+        int q = s + i * lanesPerChannel;
+        r[i] = q < rank ? row[q] : 0.f;
+    }
+    uv = ub[(long long) p * dInner];
+    bv = row[rank + s];
+    cv = row[rank + n + s];
+}
 
 // SS2D's cross scan. Block: (128 / n) channels of one (direction, image), n lanes per channel, one state per lane
 // (n a power of two, at most 32). Per step t the direction's position p is visited:
@@ -315,33 +340,45 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
     const float* ub = u + (long long) b * L * dInner + c;
     const float* xb = xdbl + (long long) b * L * rowWidth + dirOff;
     float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
-    for (int t = 0; t < L; t++) {
-        int tt = (k >= 2) ? L - 1 - t : t;
-        int p = (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
-        const float* row = xb + (long long) p * rowWidth;
-        float part = 0.f;
+    // A ring of SCAN_PREFETCH steps' operands in registers: the loads of step t + SCAN_PREFETCH are issued right
+    // after step t is computed, so that global latency hides behind the steps in between (the recurrence itself is
+    // one FMA a step; without the ring every step waited for its own loads).
+    float pr[SCAN_PREFETCH][SCAN_MAX_R_PER_LANE];
+    float pu[SCAN_PREFETCH];
+    float pb[SCAN_PREFETCH];
+    float pc[SCAN_PREFETCH];
+    int pp[SCAN_PREFETCH];
 #pragma unroll
-        for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
-            int r = s + i * lanesPerChannel;
-            if (r < rank) {
-                part = fmaf(wr[i], row[r], part);
+    for (int j = 0; j < SCAN_PREFETCH; j++) {
+        scanLoad(j, L, h, w, k, rank, n, s, lanesPerChannel, ub, xb, rowWidth, dInner, pr[j], pu[j], pb[j], pc[j],
+                 pp[j]);
+    }
+    for (int t0 = 0; t0 < L; t0 += SCAN_PREFETCH) {
+#pragma unroll
+        for (int j = 0; j < SCAN_PREFETCH; j++) {
+            if (t0 + j < L) {
+                float part = 0.f;
+#pragma unroll
+                for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
+                    part = fmaf(wr[i], pr[j][i], part);
+                }
+                for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
+                    part += __shfl_xor_sync(0xffffffffu, part, o, lanesPerChannel);
+                }
+                float dt = part + bias;
+                dt = dt > 20.f ? dt : log1pf(expf(dt));
+                float uv = pu[j];
+                state = fmaf(expf(dt * a), state, dt * pb[j] * uv);
+                float yv = state * pc[j];
+                for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
+                    yv += __shfl_xor_sync(0xffffffffu, yv, o, lanesPerChannel);
+                }
+                if (active && s == 0) {
+                    yb[(long long) pp[j] * dInner] = fmaf(dskip, uv, yv);
+                }
+                scanLoad(t0 + j + SCAN_PREFETCH, L, h, w, k, rank, n, s, lanesPerChannel, ub, xb, rowWidth, dInner,
+                         pr[j], pu[j], pb[j], pc[j], pp[j]);
             }
-        }
-        for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
-            part += __shfl_xor_sync(0xffffffffu, part, o, lanesPerChannel);
-        }
-        float dt = part + bias;
-        dt = dt > 20.f ? dt : log1pf(expf(dt));
-        float uv = ub[(long long) p * dInner];
-        float bv = row[rank + s];
-        float cv = row[rank + n + s];
-        state = fmaf(expf(dt * a), state, dt * bv * uv);
-        float yv = state * cv;
-        for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
-            yv += __shfl_xor_sync(0xffffffffu, yv, o, lanesPerChannel);
-        }
-        if (active && s == 0) {
-            yb[(long long) p * dInner] = fmaf(dskip, uv, yv);
         }
     }
 }
