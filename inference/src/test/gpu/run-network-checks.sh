@@ -44,6 +44,11 @@ for step in "$@"; do
     bench)
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
       ;;
+    profile)
+      for batch in ${PROFILE_BATCHES:-1 64}; do
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch"
+      done
+      ;;
     peer)
       (cd "$payload/peer" && PYTHONUNBUFFERED=1 python3 bench.py)
       ;;

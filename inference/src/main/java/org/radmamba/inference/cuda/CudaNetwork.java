@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -355,6 +357,47 @@ public final class CudaNetwork implements InferenceNetwork {
             driver.destroyEvent(start);
             driver.destroyEvent(end);
         }
+    }
+
+    /**
+     * Device time per launch of one forward pass at this shape, launched one by one with an event after each (no
+     * graph), the median of {@code runs} passes: {@code "index kernel grid"} to milliseconds, in launch order.
+     */
+    public synchronized Map<String, Double> profile(int batch, int height, int width, int runs) {
+        Executable exec = prepare(batch, model.inChannels(), height, width);
+        List<KernelCall> calls = exec.plan.calls();
+        MemorySegment[] events = new MemorySegment[calls.size() + 1];
+        double[][] ms = new double[calls.size()][runs];
+        try {
+            for (int e = 0; e < events.length; e++) {
+                events[e] = driver.createEvent();
+            }
+            for (int r = -1; r < runs; r++) {
+                driver.recordEvent(events[0], stream);
+                for (int i = 0; i < calls.size(); i++) {
+                    exec.launch(calls.get(i));
+                    driver.recordEvent(events[i + 1], stream);
+                }
+                driver.synchronize(stream);
+                for (int i = 0; r >= 0 && i < calls.size(); i++) {
+                    ms[i][r] = driver.elapsedMillis(events[i], events[i + 1]);
+                }
+            }
+        } finally {
+            for (MemorySegment event : events) {
+                if (event != null) {
+                    driver.destroyEvent(event);
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            KernelCall c = calls.get(i);
+            Arrays.sort(ms[i]);
+            out.put(i + " " + c.kernel() + " " + c.gridX() + "x" + c.gridY() + "x" + c.gridZ() + " " + c.args().subList(0,
+                    Math.min(3, c.args().size())), ms[i][runs / 2]);
+        }
+        return out;
     }
 
     /** Kernel launches per forward pass at this shape (a graph replays them all at once). */

@@ -56,6 +56,7 @@ public final class CudaNetworkGpuCheck {
                 }
             }
             case "bench" -> bench(args.length > 1 ? Integer.parseInt(args[1]) : 20);
+            case "profile" -> profile(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("parity RESOURCES [SHARED] | bench [RUNS]");
         }
         System.out.println(check.failures.isEmpty() ? "ALL NETWORK CHECKS PASSED" : "FAILED: " + check.failures);
@@ -96,6 +97,20 @@ public final class CudaNetworkGpuCheck {
             if (!same) {
                 failures.add(name + " replay differs");
             }
+        }
+    }
+
+    /** Per-launch device times of MedMamba-T at 224 and {@code batch}, summed per kernel, and the top launches. */
+    private static void profile(int batch) throws Exception {
+        try (CudaNetwork net = CudaNetwork.load(RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7))) {
+            var times = net.profile(batch, 224, 224, 5);
+            var perKernel = new java.util.TreeMap<String, Double>();
+            times.forEach((k, v) -> perKernel.merge(k.split(" ")[1], v, Double::sum));
+            double total = times.values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "profile medmamba_t batch=%d total_ms=%.3f%n", batch, total);
+            perKernel.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %8.3f ms%n", k, v));
+            times.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(12)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %8.3f ms  %s%n", e.getValue(), e.getKey()));
         }
     }
 
