@@ -70,45 +70,6 @@ __device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, 
     return a[(((long long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx];
 }
 
-// The implicit im2col of a 3x3 convolution for one thread's fixed row: the row's position decoded once (outside the
-// K loop), the tap and channel of k advanced by the caller.
-struct ConvRow {
-    const float* base;    // the row's own position in the map, channel 0; null past M
-    int y, x;
-};
-
-__device__ __forceinline__ ConvRow convRow(const float* a, int m, int M, int h, int w, int lda) {
-    ConvRow r;
-    if (m >= M) {
-        r.base = nullptr;
-        r.y = r.x = 0;
-        return r;
-    }
-    int plane = h * w;
-    int b = m / plane;
-    int rem = m - b * plane;
-    r.y = rem / w;
-    r.x = rem - r.y * w;
-    r.base = a + ((long long) (b * h + r.y) * w + r.x) * lda;
-    return r;
-}
-
-__device__ __forceinline__ float convGather(const ConvRow& r, int tap, int ci, int k, int K, int h, int w, int lda,
-                                            const float* __restrict__ inScale, const float* __restrict__ inShift) {
-    if (!r.base || k >= K) {
-        return 0.f;
-    }
-    int dy = tap / 3 - 1;
-    int dx = tap - (tap / 3) * 3 - 1;
-    int y = r.y + dy;
-    int x = r.x + dx;
-    if (y < 0 || y >= h || x < 0 || x >= w) {
-        return 0.f;
-    }
-    float v = r.base[((long long) dy * w + dx) * lda + ci];
-    return inScale ? v * inScale[ci] + inShift[ci] : v;
-}
-
 // C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]), tiles of 64x64, 16 deep,
 // each thread 4x4 outputs, the next tile's loads issued into registers before the current tile is multiplied.
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
@@ -140,26 +101,12 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
     int allTiles = (K + GEMM_BK - 1) / GEMM_BK;
     int tiles = partial ? min(allTiles - firstTile, kTilesPerSplit) : allTiles;
     int kBase = firstTile * GEMM_BK;
-    // every loader element of this thread has depth tid % 16 in its tile and row tid / 16 + 16 i
-    ConvRow rows[4];
-    int ktap = 0;
-    int kci = 0;
-    if (mode == A_CONV3) {
-#pragma unroll
-        for (int i = 0; i < 4; i++) {
-            rows[i] = convRow(a, m0 + (tid + GEMM_THREADS * i) / GEMM_BK, M, h, w, lda);
-        }
-        int k = kBase + tid % GEMM_BK;
-        ktap = k / cin;
-        kci = k - ktap * cin;
-    }
 #pragma unroll
     for (int i = 0; i < 4; i++) {
         int e = tid + GEMM_THREADS * i;
         int row = e / GEMM_BK;
         int kk = kBase + e % GEMM_BK;
-        ra[i] = mode == A_CONV3 ? convGather(rows[i], ktap, kci, kk, K, h, w, lda, inScale, inShift)
-                                : gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
+        ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
         rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
     }
     for (int t = 0; t < tiles; t++) {
@@ -173,20 +120,12 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
         __syncthreads();
         if (t + 1 < tiles) {
             int k0 = kBase + (t + 1) * GEMM_BK;
-            if (mode == A_CONV3) {
-                kci += GEMM_BK;
-                while (kci >= cin) {
-                    kci -= cin;
-                    ktap++;
-                }
-            }
 #pragma unroll
             for (int i = 0; i < 4; i++) {
                 int e = tid + GEMM_THREADS * i;
                 int row = e / GEMM_BK;
                 int kk = k0 + e % GEMM_BK;
-                ra[i] = mode == A_CONV3 ? convGather(rows[i], ktap, kci, kk, K, h, w, lda, inScale, inShift)
-                                    : gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
+                ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
                 rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
             }
         }
