@@ -75,8 +75,7 @@ __device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, 
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
 gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h, int w, int cin, int p, int oh,
         int ow, const float* __restrict__ inScale, const float* __restrict__ inShift, const float* __restrict__ wt,
-        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res,
-        float* __restrict__ partial, int kTilesPerSplit) {
+        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res) {
     __shared__ __align__(16) float as[2][GEMM_BK][GEMM_BM];
     __shared__ __align__(16) float ws[2][GEMM_BK][GEMM_BN];
     int tid = threadIdx.x;
@@ -95,17 +94,12 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
     // loader: element e = tid + 256*i of the 64x16 tile; row e/16, depth e%16 (16 threads read 16 consecutive k)
     float ra[4];
     float rw[4];
-    // split K (partial != null): block z takes the tiles [z*kTilesPerSplit, (z+1)*kTilesPerSplit) and writes its raw
-    // sums to partial[z][m][n]; gemm_splitk_epilogue adds the splits in order and applies the epilogue
-    int firstTile = partial ? blockIdx.z * kTilesPerSplit : 0;
-    int allTiles = (K + GEMM_BK - 1) / GEMM_BK;
-    int tiles = partial ? min(allTiles - firstTile, kTilesPerSplit) : allTiles;
-    int kBase = firstTile * GEMM_BK;
+    int tiles = (K + GEMM_BK - 1) / GEMM_BK;
 #pragma unroll
     for (int i = 0; i < 4; i++) {
         int e = tid + GEMM_THREADS * i;
         int row = e / GEMM_BK;
-        int kk = kBase + e % GEMM_BK;
+        int kk = e % GEMM_BK;
         ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
         rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
     }
@@ -119,7 +113,7 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
         }
         __syncthreads();
         if (t + 1 < tiles) {
-            int k0 = kBase + (t + 1) * GEMM_BK;
+            int k0 = (t + 1) * GEMM_BK;
 #pragma unroll
             for (int i = 0; i < 4; i++) {
                 int e = tid + GEMM_THREADS * i;
@@ -158,10 +152,6 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
             if (n >= N) {
                 continue;
             }
-            if (partial) {
-                partial[((long long) blockIdx.z * M + m) * N + n] = acc[i][j];
-                continue;
-            }
             float v = acc[i][j] + (bias ? bias[n] : 0.f);
             if (act == ACT_RELU) {
                 v = fmaxf(v, 0.f);
@@ -170,29 +160,6 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
             c[idx] = res ? res[idx] + v : v;
         }
     }
-}
-
-// The split-K GEMM's second half: the splits' partial sums added in order (the same result on every run), then
-// gemm_nt's epilogue. A thread per output element.
-extern "C" __global__ void gemm_splitk_epilogue(int M, int N, int splits, const float* __restrict__ partial,
-                                                const float* __restrict__ bias, int act, float* c, int ldc, int cOff,
-                                                int cStride, const float* res) {
-    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx >= (long long) M * N) {
-        return;
-    }
-    int m = (int) (idx / N);
-    int n = (int) (idx - (long long) m * N);
-    float v = 0.f;
-    for (int z = 0; z < splits; z++) {
-        v += partial[(long long) z * M * N + idx];
-    }
-    v += bias ? bias[n] : 0.f;
-    if (act == ACT_RELU) {
-        v = fmaxf(v, 0.f);
-    }
-    long long out = (long long) m * ldc + cOff + (long long) n * cStride;
-    c[out] = res ? res[out] + v : v;
 }
 
 // One warp per row: mean, then the biased variance around it (two passes, as PyTorch), then the affine map.

@@ -39,8 +39,6 @@ enum DeviceBuffer {
     SKIP7,
     /** VM-UNet's patch expansion before its rearrangement. */
     EXPANDED,
-    /** Split-K GEMMs' partial sums, one M x N slice per split. */
-    SPLITK,
     /** The average-pooled features before the head. */
     POOLED,
     /** The network's output. */

@@ -78,8 +78,8 @@ final class MedMambaPlanner {
         int c = dims[0];
         plan.need(X0, n * c).need(X1, n * c);
         MedMambaDeviceWeights.Embed e = weights.embed();
-        gemm(plan, n, c, cin * patch * patch, INPUT, 0, A_PATCHIFY, height, width, cin, patch, h, w, -1, -1,
-                e.weight(), e.bias(), ACT_NONE, X0, c, 0, 1, null);
+        plan.add(gemm(n, c, cin * patch * patch, INPUT, 0, A_PATCHIFY, height, width, cin, patch, h, w, -1, -1,
+                e.weight(), e.bias(), ACT_NONE, X0, c, 0, 1, null));
         plan.add(layerNorm(n, c, X0, c, 0, e.normWeight(), e.normBias(), X0, c));
         DeviceBuffer cur = X0;
         DeviceBuffer next = X1;
@@ -106,8 +106,8 @@ final class MedMambaPlanner {
                 plan.add(KernelCall.of("merge_norm", blocks(n2, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                         .i(batch).i(h).i(w).i(c).p(cur).w(m.normWeight()).w(m.normBias()).f(MedMambaDeviceWeights.LN_EPS)
                         .p(MERGED).build());
-                gemm(plan, n2, 2 * c, 4 * c, MERGED, 4 * c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, m.reduction(), -1,
-                        ACT_NONE, next, 2 * c, 0, 1, null);
+                plan.add(gemm(n2, 2 * c, 4 * c, MERGED, 4 * c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, m.reduction(), -1,
+                        ACT_NONE, next, 2 * c, 0, 1, null));
                 DeviceBuffer t = cur;
                 cur = next;
                 next = t;
@@ -119,8 +119,8 @@ final class MedMambaPlanner {
         plan.need(POOLED, (long) batch * last).need(OUTPUT, (long) batch * classes);
         plan.add(KernelCall.of("avgpool", blocks((long) batch * last, ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
                 .i(batch).i(h * w).i(last).p(cur).p(POOLED).build());
-        gemm(plan, batch, classes, last, POOLED, last, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, weights.head().weight(),
-                weights.head().bias(), ACT_NONE, OUTPUT, classes, 0, 1, null);
+        plan.add(gemm(batch, classes, last, POOLED, last, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, weights.head().weight(),
+                weights.head().bias(), ACT_NONE, OUTPUT, classes, 0, 1, null));
         return plan;
     }
 
@@ -135,13 +135,13 @@ final class MedMambaPlanner {
         plan.add(layerNorm(n, half, in, c, half, b.ln1Weight(), b.ln1Bias(), RIGHT, half));
         ss2d(plan, b.ss2d(), batch, h, w, RIGHT, out, c, 1, 2, in);
         // the convolution branch on the left half
-        gemm(plan, n, half, 9 * half, in, c, A_CONV3, h, w, half, 0, 0, 0, b.bn0Scale(), b.bn0Shift(),
-                b.conv1Weight(), b.conv1Bias(), ACT_RELU, T1, half, 0, 1, null);
-        gemm(plan, n, half, 9 * half, T1, half, A_CONV3, h, w, half, 0, 0, 0, -1, -1, b.conv2Weight(),
-                b.conv2Bias(), ACT_RELU, T2, half, 0, 1, null);
+        plan.add(gemm(n, half, 9 * half, in, c, A_CONV3, h, w, half, 0, 0, 0, b.bn0Scale(), b.bn0Shift(),
+                b.conv1Weight(), b.conv1Bias(), ACT_RELU, T1, half, 0, 1, null));
+        plan.add(gemm(n, half, 9 * half, T1, half, A_CONV3, h, w, half, 0, 0, 0, -1, -1, b.conv2Weight(),
+                b.conv2Bias(), ACT_RELU, T2, half, 0, 1, null));
         // conv 1x1 + ReLU onto the even output channels (the shuffle's first group), plus the residual
-        gemm(plan, n, half, half, T2, half, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, b.conv3Weight(), b.conv3Bias(),
-                ACT_RELU, out, c, 0, 2, in);
+        plan.add(gemm(n, half, half, T2, half, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, b.conv3Weight(), b.conv3Bias(),
+                ACT_RELU, out, c, 0, 2, in));
     }
 
     /**
@@ -156,13 +156,13 @@ final class MedMambaPlanner {
         int xw = s.xdblWidth();
         float eps = MedMambaDeviceWeights.LN_EPS;
         plan.need(XZ, n * 2 * di).need(U, n * di).need(XDBL, n * xw).need(YS, 4 * n * di).need(GATED, n * di);
-        gemm(plan, n, 2 * di, s.dModel(), normed, s.dModel(), A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.inProj(), -1,
-                ACT_NONE, XZ, 2 * di, 0, 1, null);
+        plan.add(gemm(n, 2 * di, s.dModel(), normed, s.dModel(), A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.inProj(), -1,
+                ACT_NONE, XZ, 2 * di, 0, 1, null));
         plan.add(KernelCall.of("depthwise_silu", blocks(n * di, ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
                 .i(batch).i(h).i(w).i(di).i(s.convKernel()).p(XZ).i(2 * di).w(s.depthwiseWeight())
                 .w(s.depthwiseBias()).p(U).build());
-        gemm(plan, n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
-                null);
+        plan.add(gemm(n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
+                null));
         int channelsPerBlock = SCAN_THREADS / s.dState();
         plan.add(KernelCall.of("cross_scan", ceilDiv(di, channelsPerBlock), 4, batch, SCAN_THREADS)
                 .i(batch).i(h).i(w).i(di).i(s.dState()).i(s.rank()).p(U).p(XDBL).w(s.dtWeight()).w(s.dtBias())
@@ -170,52 +170,19 @@ final class MedMambaPlanner {
         plan.add(KernelCall.of("out_norm_gate", blocks(n, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                 .i(Math.toIntExact(n)).i(di).p(YS).w(s.outNormWeight()).w(s.outNormBias()).f(eps).p(XZ).i(2 * di)
                 .i(di).p(GATED).build());
-        gemm(plan, n, s.dModel(), di, GATED, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.outProj(), -1, ACT_NONE, out,
-                ldc, cOff, cStride, residual);
+        plan.add(gemm(n, s.dModel(), di, GATED, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.outProj(), -1, ACT_NONE, out,
+                ldc, cOff, cStride, residual));
     }
 
-    /**
-     * {@code C = epilogue(A · W^T)} as one gemm_nt launch or, when its 64x64 tiles are too few to fill the GPU and K
-     * is deep (the late stages at small batches: a handful of blocks walking hundreds of K tiles one after another),
-     * split over K: gemm_nt writes each split's partial sums to {@link DeviceBuffer#SPLITK} and gemm_splitk_epilogue
-     * adds them in order (so the result is the same on every run) and applies the epilogue.
-     */
     @SuppressWarnings("checkstyle:ParameterNumber")
-    static void gemm(ForwardPlan plan, long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w,
-                     int cin, int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
-                     DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
-        int tilesN = ceilDiv(n, GEMM_TILE);
-        int tilesM = ceilDiv(m, GEMM_TILE);
-        int splits = splitK(tilesN * tilesM, ceilDiv(k, GEMM_DEPTH));
-        int perSplit = ceilDiv(ceilDiv(k, GEMM_DEPTH), splits);
-        KernelCall.Builder call = KernelCall.of("gemm_nt", tilesN, tilesM, splits, GEMM_THREADS)
+    static KernelCall gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
+                                   int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
+                                   DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
+        KernelCall.Builder call = KernelCall.of("gemm_nt", ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), 1,
+                GEMM_THREADS)
                 .i(Math.toIntExact(m)).i(n).i(k).p(a).i(lda).i(mode).i(h).i(w).i(cin).i(p).i(oh).i(ow)
-                .w(inScale).w(inShift).w(weight);
-        if (splits == 1) {
-            call.w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
-            plan.add((residual == null ? call.none() : call.p(residual)).none().i(0).build());
-            return;
-        }
-        plan.need(DeviceBuffer.SPLITK, (long) splits * m * n);
-        plan.add(call.none().i(ACT_NONE).none().i(0).i(0).i(0).none().p(DeviceBuffer.SPLITK).i(perSplit).build());
-        KernelCall.Builder reduce = KernelCall.of("gemm_splitk_epilogue", blocks(m * n, ELEMENT_THREADS), 1, 1,
-                ELEMENT_THREADS).i(Math.toIntExact(m)).i(n).i(splits).p(DeviceBuffer.SPLITK).w(bias).i(act).p(c)
-                .i(ldc).i(cOff).i(cStride);
-        plan.add((residual == null ? reduce.none() : reduce.p(residual)).build());
-    }
-
-    /** Blocks a GEMM should have to keep every multiprocessor of a large GPU busy (132 on an H100). */
-    static final int TARGET_BLOCKS = 264;
-    static final int GEMM_DEPTH = 16;
-
-    /** Splits of K for a GEMM of {@code blocks} output tiles and {@code kTiles} K tiles: 1 unless it pays. */
-    static int splitK(int blocks, int kTiles) {
-        if (blocks >= TARGET_BLOCKS / 2 || kTiles < 16) {
-            return 1;
-        }
-        int splits = Math.min(ceilDiv(TARGET_BLOCKS, blocks), kTiles / 8);
-        int perSplit = ceilDiv(kTiles, Math.max(1, splits));
-        return Math.max(1, ceilDiv(kTiles, perSplit));
+                .w(inScale).w(inShift).w(weight).w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
+        return (residual == null ? call.none() : call.p(residual)).build();
     }
 
     static KernelCall layerNorm(long rows, int dim, DeviceBuffer in, int ldi, int inOff, int gamma, int beta,

@@ -150,8 +150,8 @@ record VmUnetDeviceWeights(VmUnetConfig config, int embedWeight, int embedBias, 
             skips[i] = DeviceBuffer.valueOf("SKIP" + i);
         }
         plan.need(skips[0], n * dims[0]);
-        gemm(plan, n, dims[0], config.inChannels() * p * p, INPUT, 0, A_PATCHIFY, height, width, channels, p, h, w,
-                -1, -1, embedWeight, embedBias, ACT_NONE, skips[0], dims[0], 0, 1, null);
+        plan.add(gemm(n, dims[0], config.inChannels() * p * p, INPUT, 0, A_PATCHIFY, height, width, channels, p, h, w,
+                -1, -1, embedWeight, embedBias, ACT_NONE, skips[0], dims[0], 0, 1, null));
         plan.add(layerNorm(n, dims[0], skips[0], dims[0], 0, embedNormWeight, embedNormBias, skips[0], dims[0]));
         DeviceBuffer cur = skips[0];
         for (int i = 0; i < s; i++) {
@@ -166,8 +166,8 @@ record VmUnetDeviceWeights(VmUnetConfig config, int embedWeight, int embedBias, 
                 plan.add(KernelCall.of("merge_norm", blocks(n2, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                         .i(batch).i(2 * h).i(2 * w).i(c).p(cur).w(m.normWeight()).w(m.normBias())
                         .f(MedMambaDeviceWeights.LN_EPS).p(MERGED).build());
-                gemm(plan, n2, 2 * c, 4 * c, MERGED, 4 * c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, m.reduction(), -1,
-                        ACT_NONE, skips[i + 1], 2 * c, 0, 1, null);
+                plan.add(gemm(n2, 2 * c, 4 * c, MERGED, 4 * c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, m.reduction(), -1,
+                        ACT_NONE, skips[i + 1], 2 * c, 0, 1, null));
             }
         }
         for (int i = 0; i < s; i++) {
@@ -218,8 +218,8 @@ record VmUnetDeviceWeights(VmUnetConfig config, int embedWeight, int embedBias, 
         int ch = c / e.scale();
         long outRows = n * e.scale() * e.scale();
         plan.need(EXPANDED, n * e.scale() * c).need(out, outRows * ch);
-        gemm(plan, n, e.scale() * c, c, in, c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, e.weight(), -1, ACT_NONE,
-                EXPANDED, e.scale() * c, 0, 1, null);
+        plan.add(gemm(n, e.scale() * c, c, in, c, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, e.weight(), -1, ACT_NONE,
+                EXPANDED, e.scale() * c, 0, 1, null));
         plan.add(KernelCall.of("expand_norm", blocks(outRows, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                 .i(batch).i(h).i(w).i(e.scale()).i(ch).p(EXPANDED).w(e.normWeight()).w(e.normBias())
                 .f(MedMambaDeviceWeights.LN_EPS).p(out).build());

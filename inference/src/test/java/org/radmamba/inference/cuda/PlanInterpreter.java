@@ -55,35 +55,7 @@ final class PlanInterpreter {
         switch (call.kernel()) {
             case "gemm_nt" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6), i(a, 7),
                     i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
-                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)),
-                    ref(a.get(22)), i(a, 23), call.gridZ());
-            case "gemm_splitk_epilogue" -> {
-                int m = i(a, 0);
-                int n = i(a, 1);
-                int splits = i(a, 2);
-                Ref partial = ref(a.get(3));
-                Ref bias = ref(a.get(4));
-                int act = i(a, 5);
-                Ref c = ref(a.get(6));
-                int ldc = i(a, 7);
-                int cOff = i(a, 8);
-                int cStride = i(a, 9);
-                Ref res = ref(a.get(10));
-                for (int mi = 0; mi < m; mi++) {
-                    for (int ni = 0; ni < n; ni++) {
-                        float v = 0;
-                        for (int z = 0; z < splits; z++) {
-                            v += partial.get(((long) z * m + mi) * n + ni);
-                        }
-                        v += bias == null ? 0 : bias.get(ni);
-                        if (act == 1) {
-                            v = Math.max(v, 0);
-                        }
-                        long idx = (long) mi * ldc + cOff + (long) ni * cStride;
-                        c.set(idx, res == null ? v : res.get(idx) + v);
-                    }
-                }
-            }
+                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)));
             case "layernorm_rows" -> {
                 int rows = i(a, 0);
                 int dim = i(a, 1);
@@ -280,23 +252,13 @@ final class PlanInterpreter {
     @SuppressWarnings("checkstyle:ParameterNumber")
     private static void gemm(int m, int n, int k, Ref a, int lda, int mode, int h, int w, int cin, int p, int oh,
                              int ow, Ref inScale, Ref inShift, Ref wt, Ref bias, int act, Ref c, int ldc, int cOff,
-                             int cStride, Ref res, Ref partial, int tilesPerSplit, int splits) {
+                             int cStride, Ref res) {
         float[] row = new float[k];
         for (int mi = 0; mi < m; mi++) {
             for (int kk = 0; kk < k; kk++) {
                 row[kk] = gather(a, mode, mi, kk, lda, inScale, inShift, h, w, cin, p, oh, ow);
             }
             for (int ni = 0; ni < n; ni++) {
-                if (partial != null) {
-                    for (int z = 0; z < splits; z++) {
-                        float acc = 0;
-                        for (int kk = z * tilesPerSplit * 16; kk < Math.min(k, (z + 1) * tilesPerSplit * 16); kk++) {
-                            acc += row[kk] * wt.get((long) ni * k + kk);
-                        }
-                        partial.set(((long) z * m + mi) * n + ni, acc);
-                    }
-                    continue;
-                }
                 float acc = 0;
                 for (int kk = 0; kk < k; kk++) {
                     acc += row[kk] * wt.get((long) ni * k + kk);
