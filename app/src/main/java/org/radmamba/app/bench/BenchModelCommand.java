@@ -10,7 +10,9 @@ import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.OpProfile;
 import org.radmamba.inference.nn.Parallel;
+import org.radmamba.inference.cuda.CudaNetwork;
 import org.radmamba.inference.cuda.CudaScan;
+import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.FallbackScan;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -47,9 +49,9 @@ import java.util.concurrent.Callable;
  * (batch × threads), one line each:
  * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
  *
- * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device cuda} the CUDA scan (an error when
- * no usable NVIDIA GPU is there), {@code --device auto} whichever {@link ScanSelector} takes; everything else runs on
- * the CPU either way.
+ * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device auto} whichever {@link ScanSelector}
+ * takes, with everything else on the CPU; {@code --device cuda} runs MedMamba's whole forward pass on the GPU
+ * ({@link CudaNetwork}) and VM-UNet's scan there (an error when no usable NVIDIA GPU is there).
  *
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
  * (this command's own {@link #main}, re-executed with that variable set and {@code --one}, so that a child needs
@@ -238,6 +240,10 @@ public final class BenchModelCommand implements Callable<Integer> {
             }
         }
         StateDict weights = VARIANTS.containsKey(model) ? MedMamba.FAMILY.randomWeights(VARIANTS.get(model), 42) : null;
+        if (preference == ScanDevicePreference.CUDA) {
+            return runOnDevice(weights != null ? weights : PthReader.read(Path.of(model)), batch, threads, selection,
+                    out);
+        }
         long loadStarted = System.nanoTime();
         try (MedMamba network = MedMamba.FAMILY.load(weights != null ? weights : PthReader.read(Path.of(model)));
              Parallel parallel = new Parallel(threads);
@@ -245,6 +251,29 @@ public final class BenchModelCommand implements Callable<Integer> {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
             return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.config().inChannels(),
+                    batch, threads, parallel, scan, loadMs, out);
+        }
+    }
+
+    /**
+     * MedMamba with {@code --device cuda}: the whole forward pass on the GPU ({@link CudaNetwork}: weights uploaded
+     * once, one CUDA graph per input shape), reported as {@code device=cuda-resident}.
+     */
+    private int runOnDevice(StateDict weights, int batch, int threads, ScanSelection selection, PrintWriter out)
+            throws IOException {
+        long loadStarted = System.nanoTime();
+        CudaNetwork loaded;
+        try {
+            loaded = CudaNetwork.load(weights);
+        } catch (CudaUnavailableException e) {
+            throw new ScanDeviceUnavailableException("The CUDA network was asked for but cannot run: " + e.getMessage());
+        }
+        try (CudaNetwork network = loaded;
+             Parallel parallel = new Parallel(threads);
+             ScanResource scan = new ScanResource(selection)) {
+            double loadMs = (System.nanoTime() - loadStarted) / 1e6;
+            String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
+            return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.inChannels(),
                     batch, threads, parallel, scan, loadMs, out);
         }
     }

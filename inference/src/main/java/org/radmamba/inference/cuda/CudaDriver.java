@@ -64,6 +64,18 @@ final class CudaDriver {
     private final MethodHandle cuEventElapsedTime;
     private final MethodHandle cuEventDestroy;
     private final MethodHandle cuGetErrorName;
+    private final MethodHandle cuMemGetInfo;
+    private final MethodHandle cuStreamCreate;
+    private final MethodHandle cuStreamDestroy;
+    private final MethodHandle cuStreamSynchronize;
+    private final MethodHandle cuMemcpyHtoDAsync;
+    private final MethodHandle cuMemcpyDtoHAsync;
+    private final MethodHandle cuStreamBeginCapture;
+    private final MethodHandle cuStreamEndCapture;
+    private final MethodHandle cuGraphInstantiate;
+    private final MethodHandle cuGraphLaunch;
+    private final MethodHandle cuGraphExecDestroy;
+    private final MethodHandle cuGraphDestroy;
 
     private CudaDriver(SymbolLookup library) {
         cuInit = bind(library, "cuInit", JAVA_INT);
@@ -97,6 +109,19 @@ final class CudaDriver {
         cuEventElapsedTime = bind(library, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
         cuEventDestroy = bind(library, "cuEventDestroy_v2", ADDRESS);
         cuGetErrorName = bind(library, "cuGetErrorName", JAVA_INT, ADDRESS);
+        // The device-resident network (CudaNetwork): streams, asynchronous copies and graphs (drivers from CUDA 11.4)
+        cuMemGetInfo = bind(library, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
+        cuStreamCreate = bind(library, "cuStreamCreate", ADDRESS, JAVA_INT);
+        cuStreamDestroy = bind(library, "cuStreamDestroy_v2", ADDRESS);
+        cuStreamSynchronize = bind(library, "cuStreamSynchronize", ADDRESS);
+        cuMemcpyHtoDAsync = bind(library, "cuMemcpyHtoDAsync_v2", JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
+        cuMemcpyDtoHAsync = bind(library, "cuMemcpyDtoHAsync_v2", ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
+        cuStreamBeginCapture = bind(library, "cuStreamBeginCapture_v2", ADDRESS, JAVA_INT);
+        cuStreamEndCapture = bind(library, "cuStreamEndCapture", ADDRESS, ADDRESS);
+        cuGraphInstantiate = bind(library, "cuGraphInstantiateWithFlags", ADDRESS, ADDRESS, JAVA_LONG);
+        cuGraphLaunch = bind(library, "cuGraphLaunch", ADDRESS, ADDRESS);
+        cuGraphExecDestroy = bind(library, "cuGraphExecDestroy", ADDRESS);
+        cuGraphDestroy = bind(library, "cuGraphDestroy", ADDRESS);
     }
 
     /** The driver library's name on this operating system, or null where NVIDIA ships no CUDA driver (macOS). */
@@ -310,6 +335,10 @@ final class CudaDriver {
         check("cuEventRecord", call(() -> (int) cuEventRecord.invokeExact(event, MemorySegment.NULL)));
     }
 
+    void recordEvent(MemorySegment event, MemorySegment stream) {
+        check("cuEventRecord", call(() -> (int) cuEventRecord.invokeExact(event, stream)));
+    }
+
     /** Milliseconds between two recorded events, after waiting for the second. */
     float elapsedMillis(MemorySegment start, MemorySegment end) {
         check("cuEventSynchronize", call(() -> (int) cuEventSynchronize.invokeExact(end)));
@@ -322,6 +351,82 @@ final class CudaDriver {
 
     void destroyEvent(MemorySegment event) {
         check("cuEventDestroy_v2", call(() -> (int) cuEventDestroy.invokeExact(event)));
+    }
+
+    /** Free and total bytes of the current context's device: {@code [free, total]}. */
+    long[] memoryInfo() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(JAVA_LONG);
+            MemorySegment total = arena.allocate(JAVA_LONG);
+            check("cuMemGetInfo_v2", call(() -> (int) cuMemGetInfo.invokeExact(free, total)));
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        }
+    }
+
+    /** A stream that does not synchronise with the legacy default stream (CU_STREAM_NON_BLOCKING). */
+    MemorySegment createStream() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stream = arena.allocate(ADDRESS);
+            check("cuStreamCreate", call(() -> (int) cuStreamCreate.invokeExact(stream, 1)));
+            return stream.get(ADDRESS, 0);
+        }
+    }
+
+    void destroyStream(MemorySegment stream) {
+        check("cuStreamDestroy_v2", call(() -> (int) cuStreamDestroy.invokeExact(stream)));
+    }
+
+    void synchronize(MemorySegment stream) {
+        check("cuStreamSynchronize", call(() -> (int) cuStreamSynchronize.invokeExact(stream)));
+    }
+
+    void copyToDeviceAsync(long destination, MemorySegment source, long bytes, MemorySegment stream) {
+        check("cuMemcpyHtoDAsync_v2", call(() -> (int) cuMemcpyHtoDAsync.invokeExact(destination, source, bytes, stream)));
+    }
+
+    void copyToHostAsync(MemorySegment destination, long source, long bytes, MemorySegment stream) {
+        check("cuMemcpyDtoHAsync_v2", call(() -> (int) cuMemcpyDtoHAsync.invokeExact(destination, source, bytes, stream)));
+    }
+
+    /** Launches a one-dimensional block of {@code blockX} threads on {@code stream}. */
+    void launch(String name, MemorySegment function, int gridX, int gridY, int gridZ, int blockX, int sharedBytes,
+                MemorySegment stream, MemorySegment parameters) {
+        check("cuLaunchKernel(" + name + ")", call(() -> (int) cuLaunchKernel.invokeExact(function, gridX, gridY,
+                gridZ, blockX, 1, 1, sharedBytes, stream, parameters, MemorySegment.NULL)));
+    }
+
+    /** Starts recording {@code stream}'s work into a graph (CU_STREAM_CAPTURE_MODE_THREAD_LOCAL). */
+    void beginCapture(MemorySegment stream) {
+        check("cuStreamBeginCapture_v2", call(() -> (int) cuStreamBeginCapture.invokeExact(stream, 1)));
+    }
+
+    /** Ends the recording: the graph of everything issued to {@code stream} since {@link #beginCapture}. */
+    MemorySegment endCapture(MemorySegment stream) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment graph = arena.allocate(ADDRESS);
+            check("cuStreamEndCapture", call(() -> (int) cuStreamEndCapture.invokeExact(stream, graph)));
+            return graph.get(ADDRESS, 0);
+        }
+    }
+
+    MemorySegment instantiateGraph(MemorySegment graph) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment exec = arena.allocate(ADDRESS);
+            check("cuGraphInstantiateWithFlags", call(() -> (int) cuGraphInstantiate.invokeExact(exec, graph, 0L)));
+            return exec.get(ADDRESS, 0);
+        }
+    }
+
+    void launchGraph(MemorySegment exec, MemorySegment stream) {
+        check("cuGraphLaunch", call(() -> (int) cuGraphLaunch.invokeExact(exec, stream)));
+    }
+
+    void destroyGraphExec(MemorySegment exec) {
+        check("cuGraphExecDestroy", call(() -> (int) cuGraphExecDestroy.invokeExact(exec)));
+    }
+
+    void destroyGraph(MemorySegment graph) {
+        check("cuGraphDestroy", call(() -> (int) cuGraphDestroy.invokeExact(graph)));
     }
 
     // ---- errors ------------------------------------------------------------------------------------------

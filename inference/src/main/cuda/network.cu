@@ -1,0 +1,500 @@
+// The device-resident forward pass of MedMamba (org.radmamba.inference.cuda.CudaMedMamba): every layer between the
+// input batch and the logits, on channels-last activations (batch*H*W rows, channels contiguous), loaded as PTX
+// through the CUDA driver API. Regenerate the committed PTX with build-ptx.sh; float32 throughout.
+//
+//   gemm_nt              C = epilogue(A . W^T): linear layers, 1x1 convolutions, the patch embedding (A gathered
+//                        from the NCHW input, "patchify") and the 3x3 convolutions (A gathered as an implicit
+//                        im2col, with the BatchNorm that precedes a convolution applied to in-bounds inputs only);
+//                        the epilogue adds the bias, applies ReLU, and writes with a column stride and offset onto a
+//                        residual: MedMamba's channel shuffle + residual add is two such epilogues, no extra pass.
+//   layernorm_rows       LayerNorm over a column window of a wider matrix (ln_1 reads the block's right half)
+//   merge_norm           PatchMerging2D's 2x2 gather and its LayerNorm in one pass
+//   depthwise_silu       SS2D's depthwise kxk convolution + bias + SiLU, reading the x half of in_proj's output
+//   cross_scan           SS2D's four-direction selective scan: reads u and x_proj's output in place (each direction
+//                        walks its own order over row-major positions: no flipped or transposed copies), computes
+//                        delta = dt_proj(dt) itself, writes each direction's y at row-major positions
+//   out_norm_gate        sums the four directions' y, out_norm (LayerNorm), times SiLU(z)
+//   avgpool              the mean over positions before the head
+//   add_inplace          VM-UNet's skip additions
+//   expand_norm          VM-UNet's PatchExpand2D / Final_PatchExpand2D rearrangement and its LayerNorm in one pass
+//   head_nchw            VM-UNet's final 1x1 convolution, written channels-first, with the sigmoid for one class
+
+#define GEMM_BM 64
+#define GEMM_BN 64
+#define GEMM_BK 16
+#define GEMM_THREADS 256
+
+#define A_DENSE 0
+#define A_CONV3 1
+#define A_PATCHIFY 2
+
+#define ACT_NONE 0
+#define ACT_RELU 1
+
+
+__device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, int m, int k, int M, int K, int lda,
+                                         const float* __restrict__ inScale, const float* __restrict__ inShift,
+                                         int h, int w, int cin, int p, int oh, int ow) {
+    if (m >= M || k >= K) {
+        return 0.f;
+    }
+    if (mode == A_DENSE) {
+        return a[(long long) m * lda + k];
+    }
+    if (mode == A_CONV3) {
+        int tap = k / cin;
+        int ci = k - tap * cin;
+        int plane = h * w;
+        int b = m / plane;
+        int rem = m - b * plane;
+        int y = rem / w + tap / 3 - 1;
+        int x = rem - (rem / w) * w + tap % 3 - 1;
+        if (y < 0 || y >= h || x < 0 || x >= w) {
+            return 0.f; // zero padding after the input BatchNorm, as nn.Conv2d pads its (normalised) input
+        }
+        float v = a[((long long) (b * h + y) * w + x) * lda + ci];
+        return inScale ? v * inScale[ci] + inShift[ci] : v;
+    }
+    // A_PATCHIFY: m = (b, py, px) of the output grid; k = (ci, ky, kx) as PyTorch's conv weight (out, in, p, p)
+    int pp = p * p;
+    int ci = k / pp;
+    int r = k - ci * pp;
+    int ky = r / p;
+    int kx = r - ky * p;
+    int plane = oh * ow;
+    int b = m / plane;
+    int rem = m - b * plane;
+    int py = rem / ow;
+    int px = rem - py * ow;
+    // cin: the input's channels; a one-channel input feeds every input channel of the weight (VM-UNet repeats it)
+    return a[(((long long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx];
+}
+
+// C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]), tiles of 64x64, 16 deep,
+// each thread 4x4 outputs, the next tile's loads issued into registers before the current tile is multiplied.
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
+gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h, int w, int cin, int p, int oh,
+        int ow, const float* __restrict__ inScale, const float* __restrict__ inShift, const float* __restrict__ wt,
+        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res) {
+    __shared__ __align__(16) float as[2][GEMM_BK][GEMM_BM];
+    __shared__ __align__(16) float ws[2][GEMM_BK][GEMM_BN];
+    int tid = threadIdx.x;
+    int tx = tid % 16;
+    int ty = tid / 16;
+    int m0 = blockIdx.y * GEMM_BM;
+    int n0 = blockIdx.x * GEMM_BN;
+    float acc[4][4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            acc[i][j] = 0.f;
+        }
+    }
+    // loader: element e = tid + 256*i of the 64x16 tile; row e/16, depth e%16 (16 threads read 16 consecutive k)
+    float ra[4];
+    float rw[4];
+    int tiles = (K + GEMM_BK - 1) / GEMM_BK;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        int e = tid + GEMM_THREADS * i;
+        int row = e / GEMM_BK;
+        int kk = e % GEMM_BK;
+        ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
+        rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
+    }
+    for (int t = 0; t < tiles; t++) {
+        int buf = t & 1;
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            int e = tid + GEMM_THREADS * i;
+            as[buf][e % GEMM_BK][e / GEMM_BK] = ra[i];
+            ws[buf][e % GEMM_BK][e / GEMM_BK] = rw[i];
+        }
+        __syncthreads();
+        if (t + 1 < tiles) {
+            int k0 = (t + 1) * GEMM_BK;
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                int e = tid + GEMM_THREADS * i;
+                int row = e / GEMM_BK;
+                int kk = k0 + e % GEMM_BK;
+                ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
+                rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
+            }
+        }
+#pragma unroll
+        for (int kk = 0; kk < GEMM_BK; kk++) {
+            float4 av = *reinterpret_cast<const float4*>(&as[buf][kk][ty * 4]);
+            float4 wv = *reinterpret_cast<const float4*>(&ws[buf][kk][tx * 4]);
+            float ar[4] = {av.x, av.y, av.z, av.w};
+            float wr[4] = {wv.x, wv.y, wv.z, wv.w};
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    acc[i][j] = fmaf(ar[i], wr[j], acc[i][j]);
+                }
+            }
+        }
+        // the other buffer is written next iteration: the barrier above (next iteration) orders reads before it,
+        // and double buffering means this iteration's reads never meet the next iteration's writes
+    }
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        int m = m0 + ty * 4 + i;
+        if (m >= M) {
+            continue;
+        }
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            int n = n0 + tx * 4 + j;
+            if (n >= N) {
+                continue;
+            }
+            float v = acc[i][j] + (bias ? bias[n] : 0.f);
+            if (act == ACT_RELU) {
+                v = fmaxf(v, 0.f);
+            }
+            long long idx = (long long) m * ldc + cOff + (long long) n * cStride;
+            c[idx] = res ? res[idx] + v : v;
+        }
+    }
+}
+
+// One warp per row: mean, then the biased variance around it (two passes, as PyTorch), then the affine map.
+__device__ __forceinline__ float warpSum(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, o);
+    }
+    return v;
+}
+
+// out[r*ldo + c] = LN(in[r*ldi + inOff + c]) for c < dim. In place is allowed (same row, read before written).
+extern "C" __global__ void layernorm_rows(int rows, int dim, const float* in, int ldi, int inOff,
+                                          const float* __restrict__ gamma, const float* __restrict__ beta, float eps,
+                                          float* out, int ldo) {
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    const float* src = in + (long long) row * ldi + inOff;
+    float s = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        s += src[c];
+    }
+    float mean = warpSum(s) / dim;
+    float q = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        float d = src[c] - mean;
+        q = fmaf(d, d, q);
+    }
+    float rstd = rsqrtf(warpSum(q) / dim + eps);
+    float* dst = out + (long long) row * ldo;
+    for (int c = lane; c < dim; c += 32) {
+        float v = (src[c] - mean) * rstd;
+        dst[c] = fmaf(v, gamma[c], beta[c]);
+    }
+}
+
+// PatchMerging2D: output row (b, y, x) of the (h/2, w/2) grid gathers x0 = (2y, 2x), x1 = (2y+1, 2x),
+// x2 = (2y, 2x+1), x3 = (2y+1, 2x+1), each `ch` channels, then LayerNorm(4*ch). One warp per output row.
+extern "C" __global__ void merge_norm(int batch, int h, int w, int ch, const float* __restrict__ in,
+                                      const float* __restrict__ gamma, const float* __restrict__ beta, float eps,
+                                      float* __restrict__ out) {
+    int h2 = h / 2;
+    int w2 = w / 2;
+    int rows = batch * h2 * w2;
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    int b = row / (h2 * w2);
+    int rem = row - b * h2 * w2;
+    int y = rem / w2;
+    int x = rem - y * w2;
+    const float* parts[4];
+    parts[0] = in + ((long long) (b * h + 2 * y) * w + 2 * x) * ch;
+    parts[1] = in + ((long long) (b * h + 2 * y + 1) * w + 2 * x) * ch;
+    parts[2] = in + ((long long) (b * h + 2 * y) * w + 2 * x + 1) * ch;
+    parts[3] = in + ((long long) (b * h + 2 * y + 1) * w + 2 * x + 1) * ch;
+    int dim = 4 * ch;
+    float s = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        s += parts[c / ch][c % ch];
+    }
+    float mean = warpSum(s) / dim;
+    float q = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        float d = parts[c / ch][c % ch] - mean;
+        q = fmaf(d, d, q);
+    }
+    float rstd = rsqrtf(warpSum(q) / dim + eps);
+    float* dst = out + (long long) row * dim;
+    for (int c = lane; c < dim; c += 32) {
+        float v = (parts[c / ch][c % ch] - mean) * rstd;
+        dst[c] = fmaf(v, gamma[c], beta[c]);
+    }
+}
+
+__device__ __forceinline__ float silu(float v) {
+    return v / (1.f + expf(-v));
+}
+
+// u[(b*h+y)*w+x, c] = SiLU(bias[c] + sum_taps wt[tap*channels + c] * xz[neighbour, c]) (taps packed tap-major so a
+// warp's channels read consecutive weights), zero padding (k-1)/2.
+extern "C" __global__ void depthwise_silu(int batch, int h, int w, int channels, int k, const float* __restrict__ xz,
+                                          int ldx, const float* __restrict__ wt, const float* __restrict__ bias,
+                                          float* __restrict__ u) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) batch * h * w * channels;
+    if (idx >= total) {
+        return;
+    }
+    int c = (int) (idx % channels);
+    long long pos = idx / channels;
+    int x = (int) (pos % w);
+    int y = (int) ((pos / w) % h);
+    long long b = pos / ((long long) w * h);
+    int pad = (k - 1) / 2;
+    float acc = bias[c];
+    for (int ky = 0; ky < k; ky++) {
+        int iy = y + ky - pad;
+        if (iy < 0 || iy >= h) {
+            continue;
+        }
+        for (int kx = 0; kx < k; kx++) {
+            int ix = x + kx - pad;
+            if (ix < 0 || ix >= w) {
+                continue;
+            }
+            acc = fmaf(wt[(ky * k + kx) * channels + c], xz[((b * h + iy) * w + ix) * ldx + c], acc);
+        }
+    }
+    u[idx] = silu(acc);
+}
+
+#define SCAN_MAX_R_PER_LANE 4
+#define SCAN_THREADS 128
+#ifndef SCAN_PREFETCH
+#define SCAN_PREFETCH 4
+#endif
+
+// Step t's operands for one lane: direction k's position p, the dt rank values this lane sums (zero past the rank),
+// u, and this lane's state's B and C. Nothing for t >= L.
+__device__ __forceinline__ void scanLoad(int t, int L, int h, int w, int k, int rank, int n, int s,
+                                         int lanesPerChannel, const float* __restrict__ ub,
+                                         const float* __restrict__ xb, int rowWidth, int dInner,
+                                         float (&r)[SCAN_MAX_R_PER_LANE], float& uv, float& bv, float& cv, int& p) {
+    if (t >= L) {
+        return;
+    }
+    int tt = (k >= 2) ? L - 1 - t : t;
+    p = (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
+    const float* row = xb + (long long) p * rowWidth;
+#pragma unroll
+    for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
+        int q = s + i * lanesPerChannel;
+        r[i] = q < rank ? row[q] : 0.f;
+    }
+    uv = ub[(long long) p * dInner];
+    bv = row[rank + s];
+    cv = row[rank + n + s];
+}
+
+// SS2D's cross scan. Block: (128 / n) channels of one (direction, image), n lanes per channel, one state per lane
+// (n a power of two, at most 32). Per step t the direction's position p is visited:
+//   k=0: p = t;  k=1: p = (t % h) * w + t / h;  k=2: p = L-1-t;  k=3: k=1's order reversed.
+// delta = softplus(sum_r dtW[k][c][r] dt[p][k][r] + dtBias[k*D+c]) (the rank spread over the lanes, then summed),
+// h = exp(delta*A) h + delta*B*u, y = <h, C> + D*u; xdbl row p holds, per direction, [dt (R) | B (n) | C (n)]
+// (x_proj_weight (K, R+2n, D) as the checkpoint stores it). y of direction k goes to ys[k][b*L+p][c].
+extern "C" __global__ void __launch_bounds__(SCAN_THREADS)
+cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __restrict__ u,
+           const float* __restrict__ xdbl, const float* __restrict__ dtW, const float* __restrict__ dtBias,
+           const float* __restrict__ aNeg, const float* __restrict__ ds, float* __restrict__ ys) {
+    int lanesPerChannel = n;
+    int channelsPerBlock = SCAN_THREADS / lanesPerChannel;
+    int s = threadIdx.x % lanesPerChannel;
+    int cRaw = blockIdx.x * channelsPerBlock + threadIdx.x / lanesPerChannel;
+    bool active = cRaw < dInner;
+    int c = active ? cRaw : dInner - 1;
+    int k = blockIdx.y;
+    int b = blockIdx.z;
+    int L = h * w;
+    int rowWidth = 4 * (rank + 2 * n);
+    int dirOff = k * (rank + 2 * n);
+    int kc = k * dInner + c;
+    float wr[SCAN_MAX_R_PER_LANE];
+#pragma unroll
+    for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
+        int r = s + i * lanesPerChannel;
+        wr[i] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
+    }
+    float bias = dtBias[kc];
+    float a = aNeg[(long long) kc * n + s];
+    float dskip = ds[kc];
+    float state = 0.f;
+    const float* ub = u + (long long) b * L * dInner + c;
+    const float* xb = xdbl + (long long) b * L * rowWidth + dirOff;
+    float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
+    // A ring of SCAN_PREFETCH steps' operands in registers: the loads of step t + SCAN_PREFETCH are issued right
+    // after step t is computed, so that global latency hides behind the steps in between (the recurrence itself is
+    // one FMA a step; without the ring every step waited for its own loads).
+    float pr[SCAN_PREFETCH][SCAN_MAX_R_PER_LANE];
+    float pu[SCAN_PREFETCH];
+    float pb[SCAN_PREFETCH];
+    float pc[SCAN_PREFETCH];
+    int pp[SCAN_PREFETCH];
+#pragma unroll
+    for (int j = 0; j < SCAN_PREFETCH; j++) {
+        scanLoad(j, L, h, w, k, rank, n, s, lanesPerChannel, ub, xb, rowWidth, dInner, pr[j], pu[j], pb[j], pc[j],
+                 pp[j]);
+    }
+    for (int t0 = 0; t0 < L; t0 += SCAN_PREFETCH) {
+#pragma unroll
+        for (int j = 0; j < SCAN_PREFETCH; j++) {
+            if (t0 + j < L) {
+                float part = 0.f;
+#pragma unroll
+                for (int i = 0; i < SCAN_MAX_R_PER_LANE; i++) {
+                    part = fmaf(wr[i], pr[j][i], part);
+                }
+                for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
+                    part += __shfl_xor_sync(0xffffffffu, part, o, lanesPerChannel);
+                }
+                float dt = part + bias;
+                dt = dt > 20.f ? dt : log1pf(expf(dt));
+                float uv = pu[j];
+                state = fmaf(expf(dt * a), state, dt * pb[j] * uv);
+                float yv = state * pc[j];
+                for (int o = lanesPerChannel / 2; o > 0; o >>= 1) {
+                    yv += __shfl_xor_sync(0xffffffffu, yv, o, lanesPerChannel);
+                }
+                if (active && s == 0) {
+                    yb[(long long) pp[j] * dInner] = fmaf(dskip, uv, yv);
+                }
+                scanLoad(t0 + j + SCAN_PREFETCH, L, h, w, k, rank, n, s, lanesPerChannel, ub, xb, rowWidth, dInner,
+                         pr[j], pu[j], pb[j], pc[j], pp[j]);
+            }
+        }
+    }
+}
+
+// gated[r, c] = LN(y0+y1+y2+y3)[c] * SiLU(xz[r, zOff + c]): the four directions summed, out_norm, the z gate.
+extern "C" __global__ void out_norm_gate(int rows, int dim, const float* __restrict__ ys,
+                                         const float* __restrict__ gamma, const float* __restrict__ beta, float eps,
+                                         const float* __restrict__ xz, int ldz, int zOff, float* __restrict__ out) {
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    long long plane = (long long) rows * dim;
+    const float* y0 = ys + (long long) row * dim;
+    float s = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        s += ((y0[c] + y0[plane + c]) + y0[2 * plane + c]) + y0[3 * plane + c];
+    }
+    float mean = warpSum(s) / dim;
+    float q = 0.f;
+    for (int c = lane; c < dim; c += 32) {
+        float d = ((y0[c] + y0[plane + c]) + y0[2 * plane + c]) + y0[3 * plane + c] - mean;
+        q = fmaf(d, d, q);
+    }
+    float rstd = rsqrtf(warpSum(q) / dim + eps);
+    const float* z = xz + (long long) row * ldz + zOff;
+    float* dst = out + (long long) row * dim;
+    for (int c = lane; c < dim; c += 32) {
+        float v = (((y0[c] + y0[plane + c]) + y0[2 * plane + c]) + y0[3 * plane + c] - mean) * rstd;
+        dst[c] = fmaf(v, gamma[c], beta[c]) * silu(z[c]);
+    }
+}
+
+// pooled[b, c] = mean over the L positions of x[b*L + p, c], summed in double.
+extern "C" __global__ void avgpool(int batch, int length, int channels, const float* __restrict__ x,
+                                   float* __restrict__ pooled) {
+    int idx = blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= batch * channels) {
+        return;
+    }
+    int b = idx / channels;
+    int c = idx - b * channels;
+    const float* src = x + (long long) b * length * channels + c;
+    double sum = 0.0;
+    for (int p = 0; p < length; p++) {
+        sum += src[(long long) p * channels];
+    }
+    pooled[idx] = (float) (sum / length);
+}
+
+// x[i] += y[i]
+extern "C" __global__ void add_inplace(long long count, float* __restrict__ x, const float* __restrict__ y) {
+    long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < count) {
+        x[i] += y[i];
+    }
+}
+
+// rearrange('b h w (p1 p2 c) -> b (h p1) (w p2) c') of the expanded (b*h*w, scale*scale*ch) rows, then
+// LayerNorm(ch): one warp per output row (b, y*scale+p1, x*scale+p2).
+extern "C" __global__ void expand_norm(int batch, int h, int w, int scale, int ch, const float* __restrict__ in,
+                                       const float* __restrict__ gamma, const float* __restrict__ beta, float eps,
+                                       float* __restrict__ out) {
+    int oh = h * scale;
+    int ow = w * scale;
+    int rows = batch * oh * ow;
+    int row = blockIdx.x * (blockDim.x / 32) + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (row >= rows) {
+        return;
+    }
+    int b = row / (oh * ow);
+    int rem = row - b * oh * ow;
+    int oy = rem / ow;
+    int ox = rem - oy * ow;
+    int y = oy / scale;
+    int x = ox / scale;
+    int part = (oy - y * scale) * scale + (ox - x * scale);
+    const float* src = in + ((long long) (b * h + y) * w + x) * scale * scale * ch + (long long) part * ch;
+    float s = 0.f;
+    for (int c = lane; c < ch; c += 32) {
+        s += src[c];
+    }
+    float mean = warpSum(s) / ch;
+    float q = 0.f;
+    for (int c = lane; c < ch; c += 32) {
+        float d = src[c] - mean;
+        q = fmaf(d, d, q);
+    }
+    float rstd = rsqrtf(warpSum(q) / ch + eps);
+    float* dst = out + (long long) row * ch;
+    for (int c = lane; c < ch; c += 32) {
+        dst[c] = fmaf((src[c] - mean) * rstd, gamma[c], beta[c]);
+    }
+}
+
+// out[(b*classes + k)*pixels + p] = (sigmoid?)(bias[k] + sum_c wt[k*in + c] x[(b*pixels + p)*in + c]), a thread per
+// (position, class).
+extern "C" __global__ void head_nchw(int batch, int pixels, int in, int classes, const float* __restrict__ x,
+                                     const float* __restrict__ wt, const float* __restrict__ bias, int sigmoid,
+                                     float* __restrict__ out) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) batch * pixels * classes;
+    if (idx >= total) {
+        return;
+    }
+    int k = (int) (idx % classes);
+    long long r = idx / classes;
+    int b = (int) (r / pixels);
+    int p = (int) (r - (long long) b * pixels);
+    const float* src = x + r * in;
+    const float* wk = wt + (long long) k * in;
+    float acc = bias[k];
+    for (int c = 0; c < in; c++) {
+        acc = fmaf(wk[c], src[c], acc);
+    }
+    out[((long long) b * classes + k) * pixels + p] = sigmoid ? 1.f / (1.f + expf(-acc)) : acc;
+}

@@ -1,0 +1,56 @@
+package org.radmamba.inference.cuda;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A forward pass for one input shape, planned on the host: the kernel launches in stream order and the floats each
+ * activation buffer needs (the largest extent any launch touches). The runtime allocates the buffers once per shape,
+ * resolves the {@link KernelCall.Ptr}s and records the launches into a CUDA graph.
+ */
+final class ForwardPlan {
+
+    private final List<KernelCall> calls = new ArrayList<>();
+    private final EnumMap<DeviceBuffer, Long> floats = new EnumMap<>(DeviceBuffer.class);
+    private final int outputFloats;
+
+    private ForwardPlan(int outputFloats) {
+        this.outputFloats = outputFloats;
+    }
+
+    static ForwardPlan builder(int outputFloats) {
+        return new ForwardPlan(outputFloats);
+    }
+
+    /** Records that {@code buffer} must hold at least {@code count} floats. */
+    ForwardPlan need(DeviceBuffer buffer, long count) {
+        floats.merge(buffer, count, Math::max);
+        return this;
+    }
+
+    ForwardPlan add(KernelCall call) {
+        calls.add(call);
+        return this;
+    }
+
+    List<KernelCall> calls() {
+        return Collections.unmodifiableList(calls);
+    }
+
+    /** The activation buffers and their sizes in floats (not the weights). */
+    Map<DeviceBuffer, Long> bufferFloats() {
+        return Collections.unmodifiableMap(floats);
+    }
+
+    /** Bytes of all activation buffers together. */
+    long activationBytes() {
+        return floats.values().stream().mapToLong(Long::longValue).sum() * Float.BYTES;
+    }
+
+    int outputFloats() {
+        return outputFloats;
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# On the GPU machine, from the repository root, with the folder prepare-network-payload.sh made (PAYLOAD, default
+# .device/network): unpacks the runtime, rebuilds medmamba_t.pth with PyTorch when the payload carries golden/, and
+# runs CudaNetworkGpuCheck parity and bench; with peer/ in the payload, the GPU peer's bench.py in the same session.
+#
+#   run-network-checks.sh [stash] [parity] [bench] [peer]
+#
+# The work tree and the payload must stay under the device tool's 64 MiB (counted in file-system blocks: the tree
+# alone takes 54 MiB), so the payload may travel in parts, one a call, each call made while the machine is still
+# warm: `stash` copies the parts of this call's PAYLOAD into STASH (default /tmp/radmamba-network-parts, which outlives
+# a call on a warm machine), and every step reads the payload from there.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+stash="${STASH:-/tmp/radmamba-network-parts}"
+rt="${RT:-/tmp/radmamba-network-rt}"
+mkdir -p "$rt" "$stash"
+if [ "${1:-}" = stash ]; then
+  shift
+  cp -r "$here"/. "$stash/"
+  echo "stash: $(ls "$stash" | tr '\n' ' ')($(du -sh "$stash" | cut -f1)), boot $(cat /proc/sys/kernel/random/boot_id)"
+fi
+payload="$stash"
+[ $# -eq 0 ] && exit 0
+if [ ! -x "$rt/jre/bin/java" ]; then
+  xz -dc "$payload/jre.tar.xz" | tar -C "$rt" -xf -
+  xz -dc "$payload/jvm.tar.xz" | tar -C "$rt" -xf -
+fi
+java=("$rt/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$payload/lib/*" ${EXTRA_JAVA_OPTS:-})
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader || true
+for step in "$@"; do
+  case "$step" in
+    parity)
+      shared=()
+      if [ -d "$payload/golden" ]; then
+        if [ ! -s "$rt/golden/medmamba_t.pth" ]; then
+          mkdir -p "$rt/golden"
+          cp "$payload"/golden/medmamba_t.*.npy "$rt/golden/"
+          (cd "$payload/golden" && python3 make_medmamba_t.py MedMamba.py "$rt/golden") 2>&1 | tail -2
+        fi
+        [ -s "$rt/golden/medmamba_t.pth" ] && shared=("$rt/golden")
+      fi
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck parity inference/src/test/resources "${shared[@]}"
+      ;;
+    bench)
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
+      ;;
+    profile)
+      for batch in ${PROFILE_BATCHES:-1 64}; do
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch"
+      done
+      ;;
+    peer)
+      (cd "$payload/peer" && PYTHONUNBUFFERED=1 python3 bench.py)
+      ;;
+    *) echo "unknown step $step" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,148 @@
+package org.radmamba.inference.cuda;
+
+import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.inference.checkpoint.StateDict;
+import org.radmamba.inference.io.Npy;
+import org.radmamba.inference.io.NpyArray;
+import org.radmamba.inference.medmamba.MedMambaConfig;
+import org.radmamba.inference.medmamba.RandomMedMambaWeights;
+import org.radmamba.inference.vmunet.RandomVmUnetWeights;
+import org.radmamba.inference.vmunet.VmUnetConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The device-resident network on a real GPU (run by {@code inference/src/test/gpu/run-network-checks.sh}; CI has no
+ * GPU). {@code parity}: each MedMamba golden through {@link CudaNetwork}, max |out − golden| within 1e-4 × max
+ * |golden|, and a second call (the graph replayed) bit-identical to the first. {@code bench}: MedMamba-T 224×224
+ * (random weights of the official shapes) at batch 1, 8 and 64: the median wall time of {@code run} (copies from and
+ * to Java arrays included) and the median device time of the graph, and images per second. Exits 1 when a check
+ * fails.
+ *
+ * <p>Arguments: {@code parity RESOURCES [SHARED]} (RESOURCES = inference/src/test/resources; SHARED a folder with
+ * medmamba_t.pth, medmamba_t.input.npy and medmamba_t.output.npy) or {@code bench [RUNS]}.
+ */
+public final class CudaNetworkGpuCheck {
+
+    private static final double TOLERANCE = 1e-4;
+
+    private final List<String> failures = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        CudaNetworkGpuCheck check = new CudaNetworkGpuCheck();
+        System.out.println("device: " + CudaDevice.query().describe());
+        switch (args[0]) {
+            case "parity" -> {
+                Path resources = Path.of(args[1]);
+                check.medmamba("medmamba_tiny", resources.resolve("checkpoints/medmamba_tiny.pth"),
+                        resources.resolve("fixtures/medmamba_tiny"));
+                check.medmamba("vmunet_tiny_binary", resources.resolve("checkpoints/vmunet_tiny_binary.pth"),
+                        resources.resolve("fixtures/vmunet_tiny_binary"));
+                check.medmamba("vmunet_tiny_multiclass", resources.resolve("fixtures/vmunet_tiny_multiclass.pth"),
+                        resources.resolve("fixtures/vmunet_tiny_multiclass"));
+                if (args.length > 2) {
+                    Path shared = Path.of(args[2]);
+                    if (Files.isRegularFile(shared.resolve("medmamba_t.pth"))) {
+                        check.medmamba("medmamba_t", shared.resolve("medmamba_t.pth"), shared.resolve("medmamba_t"));
+                    } else {
+                        check.failures.add("medmamba_t: " + shared.resolve("medmamba_t.pth") + " is missing");
+                    }
+                }
+            }
+            case "bench" -> bench(args.length > 1 ? Integer.parseInt(args[1]) : 20);
+            case "profile" -> profile(Integer.parseInt(args[1]));
+            default -> throw new IllegalArgumentException("parity RESOURCES [SHARED] | bench [RUNS]");
+        }
+        System.out.println(check.failures.isEmpty() ? "ALL NETWORK CHECKS PASSED" : "FAILED: " + check.failures);
+        System.exit(check.failures.isEmpty() ? 0 : 1);
+    }
+
+    private void medmamba(String name, Path checkpoint, Path fixture) throws Exception {
+        NpyArray input = Npy.read(Path.of(fixture + ".input.npy"));
+        float[] golden = Npy.read(Path.of(fixture + ".output.npy")).data();
+        double maxGolden = 0;
+        for (float g : golden) {
+            maxGolden = Math.max(maxGolden, Math.abs(g));
+        }
+        StateDict sd = PthReader.read(checkpoint);
+        long t0 = System.nanoTime();
+        try (CudaNetwork net = CudaNetwork.load(sd)) {
+            net.run(input.data(), input.dim(0), input.dim(2), input.dim(3)); // plans, allocates, captures
+            long t1 = System.nanoTime();
+            float[] first = net.run(input.data(), input.dim(0), input.dim(2), input.dim(3));
+            long t2 = System.nanoTime();
+            float[] second = net.run(input.data(), input.dim(0), input.dim(2), input.dim(3));
+            long t3 = System.nanoTime();
+            double maxDiff = 0;
+            for (int i = 0; i < golden.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs((double) first[i] - golden[i]));
+            }
+            double ratio = maxDiff / (TOLERANCE * maxGolden);
+            boolean same = Arrays.equals(first, second);
+            System.out.printf(Locale.ROOT, "%s: max|out-golden| = %.3g, limit %.3g (ratio %.3g), replay identical: %s,"
+                            + " upload+capture %.0f ms, a call %.1f ms, second %.2f ms, %d launches%n", name, maxDiff,
+                    TOLERANCE * maxGolden, ratio, same, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
+                    net.launches(input.dim(0), input.dim(2), input.dim(3)));
+            System.out.println("  out    " + Arrays.toString(Arrays.copyOf(first, Math.min(8, first.length))));
+            System.out.println("  golden " + Arrays.toString(Arrays.copyOf(golden, Math.min(8, golden.length))));
+            if (!(ratio <= 1.0) || first.length != golden.length) {
+                failures.add(name + " parity");
+            }
+            if (!same) {
+                failures.add(name + " replay differs");
+            }
+        }
+    }
+
+    /** Per-launch device times of MedMamba-T at 224 and {@code batch}, summed per kernel, and the top launches. */
+    private static void profile(int batch) throws Exception {
+        try (CudaNetwork net = CudaNetwork.load(RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7))) {
+            var times = net.profile(batch, 224, 224, 5);
+            var perKernel = new java.util.TreeMap<String, Double>();
+            times.forEach((k, v) -> perKernel.merge(k.split(" ")[1], v, Double::sum));
+            double total = times.values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "profile medmamba_t batch=%d total_ms=%.3f%n", batch, total);
+            perKernel.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %8.3f ms%n", k, v));
+            times.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(12)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  %8.3f ms  %s%n", e.getValue(), e.getKey()));
+        }
+    }
+
+    private static void bench(int runs) throws Exception {
+        bench("medmamba_t", RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7), 224, runs);
+        bench("vmunet_isic", RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7), 256, runs);
+    }
+
+    private static void bench(String name, StateDict sd, int size, int runs) throws Exception {
+        try (CudaNetwork net = CudaNetwork.load(sd)) {
+            for (int batch : new int[] {1, 8, 64}) {
+                float[] x = new float[batch * 3 * size * size];
+                SplittableRandom random = new SplittableRandom(batch);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                for (int i = 0; i < 3; i++) {
+                    net.run(x, batch, size, size);
+                }
+                double[] wall = new double[runs];
+                for (int i = 0; i < runs; i++) {
+                    long t = System.nanoTime();
+                    net.run(x, batch, size, size);
+                    wall[i] = (System.nanoTime() - t) / 1e6;
+                }
+                Arrays.sort(wall);
+                double device = net.medianDeviceMillis(batch, size, size, 3, runs);
+                double median = wall[runs / 2];
+                System.out.printf(Locale.ROOT, "ours=radmamba-cuda model=%s size=%d batch=%d median_ms=%.3f "
+                                + "p90_ms=%.3f device_ms=%.3f img_per_s=%.0f launches=%d%n", name, size, batch, median,
+                        wall[(int) (runs * 0.9)], device, batch * 1000 / median, net.launches(batch, size, size));
+            }
+        }
+    }
+}
