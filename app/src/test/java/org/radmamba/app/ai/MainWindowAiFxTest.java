@@ -15,24 +15,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.AiWindow;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.overlay.LabelColours;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayRenderer;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
-import org.radmamba.viewer.study.ImageLoader;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -46,7 +38,6 @@ import org.radmamba.viewer.seg.SegmentationWriter;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +63,7 @@ class MainWindowAiFxTest {
     static Path temp;
 
     private static CpuSimdScan scan;
-    private FxTaskExecutor executor;
+    private AiWindowHarness harness;
     private ViewerViewModel viewModel;
     private MainWindow window;
     private AiWindow ai;
@@ -89,26 +80,17 @@ class MainWindowAiFxTest {
 
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
-        window = new MainWindow(viewModel);
-        InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 8, 2);
-        ai = new AiWindow(window, new ImageLoader(), service, new ModelLibrary(temp.resolve("no-user-models"),
-                getClass().getClassLoader()));
-        stage.setScene(window.createScene(1200, 780));
+        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
+        viewModel = harness.viewModel();
+        window = harness.window();
+        ai = harness.ai();
         ai.bindShortcuts(stage.getScene());
         stage.show();
     }
 
     @AfterEach
     void stop() throws Exception {
-        ai.close();
-        executor.close();
-        FxToolkit.cleanupStages();
+        harness.close();
     }
 
     private static <T> T onFx(Callable<T> work) throws Exception {

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.AiWindow;
 import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.inference.scan.ScanDevice;
-import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReaders;
@@ -23,14 +20,8 @@ import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
-import org.radmamba.viewer.study.ImageLoader;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -61,7 +52,7 @@ class StructuredReportFxTest {
     static Path temp;
 
     private static CpuSimdScan scan;
-    private FxTaskExecutor executor;
+    private AiWindowHarness harness;
     private ViewerViewModel viewModel;
     private MainWindow window;
     private AiWindow ai;
@@ -78,25 +69,16 @@ class StructuredReportFxTest {
 
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
-        window = new MainWindow(viewModel);
-        InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 8, 2);
-        ai = new AiWindow(window, new ImageLoader(), service, new ModelLibrary(temp.resolve("no-user-models"),
-                getClass().getClassLoader()));
-        stage.setScene(window.createScene(1200, 780));
+        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
+        viewModel = harness.viewModel();
+        window = harness.window();
+        ai = harness.ai();
         stage.show();
     }
 
     @AfterEach
     void stop() throws Exception {
-        ai.close();
-        executor.close();
-        FxToolkit.cleanupStages();
+        harness.close();
     }
 
     private static <T> T onFx(Callable<T> work) throws Exception {
