@@ -1,5 +1,7 @@
 package org.radmamba.app.ai;
 
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.stage.Stage;
 import org.radmamba.app.gui.AiWindow;
 import org.radmamba.inference.scan.CpuSimdScan;
@@ -14,9 +16,11 @@ import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.study.ImageLoader;
 import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real main window with the AI window docked, as the TestFX tests of this package build it in their
@@ -56,6 +60,27 @@ final class AiWindowHarness {
 
     AiWindow ai() {
         return ai;
+    }
+
+    @SuppressWarnings("unchecked")
+    ComboBox<ModelEntry> modelChoice() {
+        return (ComboBox<ModelEntry>) window.lookup("#ai-model-choice");
+    }
+
+    /**
+     * Picks model {@code modelId} in the AI panel, fires the run button {@code buttonId} ("#ai-run-image" or
+     * "#ai-run-series"), waits for the job (at most 300 s) and then for the FX events it posted.
+     */
+    void run(String modelId, String buttonId) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            ComboBox<ModelEntry> choice = modelChoice();
+            choice.getSelectionModel().select(choice.getItems().stream()
+                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
+            ((Button) window.lookup(buttonId)).fire();
+            return null;
+        }).get(30, TimeUnit.SECONDS);
+        InferenceService.await(WaitForAsyncUtils.asyncFx(() -> ai.panel().currentJob()).get(30, TimeUnit.SECONDS), 300);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Closes the AI window and the task executor, then the stages; for {@code @AfterEach}. */

@@ -117,28 +117,15 @@ class MainWindowAiFxTest {
         });
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> first().imageProperty().get() != null);
         // The model list is read off the FX thread.
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             viewModel.cornerTextVisibleProperty().set(false); // texts would cover mask pixels
             return null;
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private ComboBox<ModelEntry> modelChoice() {
-        return (ComboBox<ModelEntry>) window.lookup("#ai-model-choice");
-    }
-
     private void runOnImage(String modelId) throws Exception {
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-image")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        harness.run(modelId, "#ai-run-image");
     }
 
     private WritableImage snapshot() throws Exception {
@@ -436,7 +423,7 @@ class MainWindowAiFxTest {
         });
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
                 .anyMatch(e -> e.series().modality().equals(modality)));
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             SeriesEntry entry = viewModel.series().stream().filter(e -> e.series().modality().equals(modality))
                     .findFirst().orElseThrow();
@@ -449,7 +436,7 @@ class MainWindowAiFxTest {
 
     private void select(String modelId) throws Exception {
         onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
+            ComboBox<ModelEntry> choice = harness.modelChoice();
             choice.getSelectionModel().select(choice.getItems().stream()
                     .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
             return null;
@@ -586,15 +573,15 @@ class MainWindowAiFxTest {
 
     @Test
     void a_checkpoint_imported_from_the_panel_is_listed_and_chosen() throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         Path pth = Path.of(getClass().getResource("/checkpoints/medmamba_tiny.pth").toURI());
         onFx(() -> {
             ai.panel().importModel(new ModelImporter.Request(pth, "Panel import", List.of("normal", "nodule", "effusion"),
                     "test"));
             return null;
         });
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> modelChoice().getValue() != null
-                && modelChoice().getValue().card().id().equals("panel-import")));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> harness.modelChoice().getValue() != null
+                && harness.modelChoice().getValue().card().id().equals("panel-import")));
         String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertEquals("Imported Panel import.", status);
     }

@@ -1,7 +1,5 @@
 package org.radmamba.app.ai;
 
-import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
@@ -133,17 +131,9 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-sr"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(DemoModelsTest.CLASSIFIER)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-series")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        runOnSeries(DemoModelsTest.CLASSIFIER);
         // What the panel knows of slice 1 (an image in the middle of the report).
         show(ct, 1);
         ClassificationResult second = onFx(() -> ai.viewModel().shownProperty().get().classification());
@@ -192,15 +182,7 @@ class StructuredReportFxTest {
     }
 
     private void runOnSeries(String modelId) throws Exception {
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-series")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        harness.run(modelId, "#ai-run-series");
     }
 
     private String status() throws Exception {
@@ -213,7 +195,7 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-seg-sr"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
         runOnSeries(DemoModelsTest.SEGMENTER);
         List<SegmentationResult> masks = new ArrayList<>();
@@ -257,16 +239,9 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-two-models"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(DemoModelsTest.CLASSIFIER)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-image")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
+        harness.run(DemoModelsTest.CLASSIFIER, "#ai-run-image");
         runOnSeries(DemoModelsTest.SEGMENTER);
 
         Path sr = temp.resolve("never-sr.dcm");
@@ -322,10 +297,5 @@ class StructuredReportFxTest {
     private static DicomFileWriter.Dataset item(String valueType, String value, String meaning) {
         return new DicomFileWriter.Dataset().string(0x0040A010, "CS", "CONTAINS").string(0x0040A040, "CS", valueType)
                 .sequence(0x0040A043, List.of(code(value, value.startsWith("CLASS") ? "99RADMAMBA" : "DCM", meaning)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private ComboBox<ModelEntry> modelChoice() {
-        return (ComboBox<ModelEntry>) window.lookup("#ai-model-choice");
     }
 }
