@@ -2,7 +2,6 @@ package org.radmamba.app.ai;
 
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.cuda.CudaNetwork;
-import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.viewer.concurrent.BackgroundThreads;
@@ -248,44 +247,18 @@ public final class InferenceService implements AutoCloseable {
     }
 
     /**
-     * The engine for this job: the model's whole network on the GPU ({@link DeviceNetworkEngine}) when
-     * {@link EngineSelector} says the GPU is usable and the network loads there, else the CPU; {@link #engine} then
-     * holds the choice and its reason (logged when it changes).
+     * The engine for this job, {@link EngineSelector#engineFor}, or the CPU after a GPU failure this session;
+     * {@link #engine} then holds the choice and its reason (logged when it changes).
      */
     private InferenceEngine chooseEngine(LoadedModel model, InferenceEngine cpu, ComputeContext cpuContext) {
-        EngineChoice choice;
-        InferenceEngine chosen = cpu;
-        if (gpuFailure != null && preference != ScanDevicePreference.CPU) {
-            choice = EngineChoice.cpu(gpuFailure);
-        } else {
-            long checkpointBytes = checkpointBytes(model.entry());
-            choice = engines.choose(preference, EngineSelector.deviceBytes(model.card(), checkpointBytes, CUDA_BATCH));
-            if (choice.kind() == EngineChoice.Kind.CUDA) {
-                try {
-                    chosen = DeviceNetworkEngine.open(model, deviceLoader, cpuContext);
-                } catch (CudaUnavailableException e) {
-                    String asked = preference == ScanDevicePreference.CUDA ? "CUDA was asked for but cannot run: " : "";
-                    choice = new EngineChoice(EngineChoice.Kind.CPU, choice.device(), asked + e.getMessage());
-                }
-            }
+        EngineSelector.Chosen chosen = gpuFailure != null && preference != ScanDevicePreference.CPU
+                ? new EngineSelector.Chosen(cpu, EngineChoice.cpu(gpuFailure))
+                : engines.engineFor(model, preference, CUDA_BATCH, cpu, cpuContext, deviceLoader);
+        if (!chosen.choice().equals(engine)) {
+            LOG.info("{}", chosen.choice().text());
         }
-        if (!choice.equals(engine)) {
-            LOG.info("{}", choice.text());
-        }
-        engine = choice;
-        return chosen;
-    }
-
-    private static long checkpointBytes(ModelEntry entry) {
-        Long stated = entry.card().sizeBytes();
-        if (stated != null) {
-            return stated;
-        }
-        try {
-            return java.nio.file.Files.size(entry.checkpoint());
-        } catch (java.io.IOException e) {
-            return 0; // it was just read and hashed; a file gone since shows when the network loads
-        }
+        engine = chosen.choice();
+        return chosen.engine();
     }
 
     /** The GPU failed during {@code job}: the rest of the job and of the session run on the CPU, and say why. */

@@ -118,6 +118,12 @@ public final class LoadedModel implements AutoCloseable {
         return result(image, forward(transform.apply(image.pixels()), 1, transform.height(), transform.width(), ctx), 0);
     }
 
+    /** {@link #run(AiImage, ComputeContext)} on {@code engine} (the GPU's or the CPU's). */
+    public AiResult run(AiImage image, InferenceEngine engine) {
+        return result(image, engine.forward(this, transform.apply(image.pixels()), 1, transform.height(),
+                transform.width()), 0);
+    }
+
     /** Floats of the network's output per image: logits of a classifier, score maps of a segmenter. */
     public int outputSize() {
         int classes = network.classes();
