@@ -15,24 +15,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.AiWindow;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.overlay.LabelColours;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayRenderer;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
-import org.radmamba.viewer.study.ImageLoader;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -46,7 +38,6 @@ import org.radmamba.viewer.seg.SegmentationWriter;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +63,7 @@ class MainWindowAiFxTest {
     static Path temp;
 
     private static CpuSimdScan scan;
-    private FxTaskExecutor executor;
+    private AiWindowHarness harness;
     private ViewerViewModel viewModel;
     private MainWindow window;
     private AiWindow ai;
@@ -89,26 +80,17 @@ class MainWindowAiFxTest {
 
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
-        window = new MainWindow(viewModel);
-        InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 8, 2);
-        ai = new AiWindow(window, new ImageLoader(), service, new ModelLibrary(temp.resolve("no-user-models"),
-                getClass().getClassLoader()));
-        stage.setScene(window.createScene(1200, 780));
+        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
+        viewModel = harness.viewModel();
+        window = harness.window();
+        ai = harness.ai();
         ai.bindShortcuts(stage.getScene());
         stage.show();
     }
 
     @AfterEach
     void stop() throws Exception {
-        ai.close();
-        executor.close();
-        FxToolkit.cleanupStages();
+        harness.close();
     }
 
     private static <T> T onFx(Callable<T> work) throws Exception {
@@ -135,28 +117,15 @@ class MainWindowAiFxTest {
         });
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> first().imageProperty().get() != null);
         // The model list is read off the FX thread.
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             viewModel.cornerTextVisibleProperty().set(false); // texts would cover mask pixels
             return null;
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private ComboBox<ModelEntry> modelChoice() {
-        return (ComboBox<ModelEntry>) window.lookup("#ai-model-choice");
-    }
-
     private void runOnImage(String modelId) throws Exception {
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-image")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        harness.run(modelId, "#ai-run-image");
     }
 
     private WritableImage snapshot() throws Exception {
@@ -454,7 +423,7 @@ class MainWindowAiFxTest {
         });
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
                 .anyMatch(e -> e.series().modality().equals(modality)));
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             SeriesEntry entry = viewModel.series().stream().filter(e -> e.series().modality().equals(modality))
                     .findFirst().orElseThrow();
@@ -467,7 +436,7 @@ class MainWindowAiFxTest {
 
     private void select(String modelId) throws Exception {
         onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
+            ComboBox<ModelEntry> choice = harness.modelChoice();
             choice.getSelectionModel().select(choice.getItems().stream()
                     .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
             return null;
@@ -604,15 +573,15 @@ class MainWindowAiFxTest {
 
     @Test
     void a_checkpoint_imported_from_the_panel_is_listed_and_chosen() throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !modelChoice().getItems().isEmpty());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         Path pth = Path.of(getClass().getResource("/checkpoints/medmamba_tiny.pth").toURI());
         onFx(() -> {
             ai.panel().importModel(new ModelImporter.Request(pth, "Panel import", List.of("normal", "nodule", "effusion"),
                     "test"));
             return null;
         });
-        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> modelChoice().getValue() != null
-                && modelChoice().getValue().card().id().equals("panel-import")));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> harness.modelChoice().getValue() != null
+                && harness.modelChoice().getValue().card().id().equals("panel-import")));
         String status = onFx(() -> ((javafx.scene.control.Label) window.lookup("#ai-status")).getText());
         assertEquals("Imported Panel import.", status);
     }

@@ -1,7 +1,5 @@
 package org.radmamba.app.ai;
 
-import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
@@ -13,9 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.AiWindow;
 import org.radmamba.app.gui.ai.AiSidePanel;
 import org.radmamba.inference.scan.CpuSimdScan;
-import org.radmamba.inference.scan.ScanDevice;
-import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReaders;
@@ -23,14 +18,8 @@ import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.view.MainWindow;
-import org.radmamba.viewer.study.ImageLoader;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -61,7 +50,7 @@ class StructuredReportFxTest {
     static Path temp;
 
     private static CpuSimdScan scan;
-    private FxTaskExecutor executor;
+    private AiWindowHarness harness;
     private ViewerViewModel viewModel;
     private MainWindow window;
     private AiWindow ai;
@@ -78,25 +67,16 @@ class StructuredReportFxTest {
 
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
-        window = new MainWindow(viewModel);
-        InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                ScanDevicePreference.AUTO, 8, 2);
-        ai = new AiWindow(window, new ImageLoader(), service, new ModelLibrary(temp.resolve("no-user-models"),
-                getClass().getClassLoader()));
-        stage.setScene(window.createScene(1200, 780));
+        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
+        viewModel = harness.viewModel();
+        window = harness.window();
+        ai = harness.ai();
         stage.show();
     }
 
     @AfterEach
     void stop() throws Exception {
-        ai.close();
-        executor.close();
-        FxToolkit.cleanupStages();
+        harness.close();
     }
 
     private static <T> T onFx(Callable<T> work) throws Exception {
@@ -151,17 +131,9 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-sr"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(DemoModelsTest.CLASSIFIER)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-series")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        runOnSeries(DemoModelsTest.CLASSIFIER);
         // What the panel knows of slice 1 (an image in the middle of the report).
         show(ct, 1);
         ClassificationResult second = onFx(() -> ai.viewModel().shownProperty().get().classification());
@@ -210,15 +182,7 @@ class StructuredReportFxTest {
     }
 
     private void runOnSeries(String modelId) throws Exception {
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(modelId)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-series")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
-        WaitForAsyncUtils.waitForFxEvents();
+        harness.run(modelId, "#ai-run-series");
     }
 
     private String status() throws Exception {
@@ -231,7 +195,7 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-seg-sr"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
         runOnSeries(DemoModelsTest.SEGMENTER);
         List<SegmentationResult> masks = new ArrayList<>();
@@ -275,16 +239,9 @@ class StructuredReportFxTest {
         List<Path> slices = ctSlices(temp.resolve("demo-two-models"));
         open(slices);
         SeriesEntry ct = series("CT");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> modelChoice().getItems().isEmpty()));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));
         show(ct, 0);
-        onFx(() -> {
-            ComboBox<ModelEntry> choice = modelChoice();
-            choice.getSelectionModel().select(choice.getItems().stream()
-                    .filter(m -> m.card().id().equals(DemoModelsTest.CLASSIFIER)).findFirst().orElseThrow());
-            ((Button) window.lookup("#ai-run-image")).fire();
-            return null;
-        });
-        InferenceService.await(onFx(() -> ai.panel().currentJob()), 300);
+        harness.run(DemoModelsTest.CLASSIFIER, "#ai-run-image");
         runOnSeries(DemoModelsTest.SEGMENTER);
 
         Path sr = temp.resolve("never-sr.dcm");
@@ -340,10 +297,5 @@ class StructuredReportFxTest {
     private static DicomFileWriter.Dataset item(String valueType, String value, String meaning) {
         return new DicomFileWriter.Dataset().string(0x0040A010, "CS", "CONTAINS").string(0x0040A040, "CS", valueType)
                 .sequence(0x0040A043, List.of(code(value, value.startsWith("CLASS") ? "99RADMAMBA" : "DCM", meaning)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private ComboBox<ModelEntry> modelChoice() {
-        return (ComboBox<ModelEntry>) window.lookup("#ai-model-choice");
     }
 }

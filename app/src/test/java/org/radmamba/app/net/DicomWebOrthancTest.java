@@ -39,12 +39,10 @@ class DicomWebOrthancTest {
 
     @BeforeAll
     static void startOrthancWithThreeStudies() throws Exception {
-        orthanc = Orthanc.start(shared.resolve("orthanc"), Orthanc.freePort());
-        doe = Fixtures.study(shared.resolve("doe"), Fixtures.DOE, 2, 3, 64);
-        smith = Fixtures.study(shared.resolve("smith"), Fixtures.SMITH, 1, 4, 64);
-        orthanc.upload(doe);
-        orthanc.upload(Fixtures.study(shared.resolve("doe-later"), Fixtures.DOE_LATER, 1, 2, 64));
-        orthanc.upload(smith);
+        ThreeStudies archive = ThreeStudies.start(shared, Orthanc.freePort());
+        orthanc = archive.orthanc();
+        doe = archive.doe();
+        smith = archive.smith();
     }
 
     @AfterAll
@@ -82,13 +80,13 @@ class DicomWebOrthancTest {
         assertEquals(OptionalInt.of(6), chest.numberOfInstances());
 
         RemoteNode node = remote();
-        assertEquals(List.of(Fixtures.DOE.studyUid(), Fixtures.SMITH.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE.studyUid(), Fixtures.SMITH.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "20240101-20241231", "", "", "", ""))));
-        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "MR", "", "", ""))));
-        assertEquals(List.of(Fixtures.SMITH.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.SMITH.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "", "ACC-2001", "", ""))));
-        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "", "", "Knee*", ""))));
     }
 
@@ -164,9 +162,5 @@ class DicomWebOrthancTest {
                 () -> remote().retrieve("2.25.999", null, dir, RemoteNode.TransferListener.NONE));
         assertEquals(NetworkException.Failure.REFUSED, unknown.failure(), unknown.getMessage());
         assertEquals(List.of(), Received.files(dir));
-    }
-
-    private static List<String> uids(List<FindMatch> matches) {
-        return matches.stream().map(FindMatch::studyInstanceUid).sorted().toList();
     }
 }

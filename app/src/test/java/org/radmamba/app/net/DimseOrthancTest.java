@@ -46,13 +46,11 @@ class DimseOrthancTest {
     @BeforeAll
     static void startOrthancWithThreeStudies() throws Exception {
         movePort = Orthanc.freePort();
-        orthanc = Orthanc.start(shared.resolve("orthanc"), movePort);
-        doe = Fixtures.study(shared.resolve("doe"), Fixtures.DOE, 2, 3, 64);
-        doeLater = Fixtures.study(shared.resolve("doe-later"), Fixtures.DOE_LATER, 1, 2, 64);
-        smith = Fixtures.study(shared.resolve("smith"), Fixtures.SMITH, 1, 4, 64);
-        orthanc.upload(doe);
-        orthanc.upload(doeLater);
-        orthanc.upload(smith);
+        ThreeStudies archive = ThreeStudies.start(shared, movePort);
+        orthanc = archive.orthanc();
+        doe = archive.doe();
+        doeLater = archive.doeLater();
+        smith = archive.smith();
     }
 
     @AfterAll
@@ -96,19 +94,19 @@ class DimseOrthancTest {
     void each_study_key_narrows_the_search() throws Exception {
         RemoteNode node = remote();
         FindQuery all = FindQuery.studies();
-        assertEquals(List.of(Fixtures.DOE.studyUid(), Fixtures.SMITH.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE.studyUid(), Fixtures.SMITH.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "20240101-20241231", "", "", "", ""))));
-        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "20250101-", "", "", "", ""))));
-        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "MR", "", "", ""))));
-        assertEquals(List.of(Fixtures.SMITH.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.SMITH.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "", "ACC-2001", "", ""))));
-        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.DOE_LATER.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "", "", "", "", "Knee*", ""))));
-        assertEquals(List.of(Fixtures.SMITH.studyUid()), uids(node.find(
+        assertEquals(List.of(Fixtures.SMITH.studyUid()), Fixtures.studyUids(node.find(
                 new FindQuery(QueryLevel.STUDY, "", "PID-SMITH", "", "", "", "", ""))));
-        assertEquals(List.of(), uids(node.find(all.withPatientName("Nobody*"))));
+        assertEquals(List.of(), Fixtures.studyUids(node.find(all.withPatientName("Nobody*"))));
     }
 
     @Test
@@ -230,9 +228,5 @@ class DimseOrthancTest {
             silent.close();
             acceptor.join(Duration.ofSeconds(5));
         }
-    }
-
-    private static List<String> uids(List<FindMatch> matches) {
-        return matches.stream().map(FindMatch::studyInstanceUid).sorted().toList();
     }
 }

@@ -2,6 +2,7 @@ package org.radmamba.app.net;
 
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.Tag;
+import org.radmamba.viewer.dicom.net.FindMatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,11 @@ public final class Fixtures {
             }
         }
         return files;
+    }
+
+    /** The study instance UIDs of {@code matches}, sorted, so a search answer compares with a list of fixtures. */
+    public static List<String> studyUids(List<FindMatch> matches) {
+        return matches.stream().map(FindMatch::studyInstanceUid).sorted().toList();
     }
 
     public static String seriesUid(StudyKeys keys, int series) {

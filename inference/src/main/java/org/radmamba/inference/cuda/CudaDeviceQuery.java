@@ -47,12 +47,7 @@ public final class CudaDeviceQuery {
     public static Device query(String libraryName, int ordinal) throws CudaUnavailableException {
         CudaDriver driver = CudaDriver.load(libraryName);
         try {
-            int count = driver.deviceCount();
-            if (count <= ordinal) {
-                throw new CudaUnavailableException("the NVIDIA driver reports " + count + " CUDA device(s), "
-                        + "device " + ordinal + " was asked for");
-            }
-            int device = driver.device(ordinal);
+            int device = deviceHandle(driver, ordinal);
             String name = driver.deviceName(device);
             int major = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
             int minor = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
@@ -62,6 +57,19 @@ public final class CudaDeviceQuery {
         } catch (CudaException e) {
             throw new CudaUnavailableException("the CUDA device could not be queried: " + e.getMessage());
         }
+    }
+
+    /**
+     * The driver's handle of device {@code ordinal}, after checking the driver has that many devices; shared by the
+     * query and {@link CudaScan#open(String, int)} so both refuse a missing device with the same message.
+     */
+    static int deviceHandle(CudaDriver driver, int ordinal) throws CudaUnavailableException {
+        int count = driver.deviceCount();
+        if (count <= ordinal) {
+            throw new CudaUnavailableException("the NVIDIA driver reports " + count + " CUDA device(s), "
+                    + "device " + ordinal + " was asked for");
+        }
+        return driver.device(ordinal);
     }
 
     /** cuMemGetInfo_v2 in the device's primary context (bound here: the scan's driver binding does not need it). */

@@ -99,12 +99,7 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     public static CudaScan open(String libraryName, int ordinal) throws CudaUnavailableException {
         CudaDriver driver = CudaDriver.load(libraryName);
         try {
-            int count = driver.deviceCount();
-            if (count <= ordinal) {
-                throw new CudaUnavailableException("the NVIDIA driver reports " + count + " CUDA device(s), "
-                        + "device " + ordinal + " was asked for");
-            }
-            int device = driver.device(ordinal);
+            int device = CudaDeviceQuery.deviceHandle(driver, ordinal);
             int major = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
             int minor = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
             String name = driver.deviceName(device);

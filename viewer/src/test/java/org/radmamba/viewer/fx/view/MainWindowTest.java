@@ -28,7 +28,6 @@ import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
@@ -76,10 +75,7 @@ class MainWindowTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         stage.setScene(window.createScene(1200, 800));
         stage.show();
@@ -831,10 +827,7 @@ class MainWindowTest {
     @Test
     void the_window_opens_what_it_starts_with_after_its_first_frame_saying_so_in_the_status_bar(FxRobot robot)
             throws Exception {
-        ViewerViewModel other = new ViewerViewModel(new DicomStudyService(), executor,
-                new ViewerSettings(new MemoryStore()), () -> {
-                    throw new IOException("no demo in this test");
-                });
+        ViewerViewModel other = ViewerWithoutDemo.viewModel(executor);
         MainWindow otherWindow = new MainWindow(other);
         int[] layoutPulses = {0};
         List<Integer> pulsesWhenOpened = new java.util.ArrayList<>();

@@ -25,10 +25,7 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.Theme;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -69,10 +66,7 @@ class ThemeTest {
     void start(Stage stage) {
         this.stage = stage;
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         Dimension2D size = MainWindow.firstWindowSize();
         stage.setScene(window.createScene(size.getWidth(), size.getHeight()));

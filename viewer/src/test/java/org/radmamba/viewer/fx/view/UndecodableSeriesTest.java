@@ -14,9 +14,6 @@ import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.testfx.api.FxRobot;
@@ -61,10 +58,7 @@ class UndecodableSeriesTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         stage.setScene(window.createScene(900, 700));
         stage.show();
