@@ -1,6 +1,7 @@
 package org.radmamba.app.ai;
 
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.scan.ScanDevicePreference;
 
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * CUDA when the preference allows it, the driver answers, the card is Volta or newer and the model fits the card's
  * free memory at the job's batch size; otherwise the CPU, with the reason in words. The viewer never fails a job
  * for want of a GPU: an explicit CUDA preference that cannot be served runs on the CPU and says so (the command
- * line's {@code --device cuda} stays an error there, through {@code ScanSelector}).
+ * line's {@code --device cuda} makes that an error, with the same reason).
  */
 public final class EngineSelector {
 
@@ -57,6 +58,68 @@ public final class EngineSelector {
         }
         return new EngineChoice(EngineChoice.Kind.CUDA, gpu, String.format(Locale.ROOT,
                 "the model needs about %.2f GiB of the %.2f GiB free", deviceBytes / GIB, gpu.freeBytes() / GIB));
+    }
+
+    /** An engine ready to run a model, and the choice behind it (its reason for the panel, the log, the CLI). */
+    public record Chosen(InferenceEngine engine, EngineChoice choice) {
+    }
+
+    /**
+     * The engine for {@code model}, the same choice for the viewer's service and the command line: the model's whole
+     * network on the GPU ({@link DeviceNetworkEngine}) when {@link #choose} says the GPU is usable at
+     * {@code batch} images a pass and the network loads there; else {@code cpu}, with the reason (prefixed
+     * "CUDA was asked for but cannot run: " when CUDA was asked for).
+     */
+    public Chosen engineFor(LoadedModel model, ScanDevicePreference preference, int batch, InferenceEngine cpu,
+                            ComputeContext cpuContext) {
+        return engineFor(model, preference, batch, cpu, cpuContext, DeviceNetworkEngine.CUDA);
+    }
+
+    Chosen engineFor(LoadedModel model, ScanDevicePreference preference, int batch, InferenceEngine cpu,
+                     ComputeContext cpuContext, DeviceNetworkEngine.Loader loader) {
+        EngineChoice choice = choose(preference, deviceBytes(model.card(), checkpointBytes(model.entry()), batch));
+        if (choice.kind() != EngineChoice.Kind.CUDA) {
+            return new Chosen(cpu, choice);
+        }
+        try {
+            return new Chosen(DeviceNetworkEngine.open(model, loader, cpuContext), choice);
+        } catch (CudaUnavailableException e) {
+            String asked = preference == ScanDevicePreference.CUDA ? "CUDA was asked for but cannot run: " : "";
+            return new Chosen(cpu, new EngineChoice(EngineChoice.Kind.CPU, choice.device(), asked + e.getMessage()));
+        }
+    }
+
+    /**
+     * The command line's engine for {@code model}: {@link #engineFor} with the driver's GPU at one image a pass,
+     * where CUDA asked for but not servable is an error (the viewer runs on the CPU instead).
+     *
+     * @throws CudaUnavailableException with the reason, for {@code --device cuda} when the GPU engine cannot run
+     */
+    public static Chosen forCommandLine(LoadedModel model, ScanDevicePreference preference, ComputeContext cpuContext)
+            throws CudaUnavailableException {
+        Chosen chosen = new EngineSelector(GpuProbe.driver()).engineFor(model, preference, 1,
+                InferenceEngine.of(EngineChoice.Kind.CPU, cpuContext), cpuContext);
+        if (preference == ScanDevicePreference.CUDA && chosen.choice().kind() != EngineChoice.Kind.CUDA) {
+            throw new CudaUnavailableException(chosen.choice().reason());
+        }
+        return chosen;
+    }
+
+    /** The name of where the network runs, for the command line's JSON: the CPU scan's name, or "cuda". */
+    public static String runsOn(Chosen chosen, ComputeContext cpuContext) {
+        return chosen.choice().kind() == EngineChoice.Kind.CUDA ? "cuda" : cpuContext.scan().name();
+    }
+
+    private static long checkpointBytes(ModelEntry entry) {
+        Long stated = entry.card().sizeBytes();
+        if (stated != null) {
+            return stated;
+        }
+        try {
+            return java.nio.file.Files.size(entry.checkpoint());
+        } catch (java.io.IOException e) {
+            return 0; // it was just read and hashed; a file gone since shows when the network loads
+        }
     }
 
     /**

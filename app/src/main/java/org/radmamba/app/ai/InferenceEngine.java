@@ -32,8 +32,9 @@ public interface InferenceEngine {
     }
 
     /**
-     * The network on {@code ctx}: every layer on the CPU, the selective scan where the context's scan runs (the CUDA
-     * scan behind a {@link FallbackScan} for {@link EngineChoice.Kind#CUDA}).
+     * The network's layers on the CPU with {@code ctx}'s scan: the CPU engine ({@link EngineChoice.Kind#CPU}). The
+     * app's GPU engine is {@link DeviceNetworkEngine} (every layer on the device); a {@code CUDA} kind here only
+     * batches like it (the pipeline's tests), with a {@link FallbackScan}'s takeover reported as {@link #deviceLost}.
      */
     static InferenceEngine of(EngineChoice.Kind kind, ComputeContext ctx) {
         return new InferenceEngine() {

@@ -1,11 +1,11 @@
 package org.radmamba.app.ai;
 
 import org.radmamba.app.plugin.PluginRegistry;
+import org.radmamba.inference.cuda.CudaNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.viewer.concurrent.BackgroundThreads;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanDeviceUnavailableException;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.slf4j.Logger;
@@ -38,8 +38,8 @@ import java.util.function.Function;
  * cores while holding two sets of activations. The visible queue is bounded: {@link #enqueue} refuses a job when
  * {@code maxQueued} already wait behind the running one.
  *
- * <p>Each job's engine is chosen by {@link EngineSelector} (CUDA when a usable GPU has room for the model, else the
- * CPU, with the reason); {@link #engine()} says which, for the AI panel. A GPU that fails during a job hands that job
+ * <p>Each job's engine is chosen by {@link EngineSelector} (CUDA when a usable GPU has room for the model and its
+ * whole network loads there, {@link DeviceNetworkEngine}, else the CPU, with the reason); {@link #engine()} says which, for the AI panel. A GPU that fails during a job hands that job
  * and the rest of the session to the CPU engine (until the device preference is set again), never failing the job.
  */
 public final class InferenceService implements AutoCloseable {
@@ -63,6 +63,7 @@ public final class InferenceService implements AutoCloseable {
     private final Function<ScanDevicePreference, ScanSelection> scanChooser;
     private final PluginRegistry plugins;
     private final EngineSelector engines;
+    private final DeviceNetworkEngine.Loader deviceLoader;
     /** Reads and preprocesses the images of the next batch (background priority, as the viewer's decoding). */
     private final ExecutorService readers;
     private volatile ScanDevicePreference preference;
@@ -112,12 +113,20 @@ public final class InferenceService implements AutoCloseable {
         this(scanChooser, GpuProbe.driver(), preference, maxQueued, threads, plugins);
     }
 
-    /**
-     * @param scanChooser the selective scan for a preference (CPU for the CPU engine, CUDA for the GPU engine)
-     * @param gpu         asks the driver about the GPU before each job
-     */
     InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, GpuProbe gpu,
                      ScanDevicePreference preference, int maxQueued, int threads, PluginRegistry plugins) {
+        this(scanChooser, gpu, DeviceNetworkEngine.CUDA, preference, maxQueued, threads, plugins);
+    }
+
+    /**
+     * @param scanChooser the selective scan of the CPU engine for a preference
+     * @param gpu         asks the driver about the GPU before each job
+     * @param device      builds a model's whole network on the GPU for the GPU engine ({@link CudaNetwork#load})
+     */
+    InferenceService(Function<ScanDevicePreference, ScanSelection> scanChooser, GpuProbe gpu,
+                     DeviceNetworkEngine.Loader device, ScanDevicePreference preference, int maxQueued, int threads,
+                     PluginRegistry plugins) {
+        this.deviceLoader = device;
         this.scanChooser = scanChooser;
         this.engines = new EngineSelector(gpu);
         this.plugins = plugins;
@@ -212,9 +221,9 @@ public final class InferenceService implements AutoCloseable {
             finish(job, Job.State.FAILED, listener);
             return;
         }
-        InferenceEngine cpu = InferenceEngine.of(EngineChoice.Kind.CPU,
-                new ComputeContext(parallel, scanChooser.apply(ScanDevicePreference.CPU).scan()));
-        InferenceEngine chosen = chooseEngine(model, cpu);
+        ComputeContext cpuContext = new ComputeContext(parallel, scanChooser.apply(ScanDevicePreference.CPU).scan());
+        InferenceEngine cpu = InferenceEngine.of(EngineChoice.Kind.CPU, cpuContext);
+        InferenceEngine chosen = chooseEngine(model, cpu, cpuContext);
         job.engine = engine;
         BatchPipeline pipeline = new BatchPipeline(readers, chosen == cpu ? CPU_BATCH : CUDA_BATCH);
         job.batch = Math.min(pipeline.batchSize(), chosen.maxBatch());
@@ -238,43 +247,18 @@ public final class InferenceService implements AutoCloseable {
     }
 
     /**
-     * The engine for this job: the GPU when {@link EngineSelector} says it is usable and its scan opens, else the
-     * CPU; {@link #engine} then holds the choice and its reason (logged when it changes).
+     * The engine for this job, {@link EngineSelector#engineFor}, or the CPU after a GPU failure this session;
+     * {@link #engine} then holds the choice and its reason (logged when it changes).
      */
-    private InferenceEngine chooseEngine(LoadedModel model, InferenceEngine cpu) {
-        EngineChoice choice;
-        InferenceEngine chosen = cpu;
-        if (gpuFailure != null && preference != ScanDevicePreference.CPU) {
-            choice = EngineChoice.cpu(gpuFailure);
-        } else {
-            long checkpointBytes = checkpointBytes(model.entry());
-            choice = engines.choose(preference, EngineSelector.deviceBytes(model.card(), checkpointBytes, CUDA_BATCH));
-            if (choice.kind() == EngineChoice.Kind.CUDA) {
-                try {
-                    chosen = InferenceEngine.of(EngineChoice.Kind.CUDA,
-                            new ComputeContext(parallel, scanChooser.apply(ScanDevicePreference.CUDA).scan()));
-                } catch (ScanDeviceUnavailableException e) {
-                    choice = new EngineChoice(EngineChoice.Kind.CPU, choice.device(), e.getMessage());
-                }
-            }
+    private InferenceEngine chooseEngine(LoadedModel model, InferenceEngine cpu, ComputeContext cpuContext) {
+        EngineSelector.Chosen chosen = gpuFailure != null && preference != ScanDevicePreference.CPU
+                ? new EngineSelector.Chosen(cpu, EngineChoice.cpu(gpuFailure))
+                : engines.engineFor(model, preference, CUDA_BATCH, cpu, cpuContext, deviceLoader);
+        if (!chosen.choice().equals(engine)) {
+            LOG.info("{}", chosen.choice().text());
         }
-        if (!choice.equals(engine)) {
-            LOG.info("{}", choice.text());
-        }
-        engine = choice;
-        return chosen;
-    }
-
-    private static long checkpointBytes(ModelEntry entry) {
-        Long stated = entry.card().sizeBytes();
-        if (stated != null) {
-            return stated;
-        }
-        try {
-            return java.nio.file.Files.size(entry.checkpoint());
-        } catch (java.io.IOException e) {
-            return 0; // it was just read and hashed; a file gone since shows when the network loads
-        }
+        engine = chosen.choice();
+        return chosen.engine();
     }
 
     /** The GPU failed during {@code job}: the rest of the job and of the session run on the CPU, and say why. */

@@ -7,6 +7,10 @@ import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.plugins.api.ModelSpec;
 import org.radmamba.plugins.api.Network;
 import org.radmamba.plugins.api.Task;
+import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.checkpoint.PthReader;
+import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.segmentation.LabelMask;
 import org.radmamba.inference.segmentation.PixelSpacing;
@@ -28,6 +32,11 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelEntry entry;
     private final Network network;
     private final InputTransform transform;
+    /** The network on the GPU once a job has run there ({@link #deviceNetwork}); closed with the model. */
+    private InferenceNetwork deviceNetwork;
+    /** Why the GPU cannot run this model, once loading it there failed: not retried for every job. */
+    private String deviceUnavailable;
+    private boolean closed;
 
     private LoadedModel(ModelEntry entry, Network network, InputTransform transform) {
         this.entry = entry;
@@ -109,6 +118,12 @@ public final class LoadedModel implements AutoCloseable {
         return result(image, forward(transform.apply(image.pixels()), 1, transform.height(), transform.width(), ctx), 0);
     }
 
+    /** {@link #run(AiImage, ComputeContext)} on {@code engine} (the GPU's or the CPU's). */
+    public AiResult run(AiImage image, InferenceEngine engine) {
+        return result(image, engine.forward(this, transform.apply(image.pixels()), 1, transform.height(),
+                transform.width()), 0);
+    }
+
     /** Floats of the network's output per image: logits of a classifier, score maps of a segmenter. */
     public int outputSize() {
         int classes = network.classes();
@@ -176,8 +191,53 @@ public final class LoadedModel implements AutoCloseable {
         return classes == 1 ? card().labels() : card().labels().subList(1, classes);
     }
 
+    /**
+     * The whole network on the GPU, for {@link DeviceNetworkEngine}: built by {@code loader} from the checkpoint on
+     * the first call, then kept until the model is closed (or evicted by the service). The CPU network built by
+     * {@link #open} stays too, as the fallback a device failure hands the job to; the checkpoint is read a second
+     * time here rather than kept on the heap for the session, and only on a machine where the GPU engine was chosen.
+     * Built-in architectures only: a plugin's network is the plugin's code, which runs on the CPU.
+     *
+     * @throws CudaUnavailableException with the reason, when the architecture is a plugin's or the device cannot take
+     *                                  the network (the same reason again on later calls, without retrying)
+     */
+    synchronized InferenceNetwork deviceNetwork(DeviceNetworkEngine.Loader loader) throws CudaUnavailableException {
+        if (closed) {
+            throw new IllegalStateException(card().id() + " was unloaded");
+        }
+        if (deviceNetwork != null) {
+            return deviceNetwork;
+        }
+        if (deviceUnavailable == null) {
+            if (card().architecture().builtIn().isEmpty()) {
+                deviceUnavailable = "the plugin architecture " + card().architecture().cardName()
+                        + " runs on the CPU engine only; the GPU engine runs the built-in MedMamba and VM-UNet";
+            } else {
+                try {
+                    deviceNetwork = loader.load(PthReader.read(entry.checkpoint()));
+                    return deviceNetwork;
+                } catch (CudaUnavailableException e) {
+                    deviceUnavailable = e.getMessage();
+                } catch (CheckpointException e) {
+                    deviceUnavailable = "the GPU engine cannot take the checkpoint: " + e.getMessage();
+                }
+            }
+        }
+        throw new CudaUnavailableException(deviceUnavailable);
+    }
+
     @Override
-    public void close() {
-        network.close();
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            network.close();
+        } finally {
+            if (deviceNetwork != null) {
+                deviceNetwork.close();
+            }
+        }
     }
 }

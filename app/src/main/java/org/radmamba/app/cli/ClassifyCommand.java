@@ -9,6 +9,8 @@ import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.ClassificationResult;
+import org.radmamba.app.ai.EngineSelector;
+import org.radmamba.app.ai.InferenceEngine;
 import org.radmamba.app.ai.LoadedModel;
 import org.radmamba.app.ai.ModelCard;
 import org.radmamba.app.ai.ModelEntry;
@@ -22,11 +24,11 @@ import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
+import org.radmamba.inference.cuda.CudaException;
+import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanDeviceUnavailableException;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.radmamba.viewer.picture.PictureFormats;
 import org.radmamba.viewer.dicom.DicomReaders;
@@ -89,7 +91,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
-            description = "where the selective scan runs (default: ${DEFAULT-VALUE})")
+            description = "where the network runs: cuda (all of it on the GPU), cpu, or auto (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "classes listed per image (default: ${DEFAULT-VALUE})")
@@ -147,9 +149,9 @@ public final class ClassifyCommand implements Callable<Integer> {
                         entry.checkpoint(), entry.origin(), entry.hashStatus(), entry.actualSha256());
             }
             pictures = new PluginPictureFormats(registry);
-            ScanSelection scan = ScanSelector.select(preference);
-            ComputeContext ctx = new ComputeContext(parallel, scan.scan());
+            ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
             try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
                 int status = ExitCodes.OK;
                 List<ClassificationResult> results = new ArrayList<>();
                 List<AiDicomExport.Sourced<ClassificationResult>> forReport = new ArrayList<>();
@@ -162,7 +164,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                         continue;
                     }
                     try {
-                        List<ClassificationResult> ofImage = classify(loaded, image, ctx);
+                        List<ClassificationResult> ofImage = classify(loaded, image, engine.engine());
                         results.addAll(ofImage);
                         ofImage.forEach(r -> forReport.add(new AiDicomExport.Sourced<>(image, 1, r)));
                     } catch (IOException e) {
@@ -170,7 +172,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                         status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
                     }
                 }
-                stdout.print(json ? toJson(results, loaded.network().describe(), scan) : toText(results));
+                stdout.print(json ? toJson(results, loaded.network().describe(), EngineSelector.runsOn(engine, ctx))
+                        : toText(results));
                 if (sr != null && !forReport.isEmpty()) {
                     try {
                         AiDicomExport.Written written = AiDicomExport.classification(DicomReaders.standard(),
@@ -185,7 +188,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 stdout.flush();
                 return status;
             }
-        } catch (ModelException | CheckpointException | ScanDeviceUnavailableException e) {
+        } catch (ModelException | CheckpointException | CudaUnavailableException | CudaException e) {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
@@ -200,7 +203,7 @@ public final class ClassifyCommand implements Callable<Integer> {
      * Classifies one input through the model's path: an image (photograph, DICOM frame as displayed, a plugin's
      * picture) as the viewer does; a {@code .npy} tensor fed to the network as it is, each item of its batch on its own.
      */
-    private List<ClassificationResult> classify(LoadedModel loaded, Path image, ComputeContext ctx) throws IOException {
+    private List<ClassificationResult> classify(LoadedModel loaded, Path image, InferenceEngine engine) throws IOException {
         ModelCard card = loaded.card();
         if (image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
             NpyArray array = Npy.read(image);
@@ -211,7 +214,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                         + " cannot be fed to " + card.architecture() + ": " + problem.get());
             }
             int batch = array.dim(0);
-            float[] logits = loaded.forward(array.data(), batch, array.dim(2), array.dim(3), ctx);
+            float[] logits = engine.forward(loaded, array.data(), batch, array.dim(2), array.dim(3));
             List<ClassificationResult> out = new ArrayList<>();
             int k = card.labels().size();
             for (int b = 0; b < batch; b++) {
@@ -221,7 +224,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             return out;
         }
-        return List.of((ClassificationResult) loaded.run(ViewerImages.readFile(image, 0, pictures), ctx));
+        return List.of((ClassificationResult) loaded.run(ViewerImages.readFile(image, 0, pictures), engine));
     }
 
     /** Why a tensor does not fit the model's network, checked before it runs; empty when it fits. */
@@ -289,12 +292,12 @@ public final class ClassifyCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private String toJson(List<ClassificationResult> results, String architecture, ScanSelection scan) throws IOException {
+    private String toJson(List<ClassificationResult> results, String architecture, String runsOn) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("model", model.getFileName().toString());
         root.put("architecture", architecture);
-        root.put("scan", scan.scan().name());
+        root.put("scan", runsOn);
         ArrayNode list = root.putArray("results");
         for (ClassificationResult r : results) {
             List<String> names = r.labels();

@@ -8,6 +8,7 @@ import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.AiImage;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.InputTransform;
+import org.radmamba.app.ai.EngineSelector;
 import org.radmamba.app.ai.LoadedModel;
 import org.radmamba.app.ai.ModelCard;
 import org.radmamba.app.ai.ModelEntry;
@@ -17,11 +18,11 @@ import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
+import org.radmamba.inference.cuda.CudaException;
+import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import org.radmamba.inference.scan.ScanDeviceUnavailableException;
-import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.inference.scan.ScanSelector;
 import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.inference.segmentation.ClassRegions;
@@ -93,7 +94,7 @@ public final class SegmentCommand implements Callable<Integer> {
     Float threshold;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
-            description = "where the selective scan runs (default: ${DEFAULT-VALUE})")
+            description = "where the network runs: cuda (all of it on the GPU), cpu, or auto (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--connectivity", defaultValue = "8", paramLabel = "4|8",
@@ -185,10 +186,10 @@ public final class SegmentCommand implements Callable<Integer> {
                 float cut = threshold != null ? threshold : loaded.card().foregroundThreshold();
                 Input input = readInput(loaded);
                 long preprocessed = System.nanoTime();
-                ScanSelection scan = ScanSelector.select(preference);
-                ComputeContext ctx = new ComputeContext(parallel, scan.scan());
-                ScoreMap scores = loaded.scores(loaded.forward(input.tensor(), 1, input.height(), input.width(), ctx),
-                        input.height(), input.width());
+                ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
+                ScoreMap scores = loaded.scores(engine.engine().forward(loaded, input.tensor(), 1, input.height(),
+                        input.width()), input.height(), input.width());
                 long inferred = System.nanoTime();
 
                 LabelMask mask = LoadedModel.mask(scores, cut, input.sourceWidth(), input.sourceHeight());
@@ -223,7 +224,7 @@ public final class SegmentCommand implements Callable<Integer> {
                 long finished = System.nanoTime();
 
                 if (json) {
-                    stdout.println(report(loaded, card, cut, scan, input, scores, regions,
+                    stdout.println(report(loaded, card, cut, EngineSelector.runsOn(engine, ctx), input, scores, regions,
                             new long[] {started, loaded_, preprocessed, inferred, finished}));
                 } else {
                     stdout.println(summary(regions));
@@ -231,7 +232,7 @@ public final class SegmentCommand implements Callable<Integer> {
                 stdout.flush();
                 return ExitCodes.OK;
             }
-        } catch (ModelException | CheckpointException | ScanDeviceUnavailableException e) {
+        } catch (ModelException | CheckpointException | CudaUnavailableException | CudaException e) {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
@@ -292,7 +293,7 @@ public final class SegmentCommand implements Callable<Integer> {
         return text.append(" [research output, not for diagnosis]").toString();
     }
 
-    private String report(LoadedModel loaded, Optional<ModelCard> card, float cut, ScanSelection scan, Input input,
+    private String report(LoadedModel loaded, Optional<ModelCard> card, float cut, String runsOn, Input input,
                           ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
@@ -320,7 +321,7 @@ public final class SegmentCommand implements Callable<Integer> {
             root.putNull("pixel_spacing_mm");
         }
         root.put("connectivity", connectivity);
-        root.put("scan", scan.scan().name());
+        root.put("scan", runsOn);
         ObjectNode timing = root.putObject("timing_ms");
         timing.put("load", (t[1] - t[0]) / 1e6);
         timing.put("preprocess", (t[2] - t[1]) / 1e6);

@@ -5,16 +5,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.plugin.PluginRegistry;
-import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanSelection;
-import org.radmamba.inference.scan.ScanShape;
-import org.radmamba.inference.scan.ScanInputs;
-import org.radmamba.inference.scan.SelectiveScan;
 import org.radmamba.inference.segmentation.PixelSpacing;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.study.ImageLoader;
@@ -291,122 +287,6 @@ class InferenceServiceTest {
             assertEquals(1, second.results().size());
         } finally {
             ui.shutdownNow();
-        }
-    }
-
-    /**
-     * The CUDA scan as the driver would serve it until call {@code failOnCall}, which fails as a lost device does: the
-     * host-side seam of a driver error (the numbers are the CPU scan's, so a CPU rerun must give the same results).
-     */
-    private static SelectiveScan deviceFailingOnCall(SelectiveScan cpu, int failOnCall, java.util.concurrent.atomic.AtomicInteger calls) {
-        return new SelectiveScan() {
-            @Override
-            public String name() {
-                return "cuda";
-            }
-
-            @Override
-            public void scan(ScanShape shape, ScanInputs in, float[] y) {
-                fail();
-                cpu.scan(shape, in, y);
-            }
-
-            @Override
-            public void crossScan2d(ScanShape shape, int height, int width, ScanInputs in, float[] y) {
-                fail();
-                cpu.crossScan2d(shape, height, width, in, y);
-            }
-
-            private void fail() {
-                if (calls.incrementAndGet() == failOnCall) {
-                    throw new CudaException("cuLaunchKernel(selective_scan)", 700, "CUDA_ERROR_ILLEGAL_ADDRESS");
-                }
-            }
-        };
-    }
-
-    private static final GpuDevice H100 = new GpuDevice("NVIDIA H100 80GB HBM3", 9, 0, 80L << 30, 78L << 30);
-
-    @Test
-    void a_gpu_that_fails_during_a_series_hands_it_and_the_session_to_the_cpu_with_the_reason() throws Exception {
-        ModelEntry model = TestModels.tinyClassifier(folder);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        SelectiveScan device = deviceFailingOnCall(scan, 7, calls);
-        try (InferenceService gpu = new InferenceService(p -> p == ScanDevicePreference.CUDA
-                ? new ScanSelection(device, ScanDevice.CUDA, "CUDA on test") : new ScanSelection(scan, ScanDevice.CPU, "CPU"),
-                () -> H100, ScanDevicePreference.AUTO, 2, 2, PluginRegistry.builtIns())) {
-            List<AiResult> expected = InferenceService.await(InferenceJobs.submit(service, "cpu", model,
-                    randomImages(20, new ArrayList<>()), new InferenceService.Listener() { }), 120);
-            InferenceService.Job job = InferenceJobs.submit(gpu, "series", model, randomImages(20, new ArrayList<>()),
-                    new InferenceService.Listener() { });
-            List<AiResult> results = InferenceService.await(job, 120);
-
-            // The tiny classifier makes 5 scan calls a forward pass: the first batch of 8 ran on the device.
-            assertEquals(7, calls.get(), "the device served the first batch and failed in the second");
-            assertEquals(InferenceService.Job.State.DONE, job.state());
-            assertEquals(List.of(), job.failures());
-            String reason = "the GPU failed during the run (cuLaunchKernel(selective_scan) failed: "
-                    + "CUDA_ERROR_ILLEGAL_ADDRESS (700)); the CPU engine took over";
-            assertEquals("Engine: CPU — " + reason, gpu.engine().orElseThrow().text());
-            assertEquals(EngineChoice.Kind.CPU, job.engine().kind());
-            assertEquals(expected.size(), results.size());
-            for (int i = 0; i < expected.size(); i++) {
-                float[] want = ((ClassificationResult) expected.get(i)).logits();
-                float[] got = ((ClassificationResult) results.get(i)).logits();
-                assertEquals(expected.get(i).imageId(), results.get(i).imageId());
-                if (i >= InferenceService.CUDA_BATCH) {
-                    // Rerun on the CPU engine: the CPU's numbers exactly.
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, "image " + i);
-                } else {
-                    // The batch the "device" ran as one batch: within float rounding.
-                    for (int k = 0; k < want.length; k++) {
-                        assertEquals(want[k], got[k], 1e-5 * Math.abs(want[0]) + 1e-6, "image " + i);
-                    }
-                }
-            }
-            // The next job stays on the CPU for the session, saying why, until the preference is set again.
-            int before = calls.get();
-            InferenceService.await(InferenceJobs.submit(gpu, "next", model, randomImages(21, new ArrayList<>()).subList(20, 21),
-                    new InferenceService.Listener() { }), 120);
-            assertEquals(before, calls.get());
-            assertEquals("Engine: CPU — " + reason, gpu.engine().orElseThrow().text());
-            gpu.setDevicePreference(ScanDevicePreference.AUTO);
-            InferenceService.await(InferenceJobs.submit(gpu, "again", model, randomImages(22, new ArrayList<>()).subList(21, 22),
-                    new InferenceService.Listener() { }), 120);
-            assertEquals(EngineChoice.Kind.CUDA, gpu.engine().orElseThrow().kind());
-        }
-    }
-
-    @Test
-    void a_usable_gpu_runs_the_job_and_the_panel_line_names_it_with_its_memory() throws Exception {
-        ModelEntry model = TestModels.tinyClassifier(folder);
-        try (InferenceService gpu = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CUDA, "CUDA on test"),
-                () -> H100, ScanDevicePreference.AUTO, 2, 2, PluginRegistry.builtIns())) {
-            InferenceService.Job job = InferenceJobs.submit(gpu, "image", model, randomImages(1, new ArrayList<>()),
-                    new InferenceService.Listener() { });
-            InferenceService.await(job, 120);
-            assertEquals(EngineChoice.Kind.CUDA, job.engine().kind());
-            assertEquals("Engine: CUDA on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
-                    gpu.engine().orElseThrow().text());
-        }
-    }
-
-    @Test
-    void a_gpu_without_room_for_the_model_leaves_the_job_on_the_cpu_with_the_reason() throws Exception {
-        ModelEntry model = TestModels.tinyClassifier(folder);
-        GpuDevice full = new GpuDevice("NVIDIA T4", 7, 5, 15L << 30, 100L << 20);
-        try (InferenceService gpu = new InferenceService(p -> {
-            if (p == ScanDevicePreference.CUDA) {
-                throw new AssertionError("the CUDA scan must not be opened for a model that does not fit");
-            }
-            return new ScanSelection(scan, ScanDevice.CPU, "CPU");
-        }, () -> full, ScanDevicePreference.AUTO, 2, 2, PluginRegistry.builtIns())) {
-            InferenceService.Job job = InferenceJobs.submit(gpu, "image", model, randomImages(1, new ArrayList<>()),
-                    new InferenceService.Listener() { });
-            InferenceService.await(job, 120);
-            assertEquals(InferenceService.Job.State.DONE, job.state());
-            String text = gpu.engine().orElseThrow().text();
-            assertTrue(text.startsWith("Engine: CPU — the model needs about 0.") && text.endsWith(" GiB of GPU memory but NVIDIA T4 has 0.10 GiB free"), text);
         }
     }
 }

@@ -197,6 +197,30 @@ class PluginModelsTest {
         }
     }
 
+    @Test
+    void a_plugins_architecture_keeps_the_cpu_engine_on_a_usable_gpu_and_says_why() throws Exception {
+        Path pluginFolder = temp.resolve("mean-plugins-gpu");
+        PluginJars.example(pluginFolder, "radmamba-plugin-example.jar");
+        Path userModels = temp.resolve("mean-models-gpu");
+        installMeanColourModel(userModels, "mean-colour", "example.model.mean-colour");
+        GpuDevice h100 = new GpuDevice("NVIDIA H100 80GB HBM3", 9, 0, 80L << 30, 78L << 30);
+        try (PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader(), pluginFolder);
+             InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
+                     () -> h100, weights -> {
+                         throw new AssertionError("a plugin's network is not loaded on the device");
+                     }, ScanDevicePreference.AUTO, 4, 2, plugins)) {
+            ModelEntry model = library(userModels, plugins).list().find("mean-colour").orElseThrow();
+            InferenceService.Job job = InferenceJobs.submit(service, "pink", model,
+                    List.of(ImageSource.of(uniform(255, 0, 51), "pink")), new InferenceService.Listener() { });
+            List<AiResult> results = InferenceService.await(job, 60);
+
+            assertEquals(List.of(), job.failures());
+            assertEquals("Engine: CPU — the plugin architecture example.model.mean-colour runs on the CPU engine only;"
+                    + " the GPU engine runs the built-in MedMamba and VM-UNet", service.engine().orElseThrow().text());
+            assertArrayEquals(new float[] {1.9f, -1f, 0.5f}, ((ClassificationResult) results.getFirst()).logits(), 1e-5f);
+        }
+    }
+
     private static int argmax(double[] p) {
         int best = 0;
         for (int i = 1; i < p.length; i++) {

@@ -15,11 +15,16 @@ final class TestModels {
     }
 
     static ModelEntry tinyClassifier(Path userFolder) throws IOException, URISyntaxException {
+        return tinyClassifier(userFolder, "tiny-classifier");
+    }
+
+    /** The tiny classifier under another model id (the same weights), e.g. a third model for the service's cache. */
+    static ModelEntry tinyClassifier(Path userFolder, String id) throws IOException, URISyntaxException {
         ObjectNode pre = ModelCard.JSON.createObjectNode();
         pre.put("resize", "bilinear");
         pre.putArray("mean").add(0.5).add(0.5).add(0.5);
         pre.putArray("std").add(0.5).add(0.5).add(0.5);
-        return install(userFolder, "tiny-classifier", "Tiny classifier", ModelFamily.MEDMAMBA,
+        return install(userFolder, id, "Tiny classifier", ModelFamily.MEDMAMBA,
                 "medmamba_tiny.pth", pre, List.of("normal", "nodule", "effusion"));
     }
 

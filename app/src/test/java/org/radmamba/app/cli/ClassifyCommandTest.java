@@ -93,6 +93,23 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void cuda_asked_for_on_a_machine_without_a_usable_gpu_is_an_error_with_the_engine_choices_reason() {
+        String reason;
+        try {
+            org.radmamba.app.ai.GpuProbe.driver().probe();
+            org.junit.jupiter.api.Assumptions.abort("a CUDA device answers here: the GPU engine would serve it");
+            return;
+        } catch (org.radmamba.inference.cuda.CudaUnavailableException e) {
+            reason = e.getMessage();
+        }
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--device", "cuda");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode(), run.err());
+        assertEquals("CUDA was asked for but cannot run: " + reason, run.err().strip());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void plain_output_lists_the_top_classes_and_says_it_is_not_a_diagnosis() {
         Run run = run(photo.toString(), "--model", checkpoint.toString(), "--top", "2", "--device", "cpu");
 
