@@ -39,7 +39,7 @@ for step in "$@"; do
         fi
         [ -s "$rt/golden/medmamba_t.pth" ] && shared=("$rt/golden")
       fi
-      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck parity inference/src/test/resources "${shared[@]}"
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck parity test-fixtures "${shared[@]}"
       ;;
     bench)
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CudaMedMambaWithoutGpuTest {
 
-    private static final Path TINY = Path.of("src/test/resources/checkpoints/medmamba_tiny.pth");
+    private static final Path TINY = Path.of("../test-fixtures/checkpoints/medmamba_tiny.pth");
 
     @Test
     void conv_weights_are_reordered_tap_major_for_the_implicit_gemm() {
@@ -111,8 +111,8 @@ class CudaMedMambaWithoutGpuTest {
     @Test
     void the_plan_interpreted_kernel_by_kernel_on_the_cpu_gives_the_golden_logits() throws IOException {
         MedMambaDeviceWeights weights = MedMambaDeviceWeights.pack(PthReader.read(TINY));
-        NpyArray input = Npy.read(Path.of("src/test/resources/fixtures/medmamba_tiny.input.npy"));
-        float[] golden = Npy.read(Path.of("src/test/resources/fixtures/medmamba_tiny.output.npy")).data();
+        NpyArray input = Npy.read(Path.of("../test-fixtures/fixtures/medmamba_tiny.input.npy"));
+        float[] golden = Npy.read(Path.of("../test-fixtures/fixtures/medmamba_tiny.output.npy")).data();
         ForwardPlan plan = MedMambaPlanner.plan(weights, input.dim(0), input.dim(2), input.dim(3));
 
         float[] out = new PlanInterpreter(plan, weights.packed()).run(plan, input.data());
@@ -130,12 +130,12 @@ class CudaMedMambaWithoutGpuTest {
     @Test
     void the_vmunet_plans_interpreted_on_the_cpu_give_the_golden_maps() throws IOException {
         for (String name : new String[] {"vmunet_tiny_binary", "vmunet_tiny_multiclass"}) {
-            Path pth = name.endsWith("binary") ? Path.of("src/test/resources/checkpoints/" + name + ".pth")
-                    : Path.of("src/test/resources/fixtures/" + name + ".pth");
+            Path pth = name.endsWith("binary") ? Path.of("../test-fixtures/checkpoints/" + name + ".pth")
+                    : Path.of("../test-fixtures/fixtures/" + name + ".pth");
             DeviceModel model = CudaNetwork.pack(PthReader.read(pth));
             assertNull(model.unsupported());
-            NpyArray input = Npy.read(Path.of("src/test/resources/fixtures/" + name + ".input.npy"));
-            float[] golden = Npy.read(Path.of("src/test/resources/fixtures/" + name + ".output.npy")).data();
+            NpyArray input = Npy.read(Path.of("../test-fixtures/fixtures/" + name + ".input.npy"));
+            float[] golden = Npy.read(Path.of("../test-fixtures/fixtures/" + name + ".output.npy")).data();
             ForwardPlan plan = model.plan(input.dim(0), input.dim(1), input.dim(2), input.dim(3));
             assertSignatures(plan, model.packed());
 

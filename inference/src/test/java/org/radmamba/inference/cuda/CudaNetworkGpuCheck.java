@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * to Java arrays included) and the median device time of the graph, and images per second. Exits 1 when a check
  * fails.
  *
- * <p>Arguments: {@code parity RESOURCES [SHARED]} (RESOURCES = inference/src/test/resources; SHARED a folder with
+ * <p>Arguments: {@code parity RESOURCES [SHARED]} (RESOURCES = test-fixtures, the one copy of the model fixtures; SHARED a folder with
  * medmamba_t.pth, medmamba_t.input.npy and medmamba_t.output.npy) or {@code bench [RUNS]}.
  */
 public final class CudaNetworkGpuCheck {
