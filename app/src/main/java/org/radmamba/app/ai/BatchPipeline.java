@@ -29,12 +29,12 @@ import java.util.function.Function;
  * and drops the reads not started. A {@link CudaException} from the engine moves this run and the rest of the
  * job to the CPU engine, the failed batch included, and tells {@code onFallback} why.
  */
-final class BatchPipeline {
+public final class BatchPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchPipeline.class);
 
     /** Hears each image in order: its result, or (result null) one sentence naming it and what failed. */
-    interface Sink {
+    public interface Sink {
         void accept(int index, AiResult result, String failure);
     }
 
@@ -49,7 +49,7 @@ final class BatchPipeline {
      * @param workers   reads and preprocesses images (the viewer's are at background priority)
      * @param batchSize images per forward pass
      */
-    BatchPipeline(ExecutorService workers, int batchSize) {
+    public BatchPipeline(ExecutorService workers, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, was " + batchSize);
         }
@@ -57,7 +57,7 @@ final class BatchPipeline {
         this.batchSize = batchSize;
     }
 
-    int batchSize() {
+    public int batchSize() {
         return batchSize;
     }
 
@@ -70,7 +70,7 @@ final class BatchPipeline {
      * @param onFallback hears why, once
      * @return false when the run was cancelled (or interrupted) before the last image
      */
-    boolean run(List<ImageSource> images, LoadedModel model, InferenceEngine engine, InferenceEngine cpu,
+    public boolean run(List<ImageSource> images, LoadedModel model, InferenceEngine engine, InferenceEngine cpu,
                 Function<ImageSource, AiResult> cached, BooleanSupplier cancelled, Consumer<String> onFallback,
                 Sink sink) {
         int n = images.size();

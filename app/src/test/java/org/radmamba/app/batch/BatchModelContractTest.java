@@ -1,0 +1,49 @@
+package org.radmamba.app.batch;
+
+import org.junit.jupiter.api.Test;
+import org.radmamba.inference.scan.ScanDevicePreference;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The contract the Spark job codes against: a model from a checkpoint, rows from bytes, failed rows for junk. */
+class BatchModelContractTest {
+
+    @Test
+    void a_photographs_bytes_give_one_ok_row_and_junk_one_failed_row_in_the_schemas_columns() throws Exception {
+        Path checkpoint = Path.of(BatchModelContractTest.class.getResource("/checkpoints/medmamba_tiny.pth").toURI());
+        try (BatchModel model = BatchModel.load(checkpoint.toString(),
+                new BatchModel.Settings(ScanDevicePreference.CPU, 4, 2, null))) {
+            BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(5, 5, 0xff8040);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", png);
+
+            List<BatchRecord> rows = model.runAll(List.of(new NamedBytes("s3://bucket/a/skin.png", png.toByteArray()),
+                    new NamedBytes("hdfs:///x/notes.txt", "not an image".getBytes(StandardCharsets.UTF_8))));
+
+            assertEquals(2, rows.size(), rows.toString());
+            BatchRecord ok = rows.get(0);
+            assertEquals(BatchRecord.Status.OK, ok.status(), ok.toString());
+            assertEquals("s3://bucket/a/skin.png", ok.path());
+            assertEquals("sha256:" + ImageKey.sha256(png.toByteArray()), ok.key().imageKey());
+            assertNotNull(ok.classification());
+            assertEquals(BatchRecord.Status.FAILED, rows.get(1).status());
+            assertEquals(0, rows.get(1).key().frame());
+            assertEquals(List.of("image_key", "frame", "sop_instance_uid", "series_instance_uid", "study_instance_uid",
+                    "file_path", "model_id", "checkpoint_sha256", "status", "failure_reason", "width", "height",
+                    "top_class", "top_probability", "prob_class_0", "prob_class_1", "prob_class_2"),
+                    model.schema().names());
+            for (BatchRecord r : rows) {
+                assertEquals(r, model.schema().record(model.schema().row(r)));
+            }
+        }
+    }
+}
