@@ -45,7 +45,8 @@ import java.util.concurrent.Callable;
  * <p><b>Resume.</b> Rows already in {@code DIR} for this checkpoint (the same image key and frame) are not written
  * again, so a rerun after an interruption adds only what is missing, whether {@code DIR} was written by an earlier
  * Spark run or by {@code radmamba batch}. A job's rows are committed when the job ends (Spark's output commit);
- * an interrupted job leaves none of its rows. See ADR 0009 for why the images of done rows are still decoded.
+ * an interrupted job leaves none of its rows. Photographs and failed files that are done are skipped before
+ * decoding; DICOM files are decoded again and their done rows dropped (ADR 0009 says why).
  */
 @Command(name = "radmamba-spark", mixinStandardHelpOptions = true,
         description = {"Runs a model on every image of an archive on Apache Spark; results as Parquet in the schema "

@@ -52,7 +52,11 @@ final class ExecutorModels {
         return LOADS.get();
     }
 
-    private static synchronized void closeAll() {
+    /**
+     * Closes and forgets this JVM's models (the load count stays): at the JVM's end, and between the benchmark's
+     * rounds, so that each Spark run pays its model load as each {@code radmamba batch} run does.
+     */
+    static synchronized void closeAll() {
         MODELS.values().forEach(BatchModel::close);
         MODELS.clear();
     }
