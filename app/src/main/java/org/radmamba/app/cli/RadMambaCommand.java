@@ -35,6 +35,7 @@ public final class RadMambaCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
+        cl.addSubcommand(new BatchCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
