@@ -233,6 +233,54 @@ class BatchCommandTest {
         Files.delete(list);
     }
 
+    @Test
+    void a_segmenters_rows_hold_the_areas_and_box_segment_gives() throws Exception {
+        String vmunet = Path.of(BatchCommandTest.class.getResource("/checkpoints/vmunet_tiny_binary.pth").toURI())
+                .toString();
+        Path out = dir.resolve("segmented");
+        Run run = run("batch", vmunet, archive.ct.getFirst().toString(), archive.ct.get(1).toString(),
+                archive.photoPng.toString(), "--out", out.toString(), "--format", "csv", "--device", "cpu");
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+
+        BatchSchema schema;
+        try (BatchModel model = BatchModel.load(vmunet, new BatchModel.Settings(
+                org.radmamba.inference.scan.ScanDevicePreference.CPU, 1, 1, null))) {
+            schema = model.schema();
+        }
+        assertTrue(schema.names().containsAll(List.of("pixels_class_0", "area_mm2_class_0", "bbox_x_min")),
+                schema.names().toString());
+        List<BatchRecord> rows = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(out.resolve("part-00000.csv"))) {
+            CsvRows.read(in, schema, "part").forEach(v -> rows.add(schema.record(v)));
+        }
+        assertEquals(3, rows.size());
+        for (BatchRecord r : rows) {
+            Run segment = run("segment", r.path(), "--model", vmunet, "--out", dir.resolve("mask.png").toString(),
+                    "--json", "--device", "cpu");
+            assertEquals(ExitCodes.OK, segment.exitCode(), segment.err());
+            JsonNode lesion = JSON.readTree(segment.out()).get("per_class").get(0);
+            BatchRecord.Segmentation s = r.segmentation();
+            assertEquals(lesion.get("area_px").asLong(), s.pixels().get("class 0"), r.path());
+            if (r.path().endsWith(".png")) {
+                assertTrue(s.areasMm2().isEmpty(), "a photograph states no pixel spacing");
+            } else {
+                assertEquals(lesion.get("area_mm2").asDouble(), s.areasMm2().get("class 0"), 1e-9);
+            }
+            int xMin = Integer.MAX_VALUE;
+            int yMin = Integer.MAX_VALUE;
+            int xMax = -1;
+            int yMax = -1;
+            for (JsonNode region : lesion.get("regions")) {
+                JsonNode box = region.get("bbox");
+                xMin = Math.min(xMin, box.get("x").asInt());
+                yMin = Math.min(yMin, box.get("y").asInt());
+                xMax = Math.max(xMax, box.get("x").asInt() + box.get("width").asInt() - 1);
+                yMax = Math.max(yMax, box.get("y").asInt() + box.get("height").asInt() - 1);
+            }
+            assertEquals(xMax < 0 ? null : new BatchRecord.Box(xMin, yMin, xMax, yMax), s.box(), r.path());
+        }
+    }
+
     // --- helpers
 
     static Run run(String... args) {
