@@ -145,7 +145,7 @@ public final class BatchModel implements AutoCloseable {
         this.pictures = new PluginPictureFormats(registry);
         ModelCard card = loaded.card();
         List<String> classes = card.task() == ModelTask.CLASSIFICATION ? card.labels() : loaded.classNames();
-        this.identity = new ModelIdentity(card.id(), card.sha256(), card.task(), classes);
+        this.identity = new ModelIdentity(modelId(loaded.entry()), card.sha256(), card.task(), classes);
         this.schema = BatchSchema.of(identity);
         this.cpu = serialized(cpu);
         this.engine = chosen.engine() == cpu ? this.cpu : serialized(chosen.engine());
@@ -224,6 +224,16 @@ public final class BatchModel implements AutoCloseable {
             throw new ModelException(model + ": " + entry.problem());
         }
         return entry;
+    }
+
+    /**
+     * The {@code model_id} of the rows: the card's id, or the file name of a bare official checkpoint (whose card
+     * {@link CheckpointModels} makes has the id {@code checkpoint} whatever the file).
+     */
+    static String modelId(ModelEntry entry) {
+        ModelCard card = entry.card();
+        return card.id().equals("checkpoint") && card.checkpoint().equals(entry.checkpoint().getFileName().toString())
+                ? entry.checkpoint().getFileName().toString() : card.id();
     }
 
     /** The model's name and checkpoint hash, as every row holds them. */
