@@ -5,8 +5,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
+import org.radmamba.app.batch.BatchSchema;
 import org.radmamba.inference.scan.ScanDevicePreference;
 
 import java.nio.file.Files;
@@ -49,8 +49,12 @@ class BatchJobLocalClusterTest {
                 .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
                 .config("spark.executor.extraJavaOptions", System.getProperty("radmamba.jvm.flags", ""))
                 // Small partitions, so that each executor runs several tasks: the model must still load once each.
-                .config("spark.sql.files.maxPartitionBytes", "20000")
+                .config("spark.sql.files.maxPartitionBytes", "100000")
                 .config("spark.sql.files.openCostInBytes", "1")
+                // No task before both executors are up (on a busy machine a JVM takes a while to start): each must
+                // get tasks for the test to see two executors.
+                .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+                .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "300s")
                 .getOrCreate();
     }
 
@@ -64,16 +68,18 @@ class BatchJobLocalClusterTest {
     }
 
     @Test
-    void executors_in_their_own_java_25_jvms_load_the_model_once_each_and_give_the_local_rows() throws Exception {
+    void executors_in_their_own_java_25_jvms_load_the_model_once_each_and_give_radmamba_batchs_rows() throws Exception {
         ModelSpec spec = new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, 4, 1);
         String out = temp.resolve("out").toString();
         BatchJob.Summary summary = BatchJob.run(spark, spec, List.of(temp.resolve("archive").toString()), out, 2);
+        BatchJob.print(summary, System.out);
 
-        try (BatchModel reference = BatchModel.load(TestArchive.checkpoint(),
-                new BatchModel.Settings(ScanDevicePreference.CPU, 4, 1, null))) {
-            List<BatchRecord> expected = reference.runFiles(files);
-            Rows.assertSame(expected, Rows.read(spark, out, reference.schema()));
-        }
+        Path batchOut = temp.resolve("batch-out");
+        RadMambaBatch.run(TestArchive.checkpoint(), temp.resolve("archive"), batchOut, 1, 4);
+        BatchSchema schema = ExecutorModels.get(spec, 1).schema();
+        List<BatchRecord> actual = Rows.read(spark, out, schema);
+        Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
+        assertEquals(files.size(), actual.size());
 
         Map<String, List<ExecutorReport>> byExecutor = summary.executors().stream()
                 .collect(Collectors.groupingBy(ExecutorReport::executorId));

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchSchema;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -17,20 +16,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The job on Spark's {@code local[2]} master: the driver is the one executor, with two task slots. */
+/**
+ * The job on Spark's {@code local[2]} master (the driver is the one executor, with two task slots) against
+ * {@code radmamba batch} on the same archive: the same rows, the same Parquet columns, the same resume rule.
+ */
 class BatchJobLocalTest {
+
+    private static final int THREADS = 2;
+    private static final int BATCH_SIZE = 4;
 
     @TempDir
     static Path temp;
 
     private static SparkSession spark;
     private static List<Path> files;
-    private static ModelSpec spec;
+    private static Path archive;
 
     @BeforeAll
     static void start() throws Exception {
-        files = TestArchive.write(temp.resolve("archive"));
-        spec = new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, 4, 2);
+        archive = temp.resolve("archive");
+        files = TestArchive.write(archive);
         spark = SparkSession.builder().master("local[2]").appName("BatchJobLocalTest")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.warehouse.dir", temp.resolve("warehouse").toString())
@@ -44,41 +49,52 @@ class BatchJobLocalTest {
         }
     }
 
-    @Test
-    void rows_equal_the_batch_models_and_broken_files_are_failed_rows_and_a_rerun_adds_nothing() throws Exception {
-        String out = temp.resolve("out").toString();
-        BatchJob.Summary first = BatchJob.run(spark, spec, List.of(temp.resolve("archive").toString()), out, 3);
+    private static BatchJob.Summary job(Path out) throws Exception {
+        ModelSpec spec = new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, BATCH_SIZE, THREADS);
+        return BatchJob.run(spark, spec, List.of(archive.toString()), out.toString(), 3);
+    }
 
-        List<BatchRecord> expected;
-        BatchSchema schema;
-        try (BatchModel reference = BatchModel.load(TestArchive.checkpoint(),
-                new BatchModel.Settings(ScanDevicePreference.CPU, 4, 2, null))) {
-            expected = reference.runFiles(files);
-            schema = reference.schema();
-            List<BatchRecord> actual = Rows.read(spark, out, reference.schema());
-            Rows.assertSame(expected, actual);
-        }
-        assertEquals(files.size(), expected.size(), "one row per file: single-frame images and failed files");
+    @Test
+    void the_jobs_rows_and_parquet_columns_equal_radmamba_batchs_and_a_rerun_adds_nothing() throws Exception {
+        Path sparkOut = temp.resolve("spark-out");
+        Path batchOut = temp.resolve("batch-out");
+        BatchJob.Summary first = job(sparkOut);
+        BatchJob.print(first, System.out);
+        System.out.println(RadMambaBatch.run(TestArchive.checkpoint(), archive, batchOut, THREADS, BATCH_SIZE));
+
+        BatchSchema schema = ExecutorModels.get(
+                new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, BATCH_SIZE, THREADS), THREADS).schema();
+        List<BatchRecord> expected = Rows.read(spark, batchOut.toString(), schema);
+        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertSame(expected, actual);
+        assertEquals(RadMambaBatch.parquetColumns(batchOut), RadMambaBatch.parquetColumns(sparkOut),
+                "the Parquet columns: names, order, types, required or optional");
+
+        assertEquals(files.size(), actual.size(), "one row per file: single-frame images and failed files");
         for (String name : TestArchive.BROKEN) {
-            BatchRecord row = expected.stream().filter(r -> r.path().endsWith(name)).findFirst().orElseThrow();
+            BatchRecord row = actual.stream().filter(r -> r.path().endsWith(name)).findFirst().orElseThrow();
             assertEquals(BatchRecord.Status.FAILED, row.status(), row.toString());
             assertEquals(0, row.key().frame(), row.toString());
             assertFalse(row.failureReason().isBlank(), row.toString());
         }
         assertEquals(TestArchive.BROKEN.size(), first.failedRows());
         assertEquals(files.size() - TestArchive.BROKEN.size(), first.okRows());
-
-        BatchJob.Summary again = BatchJob.run(spark, spec, List.of(temp.resolve("archive").toString()), out, 3);
-        assertEquals(0, again.okRows() + again.failedRows(), "a rerun over a finished output writes nothing");
-        assertEquals(files.size(), again.skippedRows());
-        List<BatchRecord> after = Rows.read(spark, out, schema);
-        Rows.assertNoDuplicates(after);
-        assertEquals(expected.size(), after.size());
-
         for (ExecutorReport r : first.executors()) {
-            assertEquals(1, r.modelLoads(), "the model loads once per JVM: " + r);
+            assertEquals(1, r.modelLoads(), "the model loads once in the JVM, whatever the tasks: " + r);
             assertEquals(25, Runtime.Version.parse(r.javaVersion()).feature(), r.toString());
             assertTrue(r.vectorModule(), r.toString());
         }
+
+        BatchJob.Summary again = job(sparkOut);
+        assertEquals(0, again.okRows() + again.failedRows(), "a rerun over a finished output writes nothing");
+        assertEquals(files.size(), again.skippedRows());
+        List<BatchRecord> after = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertNoDuplicates(after);
+        assertEquals(actual.size(), after.size());
+
+        BatchJob.Summary overBatch = job(batchOut);
+        assertEquals(0, overBatch.okRows() + overBatch.failedRows(),
+                "radmamba batch's results count as done: the same resume rule");
+        assertEquals(expected.size(), Rows.read(spark, batchOut.toString(), schema).size());
     }
 }

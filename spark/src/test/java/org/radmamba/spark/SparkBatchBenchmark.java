@@ -1,7 +1,7 @@
 package org.radmamba.spark;
 
 import org.apache.spark.sql.SparkSession;
-import org.radmamba.app.cli.RadMambaCommand;
+import org.radmamba.app.cli.BatchCommand;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.demo.DemoStudy;
 import picocli.CommandLine;
@@ -105,12 +105,13 @@ public final class SparkBatchBenchmark {
 
     /** {@code radmamba batch MODEL ARCHIVE --out DIR --json} in this JVM, as its command line runs it. */
     private static long radmambaBatch(String model, Path archive, Path out) {
-        CommandLine cli = RadMambaCommand.commandLine();
+        // BatchCommand itself: RadMambaCommand's console set-up is Logback's, and this module logs through Log4j 2.
+        CommandLine cli = new CommandLine(new BatchCommand());
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         cli.setOut(new PrintWriter(stdout));
         cli.setErr(new PrintWriter(stderr));
-        int code = cli.execute("batch", model, archive.toString(), "--out", out.toString(), "--json");
+        int code = cli.execute(model, archive.toString(), "--out", out.toString(), "--json");
         if (code != 0) {
             throw new IllegalStateException("radmamba batch exited with " + code + ": " + stderr + stdout);
         }
