@@ -85,7 +85,7 @@ public final class BatchJob implements Callable<Integer> {
             description = "threads of an executor's model; 0: spark.executor.cores, else every core (default)")
     int threads;
 
-    @Option(names = "--files-per-call", paramLabel = "N", defaultValue = "16",
+    @Option(names = "--files-per-call", paramLabel = "N", defaultValue = "32",
             description = "files a task hands the model at once, decoded side by side (default: ${DEFAULT-VALUE})")
     int filesPerCall;
 

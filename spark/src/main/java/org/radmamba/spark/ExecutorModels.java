@@ -5,7 +5,6 @@ import org.radmamba.app.batch.BatchModel;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The models of this JVM: each {@link ModelSpec} loaded at most once per executor (and once on the driver, which
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ExecutorModels {
 
     private static final Map<ModelSpec, BatchModel> MODELS = new HashMap<>();
-    private static final AtomicInteger LOADS = new AtomicInteger();
+    private static final Map<ModelSpec, Integer> LOADS = new HashMap<>();
     private static boolean hookAdded;
 
     private ExecutorModels() {
@@ -37,7 +36,7 @@ final class ExecutorModels {
         BatchModel model = MODELS.get(spec);
         if (model == null) {
             model = BatchModel.load(spec.resolved(), spec.settings(cores));
-            LOADS.incrementAndGet();
+            LOADS.merge(spec, 1, Integer::sum);
             MODELS.put(spec, model);
             if (!hookAdded) {
                 Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "radmamba-models-close"));
@@ -47,9 +46,9 @@ final class ExecutorModels {
         return model;
     }
 
-    /** How many times this JVM has loaded a model: the job reports it per executor, the tests assert it. */
-    static int loads() {
-        return LOADS.get();
+    /** How many times this JVM has loaded {@code spec}'s model: the job reports it per executor, the tests assert it. */
+    static synchronized int loads(ModelSpec spec) {
+        return LOADS.getOrDefault(spec, 0);
     }
 
     /**

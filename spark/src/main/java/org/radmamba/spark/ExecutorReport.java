@@ -13,17 +13,17 @@ import java.io.Serializable;
  * @param pid          the JVM's process id
  * @param javaVersion  {@code Runtime.version()}
  * @param vectorModule whether {@code jdk.incubator.vector} is in the boot layer (the SIMD scan needs it)
- * @param modelLoads   the JVM's model loads so far ({@link ExecutorModels#loads()})
+ * @param modelLoads   the JVM's loads of the job's model so far ({@link ExecutorModels#loads})
  * @param files        files this task ran
  */
 public record ExecutorReport(String executorId, long pid, String javaVersion, boolean vectorModule, int modelLoads,
                              long files) implements Serializable {
 
     /** This JVM, after a task that ran {@code files} files. */
-    static ExecutorReport here(long files) {
+    static ExecutorReport here(ModelSpec spec, long files) {
         SparkEnv env = SparkEnv.get();
         return new ExecutorReport(env == null ? "?" : env.executorId(), ProcessHandle.current().pid(),
                 Runtime.version().toString(), ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
-                ExecutorModels.loads(), files);
+                ExecutorModels.loads(spec), files);
     }
 }

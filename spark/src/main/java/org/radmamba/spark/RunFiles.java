@@ -84,7 +84,7 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
                 while (!current.hasNext()) {
                     if (!files.hasNext()) {
                         if (!reported) {
-                            reports.add(ExecutorReport.here(seen));
+                            reports.add(ExecutorReport.here(spec, seen));
                             reported = true;
                         }
                         return false;
