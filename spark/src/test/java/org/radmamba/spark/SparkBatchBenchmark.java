@@ -20,11 +20,12 @@ import java.util.stream.Stream;
 
 /**
  * Spark {@code local[2]} against {@code radmamba batch} on the same archive, in one JVM, runs interleaved: the
- * engine's overhead (target: Spark's images per second at most 15 % below radmamba batch's). Each run starts from an
- * empty results folder after a warm-up round that is not counted, and loads the model (radmamba batch loads it per run; the Spark runs drop the JVM's model
- * first), so both pay the same load; the Spark session starts once, before the first round, and its start is
- * printed apart. Per run: wall time, images per second and the process's CPU seconds (every thread: Spark's
- * scheduler, GC and JIT included), with the load average, since this machine is shared.
+ * engine's overhead (target: Spark's images per second at most 15 % below radmamba batch's). A warm-up round comes
+ * first and is not counted. Each run starts from an empty results folder and loads the model (radmamba batch loads
+ * it per run; the Spark runs drop the JVM's model first), so both pay the same load; the Spark session starts once,
+ * before the first round, and its start is printed apart. Per run: wall time, images per second and the process's
+ * CPU seconds (every thread: Spark's scheduler, GC and JIT included), with the load average, since this machine is
+ * shared.
  *
  * <p>Run with {@code spark/bench.sh [IMAGES [ROUNDS [MODEL]]]} (default 2000 images, 3 rounds, the demo chest
  * classifier): the archive is a generated CT series of {@code IMAGES - 3} 128 × 128 slices and three photographs.
