@@ -172,14 +172,18 @@ public final class BatchRun {
     }
 
     /**
-     * Runs {@code model} over {@code files} into the options' folder.
+     * Runs {@code model} over {@code inputFiles} (those under the results folder left out) into the options' folder.
      *
      * @throws IOException naming the file, when the results folder cannot be read or written (the part being
      *                     written is then lost, never half there)
      */
-    public static Summary run(BatchModel model, List<Path> files, Options options, Listener listener)
+    public static Summary run(BatchModel model, List<Path> inputFiles, Options options, Listener listener)
             throws IOException {
         long start = System.nanoTime();
+        // A results folder inside an input folder: its part files are no input.
+        Path outFolder = options.out().toAbsolutePath().normalize();
+        List<Path> files = inputFiles.stream().filter(f -> !f.toAbsolutePath().normalize().startsWith(outFolder))
+                .toList();
         ResultsFolder folder = new ResultsFolder(options.out(),
                 options.format() == Format.CSV ? ResultsFolder.Format.CSV : ResultsFolder.Format.PARQUET,
                 options.gzip() ? FlatParquetWriter.Codec.GZIP : FlatParquetWriter.Codec.UNCOMPRESSED, model.schema());

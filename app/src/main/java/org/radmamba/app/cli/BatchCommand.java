@@ -121,6 +121,10 @@ public final class BatchCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         }
+        if (files.isEmpty()) {
+            stderr.println("batch: no file in " + String.join(", ", inputs.stream().map(Path::toString).toList()));
+            return ExitCodes.INPUT_UNREADABLE;
+        }
         BatchRun.Options options = new BatchRun.Options(inputs, out, fileFormat, partRows, compression.equals("gzip"),
                 stopAfterParts);
         try (BatchModel loaded = BatchModel.load(model,

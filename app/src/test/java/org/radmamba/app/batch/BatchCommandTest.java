@@ -206,6 +206,11 @@ class BatchCommandTest {
         assertEquals(ExitCodes.INPUT_UNREADABLE, allFailed.exitCode(), allFailed.out());
         assertTrue(allFailed.out().startsWith("0 ok, 2 failed"), allFailed.out());
 
+        Path empty = Files.createDirectories(dir.resolve("empty-folder"));
+        Run nothing = run("batch", checkpoint, empty.toString(), "--out", dir.resolve("n").toString());
+        assertEquals(ExitCodes.INPUT_UNREADABLE, nothing.exitCode());
+        assertEquals("batch: no file in " + empty, nothing.err().strip());
+
         Run badFormat = run("batch", checkpoint, archive.root.toString(), "--out", dir.resolve("y").toString(),
                 "--format", "xlsx");
         assertEquals(ExitCodes.USAGE, badFormat.exitCode());
@@ -279,6 +284,20 @@ class BatchCommandTest {
             }
             assertEquals(xMax < 0 ? null : new BatchRecord.Box(xMin, yMin, xMax, yMax), s.box(), r.path());
         }
+    }
+
+    @Test
+    void a_results_folder_inside_the_input_folder_is_no_input() throws Exception {
+        Path input = dir.resolve("with-results");
+        Files.createDirectories(input);
+        Files.copy(archive.photoPng, input.resolve("skin.png"));
+        Path out = input.resolve("results");
+
+        Run first = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu");
+        Run second = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu");
+
+        assertTrue(first.out().startsWith("1 ok, 0 failed, 0 skipped"), first.out());
+        assertTrue(second.out().startsWith("0 ok, 0 failed, 1 skipped"), second.out());
     }
 
     // --- helpers
