@@ -246,6 +246,11 @@ public final class BatchModel implements AutoCloseable {
         return schema;
     }
 
+    /** The model's card (name, attribution, labels), as reports name the model. */
+    public ModelCard card() {
+        return loaded.card();
+    }
+
     /** Where the network runs and why ("GPU engine: ..." or "CPU engine: ..."). */
     public String engine() {
         return onCpuOnly ? "CPU engine: the GPU failed during the run; the CPU engine took over" : engineLine;

@@ -300,6 +300,51 @@ class BatchCommandTest {
         assertTrue(second.out().startsWith("0 ok, 0 failed, 1 skipped"), second.out());
     }
 
+    @Test
+    void sr_reports_each_study_from_every_row_of_the_folder_earlier_runs_too() throws Exception {
+        Path input = dir.resolve("sr-input");
+        Files.createDirectories(input);
+        for (Path slice : archive.ct) {
+            Files.copy(slice, input.resolve(slice.getFileName()));
+        }
+        Files.copy(archive.multiFrame, input.resolve("multi.dcm"));
+        Files.copy(archive.photoPng, input.resolve("skin.png"));
+        Path out = dir.resolve("sr-out");
+        assertEquals(ExitCodes.OK, run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device",
+                "cpu", "--part-rows", "1", "--batch-size", "1", "--stop-after-parts", "1").exitCode());
+        assertFalse(Files.exists(out.resolve("sr")), "a run stopped early writes no report");
+
+        Run run = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu", "--sr");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        List<BatchRecord> rows = parquetRows(out);
+        Map<String, List<BatchRecord>> byStudy = rows.stream().filter(r -> r.key().studyInstanceUid() != null)
+                .collect(Collectors.groupingBy(r -> r.key().studyInstanceUid()));
+        assertEquals(2, byStudy.size());
+        for (var study : byStudy.entrySet()) {
+            Path sr = out.resolve("sr").resolve(study.getKey() + ".dcm");
+            assertTrue(run.out().contains("saved to " + sr), run.out());
+            org.radmamba.viewer.sr.MeasurementReport report = new org.radmamba.viewer.sr.MeasurementReportReader(
+                    org.radmamba.viewer.dicom.DicomReaders.standard()).read(sr);
+            assertEquals(study.getValue().size(), report.groups().size(), "one group per image, both runs' rows");
+            Map<String, BatchRecord> bySop = new HashMap<>();
+            study.getValue().forEach(r -> bySop.put(r.key().sopInstanceUid() + "#" + r.key().frame(), r));
+            for (var group : report.groups()) {
+                var source = group.references(org.radmamba.viewer.sr.SrCodes.SOURCE).getFirst();
+                int frame = source.frameNumbers().isEmpty() ? 1 : source.frameNumbers().getFirst();
+                BatchRecord row = bySop.get(source.sopInstanceUid() + "#" + frame);
+                assertNotNull(row, source.toString());
+                for (var m : group.measurements()) {
+                    assertEquals(row.classification().probabilities().get(m.concept().meaning()), m.value(), 1e-12);
+                }
+            }
+        }
+        String vmunet = Path.of(BatchCommandTest.class.getResource("/checkpoints/vmunet_tiny_binary.pth").toURI())
+                .toString();
+        assertEquals(ExitCodes.USAGE, run("batch", vmunet, input.toString(), "--out", dir.resolve("sr-seg").toString(),
+                "--device", "cpu", "--sr").exitCode());
+    }
+
     // --- helpers
 
     static Run run(String... args) {
