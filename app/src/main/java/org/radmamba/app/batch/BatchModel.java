@@ -246,6 +246,11 @@ public final class BatchModel implements AutoCloseable {
         return schema;
     }
 
+    /** The model's card (name, attribution, labels), as reports name the model. */
+    public ModelCard card() {
+        return loaded.card();
+    }
+
     /** Where the network runs and why ("GPU engine: ..." or "CPU engine: ..."). */
     public String engine() {
         return onCpuOnly ? "CPU engine: the GPU failed during the run; the CPU engine took over" : engineLine;
@@ -378,6 +383,31 @@ public final class BatchModel implements AutoCloseable {
      * only) when {@code cancelled} says so.
      */
     List<BatchRecord> infer(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done, BooleanSupplier cancelled) {
+        try {
+            return inferTogether(scanned, done, cancelled);
+        } catch (RuntimeException e) {
+            // Something no check foresaw (a decoder's bug on a hostile file): one file's failure, never the run's.
+            // The chunk again file by file, so that only the file that throws fails, with what it threw.
+            if (scanned.size() > 1) {
+                LOG.warn("a batch of {} files failed unexpectedly; running them one by one", scanned.size(), e);
+                List<BatchRecord> out = new ArrayList<>();
+                for (Scanned s : scanned) {
+                    out.addAll(infer(List.of(s), done, cancelled));
+                }
+                return out;
+            }
+            LOG.error("{} failed unexpectedly", scanned.getFirst().path(), e);
+            Scanned s = scanned.getFirst();
+            List<BatchRecord> out = new ArrayList<>();
+            for (ImageKey key : s.frames()) {
+                out.add(BatchRecord.failed(key, s.path(), identity, "cannot be processed: " + e));
+            }
+            return out;
+        }
+    }
+
+    private List<BatchRecord> inferTogether(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done,
+                                            BooleanSupplier cancelled) {
         ViewerImages images = new ViewerImages(new ImageLoader(DicomReaders.standard(), ReadLimits.DEFAULT, pictures));
         List<ImageSource> sources = new ArrayList<>();
         List<Scanned> owners = new ArrayList<>();
@@ -388,7 +418,7 @@ public final class BatchModel implements AutoCloseable {
                 if (done.test(new BatchRecord.DoneKey(key.imageKey(), key.frame(), identity.checkpointSha256()))) {
                     continue;
                 }
-                sources.add(images.source(s.instance(), f, Optional.empty()));
+                sources.add(isolated(images.source(s.instance(), f, Optional.empty())));
                 owners.add(s);
                 keys.add(key);
             }
@@ -431,6 +461,26 @@ public final class BatchModel implements AutoCloseable {
             out.addAll(ofFile);
         }
         return out;
+    }
+
+    /**
+     * {@code source} whose reading turns what the viewer's reader lets escape — a runtime exception of a decoder, the
+     * heap or the stack exhausted by one file — into that image's failure, so that the pipeline reports it as one.
+     */
+    static ImageSource isolated(ImageSource source) {
+        return new ImageSource(source.id(), source.title(), () -> {
+            try {
+                return source.reader().read();
+            } catch (RuntimeException e) {
+                LOG.error("reading {} failed unexpectedly", source.title(), e);
+                throw new IOException("cannot be decoded: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw new IOException("ran out of memory while being decoded (the heap is "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB)", e);
+            } catch (StackOverflowError e) {
+                throw new IOException("nests too deeply to be decoded (stack overflow)", e);
+            }
+        });
     }
 
     private BatchRecord record(ImageKey key, Scanned owner, AiResult result) {

@@ -45,8 +45,11 @@ public final class BatchRun {
      * @param partRows   rows per part file, at least (a part ends at a chunk's end)
      * @param gzip       GZIP-compress the Parquet pages
      * @param stopAfterParts stop, as if interrupted, once this many parts are written; 0 for no limit
+     * @param studyReports   at the end of a whole run, a classifier's DICOM SR per study of the folder's rows
+     *                       ({@code DIR/sr/<Study Instance UID>.dcm})
      */
-    public record Options(List<Path> inputs, Path out, Format format, int partRows, boolean gzip, int stopAfterParts) {
+    public record Options(List<Path> inputs, Path out, Format format, int partRows, boolean gzip, int stopAfterParts,
+                          boolean studyReports) {
         public Options {
             inputs = List.copyOf(inputs);
             Objects.requireNonNull(out, "out");
@@ -93,9 +96,11 @@ public final class BatchRun {
      * @param failuresByReason  failed rows per reason, most frequent first
      * @param parts             part files written by this run
      * @param stoppedEarly      whether {@link Options#stopAfterParts()} stopped it before the end
+     * @param reports           one line per study report written, or per study that could not be reported
      */
     public record Summary(long ok, long failed, long skipped, long withoutImage, int files, double seconds,
-                          Map<String, Long> failuresByReason, List<Path> parts, boolean stoppedEarly) {
+                          Map<String, Long> failuresByReason, List<Path> parts, boolean stoppedEarly,
+                          List<String> reports) {
         /** Images (ok and failed rows) made per second. */
         public double imagesPerSecond() {
             return seconds > 0 ? (ok + failed) / seconds : 0;
@@ -172,14 +177,18 @@ public final class BatchRun {
     }
 
     /**
-     * Runs {@code model} over {@code files} into the options' folder.
+     * Runs {@code model} over {@code inputFiles} (those under the results folder left out) into the options' folder.
      *
      * @throws IOException naming the file, when the results folder cannot be read or written (the part being
      *                     written is then lost, never half there)
      */
-    public static Summary run(BatchModel model, List<Path> files, Options options, Listener listener)
+    public static Summary run(BatchModel model, List<Path> inputFiles, Options options, Listener listener)
             throws IOException {
         long start = System.nanoTime();
+        // A results folder inside an input folder: its part files are no input.
+        Path outFolder = options.out().toAbsolutePath().normalize();
+        List<Path> files = inputFiles.stream().filter(f -> !f.toAbsolutePath().normalize().startsWith(outFolder))
+                .toList();
         ResultsFolder folder = new ResultsFolder(options.out(),
                 options.format() == Format.CSV ? ResultsFolder.Format.CSV : ResultsFolder.Format.PARQUET,
                 options.gzip() ? FlatParquetWriter.Codec.GZIP : FlatParquetWriter.Codec.UNCOMPRESSED, model.schema());
@@ -259,8 +268,10 @@ public final class BatchRun {
         reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        List<String> reports = options.studyReports() && !stopped
+                ? StudyReports.write(model.card(), folder) : List.of();
         return new Summary(counts[0], counts[1], counts[2], counts[3], filesDone, seconds(start), sorted, parts,
-                stopped);
+                stopped, reports);
     }
 
     private static <T> T get(Future<T> future) throws IOException {

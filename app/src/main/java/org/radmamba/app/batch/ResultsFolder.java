@@ -103,6 +103,21 @@ final class ResultsFolder {
         return new Opened(done, parts, deleted);
     }
 
+    /** Every row of every complete part, as records (after {@link #open()}). */
+    List<BatchRecord> records() throws IOException {
+        List<BatchRecord> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.sorted().toList()) {
+                if (PART.matcher(p.getFileName().toString()).matches()) {
+                    for (List<Object> row : rows(p)) {
+                        records.add(schema.record(row));
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
     /** The rows of one part file, checked to be of this model. */
     private List<List<Object>> rows(Path part) throws IOException {
         String modelLine = " holds results of another model than " + schema.model().modelId() + " ("

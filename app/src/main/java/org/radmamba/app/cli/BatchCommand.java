@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.ai.ModelTask;
 import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchRun;
@@ -82,6 +83,10 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON line per part written and a JSON summary line")
     boolean json;
 
+    @Option(names = "--sr", description = "also write a DICOM Structured Report (TID 1500) per study of a "
+            + "classifier's results to DIR/sr/STUDY_UID.dcm, from every row of DIR (DICOM images only)")
+    boolean sr;
+
     @Option(names = "--stop-after-parts", hidden = true, defaultValue = "0", paramLabel = "N",
             description = "stop as if interrupted once N parts are written (for trying out resuming)")
     int stopAfterParts;
@@ -121,10 +126,19 @@ public final class BatchCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         }
+        if (files.isEmpty()) {
+            stderr.println("batch: no file in " + String.join(", ", inputs.stream().map(Path::toString).toList()));
+            return ExitCodes.INPUT_UNREADABLE;
+        }
         BatchRun.Options options = new BatchRun.Options(inputs, out, fileFormat, partRows, compression.equals("gzip"),
-                stopAfterParts);
+                stopAfterParts, sr);
         try (BatchModel loaded = BatchModel.load(model,
                 new BatchModel.Settings(preference, batchSize, threadCount, plugins.folder()))) {
+            if (sr && loaded.identity().task() != ModelTask.CLASSIFICATION) {
+                stderr.println("batch: --sr reports a classifier's results; a segmenter's masks go into a report with "
+                        + "their Segmentation: segment --sr");
+                return ExitCodes.USAGE;
+            }
             ProgressLine bar = !json && System.console() != null && System.console().isTerminal()
                     ? new ProgressLine(stderr) : null;
             BatchRun.Summary summary = BatchRun.run(loaded, files, options, new BatchRun.Listener() {
@@ -207,6 +221,8 @@ public final class BatchCommand implements Callable<Integer> {
         line.put("out", out.toString());
         var parts = line.putArray("parts");
         s.parts().forEach(p -> parts.add(p.getFileName().toString()));
+        var reports = line.putArray("reports");
+        s.reports().forEach(reports::add);
         ObjectNode reasons = line.putObject("failures_by_reason");
         s.failuresByReason().forEach(reasons::put);
         return line.toString();
@@ -234,6 +250,7 @@ public final class BatchCommand implements Callable<Integer> {
                 text.append(String.format(Locale.ROOT, "%7d  %s%n", e.getValue(), e.getKey()));
             }
         }
+        s.reports().forEach(r -> text.append(r).append('\n'));
         text.append(loaded.engine()).append('\n');
         text.append("Research output of ").append(loaded.identity().modelId()).append("; not for diagnosis.\n");
         return text.toString();

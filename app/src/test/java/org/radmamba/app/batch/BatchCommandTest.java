@@ -206,6 +206,11 @@ class BatchCommandTest {
         assertEquals(ExitCodes.INPUT_UNREADABLE, allFailed.exitCode(), allFailed.out());
         assertTrue(allFailed.out().startsWith("0 ok, 2 failed"), allFailed.out());
 
+        Path empty = Files.createDirectories(dir.resolve("empty-folder"));
+        Run nothing = run("batch", checkpoint, empty.toString(), "--out", dir.resolve("n").toString());
+        assertEquals(ExitCodes.INPUT_UNREADABLE, nothing.exitCode());
+        assertEquals("batch: no file in " + empty, nothing.err().strip());
+
         Run badFormat = run("batch", checkpoint, archive.root.toString(), "--out", dir.resolve("y").toString(),
                 "--format", "xlsx");
         assertEquals(ExitCodes.USAGE, badFormat.exitCode());
@@ -279,6 +284,65 @@ class BatchCommandTest {
             }
             assertEquals(xMax < 0 ? null : new BatchRecord.Box(xMin, yMin, xMax, yMax), s.box(), r.path());
         }
+    }
+
+    @Test
+    void a_results_folder_inside_the_input_folder_is_no_input() throws Exception {
+        Path input = dir.resolve("with-results");
+        Files.createDirectories(input);
+        Files.copy(archive.photoPng, input.resolve("skin.png"));
+        Path out = input.resolve("results");
+
+        Run first = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu");
+        Run second = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu");
+
+        assertTrue(first.out().startsWith("1 ok, 0 failed, 0 skipped"), first.out());
+        assertTrue(second.out().startsWith("0 ok, 0 failed, 1 skipped"), second.out());
+    }
+
+    @Test
+    void sr_reports_each_study_from_every_row_of_the_folder_earlier_runs_too() throws Exception {
+        Path input = dir.resolve("sr-input");
+        Files.createDirectories(input);
+        for (Path slice : archive.ct) {
+            Files.copy(slice, input.resolve(slice.getFileName()));
+        }
+        Files.copy(archive.multiFrame, input.resolve("multi.dcm"));
+        Files.copy(archive.photoPng, input.resolve("skin.png"));
+        Path out = dir.resolve("sr-out");
+        assertEquals(ExitCodes.OK, run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device",
+                "cpu", "--part-rows", "1", "--batch-size", "1", "--stop-after-parts", "1").exitCode());
+        assertFalse(Files.exists(out.resolve("sr")), "a run stopped early writes no report");
+
+        Run run = run("batch", checkpoint, input.toString(), "--out", out.toString(), "--device", "cpu", "--sr");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        List<BatchRecord> rows = parquetRows(out);
+        Map<String, List<BatchRecord>> byStudy = rows.stream().filter(r -> r.key().studyInstanceUid() != null)
+                .collect(Collectors.groupingBy(r -> r.key().studyInstanceUid()));
+        assertEquals(2, byStudy.size());
+        for (var study : byStudy.entrySet()) {
+            Path sr = out.resolve("sr").resolve(study.getKey() + ".dcm");
+            assertTrue(run.out().contains("saved to " + sr), run.out());
+            org.radmamba.viewer.sr.MeasurementReport report = new org.radmamba.viewer.sr.MeasurementReportReader(
+                    org.radmamba.viewer.dicom.DicomReaders.standard()).read(sr);
+            assertEquals(study.getValue().size(), report.groups().size(), "one group per image, both runs' rows");
+            Map<String, BatchRecord> bySop = new HashMap<>();
+            study.getValue().forEach(r -> bySop.put(r.key().sopInstanceUid() + "#" + r.key().frame(), r));
+            for (var group : report.groups()) {
+                var source = group.references(org.radmamba.viewer.sr.SrCodes.SOURCE).getFirst();
+                int frame = source.frameNumbers().isEmpty() ? 1 : source.frameNumbers().getFirst();
+                BatchRecord row = bySop.get(source.sopInstanceUid() + "#" + frame);
+                assertNotNull(row, source.toString());
+                for (var m : group.measurements()) {
+                    assertEquals(row.classification().probabilities().get(m.concept().meaning()), m.value(), 1e-12);
+                }
+            }
+        }
+        String vmunet = Path.of(BatchCommandTest.class.getResource("/checkpoints/vmunet_tiny_binary.pth").toURI())
+                .toString();
+        assertEquals(ExitCodes.USAGE, run("batch", vmunet, input.toString(), "--out", dir.resolve("sr-seg").toString(),
+                "--device", "cpu", "--sr").exitCode());
     }
 
     // --- helpers

@@ -48,6 +48,26 @@ class BatchModelContractTest {
     }
 
     @Test
+    void what_a_decoder_lets_escape_is_that_images_failure_not_the_runs() {
+        org.radmamba.app.ai.ImageSource throwing = new org.radmamba.app.ai.ImageSource("x#0", "x.dcm", () -> {
+            throw new ArrayIndexOutOfBoundsException("Index 9 out of bounds for length 4");
+        });
+        org.radmamba.app.ai.ImageSource exhausting = new org.radmamba.app.ai.ImageSource("y#0", "y.dcm", () -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+
+        java.io.IOException bug = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> BatchModel.isolated(throwing).reader().read());
+        java.io.IOException heap = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> BatchModel.isolated(exhausting).reader().read());
+
+        assertEquals("cannot be decoded: java.lang.ArrayIndexOutOfBoundsException: Index 9 out of bounds for length 4",
+                bug.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(heap.getMessage().startsWith("ran out of memory while being decoded"),
+                heap.getMessage());
+    }
+
+    @Test
     void a_photographs_bytes_give_one_ok_row_and_junk_one_failed_row_in_the_schemas_columns() throws Exception {
         Path checkpoint = Path.of(BatchModelContractTest.class.getResource("/checkpoints/medmamba_tiny.pth").toURI());
         try (BatchModel model = BatchModel.load(checkpoint.toString(),
