@@ -161,7 +161,8 @@ class ArchitectureTest {
 
     @Test
     void the_front_ends_run_models_only_through_the_model_path() {
-        noClasses().that().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..")
+        noClasses().that().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..",
+                        "org.radmamba.app.batch..")
                 .should().dependOnClassesThat(resideInAnyPackage("org.radmamba.inference.medmamba..",
                         "org.radmamba.inference.vmunet..", "org.radmamba.inference.model..",
                         "org.radmamba.inference.preprocess..")
@@ -170,6 +171,16 @@ class ArchitectureTest {
                 .because("a front end that built or fed a network itself would preprocess, run or decode differently"
                         + " from the other (as classify and segment once did); they go through ai.LoadedModel. (The"
                         + " model benchmark, bench.BenchModelCommand, times the bare networks and is no front end)")
+                .check(classes);
+    }
+
+    @Test
+    void the_batch_runner_knows_no_front_end() {
+        noClasses().that().resideInAPackage("org.radmamba.app.batch..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.radmamba.app.gui..", "org.radmamba.app.cli..",
+                        "org.radmamba.app.bench..", "javafx..", "picocli..")
+                .because("Spark executors run batch.BatchModel headless, without the desktop's front ends; the"
+                        + " command line's batch is a thin front end of it, not the other way round")
                 .check(classes);
     }
 
@@ -198,8 +209,8 @@ class ArchitectureTest {
     @Test
     void the_app_slices_exist() {
         // Keeps the rules above from passing vacuously if a package were renamed.
-        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.bench", "org.radmamba.app.cli",
-                "org.radmamba.app.gui", "org.radmamba.app.plugin"}) {
+        for (String pkg : new String[] {"org.radmamba.app.ai", "org.radmamba.app.batch", "org.radmamba.app.bench",
+                "org.radmamba.app.cli", "org.radmamba.app.gui", "org.radmamba.app.plugin"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no classes in " + pkg);
         }
     }

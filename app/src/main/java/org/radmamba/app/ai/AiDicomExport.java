@@ -66,6 +66,16 @@ public final class AiDicomExport {
             }
             images.add(new MeasurementReportWriter.ImageClassification(new SourceImage(r.file(), r.frameNumber()), classes));
         }
+        return classifications(reader, card, images, target);
+    }
+
+    /**
+     * As {@link #classification}, from each image's class probabilities as already recorded (a batch run's rows):
+     * the one way a classification report is made.
+     */
+    public static Written classifications(DicomReader reader, ModelCard card,
+                                          List<MeasurementReportWriter.ImageClassification> images, Path target)
+            throws IOException {
         MeasurementReportWriter.Written report = new MeasurementReportWriter(reader).write(new MeasurementReportWriter.Request(
                 algorithmOf(card), card.attribution(), "RadMamba: " + card.attribution(),
                 new MeasurementReportWriter.Classifications(images)), target);

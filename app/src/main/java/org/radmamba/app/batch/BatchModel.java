@@ -145,7 +145,7 @@ public final class BatchModel implements AutoCloseable {
         this.pictures = new PluginPictureFormats(registry);
         ModelCard card = loaded.card();
         List<String> classes = card.task() == ModelTask.CLASSIFICATION ? card.labels() : loaded.classNames();
-        this.identity = new ModelIdentity(card.id(), card.sha256(), card.task(), classes);
+        this.identity = new ModelIdentity(modelId(loaded.entry()), card.sha256(), card.task(), classes);
         this.schema = BatchSchema.of(identity);
         this.cpu = serialized(cpu);
         this.engine = chosen.engine() == cpu ? this.cpu : serialized(chosen.engine());
@@ -226,6 +226,16 @@ public final class BatchModel implements AutoCloseable {
         return entry;
     }
 
+    /**
+     * The {@code model_id} of the rows: the card's id, or the file name of a bare official checkpoint (whose card
+     * {@link CheckpointModels} makes has the id {@code checkpoint} whatever the file).
+     */
+    static String modelId(ModelEntry entry) {
+        ModelCard card = entry.card();
+        return card.id().equals("checkpoint") && card.checkpoint().equals(entry.checkpoint().getFileName().toString())
+                ? entry.checkpoint().getFileName().toString() : card.id();
+    }
+
     /** The model's name and checkpoint hash, as every row holds them. */
     public ModelIdentity identity() {
         return identity;
@@ -234,6 +244,11 @@ public final class BatchModel implements AutoCloseable {
     /** The columns of this model's rows. */
     public BatchSchema schema() {
         return schema;
+    }
+
+    /** The model's card (name, attribution, labels), as reports name the model. */
+    public ModelCard card() {
+        return loaded.card();
     }
 
     /** Where the network runs and why ("GPU engine: ..." or "CPU engine: ..."). */
@@ -368,6 +383,31 @@ public final class BatchModel implements AutoCloseable {
      * only) when {@code cancelled} says so.
      */
     List<BatchRecord> infer(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done, BooleanSupplier cancelled) {
+        try {
+            return inferTogether(scanned, done, cancelled);
+        } catch (RuntimeException e) {
+            // Something no check foresaw (a decoder's bug on a hostile file): one file's failure, never the run's.
+            // The chunk again file by file, so that only the file that throws fails, with what it threw.
+            if (scanned.size() > 1) {
+                LOG.warn("a batch of {} files failed unexpectedly; running them one by one", scanned.size(), e);
+                List<BatchRecord> out = new ArrayList<>();
+                for (Scanned s : scanned) {
+                    out.addAll(infer(List.of(s), done, cancelled));
+                }
+                return out;
+            }
+            LOG.error("{} failed unexpectedly", scanned.getFirst().path(), e);
+            Scanned s = scanned.getFirst();
+            List<BatchRecord> out = new ArrayList<>();
+            for (ImageKey key : s.frames()) {
+                out.add(BatchRecord.failed(key, s.path(), identity, "cannot be processed: " + e));
+            }
+            return out;
+        }
+    }
+
+    private List<BatchRecord> inferTogether(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done,
+                                            BooleanSupplier cancelled) {
         ViewerImages images = new ViewerImages(new ImageLoader(DicomReaders.standard(), ReadLimits.DEFAULT, pictures));
         List<ImageSource> sources = new ArrayList<>();
         List<Scanned> owners = new ArrayList<>();
@@ -378,7 +418,7 @@ public final class BatchModel implements AutoCloseable {
                 if (done.test(new BatchRecord.DoneKey(key.imageKey(), key.frame(), identity.checkpointSha256()))) {
                     continue;
                 }
-                sources.add(images.source(s.instance(), f, Optional.empty()));
+                sources.add(isolated(images.source(s.instance(), f, Optional.empty())));
                 owners.add(s);
                 keys.add(key);
             }
@@ -421,6 +461,26 @@ public final class BatchModel implements AutoCloseable {
             out.addAll(ofFile);
         }
         return out;
+    }
+
+    /**
+     * {@code source} whose reading turns what the viewer's reader lets escape — a runtime exception of a decoder, the
+     * heap or the stack exhausted by one file — into that image's failure, so that the pipeline reports it as one.
+     */
+    static ImageSource isolated(ImageSource source) {
+        return new ImageSource(source.id(), source.title(), () -> {
+            try {
+                return source.reader().read();
+            } catch (RuntimeException e) {
+                LOG.error("reading {} failed unexpectedly", source.title(), e);
+                throw new IOException("cannot be decoded: " + e, e);
+            } catch (OutOfMemoryError e) {
+                throw new IOException("ran out of memory while being decoded (the heap is "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB)", e);
+            } catch (StackOverflowError e) {
+                throw new IOException("nests too deeply to be decoded (stack overflow)", e);
+            }
+        });
     }
 
     private BatchRecord record(ImageKey key, Scanned owner, AiResult result) {

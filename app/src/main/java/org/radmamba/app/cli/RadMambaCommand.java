@@ -35,6 +35,7 @@ public final class RadMambaCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RadMambaCommand());
         // Sub-commands, one line each (keep alphabetical):
+        cl.addSubcommand(new BatchCommand());
         cl.addSubcommand(new BenchCommand());
         cl.addSubcommand(new ClassifyCommand());
         cl.addSubcommand(new ExportCommand());
@@ -69,7 +70,7 @@ public final class RadMambaCommand implements Callable<Integer> {
      */
     private static void listDeveloperTools(CommandLine cl) {
         cl.getHelpSectionMap().put(DEVELOPER_TOOLS_SECTION, help -> String.format(
-                "%nDeveloper tools:%n  bench  Performance benchmarks: model, scan, load, viewer, series, retrieve (see bench --help)%n"));
+                "%nDeveloper tools:%n  bench  Performance benchmarks: model, scan, load, viewer, series, retrieve, batch (see bench --help)%n"));
         List<String> keys = new ArrayList<>(cl.getHelpSectionKeys());
         keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST) + 1,
                 DEVELOPER_TOOLS_SECTION);

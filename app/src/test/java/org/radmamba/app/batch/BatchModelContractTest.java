@@ -16,6 +16,57 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /** The contract the Spark job codes against: a model from a checkpoint, rows from bytes, failed rows for junk. */
 class BatchModelContractTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
+    @Test
+    void bytes_give_the_rows_the_files_give_under_the_names_given() throws Exception {
+        TestArchive archive = TestArchive.write(dir.resolve("archive"));
+        List<Path> files = BatchRun.files(List.of(archive.root));
+        Path checkpoint = Path.of(BatchModelContractTest.class.getResource("/checkpoints/medmamba_tiny.pth").toURI());
+        try (BatchModel model = BatchModel.load(checkpoint.toString(),
+                new BatchModel.Settings(ScanDevicePreference.CPU, 3, 2, null))) {
+            List<BatchRecord> fromFiles = model.runFiles(files);
+            List<NamedBytes> named = new java.util.ArrayList<>();
+            for (Path f : files) {
+                named.add(new NamedBytes("file:" + f, java.nio.file.Files.readAllBytes(f)));
+            }
+            List<BatchRecord> fromBytes = model.runAll(named);
+            List<BatchRecord> oneByOne = new java.util.ArrayList<>();
+            for (NamedBytes n : named) {
+                oneByOne.addAll(model.run(n.path(), n.content()));
+            }
+
+            assertEquals(fromFiles.size(), fromBytes.size());
+            assertEquals(fromBytes, oneByOne, "batched across files or one file a call, the same rows");
+            for (int i = 0; i < fromFiles.size(); i++) {
+                BatchRecord f = fromFiles.get(i);
+                assertEquals(new BatchRecord(f.key(), "file:" + f.path(), f.model(), f.status(), f.failureReason(),
+                        f.width(), f.height(), f.classification(), f.segmentation()), fromBytes.get(i));
+            }
+        }
+    }
+
+    @Test
+    void what_a_decoder_lets_escape_is_that_images_failure_not_the_runs() {
+        org.radmamba.app.ai.ImageSource throwing = new org.radmamba.app.ai.ImageSource("x#0", "x.dcm", () -> {
+            throw new ArrayIndexOutOfBoundsException("Index 9 out of bounds for length 4");
+        });
+        org.radmamba.app.ai.ImageSource exhausting = new org.radmamba.app.ai.ImageSource("y#0", "y.dcm", () -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+
+        java.io.IOException bug = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> BatchModel.isolated(throwing).reader().read());
+        java.io.IOException heap = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> BatchModel.isolated(exhausting).reader().read());
+
+        assertEquals("cannot be decoded: java.lang.ArrayIndexOutOfBoundsException: Index 9 out of bounds for length 4",
+                bug.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(heap.getMessage().startsWith("ran out of memory while being decoded"),
+                heap.getMessage());
+    }
+
     @Test
     void a_photographs_bytes_give_one_ok_row_and_junk_one_failed_row_in_the_schemas_columns() throws Exception {
         Path checkpoint = Path.of(BatchModelContractTest.class.getResource("/checkpoints/medmamba_tiny.pth").toURI());
