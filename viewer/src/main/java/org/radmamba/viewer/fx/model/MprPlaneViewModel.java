@@ -4,14 +4,21 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.geometry.Point2D;
 import javafx.scene.image.Image;
+import org.radmamba.viewer.fx.measure.Calibration;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.viewport.DisplayImage;
 import org.radmamba.viewer.fx.viewport.ViewportTransform;
@@ -24,11 +31,17 @@ import org.radmamba.viewer.volume.Reformatter;
 import org.radmamba.viewer.volume.Slab;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One plane of the MPR layout: which plane along its normal it shows, the image of it under the shared window,
- * its own zoom and pan, where the crosshair's lines cross it (in image pixels), and its corner text. UI thread only.
+ * its own zoom and pan, where the crosshair's lines cross it (in image pixels), its corner text, and the
+ * measurements drawn on it (by the viewer's {@link MeasurementEditor}, in mm of the plane's own pixel spacing: the
+ * in-plane spacing across the acquired slices, the slice spacing along the stack). Each plane position keeps its
+ * own measurements, as each acquired image does. UI thread only.
  */
 public final class MprPlaneViewModel {
 
@@ -50,6 +63,9 @@ public final class MprPlaneViewModel {
     private final StringProperty bottomRight = new SimpleStringProperty(this, "bottomRight", "");
     private final ObjectProperty<LabelMaskImage> mask = new SimpleObjectProperty<>(this, "mask");
     private final DisplayImage display = new DisplayImage();
+    private final MeasurementEditor editor;
+    /** Measurements by plane position (index and orientation), as the viewer keeps them by image. */
+    private final Map<List<Object>, ObservableList<Measurement>> measurementsByPosition = new HashMap<>();
     private Reformatter reformatter;
     private PlaneGeometry geometry;
     private float[] values = new float[0];
@@ -58,6 +74,7 @@ public final class MprPlaneViewModel {
     MprPlaneViewModel(MprViewModel owner, Plane plane) {
         this.owner = owner;
         this.plane = plane;
+        this.editor = new MeasurementEditor(owner.toolProperty());
         topLeft.set(label());
         topRight.set(owner.images().entry().description());
     }
@@ -90,7 +107,14 @@ public final class MprPlaneViewModel {
         image.set(display.writeGrey(grey, geometry.columns(), geometry.rows(), false));
         imageRevision.set(imageRevision.get() + 1);
         updateText(window, slab);
+        editor.show(measurementsByPosition.computeIfAbsent(positionKey(), k -> FXCollections.observableArrayList()));
         renderMask();
+    }
+
+    /** Where the plane is: its orientation and its first pixel (which moves with the index). */
+    private List<Object> positionKey() {
+        return List.of(Arrays.toString(geometry.firstPixel()), Arrays.toString(geometry.rowCosines()),
+                Arrays.toString(geometry.columnCosines()));
     }
 
     /** The mask volume's labels on this plane, or none. */
@@ -182,6 +206,73 @@ public final class MprPlaneViewModel {
 
     public void fit() {
         transform.set(transform.get().fitted());
+    }
+
+    // ---- measurements (the viewer's editor; calibrated by the plane's own spacing) ----
+
+    /** Mouse pressed with a measuring tool at an image point (pixel i's centre at i + 0.5). */
+    public void beginMeasurement(ImagePoint at) {
+        editor.begin(at, image.get() != null);
+    }
+
+    /** Mouse dragged: moves the last point of the measurement being drawn. */
+    public void updateMeasurement(ImagePoint at) {
+        editor.update(at);
+    }
+
+    /** Mouse released: completes the measurement (an angle needs one more click). */
+    public void finishMeasurement(ImagePoint at) {
+        editor.finish(at);
+    }
+
+    /** See {@link MeasurementEditor#clickAt}. */
+    public void clickAt(ImagePoint at, double tolerance) {
+        editor.clickAt(at, tolerance);
+    }
+
+    public void deleteSelectedMeasurement() {
+        editor.deleteSelected();
+    }
+
+    public void cancelDraft() {
+        editor.cancelDraft();
+    }
+
+    /** Pixel Spacing of the plane: rows then columns, mm; uncalibrated before the volume is ready. */
+    public Calibration calibration() {
+        if (geometry == null) {
+            return Calibration.UNKNOWN;
+        }
+        return new Calibration(geometry.pixelSpacing()[0], geometry.pixelSpacing()[1], Calibration.Source.PIXEL_SPACING);
+    }
+
+    /** The plane's modality values on screen for ROI statistics; null before the plane is rendered. */
+    public PixelValues currentValues() {
+        if (geometry == null || values.length != geometry.rows() * geometry.columns() || image.get() == null) {
+            return null;
+        }
+        var pipeline = reformatter.volume().pipeline();
+        return new PlanePixelValues(values, geometry.columns(), geometry.rows(), pipeline == null ? "" : pipeline.units());
+    }
+
+    /** The label of a measurement on this plane ("14.4 mm", "mean 40.2 HU …"). */
+    public String labelOf(Measurement m) {
+        PixelValues planeValues = currentValues();
+        return planeValues == null ? "" : m.label(calibration(), planeValues);
+    }
+
+    /** The measurements of the plane position in view. */
+    public ReadOnlyObjectProperty<ObservableList<Measurement>> measurementsProperty() {
+        return editor.measurementsProperty();
+    }
+
+    public ReadOnlyObjectProperty<Measurement> draftProperty() {
+        return editor.draftProperty();
+    }
+
+    /** The measurement Delete removes; null when none is selected. */
+    public ReadOnlyObjectProperty<Measurement> selectedMeasurementProperty() {
+        return editor.selectedProperty();
     }
 
     public Plane plane() {

@@ -47,6 +47,8 @@ public final class MprViewModel {
     private final ObjectProperty<OverlayStyle> overlayStyle =
             new SimpleObjectProperty<>(this, "overlayStyle", OverlayStyle.DEFAULT);
     private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
+    /** What the left button does in the planes: a measuring tool measures, any other moves the crosshair. */
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private Volume volume;
     private Reformatter reformatter;
     /** What each slice the volume was made of is in the series (its index in this list is the volume's). */
@@ -79,6 +81,7 @@ public final class MprViewModel {
     /** Stops following the series' load (leaving the MPR). */
     public void close() {
         images.removeArrivalListener(arrivals);
+        tool.unbind();
     }
 
     private void build() {
@@ -309,6 +312,11 @@ public final class MprViewModel {
 
     public MprPlaneViewModel plane(Plane plane) {
         return planes.get(plane.ordinal());
+    }
+
+    /** The viewer's tool (bound to it while the MPR is shown): measuring tools measure in any plane. */
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
     }
 
     /** The window/level of all three planes. */

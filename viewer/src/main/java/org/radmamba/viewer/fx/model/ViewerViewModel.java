@@ -390,7 +390,10 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
-        mpr.set(new MprViewModel(images(entry, activeViewport().sliceProperty().get()), javafx.application.Platform::runLater));
+        MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()),
+                javafx.application.Platform::runLater);
+        shown.toolProperty().bind(tool);
+        mpr.set(shown);
     }
 
     private void closeMpr() {

@@ -5,6 +5,7 @@ import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -17,6 +18,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.paint.Color;
 import javafx.util.StringConverter;
+import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
@@ -29,7 +31,7 @@ import java.util.Locale;
 
 /**
  * The MPR layout: axial, coronal and sagittal side by side (1×3) with a slab bar above them. In each plane: left
- * button moves the crosshair (click or drag; the other planes follow), right drag sets the window of all three,
+ * button moves the crosshair (click or drag; the other planes follow), or measures with a measuring tool; right drag sets the window of all three,
  * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
  * Cmd) zooms about the cursor.
  */
@@ -113,6 +115,8 @@ public final class MprView extends BorderPane {
         viewport.maskLayer().setMask(plane.maskProperty().get());
         plane.maskProperty().addListener((obs, o, n) -> viewport.maskLayer().setMask(n));
         viewModel.overlayStyleProperty().addListener((obs, o, n) -> viewport.maskLayer().setStyle(n));
+        MeasurementBinding.bind(viewport, plane.measurementsProperty(), plane.draftProperty(),
+                plane.selectedMeasurementProperty(), plane::labelOf);
         viewport.crosshairXProperty().bind(plane.crosshairColumnProperty());
         viewport.crosshairYProperty().bind(plane.crosshairRowProperty());
         // The vertical line is the plane whose normal runs across this one, the horizontal the one running down.
@@ -122,7 +126,7 @@ public final class MprView extends BorderPane {
         Gestures gestures = new Gestures(plane, viewport);
         viewport.addEventHandler(MouseEvent.MOUSE_PRESSED, gestures::pressed);
         viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, gestures::dragged);
-        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> viewModel.endWindowDrag());
+        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, gestures::released);
         viewport.addEventHandler(ScrollEvent.SCROLL, gestures::scrolled);
         viewport.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
             int step = switch (e.getCode()) {
@@ -134,6 +138,12 @@ public final class MprView extends BorderPane {
             };
             if (step != 0) {
                 plane.scrollBy(step);
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                plane.cancelDraft();
+                e.consume();
+            } else if (e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) {
+                plane.deleteSelectedMeasurement();
                 e.consume();
             }
         });
@@ -173,11 +183,38 @@ public final class MprView extends BorderPane {
             button = e.getButton();
             pressX = lastX = e.getX();
             pressY = lastY = e.getY();
-            if (button == MouseButton.PRIMARY) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                plane.beginMeasurement(imagePoint(e));
+            } else if (button == MouseButton.PRIMARY) {
                 point(e);
             } else if (button == MouseButton.SECONDARY) {
                 viewModel.beginWindowDrag();
             }
+        }
+
+        void released(MouseEvent e) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                boolean click = Math.hypot(e.getX() - pressX, e.getY() - pressY) < ViewportView.CLICK_SLOP;
+                if (click) {
+                    // As in the acquired viewports: a click selects the measurement under it (or ends an angle).
+                    var a = viewport.imageToScreen();
+                    double scale = Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
+                    plane.clickAt(imagePoint(e), ViewportView.CLICK_SLOP / (scale > 0 ? scale : 1));
+                } else {
+                    plane.finishMeasurement(imagePoint(e));
+                }
+            }
+            viewModel.endWindowDrag();
+            button = null;
+        }
+
+        private boolean measuring() {
+            return viewModel.toolProperty().get().measures();
+        }
+
+        private ImagePoint imagePoint(MouseEvent e) {
+            Point2D p = viewport.screenToImage(e.getX(), e.getY());
+            return new ImagePoint(p.getX(), p.getY());
         }
 
         void dragged(MouseEvent e) {
@@ -185,7 +222,9 @@ public final class MprView extends BorderPane {
             double dy = e.getY() - lastY;
             lastX = e.getX();
             lastY = e.getY();
-            if (button == MouseButton.PRIMARY) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                plane.updateMeasurement(imagePoint(e));
+            } else if (button == MouseButton.PRIMARY) {
                 point(e);
             } else if (button == MouseButton.SECONDARY) {
                 viewModel.dragWindow(e.getX() - pressX, e.getY() - pressY);

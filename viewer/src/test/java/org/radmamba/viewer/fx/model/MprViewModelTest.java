@@ -6,6 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.RoiStatistics;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.ImageLoader;
@@ -174,6 +177,91 @@ class MprViewModelTest {
             }
         }
         assertTrue(coronal.bottomLeftProperty().get().endsWith("MIP 8.0 mm (5 planes)"), coronal.bottomLeftProperty().get());
+    }
+
+    @Test
+    void distances_in_coronal_and_sagittal_planes_are_the_geometric_distance_in_mm() throws Exception {
+        SeriesImages images = axialSeries();
+        arrive(images, 0);
+        arrive(images, 1);
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        mpr.toolProperty().set(Tool.DISTANCE);
+        // Pixel centres (2, 1) and (10, 6): coronal 8 columns of 1 mm (x) and 5 rows of 3 mm (z), sagittal 8 columns
+        // of 2 mm (y) and 5 rows of 3 mm.
+        double[] expected = {Math.sqrt(8 * 8 + 15 * 15), Math.sqrt(16 * 16 + 15 * 15)};
+        Plane[] planes = {Plane.CORONAL, Plane.SAGITTAL};
+        for (int i = 0; i < planes.length; i++) {
+            MprPlaneViewModel plane = mpr.plane(planes[i]);
+            ImagePoint from = new ImagePoint(2.5, 1.5);
+            ImagePoint to = new ImagePoint(10.5, 6.5);
+            plane.beginMeasurement(from);
+            plane.updateMeasurement(to);
+            plane.finishMeasurement(to);
+
+            assertEquals(1, plane.measurementsProperty().get().size());
+            Measurement.Distance d = (Measurement.Distance) plane.measurementsProperty().get().getFirst();
+            double[] a = plane.geometry().patientPoint(2, 1);
+            double[] b = plane.geometry().patientPoint(10, 6);
+            double geometric = Math.sqrt(Math.pow(a[0] - b[0], 2) + Math.pow(a[1] - b[1], 2) + Math.pow(a[2] - b[2], 2));
+            assertEquals(expected[i], geometric, 1e-9, planes[i] + ": the points lie that far apart in the patient");
+            assertEquals(expected[i], d.length(plane.calibration()), 1e-9, planes[i].label());
+            assertEquals(String.format("%.1f mm", expected[i]), plane.labelOf(d));
+        }
+        // The axial plane measures with the acquired pixel spacing: 8 columns of 1 mm, 5 rows of 2 mm.
+        MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
+        axial.beginMeasurement(new ImagePoint(2.5, 1.5));
+        axial.finishMeasurement(new ImagePoint(10.5, 6.5));
+        Measurement.Distance d = (Measurement.Distance) axial.measurementsProperty().get().getFirst();
+        assertEquals(Math.sqrt(8 * 8 + 10 * 10), d.length(axial.calibration()), 1e-9);
+
+        // A measurement belongs to its plane: gone one plane on, back when the plane is.
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        coronal.scrollBy(1);
+        assertTrue(coronal.measurementsProperty().get().isEmpty());
+        coronal.scrollBy(-1);
+        assertEquals(1, coronal.measurementsProperty().get().size());
+    }
+
+    @Test
+    void an_roi_in_a_reformatted_plane_has_the_area_and_mean_of_the_voxels_inside() throws Exception {
+        SeriesImages images = axialSeries();
+        arrive(images, 0);
+        arrive(images, 1);
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        mpr.toolProperty().set(Tool.RECTANGLE);
+        MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
+        sagittal.beginMeasurement(new ImagePoint(3, 2));
+        sagittal.finishMeasurement(new ImagePoint(9, 7));
+        Measurement.RectangleRoi roi = (Measurement.RectangleRoi) sagittal.measurementsProperty().get().getFirst();
+
+        RoiStatistics stats = RoiStatistics.of(roi, sagittal.currentValues(), sagittal.calibration());
+
+        // Pixel centres of columns 3..8 and rows 2..6 lie inside: 30 pixels of 2 mm (y) by 3 mm (z).
+        var volume = mpr.volume();
+        var g = sagittal.geometry();
+        double sum = 0;
+        for (int r = 2; r <= 6; r++) {
+            for (int c = 3; c <= 8; c++) {
+                double[] index = volume.gridIndex(g.patientPoint(c, r));
+                float voxel = volume.voxel((int) Math.rint(index[0]), (int) Math.rint(index[1]), (int) Math.rint(index[2]));
+                double[] p = g.patientPoint(c, r);
+                assertEquals(value(p[0], p[1], p[2]), voxel, 0f);
+                sum += voxel;
+            }
+        }
+        assertEquals(30, stats.pixelCount());
+        assertEquals(6 * 2 * 5 * 3, stats.area(), 1e-9);
+        assertEquals("mm²", stats.areaUnit());
+        assertEquals(sum / 30, stats.mean(), 1e-6);
+        assertEquals(stats.describe(), sagittal.labelOf(roi));
+
+        // Pixels outside the volume have no value and are not counted: a rectangle over the plane's edge.
+        MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
+        axial.beginMeasurement(new ImagePoint(30, 20));
+        axial.finishMeasurement(new ImagePoint(40, 30));
+        RoiStatistics edge = RoiStatistics.of((Measurement.Region) axial.measurementsProperty().get().getFirst(),
+                axial.currentValues(), axial.calibration());
+        assertEquals(2 * 4, edge.pixelCount(), "columns 30, 31 and rows 20..23 of the 32 × 24 plane");
     }
 
     @Test
