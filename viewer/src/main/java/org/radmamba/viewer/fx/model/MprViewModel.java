@@ -1,6 +1,8 @@
 package org.radmamba.viewer.fx.model;
 
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -47,6 +49,8 @@ public final class MprViewModel {
     private final ObjectProperty<OverlayStyle> overlayStyle =
             new SimpleObjectProperty<>(this, "overlayStyle", OverlayStyle.DEFAULT);
     private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
+    private final ObjectProperty<MprLayout> layout = new SimpleObjectProperty<>(this, "layout", MprLayout.ONE_BY_THREE);
+    private final ReadOnlyIntegerWrapper acquiredSlice = new ReadOnlyIntegerWrapper(this, "acquiredSlice", -1);
     /** What the left button does in the planes: a measuring tool measures, any other moves the crosshair. */
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private Volume volume;
@@ -137,6 +141,15 @@ public final class MprViewModel {
         chooseWindow();
         buildLabels();
         renderAll();
+        followWithAcquiredSlice();
+    }
+
+    /** The acquired slice nearest the crosshair becomes the one the acquired viewport shows. */
+    private void followWithAcquiredSlice() {
+        int nearest = volume == null || crosshair == null ? -1 : volume.sliceNearest(crosshair);
+        if (nearest >= 0) {
+            acquiredSlice.set(images.entry().slices().indexOf(volumeSlices.get(nearest)));
+        }
     }
 
     /**
@@ -267,6 +280,7 @@ public final class MprViewModel {
         for (MprPlaneViewModel p : planes) {
             p.followCrosshair(reformatter.indexAt(p.plane(), crosshair));
         }
+        followWithAcquiredSlice();
     }
 
     /** One plane scrolled to the plane at {@code normalPosition} along its normal: the crosshair goes with it. */
@@ -275,6 +289,7 @@ public final class MprViewModel {
         for (MprPlaneViewModel p : planes) {
             p.crosshairMoved();
         }
+        followWithAcquiredSlice();
     }
 
     double[] crosshair() {
@@ -312,6 +327,19 @@ public final class MprViewModel {
 
     public MprPlaneViewModel plane(Plane plane) {
         return planes.get(plane.ordinal());
+    }
+
+    /** Three planes side by side, or two by two with the acquired images. */
+    public ObjectProperty<MprLayout> layoutProperty() {
+        return layout;
+    }
+
+    /**
+     * The series' slice (index in its slices) nearest the crosshair along the acquisition's stack: the acquired
+     * viewport of the 2×2 layout shows it; −1 before the volume is ready.
+     */
+    public ReadOnlyIntegerProperty acquiredSliceProperty() {
+        return acquiredSlice.getReadOnlyProperty();
     }
 
     /** The viewer's tool (bound to it while the MPR is shown): measuring tools measure in any plane. */

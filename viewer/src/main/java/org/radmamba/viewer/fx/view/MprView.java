@@ -3,6 +3,7 @@ package org.radmamba.viewer.fx.view;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
@@ -19,6 +20,7 @@ import javafx.scene.layout.RowConstraints;
 import javafx.scene.paint.Color;
 import javafx.util.StringConverter;
 import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.model.MprLayout;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
@@ -30,7 +32,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The MPR layout: axial, coronal and sagittal side by side (1×3) with a slab bar above them. In each plane: left
+ * The MPR layout: axial, coronal and sagittal side by side (1×3), or two by two with the acquired images, under a
+ * bar for the layout and the slab. In each plane: left
  * button moves the crosshair (click or drag; the other planes follow), or measures with a measuring tool; right drag sets the window of all three,
  * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
  * Cmd) zooms about the cursor.
@@ -43,28 +46,55 @@ public final class MprView extends BorderPane {
     private final MprViewModel viewModel;
     private final List<CrosshairViewport> viewports = new ArrayList<>();
     private final ChoiceBox<Slab> slabChoice = new ChoiceBox<>();
+    private final ChoiceBox<MprLayout> layoutChoice = new ChoiceBox<>();
+    private final GridPane grid = new GridPane();
+    private final Node acquired;
 
-    public MprView(MprViewModel viewModel) {
+    /**
+     * @param acquired the viewport of the series' own images (the one the MPR was opened from), shown in the 2×2
+     *                 layout; null for none
+     */
+    public MprView(MprViewModel viewModel, Node acquired) {
         this.viewModel = viewModel;
+        this.acquired = acquired;
         getStyleClass().add("mpr-view");
-        GridPane grid = new GridPane();
         grid.setStyle("-fx-background-color: black;");
         grid.setHgap(2);
-        RowConstraints row = new RowConstraints();
-        row.setPercentHeight(100);
-        row.setVgrow(Priority.ALWAYS);
-        grid.getRowConstraints().add(row);
+        grid.setVgap(2);
         for (MprPlaneViewModel plane : viewModel.planes()) {
-            ColumnConstraints column = new ColumnConstraints();
-            column.setPercentWidth(100.0 / 3);
-            column.setHgrow(Priority.ALWAYS);
-            grid.getColumnConstraints().add(column);
-            CrosshairViewport viewport = viewport(plane);
-            viewports.add(viewport);
-            grid.add(viewport, plane.plane().ordinal(), 0);
+            viewports.add(viewport(plane));
         }
+        arrange(viewModel.layoutProperty().get());
+        viewModel.layoutProperty().addListener((obs, o, n) -> arrange(n));
         setTop(slabBar());
         setCenter(grid);
+    }
+
+    /** 1×3: the planes side by side; 2×2: axial, coronal / sagittal, the acquired images. */
+    private void arrange(MprLayout layout) {
+        grid.getChildren().clear();
+        grid.getColumnConstraints().clear();
+        grid.getRowConstraints().clear();
+        int columns = layout == MprLayout.ONE_BY_THREE ? 3 : 2;
+        int rows = layout == MprLayout.ONE_BY_THREE ? 1 : 2;
+        for (int c = 0; c < columns; c++) {
+            ColumnConstraints column = new ColumnConstraints();
+            column.setPercentWidth(100.0 / columns);
+            column.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(column);
+        }
+        for (int r = 0; r < rows; r++) {
+            RowConstraints row = new RowConstraints();
+            row.setPercentHeight(100.0 / rows);
+            row.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(row);
+        }
+        for (int i = 0; i < viewports.size(); i++) {
+            grid.add(viewports.get(i), i % columns, i / columns);
+        }
+        if (layout == MprLayout.TWO_BY_TWO && acquired != null) {
+            grid.add(acquired, 1, 1);
+        }
     }
 
     private HBox slabBar() {
@@ -95,7 +125,20 @@ public final class MprView extends BorderPane {
         Label classVolumes = new Label();
         classVolumes.textProperty().bind(viewModel.classVolumesProperty());
         classVolumes.setStyle("-fx-text-fill: #ffdc78;");
-        HBox bar = new HBox(8, new Label("Slab"), slabChoice, classVolumes, notice);
+        layoutChoice.getItems().setAll(MprLayout.values());
+        layoutChoice.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(MprLayout layout) {
+                return layout == null ? "" : layout.label();
+            }
+
+            @Override
+            public MprLayout fromString(String text) {
+                throw new UnsupportedOperationException("the layout is chosen from the list");
+            }
+        });
+        layoutChoice.valueProperty().bindBidirectional(viewModel.layoutProperty());
+        HBox bar = new HBox(8, new Label("Layout"), layoutChoice, new Label("Slab"), slabChoice, classVolumes, notice);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
@@ -259,6 +302,10 @@ public final class MprView extends BorderPane {
     /** The axial, coronal and sagittal viewports, in that order. */
     public List<CrosshairViewport> viewports() {
         return viewports;
+    }
+
+    public ChoiceBox<MprLayout> layoutChoice() {
+        return layoutChoice;
     }
 
     public ChoiceBox<Slab> slabChoice() {
