@@ -60,6 +60,7 @@ public final class MprViewModel {
     private LabelVolume labels;
     private Function<SeriesEntry.Slice, LabelMaskImage> masks = slice -> null;
     private double[] crosshair;
+    private Rotation rotation;
     private boolean renderPending;
     /** Whether slices are filled into the volume as they arrive (single-frame images), or it is made once loaded. */
     private boolean progressive;
@@ -136,7 +137,7 @@ public final class MprViewModel {
         crosshair = volume.patientPoint((volume.columns() - 1) / 2.0, (volume.rows() - 1) / 2.0,
                 (volume.gridSlices() - 1) / 2.0);
         for (MprPlaneViewModel p : planes) {
-            p.volumeReady(reformatter, reformatter.indexAt(p.plane(), crosshair));
+            p.volumeReady(reformatter);
         }
         chooseWindow();
         buildLabels();
@@ -278,18 +279,43 @@ public final class MprViewModel {
     void moveCrosshair(double[] point) {
         crosshair = point.clone();
         for (MprPlaneViewModel p : planes) {
-            p.followCrosshair(reformatter.indexAt(p.plane(), crosshair));
+            p.followCrosshair();
         }
         followWithAcquiredSlice();
     }
 
-    /** One plane scrolled to the plane at {@code normalPosition} along its normal: the crosshair goes with it. */
-    void moveAlongNormal(Plane plane, double normalPosition) {
-        crosshair[plane.normalAxis()] = normalPosition;
-        for (MprPlaneViewModel p : planes) {
-            p.crosshairMoved();
+    /**
+     * A turn of the crosshair drawn on plane {@code pivot}: the two other planes turned about its normal by
+     * {@code degrees} (clockwise as the pivot plane shows it), through the crosshair.
+     */
+    public record Rotation(Plane pivot, double degrees) {
+    }
+
+    /**
+     * Turns the crosshair on plane {@code pivot} by {@code degrees} more: the other planes turn with it (oblique).
+     * One plane's crosshair is turned at a time: turning another's starts again from the orthogonal planes.
+     */
+    public void rotate(Plane pivot, double degrees) {
+        if (reformatter == null) {
+            return;
         }
-        followWithAcquiredSlice();
+        double from = rotation != null && rotation.pivot() == pivot ? rotation.degrees() : 0;
+        double to = Math.IEEEremainder(from + degrees, 360);
+        rotation = Math.abs(to) < 1e-9 ? null : new Rotation(pivot, to == -180 ? 180 : to);
+        renderAll();
+    }
+
+    /** Back to the axial, coronal and sagittal planes. */
+    public void resetRotation() {
+        if (rotation != null) {
+            rotation = null;
+            renderAll();
+        }
+    }
+
+    /** The turn of the crosshair, null while the planes are the orthogonal ones. */
+    public Rotation rotation() {
+        return rotation;
     }
 
     double[] crosshair() {

@@ -4,7 +4,9 @@ import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
@@ -35,7 +37,7 @@ import java.util.Locale;
  * The MPR layout: axial, coronal and sagittal side by side (1×3), or two by two with the acquired images, under a
  * bar for the layout and the slab. In each plane: left
  * button moves the crosshair (click or drag; the other planes follow), or measures with a measuring tool; right drag sets the window of all three,
- * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
+ * middle drag pans, Shift+← / Shift+→ turn the plane's crosshair and the two other planes with it (oblique), the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
  * Cmd) zooms about the cursor.
  */
 public final class MprView extends BorderPane {
@@ -47,6 +49,9 @@ public final class MprView extends BorderPane {
     private final List<CrosshairViewport> viewports = new ArrayList<>();
     private final ChoiceBox<Slab> slabChoice = new ChoiceBox<>();
     private final ChoiceBox<MprLayout> layoutChoice = new ChoiceBox<>();
+    private final Button orthogonal = new Button("Orthogonal planes");
+    /** Degrees a Shift+←/→ press turns a plane's crosshair. */
+    static final double TURN_STEP_DEGREES = 5;
     private final GridPane grid = new GridPane();
     private final Node acquired;
 
@@ -138,7 +143,11 @@ public final class MprView extends BorderPane {
             }
         });
         layoutChoice.valueProperty().bindBidirectional(viewModel.layoutProperty());
-        HBox bar = new HBox(8, new Label("Layout"), layoutChoice, new Label("Slab"), slabChoice, classVolumes, notice);
+        orthogonal.setTooltip(new Tooltip("Undo the turn of the crosshair (Shift+← / Shift+→ in a plane turns it)"));
+        orthogonal.setOnAction(e -> viewModel.resetRotation());
+        orthogonal.setFocusTraversable(false);
+        HBox bar = new HBox(8, new Label("Layout"), layoutChoice, new Label("Slab"), slabChoice, orthogonal,
+                classVolumes, notice);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
@@ -162,6 +171,7 @@ public final class MprView extends BorderPane {
                 plane.selectedMeasurementProperty(), plane::labelOf);
         viewport.crosshairXProperty().bind(plane.crosshairColumnProperty());
         viewport.crosshairYProperty().bind(plane.crosshairRowProperty());
+        viewport.lineAngleProperty().bind(plane.lineAngleProperty());
         // The vertical line is the plane whose normal runs across this one, the horizontal the one running down.
         viewport.setLineColours(PLANE_COLOURS[planeAlong(plane.plane().columnAxis()).ordinal()],
                 PLANE_COLOURS[planeAlong(plane.plane().rowAxis()).ordinal()]);
@@ -181,6 +191,11 @@ public final class MprView extends BorderPane {
             };
             if (step != 0) {
                 plane.scrollBy(step);
+                e.consume();
+            } else if (e.isShiftDown() && (e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT)) {
+                // Turn this plane's crosshair (and the two other planes with it): 5° a press, 1° with Alt.
+                double degrees = e.isAltDown() ? 1 : TURN_STEP_DEGREES;
+                plane.turnCrosshair(e.getCode() == KeyCode.RIGHT ? degrees : -degrees);
                 e.consume();
             } else if (e.getCode() == KeyCode.ESCAPE) {
                 plane.cancelDraft();

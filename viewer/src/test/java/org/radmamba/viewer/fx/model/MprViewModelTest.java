@@ -265,6 +265,97 @@ class MprViewModelTest {
     }
 
     @Test
+    void a_turned_crosshair_cuts_the_two_other_planes_obliquely_through_the_voxels() throws Exception {
+        SeriesImages images = axialSeries();
+        arrive(images, 0);
+        arrive(images, 1);
+        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
+        MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
+        MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
+        axial.pointAt(14.5, 9.5);
+        double[] crosshair = mpr.crosshair();
+
+        axial.turnCrosshair(20);
+        axial.turnCrosshair(10);
+
+        assertTrue(coronal.isOblique() && sagittal.isOblique() && !axial.isOblique());
+        assertEquals(30, axial.lineAngleProperty().get(), 1e-12);
+        var g = coronal.geometry();
+        double cos = Math.cos(Math.toRadians(30));
+        double sin = Math.sin(Math.toRadians(30));
+        // The coronal rows (x) turned 30° clockwise as the axial plane shows it (x right, y down); z stays up.
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {cos, sin, 0}, g.rowCosines(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0, -1}, g.columnCosines(), 1e-12);
+        assertEquals(0, dot(g.indexDirection(), sagittal.geometry().indexDirection()), 1e-12, "still perpendicular");
+        assertEquals(1, g.pixelSpacing()[1], 1e-12, "the finer of the axial plane's spacings");
+        assertEquals(3, g.pixelSpacing()[0], 1e-12, "z keeps the slice spacing");
+        // The plane is the one of its grid nearest the crosshair (within half a spacing along its normal), and shows
+        // the crosshair where it lies on it.
+        double[] shown = g.patientPoint(coronal.crosshairColumnProperty().get() - 0.5, coronal.crosshairRowProperty().get() - 0.5);
+        double[] off = {crosshair[0] - shown[0], crosshair[1] - shown[1], crosshair[2] - shown[2]};
+        double normalOff = dot(off, g.indexDirection());
+        assertTrue(Math.abs(normalOff) <= 0.5 + 1e-9, "off the plane by " + normalOff + " mm");
+        for (int a = 0; a < 3; a++) {
+            assertEquals(0, off[a] - normalOff * g.indexDirection()[a], 1e-9, "in-plane axis " + a);
+        }
+
+        // Voxels hold a linear function of the position: trilinear sampling gives it exactly inside the volume.
+        var volume = mpr.volume();
+        for (MprPlaneViewModel plane : List.of(coronal, sagittal)) {
+            var pg = plane.geometry();
+            float[] values = plane.values();
+            int inside = 0;
+            for (int r = 0; r < pg.rows(); r++) {
+                for (int c = 0; c < pg.columns(); c++) {
+                    double[] p = pg.patientPoint(c, r);
+                    double[] index = volume.gridIndex(p);
+                    float v = values[r * pg.columns() + c];
+                    boolean within = index[0] > -1e-6 && index[0] < 31 + 1e-6 && index[1] > -1e-6 && index[1] < 23 + 1e-6
+                            && index[2] > -1e-6 && index[2] < 19 + 1e-6;
+                    if (within) {
+                        assertEquals(value(p[0], p[1], p[2]), v, 2e-3, plane.plane() + " (" + c + ", " + r + ")");
+                        inside++;
+                    } else {
+                        assertTrue(Float.isNaN(v), plane.plane() + " (" + c + ", " + r + ") lies outside: " + v);
+                    }
+                }
+            }
+            assertTrue(inside > 300, plane.plane() + ": " + inside + " pixels inside the volume");
+        }
+        assertTrue(coronal.topLeftProperty().get().endsWith("oblique, turned 30.0° about the axial normal"),
+                coronal.topLeftProperty().get());
+        assertTrue(axial.topLeftProperty().get().endsWith("crosshair turned 30.0°"), axial.topLeftProperty().get());
+
+        // Scrolling the oblique plane moves the crosshair along its normal, a grid spacing (1 mm) a plane.
+        int index = coronal.indexProperty().get();
+        coronal.scrollBy(2);
+        assertEquals(index + 2, coronal.indexProperty().get());
+        double[] moved = mpr.crosshair();
+        double[] step = {moved[0] - shown[0], moved[1] - shown[1], moved[2] - shown[2]};
+        assertEquals(2, dot(step, g.indexDirection()), 1e-9, "onto the plane two on");
+        assertEquals(0, dot(step, g.rowCosines()), 1e-9);
+        assertEquals(0, dot(step, g.columnCosines()), 1e-9);
+
+        // Back to the orthogonal planes: exact voxel copies again.
+        mpr.resetRotation();
+        assertTrue(!coronal.isOblique());
+        assertEquals(0, axial.lineAngleProperty().get(), 0);
+        var og = coronal.geometry();
+        float[] values = coronal.values();
+        for (int r = 0; r < og.rows(); r++) {
+            for (int c = 0; c < og.columns(); c++) {
+                double[] p = og.patientPoint(c, r);
+                assertEquals(value(p[0], p[1], p[2]), values[r * og.columns() + c], 0f);
+            }
+        }
+    }
+
+    private static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
+
+    @Test
     void what_is_not_a_volume_says_why() throws Exception {
         Path dir = folder.resolve("one");
         SyntheticCtSeries.write(dir, 1, 8, 8);
