@@ -390,8 +390,7 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
-        MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()),
-                javafx.application.Platform::runLater);
+        MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()), executor);
         shown.toolProperty().bind(tool);
         // The viewport the MPR was opened from is its acquired viewport (2×2): it goes to the slice at the crosshair.
         ViewportViewModel acquired = activeViewport();

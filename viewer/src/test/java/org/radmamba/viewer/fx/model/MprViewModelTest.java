@@ -9,6 +9,10 @@ import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.measure.RoiStatistics;
+import org.radmamba.viewer.fx.task.BackgroundTask;
+import org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor;
+import org.radmamba.viewer.fx.task.TaskExecutor;
+import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.ImageLoader;
@@ -78,7 +82,7 @@ class MprViewModelTest {
     @Test
     void planes_fill_in_as_slices_arrive_and_show_the_voxels_in_display_orientation() throws Exception {
         SeriesImages images = axialSeries();
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         assertEquals("", mpr.noticeProperty().get());
         assertNull(mpr.plane(Plane.CORONAL).imageProperty().get());
 
@@ -126,7 +130,7 @@ class MprViewModelTest {
         SeriesImages images = axialSeries();
         arrive(images, 0);
         arrive(images, 1);
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
         MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
         MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
@@ -157,7 +161,7 @@ class MprViewModelTest {
         SeriesImages images = axialSeries();
         arrive(images, 0);
         arrive(images, 1);
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         // The files' window: centre 0, width 4000.
         assertEquals(new WindowLevel(0, 4000, "Window 1"), mpr.windowProperty().get());
 
@@ -184,7 +188,7 @@ class MprViewModelTest {
         SeriesImages images = axialSeries();
         arrive(images, 0);
         arrive(images, 1);
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         mpr.toolProperty().set(Tool.DISTANCE);
         // Pixel centres (2, 1) and (10, 6): coronal 8 columns of 1 mm (x) and 5 rows of 3 mm (z), sagittal 8 columns
         // of 2 mm (y) and 5 rows of 3 mm.
@@ -227,7 +231,7 @@ class MprViewModelTest {
         SeriesImages images = axialSeries();
         arrive(images, 0);
         arrive(images, 1);
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         mpr.toolProperty().set(Tool.RECTANGLE);
         MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
         sagittal.beginMeasurement(new ImagePoint(3, 2));
@@ -269,7 +273,7 @@ class MprViewModelTest {
         SeriesImages images = axialSeries();
         arrive(images, 0);
         arrive(images, 1);
-        MprViewModel mpr = new MprViewModel(images, Runnable::run);
+        MprViewModel mpr = new MprViewModel(images, new CurrentThreadTaskExecutor());
         MprPlaneViewModel axial = mpr.plane(Plane.AXIAL);
         MprPlaneViewModel coronal = mpr.plane(Plane.CORONAL);
         MprPlaneViewModel sagittal = mpr.plane(Plane.SAGITTAL);
@@ -355,11 +359,94 @@ class MprViewModelTest {
         return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     }
 
+    /** Holds background tasks until the test runs them, as a worker thread would some time later. */
+    private static final class LaterExecutor implements TaskExecutor {
+        private final List<BackgroundTask<?>> waiting = new ArrayList<>();
+        private final CurrentThreadTaskExecutor worker = new CurrentThreadTaskExecutor();
+        private final List<String> threads = new ArrayList<>();
+
+        @Override
+        public <V> TaskHandle execute(BackgroundTask<V> task) {
+            waiting.add(task);
+            return new TaskHandle() {
+                @Override
+                public void cancel() {
+                    waiting.remove(task);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+
+                @Override
+                public boolean isDone() {
+                    return !waiting.contains(task);
+                }
+            };
+        }
+
+        void runWaiting() {
+            List<BackgroundTask<?>> now = List.copyOf(waiting);
+            waiting.clear();
+            now.forEach(worker::execute);
+        }
+
+        @Override
+        public void runOnUiThread(Runnable action) {
+            action.run();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void a_multi_frame_series_has_its_headers_read_in_the_background_and_fills_in_whichever_comes_first() throws Exception {
+        Geometry g = new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {2, 1},
+                Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20));
+        for (boolean pixelsFirst : new boolean[] {true, false}) {
+            Path dir = folder.resolve("enhanced-" + pixelsFirst);
+            SyntheticVolumeSeries.writeMultiFrame(dir, g);
+            SeriesImages images = seriesImages(dir);
+            LaterExecutor executor = new LaterExecutor();
+            MprViewModel mpr = new MprViewModel(images, executor);
+
+            // The constructor (on the UI thread) reads nothing: the header read waits for the worker.
+            assertEquals(1, executor.waiting.size());
+            assertNull(mpr.volume());
+            assertEquals("Reading the frames' positions…", mpr.noticeProperty().get());
+            if (pixelsFirst) {
+                arrive(images, 0);
+                assertNull(mpr.volume());
+                executor.runWaiting();
+            } else {
+                executor.runWaiting();
+                assertTrue(Float.isNaN(mpr.plane(Plane.CORONAL).values().length == 0 ? Float.NaN
+                        : mpr.plane(Plane.CORONAL).values()[0]), "no pixels yet");
+                arrive(images, 0);
+            }
+            assertEquals("", mpr.noticeProperty().get());
+            for (MprPlaneViewModel plane : mpr.planes()) {
+                float[] values = plane.values();
+                var pg = plane.geometry();
+                for (int r = 0; r < pg.rows(); r++) {
+                    for (int c = 0; c < pg.columns(); c++) {
+                        double[] p = pg.patientPoint(c, r);
+                        assertEquals(value(p[0], p[1], p[2]), values[r * pg.columns() + c], 0f,
+                                (pixelsFirst ? "pixels first: " : "header first: ") + plane.plane() + " (" + c + ", " + r + ")");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void what_is_not_a_volume_says_why() throws Exception {
         Path dir = folder.resolve("one");
         SyntheticCtSeries.write(dir, 1, 8, 8);
-        MprViewModel mpr = new MprViewModel(seriesImages(dir), Runnable::run);
+        MprViewModel mpr = new MprViewModel(seriesImages(dir), new CurrentThreadTaskExecutor());
 
         assertEquals("Not a volume: one image is not a volume (a volume needs parallel slices)", mpr.noticeProperty().get());
         assertNull(mpr.volume());
