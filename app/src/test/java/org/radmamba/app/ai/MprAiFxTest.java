@@ -268,6 +268,57 @@ class MprAiFxTest {
         }
     }
 
+    /** Another toolkit's Segmentation (highdicom's shape, made by pydicom) of a small CT series; see its script. */
+    private static final Path FOREIGN = Path.of("..", "viewer", "src", "test", "resources", "dicom", "seg", "foreign-seg");
+
+    /** The foreign Segmentation's segments at the patient point of voxel (c, r, k): 1 box, 2 ball, 0 neither. */
+    private static int foreignLabel(double x, double y, double z) {
+        if (x >= -8 && x <= 3 && y >= -10 && y <= 6 && z >= 22 && z <= 37) {
+            return 1;
+        }
+        return (x - 8) * (x - 8) + (y - 10) * (y - 10) + (z - 28) * (z - 28) <= 36 ? 2 : 0;
+    }
+
+    @Test
+    void another_toolkits_multi_frame_segmentation_opened_with_its_series_shows_in_all_three_planes() throws Exception {
+        openAndShow(List.of(FOREIGN));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
+                .anyMatch(e -> e.series().modality().equals("SEG")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> onFx(() -> window.viewportViews().getFirst().viewport().maskLayer().mask()) != null);
+        MprViewModel mpr = openMpr();
+        MprPlaneViewModel axial = mpr.plane(org.radmamba.viewer.volume.Plane.AXIAL);
+        // Through the ball's centre (8, 10, 28): axial pixel (24, 15), slice 6 of 8 from the feet.
+        new FxRobot().interact(() -> axial.pointAt(24.5, 15.5));
+        WaitForAsyncUtils.waitForFxEvents();
+        int ball = 0;
+        for (int k = 0; k < 8; k++) {
+            for (int r = 0; r < 24; r++) {
+                for (int c = 0; c < 32; c++) {
+                    ball += foreignLabel(-16 + c, -20 + 2 * r, 10 + 3 * k) == 2 ? 1 : 0;
+                }
+            }
+        }
+        // The box: 12 × 9 × 6 voxels of 1 × 2 × 3 mm.
+        assertEquals(String.format(Locale.ROOT, "box %.1f mL · ball %.1f mL", 648 * 6 / 1000.0, ball * 6 / 1000.0),
+                onFx(() -> mpr.classVolumesProperty().get()));
+        for (MprPlaneViewModel plane : mpr.planes()) {
+            LabelMaskImage mask = onFx(() -> plane.maskProperty().get());
+            PlaneGeometry g = onFx(plane::geometry);
+            int[] counts = new int[3];
+            for (int r = 0; r < g.rows(); r++) {
+                for (int c = 0; c < g.columns(); c++) {
+                    double[] p = g.patientPoint(c, r);
+                    int expected = foreignLabel(p[0], p[1], p[2]);
+                    counts[expected]++;
+                    assertEquals(expected, mask.label(c, r), plane.plane() + " (" + c + ", " + r + ")");
+                }
+            }
+            assertTrue(counts[2] > 5, plane.plane() + " cuts the ball: " + counts[2] + " px");
+            assertEquals(List.of("box", "ball"), mask.names());
+        }
+    }
+
     /** The (column, row) of the mask's centre of mass. */
     private static int[] centreOf(byte[] mask) {
         long sx = 0;

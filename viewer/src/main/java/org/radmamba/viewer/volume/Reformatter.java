@@ -145,6 +145,23 @@ public final class Reformatter {
      *                                  itself)
      */
     public PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, double[] through) {
+        return oblique(plane, pivot, degrees, through, -1);
+    }
+
+    /**
+     * As {@link #oblique(Plane, Plane, double, double[])}, the turned plane {@code index} along its normal (from 0,
+     * in the direction the plane's own index grows when not turned).
+     *
+     * @throws IndexOutOfBoundsException when there is no such plane
+     */
+    public PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, int index) {
+        if (index < 0) {
+            throw new IndexOutOfBoundsException("plane " + index + " does not exist: planes count from 0");
+        }
+        return oblique(plane, pivot, degrees, null, index);
+    }
+
+    private PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, double[] through, int index) {
         if (plane == pivot) {
             throw new IllegalArgumentException("the " + plane.label() + " plane is the pivot: it does not turn");
         }
@@ -167,8 +184,17 @@ public final class Reformatter {
         int[] columnsSpan = span(rowCosines, columnSpacing, centre);
         int[] rowsSpan = span(columnCosines, rowSpacing, centre);
         int[] normalSpan = span(normal, inPivot, centre);
-        double[] offset = {through[0] - centre[0], through[1] - centre[1], through[2] - centre[2]};
-        int k = Math.clamp(Math.round(Volume.dot(offset, normal) / inPivot), normalSpan[0], normalSpan[1]);
+        int k;
+        if (through == null) {
+            k = normalSpan[0] + index;
+            if (k > normalSpan[1]) {
+                throw new IndexOutOfBoundsException("there are " + (normalSpan[1] - normalSpan[0] + 1) + " turned "
+                        + plane.label() + " planes, not " + index);
+            }
+        } else {
+            double[] offset = {through[0] - centre[0], through[1] - centre[1], through[2] - centre[2]};
+            k = Math.clamp(Math.round(Volume.dot(offset, normal) / inPivot), normalSpan[0], normalSpan[1]);
+        }
         double[] first = new double[3];
         for (int a = 0; a < 3; a++) {
             first[a] = centre[a] + k * inPivot * normal[a] + columnsSpan[0] * columnSpacing * rowCosines[a]
