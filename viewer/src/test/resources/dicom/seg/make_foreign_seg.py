@@ -10,7 +10,7 @@ Explicit VR little endian, fixed UIDs of a test root (not RadMamba's 2.25 ones) 
 
 Volume: 32 columns x 24 rows x 8 axial slices; pixel (c, r) of slice k at x = -16 + c, y = -20 + 2r, z = 10 + 3k
 (Pixel Spacing 2\\1, slices 3 mm apart, written from the top down). CT values x + 4y + 16z (HU).
-Segment 1 "box": -8 <= x <= 3, -10 <= y <= 6, 22 <= z <= 37. Segment 2 "ball": within 6 mm of (8, 10, 28).
+Segment 1 "box": -8 <= x <= 3, -10 <= y <= 6, 22 <= z <= 37 (z 22..31 of the slices). Segment 2 "ball": within 6 mm of (8, 10, 28).
 
 Run from the repository root:   python3 viewer/src/test/resources/dicom/seg/make_foreign_seg.py
 Peer check (DCMTK, optional):   dcmdump viewer/src/test/resources/dicom/seg/foreign-seg/seg.dcm

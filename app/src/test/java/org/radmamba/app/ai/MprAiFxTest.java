@@ -284,23 +284,32 @@ class MprAiFxTest {
         openAndShow(List.of(FOREIGN));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
                 .anyMatch(e -> e.series().modality().equals("SEG")));
+        // Slice 6 from the feet (z = 28) holds both segments; the lowest slices hold none (no frames of the SEG).
+        onFx(() -> {
+            viewModel.viewport(0).setSlice(6);
+            return null;
+        });
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> onFx(() -> window.viewportViews().getFirst().viewport().maskLayer().mask()) != null);
         MprViewModel mpr = openMpr();
         MprPlaneViewModel axial = mpr.plane(org.radmamba.viewer.volume.Plane.AXIAL);
         // Through the ball's centre (8, 10, 28): axial pixel (24, 15), slice 6 of 8 from the feet.
-        new FxRobot().interact(() -> axial.pointAt(24.5, 15.5));
+        new FxRobot().interact(() -> {
+            axial.setIndex(6);
+            axial.pointAt(24.5, 15.5);
+        });
         WaitForAsyncUtils.waitForFxEvents();
-        int ball = 0;
+        int[] voxels = new int[3];
         for (int k = 0; k < 8; k++) {
             for (int r = 0; r < 24; r++) {
                 for (int c = 0; c < 32; c++) {
-                    ball += foreignLabel(-16 + c, -20 + 2 * r, 10 + 3 * k) == 2 ? 1 : 0;
+                    voxels[foreignLabel(-16 + c, -20 + 2 * r, 10 + 3 * k)]++;
                 }
             }
         }
-        // The box: 12 × 9 × 6 voxels of 1 × 2 × 3 mm.
-        assertEquals(String.format(Locale.ROOT, "box %.1f mL · ball %.1f mL", 648 * 6 / 1000.0, ball * 6 / 1000.0),
+        // The box: 12 × 9 × 4 voxels (z 22..31) of 1 × 2 × 3 mm.
+        assertEquals(432, voxels[1]);
+        assertEquals(String.format(Locale.ROOT, "box %.1f mL · ball %.1f mL", voxels[1] * 6 / 1000.0, voxels[2] * 6 / 1000.0),
                 onFx(() -> mpr.classVolumesProperty().get()));
         for (MprPlaneViewModel plane : mpr.planes()) {
             LabelMaskImage mask = onFx(() -> plane.maskProperty().get());

@@ -236,6 +236,22 @@ class MprViewTest {
                 (c, r) -> SyntheticVolumeSeries.value(new double[] {-16 + c, -20 + 2 * r, 58}), voi, false);
         assertTrue(checked > 300, "acquired: " + checked + " pixels checked");
 
+        // Shift+→ in the axial plane turns its crosshair 5° clockwise on the screen: the two other planes turn with it.
+        click(robot, axialViewport, 14.5, 9.5);
+        robot.press(javafx.scene.input.KeyCode.SHIFT).type(javafx.scene.input.KeyCode.RIGHT)
+                .release(javafx.scene.input.KeyCode.SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(new MprViewModel.Rotation(Plane.AXIAL, 5), onFx(mpr::rotation));
+        assertTrue(onFx(() -> mpr.plane(Plane.CORONAL).isOblique() && mpr.plane(Plane.SAGITTAL).isOblique()));
+        javafx.scene.shape.Line vertical = axialViewport.verticalLine();
+        double turned = onFx(() -> Math.toDegrees(Math.atan2(vertical.getStartX() - vertical.getEndX(),
+                vertical.getEndY() - vertical.getStartY())));
+        assertEquals(5, turned, 1e-6, "the axial plane's vertical line turned clockwise");
+        robot.interact(() -> view.lookupAll(".button").stream()
+                .filter(n -> n instanceof javafx.scene.control.Button b && b.getText().equals("Orthogonal planes"))
+                .findFirst().map(javafx.scene.control.Button.class::cast).orElseThrow().fire());
+        assertEquals(null, onFx(mpr::rotation));
+
         // Back to 1×3: three viewports; leaving the MPR puts the acquired viewport back into the viewer's grid.
         robot.interact(() -> view.layoutChoice().setValue(MprLayout.ONE_BY_THREE));
         assertTrue(onFx(() -> acquiredViewport.getScene() == null), "1×3 shows no acquired viewport");
