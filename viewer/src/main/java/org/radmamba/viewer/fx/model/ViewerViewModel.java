@@ -390,7 +390,25 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
-        mpr.set(new MprViewModel(images(entry, activeViewport().sliceProperty().get()), javafx.application.Platform::runLater));
+        MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()), executor);
+        shown.toolProperty().bind(tool);
+        // The viewport the MPR was opened from is its acquired viewport (2×2): it goes to the slice at the crosshair.
+        ViewportViewModel acquired = activeViewport();
+        shown.acquiredSliceProperty().addListener((obs, o, n) -> {
+            if (n.intValue() >= 0 && acquired.seriesProperty().get() == entry) {
+                acquired.setSlice(n.intValue());
+            }
+        });
+        // Its window follows the planes' (linked window/level across the four viewports of the 2×2 layout).
+        shown.windowProperty().addListener((obs, o, n) -> {
+            if (n != null && acquired.seriesProperty().get() == entry) {
+                acquired.applyWindow(n);
+            }
+        });
+        if (shown.acquiredSliceProperty().get() >= 0) {
+            acquired.setSlice(shown.acquiredSliceProperty().get());
+        }
+        mpr.set(shown);
     }
 
     private void closeMpr() {

@@ -133,8 +133,17 @@ public final class MainWindow extends BorderPane {
         layoutViewports();
 
         StackPane centre = new StackPane(grid, failurePanel);
-        // The MPR layout takes the viewports' place while it is shown.
-        viewModel.mprProperty().addListener((obs, o, n) -> centre.getChildren().set(0, n == null ? grid : new MprView(n)));
+        // The MPR layout takes the viewports' place while it is shown; its 2×2 layout borrows the viewport it was
+        // opened from, which goes back into the grid when the MPR closes.
+        viewModel.mprProperty().addListener((obs, o, n) -> {
+            if (n == null) {
+                layoutViewports();
+                centre.getChildren().set(0, grid);
+            } else {
+                int active = viewModel.viewports().indexOf(viewModel.activeViewport());
+                centre.getChildren().set(0, new MprView(n, viewportViews.get(active)));
+            }
+        });
         StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
         StackPane.setMargin(failurePanel, new Insets(12));
         SplitPane split = new SplitPane(browser, centre, attributes);
