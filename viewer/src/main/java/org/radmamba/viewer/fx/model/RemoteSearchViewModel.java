@@ -252,8 +252,18 @@ public final class RemoteSearchViewModel {
                 }
                 rest = take();
             }
-            if (!rest.isEmpty()) {
+            if (rest.isEmpty()) {
+                return;
+            }
+            // A cancelled retrieve leaves this thread interrupted; where fx runs the browser's scan on it (tests),
+            // the interrupt would close the files' channels under the scan. It is restored once they are handed over.
+            boolean interrupted = Thread.interrupted();
+            try {
                 fx.execute(() -> open.accept(rest));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
