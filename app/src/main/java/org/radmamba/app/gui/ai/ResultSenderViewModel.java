@@ -77,6 +77,7 @@ public final class ResultSenderViewModel {
     public void send() {
         String name = node.get() == null ? "" : node.get().trim();
         DicomNode target;
+        RemoteNode remote;
         Path folder;
         Callable<AiDicomExport.Written> writing;
         try {
@@ -85,13 +86,13 @@ public final class ResultSenderViewModel {
             }
             target = directory.find(name).orElseThrow(() -> new IllegalArgumentException("no node named '" + name
                     + "' is configured")).node();
+            remote = DicomNetworks.connect(target, timeouts);
             folder = Files.createTempDirectory("radmamba-send-");
             writing = writer.gather(folder.resolve("radmamba-result-sr.dcm"));
         } catch (IllegalArgumentException | IOException | BackingStoreException e) {
             status.set("Not sent: " + e.getMessage());
             return;
         }
-        RemoteNode remote = DicomNetworks.connect(target, timeouts);
         busy.set(true);
         status.set("Sending the result to " + target.label() + "…");
         background.submit(() -> {

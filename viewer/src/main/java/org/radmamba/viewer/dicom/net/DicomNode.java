@@ -1,6 +1,7 @@
 package org.radmamba.viewer.dicom.net;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -66,8 +67,19 @@ public sealed interface DicomNode {
         }
     }
 
-    /** A DICOMweb service at {@code baseUrl} (the prefix of /studies), with its credentials. */
-    record Web(String name, URI baseUrl, Credentials credentials) implements DicomNode {
+    /**
+     * A DICOMweb service at {@code baseUrl} (the prefix of /studies), with its credentials.
+     *
+     * @param trustedCertificates for https: a PEM or DER file of the certificates (a CA's, or the server's own
+     *                            self-signed one) that this node's TLS certificate must chain to, instead of the
+     *                            JVM's trust store; null for the JVM's trust store. Nothing is ever trusted blindly.
+     */
+    record Web(String name, URI baseUrl, Credentials credentials, Path trustedCertificates) implements DicomNode {
+
+        /** A node whose https certificate the JVM's trust store checks. */
+        public Web(String name, URI baseUrl, Credentials credentials) {
+            this(name, baseUrl, credentials, null);
+        }
 
         public Web {
             Objects.requireNonNull(name);

@@ -15,6 +15,7 @@ import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.NodeDirectory;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,7 @@ public final class NodeSettingsViewModel {
     private final StringProperty user = new SimpleStringProperty(this, "user", "");
     private final StringProperty password = new SimpleStringProperty(this, "password", "");
     private final StringProperty token = new SimpleStringProperty(this, "token", "");
+    private final StringProperty trustedCertificates = new SimpleStringProperty(this, "trustedCertificates", "");
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
 
@@ -108,6 +110,7 @@ public final class NodeSettingsViewModel {
             case DicomNode.Web w -> {
                 protocol.set(Protocol.DICOMWEB);
                 baseUrl.set(w.baseUrl().toString());
+                trustedCertificates.set(w.trustedCertificates() == null ? "" : w.trustedCertificates().toString());
             }
         }
         switch (entry.credentials()) {
@@ -140,6 +143,7 @@ public final class NodeSettingsViewModel {
         user.set("");
         password.set("");
         token.set("");
+        trustedCertificates.set("");
         status.set("");
     }
 
@@ -158,8 +162,10 @@ public final class NodeSettingsViewModel {
             case BASIC -> new Credentials.Basic(user.get(), password.get());
             case BEARER -> new Credentials.Bearer(token.get().trim());
         };
+        String trusted = trustedCertificates.get().trim();
         NodeDirectory.Entry entry = new NodeDirectory.Entry(name.get().trim(), uri, callingAet.get().trim(),
-                retrieve.get(), protocol.get() == Protocol.DIMSE ? number(movePort, "move port") : 0, credentials);
+                retrieve.get(), protocol.get() == Protocol.DIMSE ? number(movePort, "move port") : 0, credentials,
+                protocol.get() == Protocol.DICOMWEB && !trusted.isEmpty() ? Path.of(trusted) : null);
         entry.node();
         return entry;
     }
@@ -229,6 +235,9 @@ public final class NodeSettingsViewModel {
                 line = node.label() + ": " + how + " answered in " + (System.nanoTime() - start) / 1_000_000 + " ms";
             } catch (NetworkException e) {
                 line = e.getMessage();
+            } catch (IllegalArgumentException e) {
+                // A trusted certificate file that cannot be read.
+                line = node.label() + ": " + e.getMessage();
             } catch (RuntimeException e) {
                 line = node.label() + ": unexpected failure: " + e;
             }
@@ -294,6 +303,14 @@ public final class NodeSettingsViewModel {
 
     public StringProperty token() {
         return token;
+    }
+
+    /**
+     * For https: a PEM or DER file of the certificates the node's certificate must chain to (its CA, or its own
+     * self-signed one); empty for the JVM's trust store.
+     */
+    public StringProperty trustedCertificates() {
+        return trustedCertificates;
     }
 
     /** One line: saved, removed, the test's answer, or what is wrong (never a secret). */

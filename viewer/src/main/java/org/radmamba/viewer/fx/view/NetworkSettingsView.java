@@ -81,6 +81,8 @@ public final class NetworkSettingsView extends TabPane {
         row = shownRow(form, row, dimse, "Retrieve by", retrieve);
         row = shownRow(form, row, dimse, "C-MOVE to our port", field("node-move-port", vm.movePort(), "11112"));
         row = shownRow(form, row, web, "Base URL", field("node-url", vm.baseUrl(), "https://pacs/dicom-web"));
+        row = shownRow(form, row, web, "Trusted certificate", field("node-trusted", vm.trustedCertificates(),
+                "PEM file of the CA (https; empty: the JVM's trust store)"));
         row = shownRow(form, row, web, "Authentication", auth);
         var basic = web.and(Bindings.equal(vm.auth(), Auth.BASIC));
         var bearer = web.and(Bindings.equal(vm.auth(), Auth.BEARER));
