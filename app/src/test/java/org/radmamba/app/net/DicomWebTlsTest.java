@@ -74,12 +74,12 @@ class DicomWebTlsTest {
     }
 
     /** A self-signed certificate for 127.0.0.1 (subject alternative name: the JDK checks the host). */
-    private static void selfSigned(Path key, Path cert) throws IOException, InterruptedException {
+    static void selfSigned(Path key, Path cert) throws IOException, InterruptedException {
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
                 "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
     }
 
-    private static void openssl(String... args) throws IOException, InterruptedException {
+    static void openssl(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(Peers.requireOpenssl().toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -56,7 +56,7 @@ public final class NodeDirectory {
             DicomNode parsed = DicomNode.parse(uri, callingAet, retrieve, movePort, credentials);
             return switch (parsed) {
                 case DicomNode.Dimse d -> new DicomNode.Dimse(name, d.calledAet(), d.host(), d.port(), d.callingAet(),
-                        d.retrieve(), d.moveAet(), d.movePort());
+                        d.retrieve(), d.moveAet(), d.movePort(), d.tls(), trustedCertificates);
                 case DicomNode.Web w -> new DicomNode.Web(name, w.baseUrl(), w.credentials(), trustedCertificates);
             };
         }

@@ -61,6 +61,7 @@ public final class NodeSettingsViewModel {
     private final StringProperty password = new SimpleStringProperty(this, "password", "");
     private final StringProperty token = new SimpleStringProperty(this, "token", "");
     private final StringProperty trustedCertificates = new SimpleStringProperty(this, "trustedCertificates", "");
+    private final BooleanProperty tls = new SimpleBooleanProperty(this, "tls");
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
 
@@ -106,6 +107,8 @@ public final class NodeSettingsViewModel {
                 calledAet.set(d.calledAet());
                 host.set(d.host());
                 port.set(Integer.toString(d.port()));
+                tls.set(d.tls());
+                trustedCertificates.set(d.trustedCertificates() == null ? "" : d.trustedCertificates().toString());
             }
             case DicomNode.Web w -> {
                 protocol.set(Protocol.DICOMWEB);
@@ -144,6 +147,7 @@ public final class NodeSettingsViewModel {
         password.set("");
         token.set("");
         trustedCertificates.set("");
+        tls.set(false);
         status.set("");
     }
 
@@ -154,7 +158,7 @@ public final class NodeSettingsViewModel {
      */
     public NodeDirectory.Entry entry() {
         String uri = switch (protocol.get()) {
-            case DIMSE -> "dimse://" + calledAet.get().trim() + "@" + host.get().trim() + ":" + number(port, "port");
+            case DIMSE -> (tls.get() ? DicomNode.TLS_SCHEME : "dimse://") + calledAet.get().trim() + "@" + host.get().trim() + ":" + number(port, "port");
             case DICOMWEB -> baseUrl.get().trim();
         };
         Credentials credentials = protocol.get() == Protocol.DIMSE ? Credentials.NONE : switch (auth.get()) {
@@ -165,7 +169,7 @@ public final class NodeSettingsViewModel {
         String trusted = trustedCertificates.get().trim();
         NodeDirectory.Entry entry = new NodeDirectory.Entry(name.get().trim(), uri, callingAet.get().trim(),
                 retrieve.get(), protocol.get() == Protocol.DIMSE ? number(movePort, "move port") : 0, credentials,
-                protocol.get() == Protocol.DICOMWEB && !trusted.isEmpty() ? Path.of(trusted) : null);
+                trusted.isEmpty() || (protocol.get() == Protocol.DIMSE && !tls.get()) ? null : Path.of(trusted));
         entry.node();
         return entry;
     }
@@ -305,8 +309,13 @@ public final class NodeSettingsViewModel {
         return token;
     }
 
+    /** DIMSE over TLS. */
+    public BooleanProperty tls() {
+        return tls;
+    }
+
     /**
-     * For https: a PEM or DER file of the certificates the node's certificate must chain to (its CA, or its own
+     * For https or DIMSE over TLS: a PEM or DER file of the certificates the node's certificate must chain to (its CA, or its own
      * self-signed one); empty for the JVM's trust store.
      */
     public StringProperty trustedCertificates() {

@@ -81,8 +81,12 @@ public final class NetworkSettingsView extends TabPane {
         row = shownRow(form, row, dimse, "Retrieve by", retrieve);
         row = shownRow(form, row, dimse, "C-MOVE to our port", field("node-move-port", vm.movePort(), "11112"));
         row = shownRow(form, row, web, "Base URL", field("node-url", vm.baseUrl(), "https://pacs/dicom-web"));
-        row = shownRow(form, row, web, "Trusted certificate", field("node-trusted", vm.trustedCertificates(),
-                "PEM file of the CA (https; empty: the JVM's trust store)"));
+        CheckBox tls = new CheckBox("DICOM over TLS");
+        tls.setId("node-tls");
+        tls.selectedProperty().bindBidirectional(vm.tls());
+        row = shownRow(form, row, dimse, "Security", tls);
+        row = shownRow(form, row, web.or(vm.tls()), "Trusted certificate", field("node-trusted",
+                vm.trustedCertificates(), "PEM file of the CA (TLS; empty: the JVM's trust store)"));
         row = shownRow(form, row, web, "Authentication", auth);
         var basic = web.and(Bindings.equal(vm.auth(), Auth.BASIC));
         var bearer = web.and(Bindings.equal(vm.auth(), Auth.BEARER));

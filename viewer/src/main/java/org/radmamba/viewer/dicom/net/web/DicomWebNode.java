@@ -13,6 +13,7 @@ import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
+import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.IOException;

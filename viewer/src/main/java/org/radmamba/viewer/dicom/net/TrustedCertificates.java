@@ -1,4 +1,4 @@
-package org.radmamba.viewer.dicom.net.web;
+package org.radmamba.viewer.dicom.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +16,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The TLS trust of a DICOMweb node that has a certificate file of its own: the certificates in it (PEM or DER, a CA's
- * or the server's self-signed one) are the only anchors its certificate may chain to, with the JDK's usual checks
- * (validity, host name). There is no "trust all" mode.
+ * The TLS trust of a node (DICOMweb over https, DIMSE over TLS) that has a certificate file of its own: the
+ * certificates in it (PEM or DER, a CA's or the server's self-signed one) are the only anchors its certificate may
+ * chain to, with the JDK's usual checks (validity, host name); without a file, the JVM's trust store. There is no
+ * "trust all" mode.
  */
-final class TrustedCertificates {
+public final class TrustedCertificates {
 
     private TrustedCertificates() {
     }
@@ -30,7 +31,7 @@ final class TrustedCertificates {
      *
      * @throws IllegalArgumentException with a one-line reason when the file cannot be read or holds no certificate
      */
-    static SSLContext sslContext(Path file) {
+    public static SSLContext sslContext(Path file) {
         try {
             Collection<? extends Certificate> certificates;
             try (InputStream in = Files.newInputStream(file)) {
@@ -62,7 +63,7 @@ final class TrustedCertificates {
     }
 
     /** Why a TLS handshake failed, in words a user can act on. */
-    static String reason(Throwable e, String host, Path trusted) {
+    public static String reason(Throwable e, String host, Path trusted) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException) {
                 return "TLS: the certificate of " + host + " is not trusted (" + (trusted == null
