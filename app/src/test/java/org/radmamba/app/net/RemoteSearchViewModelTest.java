@@ -80,12 +80,17 @@ class RemoteSearchViewModelTest {
     }
 
     private RemoteSearchViewModel viewModel(Consumer<List<Path>> open) throws Exception {
+        return viewModel(open, Runnable::run);
+    }
+
+    private RemoteSearchViewModel viewModel(Consumer<List<Path>> open, java.util.concurrent.Executor fx)
+            throws Exception {
         NodeDirectory directory = new NodeDirectory(preferences);
         directory.save(new NodeDirectory.Entry("pacs", orthanc.dimseUri(), "RADMAMBA", DicomNode.Retrieve.GET, 0,
                 Credentials.NONE));
         directory.save(new NodeDirectory.Entry("web", orthanc.dicomWebUri(), "RADMAMBA", DicomNode.Retrieve.GET, 0,
                 new Credentials.Basic(Orthanc.USER, Orthanc.PASSWORD)));
-        return new RemoteSearchViewModel(directory, background, Runnable::run, open, store, NetworkTimeouts.DEFAULT);
+        return new RemoteSearchViewModel(directory, background, fx, open, store, NetworkTimeouts.DEFAULT);
     }
 
     /** The study browser's view model, its tasks run where they are started (here: the transfer's thread). */
@@ -146,18 +151,24 @@ class RemoteSearchViewModelTest {
     @ParameterizedTest
     @ValueSource(strings = {"pacs", "web"})
     void a_cancelled_retrieve_leaves_only_complete_instances_all_in_the_browser(String node) throws Exception {
-        ViewerViewModel browser = browser();
+        // Cancelled on the transfer's thread as the first batch is handed over (so before the retrieve can end);
+        // the browser scans on a thread of its own, as on the JavaFX thread in the app, since the transfer's thread
+        // is the one that cancelling interrupts.
+        ExecutorService ui = Executors.newSingleThreadExecutor();
+        ViewerViewModel browser = ui.submit(this::browser).get();
         Path dir = store.resolve(Fixtures.DOE.studyUid());
         RemoteSearchViewModel[] self = new RemoteSearchViewModel[1];
         RemoteSearchViewModel vm = viewModel(files -> {
-            browser.openReceived(files);
             opened.add(files);
+            ui.execute(() -> browser.openReceived(files));
             self[0].cancel();
         });
         self[0] = vm;
         vm.node().set(node);
 
         await(vm, () -> vm.retrieve(doeStudy()));
+        ui.shutdown();
+        assertTrue(ui.awaitTermination(30, TimeUnit.SECONDS));
 
         assertTrue(vm.status().get().contains("cancelled"), vm.status().get());
         List<Path> left = Received.files(dir);

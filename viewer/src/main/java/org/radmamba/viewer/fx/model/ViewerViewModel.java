@@ -196,7 +196,9 @@ public final class ViewerViewModel implements SeriesProvider {
     private void addScanResult(ScanResult result) {
         Map<String, SeriesEntry> bySeries = new HashMap<>();
         Map<String, SeriesEntry> byStudy = new HashMap<>();
+        Set<String> known = new HashSet<>();
         for (SeriesEntry e : series) {
+            known.add(e.series().seriesInstanceUid() + "\0" + e.instance(0).file());
             bySeries.put(seriesKey(e.study(), e.series()), e);
             if (!e.study().studyInstanceUid().isEmpty()) {
                 byStudy.putIfAbsent(e.study().studyInstanceUid(), e);
@@ -214,16 +216,22 @@ public final class ViewerViewModel implements SeriesProvider {
                         continue;
                     }
                     SeriesEntry existing = bySeries.get(seriesKey(shownStudy, s));
-                    if (existing == null) {
-                        SeriesEntry entry = new SeriesEntry(shownPatient, shownStudy, s);
-                        bySeries.put(seriesKey(shownStudy, s), entry);
-                        added.add(entry);
+                    if (existing != null && isMorePartsOf(existing.series(), s)) {
+                        Series grown = existing.series().withInstances(s.instances());
+                        if (grown != existing.series()) {
+                            bySeries.put(seriesKey(shownStudy, s), grow(existing, grown));
+                        }
                         continue;
                     }
-                    Series grown = existing.series().withInstances(s.instances());
-                    if (grown != existing.series()) {
-                        bySeries.put(seriesKey(shownStudy, s), grow(existing, grown));
+                    // A new series, or a copy of one in the browser (the same instances in other files), which
+                    // shows as an entry of its own as it always did; the same files opened again show once.
+                    if (!known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
+                        continue;
                     }
+                    SeriesEntry entry = new SeriesEntry(existing == null ? shownPatient : patient,
+                            existing == null ? shownStudy : study, s);
+                    bySeries.putIfAbsent(seriesKey(shownStudy, s), entry);
+                    added.add(entry);
                 }
             }
         }
@@ -239,6 +247,26 @@ public final class ViewerViewModel implements SeriesProvider {
             }
         }
         displayable.forEach(this::loadThumbnail);
+    }
+
+    /**
+     * Whether {@code incoming} is more of {@code shown} (a retrieve's next batch, or files already shown): none of
+     * its instances is one {@code shown} holds under another file. A copy of the series elsewhere is not.
+     */
+    private static boolean isMorePartsOf(Series shown, Series incoming) {
+        Map<String, Path> files = new HashMap<>();
+        for (Instance i : shown.instances()) {
+            if (!i.sopInstanceUid().isEmpty()) {
+                files.put(i.sopInstanceUid(), i.file());
+            }
+        }
+        for (Instance i : incoming.instances()) {
+            Path file = files.get(i.sopInstanceUid());
+            if (file != null && !file.equals(i.file())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String seriesKey(Study study, Series s) {
