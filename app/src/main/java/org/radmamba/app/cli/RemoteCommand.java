@@ -424,6 +424,12 @@ public final class RemoteCommand implements Callable<Integer> {
         @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
                 description = "How long an association may stay silent (default ${DEFAULT-VALUE} s).")
         int timeoutSeconds;
+        @Option(names = "--tls-key-store", paramLabel = "FILE", description = "DICOM over TLS: a PKCS#12 file with"
+                + " our private key and certificate.")
+        Path tlsKeyStore;
+        @Option(names = "--tls-password-file", paramLabel = "FILE", description = "Its first line is the key"
+                + " store's password.")
+        Path tlsPasswordFile;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -432,7 +438,9 @@ public final class RemoteCommand implements Callable<Integer> {
             StorageScp.Config config;
             try {
                 config = new StorageScp.Config(aet, port, this.out, new HashSet<>(allow),
-                        Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+                        Duration.ofSeconds(Math.max(1, timeoutSeconds)), tlsKeyStore == null ? null
+                        : new StorageScp.TlsIdentity(tlsKeyStore, tlsPasswordFile == null ? new char[0]
+                        : firstLine(tlsPasswordFile).toCharArray()));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
