@@ -188,10 +188,11 @@ public final class ViewerViewModel implements SeriesProvider {
     }
 
     /**
-     * Adds a scan's series to the browser. A series already there (same study and series UID) grows instead of
-     * showing twice: a study retrieved from a PACS arrives in batches, each scanned on its own, and a user who opens
-     * a folder again sees it once. Its new entry replaces the old one in place, keeping what was decoded, and the
-     * viewports that showed it stay on their image.
+     * Adds a scan's series to the browser. A series already there (same study and series UID) that the scan brings
+     * new instances of, in files not yet shown, grows instead of showing twice: a study retrieved from a PACS arrives
+     * in batches, each scanned on its own. Its new entry replaces the old one in place, keeping what was decoded, and
+     * the viewports that showed it stay on their image. The same files opened again show once; a copy of a series
+     * in other files shows as an entry of its own.
      */
     private void addScanResult(ScanResult result) {
         Map<String, SeriesEntry> bySeries = new HashMap<>();
