@@ -107,6 +107,45 @@ class StudyReceiverViewModelTest {
     }
 
     @Test
+    void with_a_tls_key_store_the_receiver_answers_dcmtk_over_tls_only() throws Exception {
+        Peers.requireDcmtk("echoscu");
+        Peers.requireOpenssl();
+        Path key = dir.resolve("key.pem");
+        Path certificate = dir.resolve("certificate.pem");
+        DicomWebTlsTest.selfSigned(key, certificate);
+        Path keyStore = dir.resolve("receiver.p12");
+        DicomWebTlsTest.openssl("pkcs12", "-export", "-inkey", key.toString(), "-in", certificate.toString(),
+                "-out", keyStore.toString(), "-passout", "pass:test-only");
+        int port = Orthanc.freePort();
+        try (StudyReceiverViewModel receiver = new StudyReceiverViewModel(preferences, Runnable::run, batch -> { })) {
+            receiver.enabled().set(true);
+            receiver.port().set(Integer.toString(port));
+            receiver.folder().set(dir.resolve("in").toString());
+            receiver.tlsKeyStore().set(keyStore.toString());
+            receiver.tlsPassword().set("test-only");
+            receiver.apply();
+            assertEquals("Receiving as RADMAMBA on port " + port + " (TLS) into " + dir.resolve("in"),
+                    receiver.status().get());
+
+            StorageScpTest.Result overTls = StorageScpTest.dcmtk("echoscu", List.of("+tla", "+cf",
+                    certificate.toString(), "-aec", "RADMAMBA", "127.0.0.1", Integer.toString(port)));
+            assertEquals(0, overTls.exitCode(), overTls.output());
+            StorageScpTest.Result plain = StorageScpTest.dcmtk("echoscu", List.of("-aec", "RADMAMBA", "127.0.0.1",
+                    Integer.toString(port)));
+            assertTrue(plain.exitCode() != 0, "plain TCP must not be answered: " + plain.output());
+
+            StudyReceiverViewModel reopened = new StudyReceiverViewModel(preferences, Runnable::run, batch -> { });
+            assertEquals(keyStore.toString(), reopened.tlsKeyStore().get(), "kept in the preferences");
+
+            receiver.tlsKeyStore().set(dir.resolve("missing.p12").toString());
+            receiver.apply();
+            assertTrue(receiver.status().get().startsWith("Not receiving: cannot use the TLS key store "
+                    + dir.resolve("missing.p12")), receiver.status().get());
+            assertFalse(receiver.running().get());
+        }
+    }
+
+    @Test
     void the_settings_are_kept_and_a_port_in_use_is_one_line_and_nothing_runs() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));

@@ -10,10 +10,16 @@ import java.util.prefs.Preferences;
 
 /**
  * The storage SCP that runs while the viewer runs: whether it starts with the app, its AE title and port, the calling
- * AE titles it accepts (empty: any) and the folder it files into. Kept in the OS user's preferences beside the nodes
+ * AE titles it accepts (empty: any), the folder it files into, and its TLS identity (null: plain TCP). Kept in the OS user's preferences beside the nodes
  * ({@link NodeDirectory}).
  */
-public record ReceiverSettings(boolean enabled, String aet, int port, Set<String> allowedCallingAets, Path folder) {
+public record ReceiverSettings(boolean enabled, String aet, int port, Set<String> allowedCallingAets, Path folder,
+        StorageScp.TlsIdentity tls) {
+
+    /** Plain TCP. */
+    public ReceiverSettings(boolean enabled, String aet, int port, Set<String> allowedCallingAets, Path folder) {
+        this(enabled, aet, port, allowedCallingAets, folder, null);
+    }
 
     /** The system property that moves the settings to another preferences node (tests). */
     public static final String NODE_PROPERTY = "radmamba.receiver.preferences";
@@ -22,7 +28,7 @@ public record ReceiverSettings(boolean enabled, String aet, int port, Set<String
     public ReceiverSettings {
         allowedCallingAets = Set.copyOf(allowedCallingAets);
         // The same checks as the SCP's own, so that what is saved can start.
-        new StorageScp.Config(aet, port, folder, allowedCallingAets, Duration.ofSeconds(1));
+        new StorageScp.Config(aet, port, folder, allowedCallingAets, Duration.ofSeconds(1), tls);
     }
 
     /** Off, RADMAMBA on 11112, any caller, into ~/.radmamba/received (where retrieved studies go too). */
@@ -40,7 +46,7 @@ public record ReceiverSettings(boolean enabled, String aet, int port, Set<String
     }
 
     public StorageScp.Config config(Duration idle) {
-        return new StorageScp.Config(aet, port, folder, allowedCallingAets, idle);
+        return new StorageScp.Config(aet, port, folder, allowedCallingAets, idle, tls);
     }
 
     /** Parses a list of AE titles separated by spaces or commas; throws with a one-line reason. */
@@ -57,9 +63,11 @@ public record ReceiverSettings(boolean enabled, String aet, int port, Set<String
     public static ReceiverSettings load(Preferences node) {
         ReceiverSettings d = defaults();
         try {
+            String keyStore = node.get("tlsKeyStore", "");
             return new ReceiverSettings(node.getBoolean("enabled", d.enabled()), node.get("aet", d.aet()),
                     node.getInt("port", d.port()), parseAets(node.get("allowed", "")),
-                    Path.of(node.get("folder", d.folder().toString())));
+                    Path.of(node.get("folder", d.folder().toString())), keyStore.isEmpty() ? null
+                    : new StorageScp.TlsIdentity(Path.of(keyStore), node.get("tlsPassword", "").toCharArray()));
         } catch (IllegalArgumentException e) {
             return d;
         }
@@ -71,6 +79,9 @@ public record ReceiverSettings(boolean enabled, String aet, int port, Set<String
         node.putInt("port", port);
         node.put("allowed", String.join(" ", allowedCallingAets.stream().sorted().toList()));
         node.put("folder", folder.toString());
+        // The key store's password is kept as NodeDirectory keeps node passwords: in the user's own preferences.
+        node.put("tlsKeyStore", tls == null ? "" : tls.keyStore().toString());
+        node.put("tlsPassword", tls == null ? "" : new String(tls.password()));
         node.flush();
     }
 }

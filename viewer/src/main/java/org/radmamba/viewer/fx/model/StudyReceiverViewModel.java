@@ -43,6 +43,8 @@ public final class StudyReceiverViewModel implements AutoCloseable {
     private final StringProperty port = new SimpleStringProperty(this, "port", "");
     private final StringProperty allowedAets = new SimpleStringProperty(this, "allowedAets", "");
     private final StringProperty folder = new SimpleStringProperty(this, "folder", "");
+    private final StringProperty tlsKeyStore = new SimpleStringProperty(this, "tlsKeyStore", "");
+    private final StringProperty tlsPassword = new SimpleStringProperty(this, "tlsPassword", "");
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final BooleanProperty running = new SimpleBooleanProperty(this, "running");
     private final IntegerProperty received = new SimpleIntegerProperty(this, "received");
@@ -67,6 +69,8 @@ public final class StudyReceiverViewModel implements AutoCloseable {
         port.set(Integer.toString(settings.port()));
         allowedAets.set(String.join(" ", settings.allowedCallingAets().stream().sorted().toList()));
         folder.set(settings.folder().toString());
+        tlsKeyStore.set(settings.tls() == null ? "" : settings.tls().keyStore().toString());
+        tlsPassword.set(settings.tls() == null ? "" : new String(settings.tls().password()));
     }
 
     /** At app start: starts the SCP when the settings say so. */
@@ -90,9 +94,11 @@ public final class StudyReceiverViewModel implements AutoCloseable {
                 throw new IllegalArgumentException("the port '" + port.get() + "' is not a number");
             }
             String dir = folder.get().trim();
+            String keyStore = tlsKeyStore.get().trim();
             settings = new ReceiverSettings(enabled.get(), aet.get().trim(), number,
                     ReceiverSettings.parseAets(allowedAets.get()),
-                    dir.isEmpty() ? ReceiverSettings.defaultFolder() : Path.of(dir));
+                    dir.isEmpty() ? ReceiverSettings.defaultFolder() : Path.of(dir), keyStore.isEmpty() ? null
+                    : new StorageScp.TlsIdentity(Path.of(keyStore), tlsPassword.get().toCharArray()));
             if (number == 0) {
                 throw new IllegalArgumentException("choose a port (1-65535) that PACS can be told to send to");
             }
@@ -132,10 +138,10 @@ public final class StudyReceiverViewModel implements AutoCloseable {
             });
         } catch (IOException e) {
             arrivals.close();
-            String reason = e.getCause() instanceof BindException || e instanceof BindException
-                    ? "port " + settings.port() + " is in use by another program"
-                    : e.getMessage();
-            String line = "Not receiving: " + reason + "; choose another port in File > Network settings";
+            boolean portInUse = e.getCause() instanceof BindException || e instanceof BindException;
+            String line = "Not receiving: " + (portInUse ? "port " + settings.port() + " is in use by another program;"
+                    + " choose another port in File > Network settings"
+                    : e.getMessage() + "; check File > Network settings");
             LOG.warn("Storage SCP {} not started: {}", settings.aet(), e.getMessage());
             status.set(line);
             running.set(false);
@@ -143,7 +149,8 @@ public final class StudyReceiverViewModel implements AutoCloseable {
         }
         batcher = arrivals;
         running.set(true);
-        status.set("Receiving as " + settings.aet() + " on port " + scp.port() + " into " + settings.folder());
+        status.set("Receiving as " + settings.aet() + " on port " + scp.port() + (settings.tls() == null ? ""
+                : " (TLS)") + " into " + settings.folder());
     }
 
     /** Stops the SCP (open associations end first) and hands what arrived to the browser. */
@@ -188,6 +195,15 @@ public final class StudyReceiverViewModel implements AutoCloseable {
 
     public StringProperty folder() {
         return folder;
+    }
+
+    /** DICOM over TLS: a PKCS#12 file with the SCP's private key and certificate; empty for plain TCP. */
+    public StringProperty tlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    public StringProperty tlsPassword() {
+        return tlsPassword;
     }
 
     /** One line: where it listens, or why it does not. */

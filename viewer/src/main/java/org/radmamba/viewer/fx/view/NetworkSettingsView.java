@@ -135,6 +135,9 @@ public final class NetworkSettingsView extends TabPane {
         form.addRow(2, new Label("Accept only from"), field("receiver-allowed", vm.allowedAets(),
                 "AE titles, space separated (empty: any)"));
         form.addRow(3, new Label("Folder"), field("receiver-folder", vm.folder(), ""));
+        form.addRow(4, new Label("TLS key store"), field("receiver-tls-key-store", vm.tlsKeyStore(),
+                "PKCS#12 file with our key and certificate (empty: plain TCP)"));
+        form.addRow(5, new Label("Its password"), secret("receiver-tls-password", vm.tlsPassword()));
         Button apply = new Button("Apply");
         apply.setId("receiver-apply");
         apply.setOnAction(e -> vm.apply());
