@@ -84,6 +84,7 @@ public final class StudyScanner {
     /**
      * As {@link #scan(List)}, and tells {@code onInstance} of each readable file as soon as its header is read
      * (on a scan thread, in no particular order), so that a viewer can show the first image before the scan ends.
+     * The first file (in path order) is read, and {@code onInstance} returns for it, before any other header is read.
      */
     public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance) {
         return scan(paths, onInstance, ScanProgress.NONE);
@@ -108,7 +109,8 @@ public final class StudyScanner {
                 BackgroundThreads.factory("radmamba-scan"));
         try {
             List<Future<Scanned>> futures = new ArrayList<>();
-            for (Path file : files) {
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
                 futures.add(pool.submit(() -> {
                     Scanned scanned = scanFile(file);
                     if (scanned.instance() != null) {
@@ -117,6 +119,11 @@ public final class StudyScanner {
                     fileRead.run();
                     return scanned;
                 }));
+                if (i == 0) {
+                    // First file first: its header and what onInstance does with it (a viewer shows its image) run
+                    // alone, with no other header read competing for the cores; the rest then spreads over the pool.
+                    awaitQuietly(futures.getFirst());
+                }
             }
             for (int i = 0; i < futures.size(); i++) {
                 Scanned scanned = join(futures.get(i), files.get(i));
@@ -133,6 +140,18 @@ public final class StudyScanner {
         // INFO, not WARN: the caller shows the failures (the CLI on stderr, the viewer in its list); the log file keeps them.
         failures.forEach(f -> LOG.info("skipped {}", f.message()));
         return new ScanResult(StudyTree.build(instances, datasets), failures);
+    }
+
+    /** Waits for {@code future} to end, however it ends: {@link #join} reports its outcome later. */
+    private static void awaitQuietly(Future<Scanned> future) {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("scan interrupted", e);
+        } catch (ExecutionException e) {
+            // Reported by join, in the file's place.
+        }
     }
 
     private static Scanned join(Future<Scanned> future, Path file) {
