@@ -1,0 +1,230 @@
+package org.radmamba.app.bench;
+
+import org.radmamba.app.ExitCodes;
+import org.radmamba.app.cli.RadMambaCommand;
+import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.codec.DecodedFrame;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.study.ImageLoader;
+import org.radmamba.viewer.study.Instance;
+import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.Series;
+import org.radmamba.viewer.study.StudyScanner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code radmamba bench aot-cache}: writes the AOT cache (JEP 483/514/515) of the launcher that started it. The
+ * launchers start the JVM with {@code -XX:AOTCache=FILE}; this command starts the same JVM again — the same
+ * {@code java}, flags and class path, which a cache must match — with {@code -XX:AOTCacheOutput=FILE}, running the
+ * training workload: what a session does first, once each (opens the demo study, loads a generated CT series as
+ * the viewer's first frame does, decodes one file of each codec, runs a demo model). Later starts then find those
+ * classes loaded and linked and their methods' profiles recorded. The build runs it (app: {@code mvn -Prun};
+ * installer: the app image's launcher), and so can a user after replacing a jar.
+ */
+@Command(name = "aot-cache", mixinStandardHelpOptions = true,
+        description = {"Writes the AOT cache of the launcher that started it (the file its -XX:AOTCache names): runs",
+                "the training workload (demo study, a series' load, --codecs, --model) in a second JVM started",
+                "like this one with -XX:AOTCacheOutput. A cache that is missing or does not match is ignored."})
+public final class BenchAotCacheCommand implements Callable<Integer> {
+
+    static final String CACHE_FLAG = "-XX:AOTCache=";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--codecs", paramLabel = "DIR", description = "A folder of DICOM files, one per codec, each decoded once.")
+    private Path codecs;
+
+    @Option(names = "--model", paramLabel = "CKPT", description = "A demo model's checkpoint, run once on a demo slice.")
+    private Path model;
+
+    @Option(names = "--cache", paramLabel = "FILE",
+            description = "The cache to write (default: the file this JVM's -XX:AOTCache names).")
+    private Path cache;
+
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Where the training JVM writes its AOT log (default: nowhere; it lists every class it cannot store).")
+    private Path log;
+
+    @Option(names = "--workload", hidden = true,
+            description = "Run the training workload in this JVM (the JVM started with -XX:AOTCacheOutput).")
+    private boolean workload;
+
+    @Override
+    public Integer call() throws Exception {
+        if (workload) {
+            return runWorkload();
+        }
+        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        Optional<Path> target = Optional.ofNullable(cache).or(() -> cacheNamedIn(jvmArguments));
+        if (target.isEmpty()) {
+            spec.commandLine().getErr().println("aot-cache: this JVM was started without -XX:AOTCache=FILE; "
+                    + "give --cache FILE");
+            return ExitCodes.USAGE;
+        }
+        Path output = target.get().toAbsolutePath();
+        Files.createDirectories(output.getParent());
+        List<String> command = trainingCommand(Path.of(System.getProperty("java.home")), jvmArguments,
+                System.getProperty("java.class.path"), output, Optional.ofNullable(log).map(Path::toAbsolutePath));
+        if (codecs != null) {
+            command.addAll(List.of("--codecs", codecs.toAbsolutePath().toString()));
+        }
+        if (model != null) {
+            command.addAll(List.of("--model", model.toAbsolutePath().toString()));
+        }
+        long t0 = System.nanoTime();
+        Files.deleteIfExists(output);
+        Process training = new ProcessBuilder(command).inheritIO().start();
+        int exit = training.waitFor();
+        PrintWriter out = spec.commandLine().getOut();
+        if (exit != 0 || !Files.isRegularFile(output)) {
+            throw new IOException("the training run exited " + exit + " and wrote "
+                    + (Files.isRegularFile(output) ? "" : "no ") + output);
+        }
+        out.printf("aot-cache: wrote %s (%d MB) in %.1f s%n", output, Files.size(output) >> 20,
+                (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The file named by {@code -XX:AOTCache=FILE} among the JVM's arguments, the last one if several. */
+    static Optional<Path> cacheNamedIn(List<String> jvmArguments) {
+        Path named = null;
+        for (String argument : jvmArguments) {
+            if (argument.startsWith(CACHE_FLAG)) {
+                named = Path.of(argument.substring(CACHE_FLAG.length()));
+            }
+        }
+        return Optional.ofNullable(named);
+    }
+
+    /**
+     * This JVM's command again, writing {@code output}: the same flags (module options and the like must match
+     * for a cache to be used) less the cache's own and the class path (passed as -cp), then the training workload.
+     * The AOT log goes to {@code log} or nowhere: the training lists every class it cannot store (old class files,
+     * proxies), which is no error.
+     */
+    static List<String> trainingCommand(Path javaHome, List<String> jvmArguments, String classPath, Path output,
+            Optional<Path> log) {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java").toString());
+        for (String argument : jvmArguments) {
+            if (!argument.startsWith(CACHE_FLAG) && !argument.startsWith("-Xlog:aot")
+                    && !argument.startsWith("-Djava.class.path=")) {
+                command.add(argument);
+            }
+        }
+        command.add("-XX:AOTCacheOutput=" + output);
+        command.add("-Xlog:aot=off");
+        log.ifPresent(file -> command.add("-Xlog:aot*=info:file=" + file));
+        command.addAll(List.of("-cp", classPath, "org.radmamba.app.RadMambaMain", "bench", "aot-cache", "--workload"));
+        return command;
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    /** The training workload; a step that fails is reported on stderr and the others go on. */
+    private int runWorkload() throws IOException {
+        Path folder = Files.createTempDirectory("radmamba-aot-training-");
+        int failed = 0;
+        try {
+            Path demo = DemoStudy.ensureGenerated(folder.resolve("demo-cache"));
+            failed += command("info", demo.toString());
+            // The load benchmark opens a series as the viewer does: scan, first frame shown, the rest decoded.
+            failed += command("bench", "load", "--dir", folder.resolve("series").toString(), "--count", "48",
+                    "--threads", "1");
+            if (codecs != null) {
+                failed += decodeEach(codecs);
+            }
+            if (model != null) {
+                failed += command("classify", "--model", model.toString(), "--device", "cpu",
+                        firstCtSlice(demo).toString());
+            }
+        } finally {
+            deleteTree(folder);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("aot-cache: training workload done, " + failed + " step(s) failed");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Runs one command line quietly; 1 when it did not end with exit code 0 (its output then goes to stderr). */
+    private int command(String... args) {
+        StringWriter text = new StringWriter();
+        CommandLine commandLine = RadMambaCommand.commandLine();
+        commandLine.setOut(new PrintWriter(text));
+        commandLine.setErr(new PrintWriter(text));
+        int exit = commandLine.execute(args);
+        if (exit != 0) {
+            spec.commandLine().getErr().println("aot-cache: training step '" + String.join(" ", args) + "' exited "
+                    + exit + ": " + text);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Scans {@code folder} and shows the first frame of every image in it (to ARGB), once each. */
+    private int decodeEach(Path folder) {
+        ImageLoader loader = new ImageLoader();
+        int failed = 0;
+        for (var patient : new StudyScanner().scan(List.of(folder)).patients()) {
+            for (var study : patient.studies()) {
+                for (Series series : study.series()) {
+                    for (Instance instance : series.instances()) {
+                        if (!instance.isImage()) {
+                            continue;
+                        }
+                        try {
+                            LoadedImage image = loader.load(instance);
+                            DecodedFrame frame = image.frame(0);
+                            PixelPipeline pipeline = image.pipeline(0);
+                            pipeline.toArgb(frame, pipeline.defaultVoi(frame),
+                                    new int[image.format().rows() * image.format().columns()]);
+                        } catch (IOException | RuntimeException e) {
+                            spec.commandLine().getErr().println("aot-cache: " + instance.file() + ": " + e.getMessage());
+                            failed++;
+                        }
+                    }
+                }
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static Path firstCtSlice(Path demo) throws IOException {
+        try (Stream<Path> files = Files.walk(demo.resolve("CT"))) {
+            return files.filter(p -> p.toString().endsWith(".dcm")).sorted().findFirst()
+                    .orElseThrow(() -> new IOException(demo + ": the demo study has no CT slice"));
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+}
