@@ -11,7 +11,10 @@ set -euo pipefail
 runs="${1:-6}"
 series="${2:-/tmp/ls-series}"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-[[ -n "${SKIP_BUILD:-}" ]] || mvn -B -o -q -Prun -pl app -am verify -Dradmamba.args="--version" > /dev/null
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+[[ -n "${SKIP_BUILD:-}" ]] || mvn -B -o -q -Prun -pl app -am verify -Dradmamba.args="--version" > "$build_log" 2>&1 \
+    || { cat "$build_log"; exit 1; }
 cp="app/target/radmamba-app-0.1.0-SNAPSHOT.jar:$(cat app/target/runtime-classpath.txt)"
 # radmamba.jvm.flags of the parent pom, with the Linux profile's part.
 read -r -a flags <<< "$(sed -n 's#.*<radmamba.jvm.flags>\(.*\)</radmamba.jvm.flags>.*#\1#p' pom.xml \

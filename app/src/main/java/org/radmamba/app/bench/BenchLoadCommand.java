@@ -108,8 +108,8 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         long mainThreadCpuNanos0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
 
-        // The first image is loaded and displayed as soon as its header is read; the scanner reads no other header
-        // until this returns (first frame first).
+        // The first image is loaded and displayed as soon as its header is read (on this thread: the scanner reads
+        // the first file on the calling thread); it reads no other header until this returns (first frame first).
         FirstFrameTimeline timeline = new FirstFrameTimeline(t0, mainThreadCpuNanos0);
         timeline.markMain("start");
         ImageLoader loader = new ImageLoader();
@@ -229,12 +229,13 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
 
     /**
      * Where the first frame's time goes: for each step, the wall time since the start, the CPU time of the threads
-     * that did the work (the main thread listing the files, then the scan thread that reads the header and decodes)
+     * that did the work (the thread that lists the files and, the scanner reading the first file on it, decodes it)
      * and how many classes the JVM had loaded by then (class loading is most of a cold JVM's first frame).
      */
     static final class FirstFrameTimeline {
         private final long t0;
         private final long mainCpu0;
+        private final Thread mainThread = Thread.currentThread();
         private final StringBuilder steps = new StringBuilder();
         private volatile long listedCpuNs;
         private volatile double shownCpuMs = Double.NaN;
@@ -250,9 +251,14 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
             append(step, listedCpuNs);
         }
 
-        /** On the scan thread (new for the scan: its CPU time is all first-frame work), after {@code step}. */
+        /**
+         * After {@code step}, on the thread that reads the first image: the calling thread where the first file is
+         * an image (the scanner reads it there), else a scan thread new for the scan, all of whose time is
+         * first-frame work.
+         */
         synchronized void mark(String step) {
-            long cpu = listedCpuNs + ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long now = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long cpu = Thread.currentThread() == mainThread ? now - mainCpu0 : listedCpuNs + now;
             append(step, cpu);
             if ("shown".equals(step)) {
                 shownCpuMs = cpu / 1e6;

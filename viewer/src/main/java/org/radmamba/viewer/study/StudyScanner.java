@@ -84,7 +84,8 @@ public final class StudyScanner {
     /**
      * As {@link #scan(List)}, and tells {@code onInstance} of each readable file as soon as its header is read
      * (on a scan thread, in no particular order), so that a viewer can show the first image before the scan ends.
-     * The first file (in path order) is read, and {@code onInstance} returns for it, before any other header is read.
+     * The first file (in path order) is read on the calling thread, and {@code onInstance} returns for it, before
+     * any other header is read.
      */
     public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance) {
         return scan(paths, onInstance, ScanProgress.NONE);
@@ -104,25 +105,33 @@ public final class StudyScanner {
         progress.filesRead(0, total);
         List<Instance> instances = new ArrayList<>();
         List<DicomDataset> datasets = new ArrayList<>();
-        // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())),
-                BackgroundThreads.factory("radmamba-scan"));
+        List<Future<Scanned>> futures = new ArrayList<>();
+        java.util.function.Function<Path, java.util.concurrent.Callable<Scanned>> task = file -> () -> {
+            Scanned scanned = scanFile(file);
+            if (scanned.instance() != null) {
+                onInstance.accept(scanned.instance());
+            }
+            fileRead.run();
+            return scanned;
+        };
+        ExecutorService pool = null;
         try {
-            List<Future<Scanned>> futures = new ArrayList<>();
-            for (int i = 0; i < files.size(); i++) {
-                Path file = files.get(i);
-                futures.add(pool.submit(() -> {
-                    Scanned scanned = scanFile(file);
-                    if (scanned.instance() != null) {
-                        onInstance.accept(scanned.instance());
-                    }
-                    fileRead.run();
-                    return scanned;
-                }));
-                if (i == 0) {
-                    // First file first: its header and what onInstance does with it (a viewer shows its image) run
-                    // alone, with no other header read competing for the cores; the rest then spreads over the pool.
-                    awaitQuietly(futures.getFirst());
+            if (!files.isEmpty()) {
+                // First file first, on the calling thread: its header and what onInstance does with it (a viewer
+                // shows its image) run before any other header is read, and before the scan threads exist (making
+                // them links setpriority through the FFM, tens of ms in a fresh JVM, and they run at a lower
+                // priority). A FutureTask, so that its outcome is reported as the pool's are.
+                java.util.concurrent.FutureTask<Scanned> first = new java.util.concurrent.FutureTask<>(
+                        task.apply(files.getFirst()));
+                first.run();
+                futures.add(first);
+            }
+            if (files.size() > 1) {
+                // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
+                pool = Executors.newFixedThreadPool(Math.min(threads, files.size() - 1),
+                        BackgroundThreads.factory("radmamba-scan"));
+                for (Path file : files.subList(1, files.size())) {
+                    futures.add(pool.submit(task.apply(file)));
                 }
             }
             for (int i = 0; i < futures.size(); i++) {
@@ -135,23 +144,13 @@ public final class StudyScanner {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         // INFO, not WARN: the caller shows the failures (the CLI on stderr, the viewer in its list); the log file keeps them.
         failures.forEach(f -> LOG.info("skipped {}", f.message()));
         return new ScanResult(StudyTree.build(instances, datasets), failures);
-    }
-
-    /** Waits for {@code future} to end, however it ends: {@link #join} reports its outcome later. */
-    private static void awaitQuietly(Future<Scanned> future) {
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("scan interrupted", e);
-        } catch (ExecutionException e) {
-            // Reported by join, in the file's place.
-        }
     }
 
     private static Scanned join(Future<Scanned> future, Path file) {

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The first image of a folder is read and decoded before any other header is parsed: what the first frame does
- * not need (the other headers, the tree) waits for it, whatever the number of scan threads.
+ * The first image of a folder is read and decoded before any other header is parsed, on the calling thread: what
+ * the first frame does not need (the other headers, the scan threads, the tree) waits for it, whatever the number
+ * of scan threads.
  */
 class FirstFrameFirstScanTest {
 
@@ -58,18 +59,20 @@ class FirstFrameFirstScanTest {
     }
 
     @Test
-    void the_first_frame_is_decoded_before_any_other_header_is_read_even_with_four_scan_threads() throws Exception {
+    void the_first_frame_is_decoded_on_the_calling_thread_before_any_other_header_is_read() throws Exception {
         List<Path> files = SyntheticCtSeries.write(dir, 24, 64, 64);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         StudyScanner scanner = new StudyScanner(new HeaderLog(events), ReadLimits.DEFAULT, 4);
         ImageLoader loader = new ImageLoader();
         AtomicBoolean firstClaimed = new AtomicBoolean();
         List<DecodedFrame> firstFrame = new ArrayList<>();
+        List<Thread> firstFrameThread = new ArrayList<>();
 
         ScanResult scan = scanner.scan(List.of(dir), instance -> {
             if (instance.isImage() && firstClaimed.compareAndSet(false, true)) {
                 try {
                     firstFrame.add(loader.load(instance).frame(0));
+                    firstFrameThread.add(Thread.currentThread());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -85,5 +88,8 @@ class FirstFrameFirstScanTest {
         assertEquals(1, scan.series().size());
         assertEquals(24, scan.series().getFirst().instances().size());
         assertEquals(64 * 64, firstFrame.getFirst().samples().length());
+        // On the calling thread, before the scan threads are made (their making links setpriority, and they run at
+        // a lower priority).
+        assertEquals(List.of(Thread.currentThread()), firstFrameThread);
     }
 }
