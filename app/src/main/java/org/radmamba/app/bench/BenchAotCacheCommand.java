@@ -63,6 +63,10 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             description = "Where the training JVM writes its AOT log (default: nowhere; it lists every class it cannot store).")
     private Path log;
 
+    @Option(names = "--if-stale", description = {"Only when the cache is missing or older than a jar of the class path",
+            "or the Java runtime (mvn -Prun: a start with nothing rebuilt does not train again)."})
+    private boolean ifStale;
+
     @Option(names = "--workload", hidden = true,
             description = "Run the training workload in this JVM (the JVM started with -XX:AOTCacheOutput).")
     private boolean workload;
@@ -80,6 +84,12 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Path output = target.get().toAbsolutePath();
+        if (ifStale && isUpToDate(output, System.getProperty("java.class.path"),
+                Path.of(System.getProperty("java.home"), "lib", "modules"))) {
+            spec.commandLine().getOut().println("aot-cache: " + output + " is up to date");
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
         Files.createDirectories(output.getParent());
         List<String> command = trainingCommand(Path.of(System.getProperty("java.home")), jvmArguments,
                 System.getProperty("java.class.path"), output, Optional.ofNullable(log).map(Path::toAbsolutePath));
@@ -102,6 +112,31 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1e9);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Whether {@code cache} exists and is newer than every file of {@code classPath} and than {@code runtimeImage}
+     * (the JDK's modules file): what the JVM checks besides (sizes, flags) makes a newer cache only likelier to be
+     * used, and a cache that still does not match is ignored.
+     */
+    static boolean isUpToDate(Path cache, String classPath, Path runtimeImage) throws IOException {
+        if (!Files.isRegularFile(cache)) {
+            return false;
+        }
+        java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(cache);
+        List<Path> inputs = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                inputs.add(Path.of(entry));
+            }
+        }
+        inputs.add(runtimeImage);
+        for (Path input : inputs) {
+            if (Files.exists(input) && Files.getLastModifiedTime(input).compareTo(made) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The file named by {@code -XX:AOTCache=FILE} among the JVM's arguments, the last one if several. */
