@@ -67,6 +67,11 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             "or the Java runtime (mvn -Prun: a start with nothing rebuilt does not train again)."})
     private boolean ifStale;
 
+    @Option(names = "--pin-file-times", paramLabel = "EPOCH_SECONDS", description = {"First set the modification time",
+            "of every jar of the class path and of the runtime's modules file to EPOCH_SECONDS: the cache records",
+            "them, and an installer that copies the files anew restores that time (the .deb's postinst)."})
+    private Long pinFileTimes;
+
     @Option(names = "--workload", hidden = true,
             description = "Run the training workload in this JVM (the JVM started with -XX:AOTCacheOutput).")
     private boolean workload;
@@ -98,6 +103,10 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
         }
         if (model != null) {
             command.addAll(List.of("--model", model.toAbsolutePath().toString()));
+        }
+        if (pinFileTimes != null) {
+            pinTimes(System.getProperty("java.class.path"), Path.of(System.getProperty("java.home"), "lib", "modules"),
+                    java.nio.file.attribute.FileTime.from(pinFileTimes, java.util.concurrent.TimeUnit.SECONDS));
         }
         long t0 = System.nanoTime();
         Files.deleteIfExists(output);
@@ -137,6 +146,18 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             }
         }
         return true;
+    }
+
+    /** Sets the modification time of every file of {@code classPath} and of {@code runtimeImage} to {@code time}. */
+    static void pinTimes(String classPath, Path runtimeImage, java.nio.file.attribute.FileTime time) throws IOException {
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isRegularFile(Path.of(entry))) {
+                Files.setLastModifiedTime(Path.of(entry), time);
+            }
+        }
+        if (Files.isRegularFile(runtimeImage)) {
+            Files.setLastModifiedTime(runtimeImage, time);
+        }
     }
 
     /** The file named by {@code -XX:AOTCache=FILE} among the JVM's arguments, the last one if several. */

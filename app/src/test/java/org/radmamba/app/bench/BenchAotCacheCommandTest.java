@@ -66,6 +66,20 @@ class BenchAotCacheCommandTest {
         assertFalse(BenchAotCacheCommand.isUpToDate(cache, classPath, modules), "another JDK");
     }
 
+    @Test
+    void pinning_sets_every_jar_and_the_runtime_image_to_the_installers_time() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.jar"), "a");
+        Path b = Files.writeString(dir.resolve("b.jar"), "b");
+        Path modules = Files.writeString(dir.resolve("modules"), "jdk");
+        FileTime pinned = FileTime.fromMillis(946_684_800_000L);
+
+        BenchAotCacheCommand.pinTimes(a + File.pathSeparator + b + File.pathSeparator + dir.resolve("gone.jar"), modules,
+                pinned);
+
+        assertEquals(List.of(pinned, pinned, pinned), List.of(Files.getLastModifiedTime(a), Files.getLastModifiedTime(b),
+                Files.getLastModifiedTime(modules)));
+    }
+
     /**
      * What each launcher passes, read from the build files the launchers are made from: mvn -Prun (app pom) and the
      * installer's app image (jpackage's java-options), the cache flag beside the JVM flags, the warning silenced.
@@ -92,6 +106,10 @@ class BenchAotCacheCommandTest {
                 + "${radmamba.aot.log}\""), "app image");
         String installer = Files.readString(root.resolve("installer/pom.xml"));
         assertTrue(installer.contains("<executable>${installer.launcher}</executable>")
-                && installer.contains("<commandlineArgs>bench aot-cache "), "the installer trains with the image's launcher");
+                && installer.contains("<commandlineArgs>bench aot-cache --pin-file-times ${installer.file.time} "),
+                "the installer trains with the image's launcher, the files' times pinned");
+        // The .deb's files are copies with new times: the postinst gives them the pinned time back.
+        assertTrue(Files.readString(root.resolve("installer/src/jpackage/linux/resources/postinst")).contains(
+                "touch -c -m -d @${installer.file.time} /opt/radmamba/lib/app/*.jar /opt/radmamba/lib/runtime/lib/modules"));
     }
 }
