@@ -1,7 +1,6 @@
 package org.radmamba.app.bench;
 
 import org.radmamba.app.ExitCodes;
-import org.radmamba.app.cli.RadMambaCommand;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.pixel.PixelPipeline;
@@ -224,15 +223,23 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Runs one command line quietly; 1 when it did not end with exit code 0 (its output then goes to stderr). */
-    private int command(String... args) {
+    /**
+     * Runs one command of this command line (found from the root: {@code "bench", "load", "--dir", ...}) quietly;
+     * 1 when it did not end with exit code 0 (its output then goes to stderr). Through the root's own sub-command
+     * objects, so that this package needs nothing of the cli package that registers it.
+     */
+    private int command(String... words) {
+        CommandLine commandLine = spec.root().commandLine();
+        int first = 0;
+        while (first < words.length && commandLine.getSubcommands().containsKey(words[first])) {
+            commandLine = commandLine.getSubcommands().get(words[first++]);
+        }
         StringWriter text = new StringWriter();
-        CommandLine commandLine = RadMambaCommand.commandLine();
         commandLine.setOut(new PrintWriter(text));
         commandLine.setErr(new PrintWriter(text));
-        int exit = commandLine.execute(args);
+        int exit = commandLine.execute(java.util.Arrays.copyOfRange(words, first, words.length));
         if (exit != 0) {
-            spec.commandLine().getErr().println("aot-cache: training step '" + String.join(" ", args) + "' exited "
+            spec.commandLine().getErr().println("aot-cache: training step '" + String.join(" ", words) + "' exited "
                     + exit + ": " + text);
             return 1;
         }
