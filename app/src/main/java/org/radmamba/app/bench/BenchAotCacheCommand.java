@@ -62,8 +62,9 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             description = "Where the training JVM writes its AOT log (default: nowhere; it lists every class it cannot store).")
     private Path log;
 
-    @Option(names = "--if-stale", description = {"Only when the cache is missing or older than a jar of the class path",
-            "or the Java runtime (mvn -Prun: a start with nothing rebuilt does not train again)."})
+    @Option(names = "--if-stale", description = {"Only when the cache is missing, older than a jar of the class path or",
+            "the Java runtime, or made for another launch (mvn -Prun: a start with nothing rebuilt does not train",
+            "again)."})
     private boolean ifStale;
 
     @Option(names = "--pin-file-times", paramLabel = "EPOCH_SECONDS", description = {"First set the modification time",
@@ -88,8 +89,11 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Path output = target.get().toAbsolutePath();
+        String launch = launchOf(jvmArguments);
+        Path launchFile = output.resolveSibling(output.getFileName() + ".launch");
         if (ifStale && isUpToDate(output, System.getProperty("java.class.path"),
-                Path.of(System.getProperty("java.home"), "lib", "modules"))) {
+                Path.of(System.getProperty("java.home"), "lib", "modules"))
+                && Files.isRegularFile(launchFile) && Files.readString(launchFile).equals(launch)) {
             spec.commandLine().getOut().println("aot-cache: " + output + " is up to date");
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
@@ -115,6 +119,9 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
         if (exit != 0 || !Files.isRegularFile(output)) {
             throw new IOException("the training run exited " + exit + " and wrote "
                     + (Files.isRegularFile(output) ? "" : "no ") + output);
+        }
+        if (ifStale) {
+            Files.writeString(launchFile, launch);
         }
         out.printf("aot-cache: wrote %s (%d MB) in %.1f s%n", output, Files.size(output) >> 20,
                 (System.nanoTime() - t0) / 1e9);
@@ -145,6 +152,21 @@ public final class BenchAotCacheCommand implements Callable<Integer> {
             }
         }
         return true;
+    }
+
+    /**
+     * What a cache must match besides the files' times: the runtime, the JVM's flags (the cache's own left out) and
+     * the class path, one a line; kept beside the cache ({@code FILE.launch}) so that --if-stale also trains again
+     * when the launch changed (another class path: the same jars from elsewhere).
+     */
+    static String launchOf(List<String> jvmArguments) {
+        StringBuilder launch = new StringBuilder(System.getProperty("java.home")).append('\n');
+        for (String argument : jvmArguments) {
+            if (!argument.startsWith(CACHE_FLAG) && !argument.startsWith("-Xlog:aot")) {
+                launch.append(argument).append('\n');
+            }
+        }
+        return launch.append(System.getProperty("java.class.path")).append('\n').toString();
     }
 
     /** Sets the modification time of every file of {@code classPath} and of {@code runtimeImage} to {@code time}. */

@@ -66,6 +66,16 @@ class BenchAotCacheCommandTest {
         assertFalse(BenchAotCacheCommand.isUpToDate(cache, classPath, modules), "another JDK");
     }
 
+    /** The same jars from another place (mvn -Prun -pl app takes them from ~/.m2) are another launch: train again. */
+    @Test
+    void the_launch_a_cache_is_made_for_holds_runtime_flags_and_class_path_but_not_the_cache_flag() {
+        String launch = BenchAotCacheCommand.launchOf(List.of("--add-modules=jdk.incubator.vector",
+                "-XX:AOTCache=/app/radmamba.aot", "-Xlog:aot=off"));
+        assertEquals(System.getProperty("java.home") + "\n--add-modules=jdk.incubator.vector\n"
+                + System.getProperty("java.class.path") + "\n", launch);
+        assertFalse(launch.contains("AOTCache"));
+    }
+
     @Test
     void pinning_sets_every_jar_and_the_runtime_image_to_the_installers_time() throws Exception {
         Path a = Files.writeString(dir.resolve("a.jar"), "a");
