@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         hidden = true,
         subcommands = {BenchModelCommand.class, BenchScanCommand.class, BenchLoadCommand.class,
                 BenchViewerCommand.class, BenchSeriesCommand.class,
-                BenchRetrieveCommand.class, BenchBatchCommand.class},
+                BenchRetrieveCommand.class, BenchBatchCommand.class, BenchAotCacheCommand.class},
         description = {"Performance benchmarks for RadMamba's developers (docs/performance.md): they generate their"
                 + " own data or use random model weights, and print timings; none of them reads or changes a study."})
 public final class BenchCommand implements Callable<Integer> {
@@ -28,6 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** {@code radmamba bench} alone names no benchmark: a usage error that lists them. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing benchmark: one of model, scan, load, viewer, series, retrieve, batch");
+        throw new ParameterException(spec.commandLine(),
+                "Missing benchmark: one of model, scan, load, viewer, series, retrieve, batch, aot-cache");
     }
 }

@@ -14,6 +14,7 @@ import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
 import org.radmamba.viewer.dicom.ReadLimits;
 import org.radmamba.viewer.dicom.DicomReaders;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -104,24 +105,37 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
         PeakHeap peak = PeakHeap.start();
         java.util.Map<String, Long> threadCpu0 = ThreadCpu.byGroup();
         long cpu0 = processCpuNanos();
+        long mainThreadCpuNanos0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
 
-        // The first image is loaded and displayed as soon as its header is read, while the scan goes on.
+        // The first image is loaded and displayed as soon as its header is read (on this thread: the scanner reads
+        // the first file on the calling thread); it reads no other header until this returns (first frame first).
+        FirstFrameTimeline timeline = new FirstFrameTimeline(t0, mainThreadCpuNanos0);
+        timeline.markMain("start");
         ImageLoader loader = new ImageLoader();
         java.util.concurrent.atomic.AtomicBoolean firstClaimed = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture<Long> firstShown = new java.util.concurrent.CompletableFuture<>();
         StudyScanner scanner = new StudyScanner(DicomReaders.standard(), ReadLimits.DEFAULT, threads);
+        timeline.markMain("readers_made");
         ScanResult scan = scanner.scan(List.of(folder), instance -> {
             if (instance.isImage() && firstClaimed.compareAndSet(false, true)) {
                 try {
+                    timeline.mark("header_read");
                     LoadedImage image = loader.load(instance);
+                    timeline.mark("file_opened");
                     DecodedFrame frame = image.frame(0);
+                    timeline.mark("frame_decoded");
                     PixelPipeline p = image.pipeline(0);
                     p.toArgb(frame, p.defaultVoi(frame), new int[image.format().rows() * image.format().columns()]);
+                    timeline.mark("shown");
                     firstShown.complete(System.nanoTime() - t0);
                 } catch (IOException e) {
                     firstShown.completeExceptionally(e);
                 }
+            }
+        }, (done, total) -> {
+            if (done == 0) {
+                timeline.markMain("listed");
             }
         });
         long scanNs = System.nanoTime() - t0;
@@ -180,12 +194,91 @@ public final class BenchLoadCommand implements java.util.concurrent.Callable<Int
                         + "display_ms_per_frame=%.2f threads=%d max_heap_bytes=%d cpu_ms=%.1f",
                 frames.size(), first.format().rows(), first.format().columns(), rawBytes, generateMs, scanNs / 1e6,
                 firstNs / 1e6, allNs / 1e6, peakBytes, (double) peakBytes / rawBytes, baseline, displayMs, threads,
-                Runtime.getRuntime().maxMemory(), cpuNs / 1e6) + cpuByThreads);
+                Runtime.getRuntime().maxMemory(), cpuNs / 1e6) + cpuByThreads
+                + String.format(Locale.ROOT, " first_frame_thread_cpu_ms=%.1f", timeline.cpuToShownMs())
+                + " load_average=" + loadAverage());
+        if (verbose()) {
+            out.println("first_frame_timeline " + timeline);
+        }
         out.flush();
         lastAllFramesMs = allNs / 1e6;
         lastFirstFrameMs = firstNs / 1e6;
         lastCpuMs = cpuNs / 1e6;
         return ExitCodes.OK;
+    }
+
+    /** Whether --verbose (inherited from the root command) was given at any level. */
+    private boolean verbose() {
+        for (CommandLine.ParseResult level = spec.root().commandLine().getParseResult(); level != null;
+                level = level.subcommand()) {
+            if (level.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The 1-minute load average (Linux /proc/loadavg), or "n/a": wall times on a shared machine need it beside them. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /**
+     * Where the first frame's time goes: for each step, the wall time since the start, the CPU time of the threads
+     * that did the work (the thread that lists the files and, the scanner reading the first file on it, decodes it)
+     * and how many classes the JVM had loaded by then (class loading is most of a cold JVM's first frame).
+     */
+    static final class FirstFrameTimeline {
+        private final long t0;
+        private final long mainCpu0;
+        private final Thread mainThread = Thread.currentThread();
+        private final StringBuilder steps = new StringBuilder();
+        private volatile long listedCpuNs;
+        private volatile double shownCpuMs = Double.NaN;
+
+        FirstFrameTimeline(long t0, long mainCpu0) {
+            this.t0 = t0;
+            this.mainCpu0 = mainCpu0;
+        }
+
+        /** On the thread that makes the readers and lists the files (before the scan thread's first step). */
+        synchronized void markMain(String step) {
+            listedCpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - mainCpu0;
+            append(step, listedCpuNs);
+        }
+
+        /**
+         * After {@code step}, on the thread that reads the first image: the calling thread where the first file is
+         * an image (the scanner reads it there), else a scan thread new for the scan, all of whose time is
+         * first-frame work.
+         */
+        synchronized void mark(String step) {
+            long now = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long cpu = Thread.currentThread() == mainThread ? now - mainCpu0 : listedCpuNs + now;
+            append(step, cpu);
+            if ("shown".equals(step)) {
+                shownCpuMs = cpu / 1e6;
+            }
+        }
+
+        private void append(String step, long cpuNs) {
+            steps.append(String.format(Locale.ROOT, " %s=%.1fms/cpu%.1fms/classes%d", step,
+                    (System.nanoTime() - t0) / 1e6, cpuNs / 1e6,
+                    ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()));
+        }
+
+        double cpuToShownMs() {
+            return shownCpuMs;
+        }
+
+        @Override
+        public synchronized String toString() {
+            return steps.toString().trim();
+        }
     }
 
     private double lastAllFramesMs;

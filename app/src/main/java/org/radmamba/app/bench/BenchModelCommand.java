@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code radmamba bench model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration
  * (batch × threads), one line each:
- * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… cpu_ms=… peak_rss_mb=… load_ms=…}.
+ * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… min_ms=… cpu_ms=… thread_cpu_ms=… alloc_mb=…
+ * peak_rss_mb=… load_ms=… size=…}; {@code --model} takes several networks, comma-separated.
  *
  * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device auto} whichever {@link ScanSelector}
  * takes, with everything else on the CPU; {@code --device cuda} runs MedMamba's whole forward pass on the GPU
@@ -56,7 +57,10 @@ import java.util.concurrent.Callable;
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
  * (this command's own {@link #main}, re-executed with that variable set and {@code --one}, so that a child needs
  * no more than the inference class path); that also makes peak RSS and load time
- * per configuration. {@code cpu_ms} is the process CPU time per inference, the fairer figure on a shared machine.
+ * per configuration. {@code cpu_ms} is the process CPU time per inference, the fairer figure on a shared machine;
+ * {@code thread_cpu_ms} the Java threads' share of it (without the JIT compiler and the collector), {@code alloc_mb}
+ * the heap those threads allocated per inference (what drives the collector and, with it, the heap's growth), and
+ * {@code peak_rss_mb} the process's VmHWM after the runs (loading included).
  */
 @Command(name = "model",
         mixinStandardHelpOptions = true,
@@ -73,9 +77,13 @@ public final class BenchModelCommand implements Callable<Integer> {
     /** VM-UNet in the official ISIC configuration (configs/config_setting.py), 256x256, one class. */
     private static final String VMUNET_ISIC = "vmunet_isic";
 
-    @Option(names = "--model", defaultValue = "medmamba_t", paramLabel = "NAME|CKPT",
-            description = "medmamba_t, medmamba_s, medmamba_b, vmunet_isic or a checkpoint path (default: ${DEFAULT-VALUE})")
-    String model;
+    @Option(names = "--model", split = ",", defaultValue = "medmamba_t", paramLabel = "NAME|CKPT",
+            description = "medmamba_t, medmamba_s, medmamba_b, vmunet_isic or a checkpoint path; several, comma-separated, "
+                    + "run one after the other (default: ${DEFAULT-VALUE})")
+    List<String> models;
+
+    /** The network of the configuration running now. */
+    private String model;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "batch sizes (default: ${DEFAULT-VALUE})")
     List<Integer> batches;
@@ -134,11 +142,8 @@ public final class BenchModelCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (size == null) {
-            size = VMUNET_ISIC.equals(model) ? 256 : 224;
-        }
-        if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1) || size < 4
-                || warmup < 0 || runs < 1) {
+        if (batches.stream().anyMatch(b -> b < 1) || threadCounts.stream().anyMatch(t -> t < 1)
+                || (size != null && size < 4) || warmup < 0 || runs < 1) {
             err.println("bench model: batch sizes, thread counts and runs must be positive, the size at least 4");
             return ExitCodes.USAGE;
         }
@@ -149,11 +154,16 @@ public final class BenchModelCommand implements Callable<Integer> {
             err.println("bench model: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (!VARIANTS.containsKey(model) && !VMUNET_ISIC.equals(model) && !Files.isRegularFile(Path.of(model))) {
-            err.println(model + ": neither medmamba_t, medmamba_s, medmamba_b, vmunet_isic nor a checkpoint file");
-            return ExitCodes.INPUT_UNREADABLE;
+        for (String name : models) {
+            if (!VARIANTS.containsKey(name) && !VMUNET_ISIC.equals(name) && !Files.isRegularFile(Path.of(name))) {
+                err.println(name + ": neither medmamba_t, medmamba_s, medmamba_b, vmunet_isic nor a checkpoint file");
+                return ExitCodes.INPUT_UNREADABLE;
+            }
         }
+        Integer askedSize = size;
         if (one) {
+            model = models.getFirst();
+            size = askedSize != null ? askedSize : defaultSize(model);
             try {
                 return runHere(batches.getFirst(), threadCounts.getFirst(), preference, out);
             } catch (CheckpointException | ScanDeviceUnavailableException e) {
@@ -162,12 +172,20 @@ public final class BenchModelCommand implements Callable<Integer> {
             }
         }
         int status = ExitCodes.OK;
-        for (int threads : threadCounts) {
-            for (int batch : batches) {
-                status = Math.max(status, runChild(batch, threads, out, err));
+        for (String name : models) {
+            model = name;
+            size = askedSize != null ? askedSize : defaultSize(name);
+            for (int threads : threadCounts) {
+                for (int batch : batches) {
+                    status = Math.max(status, runChild(batch, threads, out, err));
+                }
             }
         }
         return status;
+    }
+
+    private static int defaultSize(String model) {
+        return VMUNET_ISIC.equals(model) ? 256 : 224;
     }
 
     /** Re-executes this program for one configuration with OMP_NUM_THREADS set, forwarding its output. */
@@ -294,6 +312,7 @@ public final class BenchModelCommand implements Callable<Integer> {
         ops.reset();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[] ms = new double[runs];
+        ThreadTotals threadsStarted = ThreadTotals.now();
         long cpuStarted = os.getProcessCpuTime();
         // per operation: the least time of any run, the figure a shared machine disturbs least, beside the mean
         Map<String, Double> opMin = new LinkedHashMap<>();
@@ -311,10 +330,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             ops.reset();
         }
         double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
+        ThreadTotals threadsUsed = ThreadTotals.now().minus(threadsStarted);
         Arrays.sort(ms);
         out.printf(Locale.ROOT, "model=%s batch=%d threads=%d device=%s median_ms=%.1f p90_ms=%.1f min_ms=%.1f "
-                        + "cpu_ms=%.1f peak_rss_mb=%d load_ms=%.0f%n", name, batch, threads, scan.served(),
-                percentile(ms, 0.5), percentile(ms, 0.9), ms[0], cpuMs, peakRssMb(), loadMs);
+                        + "cpu_ms=%.1f thread_cpu_ms=%.1f alloc_mb=%.1f peak_rss_mb=%d load_ms=%.0f size=%d%n", name, batch,
+                threads, scan.served(), percentile(ms, 0.5), percentile(ms, 0.9), ms[0], cpuMs,
+                threadsUsed.cpuNanos() / 1e6 / runs, threadsUsed.allocatedBytes() / 1e6 / runs, peakRssMb(), loadMs, size);
         if (profile) {
             out.printf(Locale.ROOT, "  %-24s %8s    %8s    %8s%n", "operation", "mean", "least", "cpu");
             opSum.forEach((op, total) -> out.printf(Locale.ROOT, "  %-24s %8.2f ms %8.2f ms %8.2f ms%n", op,
@@ -346,6 +367,50 @@ public final class BenchModelCommand implements Callable<Integer> {
                     // the process ends right after this configuration; the OS takes back the rest
                 }
             }
+        }
+    }
+
+    /**
+     * CPU time and heap allocation summed over the JVM's Java threads (the calling thread, the kernels' and the
+     * scan's pools; not the JIT compiler's or the collector's, which {@code cpu_ms} includes). A thread that ends
+     * between two snapshots drops out; the pools live for the whole measurement.
+     */
+    private record ThreadTotals(Map<Long, Long> cpu, Map<Long, Long> allocated) {
+        static ThreadTotals now() {
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long[] ids = mx.getAllThreadIds();
+            long[] cpu = mx.getThreadCpuTime(ids);
+            long[] allocated = mx.getThreadAllocatedBytes(ids);
+            Map<Long, Long> cpuById = new LinkedHashMap<>();
+            Map<Long, Long> allocatedById = new LinkedHashMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (cpu[i] >= 0) {
+                    cpuById.put(ids[i], cpu[i]);
+                }
+                if (allocated[i] >= 0) {
+                    allocatedById.put(ids[i], allocated[i]);
+                }
+            }
+            return new ThreadTotals(cpuById, allocatedById);
+        }
+
+        /** Per-thread differences to {@code earlier}, as one {@link #cpuNanos()} and {@link #allocatedBytes()}. */
+        ThreadTotals minus(ThreadTotals earlier) {
+            return new ThreadTotals(difference(cpu, earlier.cpu), difference(allocated, earlier.allocated));
+        }
+
+        private static Map<Long, Long> difference(Map<Long, Long> later, Map<Long, Long> earlier) {
+            Map<Long, Long> d = new LinkedHashMap<>();
+            later.forEach((id, value) -> d.put(id, value - earlier.getOrDefault(id, 0L)));
+            return d;
+        }
+
+        long cpuNanos() {
+            return cpu.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long allocatedBytes() {
+            return allocated.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * {@code radmamba bench retrieve}: a synthetic CT study (500 instances of 512×512 by default) loaded into a local
  * Orthanc that this command starts on free ports, then retrieved by our C-GET, our WADO-RS and DCMTK's getscu, runs
  * interleaved; prints for each the median time to the first instance filed and to the whole study, with the load
- * average. Needs Orthanc with its DICOMweb plugin and DCMTK (Debian: orthanc orthanc-dicomweb dcmtk).
+ * average. C-GET and WADO-RS are also run the way the search window retrieves ({@link ViewerPath}): into the study
+ * browser as they arrive, with the time to the first image rendered in the viewport. Needs Orthanc with its DICOMweb plugin and DCMTK (Debian: orthanc orthanc-dicomweb dcmtk).
  */
 @Command(name = "retrieve", mixinStandardHelpOptions = true,
         description = {"Retrieves a synthetic study from a local Orthanc (started here) by our C-GET and WADO-RS and by",
@@ -98,22 +99,43 @@ public final class BenchRetrieveCommand implements Callable<Integer> {
             RemoteNode web = DicomNetworks.connect(new DicomNode.Web("orthanc-web",
                     URI.create("http://127.0.0.1:" + httpPort + "/dicom-web"), new Credentials.Basic(USER, PASSWORD)),
                     timeouts);
+            ViewerPath viewer = ViewerPath.start(work, dimse.node(), web.node(), timeouts);
+            if (viewer == null) {
+                out.println("time to first image: n/a (JavaFX cannot start: no DISPLAY and no Monocle on the class"
+                        + " path; run with Monocle, e.g. the command in docs/performance.md)");
+            }
             List<double[]> get = new ArrayList<>();
             List<double[]> wado = new ArrayList<>();
+            List<double[]> getShown = new ArrayList<>();
+            List<double[]> wadoShown = new ArrayList<>();
             List<double[]> peer = new ArrayList<>();
-            for (int run = 0; run < runs; run++) {
-                get.add(ours(dimse, studyUid, work.resolve("get-" + run)));
-                wado.add(ours(web, studyUid, work.resolve("wado-" + run)));
-                peer.add(getscu(dicomPort, studyUid, work.resolve("getscu-" + run)));
+            try {
+                for (int run = 0; run < runs; run++) {
+                    get.add(ours(dimse, studyUid, work.resolve("get-" + run)));
+                    wado.add(ours(web, studyUid, work.resolve("wado-" + run)));
+                    peer.add(getscu(dicomPort, studyUid, work.resolve("getscu-" + run)));
+                    if (viewer != null) {
+                        getShown.add(viewer.retrieve(ViewerPath.DIMSE, studyUid, count, work.resolve("shown-get-" + run)));
+                        wadoShown.add(viewer.retrieve(ViewerPath.WEB, studyUid, count, work.resolve("shown-wado-" + run)));
+                    }
+                }
+            } finally {
+                if (viewer != null) {
+                    viewer.close();
+                }
             }
             double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-            out.printf(Locale.ROOT, "%-22s %14s %14s %14s%n", "retrieve (median of " + runs + ")", "first (ms)",
-                    "whole (ms)", "MB/s");
+            out.printf(Locale.ROOT, "%-30s %16s %16s %12s %8s%n", "retrieve (median of " + runs + ")",
+                    "first filed (ms)", "first image (ms)", "whole (ms)", "MB/s");
             print(out, "RadMamba C-GET", get);
             print(out, "RadMamba WADO-RS", wado);
+            if (viewer != null) {
+                print(out, "RadMamba C-GET into viewer", getShown);
+                print(out, "RadMamba WADO-RS into viewer", wadoShown);
+            }
             print(out, "DCMTK getscu", peer);
             out.printf(Locale.ROOT, "C-GET / getscu whole-study time: %.2f; load average %.2f on %d cores%n",
-                    median(get, 1) / median(peer, 1), load, Runtime.getRuntime().availableProcessors());
+                    median(get, 2) / median(peer, 2), load, Runtime.getRuntime().availableProcessors());
             out.flush();
             return 0;
         } finally {
@@ -141,7 +163,8 @@ public final class BenchRetrieveCommand implements Callable<Integer> {
         }
         double bytes = result.files().stream().mapToLong(BenchRetrieveCommand::size).sum();
         deleteTree(dir);
-        return new double[] {(first[0] - start) / 1e6, (end - start) / 1e6, bytes / ((end - start) / 1e9) / 1e6};
+        return new double[] {(first[0] - start) / 1e6, Double.NaN, (end - start) / 1e6,
+            bytes / ((end - start) / 1e9) / 1e6};
     }
 
     private double[] getscu(int port, String studyUid, Path dir) throws IOException, InterruptedException {
@@ -166,14 +189,16 @@ public final class BenchRetrieveCommand implements Callable<Integer> {
             throw new IOException("getscu gave " + n + " of " + count);
         }
         deleteTree(dir);
-        return new double[] {Double.NaN, (end - start) / 1e6, bytes / ((end - start) / 1e9) / 1e6};
+        return new double[] {Double.NaN, Double.NaN, (end - start) / 1e6, bytes / ((end - start) / 1e9) / 1e6};
     }
 
     private static void print(PrintWriter out, String name, List<double[]> runs) {
-        double first = median(runs, 0);
-        out.printf(Locale.ROOT, "%-22s %14s %14.0f %14.1f%n", name,
-                Double.isNaN(first) ? "n/a" : String.format(Locale.ROOT, "%.0f", first), median(runs, 1),
-                median(runs, 2));
+        out.printf(Locale.ROOT, "%-30s %16s %16s %12.0f %8.1f%n", name, orNa(median(runs, 0)), orNa(median(runs, 1)),
+                median(runs, 2), median(runs, 3));
+    }
+
+    private static String orNa(double ms) {
+        return Double.isNaN(ms) ? "n/a" : String.format(Locale.ROOT, "%.0f", ms);
     }
 
     private static double median(List<double[]> runs, int column) {

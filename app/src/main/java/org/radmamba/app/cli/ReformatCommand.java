@@ -39,7 +39,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code radmamba reformat PATH --plane axial|coronal|sagittal --index N --out OUT.npy|OUT.png}. */
+/**
+ * {@code radmamba reformat PATH --plane axial|coronal|sagittal --index N --out OUT.npy|OUT.png}, and oblique planes
+ * with {@code --turn DEG --about PLANE}.
+ */
 @Command(name = "reformat", mixinStandardHelpOptions = true,
         description = {"Cuts an axial, coronal or sagittal plane (or a thick slab) through a series seen as a volume.",
                 "Planes are shown as radiologists read them: axial from the feet, coronal from the front (the",
@@ -50,7 +53,8 @@ import java.util.concurrent.Callable;
                 "in gaps of missing slices. png: 8-bit grey with the series' first window."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the plane was written to OUT",
-                "2:the command line is wrong (an unknown plane or mode, N out of range, OUT neither .npy nor .png)",
+                "2:the command line is wrong (an unknown plane or mode, N out of range, --turn without another --about plane,",
+                        "OUT neither .npy nor .png)",
                 "3:PATH is not one readable volume, or OUT could not be written; one line on stderr says why"})
 public final class ReformatCommand implements Callable<Integer> {
 
@@ -81,6 +85,16 @@ public final class ReformatCommand implements Callable<Integer> {
             description = "How the slab's planes combine (default mip).")
     private ModeOption mode;
 
+    @Option(names = "--turn", paramLabel = "DEG", defaultValue = "0",
+            description = {"An oblique plane: the plane turned DEG degrees about the normal of the --about plane,",
+                    "clockwise as that plane is shown (as Shift+arrow turns the crosshair in the viewer's MPR);",
+                    "trilinear. N then counts the turned planes along their normal through the volume, from 0."})
+    private double turn;
+
+    @Option(names = "--about", paramLabel = "axial|coronal|sagittal",
+            description = "The plane whose normal --turn turns about (not --plane itself).")
+    private PlaneOption about;
+
     @Option(names = "--json", description = "Print the plane's geometry (spacing, first pixel position, direction cosines) as JSON.")
     private boolean json;
 
@@ -95,6 +109,14 @@ public final class ReformatCommand implements Callable<Integer> {
         if (!(slabMm >= 0) || Double.isInfinite(slabMm)) {
             return refuse(ExitCodes.USAGE, "--slab-mm " + slabMm + ": give a thickness in mm, 0 or more");
         }
+        boolean oblique = turn != 0;
+        if (!Double.isFinite(turn)) {
+            return refuse(ExitCodes.USAGE, "--turn " + turn + ": give an angle in degrees");
+        }
+        if (oblique && (about == null || about == plane)) {
+            return refuse(ExitCodes.USAGE, "--turn needs --about with another plane than --plane " + plane
+                    + " (the plane whose normal it turns about)");
+        }
         Volume volume;
         try {
             volume = loadVolume(err);
@@ -108,18 +130,25 @@ public final class ReformatCommand implements Callable<Integer> {
         err.flush();
         Reformatter reformatter = new Reformatter(volume);
         Plane chosen = Plane.valueOf(plane.name().toUpperCase(Locale.ROOT));
-        int planes = reformatter.planeCount(chosen);
+        Plane pivot = oblique ? Plane.valueOf(about.name().toUpperCase(Locale.ROOT)) : null;
+        int planes = oblique ? reformatter.oblique(chosen, pivot, turn, 0).planeCount() : reformatter.planeCount(chosen);
         if (index < 0 || index >= planes) {
             return refuse(ExitCodes.USAGE, "--index " + index + " is out of range: the volume has " + planes + " "
-                    + chosen.label() + " planes, counted from 0");
+                    + (oblique ? "turned " : "") + chosen.label() + " planes, counted from 0");
         }
         Slab slab = new Slab(slabMm, switch (mode) {
             case mip -> Slab.Mode.MIP;
             case minip -> Slab.Mode.MINIP;
             case avg -> Slab.Mode.AVERAGE;
         });
-        PlaneGeometry geometry = reformatter.geometry(chosen, index);
-        float[] values = reformatter.reformat(chosen, index, slab);
+        PlaneGeometry geometry = oblique ? reformatter.oblique(chosen, pivot, turn, index) : reformatter.geometry(chosen, index);
+        float[] values;
+        if (oblique) {
+            values = new float[geometry.rows() * geometry.columns()];
+            reformatter.reformat(geometry, slab, values);
+        } else {
+            values = reformatter.reformat(chosen, index, slab);
+        }
         try {
             if (png) {
                 writePng(volume, geometry, values);
@@ -136,7 +165,7 @@ public final class ReformatCommand implements Callable<Integer> {
         if (json) {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-                    toJson(geometry, slab, slab.planes(reformatter.spacing(chosen.normalAxis())), volume)));
+                    toJson(geometry, slab, slab.planes(reformatter.normalSpacing(geometry)), volume)));
             stdout.flush();
         }
         return ExitCodes.OK;
@@ -188,6 +217,9 @@ public final class ReformatCommand implements Callable<Integer> {
         json.put("firstPixelPosition", g.firstPixel());
         json.put("rowDirectionCosines", g.rowCosines());
         json.put("columnDirectionCosines", g.columnCosines());
+        if (turn != 0) {
+            json.put("turned", Map.of("degrees", turn, "about", about.name()));
+        }
         if (slabPlanes > 1) {
             json.put("slab", Map.of("thicknessMm", slab.thicknessMm(), "mode", mode.name(), "planes", slabPlanes));
         }

@@ -92,6 +92,11 @@ public final class RemoteCommand implements Callable<Integer> {
                 description = "DICOMweb: a file whose first line is a bearer token.")
         Path tokenFile;
 
+        @Option(names = "--trusted-certificates", paramLabel = "FILE",
+                description = "https: a PEM or DER file of the CA (or the server's own certificate) the node's"
+                        + " certificate must chain to, instead of the JVM's trust store.")
+        Path trustedCertificates;
+
         @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
                 description = "How long the node may stay silent (default ${DEFAULT-VALUE} s).")
         int timeoutSeconds;
@@ -122,8 +127,11 @@ public final class RemoteCommand implements Callable<Integer> {
             boolean uri = node.contains("://");
             try {
                 if (uri) {
-                    return DicomNode.parse(node, callingAet, DicomNode.Retrieve.parse(retrieve), movePort,
+                    DicomNode parsed = DicomNode.parse(node, callingAet, DicomNode.Retrieve.parse(retrieve), movePort,
                             credentials());
+                    return parsed instanceof DicomNode.Web web && trustedCertificates != null
+                            ? new DicomNode.Web(web.name(), web.baseUrl(), web.credentials(), trustedCertificates)
+                            : parsed;
                 }
                 return NodeDirectory.forUser().find(node).orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(), "no node named '" + node + "' is configured (radmamba remote node list;"
@@ -416,6 +424,12 @@ public final class RemoteCommand implements Callable<Integer> {
         @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
                 description = "How long an association may stay silent (default ${DEFAULT-VALUE} s).")
         int timeoutSeconds;
+        @Option(names = "--tls-key-store", paramLabel = "FILE", description = "DICOM over TLS: a PKCS#12 file with"
+                + " our private key and certificate.")
+        Path tlsKeyStore;
+        @Option(names = "--tls-password-file", paramLabel = "FILE", description = "Its first line is the key"
+                + " store's password.")
+        Path tlsPasswordFile;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -424,7 +438,9 @@ public final class RemoteCommand implements Callable<Integer> {
             StorageScp.Config config;
             try {
                 config = new StorageScp.Config(aet, port, this.out, new HashSet<>(allow),
-                        Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+                        Duration.ofSeconds(Math.max(1, timeoutSeconds)), tlsKeyStore == null ? null
+                        : new StorageScp.TlsIdentity(tlsKeyStore, tlsPasswordFile == null ? new char[0]
+                        : firstLine(tlsPasswordFile).toCharArray()));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -506,13 +522,17 @@ public final class RemoteCommand implements Callable<Integer> {
             @Option(names = "--token-file", paramLabel = "FILE", description = "DICOMweb: its first line is a bearer"
                     + " token.")
             Path tokenFile;
+            @Option(names = "--trusted-certificates", paramLabel = "FILE", description = "https: a PEM or DER file of"
+                    + " the CA (or the server's own certificate) the node's certificate must chain to.")
+            Path trustedCertificates;
 
             @Override
             public Integer call() throws IOException, BackingStoreException {
                 NodeDirectory.Entry entry;
                 try {
                     entry = new NodeDirectory.Entry(name, uri, callingAet, DicomNode.Retrieve.parse(retrieve),
-                            movePort, credentials());
+                            movePort, credentials(), trustedCertificates == null ? null
+                            : trustedCertificates.toAbsolutePath());
                     entry.node();
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

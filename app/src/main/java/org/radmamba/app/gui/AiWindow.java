@@ -4,6 +4,9 @@ import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Scene;
 import org.radmamba.app.ai.AiDicomExport;
+import org.radmamba.app.gui.ai.ResultSenderViewModel;
+import org.radmamba.viewer.dicom.net.NetworkTimeouts;
+import org.radmamba.viewer.dicom.net.NodeDirectory;
 import org.radmamba.app.ai.AiResult;
 import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.ModelCard;
@@ -84,6 +87,8 @@ public final class AiWindow implements AutoCloseable {
     private final FxTaskExecutor executor = new FxTaskExecutor(2);
     private final AiViewModel viewModel;
     private final AiSidePanel panel;
+    private final ResultSenderViewModel sender;
+    private final java.util.concurrent.ExecutorService sendExecutor;
     /** Image source id (which may name a window) → the image it shows (instance and frame). */
     private final Map<String, String> imageOfSource = new HashMap<>();
     private final Set<Path> segmentationsRead = new HashSet<>();
@@ -132,6 +137,11 @@ public final class AiWindow implements AutoCloseable {
                 viewerModel.settings().store().put(SCAN_DEVICE_SETTING, preference.flag());
             }
         }, service.devicePreference());
+        // Send, beside Export: the same SR (and SEG) as Export > DICOM SR writes, to a configured node.
+        sendExecutor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        this.sender = new ResultSenderViewModel(NodeDirectory.forUser(), sendExecutor,
+                javafx.application.Platform::runLater, NetworkTimeouts.DEFAULT, this::structuredReportExport);
+        panel.showSender(sender);
         panel.setPrefWidth(340);
         panel.setMinWidth(300);
         window.setRight(panel);
@@ -588,8 +598,13 @@ public final class AiWindow implements AutoCloseable {
         return viewModel;
     }
 
+    public ResultSenderViewModel sender() {
+        return sender;
+    }
+
     @Override
     public void close() {
+        sendExecutor.shutdownNow();
         service.close();
         executor.close();
     }

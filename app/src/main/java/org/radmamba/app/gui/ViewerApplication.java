@@ -1,6 +1,7 @@
 package org.radmamba.app.gui;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Dimension2D;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -8,6 +9,8 @@ import org.radmamba.app.gui.plugins.PluginToolsPane;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.net.ReceiverSettings;
+import org.radmamba.viewer.fx.model.StudyReceiverViewModel;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.fx.service.DicomStudyService;
@@ -16,6 +19,7 @@ import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.picture.PictureFormats;
+import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.StudyScanner;
 
@@ -32,6 +36,7 @@ public final class ViewerApplication extends Application {
 
     private FxTaskExecutor executor;
     private PluginRegistry plugins;
+    private StudyReceiverViewModel receiver;
 
     /** Finds the plugins before the window opens (on the launcher thread, not the FX thread). */
     @Override
@@ -50,6 +55,11 @@ public final class ViewerApplication extends Application {
         ViewerViewModel viewModel = new ViewerViewModel(studies, executor, settings,
                 () -> DemoStudy.ensureGenerated(DemoStudy.defaultCacheFolder()));
         MainWindow window = new MainWindow(viewModel);
+        // Studies pushed to RadMamba join the browser as they arrive; a port in use is one line, the app runs on.
+        receiver = new StudyReceiverViewModel(ReceiverSettings.userNode(), Platform::runLater,
+                viewModel::openReceived);
+        receiver.startIfEnabled();
+        window.useReceiver(receiver);
         AiWindow ai = AiWindow.standard(window, plugins);
         PluginToolsPane.dock(window, plugins, ai::imageOnScreen, PluginRegistry.userFolder());
         Dimension2D size = MainWindow.firstWindowSize();
@@ -63,10 +73,16 @@ public final class ViewerApplication extends Application {
         stage.setOnHidden(e -> ai.close());
         List<Path> paths = getParameters().getRaw().stream().map(Path::of).toList();
         window.showThenOpen(stage, paths.isEmpty() ? viewModel::openDemo : () -> viewModel.open(paths));
+        if (!receiver.running().get() && receiver.enabled().get()) {
+            viewModel.failures().add(new FailedFile(Path.of("storage SCP"), receiver.status().get()));
+        }
     }
 
     @Override
     public void stop() {
+        if (receiver != null) {
+            receiver.close();
+        }
         if (executor != null) {
             executor.close();
         }

@@ -46,6 +46,27 @@ class BenchLoadCommandTest {
         }
     }
 
+    /**
+     * --verbose adds where the first frame's time goes: readers made, files listed, header read, file opened, frame decoded, shown, in that
+     * order, each with its wall time, CPU time and loaded classes; the figures line gives the first frame's CPU time.
+     */
+    @Test
+    void verbose_prints_the_first_frame_timeline_step_by_step_in_order() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = RadMambaCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+
+        int code = cl.execute("bench", "load", "--dir", dir.toString(), "--count", "3", "--size", "64", "--threads", "2",
+                "--verbose");
+
+        assertEquals(ExitCodes.OK, code, out.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.get(0).matches(".* first_frame_thread_cpu_ms=[0-9.]+ load_average=\\S+"), lines.get(0));
+        String step = "=[0-9.]+ms/cpu[0-9.]+ms/classes[0-9]+";
+        assertTrue(lines.get(1).matches("first_frame_timeline start" + step + " readers_made" + step + " listed" + step + " header_read" + step + " file_opened"
+                + step + " frame_decoded" + step + " shown" + step), lines.get(1));
+    }
+
     @Test
     void an_unknown_peer_is_a_usage_error() {
         StringWriter err = new StringWriter();

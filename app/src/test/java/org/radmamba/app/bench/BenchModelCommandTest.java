@@ -109,5 +109,33 @@ class BenchModelCommandTest {
 
         assertEquals(ExitCodes.OK, run.code(), run.err());
         assertTrue(run.out().startsWith("model=medmamba_t batch=1 threads=1 device=cpu median_ms="), run.out());
+        // the Java threads' CPU time is part of the process's, and one inference allocates on the heap
+        double cpu = field(run.out(), "cpu_ms");
+        double threadCpu = field(run.out(), "thread_cpu_ms");
+        assertTrue(threadCpu > 0 && threadCpu <= cpu * 1.05 + 1, run.out());
+        assertTrue(field(run.out(), "alloc_mb") > 0, run.out());
+        assertTrue(field(run.out(), "peak_rss_mb") > 0, run.out());
+        assertEquals(32, field(run.out(), "size"), run.out());
+    }
+
+    @Test
+    void every_listed_model_is_checked_before_any_runs() {
+        NoDriver opener = new NoDriver();
+
+        Run run = run(opener, "--model", "medmamba_t,no_such_model", "--batch", "1", "--threads", "1");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.code(), run.err());
+        assertTrue(run.err().contains("no_such_model: neither medmamba_t, medmamba_s, medmamba_b, vmunet_isic nor a "
+                + "checkpoint file"), run.err());
+        assertEquals("", run.out());
+    }
+
+    private static double field(String line, String key) {
+        for (String part : line.trim().split(" ")) {
+            if (part.startsWith(key + "=")) {
+                return Double.parseDouble(part.substring(key.length() + 1));
+            }
+        }
+        throw new AssertionError(key + " missing from " + line);
     }
 }

@@ -190,4 +190,59 @@ class ReformatCommandTest {
         assertEquals(single + ": not a volume: one image is not a volume (a volume needs parallel slices)", one.err().strip());
         assertTrue(Files.notExists(dir.resolve("x.npy")));
     }
+
+    @Test
+    void an_oblique_plane_turned_about_the_axial_normal_samples_the_volume_along_the_turned_rows() throws Exception {
+        Path series = dir.resolve("oblique");
+        SyntheticVolumeSeries.write(series, axial(false));
+        Path out = dir.resolve("oblique.npy");
+
+        InfoCommandTest.Run run = InfoCommandTest.run("reformat", series.toString(), "--plane", "coronal", "--turn", "30",
+                "--about", "axial", "--index", "20", "--out", out.toString(), "--json");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        double cos = Math.cos(Math.toRadians(30));
+        double sin = Math.sin(Math.toRadians(30));
+        // The coronal rows (x) turned 30° clockwise as the axial plane shows it (x right, y down); z stays up.
+        assertEquals(cos, json.get("rowDirectionCosines").get(0).asDouble(), 1e-12);
+        assertEquals(sin, json.get("rowDirectionCosines").get(1).asDouble(), 1e-12);
+        assertEquals(-1, json.get("columnDirectionCosines").get(2).asDouble(), 1e-12);
+        assertEquals("axial", json.get("turned").get("about").asText());
+        int rows = json.get("rows").asInt();
+        int columns = json.get("columns").asInt();
+        double[] first = new double[3];
+        for (int a = 0; a < 3; a++) {
+            first[a] = json.get("firstPixelPosition").get(a).asDouble();
+        }
+        double rowSpacing = json.get("pixelSpacing").get(0).asDouble();
+        double columnSpacing = json.get("pixelSpacing").get(1).asDouble();
+        byte[] bytes = Files.readAllBytes(out);
+        int headerLength = ByteBuffer.wrap(bytes, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
+        ByteBuffer data = ByteBuffer.wrap(bytes, 10 + headerLength, rows * columns * 4).order(ByteOrder.LITTLE_ENDIAN);
+        int inside = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                double[] p = {first[0] + c * columnSpacing * cos, first[1] + c * columnSpacing * sin,
+                        first[2] - r * rowSpacing};
+                float v = data.getFloat();
+                // Inside the voxel centres' box (x −16..15, y −20..26, z 10..67) the linear content comes back exactly.
+                boolean within = p[0] > -16 - 1e-6 && p[0] < 15 + 1e-6 && p[1] > -20 - 1e-6 && p[1] < 26 + 1e-6
+                        && p[2] > 10 - 1e-6 && p[2] < 67 + 1e-6;
+                if (within) {
+                    assertEquals(SyntheticVolumeSeries.value(p), v, 2e-3, "pixel (" + c + ", " + r + ")");
+                    inside++;
+                } else {
+                    assertTrue(Float.isNaN(v), "pixel (" + c + ", " + r + ") lies outside: " + v);
+                }
+            }
+        }
+        assertTrue(inside > 200, inside + " pixels inside");
+
+        InfoCommandTest.Run refused = InfoCommandTest.run("reformat", series.toString(), "--plane", "coronal", "--turn",
+                "30", "--index", "0", "--out", out.toString());
+        assertEquals(ExitCodes.USAGE, refused.exitCode());
+        assertEquals("--turn needs --about with another plane than --plane coronal (the plane whose normal it turns about)",
+                refused.err().strip());
+    }
 }

@@ -44,6 +44,13 @@ public final class Peers {
         return path;
     }
 
+    /** OpenSSL's command line tool, which makes the TLS tests' certificates. */
+    public static Path requireOpenssl() {
+        Path path = Path.of("/usr/bin/openssl");
+        require(Files.isExecutable(path), "openssl is not installed (apt-get install openssl)");
+        return path;
+    }
+
     private static void require(boolean present, String reason) {
         if (present) {
             return;

@@ -50,7 +50,7 @@ class StorageScpTest {
     record Result(int exitCode, String output) {
     }
 
-    private static Result dcmtk(String tool, List<String> args) throws Exception {
+    static Result dcmtk(String tool, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Peers.requireDcmtk(tool).toString());
         command.addAll(args);

@@ -10,7 +10,7 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  * x_proj computed straight from the scan's channels-first u into the arrays the scan reads (dt, B, C), with no
  * transposed copy and no BLAS call. The weight rows come in regions (dt, then B, then C), each padded at load to a
  * multiple of {@value #ROWS} rows with zeros and packed per block of {@value #ROWS} rows as {@code [c][row]}, so the
- * microkernel (8 rows × 3 vectors of positions, 24 accumulators) reads its broadcasts from one contiguous run; a
+ * microkernel (8 rows × 2 vectors of positions, 16 accumulators) reads its broadcasts from one contiguous run; a
  * region's last block stores only its real rows.
  */
 final class ChannelsFirstProduct {
@@ -85,8 +85,8 @@ final class ChannelsFirstProduct {
     /** One block of {@value #ROWS} rows over positions {@code l0 .. l1}. */
     private void rowBlock(float[] x, int xOff, int length, int wOff, int valid, int l0, int l1, float[] out, int outOff) {
         int l = l0;
-        for (; l + 3 * LANES <= l1; l += 3 * LANES) {
-            block3(x, xOff + l, length, wOff, valid, out, outOff + l);
+        for (; l + 2 * LANES <= l1; l += 2 * LANES) {
+            block2(x, xOff + l, length, wOff, valid, out, outOff + l);
         }
         for (; l + LANES <= l1; l += LANES) {
             block1(x, xOff + l, length, wOff, valid, out, outOff + l);
@@ -102,80 +102,73 @@ final class ChannelsFirstProduct {
         }
     }
 
-    private void block3(float[] x, int xo, int length, int wOff, int valid, float[] out, int oo) {
+    /**
+     * Eight rows × two vectors of positions (16 accumulators). Three vectors (24 accumulators) made the loop body so
+     * large that C2 stopped inlining before its last products: those ran the Vector API's Java fallback, which
+     * allocated about 80 MB of boxes per MedMamba-T inference (alloc_mb of {@code bench model}) and grew the heap.
+     */
+    private void block2(float[] x, int xo, int length, int wOff, int valid, float[] out, int oo) {
         FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c10 = zero, c11 = zero, c12 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c30 = zero, c31 = zero, c32 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c50 = zero, c51 = zero, c52 = zero;
-        FloatVector c60 = zero, c61 = zero, c62 = zero, c70 = zero, c71 = zero, c72 = zero;
+        FloatVector c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        FloatVector c40 = zero, c41 = zero, c50 = zero, c51 = zero, c60 = zero, c61 = zero, c70 = zero, c71 = zero;
         float[] w = packed;
         int n = channels;
         for (int c = 0, xi = xo, wi = wOff; c < n; c++, xi += length, wi += ROWS) {
             FloatVector x0 = FloatVector.fromArray(SPECIES, x, xi);
             FloatVector x1 = FloatVector.fromArray(SPECIES, x, xi + LANES);
-            FloatVector x2 = FloatVector.fromArray(SPECIES, x, xi + 2 * LANES);
             FloatVector w0 = FloatVector.broadcast(SPECIES, w[wi]);
             c00 = x0.fma(w0, c00);
             c01 = x1.fma(w0, c01);
-            c02 = x2.fma(w0, c02);
             FloatVector w1 = FloatVector.broadcast(SPECIES, w[wi + 1]);
             c10 = x0.fma(w1, c10);
             c11 = x1.fma(w1, c11);
-            c12 = x2.fma(w1, c12);
             FloatVector w2 = FloatVector.broadcast(SPECIES, w[wi + 2]);
             c20 = x0.fma(w2, c20);
             c21 = x1.fma(w2, c21);
-            c22 = x2.fma(w2, c22);
             FloatVector w3 = FloatVector.broadcast(SPECIES, w[wi + 3]);
             c30 = x0.fma(w3, c30);
             c31 = x1.fma(w3, c31);
-            c32 = x2.fma(w3, c32);
             FloatVector w4 = FloatVector.broadcast(SPECIES, w[wi + 4]);
             c40 = x0.fma(w4, c40);
             c41 = x1.fma(w4, c41);
-            c42 = x2.fma(w4, c42);
             FloatVector w5 = FloatVector.broadcast(SPECIES, w[wi + 5]);
             c50 = x0.fma(w5, c50);
             c51 = x1.fma(w5, c51);
-            c52 = x2.fma(w5, c52);
             FloatVector w6 = FloatVector.broadcast(SPECIES, w[wi + 6]);
             c60 = x0.fma(w6, c60);
             c61 = x1.fma(w6, c61);
-            c62 = x2.fma(w6, c62);
             FloatVector w7 = FloatVector.broadcast(SPECIES, w[wi + 7]);
             c70 = x0.fma(w7, c70);
             c71 = x1.fma(w7, c71);
-            c72 = x2.fma(w7, c72);
         }
         // a region's last block may hold fewer real rows: rows 0 and up are always stored, the rest while real
-        store3(out, oo, c00, c01, c02);
+        store2(out, oo, c00, c01);
         if (valid > 1) {
-            store3(out, oo + length, c10, c11, c12);
+            store2(out, oo + length, c10, c11);
         }
         if (valid > 2) {
-            store3(out, oo + 2 * length, c20, c21, c22);
+            store2(out, oo + 2 * length, c20, c21);
         }
         if (valid > 3) {
-            store3(out, oo + 3 * length, c30, c31, c32);
+            store2(out, oo + 3 * length, c30, c31);
         }
         if (valid > 4) {
-            store3(out, oo + 4 * length, c40, c41, c42);
+            store2(out, oo + 4 * length, c40, c41);
         }
         if (valid > 5) {
-            store3(out, oo + 5 * length, c50, c51, c52);
+            store2(out, oo + 5 * length, c50, c51);
         }
         if (valid > 6) {
-            store3(out, oo + 6 * length, c60, c61, c62);
+            store2(out, oo + 6 * length, c60, c61);
         }
         if (valid > 7) {
-            store3(out, oo + 7 * length, c70, c71, c72);
+            store2(out, oo + 7 * length, c70, c71);
         }
     }
 
-    private static void store3(float[] out, int o, FloatVector a, FloatVector b, FloatVector c) {
+    private static void store2(float[] out, int o, FloatVector a, FloatVector b) {
         a.intoArray(out, o);
         b.intoArray(out, o + LANES);
-        c.intoArray(out, o + 2 * LANES);
     }
 
     private void block1(float[] x, int xo, int length, int wOff, int valid, float[] out, int oo) {

@@ -27,6 +27,7 @@ public final class Conv2d implements AutoCloseable {
     private final int kernel;
     private final int stride;
     private final int padding;
+    /** The sgemm's weight {@code (out, k·k·in)} in native memory, or null when {@link #direct} holds the weights. */
     private final RowMatrix packedWeight;
     private final float[] bias;
     private final float[] inputScale;
@@ -37,6 +38,15 @@ public final class Conv2d implements AutoCloseable {
 
     /** @param inputNorm a BatchNorm applied to the input before the convolution, or null */
     public Conv2d(ConvParams params, int stride, int padding, BatchNorm inputNorm, Activation activation) {
+        this(params, stride, padding, inputNorm, activation, true);
+    }
+
+    /**
+     * As the public constructor; {@code allowDirect = false} always takes im2col + sgemm (for tests that compare the
+     * two). Only that path keeps the sgemm's packed weight: beside a direct kernel it would be a second copy of every
+     * weight of MedMamba's conv branch (9 MB of native memory in MedMamba-T, 26 MB in -B).
+     */
+    Conv2d(ConvParams params, int stride, int padding, BatchNorm inputNorm, Activation activation, boolean allowDirect) {
         if (stride < 1 || padding < 0) {
             throw new IllegalArgumentException("stride must be positive and padding non-negative");
         }
@@ -53,19 +63,24 @@ public final class Conv2d implements AutoCloseable {
         this.inputScale = inputNorm == null ? null : inputNorm.scale();
         this.inputShift = inputNorm == null ? null : inputNorm.shift();
         this.activation = activation;
+        this.direct = allowDirect && DirectConv.supports(kernel, stride, padding, out)
+                ? new DirectConv(in, out, kernel, params.weight(), params.bias(), inputScale, inputShift, activation)
+                : null;
+        this.packedWeight = direct == null ? packForGemm(params.weight()) : null;
+    }
+
+    /** PyTorch's {@code (out, in, k, k)} as the sgemm's {@code (out, k·k·in)}, in native memory. */
+    private RowMatrix packForGemm(float[] weight) {
         int kk = kernel * kernel;
         float[] packed = new float[out * kk * in];
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) {
                 for (int t = 0; t < kk; t++) {
-                    packed[(o * kk + t) * in + i] = params.weight()[(o * in + i) * kk + t];
+                    packed[(o * kk + t) * in + i] = weight[(o * in + i) * kk + t];
                 }
             }
         }
-        this.packedWeight = RowMatrix.detached(packed, out, kk * in);
-        this.direct = DirectConv.supports(kernel, stride, padding, out)
-                ? new DirectConv(in, out, kernel, params.weight(), params.bias(), inputScale, inputShift, activation)
-                : null;
+        return RowMatrix.detached(packed, out, kk * in);
     }
 
     public int outChannels() {
@@ -79,11 +94,6 @@ public final class Conv2d implements AutoCloseable {
 
     /** Convolves channels {@code channelOffset .. channelOffset+in} of {@code x}. */
     public FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel) {
-        return apply(x, channelOffset, parallel, true);
-    }
-
-    /** As {@link #apply(FeatureMap, int, Parallel)}; {@code allowDirect = false} forces im2col + sgemm (for tests). */
-    FeatureMap apply(FeatureMap x, int channelOffset, Parallel parallel, boolean allowDirect) {
         if (channelOffset < 0 || channelOffset + in > x.channels()) {
             throw new IllegalArgumentException("a convolution of " + in + " input channels cannot read channels "
                     + channelOffset + ".. of a map with " + x.channels());
@@ -94,7 +104,7 @@ public final class Conv2d implements AutoCloseable {
             throw new IllegalArgumentException("a " + x.height() + "x" + x.width() + " map is smaller than the "
                     + kernel + "x" + kernel + " kernel");
         }
-        if (direct != null && allowDirect) {
+        if (direct != null) {
             return direct.apply(x, channelOffset, parallel);
         }
         boolean pointwise = kernel == 1 && stride == 1 && padding == 0 && inputScale == null
@@ -160,6 +170,8 @@ public final class Conv2d implements AutoCloseable {
 
     @Override
     public void close() {
-        packedWeight.close();
+        if (packedWeight != null) {
+            packedWeight.close();
+        }
     }
 }

@@ -43,11 +43,14 @@ public final class DirectConvTiming {
                     for (int i = 0; i < xv.length; i++) {
                         xv[i] = (float) rnd.nextGaussian();
                     }
-                    try (Conv2d conv = new Conv2d(new ConvParams(c, c, k, w, b), 1, (k - 1) / 2,
-                            k == 3 ? new BatchNorm(sc, sh) : null, Activation.RELU)) {
+                    ConvParams params = new ConvParams(c, c, k, w, b);
+                    BatchNorm norm = k == 3 ? new BatchNorm(sc, sh) : null;
+                    try (Conv2d directConv = new Conv2d(params, 1, (k - 1) / 2, norm, Activation.RELU);
+                         Conv2d gemmConv = new Conv2d(params, 1, (k - 1) / 2, norm, Activation.RELU, false)) {
                         FeatureMap x = new FeatureMap(1, hw, hw, RowMatrix.of(xv, hw * hw, c));
                         double flop = 2.0 * hw * hw * c * c * k * k;
                         for (boolean direct : new boolean[]{true, false}) {
+                            Conv2d conv = direct ? directConv : gemmConv;
                             double[] t = new double[runs];
                             for (int warm = 0; warm < 6; warm++) {
                                 for (int r = 0; r < runs; r++) {
@@ -58,7 +61,7 @@ public final class DirectConvTiming {
                                     }
                                     try (MemoryWorkspace ws = InferenceMemory.open("timing")) {
                                         long t0 = System.nanoTime();
-                                        conv.apply(x, 0, par, direct);
+                                        conv.apply(x, 0, par);
                                         t[r] = (System.nanoTime() - t0) / 1e6;
                                     }
                                 }

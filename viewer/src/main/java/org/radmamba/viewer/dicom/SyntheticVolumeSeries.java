@@ -58,6 +58,15 @@ public final class SyntheticVolumeSeries {
 
     /** Writes one single-frame file per slice, {@code dir/IM0001.dcm}...; returns them. */
     public static List<Path> write(Path dir, Geometry g) throws IOException {
+        return write(dir, g, SyntheticVolumeSeries::value);
+    }
+
+    /**
+     * As {@link #write(Path, Geometry)}, each voxel holding {@code content} of its patient position (HU, rounded) in
+     * place of {@link #value}: a picture stacked into a volume, for tests of what a model finds in it.
+     */
+    public static List<Path> write(Path dir, Geometry g, java.util.function.ToDoubleFunction<double[]> content)
+            throws IOException {
         Files.createDirectories(dir);
         String root = uidRoot(dir);
         List<Path> files = new ArrayList<>();
@@ -72,7 +81,7 @@ public final class SyntheticVolumeSeries {
                     .decimals(Tag.RESCALE_INTERCEPT, INTERCEPT)
                     .decimals(Tag.RESCALE_SLOPE, 1)
                     .string(Tag.RESCALE_TYPE, "LO", "HU")
-                    .otherWords(Tag.PIXEL_DATA, pixels(g, i));
+                    .otherWords(Tag.PIXEL_DATA, pixels(g, i, content));
             DicomFileWriter.write(file, CT_IMAGE_STORAGE, sop, ds);
             files.add(file);
         }
@@ -90,7 +99,7 @@ public final class SyntheticVolumeSeries {
         short[] all = new short[frames * g.rows() * g.columns()];
         List<DicomFileWriter.Dataset> perFrame = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
-            short[] frame = pixels(g, i);
+            short[] frame = pixels(g, i, SyntheticVolumeSeries::value);
             System.arraycopy(frame, 0, all, i * frame.length, frame.length);
             perFrame.add(new DicomFileWriter.Dataset().sequence(Tag.PLANE_POSITION_SEQUENCE, List.of(
                     new DicomFileWriter.Dataset().decimals(Tag.IMAGE_POSITION_PATIENT, g.positions().get(i)))));
@@ -149,11 +158,11 @@ public final class SyntheticVolumeSeries {
                 g.columnCosines()[1], g.columnCosines()[2]};
     }
 
-    private static short[] pixels(Geometry g, int slice) {
+    private static short[] pixels(Geometry g, int slice, java.util.function.ToDoubleFunction<double[]> content) {
         short[] pixels = new short[g.rows() * g.columns()];
         for (int r = 0; r < g.rows(); r++) {
             for (int c = 0; c < g.columns(); c++) {
-                long stored = Math.round(value(g.point(slice, c, r))) - INTERCEPT;
+                long stored = Math.round(content.applyAsDouble(g.point(slice, c, r))) - INTERCEPT;
                 if (stored < 0 || stored > 0xFFFF) {
                     throw new IllegalArgumentException("value " + (stored + INTERCEPT) + " of slice " + slice
                             + " does not fit 16 bits: keep the volume within a few hundred mm of the origin");

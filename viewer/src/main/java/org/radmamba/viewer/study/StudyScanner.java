@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,7 +34,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * Builds the study model (patient → study → series → instance) from files, folders (recursively) and DICOMDIR
@@ -84,6 +86,8 @@ public final class StudyScanner {
     /**
      * As {@link #scan(List)}, and tells {@code onInstance} of each readable file as soon as its header is read
      * (on a scan thread, in no particular order), so that a viewer can show the first image before the scan ends.
+     * The first file (in path order) is read on the calling thread, and {@code onInstance} returns for it, before
+     * any other header is read.
      */
     public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance) {
         return scan(paths, onInstance, ScanProgress.NONE);
@@ -103,20 +107,34 @@ public final class StudyScanner {
         progress.filesRead(0, total);
         List<Instance> instances = new ArrayList<>();
         List<DicomDataset> datasets = new ArrayList<>();
-        // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())),
-                BackgroundThreads.factory("radmamba-scan"));
+        List<Future<Scanned>> futures = new ArrayList<>();
+        java.util.function.Function<Path, java.util.concurrent.Callable<Scanned>> task = file -> () -> {
+            Scanned scanned = scanFile(file);
+            if (scanned.instance() != null) {
+                onInstance.accept(scanned.instance());
+            }
+            fileRead.run();
+            return scanned;
+        };
+        ExecutorService pool = null;
         try {
-            List<Future<Scanned>> futures = new ArrayList<>();
-            for (Path file : files) {
-                futures.add(pool.submit(() -> {
-                    Scanned scanned = scanFile(file);
-                    if (scanned.instance() != null) {
-                        onInstance.accept(scanned.instance());
-                    }
-                    fileRead.run();
-                    return scanned;
-                }));
+            if (!files.isEmpty()) {
+                // First file first, on the calling thread: its header and what onInstance does with it (a viewer
+                // shows its image) run before any other header is read, and before the scan threads exist (making
+                // them links setpriority through the FFM, tens of ms in a fresh JVM, and they run at a lower
+                // priority). A FutureTask, so that its outcome is reported as the pool's are.
+                java.util.concurrent.FutureTask<Scanned> first = new java.util.concurrent.FutureTask<>(
+                        task.apply(files.getFirst()));
+                first.run();
+                futures.add(first);
+            }
+            if (files.size() > 1) {
+                // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
+                pool = Executors.newFixedThreadPool(Math.min(threads, files.size() - 1),
+                        BackgroundThreads.factory("radmamba-scan"));
+                for (Path file : files.subList(1, files.size())) {
+                    futures.add(pool.submit(task.apply(file)));
+                }
             }
             for (int i = 0; i < futures.size(); i++) {
                 Scanned scanned = join(futures.get(i), files.get(i));
@@ -128,7 +146,9 @@ public final class StudyScanner {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         // INFO, not WARN: the caller shows the failures (the CLI on stderr, the viewer in its list); the log file keeps them.
         failures.forEach(f -> LOG.info("skipped {}", f.message()));
@@ -223,9 +243,10 @@ public final class StudyScanner {
         LinkedHashSet<Path> files = new LinkedHashSet<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).filter(p -> !isDicomDir(p)).filter(p -> !isHidden(p))
-                            .sorted().forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                try {
+                    for (Path p : regularFilesUnder(path)) {
+                        files.add(p.toAbsolutePath().normalize());
+                    }
                 } catch (IOException | UncheckedIOException e) {
                     failures.add(new FailedFile(path, "cannot be listed: " + e.getMessage()));
                 }
@@ -242,6 +263,28 @@ public final class StudyScanner {
             }
         }
         return new ArrayList<>(files);
+    }
+
+    /**
+     * The regular files under {@code folder} (links to one included), DICOMDIRs and hidden files left out, sorted.
+     * A file visitor and a plain sort rather than a stream of lambdas: this runs before the first frame, when each
+     * lambda's first call still costs its linking (about a millisecond in a fresh JVM).
+     */
+    private static List<Path> regularFilesUnder(Path folder) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                boolean regular = attributes.isRegularFile()
+                        || attributes.isSymbolicLink() && Files.isRegularFile(file);
+                if (regular && !isDicomDir(file) && !isHidden(file)) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        java.util.Collections.sort(found);
+        return found;
     }
 
     private static boolean isDicomDir(Path file) {

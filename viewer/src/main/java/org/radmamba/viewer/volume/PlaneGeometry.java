@@ -22,6 +22,20 @@ public record PlaneGeometry(Plane plane, int index, int planeCount, int rows, in
         return p;
     }
 
+    /**
+     * The unit direction (patient coordinates) in which the plane's index grows: its normal, pointing to the
+     * following plane (for the orthogonal planes +z, +y and +x).
+     */
+    public double[] indexDirection() {
+        double[] normal = Volume.cross(rowCosines, columnCosines);
+        double[] standardRow = new double[3];
+        standardRow[plane.columnAxis()] = 1;
+        double[] standardColumn = new double[3];
+        standardColumn[plane.rowAxis()] = plane.rowSign();
+        double sign = Volume.cross(standardRow, standardColumn)[plane.normalAxis()];
+        return new double[] {sign * normal[0], sign * normal[1], sign * normal[2]};
+    }
+
     /** The plane's coordinate along its normal axis, mm. */
     public double normalPosition() {
         return firstPixel[plane.normalAxis()];

@@ -17,12 +17,12 @@ public final class Reformatter {
 
     private final Volume volume;
     private final double[] minimum = new double[3];
+    private final double[] maximum = new double[3];
     private final double[] spacing = new double[3];
     private final int[] count = new int[3];
 
     public Reformatter(Volume volume) {
         this.volume = volume;
-        double[] maximum = new double[3];
         Arrays.fill(minimum, Double.POSITIVE_INFINITY);
         Arrays.fill(maximum, Double.NEGATIVE_INFINITY);
         for (int corner = 0; corner < 8; corner++) {
@@ -117,15 +117,163 @@ public final class Reformatter {
                 layers.add(geometry(plane, j));
             }
         }
+        cut(g, layers, slab.mode(), out);
+    }
+
+    private void cut(PlaneGeometry g, List<PlaneGeometry> layers, Slab.Mode mode, float[] out) {
         int rows = g.rows();
         if (layers.size() == 1 || (long) rows * g.columns() * layers.size() < PARALLEL_VOXELS) {
-            cutRows(g, layers, slab.mode(), 0, rows, out);
+            cutRows(g, layers, mode, 0, rows, out);
             return;
         }
         // A thick slab reads many voxels a pixel: its rows are cut in a few bands at once.
         int bands = Math.min(rows, Runtime.getRuntime().availableProcessors());
         IntStream.range(0, bands).parallel().forEach(b ->
-                cutRows(g, layers, slab.mode(), rows * b / bands, rows * (b + 1) / bands, out));
+                cutRows(g, layers, mode, rows * b / bands, rows * (b + 1) / bands, out));
+    }
+
+    /**
+     * Plane {@code plane} turned by {@code degrees} about the normal of plane {@code pivot}, through the point
+     * {@code through} (the crosshair): an oblique plane, cut by {@link #reformat(PlaneGeometry, Slab, float[])}.
+     * The angle is as the pivot plane shows it, clockwise on the screen for a positive angle, so that the plane's
+     * line in the pivot plane turns with the crosshair drawn there. The plane's axis along the pivot's normal keeps
+     * its grid spacing; the turned axes take the finer of the pivot plane's two. Its pixels lie on a grid fixed to
+     * the volume's centre (a crosshair moving in the plane does not shift them), and its index counts planes along
+     * its normal across the volume, from 0.
+     *
+     * @throws IllegalArgumentException when {@code plane} is the pivot (a plane turned about its own normal is
+     *                                  itself)
+     */
+    public PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, double[] through) {
+        return oblique(plane, pivot, degrees, through, -1);
+    }
+
+    /**
+     * As {@link #oblique(Plane, Plane, double, double[])}, the turned plane {@code index} along its normal (from 0,
+     * in the direction the plane's own index grows when not turned).
+     *
+     * @throws IndexOutOfBoundsException when there is no such plane
+     */
+    public PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, int index) {
+        if (index < 0) {
+            throw new IndexOutOfBoundsException("plane " + index + " does not exist: planes count from 0");
+        }
+        return oblique(plane, pivot, degrees, null, index);
+    }
+
+    private PlaneGeometry oblique(Plane plane, Plane pivot, double degrees, double[] through, int index) {
+        if (plane == pivot) {
+            throw new IllegalArgumentException("the " + plane.label() + " plane is the pivot: it does not turn");
+        }
+        double[] rowCosines = new double[3];
+        rowCosines[plane.columnAxis()] = 1;
+        double[] columnCosines = new double[3];
+        columnCosines[plane.rowAxis()] = plane.rowSign();
+        double[] normal = new double[3];
+        normal[plane.normalAxis()] = 1;
+        rowCosines = turn(pivot, degrees, rowCosines);
+        columnCosines = turn(pivot, degrees, columnCosines);
+        normal = turn(pivot, degrees, normal);
+        double inPivot = Math.min(spacing[pivot.columnAxis()], spacing[pivot.rowAxis()]);
+        double columnSpacing = Math.abs(rowCosines[pivot.normalAxis()]) > 0.5 ? spacing[pivot.normalAxis()] : inPivot;
+        double rowSpacing = Math.abs(columnCosines[pivot.normalAxis()]) > 0.5 ? spacing[pivot.normalAxis()] : inPivot;
+        double[] centre = new double[3];
+        for (int a = 0; a < 3; a++) {
+            centre[a] = (minimum[a] + maximum[a]) / 2;
+        }
+        int[] columnsSpan = span(rowCosines, columnSpacing, centre);
+        int[] rowsSpan = span(columnCosines, rowSpacing, centre);
+        int[] normalSpan = span(normal, inPivot, centre);
+        int k;
+        if (through == null) {
+            k = normalSpan[0] + index;
+            if (k > normalSpan[1]) {
+                throw new IndexOutOfBoundsException("there are " + (normalSpan[1] - normalSpan[0] + 1) + " turned "
+                        + plane.label() + " planes, not " + index);
+            }
+        } else {
+            double[] offset = {through[0] - centre[0], through[1] - centre[1], through[2] - centre[2]};
+            k = Math.clamp(Math.round(Volume.dot(offset, normal) / inPivot), normalSpan[0], normalSpan[1]);
+        }
+        double[] first = new double[3];
+        for (int a = 0; a < 3; a++) {
+            first[a] = centre[a] + k * inPivot * normal[a] + columnsSpan[0] * columnSpacing * rowCosines[a]
+                    + rowsSpan[0] * rowSpacing * columnCosines[a];
+        }
+        return new PlaneGeometry(plane, k - normalSpan[0], normalSpan[1] - normalSpan[0] + 1,
+                rowsSpan[1] - rowsSpan[0] + 1, columnsSpan[1] - columnsSpan[0] + 1,
+                new double[] {rowSpacing, columnSpacing}, first, rowCosines, columnCosines);
+    }
+
+    /** The first and last whole step of {@code step} mm along {@code direction} from {@code centre} that the volume's box spans. */
+    private int[] span(double[] direction, double step, double[] centre) {
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        for (int corner = 0; corner < 8; corner++) {
+            double along = 0;
+            for (int a = 0; a < 3; a++) {
+                double p = (corner >> a & 1) == 0 ? minimum[a] : maximum[a];
+                along += (p - centre[a]) * direction[a];
+            }
+            low = Math.min(low, along);
+            high = Math.max(high, along);
+        }
+        return new int[] {(int) Math.floor(low / step + 1e-6), (int) Math.ceil(high / step - 1e-6)};
+    }
+
+    /**
+     * {@code v} turned by {@code degrees} about the normal of {@code pivot}, as the pivot plane shows it: its screen
+     * x (the column axis) and y (the row axis, downwards) turned clockwise for a positive angle.
+     */
+    static double[] turn(Plane pivot, double degrees, double[] v) {
+        double radians = Math.toRadians(degrees);
+        double cos = Math.cos(radians);
+        double sin = Math.sin(radians);
+        double x = v[pivot.columnAxis()];
+        double y = v[pivot.rowAxis()] * pivot.rowSign();
+        double[] out = new double[3];
+        out[pivot.normalAxis()] = v[pivot.normalAxis()];
+        out[pivot.columnAxis()] = x * cos - y * sin;
+        out[pivot.rowAxis()] = (x * sin + y * cos) * pivot.rowSign();
+        return out;
+    }
+
+    /** The grid spacing along the normal of plane {@code g}: the planes of a slab around it lie this far apart. */
+    public double normalSpacing(PlaneGeometry g) {
+        double[] normal = Volume.cross(g.rowCosines(), g.columnCosines());
+        double finest = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < 3; a++) {
+            if (Math.abs(normal[a]) > 1 - 1e-9) {
+                return spacing[a];
+            }
+            if (Math.abs(normal[a]) > 1e-9) {
+                finest = Math.min(finest, spacing[a]);
+            }
+        }
+        return finest;
+    }
+
+    /**
+     * Fills {@code out} (rows × columns) with any plane {@code g} (an {@link #oblique} one), or the slab around it:
+     * trilinear between voxels, NaN outside the volume and in gaps.
+     */
+    public void reformat(PlaneGeometry g, Slab slab, float[] out) {
+        if (out.length != g.rows() * g.columns()) {
+            throw new IllegalArgumentException("the plane has " + g.rows() * g.columns() + " pixels, not " + out.length);
+        }
+        double step = normalSpacing(g);
+        double[] normal = Volume.cross(g.rowCosines(), g.columnCosines());
+        int half = slab.planes(step) / 2;
+        List<PlaneGeometry> layers = new ArrayList<>();
+        for (int j = -half; j <= half; j++) {
+            double[] first = new double[3];
+            for (int a = 0; a < 3; a++) {
+                first[a] = g.firstPixel()[a] + j * step * normal[a];
+            }
+            layers.add(new PlaneGeometry(g.plane(), g.index() + j, g.planeCount(), g.rows(), g.columns(),
+                    g.pixelSpacing(), first, g.rowCosines(), g.columnCosines()));
+        }
+        cut(g, layers, slab.mode(), out);
     }
 
     /** Slabs reading fewer voxels than this are cut on the calling thread alone. */
@@ -171,12 +319,16 @@ public final class Reformatter {
      * of the voxel nearest it, 0 outside the volume.
      */
     public void reformatLabels(Plane plane, int index, LabelVolume labels, byte[] out) {
+        reformatLabels(geometry(plane, index), labels, out);
+    }
+
+    /** As {@link #reformatLabels(Plane, int, LabelVolume, byte[])}, for any plane {@code g} (an oblique one). */
+    public void reformatLabels(PlaneGeometry g, LabelVolume labels, byte[] out) {
         if (labels.volume() != volume) {
             throw new IllegalArgumentException("the labels belong to another volume");
         }
-        PlaneGeometry g = geometry(plane, index);
         if (out.length != g.rows() * g.columns()) {
-            throw new IllegalArgumentException("a " + plane.label() + " plane has " + g.rows() * g.columns()
+            throw new IllegalArgumentException("a " + g.plane().label() + " plane has " + g.rows() * g.columns()
                     + " pixels, not " + out.length);
         }
         double[] columnStep = new double[3];

@@ -3,6 +3,7 @@ package org.radmamba.viewer.volume;
 import org.radmamba.viewer.dicom.DicomDataset;
 import org.radmamba.viewer.dicom.DicomReadException;
 import org.radmamba.viewer.dicom.DicomReader;
+import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.FrameMemory;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.ImageGeometry;
@@ -49,26 +50,43 @@ public final class SeriesVolumes {
     }
 
     /**
-     * The slices of single-frame images by their scanned geometry, without pixels: a volume of them is
-     * {@link Volume#fill filled} slice by slice as the series loads. Slice i is image i.
+     * The slices of {@code images} without pixels, every frame of each image in turn: a volume of them is
+     * {@link Volume#fill filled} slice by slice as the series loads. A single-frame image's geometry is the scanned
+     * one; an enhanced multi-frame image's frames each have their own position in its header, read here (disk I/O:
+     * call off the UI thread when any image is multi-frame).
      *
-     * @throws NotAVolumeException for a multi-frame image, whose frames' positions are in its header (use
-     *                             {@link #slices} once it has loaded), or an image in colour
+     * @param reader reads multi-frame headers; null when every image is single-frame
+     * @throws NotAVolumeException for an image in colour, without geometry, or whose header cannot be read
      */
-    public static List<VolumeSlice> outline(List<Instance> images) throws NotAVolumeException {
+    public static List<VolumeSlice> outline(List<Instance> images, DicomReader reader) throws NotAVolumeException {
         List<VolumeSlice> slices = new ArrayList<>();
         for (Instance instance : images) {
             String name = String.valueOf(instance.file().getFileName());
-            if (instance.frameCount() != 1) {
-                throw new NotAVolumeException(name + ": a multi-frame image is made a volume once it has loaded");
-            }
             String photometric = instance.photometricInterpretation();
             if (!photometric.startsWith("MONOCHROME")) {
                 throw new NotAVolumeException(name + ": colour images (" + photometric + ") are not a volume of values");
             }
-            ImageGeometry g = instance.geometry().orElseThrow(() -> new NotAVolumeException(name + ": has no image geometry"));
-            slices.add(new VolumeSlice(name, g.imagePositionPatient(), g.imageOrientationPatient(), g.pixelSpacing(),
-                    g.rows(), g.columns(), null, null));
+            if (instance.frameCount() == 1) {
+                ImageGeometry g = instance.geometry().orElseThrow(() -> new NotAVolumeException(name + ": has no image geometry"));
+                slices.add(new VolumeSlice(name, g.imagePositionPatient(), g.imageOrientationPatient(), g.pixelSpacing(),
+                        g.rows(), g.columns(), null, null));
+                continue;
+            }
+            if (reader == null) {
+                throw new NotAVolumeException(name + ": a multi-frame image needs its header read for its frames' positions");
+            }
+            try {
+                DicomDataset header = reader.readHeader(instance.file()).dataset();
+                int rows = header.integer(Tag.ROWS, 0);
+                int columns = header.integer(Tag.COLUMNS, 0);
+                for (int f = 0; f < instance.frameCount(); f++) {
+                    slices.add(new VolumeSlice(name + " frame " + (f + 1), ImagePlane.position(header, f + 1).orElse(null),
+                            ImagePlane.orientation(header, f + 1).orElse(null),
+                            ImagePlane.pixelSpacing(header, f + 1).orElse(null), rows, columns, null, null));
+                }
+            } catch (DicomReadException e) {
+                throw new NotAVolumeException(name + ": " + e.reason());
+            }
         }
         return slices;
     }

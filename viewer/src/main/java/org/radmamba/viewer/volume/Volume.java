@@ -347,6 +347,22 @@ public final class Volume {
         return upperWeight[k] < 0.5 ? lower[k] : upper[k];
     }
 
+    /**
+     * The acquired slice nearest {@code patientPoint} along the stack, as its index in the list the volume was made
+     * of (for the viewport that shows the acquired images beside the planes); −1 where the nearest grid slice lies in
+     * a gap. Points beyond the volume give its first or last slice.
+     */
+    public int sliceNearest(double[] patientPoint) {
+        int k = Math.clamp(Math.round(gridIndex(patientPoint)[2]), 0, gridSlices - 1);
+        int sorted = nearestAcquired(k);
+        for (int i = 0; sorted >= 0 && i < acquiredOf.length; i++) {
+            if (acquiredOf[i] == sorted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Where slice {@code slice} of the list the volume was made of lies among the sorted acquired slices. */
     int acquiredIndexOf(int slice) {
         return acquiredOf[slice];

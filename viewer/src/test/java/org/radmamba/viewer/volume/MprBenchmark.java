@@ -74,6 +74,7 @@ public final class MprBenchmark {
                 report(label, plane.label() + " scroll", scroll(reformatter, plane, Slab.NONE, voi, monochrome1, 200));
             }
             report(label, "crosshair drag (coronal + sagittal)", drag(reformatter, voi, monochrome1, 200));
+            report(label, "oblique coronal (30° about axial)", obliqueScroll(reformatter, voi, monochrome1, 60));
             for (Plane plane : Plane.values()) {
                 report(label, plane.label() + " MIP 20 mm",
                         scroll(reformatter, plane, new Slab(20, Slab.Mode.MIP), voi, monochrome1, 60));
@@ -93,6 +94,31 @@ public final class MprBenchmark {
             long[] t = render(reformatter, plane, index, slab, voi, monochrome1);
             times[0][i] = t[0];
             times[1][i] = t[1];
+        }
+        return times;
+    }
+
+    /**
+     * Renders {@code count} consecutive coronal planes turned 30° about the axial normal (as Shift+→ six times in
+     * the axial plane does), from the middle: every pixel trilinear.
+     */
+    private static long[][] obliqueScroll(Reformatter reformatter, Voi voi, boolean monochrome1, int count) {
+        int planes = reformatter.oblique(Plane.CORONAL, Plane.AXIAL, 30, 0).planeCount();
+        long[][] times = new long[2][count];
+        int start = Math.max(0, planes / 2 - count / 2);
+        for (int i = 0; i < count; i++) {
+            PlaneGeometry g = reformatter.oblique(Plane.CORONAL, Plane.AXIAL, 30, Math.min(planes - 1, start + i));
+            int pixels = g.rows() * g.columns();
+            if (values.length != pixels) {
+                values = new float[pixels];
+                grey = new byte[pixels];
+            }
+            long wall = System.nanoTime();
+            long cpu = allThreadsCpu();
+            reformatter.reformat(g, Slab.NONE, values);
+            PlaneRendering.toGrey(values, voi, monochrome1, grey);
+            times[0][i] = System.nanoTime() - wall;
+            times[1][i] = allThreadsCpu() - cpu;
         }
         return times;
     }

@@ -202,6 +202,25 @@ public final class AiSidePanel extends VBox {
                 classification, legend, areas, volumes, new ReportFindingsPanel(viewModel.reportFindings()), new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
+    /** Adds Send: the results on screen as DICOM SR (and SEG) to a configured node, in one click. */
+    public void showSender(ResultSenderViewModel sender) {
+        ComboBox<String> node = new ComboBox<>(sender.nodeNames());
+        node.setId("ai-send-node");
+        node.setPromptText("node");
+        node.valueProperty().bindBidirectional(sender.node());
+        // Nodes added in the network settings since the panel opened.
+        node.setOnShowing(e -> sender.refreshNodes());
+        Button send = new Button("Send result to node");
+        send.setId("ai-send");
+        send.setOnAction(e -> sender.send());
+        send.disableProperty().bind(sender.busy());
+        Label line = new Label();
+        line.setId("ai-send-status");
+        line.setWrapText(true);
+        line.textProperty().bind(sender.status());
+        getChildren().addAll(new HBox(6, node, send), line);
+    }
+
     private static ListCell<ModelEntry> modelCell() {
         ListCell<ModelEntry> cell = new ListCell<>() {
             @Override

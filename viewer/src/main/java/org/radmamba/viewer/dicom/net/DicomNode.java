@@ -1,6 +1,7 @@
 package org.radmamba.viewer.dicom.net;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -9,6 +10,9 @@ import java.util.Objects;
  * it never contains a credential.
  */
 public sealed interface DicomNode {
+
+    /** The scheme of a DIMSE node reached over TLS. */
+    String TLS_SCHEME = "dimse+tls://";
 
     /** The configured name, or the address when the node was given as a URI. */
     String name();
@@ -36,9 +40,18 @@ public sealed interface DicomNode {
      * @param retrieve   C-GET or C-MOVE
      * @param moveAet    the AE title the node sends C-MOVE results to (configured on the node as our storage SCP)
      * @param movePort   the port our storage SCP listens on during a C-MOVE
+     * @param tls        DICOM over TLS (PS3.15 secure transport): the association runs in a TLS session
+     * @param trustedCertificates with TLS, the PEM or DER file the node's certificate must chain to; null for the
+     *                   JVM's trust store
      */
     record Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
-            String moveAet, int movePort) implements DicomNode {
+            String moveAet, int movePort, boolean tls, Path trustedCertificates) implements DicomNode {
+
+        /** A node on plain TCP. */
+        public Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
+                String moveAet, int movePort) {
+            this(name, calledAet, host, port, callingAet, retrieve, moveAet, movePort, false, null);
+        }
 
         public Dimse {
             Objects.requireNonNull(name);
@@ -57,7 +70,7 @@ public sealed interface DicomNode {
         }
 
         public String uri() {
-            return "dimse://" + calledAet + "@" + host + ":" + port;
+            return (tls ? TLS_SCHEME : "dimse://") + calledAet + "@" + host + ":" + port;
         }
 
         @Override
@@ -66,8 +79,19 @@ public sealed interface DicomNode {
         }
     }
 
-    /** A DICOMweb service at {@code baseUrl} (the prefix of /studies), with its credentials. */
-    record Web(String name, URI baseUrl, Credentials credentials) implements DicomNode {
+    /**
+     * A DICOMweb service at {@code baseUrl} (the prefix of /studies), with its credentials.
+     *
+     * @param trustedCertificates for https: a PEM or DER file of the certificates (a CA's, or the server's own
+     *                            self-signed one) that this node's TLS certificate must chain to, instead of the
+     *                            JVM's trust store; null for the JVM's trust store. Nothing is ever trusted blindly.
+     */
+    record Web(String name, URI baseUrl, Credentials credentials, Path trustedCertificates) implements DicomNode {
+
+        /** A node whose https certificate the JVM's trust store checks. */
+        public Web(String name, URI baseUrl, Credentials credentials) {
+            this(name, baseUrl, credentials, null);
+        }
 
         public Web {
             Objects.requireNonNull(name);
@@ -96,12 +120,14 @@ public sealed interface DicomNode {
      * @throws IllegalArgumentException with a one-line reason
      */
     static DicomNode parse(String uri, String callingAet, Retrieve retrieve, int movePort, Credentials credentials) {
-        if (uri.startsWith("dimse://")) {
-            String rest = uri.substring("dimse://".length());
+        if (uri.startsWith("dimse://") || uri.startsWith(TLS_SCHEME)) {
+            boolean tls = uri.startsWith(TLS_SCHEME);
+            String rest = uri.substring(tls ? TLS_SCHEME.length() : "dimse://".length());
             int at = rest.indexOf('@');
             int colon = rest.lastIndexOf(':');
             if (at <= 0 || colon < at) {
-                throw new IllegalArgumentException("a DIMSE node is dimse://CALLED_AET@HOST:PORT, not " + uri);
+                throw new IllegalArgumentException("a DIMSE node is dimse://CALLED_AET@HOST:PORT (dimse+tls:// over"
+                        + " TLS), not " + uri);
             }
             int port;
             try {
@@ -110,7 +136,7 @@ public sealed interface DicomNode {
                 throw new IllegalArgumentException("the port of " + uri + " is not a number");
             }
             return new Dimse(uri, rest.substring(0, at), rest.substring(at + 1, colon), port, callingAet, retrieve,
-                    callingAet, movePort);
+                    callingAet, movePort, tls, null);
         }
         if (uri.startsWith("http://") || uri.startsWith("https://")) {
             URI parsed;

@@ -1,5 +1,6 @@
 package org.radmamba.viewer.dicom.net;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,13 @@ public final class NodeDirectory {
      * @param movePort   our storage SCP's port for C-MOVE (0: none)
      */
     public record Entry(String name, String uri, String callingAet, DicomNode.Retrieve retrieve, int movePort,
-            Credentials credentials) {
+            Credentials credentials, Path trustedCertificates) {
+
+        /** A node that needs no certificate file of its own (DIMSE, http, or https the JVM's trust store checks). */
+        public Entry(String name, String uri, String callingAet, DicomNode.Retrieve retrieve, int movePort,
+                Credentials credentials) {
+            this(name, uri, callingAet, retrieve, movePort, credentials, null);
+        }
 
         public Entry {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -49,8 +56,8 @@ public final class NodeDirectory {
             DicomNode parsed = DicomNode.parse(uri, callingAet, retrieve, movePort, credentials);
             return switch (parsed) {
                 case DicomNode.Dimse d -> new DicomNode.Dimse(name, d.calledAet(), d.host(), d.port(), d.callingAet(),
-                        d.retrieve(), d.moveAet(), d.movePort());
-                case DicomNode.Web w -> new DicomNode.Web(name, w.baseUrl(), w.credentials());
+                        d.retrieve(), d.moveAet(), d.movePort(), d.tls(), trustedCertificates);
+                case DicomNode.Web w -> new DicomNode.Web(name, w.baseUrl(), w.credentials(), trustedCertificates);
             };
         }
     }
@@ -63,6 +70,9 @@ public final class NodeDirectory {
         node.put("callingAet", entry.callingAet());
         node.put("retrieve", entry.retrieve().name());
         node.putInt("movePort", entry.movePort());
+        if (entry.trustedCertificates() != null) {
+            node.put("trustedCertificates", entry.trustedCertificates().toString());
+        }
         switch (entry.credentials()) {
             case Credentials.Basic basic -> {
                 node.put("user", basic.user());
@@ -84,8 +94,10 @@ public final class NodeDirectory {
         String token = node.get("token", null);
         Credentials credentials = user != null ? new Credentials.Basic(user, node.get("password", ""))
                 : token != null ? new Credentials.Bearer(token) : Credentials.NONE;
+        String trusted = node.get("trustedCertificates", null);
         return Optional.of(new Entry(name, node.get("uri", ""), node.get("callingAet", "RADMAMBA"),
-                DicomNode.Retrieve.valueOf(node.get("retrieve", "GET")), node.getInt("movePort", 0), credentials));
+                DicomNode.Retrieve.valueOf(node.get("retrieve", "GET")), node.getInt("movePort", 0), credentials,
+                trusted == null ? null : Path.of(trusted)));
     }
 
     public List<Entry> list() throws BackingStoreException {

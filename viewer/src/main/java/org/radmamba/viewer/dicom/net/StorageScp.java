@@ -22,8 +22,16 @@ public interface StorageScp extends AutoCloseable {
     /**
      * @param allowedCallingAets the calling AE titles accepted; empty accepts any
      * @param idle               how long an association may stay silent before it is dropped
+     * @param tls                DICOM over TLS with this identity; null for plain TCP
      */
-    record Config(String aet, int port, Path outDir, Set<String> allowedCallingAets, Duration idle) {
+    record Config(String aet, int port, Path outDir, Set<String> allowedCallingAets, Duration idle,
+            TlsIdentity tls) {
+
+        /** An SCP on plain TCP. */
+        public Config(String aet, int port, Path outDir, Set<String> allowedCallingAets, Duration idle) {
+            this(aet, port, outDir, allowedCallingAets, idle, null);
+        }
+
         public Config {
             AeTitles.check(aet, "AE title");
             allowedCallingAets = Set.copyOf(allowedCallingAets);
@@ -34,6 +42,13 @@ public interface StorageScp extends AutoCloseable {
                 throw new IllegalArgumentException("port " + port + " is not in 0-65535");
             }
         }
+    }
+
+    /**
+     * The SCP's TLS identity: a PKCS#12 key store holding its private key and certificate (what callers must trust).
+     * Callers need no certificate of their own.
+     */
+    record TlsIdentity(Path keyStore, char[] password) {
     }
 
     /** What happens to a storage SCP; called on its connection threads. */

@@ -1,7 +1,8 @@
 package org.radmamba.viewer.fx.measure;
 
 /**
- * Statistics of the real-world values of the pixels whose centres lie inside a region.
+ * Statistics of the real-world values of the pixels whose centres lie inside a region; pixels without a value
+ * (NaN: outside a reformatted volume, in a gap) are left out.
  *
  * @param pixelCount number of pixels inside
  * @param mean       arithmetic mean (NaN when no pixel is inside)
@@ -27,6 +28,9 @@ public record RoiStatistics(long pixelCount, double mean, double sd, double min,
                     continue;
                 }
                 double v = values.real(x, y);
+                if (Double.isNaN(v)) {
+                    continue; // no value there (outside a reformatted volume, a gap): not a pixel of the region
+                }
                 n++;
                 // Welford: one pass, no catastrophic cancellation for large HU offsets.
                 double delta = v - mean;

@@ -4,14 +4,21 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.geometry.Point2D;
 import javafx.scene.image.Image;
+import org.radmamba.viewer.fx.measure.Calibration;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.measure.Measurement;
+import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.viewport.DisplayImage;
 import org.radmamba.viewer.fx.viewport.ViewportTransform;
@@ -24,11 +31,17 @@ import org.radmamba.viewer.volume.Reformatter;
 import org.radmamba.viewer.volume.Slab;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One plane of the MPR layout: which plane along its normal it shows, the image of it under the shared window,
- * its own zoom and pan, where the crosshair's lines cross it (in image pixels), and its corner text. UI thread only.
+ * its own zoom and pan, where the crosshair's lines cross it (in image pixels), its corner text, and the
+ * measurements drawn on it (by the viewer's {@link MeasurementEditor}, in mm of the plane's own pixel spacing: the
+ * in-plane spacing across the acquired slices, the slice spacing along the stack). Each plane position keeps its
+ * own measurements, as each acquired image does. UI thread only.
  */
 public final class MprPlaneViewModel {
 
@@ -49,7 +62,11 @@ public final class MprPlaneViewModel {
     private final StringProperty bottomLeft = new SimpleStringProperty(this, "bottomLeft", "");
     private final StringProperty bottomRight = new SimpleStringProperty(this, "bottomRight", "");
     private final ObjectProperty<LabelMaskImage> mask = new SimpleObjectProperty<>(this, "mask");
+    private final DoubleProperty lineAngle = new SimpleDoubleProperty(this, "lineAngle", 0);
     private final DisplayImage display = new DisplayImage();
+    private final MeasurementEditor editor;
+    /** Measurements by plane position (index and orientation), as the viewer keeps them by image. */
+    private final Map<List<Object>, ObservableList<Measurement>> measurementsByPosition = new HashMap<>();
     private Reformatter reformatter;
     private PlaneGeometry geometry;
     private float[] values = new float[0];
@@ -58,39 +75,87 @@ public final class MprPlaneViewModel {
     MprPlaneViewModel(MprViewModel owner, Plane plane) {
         this.owner = owner;
         this.plane = plane;
+        this.editor = new MeasurementEditor(owner.toolProperty());
         topLeft.set(label());
         topRight.set(owner.images().entry().description());
     }
 
-    void volumeReady(Reformatter reformatter, int startIndex) {
+    void volumeReady(Reformatter reformatter) {
         this.reformatter = reformatter;
-        planeCount.set(reformatter.planeCount(plane));
-        index.set(startIndex);
-        geometry = reformatter.geometry(plane, startIndex);
+        geometry = targetGeometry();
+        planeCount.set(geometry.planeCount());
+        index.set(geometry.index());
         // Rows and columns of a reformat may have different spacings (slice spacing against pixel spacing).
-        transform.set(ViewportTransform.fit(geometry.pixelSpacing()[0] / geometry.pixelSpacing()[1]));
+        transform.set(ViewportTransform.fit(aspect(geometry)));
         crosshairMoved();
+    }
+
+    private static double aspect(PlaneGeometry g) {
+        return g.pixelSpacing()[0] / g.pixelSpacing()[1];
+    }
+
+    /**
+     * The plane to show for the crosshair and rotation now: the orthogonal plane through the crosshair (the nearest
+     * of the grid), or, while another plane's crosshair is turned, this plane turned with it (oblique).
+     */
+    private PlaneGeometry targetGeometry() {
+        double[] point = owner.crosshair();
+        MprViewModel.Rotation rotation = owner.rotation();
+        if (rotation != null && rotation.pivot() != plane) {
+            return reformatter.oblique(plane, rotation.pivot(), rotation.degrees(), point);
+        }
+        return reformatter.geometry(plane, reformatter.indexAt(plane, point));
     }
 
     /** Reformats the plane (or slab) under the shared window into the image. */
     void render() {
         WindowLevel window = owner.windowProperty().get();
-        if (reformatter == null || window == null) {
+        if (reformatter == null) {
             return;
         }
-        geometry = reformatter.geometry(plane, index.get());
+        PlaneGeometry target = targetGeometry();
+        if (geometry != null && Math.abs(aspect(target) - aspect(geometry)) > 1e-9) {
+            // A turned plane may have other spacings: keep its pixels square in mm on the screen.
+            transform.set(transform.get().withPixelAspect(aspect(target)));
+        }
+        geometry = target;
+        planeCount.set(geometry.planeCount());
+        index.set(geometry.index());
+        double degrees = owner.rotation() == null ? 0 : owner.rotation().degrees();
+        lineAngle.set(owner.rotation() != null && owner.rotation().pivot() == plane ? degrees : 0);
+        crosshairMoved();
+        if (window == null) {
+            return;
+        }
         int pixels = geometry.rows() * geometry.columns();
         if (values.length != pixels) {
             values = new float[pixels];
             grey = new byte[pixels];
         }
         Slab slab = owner.slabProperty().get();
-        reformatter.reformat(plane, index.get(), slab, values);
+        if (isOblique()) {
+            reformatter.reformat(geometry, slab, values);
+        } else {
+            reformatter.reformat(plane, index.get(), slab, values);
+        }
         PlaneRendering.toGrey(values, window.toVoi(), PlaneRendering.isMonochrome1(reformatter.volume()), grey);
         image.set(display.writeGrey(grey, geometry.columns(), geometry.rows(), false));
         imageRevision.set(imageRevision.get() + 1);
         updateText(window, slab);
+        editor.show(measurementsByPosition.computeIfAbsent(positionKey(), k -> FXCollections.observableArrayList()));
         renderMask();
+    }
+
+    /** Whether the plane is turned out of the patient axes (another plane's crosshair is turned). */
+    public boolean isOblique() {
+        MprViewModel.Rotation rotation = owner.rotation();
+        return rotation != null && rotation.pivot() != plane;
+    }
+
+    /** Where the plane is: its orientation and its first pixel (which moves with the index). */
+    private List<Object> positionKey() {
+        return List.of(Arrays.toString(geometry.firstPixel()), Arrays.toString(geometry.rowCosines()),
+                Arrays.toString(geometry.columnCosines()));
     }
 
     /** The mask volume's labels on this plane, or none. */
@@ -101,16 +166,26 @@ public final class MprPlaneViewModel {
             return;
         }
         byte[] planeLabels = new byte[geometry.rows() * geometry.columns()];
-        reformatter.reformatLabels(plane, index.get(), labels, planeLabels);
+        reformatter.reformatLabels(geometry, labels, planeLabels);
         mask.set(new LabelMaskImage(geometry.columns(), geometry.rows(), planeLabels, labels.names()));
     }
 
     private void updateText(WindowLevel window, Slab slab) {
-        topLeft.set(label() + "  " + (index.get() + 1) + " / " + planeCount.get());
-        int slabPlanes = slab.planes(reformatter.spacing(plane.normalAxis()));
-        bottomLeft.set(AXIS_NAMES[plane.normalAxis()] + " " + String.format(Locale.ROOT, "%.1f", geometry.normalPosition())
-                + " mm" + (slabPlanes > 1 ? "\n" + slab.mode().label() + " " + String.format(Locale.ROOT, "%.1f", slab.thicknessMm())
-                + " mm (" + slabPlanes + " planes)" : ""));
+        MprViewModel.Rotation rotation = owner.rotation();
+        String turned = "";
+        if (rotation != null) {
+            turned = "\n" + (rotation.pivot() == plane ? "crosshair turned " : "oblique, turned ")
+                    + String.format(Locale.ROOT, "%.1f", rotation.degrees()) + "°"
+                    + (rotation.pivot() == plane ? "" : " about the " + rotation.pivot().label() + " normal");
+        }
+        topLeft.set(label() + "  " + (index.get() + 1) + " / " + planeCount.get() + turned);
+        int slabPlanes = slab.planes(reformatter.normalSpacing(geometry));
+        String position = isOblique()
+                ? String.format(Locale.ROOT, "%.1f mm along the normal", (index.get() - (planeCount.get() - 1) / 2.0)
+                        * reformatter.normalSpacing(geometry))
+                : AXIS_NAMES[plane.normalAxis()] + " " + String.format(Locale.ROOT, "%.1f", geometry.normalPosition()) + " mm";
+        bottomLeft.set(position + (slabPlanes > 1 ? "\n" + slab.mode().label() + " "
+                + String.format(Locale.ROOT, "%.1f", slab.thicknessMm()) + " mm (" + slabPlanes + " planes)" : ""));
         bottomRight.set(String.format(Locale.ROOT, "W %.0f  L %.0f", window.width(), window.center()));
     }
 
@@ -119,10 +194,14 @@ public final class MprPlaneViewModel {
         return Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
-    /** The crosshair moved to a point on plane {@code newIndex}. */
-    void followCrosshair(int newIndex) {
-        if (newIndex != index.get()) {
-            index.set(newIndex);
+    /** The crosshair moved: the plane goes to the one through it (when that is another), its lines follow. */
+    void followCrosshair() {
+        if (reformatter == null) {
+            return;
+        }
+        PlaneGeometry target = targetGeometry();
+        if (geometry == null || target.index() != geometry.index() || target.planeCount() != geometry.planeCount()
+                || !Arrays.equals(target.firstPixel(), geometry.firstPixel())) {
             render();
         }
         crosshairMoved();
@@ -134,11 +213,17 @@ public final class MprPlaneViewModel {
         if (geometry == null || point == null) {
             return;
         }
-        int columnAxis = plane.columnAxis();
-        int rowAxis = plane.rowAxis();
+        double[] d = new double[3];
+        for (int a = 0; a < 3; a++) {
+            d[a] = point[a] - geometry.firstPixel()[a];
+        }
         // Image coordinates put pixel i's centre at i + 0.5.
-        crosshairColumn.set((point[columnAxis] - geometry.firstPixel()[columnAxis]) / geometry.pixelSpacing()[1] + 0.5);
-        crosshairRow.set(plane.rowSign() * (point[rowAxis] - geometry.firstPixel()[rowAxis]) / geometry.pixelSpacing()[0] + 0.5);
+        crosshairColumn.set(dot(d, geometry.rowCosines()) / geometry.pixelSpacing()[1] + 0.5);
+        crosshairRow.set(dot(d, geometry.columnCosines()) / geometry.pixelSpacing()[0] + 0.5);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     }
 
     /** Moves the crosshair to the image point (x, y) of this plane (pixel i's centre at i + 0.5): the others follow. */
@@ -156,17 +241,37 @@ public final class MprPlaneViewModel {
         setIndex(index.get() + delta);
     }
 
+    /** Goes to plane {@code newIndex} along the normal (clamped): the crosshair moves onto it, the others follow. */
     public void setIndex(int newIndex) {
-        if (reformatter == null) {
+        if (reformatter == null || geometry == null) {
             return;
         }
         int clamped = Math.clamp(newIndex, 0, planeCount.get() - 1);
         if (clamped == index.get()) {
             return;
         }
-        index.set(clamped);
-        render();
-        owner.moveAlongNormal(plane, geometry.normalPosition());
+        double step = (clamped - index.get()) * reformatter.normalSpacing(geometry);
+        double[] normal = geometry.indexDirection();
+        double[] point = owner.crosshair();
+        // Onto the new plane exactly (the crosshair's distance to it along the normal), not a step from wherever the
+        // crosshair was between two planes.
+        double[] d = new double[3];
+        for (int a = 0; a < 3; a++) {
+            d[a] = geometry.firstPixel()[a] + step * normal[a] - point[a];
+        }
+        double along = dot(d, normal);
+        for (int a = 0; a < 3; a++) {
+            point[a] += along * normal[a];
+        }
+        owner.moveCrosshair(point);
+    }
+
+    /**
+     * Turns the crosshair lines drawn on this plane by {@code degrees} (clockwise on the screen when positive): the
+     * two other planes turn with them about this plane's normal, and are cut obliquely (trilinear).
+     */
+    public void turnCrosshair(double degrees) {
+        owner.rotate(plane, degrees);
     }
 
     public void panBy(double dx, double dy) {
@@ -182,6 +287,73 @@ public final class MprPlaneViewModel {
 
     public void fit() {
         transform.set(transform.get().fitted());
+    }
+
+    // ---- measurements (the viewer's editor; calibrated by the plane's own spacing) ----
+
+    /** Mouse pressed with a measuring tool at an image point (pixel i's centre at i + 0.5). */
+    public void beginMeasurement(ImagePoint at) {
+        editor.begin(at, image.get() != null);
+    }
+
+    /** Mouse dragged: moves the last point of the measurement being drawn. */
+    public void updateMeasurement(ImagePoint at) {
+        editor.update(at);
+    }
+
+    /** Mouse released: completes the measurement (an angle needs one more click). */
+    public void finishMeasurement(ImagePoint at) {
+        editor.finish(at);
+    }
+
+    /** See {@link MeasurementEditor#clickAt}. */
+    public void clickAt(ImagePoint at, double tolerance) {
+        editor.clickAt(at, tolerance);
+    }
+
+    public void deleteSelectedMeasurement() {
+        editor.deleteSelected();
+    }
+
+    public void cancelDraft() {
+        editor.cancelDraft();
+    }
+
+    /** Pixel Spacing of the plane: rows then columns, mm; uncalibrated before the volume is ready. */
+    public Calibration calibration() {
+        if (geometry == null) {
+            return Calibration.UNKNOWN;
+        }
+        return new Calibration(geometry.pixelSpacing()[0], geometry.pixelSpacing()[1], Calibration.Source.PIXEL_SPACING);
+    }
+
+    /** The plane's modality values on screen for ROI statistics; null before the plane is rendered. */
+    public PixelValues currentValues() {
+        if (geometry == null || values.length != geometry.rows() * geometry.columns() || image.get() == null) {
+            return null;
+        }
+        var pipeline = reformatter.volume().pipeline();
+        return new PlanePixelValues(values, geometry.columns(), geometry.rows(), pipeline == null ? "" : pipeline.units());
+    }
+
+    /** The label of a measurement on this plane ("14.4 mm", "mean 40.2 HU …"). */
+    public String labelOf(Measurement m) {
+        PixelValues planeValues = currentValues();
+        return planeValues == null ? "" : m.label(calibration(), planeValues);
+    }
+
+    /** The measurements of the plane position in view. */
+    public ReadOnlyObjectProperty<ObservableList<Measurement>> measurementsProperty() {
+        return editor.measurementsProperty();
+    }
+
+    public ReadOnlyObjectProperty<Measurement> draftProperty() {
+        return editor.draftProperty();
+    }
+
+    /** The measurement Delete removes; null when none is selected. */
+    public ReadOnlyObjectProperty<Measurement> selectedMeasurementProperty() {
+        return editor.selectedProperty();
     }
 
     public Plane plane() {
@@ -226,6 +398,11 @@ public final class MprPlaneViewModel {
     /** Where the vertical crosshair line is, in image x (pixel i's centre at i + 0.5); NaN without a volume. */
     public DoubleProperty crosshairColumnProperty() {
         return crosshairColumn;
+    }
+
+    /** How far the crosshair lines on this plane are turned, degrees clockwise on the screen; 0 when not. */
+    public DoubleProperty lineAngleProperty() {
+        return lineAngle;
     }
 
     /** Where the horizontal crosshair line is, in image y. */

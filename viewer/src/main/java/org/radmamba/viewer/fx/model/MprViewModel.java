@@ -1,6 +1,8 @@
 package org.radmamba.viewer.fx.model;
 
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -13,7 +15,6 @@ import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.Instance;
-import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.volume.LabelVolume;
 import org.radmamba.viewer.volume.NotAVolumeException;
 import org.radmamba.viewer.volume.Plane;
@@ -21,6 +22,9 @@ import org.radmamba.viewer.volume.Reformatter;
 import org.radmamba.viewer.volume.SeriesVolumes;
 import org.radmamba.viewer.volume.Slab;
 import org.radmamba.viewer.volume.Volume;
+import org.radmamba.viewer.volume.VolumeSlice;
+import org.radmamba.viewer.fx.task.BackgroundTask;
+import org.radmamba.viewer.fx.task.TaskExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +36,8 @@ import java.util.function.IntConsumer;
  * The MPR layout's view model: one series as a volume, its axial, coronal and sagittal planes
  * ({@link MprPlaneViewModel}), the crosshair they share (a patient point: each plane goes through it, and shows
  * where the two others cut it), one window/level for all three, and one slab. Made while the series still loads:
- * the volume's geometry comes from the scan, and the planes fill in as slices arrive. UI thread only.
+ * the volume's geometry comes from the scan (single-frame images) or from the headers read in the background
+ * (enhanced multi-frame images), and the planes fill in as slices arrive. UI thread only.
  */
 public final class MprViewModel {
 
@@ -47,6 +52,10 @@ public final class MprViewModel {
     private final ObjectProperty<OverlayStyle> overlayStyle =
             new SimpleObjectProperty<>(this, "overlayStyle", OverlayStyle.DEFAULT);
     private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
+    private final ObjectProperty<MprLayout> layout = new SimpleObjectProperty<>(this, "layout", MprLayout.ONE_BY_THREE);
+    private final ReadOnlyIntegerWrapper acquiredSlice = new ReadOnlyIntegerWrapper(this, "acquiredSlice", -1);
+    /** What the left button does in the planes: a measuring tool measures, any other moves the crosshair. */
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private Volume volume;
     private Reformatter reformatter;
     /** What each slice the volume was made of is in the series (its index in this list is the volume's). */
@@ -54,19 +63,22 @@ public final class MprViewModel {
     private LabelVolume labels;
     private Function<SeriesEntry.Slice, LabelMaskImage> masks = slice -> null;
     private double[] crosshair;
+    private Rotation rotation;
     private boolean renderPending;
-    /** Whether slices are filled into the volume as they arrive (single-frame images), or it is made once loaded. */
-    private boolean progressive;
+    private final TaskExecutor executor;
+    /** Left: a background read that ends later changes nothing. */
+    private boolean closed;
     private WindowLevelDrag windowDrag;
     private double valueRange = 4096;
 
     /**
-     * @param later runs a task on the UI thread after the current one (Platform::runLater), so that slices arriving
-     *              in one batch cost one render
+     * @param executor reads the headers of multi-frame images (their frames' positions) off the UI thread, and runs
+     *                 renders later on the UI thread, so that slices arriving in one batch cost one render
      */
-    public MprViewModel(SeriesImages images, Consumer<Runnable> later) {
+    public MprViewModel(SeriesImages images, TaskExecutor executor) {
         this.images = images;
-        this.later = later;
+        this.executor = executor;
+        this.later = executor::runOnUiThread;
         for (Plane plane : Plane.values()) {
             planes.add(new MprPlaneViewModel(this, plane));
         }
@@ -78,45 +90,51 @@ public final class MprViewModel {
 
     /** Stops following the series' load (leaving the MPR). */
     public void close() {
+        closed = true;
         images.removeArrivalListener(arrivals);
+        tool.unbind();
     }
 
+    /**
+     * Makes the volume's outline from the slices' geometry, before their pixels: single-frame images from the scan
+     * (no I/O), multi-frame ones from their headers, read in the background. Either way the slices already loaded
+     * are filled in, and the others as they arrive.
+     */
     private void build() {
-        SeriesEntry entry = images.entry();
-        List<Instance> sliceImages = new ArrayList<>();
-        boolean multiFrame = false;
-        for (SeriesEntry.Slice s : entry.slices()) {
-            Instance instance = entry.instance(s.instanceIndex());
-            multiFrame |= instance.frameCount() != 1;
-            sliceImages.add(instance);
+        List<Instance> sliceImages = images.entry().series().instances().stream().filter(i -> i.frameCount() > 0).toList();
+        if (sliceImages.stream().allMatch(i -> i.frameCount() == 1)) {
+            try {
+                outlined(SeriesVolumes.outline(sliceImages, null));
+            } catch (NotAVolumeException e) {
+                notice.set("Not a volume: " + e.getMessage());
+            }
+            return;
+        }
+        notice.set("Reading the frames' positions…");
+        BackgroundTask.wrap(() -> SeriesVolumes.outline(sliceImages, DicomReaders.standard()))
+                .withTitle("MPR: reading the frames' positions")
+                .onSuccess(slices -> {
+                    if (!closed) {
+                        outlined(slices);
+                    }
+                })
+                .onFailure(e -> notice.set("Not a volume: " + e.getMessage()))
+                .executeWith(executor);
+    }
+
+    /** The volume of {@code outline} (the series' slices in order, without pixels) with what has loaded so far. */
+    private void outlined(List<VolumeSlice> outline) {
+        if (outline.size() != images.entry().slices().size()) {
+            notice.set("Not a volume: " + outline.size() + " slices outlined, " + images.entry().slices().size() + " in the series");
+            return;
         }
         try {
-            if (multiFrame) {
-                if (!images.isComplete()) {
-                    notice.set("Loading the series…");
-                    return;
-                }
-                List<LoadedImage> loaded = new ArrayList<>();
-                volumeSlices.clear();
-                for (int i = 0; i < entry.series().instances().size(); i++) {
-                    LoadedImage image = imageOfInstance(i);
-                    if (image != null) {
-                        loaded.add(image);
-                        for (int f = 0; f < image.frameCount(); f++) {
-                            volumeSlices.add(new SeriesEntry.Slice(i, f));
-                        }
-                    }
-                }
-                volume = Volume.of(SeriesVolumes.slices(loaded, DicomReaders.standard()));
-            } else {
-                volume = Volume.of(SeriesVolumes.outline(sliceImages));
-                volumeSlices.clear();
-                volumeSlices.addAll(entry.slices());
-                progressive = true;
-                for (int s = 0; s < entry.slices().size(); s++) {
-                    if (images.isLoaded(s)) {
-                        fill(s);
-                    }
+            volume = Volume.of(outline);
+            volumeSlices.clear();
+            volumeSlices.addAll(images.entry().slices());
+            for (int s = 0; s < volumeSlices.size(); s++) {
+                if (images.isLoaded(s)) {
+                    fill(s);
                 }
             }
         } catch (NotAVolumeException e) {
@@ -129,11 +147,20 @@ public final class MprViewModel {
         crosshair = volume.patientPoint((volume.columns() - 1) / 2.0, (volume.rows() - 1) / 2.0,
                 (volume.gridSlices() - 1) / 2.0);
         for (MprPlaneViewModel p : planes) {
-            p.volumeReady(reformatter, reformatter.indexAt(p.plane(), crosshair));
+            p.volumeReady(reformatter);
         }
         chooseWindow();
         buildLabels();
         renderAll();
+        followWithAcquiredSlice();
+    }
+
+    /** The acquired slice nearest the crosshair becomes the one the acquired viewport shows. */
+    private void followWithAcquiredSlice() {
+        int nearest = volume == null || crosshair == null ? -1 : volume.sliceNearest(crosshair);
+        if (nearest >= 0) {
+            acquiredSlice.set(images.entry().slices().indexOf(volumeSlices.get(nearest)));
+        }
     }
 
     /**
@@ -195,16 +222,6 @@ public final class MprViewModel {
         return classVolumes.getReadOnlyProperty();
     }
 
-    private LoadedImage imageOfInstance(int instanceIndex) {
-        List<SeriesEntry.Slice> slices = images.entry().slices();
-        for (int s = 0; s < slices.size(); s++) {
-            if (slices.get(s).instanceIndex() == instanceIndex) {
-                return images.image(s);
-            }
-        }
-        return null;
-    }
-
     private void fill(int slice) throws NotAVolumeException {
         SeriesEntry.Slice s = images.entry().slices().get(slice);
         DecodedFrame frame = images.frame(slice);
@@ -214,12 +231,9 @@ public final class MprViewModel {
 
     private void arrived(int slice) {
         if (volume == null) {
-            if (images.isComplete() && notice.get().startsWith("Loading")) {
-                build();
-            }
-            return;
+            return; // not a volume, or its multi-frame headers are still being read (they fill what has loaded)
         }
-        if (progressive && images.isLoaded(slice)) {
+        if (images.isLoaded(slice)) {
             try {
                 fill(slice);
             } catch (NotAVolumeException e) {
@@ -262,16 +276,43 @@ public final class MprViewModel {
     void moveCrosshair(double[] point) {
         crosshair = point.clone();
         for (MprPlaneViewModel p : planes) {
-            p.followCrosshair(reformatter.indexAt(p.plane(), crosshair));
+            p.followCrosshair();
+        }
+        followWithAcquiredSlice();
+    }
+
+    /**
+     * A turn of the crosshair drawn on plane {@code pivot}: the two other planes turned about its normal by
+     * {@code degrees} (clockwise as the pivot plane shows it), through the crosshair.
+     */
+    public record Rotation(Plane pivot, double degrees) {
+    }
+
+    /**
+     * Turns the crosshair on plane {@code pivot} by {@code degrees} more: the other planes turn with it (oblique).
+     * One plane's crosshair is turned at a time: turning another's starts again from the orthogonal planes.
+     */
+    public void rotate(Plane pivot, double degrees) {
+        if (reformatter == null) {
+            return;
+        }
+        double from = rotation != null && rotation.pivot() == pivot ? rotation.degrees() : 0;
+        double to = Math.IEEEremainder(from + degrees, 360);
+        rotation = Math.abs(to) < 1e-9 ? null : new Rotation(pivot, to == -180 ? 180 : to);
+        renderAll();
+    }
+
+    /** Back to the axial, coronal and sagittal planes. */
+    public void resetRotation() {
+        if (rotation != null) {
+            rotation = null;
+            renderAll();
         }
     }
 
-    /** One plane scrolled to the plane at {@code normalPosition} along its normal: the crosshair goes with it. */
-    void moveAlongNormal(Plane plane, double normalPosition) {
-        crosshair[plane.normalAxis()] = normalPosition;
-        for (MprPlaneViewModel p : planes) {
-            p.crosshairMoved();
-        }
+    /** The turn of the crosshair, null while the planes are the orthogonal ones. */
+    public Rotation rotation() {
+        return rotation;
     }
 
     double[] crosshair() {
@@ -309,6 +350,24 @@ public final class MprViewModel {
 
     public MprPlaneViewModel plane(Plane plane) {
         return planes.get(plane.ordinal());
+    }
+
+    /** Three planes side by side, or two by two with the acquired images. */
+    public ObjectProperty<MprLayout> layoutProperty() {
+        return layout;
+    }
+
+    /**
+     * The series' slice (index in its slices) nearest the crosshair along the acquisition's stack: the acquired
+     * viewport of the 2×2 layout shows it; −1 before the volume is ready.
+     */
+    public ReadOnlyIntegerProperty acquiredSliceProperty() {
+        return acquiredSlice.getReadOnlyProperty();
+    }
+
+    /** The viewer's tool (bound to it while the MPR is shown): measuring tools measure in any plane. */
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
     }
 
     /** The window/level of all three planes. */

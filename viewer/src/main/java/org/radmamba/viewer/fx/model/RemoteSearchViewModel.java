@@ -22,20 +22,24 @@ import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.prefs.BackingStoreException;
+import java.util.stream.Stream;
 
 /**
  * The PACS search panel's state and actions: a node (configured name or URI), the search keys, the matches, a
- * retrieve with progress and cancel that opens the study in the browser when it is in (or what arrived of it, when it
- * stopped halfway), and sending files. Opening it as the instances arrive needs the browser to merge a series that
- * grows; until it does, a series opened in batches would show as several. Network calls run on {@code background}; every property changes on
- * {@code fx} (the JavaFX thread in the app, the calling thread in tests).
+ * retrieve with progress and cancel that adds the study to the browser as its instances arrive, and sending files.
+ * Network calls run on {@code background}; every property changes on {@code fx} (the JavaFX thread in the app, the
+ * calling thread in tests).
  */
 public final class RemoteSearchViewModel {
 
@@ -65,7 +69,8 @@ public final class RemoteSearchViewModel {
     private volatile Future<?> running;
 
     /**
-     * @param open      adds files to the study browser (the viewer's {@code ViewerViewModel::open})
+     * @param open      adds received files to the study browser ({@code ViewerViewModel::openReceived}), called with
+     *                  each batch as it arrives
      * @param storeRoot where retrieved studies go, one folder per study
      */
     public RemoteSearchViewModel(NodeDirectory directory, ExecutorService background, Executor fx,
@@ -167,7 +172,13 @@ public final class RemoteSearchViewModel {
         });
     }
 
-    /** Retrieves a study or a series match into the store and opens it in the study browser as it arrives. */
+    /**
+     * Retrieves a study or a series match into the store and adds it to the study browser as it arrives: the first
+     * instance at once, so that its image shows while the rest come, then the others in batches at most ten a
+     * second (each batch is one scan on the browser's loading path, and the browser grows the series). When the
+     * retrieve ends, whether done, failed or cancelled, every file it left in the folder is in the browser: a
+     * cancelled or broken retrieve leaves only complete instances (ReceivedInstances), and shows them.
+     */
     public void retrieve(FindMatch match) {
         if (match.studyInstanceUid().isEmpty()) {
             status.set("choose a study or a series to retrieve (a patient match names no study)");
@@ -183,34 +194,89 @@ public final class RemoteSearchViewModel {
         Path dir = storeRoot.resolve(match.studyInstanceUid());
         String series = match.level() == QueryLevel.SERIES ? match.seriesInstanceUid() : null;
         start("Retrieving from " + remote.node().label() + "…", () -> {
-            long[] lastUpdate = {0};
-            int[] received = {0};
+            StreamingOpen opening = new StreamingOpen();
             try {
                 RemoteNode.RetrieveResult result = remote.retrieve(match.studyInstanceUid(), series, dir,
                         (file, done, total) -> {
-                            received[0] = done;
-                            long now = System.nanoTime();
-                            if (now - lastUpdate[0] > UPDATE_NANOS) {
-                                lastUpdate[0] = now;
+                            List<Path> batch = opening.arrived(file);
+                            if (!batch.isEmpty()) {
                                 fx.execute(() -> {
+                                    open.accept(batch);
                                     progress.set(total > 0 ? (double) done / total : -1);
                                     status.set(done + (total > 0 ? " of " + total : "") + " instance(s) received");
                                 });
                             }
                         });
+                opening.finish(dir);
                 fx.execute(() -> {
-                    open.accept(List.of(dir));
                     progress.set(1);
                     status.set(result.files().size() + " instance(s) received from " + remote.node().label());
                 });
             } catch (NetworkException e) {
-                // What arrived intact is kept: show it, and say why the rest is missing.
-                if (received[0] > 0) {
-                    fx.execute(() -> open.accept(List.of(dir)));
-                }
+                // What arrived intact is kept: it is in the browser, and the status says why the rest is missing.
+                opening.finish(dir);
                 throw e;
             }
         });
+    }
+
+    /**
+     * The received files not yet handed to the browser: the first alone, then batches at most every
+     * {@link #UPDATE_NANOS}. Called on the transfer's thread, then once by {@link #finish} on the task's.
+     */
+    private final class StreamingOpen {
+        private final Set<Path> opened = new HashSet<>();
+        private final List<Path> pending = new ArrayList<>();
+        private long lastOpen;
+
+        synchronized List<Path> arrived(Path file) {
+            if (file != null) {
+                pending.add(file);
+            }
+            long now = System.nanoTime();
+            if (opened.isEmpty() || now - lastOpen >= UPDATE_NANOS) {
+                lastOpen = now;
+                return take();
+            }
+            return List.of();
+        }
+
+        /** Hands over what is pending, and any complete file in the folder that was stored but not yet told. */
+        void finish(Path dir) {
+            List<Path> rest;
+            synchronized (this) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".dcm")).sorted().forEach(pending::add);
+                } catch (IOException e) {
+                    // No folder: nothing arrived.
+                }
+                rest = take();
+            }
+            if (rest.isEmpty()) {
+                return;
+            }
+            // A cancelled retrieve leaves this thread interrupted; where fx runs the browser's scan on it (tests),
+            // the interrupt would close the files' channels under the scan. It is restored once they are handed over.
+            boolean interrupted = Thread.interrupted();
+            try {
+                fx.execute(() -> open.accept(rest));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private List<Path> take() {
+            List<Path> batch = new ArrayList<>();
+            for (Path file : pending) {
+                if (opened.add(file)) {
+                    batch.add(file);
+                }
+            }
+            pending.clear();
+            return List.copyOf(batch);
+        }
     }
 
     /** Sends files (a series, a study, an AI result) to the node. */

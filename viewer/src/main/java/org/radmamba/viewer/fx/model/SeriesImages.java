@@ -4,10 +4,14 @@ import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.fx.task.TaskHandle;
 import org.radmamba.viewer.study.DecodedImage;
 import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -45,6 +49,42 @@ public final class SeriesImages {
             }
         }
         firstSlice[instances] = s;
+    }
+
+    /**
+     * Takes over what {@code previous}, the same series before it grew (a retrieve still running), has decoded or
+     * found undecodable, so that only the new instances are read.
+     */
+    void adopt(SeriesImages previous) {
+        Map<Path, Integer> previousIndex = new HashMap<>();
+        List<Instance> before = previous.entry.series().instances();
+        for (int i = 0; i < before.size(); i++) {
+            previousIndex.put(before.get(i).file(), i);
+        }
+        List<SeriesEntry.Slice> slices = entry.slices();
+        for (int i = 0; i < images.length; i++) {
+            Integer old = previousIndex.get(entry.instance(i).file());
+            if (old == null || previous.images[old] == null) {
+                continue;
+            }
+            images[i] = previous.images[old];
+            arrived++;
+            for (int s = firstSlice[i]; s < firstSlice[i + 1]; s++) {
+                frames[s] = previous.frames[previous.firstSlice[old] + slices.get(s).frame()];
+            }
+        }
+        for (FailedFile failure : previous.failures) {
+            if (previousIndex.containsKey(failure.file())) {
+                failures.add(failure);
+                arrived++;
+            }
+        }
+    }
+
+    /** Whether instance {@code index} is decoded or known to be undecodable (nothing left to read). */
+    boolean isSettled(int index) {
+        Path file = entry.instance(index).file();
+        return images[index] != null || failures.stream().anyMatch(f -> f.file().equals(file));
     }
 
     public SeriesEntry entry() {

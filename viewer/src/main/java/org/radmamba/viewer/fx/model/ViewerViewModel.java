@@ -44,6 +44,7 @@ import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -186,20 +187,52 @@ public final class ViewerViewModel implements SeriesProvider {
         };
     }
 
+    /**
+     * Adds a scan's series to the browser. A series already there (same study and series UID) that the scan brings
+     * new instances of, in files not yet shown, grows instead of showing twice: a study retrieved from a PACS arrives
+     * in batches, each scanned on its own. Its new entry replaces the old one in place, keeping what was decoded, and
+     * the viewports that showed it stay on their image. The same files opened again show once; a copy of a series
+     * in other files shows as an entry of its own.
+     */
     private void addScanResult(ScanResult result) {
+        Map<String, SeriesEntry> bySeries = new HashMap<>();
+        Map<String, SeriesEntry> byStudy = new HashMap<>();
         Set<String> known = new HashSet<>();
         for (SeriesEntry e : series) {
             known.add(e.series().seriesInstanceUid() + "\0" + e.instance(0).file());
+            bySeries.put(seriesKey(e.study(), e.series()), e);
+            if (!e.study().studyInstanceUid().isEmpty()) {
+                byStudy.putIfAbsent(e.study().studyInstanceUid(), e);
+            }
         }
         List<SeriesEntry> added = new ArrayList<>();
         for (Patient patient : result.patients()) {
             for (Study study : patient.studies()) {
+                // The study's series share one patient and study in the browser, whichever scan found them.
+                SeriesEntry sibling = byStudy.get(study.studyInstanceUid());
+                Patient shownPatient = sibling == null ? patient : sibling.patient();
+                Study shownStudy = sibling == null ? study : sibling.study();
                 for (Series s : study.series()) {
-                    if (s.instances().isEmpty()
-                            || !known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
+                    if (s.instances().isEmpty()) {
                         continue;
                     }
-                    added.add(new SeriesEntry(patient, study, s));
+                    SeriesEntry existing = bySeries.get(seriesKey(shownStudy, s));
+                    if (existing != null && isMorePartsOf(existing.series(), s)) {
+                        Series grown = existing.series().withInstances(s.instances());
+                        if (grown != existing.series()) {
+                            bySeries.put(seriesKey(shownStudy, s), grow(existing, grown));
+                        }
+                        continue;
+                    }
+                    // A new series, or a copy of one in the browser (the same instances in other files), which
+                    // shows as an entry of its own as it always did; the same files opened again show once.
+                    if (!known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
+                        continue;
+                    }
+                    SeriesEntry entry = new SeriesEntry(existing == null ? shownPatient : patient,
+                            existing == null ? shownStudy : study, s);
+                    bySeries.putIfAbsent(seriesKey(shownStudy, s), entry);
+                    added.add(entry);
                 }
             }
         }
@@ -215,6 +248,61 @@ public final class ViewerViewModel implements SeriesProvider {
             }
         }
         displayable.forEach(this::loadThumbnail);
+    }
+
+    /**
+     * Whether {@code incoming} is more of {@code shown} (a retrieve's next batch, or files already shown): none of
+     * its instances is one {@code shown} holds under another file. A copy of the series elsewhere is not.
+     */
+    private static boolean isMorePartsOf(Series shown, Series incoming) {
+        Map<String, Path> files = new HashMap<>();
+        for (Instance i : shown.instances()) {
+            if (!i.sopInstanceUid().isEmpty()) {
+                files.put(i.sopInstanceUid(), i.file());
+            }
+        }
+        for (Instance i : incoming.instances()) {
+            Path file = files.get(i.sopInstanceUid());
+            if (file != null && !file.equals(i.file())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String seriesKey(Study study, Series s) {
+        return study.studyInstanceUid() + "\0" + s.seriesInstanceUid();
+    }
+
+    /** Replaces {@code old} by the same series with more instances; returns the new entry. */
+    private SeriesEntry grow(SeriesEntry old, Series grown) {
+        SeriesEntry entry = new SeriesEntry(old.patient(), old.study(), grown);
+        series.set(series.indexOf(old), entry);
+        List<TaskHandle> handles = seriesTasks.remove(old);
+        if (handles != null) {
+            handles.forEach(TaskHandle::cancel);
+        }
+        SeriesImages previous = loaded.remove(old);
+        if (previous != null) {
+            previous.cancel();
+            SeriesImages images = new SeriesImages(entry);
+            images.adopt(previous);
+            startLoading(entry, images, 0);
+        }
+        if (mpr.get() != null && mpr.get().images().entry() == old) {
+            closeMpr();
+        }
+        for (ViewportViewModel vp : viewports) {
+            if (vp.seriesProperty().get() == old) {
+                vp.showGrown(entry);
+            }
+        }
+        if (old.thumbnailProperty().get() != null && entry.isDisplayable()) {
+            entry.thumbnailProperty().set(old.thumbnailProperty().get());
+        } else if (entry.isDisplayable()) {
+            loadThumbnail(entry);
+        }
+        return entry;
     }
 
     private void reportFailure(Path path, Exception e) {
@@ -239,10 +327,20 @@ public final class ViewerViewModel implements SeriesProvider {
             return existing;
         }
         SeriesImages images = new SeriesImages(entry);
+        startLoading(entry, images, startSlice);
+        return images;
+    }
+
+    /** Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards. */
+    private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice) {
         loaded.put(entry, images);
         List<Instance> instances = entry.series().instances();
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
-        List<Integer> order = outwardFrom(startInstance, instances.size());
+        List<Integer> order = new ArrayList<>(outwardFrom(startInstance, instances.size()));
+        order.removeIf(images::isSettled);
+        if (order.isEmpty()) {
+            return;
+        }
         // The series' 16-bit frames share a few large arrays that young collections never copy (FrameMemory).
         FrameMemory memory = new FrameMemory(entry.slices().size());
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
@@ -252,7 +350,6 @@ public final class ViewerViewModel implements SeriesProvider {
                 .withTitle("Loading " + entry.description()));
         images.setLoading(handle);
         tasksOf(entry).add(handle);
-        return images;
     }
 
     private void decodeSeries(TaskContext ctx, SeriesImages images, List<Instance> instances, List<Integer> order) {
@@ -390,7 +487,25 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
-        mpr.set(new MprViewModel(images(entry, activeViewport().sliceProperty().get()), javafx.application.Platform::runLater));
+        MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()), executor);
+        shown.toolProperty().bind(tool);
+        // The viewport the MPR was opened from is its acquired viewport (2×2): it goes to the slice at the crosshair.
+        ViewportViewModel acquired = activeViewport();
+        shown.acquiredSliceProperty().addListener((obs, o, n) -> {
+            if (n.intValue() >= 0 && acquired.seriesProperty().get() == entry) {
+                acquired.setSlice(n.intValue());
+            }
+        });
+        // Its window follows the planes' (linked window/level across the four viewports of the 2×2 layout).
+        shown.windowProperty().addListener((obs, o, n) -> {
+            if (n != null && acquired.seriesProperty().get() == entry) {
+                acquired.applyWindow(n);
+            }
+        });
+        if (shown.acquiredSliceProperty().get() >= 0) {
+            acquired.setSlice(shown.acquiredSliceProperty().get());
+        }
+        mpr.set(shown);
     }
 
     private void closeMpr() {

@@ -123,6 +123,35 @@ public final class ViewportViewModel {
         sliceChanged();
     }
 
+    /**
+     * Shows {@code grown}, the series shown now with more instances (a retrieve still running), on the image shown
+     * now, with the window, zoom and pan as they are: the user's view does not jump as instances arrive.
+     */
+    public void showGrown(SeriesEntry grown) {
+        SeriesEntry shown = series.get();
+        if (shown == null || !shown.isDisplayable() || !grown.isDisplayable()) {
+            show(grown);
+            return;
+        }
+        SeriesEntry.Slice current = shown.slices().get(slice.get());
+        java.nio.file.Path file = shown.instance(current.instanceIndex()).file();
+        int same = 0;
+        for (int i = 0; i < grown.slices().size(); i++) {
+            SeriesEntry.Slice s = grown.slices().get(i);
+            if (s.frame() == current.frame() && grown.instance(s.instanceIndex()).file().equals(file)) {
+                same = i;
+                break;
+            }
+        }
+        detach();
+        series.set(grown);
+        sliceCount.set(grown.slices().size());
+        slice.set(same);
+        images = provider.images(grown, same);
+        images.addArrivalListener(arrivalListener);
+        sliceChanged();
+    }
+
     /** Forgets the series (the study was closed). */
     public void clear() {
         show(null);

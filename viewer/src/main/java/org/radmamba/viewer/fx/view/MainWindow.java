@@ -133,8 +133,17 @@ public final class MainWindow extends BorderPane {
         layoutViewports();
 
         StackPane centre = new StackPane(grid, failurePanel);
-        // The MPR layout takes the viewports' place while it is shown.
-        viewModel.mprProperty().addListener((obs, o, n) -> centre.getChildren().set(0, n == null ? grid : new MprView(n)));
+        // The MPR layout takes the viewports' place while it is shown; its 2×2 layout borrows the viewport it was
+        // opened from, which goes back into the grid when the MPR closes.
+        viewModel.mprProperty().addListener((obs, o, n) -> {
+            if (n == null) {
+                layoutViewports();
+                centre.getChildren().set(0, grid);
+            } else {
+                int active = viewModel.viewports().indexOf(viewModel.activeViewport());
+                centre.getChildren().set(0, new MprView(n, viewportViews.get(active)));
+            }
+        });
         StackPane.setAlignment(failurePanel, Pos.TOP_CENTER);
         StackPane.setMargin(failurePanel, new Insets(12));
         SplitPane split = new SplitPane(browser, centre, attributes);
@@ -258,16 +267,17 @@ public final class MainWindow extends BorderPane {
     // ---- PACS ----
 
     private Stage pacsSearch;
+    private org.radmamba.viewer.fx.model.RemoteSearchViewModel pacsSearchModel;
 
     /** The PACS search window (one, kept while the main window lives); retrieved studies join the browser. */
     private void showPacsSearch() {
         if (pacsSearch == null) {
             org.radmamba.viewer.fx.model.RemoteSearchViewModel search =
-                    new org.radmamba.viewer.fx.model.RemoteSearchViewModel(
+                    pacsSearchModel = new org.radmamba.viewer.fx.model.RemoteSearchViewModel(
                             org.radmamba.viewer.dicom.net.NodeDirectory.forUser(),
                             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(),
                             javafx.application.Platform::runLater, viewModel::openReceived,
-                            Path.of(System.getProperty("user.home"), ".radmamba", "received"),
+                            org.radmamba.viewer.dicom.net.ReceiverSettings.defaultFolder(),
                             org.radmamba.viewer.dicom.net.NetworkTimeouts.DEFAULT);
             pacsSearch = new Stage();
             pacsSearch.setTitle("Search a PACS");
@@ -279,6 +289,40 @@ public final class MainWindow extends BorderPane {
         }
         pacsSearch.show();
         pacsSearch.toFront();
+        // Nodes added in the network settings since it was last shown.
+        pacsSearchModel.refreshNodes();
+    }
+
+    private Stage networkSettings;
+    private org.radmamba.viewer.fx.model.StudyReceiverViewModel receiver;
+
+    /**
+     * The storage SCP that runs while the app runs (started by the application), for the Receiving tab of the
+     * network settings.
+     */
+    public void useReceiver(org.radmamba.viewer.fx.model.StudyReceiverViewModel studyReceiver) {
+        this.receiver = studyReceiver;
+    }
+
+    /** File > Network settings: the nodes and, when the app runs one, the storage SCP. */
+    private void showNetworkSettings() {
+        if (networkSettings == null) {
+            org.radmamba.viewer.fx.model.NodeSettingsViewModel nodes =
+                    new org.radmamba.viewer.fx.model.NodeSettingsViewModel(
+                            org.radmamba.viewer.dicom.net.NodeDirectory.forUser(),
+                            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(),
+                            javafx.application.Platform::runLater,
+                            org.radmamba.viewer.dicom.net.NetworkTimeouts.DEFAULT);
+            networkSettings = new Stage();
+            networkSettings.setTitle("Network settings");
+            networkSettings.setScene(new Scene(new NetworkSettingsView(nodes, receiver), 760, 480));
+            if (getScene() != null) {
+                networkSettings.initOwner(getScene().getWindow());
+                networkSettings.getScene().getStylesheets().setAll(getScene().getStylesheets());
+            }
+        }
+        networkSettings.show();
+        networkSettings.toFront();
     }
 
     // ---- actions ----
@@ -303,6 +347,8 @@ public final class MainWindow extends BorderPane {
             shortcut(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> vm().openDemo());
     private final ViewerAction searchPacs = action("Search a PACS…", MaterialDesignS.SERVER_NETWORK, null,
             this::showPacsSearch);
+    private final ViewerAction networkSettingsAction = action("Network settings…", MaterialDesignS.SERVER_NETWORK,
+            null, this::showNetworkSettings);
     private final ViewerAction closeStudy = action("Close study", MaterialDesignC.CLOSE_BOX_OUTLINE,
             shortcut(KeyCode.F4, KeyCombination.SHORTCUT_DOWN), this::closeSelectedStudy);
     private final ViewerAction closeAll = action("Close all studies", MaterialDesignC.CLOSE_BOX_MULTIPLE_OUTLINE,
@@ -380,7 +426,8 @@ public final class MainWindow extends BorderPane {
     private MenuBar menuBar() {
         Menu file = new Menu("_File");
         file.getItems().addAll(openFile.menuItem(), openFolder.menuItem(), recentMenu, new SeparatorMenuItem(),
-                openDemo.menuItem(), searchPacs.menuItem(), new SeparatorMenuItem(), closeStudy.menuItem(),
+                openDemo.menuItem(), searchPacs.menuItem(), networkSettingsAction.menuItem(), new SeparatorMenuItem(),
+                closeStudy.menuItem(),
                 closeAll.menuItem());
 
         Menu view = new Menu("_View");

@@ -3,8 +3,12 @@ package org.radmamba.viewer.fx.view;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
@@ -17,6 +21,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.paint.Color;
 import javafx.util.StringConverter;
+import org.radmamba.viewer.fx.measure.ImagePoint;
+import org.radmamba.viewer.fx.model.MprLayout;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
@@ -28,9 +34,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The MPR layout: axial, coronal and sagittal side by side (1×3) with a slab bar above them. In each plane: left
- * button moves the crosshair (click or drag; the other planes follow), right drag sets the window of all three,
- * middle drag pans, the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
+ * The MPR layout: axial, coronal and sagittal side by side (1×3), or two by two with the acquired images, under a
+ * bar for the layout and the slab. In each plane: left
+ * button moves the crosshair (click or drag; the other planes follow), or measures with a measuring tool; right drag sets the window of all three,
+ * middle drag pans, Shift+← / Shift+→ turn the plane's crosshair and the two other planes with it (oblique), the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
  * Cmd) zooms about the cursor.
  */
 public final class MprView extends BorderPane {
@@ -41,28 +48,58 @@ public final class MprView extends BorderPane {
     private final MprViewModel viewModel;
     private final List<CrosshairViewport> viewports = new ArrayList<>();
     private final ChoiceBox<Slab> slabChoice = new ChoiceBox<>();
+    private final ChoiceBox<MprLayout> layoutChoice = new ChoiceBox<>();
+    private final Button orthogonal = new Button("Orthogonal planes");
+    /** Degrees a Shift+←/→ press turns a plane's crosshair. */
+    static final double TURN_STEP_DEGREES = 5;
+    private final GridPane grid = new GridPane();
+    private final Node acquired;
 
-    public MprView(MprViewModel viewModel) {
+    /**
+     * @param acquired the viewport of the series' own images (the one the MPR was opened from), shown in the 2×2
+     *                 layout; null for none
+     */
+    public MprView(MprViewModel viewModel, Node acquired) {
         this.viewModel = viewModel;
+        this.acquired = acquired;
         getStyleClass().add("mpr-view");
-        GridPane grid = new GridPane();
         grid.setStyle("-fx-background-color: black;");
         grid.setHgap(2);
-        RowConstraints row = new RowConstraints();
-        row.setPercentHeight(100);
-        row.setVgrow(Priority.ALWAYS);
-        grid.getRowConstraints().add(row);
+        grid.setVgap(2);
         for (MprPlaneViewModel plane : viewModel.planes()) {
-            ColumnConstraints column = new ColumnConstraints();
-            column.setPercentWidth(100.0 / 3);
-            column.setHgrow(Priority.ALWAYS);
-            grid.getColumnConstraints().add(column);
-            CrosshairViewport viewport = viewport(plane);
-            viewports.add(viewport);
-            grid.add(viewport, plane.plane().ordinal(), 0);
+            viewports.add(viewport(plane));
         }
+        arrange(viewModel.layoutProperty().get());
+        viewModel.layoutProperty().addListener((obs, o, n) -> arrange(n));
         setTop(slabBar());
         setCenter(grid);
+    }
+
+    /** 1×3: the planes side by side; 2×2: axial, coronal / sagittal, the acquired images. */
+    private void arrange(MprLayout layout) {
+        grid.getChildren().clear();
+        grid.getColumnConstraints().clear();
+        grid.getRowConstraints().clear();
+        int columns = layout == MprLayout.ONE_BY_THREE ? 3 : 2;
+        int rows = layout == MprLayout.ONE_BY_THREE ? 1 : 2;
+        for (int c = 0; c < columns; c++) {
+            ColumnConstraints column = new ColumnConstraints();
+            column.setPercentWidth(100.0 / columns);
+            column.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(column);
+        }
+        for (int r = 0; r < rows; r++) {
+            RowConstraints row = new RowConstraints();
+            row.setPercentHeight(100.0 / rows);
+            row.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(row);
+        }
+        for (int i = 0; i < viewports.size(); i++) {
+            grid.add(viewports.get(i), i % columns, i / columns);
+        }
+        if (layout == MprLayout.TWO_BY_TWO && acquired != null) {
+            grid.add(acquired, 1, 1);
+        }
     }
 
     private HBox slabBar() {
@@ -93,7 +130,24 @@ public final class MprView extends BorderPane {
         Label classVolumes = new Label();
         classVolumes.textProperty().bind(viewModel.classVolumesProperty());
         classVolumes.setStyle("-fx-text-fill: #ffdc78;");
-        HBox bar = new HBox(8, new Label("Slab"), slabChoice, classVolumes, notice);
+        layoutChoice.getItems().setAll(MprLayout.values());
+        layoutChoice.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(MprLayout layout) {
+                return layout == null ? "" : layout.label();
+            }
+
+            @Override
+            public MprLayout fromString(String text) {
+                throw new UnsupportedOperationException("the layout is chosen from the list");
+            }
+        });
+        layoutChoice.valueProperty().bindBidirectional(viewModel.layoutProperty());
+        orthogonal.setTooltip(new Tooltip("Undo the turn of the crosshair (Shift+← / Shift+→ in a plane turns it)"));
+        orthogonal.setOnAction(e -> viewModel.resetRotation());
+        orthogonal.setFocusTraversable(false);
+        HBox bar = new HBox(8, new Label("Layout"), layoutChoice, new Label("Slab"), slabChoice, orthogonal,
+                classVolumes, notice);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
@@ -113,8 +167,11 @@ public final class MprView extends BorderPane {
         viewport.maskLayer().setMask(plane.maskProperty().get());
         plane.maskProperty().addListener((obs, o, n) -> viewport.maskLayer().setMask(n));
         viewModel.overlayStyleProperty().addListener((obs, o, n) -> viewport.maskLayer().setStyle(n));
+        MeasurementBinding.bind(viewport, plane.measurementsProperty(), plane.draftProperty(),
+                plane.selectedMeasurementProperty(), plane::labelOf);
         viewport.crosshairXProperty().bind(plane.crosshairColumnProperty());
         viewport.crosshairYProperty().bind(plane.crosshairRowProperty());
+        viewport.lineAngleProperty().bind(plane.lineAngleProperty());
         // The vertical line is the plane whose normal runs across this one, the horizontal the one running down.
         viewport.setLineColours(PLANE_COLOURS[planeAlong(plane.plane().columnAxis()).ordinal()],
                 PLANE_COLOURS[planeAlong(plane.plane().rowAxis()).ordinal()]);
@@ -122,7 +179,7 @@ public final class MprView extends BorderPane {
         Gestures gestures = new Gestures(plane, viewport);
         viewport.addEventHandler(MouseEvent.MOUSE_PRESSED, gestures::pressed);
         viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, gestures::dragged);
-        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, e -> viewModel.endWindowDrag());
+        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, gestures::released);
         viewport.addEventHandler(ScrollEvent.SCROLL, gestures::scrolled);
         viewport.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
             int step = switch (e.getCode()) {
@@ -134,6 +191,17 @@ public final class MprView extends BorderPane {
             };
             if (step != 0) {
                 plane.scrollBy(step);
+                e.consume();
+            } else if (e.isShiftDown() && (e.getCode() == KeyCode.LEFT || e.getCode() == KeyCode.RIGHT)) {
+                // Turn this plane's crosshair (and the two other planes with it): 5° a press, 1° with Alt.
+                double degrees = e.isAltDown() ? 1 : TURN_STEP_DEGREES;
+                plane.turnCrosshair(e.getCode() == KeyCode.RIGHT ? degrees : -degrees);
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                plane.cancelDraft();
+                e.consume();
+            } else if (e.getCode() == KeyCode.DELETE || e.getCode() == KeyCode.BACK_SPACE) {
+                plane.deleteSelectedMeasurement();
                 e.consume();
             }
         });
@@ -173,11 +241,38 @@ public final class MprView extends BorderPane {
             button = e.getButton();
             pressX = lastX = e.getX();
             pressY = lastY = e.getY();
-            if (button == MouseButton.PRIMARY) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                plane.beginMeasurement(imagePoint(e));
+            } else if (button == MouseButton.PRIMARY) {
                 point(e);
             } else if (button == MouseButton.SECONDARY) {
                 viewModel.beginWindowDrag();
             }
+        }
+
+        void released(MouseEvent e) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                boolean click = Math.hypot(e.getX() - pressX, e.getY() - pressY) < ViewportView.CLICK_SLOP;
+                if (click) {
+                    // As in the acquired viewports: a click selects the measurement under it (or ends an angle).
+                    var a = viewport.imageToScreen();
+                    double scale = Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
+                    plane.clickAt(imagePoint(e), ViewportView.CLICK_SLOP / (scale > 0 ? scale : 1));
+                } else {
+                    plane.finishMeasurement(imagePoint(e));
+                }
+            }
+            viewModel.endWindowDrag();
+            button = null;
+        }
+
+        private boolean measuring() {
+            return viewModel.toolProperty().get().measures();
+        }
+
+        private ImagePoint imagePoint(MouseEvent e) {
+            Point2D p = viewport.screenToImage(e.getX(), e.getY());
+            return new ImagePoint(p.getX(), p.getY());
         }
 
         void dragged(MouseEvent e) {
@@ -185,7 +280,9 @@ public final class MprView extends BorderPane {
             double dy = e.getY() - lastY;
             lastX = e.getX();
             lastY = e.getY();
-            if (button == MouseButton.PRIMARY) {
+            if (button == MouseButton.PRIMARY && measuring()) {
+                plane.updateMeasurement(imagePoint(e));
+            } else if (button == MouseButton.PRIMARY) {
                 point(e);
             } else if (button == MouseButton.SECONDARY) {
                 viewModel.dragWindow(e.getX() - pressX, e.getY() - pressY);
@@ -220,6 +317,10 @@ public final class MprView extends BorderPane {
     /** The axial, coronal and sagittal viewports, in that order. */
     public List<CrosshairViewport> viewports() {
         return viewports;
+    }
+
+    public ChoiceBox<MprLayout> layoutChoice() {
+        return layoutChoice;
     }
 
     public ChoiceBox<Slab> slabChoice() {

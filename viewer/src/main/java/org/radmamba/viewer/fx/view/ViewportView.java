@@ -3,7 +3,6 @@ package org.radmamba.viewer.fx.view;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
-import javafx.collections.ObservableList;
 import javafx.geometry.Orientation;
 import javafx.geometry.Point2D;
 import javafx.scene.control.ScrollBar;
@@ -15,7 +14,6 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.util.Duration;
 import org.radmamba.viewer.fx.measure.ImagePoint;
-import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
@@ -39,7 +37,6 @@ public final class ViewportView extends BorderPane {
     private final ImageViewport viewport = new ImageViewport();
     private final ScrollBar sliceBar = new ScrollBar();
     private final Timeline cine = new Timeline();
-    private ObservableList<Measurement> boundMeasurements;
 
     private MouseButton dragButton;
     private double pressX;
@@ -99,14 +96,8 @@ public final class ViewportView extends BorderPane {
         viewport.bottomLeftTextProperty().bind(viewModel.bottomLeftProperty());
         viewport.bottomRightTextProperty().bind(viewModel.bottomRightProperty());
         viewport.cannotDisplayTextProperty().bind(viewModel.cannotDisplayProperty());
-        viewport.draftMeasurementProperty().bind(viewModel.draftProperty());
-        viewport.selectedMeasurementProperty().bind(viewModel.selectedMeasurementProperty());
-        viewport.measurementLabelsProperty().set(viewModel::labelOf);
-        // An invalidation listener, not a change listener: a change listener compares the old and new lists with
-        // equals, by content, and would miss the switch from one image's empty list to another's.
-        viewModel.measurementsProperty().addListener(
-                (javafx.beans.InvalidationListener) obs -> bindMeasurements(viewModel.measurementsProperty().get()));
-        bindMeasurements(viewModel.measurementsProperty().get());
+        MeasurementBinding.bind(viewport, viewModel.measurementsProperty(), viewModel.draftProperty(),
+                viewModel.selectedMeasurementProperty(), viewModel::labelOf);
         // Labels depend on the pixels (ROI statistics): redraw when the image changes.
         viewModel.imageProperty().addListener((obs, o, n) -> viewport.requestLayout());
 
@@ -121,14 +112,6 @@ public final class ViewportView extends BorderPane {
         viewModel.cineRunningProperty().addListener((obs, o, running) -> updateCine());
         viewModel.cineFramesPerSecondProperty().addListener((obs, o, n) -> updateCine());
         cine.setCycleCount(Timeline.INDEFINITE);
-    }
-
-    private void bindMeasurements(ObservableList<Measurement> list) {
-        if (boundMeasurements != null) {
-            Bindings.unbindContent(viewport.getMeasurements(), boundMeasurements);
-        }
-        boundMeasurements = list;
-        Bindings.bindContent(viewport.getMeasurements(), list);
     }
 
     private void updateCine() {

@@ -9,7 +9,8 @@ import javafx.scene.transform.Affine;
 
 /**
  * An {@link ImageViewport} with the MPR crosshair: a vertical and a horizontal reference line through the image
- * point (crosshairX, crosshairY), each in the colour of the plane it stands for, drawn across the image.
+ * point (crosshairX, crosshairY), each in the colour of the plane it stands for, drawn across the image; both turned
+ * by the line angle when the planes they stand for are turned.
  */
 public final class CrosshairViewport extends ImageViewport {
 
@@ -17,11 +18,13 @@ public final class CrosshairViewport extends ImageViewport {
     private final Line horizontal = line();
     private final DoubleProperty crosshairX = new SimpleDoubleProperty(this, "crosshairX", Double.NaN);
     private final DoubleProperty crosshairY = new SimpleDoubleProperty(this, "crosshairY", Double.NaN);
+    private final DoubleProperty lineAngle = new SimpleDoubleProperty(this, "lineAngle", 0);
 
     public CrosshairViewport() {
         getChildren().addAll(vertical, horizontal);
         crosshairX.addListener((obs, o, n) -> requestLayout());
         crosshairY.addListener((obs, o, n) -> requestLayout());
+        lineAngle.addListener((obs, o, n) -> requestLayout());
         transformProperty().addListener((obs, o, n) -> requestLayout());
     }
 
@@ -54,6 +57,15 @@ public final class CrosshairViewport extends ImageViewport {
         double w = imageProperty().get().getWidth();
         double h = imageProperty().get().getHeight();
         Affine toScreen = imageToScreen();
+        if (lineAngle.get() != 0) {
+            // Turned: both lines through the crosshair, turned on the screen (where a millimetre is as long across
+            // as down), long enough to cross the viewport.
+            Point2D centre = toScreen.transform(x, y);
+            double reach = getWidth() + getHeight();
+            place(vertical, centre, turned(toScreen.deltaTransform(0, 1)), reach);
+            place(horizontal, centre, turned(toScreen.deltaTransform(1, 0)), reach);
+            return;
+        }
         Point2D top = toScreen.transform(x, 0);
         Point2D bottom = toScreen.transform(x, h);
         Point2D left = toScreen.transform(0, y);
@@ -66,6 +78,26 @@ public final class CrosshairViewport extends ImageViewport {
         horizontal.setStartY(left.getY());
         horizontal.setEndX(right.getX());
         horizontal.setEndY(right.getY());
+    }
+
+    private Point2D turned(Point2D direction) {
+        Point2D unit = direction.normalize();
+        double radians = Math.toRadians(lineAngle.get());
+        double cos = Math.cos(radians);
+        double sin = Math.sin(radians);
+        return new Point2D(unit.getX() * cos - unit.getY() * sin, unit.getX() * sin + unit.getY() * cos);
+    }
+
+    private static void place(Line line, Point2D centre, Point2D direction, double reach) {
+        line.setStartX(centre.getX() - reach * direction.getX());
+        line.setStartY(centre.getY() - reach * direction.getY());
+        line.setEndX(centre.getX() + reach * direction.getX());
+        line.setEndY(centre.getY() + reach * direction.getY());
+    }
+
+    /** How far both lines are turned about the crosshair, degrees clockwise on the screen (an oblique MPR). */
+    public DoubleProperty lineAngleProperty() {
+        return lineAngle;
     }
 
     /** Image x of the vertical line (pixel i's centre at i + 0.5); NaN hides the crosshair. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
+import org.radmamba.viewer.fx.model.MprLayout;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
@@ -20,6 +21,10 @@ import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
+import org.radmamba.viewer.fx.viewport.ImageViewport;
+import org.radmamba.viewer.fx.viewport.WindowLevel;
+import org.radmamba.viewer.pixel.PixelPipeline;
+import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.seg.Segmentation;
 import org.radmamba.viewer.seg.SegmentationReader;
 import org.radmamba.viewer.seg.SegmentationWriter;
@@ -175,6 +180,134 @@ class MprViewTest {
             }
         }
         assertTrue(tinted > 50 && grey > 200, tinted + " tinted, " + grey + " grey");
+    }
+
+    @Test
+    void the_two_by_two_layout_shows_the_three_planes_and_the_acquired_slice_at_the_crosshair() throws Exception {
+        Path series = temp.resolve("series-2x2");
+        SyntheticVolumeSeries.write(series, new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0},
+                new double[] {2, 1}, Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20)));
+        FxRobot robot = new FxRobot();
+        robot.interact(() -> window.openDropped(List.of(series.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+                && viewModel.viewport(0).imageProperty().get() != null);
+        robot.interact(viewModel::toggleMpr);
+        MprViewModel mpr = viewModel.mprProperty().get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
+                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        MprView view = robot.lookup(".mpr-view").queryAs(MprView.class);
+        robot.interact(() -> {
+            view.layoutChoice().setValue(MprLayout.TWO_BY_TWO);
+            viewModel.cornerTextVisibleProperty().set(false);
+            // A narrow window: a step of one in x is a fifth of a grey level, one slice (48) ten levels.
+            mpr.windowProperty().set(new WindowLevel(600, 1200));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        CrosshairViewport axialViewport = view.viewports().get(Plane.AXIAL.ordinal());
+        CrosshairViewport coronalViewport = view.viewports().get(Plane.CORONAL.ordinal());
+        ImageViewport acquiredViewport = window.viewportViews().getFirst().viewport();
+
+        // Axial voxel (14, 9): x = −2, y = −2; then coronal pixel (5, 3): x = −11, z = 58, axial plane 16.
+        click(robot, axialViewport, 14.5, 9.5);
+        click(robot, coronalViewport, 5.5, 3.5);
+        assertEquals(16, mpr.plane(Plane.AXIAL).indexProperty().get());
+        assertEquals(16, viewModel.viewport(0).sliceProperty().get(), "the acquired viewport shows the slice at z 58");
+        assertEquals(new WindowLevel(600, 1200).toVoi(), viewModel.viewport(0).voiProperty().get(),
+                "the acquired viewport has the planes' window");
+
+        // Four viewports in two rows and two columns: the acquired images bottom right.
+        javafx.geometry.Bounds axialBounds = onFx(() -> axialViewport.localToScene(axialViewport.getBoundsInLocal()));
+        javafx.geometry.Bounds acquiredBounds = onFx(() -> acquiredViewport.localToScene(acquiredViewport.getBoundsInLocal()));
+        assertTrue(acquiredBounds.getMinX() > axialBounds.getMaxX() && acquiredBounds.getMinY() > axialBounds.getMaxY(),
+                axialBounds + " / " + acquiredBounds);
+
+        Voi voi = new WindowLevel(600, 1200).toVoi();
+        for (MprPlaneViewModel plane : mpr.planes()) {
+            CrosshairViewport viewport = view.viewports().get(plane.plane().ordinal());
+            var g = plane.geometry();
+            int checked = assertScreenGrey(robot, viewport, g.columns(), g.rows(), (c, r) -> {
+                double[] p = g.patientPoint(c, r);
+                return SyntheticVolumeSeries.value(p);
+            }, voi, true);
+            assertTrue(checked > 100, plane.plane() + ": " + checked + " pixels checked");
+        }
+        // The acquired slice 16 lies at z = 58: its pixel (c, r) at x = −16 + c, y = −20 + 2r.
+        int checked = assertScreenGrey(robot, acquiredViewport, 32, 24,
+                (c, r) -> SyntheticVolumeSeries.value(new double[] {-16 + c, -20 + 2 * r, 58}), voi, false);
+        assertTrue(checked > 300, "acquired: " + checked + " pixels checked");
+
+        // Shift+→ in the axial plane turns its crosshair 5° clockwise on the screen: the two other planes turn with it.
+        click(robot, axialViewport, 14.5, 9.5);
+        robot.press(javafx.scene.input.KeyCode.SHIFT).type(javafx.scene.input.KeyCode.RIGHT)
+                .release(javafx.scene.input.KeyCode.SHIFT);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(new MprViewModel.Rotation(Plane.AXIAL, 5), onFx(mpr::rotation));
+        assertTrue(onFx(() -> mpr.plane(Plane.CORONAL).isOblique() && mpr.plane(Plane.SAGITTAL).isOblique()));
+        javafx.scene.shape.Line vertical = axialViewport.verticalLine();
+        double turned = onFx(() -> Math.toDegrees(Math.atan2(vertical.getStartX() - vertical.getEndX(),
+                vertical.getEndY() - vertical.getStartY())));
+        assertEquals(5, turned, 1e-6, "the axial plane's vertical line turned clockwise");
+        robot.interact(() -> view.lookupAll(".button").stream()
+                .filter(n -> n instanceof javafx.scene.control.Button b && b.getText().equals("Orthogonal planes"))
+                .findFirst().map(javafx.scene.control.Button.class::cast).orElseThrow().fire());
+        assertEquals(null, onFx(mpr::rotation));
+
+        // Back to 1×3: three viewports; leaving the MPR puts the acquired viewport back into the viewer's grid.
+        robot.interact(() -> view.layoutChoice().setValue(MprLayout.ONE_BY_THREE));
+        assertTrue(onFx(() -> acquiredViewport.getScene() == null), "1×3 shows no acquired viewport");
+        robot.interact(viewModel::toggleMpr);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> acquiredViewport.getScene() != null && ancestorMprView(acquiredViewport) == null));
+    }
+
+    private static MprView ancestorMprView(javafx.scene.Node node) {
+        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+            if (n instanceof MprView m) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static void click(FxRobot robot, ImageViewport viewport, double x, double y) throws Exception {
+        Point2D screen = onFx(() -> viewport.localToScreen(viewport.imageToScreen().transform(x, y)));
+        robot.moveTo(screen).clickOn(MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /**
+     * Asserts that the screen pixel at the centre of each image pixel (c, r) of {@code viewport} is the grey of
+     * {@code value(c, r)} under {@code voi}, away from the crosshair lines and the corner text; returns how many were
+     * checked.
+     */
+    private static int assertScreenGrey(FxRobot robot, ImageViewport viewport, int columns, int rows,
+                                        java.util.function.BiFunction<Integer, Integer, Double> value, Voi voi,
+                                        boolean crosshair) throws Exception {
+        AtomicReference<WritableImage> shot = new AtomicReference<>();
+        robot.interact(() -> shot.set(viewport.snapshot(null, null)));
+        PixelReader pixels = shot.get().getPixelReader();
+        double lineX = crosshair ? onFx(() -> ((CrosshairViewport) viewport).verticalLine().getStartX()) : Double.NaN;
+        double lineY = crosshair ? onFx(() -> ((CrosshairViewport) viewport).horizontalLine().getStartY()) : Double.NaN;
+        javafx.scene.transform.Affine toScreen = onFx(viewport::imageToScreen);
+        int checked = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                Point2D at = toScreen.transform(c + 0.5, r + 0.5);
+                if (Math.abs(at.getX() - lineX) < 4 || Math.abs(at.getY() - lineY) < 4 || at.getY() < 40
+                        || at.getY() > shot.get().getHeight() - 40 || at.getX() < 0 || at.getX() >= shot.get().getWidth()) {
+                    continue; // under a crosshair line or the corner text
+                }
+                int argb = pixels.getArgb((int) at.getX(), (int) at.getY());
+                int expected = Math.clamp(Math.round(PixelPipeline.voiOutput(voi, value.apply(c, r))), 0, 255);
+                for (int shift : new int[] {16, 8, 0}) {
+                    int channel = argb >> shift & 0xFF;
+                    assertTrue(Math.abs(channel - expected) <= 1, "(" + c + ", " + r + "): expected grey " + expected
+                            + ", shown " + Integer.toHexString(argb));
+                }
+                checked++;
+            }
+        }
+        return checked;
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> call) throws Exception {

@@ -13,6 +13,7 @@ import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
+import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.IOException;
@@ -44,7 +45,8 @@ import java.util.regex.Pattern;
  * The DICOMweb adapter of the network port on {@code java.net.http}: QIDO-RS (studies, series; patients as the
  * studies grouped by patient, since QIDO-RS has no patient resource), WADO-RS (the multipart/related answer read as a
  * stream, each instance filed as soon as its part ends) and STOW-RS. HTTP basic or bearer authentication; https
- * through the JVM's trust store. The HttpClient's timeouts bound the connection and the wait for the answer's headers;
+ * checked against the node's own certificate file when it has one ({@link TrustedCertificates}), else the JVM's trust
+ * store. The HttpClient's timeouts bound the connection and the wait for the answer's headers;
  * reading a body runs under a {@link Watchdog}.
  */
 public final class DicomWebNode implements RemoteNode {
@@ -63,8 +65,12 @@ public final class DicomWebNode implements RemoteNode {
         this.node = node;
         this.timeouts = timeouts;
         this.reader = reader;
-        this.client = HttpClient.newBuilder().connectTimeout(timeouts.connect())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeouts.connect())
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (node.trustedCertificates() != null) {
+            builder.sslContext(TrustedCertificates.sslContext(node.trustedCertificates()));
+        }
+        this.client = builder.build();
     }
 
     @Override
@@ -345,7 +351,8 @@ public final class DicomWebNode implements RemoteNode {
                         + node.baseUrl().getHost());
             }
             if (e instanceof javax.net.ssl.SSLException) {
-                throw new NetworkException(node.label(), step, Failure.REFUSED, "TLS failed: " + m, e);
+                throw new NetworkException(node.label(), step, Failure.REFUSED, TrustedCertificates.reason(e,
+                        node.baseUrl().getHost(), node.trustedCertificates()), e);
             }
             throw new NetworkException(node.label(), step, Failure.CUT_OFF, "the connection broke (" + m + ")"
                     + progress.describe(), e);

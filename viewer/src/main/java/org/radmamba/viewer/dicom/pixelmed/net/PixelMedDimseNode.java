@@ -41,6 +41,7 @@ import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 import org.radmamba.viewer.dicom.net.StorageScp;
+import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.BufferedInputStream;
@@ -551,8 +552,24 @@ public final class PixelMedDimseNode implements RemoteNode {
             throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot connect to " + address + ": "
                     + e.getMessage());
         }
+        String host = node.host();
+        int port = node.port();
+        if (node.tls()) {
+            try {
+                port = TlsTunnel.open(node, timeouts.connect()).localPort();
+                host = "127.0.0.1";
+            } catch (javax.net.ssl.SSLException e) {
+                throw new NetworkException(node, step, Failure.REFUSED, TrustedCertificates.reason(e, node.host(),
+                        node.trustedCertificates()));
+            } catch (IOException e) {
+                throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot open TLS to " + address + ": "
+                        + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new NetworkException(node, step, Failure.REFUSED, e.getMessage());
+            }
+        }
         try {
-            return AssociationFactory.createNewAssociation(node.host(), node.port(), node.calledAet(),
+            return AssociationFactory.createNewAssociation(host, port, node.calledAet(),
                     node.callingAet(), contexts, roles, false);
         } catch (DicomNetworkException e) {
             String m = String.valueOf(e.getMessage());

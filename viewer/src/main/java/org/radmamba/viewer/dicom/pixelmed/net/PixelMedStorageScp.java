@@ -14,10 +14,12 @@ import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.net.NetworkException.Failure;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.StorageScp;
+import org.radmamba.viewer.dicom.net.StorageScp.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.DataInputStream;
+import java.io.InputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,10 +27,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The storage SCP on PixelMed's association acceptor. Before PixelMed sees a connection, we read its A-ASSOCIATE-RQ
@@ -68,7 +75,7 @@ public final class PixelMedStorageScp implements StorageScp {
 
     static PixelMedStorageScp start(Config config, Listener listener, DicomReader reader, ReceivedInstances store)
             throws IOException {
-        ServerSocket server = new ServerSocket();
+        ServerSocket server = config.tls() == null ? new ServerSocket() : tlsServerSocket(config.tls());
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(config.port()));
@@ -77,6 +84,23 @@ public final class PixelMedStorageScp implements StorageScp {
             throw new IOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
         }
         return new PixelMedStorageScp(config, listener, store, server);
+    }
+
+    /** An unbound server socket whose connections run TLS (1.2/1.3) with the SCP's key and certificate. */
+    private static ServerSocket tlsServerSocket(TlsIdentity identity) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(identity.keyStore())) {
+                store.load(in, identity.password());
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, identity.password());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context.getServerSocketFactory().createServerSocket();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IOException("cannot use the TLS key store " + identity.keyStore() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -1,0 +1,130 @@
+package org.radmamba.viewer.dicom.pixelmed.net;
+
+import org.radmamba.viewer.dicom.net.DicomNode;
+import org.radmamba.viewer.dicom.net.TrustedCertificates;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * DICOM over TLS for PixelMed's association initiator, which opens its own plain socket (its own TLS mode uses the
+ * JVM-wide default socket factory and enables only TLSv1 with TLS_RSA_WITH_AES_128_CBC_SHA or 3DES, all of which JDK
+ * 25 disables). We open the TLS session ourselves (TLS 1.2/1.3, the node's trusted certificates or the JVM's trust
+ * store, the host name checked), then give PixelMed a one-connection loopback port whose bytes are relayed through
+ * it. The tunnel ends when either side closes; interrupting PixelMed's call closes its socket and so the tunnel.
+ */
+final class TlsTunnel {
+
+    private final SSLSocket tls;
+    private final ServerSocket local;
+
+    private TlsTunnel(SSLSocket tls, ServerSocket local) {
+        this.tls = tls;
+        this.local = local;
+    }
+
+    /**
+     * Connects to the node and completes the TLS handshake (so that an untrusted certificate fails here, in words).
+     *
+     * @throws IOException the connection or the handshake failed ({@link javax.net.ssl.SSLException} for TLS)
+     */
+    static TlsTunnel open(DicomNode.Dimse node, Duration connectTimeout) throws IOException {
+        SSLContext context;
+        try {
+            context = node.trustedCertificates() == null ? SSLContext.getDefault()
+                    : TrustedCertificates.sslContext(node.trustedCertificates());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("no TLS in this JVM: " + e.getMessage(), e);
+        }
+        int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+        Socket raw = new Socket();
+        SSLSocket tls = null;
+        ServerSocket local = null;
+        try {
+            raw.connect(new InetSocketAddress(node.host(), node.port()), timeout);
+            tls = (SSLSocket) context.getSocketFactory().createSocket(raw, node.host(), node.port(), true);
+            SSLParameters parameters = tls.getSSLParameters();
+            // The certificate must name the host we asked for, as https checks it.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.setSoTimeout(timeout);
+            tls.startHandshake();
+            tls.setSoTimeout(0);
+            local = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            local.setSoTimeout(timeout);
+            TlsTunnel tunnel = new TlsTunnel(tls, local);
+            Thread.ofVirtual().name("dimse-tls-" + node.host() + ":" + node.port()).start(tunnel::relay);
+            return tunnel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(local);
+            closeQuietly(tls != null ? tls : raw);
+            throw e;
+        }
+    }
+
+    /** The loopback port PixelMed connects to. */
+    int localPort() {
+        return local.getLocalPort();
+    }
+
+    private void relay() {
+        try (SSLSocket remote = tls; Socket pixelmed = accept()) {
+            if (pixelmed == null) {
+                return;
+            }
+            Thread up = Thread.ofVirtual().start(() -> pump(pixelmed, remote));
+            pump(remote, pixelmed);
+            up.join();
+        } catch (IOException | InterruptedException e) {
+            // Either side closed; closing both (above) ends the other direction.
+        }
+    }
+
+    /** The one connection PixelMed makes; the port closes after it. */
+    private Socket accept() {
+        try (ServerSocket server = local) {
+            return server.accept();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void pump(Socket from, Socket to) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // The other side closed or broke.
+        } finally {
+            // One side ending ends the association: close both, so the other pump returns too.
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // Closing.
+        }
+    }
+}
