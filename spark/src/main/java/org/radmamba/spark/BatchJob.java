@@ -1,0 +1,248 @@
+package org.radmamba.spark;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.batch.BatchModel;
+import org.radmamba.app.batch.BatchRecord;
+import org.radmamba.app.batch.BatchSchema;
+import org.radmamba.inference.scan.ScanDevicePreference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code radmamba batch} on Apache Spark: {@code spark-submit --class org.radmamba.spark.BatchJob
+ * radmamba-spark-<v>.jar MODEL INPUT... --out DIR}. The archive is read with Spark's {@code binaryFile} source
+ * (folders recursively, any file system Spark reaches), each executor loads the model once ({@link ExecutorModels})
+ * and runs its partitions' files through it ({@link RunFiles}), and the rows are appended to {@code DIR} as Parquet in
+ * {@code radmamba batch}'s schema ({@link SparkRows}). Bad files are failed rows, never a failed job.
+ *
+ * <p><b>Resume.</b> Rows already in {@code DIR} for this checkpoint (the same image key and frame) are not written
+ * again, so a rerun after an interruption adds only what is missing, whether {@code DIR} was written by an earlier
+ * Spark run or by {@code radmamba batch}. A job's rows are committed when the job ends (Spark's output commit);
+ * an interrupted job leaves none of its rows. Photographs and failed files that are done are skipped before
+ * decoding; DICOM files are decoded again and their done rows dropped (ADR 0009 says why).
+ */
+@Command(name = "radmamba-spark", mixinStandardHelpOptions = true,
+        description = {"Runs a model on every image of an archive on Apache Spark; results as Parquet in the schema "
+                + "of `radmamba batch`.",
+                "Launch with spark-submit --class org.radmamba.spark.BatchJob radmamba-spark-<version>.jar (see "
+                        + "spark/README.md)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every file has its row (failed files included)",
+                "2:the command line is wrong",
+                "3:the model cannot be loaded, or the job failed (one line on stderr says why)"})
+public final class BatchJob implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "a library model id (e.g. medmamba-chest-phantom-demo) or a checkpoint (card.json beside "
+                    + "it) that every executor can read, or ships with spark-submit --files CKPT,card.json")
+    String model;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "INPUT",
+            description = "folders (read recursively), files or globs, on any file system Spark reaches "
+                    + "(file:, hdfs:, s3a:, ...)")
+    List<String> inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "where the Parquet files go; rows already there for this checkpoint are skipped")
+    String out;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", defaultValue = "auto",
+            description = "where each executor runs the network (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + BatchModel.DEFAULT_BATCH_SIZE,
+            description = "images per forward pass (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "threads of an executor's model; 0: spark.executor.cores, else every core (default)")
+    int threads;
+
+    @Option(names = "--files-per-call", paramLabel = "N", defaultValue = "32",
+            description = "files a task hands the model at once, decoded side by side (default: ${DEFAULT-VALUE})")
+    int filesPerCall;
+
+    /** What a finished job did. */
+    public record Summary(long okRows, long failedRows, long skippedRows, double seconds, String engine,
+                          List<ExecutorReport> executors) {
+        /** Rows written per second of the job. */
+        public double rowsPerSecond() {
+            return seconds > 0 ? (okRows + failedRows) / seconds : 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        int code;
+        CommandLine cli = new CommandLine(new BatchJob());
+        try {
+            code = cli.execute(args);
+        } finally {
+            SparkSession.getActiveSession().foreach(s -> {
+                s.stop();
+                return null;
+            });
+        }
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(model, ScanDevicePreference.parse(device), batchSize, threads);
+        } catch (IllegalArgumentException e) {
+            System.err.println("radmamba-spark: " + e.getMessage());
+            return 2;
+        }
+        SparkSession spark = SparkSession.builder().appName("radmamba batch " + model).getOrCreate();
+        try {
+            Summary summary = run(spark, spec, inputs, out, filesPerCall);
+            print(summary, System.out);
+            return 0;
+        } catch (ModelException e) {
+            System.err.println("radmamba-spark: " + e.getMessage());
+            return 3;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("radmamba-spark: the job failed: " + e);
+            return 3;
+        }
+    }
+
+    /**
+     * Runs the job on {@code spark}: reads {@code inputs}, appends the rows not yet in {@code out}.
+     *
+     * @throws ModelException the driver cannot load the model (checked here before any executor starts on it)
+     */
+    public static Summary run(SparkSession spark, ModelSpec spec, List<String> inputs, String out, int filesPerCall)
+            throws ModelException, IOException {
+        long start = System.nanoTime();
+        // The driver loads the model too: its schema (class names, checkpoint hash) makes the StructType, and a
+        // model that cannot load fails here in one sentence rather than in every task. In local mode the driver is
+        // the executor, and this is the one load.
+        BatchModel driverModel = ExecutorModels.get(spec, Runtime.getRuntime().availableProcessors());
+        BatchSchema schema = driverModel.schema();
+        StructType structType = SparkRows.structType(schema);
+
+        CollectionAccumulator<ExecutorReport> reports = spark.sparkContext().collectionAccumulator("radmamba executors");
+        LongAccumulator okRows = spark.sparkContext().longAccumulator("radmamba ok rows");
+        LongAccumulator failedRows = spark.sparkContext().longAccumulator("radmamba failed rows");
+        LongAccumulator doneRows = spark.sparkContext().longAccumulator("radmamba rows already done");
+        Set<String> doneKeys = doneKeys(spark, out, structType, schema.model().checkpointSha256());
+        Broadcast<Set<String>> done = doneKeys.isEmpty() ? null
+                : JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(doneKeys);
+
+        Dataset<Row> files = spark.read().format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(inputs.toArray(String[]::new))
+                .select("path", "content");
+        Dataset<Row> rows = files.mapPartitions(
+                new RunFiles(spec, filesPerCall, reports, okRows, failedRows, doneRows, done),
+                Encoders.row(structType));
+        List<Row> emptyFileRows = new ArrayList<>();
+        for (String empty : emptyFiles(spark, files)) {
+            for (BatchRecord r : driverModel.run(RunFiles.reportedPath(empty), new byte[0])) {
+                if (doneKeys.contains(RunFiles.doneKey(r.key().imageKey(), r.key().frame()))) {
+                    doneRows.add(1);
+                } else {
+                    (r.status() == BatchRecord.Status.OK ? okRows : failedRows).add(1);
+                    emptyFileRows.add(SparkRows.row(schema, r));
+                }
+            }
+        }
+        if (!emptyFileRows.isEmpty()) {
+            rows = rows.union(spark.createDataFrame(emptyFileRows, structType));
+        }
+        rows.write().mode(SaveMode.Append).parquet(out);
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Summary(okRows.value(), failedRows.value(), doneRows.value(), seconds, driverModel.engine(),
+                List.copyOf(reports.value()));
+    }
+
+    /**
+     * The files of {@code files}' inputs that Spark's file sources leave out because they are empty (its file index
+     * drops zero-length files): {@code radmamba batch} gives each a failed row, and so must the job. Found as the
+     * input files the scan did not return (paths only, no content read), each checked to be empty.
+     */
+    static List<String> emptyFiles(SparkSession spark, Dataset<Row> files) throws IOException {
+        Set<String> scanned = new HashSet<>(files.select("path").as(Encoders.STRING()).collectAsList());
+        List<String> empty = new ArrayList<>();
+        for (String candidate : files.inputFiles()) {
+            if (scanned.contains(candidate)) {
+                continue;
+            }
+            Path p = new Path(candidate);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.getFileStatus(p).getLen() == 0) {
+                empty.add(candidate);
+            }
+        }
+        return empty;
+    }
+
+    /**
+     * The rows already in {@code out} for this checkpoint, as {@link RunFiles#doneKey}s (empty when {@code out}
+     * holds none yet): the same rule as {@code radmamba batch}'s resume. Collected on the driver and broadcast, about
+     * 100 bytes a row: a million done images cost the driver and each executor some 100 MB.
+     */
+    static Set<String> doneKeys(SparkSession spark, String out, StructType structType, String checkpointSha256)
+            throws IOException {
+        Path dir = new Path(out);
+        FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        FileStatus[] parquet = fs.exists(dir) ? fs.globStatus(new Path(dir, "*.parquet")) : null;
+        if (parquet == null || parquet.length == 0) {
+            return Set.of();
+        }
+        Set<String> keys = new HashSet<>();
+        for (Row r : spark.read().schema(structType).parquet(out)
+                .where(functions.col(BatchSchema.CHECKPOINT_SHA256).equalTo(checkpointSha256))
+                .select(BatchSchema.IMAGE_KEY, BatchSchema.FRAME)
+                .distinct().collectAsList()) {
+            keys.add(RunFiles.doneKey(r.getString(0), r.getInt(1)));
+        }
+        return keys;
+    }
+
+    static void print(Summary s, PrintStream out) {
+        out.printf(Locale.ROOT, "%d rows written (%d ok, %d failed), %d already done, in %.1f s: %.2f images/s%n",
+                s.okRows() + s.failedRows(), s.okRows(), s.failedRows(), s.skippedRows(), s.seconds(),
+                s.rowsPerSecond());
+        out.println("driver: " + s.engine());
+        Map<String, ExecutorReport> byExecutor = new TreeMap<>();
+        Map<String, Long> filesByExecutor = new TreeMap<>();
+        for (ExecutorReport r : s.executors()) {
+            byExecutor.merge(r.executorId(), r, (a, b) -> a.modelLoads() >= b.modelLoads() ? a : b);
+            filesByExecutor.merge(r.executorId(), r.files(), Long::sum);
+        }
+        byExecutor.forEach((id, r) -> out.printf(Locale.ROOT,
+                "executor %s: pid %d, Java %s, Vector API %s, model loaded %d time(s), %d files%n", id, r.pid(),
+                r.javaVersion(), r.vectorModule() ? "on" : "MISSING", r.modelLoads(), filesByExecutor.get(id)));
+    }
+}

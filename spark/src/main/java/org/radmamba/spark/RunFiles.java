@@ -1,0 +1,170 @@
+package org.radmamba.spark;
+
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.radmamba.app.batch.BatchModel;
+import org.radmamba.app.batch.BatchRecord;
+import org.radmamba.app.batch.ImageKey;
+import org.radmamba.app.batch.NamedBytes;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The task: the files of one partition of Spark's {@code binaryFile} source ({@code path}, {@code content}) through
+ * this executor's model ({@link ExecutorModels}), {@code filesPerCall} files a call so that their decoding runs side
+ * by side and their frames share batches, one result row per image or failed file. Rows stream out call by call:
+ * a partition's contents never all sit in memory at once.
+ *
+ * <p><b>Done rows.</b> Rows whose (image key, frame) the output already holds for this checkpoint are not emitted.
+ * A file whose key is its content (a photograph, a file that failed as a whole) is recognised before decoding, by its
+ * SHA-256, and skipped; a DICOM file's key is its SOP Instance UID, which only reading the file tells, so its done rows
+ * are dropped after the model ran (ADR 0009: what a real skip of DICOM files would need).
+ *
+ * <p>A file never fails the task: {@link BatchModel} gives failed rows for bad files, and should it throw for a
+ * whole call, the call's files are run one by one and a file that still throws becomes a failed row with the
+ * exception as its reason.
+ */
+final class RunFiles implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ModelSpec spec;
+    private final int filesPerCall;
+    private final CollectionAccumulator<ExecutorReport> reports;
+    private final LongAccumulator okRows;
+    private final LongAccumulator failedRows;
+    private final LongAccumulator doneRows;
+    private final Broadcast<Set<String>> done;
+
+    /**
+     * @param done the rows already written, as {@link #doneKey}s, or null when there are none
+     */
+    RunFiles(ModelSpec spec, int filesPerCall, CollectionAccumulator<ExecutorReport> reports, LongAccumulator okRows,
+             LongAccumulator failedRows, LongAccumulator doneRows, Broadcast<Set<String>> done) {
+        if (filesPerCall < 1) {
+            throw new IllegalArgumentException("files per call must be at least 1, was " + filesPerCall);
+        }
+        this.spec = spec;
+        this.filesPerCall = filesPerCall;
+        this.reports = reports;
+        this.okRows = okRows;
+        this.failedRows = failedRows;
+        this.doneRows = doneRows;
+        this.done = done;
+    }
+
+    /** A done row's key: image key and frame (the checkpoint is the job's). */
+    static String doneKey(String imageKey, int frame) {
+        return imageKey + "\n" + frame;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> files) throws Exception {
+        BatchModel model = ExecutorModels.get(spec, cores());
+        Set<String> doneKeys = done == null ? Set.of() : done.value();
+        return new Iterator<>() {
+            private Iterator<Row> current = Collections.emptyIterator();
+            private long seen;
+            private boolean reported;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!files.hasNext()) {
+                        if (!reported) {
+                            reports.add(ExecutorReport.here(spec, seen));
+                            reported = true;
+                        }
+                        return false;
+                    }
+                    List<NamedBytes> call = new ArrayList<>(filesPerCall);
+                    while (call.size() < filesPerCall && files.hasNext()) {
+                        Row file = files.next();
+                        seen++;
+                        byte[] content = file.getAs(1);
+                        if (!doneKeys.isEmpty() && doneByContent(doneKeys, content)) {
+                            doneRows.add(1);
+                            continue;
+                        }
+                        call.add(new NamedBytes(reportedPath(file.getString(0)), content));
+                    }
+                    List<Row> rows = new ArrayList<>();
+                    for (BatchRecord r : call.isEmpty() ? List.<BatchRecord>of() : run(model, call)) {
+                        if (doneKeys.contains(doneKey(r.key().imageKey(), r.key().frame()))) {
+                            doneRows.add(1);
+                            continue;
+                        }
+                        (r.status() == BatchRecord.Status.OK ? okRows : failedRows).add(1);
+                        rows.add(SparkRows.row(model.schema(), r));
+                    }
+                    current = rows.iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    /** Whether a file keyed by its content (a photograph, or a whole file that failed) is done. */
+    private static boolean doneByContent(Set<String> doneKeys, byte[] content) {
+        String key = ImageKey.CONTENT_PREFIX + ImageKey.sha256(content);
+        return doneKeys.contains(doneKey(key, 1)) || doneKeys.contains(doneKey(key, 0));
+    }
+
+    /** The rows of {@code call}; never throws for the files' sake (see the class comment). */
+    static List<BatchRecord> run(BatchModel model, List<NamedBytes> call) {
+        try {
+            return model.runAll(call);
+        } catch (RuntimeException wholeCall) {
+            List<BatchRecord> rows = new ArrayList<>();
+            for (NamedBytes file : call) {
+                try {
+                    rows.addAll(model.run(file.path(), file.content()));
+                } catch (RuntimeException e) {
+                    rows.add(BatchRecord.failed(ImageKey.content(ImageKey.sha256(file.content()), 0), file.path(),
+                            model.identity(), "the model failed on this file: " + e));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * The path a row names: a local file as the plain path {@code radmamba batch} names it ({@code binaryFile} gives
+     * {@code file:/a/b.dcm}), any other file system's as its URI ({@code hdfs://...}, {@code s3a://...}).
+     */
+    static String reportedPath(String sparkPath) {
+        try {
+            URI uri = new URI(sparkPath);
+            return "file".equals(uri.getScheme()) ? Path.of(uri).toString() : sparkPath;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return sparkPath;
+        }
+    }
+
+    /** The cores of this JVM's task slots: an executor's {@code spark.executor.cores}, else every core it sees. */
+    private static int cores() {
+        SparkEnv env = SparkEnv.get();
+        int available = Runtime.getRuntime().availableProcessors();
+        return env == null ? available : env.conf().getInt("spark.executor.cores", available);
+    }
+}

@@ -1,0 +1,58 @@
+package org.radmamba.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.Type;
+import org.radmamba.app.cli.BatchCommand;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The peer: {@code radmamba batch}'s command ({@code BatchCommand}, with its option parsing) run in this JVM. Not
+ * through {@code RadMambaCommand}, whose console set-up is Logback's: this module's SLF4J backend is Spark's Log4j 2.
+ */
+final class RadMambaBatch {
+
+    private RadMambaBatch() {
+    }
+
+    /**
+     * {@code radmamba batch CKPT ARCHIVE --out OUT --device cpu --threads T --batch-size B}.
+     *
+     * @return what it printed (stdout and stderr)
+     */
+    static String run(String model, Path archive, Path out, int threads, int batchSize) {
+        CommandLine cli = new CommandLine(new BatchCommand());
+        StringWriter printed = new StringWriter();
+        cli.setOut(new PrintWriter(printed, true));
+        cli.setErr(new PrintWriter(printed, true));
+        int code = cli.execute(model, archive.toString(), "--out", out.toString(), "--device", "cpu",
+                "--threads", Integer.toString(threads), "--batch-size", Integer.toString(batchSize));
+        assertEquals(0, code, "radmamba batch exit code; it printed: " + printed);
+        return printed.toString();
+    }
+
+    /** The columns (name, type, annotation, required or optional) of the first Parquet file in {@code dir}. */
+    static List<Type> parquetColumns(Path dir) throws IOException {
+        Path part;
+        try (Stream<Path> files = Files.list(dir)) {
+            part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")
+                            && !p.getFileName().toString().startsWith("."))
+                    .sorted().findFirst().orElseThrow(() -> new AssertionError("no Parquet file in " + dir));
+        }
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(part.toUri()), new Configuration()))) {
+            return reader.getFooter().getFileMetaData().getSchema().getFields();
+        }
+    }
+}

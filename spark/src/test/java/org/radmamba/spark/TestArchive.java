@@ -1,0 +1,61 @@
+package org.radmamba.spark;
+
+import org.radmamba.viewer.demo.DemoStudy;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A small archive as a batch run meets one: a CT series (64 × 64 DICOM slices of the demo phantom), three
+ * photographs, and four files that are not images (a truncated DICOM file, an empty one, a text file, a PNG whose
+ * data is garbage), in nested folders.
+ */
+final class TestArchive {
+
+    /** The files of the archive that are not images, by name. */
+    static final List<String> BROKEN = List.of("truncated.dcm", "empty.dcm", "notes.txt", "garbage.png");
+
+    private TestArchive() {
+    }
+
+    /** Writes the archive into {@code root} (which it creates) and returns its files, sorted. */
+    static List<Path> write(Path root) throws IOException {
+        DemoStudy.generate(root.resolve("study-1"), new DemoStudy.Spec(64, 6, 1.5, 5, 8, true));
+        Path broken = Files.createDirectories(root.resolve("incoming/broken"));
+        byte[] slice = Files.readAllBytes(firstDicom(root));
+        Files.write(broken.resolve("truncated.dcm"), Arrays.copyOf(slice, 600));
+        Files.write(broken.resolve("empty.dcm"), new byte[0]);
+        Files.writeString(broken.resolve("notes.txt"), "scanned on the old PACS, see ticket 4711\n", StandardCharsets.UTF_8);
+        byte[] garbage = new byte[300];
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        System.arraycopy(signature, 0, garbage, 0, signature.length);
+        for (int i = signature.length; i < garbage.length; i++) {
+            garbage[i] = (byte) (i * 37);
+        }
+        Files.write(broken.resolve("garbage.png"), garbage);
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static Path firstDicom(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.toString().endsWith(".dcm")).sorted().findFirst().orElseThrow();
+        }
+    }
+
+    /** The tiny MedMamba checkpoint of the test fixtures (official layout, no card: classes class_0..2). */
+    static String checkpoint() {
+        try {
+            return Path.of(TestArchive.class.getResource("/checkpoints/medmamba_tiny.pth").toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
