@@ -41,6 +41,8 @@ enum DeviceBuffer {
     EXPANDED,
     /** The average-pooled features before the head. */
     POOLED,
+    /** Split-K partial sums of one GEMM ({@link GemmTiling}), reused by every split product. */
+    PARTIAL,
     /** The network's output. */
     OUTPUT,
     /** The packed weights. */

@@ -26,7 +26,6 @@ import static org.radmamba.inference.cuda.DeviceBuffer.YS;
  */
 final class MedMambaPlanner {
 
-    static final int GEMM_TILE = 64;
     static final int GEMM_THREADS = 256;
     static final int ROW_THREADS = 128;
     static final int SCAN_THREADS = 128;
@@ -174,15 +173,29 @@ final class MedMambaPlanner {
                 ldc, cOff, cStride, residual));
     }
 
+    /**
+     * C = epilogue(A · Wᵀ) on the kernel {@link GemmTiling#choose} picks; with K split, the GEMM writes partial sums
+     * to {@link DeviceBuffer#PARTIAL} and {@code splitk_epilogue} adds them in order and applies the epilogue.
+     */
     @SuppressWarnings("checkstyle:ParameterNumber")
-    static KernelCall gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
+    static GemmLaunch gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
                                    int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
                                    DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
-        KernelCall.Builder call = KernelCall.of("gemm_nt", ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), 1,
-                GEMM_THREADS)
+        GemmTiling tiling = GemmTiling.choose(m, n, k);
+        KernelCall.Builder call = KernelCall.of(tiling.kernel(), ceilDiv(n, tiling.tile()), ceilDiv(m, tiling.tile()),
+                tiling.splits(), GEMM_THREADS)
                 .i(Math.toIntExact(m)).i(n).i(k).p(a).i(lda).i(mode).i(h).i(w).i(cin).i(p).i(oh).i(ow)
                 .w(inScale).w(inShift).w(weight).w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
-        return (residual == null ? call.none() : call.p(residual)).build();
+        call = residual == null ? call.none() : call.p(residual);
+        if (!tiling.split()) {
+            return new GemmLaunch(java.util.List.of(call.none().i(k).build()), 0);
+        }
+        KernelCall partial = call.p(DeviceBuffer.PARTIAL).i(tiling.kChunk()).build();
+        KernelCall.Builder reduce = KernelCall.of("splitk_epilogue", blocks(m * n, ELEMENT_THREADS), 1, 1,
+                ELEMENT_THREADS).i(Math.toIntExact(m)).i(n).i(tiling.splits()).p(DeviceBuffer.PARTIAL).w(bias).i(act)
+                .p(c).i(ldc).i(cOff).i(cStride);
+        KernelCall epilogue = (residual == null ? reduce.none() : reduce.p(residual)).build();
+        return new GemmLaunch(java.util.List.of(partial, epilogue), tiling.splits() * m * n);
     }
 
     static KernelCall layerNorm(long rows, int dim, DeviceBuffer in, int ldi, int inOff, int gamma, int beta,

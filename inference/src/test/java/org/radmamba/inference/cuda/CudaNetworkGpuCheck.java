@@ -109,8 +109,17 @@ public final class CudaNetworkGpuCheck {
             double total = times.values().stream().mapToDouble(Double::doubleValue).sum();
             System.out.printf(Locale.ROOT, "profile medmamba_t batch=%d total_ms=%.3f%n", batch, total);
             perKernel.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %8.3f ms%n", k, v));
-            times.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(12)
-                    .forEach(e -> System.out.printf(Locale.ROOT, "  %8.3f ms  %s%n", e.getValue(), e.getKey()));
+            // every launch, in order: GEMMs with their achieved GFLOP/s (2MNK over the launch's time)
+            times.forEach((k, v) -> {
+                String[] parts = k.split(" ", 4);
+                String rate = "";
+                if (parts[1].startsWith("gemm_nt")) {
+                    String[] mnk = parts[3].replaceAll("[\\[\\] ]", "").split(",");
+                    double flop = 2.0 * Long.parseLong(mnk[0]) * Long.parseLong(mnk[1]) * Long.parseLong(mnk[2]);
+                    rate = String.format(Locale.ROOT, "  %.0f GFLOP/s", flop / (v * 1e6));
+                }
+                System.out.printf(Locale.ROOT, "  %8.4f ms  %s%s%n", v, k, rate);
+            });
         }
     }
 

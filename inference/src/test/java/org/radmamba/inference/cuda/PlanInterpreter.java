@@ -53,9 +53,32 @@ final class PlanInterpreter {
     private void execute(KernelCall call) {
         List<Object> a = call.args();
         switch (call.kernel()) {
-            case "gemm_nt" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6), i(a, 7),
-                    i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
-                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)));
+            case "gemm_nt", "gemm_nt_big" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6),
+                    i(a, 7), i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
+                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)),
+                    ref(a.get(22)), i(a, 23), call.gridZ());
+            case "splitk_epilogue" -> {
+                int m = i(a, 0);
+                int n = i(a, 1);
+                int splits = i(a, 2);
+                Ref partial = ref(a.get(3));
+                Ref bias = ref(a.get(4));
+                int act = i(a, 5);
+                Ref c = ref(a.get(6));
+                int ldc = i(a, 7);
+                int cOff = i(a, 8);
+                int cStride = i(a, 9);
+                Ref res = ref(a.get(10));
+                for (int mi = 0; mi < m; mi++) {
+                    for (int ni = 0; ni < n; ni++) {
+                        float sum = 0;
+                        for (int z = 0; z < splits; z++) {
+                            sum += partial.get(((long) z * m + mi) * n + ni);
+                        }
+                        epilogue(sum, bias, act, ni, mi, c, ldc, cOff, cStride, res);
+                    }
+                }
+            }
             case "layernorm_rows" -> {
                 int rows = i(a, 0);
                 int dim = i(a, 1);
@@ -252,25 +275,41 @@ final class PlanInterpreter {
     @SuppressWarnings("checkstyle:ParameterNumber")
     private static void gemm(int m, int n, int k, Ref a, int lda, int mode, int h, int w, int cin, int p, int oh,
                              int ow, Ref inScale, Ref inShift, Ref wt, Ref bias, int act, Ref c, int ldc, int cOff,
-                             int cStride, Ref res) {
+                             int cStride, Ref res, Ref partial, int kChunk, int splits) {
         float[] row = new float[k];
         for (int mi = 0; mi < m; mi++) {
             for (int kk = 0; kk < k; kk++) {
                 row[kk] = gather(a, mode, mi, kk, lda, inScale, inShift, h, w, cin, p, oh, ow);
             }
             for (int ni = 0; ni < n; ni++) {
+                if (partial != null) {
+                    // split K: block z sums its chunk and writes the raw sum; splitk_epilogue finishes
+                    for (int z = 0; z < splits; z++) {
+                        float acc = 0;
+                        for (int kk = z * kChunk; kk < Math.min(k, (z + 1) * kChunk); kk++) {
+                            acc += row[kk] * wt.get((long) ni * k + kk);
+                        }
+                        partial.set(((long) z * m + mi) * n + ni, acc);
+                    }
+                    continue;
+                }
                 float acc = 0;
                 for (int kk = 0; kk < k; kk++) {
                     acc += row[kk] * wt.get((long) ni * k + kk);
                 }
-                float v = acc + (bias == null ? 0 : bias.get(ni));
-                if (act == 1) {
-                    v = Math.max(v, 0);
-                }
-                long idx = (long) mi * ldc + cOff + (long) ni * cStride;
-                c.set(idx, res == null ? v : res.get(idx) + v);
+                epilogue(acc, bias, act, ni, mi, c, ldc, cOff, cStride, res);
             }
         }
+    }
+
+    private static void epilogue(float sum, Ref bias, int act, int ni, int mi, Ref c, int ldc, int cOff, int cStride,
+                                 Ref res) {
+        float v = sum + (bias == null ? 0 : bias.get(ni));
+        if (act == 1) {
+            v = Math.max(v, 0);
+        }
+        long idx = (long) mi * ldc + cOff + (long) ni * cStride;
+        c.set(idx, res == null ? v : res.get(idx) + v);
     }
 
     private static float gather(Ref a, int mode, int m, int k, int lda, Ref inScale, Ref inShift, int h, int w,
