@@ -533,6 +533,158 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
     }
 }
 
+// The chunked cross scan (d_state 16): a thread per (image, direction, channel) keeps all 16 states in registers
+// (no shuffles: delta's dt_rank dot product, the 16 exps and y's sum over the states are the thread's own), and the
+// sequence is cut into `chunks` pieces walked in parallel, so that batch 1 (3136 steps at stage 1, a few hundred
+// threads) is not one long dependency chain:
+//   scan_chunk_state  chunk j < chunks-1 from a zero state: its end state and sum(delta) -> carry[b,k,j,0..N][c]
+//   scan_chunk_carry  in order over the chunks: carry[j][s] := the state entering chunk j
+//                     (H_{j+1} = exp(A * sum delta_j) * H_j + end_j)
+//   scan_chunk_out    every chunk from its entering state: y = <h, C> + D*u, written as cross_scan writes it
+// With chunks == 1 only scan_chunk_out runs (from zero). Each block is (CS_T steps) x (its channels) of one
+// (chunk, direction, image): the steps' [dt | B | C] rows are staged in shared memory once for all its channels.
+// CS_R is dt_rank rounded up to 8, 16, 32 or 64: the dt weights past the rank are zero, so the dot product reads the
+// row's B values there and adds nothing.
+#define CS_N 16
+#define CS_T 32
+#define LOG2E 1.4426950408889634f
+
+__device__ __forceinline__ int scanPos(int k, int t, int L, int h, int w) {
+    int tt = (k >= 2) ? L - 1 - t : t;
+    return (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
+}
+
+template <int CS_R, bool OUT>
+__device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
+                                          const float* __restrict__ u, const float* __restrict__ xdbl,
+                                          const float* __restrict__ dtW, const float* __restrict__ dtBias,
+                                          const float* __restrict__ aNeg, const float* __restrict__ ds,
+                                          float* __restrict__ ys, float* __restrict__ carry) {
+    __shared__ float tile[CS_T][CS_R + 2 * CS_N + 1];
+    int width = rank + 2 * CS_N;
+    int cRaw = blockIdx.x * blockDim.x + threadIdx.x;
+    bool active = cRaw < dInner;
+    int c = active ? cRaw : dInner - 1;
+    int chunk = blockIdx.y;
+    int k = blockIdx.z & 3;
+    int b = blockIdx.z >> 2;
+    int L = h * w;
+    int t0 = chunk * chunkLen;
+    int t1 = min(L, t0 + chunkLen);
+    int rowWidth = 4 * width;
+    int kc = k * dInner + c;
+    float wr[CS_R];
+#pragma unroll
+    for (int r = 0; r < CS_R; r++) {
+        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
+    }
+    float bias = dtBias[kc];
+    float a2[CS_N];
+    float hs[CS_N];
+    long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
+#pragma unroll
+    for (int s = 0; s < CS_N; s++) {
+        a2[s] = aNeg[(long long) kc * CS_N + s] * LOG2E;
+        hs[s] = (OUT && chunks > 1) ? carry[carryBase + (long long) s * dInner] : 0.f;
+    }
+    float dskip = ds[kc];
+    float sumDt = 0.f;
+    const float* ub = u + (long long) b * L * dInner + c;
+    const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
+    float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
+    for (int tb = t0; tb < t1; tb += CS_T) {
+        int steps = min(CS_T, t1 - tb);
+        __syncthreads();
+        for (int e = threadIdx.x; e < steps * width; e += blockDim.x) {
+            int j = e / width;
+            int q = e - j * width;
+            tile[j][q] = xb[(long long) scanPos(k, tb + j, L, h, w) * rowWidth + q];
+        }
+        // the tile's columns past width (read by the zero dt weights) hold finite values: B and C of this row
+        __syncthreads();
+        int p = scanPos(k, tb, L, h, w);
+        float uv = ub[(long long) p * dInner];
+        for (int j = 0; j < steps; j++) {
+            int pNext = 0;
+            float uNext = 0.f;
+            if (j + 1 < steps) {
+                pNext = scanPos(k, tb + j + 1, L, h, w);
+                uNext = ub[(long long) pNext * dInner];
+            }
+            float dt = bias;
+#pragma unroll
+            for (int r = 0; r < CS_R; r++) {
+                dt = fmaf(wr[r], tile[j][r], dt);
+            }
+            dt = dt > 20.f ? dt : log1pf(expf(dt));
+            sumDt += dt;
+            float du = dt * uv;
+            const float* bc = &tile[j][rank];
+            float y = 0.f;
+#pragma unroll
+            for (int s = 0; s < CS_N; s++) {
+                hs[s] = fmaf(exp2f(dt * a2[s]), hs[s], du * bc[s]);
+                y = fmaf(hs[s], bc[CS_N + s], y);
+            }
+            if (OUT && active) {
+                yb[(long long) p * dInner] = fmaf(dskip, uv, y);
+            }
+            p = pNext;
+            uv = uNext;
+        }
+    }
+    if (!OUT && active) {
+#pragma unroll
+        for (int s = 0; s < CS_N; s++) {
+            carry[carryBase + (long long) s * dInner] = hs[s];
+        }
+        carry[carryBase + (long long) CS_N * dInner] = sumDt;
+    }
+}
+
+#define SCAN_CHUNK_PARAMS                                                                                            \
+    int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks, const float* __restrict__ u,           \
+        const float* __restrict__ xdbl, const float* __restrict__ dtW, const float* __restrict__ dtBias,            \
+        const float* __restrict__ aNeg, const float* __restrict__ ds, float* __restrict__ ys,                       \
+        float* __restrict__ carry
+#define SCAN_CHUNK_ARGS batch, h, w, dInner, rank, chunkLen, chunks, u, xdbl, dtW, dtBias, aNeg, ds, ys, carry
+#define SCAN_CHUNK_KERNELS(R)                                                                                        \
+    extern "C" __global__ void __launch_bounds__(128) scan_chunk_state_r##R(SCAN_CHUNK_PARAMS) {                    \
+        scanChunk<R, false>(SCAN_CHUNK_ARGS);                                                                        \
+    }                                                                                                                \
+    extern "C" __global__ void __launch_bounds__(128) scan_chunk_out_r##R(SCAN_CHUNK_PARAMS) {                      \
+        scanChunk<R, true>(SCAN_CHUNK_ARGS);                                                                         \
+    }
+SCAN_CHUNK_KERNELS(8)
+SCAN_CHUNK_KERNELS(16)
+SCAN_CHUNK_KERNELS(32)
+SCAN_CHUNK_KERNELS(64)
+
+// carry[b,k,j,s][c] := the state entering chunk j, a thread per (image, direction, channel, state), in chunk order.
+extern "C" __global__ void scan_chunk_carry(int batch, int dInner, int chunks, const float* __restrict__ aNeg,
+                                            float* __restrict__ carry) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) batch * 4 * CS_N * dInner;
+    if (idx >= total) {
+        return;
+    }
+    int c = (int) (idx % dInner);
+    long long r = idx / dInner;
+    int s = (int) (r % CS_N);
+    int bk = (int) (r / CS_N);
+    int k = bk & 3;
+    float a2 = aNeg[((long long) k * dInner + c) * CS_N + s] * LOG2E;
+    float state = 0.f;
+    for (int j = 0; j < chunks - 1; j++) {
+        long long base = ((long long) bk * chunks + j) * (CS_N + 1) * dInner + c;
+        float end = carry[base + (long long) s * dInner];
+        float sumDt = carry[base + (long long) CS_N * dInner];
+        carry[base + (long long) s * dInner] = state;
+        state = fmaf(exp2f(sumDt * a2), state, end);
+    }
+    carry[((long long) bk * chunks + chunks - 1) * (CS_N + 1) * dInner + (long long) s * dInner + c] = state;
+}
+
 // gated[r, c] = LN(y0+y1+y2+y3)[c] * SiLU(xz[r, zOff + c]): the four directions summed, out_norm, the z gate.
 extern "C" __global__ void out_norm_gate(int rows, int dim, const float* __restrict__ ys,
                                          const float* __restrict__ gamma, const float* __restrict__ beta, float eps,

@@ -19,6 +19,8 @@ enum DeviceBuffer {
     U,
     /** x_proj's output: per position and direction [dt | B | C]. */
     XDBL,
+    /** The chunked scan's per-chunk states and sum(delta) ({@link ScanChunking}). */
+    CARRY,
     /** The four directions' y, direction-major. */
     YS,
     /** out_norm(y) * SiLU(z). */

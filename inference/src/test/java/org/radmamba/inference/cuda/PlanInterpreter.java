@@ -164,6 +164,37 @@ final class PlanInterpreter {
                     }
                 }
             }
+            case "scan_chunk_state_r8", "scan_chunk_state_r16", "scan_chunk_state_r32", "scan_chunk_state_r64" ->
+                    scanChunks(a, call.gridY(), false);
+            case "scan_chunk_out_r8", "scan_chunk_out_r16", "scan_chunk_out_r32", "scan_chunk_out_r64" ->
+                    scanChunks(a, call.gridY(), true);
+            case "scan_chunk_carry" -> {
+                int batch = i(a, 0);
+                int dInner = i(a, 1);
+                int chunks = i(a, 2);
+                Ref aNeg = ref(a.get(3));
+                Ref carry = ref(a.get(4));
+                int n = ScanChunking.STATES;
+                for (int bk = 0; bk < 4 * batch; bk++) {
+                    for (int s = 0; s < n; s++) {
+                        for (int c = 0; c < dInner; c++) {
+                            float a2 = aNeg.get(((long) (bk % 4) * dInner + c) * n + s);
+                            float state = 0;
+                            for (int j = 0; j < chunks; j++) {
+                                long base = ((long) bk * chunks + j) * (n + 1) * dInner + c;
+                                if (j == chunks - 1) {
+                                    carry.set(base + (long) s * dInner, state);
+                                    break;
+                                }
+                                float end = carry.get(base + (long) s * dInner);
+                                float sumDt = carry.get(base + (long) n * dInner);
+                                carry.set(base + (long) s * dInner, state);
+                                state = (float) Math.exp(sumDt * a2) * state + end;
+                            }
+                        }
+                    }
+                }
+            }
             case "cross_scan" -> crossScan(i(a, 0), i(a, 1), i(a, 2), i(a, 3), i(a, 4), i(a, 5), ref(a.get(6)),
                     ref(a.get(7)), ref(a.get(8)), ref(a.get(9)), ref(a.get(10)), ref(a.get(11)), ref(a.get(12)));
             case "out_norm_gate" -> {
@@ -336,6 +367,75 @@ final class PlanInterpreter {
         int py = m % (oh * ow) / ow;
         int px = m % ow;
         return a.get((((long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx);
+    }
+
+    /**
+     * The chunked scan's passes as network.cu's scanChunk computes them (a2 = A, exp rather than exp2 of A·log2e):
+     * {@code out == false} writes chunk j's end state from zero and sum(delta) for j < gridY; {@code out} walks
+     * every chunk from its entering state (zero with one chunk) and writes y.
+     */
+    private void scanChunks(List<Object> a, int gridY, boolean out) {
+        int batch = i(a, 0);
+        int h = i(a, 1);
+        int w = i(a, 2);
+        int dInner = i(a, 3);
+        int rank = i(a, 4);
+        int chunkLen = i(a, 5);
+        int chunks = i(a, 6);
+        Ref u = ref(a.get(7));
+        Ref xdbl = ref(a.get(8));
+        Ref dtW = ref(a.get(9));
+        Ref dtBias = ref(a.get(10));
+        Ref aNeg = ref(a.get(11));
+        Ref ds = ref(a.get(12));
+        Ref ys = ref(a.get(13));
+        Ref carry = ref(a.get(14));
+        int n = ScanChunking.STATES;
+        int length = h * w;
+        int width = rank + 2 * n;
+        float[] hs = new float[n];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < 4; k++) {
+                for (int chunk = 0; chunk < gridY; chunk++) {
+                    for (int c = 0; c < dInner; c++) {
+                        int kc = k * dInner + c;
+                        long carryBase = ((long) (b * 4 + k) * chunks + chunk) * (n + 1) * dInner + c;
+                        for (int s = 0; s < n; s++) {
+                            hs[s] = out && chunks > 1 ? carry.get(carryBase + (long) s * dInner) : 0;
+                        }
+                        float sumDt = 0;
+                        for (int t = chunk * chunkLen; t < Math.min(length, (chunk + 1) * chunkLen); t++) {
+                            int tt = k >= 2 ? length - 1 - t : t;
+                            int p = k == 0 || k == 2 ? tt : tt % h * w + tt / h;
+                            long row = ((long) b * length + p) * 4 * width + (long) k * width;
+                            float dt = dtBias.get(kc);
+                            for (int r = 0; r < rank; r++) {
+                                dt += dtW.get((long) kc * rank + r) * xdbl.get(row + r);
+                            }
+                            dt = dt > 20 ? dt : (float) Math.log1p(Math.exp(dt));
+                            sumDt += dt;
+                            float uv = u.get(((long) b * length + p) * dInner + c);
+                            float y = 0;
+                            for (int s = 0; s < n; s++) {
+                                float decay = (float) Math.exp(dt * aNeg.get((long) kc * n + s));
+                                hs[s] = decay * hs[s] + dt * uv * xdbl.get(row + rank + s);
+                                y += hs[s] * xdbl.get(row + rank + n + s);
+                            }
+                            if (out) {
+                                ys.set(((long) k * batch + b) * length * dInner + (long) p * dInner + c,
+                                        ds.get(kc) * uv + y);
+                            }
+                        }
+                        if (!out) {
+                            for (int s = 0; s < n; s++) {
+                                carry.set(carryBase + (long) s * dInner, hs[s]);
+                            }
+                            carry.set(carryBase + (long) n * dInner, sumDt);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @SuppressWarnings("checkstyle:ParameterNumber")
