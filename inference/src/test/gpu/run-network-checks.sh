@@ -3,7 +3,7 @@
 # .device/network): unpacks the runtime, rebuilds medmamba_t.pth with PyTorch when the payload carries golden/, and
 # runs CudaNetworkGpuCheck parity and bench; with peer/ in the payload, the GPU peer's bench.py in the same session.
 #
-#   run-network-checks.sh [stash] [parity] [bench] [peer]
+#   run-network-checks.sh [stash] [parity] [consistency] [bench] [profile] [peer]
 #
 # The work tree and the payload must stay under the device tool's 64 MiB (counted in file-system blocks: the tree
 # alone takes 54 MiB), so the payload may travel in parts, one a call, each call made while the machine is still
@@ -54,6 +54,9 @@ for step in "$@"; do
       ;;
     bench)
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
+      ;;
+    consistency)
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck consistency
       ;;
     profile)
       for batch in ${PROFILE_BATCHES:-1 64}; do
