@@ -487,8 +487,7 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
     float a = aNeg[(long long) kc * n + s];
     float dskip = ds[kc];
     float state = 0.f;
-    const float* ub = u + (long long) b * L * dInner + blockIdx.x * blockDim.x;
-    int blockChannels = min((int) blockDim.x, dInner - (int) (blockIdx.x * blockDim.x));
+    const float* ub = u + (long long) b * L * dInner + c;
     const float* xb = xdbl + (long long) b * L * rowWidth + dirOff;
     float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
     // A ring of SCAN_PREFETCH steps' operands in registers: the loads of step t + SCAN_PREFETCH are issued right
@@ -548,7 +547,6 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
 // row's B values there and adds nothing.
 #define CS_N 16
 #define CS_T 32
-#define CS_BLOCK 128
 #define LOG2E 1.4426950408889634f
 
 __device__ __forceinline__ int scanPos(int k, int t, int L, int h, int w) {
@@ -563,7 +561,6 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
                                           const float* __restrict__ aNeg, const float* __restrict__ ds,
                                           float* __restrict__ ys, float* __restrict__ carry) {
     __shared__ float tile[CS_T][CS_R + 2 * CS_N + 1];
-    __shared__ float uTile[CS_T][CS_BLOCK];
     int width = rank + 2 * CS_N;
     int cRaw = blockIdx.x * blockDim.x + threadIdx.x;
     bool active = cRaw < dInner;
@@ -592,8 +589,7 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
     }
     float dskip = ds[kc];
     float sumDt = 0.f;
-    const float* ub = u + (long long) b * L * dInner + blockIdx.x * blockDim.x;
-    int blockChannels = min((int) blockDim.x, dInner - (int) (blockIdx.x * blockDim.x));
+    const float* ub = u + (long long) b * L * dInner + c;
     const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
     float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
     for (int tb = t0; tb < t1; tb += CS_T) {
@@ -604,18 +600,17 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
             int q = e - j * width;
             tile[j][q] = xb[(long long) scanPos(k, tb + j, L, h, w) * rowWidth + q];
         }
-        // u of the tile's steps for the block's channels, one coalesced row a step: a load per step in the loop
-        // below would leave each thread waiting out a global latency every step (measured: 10x slower)
-        for (int e = threadIdx.x; e < steps * blockChannels; e += blockDim.x) {
-            int j = e / blockChannels;
-            int q = e - j * blockChannels;
-            uTile[j][q] = ub[(long long) scanPos(k, tb + j, L, h, w) * dInner + q];
-        }
         // the tile's columns past width (read by the zero dt weights) hold finite values: B and C of this row
         __syncthreads();
+        int p = scanPos(k, tb, L, h, w);
+        float uv = ub[(long long) p * dInner];
         for (int j = 0; j < steps; j++) {
-            int p = scanPos(k, tb + j, L, h, w);
-            float uv = uTile[j][threadIdx.x];
+            int pNext = 0;
+            float uNext = 0.f;
+            if (j + 1 < steps) {
+                pNext = scanPos(k, tb + j + 1, L, h, w);
+                uNext = ub[(long long) pNext * dInner];
+            }
             float dt = bias;
 #pragma unroll
             for (int r = 0; r < CS_R; r++) {
@@ -625,15 +620,17 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
             sumDt += dt;
             float du = dt * uv;
             const float* bc = &tile[j][rank];
-            float y[4] = {0.f, 0.f, 0.f, 0.f};  // four partial sums: a 4-long dependency chain, not 16
+            float y = 0.f;
 #pragma unroll
             for (int s = 0; s < CS_N; s++) {
                 hs[s] = fmaf(exp2f(dt * a2[s]), hs[s], du * bc[s]);
-                y[s & 3] = fmaf(hs[s], bc[CS_N + s], y[s & 3]);
+                y = fmaf(hs[s], bc[CS_N + s], y);
             }
             if (OUT && active) {
-                yb[(long long) p * dInner] = fmaf(dskip, uv, (y[0] + y[1]) + (y[2] + y[3]));
+                yb[(long long) p * dInner] = fmaf(dskip, uv, y);
             }
+            p = pNext;
+            uv = uNext;
         }
     }
     if (!OUT && active) {
