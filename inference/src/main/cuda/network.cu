@@ -19,11 +19,6 @@
 //   expand_norm          VM-UNet's PatchExpand2D / Final_PatchExpand2D rearrangement and its LayerNorm in one pass
 //   head_nchw            VM-UNet's final 1x1 convolution, written channels-first, with the sigmoid for one class
 
-#define GEMM_BM 64
-#define GEMM_BN 64
-#define GEMM_BK 16
-#define GEMM_THREADS 256
-
 #define A_DENSE 0
 #define A_CONV3 1
 #define A_PATCHIFY 2
@@ -31,7 +26,9 @@
 #define ACT_NONE 0
 #define ACT_RELU 1
 
+#define GEMM_THREADS 256
 
+// One element of A, any mode, bounds-checked: the patch embedding's gather and the fallback of the vector loader.
 __device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, int m, int k, int M, int K, int lda,
                                          const float* __restrict__ inScale, const float* __restrict__ inShift,
                                          int h, int w, int cin, int p, int oh, int ow) {
@@ -70,86 +67,198 @@ __device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, 
     return a[(((long long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx];
 }
 
-// C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]), tiles of 64x64, 16 deep,
-// each thread 4x4 outputs, the next tile's loads issued into registers before the current tile is multiplied.
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
-gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h, int w, int cin, int p, int oh,
-        int ow, const float* __restrict__ inScale, const float* __restrict__ inShift, const float* __restrict__ wt,
-        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res) {
-    __shared__ __align__(16) float as[2][GEMM_BK][GEMM_BM];
-    __shared__ __align__(16) float ws[2][GEMM_BK][GEMM_BN];
+// What one thread loads of A's tile: four consecutive k of one row m (fixed for the whole K loop, so the row's
+// decoding into (image, y, x) for the 3x3 convolution is done once). vec: A's rows and k groups of four are 16-byte
+// aligned (K, lda and, for A_CONV3, cin multiples of four, the base pointer aligned): one float4 load.
+struct RowLoader {
+    const float* row;  // A_DENSE: &a[m*lda]; A_CONV3: &a[(b*h+y)*w+x)*lda] of the output position
+    int m, y, x;       // A_CONV3: the output position
+    bool inRange;
+};
+
+__device__ __forceinline__ float4 loadA4(const RowLoader& r, bool vec, const float* __restrict__ a, int mode, int k,
+                                         int M, int K, int lda, const float* __restrict__ inScale,
+                                         const float* __restrict__ inShift, int h, int w, int cin, int p, int oh,
+                                         int ow) {
+    if (!vec || mode == A_PATCHIFY) {
+        return make_float4(gatherA(a, mode, r.m, k, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
+                           gatherA(a, mode, r.m, k + 1, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
+                           gatherA(a, mode, r.m, k + 2, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
+                           gatherA(a, mode, r.m, k + 3, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow));
+    }
+    if (!r.inRange || k >= K) {
+        return make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+    if (mode == A_DENSE) {
+        return __ldg(reinterpret_cast<const float4*>(r.row + k));
+    }
+    // A_CONV3: the four k share one tap (cin % 4 == 0)
+    int tap = k / cin;
+    int ci = k - tap * cin;
+    int dy = tap / 3 - 1;
+    int dx = tap - (tap / 3) * 3 - 1;
+    int y = r.y + dy;
+    int x = r.x + dx;
+    if (y < 0 || y >= h || x < 0 || x >= w) {
+        return make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+    float4 v = __ldg(reinterpret_cast<const float4*>(r.row + ((long long) dy * w + dx) * lda + ci));
+    if (inScale) {
+        v.x = v.x * inScale[ci] + inShift[ci];
+        v.y = v.y * inScale[ci + 1] + inShift[ci + 1];
+        v.z = v.z * inScale[ci + 2] + inShift[ci + 2];
+        v.w = v.w * inScale[ci + 3] + inShift[ci + 3];
+    }
+    return v;
+}
+
+// C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]).
+// Tiles of BM x BN, BK deep, 256 threads, each TM x TN outputs in RM x RN groups of 4x4 spaced 64 apart (so that a
+// warp's shared-memory reads are conflict-free float4s); global loads one float4 of A and one of W a thread per
+// tile, into registers before the current tile is multiplied, then into the other shared buffer (one barrier a tile).
+// Split K: with partial != 0, block z sums k in [z*kChunk, (z+1)*kChunk) and writes the raw sum to
+// partial[(z*M + m)*N + n]; splitk_epilogue then adds the splits in order and applies the epilogue (deterministic).
+template <int BM, int BN, int BK, int RM, int RN>
+__device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h,
+                                         int w, int cin, int p, int oh, int ow, const float* __restrict__ inScale,
+                                         const float* __restrict__ inShift, const float* __restrict__ wt,
+                                         const float* __restrict__ bias, int act, float* c, int ldc, int cOff,
+                                         int cStride, const float* res, float* __restrict__ partial, int kChunk) {
+    constexpr int PAD = 4;
+    constexpr int TX = BN / (4 * RN);  // threads along N
+    static_assert(BM * BK == 4 * GEMM_THREADS && BN * BK == 4 * GEMM_THREADS, "one float4 of A and W a thread");
+    static_assert((BM / (4 * RM)) * TX == GEMM_THREADS, "256 threads cover the tile");
+    __shared__ __align__(16) float as[2][BK][BM + PAD];
+    __shared__ __align__(16) float ws[2][BK][BN + PAD];
     int tid = threadIdx.x;
-    int tx = tid % 16;
-    int ty = tid / 16;
-    int m0 = blockIdx.y * GEMM_BM;
-    int n0 = blockIdx.x * GEMM_BN;
-    float acc[4][4];
+    int tx = tid % TX;
+    int ty = tid / TX;
+    int m0 = blockIdx.y * BM;
+    int n0 = blockIdx.x * BN;
+    int kBegin = 0;
+    int kEnd = K;
+    if (partial) {
+        kBegin = blockIdx.z * kChunk;
+        kEnd = min(K, kBegin + kChunk);
+    }
+    bool vec = ((K | lda) & 3) == 0 && (((unsigned long long) a | (unsigned long long) wt) & 15) == 0
+            && (mode != A_CONV3 || (cin & 3) == 0);
+    // this thread's load slot: row lr of the tile, k offset lk (0, 4, ...) within the tile
+    int lr = tid / (BK / 4);
+    int lk = (tid % (BK / 4)) * 4;
+    RowLoader ra;
+    ra.m = m0 + lr;
+    ra.inRange = ra.m < M;
+    ra.y = 0;
+    ra.x = 0;
+    if (mode == A_CONV3) {
+        int plane = h * w;
+        int mm = ra.inRange ? ra.m : 0;
+        int b = mm / plane;
+        int rem = mm - b * plane;
+        ra.y = rem / w;
+        ra.x = rem - ra.y * w;
+        ra.row = a + (long long) mm * lda;  // (b*h + y)*w + x == mm
+    } else {
+        ra.row = a + (long long) (ra.inRange ? ra.m : 0) * lda;
+    }
+    int wn = n0 + lr;
+    bool wIn = wn < N;
+    const float* wrow = wt + (long long) (wIn ? wn : 0) * K;
+    float acc[4 * RM][4 * RN];
 #pragma unroll
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4 * RM; i++) {
 #pragma unroll
-        for (int j = 0; j < 4; j++) {
+        for (int j = 0; j < 4 * RN; j++) {
             acc[i][j] = 0.f;
         }
     }
-    // loader: element e = tid + 256*i of the 64x16 tile; row e/16, depth e%16 (16 threads read 16 consecutive k)
-    float ra[4];
-    float rw[4];
-    int tiles = (K + GEMM_BK - 1) / GEMM_BK;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        int e = tid + GEMM_THREADS * i;
-        int row = e / GEMM_BK;
-        int kk = e % GEMM_BK;
-        ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
-        rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
+    int tiles = (kEnd - kBegin + BK - 1) / BK;
+    if (tiles < 0) {
+        tiles = 0;
     }
+    float4 va = loadA4(ra, vec, a, mode, kBegin + lk, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
+    float4 vw;
+    auto loadW = [&](int k) {
+        if (vec) {
+            return (wIn && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow + k)) : make_float4(0.f, 0.f, 0.f, 0.f);
+        }
+        return make_float4((wIn && k < kEnd) ? wrow[k] : 0.f, (wIn && k + 1 < kEnd) ? wrow[k + 1] : 0.f,
+                           (wIn && k + 2 < kEnd) ? wrow[k + 2] : 0.f, (wIn && k + 3 < kEnd) ? wrow[k + 3] : 0.f);
+    };
+    vw = loadW(kBegin + lk);
+    as[0][lk][lr] = va.x;
+    as[0][lk + 1][lr] = va.y;
+    as[0][lk + 2][lr] = va.z;
+    as[0][lk + 3][lr] = va.w;
+    ws[0][lk][lr] = vw.x;
+    ws[0][lk + 1][lr] = vw.y;
+    ws[0][lk + 2][lr] = vw.z;
+    ws[0][lk + 3][lr] = vw.w;
+    __syncthreads();
     for (int t = 0; t < tiles; t++) {
         int buf = t & 1;
-#pragma unroll
-        for (int i = 0; i < 4; i++) {
-            int e = tid + GEMM_THREADS * i;
-            as[buf][e % GEMM_BK][e / GEMM_BK] = ra[i];
-            ws[buf][e % GEMM_BK][e / GEMM_BK] = rw[i];
+        bool more = t + 1 < tiles;
+        if (more) {
+            int k = kBegin + (t + 1) * BK + lk;
+            va = loadA4(ra, vec, a, mode, k, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
+            vw = loadW(k);
         }
-        __syncthreads();
-        if (t + 1 < tiles) {
-            int k0 = (t + 1) * GEMM_BK;
 #pragma unroll
-            for (int i = 0; i < 4; i++) {
-                int e = tid + GEMM_THREADS * i;
-                int row = e / GEMM_BK;
-                int kk = k0 + e % GEMM_BK;
-                ra[i] = gatherA(a, mode, m0 + row, kk, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow);
-                rw[i] = (n0 + row < N && kk < K) ? wt[(long long) (n0 + row) * K + kk] : 0.f;
+        for (int kk = 0; kk < BK; kk++) {
+            float ar[4 * RM];
+            float wr[4 * RN];
+#pragma unroll
+            for (int g = 0; g < RM; g++) {
+                float4 v = *reinterpret_cast<const float4*>(&as[buf][kk][g * 64 + ty * 4]);
+                ar[4 * g] = v.x;
+                ar[4 * g + 1] = v.y;
+                ar[4 * g + 2] = v.z;
+                ar[4 * g + 3] = v.w;
             }
-        }
 #pragma unroll
-        for (int kk = 0; kk < GEMM_BK; kk++) {
-            float4 av = *reinterpret_cast<const float4*>(&as[buf][kk][ty * 4]);
-            float4 wv = *reinterpret_cast<const float4*>(&ws[buf][kk][tx * 4]);
-            float ar[4] = {av.x, av.y, av.z, av.w};
-            float wr[4] = {wv.x, wv.y, wv.z, wv.w};
+            for (int g = 0; g < RN; g++) {
+                float4 v = *reinterpret_cast<const float4*>(&ws[buf][kk][g * 64 + tx * 4]);
+                wr[4 * g] = v.x;
+                wr[4 * g + 1] = v.y;
+                wr[4 * g + 2] = v.z;
+                wr[4 * g + 3] = v.w;
+            }
 #pragma unroll
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 4 * RM; i++) {
 #pragma unroll
-                for (int j = 0; j < 4; j++) {
+                for (int j = 0; j < 4 * RN; j++) {
                     acc[i][j] = fmaf(ar[i], wr[j], acc[i][j]);
                 }
             }
         }
-        // the other buffer is written next iteration: the barrier above (next iteration) orders reads before it,
-        // and double buffering means this iteration's reads never meet the next iteration's writes
+        if (more) {
+            int nb = buf ^ 1;
+            as[nb][lk][lr] = va.x;
+            as[nb][lk + 1][lr] = va.y;
+            as[nb][lk + 2][lr] = va.z;
+            as[nb][lk + 3][lr] = va.w;
+            ws[nb][lk][lr] = vw.x;
+            ws[nb][lk + 1][lr] = vw.y;
+            ws[nb][lk + 2][lr] = vw.z;
+            ws[nb][lk + 3][lr] = vw.w;
+        }
+        __syncthreads();
     }
 #pragma unroll
-    for (int i = 0; i < 4; i++) {
-        int m = m0 + ty * 4 + i;
+    for (int i = 0; i < 4 * RM; i++) {
+        int m = m0 + (i / 4) * 64 + ty * 4 + (i % 4);
         if (m >= M) {
             continue;
         }
 #pragma unroll
-        for (int j = 0; j < 4; j++) {
-            int n = n0 + tx * 4 + j;
+        for (int j = 0; j < 4 * RN; j++) {
+            int n = n0 + (j / 4) * 64 + tx * 4 + (j % 4);
             if (n >= N) {
+                continue;
+            }
+            if (partial) {
+                partial[((long long) blockIdx.z * M + m) * N + n] = acc[i][j];
                 continue;
             }
             float v = acc[i][j] + (bias ? bias[n] : 0.f);
@@ -160,6 +269,47 @@ gemm_nt(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int
             c[idx] = res ? res[idx] + v : v;
         }
     }
+}
+
+#define GEMM_PARAMS                                                                                                  \
+    int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h, int w, int cin, int p, int oh,      \
+        int ow, const float* __restrict__ inScale, const float* __restrict__ inShift, const float* __restrict__ wt, \
+        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res,        \
+        float* __restrict__ partial, int kChunk
+#define GEMM_ARGS \
+    M, N, K, a, lda, mode, h, w, cin, p, oh, ow, inScale, inShift, wt, bias, act, c, ldc, cOff, cStride, res, partial, kChunk
+
+// 64x64 tiles, 16 deep, 4x4 a thread: small or split-K products (batch 1, late stages).
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt(GEMM_PARAMS) {
+    gemmTile<64, 64, 16, 1, 1>(GEMM_ARGS);
+}
+
+// 128x128 tiles, 8 deep, 8x8 a thread: products with enough tiles to fill the device.
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt_big(GEMM_PARAMS) {
+    gemmTile<128, 128, 8, 2, 2>(GEMM_ARGS);
+}
+
+// The split-K reduction: C[m, cOff + n*cStride] = (res ?) + act(sum_z partial[z][m][n] + bias[n]), z in order.
+extern "C" __global__ void splitk_epilogue(int M, int N, int splits, const float* __restrict__ partial,
+                                           const float* __restrict__ bias, int act, float* c, int ldc, int cOff,
+                                           int cStride, const float* res) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) M * N;
+    if (idx >= total) {
+        return;
+    }
+    int m = (int) (idx / N);
+    int n = (int) (idx - (long long) m * N);
+    float s = 0.f;
+    for (int z = 0; z < splits; z++) {
+        s += partial[(long long) z * total + idx];
+    }
+    float v = s + (bias ? bias[n] : 0.f);
+    if (act == ACT_RELU) {
+        v = fmaxf(v, 0.f);
+    }
+    long long o = (long long) m * ldc + cOff + (long long) n * cStride;
+    c[o] = res ? res[o] + v : v;
 }
 
 // One warp per row: mean, then the biased variance around it (two passes, as PyTorch), then the affine map.
@@ -381,6 +531,158 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
             }
         }
     }
+}
+
+// The chunked cross scan (d_state 16): a thread per (image, direction, channel) keeps all 16 states in registers
+// (no shuffles: delta's dt_rank dot product, the 16 exps and y's sum over the states are the thread's own), and the
+// sequence is cut into `chunks` pieces walked in parallel, so that batch 1 (3136 steps at stage 1, a few hundred
+// threads) is not one long dependency chain:
+//   scan_chunk_state  chunk j < chunks-1 from a zero state: its end state and sum(delta) -> carry[b,k,j,0..N][c]
+//   scan_chunk_carry  in order over the chunks: carry[j][s] := the state entering chunk j
+//                     (H_{j+1} = exp(A * sum delta_j) * H_j + end_j)
+//   scan_chunk_out    every chunk from its entering state: y = <h, C> + D*u, written as cross_scan writes it
+// With chunks == 1 only scan_chunk_out runs (from zero). Each block is (CS_T steps) x (its channels) of one
+// (chunk, direction, image): the steps' [dt | B | C] rows are staged in shared memory once for all its channels.
+// CS_R is dt_rank rounded up to 8, 16, 32 or 64: the dt weights past the rank are zero, so the dot product reads the
+// row's B values there and adds nothing.
+#define CS_N 16
+#define CS_T 32
+#define LOG2E 1.4426950408889634f
+
+__device__ __forceinline__ int scanPos(int k, int t, int L, int h, int w) {
+    int tt = (k >= 2) ? L - 1 - t : t;
+    return (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
+}
+
+template <int CS_R, bool OUT>
+__device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
+                                          const float* __restrict__ u, const float* __restrict__ xdbl,
+                                          const float* __restrict__ dtW, const float* __restrict__ dtBias,
+                                          const float* __restrict__ aNeg, const float* __restrict__ ds,
+                                          float* __restrict__ ys, float* __restrict__ carry) {
+    __shared__ float tile[CS_T][CS_R + 2 * CS_N + 1];
+    int width = rank + 2 * CS_N;
+    int cRaw = blockIdx.x * blockDim.x + threadIdx.x;
+    bool active = cRaw < dInner;
+    int c = active ? cRaw : dInner - 1;
+    int chunk = blockIdx.y;
+    int k = blockIdx.z & 3;
+    int b = blockIdx.z >> 2;
+    int L = h * w;
+    int t0 = chunk * chunkLen;
+    int t1 = min(L, t0 + chunkLen);
+    int rowWidth = 4 * width;
+    int kc = k * dInner + c;
+    float wr[CS_R];
+#pragma unroll
+    for (int r = 0; r < CS_R; r++) {
+        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
+    }
+    float bias = dtBias[kc];
+    float a2[CS_N];
+    float hs[CS_N];
+    long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
+#pragma unroll
+    for (int s = 0; s < CS_N; s++) {
+        a2[s] = aNeg[(long long) kc * CS_N + s] * LOG2E;
+        hs[s] = (OUT && chunks > 1) ? carry[carryBase + (long long) s * dInner] : 0.f;
+    }
+    float dskip = ds[kc];
+    float sumDt = 0.f;
+    const float* ub = u + (long long) b * L * dInner + c;
+    const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
+    float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
+    for (int tb = t0; tb < t1; tb += CS_T) {
+        int steps = min(CS_T, t1 - tb);
+        __syncthreads();
+        for (int e = threadIdx.x; e < steps * width; e += blockDim.x) {
+            int j = e / width;
+            int q = e - j * width;
+            tile[j][q] = xb[(long long) scanPos(k, tb + j, L, h, w) * rowWidth + q];
+        }
+        // the tile's columns past width (read by the zero dt weights) hold finite values: B and C of this row
+        __syncthreads();
+        int p = scanPos(k, tb, L, h, w);
+        float uv = ub[(long long) p * dInner];
+        for (int j = 0; j < steps; j++) {
+            int pNext = 0;
+            float uNext = 0.f;
+            if (j + 1 < steps) {
+                pNext = scanPos(k, tb + j + 1, L, h, w);
+                uNext = ub[(long long) pNext * dInner];
+            }
+            float dt = bias;
+#pragma unroll
+            for (int r = 0; r < CS_R; r++) {
+                dt = fmaf(wr[r], tile[j][r], dt);
+            }
+            dt = dt > 20.f ? dt : log1pf(expf(dt));
+            sumDt += dt;
+            float du = dt * uv;
+            const float* bc = &tile[j][rank];
+            float y = 0.f;
+#pragma unroll
+            for (int s = 0; s < CS_N; s++) {
+                hs[s] = fmaf(exp2f(dt * a2[s]), hs[s], du * bc[s]);
+                y = fmaf(hs[s], bc[CS_N + s], y);
+            }
+            if (OUT && active) {
+                yb[(long long) p * dInner] = fmaf(dskip, uv, y);
+            }
+            p = pNext;
+            uv = uNext;
+        }
+    }
+    if (!OUT && active) {
+#pragma unroll
+        for (int s = 0; s < CS_N; s++) {
+            carry[carryBase + (long long) s * dInner] = hs[s];
+        }
+        carry[carryBase + (long long) CS_N * dInner] = sumDt;
+    }
+}
+
+#define SCAN_CHUNK_PARAMS                                                                                            \
+    int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks, const float* __restrict__ u,           \
+        const float* __restrict__ xdbl, const float* __restrict__ dtW, const float* __restrict__ dtBias,            \
+        const float* __restrict__ aNeg, const float* __restrict__ ds, float* __restrict__ ys,                       \
+        float* __restrict__ carry
+#define SCAN_CHUNK_ARGS batch, h, w, dInner, rank, chunkLen, chunks, u, xdbl, dtW, dtBias, aNeg, ds, ys, carry
+#define SCAN_CHUNK_KERNELS(R)                                                                                        \
+    extern "C" __global__ void __launch_bounds__(128) scan_chunk_state_r##R(SCAN_CHUNK_PARAMS) {                    \
+        scanChunk<R, false>(SCAN_CHUNK_ARGS);                                                                        \
+    }                                                                                                                \
+    extern "C" __global__ void __launch_bounds__(128) scan_chunk_out_r##R(SCAN_CHUNK_PARAMS) {                      \
+        scanChunk<R, true>(SCAN_CHUNK_ARGS);                                                                         \
+    }
+SCAN_CHUNK_KERNELS(8)
+SCAN_CHUNK_KERNELS(16)
+SCAN_CHUNK_KERNELS(32)
+SCAN_CHUNK_KERNELS(64)
+
+// carry[b,k,j,s][c] := the state entering chunk j, a thread per (image, direction, channel, state), in chunk order.
+extern "C" __global__ void scan_chunk_carry(int batch, int dInner, int chunks, const float* __restrict__ aNeg,
+                                            float* __restrict__ carry) {
+    long long idx = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    long long total = (long long) batch * 4 * CS_N * dInner;
+    if (idx >= total) {
+        return;
+    }
+    int c = (int) (idx % dInner);
+    long long r = idx / dInner;
+    int s = (int) (r % CS_N);
+    int bk = (int) (r / CS_N);
+    int k = bk & 3;
+    float a2 = aNeg[((long long) k * dInner + c) * CS_N + s] * LOG2E;
+    float state = 0.f;
+    for (int j = 0; j < chunks - 1; j++) {
+        long long base = ((long long) bk * chunks + j) * (CS_N + 1) * dInner + c;
+        float end = carry[base + (long long) s * dInner];
+        float sumDt = carry[base + (long long) CS_N * dInner];
+        carry[base + (long long) s * dInner] = state;
+        state = fmaf(exp2f(sumDt * a2), state, end);
+    }
+    carry[((long long) bk * chunks + chunks - 1) * (CS_N + 1) * dInner + (long long) s * dInner + c] = state;
 }
 
 // gated[r, c] = LN(y0+y1+y2+y3)[c] * SiLU(xz[r, zOff + c]): the four directions summed, out_norm, the z gate.

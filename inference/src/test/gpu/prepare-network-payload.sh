@@ -54,4 +54,19 @@ mv "$out/jvm.tar.xz" "$out/lib" "$out/a/"
 cp "$out/run-network-checks.sh" "$out/a/"
 mv "$out/jre.tar.xz" "$out/run-network-checks.sh" "$out/b/"
 for d in golden peer; do [ -d "$out/$d" ] && mv "$out/$d" "$out/b/"; done
-du -s "$out"/a "$out"/b
+# CHECKPOINT=path/to/medmamba_t.pth (made here by ../shared/fixtures/make_medmamba_t.py, digest checked; PyTorch on
+# the GPU machine draws other tensors): split into OUT/ck1..ckN of CK_MIB (12) MiB with the golden's input and
+# output, each part a call's carry; run-network-checks.sh joins them and checks the digest.
+if [ -n "${CHECKPOINT:-}" ]; then
+  rm -rf "$out"/ck[0-9]* && mkdir -p "$out/ck-split"
+  split -b "${CK_MIB:-12}M" -d -a 2 "$CHECKPOINT" "$out/ck-split/medmamba_t.pth.part-"
+  i=0
+  for part in "$out"/ck-split/medmamba_t.pth.part-*; do
+    i=$((i + 1)); mkdir -p "$out/ck$i/ck" && mv "$part" "$out/ck$i/ck/"
+  done
+  cp "$(dirname "$CHECKPOINT")"/medmamba_t.{input,output}.npy "$out/ck1/ck/" 2>/dev/null \
+    || cp "${5:-../shared}"/fixtures/medmamba_t.{input,output}.npy "$out/ck1/ck/"
+  cp "$out/b/run-network-checks.sh" "$out"/ck*/ 2>/dev/null || true
+  rmdir "$out/ck-split"
+fi
+du -s "$out"/a "$out"/b "$out"/ck* 2>/dev/null || true

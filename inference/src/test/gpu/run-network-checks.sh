@@ -3,7 +3,7 @@
 # .device/network): unpacks the runtime, rebuilds medmamba_t.pth with PyTorch when the payload carries golden/, and
 # runs CudaNetworkGpuCheck parity and bench; with peer/ in the payload, the GPU peer's bench.py in the same session.
 #
-#   run-network-checks.sh [stash] [parity] [bench] [peer]
+#   run-network-checks.sh [stash] [parity] [consistency] [bench] [profile] [peer]
 #
 # The work tree and the payload must stay under the device tool's 64 MiB (counted in file-system blocks: the tree
 # alone takes 54 MiB), so the payload may travel in parts, one a call, each call made while the machine is still
@@ -31,6 +31,17 @@ for step in "$@"; do
   case "$step" in
     parity)
       shared=()
+      # medmamba_t.pth carried in parts (CHECKPOINT= at prepare time): joined and checked against the golden's digest
+      if ls "$payload"/ck/medmamba_t.pth.part-* >/dev/null 2>&1 && [ ! -s "$rt/golden/medmamba_t.pth" ]; then
+        mkdir -p "$rt/golden"
+        cat "$payload"/ck/medmamba_t.pth.part-* > "$rt/golden/medmamba_t.pth"
+        cp "$payload"/ck/medmamba_t.*.npy "$rt/golden/"
+        if ! echo "7480a6908f17c00088f8df4f51e6a581720d9788499e1f1d393572e8880decc0  $rt/golden/medmamba_t.pth" \
+            | sha256sum -c --quiet; then
+          echo "medmamba_t.pth: the joined parts do not match the golden checkpoint's digest" >&2
+          rm -f "$rt/golden/medmamba_t.pth"
+        fi
+      fi
       if [ -d "$payload/golden" ]; then
         if [ ! -s "$rt/golden/medmamba_t.pth" ]; then
           mkdir -p "$rt/golden"
@@ -43,6 +54,9 @@ for step in "$@"; do
       ;;
     bench)
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
+      ;;
+    consistency)
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck consistency
       ;;
     profile)
       for batch in ${PROFILE_BATCHES:-1 64}; do

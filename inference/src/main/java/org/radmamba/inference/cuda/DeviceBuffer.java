@@ -19,6 +19,8 @@ enum DeviceBuffer {
     U,
     /** x_proj's output: per position and direction [dt | B | C]. */
     XDBL,
+    /** The chunked scan's per-chunk states and sum(delta) ({@link ScanChunking}). */
+    CARRY,
     /** The four directions' y, direction-major. */
     YS,
     /** out_norm(y) * SiLU(z). */
@@ -41,6 +43,8 @@ enum DeviceBuffer {
     EXPANDED,
     /** The average-pooled features before the head. */
     POOLED,
+    /** Split-K partial sums of one GEMM ({@link GemmTiling}), reused by every split product. */
+    PARTIAL,
     /** The network's output. */
     OUTPUT,
     /** The packed weights. */

@@ -36,6 +36,13 @@ final class ForwardPlan {
         return this;
     }
 
+    /** A GEMM's launches (one, or the split-K product and its reduction) and the partial sums they need. */
+    ForwardPlan add(GemmLaunch gemm) {
+        need(DeviceBuffer.PARTIAL, Math.max(1, gemm.partialFloats()));
+        calls.addAll(gemm.calls());
+        return this;
+    }
+
     List<KernelCall> calls() {
         return Collections.unmodifiableList(calls);
     }

@@ -2,6 +2,7 @@ package org.radmamba.inference.cuda;
 
 import org.radmamba.inference.medmamba.MedMambaConfig;
 
+import static org.radmamba.inference.cuda.DeviceBuffer.CARRY;
 import static org.radmamba.inference.cuda.DeviceBuffer.GATED;
 import static org.radmamba.inference.cuda.DeviceBuffer.INPUT;
 import static org.radmamba.inference.cuda.DeviceBuffer.MERGED;
@@ -26,7 +27,6 @@ import static org.radmamba.inference.cuda.DeviceBuffer.YS;
  */
 final class MedMambaPlanner {
 
-    static final int GEMM_TILE = 64;
     static final int GEMM_THREADS = 256;
     static final int ROW_THREADS = 128;
     static final int SCAN_THREADS = 128;
@@ -163,10 +163,14 @@ final class MedMambaPlanner {
                 .w(s.depthwiseBias()).p(U).build());
         plan.add(gemm(n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
                 null));
-        int channelsPerBlock = SCAN_THREADS / s.dState();
-        plan.add(KernelCall.of("cross_scan", ceilDiv(di, channelsPerBlock), 4, batch, SCAN_THREADS)
-                .i(batch).i(h).i(w).i(di).i(s.dState()).i(s.rank()).p(U).p(XDBL).w(s.dtWeight()).w(s.dtBias())
-                .w(s.aNeg()).w(s.ds()).p(YS).build());
+        if (ScanChunking.supports(s.dState(), s.rank())) {
+            chunkedScan(plan, s, batch, h, w);
+        } else {
+            int channelsPerBlock = SCAN_THREADS / s.dState();
+            plan.add(KernelCall.of("cross_scan", ceilDiv(di, channelsPerBlock), 4, batch, SCAN_THREADS)
+                    .i(batch).i(h).i(w).i(di).i(s.dState()).i(s.rank()).p(U).p(XDBL).w(s.dtWeight()).w(s.dtBias())
+                    .w(s.aNeg()).w(s.ds()).p(YS).build());
+        }
         plan.add(KernelCall.of("out_norm_gate", blocks(n, ROW_THREADS / 32), 1, 1, ROW_THREADS)
                 .i(Math.toIntExact(n)).i(di).p(YS).w(s.outNormWeight()).w(s.outNormBias()).f(eps).p(XZ).i(2 * di)
                 .i(di).p(GATED).build());
@@ -174,15 +178,53 @@ final class MedMambaPlanner {
                 ldc, cOff, cStride, residual));
     }
 
+    /** The chunked cross scan ({@link ScanChunking}): chunk end states, their carry in order, then the outputs. */
+    private static void chunkedScan(ForwardPlan plan, Ss2dWeights s, int batch, int h, int w) {
+        int di = s.dInner();
+        ScanChunking chunking = ScanChunking.plan(batch, h * w, di, s.rank());
+        int threads = ScanChunking.blockThreads(di);
+        int gridX = ceilDiv(di, threads);
+        plan.need(CARRY, Math.max(1, chunking.carryFloats(batch, di)));
+        String suffix = "_r" + chunking.kernelRank();
+        if (chunking.chunks() > 1) {
+            plan.add(chunkCall("scan_chunk_state" + suffix, gridX, chunking.chunks() - 1, threads, s, batch, h, w,
+                    chunking));
+            plan.add(KernelCall.of("scan_chunk_carry", blocks(4L * batch * ScanChunking.STATES * di, ELEMENT_THREADS),
+                    1, 1, ELEMENT_THREADS).i(batch).i(di).i(chunking.chunks()).w(s.aNeg()).p(CARRY).build());
+        }
+        plan.add(chunkCall("scan_chunk_out" + suffix, gridX, chunking.chunks(), threads, s, batch, h, w, chunking));
+    }
+
+    private static KernelCall chunkCall(String kernel, int gridX, int gridY, int threads, Ss2dWeights s, int batch,
+                                        int h, int w, ScanChunking chunking) {
+        return KernelCall.of(kernel, gridX, gridY, 4 * batch, threads)
+                .i(batch).i(h).i(w).i(s.dInner()).i(s.rank()).i(chunking.chunkLen()).i(chunking.chunks())
+                .p(U).p(XDBL).w(s.dtWeight()).w(s.dtBias()).w(s.aNeg()).w(s.ds()).p(YS).p(CARRY).build();
+    }
+
+    /**
+     * C = epilogue(A · Wᵀ) on the kernel {@link GemmTiling#choose} picks; with K split, the GEMM writes partial sums
+     * to {@link DeviceBuffer#PARTIAL} and {@code splitk_epilogue} adds them in order and applies the epilogue.
+     */
     @SuppressWarnings("checkstyle:ParameterNumber")
-    static KernelCall gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
+    static GemmLaunch gemm(long m, int n, int k, DeviceBuffer a, int lda, int mode, int h, int w, int cin,
                                    int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
                                    DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
-        KernelCall.Builder call = KernelCall.of("gemm_nt", ceilDiv(n, GEMM_TILE), ceilDiv(m, GEMM_TILE), 1,
-                GEMM_THREADS)
+        GemmTiling tiling = GemmTiling.choose(m, n, k);
+        KernelCall.Builder call = KernelCall.of(tiling.kernel(), ceilDiv(n, tiling.tile()), ceilDiv(m, tiling.tile()),
+                tiling.splits(), GEMM_THREADS)
                 .i(Math.toIntExact(m)).i(n).i(k).p(a).i(lda).i(mode).i(h).i(w).i(cin).i(p).i(oh).i(ow)
                 .w(inScale).w(inShift).w(weight).w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
-        return (residual == null ? call.none() : call.p(residual)).build();
+        call = residual == null ? call.none() : call.p(residual);
+        if (!tiling.split()) {
+            return new GemmLaunch(java.util.List.of(call.none().i(k).build()), 0);
+        }
+        KernelCall partial = call.p(DeviceBuffer.PARTIAL).i(tiling.kChunk()).build();
+        KernelCall.Builder reduce = KernelCall.of("splitk_epilogue", blocks(m * n, ELEMENT_THREADS), 1, 1,
+                ELEMENT_THREADS).i(Math.toIntExact(m)).i(n).i(tiling.splits()).p(DeviceBuffer.PARTIAL).w(bias).i(act)
+                .p(c).i(ldc).i(cOff).i(cStride);
+        KernelCall epilogue = (residual == null ? reduce.none() : reduce.p(residual)).build();
+        return new GemmLaunch(java.util.List.of(partial, epilogue), tiling.splits() * m * n);
     }
 
     static KernelCall layerNorm(long rows, int dim, DeviceBuffer in, int ldi, int inOff, int gamma, int beta,

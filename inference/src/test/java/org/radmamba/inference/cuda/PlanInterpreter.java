@@ -53,9 +53,32 @@ final class PlanInterpreter {
     private void execute(KernelCall call) {
         List<Object> a = call.args();
         switch (call.kernel()) {
-            case "gemm_nt" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6), i(a, 7),
-                    i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
-                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)));
+            case "gemm_nt", "gemm_nt_big" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6),
+                    i(a, 7), i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
+                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)),
+                    ref(a.get(22)), i(a, 23), call.gridZ());
+            case "splitk_epilogue" -> {
+                int m = i(a, 0);
+                int n = i(a, 1);
+                int splits = i(a, 2);
+                Ref partial = ref(a.get(3));
+                Ref bias = ref(a.get(4));
+                int act = i(a, 5);
+                Ref c = ref(a.get(6));
+                int ldc = i(a, 7);
+                int cOff = i(a, 8);
+                int cStride = i(a, 9);
+                Ref res = ref(a.get(10));
+                for (int mi = 0; mi < m; mi++) {
+                    for (int ni = 0; ni < n; ni++) {
+                        float sum = 0;
+                        for (int z = 0; z < splits; z++) {
+                            sum += partial.get(((long) z * m + mi) * n + ni);
+                        }
+                        epilogue(sum, bias, act, ni, mi, c, ldc, cOff, cStride, res);
+                    }
+                }
+            }
             case "layernorm_rows" -> {
                 int rows = i(a, 0);
                 int dim = i(a, 1);
@@ -136,6 +159,37 @@ final class PlanInterpreter {
                                     }
                                 }
                                 u.set((((long) b * h + y) * w + x) * ch + c, silu(acc));
+                            }
+                        }
+                    }
+                }
+            }
+            case "scan_chunk_state_r8", "scan_chunk_state_r16", "scan_chunk_state_r32", "scan_chunk_state_r64" ->
+                    scanChunks(a, call.gridY(), false);
+            case "scan_chunk_out_r8", "scan_chunk_out_r16", "scan_chunk_out_r32", "scan_chunk_out_r64" ->
+                    scanChunks(a, call.gridY(), true);
+            case "scan_chunk_carry" -> {
+                int batch = i(a, 0);
+                int dInner = i(a, 1);
+                int chunks = i(a, 2);
+                Ref aNeg = ref(a.get(3));
+                Ref carry = ref(a.get(4));
+                int n = ScanChunking.STATES;
+                for (int bk = 0; bk < 4 * batch; bk++) {
+                    for (int s = 0; s < n; s++) {
+                        for (int c = 0; c < dInner; c++) {
+                            float a2 = aNeg.get(((long) (bk % 4) * dInner + c) * n + s);
+                            float state = 0;
+                            for (int j = 0; j < chunks; j++) {
+                                long base = ((long) bk * chunks + j) * (n + 1) * dInner + c;
+                                if (j == chunks - 1) {
+                                    carry.set(base + (long) s * dInner, state);
+                                    break;
+                                }
+                                float end = carry.get(base + (long) s * dInner);
+                                float sumDt = carry.get(base + (long) n * dInner);
+                                carry.set(base + (long) s * dInner, state);
+                                state = (float) Math.exp(sumDt * a2) * state + end;
                             }
                         }
                     }
@@ -252,25 +306,41 @@ final class PlanInterpreter {
     @SuppressWarnings("checkstyle:ParameterNumber")
     private static void gemm(int m, int n, int k, Ref a, int lda, int mode, int h, int w, int cin, int p, int oh,
                              int ow, Ref inScale, Ref inShift, Ref wt, Ref bias, int act, Ref c, int ldc, int cOff,
-                             int cStride, Ref res) {
+                             int cStride, Ref res, Ref partial, int kChunk, int splits) {
         float[] row = new float[k];
         for (int mi = 0; mi < m; mi++) {
             for (int kk = 0; kk < k; kk++) {
                 row[kk] = gather(a, mode, mi, kk, lda, inScale, inShift, h, w, cin, p, oh, ow);
             }
             for (int ni = 0; ni < n; ni++) {
+                if (partial != null) {
+                    // split K: block z sums its chunk and writes the raw sum; splitk_epilogue finishes
+                    for (int z = 0; z < splits; z++) {
+                        float acc = 0;
+                        for (int kk = z * kChunk; kk < Math.min(k, (z + 1) * kChunk); kk++) {
+                            acc += row[kk] * wt.get((long) ni * k + kk);
+                        }
+                        partial.set(((long) z * m + mi) * n + ni, acc);
+                    }
+                    continue;
+                }
                 float acc = 0;
                 for (int kk = 0; kk < k; kk++) {
                     acc += row[kk] * wt.get((long) ni * k + kk);
                 }
-                float v = acc + (bias == null ? 0 : bias.get(ni));
-                if (act == 1) {
-                    v = Math.max(v, 0);
-                }
-                long idx = (long) mi * ldc + cOff + (long) ni * cStride;
-                c.set(idx, res == null ? v : res.get(idx) + v);
+                epilogue(acc, bias, act, ni, mi, c, ldc, cOff, cStride, res);
             }
         }
+    }
+
+    private static void epilogue(float sum, Ref bias, int act, int ni, int mi, Ref c, int ldc, int cOff, int cStride,
+                                 Ref res) {
+        float v = sum + (bias == null ? 0 : bias.get(ni));
+        if (act == 1) {
+            v = Math.max(v, 0);
+        }
+        long idx = (long) mi * ldc + cOff + (long) ni * cStride;
+        c.set(idx, res == null ? v : res.get(idx) + v);
     }
 
     private static float gather(Ref a, int mode, int m, int k, int lda, Ref inScale, Ref inShift, int h, int w,
@@ -297,6 +367,75 @@ final class PlanInterpreter {
         int py = m % (oh * ow) / ow;
         int px = m % ow;
         return a.get((((long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx);
+    }
+
+    /**
+     * The chunked scan's passes as network.cu's scanChunk computes them (a2 = A, exp rather than exp2 of A·log2e):
+     * {@code out == false} writes chunk j's end state from zero and sum(delta) for j < gridY; {@code out} walks
+     * every chunk from its entering state (zero with one chunk) and writes y.
+     */
+    private void scanChunks(List<Object> a, int gridY, boolean out) {
+        int batch = i(a, 0);
+        int h = i(a, 1);
+        int w = i(a, 2);
+        int dInner = i(a, 3);
+        int rank = i(a, 4);
+        int chunkLen = i(a, 5);
+        int chunks = i(a, 6);
+        Ref u = ref(a.get(7));
+        Ref xdbl = ref(a.get(8));
+        Ref dtW = ref(a.get(9));
+        Ref dtBias = ref(a.get(10));
+        Ref aNeg = ref(a.get(11));
+        Ref ds = ref(a.get(12));
+        Ref ys = ref(a.get(13));
+        Ref carry = ref(a.get(14));
+        int n = ScanChunking.STATES;
+        int length = h * w;
+        int width = rank + 2 * n;
+        float[] hs = new float[n];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < 4; k++) {
+                for (int chunk = 0; chunk < gridY; chunk++) {
+                    for (int c = 0; c < dInner; c++) {
+                        int kc = k * dInner + c;
+                        long carryBase = ((long) (b * 4 + k) * chunks + chunk) * (n + 1) * dInner + c;
+                        for (int s = 0; s < n; s++) {
+                            hs[s] = out && chunks > 1 ? carry.get(carryBase + (long) s * dInner) : 0;
+                        }
+                        float sumDt = 0;
+                        for (int t = chunk * chunkLen; t < Math.min(length, (chunk + 1) * chunkLen); t++) {
+                            int tt = k >= 2 ? length - 1 - t : t;
+                            int p = k == 0 || k == 2 ? tt : tt % h * w + tt / h;
+                            long row = ((long) b * length + p) * 4 * width + (long) k * width;
+                            float dt = dtBias.get(kc);
+                            for (int r = 0; r < rank; r++) {
+                                dt += dtW.get((long) kc * rank + r) * xdbl.get(row + r);
+                            }
+                            dt = dt > 20 ? dt : (float) Math.log1p(Math.exp(dt));
+                            sumDt += dt;
+                            float uv = u.get(((long) b * length + p) * dInner + c);
+                            float y = 0;
+                            for (int s = 0; s < n; s++) {
+                                float decay = (float) Math.exp(dt * aNeg.get((long) kc * n + s));
+                                hs[s] = decay * hs[s] + dt * uv * xdbl.get(row + rank + s);
+                                y += hs[s] * xdbl.get(row + rank + n + s);
+                            }
+                            if (out) {
+                                ys.set(((long) k * batch + b) * length * dInner + (long) p * dInner + c,
+                                        ds.get(kc) * uv + y);
+                            }
+                        }
+                        if (!out) {
+                            for (int s = 0; s < n; s++) {
+                                carry.set(carryBase + (long) s * dInner, hs[s]);
+                            }
+                            carry.set(carryBase + (long) n * dInner, sumDt);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @SuppressWarnings("checkstyle:ParameterNumber")

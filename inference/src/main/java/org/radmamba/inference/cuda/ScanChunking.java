@@ -1,0 +1,61 @@
+package org.radmamba.inference.cuda;
+
+/**
+ * How network.cu's chunked cross scan cuts one SS2D's sequences of {@code length} steps: a thread per (image,
+ * direction, channel) walks its chunk in sequence, so at batch 1 the 3136 steps of MedMamba-T's first stage would be
+ * one dependency chain on a few hundred threads; cut into chunks, the same work runs on enough threads to fill the
+ * device, at the price of a second walk (the chunks' end states) over all but the last chunk. When the batch alone
+ * gives enough threads, one chunk: no second walk.
+ *
+ * @param chunks    pieces of each sequence (1: the plain scan)
+ * @param chunkLen  steps a piece walks (the last may be shorter)
+ * @param kernelRank dt_rank rounded up to the kernel variant's 8, 16, 32 or 64
+ */
+record ScanChunking(int chunks, int chunkLen, int kernelRank) {
+
+    /** Threads the scan should run on to keep every multiprocessor of an H100 busy (132 SMs x 256). */
+    static final int TARGET_THREADS = 132 * 256;
+    /** The shortest chunk: below it the extra walk and the carry pass cost more than the parallelism gains. */
+    static final int MIN_CHUNK = 32;
+    /** The d_state the chunked kernels hold in registers. */
+    static final int STATES = 16;
+    static final int MAX_RANK = 64;
+    /** Channels a block scans (a thread each): the [dt | B | C] rows it stages in shared memory serve them all. */
+    static final int MAX_BLOCK = 128;
+
+    ScanChunking {
+        if (chunks < 1 || chunkLen < 1) {
+            throw new IllegalArgumentException(chunks + " chunks of " + chunkLen);
+        }
+    }
+
+    /** Whether the chunked kernels can scan an SS2D of this d_state and dt_rank (else the lane-per-state one). */
+    static boolean supports(int dState, int rank) {
+        return dState == STATES && rank >= 1 && rank <= MAX_RANK;
+    }
+
+    static ScanChunking plan(int batch, int length, int dInner, int rank) {
+        if (batch < 1 || length < 1 || dInner < 1 || rank < 1 || rank > MAX_RANK) {
+            throw new IllegalArgumentException("a scan of batch " + batch + ", " + length + " steps, " + dInner
+                    + " channels, dt_rank " + rank);
+        }
+        long threads = 4L * batch * dInner;
+        long wanted = Math.max(1, TARGET_THREADS / threads);
+        long most = Math.max(1, length / MIN_CHUNK);
+        int chunks = (int) Math.min(wanted, most);
+        int chunkLen = (length + chunks - 1) / chunks;
+        chunks = (length + chunkLen - 1) / chunkLen;
+        int kernelRank = rank <= 8 ? 8 : rank <= 16 ? 16 : rank <= 32 ? 32 : 64;
+        return new ScanChunking(chunks, chunkLen, kernelRank);
+    }
+
+    /** Threads a block (one chunk of one image and direction) runs: its channels, rounded up to whole warps. */
+    static int blockThreads(int dInner) {
+        return Math.min(MAX_BLOCK, (dInner + 31) / 32 * 32);
+    }
+
+    /** Floats of the carry buffer: per (image, direction, chunk) the 16 states and sum(delta) of every channel. */
+    long carryFloats(int batch, int dInner) {
+        return chunks == 1 ? 0 : 4L * batch * chunks * (STATES + 1) * dInner;
+    }
+}

@@ -1,0 +1,62 @@
+package org.radmamba.inference.cuda;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScanChunkingTest {
+
+    @Test
+    void medmamba_t_stage_1_at_batch_1_is_cut_into_chunks_of_at_least_32_steps() {
+        // 56 x 56 = 3136 steps, d_inner 96, dt_rank 3: 384 threads alone would walk 3136 steps each
+        ScanChunking c = ScanChunking.plan(1, 3136, 96, 3);
+        assertEquals(88, c.chunks()); // 384 threads x 88 fill 132 SMs x 256
+        assertEquals(36, c.chunkLen());
+        assertEquals(8, c.kernelRank());
+        assertEquals(4L * 88 * 17 * 96, c.carryFloats(1, 96));
+    }
+
+    @Test
+    void a_batch_that_fills_the_device_alone_is_scanned_in_one_chunk() {
+        ScanChunking c = ScanChunking.plan(64, 3136, 96, 3);
+        assertEquals(1, c.chunks());
+        assertEquals(3136, c.chunkLen());
+        assertEquals(0, c.carryFloats(64, 96));
+    }
+
+    @Test
+    void chunks_cover_every_step_and_none_is_empty() {
+        for (int batch : new int[] {1, 2, 8, 64}) {
+            for (int length : new int[] {1, 7, 31, 49, 196, 784, 3136, 4096}) {
+                for (int dInner : new int[] {16, 96, 768}) {
+                    ScanChunking c = ScanChunking.plan(batch, length, dInner, 24);
+                    assertTrue((long) c.chunks() * c.chunkLen() >= length, c.toString());
+                    assertTrue((long) (c.chunks() - 1) * c.chunkLen() < length, c.toString());
+                    assertTrue(c.chunks() == 1 || c.chunkLen() >= ScanChunking.MIN_CHUNK - 1, c.toString());
+                    assertEquals(32, c.kernelRank());
+                }
+            }
+        }
+    }
+
+    @Test
+    void the_kernel_variant_holds_the_rank_and_only_d_state_16_is_chunked() {
+        assertEquals(8, ScanChunking.plan(1, 64, 16, 1).kernelRank());
+        assertEquals(16, ScanChunking.plan(1, 64, 16, 9).kernelRank());
+        assertEquals(64, ScanChunking.plan(1, 64, 16, 48).kernelRank());
+        assertTrue(ScanChunking.supports(16, 48));
+        assertFalse(ScanChunking.supports(8, 4));
+        assertFalse(ScanChunking.supports(16, 65));
+        assertThrows(IllegalArgumentException.class, () -> ScanChunking.plan(1, 64, 16, 65));
+    }
+
+    @Test
+    void a_block_scans_whole_warps_of_channels_up_to_128() {
+        assertEquals(32, ScanChunking.blockThreads(16));
+        assertEquals(96, ScanChunking.blockThreads(96));
+        assertEquals(128, ScanChunking.blockThreads(768));
+    }
+}
