@@ -13,8 +13,14 @@ package org.radmamba.inference.cuda;
  */
 record ScanChunking(int chunks, int chunkLen, int kernelRank) {
 
-    /** Threads the scan should run on to keep every multiprocessor of an H100 busy (132 SMs x 256). */
-    static final int TARGET_THREADS = 132 * 256;
+    /**
+     * Threads the scan should run on: 132 SMs x 512, twice what it takes to give every multiprocessor of an H100 a
+     * full complement of blocks, because a scan thread spends most of its time waiting (measured on an H100,
+     * 2026-12-06: at 132 x 256 MedMamba-T batch 8 took 6.14 ms a pass and VM-UNet 15.5, at 132 x 512 5.49 and 12.6;
+     * batch 1 and 64 alike). The system property {@code radmamba.cuda.scanThreads} overrides it, so that the GPU
+     * profile can weigh more chunks against fewer on another card without a rebuild.
+     */
+    static final int TARGET_THREADS = Integer.getInteger("radmamba.cuda.scanThreads", 132 * 512);
     /** The shortest chunk: below it the extra walk and the carry pass cost more than the parallelism gains. */
     static final int MIN_CHUNK = 32;
     /** The d_state the chunked kernels hold in registers. */

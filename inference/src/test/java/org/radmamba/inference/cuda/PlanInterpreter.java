@@ -415,15 +415,15 @@ final class PlanInterpreter {
                             dt = dt > 20 ? dt : (float) Math.log1p(Math.exp(dt));
                             sumDt += dt;
                             float uv = u.get(((long) b * length + p) * dInner + c);
-                            float y = 0;
+                            float[] y = new float[4]; // the kernel's four partial sums over the states
                             for (int s = 0; s < n; s++) {
                                 float decay = (float) Math.exp(dt * aNeg.get((long) kc * n + s));
                                 hs[s] = decay * hs[s] + dt * uv * xdbl.get(row + rank + s);
-                                y += hs[s] * xdbl.get(row + rank + n + s);
+                                y[s & 3] += hs[s] * xdbl.get(row + rank + n + s);
                             }
                             if (out) {
                                 ys.set(((long) k * batch + b) * length * dInner + (long) p * dInner + c,
-                                        ds.get(kc) * uv + y);
+                                        ds.get(kc) * uv + ((y[0] + y[1]) + (y[2] + y[3])));
                             }
                         }
                         if (!out) {

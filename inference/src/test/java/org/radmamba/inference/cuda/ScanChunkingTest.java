@@ -13,18 +13,26 @@ class ScanChunkingTest {
     void medmamba_t_stage_1_at_batch_1_is_cut_into_chunks_of_at_least_32_steps() {
         // 56 x 56 = 3136 steps, d_inner 96, dt_rank 3: 384 threads alone would walk 3136 steps each
         ScanChunking c = ScanChunking.plan(1, 3136, 96, 3);
-        assertEquals(88, c.chunks()); // 384 threads x 88 fill 132 SMs x 256
-        assertEquals(36, c.chunkLen());
+        assertEquals(98, c.chunks()); // 384 threads x 176 would be 132 SMs x 512; chunks of 32 steps at least
+        assertEquals(32, c.chunkLen());
         assertEquals(8, c.kernelRank());
-        assertEquals(4L * 88 * 17 * 96, c.carryFloats(1, 96));
+        assertEquals(4L * 98 * 17 * 96, c.carryFloats(1, 96));
     }
 
     @Test
     void a_batch_that_fills_the_device_alone_is_scanned_in_one_chunk() {
-        ScanChunking c = ScanChunking.plan(64, 3136, 96, 3);
+        ScanChunking c = ScanChunking.plan(128, 3136, 96, 3);
         assertEquals(1, c.chunks());
         assertEquals(3136, c.chunkLen());
-        assertEquals(0, c.carryFloats(64, 96));
+        assertEquals(0, c.carryFloats(128, 96));
+    }
+
+    @Test
+    void batch_64_of_medmamba_t_stage_1_walks_two_halves() {
+        // 4 x 64 x 96 = 24576 threads: two chunks bring them to 49152, under 132 SMs x 512
+        ScanChunking c = ScanChunking.plan(64, 3136, 96, 3);
+        assertEquals(2, c.chunks());
+        assertEquals(1568, c.chunkLen());
     }
 
     @Test
