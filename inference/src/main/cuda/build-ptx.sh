@@ -2,20 +2,30 @@
 # Regenerates the committed PTX of the CUDA kernels (run from anywhere; needs nvcc, not needed by Maven):
 # selective_scan.cu (the scan behind CudaScan) and network.cu (the device-resident network, CudaMedMamba).
 #
+#   build-ptx.sh [NAME...]      NAME: selective_scan, network (default both)
+#   PTX_OUT=DIR NVCC_FLAGS="-DCS_T=64" build-ptx.sh network     a variant, written to DIR instead (kernel experiments:
+#                                                               CudaNetwork loads it with -Dradmamba.cuda.networkPtx)
+#
 # CUDA 13's nvcc no longer accepts compute_70 (Volta); its oldest virtual architecture is compute_75. The kernels
 # use only instructions that sm_70 has (ld/st.global, fma, ex2/lg2.approx, shfl.sync, atom.global.add.f32), so the
 # header is rewritten to `.target sm_70` and PTX ISA 7.0, which every driver since CUDA 11.0 (R450) JITs on any GPU
 # from Volta on; ptxas then checks that the rewritten file still assembles.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-res="$here/../resources/org/radmamba/inference/cuda"
+res="${PTX_OUT:-$here/../resources/org/radmamba/inference/cuda}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-for name in selective_scan network; do
+read -r -a flags <<< "${NVCC_FLAGS:-}"
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(selective_scan network)
+mkdir -p "$res"
+for name in "${names[@]}"; do
   out="$res/$name.ptx"
-  nvcc -ptx -arch=compute_75 -O3 -o "$tmp/$name.ptx" "$here/$name.cu"
+  nvcc -ptx -arch=compute_75 -O3 "${flags[@]}" -o "$tmp/$name.ptx" "$here/$name.cu"
   sed -e 's/^\.version [0-9.]*$/.version 7.0/' -e 's/^\.target sm_75$/.target sm_70/' "$tmp/$name.ptx" > "$out"
   grep -q '^\.version 7\.0$' "$out" && grep -q '^\.target sm_70$' "$out"
-  ptxas -arch=sm_75 -v -o "$tmp/$name.cubin" "$out"
+  # registers and spills of the scan's kernels, the ones most likely to spill
+  ptxas -arch=sm_75 -v -o "$tmp/$name.cubin" "$out" > "$tmp/ptxas.log" 2>&1 || { cat "$tmp/ptxas.log" >&2; exit 1; }
+  grep -A2 -E "Compiling entry function 'scan_chunk_(out|state)_r(8|64)'" "$tmp/ptxas.log" | grep -v '^--$' || true
   echo "wrote $out"
 done

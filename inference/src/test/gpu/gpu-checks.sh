@@ -11,18 +11,30 @@
 #                                      checks that run the CPU engine beside it. Parts over PART_MIB (default 14) are
 #                                      split into OUT/p1, OUT/p2, ... (the device tool carries 64 MiB a call, work
 #                                      tree included): carry one part a call, each call running "stash".
+#                                      With CHECKPOINT=medmamba_t.pth (made here by ../shared/fixtures/
+#                                      make_medmamba_t.py, digest checked) the payload carries the medmamba_t golden
+#                                      (checkpoint, input, output; FIXTURES=../shared/fixtures); with PEER=DIR the GPU
+#                                      peer (../shared/gpu-peer/assemble.sh's folder) and scan_peer.py.
 #   gpu-checks.sh stash OUT            there: copies the parts carried in this call to $PARTS (default
 #                                      /tmp/radmamba-gpu-parts), which outlives the call while the machine is warm
 #   gpu-checks.sh run CHECK...         there, from the repository root: assembles the parts (SHA-256 checked) into
-#                                      $RT (default /tmp/radmamba-gpu) once, then runs each CHECK:
+#                                      $RT (default /tmp/radmamba-gpu) once, then runs each CHECK in order:
 #                                        parity [DIR]  ModelParityGpuCheck on test-fixtures/ (and medmamba_t in DIR)
 #                                        scan          CudaScanGpuCheck (inference/src/test/resources/scan), to $OUT
 #                                        bench         bench model, MedMamba-T batch 1,8 and VM-UNet 256, cpu and cuda
 #                                        series        bench series: a 500-slice 512x512 CT series, the app's path
+#                                                      (MODEL: default the golden's medmamba_t.pth, else the demo)
+#                                        ptx NAME FLAGS  builds network.cu here with nvcc FLAGS (build-ptx.sh) into
+#                                                      $OUT/NAME.ptx; later checks run on it ("ptx bundled" undoes)
+#                                        net-parity    CudaNetworkGpuCheck parity: the goldens (tiny, demo models,
+#                                                      medmamba_t when carried) through the device-resident network
+#                                        net-consistency, net-bench, net-profile BATCH   CudaNetworkGpuCheck's others
+#                                        peer-build    starts building mamba_ssm's kernel in the background (minutes)
+#                                        peer-bench, peer-scan   the peer's bench.py and scan_peer.py (waits for it)
 #                                        java CLASS... any main class on the payload's class path
 #
 # The PTX is whatever the build put into the inference jar (inference/src/main/resources, built by
-# inference/src/main/cuda/build-ptx.sh); EXTRA_JAVA_OPTS="-Dradmamba.cuda.ptx=FILE" runs with another one.
+# inference/src/main/cuda/build-ptx.sh), unless a `ptx` check built another; EXTRA_JAVA_OPTS adds JVM options.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../../.." && pwd)"
 jdk="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -67,6 +79,18 @@ PY
   # The check classes (inference test classes, without the test resources: the fixtures travel with the tree).
   (cd inference/target/test-classes && find org -name '*.class' > "$stage/checks.txt" \
     && "$jdk/bin/jar" --create --file "$stage/rt/checks/inference-checks.jar" -0 @"$stage/checks.txt")
+  if [ -n "${CHECKPOINT:-}" ]; then
+    # the medmamba_t golden: its checkpoint (58 MB, made here: PyTorch on the GPU machine draws other tensors),
+    # digest checked before it travels, with the golden's input and output
+    local fixtures="${FIXTURES:-$repo/../shared/fixtures}"
+    echo "7480a6908f17c00088f8df4f51e6a581720d9788499e1f1d393572e8880decc0  $CHECKPOINT" | sha256sum -c --quiet
+    mkdir -p "$stage/rt/golden"
+    cp "$CHECKPOINT" "$fixtures"/medmamba_t.input.npy "$fixtures"/medmamba_t.output.npy "$stage/rt/golden/"
+  fi
+  if [ -n "${PEER:-}" ]; then
+    cp -r "$PEER" "$stage/rt/peer"
+    cp inference/src/test/gpu/scan_peer.py "$stage/rt/peer/"
+  fi
   if $cpu; then
     # ND4J's and OpenBLAS's native libraries unpacked (libnd4jcpu.so stripped of 23 MB of symbols); run puts them
     # back into two jars with stored entries, so that JavaCPP extracts them and makes its library links as usual.
@@ -133,14 +157,70 @@ PY
 run() {
   assemble
   cd "$repo"
-  local java=("$rt/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-    --sun-misc-unsafe-memory-access=allow)
-  read -r -a extra <<< "${EXTRA_JAVA_OPTS:-}"
-  java+=("${extra[@]}" -cp "$rt/lib/*:$rt/checks/*")
+  local ptx=""
+  local java=()
+  java_cmd() {
+    java=("$rt/jre/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+      --sun-misc-unsafe-memory-access=allow)
+    read -r -a extra <<< "${EXTRA_JAVA_OPTS:-}"
+    java+=("${extra[@]}")
+    [ -n "$ptx" ] && java+=("-Dradmamba.cuda.networkPtx=$ptx")
+    java+=(-cp "$rt/lib/*:$rt/checks/*")
+  }
+  java_cmd
+  # the GPU peer: carried in the payload (PEER= at pack time) or by itself (PEER_DIR, e.g. a carried folder copied
+  # to /tmp in an earlier call, so that its kernel builds while the payload's parts travel)
+  local peer="${PEER_DIR:-$rt/peer}"
+  local golden=()
+  [ -s "$rt/golden/medmamba_t.pth" ] && golden=("$rt/golden")
   nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader || true
   local threads="${THREADS:-$(nproc)}"
   while [ $# -gt 0 ]; do
     case "$1" in
+      ptx)
+        local name="$2" flags="$3"
+        shift 3
+        if [ "$name" = bundled ]; then
+          ptx=""
+        else
+          mkdir -p "$rt/ptx"
+          PTX_OUT="$rt/ptx/$name" NVCC_FLAGS="$flags" bash inference/src/main/cuda/build-ptx.sh network
+          ptx="$rt/ptx/$name/network.ptx"
+          [ -n "${OUT:-}" ] && cp "$ptx" "$OUT/$name.ptx"
+        fi
+        echo "== network PTX: ${ptx:-bundled} (${flags:-no flags})"
+        java_cmd
+        ;;
+      net-parity)
+        shift
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck parity test-fixtures "${golden[@]}"
+        ;;
+      net-consistency)
+        shift
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck consistency
+        ;;
+      net-bench)
+        shift
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
+        ;;
+      net-profile)
+        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$2"
+        shift 2
+        ;;
+      peer-build)
+        shift
+        # in a session of its own, so that it outlives this call while the machine stays warm
+        (cd "$peer" && setsid nohup python3 -c 'import sys; sys.path.insert(0, "shim"); import os;
+os.environ.setdefault("SS_SRC", "ss"); import mamba_ssm.ops.selective_scan_interface' \
+          > "$peer/build.log" 2>&1 < /dev/null &)
+        echo "peer: building mamba_ssm's kernel in the background ($peer/build.log)"
+        ;;
+      peer-bench | peer-scan)
+        local script=bench.py
+        [ "$1" = peer-scan ] && script=scan_peer.py
+        shift
+        (cd "$peer" && PYTHONUNBUFFERED=1 python3 "$script")
+        ;;
       parity)
         shift
         local dir=""
@@ -163,8 +243,10 @@ run() {
         ;;
       series)
         shift
-        "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" \
-          --model "${MODEL:-models/demo/medmamba-chest-phantom-demo/medmamba_chest_phantom_demo.pth}"
+        local model="models/demo/medmamba-chest-phantom-demo/medmamba_chest_phantom_demo.pth"
+        [ ${#golden[@]} -gt 0 ] && model="$rt/golden/medmamba_t.pth"
+        "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" --runs "${SERIES_RUNS:-3}" \
+          --model "${MODEL:-$model}"
         ;;
       java)
         shift
@@ -172,7 +254,7 @@ run() {
         return
         ;;
       *)
-        echo "unknown check $1 (parity [DIR], scan, bench, series, java CLASS ARGS...)" >&2
+        echo "unknown check $1 (see the usage at the top of $0)" >&2
         return 2
         ;;
     esac

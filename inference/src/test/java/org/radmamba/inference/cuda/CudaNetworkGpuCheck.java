@@ -16,6 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The device-resident network on a real GPU (run by {@code inference/src/test/gpu/run-network-checks.sh}; CI has no
@@ -25,7 +28,8 @@ import java.util.SplittableRandom;
  * to Java arrays included) and the median device time of the graph, and images per second. Exits 1 when a check
  * fails.
  *
- * <p>Arguments: {@code parity RESOURCES [SHARED]} (RESOURCES = test-fixtures, the one copy of the model fixtures; SHARED a folder with
+ * <p>Arguments: {@code parity RESOURCES [SHARED]}, run from the tree's root (RESOURCES = test-fixtures, the one copy
+ * of the model fixtures; the demo models' parity tensors from models/demo; SHARED a folder with
  * medmamba_t.pth, medmamba_t.input.npy and medmamba_t.output.npy) or {@code bench [RUNS]}.
  */
 public final class CudaNetworkGpuCheck {
@@ -46,6 +50,13 @@ public final class CudaNetworkGpuCheck {
                         resources.resolve("fixtures/vmunet_tiny_binary"));
                 check.medmamba("vmunet_tiny_multiclass", resources.resolve("fixtures/vmunet_tiny_multiclass.pth"),
                         resources.resolve("fixtures/vmunet_tiny_multiclass"));
+                // the demo models' parity tensors (their training recipe's PyTorch outputs), read from the tree
+                Path demos = Path.of("models", "demo");
+                if (Files.isDirectory(demos)) {
+                    check.demos(demos);
+                } else {
+                    check.failures.add("demo models: " + demos.toAbsolutePath() + " is missing (run from the root)");
+                }
                 if (args.length > 2) {
                     Path shared = Path.of(args[2]);
                     if (Files.isRegularFile(shared.resolve("medmamba_t.pth"))) {
@@ -65,6 +76,31 @@ public final class CudaNetworkGpuCheck {
         }
         System.out.println(check.failures.isEmpty() ? "ALL NETWORK CHECKS PASSED" : "FAILED: " + check.failures);
         System.exit(check.failures.isEmpty() ? 0 : 1);
+    }
+
+    /** Each demo model of models/demo (its card names the checkpoint) on its held-out parity tensors. */
+    private void demos(Path demos) throws Exception {
+        Pattern checkpointEntry = Pattern.compile("\"checkpoint\"\\s*:\\s*\"([^\"]+)\"");
+        int checked = 0;
+        try (Stream<Path> folders = Files.list(demos)) {
+            for (Path folder : folders.sorted().toList()) {
+                Path card = folder.resolve("card.json");
+                if (!Files.isRegularFile(card)) {
+                    continue;
+                }
+                Matcher m = checkpointEntry.matcher(Files.readString(card));
+                if (!m.find()) {
+                    failures.add(card + ": names no checkpoint");
+                    continue;
+                }
+                medmamba(folder.getFileName().toString(), folder.resolve(m.group(1)),
+                        folder.resolve("heldout").resolve("parity"));
+                checked++;
+            }
+        }
+        if (checked == 0) {
+            failures.add("demo models: no model card under " + demos.toAbsolutePath());
+        }
     }
 
     private void medmamba(String name, Path checkpoint, Path fixture) throws Exception {
