@@ -83,6 +83,8 @@ final class DirectConv implements AutoCloseable {
         groupOffset = new int[groups];
         arena = Arena.ofShared();
         weights = arena.allocate((long) kernel * kernel * in * out * Float.BYTES, 64);
+        // each group is packed in a heap slab and copied over in bulk: element-wise native stores made loading slower
+        float[] slab = new float[Math.min(wide, out) * TAPS * in];
         int start = 0;
         for (int g = 0; g < groups; g++) {
             int width = out - start >= wide ? wide : LANES;
@@ -92,11 +94,11 @@ final class DirectConv implements AutoCloseable {
             for (int t = 0; t < TAPS; t++) {
                 for (int i = 0; i < in; i++) {
                     for (int j = 0; j < width; j++) {
-                        weights.setAtIndex(FLOAT, groupOffset[g] + (long) (t * in + i) * width + j,
-                                weight[((start + j) * in + i) * TAPS + t]);
+                        slab[(t * in + i) * width + j] = weight[((start + j) * in + i) * TAPS + t];
                     }
                 }
             }
+            MemorySegment.copy(slab, 0, weights, FLOAT, (long) groupOffset[g] * Float.BYTES, width * TAPS * in);
             start += width;
         }
         this.bias = bias.clone();
