@@ -26,7 +26,7 @@ import static org.radmamba.inference.nn.Kernels.SPECIES;
  * (group, block) pairs.
  *
  * <p>The packed weights live in native memory of this kernel's own {@link Arena}, freed by {@link #close()}: on the
- * Java heap they were a second large live set beside the state dict (VM-UNet ISIC: 108 MB), and G1 sizes its heap
+ * Java heap they were a second large live set beside the state dict (VM-UNet ISIC: 88 MB), and G1 sizes its heap
  * after the live set (VM-UNet's peak RSS was 6-7 % above that of the build that kept them in ND4J's native memory).
  * After {@link #close()} a call fails with {@link IllegalStateException} instead of reading freed memory.
  */

@@ -33,7 +33,7 @@ public final class Kernels {
      * segment class broke an assumption of every kernel C2 had compiled by then (that {@code MemorySegment} has one
      * implementation, the native one): HotSpot discarded that code and the kernels ran in C1 code until C2 compiled
      * them again, and in C1 code every vector operation allocates. VM-UNet's first inference, whose projections
-     * compile before its first SiLU, then allocated 9-13 GB instead of about 3, and G1 grew the heap after that
+     * compile before its first SiLU, then allocated 9-13 GB instead of about 5, and G1 grew the heap after that
      * garbage: peak RSS above the build that ran those projections in BLAS.
      */
     private static void loadClassesOfFirstUse() {
