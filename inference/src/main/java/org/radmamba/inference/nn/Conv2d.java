@@ -173,5 +173,8 @@ public final class Conv2d implements AutoCloseable {
         if (packedWeight != null) {
             packedWeight.close();
         }
+        if (direct != null) {
+            direct.close();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package org.radmamba.inference.nn;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,7 +18,35 @@ public final class Kernels {
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
+    static {
+        loadClassesOfFirstUse();
+    }
+
     private Kernels() {
+    }
+
+    /**
+     * Runs once, while this class initialises (before any kernel of this package has run), the Vector API operations
+     * whose Java implementation loads further classes the first time it runs: reinterpreting floats as ints (the exp
+     * of SiLU and of the scan) loads IntVector's species and a heap {@link MemorySegment} implementation; masks,
+     * blends, gathers and scatters load their own. Loaded in the middle of the first inference instead, the heap
+     * segment class broke an assumption of every kernel C2 had compiled by then (that {@code MemorySegment} has one
+     * implementation, the native one): HotSpot discarded that code and the kernels ran in C1 code until C2 compiled
+     * them again, and in C1 code every vector operation allocates. VM-UNet's first inference, whose projections
+     * compile before its first SiLU, then allocated 9-13 GB instead of about 5, and G1 grew the heap after that
+     * garbage: peak RSS above the build that ran those projections in BLAS.
+     */
+    private static void loadClassesOfFirstUse() {
+        FloatVector x = FloatVector.broadcast(SPECIES, -1f);
+        float[] values = new float[LANES];
+        int[] lanes = new int[LANES];
+        VectorMask<Float> first = SPECIES.indexInRange(0, 1);
+        x = Activation.SILU.apply(x).add(Activation.RELU.apply(x));
+        x = x.blend(FloatVector.fromArray(SPECIES, values, 0, lanes, 0, first), x.compare(VectorOperators.GT, 0f));
+        x = x.add(FloatVector.fromMemorySegment(SPECIES, MemorySegment.ofArray(values), 0, ORDER));
+        x.intoArray(values, 0, lanes, 0, first);
+        x.intoArray(values, 0, first);
+        x.reinterpretAsInts().reinterpretAsFloats().intoArray(values, 0);
     }
 
     /** Rows handed to one thread at a time for light element-wise work. */

@@ -12,7 +12,7 @@ public final class Linear implements AutoCloseable {
 
     private final int in;
     private final int out;
-    /** The weight in native memory for the sgemm, or null when {@link #direct} holds it (packed, on the heap). */
+    /** The weight in native memory for the sgemm, or null when {@link #direct} holds it (packed, native as well). */
     private final RowMatrix weight;
     private final float[] bias;
     /** The direct kernel, or null when {@code out} is not a multiple of the vector length. */
@@ -64,6 +64,9 @@ public final class Linear implements AutoCloseable {
     public void close() {
         if (weight != null) {
             weight.close();
+        }
+        if (direct != null) {
+            direct.close();
         }
     }
 }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,6 +62,32 @@ class DirectConvTest {
             for (int i = 0; i < a.length; i++) {
                 assertEquals(a[i], b[i], 0f);
             }
+        }
+    }
+
+    /**
+     * The packed weights are native memory owned by the layer: a convolution or Linear that was closed refuses to
+     * run (rather than reading freed memory), and closing twice, as a model's close after a failed load may, is fine.
+     */
+    @Test
+    void a_closed_layer_refuses_to_run_and_closes_twice() {
+        Random rnd = new Random(11);
+        FeatureMap x = randomMap(rnd, 1, 5, 6, 48);
+        float[] weight = new float[32 * 48];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = (float) rnd.nextGaussian();
+        }
+        try (Parallel parallel = new Parallel(2)) {
+            Conv2d conv = new Conv2d(randomParams(rnd, 48, 48, 3), 1, 1, null, Activation.RELU);
+            Linear linear = new Linear(weight, 32, 48, null);
+            assertEquals(48, conv.apply(x, 0, parallel).channels());
+            assertEquals(32, linear.apply(x.data(), parallel).cols());
+            conv.close();
+            linear.close();
+            assertThrows(IllegalStateException.class, () -> conv.apply(x, 0, parallel));
+            assertThrows(IllegalStateException.class, () -> linear.apply(x.data(), parallel));
+            assertDoesNotThrow(conv::close);
+            assertDoesNotThrow(linear::close);
         }
     }
 
