@@ -14,7 +14,9 @@
 #                                      With CHECKPOINT=medmamba_t.pth (made here by ../shared/fixtures/
 #                                      make_medmamba_t.py, digest checked) the payload carries the medmamba_t golden
 #                                      (checkpoint, input, output; FIXTURES=../shared/fixtures); with PEER=DIR the GPU
-#                                      peer (../shared/gpu-peer/assemble.sh's folder) and scan_peer.py.
+#                                      peer (../shared/gpu-peer/assemble.sh's folder) and scan_peer.py; with
+#                                      MEDMAMBA_PY=MedMamba.py (the official file) what writes a MedMamba-T checkpoint
+#                                      there (make_random_medmamba_t.py, with FIXTURES/shim), for `series`.
 #   gpu-checks.sh stash OUT            there: copies the parts carried in this call to $PARTS (default
 #                                      /tmp/radmamba-gpu-parts), which outlives the call while the machine is warm
 #   gpu-checks.sh run CHECK...         there, from the repository root: assembles the parts (SHA-256 checked) into
@@ -23,7 +25,9 @@
 #                                        scan          CudaScanGpuCheck (inference/src/test/resources/scan), to $OUT
 #                                        bench         bench model, MedMamba-T batch 1,8 and VM-UNet 256, cpu and cuda
 #                                        series        bench series: a 500-slice 512x512 CT series, the app's path
-#                                                      (MODEL: default the golden's medmamba_t.pth, else the demo)
+#                                                      (MODEL: default the golden's medmamba_t.pth, else one
+#                                                      written there by PyTorch when MEDMAMBA_PY was packed, else
+#                                                      the demo classifier)
 #                                        ptx NAME FLAGS  builds network.cu here with nvcc FLAGS (build-ptx.sh) into
 #                                                      $OUT/NAME.ptx; later checks run on it ("ptx bundled" undoes)
 #                                        net-parity    CudaNetworkGpuCheck parity: the goldens (tiny, demo models,
@@ -86,6 +90,12 @@ PY
     echo "7480a6908f17c00088f8df4f51e6a581720d9788499e1f1d393572e8880decc0  $CHECKPOINT" | sha256sum -c --quiet
     mkdir -p "$stage/rt/golden"
     cp "$CHECKPOINT" "$fixtures"/medmamba_t.input.npy "$fixtures"/medmamba_t.output.npy "$stage/rt/golden/"
+  fi
+  if [ -n "${MEDMAMBA_PY:-}" ]; then
+    mkdir -p "$stage/rt/ckgen"
+    cp "$MEDMAMBA_PY" "$stage/rt/ckgen/MedMamba.py"
+    cp -r "${FIXTURES:-$repo/../shared/fixtures}/shim" "$stage/rt/ckgen/shim"
+    cp inference/src/test/gpu/make_random_medmamba_t.py "$stage/rt/ckgen/"
   fi
   if [ -n "${PEER:-}" ]; then
     cp -r "$PEER" "$stage/rt/peer"
@@ -244,7 +254,12 @@ os.environ.setdefault("SS_SRC", "ss"); import mamba_ssm.ops.selective_scan_inter
       series)
         shift
         local model="models/demo/medmamba-chest-phantom-demo/medmamba_chest_phantom_demo.pth"
-        [ ${#golden[@]} -gt 0 ] && model="$rt/golden/medmamba_t.pth"
+        if [ ${#golden[@]} -gt 0 ]; then
+          model="$rt/golden/medmamba_t.pth"
+        elif [ -d "$rt/ckgen" ]; then
+          model="$rt/medmamba_t_random.pth"
+          [ -s "$model" ] || python3 "$rt/ckgen/make_random_medmamba_t.py" "$rt/ckgen/MedMamba.py" "$rt/ckgen/shim" "$model"
+        fi
         "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" --runs "${SERIES_RUNS:-3}" \
           --model "${MODEL:-$model}"
         ;;

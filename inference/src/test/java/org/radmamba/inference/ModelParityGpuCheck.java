@@ -20,10 +20,10 @@ import org.radmamba.inference.scan.SelectiveScan;
 import org.radmamba.inference.vmunet.VmUnet;
 
 /**
- * Whole-model parity with the CUDA scan on a real GPU (run by {@code inference/src/test/gpu/run-model-checks.sh}; CI
- * has no GPU): each golden fixture's model runs once with the CPU SIMD scan and once with {@link CudaScan} itself
- * (not behind a fallback, so every scan call is served by the GPU or the check fails), and the output must be within
- * 1e-4 of the golden output's largest magnitude. Prints one line per model and run, exits 1 when a check fails.
+ * Whole-model parity with the CUDA scan on a real GPU (run by {@code inference/src/test/gpu/gpu-checks.sh run
+ * parity}; CI has no GPU): each golden fixture's model runs once with the CPU SIMD scan and once with {@link CudaScan}
+ * itself (not behind a fallback, so every scan call is served by the GPU or the check fails), and the output must be
+ * within 1e-4 of the golden output's largest magnitude. Prints one line per model and run, exits 1 when a check fails.
  *
  * <p>Arguments: the shared test-fixtures folder (test-fixtures: medmamba_tiny, vmunet_tiny_binary,
  * vmunet_tiny_multiclass) and, optionally, a folder holding {@code medmamba_t.pth}, {@code medmamba_t.input.npy} and

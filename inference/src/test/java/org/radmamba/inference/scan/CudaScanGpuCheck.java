@@ -12,7 +12,7 @@ import org.radmamba.inference.cuda.CudaScan;
 import org.radmamba.inference.cuda.CudaUnavailableException;
 
 /**
- * The CUDA scan on a real GPU (run by {@code inference/src/test/gpu/run-gpu-checks.sh}; CI has no GPU): parity
+ * The CUDA scan on a real GPU (run by {@code inference/src/test/gpu/gpu-checks.sh run scan}; CI has no GPU): parity
  * with the golden fixtures and with the reference scan on random non-square cross scans, the selector's choice,
  * then kernel timings against the device's copy bandwidth. Prints a report and exits 1 when a check fails.
  */
