@@ -11,12 +11,14 @@ import org.radmamba.app.batch.BatchInputs;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * {@link BatchInputs}' view of the file systems Hadoop reaches ({@code file:}, {@code hdfs:}, {@code s3a:}, ...), on
@@ -26,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HadoopStorage implements BatchInputs.Storage<Path> {
 
     private static final Comparator<Path> BY_NAME = Comparator.comparing(Path::toString);
+    /** A list's line that is another file system's URI ({@code hdfs://nn/a.dcm}, {@code file:///a.dcm}). */
+    private static final Pattern OTHER_FILE_SYSTEM = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:/.*");
 
     private final Configuration conf;
     private final Map<Path, LocatedFileStatus> listed = new ConcurrentHashMap<>();
@@ -79,7 +83,14 @@ final class HadoopStorage implements BatchInputs.Storage<Path> {
 
     @Override
     public Path beside(Path file, String relative) {
-        return absolute(new Path(absolute(file).getParent(), relative));
+        if (OTHER_FILE_SYSTEM.matcher(relative).matches()) {
+            return absolute(new Path(relative));
+        }
+        // Built from its parts, not parsed: Hadoop would read "series:2/a.dcm" as a URI of the scheme "series".
+        URI folder = absolute(file).getParent().toUri();
+        String path = relative.startsWith("/") ? relative
+                : folder.getPath() + (folder.getPath().endsWith("/") ? "" : "/") + relative;
+        return new Path(folder.getScheme(), folder.getAuthority(), path);
     }
 
     @Override
@@ -96,7 +107,8 @@ final class HadoopStorage implements BatchInputs.Storage<Path> {
 
     /**
      * {@code file}'s status with its block locations: the one a folder listing returned, else asked now; empty when
-     * there is no such file (a list's or a DICOMDIR's entry that is not there: its failed row comes from the task).
+     * there is no such file (a list's or a DICOMDIR's entry that is not there: its failed row comes from the task) or
+     * it cannot be asked.
      */
     Optional<LocatedFileStatus> status(Path file) throws IOException {
         LocatedFileStatus known = listed.get(file);
@@ -108,7 +120,8 @@ final class HadoopStorage implements BatchInputs.Storage<Path> {
             LocatedFileStatus status = one.hasNext() ? one.next() : null;
             return status == null || !status.isFile() || !status.getPath().getName().equals(file.getName())
                     ? Optional.empty() : Optional.of(status);
-        } catch (FileNotFoundException e) {
+        } catch (IOException e) {
+            // Not there, or not to be asked (permission): its task opens it and makes its failed row with the reason.
             return Optional.empty();
         }
     }

@@ -116,14 +116,18 @@ class BatchJobLocalTest {
         Path truncated = files.stream().filter(f -> f.endsWith("truncated.dcm")).findFirst().orElseThrow();
         Path list = lists.resolve("some.txt");
         Files.writeString(list, String.join("\n",
-                "# a slice by a path relative to the list, one by its absolute path, a broken file, a file that is",
-                "# not there, and a file the DICOMDIR references too (one row)",
+                "# a slice by a path relative to the list, one by its absolute path, a broken file, two files that",
+                "# are not there (one with a colon, which is no URI scheme), a file the DICOMDIR references too",
                 lists.relativize(slices.get(0)).toString(),
                 "",
                 slices.get(1).toString(),
                 "  " + lists.relativize(truncated) + "  ",
                 "gone.dcm",
+                "series:2/gone.dcm",
                 "../media/" + TestArchive.DICOMDIR_FILES.get(1),
+                "# a folder and a DICOMDIR stand for their files, as INPUTs do (each file once)",
+                lists.relativize(truncated.getParent()).toString(),
+                "../media/DICOMDIR",
                 ""), StandardCharsets.UTF_8);
         List<String> inputs = List.of(dicomDir.toString(), list.toString());
         Path sparkOut = temp.resolve("listed-spark");
@@ -145,18 +149,23 @@ class BatchJobLocalTest {
         assertEquals(okPaths.stream().sorted().toList(), actual.stream()
                 .filter(r -> r.status() == BatchRecord.Status.OK).map(BatchRecord::path).sorted().toList(),
                 "the DICOMDIR's two slices and the list's two, each once");
-        for (Path missing : List.of(media.resolve(TestArchive.DICOMDIR_MISSING), lists.resolve("gone.dcm"))) {
+        for (Path missing : List.of(media.resolve(TestArchive.DICOMDIR_MISSING), lists.resolve("gone.dcm"),
+                lists.resolve("series:2/gone.dcm"))) {
             BatchRecord row = actual.stream().filter(r -> r.path().equals(missing.toString())).findFirst()
                     .orElseThrow(() -> new AssertionError("no row for " + missing + ": " + actual));
             assertEquals(BatchRecord.Status.FAILED, row.status(), row.toString());
             assertEquals(0, row.key().frame(), row.toString());
             assertEquals(StudyScanner.NOT_A_FILE, row.failureReason(), row.toString());
         }
-        assertEquals(BatchRecord.Status.FAILED, actual.stream().filter(r -> r.path().equals(truncated.toString()))
-                .findFirst().orElseThrow().status());
-        assertEquals(7, actual.size(), actual.toString());
+        for (String broken : TestArchive.BROKEN) {
+            assertEquals(BatchRecord.Status.FAILED, actual.stream()
+                    .filter(r -> r.path().equals(truncated.resolveSibling(broken).toString())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for " + broken + ": " + actual)).status());
+        }
+        assertEquals(11, actual.size(), actual.toString());
+        Rows.assertNoDuplicates(actual);
         assertEquals(4, summary.okRows());
-        assertEquals(3, summary.failedRows());
+        assertEquals(7, summary.failedRows());
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *   <li>a {@code DICOMDIR}: the files it references (Referenced File ID, from the DICOMDIR's folder), in directory
  *       order;</li>
  *   <li>a list file ({@code *.txt}, {@code *.lst}, {@code *.list}, UTF-8): the path on each line, a relative one
- *       from the list's folder; blank lines and {@code #} comments skipped;</li>
+ *       from the list's folder, blank lines and {@code #} comments skipped; a line names a file, or a folder or a
+ *       DICOMDIR, which stands for its files as above (a list a list names is a file to read, not a list);</li>
  *   <li>anything else: the file itself.</li>
  * </ul>
  * Each file comes once, in the order first met. A path a list or DICOMDIR names that does not exist is kept: it
@@ -140,39 +141,67 @@ public final class BatchInputs {
             } catch (IOException e) {
                 throw new InputException(input + ": cannot be read (" + e.getMessage() + ")");
             }
-            if (kind == Kind.FOLDER) {
-                try {
-                    for (P file : storage.filesUnder(input)) {
-                        String name = storage.name(file);
-                        if (!name.startsWith(".") && !isDicomDir(name)) {
-                            files.add(file);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new InputException(input + ": cannot be listed (" + e.getMessage() + ")");
-                }
-            } else if (kind == Kind.MISSING) {
+            if (kind == Kind.MISSING) {
                 throw new InputException(input + ": no such file or folder");
-            } else if (isDicomDir(storage.name(input))) {
-                files.addAll(dicomDirReferences(input, storage));
-            } else if (isList(storage.name(input))) {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(storage.open(input),
-                        StandardCharsets.UTF_8.newDecoder()))) {
-                    // A strict decoder, as Files.readAllLines uses: a list that is not UTF-8 is refused, not misread.
-                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        String entry = line.strip();
-                        if (!entry.isEmpty() && !entry.startsWith("#")) {
-                            files.add(storage.beside(input, entry));
-                        }
+            } else if (kind == Kind.FILE && isList(storage.name(input))) {
+                for (P entry : listed(input, storage)) {
+                    Kind entryKind;
+                    try {
+                        entryKind = storage.kind(entry);
+                    } catch (IOException e) {
+                        entryKind = Kind.FILE; // its failed row says why it cannot be read
                     }
-                } catch (IOException e) {
-                    throw new InputException(input + ": the list cannot be read (" + e.getMessage() + ")");
+                    // A line names a file, a folder or a DICOMDIR, as an INPUT does (a list in a list is a file).
+                    if (entryKind == Kind.MISSING || entryKind == Kind.FILE && !isDicomDir(storage.name(entry))) {
+                        files.add(entry);
+                    } else {
+                        addFolderOrFile(entry, entryKind, storage, files);
+                    }
                 }
             } else {
-                files.add(storage.absolute(input));
+                addFolderOrFile(input, kind, storage, files);
             }
         }
         return new ArrayList<>(files);
+    }
+
+    /** The files a folder holds, a DICOMDIR references, or the file itself. */
+    private static <P> void addFolderOrFile(P input, Kind kind, Storage<P> storage, LinkedHashSet<P> files)
+            throws InputException {
+        if (kind == Kind.FOLDER) {
+            try {
+                for (P file : storage.filesUnder(input)) {
+                    String name = storage.name(file);
+                    if (!name.startsWith(".") && !isDicomDir(name)) {
+                        files.add(file);
+                    }
+                }
+            } catch (IOException e) {
+                throw new InputException(input + ": cannot be listed (" + e.getMessage() + ")");
+            }
+        } else if (isDicomDir(storage.name(input))) {
+            files.addAll(dicomDirReferences(input, storage));
+        } else {
+            files.add(storage.absolute(input));
+        }
+    }
+
+    /** The paths a list file names, each resolved beside the list. */
+    private static <P> List<P> listed(P list, Storage<P> storage) throws InputException {
+        List<P> entries = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(storage.open(list),
+                StandardCharsets.UTF_8.newDecoder()))) {
+            // A strict decoder, as Files.readAllLines uses: a list that is not UTF-8 is refused, not misread.
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String entry = line.strip();
+                if (!entry.isEmpty() && !entry.startsWith("#")) {
+                    entries.add(storage.beside(list, entry));
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException(list + ": the list cannot be read (" + e.getMessage() + ")");
+        }
+        return entries;
     }
 
     /**
