@@ -1,7 +1,5 @@
 package org.radmamba.spark;
 
-import org.apache.hadoop.fs.BlockLocation;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.radmamba.app.batch.BatchInputs;
 
@@ -80,15 +78,13 @@ final class JobFiles {
      * a group like any other: its task makes its failed row.
      */
     static List<Planned> groups(HadoopStorage storage, List<Path> files, Sizing sizing) throws IOException {
-        List<Optional<LocatedFileStatus>> statuses = statuses(storage, files);
+        List<Optional<HadoopStorage.FileInfo>> infos = infos(storage, files);
         List<Sized> sized = new ArrayList<>(files.size());
         long totalBytes = 0;
         for (int i = 0; i < files.size(); i++) {
-            Optional<LocatedFileStatus> status = statuses.get(i);
-            long length = status.map(LocatedFileStatus::getLen).orElse(0L);
-            BlockLocation[] blocks = status.map(LocatedFileStatus::getBlockLocations).orElse(new BlockLocation[0]);
-            sized.add(new Sized(files.get(i).toUri().toString(), length, blocks == null ? new BlockLocation[0] : blocks));
-            totalBytes += length + sizing.openCostInBytes();
+            HadoopStorage.FileInfo info = infos.get(i).orElse(new HadoopStorage.FileInfo(0, List.of()));
+            sized.add(new Sized(files.get(i).toUri().toString(), info.length(), info.hosts()));
+            totalBytes += info.length() + sizing.openCostInBytes();
         }
         long bytesPerCore = totalBytes / Math.max(1, sizing.minPartitions());
         long maxSplitBytes = Math.min(sizing.maxPartitionBytes(), Math.max(sizing.openCostInBytes(), bytesPerCore));
@@ -112,23 +108,22 @@ final class JobFiles {
         return planned;
     }
 
-    /** A file, its length and its blocks' hosts. */
-    private record Sized(String uri, long length, BlockLocation[] blocks) {
+    /** A file, its length and the hosts of its blocks. */
+    private record Sized(String uri, long length, List<String> hosts) {
     }
 
-    private static Planned planned(List<Sized> files) throws IOException {
+    private static Planned planned(List<Sized> files) {
+        // A file's hosts each hold all of it, as far as the group is told (its blocks' hosts, most bytes first).
         Map<String, Long> bytesByHost = new HashMap<>();
         for (Sized file : files) {
-            for (BlockLocation block : file.blocks()) {
-                for (String host : block.getHosts()) {
-                    bytesByHost.merge(host, block.getLength(), Long::sum);
-                }
+            for (String host : file.hosts()) {
+                bytesByHost.merge(host, file.length(), Long::sum);
             }
         }
-        return new Planned(new Group(files.stream().map(Sized::uri).toList()), topHosts(bytesByHost));
+        return new Planned(new Group(files.stream().map(Sized::uri).toList()), topHosts(bytesByHost, 3));
     }
 
-    private static List<Optional<LocatedFileStatus>> statuses(HadoopStorage storage, List<Path> files)
+    private static List<Optional<HadoopStorage.FileInfo>> infos(HadoopStorage storage, List<Path> files)
             throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(STATUS_THREADS, r -> {
             Thread t = new Thread(r, "radmamba-file-status");
@@ -136,15 +131,15 @@ final class JobFiles {
             return t;
         });
         try {
-            List<Future<Optional<LocatedFileStatus>>> asked = new ArrayList<>(files.size());
+            List<Future<Optional<HadoopStorage.FileInfo>>> asked = new ArrayList<>(files.size());
             for (Path file : files) {
-                asked.add(pool.submit(() -> storage.status(file)));
+                asked.add(pool.submit(() -> storage.info(file)));
             }
-            List<Optional<LocatedFileStatus>> statuses = new ArrayList<>(files.size());
-            for (Future<Optional<LocatedFileStatus>> f : asked) {
-                statuses.add(f.get());
+            List<Optional<HadoopStorage.FileInfo>> infos = new ArrayList<>(files.size());
+            for (Future<Optional<HadoopStorage.FileInfo>> f : asked) {
+                infos.add(f.get());
             }
-            return statuses;
+            return infos;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while listing the files", e);
@@ -155,10 +150,10 @@ final class JobFiles {
         }
     }
 
-    /** The hosts holding most of {@code bytesByHost}' bytes, at most three (as Spark's file scan prefers them). */
-    static List<String> topHosts(Map<String, Long> bytesByHost) {
+    /** The hosts holding the most of {@code bytesByHost}' bytes, at most {@code limit} (Spark's file scans prefer 3). */
+    static List<String> topHosts(Map<String, Long> bytesByHost, int limit) {
         return bytesByHost.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(3).map(Map.Entry::getKey).toList();
+                .limit(limit).map(Map.Entry::getKey).toList();
     }
 }
