@@ -95,4 +95,32 @@ class JobFilesTest {
         // Two cores: 195 bytes a group at most.
         assertEquals(3, JobFiles.groups(storage, files, new JobFiles.Sizing(250, 10, 2)).size());
     }
+
+    @Test
+    void on_another_file_system_the_inputs_mean_the_same_files() throws Exception {
+        Path dicomDir = new Path(TestArchive.writeDicomDir(temp.resolve("media")).toUri());
+        write("archive/a.dcm", 10);
+        write("archive/deeper/b.dcm", 20);
+        write("archive/.hidden", 10);
+        java.nio.file.Path list = temp.resolve("lists/some.lst");
+        Files.createDirectories(list.getParent());
+        Files.writeString(list, "../archive/a.dcm\n# comment\n../archive/deeper\ngone.dcm\n../media/DICOMDIR\n");
+        Configuration conf = new Configuration();
+        conf.set("fs.other.impl", OtherSchemeFileSystem.class.getName());
+        conf.setBoolean("fs.other.impl.disable.cache", true);
+        HadoopStorage other = new HadoopStorage(conf);
+        List<String> inputs = List.of(temp.resolve("archive").toString(), dicomDir.toUri().getPath(), list.toString());
+
+        List<Path> files = JobFiles.expand(other, inputs.stream().map(i -> "other://" + i).toList(),
+                "other://" + temp.resolve("out"));
+
+        List<String> expected = BatchRun.files(inputs.stream().map(java.nio.file.Path::of).toList()).stream()
+                .map(p -> "other:" + p).toList();
+        assertEquals(expected, files.stream().map(Path::toString).toList());
+        List<JobFiles.Planned> groups = JobFiles.groups(other, files, new JobFiles.Sizing(1 << 20, 1, 1));
+        assertEquals(1, groups.size());
+        assertEquals(files.stream().map(p -> p.toUri().toString()).sorted().toList(),
+                groups.getFirst().group().files().stream().sorted().toList());
+        assertEquals(List.of("localhost"), groups.getFirst().hosts());
+    }
 }
