@@ -89,6 +89,20 @@ class BatchJobLocalClusterTest {
         Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
         assertEquals(files.size() + 3 + 1, actual.size(), "the folder's files, the DICOMDIR's three, the list's new one");
 
+        // The executors open the files with the driver's Hadoop configuration: a file system that only the driver's
+        // configuration names (set on it alone, not as spark.hadoop.*, which executors would get anyway) is read in
+        // both executor JVMs, and gives the rows of the same files read from the local disk.
+        spark.sparkContext().hadoopConfiguration().set("fs.other.impl", OtherSchemeFileSystem.class.getName());
+        String otherOut = temp.resolve("other-out").toString();
+        BatchJob.Summary overOther = BatchJob.run(spark, spec, List.of("other://" + temp.resolve("archive")), otherOut,
+                2);
+        BatchJob.print(overOther, System.out);
+        String archive = temp.resolve("archive") + "/";
+        assertEquals(summary(actual.stream().filter(r -> r.path().startsWith(archive)).toList(), ""),
+                summary(Rows.read(spark, otherOut, schema), "other:(//)?"));
+        assertEquals(2, overOther.executors().stream().map(ExecutorReport::executorId).distinct().count(),
+                "both executors read other: files: " + overOther.executors());
+
         Map<String, List<ExecutorReport>> byExecutor = summary.executors().stream()
                 .collect(Collectors.groupingBy(ExecutorReport::executorId));
         assertEquals(2, byExecutor.size(), "both executors ran tasks: " + summary.executors());
@@ -105,5 +119,12 @@ class BatchJobLocalClusterTest {
                 assertTrue(r.vectorModule(), "the Vector API module in the executor: " + r);
             }
         }
+    }
+
+    /** Each row's path (less the scheme {@code scheme} matches), key, status, reason and top class, sorted. */
+    private static List<String> summary(List<BatchRecord> rows, String scheme) {
+        return rows.stream().map(r -> String.join(" | ", r.path().replaceFirst("^" + scheme, ""), r.key().toString(),
+                r.status().toString(), String.valueOf(r.failureReason()),
+                r.classification() == null ? "-" : r.classification().topClass())).sorted().toList();
     }
 }
