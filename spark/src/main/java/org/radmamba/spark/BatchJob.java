@@ -1,9 +1,13 @@
 package org.radmamba.spark;
 
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -11,18 +15,18 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchModel;
-import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchSchema;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,10 +41,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code radmamba batch} on Apache Spark: {@code spark-submit --class org.radmamba.spark.BatchJob
- * radmamba-spark-<v>.jar MODEL INPUT... --out DIR}. The archive is read with Spark's {@code binaryFile} source
- * (folders recursively, any file system Spark reaches), each executor loads the model once ({@link ExecutorModels})
- * and runs its partitions' files through it ({@link RunFiles}), and the rows are appended to {@code DIR} as Parquet in
- * {@code radmamba batch}'s schema ({@link SparkRows}). Bad files are failed rows, never a failed job.
+ * radmamba-spark-<v>.jar MODEL INPUT... --out DIR}. The driver lists the INPUTs' files as {@code radmamba batch}
+ * does (folders recursively, DICOMDIRs, list files: {@link JobFiles}, on any file system Spark reaches), each executor
+ * loads the model once ({@link ExecutorModels}) and runs its share of the files through it ({@link RunFiles}), and the
+ * rows are appended to {@code DIR} as Parquet in {@code radmamba batch}'s schema ({@link SparkRows}). Bad files are
+ * failed rows, never a failed job.
  *
  * <p><b>Resume.</b> Rows already in {@code DIR} for this checkpoint (the same image key and frame) are not written
  * again, so a rerun after an interruption adds only what is missing, whether {@code DIR} was written by an earlier
@@ -56,7 +61,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every file has its row (failed files included)",
                 "2:the command line is wrong",
-                "3:the model cannot be loaded, or the job failed (one line on stderr says why)"})
+                "3:an INPUT or the model cannot be read, or the job failed (one line on stderr says why)"})
 public final class BatchJob implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL",
@@ -65,8 +70,8 @@ public final class BatchJob implements Callable<Integer> {
     String model;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "INPUT",
-            description = "folders (read recursively), files or globs, on any file system Spark reaches "
-                    + "(file:, hdfs:, s3a:, ...)")
+            description = "folders (read recursively), DICOMDIR files, list files (*.txt, *.lst, *.list: one path a "
+                    + "line), image files or globs, on any file system Spark reaches (file:, hdfs:, s3a:, ...)")
     List<String> inputs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -126,7 +131,7 @@ public final class BatchJob implements Callable<Integer> {
             Summary summary = run(spark, spec, inputs, out, filesPerCall);
             print(summary, System.out);
             return 0;
-        } catch (ModelException e) {
+        } catch (BatchInputs.InputException | ModelException e) {
             System.err.println("radmamba-spark: " + e.getMessage());
             return 3;
         } catch (IOException | RuntimeException e) {
@@ -136,13 +141,24 @@ public final class BatchJob implements Callable<Integer> {
     }
 
     /**
-     * Runs the job on {@code spark}: reads {@code inputs}, appends the rows not yet in {@code out}.
+     * Runs the job on {@code spark}: lists {@code inputs}' files on the driver, appends the rows not yet in
+     * {@code out}.
      *
+     * @throws BatchInputs.InputException an INPUT does not exist or cannot be read, or names no file: the sentence
+     *                                    {@code radmamba batch} says (nothing runs)
      * @throws ModelException the driver cannot load the model (checked here before any executor starts on it)
      */
     public static Summary run(SparkSession spark, ModelSpec spec, List<String> inputs, String out, int filesPerCall)
-            throws ModelException, IOException {
+            throws BatchInputs.InputException, ModelException, IOException {
         long start = System.nanoTime();
+        // The INPUTs mean what radmamba batch's mean (folders, DICOMDIRs, list files), on any file system: expanded
+        // here into one list of files, which the tasks share out. Listing on the driver is what Spark's own file
+        // sources do too (an archive of a million files: a list of some 100 MB on the driver).
+        HadoopStorage storage = new HadoopStorage(spark.sparkContext().hadoopConfiguration());
+        List<Path> files = JobFiles.expand(storage, inputs, out);
+        if (files.isEmpty()) {
+            throw new BatchInputs.InputException("no file in " + String.join(", ", inputs));
+        }
         // The driver loads the model too: its schema (class names, checkpoint hash) makes the StructType, and a
         // model that cannot load fails here in one sentence rather than in every task. In local mode the driver is
         // the executor, and this is the one load.
@@ -150,61 +166,39 @@ public final class BatchJob implements Callable<Integer> {
         BatchSchema schema = driverModel.schema();
         StructType structType = SparkRows.structType(schema);
 
-        CollectionAccumulator<ExecutorReport> reports = spark.sparkContext().collectionAccumulator("radmamba executors");
-        LongAccumulator okRows = spark.sparkContext().longAccumulator("radmamba ok rows");
-        LongAccumulator failedRows = spark.sparkContext().longAccumulator("radmamba failed rows");
-        LongAccumulator doneRows = spark.sparkContext().longAccumulator("radmamba rows already done");
+        SparkContext context = spark.sparkContext();
+        CollectionAccumulator<ExecutorReport> reports = context.collectionAccumulator("radmamba executors");
+        LongAccumulator okRows = context.longAccumulator("radmamba ok rows");
+        LongAccumulator failedRows = context.longAccumulator("radmamba failed rows");
+        LongAccumulator doneRows = context.longAccumulator("radmamba rows already done");
         Set<String> doneKeys = doneKeys(spark, out, structType, schema.model().checkpointSha256());
-        Broadcast<Set<String>> done = doneKeys.isEmpty() ? null
-                : JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(doneKeys);
+        JavaSparkContext java = JavaSparkContext.fromSparkContext(context);
+        Broadcast<Set<String>> done = doneKeys.isEmpty() ? null : java.broadcast(doneKeys);
+        Broadcast<HadoopConf> hadoopConf = java.broadcast(new HadoopConf(context.hadoopConfiguration()));
 
-        Dataset<Row> files = spark.read().format("binaryFile")
-                .option("recursiveFileLookup", "true")
-                .load(inputs.toArray(String[]::new))
-                .select("path", "content");
-        Dataset<Row> rows = files.mapPartitions(
-                new RunFiles(spec, filesPerCall, reports, okRows, failedRows, doneRows, done),
-                Encoders.row(structType));
-        List<Row> emptyFileRows = new ArrayList<>();
-        for (String empty : emptyFiles(spark, files)) {
-            for (BatchRecord r : driverModel.run(RunFiles.reportedPath(empty), new byte[0])) {
-                if (doneKeys.contains(RunFiles.doneKey(r.key().imageKey(), r.key().frame()))) {
-                    doneRows.add(1);
-                } else {
-                    (r.status() == BatchRecord.Status.OK ? okRows : failedRows).add(1);
-                    emptyFileRows.add(SparkRows.row(schema, r));
-                }
-            }
+        List<Tuple2<JobFiles.Group, scala.collection.immutable.Seq<String>>> withHosts = new ArrayList<>();
+        for (JobFiles.Planned p : JobFiles.groups(storage, files, sizing(spark))) {
+            withHosts.add(new Tuple2<>(p.group(), CollectionConverters.asScala(p.hosts()).toList()));
         }
-        if (!emptyFileRows.isEmpty()) {
-            rows = rows.union(spark.createDataFrame(emptyFileRows, structType));
-        }
-        rows.write().mode(SaveMode.Append).parquet(out);
+        // One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it).
+        JavaRDD<JobFiles.Group> groups = context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
+                ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
+        JavaRDD<Row> rows = groups.mapPartitions(
+                new RunFiles(spec, filesPerCall, hadoopConf, reports, okRows, failedRows, doneRows, done));
+        spark.createDataFrame(rows, structType).write().mode(SaveMode.Append).parquet(out);
 
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Summary(okRows.value(), failedRows.value(), doneRows.value(), seconds, driverModel.engine(),
                 List.copyOf(reports.value()));
     }
 
-    /**
-     * The files of {@code files}' inputs that Spark's file sources leave out because they are empty (its file index
-     * drops zero-length files): {@code radmamba batch} gives each a failed row, and so must the job. Found as the
-     * input files the scan did not return (paths only, no content read), each checked to be empty.
-     */
-    static List<String> emptyFiles(SparkSession spark, Dataset<Row> files) throws IOException {
-        Set<String> scanned = new HashSet<>(files.select("path").as(Encoders.STRING()).collectAsList());
-        List<String> empty = new ArrayList<>();
-        for (String candidate : files.inputFiles()) {
-            if (scanned.contains(candidate)) {
-                continue;
-            }
-            Path p = new Path(candidate);
-            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs.getFileStatus(p).getLen() == 0) {
-                empty.add(candidate);
-            }
-        }
-        return empty;
+    /** Spark's settings for cutting a file source's files into tasks, which the job's file list follows. */
+    static JobFiles.Sizing sizing(SparkSession spark) {
+        long maxPartitionBytes = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.files.maxPartitionBytes"));
+        long openCost = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.files.openCostInBytes"));
+        scala.Option<String> minPartitions = spark.conf().getOption("spark.sql.files.minPartitionNum");
+        return new JobFiles.Sizing(maxPartitionBytes, openCost, minPartitions.isDefined()
+                ? Integer.parseInt(minPartitions.get()) : spark.sparkContext().defaultParallelism());
     }
 
     /**

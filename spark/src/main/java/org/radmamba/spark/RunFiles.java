@@ -1,7 +1,8 @@
 package org.radmamba.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -11,6 +12,9 @@ import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.ImageKey;
 import org.radmamba.app.batch.NamedBytes;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -22,26 +26,28 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The task: the files of one partition of Spark's {@code binaryFile} source ({@code path}, {@code content}) through
- * this executor's model ({@link ExecutorModels}), {@code filesPerCall} files a call so that their decoding runs side
- * by side and their frames share batches, one result row per image or failed file. Rows stream out call by call:
- * a partition's contents never all sit in memory at once.
+ * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each read whole from its
+ * file system and run through this executor's model ({@link ExecutorModels}), {@code filesPerCall} files a call so
+ * that their decoding runs side by side and their frames share batches, one result row per image or failed file.
+ * Rows stream out call by call: a group's contents never all sit in memory at once.
  *
  * <p><b>Done rows.</b> Rows whose (image key, frame) the output already holds for this checkpoint are not emitted.
  * A file whose key is its content (a photograph, a file that failed as a whole) is recognised before decoding, by its
  * SHA-256, and skipped; a DICOM file's key is its SOP Instance UID, which only reading the file tells, so its done rows
  * are dropped after the model ran (ADR 0009: what a real skip of DICOM files would need).
  *
- * <p>A file never fails the task: {@link BatchModel} gives failed rows for bad files, and should it throw for a
- * whole call, the call's files are run one by one and a file that still throws becomes a failed row with the
- * exception as its reason.
+ * <p>A file never fails the task: a file that is not there (a list's or a DICOMDIR's entry) is the failed row
+ * {@code radmamba batch} gives it ({@link BatchModel#notAFile}), one that cannot be read a failed row with the reason;
+ * {@link BatchModel} gives failed rows for bad files, and should it throw for a whole call, the call's files are run
+ * one by one and a file that still throws becomes a failed row with the exception as its reason.
  */
-final class RunFiles implements MapPartitionsFunction<Row, Row> {
+final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
 
     private static final long serialVersionUID = 1L;
 
     private final ModelSpec spec;
     private final int filesPerCall;
+    private final Broadcast<HadoopConf> hadoopConf;
     private final CollectionAccumulator<ExecutorReport> reports;
     private final LongAccumulator okRows;
     private final LongAccumulator failedRows;
@@ -51,13 +57,15 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
     /**
      * @param done the rows already written, as {@link #doneKey}s, or null when there are none
      */
-    RunFiles(ModelSpec spec, int filesPerCall, CollectionAccumulator<ExecutorReport> reports, LongAccumulator okRows,
-             LongAccumulator failedRows, LongAccumulator doneRows, Broadcast<Set<String>> done) {
+    RunFiles(ModelSpec spec, int filesPerCall, Broadcast<HadoopConf> hadoopConf,
+             CollectionAccumulator<ExecutorReport> reports, LongAccumulator okRows, LongAccumulator failedRows,
+             LongAccumulator doneRows, Broadcast<Set<String>> done) {
         if (filesPerCall < 1) {
             throw new IllegalArgumentException("files per call must be at least 1, was " + filesPerCall);
         }
         this.spec = spec;
         this.filesPerCall = filesPerCall;
+        this.hadoopConf = hadoopConf;
         this.reports = reports;
         this.okRows = okRows;
         this.failedRows = failedRows;
@@ -71,18 +79,27 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> files) throws Exception {
+    public Iterator<Row> call(Iterator<JobFiles.Group> groups) throws Exception {
         BatchModel model = ExecutorModels.get(spec, cores());
         Set<String> doneKeys = done == null ? Set.of() : done.value();
+        Configuration conf = hadoopConf.value().get();
         return new Iterator<>() {
+            private Iterator<String> files = Collections.emptyIterator();
             private Iterator<Row> current = Collections.emptyIterator();
             private long seen;
             private boolean reported;
 
+            private boolean moreFiles() {
+                while (!files.hasNext() && groups.hasNext()) {
+                    files = groups.next().files().iterator();
+                }
+                return files.hasNext();
+            }
+
             @Override
             public boolean hasNext() {
                 while (!current.hasNext()) {
-                    if (!files.hasNext()) {
+                    if (!moreFiles()) {
                         if (!reported) {
                             reports.add(ExecutorReport.here(spec, seen));
                             reported = true;
@@ -90,18 +107,31 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
                         return false;
                     }
                     List<NamedBytes> call = new ArrayList<>(filesPerCall);
-                    while (call.size() < filesPerCall && files.hasNext()) {
-                        Row file = files.next();
+                    List<BatchRecord> unread = new ArrayList<>();
+                    while (call.size() < filesPerCall && moreFiles()) {
+                        String uri = files.next();
                         seen++;
-                        byte[] content = file.getAs(1);
+                        String path = reportedPath(uri);
+                        byte[] content;
+                        try {
+                            content = read(uri, conf);
+                        } catch (FileNotFoundException e) {
+                            unread.add(model.notAFile(path));
+                            continue;
+                        } catch (IOException | RuntimeException e) {
+                            unread.add(model.unreadable(path, "cannot be read: " + e.getMessage()));
+                            continue;
+                        }
                         if (!doneKeys.isEmpty() && doneByContent(doneKeys, content)) {
                             doneRows.add(1);
                             continue;
                         }
-                        call.add(new NamedBytes(reportedPath(file.getString(0)), content));
+                        call.add(new NamedBytes(path, content));
                     }
+                    List<BatchRecord> records = new ArrayList<>(unread);
+                    records.addAll(call.isEmpty() ? List.of() : run(model, call));
                     List<Row> rows = new ArrayList<>();
-                    for (BatchRecord r : call.isEmpty() ? List.<BatchRecord>of() : run(model, call)) {
+                    for (BatchRecord r : records) {
                         if (doneKeys.contains(doneKey(r.key().imageKey(), r.key().frame()))) {
                             doneRows.add(1);
                             continue;
@@ -122,6 +152,14 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
                 return current.next();
             }
         };
+    }
+
+    /** The whole file at {@code uri}. */
+    static byte[] read(String uri, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(URI.create(uri));
+        try (InputStream in = file.getFileSystem(conf).open(file)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Whether a file keyed by its content (a photograph, or a whole file that failed) is done. */
@@ -149,7 +187,7 @@ final class RunFiles implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * The path a row names: a local file as the plain path {@code radmamba batch} names it ({@code binaryFile} gives
+     * The path a row names: a local file as the plain path {@code radmamba batch} names it (the URI is
      * {@code file:/a/b.dcm}), any other file system's as its URI ({@code hdfs://...}, {@code s3a://...}).
      */
     static String reportedPath(String sparkPath) {

@@ -9,6 +9,7 @@ import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchSchema;
 import org.radmamba.inference.scan.ScanDevicePreference;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,16 +71,37 @@ class BatchJobLocalClusterTest {
     @Test
     void executors_in_their_own_java_25_jvms_load_the_model_once_each_and_give_radmamba_batchs_rows() throws Exception {
         ModelSpec spec = new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, 4, 1);
+        // A folder, a DICOMDIR (two slices and a file that is not there) and a list file (a slice of the folder
+        // again, and a file that is not there): the executors read what the driver listed.
+        Path dicomDir = TestArchive.writeDicomDir(temp.resolve("media"));
+        Path list = temp.resolve("more.list");
+        Path slice = files.stream().filter(f -> f.toString().endsWith(".dcm")).toList().getLast();
+        Files.writeString(list, temp.relativize(slice) + "\nmedia/gone.dcm\n", StandardCharsets.UTF_8);
+        List<String> inputs = List.of(temp.resolve("archive").toString(), dicomDir.toString(), list.toString());
         String out = temp.resolve("out").toString();
-        BatchJob.Summary summary = BatchJob.run(spark, spec, List.of(temp.resolve("archive").toString()), out, 2);
+        BatchJob.Summary summary = BatchJob.run(spark, spec, inputs, out, 2);
         BatchJob.print(summary, System.out);
 
         Path batchOut = temp.resolve("batch-out");
-        RadMambaBatch.run(TestArchive.checkpoint(), temp.resolve("archive"), batchOut, 1, 4);
+        RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, 1, 4);
         BatchSchema schema = ExecutorModels.get(spec, 1).schema();
         List<BatchRecord> actual = Rows.read(spark, out, schema);
         Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
-        assertEquals(files.size(), actual.size());
+        assertEquals(files.size() + 3 + 1, actual.size(), "the folder's files, the DICOMDIR's three, the list's new one");
+
+        // The executors open the files with the driver's Hadoop configuration: a file system that only the driver's
+        // configuration names (set on it alone, not as spark.hadoop.*, which executors would get anyway) is read in
+        // both executor JVMs, and gives the rows of the same files read from the local disk.
+        spark.sparkContext().hadoopConfiguration().set("fs.other.impl", OtherSchemeFileSystem.class.getName());
+        String otherOut = temp.resolve("other-out").toString();
+        BatchJob.Summary overOther = BatchJob.run(spark, spec, List.of("other://" + temp.resolve("archive")), otherOut,
+                2);
+        BatchJob.print(overOther, System.out);
+        String archive = temp.resolve("archive") + "/";
+        assertEquals(summary(actual.stream().filter(r -> r.path().startsWith(archive)).toList(), ""),
+                summary(Rows.read(spark, otherOut, schema), "other:(//)?"));
+        assertEquals(2, overOther.executors().stream().map(ExecutorReport::executorId).distinct().count(),
+                "both executors read other: files: " + overOther.executors());
 
         Map<String, List<ExecutorReport>> byExecutor = summary.executors().stream()
                 .collect(Collectors.groupingBy(ExecutorReport::executorId));
@@ -97,5 +119,12 @@ class BatchJobLocalClusterTest {
                 assertTrue(r.vectorModule(), "the Vector API module in the executor: " + r);
             }
         }
+    }
+
+    /** Each row's path (less the scheme {@code scheme} matches), key, status, reason and top class, sorted. */
+    private static List<String> summary(List<BatchRecord> rows, String scheme) {
+        return rows.stream().map(r -> String.join(" | ", r.path().replaceFirst("^" + scheme, ""), r.key().toString(),
+                r.status().toString(), String.valueOf(r.failureReason()),
+                r.classification() == null ? "-" : r.classification().topClass())).sorted().toList();
     }
 }

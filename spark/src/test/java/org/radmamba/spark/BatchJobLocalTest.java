@@ -5,20 +5,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchSchema;
 import org.radmamba.inference.scan.ScanDevicePreference;
+import org.radmamba.viewer.study.StudyScanner;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The job on Spark's {@code local[2]} master (the driver is the one executor, with two task slots) against
- * {@code radmamba batch} on the same archive: the same rows, the same Parquet columns, the same resume rule.
+ * {@code radmamba batch} on the same INPUTs (a folder; a DICOMDIR and a list file): the same rows, the same Parquet
+ * columns, the same resume rule, the same refusals.
  */
 class BatchJobLocalTest {
 
@@ -49,9 +55,12 @@ class BatchJobLocalTest {
         }
     }
 
+    private static ModelSpec spec() {
+        return new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, BATCH_SIZE, THREADS);
+    }
+
     private static BatchJob.Summary job(Path out) throws Exception {
-        ModelSpec spec = new ModelSpec(TestArchive.checkpoint(), ScanDevicePreference.CPU, BATCH_SIZE, THREADS);
-        return BatchJob.run(spark, spec, List.of(archive.toString()), out.toString(), 3);
+        return BatchJob.run(spark, spec(), List.of(archive.toString()), out.toString(), 3);
     }
 
     @Test
@@ -96,5 +105,90 @@ class BatchJobLocalTest {
         assertEquals(0, overBatch.okRows() + overBatch.failedRows(),
                 "radmamba batch's results count as done: the same resume rule");
         assertEquals(expected.size(), Rows.read(spark, batchOut.toString(), schema).size());
+    }
+
+    @Test
+    void a_dicomdir_and_a_list_file_give_radmamba_batchs_rows() throws Exception {
+        Path dicomDir = TestArchive.writeDicomDir(temp.resolve("media"));
+        Path lists = Files.createDirectories(temp.resolve("lists"));
+        List<Path> slices = files.stream()
+                .filter(f -> f.toString().endsWith(".dcm") && f.startsWith(archive.resolve("study-1"))).toList();
+        Path truncated = files.stream().filter(f -> f.endsWith("truncated.dcm")).findFirst().orElseThrow();
+        Path list = lists.resolve("some.txt");
+        Files.writeString(list, String.join("\n",
+                "# a slice by a path relative to the list, one by its absolute path, a broken file, two files that",
+                "# are not there (one with a colon, which is no URI scheme), a file the DICOMDIR references too",
+                lists.relativize(slices.get(0)).toString(),
+                "",
+                slices.get(1).toString(),
+                "  " + lists.relativize(truncated) + "  ",
+                "gone.dcm",
+                "series:2/gone.dcm",
+                "../media/" + TestArchive.DICOMDIR_FILES.get(1),
+                "# a folder and a DICOMDIR stand for their files, as INPUTs do (each file once)",
+                lists.relativize(truncated.getParent()).toString(),
+                "../media/DICOMDIR",
+                ""), StandardCharsets.UTF_8);
+        List<String> inputs = List.of(dicomDir.toString(), list.toString());
+        Path sparkOut = temp.resolve("listed-spark");
+        Path batchOut = temp.resolve("listed-batch");
+
+        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 3);
+        BatchJob.print(summary, System.out);
+        System.out.println(RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE));
+
+        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
+        List<BatchRecord> expected = Rows.read(spark, batchOut.toString(), schema);
+        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertSame(expected, actual);
+
+        Path media = dicomDir.getParent();
+        List<String> okPaths = List.of(media.resolve(TestArchive.DICOMDIR_FILES.get(1)).toString(),
+                media.resolve(TestArchive.DICOMDIR_FILES.get(2)).toString(), slices.get(0).toString(),
+                slices.get(1).toString());
+        assertEquals(okPaths.stream().sorted().toList(), actual.stream()
+                .filter(r -> r.status() == BatchRecord.Status.OK).map(BatchRecord::path).sorted().toList(),
+                "the DICOMDIR's two slices and the list's two, each once");
+        for (Path missing : List.of(media.resolve(TestArchive.DICOMDIR_MISSING), lists.resolve("gone.dcm"),
+                lists.resolve("series:2/gone.dcm"))) {
+            BatchRecord row = actual.stream().filter(r -> r.path().equals(missing.toString())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for " + missing + ": " + actual));
+            assertEquals(BatchRecord.Status.FAILED, row.status(), row.toString());
+            assertEquals(0, row.key().frame(), row.toString());
+            assertEquals(StudyScanner.NOT_A_FILE, row.failureReason(), row.toString());
+        }
+        for (String broken : TestArchive.BROKEN) {
+            assertEquals(BatchRecord.Status.FAILED, actual.stream()
+                    .filter(r -> r.path().equals(truncated.resolveSibling(broken).toString())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for " + broken + ": " + actual)).status());
+        }
+        assertEquals(11, actual.size(), actual.toString());
+        Rows.assertNoDuplicates(actual);
+        assertEquals(4, summary.okRows());
+        assertEquals(7, summary.failedRows());
+    }
+
+    @Test
+    void an_input_radmamba_batch_refuses_is_refused_with_its_sentence_before_anything_runs() throws Exception {
+        Path bad = Files.createDirectories(temp.resolve("bad"));
+        Path notUtf8 = bad.resolve("latin-1.lst");
+        Files.write(notUtf8, "caf\u00e9.dcm\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path notADicomDir = Files.createDirectories(bad.resolve("media")).resolve("DICOMDIR");
+        Files.writeString(notADicomDir, "not a DICOMDIR\n", StandardCharsets.UTF_8);
+        Path missing = bad.resolve("nothing-here");
+        Path empty = Files.createDirectories(bad.resolve("empty"));
+
+        for (Path input : List.of(notUtf8, notADicomDir, missing, empty)) {
+            RadMambaBatch.Result batch = RadMambaBatch.execute(TestArchive.checkpoint(), List.of(input.toString()),
+                    bad.resolve("batch-out"), THREADS, BATCH_SIZE);
+            assertEquals(3, batch.exitCode(), batch.printed());
+            BatchInputs.InputException refused = assertThrows(BatchInputs.InputException.class,
+                    () -> BatchJob.run(spark, spec(), List.of(input.toString()), bad.resolve("spark-out").toString(), 3));
+            // radmamba batch says "batch: " before a sentence of its own (an INPUT without files), the job says
+            // "radmamba-spark: " before each.
+            String said = batch.printed().strip();
+            assertEquals(said.startsWith("batch: ") ? said.substring("batch: ".length()) : said, refused.getMessage());
+        }
+        assertFalse(Files.exists(bad.resolve("spark-out")), "nothing was written");
     }
 }

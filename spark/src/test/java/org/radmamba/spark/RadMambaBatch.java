@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,14 +33,33 @@ final class RadMambaBatch {
      * @return what it printed (stdout and stderr)
      */
     static String run(String model, Path archive, Path out, int threads, int batchSize) {
+        return run(model, List.of(archive.toString()), out, threads, batchSize);
+    }
+
+    /** {@code radmamba batch CKPT INPUT... --out OUT --device cpu --threads T --batch-size B}, which must succeed. */
+    static String run(String model, List<String> inputs, Path out, int threads, int batchSize) {
+        Result result = execute(model, inputs, out, threads, batchSize);
+        assertEquals(0, result.exitCode(), "radmamba batch exit code; it printed: " + result.printed());
+        return result.printed();
+    }
+
+    /** What a run printed, and its exit code. */
+    record Result(int exitCode, String printed) {
+    }
+
+    /** {@code radmamba batch CKPT INPUT... --out OUT --device cpu --threads T --batch-size B}, whatever it does. */
+    static Result execute(String model, List<String> inputs, Path out, int threads, int batchSize) {
         CommandLine cli = new CommandLine(new BatchCommand());
         StringWriter printed = new StringWriter();
         cli.setOut(new PrintWriter(printed, true));
         cli.setErr(new PrintWriter(printed, true));
-        int code = cli.execute(model, archive.toString(), "--out", out.toString(), "--device", "cpu",
-                "--threads", Integer.toString(threads), "--batch-size", Integer.toString(batchSize));
-        assertEquals(0, code, "radmamba batch exit code; it printed: " + printed);
-        return printed.toString();
+        List<String> args = new ArrayList<>();
+        args.add(model);
+        args.addAll(inputs);
+        args.addAll(List.of("--out", out.toString(), "--device", "cpu", "--threads", Integer.toString(threads),
+                "--batch-size", Integer.toString(batchSize)));
+        int code = cli.execute(args.toArray(String[]::new));
+        return new Result(code, printed.toString());
     }
 
     /** The columns (name, type, annotation, required or optional) of the first Parquet file in {@code dir}. */

@@ -3,6 +3,7 @@ package org.radmamba.spark;
 import org.radmamba.viewer.demo.DemoStudy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,31 @@ final class TestArchive {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile).sorted().toList();
         }
+    }
+
+    /** The DICOMDIR fixture's files (DICOMDIR and the two slices it references that exist), relative to its folder. */
+    static final List<String> DICOMDIR_FILES = List.of("DICOMDIR", "PT000000/ST000000/SE000000/IM000000",
+            "PT000000/ST000000/SE000000/IM000001");
+
+    /** The file the fixture's DICOMDIR references that is not there (spark/src/test/make_dicomdir.py deletes it). */
+    static final String DICOMDIR_MISSING = "PT000000/ST000000/SE000000/IM000002";
+
+    /**
+     * Copies the DICOMDIR fixture (a File-set written by pydicom: spark/src/test/make_dicomdir.py) into
+     * {@code folder} and returns its DICOMDIR.
+     */
+    static Path writeDicomDir(Path folder) throws IOException {
+        for (String name : DICOMDIR_FILES) {
+            Path target = folder.resolve(name);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = TestArchive.class.getResourceAsStream("/dicomdir/" + name)) {
+                if (in == null) {
+                    throw new IOException("the test resource /dicomdir/" + name + " is missing");
+                }
+                Files.copy(in, target);
+            }
+        }
+        return folder.resolve("DICOMDIR");
     }
 
     private static Path firstDicom(Path root) throws IOException {

@@ -272,6 +272,28 @@ public final class BatchModel implements AutoCloseable {
     }
 
     /**
+     * The failed row of a path that names no file (a list's or a DICOMDIR's entry that is not there), for a file
+     * system the scan cannot reach (the Spark job's): the row {@link #runFiles} gives such a local path, keyed by
+     * the path's text, with the scan's reason.
+     *
+     * @param path absolute, as a row names it
+     */
+    public BatchRecord notAFile(String path) {
+        return unreadable(path, StudyScanner.NOT_A_FILE);
+    }
+
+    /**
+     * The failed row of a file that cannot be read at all, keyed as the scan keys one: by the path's text (its
+     * bytes are not there to hash).
+     *
+     * @param path   absolute, as a row names it
+     * @param reason one line, without the path
+     */
+    public BatchRecord unreadable(String path, String reason) {
+        return BatchRecord.failed(ImageKey.content(pathSha256(path), 0), path, identity, reason);
+    }
+
+    /**
      * The rows of several files, in the order given (each file's frames in order), their frames batched together
      * through the network. Never throws for a bad file.
      */
@@ -564,8 +586,12 @@ public final class BatchModel implements AutoCloseable {
             return ImageKey.sha256(file);
         } catch (IOException e) {
             // The file cannot be read at all: its path stands in, so that its failure is still one stable row.
-            return ImageKey.sha256(file.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return pathSha256(file.toAbsolutePath().normalize().toString());
         }
+    }
+
+    private static String pathSha256(String path) {
+        return ImageKey.sha256(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String fileName(String path) {

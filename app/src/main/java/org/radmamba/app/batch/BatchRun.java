@@ -1,19 +1,11 @@
 package org.radmamba.app.batch;
 
-import org.radmamba.viewer.dicom.DicomReadException;
-import org.radmamba.viewer.dicom.DicomReaders;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * One {@code radmamba batch} run: the inputs' files, in chunks, through a {@link BatchModel} into the part files of
@@ -107,73 +98,17 @@ public final class BatchRun {
         }
     }
 
-    /** An input that does not exist or cannot be listed: one sentence naming it. */
-    public static final class InputException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        public InputException(String message) {
-            super(message);
-        }
-    }
-
     private BatchRun() {
     }
 
     /**
-     * The files of {@code inputs}, in order, each once: folders walked (sorted, hidden files and DICOMDIRs left
-     * out), DICOMDIRs replaced by the files they reference, list files by the paths they name. A path a list names
-     * that does not exist is kept (it becomes a failed row); an input given on the command line must exist.
+     * The files of {@code inputs} on the local file system, in order, each once: {@link BatchInputs}' rule, which
+     * the Spark job follows on its file systems.
      *
-     * @throws InputException naming the input that does not exist or cannot be read
+     * @throws BatchInputs.InputException naming the input that does not exist or cannot be read
      */
-    public static List<Path> files(List<Path> inputs) throws InputException {
-        LinkedHashSet<Path> files = new LinkedHashSet<>();
-        for (Path input : inputs) {
-            if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .filter(p -> !isDicomDir(p))
-                            .sorted().forEach(p -> files.add(p.toAbsolutePath().normalize()));
-                } catch (IOException | UncheckedIOException e) {
-                    throw new InputException(input + ": cannot be listed (" + e.getMessage() + ")");
-                }
-            } else if (!Files.isRegularFile(input)) {
-                throw new InputException(input + ": no such file or folder");
-            } else if (isDicomDir(input)) {
-                try {
-                    DicomReaders.standard().dicomDirReferencedFiles(input)
-                            .forEach(p -> files.add(p.toAbsolutePath().normalize()));
-                } catch (DicomReadException e) {
-                    throw new InputException(input + ": " + e.reason());
-                }
-            } else if (isList(input)) {
-                try {
-                    Path base = input.toAbsolutePath().getParent();
-                    for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
-                        String entry = line.strip();
-                        if (!entry.isEmpty() && !entry.startsWith("#")) {
-                            files.add(base.resolve(entry).normalize());
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new InputException(input + ": the list cannot be read (" + e.getMessage() + ")");
-                }
-            } else {
-                files.add(input.toAbsolutePath().normalize());
-            }
-        }
-        return new ArrayList<>(files);
-    }
-
-    private static boolean isDicomDir(Path p) {
-        return p.getFileName() != null && p.getFileName().toString().equalsIgnoreCase("DICOMDIR");
-    }
-
-    /** A list file: named {@code *.txt}, {@code *.lst} or {@code *.list}. */
-    static boolean isList(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".txt") || name.endsWith(".lst") || name.endsWith(".list");
+    public static List<Path> files(List<Path> inputs) throws BatchInputs.InputException {
+        return BatchInputs.expand(inputs, BatchInputs.LOCAL);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelTask;
+import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchRun;
@@ -122,7 +123,7 @@ public final class BatchCommand implements Callable<Integer> {
         List<Path> files;
         try {
             files = BatchRun.files(inputs);
-        } catch (BatchRun.InputException e) {
+        } catch (BatchInputs.InputException e) {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         }

@@ -45,6 +45,12 @@ public final class StudyScanner {
     private static final Logger LOG = LoggerFactory.getLogger(StudyScanner.class);
     private static final String PHOTOGRAPHS = "Photographs";
 
+    /**
+     * The reason a path given to {@link #scan} that is neither a folder, a DICOMDIR nor a file fails with; a batch
+     * run's failed row of a listed file that is not there says the same, wherever it runs.
+     */
+    public static final String NOT_A_FILE = "does not exist or is not a file";
+
     private final DicomReader reader;
     private final PhotographReader photographs;
     private final int threads;
@@ -259,7 +265,7 @@ public final class StudyScanner {
             } else if (Files.isRegularFile(path)) {
                 files.add(path.toAbsolutePath().normalize());
             } else {
-                failures.add(new FailedFile(path, "does not exist or is not a file"));
+                failures.add(new FailedFile(path, NOT_A_FILE));
             }
         }
         return new ArrayList<>(files);
