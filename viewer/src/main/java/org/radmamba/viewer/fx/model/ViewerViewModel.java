@@ -25,6 +25,7 @@ import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.TaskContext;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
+import org.radmamba.viewer.fx.task.WorkFunction;
 import org.radmamba.viewer.photo.PhotographReadException;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.DecodedImage;
@@ -33,7 +34,9 @@ import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.ScanProgress;
+import org.radmamba.viewer.study.ScanListener;
 import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.ScannedFile;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 import org.slf4j.Logger;
@@ -96,6 +99,8 @@ public final class ViewerViewModel implements SeriesProvider {
     private final Set<TaskHandle> tasks = new HashSet<>();
     /** The loads and thumbnails of each series, cancelled when its study closes. */
     private final Map<SeriesEntry, List<TaskHandle>> seriesTasks = new IdentityHashMap<>();
+    /** The scans still running, each with what it has shown so far. */
+    private final List<IncomingScan> liveScans = new ArrayList<>();
 
     public ViewerViewModel(StudyService service, TaskExecutor executor, ViewerSettings settings, DemoSource demoSource) {
         this.service = service;
@@ -149,26 +154,156 @@ public final class ViewerViewModel implements SeriesProvider {
 
     private void scanAndAdd(List<Path> paths) {
         String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
-        track(BackgroundTask.wrap(ctx -> {
-                    ctx.updateMessage("reading headers");
-                    return service.scan(paths, everyTenthOfASecond(ctx));
-                })
-                .withTitle("Opening " + what)
-                .onSuccess(this::addScanResult)
-                .onFailure(e -> reportFailure(paths.getFirst(), e)));
+        scanIntoBrowser("Opening " + what, ctx -> paths, paths.getFirst());
     }
 
     /** Opens the embedded demo study (generated at first use). */
     public void openDemo() {
+        scanIntoBrowser("Opening the demo study", ctx -> {
+            ctx.updateMessage("preparing the demo study");
+            return List.of(demoSource.folder());
+        }, Path.of("demo study"));
+    }
+
+    /** How often at most a running scan's new files join the browser, after its first file, which joins at once. */
+    static final long SCAN_PART_NANOS = 100_000_000L;
+
+    /**
+     * The one loading path of files, folders and DICOMDIRs (dropped, chosen in File ▸ Open, recent, the demo,
+     * retrieved): scans them in the background and adds series to the browser as their headers are read, not when
+     * the last one is. The first file's series shows at once (the scanner reads it before any other header), then
+     * grows in parts at most every {@link #SCAN_PART_NANOS} (slice count, scroll range, thumbnails), and each
+     * unreadable file joins the failures as it is found. The scan's result, once it ends, adds what no part brought
+     * (a service that cannot report file by file). Closing a study during its scan drops the rest of its files;
+     * closing everything stops the scan and its threads.
+     */
+    private void scanIntoBrowser(String title, WorkFunction<List<Path>> pathsToScan, Path reportedAs) {
+        IncomingScan incoming = new IncomingScan();
+        liveScans.add(incoming);
         track(BackgroundTask.wrap(ctx -> {
-                    ctx.updateMessage("preparing the demo study");
-                    Path folder = demoSource.folder();
+                    List<Path> paths = pathsToScan.run(ctx);
                     ctx.updateMessage("reading headers");
-                    return service.scan(List.of(folder), everyTenthOfASecond(ctx));
+                    ScanProgress progress = everyTenthOfASecond(ctx);
+                    // Closed before the task ends: its last part reaches the UI thread before the result does.
+                    try (ArrivalBatcher<ScannedFile> parts = new ArrivalBatcher<>(executor::runOnUiThread, files -> {
+                        if (!ctx.isCancelled()) {
+                            addScanPart(incoming, files);
+                        }
+                    }, SCAN_PART_NANOS)) {
+                        return service.scan(paths, new ScanListener() {
+                            @Override
+                            public void fileScanned(ScannedFile file) {
+                                parts.arrived(file);
+                            }
+
+                            @Override
+                            public void filesRead(int done, int total) {
+                                progress.filesRead(done, total);
+                            }
+
+                            @Override
+                            public boolean isCancelled() {
+                                return ctx.isCancelled();
+                            }
+                        });
+                    }
                 })
-                .withTitle("Opening the demo study")
-                .onSuccess(this::addScanResult)
-                .onFailure(e -> reportFailure(Path.of("demo study"), e)));
+                .withTitle(title)
+                .onSuccess(result -> finishScan(incoming, result))
+                .onFailure(e -> reportFailure(reportedAs, e)), () -> liveScans.remove(incoming));
+    }
+
+    /** What a running scan has brought to the UI thread, and the studies closed while it runs. UI thread only. */
+    private static final class IncomingScan {
+        private final Set<FailedFile> failuresShown = new HashSet<>();
+        private final Set<String> closedStudies = new HashSet<>();
+        /** The viewports the scan filled, each with the file it showed then. */
+        private final Map<Integer, Path> filledViewports = new java.util.TreeMap<>();
+
+        /** {@code part} less the studies closed since the scan began; notes its failures as shown. */
+        ScanResult shown(ScanResult part) {
+            List<Patient> open = new ArrayList<>();
+            for (Patient patient : part.patients()) {
+                List<Study> studies = patient.studies().stream()
+                        .filter(s -> !closedStudies.contains(s.studyInstanceUid())).toList();
+                if (!studies.isEmpty()) {
+                    open.add(studies.size() == patient.studies().size() ? patient
+                            : new Patient(patient.patientId(), patient.patientName(), studies));
+                }
+            }
+            failuresShown.addAll(part.failures());
+            return new ScanResult(open, part.failures());
+        }
+
+        /** The whole scan's result less what its parts showed already (failures) or closed since (studies). */
+        ScanResult remainderOf(ScanResult whole) {
+            List<FailedFile> unseen = whole.failures().stream().filter(f -> !failuresShown.contains(f)).toList();
+            return shown(new ScanResult(whole.patients(), unseen));
+        }
+    }
+
+    /** A running scan's new files, grouped as a scan groups them, into the browser. */
+    private void addScanPart(IncomingScan incoming, List<ScannedFile> files) {
+        noteFilled(incoming, addScanResult(incoming.shown(ScannedFile.group(files))));
+    }
+
+    private void noteFilled(IncomingScan incoming, List<Integer> filled) {
+        for (int index : filled) {
+            incoming.filledViewports.put(index, viewports.get(index).instanceProperty().get().file());
+        }
+    }
+
+    /**
+     * Once a scan ends: adds what its parts did not bring, puts its series in the order a whole scan gives them
+     * (patient, study, series number), and shows in the viewports it filled, unless the user moved them since, what a
+     * whole scan shows there (its first series from the first slice): where a study opens does not depend on which
+     * of its headers happened to be read first. Mostly the first file read is that first slice and nothing moves.
+     */
+    private void finishScan(IncomingScan incoming, ScanResult whole) {
+        noteFilled(incoming, addScanResult(incoming.remainderOf(whole)));
+        Map<Path, SeriesEntry> entryOfFile = new HashMap<>();
+        for (SeriesEntry e : series) {
+            e.series().instances().forEach(i -> entryOfFile.putIfAbsent(i.file(), e));
+        }
+        List<SeriesEntry> ordered = new ArrayList<>();
+        for (Patient patient : whole.patients()) {
+            for (Study study : patient.studies()) {
+                for (Series s : study.series()) {
+                    SeriesEntry entry = s.instances().isEmpty() ? null
+                            : entryOfFile.get(s.instances().getFirst().file());
+                    if (entry != null && !incoming.closedStudies.contains(study.studyInstanceUid())
+                            && !ordered.contains(entry)) {
+                        ordered.add(entry);
+                    }
+                }
+            }
+        }
+        List<Integer> places = ordered.stream().map(series::indexOf).sorted().toList();
+        List<SeriesEntry> reordered = new ArrayList<>(series);
+        for (int k = 0; k < places.size(); k++) {
+            reordered.set(places.get(k), ordered.get(k));
+        }
+        if (!reordered.equals(series)) {
+            series.setAll(reordered);
+        }
+        List<SeriesEntry> displayable = ordered.stream().filter(SeriesEntry::isDisplayable).toList();
+        int next = 0;
+        for (Map.Entry<Integer, Path> filled : incoming.filledViewports.entrySet()) {
+            if (next >= displayable.size()) {
+                break;
+            }
+            SeriesEntry first = displayable.get(next++);
+            ViewportViewModel vp = viewports.get(filled.getKey());
+            Instance shown = vp.instanceProperty().get();
+            if (shown == null || !shown.file().equals(filled.getValue()) || !ordered.contains(vp.seriesProperty().get())) {
+                continue;
+            }
+            if (vp.seriesProperty().get() == first) {
+                vp.firstSlice();
+            } else {
+                vp.show(first);
+            }
+        }
     }
 
     /**
@@ -194,13 +329,14 @@ public final class ViewerViewModel implements SeriesProvider {
      * the viewports that showed it stay on their image. The same files opened again show once; a copy of a series
      * in other files shows as an entry of its own.
      */
-    private void addScanResult(ScanResult result) {
-        Map<String, SeriesEntry> bySeries = new HashMap<>();
+    private List<Integer> addScanResult(ScanResult result) {
+        // Every entry of a series (a copy of it in other files is an entry of its own), by study and series UID.
+        Map<String, List<SeriesEntry>> bySeries = new HashMap<>();
         Map<String, SeriesEntry> byStudy = new HashMap<>();
-        Set<String> known = new HashSet<>();
+        Map<String, Patient> byPatient = new HashMap<>();
         for (SeriesEntry e : series) {
-            known.add(e.series().seriesInstanceUid() + "\0" + e.instance(0).file());
-            bySeries.put(seriesKey(e.study(), e.series()), e);
+            byPatient.putIfAbsent(patientKey(e.patient()), e.patient());
+            bySeries.computeIfAbsent(seriesKey(e.study(), e.series()), k -> new ArrayList<>()).add(e);
             if (!e.study().studyInstanceUid().isEmpty()) {
                 byStudy.putIfAbsent(e.study().studyInstanceUid(), e);
             }
@@ -210,28 +346,31 @@ public final class ViewerViewModel implements SeriesProvider {
             for (Study study : patient.studies()) {
                 // The study's series share one patient and study in the browser, whichever scan found them.
                 SeriesEntry sibling = byStudy.get(study.studyInstanceUid());
-                Patient shownPatient = sibling == null ? patient : sibling.patient();
+                // A patient's studies share one patient row, whichever part of a scan brought them.
+                Patient shownPatient = sibling != null ? sibling.patient()
+                        : byPatient.computeIfAbsent(patientKey(patient), k -> patient);
                 Study shownStudy = sibling == null ? study : sibling.study();
                 for (Series s : study.series()) {
                     if (s.instances().isEmpty()) {
                         continue;
                     }
-                    SeriesEntry existing = bySeries.get(seriesKey(shownStudy, s));
-                    if (existing != null && isMorePartsOf(existing.series(), s)) {
+                    List<SeriesEntry> entries = bySeries.computeIfAbsent(seriesKey(shownStudy, s),
+                            k -> new ArrayList<>());
+                    // More of an entry shown (a scan's or a retrieve's next part, or the same files again) grows it.
+                    SeriesEntry existing = entries.stream().filter(e -> isMorePartsOf(e.series(), s)).findFirst()
+                            .orElse(null);
+                    if (existing != null) {
                         Series grown = existing.series().withInstances(s.instances());
                         if (grown != existing.series()) {
-                            bySeries.put(seriesKey(shownStudy, s), grow(existing, grown));
+                            entries.set(entries.indexOf(existing), grow(existing, grown));
                         }
                         continue;
                     }
                     // A new series, or a copy of one in the browser (the same instances in other files), which
-                    // shows as an entry of its own as it always did; the same files opened again show once.
-                    if (!known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
-                        continue;
-                    }
-                    SeriesEntry entry = new SeriesEntry(existing == null ? shownPatient : patient,
-                            existing == null ? shownStudy : study, s);
-                    bySeries.putIfAbsent(seriesKey(shownStudy, s), entry);
+                    // shows as an entry of its own.
+                    SeriesEntry entry = new SeriesEntry(entries.isEmpty() ? shownPatient : patient,
+                            entries.isEmpty() ? shownStudy : study, s);
+                    entries.add(entry);
                     added.add(entry);
                 }
             }
@@ -241,13 +380,16 @@ public final class ViewerViewModel implements SeriesProvider {
         // Fill empty viewports with the new series, in order; their loads are queued before the thumbnails so
         // that the first image shows as early as possible.
         List<SeriesEntry> displayable = added.stream().filter(SeriesEntry::isDisplayable).toList();
+        List<Integer> filled = new ArrayList<>();
         int next = 0;
         for (int i = 0; i < layout.get().viewports() && next < displayable.size(); i++) {
             if (viewports.get(i).seriesProperty().get() == null) {
                 viewports.get(i).show(displayable.get(next++));
+                filled.add(i);
             }
         }
         displayable.forEach(this::loadThumbnail);
+        return filled;
     }
 
     /**
@@ -268,6 +410,10 @@ public final class ViewerViewModel implements SeriesProvider {
             }
         }
         return true;
+    }
+
+    private static String patientKey(Patient patient) {
+        return patient.patientId() + "\0" + patient.patientName();
     }
 
     private static String seriesKey(Study study, Series s) {
@@ -526,6 +672,7 @@ public final class ViewerViewModel implements SeriesProvider {
             t.cancel();
         }
         tasks.clear();
+        liveScans.clear();
         seriesTasks.clear();
         loaded.values().forEach(SeriesImages::cancel);
         loaded.clear();
@@ -546,6 +693,8 @@ public final class ViewerViewModel implements SeriesProvider {
         if (closing.isEmpty()) {
             return;
         }
+        // A scan still reading this study's files must not bring it back.
+        liveScans.forEach(scan -> scan.closedStudies.add(study.studyInstanceUid()));
         if (mpr.get() != null && closing.contains(mpr.get().images().entry())) {
             closeMpr();
         }
@@ -586,6 +735,11 @@ public final class ViewerViewModel implements SeriesProvider {
     // ---- tasks and status ----
 
     private TaskHandle track(BackgroundTask<?> task) {
+        return track(task, () -> { });
+    }
+
+    /** As {@link #track(BackgroundTask)}, running {@code alsoWhenFinished} once the task is over, whatever its end. */
+    private TaskHandle track(BackgroundTask<?> task, Runnable alsoWhenFinished) {
         String title = task.title();
         // The bar is indeterminate only until some running task reports how far it is: switching a ProgressBar
         // between indeterminate and determinate rebuilds its skin, and a thumbnail task starting beside a series
@@ -605,6 +759,7 @@ public final class ViewerViewModel implements SeriesProvider {
                 });
         TaskHandle[] self = new TaskHandle[1];
         task.onFinished(() -> {
+            alsoWhenFinished.run();
             tasks.remove(self[0]);
             runningTasks.set(Math.max(0, runningTasks.get() - 1));
             if (runningTasks.get() == 0) {

@@ -376,12 +376,20 @@ class ViewerViewModelTest {
             files = (int) list.count();
         }
         List<Long> scanning = new ArrayList<>();
-        viewModel.progressProperty().addListener((obs, o, n) -> {
-            if (viewModel.statusProperty().get().endsWith("reading headers")) {
-                scanning.add(Math.round(n.doubleValue() * files));
-            }
-        });
-        viewModel.open(List.of(study));
+        // One worker: the loads and thumbnails of the series, which start as its first headers are read, wait until
+        // the scan ends, and their progress does not come between the scan's on the status bar.
+        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
+            ViewerViewModel vm = onWorkers(workers);
+            vm.progressProperty().addListener((obs, o, n) -> {
+                if (vm.statusProperty().get().endsWith("reading headers")) {
+                    scanning.add(Math.round(n.doubleValue() * files));
+                }
+            });
+            vm.open(List.of(study));
+            drain(uiQueue, () -> vm.runningTasksProperty().get() == 0 && !vm.series().isEmpty()
+                    && vm.series().getFirst().slices().size() == SPEC.slices());
+        }
 
         // Determinate from the moment the files are counted (0 of them read) up to all of them.
         assertEquals(0L, scanning.getFirst(), scanning.toString());
@@ -655,11 +663,14 @@ class ViewerViewModelTest {
                 () -> folder);
     }
 
-    /** Opens the generated series and waits until the browser lists it; this thread is the UI thread. */
+    /**
+     * Opens the generated series and waits until the browser lists it whole (it grows as its headers are read); this
+     * thread is the UI thread.
+     */
     private SeriesEntry openGeneratedSeries(ViewerViewModel vm, ConcurrentLinkedQueue<Runnable> uiQueue)
             throws Exception {
         vm.open(List.of(generatedSeries()));
-        drain(uiQueue, () -> !vm.series().isEmpty());
+        drain(uiQueue, () -> !vm.series().isEmpty() && vm.series().getFirst().slices().size() == SPEC.slices());
         return vm.series().getFirst();
     }
 
