@@ -66,6 +66,12 @@ final class ArrivalBatcher<T> implements AutoCloseable {
         fx.execute(() -> open.accept(batch));
     }
 
+    /** Drops what is pending and stops the timer: what it batched is not wanted any more (a scan that failed). */
+    synchronized void discard() {
+        pending.clear();
+        timer.shutdownNow();
+    }
+
     /** Hands over what is pending and stops the timer. */
     @Override
     public synchronized void close() {

@@ -28,6 +28,8 @@ public final class SeriesEntry {
     private final ObjectProperty<Image> thumbnail = new SimpleObjectProperty<>(this, "thumbnail");
     private final javafx.beans.property.StringProperty thumbnailFailure =
             new javafx.beans.property.SimpleStringProperty(this, "thumbnailFailure", "");
+    /** The file the thumbnail is (being) made of; null before one is asked for. UI thread only. */
+    java.nio.file.Path thumbnailSource;
 
     public SeriesEntry(Patient patient, Study study, Series series) {
         this.patient = patient;

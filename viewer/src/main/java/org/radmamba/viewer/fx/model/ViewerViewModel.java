@@ -101,6 +101,8 @@ public final class ViewerViewModel implements SeriesProvider {
     private final Map<SeriesEntry, List<TaskHandle>> seriesTasks = new IdentityHashMap<>();
     /** The scans still running, each with what it has shown so far. */
     private final List<IncomingScan> liveScans = new ArrayList<>();
+    private final javafx.beans.property.ReadOnlyBooleanWrapper scanning =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "scanning");
 
     public ViewerViewModel(StudyService service, TaskExecutor executor, ViewerSettings settings, DemoSource demoSource) {
         this.service = service;
@@ -180,17 +182,18 @@ public final class ViewerViewModel implements SeriesProvider {
     private void scanIntoBrowser(String title, WorkFunction<List<Path>> pathsToScan, Path reportedAs) {
         IncomingScan incoming = new IncomingScan();
         liveScans.add(incoming);
+        scanning.set(true);
         track(BackgroundTask.wrap(ctx -> {
                     List<Path> paths = pathsToScan.run(ctx);
                     ctx.updateMessage("reading headers");
                     ScanProgress progress = everyTenthOfASecond(ctx);
-                    // Closed before the task ends: its last part reaches the UI thread before the result does.
-                    try (ArrivalBatcher<ScannedFile> parts = new ArrivalBatcher<>(executor::runOnUiThread, files -> {
+                    ArrivalBatcher<ScannedFile> parts = new ArrivalBatcher<>(executor::runOnUiThread, files -> {
                         if (!ctx.isCancelled()) {
                             addScanPart(incoming, files);
                         }
-                    }, SCAN_PART_NANOS)) {
-                        return service.scan(paths, new ScanListener() {
+                    }, SCAN_PART_NANOS);
+                    try {
+                        ScanResult whole = service.scan(paths, new ScanListener() {
                             @Override
                             public void fileScanned(ScannedFile file) {
                                 parts.arrived(file);
@@ -206,11 +209,20 @@ public final class ViewerViewModel implements SeriesProvider {
                                 return ctx.isCancelled();
                             }
                         });
+                        // The last part reaches the UI thread before the result does.
+                        parts.close();
+                        return whole;
+                    } finally {
+                        // A scan cancelled, interrupted (the window closing) or failed hands nothing more over.
+                        parts.discard();
                     }
                 })
                 .withTitle(title)
                 .onSuccess(result -> finishScan(incoming, result))
-                .onFailure(e -> reportFailure(reportedAs, e)), () -> liveScans.remove(incoming));
+                .onFailure(e -> reportFailure(reportedAs, e)), () -> {
+                    liveScans.remove(incoming);
+                    scanning.set(!liveScans.isEmpty());
+                });
     }
 
     /** What a running scan has brought to the UI thread, and the studies closed while it runs. UI thread only. */
@@ -287,6 +299,14 @@ public final class ViewerViewModel implements SeriesProvider {
             series.setAll(reordered);
         }
         List<SeriesEntry> displayable = ordered.stream().filter(SeriesEntry::isDisplayable).toList();
+        // A series that grew keeps the thumbnail of its first part until that of its middle slice, as a whole scan
+        // shows, replaces it.
+        for (SeriesEntry entry : displayable) {
+            SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
+            if (!entry.instance(middle.instanceIndex()).file().equals(entry.thumbnailSource)) {
+                loadThumbnail(entry);
+            }
+        }
         int next = 0;
         for (Map.Entry<Integer, Path> filled : incoming.filledViewports.entrySet()) {
             if (next >= displayable.size()) {
@@ -435,7 +455,8 @@ public final class ViewerViewModel implements SeriesProvider {
             images.adopt(previous);
             startLoading(entry, images, 0);
         }
-        if (mpr.get() != null && mpr.get().images().entry() == old) {
+        boolean mprOnOld = mpr.get() != null && mpr.get().images().entry() == old;
+        if (mprOnOld) {
             closeMpr();
         }
         for (ViewportViewModel vp : viewports) {
@@ -443,8 +464,13 @@ public final class ViewerViewModel implements SeriesProvider {
                 vp.showGrown(entry);
             }
         }
+        // The planes of a series still being scanned are made again of the grown series: the MPR stays open.
+        if (mprOnOld && activeViewport().seriesProperty().get() == entry) {
+            openMpr(entry);
+        }
         if (old.thumbnailProperty().get() != null && entry.isDisplayable()) {
             entry.thumbnailProperty().set(old.thumbnailProperty().get());
+            entry.thumbnailSource = old.thumbnailSource;
         } else if (entry.isDisplayable()) {
             loadThumbnail(entry);
         }
@@ -547,6 +573,7 @@ public final class ViewerViewModel implements SeriesProvider {
     private void loadThumbnail(SeriesEntry entry) {
         SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
         Instance instance = entry.instance(middle.instanceIndex());
+        entry.thumbnailSource = instance.file();
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
                 .withTitle("Thumbnail " + entry.description())
                 .onSuccess(t -> {
@@ -633,6 +660,11 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
+        openMpr(entry);
+    }
+
+    /** Shows {@code entry}, the active viewport's series, in the MPR layout. */
+    private void openMpr(SeriesEntry entry) {
         MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()), executor);
         shown.toolProperty().bind(tool);
         // The viewport the MPR was opened from is its acquired viewport (2×2): it goes to the slice at the crosshair.
@@ -673,6 +705,7 @@ public final class ViewerViewModel implements SeriesProvider {
         }
         tasks.clear();
         liveScans.clear();
+        scanning.set(false);
         seriesTasks.clear();
         loaded.values().forEach(SeriesImages::cancel);
         loaded.clear();
@@ -779,6 +812,11 @@ public final class ViewerViewModel implements SeriesProvider {
 
     public ObservableList<SeriesEntry> series() {
         return series;
+    }
+
+    /** True while a scan runs: its series are in the browser and still growing, more may come. */
+    public javafx.beans.property.ReadOnlyBooleanProperty scanningProperty() {
+        return scanning.getReadOnlyProperty();
     }
 
     public ObservableList<FailedFile> failures() {
