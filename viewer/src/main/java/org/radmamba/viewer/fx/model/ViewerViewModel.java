@@ -344,10 +344,12 @@ public final class ViewerViewModel implements SeriesProvider {
 
     /**
      * Adds a scan's series to the browser. A series already there (same study and series UID) that the scan brings
-     * new instances of, in files not yet shown, grows instead of showing twice: a study retrieved from a PACS arrives
-     * in batches, each scanned on its own. Its new entry replaces the old one in place, keeping what was decoded, and
-     * the viewports that showed it stay on their image. The same files opened again show once; a copy of a series
-     * in other files shows as an entry of its own.
+     * new instances of, in files not yet shown, grows instead of showing twice: a running scan hands its files over
+     * in parts, and a study retrieved from a PACS arrives in batches. Its new entry replaces the old one in place,
+     * keeping what was decoded, and the viewports that showed it stay on their image. The same files opened again
+     * show once; a copy of a series in other files shows as an entry of its own.
+     *
+     * @return the viewports it filled (empty ones get the new series, in order)
      */
     private List<Integer> addScanResult(ScanResult result) {
         // Every entry of a series (a copy of it in other files is an entry of its own), by study and series UID.
