@@ -447,15 +447,20 @@ public final class ViewerViewModel implements SeriesProvider {
         SeriesEntry entry = new SeriesEntry(old.patient(), old.study(), grown);
         series.set(series.indexOf(old), entry);
         List<TaskHandle> handles = seriesTasks.remove(old);
+        SeriesImages images = loaded.remove(old);
         if (handles != null) {
-            handles.forEach(TaskHandle::cancel);
+            // The loads go on for the grown series (closing its study cancels them); the thumbnail is made again.
+            handles.stream().filter(h -> images == null || !images.isLoad(h)).forEach(TaskHandle::cancel);
+            if (images != null) {
+                handles.stream().filter(images::isLoad).forEach(tasksOf(entry)::add);
+            }
         }
-        SeriesImages previous = loaded.remove(old);
-        if (previous != null) {
-            previous.cancel();
-            SeriesImages images = new SeriesImages(entry);
-            images.adopt(previous);
-            startLoading(entry, images, 0);
+        if (images != null) {
+            // Grown in place: what was decoded stays, and a load running now goes on; a new one reads what it does
+            // not. Restarting the load at each part of a running scan starved it: the first image waited for the end.
+            images.growTo(entry);
+            Set<Path> claimed = images.keepRunningLoads();
+            startLoading(entry, images, 0, claimed);
         }
         boolean mprOnOld = mpr.get() != null && mpr.get().images().entry() == old;
         if (mprOnOld) {
@@ -501,28 +506,39 @@ public final class ViewerViewModel implements SeriesProvider {
             return existing;
         }
         SeriesImages images = new SeriesImages(entry);
-        startLoading(entry, images, startSlice);
+        startLoading(entry, images, startSlice, Set.of());
         return images;
     }
 
-    /** Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards. */
-    private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice) {
+    /**
+     * Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards, but for the files
+     * of {@code leftToOthers} (loads already running).
+     */
+    private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice, Set<Path> leftToOthers) {
         loaded.put(entry, images);
         List<Instance> instances = entry.series().instances();
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
         List<Integer> order = new ArrayList<>(outwardFrom(startInstance, instances.size()));
-        order.removeIf(images::isSettled);
+        order.removeIf(i -> images.isSettled(i) || leftToOthers.contains(instances.get(i).file()));
         if (order.isEmpty()) {
             return;
         }
-        // The series' 16-bit frames share a few large arrays that young collections never copy (FrameMemory).
-        FrameMemory memory = new FrameMemory(entry.slices().size());
+        Set<Path> files = new HashSet<>();
+        int frames = 0;
+        for (int i : order) {
+            files.add(instances.get(i).file());
+            frames += instances.get(i).frameCount();
+        }
+        // The frames of a load share a few large arrays that young collections never copy (FrameMemory).
+        FrameMemory memory = new FrameMemory(frames);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
+                    started.set(true);
                     memory.run(() -> decodeSeries(ctx, images, instances, order));
                     return null;
                 })
                 .withTitle("Loading " + entry.description()));
-        images.setLoading(handle);
+        images.addLoad(new SeriesImages.Load(handle, files, started));
         tasksOf(entry).add(handle);
     }
 
@@ -538,7 +554,7 @@ public final class ViewerViewModel implements SeriesProvider {
             if (instance.isImage()) {
                 try {
                     // The series keeps the decoded frames and their pipelines, not the file and its header.
-                    arrivals.accept(new SeriesImages.Arrival(index, DecodedImage.of(service.load(instance))));
+                    arrivals.accept(new SeriesImages.Arrival(instance, DecodedImage.of(service.load(instance))));
                 } catch (IOException | RuntimeException e) {
                     // Whatever one file does (a bug on hostile data included), the series' other files still load.
                     LOG.warn("Could not load {}", instance.file(), e);

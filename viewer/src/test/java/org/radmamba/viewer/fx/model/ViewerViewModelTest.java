@@ -48,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The main view model on real generated files, with a current-thread executor: no window, no waiting. */
@@ -500,13 +499,22 @@ class ViewerViewModelTest {
             images.addArrivalListener(announced::add);
             drain(uiQueue, images::isComplete);
 
-            // The load goes outwards from the slice in view (slice 0's instance); each slice is announced once.
+            // The load goes outwards from the slice in view (slice 0's instance); each slice is announced once. The
+            // first file read (ct-001.dcm, the last slice) may have been decoded on its own as soon as its header was
+            // read: first, or before this listener was added.
             List<Integer> expected = ViewerViewModel.outwardFrom(entry.slices().getFirst().instanceIndex(),
                             entry.series().instances().size()).stream()
                     .map(instance -> java.util.stream.IntStream.range(0, entry.slices().size())
                             .filter(s -> entry.slices().get(s).instanceIndex() == instance).findFirst().orElseThrow())
                     .toList();
-            assertEquals(expected, announced);
+            int firstRead = java.util.stream.IntStream.range(0, entry.slices().size()).filter(s -> entry.instance(
+                    entry.slices().get(s).instanceIndex()).file().getFileName().toString().equals("ct-001.dcm"))
+                    .findFirst().orElseThrow();
+            List<Integer> rest = expected.stream().filter(s -> s != firstRead).toList();
+            List<Integer> firstReadFirst = new ArrayList<>(List.of(firstRead));
+            firstReadFirst.addAll(rest);
+            assertTrue(announced.equals(expected) || announced.equals(firstReadFirst) || announced.equals(rest),
+                    announced.toString());
             for (int s = 0; s < entry.slices().size(); s++) {
                 assertTrue(images.isLoaded(s), "slice " + s);
                 assertNotNull(images.image(s), "slice " + s);
@@ -525,20 +533,23 @@ class ViewerViewModelTest {
             SeriesImages images = vm.images(entry, 0);
             drain(uiQueue, images::isComplete);
 
-            // One slab for the whole 6-slice series (FrameMemory): young collections never copy its pixels.
-            Samples.Shorts first = (Samples.Shorts) images.frame(0).samples();
-            java.util.Set<Integer> offsets = new java.util.HashSet<>();
+            // The series' frames share slabs (FrameMemory): young collections never copy their pixels. The first
+            // file read, decoded as soon as its header is read, may have one of its own; the rest of the series one.
+            java.util.Set<short[]> slabs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            java.util.Set<String> places = new java.util.HashSet<>();
             for (int s = 0; s < entry.slices().size(); s++) {
                 Samples.Shorts slice = (Samples.Shorts) images.frame(s).samples();
-                assertSame(first.array(), slice.array(), "slice " + s);
-                offsets.add(slice.offset());
+                slabs.add(slice.array());
+                places.add(System.identityHashCode(slice.array()) + "@" + slice.offset());
                 // Each slice still holds exactly what its own file stores.
                 Samples.Shorts own = (Samples.Shorts) new DicomStudyService().load(images.image(s).instance())
                         .frame(0).samples();
                 assertArrayEquals(own.toArray(), slice.toArray(), "slice " + s);
             }
-            assertEquals(entry.slices().size(), offsets.size());
-            assertEquals(entry.slices().size() * SPEC.size() * SPEC.size(), first.array().length);
+            assertTrue(slabs.size() <= 2, slabs.size() + " slabs");
+            assertEquals(entry.slices().size(), places.size(), "each slice in a place of its own");
+            assertEquals(entry.slices().size() * SPEC.size() * SPEC.size(),
+                    slabs.stream().mapToInt(a -> a.length).sum(), "the slabs hold the series' frames, nothing more");
         }
     }
 
