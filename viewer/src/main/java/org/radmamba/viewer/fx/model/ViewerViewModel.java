@@ -256,7 +256,7 @@ public final class ViewerViewModel implements SeriesProvider {
 
     /** A running scan's new files, grouped as a scan groups them, into the browser. */
     private void addScanPart(IncomingScan incoming, List<ScannedFile> files) {
-        noteFilled(incoming, addScanResult(incoming.shown(ScannedFile.group(files))));
+        noteFilled(incoming, addScanResult(incoming.shown(ScannedFile.group(files)), true));
     }
 
     private void noteFilled(IncomingScan incoming, List<Integer> filled) {
@@ -272,7 +272,7 @@ public final class ViewerViewModel implements SeriesProvider {
      * of its headers happened to be read first. Mostly the first file read is that first slice and nothing moves.
      */
     private void finishScan(IncomingScan incoming, ScanResult whole) {
-        noteFilled(incoming, addScanResult(incoming.remainderOf(whole)));
+        noteFilled(incoming, addScanResult(incoming.remainderOf(whole), false));
         Map<Path, SeriesEntry> entryOfFile = new HashMap<>();
         for (SeriesEntry e : series) {
             e.series().instances().forEach(i -> entryOfFile.putIfAbsent(i.file(), e));
@@ -299,6 +299,13 @@ public final class ViewerViewModel implements SeriesProvider {
             series.setAll(reordered);
         }
         List<SeriesEntry> displayable = ordered.stream().filter(SeriesEntry::isDisplayable).toList();
+        // The pixels of the files that joined a series while the scan ran (the load that began goes on).
+        for (SeriesEntry entry : displayable) {
+            SeriesImages images = loaded.get(entry);
+            if (images != null) {
+                startLoading(entry, images, 0, images.keepRunningLoads());
+            }
+        }
         // A series that grew keeps the thumbnail of its first part until that of its middle slice, as a whole scan
         // shows, replaces it.
         for (SeriesEntry entry : displayable) {
@@ -349,9 +356,12 @@ public final class ViewerViewModel implements SeriesProvider {
      * keeping what was decoded, and the viewports that showed it stay on their image. The same files opened again
      * show once; a copy of a series in other files shows as an entry of its own.
      *
+     * @param partOfRunningScan a series that grows only notes its new files; their pixels are read once the scan
+     *                          has ended ({@link #finishScan}), so that a large folder's headers are not read in
+     *                          competition with its pixels, and the first image is not held up by the growing
      * @return the viewports it filled (empty ones get the new series, in order)
      */
-    private List<Integer> addScanResult(ScanResult result) {
+    private List<Integer> addScanResult(ScanResult result, boolean partOfRunningScan) {
         // Every entry of a series (a copy of it in other files is an entry of its own), by study and series UID.
         Map<String, List<SeriesEntry>> bySeries = new HashMap<>();
         Map<String, SeriesEntry> byStudy = new HashMap<>();
@@ -384,7 +394,7 @@ public final class ViewerViewModel implements SeriesProvider {
                     if (existing != null) {
                         Series grown = existing.series().withInstances(s.instances());
                         if (grown != existing.series()) {
-                            entries.set(entries.indexOf(existing), grow(existing, grown));
+                            entries.set(entries.indexOf(existing), grow(existing, grown, partOfRunningScan));
                         }
                         continue;
                     }
@@ -442,22 +452,34 @@ public final class ViewerViewModel implements SeriesProvider {
         return study.studyInstanceUid() + "\0" + s.seriesInstanceUid();
     }
 
-    /** Replaces {@code old} by the same series with more instances; returns the new entry. */
-    private SeriesEntry grow(SeriesEntry old, Series grown) {
+    /**
+     * Replaces {@code old} by the same series with more instances; returns the new entry. {@code noteOnly}: the
+     * loads and the thumbnail under way go on for it, and nothing new starts (a running scan's part).
+     */
+    private SeriesEntry grow(SeriesEntry old, Series grown, boolean noteOnly) {
         SeriesEntry entry = new SeriesEntry(old.patient(), old.study(), grown);
+        old.grownInto = entry;
         series.set(series.indexOf(old), entry);
         List<TaskHandle> handles = seriesTasks.remove(old);
         SeriesImages images = loaded.remove(old);
-        if (handles != null) {
+        if (noteOnly) {
+            if (handles != null) {
+                handles.forEach(tasksOf(entry)::add);
+            }
+            if (images != null) {
+                images.growTo(entry);
+                loaded.put(entry, images);
+            }
+        } else if (handles != null) {
             // The loads go on for the grown series (closing its study cancels them); the thumbnail is made again.
             handles.stream().filter(h -> images == null || !images.isLoad(h)).forEach(TaskHandle::cancel);
             if (images != null) {
                 handles.stream().filter(images::isLoad).forEach(tasksOf(entry)::add);
             }
         }
-        if (images != null) {
+        if (images != null && !noteOnly) {
             // Grown in place: what was decoded stays, and a load running now goes on; a new one reads what it does
-            // not. Restarting the load at each part of a running scan starved it: the first image waited for the end.
+            // not. Restarting the load at each part starved it: decoded frames not yet handed over were dropped.
             images.growTo(entry);
             Set<Path> claimed = images.keepRunningLoads();
             startLoading(entry, images, 0, claimed);
@@ -475,10 +497,11 @@ public final class ViewerViewModel implements SeriesProvider {
         if (mprOnOld && activeViewport().seriesProperty().get() == entry) {
             openMpr(entry);
         }
+        entry.thumbnailSource = old.thumbnailSource;
+        entry.thumbnailFailureProperty().set(old.thumbnailFailureProperty().get());
         if (old.thumbnailProperty().get() != null && entry.isDisplayable()) {
             entry.thumbnailProperty().set(old.thumbnailProperty().get());
-            entry.thumbnailSource = old.thumbnailSource;
-        } else if (entry.isDisplayable()) {
+        } else if (entry.isDisplayable() && !noteOnly) {
             loadThumbnail(entry);
         }
         return entry;
@@ -595,15 +618,23 @@ public final class ViewerViewModel implements SeriesProvider {
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
                 .withTitle("Thumbnail " + entry.description())
                 .onSuccess(t -> {
-                    WritableImage img = new WritableImage(t.width(), t.height());
-                    img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),
-                            IntBuffer.wrap(t.argb()), t.width());
-                    entry.thumbnailProperty().set(img);
+                    // The series may have grown meanwhile (a running scan); not if another thumbnail was asked since.
+                    SeriesEntry shown = entry.latest();
+                    if (instance.file().equals(shown.thumbnailSource)) {
+                        WritableImage img = new WritableImage(t.width(), t.height());
+                        img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),
+                                IntBuffer.wrap(t.argb()), t.width());
+                        shown.thumbnailProperty().set(img);
+                        shown.thumbnailFailureProperty().set("");
+                    }
                 })
                 .onFailure(e -> {
                     LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e));
-                    entry.thumbnailProperty().set(null);
-                    entry.thumbnailFailureProperty().set(reasonOf(e));
+                    SeriesEntry shown = entry.latest();
+                    if (instance.file().equals(shown.thumbnailSource)) {
+                        shown.thumbnailProperty().set(null);
+                        shown.thumbnailFailureProperty().set(reasonOf(e));
+                    }
                 }));
         tasksOf(entry).add(handle);
     }
