@@ -194,8 +194,14 @@ public final class ViewerViewModel implements SeriesProvider {
                     }, SCAN_PART_NANOS);
                     try {
                         ScanResult whole = service.scan(paths, new ScanListener() {
+                            private boolean first = true;
+
                             @Override
                             public void fileScanned(ScannedFile file) {
+                                if (first) {
+                                    first = false;
+                                    incoming.firstImage = decodeFirst(file, ctx);
+                                }
                                 parts.arrived(file);
                             }
 
@@ -225,8 +231,29 @@ public final class ViewerViewModel implements SeriesProvider {
                 });
     }
 
+    /**
+     * The first file's frame, decoded where the scanner tells of it: on the scan's calling thread, before any other
+     * header is read or a scan thread exists (a single-frame image only; null otherwise or when it cannot be read,
+     * which its series' load then reports). Decoded on a worker beside the scan threads instead, it waited for
+     * them on a busy machine.
+     */
+    private SeriesImages.Arrival decodeFirst(ScannedFile file, TaskContext ctx) {
+        Instance instance = file.instance();
+        if (instance == null || !instance.isImage() || instance.frameCount() != 1 || ctx.isCancelled()) {
+            return null;
+        }
+        try {
+            return new SeriesImages.Arrival(instance, DecodedImage.of(service.load(instance)));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("The first file {} is left to its series' load", instance.file(), e);
+            return null;
+        }
+    }
+
     /** What a running scan has brought to the UI thread, and the studies closed while it runs. UI thread only. */
     private static final class IncomingScan {
+        /** The first file's decoded frame until its series shows it; written on the scan thread before it is handed over. */
+        private volatile SeriesImages.Arrival firstImage;
         private final Set<FailedFile> failuresShown = new HashSet<>();
         private final Set<String> closedStudies = new HashSet<>();
         /** The viewports the scan filled, each with the file it showed then. */
@@ -257,6 +284,17 @@ public final class ViewerViewModel implements SeriesProvider {
     /** A running scan's new files, grouped as a scan groups them, into the browser. */
     private void addScanPart(IncomingScan incoming, List<ScannedFile> files) {
         noteFilled(incoming, addScanResult(incoming.shown(ScannedFile.group(files)), true));
+        SeriesImages.Arrival first = incoming.firstImage;
+        if (first != null) {
+            incoming.firstImage = null;
+            for (SeriesEntry entry : series) {
+                SeriesImages images = loaded.get(entry);
+                if (images != null && entry.series().instances().stream()
+                        .anyMatch(i -> i.file().equals(first.instance().file()))) {
+                    images.arrive(List.of(first));
+                }
+            }
+        }
     }
 
     private void noteFilled(IncomingScan incoming, List<Integer> filled) {
@@ -826,7 +864,10 @@ public final class ViewerViewModel implements SeriesProvider {
         // The bar is indeterminate only until some running task reports how far it is: switching a ProgressBar
         // between indeterminate and determinate rebuilds its skin, and a thumbnail task starting beside a series
         // load did that in the pulses of the load.
+        // A task cancelled before it ran (a load folded into a later one) finishes without having counted.
+        boolean[] ran = {false};
         task.onRunning(() -> {
+                    ran[0] = true;
                     runningTasks.set(runningTasks.get() + 1);
                     status.set(title + "…");
                     if (runningTasks.get() == 1) {
@@ -843,6 +884,9 @@ public final class ViewerViewModel implements SeriesProvider {
         task.onFinished(() -> {
             alsoWhenFinished.run();
             tasks.remove(self[0]);
+            if (!ran[0]) {
+                return;
+            }
             runningTasks.set(Math.max(0, runningTasks.get() - 1));
             if (runningTasks.get() == 0) {
                 status.set(series.isEmpty() ? "Ready" : series.size() + " series open");

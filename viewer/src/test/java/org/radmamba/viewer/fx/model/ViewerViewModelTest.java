@@ -618,7 +618,9 @@ class ViewerViewModelTest {
                     () -> folder);
             SeriesEntry[] entry = new SeriesEntry[1];
             vm.series().addListener((javafx.collections.ListChangeListener<SeriesEntry>) c -> {
-                if (entry[0] == null && !vm.series().isEmpty()) {
+                // The series once whole (it grows as its headers are read; its pixels load once they all are).
+                if (entry[0] == null && !vm.series().isEmpty()
+                        && vm.series().getFirst().slices().size() == SPEC.slices()) {
                     entry[0] = vm.series().getFirst();
                     holdAt.set(entry[0].instance(entry[0].slices().get(1).instanceIndex()).file());
                 }
@@ -626,7 +628,8 @@ class ViewerViewModelTest {
             vm.open(List.of(first));
             drain(uiQueue, () -> entry[0] != null);
             SeriesImages loading = vm.images(entry[0], 0);
-            drain(uiQueue, () -> loading.arrivedInstances() >= 1 && vm.progressProperty().get() > 0);
+            drain(uiQueue, () -> !vm.scanningProperty().get() && loading.arrivedInstances() >= 1
+                    && vm.progressProperty().get() > 0);
             List<Double> shown = new java.util.ArrayList<>();
             vm.progressProperty().addListener((obs, o, n) -> shown.add(n.doubleValue()));
 
