@@ -421,8 +421,8 @@ class MainWindowAiFxTest {
             viewModel.open(paths);
             return null;
         });
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals(modality)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals(modality)));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             SeriesEntry entry = viewModel.series().stream().filter(e -> e.series().modality().equals(modality))
@@ -505,8 +505,8 @@ class MainWindowAiFxTest {
         List<Path> withSeg = new ArrayList<>(images);
         withSeg.add(seg);
         openAndShow(withSeg, "XC");
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals("SEG")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals("SEG")));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> viewport().maskLayer().mask()) != null);
         assertArrayEquals(first, maskOnSlice(0), "the first image's mask, read back from the Segmentation");
         assertArrayEquals(second, maskOnSlice(1), "the second image's mask, read back from the Segmentation");

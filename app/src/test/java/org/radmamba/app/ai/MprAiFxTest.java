@@ -146,8 +146,8 @@ class MprAiFxTest {
             viewModel.open(paths);
             return null;
         });
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals("CT")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals("CT")));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !harness.modelChoice().getItems().isEmpty());
         onFx(() -> {
             viewModel.showSeries(ctSeries(), 0);
@@ -253,8 +253,8 @@ class MprAiFxTest {
         });
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().isEmpty());
         openAndShow(List.of(dir, seg));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals("SEG")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals("SEG")));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                 () -> onFx(() -> window.viewportViews().getFirst().viewport().maskLayer().mask()) != null);
         MprViewModel reopened = openMpr();
@@ -282,8 +282,8 @@ class MprAiFxTest {
     @Test
     void another_toolkits_multi_frame_segmentation_opened_with_its_series_shows_in_all_three_planes() throws Exception {
         openAndShow(List.of(FOREIGN));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals("SEG")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals("SEG")));
         // Slice 6 from the feet (z = 28) holds both segments; the lowest slices hold none (no frames of the SEG).
         onFx(() -> {
             viewModel.viewport(0).setSlice(6);

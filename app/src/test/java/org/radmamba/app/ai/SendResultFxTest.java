@@ -108,8 +108,8 @@ class SendResultFxTest {
             viewModel.open(files);
             return null;
         });
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals("CT")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals("CT")));
         SeriesEntry ct = onFx(() -> viewModel.series().stream().filter(e -> e.series().modality().equals("CT"))
                 .findFirst().orElseThrow());
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !onFx(() -> harness.modelChoice().getItems().isEmpty()));

@@ -92,8 +92,8 @@ class StructuredReportFxTest {
     }
 
     private SeriesEntry series(String modality) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> viewModel.series().stream()
-                .anyMatch(e -> e.series().modality().equals(modality)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !viewModel.scanningProperty().get()
+                && viewModel.series().stream().anyMatch(e -> e.series().modality().equals(modality)));
         return onFx(() -> viewModel.series().stream().filter(e -> e.series().modality().equals(modality))
                 .findFirst().orElseThrow());
     }

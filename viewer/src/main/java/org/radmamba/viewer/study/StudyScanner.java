@@ -101,25 +101,50 @@ public final class StudyScanner {
 
     /** As {@link #scan(List, java.util.function.Consumer)}, telling {@code progress} of each file read. */
     public ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance, ScanProgress progress) {
+        return scan(paths, onInstance, ScanListener.of(progress));
+    }
+
+    /**
+     * Scans as {@link #scan(List)} does, telling {@code listener} of each file's outcome as soon as it is known (the
+     * first file's before any other header is read), so that a viewer can show a series as it fills in; stops when
+     * the listener says the scan is cancelled.
+     *
+     * @throws java.util.concurrent.CancellationException when {@link ScanListener#isCancelled()} turned true
+     */
+    public ScanResult scan(List<Path> paths, ScanListener listener) {
+        return scan(paths, instance -> { }, listener);
+    }
+
+    private ScanResult scan(List<Path> paths, java.util.function.Consumer<Instance> onInstance, ScanListener listener) {
         List<FailedFile> failures = new ArrayList<>();
         List<Path> files = expand(paths, failures);
         int total = files.size();
         int[] done = {0};
-        Runnable fileRead = () -> {
-            synchronized (done) {
-                progress.filesRead(++done[0], total);
+        // One call at a time, whichever thread makes it (the listener's contract); the lock also publishes what one
+        // call wrote to the next.
+        Object calls = new Object();
+        java.util.function.Consumer<ScannedFile> fileRead = scanned -> {
+            synchronized (calls) {
+                listener.fileScanned(scanned);
+                listener.filesRead(++done[0], total);
             }
         };
-        progress.filesRead(0, total);
+        synchronized (calls) {
+            failures.forEach(f -> listener.fileScanned(ScannedFile.failed(f)));
+            listener.filesRead(0, total);
+        }
         List<Instance> instances = new ArrayList<>();
         List<DicomDataset> datasets = new ArrayList<>();
-        List<Future<Scanned>> futures = new ArrayList<>();
-        java.util.function.Function<Path, java.util.concurrent.Callable<Scanned>> task = file -> () -> {
-            Scanned scanned = scanFile(file);
+        List<Future<ScannedFile>> futures = new ArrayList<>();
+        java.util.function.Function<Path, java.util.concurrent.Callable<ScannedFile>> task = file -> () -> {
+            if (listener.isCancelled()) {
+                return null;
+            }
+            ScannedFile scanned = scanFile(file);
             if (scanned.instance() != null) {
                 onInstance.accept(scanned.instance());
             }
-            fileRead.run();
+            fileRead.accept(scanned);
             return scanned;
         };
         ExecutorService pool = null;
@@ -129,12 +154,12 @@ public final class StudyScanner {
                 // shows its image) run before any other header is read, and before the scan threads exist (making
                 // them links setpriority through the FFM, tens of ms in a fresh JVM, and they run at a lower
                 // priority). A FutureTask, so that its outcome is reported as the pool's are.
-                java.util.concurrent.FutureTask<Scanned> first = new java.util.concurrent.FutureTask<>(
+                java.util.concurrent.FutureTask<ScannedFile> first = new java.util.concurrent.FutureTask<>(
                         task.apply(files.getFirst()));
                 first.run();
                 futures.add(first);
             }
-            if (files.size() > 1) {
+            if (files.size() > 1 && !listener.isCancelled()) {
                 // Background priority: a scan runs while the viewer draws (progress, the browser filling in).
                 pool = Executors.newFixedThreadPool(Math.min(threads, files.size() - 1),
                         BackgroundThreads.factory("radmamba-scan"));
@@ -143,17 +168,23 @@ public final class StudyScanner {
                 }
             }
             for (int i = 0; i < futures.size(); i++) {
-                Scanned scanned = join(futures.get(i), files.get(i));
+                ScannedFile scanned = join(futures.get(i), files.get(i), listener);
                 if (scanned.failure() != null) {
                     failures.add(scanned.failure());
                 } else {
                     instances.add(scanned.instance());
-                    datasets.add(scanned.dataset());
+                    datasets.add(scanned.header());
                 }
+            }
+            if (listener.isCancelled()) {
+                throw new java.util.concurrent.CancellationException("scan cancelled");
             }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
+                if (listener.isCancelled()) {
+                    awaitStopped(pool);
+                }
             }
         }
         // INFO, not WARN: the caller shows the failures (the CLI on stderr, the viewer in its list); the log file keeps them.
@@ -161,9 +192,25 @@ public final class StudyScanner {
         return new ScanResult(StudyTree.build(instances, datasets), failures);
     }
 
-    private static Scanned join(Future<Scanned> future, Path file) {
+    /**
+     * A file's outcome once its task ends; polls the listener meanwhile, so that a cancelled scan stops waiting for a
+     * header that is slow to come (a network share) as soon as it is told.
+     */
+    private static ScannedFile join(Future<ScannedFile> future, Path file, ScanListener listener) {
         try {
-            return future.get();
+            while (true) {
+                try {
+                    ScannedFile scanned = future.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (scanned == null) {
+                        throw new java.util.concurrent.CancellationException("scan cancelled");
+                    }
+                    return scanned;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (listener.isCancelled()) {
+                        throw new java.util.concurrent.CancellationException("scan cancelled");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("scan interrupted", e);
@@ -171,41 +218,51 @@ public final class StudyScanner {
             // scanFile turns every problem of a file into its failure entry; what escapes it (a listener's error)
             // is still one file's, and must not cost the others.
             LOG.error("scanning {} failed unexpectedly", file, e.getCause());
-            return new Scanned(null, null, new FailedFile(file, "cannot be read: " + e.getCause()));
+            return ScannedFile.failed(new FailedFile(file, "cannot be read: " + e.getCause()));
         }
     }
 
-    /** One file's outcome: an instance with its dataset (null for photographs), or a failure. */
-    private record Scanned(Instance instance, DicomDataset dataset, FailedFile failure) {
+    /**
+     * Waits a little for the threads of a cancelled scan, interrupted by {@code shutdownNow}, to end: a cancelled scan
+     * leaves no thread behind reading headers nobody wants.
+     */
+    private static void awaitStopped(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("a cancelled scan's threads are still reading after 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
      * One file's outcome, whatever happens reading it: a file whose reading exhausts the heap or the stack, or
      * trips a bug, is listed as failed and the scan goes on with the others.
      */
-    private Scanned scanFile(Path file) {
+    private ScannedFile scanFile(Path file) {
         try {
             return readFile(file);
         } catch (OutOfMemoryError e) {
-            return new Scanned(null, null, new FailedFile(file, "ran out of memory while being read (the heap is "
+            return ScannedFile.failed(new FailedFile(file, "ran out of memory while being read (the heap is "
                     + (Runtime.getRuntime().maxMemory() >> 20) + " MB): " + e.getMessage()));
         } catch (StackOverflowError e) {
-            return new Scanned(null, null, new FailedFile(file, "nests too deeply to be read (stack overflow)"));
+            return ScannedFile.failed(new FailedFile(file, "nests too deeply to be read (stack overflow)"));
         } catch (RuntimeException e) {
             LOG.error("reading {} failed unexpectedly", file, e);
-            return new Scanned(null, null, new FailedFile(file, "cannot be read: " + e));
+            return ScannedFile.failed(new FailedFile(file, "cannot be read: " + e));
         }
     }
 
-    private Scanned readFile(Path file) {
+    private ScannedFile readFile(Path file) {
         if (PhotographReader.isPhotograph(file)) {
             try {
                 FrameFormat format = photographs.readFormat(file);
                 ImageGeometry geometry = new ImageGeometry(format.rows(), format.columns(), null, null, null, Double.NaN);
-                return new Scanned(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "", "RGB",
-                        Optional.of(geometry)), null, null);
+                return ScannedFile.read(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "", "RGB",
+                        Optional.of(geometry)), null);
             } catch (PhotographReadException e) {
-                return new Scanned(null, null, new FailedFile(file, e.reason()));
+                return ScannedFile.failed(new FailedFile(file, e.reason()));
             }
         }
         try {
@@ -213,17 +270,17 @@ public final class StudyScanner {
             if (picture.isPresent()) {
                 FrameFormat format = picture.get().format();
                 ImageGeometry geometry = new ImageGeometry(format.rows(), format.columns(), null, null, null, Double.NaN);
-                return new Scanned(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "",
-                        format.photometricInterpretation(), Optional.of(geometry)), null, null);
+                return ScannedFile.read(new Instance(file, InstanceKind.PHOTOGRAPH, "", "", 0, 1, "",
+                        format.photometricInterpretation(), Optional.of(geometry)), null);
             }
         } catch (PhotographReadException e) {
-            return new Scanned(null, null, new FailedFile(file, e.reason()));
+            return ScannedFile.failed(new FailedFile(file, e.reason()));
         }
         try {
             DicomHeader header = reader.readHeader(file);
-            return new Scanned(instanceOf(header), header.dataset(), null);
+            return ScannedFile.read(instanceOf(header), header.dataset());
         } catch (DicomReadException e) {
-            return new Scanned(null, null, new FailedFile(file, pictures.unsupported(file).orElse(e.reason())));
+            return ScannedFile.failed(new FailedFile(file, pictures.unsupported(file).orElse(e.reason())));
         }
     }
 

@@ -1,6 +1,5 @@
 package org.radmamba.viewer.fx.model;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -10,22 +9,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Hands files that arrive one by one over the network (pushed to the storage SCP) to the study browser in batches:
- * the first of a quiet spell at once, so that its image shows, then what came meanwhile at most every
- * {@code interval}. Each batch is one scan on the browser's loading path, which grows series that arrive in parts;
- * one scan per file would rebuild a 500-instance series 500 times. Thread-safe: called on the SCP's connection threads.
+ * Hands what arrives one by one (files pushed to the storage SCP, headers read by a scan) to the study browser in
+ * batches: the first of a quiet spell at once, so that its image shows, then what came meanwhile at most every
+ * {@code interval}. The browser grows series that arrive in parts; one update per file would rebuild a 500-instance
+ * series 500 times. Thread-safe: called on the SCP's connection threads or a scan's threads.
  */
-final class ArrivalBatcher implements AutoCloseable {
+final class ArrivalBatcher<T> implements AutoCloseable {
 
     private final Executor fx;
-    private final Consumer<List<Path>> open;
+    private final Consumer<List<T>> open;
     private final long intervalNanos;
     private final ScheduledExecutorService timer;
-    private final List<Path> pending = new ArrayList<>();
+    private final List<T> pending = new ArrayList<>();
     private long lastFlush = Long.MIN_VALUE / 2;
     private boolean scheduled;
 
-    ArrivalBatcher(Executor fx, Consumer<List<Path>> open, long intervalNanos) {
+    ArrivalBatcher(Executor fx, Consumer<List<T>> open, long intervalNanos) {
         this.fx = fx;
         this.open = open;
         this.intervalNanos = intervalNanos;
@@ -38,8 +37,8 @@ final class ArrivalBatcher implements AutoCloseable {
         this.timer = executor;
     }
 
-    synchronized void arrived(Path file) {
-        pending.add(file);
+    synchronized void arrived(T item) {
+        pending.add(item);
         if (scheduled) {
             return;
         }
@@ -61,10 +60,16 @@ final class ArrivalBatcher implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
-        List<Path> batch = List.copyOf(pending);
+        List<T> batch = List.copyOf(pending);
         pending.clear();
         lastFlush = System.nanoTime();
         fx.execute(() -> open.accept(batch));
+    }
+
+    /** Drops what is pending and stops the timer: what it batched is not wanted any more (a scan that failed). */
+    synchronized void discard() {
+        pending.clear();
+        timer.shutdownNow();
     }
 
     /** Hands over what is pending and stops the timer. */

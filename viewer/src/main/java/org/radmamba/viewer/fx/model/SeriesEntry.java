@@ -28,6 +28,19 @@ public final class SeriesEntry {
     private final ObjectProperty<Image> thumbnail = new SimpleObjectProperty<>(this, "thumbnail");
     private final javafx.beans.property.StringProperty thumbnailFailure =
             new javafx.beans.property.SimpleStringProperty(this, "thumbnailFailure", "");
+    /** The file the thumbnail is (being) made of; null before one is asked for. UI thread only. */
+    java.nio.file.Path thumbnailSource;
+    /** The entry this one was replaced by when its series grew; null while it is the one shown. UI thread only. */
+    SeriesEntry grownInto;
+
+    /** This entry, or the one it grew into, and so on: the one shown now. */
+    SeriesEntry latest() {
+        SeriesEntry e = this;
+        while (e.grownInto != null) {
+            e = e.grownInto;
+        }
+        return e;
+    }
 
     public SeriesEntry(Patient patient, Study study, Series series) {
         this.patient = patient;

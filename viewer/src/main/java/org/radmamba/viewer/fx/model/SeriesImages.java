@@ -12,38 +12,54 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
- * The decoded pixels of one series, filled in by a background load, instance by instance, starting at the slice
- * the user looks at. Read and written on the UI thread only (the load publishes there), so no locking.
+ * The decoded pixels of one series, filled in by background loads, instance by instance, starting at the slice
+ * the user looks at. A series that grows (a scan or a retrieve still running) grows these in place: what was decoded
+ * stays, and the loads running for it go on, their instances found by file in the grown series. Read and written on
+ * the UI thread only (the loads publish there), so no locking.
  */
 public final class SeriesImages {
 
-    private final SeriesEntry entry;
-    private final LoadedImage[] images;
-    private final DecodedFrame[] frames;
+    private SeriesEntry entry;
+    private LoadedImage[] images;
+    private DecodedFrame[] frames;
     private final List<IntConsumer> arrivalListeners = new ArrayList<>();
     private final List<FailedFile> failures = new ArrayList<>();
     /** The slices of instance i are firstSlice[i] .. firstSlice[i + 1] - 1 (slices go instance by instance). */
-    private final int[] firstSlice;
+    private int[] firstSlice;
+    private Map<Path, Integer> indexOfFile;
     private int arrived;
-    private TaskHandle loading;
+    private final List<Load> loads = new ArrayList<>();
 
-    /** One decoded instance, as the background load hands it over. */
-    record Arrival(int instanceIndex, DecodedImage image) {
+    /** A background load of some of the series' files; {@code started} turns true on its worker as it begins. */
+    record Load(TaskHandle handle, Set<Path> files, AtomicBoolean started) {
+    }
+
+    /** One decoded instance, as a background load hands it over. */
+    record Arrival(Instance instance, DecodedImage image) {
     }
 
     SeriesImages(SeriesEntry entry) {
-        this.entry = entry;
-        int instances = entry.series().instances().size();
-        this.images = new LoadedImage[instances];
+        layOut(entry);
+        this.images = new LoadedImage[entry.series().instances().size()];
         this.frames = new DecodedFrame[entry.slices().size()];
+    }
+
+    private void layOut(SeriesEntry shown) {
+        this.entry = shown;
+        int instances = shown.series().instances().size();
         this.firstSlice = new int[instances + 1];
-        List<SeriesEntry.Slice> slices = entry.slices();
+        this.indexOfFile = new HashMap<>();
+        List<SeriesEntry.Slice> slices = shown.slices();
         int s = 0;
         for (int i = 0; i < instances; i++) {
             firstSlice[i] = s;
+            indexOfFile.put(shown.instance(i).file(), i);
             while (s < slices.size() && slices.get(s).instanceIndex() == i) {
                 s++;
             }
@@ -52,31 +68,26 @@ public final class SeriesImages {
     }
 
     /**
-     * Takes over what {@code previous}, the same series before it grew (a retrieve still running), has decoded or
-     * found undecodable, so that only the new instances are read.
+     * Becomes the images of {@code grown}, this series with more instances: what was decoded or found undecodable
+     * is kept, and what the loads running now still hand over lands on its file's place in the grown series.
      */
-    void adopt(SeriesImages previous) {
-        Map<Path, Integer> previousIndex = new HashMap<>();
-        List<Instance> before = previous.entry.series().instances();
-        for (int i = 0; i < before.size(); i++) {
-            previousIndex.put(before.get(i).file(), i);
-        }
-        List<SeriesEntry.Slice> slices = entry.slices();
+    void growTo(SeriesEntry grown) {
+        LoadedImage[] oldImages = images;
+        DecodedFrame[] oldFrames = frames;
+        int[] oldFirstSlice = firstSlice;
+        Map<Path, Integer> oldIndex = indexOfFile;
+        layOut(grown);
+        images = new LoadedImage[grown.series().instances().size()];
+        frames = new DecodedFrame[grown.slices().size()];
+        List<SeriesEntry.Slice> slices = grown.slices();
         for (int i = 0; i < images.length; i++) {
-            Integer old = previousIndex.get(entry.instance(i).file());
-            if (old == null || previous.images[old] == null) {
+            Integer old = oldIndex.get(grown.instance(i).file());
+            if (old == null || oldImages[old] == null) {
                 continue;
             }
-            images[i] = previous.images[old];
-            arrived++;
+            images[i] = oldImages[old];
             for (int s = firstSlice[i]; s < firstSlice[i + 1]; s++) {
-                frames[s] = previous.frames[previous.firstSlice[old] + slices.get(s).frame()];
-            }
-        }
-        for (FailedFile failure : previous.failures) {
-            if (previousIndex.containsKey(failure.file())) {
-                failures.add(failure);
-                arrived++;
+                frames[s] = oldFrames[oldFirstSlice[old] + slices.get(s).frame()];
             }
         }
     }
@@ -132,10 +143,14 @@ public final class SeriesImages {
     void arrive(List<Arrival> batch) {
         List<IntConsumer> listeners = List.copyOf(arrivalListeners);
         for (Arrival a : batch) {
-            images[a.instanceIndex()] = a.image();
+            Integer index = indexOfFile.get(a.instance().file());
+            if (index == null || isSettled(index)) {
+                continue;
+            }
+            images[index] = a.image();
             arrived++;
             List<SeriesEntry.Slice> slices = entry.slices();
-            for (int s = firstSlice[a.instanceIndex()]; s < firstSlice[a.instanceIndex() + 1]; s++) {
+            for (int s = firstSlice[index]; s < firstSlice[index + 1]; s++) {
                 frames[s] = a.image().frame(slices.get(s).frame());
                 for (IntConsumer l : listeners) {
                     l.accept(s);
@@ -149,6 +164,10 @@ public final class SeriesImages {
      * waiting on one replaces "Loading…" by the reason.
      */
     void fail(FailedFile failure) {
+        Integer index = indexOfFile.get(failure.file());
+        if (index == null || isSettled(index)) {
+            return;
+        }
         failures.add(failure);
         arrived++;
         List<IntConsumer> listeners = List.copyOf(arrivalListeners);
@@ -166,14 +185,36 @@ public final class SeriesImages {
         return failures;
     }
 
-    void setLoading(TaskHandle handle) {
-        this.loading = handle;
+    /** Whether {@code handle} is one of this series' loads. */
+    boolean isLoad(TaskHandle handle) {
+        return loads.stream().anyMatch(l -> l.handle() == handle);
     }
 
-    /** Stops the background load (closing a study). */
-    void cancel() {
-        if (loading != null) {
-            loading.cancel();
+    void addLoad(Load load) {
+        loads.removeIf(l -> l.handle().isDone());
+        loads.add(load);
+    }
+
+    /**
+     * Before a load of the grown series: cancels the loads that have not begun (the new one reads their files too,
+     * into one set of slabs) and returns the files the running ones will still read (the new one leaves them).
+     */
+    Set<Path> keepRunningLoads() {
+        Set<Path> claimed = new HashSet<>();
+        for (java.util.Iterator<Load> it = loads.iterator(); it.hasNext(); ) {
+            Load load = it.next();
+            if (load.handle().isDone() || !load.started().get()) {
+                load.handle().cancel();
+                it.remove();
+            } else {
+                claimed.addAll(load.files());
+            }
         }
+        return claimed;
+    }
+
+    /** Stops the background loads (closing a study). */
+    void cancel() {
+        loads.forEach(l -> l.handle().cancel());
     }
 }

@@ -50,7 +50,7 @@ public final class StudyReceiverViewModel implements AutoCloseable {
     private final IntegerProperty received = new SimpleIntegerProperty(this, "received");
 
     private StorageScp scp;
-    private ArrivalBatcher batcher;
+    private ArrivalBatcher<Path> batcher;
 
     /**
      * @param preferences where the settings are kept ({@link ReceiverSettings#userNode()} in the app)
@@ -121,7 +121,7 @@ public final class StudyReceiverViewModel implements AutoCloseable {
     }
 
     private void start(ReceiverSettings settings) {
-        ArrivalBatcher arrivals = new ArrivalBatcher(fx, open, BATCH_NANOS);
+        ArrivalBatcher<Path> arrivals = new ArrivalBatcher<>(fx, open, BATCH_NANOS);
         try {
             scp = DicomNetworks.listen(settings.config(IDLE), new StorageScp.Listener() {
                 @Override

@@ -25,6 +25,7 @@ import org.radmamba.viewer.fx.task.BackgroundTask;
 import org.radmamba.viewer.fx.task.TaskContext;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 import org.radmamba.viewer.fx.task.TaskHandle;
+import org.radmamba.viewer.fx.task.WorkFunction;
 import org.radmamba.viewer.photo.PhotographReadException;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.DecodedImage;
@@ -33,7 +34,9 @@ import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.ScanProgress;
+import org.radmamba.viewer.study.ScanListener;
 import org.radmamba.viewer.study.ScanResult;
+import org.radmamba.viewer.study.ScannedFile;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 import org.slf4j.Logger;
@@ -96,6 +99,10 @@ public final class ViewerViewModel implements SeriesProvider {
     private final Set<TaskHandle> tasks = new HashSet<>();
     /** The loads and thumbnails of each series, cancelled when its study closes. */
     private final Map<SeriesEntry, List<TaskHandle>> seriesTasks = new IdentityHashMap<>();
+    /** The scans still running, each with what it has shown so far. */
+    private final List<IncomingScan> liveScans = new ArrayList<>();
+    private final javafx.beans.property.ReadOnlyBooleanWrapper scanning =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "scanning");
 
     public ViewerViewModel(StudyService service, TaskExecutor executor, ViewerSettings settings, DemoSource demoSource) {
         this.service = service;
@@ -149,26 +156,219 @@ public final class ViewerViewModel implements SeriesProvider {
 
     private void scanAndAdd(List<Path> paths) {
         String what = paths.size() == 1 ? paths.getFirst().getFileName() + "" : paths.size() + " items";
-        track(BackgroundTask.wrap(ctx -> {
-                    ctx.updateMessage("reading headers");
-                    return service.scan(paths, everyTenthOfASecond(ctx));
-                })
-                .withTitle("Opening " + what)
-                .onSuccess(this::addScanResult)
-                .onFailure(e -> reportFailure(paths.getFirst(), e)));
+        scanIntoBrowser("Opening " + what, ctx -> paths, paths.getFirst());
     }
 
     /** Opens the embedded demo study (generated at first use). */
     public void openDemo() {
+        scanIntoBrowser("Opening the demo study", ctx -> {
+            ctx.updateMessage("preparing the demo study");
+            return List.of(demoSource.folder());
+        }, Path.of("demo study"));
+    }
+
+    /** How often at most a running scan's new files join the browser, after its first file, which joins at once. */
+    static final long SCAN_PART_NANOS = 100_000_000L;
+
+    /**
+     * The one loading path of files, folders and DICOMDIRs (dropped, chosen in File ▸ Open, recent, the demo,
+     * retrieved): scans them in the background and adds series to the browser as their headers are read, not when
+     * the last one is. The first file's series shows at once (the scanner reads it before any other header), then
+     * grows in parts at most every {@link #SCAN_PART_NANOS} (slice count, scroll range, thumbnails), and each
+     * unreadable file joins the failures as it is found. The scan's result, once it ends, adds what no part brought
+     * (a service that cannot report file by file). Closing a study during its scan drops the rest of its files;
+     * closing everything stops the scan and its threads.
+     */
+    private void scanIntoBrowser(String title, WorkFunction<List<Path>> pathsToScan, Path reportedAs) {
+        IncomingScan incoming = new IncomingScan();
+        liveScans.add(incoming);
+        scanning.set(true);
         track(BackgroundTask.wrap(ctx -> {
-                    ctx.updateMessage("preparing the demo study");
-                    Path folder = demoSource.folder();
+                    List<Path> paths = pathsToScan.run(ctx);
                     ctx.updateMessage("reading headers");
-                    return service.scan(List.of(folder), everyTenthOfASecond(ctx));
+                    ScanProgress progress = everyTenthOfASecond(ctx);
+                    ArrivalBatcher<ScannedFile> parts = new ArrivalBatcher<>(executor::runOnUiThread, files -> {
+                        if (!ctx.isCancelled()) {
+                            addScanPart(incoming, files);
+                        }
+                    }, SCAN_PART_NANOS);
+                    try {
+                        ScanResult whole = service.scan(paths, new ScanListener() {
+                            private boolean first = true;
+
+                            @Override
+                            public void fileScanned(ScannedFile file) {
+                                if (first) {
+                                    first = false;
+                                    incoming.firstImage = decodeFirst(file, ctx);
+                                }
+                                parts.arrived(file);
+                            }
+
+                            @Override
+                            public void filesRead(int done, int total) {
+                                progress.filesRead(done, total);
+                            }
+
+                            @Override
+                            public boolean isCancelled() {
+                                return ctx.isCancelled();
+                            }
+                        });
+                        // The last part reaches the UI thread before the result does.
+                        parts.close();
+                        return whole;
+                    } finally {
+                        // A scan cancelled, interrupted (the window closing) or failed hands nothing more over.
+                        parts.discard();
+                    }
                 })
-                .withTitle("Opening the demo study")
-                .onSuccess(this::addScanResult)
-                .onFailure(e -> reportFailure(Path.of("demo study"), e)));
+                .withTitle(title)
+                .onSuccess(result -> finishScan(incoming, result))
+                .onFailure(e -> reportFailure(reportedAs, e)), () -> {
+                    liveScans.remove(incoming);
+                    scanning.set(!liveScans.isEmpty());
+                });
+    }
+
+    /**
+     * The first file's frame, decoded where the scanner tells of it: on the scan's calling thread, before any other
+     * header is read or a scan thread exists (a single-frame image only; null otherwise or when it cannot be read,
+     * which its series' load then reports). Decoded on a worker beside the scan threads instead, it waited for
+     * them on a busy machine.
+     */
+    private SeriesImages.Arrival decodeFirst(ScannedFile file, TaskContext ctx) {
+        Instance instance = file.instance();
+        if (instance == null || !instance.isImage() || instance.frameCount() != 1 || ctx.isCancelled()) {
+            return null;
+        }
+        try {
+            return new SeriesImages.Arrival(instance, DecodedImage.of(service.load(instance)));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("The first file {} is left to its series' load", instance.file(), e);
+            return null;
+        }
+    }
+
+    /** What a running scan has brought to the UI thread, and the studies closed while it runs. UI thread only. */
+    private static final class IncomingScan {
+        /** The first file's decoded frame until its series shows it; written on the scan thread before it is handed over. */
+        private volatile SeriesImages.Arrival firstImage;
+        private final Set<FailedFile> failuresShown = new HashSet<>();
+        private final Set<String> closedStudies = new HashSet<>();
+        /** The viewports the scan filled, each with the file it showed then. */
+        private final Map<Integer, Path> filledViewports = new java.util.TreeMap<>();
+
+        /** {@code part} less the studies closed since the scan began; notes its failures as shown. */
+        ScanResult shown(ScanResult part) {
+            List<Patient> open = new ArrayList<>();
+            for (Patient patient : part.patients()) {
+                List<Study> studies = patient.studies().stream()
+                        .filter(s -> !closedStudies.contains(s.studyInstanceUid())).toList();
+                if (!studies.isEmpty()) {
+                    open.add(studies.size() == patient.studies().size() ? patient
+                            : new Patient(patient.patientId(), patient.patientName(), studies));
+                }
+            }
+            failuresShown.addAll(part.failures());
+            return new ScanResult(open, part.failures());
+        }
+
+        /** The whole scan's result less what its parts showed already (failures) or closed since (studies). */
+        ScanResult remainderOf(ScanResult whole) {
+            List<FailedFile> unseen = whole.failures().stream().filter(f -> !failuresShown.contains(f)).toList();
+            return shown(new ScanResult(whole.patients(), unseen));
+        }
+    }
+
+    /** A running scan's new files, grouped as a scan groups them, into the browser. */
+    private void addScanPart(IncomingScan incoming, List<ScannedFile> files) {
+        noteFilled(incoming, addScanResult(incoming.shown(ScannedFile.group(files)), true));
+        SeriesImages.Arrival first = incoming.firstImage;
+        if (first != null) {
+            incoming.firstImage = null;
+            for (SeriesEntry entry : series) {
+                SeriesImages images = loaded.get(entry);
+                if (images != null && entry.series().instances().stream()
+                        .anyMatch(i -> i.file().equals(first.instance().file()))) {
+                    images.arrive(List.of(first));
+                }
+            }
+        }
+    }
+
+    private void noteFilled(IncomingScan incoming, List<Integer> filled) {
+        for (int index : filled) {
+            incoming.filledViewports.put(index, viewports.get(index).instanceProperty().get().file());
+        }
+    }
+
+    /**
+     * Once a scan ends: adds what its parts did not bring, puts its series in the order a whole scan gives them
+     * (patient, study, series number), and shows in the viewports it filled, unless the user moved them since, what a
+     * whole scan shows there (its first series from the first slice): where a study opens does not depend on which
+     * of its headers happened to be read first. Mostly the first file read is that first slice and nothing moves.
+     */
+    private void finishScan(IncomingScan incoming, ScanResult whole) {
+        noteFilled(incoming, addScanResult(incoming.remainderOf(whole), false));
+        Map<Path, SeriesEntry> entryOfFile = new HashMap<>();
+        for (SeriesEntry e : series) {
+            e.series().instances().forEach(i -> entryOfFile.putIfAbsent(i.file(), e));
+        }
+        List<SeriesEntry> ordered = new ArrayList<>();
+        for (Patient patient : whole.patients()) {
+            for (Study study : patient.studies()) {
+                for (Series s : study.series()) {
+                    SeriesEntry entry = s.instances().isEmpty() ? null
+                            : entryOfFile.get(s.instances().getFirst().file());
+                    if (entry != null && !incoming.closedStudies.contains(study.studyInstanceUid())
+                            && !ordered.contains(entry)) {
+                        ordered.add(entry);
+                    }
+                }
+            }
+        }
+        List<Integer> places = ordered.stream().map(series::indexOf).sorted().toList();
+        List<SeriesEntry> reordered = new ArrayList<>(series);
+        for (int k = 0; k < places.size(); k++) {
+            reordered.set(places.get(k), ordered.get(k));
+        }
+        if (!reordered.equals(series)) {
+            series.setAll(reordered);
+        }
+        List<SeriesEntry> displayable = ordered.stream().filter(SeriesEntry::isDisplayable).toList();
+        // The pixels of the files that joined a series while the scan ran (the load that began goes on).
+        for (SeriesEntry entry : displayable) {
+            SeriesImages images = loaded.get(entry);
+            if (images != null) {
+                startLoading(entry, images, 0, images.keepRunningLoads());
+            }
+        }
+        // A series that grew keeps the thumbnail of its first part until that of its middle slice, as a whole scan
+        // shows, replaces it.
+        for (SeriesEntry entry : displayable) {
+            SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
+            if (!entry.instance(middle.instanceIndex()).file().equals(entry.thumbnailSource)) {
+                loadThumbnail(entry);
+            }
+        }
+        int next = 0;
+        for (Map.Entry<Integer, Path> filled : incoming.filledViewports.entrySet()) {
+            if (next >= displayable.size()) {
+                break;
+            }
+            SeriesEntry first = displayable.get(next++);
+            ViewportViewModel vp = viewports.get(filled.getKey());
+            Instance shown = vp.instanceProperty().get();
+            if (shown == null || !shown.file().equals(filled.getValue()) || !ordered.contains(vp.seriesProperty().get())) {
+                continue;
+            }
+            if (vp.seriesProperty().get() == first) {
+                vp.firstSlice();
+            } else {
+                vp.show(first);
+            }
+        }
     }
 
     /**
@@ -189,18 +389,24 @@ public final class ViewerViewModel implements SeriesProvider {
 
     /**
      * Adds a scan's series to the browser. A series already there (same study and series UID) that the scan brings
-     * new instances of, in files not yet shown, grows instead of showing twice: a study retrieved from a PACS arrives
-     * in batches, each scanned on its own. Its new entry replaces the old one in place, keeping what was decoded, and
-     * the viewports that showed it stay on their image. The same files opened again show once; a copy of a series
-     * in other files shows as an entry of its own.
+     * new instances of, in files not yet shown, grows instead of showing twice: a running scan hands its files over
+     * in parts, and a study retrieved from a PACS arrives in batches. Its new entry replaces the old one in place,
+     * keeping what was decoded, and the viewports that showed it stay on their image. The same files opened again
+     * show once; a copy of a series in other files shows as an entry of its own.
+     *
+     * @param partOfRunningScan a series that grows only notes its new files; their pixels are read once the scan
+     *                          has ended ({@link #finishScan}), so that a large folder's headers are not read in
+     *                          competition with its pixels, and the first image is not held up by the growing
+     * @return the viewports it filled (empty ones get the new series, in order)
      */
-    private void addScanResult(ScanResult result) {
-        Map<String, SeriesEntry> bySeries = new HashMap<>();
+    private List<Integer> addScanResult(ScanResult result, boolean partOfRunningScan) {
+        // Every entry of a series (a copy of it in other files is an entry of its own), by study and series UID.
+        Map<String, List<SeriesEntry>> bySeries = new HashMap<>();
         Map<String, SeriesEntry> byStudy = new HashMap<>();
-        Set<String> known = new HashSet<>();
+        Map<String, Patient> byPatient = new HashMap<>();
         for (SeriesEntry e : series) {
-            known.add(e.series().seriesInstanceUid() + "\0" + e.instance(0).file());
-            bySeries.put(seriesKey(e.study(), e.series()), e);
+            byPatient.putIfAbsent(patientKey(e.patient()), e.patient());
+            bySeries.computeIfAbsent(seriesKey(e.study(), e.series()), k -> new ArrayList<>()).add(e);
             if (!e.study().studyInstanceUid().isEmpty()) {
                 byStudy.putIfAbsent(e.study().studyInstanceUid(), e);
             }
@@ -210,28 +416,31 @@ public final class ViewerViewModel implements SeriesProvider {
             for (Study study : patient.studies()) {
                 // The study's series share one patient and study in the browser, whichever scan found them.
                 SeriesEntry sibling = byStudy.get(study.studyInstanceUid());
-                Patient shownPatient = sibling == null ? patient : sibling.patient();
+                // A patient's studies share one patient row, whichever part of a scan brought them.
+                Patient shownPatient = sibling != null ? sibling.patient()
+                        : byPatient.computeIfAbsent(patientKey(patient), k -> patient);
                 Study shownStudy = sibling == null ? study : sibling.study();
                 for (Series s : study.series()) {
                     if (s.instances().isEmpty()) {
                         continue;
                     }
-                    SeriesEntry existing = bySeries.get(seriesKey(shownStudy, s));
-                    if (existing != null && isMorePartsOf(existing.series(), s)) {
+                    List<SeriesEntry> entries = bySeries.computeIfAbsent(seriesKey(shownStudy, s),
+                            k -> new ArrayList<>());
+                    // More of an entry shown (a scan's or a retrieve's next part, or the same files again) grows it.
+                    SeriesEntry existing = entries.stream().filter(e -> isMorePartsOf(e.series(), s)).findFirst()
+                            .orElse(null);
+                    if (existing != null) {
                         Series grown = existing.series().withInstances(s.instances());
                         if (grown != existing.series()) {
-                            bySeries.put(seriesKey(shownStudy, s), grow(existing, grown));
+                            entries.set(entries.indexOf(existing), grow(existing, grown, partOfRunningScan));
                         }
                         continue;
                     }
                     // A new series, or a copy of one in the browser (the same instances in other files), which
-                    // shows as an entry of its own as it always did; the same files opened again show once.
-                    if (!known.add(s.seriesInstanceUid() + "\0" + s.instances().getFirst().file())) {
-                        continue;
-                    }
-                    SeriesEntry entry = new SeriesEntry(existing == null ? shownPatient : patient,
-                            existing == null ? shownStudy : study, s);
-                    bySeries.putIfAbsent(seriesKey(shownStudy, s), entry);
+                    // shows as an entry of its own.
+                    SeriesEntry entry = new SeriesEntry(entries.isEmpty() ? shownPatient : patient,
+                            entries.isEmpty() ? shownStudy : study, s);
+                    entries.add(entry);
                     added.add(entry);
                 }
             }
@@ -241,13 +450,16 @@ public final class ViewerViewModel implements SeriesProvider {
         // Fill empty viewports with the new series, in order; their loads are queued before the thumbnails so
         // that the first image shows as early as possible.
         List<SeriesEntry> displayable = added.stream().filter(SeriesEntry::isDisplayable).toList();
+        List<Integer> filled = new ArrayList<>();
         int next = 0;
         for (int i = 0; i < layout.get().viewports() && next < displayable.size(); i++) {
             if (viewports.get(i).seriesProperty().get() == null) {
                 viewports.get(i).show(displayable.get(next++));
+                filled.add(i);
             }
         }
         displayable.forEach(this::loadThumbnail);
+        return filled;
     }
 
     /**
@@ -270,26 +482,48 @@ public final class ViewerViewModel implements SeriesProvider {
         return true;
     }
 
+    private static String patientKey(Patient patient) {
+        return patient.patientId() + "\0" + patient.patientName();
+    }
+
     private static String seriesKey(Study study, Series s) {
         return study.studyInstanceUid() + "\0" + s.seriesInstanceUid();
     }
 
-    /** Replaces {@code old} by the same series with more instances; returns the new entry. */
-    private SeriesEntry grow(SeriesEntry old, Series grown) {
+    /**
+     * Replaces {@code old} by the same series with more instances; returns the new entry. {@code noteOnly}: the
+     * loads and the thumbnail under way go on for it, and nothing new starts (a running scan's part).
+     */
+    private SeriesEntry grow(SeriesEntry old, Series grown, boolean noteOnly) {
         SeriesEntry entry = new SeriesEntry(old.patient(), old.study(), grown);
+        old.grownInto = entry;
         series.set(series.indexOf(old), entry);
         List<TaskHandle> handles = seriesTasks.remove(old);
-        if (handles != null) {
-            handles.forEach(TaskHandle::cancel);
+        SeriesImages images = loaded.remove(old);
+        if (noteOnly) {
+            if (handles != null) {
+                handles.forEach(tasksOf(entry)::add);
+            }
+            if (images != null) {
+                images.growTo(entry);
+                loaded.put(entry, images);
+            }
+        } else if (handles != null) {
+            // The loads go on for the grown series (closing its study cancels them); the thumbnail is made again.
+            handles.stream().filter(h -> images == null || !images.isLoad(h)).forEach(TaskHandle::cancel);
+            if (images != null) {
+                handles.stream().filter(images::isLoad).forEach(tasksOf(entry)::add);
+            }
         }
-        SeriesImages previous = loaded.remove(old);
-        if (previous != null) {
-            previous.cancel();
-            SeriesImages images = new SeriesImages(entry);
-            images.adopt(previous);
-            startLoading(entry, images, 0);
+        if (images != null && !noteOnly) {
+            // Grown in place: what was decoded stays, and a load running now goes on; a new one reads what it does
+            // not. Restarting the load at each part starved it: decoded frames not yet handed over were dropped.
+            images.growTo(entry);
+            Set<Path> claimed = images.keepRunningLoads();
+            startLoading(entry, images, 0, claimed);
         }
-        if (mpr.get() != null && mpr.get().images().entry() == old) {
+        boolean mprOnOld = mpr.get() != null && mpr.get().images().entry() == old;
+        if (mprOnOld) {
             closeMpr();
         }
         for (ViewportViewModel vp : viewports) {
@@ -297,9 +531,15 @@ public final class ViewerViewModel implements SeriesProvider {
                 vp.showGrown(entry);
             }
         }
+        // The planes of a series still being scanned are made again of the grown series: the MPR stays open.
+        if (mprOnOld && activeViewport().seriesProperty().get() == entry) {
+            openMpr(entry);
+        }
+        entry.thumbnailSource = old.thumbnailSource;
+        entry.thumbnailFailureProperty().set(old.thumbnailFailureProperty().get());
         if (old.thumbnailProperty().get() != null && entry.isDisplayable()) {
             entry.thumbnailProperty().set(old.thumbnailProperty().get());
-        } else if (entry.isDisplayable()) {
+        } else if (entry.isDisplayable() && !noteOnly) {
             loadThumbnail(entry);
         }
         return entry;
@@ -327,28 +567,39 @@ public final class ViewerViewModel implements SeriesProvider {
             return existing;
         }
         SeriesImages images = new SeriesImages(entry);
-        startLoading(entry, images, startSlice);
+        startLoading(entry, images, startSlice, Set.of());
         return images;
     }
 
-    /** Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards. */
-    private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice) {
+    /**
+     * Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards, but for the files
+     * of {@code leftToOthers} (loads already running).
+     */
+    private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice, Set<Path> leftToOthers) {
         loaded.put(entry, images);
         List<Instance> instances = entry.series().instances();
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
         List<Integer> order = new ArrayList<>(outwardFrom(startInstance, instances.size()));
-        order.removeIf(images::isSettled);
+        order.removeIf(i -> images.isSettled(i) || leftToOthers.contains(instances.get(i).file()));
         if (order.isEmpty()) {
             return;
         }
-        // The series' 16-bit frames share a few large arrays that young collections never copy (FrameMemory).
-        FrameMemory memory = new FrameMemory(entry.slices().size());
+        Set<Path> files = new HashSet<>();
+        int frames = 0;
+        for (int i : order) {
+            files.add(instances.get(i).file());
+            frames += instances.get(i).frameCount();
+        }
+        // The frames of a load share a few large arrays that young collections never copy (FrameMemory).
+        FrameMemory memory = new FrameMemory(frames);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> {
+                    started.set(true);
                     memory.run(() -> decodeSeries(ctx, images, instances, order));
                     return null;
                 })
                 .withTitle("Loading " + entry.description()));
-        images.setLoading(handle);
+        images.addLoad(new SeriesImages.Load(handle, files, started));
         tasksOf(entry).add(handle);
     }
 
@@ -364,7 +615,7 @@ public final class ViewerViewModel implements SeriesProvider {
             if (instance.isImage()) {
                 try {
                     // The series keeps the decoded frames and their pipelines, not the file and its header.
-                    arrivals.accept(new SeriesImages.Arrival(index, DecodedImage.of(service.load(instance))));
+                    arrivals.accept(new SeriesImages.Arrival(instance, DecodedImage.of(service.load(instance))));
                 } catch (IOException | RuntimeException e) {
                     // Whatever one file does (a bug on hostile data included), the series' other files still load.
                     LOG.warn("Could not load {}", instance.file(), e);
@@ -401,18 +652,27 @@ public final class ViewerViewModel implements SeriesProvider {
     private void loadThumbnail(SeriesEntry entry) {
         SeriesEntry.Slice middle = entry.slices().get(entry.slices().size() / 2);
         Instance instance = entry.instance(middle.instanceIndex());
+        entry.thumbnailSource = instance.file();
         TaskHandle handle = track(BackgroundTask.wrap(ctx -> thumbnailPixels(service.load(instance), middle.frame()))
                 .withTitle("Thumbnail " + entry.description())
                 .onSuccess(t -> {
-                    WritableImage img = new WritableImage(t.width(), t.height());
-                    img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),
-                            IntBuffer.wrap(t.argb()), t.width());
-                    entry.thumbnailProperty().set(img);
+                    // The series may have grown meanwhile (a running scan); not if another thumbnail was asked since.
+                    SeriesEntry shown = entry.latest();
+                    if (instance.file().equals(shown.thumbnailSource)) {
+                        WritableImage img = new WritableImage(t.width(), t.height());
+                        img.getPixelWriter().setPixels(0, 0, t.width(), t.height(), PixelFormat.getIntArgbInstance(),
+                                IntBuffer.wrap(t.argb()), t.width());
+                        shown.thumbnailProperty().set(img);
+                        shown.thumbnailFailureProperty().set("");
+                    }
                 })
                 .onFailure(e -> {
                     LOG.warn("No thumbnail for {}: {}", instance.file(), reasonOf(e));
-                    entry.thumbnailProperty().set(null);
-                    entry.thumbnailFailureProperty().set(reasonOf(e));
+                    SeriesEntry shown = entry.latest();
+                    if (instance.file().equals(shown.thumbnailSource)) {
+                        shown.thumbnailProperty().set(null);
+                        shown.thumbnailFailureProperty().set(reasonOf(e));
+                    }
                 }));
         tasksOf(entry).add(handle);
     }
@@ -487,6 +747,11 @@ public final class ViewerViewModel implements SeriesProvider {
             status.set("MPR: show a series in a viewport first");
             return;
         }
+        openMpr(entry);
+    }
+
+    /** Shows {@code entry}, the active viewport's series, in the MPR layout. */
+    private void openMpr(SeriesEntry entry) {
         MprViewModel shown = new MprViewModel(images(entry, activeViewport().sliceProperty().get()), executor);
         shown.toolProperty().bind(tool);
         // The viewport the MPR was opened from is its acquired viewport (2×2): it goes to the slice at the crosshair.
@@ -526,6 +791,8 @@ public final class ViewerViewModel implements SeriesProvider {
             t.cancel();
         }
         tasks.clear();
+        liveScans.clear();
+        scanning.set(false);
         seriesTasks.clear();
         loaded.values().forEach(SeriesImages::cancel);
         loaded.clear();
@@ -546,6 +813,8 @@ public final class ViewerViewModel implements SeriesProvider {
         if (closing.isEmpty()) {
             return;
         }
+        // A scan still reading this study's files must not bring it back.
+        liveScans.forEach(scan -> scan.closedStudies.add(study.studyInstanceUid()));
         if (mpr.get() != null && closing.contains(mpr.get().images().entry())) {
             closeMpr();
         }
@@ -586,11 +855,19 @@ public final class ViewerViewModel implements SeriesProvider {
     // ---- tasks and status ----
 
     private TaskHandle track(BackgroundTask<?> task) {
+        return track(task, () -> { });
+    }
+
+    /** As {@link #track(BackgroundTask)}, running {@code alsoWhenFinished} once the task is over, whatever its end. */
+    private TaskHandle track(BackgroundTask<?> task, Runnable alsoWhenFinished) {
         String title = task.title();
         // The bar is indeterminate only until some running task reports how far it is: switching a ProgressBar
         // between indeterminate and determinate rebuilds its skin, and a thumbnail task starting beside a series
         // load did that in the pulses of the load.
+        // A task cancelled before it ran (a load folded into a later one) finishes without having counted.
+        boolean[] ran = {false};
         task.onRunning(() -> {
+                    ran[0] = true;
                     runningTasks.set(runningTasks.get() + 1);
                     status.set(title + "…");
                     if (runningTasks.get() == 1) {
@@ -605,7 +882,11 @@ public final class ViewerViewModel implements SeriesProvider {
                 });
         TaskHandle[] self = new TaskHandle[1];
         task.onFinished(() -> {
+            alsoWhenFinished.run();
             tasks.remove(self[0]);
+            if (!ran[0]) {
+                return;
+            }
             runningTasks.set(Math.max(0, runningTasks.get() - 1));
             if (runningTasks.get() == 0) {
                 status.set(series.isEmpty() ? "Ready" : series.size() + " series open");
@@ -624,6 +905,11 @@ public final class ViewerViewModel implements SeriesProvider {
 
     public ObservableList<SeriesEntry> series() {
         return series;
+    }
+
+    /** True while a scan runs: its series are in the browser and still growing, more may come. */
+    public javafx.beans.property.ReadOnlyBooleanProperty scanningProperty() {
+        return scanning.getReadOnlyProperty();
     }
 
     public ObservableList<FailedFile> failures() {

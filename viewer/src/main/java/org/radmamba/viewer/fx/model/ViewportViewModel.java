@@ -135,7 +135,7 @@ public final class ViewportViewModel {
         }
         SeriesEntry.Slice current = shown.slices().get(slice.get());
         java.nio.file.Path file = shown.instance(current.instanceIndex()).file();
-        int same = 0;
+        int same = -1;
         for (int i = 0; i < grown.slices().size(); i++) {
             SeriesEntry.Slice s = grown.slices().get(i);
             if (s.frame() == current.frame() && grown.instance(s.instanceIndex()).file().equals(file)) {
@@ -143,13 +143,22 @@ public final class ViewportViewModel {
                 break;
             }
         }
+        boolean onScreen = same >= 0 && image.get() != null;
+        same = Math.max(0, same);
         detach();
         series.set(grown);
         sliceCount.set(grown.slices().size());
         slice.set(same);
         images = provider.images(grown, same);
         images.addArrivalListener(arrivalListener);
-        sliceChanged();
+        if (onScreen) {
+            // The same frame stays on screen under the same window: only the text around it changes (the slice
+            // count). Rendering it again at each part of a running scan cost the UI thread a whole frame each time.
+            instance.set(grown.instance(grown.slices().get(same).instanceIndex()));
+            updateCornerText();
+        } else {
+            sliceChanged();
+        }
     }
 
     /** Forgets the series (the study was closed). */

@@ -6,6 +6,7 @@ import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
+import org.radmamba.viewer.study.ScanListener;
 import org.radmamba.viewer.study.ScanProgress;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
@@ -45,6 +46,11 @@ public final class DicomStudyService implements StudyService {
     @Override
     public ScanResult scan(List<Path> paths, ScanProgress progress) {
         return scanner.scan(paths, instance -> { }, progress);
+    }
+
+    @Override
+    public ScanResult scan(List<Path> paths, ScanListener listener) {
+        return scanner.scan(paths, listener);
     }
 
     @Override

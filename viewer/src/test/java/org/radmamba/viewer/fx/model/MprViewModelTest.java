@@ -61,7 +61,7 @@ class MprViewModelTest {
         List<SeriesImages.Arrival> batch = new ArrayList<>();
         ImageLoader loader = new ImageLoader();
         for (int i = parity; i < images.entry().series().instances().size(); i += 2) {
-            batch.add(new SeriesImages.Arrival(i, DecodedImage.of(loader.load(images.entry().instance(i)))));
+            batch.add(new SeriesImages.Arrival(images.entry().instance(i), DecodedImage.of(loader.load(images.entry().instance(i)))));
         }
         images.arrive(batch);
     }

@@ -102,7 +102,7 @@ class FullTextOnHoverTest {
             window.openDropped(List.of(folder.toFile()));
             return null;
         });
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && viewModel.viewport(0).imageProperty().get() != null);
         try {
             WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> window.pacer().isIdle()

@@ -98,7 +98,7 @@ class MainWindowTest {
 
     private void dropAndWait(FxRobot robot, Path folder) throws Exception {
         robot.interact(() -> window.openDropped(List.of(folder.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && viewModel.viewport(0).imageProperty().get() != null
                 && viewModel.viewport(0).voiProperty().get() != null);
         waitForPacedUpdates();
@@ -200,7 +200,7 @@ class MainWindowTest {
         });
         assertEquals(TransferMode.COPY, accepted.get());
         assertTrue(completed.get());
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && first().imageProperty().get() != null);
         waitForPacedUpdates();
         assertEquals(8, viewModel.series().getFirst().slices().size());
@@ -1146,7 +1146,7 @@ class MainWindowTest {
         Path a = study("several");
         List<File> files = List.of(a.resolve("CT").resolve("ct-001.dcm").toFile(), a.resolve("CT").resolve("ct-002.dcm").toFile());
         robot.interact(() -> window.openDropped(files));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && first().imageProperty().get() != null);
         assertEquals(2, viewModel.series().getFirst().slices().size());
     }

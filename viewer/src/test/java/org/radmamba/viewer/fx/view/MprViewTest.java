@@ -106,7 +106,7 @@ class MprViewTest {
 
         FxRobot robot = new FxRobot();
         robot.interact(() -> window.openDropped(List.of(series.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && viewModel.viewport(0).imageProperty().get() != null);
         robot.interact(viewModel::toggleMpr);
         MprViewModel mpr = viewModel.mprProperty().get();
@@ -189,7 +189,7 @@ class MprViewTest {
                 new double[] {2, 1}, Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20)));
         FxRobot robot = new FxRobot();
         robot.interact(() -> window.openDropped(List.of(series.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && viewModel.viewport(0).imageProperty().get() != null);
         robot.interact(viewModel::toggleMpr);
         MprViewModel mpr = viewModel.mprProperty().get();

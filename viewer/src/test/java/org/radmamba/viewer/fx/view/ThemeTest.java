@@ -158,7 +158,7 @@ class ThemeTest {
             window.openDropped(List.of(folder.toFile()));
             return null;
         });
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
                 && viewModel.viewport(0).imageProperty().get() != null);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> window.pacer().isIdle()));
         WaitForAsyncUtils.waitForFxEvents();
