@@ -51,6 +51,35 @@ public final class FlatGreySeries {
         return files;
     }
 
+    /**
+     * Writes {@code slices} flat grey slices of one series of the same patient into {@code folder}, named
+     * {@code prefix-NNN.dcm}, with no broken files: a study's series number {@code seriesNumber} (its UID made of
+     * it) of modality {@code modality}. Returns the slices in order.
+     */
+    public static List<Path> writeSeries(Path folder, String prefix, String studyUid, int seriesNumber,
+                                         String modality, int slices) throws IOException {
+        Files.createDirectories(folder);
+        String seriesUid = SERIES_UID + "." + seriesNumber;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            byte[] grey = new byte[SIZE * SIZE];
+            Arrays.fill(grey, (byte) OTHER_GREY);
+            files.add(DicomBuilder.image(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, SIZE, SIZE, 8, false)
+                    .str(Tag.PATIENT_NAME, "PN", "FLAT^GREY").str(Tag.PATIENT_ID, "LO", "FLAT-1")
+                    .str(Tag.MODALITY, "CS", modality)
+                    .ui(Tag.STUDY_INSTANCE_UID, studyUid).ui(Tag.SERIES_INSTANCE_UID, seriesUid)
+                    .is(Tag.SERIES_NUMBER, seriesNumber)
+                    .ui(Tag.SOP_INSTANCE_UID, seriesUid + "." + (i + 1))
+                    .is(Tag.INSTANCE_NUMBER, i + 1)
+                    .ds(Tag.IMAGE_ORIENTATION_PATIENT, 1, 0, 0, 0, 1, 0)
+                    .ds(Tag.IMAGE_POSITION_PATIENT, 0, 0, i)
+                    .ds(Tag.PIXEL_SPACING, 1, 1)
+                    .ds(Tag.WINDOW_CENTER, 128).ds(Tag.WINDOW_WIDTH, 256)
+                    .pixels8(grey).write(folder.resolve(String.format("%s-%03d.dcm", prefix, i))));
+        }
+        return files;
+    }
+
     /** The names of the two files of {@link #write} that cannot be read. */
     public static List<String> brokenNames() {
         return List.of("zz-notes.txt", "zz-truncated.dcm");

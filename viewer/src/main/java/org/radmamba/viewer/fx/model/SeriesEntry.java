@@ -21,8 +21,12 @@ public final class SeriesEntry {
     public record Slice(int instanceIndex, int frame) {
     }
 
-    private final Patient patient;
-    private final Study study;
+    /**
+     * The patient and study rows this series is listed under, as the browser shows them: they change (UI thread)
+     * when a series of theirs arrives or closes, so that their counts and modalities are those of the rows listed.
+     */
+    private Patient patient;
+    private Study study;
     private final Series series;
     private final List<Slice> slices;
     private final ObjectProperty<Image> thumbnail = new SimpleObjectProperty<>(this, "thumbnail");
@@ -66,6 +70,12 @@ public final class SeriesEntry {
 
     public Series series() {
         return series;
+    }
+
+    /** Lists this series under {@code patient} and {@code study}, the rows it is shown under now. UI thread only. */
+    void listUnder(Patient patient, Study study) {
+        this.patient = patient;
+        this.study = study;
     }
 
     public List<Slice> slices() {

@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The main window's view model: open studies, the series list, the viewports and their layout, failures to
@@ -335,6 +336,7 @@ public final class ViewerViewModel implements SeriesProvider {
         }
         if (!reordered.equals(series)) {
             series.setAll(reordered);
+            agreeRowsWithTheirSeries();
         }
         List<SeriesEntry> displayable = ordered.stream().filter(SeriesEntry::isDisplayable).toList();
         // The pixels of the files that joined a series while the scan ran (the load that began goes on).
@@ -446,6 +448,7 @@ public final class ViewerViewModel implements SeriesProvider {
             }
         }
         series.addAll(added);
+        agreeRowsWithTheirSeries();
         failures.addAll(result.failures());
         // Fill empty viewports with the new series, in order; their loads are queued before the thumbnails so
         // that the first image shows as early as possible.
@@ -476,6 +479,80 @@ public final class ViewerViewModel implements SeriesProvider {
         for (Instance i : incoming.instances()) {
             Path file = files.get(i.sopInstanceUid());
             if (file != null && !file.equals(i.file())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes each study row of the browser list exactly the series shown under it, in their order (its series count
+     * and modalities), and each patient row exactly its study rows (its study count). A study's series share the
+     * patient and study of the part that first brought it (see {@link #addScanResult}): a scan's or a retrieve's
+     * later parts, another folder of the same study, or a study closed, change what is listed under those rows but
+     * not the rows, which then told only of that first part. Called in the same UI-thread turn as every change of
+     * the series list, so that the browser, which redraws its rows in a later pulse, sees them agree; the entries
+     * change in place (their loads, thumbnails and viewports stay theirs).
+     */
+    private void agreeRowsWithTheirSeries() {
+        Map<SeriesEntry, Study> agreedStudy = new IdentityHashMap<>();
+        for (List<SeriesEntry> row : rows(SeriesEntry::study, Study::studyInstanceUid)) {
+            Study shown = row.getFirst().study();
+            List<Series> listed = row.stream().map(SeriesEntry::series).toList();
+            Study agreed = sameElements(shown.series(), listed) ? shown : new Study(shown.studyInstanceUid(),
+                    shown.studyDate(), shown.description(), shown.accessionNumber(), listed);
+            row.forEach(e -> agreedStudy.put(e, agreed));
+        }
+        for (List<SeriesEntry> row : rows(SeriesEntry::patient, ViewerViewModel::patientKey)) {
+            Patient shown = row.getFirst().patient();
+            List<Study> listed = new ArrayList<>();
+            for (SeriesEntry e : row) {
+                Study study = agreedStudy.get(e);
+                if (listed.stream().noneMatch(s -> s == study)) {
+                    listed.add(study);
+                }
+            }
+            Patient agreed = sameElements(shown.studies(), listed) ? shown
+                    : new Patient(shown.patientId(), shown.patientName(), listed);
+            for (SeriesEntry e : row) {
+                if (e.patient() != agreed || e.study() != agreedStudy.get(e)) {
+                    e.listUnder(agreed, agreedStudy.get(e));
+                }
+            }
+        }
+    }
+
+    /**
+     * The series list as the browser groups it into rows: entries with equal patient (or study) records share a
+     * row, in the order of their first entry. Records are compared by identity first, then by their identifiers
+     * ({@code id}), then whole: their own hash covers every instance inside.
+     */
+    private <R> List<List<SeriesEntry>> rows(Function<SeriesEntry, R> record, Function<R, String> id) {
+        Map<String, List<List<SeriesEntry>>> byId = new HashMap<>();
+        List<List<SeriesEntry>> rows = new ArrayList<>();
+        for (SeriesEntry e : series) {
+            R r = record.apply(e);
+            List<List<SeriesEntry>> candidates = byId.computeIfAbsent(id.apply(r), k -> new ArrayList<>());
+            List<SeriesEntry> row = candidates.stream().filter(c -> record.apply(c.getFirst()) == r).findFirst()
+                    .or(() -> candidates.stream().filter(c -> record.apply(c.getFirst()).equals(r)).findFirst())
+                    .orElse(null);
+            if (row == null) {
+                row = new ArrayList<>();
+                candidates.add(row);
+                rows.add(row);
+            }
+            row.add(e);
+        }
+        return rows;
+    }
+
+    /** Whether {@code a} and {@code b} hold the same objects in the same order. */
+    private static boolean sameElements(List<?> a, List<?> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
                 return false;
             }
         }
@@ -837,6 +914,7 @@ public final class ViewerViewModel implements SeriesProvider {
         }
         measurementStore.removeImagesOf(files);
         series.removeAll(closing);
+        agreeRowsWithTheirSeries();
         if (runningTasks.get() == 0) {
             status.set(series.isEmpty() ? "Ready" : series.size() + " series open");
         }

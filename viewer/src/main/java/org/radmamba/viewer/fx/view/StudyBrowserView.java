@@ -245,12 +245,13 @@ public final class StudyBrowserView extends StackPane {
         ArrayDeque<TreeItem<Row>> blankPatients = blanks(tree.getRoot());
         List<TreeItem<Row>> patientList = new ArrayList<>();
         wanted.forEach((patient, studies) -> {
-            TreeItem<Row> patientItem = item(patientItems.get(patient), blankPatients, patient.value);
+            TreeItem<Row> patientItem = item(kept(patientItems, patient, keptPatients), blankPatients, patient.value);
             keptPatients.put(patient, patientItem);
             ArrayDeque<TreeItem<Row>> blankStudies = blanks(patientItem);
             List<TreeItem<Row>> studyList = new ArrayList<>();
             for (Map.Entry<Key, List<SeriesEntry>> study : studies.entrySet()) {
-                TreeItem<Row> studyItem = item(studyItems.get(study.getKey()), blankStudies, study.getKey().value);
+                TreeItem<Row> studyItem = item(kept(studyItems, study.getKey(), keptStudies), blankStudies,
+                        study.getKey().value);
                 keptStudies.put(study.getKey(), studyItem);
                 ArrayDeque<TreeItem<Row>> blankSeries = blanks(studyItem);
                 List<TreeItem<Row>> seriesList = new ArrayList<>();
@@ -281,9 +282,45 @@ public final class StudyBrowserView extends StackPane {
         tree.setMouseTransparent(!show);
     }
 
-    /** The item already showing {@code content}, else a blank one taken over, else a new one; unfolded if not kept. */
+    /**
+     * The item that showed the patient or study {@code key} in the last sync, not yet taken in this one
+     * ({@code taken}): the one of an equal record, else one of the same identifiers (UID, or patient ID and name)
+     * whose record has changed since, its counts following the series listed under it (see the view model's
+     * rows). Kept in place, it keeps its place, unfolding and selection.
+     */
+    private static TreeItem<Row> kept(Map<Key, TreeItem<Row>> shown, Key key, Map<Key, TreeItem<Row>> taken) {
+        TreeItem<Row> same = shown.get(key);
+        if (same != null) {
+            return same;
+        }
+        for (Map.Entry<Key, TreeItem<Row>> e : shown.entrySet()) {
+            if (e.getKey().hash == key.hash && sameIdentifiers(e.getKey().value, key.value)
+                    && !taken.containsValue(e.getValue())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameIdentifiers(Object a, Object b) {
+        return switch (a) {
+            case Patient p when b instanceof Patient q ->
+                    p.patientId().equals(q.patientId()) && p.patientName().equals(q.patientName());
+            case Study s when b instanceof Study t ->
+                    !s.studyInstanceUid().isEmpty() && s.studyInstanceUid().equals(t.studyInstanceUid());
+            default -> false;
+        };
+    }
+
+    /**
+     * The item already showing {@code content} (now showing its latest record), else a blank one taken over, else
+     * a new one; unfolded if not kept.
+     */
     private static TreeItem<Row> item(TreeItem<Row> kept, ArrayDeque<TreeItem<Row>> blanks, Object content) {
         if (kept != null) {
+            if (kept.getValue().content() != content) {
+                kept.getValue().content.set(content);
+            }
             return kept;
         }
         TreeItem<Row> item = blanks.poll();

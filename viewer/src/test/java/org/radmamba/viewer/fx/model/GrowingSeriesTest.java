@@ -66,7 +66,8 @@ class GrowingSeriesTest {
         assertEquals(1, vm.series().size(), "one entry: " + vm.series());
         SeriesEntry grown = vm.series().getFirst();
         assertEquals(6, grown.series().instances().size());
-        assertSame(first.study(), grown.study(), "one study in the browser");
+        assertEquals(first.study().studyInstanceUid(), grown.study().studyInstanceUid(), "one study in the browser");
+        assertEquals(List.of(grown.series()), grown.study().series(), "its row lists the grown series");
         assertSame(grown, viewport.seriesProperty().get());
         assertEquals(6, viewport.sliceCountProperty().get());
         assertEquals(shownFile, viewport.instanceProperty().get().file(), "the viewport stays on its image");

@@ -35,6 +35,7 @@ import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.FlatGreySeries;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -782,6 +783,40 @@ class MainWindowTest {
         waitForPacedUpdates();
         assertEquals(List.of(ctPatient), List.copyOf(root.getChildren()));
         assertEquals(ctStudy, window.browser().tree().getSelectionModel().getSelectedItem());
+    }
+
+    @Test
+    void a_series_that_joins_a_study_shown_is_counted_on_its_row_which_stays_the_same_item(FxRobot robot)
+            throws Exception {
+        String studyUid = "1.2.826.0.1.3680043.10.77.30";
+        Path ct = temp.resolve("joining-ct");
+        FlatGreySeries.writeSeries(ct, "ct", studyUid, 1, "CT", 2);
+        dropAndWait(robot, ct);
+        var root = window.browser().tree().getRoot();
+        TreeItem<StudyBrowserView.Row> patientItem = root.getChildren().getFirst();
+        TreeItem<StudyBrowserView.Row> studyItem = patientItem.getChildren().getFirst();
+        robot.interact(() -> window.browser().tree().getSelectionModel().select(studyItem));
+        assertTrue(onFx(() -> studyCell(robot, studyItem).getText()).contains("CT · 1 series"));
+
+        Path mr = temp.resolve("joining-mr");
+        FlatGreySeries.writeSeries(mr, "mr", studyUid, 2, "MR", 1);
+        robot.interact(() -> window.openDropped(List.of(mr.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> viewModel.series().size() == 2
+                && !viewModel.scanningProperty().get());
+        waitForPacedUpdates();
+
+        assertEquals(List.of(patientItem), List.copyOf(root.getChildren()), "one patient row, the same item");
+        assertEquals(List.of(studyItem), List.copyOf(patientItem.getChildren()), "one study row, the same item");
+        assertEquals(2, studyItem.getChildren().size());
+        assertEquals(studyItem, window.browser().tree().getSelectionModel().getSelectedItem(), "still selected");
+        assertTrue(studyItem.getValue().content() == viewModel.series().getFirst().study(), "the row's latest study");
+        String text = onFx(() -> studyCell(robot, studyItem).getText());
+        assertTrue(text.contains("CT, MR · 2 series"), "the study row counts both series: " + text);
+    }
+
+    /** The cell showing {@code item}'s row. */
+    private static TreeCell<?> studyCell(FxRobot robot, TreeItem<StudyBrowserView.Row> item) {
+        return robot.lookup(".tree-cell").match((TreeCell<?> c) -> !c.isEmpty() && c.getTreeItem() == item).query();
     }
 
     @Test
