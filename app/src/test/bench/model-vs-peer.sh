@@ -16,7 +16,7 @@ cpfile="$(mktemp)"
 trap 'rm -f "$cpfile"' EXIT
 mvn -B -o -q -pl app dependency:build-classpath -Dmdep.outputFile="$cpfile" > /dev/null
 cp="app/target/classes:inference/target/classes:$(cat "$cpfile")"
-flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:GCTimeRatio=4)
+flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:GCTimeRatio=1)
 load() { echo "load_average=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"; }
 ours() { # MODEL BATCH -> prints the bench line, sets ours_ms
   local line

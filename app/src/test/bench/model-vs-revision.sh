@@ -22,7 +22,7 @@ mvn -B -o -q -pl app dependency:build-classpath -Dmdep.outputFile="$cpfile" > /d
 # third-party jars only: each tree's own modules come from its target/classes
 libs="$(tr ':' '\n' < "$cpfile" | grep -v '/org/radmamba/' | paste -sd:)"
 read -r -a extra <<< "${JVM_FLAGS:-}"
-flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:GCTimeRatio=4
+flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:GCTimeRatio=1
     "${extra[@]}")
 variants=("medmamba_t 224" "medmamba_s 224" "medmamba_b 224" "vmunet_isic 256" "vmunet_isic 128")
 bench() { # TREE_NAME TREE_DIR MODEL SIZE
