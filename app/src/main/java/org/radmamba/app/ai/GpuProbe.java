@@ -1,6 +1,7 @@
 package org.radmamba.app.ai;
 
-import org.radmamba.inference.cuda.CudaDeviceQuery;
+import org.radmamba.inference.cuda.CudaDevice;
+import org.radmamba.inference.cuda.CudaDeviceInfo;
 import org.radmamba.inference.cuda.CudaUnavailableException;
 
 /**
@@ -18,11 +19,11 @@ public interface GpuProbe {
      */
     GpuDevice probe() throws CudaUnavailableException;
 
-    /** The platform's NVIDIA driver, through {@link CudaDeviceQuery}. */
+    /** The platform's NVIDIA driver, through {@link CudaDevice#first()} (any age: the selector says why not). */
     static GpuProbe driver() {
         return () -> {
-            CudaDeviceQuery.Device d = CudaDeviceQuery.first();
-            return new GpuDevice(d.name(), d.major(), d.minor(), d.totalBytes(), d.freeBytes());
+            CudaDeviceInfo d = CudaDevice.first();
+            return new GpuDevice(d.name(), d.computeMajor(), d.computeMinor(), d.totalBytes(), d.freeBytes());
         };
     }
 }

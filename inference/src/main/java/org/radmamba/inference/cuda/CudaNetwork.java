@@ -231,10 +231,7 @@ public final class CudaNetwork implements InferenceNetwork {
         }
         CudaDriver driver = CudaDriver.load(libraryName);
         try {
-            if (driver.deviceCount() == 0) {
-                throw new CudaUnavailableException("the NVIDIA driver reports no CUDA device");
-            }
-            int device = driver.device(0);
+            int device = CudaDevice.deviceHandle(driver, 0);
             MemorySegment context = driver.retainPrimaryContext(device);
             driver.setCurrent(context);
             CudaDeviceInfo info;
@@ -243,10 +240,11 @@ public final class CudaNetwork implements InferenceNetwork {
             } finally {
                 driver.setCurrent(context);
             }
-            if (info.computeMajor() < CudaDevice.MIN_COMPUTE_MAJOR) {
+            try {
+                CudaDevice.requireVolta(info);
+            } catch (CudaUnavailableException e) {
                 driver.releasePrimaryContext(device);
-                throw new CudaUnavailableException(info.name() + " has compute capability " + info.computeMajor()
-                        + "." + info.computeMinor() + "; RadMamba's kernels need 7.0 (Volta) or newer");
+                throw e;
             }
             if (!info.fits(model.weightBytes(), RESERVE_BYTES)) {
                 driver.releasePrimaryContext(device);

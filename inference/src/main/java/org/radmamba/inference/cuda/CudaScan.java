@@ -99,7 +99,7 @@ public final class CudaScan implements SelectiveScan, AutoCloseable {
     public static CudaScan open(String libraryName, int ordinal) throws CudaUnavailableException {
         CudaDriver driver = CudaDriver.load(libraryName);
         try {
-            int device = CudaDeviceQuery.deviceHandle(driver, ordinal);
+            int device = CudaDevice.deviceHandle(driver, ordinal);
             int major = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
             int minor = driver.attribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
             String name = driver.deviceName(device);

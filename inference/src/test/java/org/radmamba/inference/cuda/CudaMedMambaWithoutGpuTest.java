@@ -220,7 +220,7 @@ class CudaMedMambaWithoutGpuTest {
                 () -> CudaNetwork.load(sd, "libcuda-not-installed.so.1"));
         assertEquals("no NVIDIA driver found (libcuda-not-installed.so.1 could not be loaded)", load.getMessage());
         CudaUnavailableException query = assertThrows(CudaUnavailableException.class,
-                () -> CudaDevice.query("libcuda-not-installed.so.1"));
+                () -> CudaDevice.query("libcuda-not-installed.so.1", 0));
         assertEquals(load.getMessage(), query.getMessage());
     }
 
