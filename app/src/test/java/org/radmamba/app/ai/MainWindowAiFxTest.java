@@ -1,29 +1,21 @@
 package org.radmamba.app.ai;
 
-import javafx.application.Platform;
 import javafx.scene.SnapshotParameters;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Slider;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.AiWindow;
-import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.demo.DemoStudy;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.overlay.LabelColours;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayRenderer;
 import org.radmamba.viewer.fx.task.TaskHandle;
-import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -42,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -57,44 +48,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rotation and flip; the demo classifier's top class goes into the viewport corner with the demo caveat.
  */
 @ExtendWith(ApplicationExtension.class)
-class MainWindowAiFxTest {
-
-    @TempDir
-    static Path temp;
-
-    private static CpuSimdScan scan;
-    private AiWindowHarness harness;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-    private AiWindow ai;
-
-    @BeforeAll
-    static void engine() {
-        scan = new CpuSimdScan();
-    }
-
-    @AfterAll
-    static void release() {
-        scan.close();
-    }
+class MainWindowAiFxTest extends AiWindowFxTest {
 
     @Start
     void start(Stage stage) {
-        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
-        viewModel = harness.viewModel();
-        window = harness.window();
-        ai = harness.ai();
+        open(stage);
         ai.bindShortcuts(stage.getScene());
         stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(30, TimeUnit.SECONDS);
     }
 
     private ImageViewport viewport() {

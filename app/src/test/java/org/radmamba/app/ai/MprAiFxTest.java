@@ -6,22 +6,14 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.scene.transform.Affine;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.app.gui.AiWindow;
-import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.model.SeriesEntry;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
-import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.view.MprView;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
@@ -34,10 +26,8 @@ import org.testfx.util.WaitForAsyncUtils;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * planes again.
  */
 @ExtendWith(ApplicationExtension.class)
-class MprAiFxTest {
+class MprAiFxTest extends AiWindowFxTest {
 
     private static final int COLUMNS = 120;
     private static final int ROWS = 90;
@@ -62,41 +52,10 @@ class MprAiFxTest {
     private static final double PIXEL_MM = 0.5;
     private static final double SLICE_MM = 2;
 
-    @TempDir
-    static Path temp;
-
-    private static CpuSimdScan scan;
-    private AiWindowHarness harness;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-    private AiWindow ai;
-
-    @BeforeAll
-    static void engine() {
-        scan = new CpuSimdScan();
-    }
-
-    @AfterAll
-    static void release() {
-        scan.close();
-    }
-
     @Start
     void start(Stage stage) {
-        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
-        viewModel = harness.viewModel();
-        window = harness.window();
-        ai = harness.ai();
+        open(stage);
         stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(30, TimeUnit.SECONDS);
     }
 
     /** The lesion photograph's luminance at COLUMNS × ROWS (box-averaged), as HU 0..255. */

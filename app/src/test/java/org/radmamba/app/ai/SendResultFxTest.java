@@ -4,14 +4,10 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.app.gui.AiWindow;
 import org.radmamba.app.net.Orthanc;
-import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.net.Credentials;
 import org.radmamba.viewer.dicom.net.DicomNetworks;
@@ -22,8 +18,6 @@ import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.NodeDirectory;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.fx.model.SeriesEntry;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.view.MainWindow;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -33,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 
@@ -44,22 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the AI panel in one click, and a C-FIND on Orthanc finds the SR (and for masks the SEG) in the CT's study.
  */
 @ExtendWith(ApplicationExtension.class)
-class SendResultFxTest {
+class SendResultFxTest extends AiWindowFxTest {
 
-    @TempDir
-    static Path temp;
-
-    private static CpuSimdScan scan;
     private static Orthanc orthanc;
     private static String nodesNode;
-    private AiWindowHarness harness;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-    private AiWindow ai;
 
     @BeforeAll
-    static void start() throws Exception {
-        scan = new CpuSimdScan();
+    static void startPacs() throws Exception {
         orthanc = Orthanc.start(temp.resolve("orthanc"), Orthanc.freePort());
         // The AI window reads the user's nodes: here a preferences node of this test's own.
         nodesNode = "org/radmamba/test-send-" + UUID.randomUUID();
@@ -69,8 +53,7 @@ class SendResultFxTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        scan.close();
+    static void stopPacs() throws Exception {
         if (orthanc != null) {
             orthanc.close();
         }
@@ -80,20 +63,8 @@ class SendResultFxTest {
 
     @Start
     void start(Stage stage) {
-        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
-        viewModel = harness.viewModel();
-        window = harness.window();
-        ai = harness.ai();
+        open(stage);
         stage.show();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        harness.close();
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(30, TimeUnit.SECONDS);
     }
 
     /** A CT series of three slices, opened and shown, in a study of its own (the demo generator's UIDs). */

@@ -2,24 +2,16 @@ package org.radmamba.app.ai;
 
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.app.gui.AiWindow;
 import org.radmamba.app.gui.ai.AiSidePanel;
-import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.DicomFileWriter;
 import org.radmamba.viewer.dicom.DicomReaders;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.fx.model.SeriesEntry;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.task.TaskHandle;
-import org.radmamba.viewer.fx.view.MainWindow;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -30,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,43 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broken report shows the one-line reason it cannot be read, and the window goes on.
  */
 @ExtendWith(ApplicationExtension.class)
-class StructuredReportFxTest {
-
-    @TempDir
-    static Path temp;
-
-    private static CpuSimdScan scan;
-    private AiWindowHarness harness;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-    private AiWindow ai;
-
-    @BeforeAll
-    static void engine() {
-        scan = new CpuSimdScan();
-    }
-
-    @AfterAll
-    static void release() {
-        scan.close();
-    }
+class StructuredReportFxTest extends AiWindowFxTest {
 
     @Start
     void start(Stage stage) {
-        harness = new AiWindowHarness(stage, scan, temp.resolve("no-user-models"));
-        viewModel = harness.viewModel();
-        window = harness.window();
-        ai = harness.ai();
+        open(stage);
         stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        harness.close();
-    }
-
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        return WaitForAsyncUtils.asyncFx(work).get(30, TimeUnit.SECONDS);
     }
 
     private ViewportViewModel first() {
