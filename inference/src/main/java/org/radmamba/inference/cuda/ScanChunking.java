@@ -28,6 +28,11 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
     static final int MAX_RANK = 64;
     /** Channels a block scans (a thread each): the [dt | B | C] rows it stages in shared memory serve them all. */
     static final int MAX_BLOCK = 128;
+    /**
+     * The fewest threads a block runs, whatever its channels: the kernels size each thread's share of a tile's
+     * staging for it (network.cu's CS_MIN_BLOCK); the threads past the channels only stage.
+     */
+    static final int MIN_BLOCK = 64;
 
     ScanChunking {
         if (chunks < 1 || chunkLen < 1) {
@@ -55,9 +60,11 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
         return new ScanChunking(chunks, chunkLen, kernelRank);
     }
 
-    /** Threads a block (one chunk of one image and direction) runs: its channels, rounded up to whole warps. */
+    /**
+     * Threads a block (one chunk of one image and direction) runs: its channels rounded up to whole warps, 64 to 128.
+     */
     static int blockThreads(int dInner) {
-        return Math.min(MAX_BLOCK, (dInner + 31) / 32 * 32);
+        return Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, (dInner + 31) / 32 * 32));
     }
 
     /** Floats of the carry buffer: per (image, direction, chunk) the 16 states and sum(delta) of every channel. */

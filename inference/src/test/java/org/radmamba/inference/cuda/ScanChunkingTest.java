@@ -62,8 +62,9 @@ class ScanChunkingTest {
     }
 
     @Test
-    void a_block_scans_whole_warps_of_channels_up_to_128() {
-        assertEquals(32, ScanChunking.blockThreads(16));
+    void a_block_scans_whole_warps_of_channels_from_64_up_to_128() {
+        assertEquals(64, ScanChunking.blockThreads(16));
+        assertEquals(64, ScanChunking.blockThreads(33));
         assertEquals(96, ScanChunking.blockThreads(96));
         assertEquals(128, ScanChunking.blockThreads(768));
     }
