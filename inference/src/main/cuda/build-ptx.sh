@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed PTX of the CUDA kernels (run from anywhere; needs nvcc, not needed by Maven):
-# selective_scan.cu (the scan behind CudaScan) and network.cu (the device-resident network, CudaMedMamba).
+# selective_scan.cu (the scan behind CudaScan) and network.cu (the device-resident network, CudaMedMamba), and for
+# network.cu also its cubins for sm_80 and sm_90 (loaded instead of the PTX where the device matches: no JIT).
 #
 #   build-ptx.sh [NAME...]      NAME: selective_scan, network (default both)
 #   PTX_OUT=DIR NVCC_FLAGS="-DCS_T=64" build-ptx.sh network     a variant, written to DIR instead (kernel experiments:
@@ -28,4 +29,13 @@ for name in "${names[@]}"; do
   ptxas -arch=sm_75 -v -o "$tmp/$name.cubin" "$out" > "$tmp/ptxas.log" 2>&1 || { cat "$tmp/ptxas.log" >&2; exit 1; }
   grep -A2 -E "Compiling entry function 'scan_chunk_(out|state)_r(8|64)'" "$tmp/ptxas.log" | grep -v '^--$' || true
   echo "wrote $out"
+  if [ "$name" = network ]; then
+    # machine code for the architectures most GPU workstations and servers have, so that their driver compiles
+    # nothing at load (NetworkKernels), and the digest of the PTX it came from (NetworkKernelsTest compares)
+    for arch in sm_80 sm_90; do
+      ptxas -arch="$arch" -O3 -o "$res/$name.$arch.cubin" "$out"
+      echo "wrote $res/$name.$arch.cubin"
+    done
+    sha256sum "$out" | cut -d' ' -f1 > "$res/$name.cubin-source.sha256"
+  fi
 done

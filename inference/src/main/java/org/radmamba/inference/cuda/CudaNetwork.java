@@ -5,9 +5,6 @@ import org.radmamba.inference.vmunet.VmUnetConfig;
 import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -39,12 +40,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class CudaNetwork implements InferenceNetwork {
 
-    /** A system property naming a PTX file to load instead of the bundled network.ptx (kernel experiments). */
+    /**
+     * A system property naming a PTX file to load instead of the bundled network.ptx and its cubins (kernel
+     * experiments).
+     */
     public static final String PTX_PROPERTY = "radmamba.cuda.networkPtx";
     /** System property: {@code false} launches kernel by kernel instead of through a captured graph. */
     public static final String GRAPH_PROPERTY = "radmamba.cuda.graph";
 
-    private static final String PTX_RESOURCE = "network.ptx";
+    private static final Logger LOG = LoggerFactory.getLogger(CudaNetwork.class);
     /** Kept free beyond what a model needs: the driver's own allocations, other users of the device. */
     private static final long RESERVE_BYTES = 256L << 20;
 
@@ -178,7 +182,7 @@ public final class CudaNetwork implements InferenceNetwork {
         MemorySegment createdStream = null;
         long uploaded = 0;
         try (Arena arena = Arena.ofConfined()) {
-            loadedModule = driver.loadModule(arena.allocateFrom(readPtx()));
+            loadedModule = loadKernels(driver, arena, deviceInfo);
             createdStream = driver.createStream();
             float[] packed = model.packed();
             uploaded = driver.malloc(model.weightBytes());
@@ -262,21 +266,25 @@ public final class CudaNetwork implements InferenceNetwork {
         }
     }
 
-    private static String readPtx() {
-        String override = System.getProperty(PTX_PROPERTY);
-        try {
-            if (override != null && !override.isBlank()) {
-                return java.nio.file.Files.readString(java.nio.file.Path.of(override), StandardCharsets.US_ASCII);
-            }
-            try (InputStream in = CudaNetwork.class.getResourceAsStream(PTX_RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("the network kernels' PTX resource " + PTX_RESOURCE
-                            + " is missing from the inference module");
+    /**
+     * Loads network.cu's kernels: the shipped cubin for this device when there is one ({@link NetworkKernels}), else
+     * (or when the driver refuses the cubin, e.g. a driver older than the toolkit that built it) the PTX.
+     */
+    private static MemorySegment loadKernels(CudaDriver driver, Arena arena, CudaDeviceInfo info) {
+        List<NetworkKernels.Image> images = NetworkKernels.candidates(info.computeMajor(), info.computeMinor(),
+                System.getProperty(PTX_PROPERTY));
+        for (int i = 0; ; i++) {
+            NetworkKernels.Image image = images.get(i);
+            MemorySegment bytes = image.machineCode() ? arena.allocateFrom(JAVA_BYTE, image.bytes())
+                    : arena.allocateFrom(new String(image.bytes(), StandardCharsets.US_ASCII));
+            try {
+                return driver.loadModule(bytes);
+            } catch (CudaException e) {
+                if (i == images.size() - 1) {
+                    throw e;
                 }
-                return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                LOG.info("{} not loaded ({}); compiling the PTX instead", image.name(), e.getMessage());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the network kernels' PTX could not be read", e);
         }
     }
 

@@ -1,0 +1,63 @@
+package org.radmamba.inference.cuda;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NetworkKernelsTest {
+
+    @Test
+    void the_shipped_cubins_were_assembled_from_the_shipped_ptx() throws Exception {
+        byte[] ptx = NetworkKernels.resource(NetworkKernels.PTX);
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ptx));
+        String recorded = new String(NetworkKernels.resource(NetworkKernels.CUBIN_SOURCE), StandardCharsets.US_ASCII)
+                .strip();
+        assertEquals(recorded, digest, "network.ptx was rebuilt without its cubins: run build-ptx.sh network");
+        for (String arch : NetworkKernels.CUBIN_ARCHITECTURES) {
+            byte[] cubin = NetworkKernels.resource(NetworkKernels.cubinResource(arch));
+            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(cubin, 4), arch);
+        }
+    }
+
+    @Test
+    void a_cubin_serves_its_architecture_and_its_later_minor_revisions_only() {
+        List<String> shipped = List.of("sm_80", "sm_90");
+        assertEquals("network.sm_90.cubin", NetworkKernels.cubinFor(9, 0, shipped));
+        assertEquals("network.sm_80.cubin", NetworkKernels.cubinFor(8, 0, shipped));
+        assertEquals("network.sm_80.cubin", NetworkKernels.cubinFor(8, 9, shipped));
+        assertEquals("network.sm_86.cubin", NetworkKernels.cubinFor(8, 9, List.of("sm_80", "sm_86")));
+        assertNull(NetworkKernels.cubinFor(7, 5, shipped));
+        assertNull(NetworkKernels.cubinFor(10, 0, shipped));
+        assertNull(NetworkKernels.cubinFor(12, 0, shipped));
+    }
+
+    @Test
+    void a_device_with_a_cubin_tries_it_first_then_the_ptx_and_an_override_alone() throws Exception {
+        List<NetworkKernels.Image> hopper = NetworkKernels.candidates(9, 0, null);
+        assertEquals(List.of("network.sm_90.cubin", "network.ptx"), hopper.stream().map(NetworkKernels.Image::name)
+                .toList());
+        assertTrue(hopper.get(0).machineCode());
+        assertFalse(hopper.get(1).machineCode());
+        assertEquals(List.of("network.ptx"), NetworkKernels.candidates(7, 0, null).stream()
+                .map(NetworkKernels.Image::name).toList());
+        java.nio.file.Path variant = java.nio.file.Files.createTempFile("variant", ".ptx");
+        try {
+            java.nio.file.Files.writeString(variant, ".version 7.0\n");
+            List<NetworkKernels.Image> override = NetworkKernels.candidates(9, 0, variant.toString());
+            assertEquals(1, override.size());
+            assertFalse(override.get(0).machineCode());
+            assertEquals(".version 7.0\n", new String(override.get(0).bytes(), StandardCharsets.US_ASCII));
+        } finally {
+            java.nio.file.Files.delete(variant);
+        }
+    }
+}
