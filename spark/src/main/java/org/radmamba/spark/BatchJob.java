@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,7 +19,9 @@ import org.apache.spark.util.LongAccumulator;
 import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchModel;
+import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchSchema;
+import org.radmamba.app.batch.OneRowPerImage;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +55,10 @@ import java.util.concurrent.Callable;
  * Spark run or by {@code radmamba batch}. A job's rows are committed when the job ends (Spark's output commit);
  * an interrupted job leaves none of its rows. Photographs and failed files that are done are skipped before
  * decoding; DICOM files are decoded again and their done rows dropped (ADR 0009 says why).
+ *
+ * <p><b>One row per image.</b> The same image in two files of the job (a copy of a file, the same instance in two
+ * folders) gives {@code radmamba batch}'s one row, that of the file listed first ({@link OneRowPerImage}): the rows are
+ * reduced by image key and frame on the executors, and the copies left out count as already done.
  */
 @Command(name = "radmamba-spark", mixinStandardHelpOptions = true,
         description = {"Runs a model on every image of an archive on Apache Spark; results as Parquet in the schema "
@@ -94,7 +101,11 @@ public final class BatchJob implements Callable<Integer> {
             description = "files a task hands the model at once, decoded side by side (default: ${DEFAULT-VALUE})")
     int filesPerCall;
 
-    /** What a finished job did. */
+    /**
+     * What a finished job did.
+     *
+     * @param skippedRows rows left out: already in the output, or of an image a file listed earlier gave
+     */
     public record Summary(long okRows, long failedRows, long skippedRows, double seconds, String engine,
                           List<ExecutorReport> executors) {
         /** Rows written per second of the job. */
@@ -168,6 +179,7 @@ public final class BatchJob implements Callable<Integer> {
 
         SparkContext context = spark.sparkContext();
         CollectionAccumulator<ExecutorReport> reports = context.collectionAccumulator("radmamba executors");
+        LongAccumulator madeRows = context.longAccumulator("radmamba rows made");
         LongAccumulator okRows = context.longAccumulator("radmamba ok rows");
         LongAccumulator failedRows = context.longAccumulator("radmamba failed rows");
         LongAccumulator doneRows = context.longAccumulator("radmamba rows already done");
@@ -183,13 +195,22 @@ public final class BatchJob implements Callable<Integer> {
         // One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it).
         JavaRDD<JobFiles.Group> groups = context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
                 ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
-        JavaRDD<Row> rows = groups.mapPartitions(
-                new RunFiles(spec, filesPerCall, hadoopConf, reports, okRows, failedRows, doneRows, done));
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> made = groups.mapPartitionsToPair(
+                new RunFiles(spec, filesPerCall, hadoopConf, reports, madeRows, doneRows, done));
+        // One row per image, as radmamba batch writes it: the rows of an image met in several files (in any tasks)
+        // meet in one reduce task, which keeps that of the file listed first. A shuffle of the rows, not of the files.
+        int status = structType.fieldIndex(BatchSchema.STATUS);
+        String ok = BatchRecord.Status.OK.columnValue();
+        JavaRDD<Row> rows = made.reduceByKey(OneRowPerImage::kept).values().map(placed -> {
+            (ok.equals(placed.row().getString(status)) ? okRows : failedRows).add(1);
+            return placed.row();
+        });
         spark.createDataFrame(rows, structType).write().mode(SaveMode.Append).parquet(out);
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Summary(okRows.value(), failedRows.value(), doneRows.value(), seconds, driverModel.engine(),
-                List.copyOf(reports.value()));
+        long copies = madeRows.value() - okRows.value() - failedRows.value();
+        return new Summary(okRows.value(), failedRows.value(), doneRows.value() + copies, seconds,
+                driverModel.engine(), List.copyOf(reports.value()));
     }
 
     /** Spark's settings for cutting a file source's files into tasks, which the job's file list follows. */

@@ -25,8 +25,15 @@ import java.util.concurrent.Future;
  */
 final class JobFiles {
 
-    /** One task's files, as URIs. */
-    record Group(List<String> files) implements Serializable {
+    /**
+     * A file of the job: its URI and its place in the job's file list, which decides whose row an image met in two
+     * files keeps ({@link org.radmamba.app.batch.OneRowPerImage}).
+     */
+    record Listed(String uri, int position) implements Serializable {
+    }
+
+    /** One task's files. */
+    record Group(List<Listed> files) implements Serializable {
         Group {
             files = List.copyOf(files);
         }
@@ -83,7 +90,7 @@ final class JobFiles {
         long totalBytes = 0;
         for (int i = 0; i < files.size(); i++) {
             HadoopStorage.FileInfo info = infos.get(i).orElse(new HadoopStorage.FileInfo(0, List.of()));
-            sized.add(new Sized(files.get(i).toUri().toString(), info.length(), info.hosts()));
+            sized.add(new Sized(new Listed(files.get(i).toUri().toString(), i), info.length(), info.hosts()));
             totalBytes += info.length() + sizing.openCostInBytes();
         }
         long bytesPerCore = totalBytes / Math.max(1, sizing.minPartitions());
@@ -109,7 +116,7 @@ final class JobFiles {
     }
 
     /** A file, its length and the hosts of its blocks. */
-    private record Sized(String uri, long length, List<String> hosts) {
+    private record Sized(Listed file, long length, List<String> hosts) {
     }
 
     private static Planned planned(List<Sized> files) {
@@ -120,7 +127,7 @@ final class JobFiles {
                 bytesByHost.merge(host, file.length(), Long::sum);
             }
         }
-        return new Planned(new Group(files.stream().map(Sized::uri).toList()), topHosts(bytesByHost, 3));
+        return new Planned(new Group(files.stream().map(Sized::file).toList()), topHosts(bytesByHost, 3));
     }
 
     private static List<Optional<HadoopStorage.FileInfo>> infos(HadoopStorage storage, List<Path> files)

@@ -2,7 +2,7 @@ package org.radmamba.spark;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -11,6 +11,8 @@ import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.ImageKey;
 import org.radmamba.app.batch.NamedBytes;
+import org.radmamba.app.batch.OneRowPerImage;
+import scala.Tuple2;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,8 +22,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -29,7 +33,9 @@ import java.util.Set;
  * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each read whole from its
  * file system and run through this executor's model ({@link ExecutorModels}), {@code filesPerCall} files a call so
  * that their decoding runs side by side and their frames share batches, one result row per image or failed file.
- * Rows stream out call by call: a group's contents never all sit in memory at once.
+ * Rows stream out call by call: a group's contents never all sit in memory at once. Each row comes out keyed by its
+ * image and placed by its file's place in the job's list, for the job to keep one row per image
+ * ({@link OneRowPerImage}: an image in two files, maybe in two tasks, keeps the row of the file listed first).
  *
  * <p><b>Done rows.</b> Rows whose (image key, frame) the output already holds for this checkpoint are not emitted.
  * A file whose key is its content (a photograph, a file that failed as a whole) is recognised before decoding, by its
@@ -41,7 +47,8 @@ import java.util.Set;
  * {@link BatchModel} gives failed rows for bad files, and should it throw for a whole call, the call's files are run
  * one by one and a file that still throws becomes a failed row with the exception as its reason.
  */
-final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
+final class RunFiles
+        implements PairFlatMapFunction<Iterator<JobFiles.Group>, BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,17 +56,18 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
     private final int filesPerCall;
     private final Broadcast<HadoopConf> hadoopConf;
     private final CollectionAccumulator<ExecutorReport> reports;
-    private final LongAccumulator okRows;
-    private final LongAccumulator failedRows;
+    private final LongAccumulator madeRows;
     private final LongAccumulator doneRows;
     private final Broadcast<Set<String>> done;
 
     /**
-     * @param done the rows already written, as {@link #doneKey}s, or null when there are none
+     * @param madeRows counts the rows the task gives (before one row per image is chosen)
+     * @param doneRows counts the rows left out as already written
+     * @param done     the rows already written, as {@link #doneKey}s, or null when there are none
      */
     RunFiles(ModelSpec spec, int filesPerCall, Broadcast<HadoopConf> hadoopConf,
-             CollectionAccumulator<ExecutorReport> reports, LongAccumulator okRows, LongAccumulator failedRows,
-             LongAccumulator doneRows, Broadcast<Set<String>> done) {
+             CollectionAccumulator<ExecutorReport> reports, LongAccumulator madeRows, LongAccumulator doneRows,
+             Broadcast<Set<String>> done) {
         if (filesPerCall < 1) {
             throw new IllegalArgumentException("files per call must be at least 1, was " + filesPerCall);
         }
@@ -67,8 +75,7 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
         this.filesPerCall = filesPerCall;
         this.hadoopConf = hadoopConf;
         this.reports = reports;
-        this.okRows = okRows;
-        this.failedRows = failedRows;
+        this.madeRows = madeRows;
         this.doneRows = doneRows;
         this.done = done;
     }
@@ -79,13 +86,15 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<JobFiles.Group> groups) throws Exception {
+    public Iterator<Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>>> call(Iterator<JobFiles.Group> groups)
+            throws Exception {
         BatchModel model = ExecutorModels.get(spec, cores());
         Set<String> doneKeys = done == null ? Set.of() : done.value();
         Configuration conf = hadoopConf.value().get();
         return new Iterator<>() {
-            private Iterator<String> files = Collections.emptyIterator();
-            private Iterator<Row> current = Collections.emptyIterator();
+            private Iterator<JobFiles.Listed> files = Collections.emptyIterator();
+            private Iterator<Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>>> current =
+                    Collections.emptyIterator();
             private long seen;
             private boolean reported;
 
@@ -108,10 +117,14 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
                     }
                     List<NamedBytes> call = new ArrayList<>(filesPerCall);
                     List<BatchRecord> unread = new ArrayList<>();
+                    // A row's file by the path it names (each file of the job has a path of its own).
+                    Map<String, Integer> positions = new HashMap<>();
                     while (call.size() < filesPerCall && moreFiles()) {
-                        String uri = files.next();
+                        JobFiles.Listed file = files.next();
+                        String uri = file.uri();
                         seen++;
                         String path = reportedPath(uri);
+                        positions.put(path, file.position());
                         byte[] content;
                         try {
                             content = read(uri, conf);
@@ -130,14 +143,15 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
                     }
                     List<BatchRecord> records = new ArrayList<>(unread);
                     records.addAll(call.isEmpty() ? List.of() : run(model, call));
-                    List<Row> rows = new ArrayList<>();
+                    List<Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>>> rows = new ArrayList<>();
                     for (BatchRecord r : records) {
                         if (doneKeys.contains(doneKey(r.key().imageKey(), r.key().frame()))) {
                             doneRows.add(1);
                             continue;
                         }
-                        (r.status() == BatchRecord.Status.OK ? okRows : failedRows).add(1);
-                        rows.add(SparkRows.row(model.schema(), r));
+                        madeRows.add(1);
+                        rows.add(new Tuple2<>(r.doneKey(), new OneRowPerImage.Placed<>(position(positions, r),
+                                SparkRows.row(model.schema(), r))));
                     }
                     current = rows.iterator();
                 }
@@ -145,13 +159,22 @@ final class RunFiles implements FlatMapFunction<Iterator<JobFiles.Group>, Row> {
             }
 
             @Override
-            public Row next() {
+            public Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 return current.next();
             }
         };
+    }
+
+    /** The place in the job's list of the file {@code row} is about. */
+    private static int position(Map<String, Integer> positions, BatchRecord row) {
+        Integer position = positions.get(row.path());
+        if (position == null) {
+            throw new IllegalStateException("a row about a file the call was not given: " + row.path());
+        }
+        return position;
     }
 
     /** The whole file at {@code uri}. */

@@ -77,7 +77,13 @@ class BatchJobLocalClusterTest {
         Path list = temp.resolve("more.list");
         Path slice = files.stream().filter(f -> f.toString().endsWith(".dcm")).toList().getLast();
         Files.writeString(list, temp.relativize(slice) + "\nmedia/gone.dcm\n", StandardCharsets.UTF_8);
-        List<String> inputs = List.of(temp.resolve("archive").toString(), dicomDir.toString(), list.toString());
+        // Last, a folder of copies (a slice of the archive, one of the DICOMDIR's), read by tasks of their own: each
+        // image keeps the row of the file listed first, in whichever executor that file ran, as radmamba batch keeps.
+        Path copies = Files.createDirectories(temp.resolve("0-copies"));
+        Files.copy(slice, copies.resolve("slice.dcm"));
+        Files.copy(dicomDir.resolveSibling(TestArchive.DICOMDIR_FILES.get(1)), copies.resolve("IM000000"));
+        List<String> inputs = List.of(temp.resolve("archive").toString(), dicomDir.toString(), list.toString(),
+                copies.toString());
         String out = temp.resolve("out").toString();
         BatchJob.Summary summary = BatchJob.run(spark, spec, inputs, out, 2);
         BatchJob.print(summary, System.out);
@@ -87,7 +93,9 @@ class BatchJobLocalClusterTest {
         BatchSchema schema = ExecutorModels.get(spec, 1).schema();
         List<BatchRecord> actual = Rows.read(spark, out, schema);
         Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
-        assertEquals(files.size() + 3 + 1, actual.size(), "the folder's files, the DICOMDIR's three, the list's new one");
+        assertEquals(files.size() + 3 + 1, actual.size(),
+                "the folder's files, the DICOMDIR's three, the list's new one, no copy: " + actual);
+        assertTrue(actual.stream().noneMatch(r -> r.path().startsWith(copies.toString())), actual.toString());
 
         // The executors open the files with the driver's Hadoop configuration: a file system that only the driver's
         // configuration names (set on it alone, not as spark.hadoop.*, which executors would get anyway) is read in

@@ -169,6 +169,53 @@ class BatchJobLocalTest {
     }
 
     @Test
+    void the_same_image_in_two_files_gives_radmamba_batchs_one_row_of_the_file_listed_first() throws Exception {
+        // The INPUTs in an order that is not the paths' order: the folder given first holds the rows kept.
+        Path first = Files.createDirectories(temp.resolve("copies/z-incoming"));
+        Path second = Files.createDirectories(temp.resolve("copies/a-archive"));
+        Path slice = files.stream().filter(f -> f.toString().endsWith(".dcm") && f.startsWith(archive.resolve("study-1")))
+                .findFirst().orElseThrow();
+        Path truncated = files.stream().filter(f -> f.endsWith("truncated.dcm")).findFirst().orElseThrow();
+        Files.copy(slice, first.resolve("slice.dcm"));
+        Files.copy(slice, second.resolve("slice.dcm"));
+        Files.copy(slice, Files.createDirectories(second.resolve("renamed")).resolve("copy-of-slice.dcm"));
+        Files.copy(truncated, first.resolve("truncated.dcm"));
+        Files.copy(truncated, second.resolve("truncated.dcm"));
+        // One instance in two different files: the first listed fails its frame, the other would run.
+        String sop = "2.25.987654321.3";
+        TestArchive.writeImage(first.resolve("short-pixels.dcm"), sop, new short[50]);
+        short[] pixels = new short[64 * 64];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (short) (i % 64 * 16);
+        }
+        TestArchive.writeImage(second.resolve("whole.dcm"), sop, pixels);
+        List<String> inputs = List.of(first.toString(), second.toString());
+        Path sparkOut = temp.resolve("copies-spark");
+        Path batchOut = temp.resolve("copies-batch");
+
+        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 1);
+        BatchJob.print(summary, System.out);
+        String batch = RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE);
+        System.out.println(batch);
+
+        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
+        List<BatchRecord> expected = Rows.read(spark, batchOut.toString(), schema);
+        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertSame(expected, actual);
+        assertEquals(List.of(first.resolve("short-pixels.dcm").toString(), first.resolve("slice.dcm").toString(),
+                        first.resolve("truncated.dcm").toString()), actual.stream().map(BatchRecord::path).toList(),
+                "one row per image, of the file in the INPUT given first");
+        BatchRecord shortPixels = actual.getFirst();
+        assertEquals(sop, shortPixels.key().imageKey(), shortPixels.toString());
+        assertEquals(BatchRecord.Status.FAILED, shortPixels.status(), shortPixels.toString());
+        assertEquals(1, summary.okRows());
+        assertEquals(2, summary.failedRows());
+        assertEquals(RadMambaBatch.skipped(batch), summary.skippedRows(),
+                "the copies not written count as skipped, as radmamba batch counts them");
+        assertEquals(4, summary.skippedRows());
+    }
+
+    @Test
     void an_input_radmamba_batch_refuses_is_refused_with_its_sentence_before_anything_runs() throws Exception {
         Path bad = Files.createDirectories(temp.resolve("bad"));
         Path notUtf8 = bad.resolve("latin-1.lst");

@@ -89,7 +89,10 @@ class JobFilesTest {
         List<JobFiles.Planned> groups = JobFiles.groups(storage, files, new JobFiles.Sizing(250, 10, 1));
 
         assertEquals(List.of(List.of("a", "c"), List.of("d", "b", "gone")), groups.stream()
-                .map(g -> g.group().files().stream().map(f -> new Path(f).getName()).toList()).toList());
+                .map(g -> g.group().files().stream().map(f -> new Path(f.uri()).getName()).toList()).toList());
+        assertEquals(List.of(List.of(0, 2), List.of(3, 1, 4)), groups.stream()
+                        .map(g -> g.group().files().stream().map(JobFiles.Listed::position).toList()).toList(),
+                "each file keeps its place in the list, which decides between copies of an image");
         assertEquals(List.of("localhost"), groups.getFirst().hosts(), "the local file system's one host");
 
         // Two cores: 195 bytes a group at most.
@@ -120,7 +123,7 @@ class JobFilesTest {
         List<JobFiles.Planned> groups = JobFiles.groups(other, files, new JobFiles.Sizing(1 << 20, 1, 1));
         assertEquals(1, groups.size());
         assertEquals(files.stream().map(p -> p.toUri().toString()).sorted().toList(),
-                groups.getFirst().group().files().stream().sorted().toList());
+                groups.getFirst().group().files().stream().map(JobFiles.Listed::uri).sorted().toList());
         assertEquals(List.of("localhost"), groups.getFirst().hosts());
     }
 }

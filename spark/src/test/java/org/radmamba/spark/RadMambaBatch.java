@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +43,15 @@ final class RadMambaBatch {
         Result result = execute(model, inputs, out, threads, batchSize);
         assertEquals(0, result.exitCode(), "radmamba batch exit code; it printed: " + result.printed());
         return result.printed();
+    }
+
+    /** The images a run's summary says it skipped ("N ok, N failed, N skipped as already done ..."). */
+    static long skipped(String printed) {
+        Matcher m = Pattern.compile("(\\d+) skipped as already done").matcher(printed);
+        if (!m.find()) {
+            throw new AssertionError("no summary in what radmamba batch printed: " + printed);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** What a run printed, and its exit code. */

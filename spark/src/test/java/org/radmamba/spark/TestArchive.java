@@ -1,6 +1,8 @@
 package org.radmamba.spark;
 
 import org.radmamba.viewer.demo.DemoStudy;
+import org.radmamba.viewer.dicom.DicomFileWriter;
+import org.radmamba.viewer.dicom.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +70,30 @@ final class TestArchive {
             }
         }
         return folder.resolve("DICOMDIR");
+    }
+
+    /**
+     * Writes a 64 × 64 16-bit secondary capture image with SOP Instance UID {@code sopInstanceUid} and the pixel
+     * values {@code pixels}: 4096 of them make an image the model runs on; fewer, a file whose header reads and whose
+     * frame fails ("Pixel Data holds ... bytes but ... need ..."), keyed by the same SOP Instance UID.
+     */
+    static void writeImage(Path file, String sopInstanceUid, short[] pixels) throws IOException {
+        String secondaryCapture = "1.2.840.10008.5.1.4.1.1.7";
+        DicomFileWriter.write(file, secondaryCapture, sopInstanceUid, new DicomFileWriter.Dataset()
+                .string(Tag.SOP_CLASS_UID, "UI", secondaryCapture)
+                .string(Tag.SOP_INSTANCE_UID, "UI", sopInstanceUid)
+                .string(Tag.STUDY_INSTANCE_UID, "UI", "2.25.987654321.1")
+                .string(Tag.SERIES_INSTANCE_UID, "UI", "2.25.987654321.2")
+                .string(Tag.MODALITY, "CS", "OT")
+                .unsignedShort(Tag.SAMPLES_PER_PIXEL, 1)
+                .string(Tag.PHOTOMETRIC_INTERPRETATION, "CS", "MONOCHROME2")
+                .unsignedShort(Tag.ROWS, 64)
+                .unsignedShort(Tag.COLUMNS, 64)
+                .unsignedShort(Tag.BITS_ALLOCATED, 16)
+                .unsignedShort(Tag.BITS_STORED, 16)
+                .unsignedShort(Tag.HIGH_BIT, 15)
+                .unsignedShort(Tag.PIXEL_REPRESENTATION, 0)
+                .otherWords(Tag.PIXEL_DATA, pixels));
     }
 
     private static Path firstDicom(Path root) throws IOException {

@@ -99,8 +99,11 @@ public record BatchRecord(ImageKey key, String path, ModelIdentity model, Status
         return new DoneKey(key.imageKey(), key.frame(), model.checkpointSha256());
     }
 
-    /** What a restarted run skips: a row with this key is already written. */
-    public record DoneKey(String imageKey, int frame, String checkpointSha256) {
+    /**
+     * What a restarted run skips: a row with this key is already written. Serializable: the Spark job shuffles rows
+     * by it ({@link OneRowPerImage}).
+     */
+    public record DoneKey(String imageKey, int frame, String checkpointSha256) implements java.io.Serializable {
     }
 
     /** {@code reason} on one line: line breaks and runs of white space become one space. */

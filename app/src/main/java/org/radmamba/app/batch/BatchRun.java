@@ -3,7 +3,6 @@ package org.radmamba.app.batch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,8 @@ public final class BatchRun {
                 options.format() == Format.CSV ? ResultsFolder.Format.CSV : ResultsFolder.Format.PARQUET,
                 options.gzip() ? FlatParquetWriter.Codec.GZIP : FlatParquetWriter.Codec.UNCOMPRESSED, model.schema());
         ResultsFolder.Opened opened = folder.open();
-        Set<BatchRecord.DoneKey> done = new HashSet<>(opened.done());
+        // One row per image: the folder's rows and the rows of files earlier in the list are skipped.
+        OneRowPerImage.InListOrder images = new OneRowPerImage.InListOrder(opened.done());
         listener.started(files.size(), opened.done(), opened.deleted());
         // Files whose headers are read ahead: enough to keep the batches full, no more than a part needs (so that a
         // small part is written as soon as it is complete).
@@ -161,14 +161,14 @@ public final class BatchRun {
                 }
                 // Done: in the folder already, or made earlier in this run (the same image in two files).
                 List<BatchRecord> rows = model.infer(scanned, key -> {
-                    if (done.contains(key)) {
+                    if (images.met(key)) {
                         counts[2]++;
                         return true;
                     }
                     return false;
                 }, () -> false);
                 for (BatchRecord r : rows) {
-                    if (!done.add(r.doneKey())) {
+                    if (!images.keep(r)) {
                         counts[2]++;
                         continue;
                     }
