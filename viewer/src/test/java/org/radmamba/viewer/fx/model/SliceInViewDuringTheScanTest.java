@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A slice the user scrolls to while the folder's other headers are still held back shows its own pixels once its
  * file is decoded, not once the scan ends: "Loading…" until then, "Cannot display: <reason>" for a slice that cannot
  * be decoded, and the slices nobody looks at wait for the scan's end as before. It used to wait for the scan's end
- * (the slices that joined a running scan were read by no load). This thread is the UI thread: it runs what the
- * workers hand it.
+ * (the slices that joined a running scan were read by no load). The slices scrolled past on the way are dropped
+ * from the loads unless their reading has begun. This thread is the UI thread: it runs what the workers hand it.
  */
 class SliceInViewDuringTheScanTest {
 
@@ -103,6 +103,54 @@ class SliceInViewDuringTheScanTest {
                     assertEquals(FlatGreySeries.ownGrey(i), grey(viewport, 10, 10), "slice " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void the_slices_scrolled_past_during_the_scan_do_not_hold_up_the_one_scrolled_to() throws Exception {
+        List<Path> files = FlatGreySeries.writeOwnGreys(folder.resolve("series"), SLICES, UNDECODABLE);
+        int stop = 20;
+        try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
+            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+            ViewportViewModel viewport = vm.viewport(0);
+            vm.open(List.of(folder.resolve("series")));
+            drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
+                    && vm.runningTasksProperty().get() == 1);
+            SeriesEntry partway = viewport.seriesProperty().get();
+            SeriesImages images = vm.images(partway, 0);
+            assertEquals(0, viewport.sliceProperty().get());
+
+            // A quick scroll, one slice at a time, in one turn of the UI thread: each slice asks for its file.
+            for (int i = 0; i < stop; i++) {
+                viewport.scrollBy(1);
+            }
+            Path stoppedAt = partway.instance(partway.slices().get(stop).instanceIndex()).file();
+            assertEquals(stoppedAt, viewport.instanceProperty().get().file());
+            drain(() -> viewport.imageProperty().get() != null);
+            Thread.sleep(300);
+            runQueued();
+
+            assertTrue(vm.scanningProperty().get());
+            assertEquals(FlatGreySeries.ownGrey(files.indexOf(stoppedAt)), grey(viewport, 10, 10),
+                    "the pixels of " + stoppedAt.getFileName());
+            int readOnTheWay = 0;
+            for (int slice = 1; slice < stop; slice++) {
+                if (images.isLoaded(slice) || images.failure(slice) != null) {
+                    readOnTheWay++;
+                }
+            }
+            // Those whose load had begun when the user scrolled on were read; the others were dropped.
+            assertTrue(readOnTheWay < stop - 1, readOnTheWay + " of the " + (stop - 1) + " slices scrolled past read");
+
+            reader.release();
+            drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
+            assertEquals(SLICES, vm.series().getFirst().slices().size());
+        }
+    }
+
+    private void runQueued() {
+        for (Runnable r = uiQueue.poll(); r != null; r = uiQueue.poll()) {
+            r.run();
         }
     }
 
