@@ -5,6 +5,8 @@ import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +78,47 @@ public final class FlatGreySeries {
                     .ds(Tag.PIXEL_SPACING, 1, 1)
                     .ds(Tag.WINDOW_CENTER, 128).ds(Tag.WINDOW_WIDTH, 256)
                     .pixels8(grey).write(folder.resolve(String.format("%s-%03d.dcm", prefix, i))));
+        }
+        return files;
+    }
+
+    /** The grey of slice {@code slice} of {@link #writeOwnGreys}: five apart, so that a screenshot tells each slice. */
+    public static int ownGrey(int slice) {
+        if (slice < 0 || slice >= 48) {
+            throw new IllegalArgumentException("48 slices at most have a grey of their own: " + slice);
+        }
+        return 0x10 + 5 * slice;
+    }
+
+    /**
+     * Writes {@code slices} slices of the series of {@link #write} into {@code folder}, slice i flat {@link
+     * #ownGrey}(i), but for slice {@code undecodable}: an RLE frame whose header claims no segments, so that its
+     * header reads and its pixels cannot be decoded. Returns the slices in order.
+     */
+    public static List<Path> writeOwnGreys(Path folder, int slices, int undecodable) throws IOException {
+        Files.createDirectories(folder);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            DicomBuilder slice = DicomBuilder.image(i == undecodable ? TransferSyntax.RLE_LOSSLESS
+                            : TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, SIZE, SIZE, 8, false)
+                    .str(Tag.PATIENT_NAME, "PN", "FLAT^GREY").str(Tag.PATIENT_ID, "LO", "FLAT-1")
+                    .ui(Tag.STUDY_INSTANCE_UID, STUDY_UID).ui(Tag.SERIES_INSTANCE_UID, SERIES_UID)
+                    .ui(Tag.SOP_INSTANCE_UID, SERIES_UID + "." + (i + 1))
+                    .is(Tag.INSTANCE_NUMBER, i + 1)
+                    .ds(Tag.IMAGE_ORIENTATION_PATIENT, 1, 0, 0, 0, 1, 0)
+                    .ds(Tag.IMAGE_POSITION_PATIENT, 0, 0, i)
+                    .ds(Tag.PIXEL_SPACING, 1, 1)
+                    .ds(Tag.WINDOW_CENTER, 128).ds(Tag.WINDOW_WIDTH, 256);
+            if (i == undecodable) {
+                byte[] rle = new byte[64 + 16];
+                ByteBuffer.wrap(rle).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0);
+                slice.encapsulated(new long[0], List.of(rle));
+            } else {
+                byte[] grey = new byte[SIZE * SIZE];
+                Arrays.fill(grey, (byte) ownGrey(i));
+                slice.pixels8(grey);
+            }
+            files.add(slice.write(folder.resolve(String.format("slice-%03d.dcm", i))));
         }
         return files;
     }

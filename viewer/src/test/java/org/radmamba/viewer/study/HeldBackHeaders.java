@@ -9,19 +9,30 @@ import org.radmamba.viewer.dicom.DicomReaders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The standard DICOM reader, with every header after the first one held back until the test releases them: a scan
- * whose first file is read at once and whose other headers come late (a network share, a slow disk). The reading
- * itself is the real one; only its timing is the test's. A held-back read that is interrupted (a cancelled scan)
- * fails as a read of that file would.
+ * The standard DICOM reader, with every header after the first one (or the first few) held back until the test
+ * releases them: a scan whose first files are read at once and whose other headers come late (a network share, a
+ * slow disk). The reading itself is the real one; only its timing is the test's. A held-back read that is interrupted
+ * (a cancelled scan) fails as a read of that file would.
  */
 public final class HeldBackHeaders implements DicomReader {
 
     private final DicomReader standard = DicomReaders.standard();
     private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicBoolean firstRead = new AtomicBoolean();
+    private final AtomicInteger reads = new AtomicInteger();
+    private final int readAtOnce;
+
+    /** Holds back every header after the first. */
+    public HeldBackHeaders() {
+        this(1);
+    }
+
+    /** Holds back every header after the first {@code readAtOnce}: a scan stopped partway. */
+    public HeldBackHeaders(int readAtOnce) {
+        this.readAtOnce = readAtOnce;
+    }
 
     /** Lets the held-back headers be read. */
     public void release() {
@@ -30,7 +41,7 @@ public final class HeldBackHeaders implements DicomReader {
 
     @Override
     public DicomHeader readHeader(Path file) throws DicomReadException {
-        if (firstRead.getAndSet(true)) {
+        if (reads.getAndIncrement() >= readAtOnce) {
             try {
                 release.await();
             } catch (InterruptedException e) {

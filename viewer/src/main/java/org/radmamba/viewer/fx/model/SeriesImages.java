@@ -36,8 +36,11 @@ public final class SeriesImages {
     private int arrived;
     private final List<Load> loads = new ArrayList<>();
 
-    /** A background load of some of the series' files; {@code started} turns true on its worker as it begins. */
-    record Load(TaskHandle handle, Set<Path> files, AtomicBoolean started) {
+    /**
+     * A background load of some of the series' files; {@code started} turns true on its worker as it begins.
+     * {@code forSliceInView}: the load of the one file a viewport shows, asked for by that viewport's slice change.
+     */
+    record Load(TaskHandle handle, Set<Path> files, AtomicBoolean started, boolean forSliceInView) {
     }
 
     /** One decoded instance, as a background load hands it over. */
@@ -195,6 +198,27 @@ public final class SeriesImages {
         loads.add(load);
     }
 
+    /** Whether a load not cancelled will still read {@code file} (queued or under way). */
+    boolean isBeingRead(Path file) {
+        return loads.stream().anyMatch(l -> !l.handle().isDone() && !l.handle().isCancelled()
+                && l.files().contains(file));
+    }
+
+    /**
+     * Cancels the loads of slices in view that have not begun and whose file no viewport shows any more: the user
+     * scrolled on, and the slice now in view should not wait behind them.
+     */
+    void cancelWaitingSliceLoads(Set<Path> filesInView) {
+        for (java.util.Iterator<Load> it = loads.iterator(); it.hasNext(); ) {
+            Load load = it.next();
+            if (load.forSliceInView() && !load.started().get()
+                    && load.files().stream().noneMatch(filesInView::contains)) {
+                load.handle().cancel();
+                it.remove();
+            }
+        }
+    }
+
     /**
      * Before a load of the grown series: cancels the loads that have not begun (the new one reads their files too,
      * into one set of slabs) and returns the files the running ones will still read (the new one leaves them).
@@ -203,7 +227,8 @@ public final class SeriesImages {
         Set<Path> claimed = new HashSet<>();
         for (java.util.Iterator<Load> it = loads.iterator(); it.hasNext(); ) {
             Load load = it.next();
-            if (load.handle().isDone() || !load.started().get()) {
+            // A cancelled load hands nothing more over, begun or not.
+            if (load.handle().isDone() || load.handle().isCancelled() || !load.started().get()) {
                 load.handle().cancel();
                 it.remove();
             } else {

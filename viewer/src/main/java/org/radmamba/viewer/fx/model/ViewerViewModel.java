@@ -398,7 +398,8 @@ public final class ViewerViewModel implements SeriesProvider {
      *
      * @param partOfRunningScan a series that grows only notes its new files; their pixels are read once the scan
      *                          has ended ({@link #finishScan}), so that a large folder's headers are not read in
-     *                          competition with its pixels, and the first image is not held up by the growing
+     *                          competition with its pixels, and the first image is not held up by the growing;
+     *                          but for the slice the user scrolls to, read at once ({@link #loadSliceInView})
      * @return the viewports it filled (empty ones get the new series, in order)
      */
     private List<Integer> addScanResult(ScanResult result, boolean partOfRunningScan) {
@@ -649,18 +650,54 @@ public final class ViewerViewModel implements SeriesProvider {
     }
 
     /**
+     * A slice a viewport shows and nothing reads: during a scan, the instances that joined the series since its first
+     * part (their pixels wait for the scan's end, see {@link #addScanResult}). Its file alone is read now, through
+     * the series' one loading path; the waiting loads of slices the user scrolled past are dropped first.
+     */
+    @Override
+    public void loadSliceInView(SeriesImages images, int slice) {
+        SeriesEntry entry = images.entry();
+        if (loaded.get(entry) != images) {
+            // Its study was closed.
+            return;
+        }
+        Set<Path> inView = new HashSet<>();
+        for (ViewportViewModel vp : viewports) {
+            Instance shown = vp.instanceProperty().get();
+            if (vp.seriesProperty().get() == entry && shown != null) {
+                inView.add(shown.file());
+            }
+        }
+        images.cancelWaitingSliceLoads(inView);
+        int index = entry.slices().get(slice).instanceIndex();
+        Instance instance = entry.instance(index);
+        if (instance.isImage() && !images.isSettled(index) && !images.isBeingRead(instance.file())) {
+            load(entry, images, List.of(index), true);
+        }
+    }
+
+    /**
      * Decodes the instances of {@code images} not yet decoded, from {@code startSlice} outwards, but for the files
      * of {@code leftToOthers} (loads already running).
      */
     private void startLoading(SeriesEntry entry, SeriesImages images, int startSlice, Set<Path> leftToOthers) {
-        loaded.put(entry, images);
         List<Instance> instances = entry.series().instances();
         int startInstance = entry.slices().isEmpty() ? 0 : entry.slices().get(startSlice).instanceIndex();
         List<Integer> order = new ArrayList<>(outwardFrom(startInstance, instances.size()));
         order.removeIf(i -> images.isSettled(i) || leftToOthers.contains(instances.get(i).file()));
+        load(entry, images, order, false);
+    }
+
+    /**
+     * The one loading path of pixels: decodes the instances {@code order} of {@code images} in that order on a
+     * worker, into one set of slabs, handing them over as they are decoded.
+     */
+    private void load(SeriesEntry entry, SeriesImages images, List<Integer> order, boolean forSliceInView) {
+        loaded.put(entry, images);
         if (order.isEmpty()) {
             return;
         }
+        List<Instance> instances = entry.series().instances();
         Set<Path> files = new HashSet<>();
         int frames = 0;
         for (int i : order) {
@@ -676,7 +713,7 @@ public final class ViewerViewModel implements SeriesProvider {
                     return null;
                 })
                 .withTitle("Loading " + entry.description()));
-        images.addLoad(new SeriesImages.Load(handle, files, started));
+        images.addLoad(new SeriesImages.Load(handle, files, started, forSliceInView));
         tasksOf(entry).add(handle);
     }
 

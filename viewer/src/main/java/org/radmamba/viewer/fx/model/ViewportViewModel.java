@@ -220,6 +220,10 @@ public final class ViewportViewModel {
         instance.set(current);
         editor.show(measurementStore.of(new MeasurementStore.ImageKey(current.file(), s.frame())));
         spacing.set(spacingOf(current));
+        if (!images.isLoaded(slice.get())) {
+            // Not every slice of a series is being read (one still being scanned): this one is, now it is in view.
+            provider.loadSliceInView(images, slice.get());
+        }
         render();
     }
 

@@ -3,19 +3,12 @@ package org.radmamba.viewer.fx.model;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.viewer.dicom.DicomReaders;
-import org.radmamba.viewer.dicom.ReadLimits;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
-import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
-import org.radmamba.viewer.study.StudyScanner;
 import org.testfx.api.FxToolkit;
 
 import java.nio.file.Files;
@@ -56,9 +49,7 @@ class StudyRowsAgreeWithTheirSeriesTest {
     }
 
     private ViewerViewModel viewModel(FxTaskExecutor workers) {
-        DicomStudyService service = new DicomStudyService(new StudyScanner(reader, ReadLimits.DEFAULT, 4),
-                new ImageLoader(), DicomReaders.standard());
-        return new ViewerViewModel(service, workers, new ViewerSettings(new MemoryStore()), () -> folder);
+        return ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
     }
 
     @Test

@@ -8,17 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.radmamba.viewer.dicom.DicomReaders;
-import org.radmamba.viewer.dicom.ReadLimits;
+import org.radmamba.viewer.fx.model.ViewerOverHeldBackHeaders;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
-import org.radmamba.viewer.study.ImageLoader;
-import org.radmamba.viewer.study.StudyScanner;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -56,9 +50,7 @@ class FirstImageBeforeTheScanEndsTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor(2);
-        DicomStudyService service = new DicomStudyService(new StudyScanner(reader, ReadLimits.DEFAULT, 4),
-                new ImageLoader(), DicomReaders.standard());
-        viewModel = new ViewerViewModel(service, executor, new ViewerSettings(new MemoryStore()), () -> temp);
+        viewModel = ViewerOverHeldBackHeaders.viewModel(reader, executor, temp);
         window = new MainWindow(viewModel);
         stage.setScene(window.createScene(900, 700));
         stage.show();

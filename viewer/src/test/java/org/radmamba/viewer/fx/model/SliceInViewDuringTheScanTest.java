@@ -1,0 +1,184 @@
+package org.radmamba.viewer.fx.model;
+
+import javafx.scene.image.PixelReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.radmamba.viewer.study.FailedFile;
+import org.radmamba.viewer.study.FlatGreySeries;
+import org.radmamba.viewer.study.HeldBackHeaders;
+import org.testfx.api.FxToolkit;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A slice the user scrolls to while the folder's other headers are still held back shows its own pixels once its
+ * file is decoded, not once the scan ends: "Loading…" until then, "Cannot display: <reason>" for a slice that cannot
+ * be decoded, and the slices nobody looks at wait for the scan's end as before. It used to wait for the scan's end
+ * (the slices that joined a running scan were read by no load). The slices scrolled past on the way are dropped
+ * from the loads unless their reading has begun. This thread is the UI thread: it runs what the workers hand it.
+ */
+class SliceInViewDuringTheScanTest {
+
+    private static final int SLICES = 40;
+    /** Headers read before the rest are held back: about the first files by name. */
+    private static final int KNOWN = 24;
+    /** The slice (and file) the user scrolls to, and one that cannot be decoded: both among the first read. */
+    private static final int SCROLLED_TO = 5;
+    private static final int UNDECODABLE = 9;
+    /** A slice whose header is known that nobody looks at. */
+    private static final int LEFT_ALONE = 14;
+
+    @TempDir
+    Path folder;
+
+    private final ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+    private final HeldBackHeaders reader = new HeldBackHeaders(KNOWN);
+
+    @BeforeAll
+    static void toolkit() throws Exception {
+        FxToolkit.registerPrimaryStage();
+    }
+
+    @Test
+    void a_slice_scrolled_to_during_the_scan_shows_its_pixels_before_the_scan_ends() throws Exception {
+        List<Path> files = FlatGreySeries.writeOwnGreys(folder.resolve("series"), SLICES, UNDECODABLE);
+        try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
+            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+            ViewportViewModel viewport = vm.viewport(0);
+            vm.open(List.of(folder.resolve("series")));
+            // The known headers have joined the series, and the loads of its first part are over: only the scan runs.
+            drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
+                    && vm.runningTasksProperty().get() == 1);
+            assertTrue(vm.scanningProperty().get(), "the other headers are still held back");
+            SeriesEntry partway = viewport.seriesProperty().get();
+            SeriesImages images = vm.images(partway, 0);
+            int scrolledTo = sliceOf(partway, files.get(SCROLLED_TO));
+            int leftAlone = sliceOf(partway, files.get(LEFT_ALONE));
+            assertFalse(images.isLoaded(scrolledTo), "its header is known, its pixels are not read yet");
+
+            viewport.setSlice(scrolledTo);
+            assertEquals("Loading…", viewport.bottomLeftProperty().get().lines().findFirst().orElse(""),
+                    "until its file is decoded");
+            drain(() -> viewport.imageProperty().get() != null);
+
+            assertTrue(vm.scanningProperty().get(), "shown before the scan ends");
+            assertEquals(files.get(SCROLLED_TO), viewport.instanceProperty().get().file());
+            assertEquals(FlatGreySeries.ownGrey(SCROLLED_TO), grey(viewport, 10, 10), "its pixels, as stored");
+            assertEquals(FlatGreySeries.ownGrey(SCROLLED_TO), grey(viewport, 50, 40));
+            assertFalse(viewport.bottomLeftProperty().get().contains("Loading"), viewport.bottomLeftProperty().get());
+            assertEquals("", viewport.cannotDisplayProperty().get());
+            assertFalse(images.isLoaded(leftAlone), "a slice nobody looks at waits for the scan's end");
+
+            int undecodable = sliceOf(viewport.seriesProperty().get(), files.get(UNDECODABLE));
+            viewport.setSlice(undecodable);
+            drain(() -> !viewport.cannotDisplayProperty().get().isEmpty());
+            assertTrue(vm.scanningProperty().get());
+            String reason = viewport.cannotDisplayProperty().get();
+            assertTrue(reason.startsWith("Cannot display: ") && reason.contains("segment"), reason);
+            assertTrue(viewport.bottomLeftProperty().get().contains("Cannot display"),
+                    viewport.bottomLeftProperty().get());
+
+            reader.release();
+            drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
+            SeriesEntry whole = vm.series().getFirst();
+            assertEquals(SLICES, whole.slices().size());
+            assertEquals(List.of(files.get(UNDECODABLE)), vm.failures().stream().map(FailedFile::file).toList(),
+                    "the undecodable file, told once");
+            for (int i = 0; i < SLICES; i++) {
+                viewport.setSlice(sliceOf(whole, files.get(i)));
+                if (i == UNDECODABLE) {
+                    assertTrue(viewport.cannotDisplayProperty().get().startsWith("Cannot display: "));
+                } else {
+                    assertEquals(FlatGreySeries.ownGrey(i), grey(viewport, 10, 10), "slice " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void the_slices_scrolled_past_during_the_scan_do_not_hold_up_the_one_scrolled_to() throws Exception {
+        List<Path> files = FlatGreySeries.writeOwnGreys(folder.resolve("series"), SLICES, UNDECODABLE);
+        int stop = 20;
+        try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
+            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+            ViewportViewModel viewport = vm.viewport(0);
+            vm.open(List.of(folder.resolve("series")));
+            drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
+                    && vm.runningTasksProperty().get() == 1);
+            SeriesEntry partway = viewport.seriesProperty().get();
+            SeriesImages images = vm.images(partway, 0);
+            assertEquals(0, viewport.sliceProperty().get());
+
+            // A quick scroll, one slice at a time, in one turn of the UI thread: each slice asks for its file.
+            for (int i = 0; i < stop; i++) {
+                viewport.scrollBy(1);
+            }
+            Path stoppedAt = partway.instance(partway.slices().get(stop).instanceIndex()).file();
+            assertEquals(stoppedAt, viewport.instanceProperty().get().file());
+            drain(() -> viewport.imageProperty().get() != null);
+            Thread.sleep(300);
+            runQueued();
+
+            assertTrue(vm.scanningProperty().get());
+            assertEquals(FlatGreySeries.ownGrey(files.indexOf(stoppedAt)), grey(viewport, 10, 10),
+                    "the pixels of " + stoppedAt.getFileName());
+            int readOnTheWay = 0;
+            for (int slice = 1; slice < stop; slice++) {
+                if (images.isLoaded(slice) || images.failure(slice) != null) {
+                    readOnTheWay++;
+                }
+            }
+            // Those whose load had begun when the user scrolled on were read; the others were dropped.
+            assertTrue(readOnTheWay < stop - 1, readOnTheWay + " of the " + (stop - 1) + " slices scrolled past read");
+
+            reader.release();
+            drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
+            assertEquals(SLICES, vm.series().getFirst().slices().size());
+        }
+    }
+
+    private void runQueued() {
+        for (Runnable r = uiQueue.poll(); r != null; r = uiQueue.poll()) {
+            r.run();
+        }
+    }
+
+    private static int sliceOf(SeriesEntry entry, Path file) {
+        for (int s = 0; s < entry.slices().size(); s++) {
+            if (entry.instance(entry.slices().get(s).instanceIndex()).file().equals(file)) {
+                return s;
+            }
+        }
+        throw new AssertionError(file + " is not in the series yet: " + entry);
+    }
+
+    private static int grey(ViewportViewModel viewport, int x, int y) {
+        assertNotNull(viewport.imageProperty().get(), "an image is shown");
+        PixelReader pixels = viewport.imageProperty().get().getPixelReader();
+        return pixels.getArgb(x, y) & 0xFF;
+    }
+
+    private void drain(BooleanSupplier until) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!until.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
+            Runnable r = uiQueue.poll();
+            if (r != null) {
+                r.run();
+            } else {
+                Thread.sleep(2);
+            }
+        }
+    }
+}
