@@ -1,19 +1,12 @@
 package org.radmamba.viewer.fx.view;
 
-import javafx.scene.SnapshotParameters;
-import javafx.scene.image.PixelReader;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.codec.DecodedFrame;
 import org.radmamba.viewer.fx.model.SeriesEntry;
-import org.radmamba.viewer.fx.model.ViewerOverHeldBackHeaders;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.pixel.PixelPipeline;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
@@ -21,7 +14,6 @@ import org.radmamba.viewer.study.ImageLoader;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.LoadedImage;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -29,9 +21,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ended. Headless (Monocle), real worker threads, real files; only the timing of the headers is the test's.
  */
 @ExtendWith(ApplicationExtension.class)
-class SliceScrolledToDuringTheScanTest {
+class SliceScrolledToDuringTheScanTest extends HeldBackScanWindowTest {
 
     private static final int SLICES = 40;
     /** Headers read before the rest are held back: about the first files by name. */
@@ -54,48 +44,13 @@ class SliceScrolledToDuringTheScanTest {
     @TempDir
     static Path temp;
 
-    private final HeldBackHeaders reader = new HeldBackHeaders(KNOWN);
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
+    SliceScrolledToDuringTheScanTest() {
+        super(new HeldBackHeaders(KNOWN));
+    }
 
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerOverHeldBackHeaders.viewModel(reader, executor, temp);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(900, 700));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        reader.release();
-        executor.close();
-        FxToolkit.cleanupStages();
-    }
-
-    private static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
-    }
-
-    /** Pixels of the first viewport, as rendered on screen, within 2 of {@code grey}. */
-    private int pixelsOfGrey(FxRobot robot, int grey) {
-        AtomicReference<WritableImage> shot = new AtomicReference<>();
-        robot.interact(() -> shot.set(window.viewportViews().getFirst().viewport()
-                .snapshot(new SnapshotParameters(), null)));
-        PixelReader pixels = shot.get().getPixelReader();
-        int count = 0;
-        for (int y = 0; y < (int) shot.get().getHeight(); y++) {
-            for (int x = 0; x < (int) shot.get().getWidth(); x++) {
-                int argb = pixels.getArgb(x, y);
-                if (Math.abs((argb >> 16 & 0xFF) - grey) <= 2 && Math.abs((argb >> 8 & 0xFF) - grey) <= 2
-                        && Math.abs((argb & 0xFF) - grey) <= 2) {
-                    count++;
-                }
-            }
-        }
-        return count;
+        show(stage, temp);
     }
 
     /** The display grey of {@code instance}'s frame under its file's window, decoded here, apart from the viewer. */
