@@ -13,9 +13,6 @@ import org.testfx.api.FxToolkit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +33,7 @@ class SeriesAsHeadersArriveTest {
     @TempDir
     Path folder;
 
-    private final ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+    private final UiThreadQueue uiQueue = new UiThreadQueue();
     private final HeldBackHeaders reader = new HeldBackHeaders();
 
     @BeforeAll
@@ -59,7 +56,7 @@ class SeriesAsHeadersArriveTest {
             viewport.sliceCountProperty().addListener((obs, o, n) -> counts.add(n.intValue()));
 
             vm.open(List.of(folder.resolve("series")));
-            drain(() -> viewport.imageProperty().get() != null);
+            uiQueue.drain(() -> viewport.imageProperty().get() != null);
 
             assertTrue(vm.scanningProperty().get(), "the other headers are still held back");
             assertEquals(1, vm.series().size());
@@ -70,8 +67,8 @@ class SeriesAsHeadersArriveTest {
             assertTrue(vm.failures().isEmpty());
 
             reader.release();
-            drain(() -> !vm.scanningProperty().get());
-            drain(() -> vm.series().getFirst().thumbnailProperty().get() != null);
+            uiQueue.drain(() -> !vm.scanningProperty().get());
+            uiQueue.drain(() -> vm.series().getFirst().thumbnailProperty().get() != null);
 
             assertEquals(1, vm.series().size(), "one series, grown: " + vm.series());
             SeriesEntry whole = vm.series().getFirst();
@@ -90,7 +87,7 @@ class SeriesAsHeadersArriveTest {
             }
             // The slices that arrived later are theirs: the last one is the other grey.
             viewport.lastSlice();
-            drain(() -> viewport.imageProperty().get() != null);
+            uiQueue.drain(() -> viewport.imageProperty().get() != null);
             assertEquals(FlatGreySeries.OTHER_GREY, grey(viewport, 10, 10));
         }
     }
@@ -101,14 +98,14 @@ class SeriesAsHeadersArriveTest {
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = viewModel(workers);
             vm.open(List.of(folder.resolve("series")));
-            drain(() -> vm.viewport(0).imageProperty().get() != null && scanThreads() > 0);
+            uiQueue.drain(() -> vm.viewport(0).imageProperty().get() != null && scanThreads() > 0);
 
             vm.closeAll();
-            drain(() -> scanThreads() == 0 && vm.runningTasksProperty().get() == 0);
+            uiQueue.drain(() -> scanThreads() == 0 && vm.runningTasksProperty().get() == 0);
 
             reader.release();
             Thread.sleep(300);
-            runQueued();
+            uiQueue.runQueued();
             assertTrue(vm.series().isEmpty(), "nothing of the cancelled scan comes back: " + vm.series());
             assertFalse(vm.scanningProperty().get());
             assertTrue(vm.failures().isEmpty(), "a cancelled scan is no failure: " + vm.failures());
@@ -121,11 +118,11 @@ class SeriesAsHeadersArriveTest {
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = viewModel(workers);
             vm.open(List.of(folder.resolve("series")));
-            drain(() -> vm.viewport(0).imageProperty().get() != null);
+            uiQueue.drain(() -> vm.viewport(0).imageProperty().get() != null);
 
             vm.closeStudy(vm.series().getFirst().study());
             reader.release();
-            drain(() -> !vm.scanningProperty().get());
+            uiQueue.drain(() -> !vm.scanningProperty().get());
 
             assertTrue(vm.series().isEmpty(), "the closed study stays closed: " + vm.series());
             assertEquals(FlatGreySeries.brokenNames(), vm.failures().stream()
@@ -144,22 +141,5 @@ class SeriesAsHeadersArriveTest {
                 .filter(t -> t.getName().startsWith("radmamba-scan") && t.isAlive()).count();
     }
 
-    private void runQueued() {
-        for (Runnable r = uiQueue.poll(); r != null; r = uiQueue.poll()) {
-            r.run();
-        }
-    }
 
-    private void drain(BooleanSupplier until) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!until.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
-            Runnable r = uiQueue.poll();
-            if (r != null) {
-                r.run();
-            } else {
-                Thread.sleep(2);
-            }
-        }
-    }
 }

@@ -12,9 +12,6 @@ import org.testfx.api.FxToolkit;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +39,7 @@ class SliceInViewDuringTheScanTest {
     @TempDir
     Path folder;
 
-    private final ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+    private final UiThreadQueue uiQueue = new UiThreadQueue();
     private final HeldBackHeaders reader = new HeldBackHeaders(KNOWN);
 
     @BeforeAll
@@ -58,7 +55,7 @@ class SliceInViewDuringTheScanTest {
             ViewportViewModel viewport = vm.viewport(0);
             vm.open(List.of(folder.resolve("series")));
             // The known headers have joined the series, and the loads of its first part are over: only the scan runs.
-            drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
+            uiQueue.drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
                     && vm.runningTasksProperty().get() == 1);
             assertTrue(vm.scanningProperty().get(), "the other headers are still held back");
             SeriesEntry partway = viewport.seriesProperty().get();
@@ -70,7 +67,7 @@ class SliceInViewDuringTheScanTest {
             viewport.setSlice(scrolledTo);
             assertEquals("Loading…", viewport.bottomLeftProperty().get().lines().findFirst().orElse(""),
                     "until its file is decoded");
-            drain(() -> viewport.imageProperty().get() != null);
+            uiQueue.drain(() -> viewport.imageProperty().get() != null);
 
             assertTrue(vm.scanningProperty().get(), "shown before the scan ends");
             assertEquals(files.get(SCROLLED_TO), viewport.instanceProperty().get().file());
@@ -82,7 +79,7 @@ class SliceInViewDuringTheScanTest {
 
             int undecodable = sliceOf(viewport.seriesProperty().get(), files.get(UNDECODABLE));
             viewport.setSlice(undecodable);
-            drain(() -> !viewport.cannotDisplayProperty().get().isEmpty());
+            uiQueue.drain(() -> !viewport.cannotDisplayProperty().get().isEmpty());
             assertTrue(vm.scanningProperty().get());
             String reason = viewport.cannotDisplayProperty().get();
             assertTrue(reason.startsWith("Cannot display: ") && reason.contains("segment"), reason);
@@ -90,7 +87,7 @@ class SliceInViewDuringTheScanTest {
                     viewport.bottomLeftProperty().get());
 
             reader.release();
-            drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
+            uiQueue.drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
             SeriesEntry whole = vm.series().getFirst();
             assertEquals(SLICES, whole.slices().size());
             assertEquals(List.of(files.get(UNDECODABLE)), vm.failures().stream().map(FailedFile::file).toList(),
@@ -114,7 +111,7 @@ class SliceInViewDuringTheScanTest {
             ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
             ViewportViewModel viewport = vm.viewport(0);
             vm.open(List.of(folder.resolve("series")));
-            drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
+            uiQueue.drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
                     && vm.runningTasksProperty().get() == 1);
             SeriesEntry partway = viewport.seriesProperty().get();
             SeriesImages images = vm.images(partway, 0);
@@ -126,9 +123,9 @@ class SliceInViewDuringTheScanTest {
             }
             Path stoppedAt = partway.instance(partway.slices().get(stop).instanceIndex()).file();
             assertEquals(stoppedAt, viewport.instanceProperty().get().file());
-            drain(() -> viewport.imageProperty().get() != null);
+            uiQueue.drain(() -> viewport.imageProperty().get() != null);
             Thread.sleep(300);
-            runQueued();
+            uiQueue.runQueued();
 
             assertTrue(vm.scanningProperty().get());
             assertEquals(FlatGreySeries.ownGrey(files.indexOf(stoppedAt)), grey(viewport, 10, 10),
@@ -143,16 +140,11 @@ class SliceInViewDuringTheScanTest {
             assertTrue(readOnTheWay < stop - 1, readOnTheWay + " of the " + (stop - 1) + " slices scrolled past read");
 
             reader.release();
-            drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
+            uiQueue.drain(() -> !vm.scanningProperty().get() && vm.images(vm.series().getFirst(), 0).isComplete());
             assertEquals(SLICES, vm.series().getFirst().slices().size());
         }
     }
 
-    private void runQueued() {
-        for (Runnable r = uiQueue.poll(); r != null; r = uiQueue.poll()) {
-            r.run();
-        }
-    }
 
     private static int sliceOf(SeriesEntry entry, Path file) {
         for (int s = 0; s < entry.slices().size(); s++) {
@@ -169,16 +161,4 @@ class SliceInViewDuringTheScanTest {
         return pixels.getArgb(x, y) & 0xFF;
     }
 
-    private void drain(BooleanSupplier until) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!until.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
-            Runnable r = uiQueue.poll();
-            if (r != null) {
-                r.run();
-            } else {
-                Thread.sleep(2);
-            }
-        }
-    }
 }

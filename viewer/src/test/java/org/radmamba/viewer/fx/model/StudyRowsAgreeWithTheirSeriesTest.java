@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -40,7 +37,7 @@ class StudyRowsAgreeWithTheirSeriesTest {
     @TempDir
     Path folder;
 
-    private final ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+    private final UiThreadQueue uiQueue = new UiThreadQueue();
     private final HeldBackHeaders reader = new HeldBackHeaders();
 
     @BeforeAll
@@ -62,7 +59,7 @@ class StudyRowsAgreeWithTheirSeriesTest {
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = viewModel(workers);
             vm.open(List.of(dropped));
-            drain(vm, () -> vm.viewport(0).imageProperty().get() != null);
+            uiQueue.drain(() -> vm.viewport(0).imageProperty().get() != null, () -> assertRowsAgree(vm));
 
             assertTrue(vm.scanningProperty().get(), "the other headers are still held back");
             assertEquals(1, vm.series().size(), "the first file's series only: " + vm.series());
@@ -71,7 +68,7 @@ class StudyRowsAgreeWithTheirSeriesTest {
             assertEquals(1, vm.series().getFirst().patient().studies().size());
 
             reader.release();
-            drain(vm, () -> !vm.scanningProperty().get());
+            uiQueue.drain(() -> !vm.scanningProperty().get(), () -> assertRowsAgree(vm));
 
             assertEquals(4, vm.series().size(), "every series once: " + vm.series());
             assertEquals(3, rowOf(vm, STUDY).series().size(), "the study row counts its three series");
@@ -96,11 +93,11 @@ class StudyRowsAgreeWithTheirSeriesTest {
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = viewModel(workers);
             vm.openReceived(List.of(firstBatch));
-            drain(vm, () -> !vm.scanningProperty().get() && vm.series().size() == 1);
+            uiQueue.drain(() -> !vm.scanningProperty().get() && vm.series().size() == 1, () -> assertRowsAgree(vm));
             assertEquals(List.of("CT"), modalitiesOfRow(vm, STUDY));
 
             vm.openReceived(List.of(secondBatch));
-            drain(vm, () -> !vm.scanningProperty().get() && vm.runningTasksProperty().get() == 0);
+            uiQueue.drain(() -> !vm.scanningProperty().get() && vm.runningTasksProperty().get() == 0, () -> assertRowsAgree(vm));
 
             assertEquals(2, vm.series().size(), "the CT grown, the SEG added: " + vm.series());
             assertEquals(3, vm.series().getFirst().series().instances().size(), "the CT grown");
@@ -118,7 +115,7 @@ class StudyRowsAgreeWithTheirSeriesTest {
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = viewModel(workers);
             vm.open(List.of(dropped));
-            drain(vm, () -> !vm.scanningProperty().get() && vm.series().size() == 2);
+            uiQueue.drain(() -> !vm.scanningProperty().get() && vm.series().size() == 2, () -> assertRowsAgree(vm));
             assertEquals(2, vm.series().getFirst().patient().studies().size());
 
             vm.closeStudy(rowOf(vm, OTHER_STUDY));
@@ -180,18 +177,4 @@ class StudyRowsAgreeWithTheirSeriesTest {
                 .toList());
     }
 
-    /** Runs what the workers hand the UI thread until {@code until}, checking the rows after each thing run. */
-    private void drain(ViewerViewModel vm, BooleanSupplier until) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!until.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
-            Runnable r = uiQueue.poll();
-            if (r != null) {
-                r.run();
-                assertRowsAgree(vm);
-            } else {
-                Thread.sleep(2);
-            }
-        }
-    }
 }

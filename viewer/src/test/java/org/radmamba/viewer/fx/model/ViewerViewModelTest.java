@@ -38,10 +38,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -377,7 +375,7 @@ class ViewerViewModelTest {
         List<Long> scanning = new ArrayList<>();
         // One worker: the loads and thumbnails of the series, which start as its first headers are read, wait until
         // the scan ends, and their progress does not come between the scan's on the status bar.
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             ViewerViewModel vm = onWorkers(workers);
             vm.progressProperty().addListener((obs, o, n) -> {
@@ -386,7 +384,7 @@ class ViewerViewModelTest {
                 }
             });
             vm.open(List.of(study));
-            drain(uiQueue, () -> vm.runningTasksProperty().get() == 0 && !vm.series().isEmpty()
+            uiQueue.drain(() -> vm.runningTasksProperty().get() == 0 && !vm.series().isEmpty()
                     && vm.series().getFirst().slices().size() == SPEC.slices());
         }
 
@@ -438,7 +436,7 @@ class ViewerViewModelTest {
 
     @Test
     void closing_a_study_cancels_its_loads_and_thumbnails_but_not_those_of_other_studies() throws Exception {
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         Map<String, TaskHandle> handles = new ConcurrentHashMap<>();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             TaskExecutor recording = new TaskExecutor() {
@@ -464,7 +462,7 @@ class ViewerViewModelTest {
             vm.layoutProperty().set(Layout.ONE_BY_TWO);
             vm.open(List.of(generatedSeries(), ProjectionImage.write(folder.resolve("dx"), 0.143, Double.NaN)));
             // This thread is the UI thread: run what the workers hand it until the scan has listed both series.
-            drain(uiQueue, () -> vm.series().size() == 2);
+            uiQueue.drain(() -> vm.series().size() == 2);
             SeriesEntry ct = vm.series().stream().filter(e -> e.series().modality().equals("CT")).findFirst()
                     .orElseThrow();
             SeriesEntry dx = vm.series().stream().filter(e -> e.series().modality().equals("DX")).findFirst()
@@ -478,7 +476,7 @@ class ViewerViewModelTest {
 
             assertTrue(ctLoad.isCancelled());
             assertTrue(ctThumbnail.isCancelled());
-            drain(uiQueue, () -> handles.values().stream().allMatch(TaskHandle::isDone));
+            uiQueue.drain(() -> handles.values().stream().allMatch(TaskHandle::isDone));
             assertFalse(handles.get("Loading " + dx.description()).isCancelled());
             assertFalse(handles.get("Thumbnail " + dx.description()).isCancelled());
             assertNotNull(dx.thumbnailProperty().get());
@@ -490,14 +488,14 @@ class ViewerViewModelTest {
 
     @Test
     void decoded_slices_reach_the_ui_in_batches_each_once_in_decoding_order() throws Exception {
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             ViewerViewModel vm = onWorkers(workers);
             SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
             SeriesImages images = vm.images(entry, 0);
             List<Integer> announced = new java.util.ArrayList<>();
             images.addArrivalListener(announced::add);
-            drain(uiQueue, images::isComplete);
+            uiQueue.drain(images::isComplete);
 
             // The load goes outwards from the slice in view (slice 0's instance); each slice is announced once. The
             // first file read (ct-001.dcm, the last slice) may have been decoded on its own as soon as its header was
@@ -526,12 +524,12 @@ class ViewerViewModelTest {
 
     @Test
     void a_loaded_series_keeps_its_slices_in_shared_arrays_each_with_its_own_pixels() throws Exception {
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             ViewerViewModel vm = onWorkers(workers);
             SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
             SeriesImages images = vm.images(entry, 0);
-            drain(uiQueue, images::isComplete);
+            uiQueue.drain(images::isComplete);
 
             // The series' frames share slabs (FrameMemory): young collections never copy their pixels. The first
             // file read, decoded as soon as its header is read, may have one of its own; the rest of the series one.
@@ -562,13 +560,13 @@ class ViewerViewModelTest {
             loadedFiles.add(new java.lang.ref.WeakReference<>(image));
             return image;
         });
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
             ViewerViewModel vm = new ViewerViewModel(recording, workers, new ViewerSettings(new MemoryStore()),
                     () -> folder);
             SeriesEntry entry = openGeneratedSeries(vm, uiQueue);
             SeriesImages images = vm.images(entry, 0);
-            drain(uiQueue, images::isComplete);
+            uiQueue.drain(images::isComplete);
             assertTrue(loadedFiles.size() >= SPEC.slices(), "the series' files were loaded: " + loadedFiles.size());
 
             // Each slice displays as a fresh load of its file does.
@@ -612,7 +610,7 @@ class ViewerViewModelTest {
             }
             return real.load(instance);
         });
-        ConcurrentLinkedQueue<Runnable> uiQueue = new ConcurrentLinkedQueue<>();
+        UiThreadQueue uiQueue = new UiThreadQueue();
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
             ViewerViewModel vm = new ViewerViewModel(holding, workers, new ViewerSettings(new MemoryStore()),
                     () -> folder);
@@ -626,22 +624,22 @@ class ViewerViewModelTest {
                 }
             });
             vm.open(List.of(first));
-            drain(uiQueue, () -> entry[0] != null);
+            uiQueue.drain(() -> entry[0] != null);
             SeriesImages loading = vm.images(entry[0], 0);
-            drain(uiQueue, () -> !vm.scanningProperty().get() && loading.arrivedInstances() >= 1
+            uiQueue.drain(() -> !vm.scanningProperty().get() && loading.arrivedInstances() >= 1
                     && vm.progressProperty().get() > 0);
             List<Double> shown = new java.util.ArrayList<>();
             vm.progressProperty().addListener((obs, o, n) -> shown.add(n.doubleValue()));
 
             // Another study opens while the load is held: its scan and thumbnail tasks start beside the load.
             vm.open(List.of(second));
-            drain(uiQueue, () -> vm.series().size() == 2);
+            uiQueue.drain(() -> vm.series().size() == 2);
             assertTrue(!loading.isComplete() && vm.runningTasksProperty().get() >= 1, "the load is still running");
             assertEquals(List.of(), shown.stream().filter(v -> v < 0).toList(),
                     "no switch back to indeterminate while a load reports progress: " + shown);
 
             release.countDown();
-            drain(uiQueue, () -> loading.isComplete() && vm.runningTasksProperty().get() == 0);
+            uiQueue.drain(() -> loading.isComplete() && vm.runningTasksProperty().get() == 0);
             assertEquals(0, vm.progressProperty().get(), 1e-9);
         }
     }
@@ -681,26 +679,13 @@ class ViewerViewModelTest {
      * Opens the generated series and waits until the browser lists it whole (it grows as its headers are read); this
      * thread is the UI thread.
      */
-    private SeriesEntry openGeneratedSeries(ViewerViewModel vm, ConcurrentLinkedQueue<Runnable> uiQueue)
+    private SeriesEntry openGeneratedSeries(ViewerViewModel vm, UiThreadQueue uiQueue)
             throws Exception {
         vm.open(List.of(generatedSeries()));
-        drain(uiQueue, () -> !vm.series().isEmpty() && vm.series().getFirst().slices().size() == SPEC.slices());
+        uiQueue.drain(() -> !vm.series().isEmpty() && vm.series().getFirst().slices().size() == SPEC.slices());
         return vm.series().getFirst();
     }
 
-    private static void drain(ConcurrentLinkedQueue<Runnable> uiQueue, BooleanSupplier until)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!until.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for background work");
-            Runnable r = uiQueue.poll();
-            if (r != null) {
-                r.run();
-            } else {
-                Thread.sleep(2);
-            }
-        }
-    }
 
     @Test
     void opened_folders_go_to_the_recent_list_most_recent_first() throws IOException {
