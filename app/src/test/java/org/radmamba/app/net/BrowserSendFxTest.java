@@ -3,6 +3,7 @@ package org.radmamba.app.net;
 import javafx.event.Event;
 import javafx.geometry.Bounds;
 import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TreeCell;
 import javafx.scene.input.ContextMenuEvent;
@@ -236,7 +237,8 @@ class BrowserSendFxTest {
                 .filter(i -> "browser-send-to".equals(i.getId())).findFirst().orElseThrow();
         assertTrue(sendTo.isVisible());
         assertTrue(sendTo.isDisable());
-        assertEquals("Send to: no node is configured: add one in File ▸ Network settings", sendTo.getText());
+        assertEquals("Send to (no node is configured; add one in File ▸ Network settings)", sendTo.getText());
+        assertTrue(sendTo instanceof Menu m && m.getItems().isEmpty(), "no node to pick");
         robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
     }
 }

@@ -307,12 +307,16 @@ public final class RemoteSearchViewModel {
     }
 
     /**
-     * Why nothing can be sent from the browser, or empty when a node is configured. Reads the nodes afresh (ones
-     * added in the network settings since).
+     * Why nothing can be sent from the browser now, or empty when it can: no node is configured, or a search,
+     * retrieve or send of this view model runs (starting another would cancel it, so the search window's buttons
+     * wait for it too). Reads the nodes afresh: ones added in the network settings since count.
      */
     public String sendUnavailableReason() {
         refreshNodes();
-        return nodeNames.isEmpty() ? "no node is configured: add one in File ▸ Network settings" : "";
+        if (nodeNames.isEmpty()) {
+            return "no node is configured; add one in File ▸ Network settings";
+        }
+        return busy.get() ? "wait for the transfer under way (" + status.get() + ")" : "";
     }
 
     private void send(RemoteNode remote, List<Path> files) {

@@ -500,7 +500,8 @@ public final class StudyBrowserView extends StackPane {
 
         /**
          * Send to ▸ one item per configured node, for a study or series row; disabled, saying why, when no node is
-         * configured (its reason is in the item's text: JavaFX shows no tooltip on a disabled menu item).
+         * configured or a transfer runs. The reason is in the item's text: JavaFX shows no tooltip on a disabled
+         * menu item (it gets no mouse events).
          */
         private void fillSendTo(Menu sendTo) {
             Object item = content();
@@ -511,7 +512,7 @@ public final class StudyBrowserView extends StackPane {
             }
             String unavailable = send.sendUnavailableReason();
             sendTo.setDisable(!unavailable.isEmpty());
-            sendTo.setText(unavailable.isEmpty() ? "Send to" : "Send to: " + unavailable);
+            sendTo.setText(unavailable.isEmpty() ? "Send to" : "Send to (" + unavailable + ")");
             List<MenuItem> nodes = new ArrayList<>();
             for (String node : send.nodeNames()) {
                 MenuItem to = new MenuItem(node);
