@@ -40,6 +40,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
@@ -55,8 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Headless TestFX on the real main window: the study browser's context menu sends a series (C-STORE) or a study
  * (STOW-RS) to a configured node through the search window's send, and a real Orthanc holds them after (C-FIND);
- * a node that does not answer is one line in the status bar; with no node configured, Send to is disabled and
- * says why.
+ * a node that refuses the connection is one line in the status bar; with no node configured, or while a send is
+ * under way, Send to is disabled and says why.
  */
 @ExtendWith(ApplicationExtension.class)
 class BrowserSendFxTest {
@@ -220,6 +222,39 @@ class BrowserSendFxTest {
         assertEquals(1, viewModel.series().size(), "the browser keeps the study");
     }
 
+    /**
+     * A node that takes the connection and never answers keeps the send under way; meanwhile Send to is disabled
+     * and names it (another send would cancel it, the search window running one transfer at a time).
+     */
+    @Test
+    void while_a_send_is_under_way_send_to_waits_and_says_for_what(FxRobot robot) throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            NodeDirectory.forUser().save(new NodeDirectory.Entry("silent", "dimse://SILENT@127.0.0.1:"
+                    + silent.getLocalPort(), "RADMAMBA", DicomNode.Retrieve.GET, 0, Credentials.NONE));
+            open(Fixtures.study(shared.resolve("busy-case"), Fixtures.DOE, 1, 2, 64), 1);
+            TreeCell<StudyBrowserView.Row> series = row(robot, c -> c instanceof SeriesEntry);
+            sendFromMenu(robot, series, "silent");
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.statusBar().getText().startsWith("Sending"));
+
+            rightClick(robot, series);
+            WaitForAsyncUtils.waitForFxEvents();
+
+            MenuItem sendTo = sendToItem(robot);
+            assertTrue(sendTo.isDisable());
+            assertEquals("Send to (wait for the transfer under way (Sending 2 file(s) to silent (dimse://SILENT@"
+                    + "127.0.0.1:" + silent.getLocalPort() + ")…))", sendTo.getText());
+            robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        }
+    }
+
+    /** The browser's Send to item in the context menu on screen. */
+    private static MenuItem sendToItem(FxRobot robot) {
+        return robot.listWindows().stream()
+                .filter(w -> w instanceof ContextMenu && w.isShowing())
+                .flatMap(w -> ((ContextMenu) w).getItems().stream())
+                .filter(i -> "browser-send-to".equals(i.getId())).findFirst().orElseThrow();
+    }
+
     @Test
     void with_no_node_configured_send_to_is_disabled_and_says_why(FxRobot robot) throws Exception {
         NodeDirectory nodes = NodeDirectory.forUser();
@@ -231,10 +266,7 @@ class BrowserSendFxTest {
         rightClick(robot, row(robot, c -> c instanceof SeriesEntry));
         WaitForAsyncUtils.waitForFxEvents();
 
-        MenuItem sendTo = robot.listWindows().stream()
-                .filter(w -> w instanceof ContextMenu && w.isShowing())
-                .flatMap(w -> ((ContextMenu) w).getItems().stream())
-                .filter(i -> "browser-send-to".equals(i.getId())).findFirst().orElseThrow();
+        MenuItem sendTo = sendToItem(robot);
         assertTrue(sendTo.isVisible());
         assertTrue(sendTo.isDisable());
         assertEquals("Send to (no node is configured; add one in File ▸ Network settings)", sendTo.getText());
