@@ -241,8 +241,8 @@ class BrowserSendFxTest {
 
             MenuItem sendTo = sendToItem(robot);
             assertTrue(sendTo.isDisable());
-            assertEquals("Send to (wait for the transfer under way (Sending 2 file(s) to silent (dimse://SILENT@"
-                    + "127.0.0.1:" + silent.getLocalPort() + ")…))", sendTo.getText());
+            assertEquals("Send to (a transfer is under way: Sending 2 file(s) to silent (dimse://SILENT@127.0.0.1:"
+                    + silent.getLocalPort() + ")…)", sendTo.getText());
             robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
         }
     }

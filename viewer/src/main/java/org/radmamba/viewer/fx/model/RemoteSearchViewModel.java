@@ -312,11 +312,15 @@ public final class RemoteSearchViewModel {
      * wait for it too). Reads the nodes afresh: ones added in the network settings since count.
      */
     public String sendUnavailableReason() {
-        refreshNodes();
+        try {
+            nodeNames.setAll(directory.list().stream().map(NodeDirectory.Entry::name).toList());
+        } catch (BackingStoreException e) {
+            return "the configured nodes cannot be read: " + e.getMessage();
+        }
         if (nodeNames.isEmpty()) {
             return "no node is configured; add one in File ▸ Network settings";
         }
-        return busy.get() ? "wait for the transfer under way (" + status.get() + ")" : "";
+        return busy.get() ? "a transfer is under way: " + status.get() : "";
     }
 
     private void send(RemoteNode remote, List<Path> files) {

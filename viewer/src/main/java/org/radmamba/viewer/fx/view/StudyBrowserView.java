@@ -32,8 +32,8 @@ import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 
-import java.util.ArrayDeque;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -505,11 +505,11 @@ public final class StudyBrowserView extends StackPane {
          */
         private void fillSendTo(Menu sendTo) {
             Object item = content();
-            RemoteSearchViewModel send = sender == null ? null : sender.get();
-            sendTo.setVisible(send != null && (item instanceof Study || item instanceof SeriesEntry));
+            sendTo.setVisible(sender != null && (item instanceof Study || item instanceof SeriesEntry));
             if (!sendTo.isVisible()) {
                 return;
             }
+            RemoteSearchViewModel send = sender.get();
             String unavailable = send.sendUnavailableReason();
             sendTo.setDisable(!unavailable.isEmpty());
             sendTo.setText(unavailable.isEmpty() ? "Send to" : "Send to (" + unavailable + ")");
