@@ -288,6 +288,42 @@ public final class RemoteSearchViewModel {
             status.set(e.getMessage());
             return;
         }
+        send(remote, files);
+    }
+
+    /**
+     * Sends files to the configured node {@code nodeName}, whatever node the search keys name: the study browser's
+     * Send to. The same send as {@link #send(List)}, reported in the same status line and progress.
+     */
+    public void send(String nodeName, List<Path> files) {
+        RemoteNode remote;
+        try {
+            remote = DicomNetworks.connect(configured(nodeName), timeouts);
+        } catch (IllegalArgumentException | IOException e) {
+            status.set(e.getMessage());
+            return;
+        }
+        send(remote, files);
+    }
+
+    /**
+     * Why nothing can be sent from the browser now, or empty when it can: no node is configured, or a search,
+     * retrieve or send of this view model runs (starting another would cancel it, so the search window's buttons
+     * wait for it too). Reads the nodes afresh: ones added in the network settings since count.
+     */
+    public String sendUnavailableReason() {
+        try {
+            nodeNames.setAll(directory.list().stream().map(NodeDirectory.Entry::name).toList());
+        } catch (BackingStoreException e) {
+            return "the configured nodes cannot be read: " + e.getMessage();
+        }
+        if (nodeNames.isEmpty()) {
+            return "no node is configured; add one in File ▸ Network settings";
+        }
+        return busy.get() ? "a transfer is under way: " + status.get() : "";
+    }
+
+    private void send(RemoteNode remote, List<Path> files) {
         start("Sending " + files.size() + " file(s) to " + remote.node().label() + "…", () -> {
             RemoteNode.SendResult result = remote.send(files, (file, done, total) ->
                     fx.execute(() -> progress.set(total > 0 ? (double) done / total : -1)));
@@ -335,13 +371,17 @@ public final class RemoteSearchViewModel {
         if (text.contains("://")) {
             resolved = DicomNode.parse(text, "RADMAMBA", DicomNode.Retrieve.GET, 11112, Credentials.NONE);
         } else {
-            try {
-                resolved = directory.find(text).orElseThrow(() -> new IllegalArgumentException("no node named '"
-                        + text + "' is configured")).node();
-            } catch (BackingStoreException e) {
-                throw new IOException("the configured nodes cannot be read: " + e.getMessage(), e);
-            }
+            resolved = configured(text);
         }
         return DicomNetworks.connect(resolved, timeouts);
+    }
+
+    private DicomNode configured(String name) throws IOException {
+        try {
+            return directory.find(name).orElseThrow(() -> new IllegalArgumentException("no node named '"
+                    + name + "' is configured")).node();
+        } catch (BackingStoreException e) {
+            throw new IOException("the configured nodes cannot be read: " + e.getMessage(), e);
+        }
     }
 }

@@ -99,6 +99,7 @@ public final class MainWindow extends BorderPane {
         this.viewModel = viewModel;
         getStyleClass().add("radmamba-main");
         this.browser = new StudyBrowserView(viewModel, pacer);
+        browser.useSender(this::pacsSearchModel);
         this.attributes = new AttributeBrowserView(viewModel, pacer);
         this.failurePanel = new FailurePanel(viewModel);
 
@@ -269,9 +270,13 @@ public final class MainWindow extends BorderPane {
     private Stage pacsSearch;
     private org.radmamba.viewer.fx.model.RemoteSearchViewModel pacsSearchModel;
 
-    /** The PACS search window (one, kept while the main window lives); retrieved studies join the browser. */
-    private void showPacsSearch() {
-        if (pacsSearch == null) {
+    /**
+     * The search window's view model, made when first needed (the window, or the browser's Send to): its send is
+     * the one the browser uses, so a send from either says how it went in the search window's status line and in
+     * the status bar.
+     */
+    private org.radmamba.viewer.fx.model.RemoteSearchViewModel pacsSearchModel() {
+        if (pacsSearchModel == null) {
             org.radmamba.viewer.fx.model.RemoteSearchViewModel search =
                     pacsSearchModel = new org.radmamba.viewer.fx.model.RemoteSearchViewModel(
                             org.radmamba.viewer.dicom.net.NodeDirectory.forUser(),
@@ -279,9 +284,31 @@ public final class MainWindow extends BorderPane {
                             javafx.application.Platform::runLater, viewModel::openReceived,
                             org.radmamba.viewer.dicom.net.ReceiverSettings.defaultFolder(),
                             org.radmamba.viewer.dicom.net.NetworkTimeouts.DEFAULT);
+            search.status().addListener((obs, was, line) -> {
+                if (!line.isEmpty()) {
+                    viewModel.statusProperty().set(line);
+                }
+            });
+            search.progress().addListener((obs, was, now) -> {
+                if (search.busy().get()) {
+                    viewModel.progressProperty().set(now.doubleValue());
+                }
+            });
+            search.busy().addListener((obs, was, now) -> {
+                if (!now) {
+                    viewModel.progressProperty().set(0);
+                }
+            });
+        }
+        return pacsSearchModel;
+    }
+
+    /** The PACS search window (one, kept while the main window lives); retrieved studies join the browser. */
+    private void showPacsSearch() {
+        if (pacsSearch == null) {
             pacsSearch = new Stage();
             pacsSearch.setTitle("Search a PACS");
-            pacsSearch.setScene(new Scene(new RemoteSearchView(search), 900, 520));
+            pacsSearch.setScene(new Scene(new RemoteSearchView(pacsSearchModel()), 900, 520));
             if (getScene() != null) {
                 pacsSearch.initOwner(getScene().getWindow());
                 pacsSearch.getScene().getStylesheets().setAll(getScene().getStylesheets());
@@ -290,7 +317,7 @@ public final class MainWindow extends BorderPane {
         pacsSearch.show();
         pacsSearch.toFront();
         // Nodes added in the network settings since it was last shown.
-        pacsSearchModel.refreshNodes();
+        pacsSearchModel().refreshNodes();
     }
 
     private Stage networkSettings;

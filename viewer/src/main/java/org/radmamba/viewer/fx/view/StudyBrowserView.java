@@ -8,6 +8,7 @@ import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
@@ -23,12 +24,15 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
+import org.radmamba.viewer.fx.model.RemoteSearchViewModel;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,10 +43,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Patients, studies and series as a tree; series with their thumbnail, modality, description and instance count.
- * Double-click shows a series in the active viewport; dragging drops it on a viewport.
+ * Double-click shows a series in the active viewport; dragging drops it on a viewport. A study or series row's
+ * context menu sends its files to a configured node (Send to), through the search window's send.
  *
  * <p>Tree items are kept when the last study closes: their rows are blanked (and hidden), and the next
  * study's rows take them over, so the cells on screen only change their text. Removing the items emptied every
@@ -70,6 +76,8 @@ public final class StudyBrowserView extends StackPane {
     private Map<SeriesEntry, TreeItem<Row>> seriesItems = new IdentityHashMap<>();
     private Map<Key, TreeItem<Row>> patientItems = new HashMap<>();
     private Map<Key, TreeItem<Row>> studyItems = new HashMap<>();
+    /** The send the context menu's Send to uses; none until the window gives it one (then Send to is hidden). */
+    private Supplier<RemoteSearchViewModel> sender;
 
     /**
      * What a tree item shows: a {@link Patient}, a {@link Study} or a {@link SeriesEntry}, or nothing (a blanked
@@ -176,6 +184,30 @@ public final class StudyBrowserView extends StackPane {
 
     public TreeView<Row> tree() {
         return tree;
+    }
+
+    /**
+     * Gives the context menu's Send to the search window's send (C-STORE or STOW-RS, reported in its status line):
+     * one send path for files picked there and for a study or series picked here. Asked for when the menu opens.
+     */
+    public void useSender(Supplier<RemoteSearchViewModel> searchSend) {
+        this.sender = searchSend;
+    }
+
+    /**
+     * The files of a series row, or of every series of a study row as the browser lists them (a series that arrived
+     * in parts has all its parts); empty for anything else.
+     */
+    List<Path> filesOf(Object content) {
+        List<SeriesEntry> entries = switch (content) {
+            case SeriesEntry e -> List.of(e);
+            case Study s -> viewModel.series().stream().filter(e -> e.study() == s
+                    || !s.studyInstanceUid().isEmpty() && s.studyInstanceUid().equals(e.study().studyInstanceUid()))
+                    .toList();
+            case null, default -> List.of();
+        };
+        return entries.stream().flatMap(e -> e.series().instances().stream()).map(Instance::file)
+                .filter(Objects::nonNull).distinct().toList();
     }
 
     /** The study of the selected row (a study, or a series of it); null when none or a patient is selected. */
@@ -441,9 +473,13 @@ public final class StudyBrowserView extends StackPane {
                     }
                 }
             });
-            ContextMenu menu = new ContextMenu(close);
-            menu.setOnShowing(e -> close.setText(content() instanceof Patient ? "Close the patient's studies"
-                    : "Close study"));
+            Menu sendTo = new Menu("Send to");
+            sendTo.setId("browser-send-to");
+            ContextMenu menu = new ContextMenu(close, sendTo);
+            menu.setOnShowing(e -> {
+                close.setText(content() instanceof Patient ? "Close the patient's studies" : "Close study");
+                fillSendTo(sendTo);
+            });
             contextMenuProperty().bind(javafx.beans.binding.Bindings.when(emptyProperty())
                     .then((ContextMenu) null).otherwise(menu));
             setOnMouseClicked(e -> {
@@ -460,6 +496,30 @@ public final class StudyBrowserView extends StackPane {
                     e.consume();
                 }
             });
+        }
+
+        /**
+         * Send to ▸ one item per configured node, for a study or series row; disabled, saying why, when no node is
+         * configured or a transfer runs. The reason is in the item's text: JavaFX shows no tooltip on a disabled
+         * menu item (it gets no mouse events).
+         */
+        private void fillSendTo(Menu sendTo) {
+            Object item = content();
+            sendTo.setVisible(sender != null && (item instanceof Study || item instanceof SeriesEntry));
+            if (!sendTo.isVisible()) {
+                return;
+            }
+            RemoteSearchViewModel send = sender.get();
+            String unavailable = send.sendUnavailableReason();
+            sendTo.setDisable(!unavailable.isEmpty());
+            sendTo.setText(unavailable.isEmpty() ? "Send to" : "Send to (" + unavailable + ")");
+            List<MenuItem> nodes = new ArrayList<>();
+            for (String node : send.nodeNames()) {
+                MenuItem to = new MenuItem(node);
+                to.setOnAction(e -> send.send(node, filesOf(item)));
+                nodes.add(to);
+            }
+            sendTo.getItems().setAll(nodes);
         }
 
         /** What the row on this cell shows; null when empty or blank. */
