@@ -305,8 +305,18 @@ public final class MprPlaneViewModel implements ToolTarget {
         }
         Affine toScreen = toScreen();
         Point2D centre = toScreen.transform(crosshairColumn.get(), crosshairRow.get());
-        return CrosshairHandles.at(x, y, centre.getX(), centre.getY(), lineDirection(toScreen, 0, 1),
+        Handle handle = CrosshairHandles.at(x, y, centre.getX(), centre.getY(), lineDirection(toScreen, 0, 1),
                 lineDirection(toScreen, 1, 0));
+        if (handle != Handle.CENTRE && lineAngle.get() == 0 && !onImage(x, y)) {
+            // Unturned lines are drawn across the image only: beside it there is no line to grab.
+            return Handle.NONE;
+        }
+        return handle;
+    }
+
+    private boolean onImage(double x, double y) {
+        Point2D p = transform.get().toImage(new Point2D(x, y), geometry.columns(), geometry.rows(), viewWidth, viewHeight);
+        return p.getX() >= 0 && p.getX() <= geometry.columns() && p.getY() >= 0 && p.getY() <= geometry.rows();
     }
 
     /** Presses at the viewport point (x, y): grabs what {@link #handleAt} finds there and returns it. */
