@@ -140,6 +140,20 @@ class MprCrosshairHandleTest {
         Point2D moved = centre(axial).subtract(c);
         assertEquals(40, moved.dotProduct(right), 1e-6);
         assertEquals(0, moved.dotProduct(down), 1e-6);
+
+        // In the oblique coronal plane the lines are not turned: its horizontal line (the axial plane) dragged down
+        // moves the axial plane alone, the oblique sagittal one stays.
+        MprPlaneViewModel obliqueCoronal = mpr.plane(Plane.CORONAL);
+        assertTrue(obliqueCoronal.isOblique());
+        int axialIndex = axial.indexProperty().get();
+        sagittal = mpr.plane(Plane.SAGITTAL).indexProperty().get();
+        Point2D cc = centre(obliqueCoronal);
+        assertEquals(Handle.HORIZONTAL_LINE, obliqueCoronal.beginHandleDrag(cc.getX() - 40, cc.getY() + 2));
+        obliqueCoronal.dragHandleTo(cc.getX() - 10, cc.getY() + 2 + 60);
+        obliqueCoronal.endHandleDrag();
+        assertNotEquals(axialIndex, axial.indexProperty().get(), "the axial plane moved");
+        assertEquals(sagittal, mpr.plane(Plane.SAGITTAL).indexProperty().get(), "the oblique sagittal plane stayed");
+        assertEquals(new MprViewModel.Rotation(Plane.AXIAL, 30), mpr.rotation(), "still turned");
     }
 
     @Test
