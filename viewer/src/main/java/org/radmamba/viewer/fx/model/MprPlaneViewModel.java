@@ -15,11 +15,14 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Point2D;
 import javafx.scene.image.Image;
+import javafx.scene.transform.Affine;
 import org.radmamba.viewer.fx.measure.Calibration;
 import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.measure.PixelValues;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
+import org.radmamba.viewer.fx.viewport.CrosshairHandles;
+import org.radmamba.viewer.fx.viewport.CrosshairHandles.Handle;
 import org.radmamba.viewer.fx.viewport.DisplayImage;
 import org.radmamba.viewer.fx.viewport.ViewportTransform;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
@@ -43,7 +46,7 @@ import java.util.Map;
  * in-plane spacing across the acquired slices, the slice spacing along the stack). Each plane position keeps its
  * own measurements, as each acquired image does. UI thread only.
  */
-public final class MprPlaneViewModel {
+public final class MprPlaneViewModel implements ToolTarget {
 
     private static final String[] AXIS_NAMES = {"x", "y", "z"};
 
@@ -71,6 +74,13 @@ public final class MprPlaneViewModel {
     private PlaneGeometry geometry;
     private float[] values = new float[0];
     private byte[] grey = new byte[0];
+    private double viewWidth;
+    private double viewHeight;
+    /** The crosshair part being dragged (NONE: none), where the drag began on the screen and the crosshair then. */
+    private Handle draggedHandle = Handle.NONE;
+    private double dragStartX;
+    private double dragStartY;
+    private double[] dragStartCrosshair;
 
     MprPlaneViewModel(MprViewModel owner, Plane plane) {
         this.owner = owner;
@@ -213,13 +223,19 @@ public final class MprPlaneViewModel {
         if (geometry == null || point == null) {
             return;
         }
+        double[] image = imagePointOf(point);
+        crosshairColumn.set(image[0]);
+        crosshairRow.set(image[1]);
+    }
+
+    /** The image point (x, y) of a patient point on this plane; image coordinates put pixel i's centre at i + 0.5. */
+    private double[] imagePointOf(double[] point) {
         double[] d = new double[3];
         for (int a = 0; a < 3; a++) {
             d[a] = point[a] - geometry.firstPixel()[a];
         }
-        // Image coordinates put pixel i's centre at i + 0.5.
-        crosshairColumn.set(dot(d, geometry.rowCosines()) / geometry.pixelSpacing()[1] + 0.5);
-        crosshairRow.set(dot(d, geometry.columnCosines()) / geometry.pixelSpacing()[0] + 0.5);
+        return new double[] {dot(d, geometry.rowCosines()) / geometry.pixelSpacing()[1] + 0.5,
+                dot(d, geometry.columnCosines()) / geometry.pixelSpacing()[0] + 0.5};
     }
 
     private static double dot(double[] a, double[] b) {
@@ -274,8 +290,97 @@ public final class MprPlaneViewModel {
         owner.rotate(plane, degrees);
     }
 
+    // ---- the crosshair's handles (screen pixels of the viewport, so the tolerance is the same at every zoom) ----
+
+    /** The size of the viewport on the screen, for the hit test and zooming; the view sets it as it is laid out. */
+    public void setViewSize(double width, double height) {
+        viewWidth = width;
+        viewHeight = height;
+    }
+
+    /** What a press at the viewport point (x, y) grabs of the crosshair: a line, the centre, or neither. */
+    public Handle handleAt(double x, double y) {
+        if (geometry == null || viewWidth <= 0 || viewHeight <= 0) {
+            return Handle.NONE;
+        }
+        Affine toScreen = toScreen();
+        Point2D centre = toScreen.transform(crosshairColumn.get(), crosshairRow.get());
+        Handle handle = CrosshairHandles.at(x, y, centre.getX(), centre.getY(), lineDirection(toScreen, 0, 1),
+                lineDirection(toScreen, 1, 0));
+        if (handle != Handle.CENTRE && lineAngle.get() == 0 && !onImage(x, y)) {
+            // Unturned lines are drawn across the image only: beside it there is no line to grab.
+            return Handle.NONE;
+        }
+        return handle;
+    }
+
+    private boolean onImage(double x, double y) {
+        Point2D p = transform.get().toImage(new Point2D(x, y), geometry.columns(), geometry.rows(), viewWidth, viewHeight);
+        return p.getX() >= 0 && p.getX() <= geometry.columns() && p.getY() >= 0 && p.getY() <= geometry.rows();
+    }
+
+    /** Presses at the viewport point (x, y): grabs what {@link #handleAt} finds there and returns it. */
+    public Handle beginHandleDrag(double x, double y) {
+        draggedHandle = handleAt(x, y);
+        dragStartX = x;
+        dragStartY = y;
+        dragStartCrosshair = owner.crosshair();
+        return draggedHandle;
+    }
+
+    /**
+     * Drags the grabbed part to the viewport point (x, y): the centre moves the crosshair by the mouse's move (both
+     * other planes follow); a line moves by the part of it across the line, so only its plane moves, along its normal.
+     */
+    public void dragHandleTo(double x, double y) {
+        if (draggedHandle == Handle.NONE || geometry == null || dragStartCrosshair == null) {
+            return;
+        }
+        Affine toScreen = toScreen();
+        double[] move = {x - dragStartX, y - dragStartY};
+        if (draggedHandle != Handle.CENTRE) {
+            move = CrosshairHandles.acrossLine(move[0], move[1], draggedHandle == Handle.VERTICAL_LINE
+                    ? lineDirection(toScreen, 0, 1) : lineDirection(toScreen, 1, 0));
+        }
+        Point2D imageMove;
+        try {
+            imageMove = toScreen.inverseDeltaTransform(move[0], move[1]);
+        } catch (javafx.scene.transform.NonInvertibleTransformException e) {
+            return; // cannot happen: zoom and aspect are positive (ViewportTransform)
+        }
+        // From where the crosshair was when the drag began, so no step accumulates rounding or the clamp of pointAt.
+        double[] start = imagePointOf(dragStartCrosshair);
+        pointAt(start[0] + imageMove.getX(), start[1] + imageMove.getY());
+    }
+
+    /** Releases the grabbed part. */
+    public void endHandleDrag() {
+        draggedHandle = Handle.NONE;
+        dragStartCrosshair = null;
+    }
+
+    /** The part of the crosshair being dragged, NONE when none is. */
+    public Handle draggedHandle() {
+        return draggedHandle;
+    }
+
+    private Affine toScreen() {
+        return transform.get().toScreen(geometry.columns(), geometry.rows(), viewWidth, viewHeight);
+    }
+
+    private double[] lineDirection(Affine toScreen, double imageDx, double imageDy) {
+        Point2D d = toScreen.deltaTransform(imageDx, imageDy);
+        return CrosshairHandles.lineDirection(d.getX(), d.getY(), lineAngle.get());
+    }
+
+    @Override
     public void panBy(double dx, double dy) {
         transform.set(transform.get().panBy(dx, dy));
+    }
+
+    @Override
+    public void zoomAbout(double factor, Point2D anchor) {
+        zoomAbout(factor, anchor, viewWidth, viewHeight);
     }
 
     public void zoomAbout(double factor, Point2D anchor, double viewWidth, double viewHeight) {
@@ -285,6 +390,27 @@ public final class MprPlaneViewModel {
         transform.set(transform.get().zoomAbout(factor, anchor, geometry.columns(), geometry.rows(), viewWidth, viewHeight));
     }
 
+    /** The window of all three planes (see {@link MprViewModel#beginWindowDrag}). */
+    @Override
+    public void beginWindowDrag() {
+        owner.beginWindowDrag();
+    }
+
+    @Override
+    public void dragWindow(double dx, double dy) {
+        owner.dragWindow(dx, dy);
+    }
+
+    @Override
+    public void endWindowDrag() {
+        owner.endWindowDrag();
+    }
+
+    @Override
+    public ObjectProperty<Tool> toolProperty() {
+        return owner.toolProperty();
+    }
+
     public void fit() {
         transform.set(transform.get().fitted());
     }
@@ -292,21 +418,25 @@ public final class MprPlaneViewModel {
     // ---- measurements (the viewer's editor; calibrated by the plane's own spacing) ----
 
     /** Mouse pressed with a measuring tool at an image point (pixel i's centre at i + 0.5). */
+    @Override
     public void beginMeasurement(ImagePoint at) {
         editor.begin(at, image.get() != null);
     }
 
     /** Mouse dragged: moves the last point of the measurement being drawn. */
+    @Override
     public void updateMeasurement(ImagePoint at) {
         editor.update(at);
     }
 
     /** Mouse released: completes the measurement (an angle needs one more click). */
+    @Override
     public void finishMeasurement(ImagePoint at) {
         editor.finish(at);
     }
 
     /** See {@link MeasurementEditor#clickAt}. */
+    @Override
     public void clickAt(ImagePoint at, double tolerance) {
         editor.clickAt(at, tolerance);
     }

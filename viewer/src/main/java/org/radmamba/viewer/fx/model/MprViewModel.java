@@ -54,7 +54,7 @@ public final class MprViewModel {
     private final ReadOnlyStringWrapper classVolumes = new ReadOnlyStringWrapper(this, "classVolumes", "");
     private final ObjectProperty<MprLayout> layout = new SimpleObjectProperty<>(this, "layout", MprLayout.ONE_BY_THREE);
     private final ReadOnlyIntegerWrapper acquiredSlice = new ReadOnlyIntegerWrapper(this, "acquiredSlice", -1);
-    /** What the left button does in the planes: a measuring tool measures, any other moves the crosshair. */
+    /** What the left button does in the planes away from the crosshair lines (as in every viewport). */
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(this, "tool", Tool.WINDOW_LEVEL);
     private Volume volume;
     private Reformatter reformatter;

@@ -45,7 +45,7 @@ import java.util.function.IntConsumer;
  * One viewport's state and behaviour: which series and slice, window, orientation; its measurements are drawn by a
  * {@link MeasurementEditor} and its corner text composed by {@link CornerText}. Renders through the DICOM layer's {@link PixelPipeline} into one {@link WritableImage}. UI thread only.
  */
-public final class ViewportViewModel {
+public final class ViewportViewModel implements ToolTarget {
 
     /** Slices moved by Page Up / Page Down. */
     public static final int PAGE = 10;

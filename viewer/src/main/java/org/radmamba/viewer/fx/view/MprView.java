@@ -3,6 +3,7 @@ package org.radmamba.viewer.fx.view;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
+import javafx.scene.Cursor;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
@@ -21,10 +22,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.RowConstraints;
 import javafx.scene.paint.Color;
 import javafx.util.StringConverter;
-import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.model.MprLayout;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
+import org.radmamba.viewer.fx.viewport.CrosshairHandles.Handle;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
 import org.radmamba.viewer.volume.Plane;
 import org.radmamba.viewer.volume.Slab;
@@ -35,9 +36,10 @@ import java.util.Locale;
 
 /**
  * The MPR layout: axial, coronal and sagittal side by side (1×3), or two by two with the acquired images, under a
- * bar for the layout and the slab. In each plane: left
- * button moves the crosshair (click or drag; the other planes follow), or measures with a measuring tool; right drag sets the window of all three,
- * middle drag pans, Shift+← / Shift+→ turn the plane's crosshair and the two other planes with it (oblique), the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
+ * bar for the layout and the slab. In each plane: a left drag on a crosshair line moves that line's plane alone,
+ * on their crossing both (the cursor shows which); elsewhere the viewer's mouse tools act as in any viewport (the
+ * left button's tool, right drag the window of all three, middle drag pans), and a left click without a measuring
+ * tool moves the crosshair there (the other planes follow); Shift+← / Shift+→ turn the plane's crosshair and the two other planes with it (oblique), the wheel (and Up/Down, Page Up/Down) scrolls along the plane's normal, the wheel with Ctrl (or
  * Cmd) zooms about the cursor.
  */
 public final class MprView extends BorderPane {
@@ -180,6 +182,9 @@ public final class MprView extends BorderPane {
         viewport.addEventHandler(MouseEvent.MOUSE_PRESSED, gestures::pressed);
         viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, gestures::dragged);
         viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, gestures::released);
+        viewport.addEventHandler(MouseEvent.MOUSE_MOVED, gestures::moved);
+        viewport.widthProperty().addListener((obs, o, n) -> plane.setViewSize(n.doubleValue(), viewport.getHeight()));
+        viewport.heightProperty().addListener((obs, o, n) -> plane.setViewSize(viewport.getWidth(), n.doubleValue()));
         viewport.addEventHandler(ScrollEvent.SCROLL, gestures::scrolled);
         viewport.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
             int step = switch (e.getCode()) {
@@ -222,78 +227,55 @@ public final class MprView extends BorderPane {
                 (int) Math.round(c.getGreen() * 255), (int) Math.round(c.getBlue() * 255));
     }
 
+    /**
+     * The mouse in a plane: a left press on a crosshair line or its centre drags it (the plane's view model tells
+     * which); anywhere else the viewer's mouse tools act ({@link ToolGestures}), and a left click without a measuring
+     * tool moves the crosshair there. The cursor shows what a press would grab.
+     */
     private final class Gestures {
         private final MprPlaneViewModel plane;
         private final CrosshairViewport viewport;
-        private MouseButton button;
-        private double pressX;
-        private double pressY;
-        private double lastX;
-        private double lastY;
+        private final ToolGestures tools;
 
         Gestures(MprPlaneViewModel plane, CrosshairViewport viewport) {
             this.plane = plane;
             this.viewport = viewport;
+            this.tools = new ToolGestures(viewport, plane, at -> plane.pointAt(at.x(), at.y()));
         }
 
         void pressed(MouseEvent e) {
             viewport.requestFocus();
-            button = e.getButton();
-            pressX = lastX = e.getX();
-            pressY = lastY = e.getY();
-            if (button == MouseButton.PRIMARY && measuring()) {
-                plane.beginMeasurement(imagePoint(e));
-            } else if (button == MouseButton.PRIMARY) {
-                point(e);
-            } else if (button == MouseButton.SECONDARY) {
-                viewModel.beginWindowDrag();
+            if (e.getButton() != MouseButton.PRIMARY || plane.beginHandleDrag(e.getX(), e.getY()) == Handle.NONE) {
+                tools.pressed(e);
+            }
+        }
+
+        void dragged(MouseEvent e) {
+            if (plane.draggedHandle() != Handle.NONE) {
+                plane.dragHandleTo(e.getX(), e.getY());
+            } else {
+                tools.dragged(e);
             }
         }
 
         void released(MouseEvent e) {
-            if (button == MouseButton.PRIMARY && measuring()) {
-                boolean click = Math.hypot(e.getX() - pressX, e.getY() - pressY) < ViewportView.CLICK_SLOP;
-                if (click) {
-                    // As in the acquired viewports: a click selects the measurement under it (or ends an angle).
-                    var a = viewport.imageToScreen();
-                    double scale = Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
-                    plane.clickAt(imagePoint(e), ViewportView.CLICK_SLOP / (scale > 0 ? scale : 1));
-                } else {
-                    plane.finishMeasurement(imagePoint(e));
-                }
+            if (plane.draggedHandle() != Handle.NONE) {
+                plane.endHandleDrag();
+            } else {
+                tools.released(e);
             }
-            viewModel.endWindowDrag();
-            button = null;
+            moved(e);
         }
 
-        private boolean measuring() {
-            return viewModel.toolProperty().get().measures();
-        }
-
-        private ImagePoint imagePoint(MouseEvent e) {
-            Point2D p = viewport.screenToImage(e.getX(), e.getY());
-            return new ImagePoint(p.getX(), p.getY());
-        }
-
-        void dragged(MouseEvent e) {
-            double dx = e.getX() - lastX;
-            double dy = e.getY() - lastY;
-            lastX = e.getX();
-            lastY = e.getY();
-            if (button == MouseButton.PRIMARY && measuring()) {
-                plane.updateMeasurement(imagePoint(e));
-            } else if (button == MouseButton.PRIMARY) {
-                point(e);
-            } else if (button == MouseButton.SECONDARY) {
-                viewModel.dragWindow(e.getX() - pressX, e.getY() - pressY);
-            } else if (button == MouseButton.MIDDLE) {
-                plane.panBy(dx, dy);
-            }
-        }
-
-        private void point(MouseEvent e) {
-            Point2D p = viewport.screenToImage(e.getX(), e.getY());
-            plane.pointAt(p.getX(), p.getY());
+        void moved(MouseEvent e) {
+            Handle handle = plane.draggedHandle() != Handle.NONE ? plane.draggedHandle() : plane.handleAt(e.getX(), e.getY());
+            boolean turned = plane.lineAngleProperty().get() != 0;
+            viewport.setCursor(switch (handle) {
+                case NONE -> Cursor.DEFAULT;
+                case CENTRE -> Cursor.MOVE;
+                case VERTICAL_LINE -> turned ? Cursor.MOVE : Cursor.H_RESIZE;
+                case HORIZONTAL_LINE -> turned ? Cursor.MOVE : Cursor.V_RESIZE;
+            });
         }
 
         void scrolled(ScrollEvent e) {
@@ -301,8 +283,7 @@ public final class MprView extends BorderPane {
                 return;
             }
             if (e.isShortcutDown() || e.isControlDown()) {
-                plane.zoomAbout(e.getDeltaY() > 0 ? 1.1 : 1 / 1.1, new Point2D(e.getX(), e.getY()),
-                        viewport.getWidth(), viewport.getHeight());
+                plane.zoomAbout(e.getDeltaY() > 0 ? 1.1 : 1 / 1.1, new Point2D(e.getX(), e.getY()));
             } else {
                 plane.scrollBy(e.getDeltaY() > 0 ? 1 : -1);
             }

@@ -7,14 +7,12 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Point2D;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.input.KeyEvent;
-import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.util.Duration;
 import org.radmamba.viewer.fx.measure.ImagePoint;
-import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 
@@ -38,14 +36,11 @@ public final class ViewportView extends BorderPane {
     private final ScrollBar sliceBar = new ScrollBar();
     private final Timeline cine = new Timeline();
 
-    private MouseButton dragButton;
-    private double pressX;
-    private double pressY;
-    private double lastX;
-    private double lastY;
+    private final ToolGestures tools;
 
     public ViewportView(ViewportViewModel viewModel, IntConsumer onSeriesDropped, Runnable onActivated) {
         this.viewModel = viewModel;
+        this.tools = new ToolGestures(viewport, viewModel, null);
         getStyleClass().add("viewport-view");
         setCenter(viewport);
         setRight(sliceBar);
@@ -62,10 +57,10 @@ public final class ViewportView extends BorderPane {
         viewport.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
             viewport.requestFocus();
             onActivated.run();
-            pressed(e);
+            tools.pressed(e);
         });
         viewport.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
-        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
+        viewport.addEventHandler(MouseEvent.MOUSE_RELEASED, tools::released);
         viewport.addEventHandler(MouseEvent.MOUSE_MOVED, e -> viewModel.probe(imagePoint(e.getX(), e.getY())));
         viewport.addEventHandler(MouseEvent.MOUSE_EXITED, e -> viewModel.probe(null));
         viewport.addEventHandler(ScrollEvent.SCROLL, this::scrolled);
@@ -128,52 +123,9 @@ public final class ViewportView extends BorderPane {
         return new ImagePoint(p.getX(), p.getY());
     }
 
-    private void pressed(MouseEvent e) {
-        dragButton = e.getButton();
-        pressX = lastX = e.getX();
-        pressY = lastY = e.getY();
-        Tool tool = viewModel.toolProperty().get();
-        if (dragButton == MouseButton.SECONDARY || (dragButton == MouseButton.PRIMARY && tool == Tool.WINDOW_LEVEL)) {
-            viewModel.beginWindowDrag();
-        } else if (dragButton == MouseButton.PRIMARY && tool.measures()) {
-            viewModel.beginMeasurement(imagePoint(e.getX(), e.getY()));
-        }
-    }
-
     private void dragged(MouseEvent e) {
-        double dx = e.getX() - lastX;
-        double dy = e.getY() - lastY;
-        lastX = e.getX();
-        lastY = e.getY();
-        Tool tool = viewModel.toolProperty().get();
-        if (dragButton == MouseButton.SECONDARY || (dragButton == MouseButton.PRIMARY && tool == Tool.WINDOW_LEVEL)) {
-            viewModel.dragWindow(e.getX() - pressX, e.getY() - pressY);
-        } else if (dragButton == MouseButton.MIDDLE || (dragButton == MouseButton.PRIMARY && tool == Tool.PAN)) {
-            viewModel.panBy(dx, dy);
-        } else if (dragButton == MouseButton.PRIMARY && tool == Tool.ZOOM) {
-            viewModel.zoomAbout(Math.exp(-dy / 100), new Point2D(pressX, pressY));
-        } else if (dragButton == MouseButton.PRIMARY && tool.measures()) {
-            viewModel.updateMeasurement(imagePoint(e.getX(), e.getY()));
-        }
+        tools.dragged(e);
         viewModel.probe(imagePoint(e.getX(), e.getY()));
-    }
-
-    private void released(MouseEvent e) {
-        boolean click = Math.hypot(e.getX() - pressX, e.getY() - pressY) < CLICK_SLOP;
-        if (dragButton == MouseButton.PRIMARY && click) {
-            // A click, with any tool: select the measurement under it (or complete an angle).
-            viewModel.clickAt(imagePoint(e.getX(), e.getY()), CLICK_SLOP / screenPixelsPerImagePixel());
-        } else if (dragButton == MouseButton.PRIMARY && viewModel.toolProperty().get().measures()) {
-            viewModel.finishMeasurement(imagePoint(e.getX(), e.getY()));
-        }
-        viewModel.endWindowDrag();
-        dragButton = null;
-    }
-
-    private double screenPixelsPerImagePixel() {
-        var a = viewport.imageToScreen();
-        double scale = Math.sqrt(Math.abs(a.getMxx() * a.getMyy() - a.getMxy() * a.getMyx()));
-        return scale > 0 ? scale : 1;
     }
 
     private void scrolled(ScrollEvent e) {

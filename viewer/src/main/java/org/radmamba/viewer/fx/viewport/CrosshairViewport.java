@@ -81,11 +81,8 @@ public final class CrosshairViewport extends ImageViewport {
     }
 
     private Point2D turned(Point2D direction) {
-        Point2D unit = direction.normalize();
-        double radians = Math.toRadians(lineAngle.get());
-        double cos = Math.cos(radians);
-        double sin = Math.sin(radians);
-        return new Point2D(unit.getX() * cos - unit.getY() * sin, unit.getX() * sin + unit.getY() * cos);
+        double[] unit = CrosshairHandles.lineDirection(direction.getX(), direction.getY(), lineAngle.get());
+        return new Point2D(unit[0], unit[1]);
     }
 
     private static void place(Line line, Point2D centre, Point2D direction, double reach) {
