@@ -7,17 +7,13 @@ import javafx.scene.control.Labeled;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeTableCell;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -26,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * column is on screen, and texts cut short (long values, study and series descriptions) show whole in a tooltip.
  */
 @ExtendWith(ApplicationExtension.class)
-class FullTextOnHoverTest {
+class FullTextOnHoverTest extends MainWindowFxTest {
 
     static final String STUDY = "Thorax abdomen pelvis with contrast, arterial and portal phases";
     static final String SERIES = "Axial soft tissue 1.25 mm reconstruction, iterative level 3";
@@ -50,15 +45,9 @@ class FullTextOnHoverTest {
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
+        create();
         // Beside the split, as the app docks its AI panel (AiWindow): the split is narrower than the window.
         javafx.scene.layout.Region sidePanel = new javafx.scene.layout.Region();
         sidePanel.setPrefWidth(340);
@@ -66,16 +55,6 @@ class FullTextOnHoverTest {
         Dimension2D size = MainWindow.firstWindowSize();
         stage.setScene(window.createScene(size.getWidth(), size.getHeight()));
         stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        FxToolkit.cleanupStages();
-    }
-
-    private static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
     /** One 16×16 CT image whose study, series and a comment are too long for their columns. */

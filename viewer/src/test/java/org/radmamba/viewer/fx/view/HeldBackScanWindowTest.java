@@ -6,52 +6,33 @@ import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.radmamba.viewer.fx.model.ViewerOverHeldBackHeaders;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.HeldBackHeaders;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The main window, headless, over a view model whose scan's headers the test holds back: what the TestFX tests of a
- * folder opened while its headers are still being read share. TestFX looks for {@code @Start} on the test class
- * itself, so each test keeps a two-line {@code @Start} that calls {@link #show}.
+ * The main window over a view model whose scan's headers the test holds back: what the TestFX tests of a folder
+ * opened while its headers are still being read share.
  */
-abstract class HeldBackScanWindowTest {
+abstract class HeldBackScanWindowTest extends MainWindowFxTest {
 
     protected final HeldBackHeaders reader;
-    protected FxTaskExecutor executor;
-    protected ViewerViewModel viewModel;
-    protected MainWindow window;
 
     HeldBackScanWindowTest(HeldBackHeaders reader) {
         this.reader = reader;
     }
 
-    /** Shows the window on {@code stage}, two worker threads; {@code demoFolder}: what File ▸ Open demo would open. */
+    /** Shows the window on {@code stage}; {@code demoFolder}: what File ▸ Open demo would open. */
     void show(Stage stage, Path demoFolder) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerOverHeldBackHeaders.viewModel(reader, executor, demoFolder);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(900, 700));
-        stage.show();
+        show(stage, workers -> ViewerOverHeldBackHeaders.viewModel(reader, workers, demoFolder), 900, 700);
     }
 
+    /** Before the window closes (JUnit runs a subclass's {@code @AfterEach} first): no worker waits on a header. */
     @AfterEach
-    void releaseAndClose() throws Exception {
+    void releaseHeaders() {
         reader.release();
-        executor.close();
-        FxToolkit.cleanupStages();
-    }
-
-    static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
     /** Pixels of the first viewport, as rendered on screen, within 2 of {@code grey}. */

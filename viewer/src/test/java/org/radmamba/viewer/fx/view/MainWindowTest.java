@@ -13,13 +13,11 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.input.TransferMode;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.demo.DemoStudy;
 import org.radmamba.viewer.dicom.Tag;
-import org.radmamba.viewer.fx.measure.ImagePoint;
 import org.radmamba.viewer.fx.measure.Measurement;
 import org.radmamba.viewer.fx.ProjectionImage;
 import org.radmamba.viewer.fx.model.AttributeRow;
@@ -30,14 +28,12 @@ import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
 import org.radmamba.viewer.fx.settings.MemoryStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevelDrag;
 import org.radmamba.viewer.pixel.Voi;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -61,7 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sees after dropping a folder, dragging the window, scrolling and measuring.
  */
 @ExtendWith(ApplicationExtension.class)
-class MainWindowTest {
+class MainWindowTest extends MainWindowFxTest {
 
     /** 128 px at 1.5 mm, 8 slices, no noise: displayed values follow from the phantom's HU exactly. */
     static final DemoStudy.Spec SPEC = new DemoStudy.Spec(128, 8, 1.5, 5, 0, false);
@@ -69,24 +65,9 @@ class MainWindowTest {
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(1200, 800));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        // Stages left open would lie under the robot's mouse in the next test class.
-        FxToolkit.cleanupStages();
+        show(stage, 1200, 800);
     }
 
     private static Path study(String name) throws IOException {
@@ -506,10 +487,6 @@ class MainWindowTest {
             }
         }
         return count;
-    }
-
-    private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
     /** The browser's top-level row of {@code tag}, or null; on the FX thread. */

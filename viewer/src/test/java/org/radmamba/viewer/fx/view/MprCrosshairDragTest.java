@@ -4,7 +4,6 @@ import javafx.geometry.Point2D;
 import javafx.scene.Cursor;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,20 +11,16 @@ import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.model.Tool;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
 import org.radmamba.viewer.volume.Plane;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,28 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * elsewhere is the viewer's tool (window/level) and leaves the crosshair where it is; the cursor shows which.
  */
 @ExtendWith(ApplicationExtension.class)
-class MprCrosshairDragTest {
+class MprCrosshairDragTest extends MainWindowFxTest {
 
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(1400, 700));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        FxToolkit.cleanupStages();
+        show(stage, 1400, 700);
     }
 
     @Test
@@ -140,7 +121,4 @@ class MprCrosshairDragTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    private static <T> T onFx(Callable<T> call) throws Exception {
-        return WaitForAsyncUtils.asyncFx(call).get(10, TimeUnit.SECONDS);
-    }
 }

@@ -6,7 +6,6 @@ import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,10 +15,8 @@ import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
 import org.radmamba.viewer.fx.model.MprLayout;
 import org.radmamba.viewer.fx.model.MprPlaneViewModel;
 import org.radmamba.viewer.fx.model.MprViewModel;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.radmamba.viewer.fx.viewport.WindowLevel;
@@ -32,7 +29,6 @@ import org.radmamba.viewer.seg.SourceFrame;
 import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.volume.Plane;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -52,28 +48,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * moves the other planes, and the segmentation's box shows in the coronal plane where it lies, on screen.
  */
 @ExtendWith(ApplicationExtension.class)
-class MprViewTest {
+class MprViewTest extends MainWindowFxTest {
 
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(1400, 700));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        FxToolkit.cleanupStages();
+        show(stage, 1400, 700);
     }
 
     /** The box the segmentation marks: x −8..3, y −10..6, z 22..49. */
@@ -310,7 +292,4 @@ class MprViewTest {
         return checked;
     }
 
-    private static <T> T onFx(java.util.concurrent.Callable<T> call) throws Exception {
-        return WaitForAsyncUtils.asyncFx(call).get(10, TimeUnit.SECONDS);
-    }
 }

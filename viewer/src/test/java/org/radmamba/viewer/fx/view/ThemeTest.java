@@ -17,18 +17,14 @@ import javafx.scene.paint.Paint;
 import javafx.scene.paint.Stop;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.settings.Theme;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -40,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,35 +47,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * behind it by the WCAG contrast ratio for text (4.5:1; icons 3:1). Screenshots go to target/theme-*.png.
  */
 @ExtendWith(ApplicationExtension.class)
-class ThemeTest {
+class ThemeTest extends MainWindowFxTest {
 
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
     private Stage stage;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
+        create();
         Dimension2D size = MainWindow.firstWindowSize();
         stage.setScene(window.createScene(size.getWidth(), size.getHeight()));
         stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        FxToolkit.cleanupStages();
-    }
-
-    private static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -4,7 +4,6 @@ import javafx.scene.SnapshotParameters;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,12 +11,9 @@ import org.radmamba.viewer.dicom.DicomBuilder;
 import org.radmamba.viewer.dicom.Tag;
 import org.radmamba.viewer.dicom.codec.TransferSyntax;
 import org.radmamba.viewer.fx.model.SeriesEntry;
-import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.model.ViewportViewModel;
-import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.viewport.ImageViewport;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -29,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Headless (Monocle), real worker threads, real files.
  */
 @ExtendWith(ApplicationExtension.class)
-class UndecodableSeriesTest {
+class UndecodableSeriesTest extends MainWindowFxTest {
 
     /** The good image's one grey, shown as it is (window 128/256 on 8 bits): nothing else in a viewport is this grey. */
     private static final int GOOD_GREY = 0x80;
@@ -51,23 +46,9 @@ class UndecodableSeriesTest {
     @TempDir
     static Path temp;
 
-    private FxTaskExecutor executor;
-    private ViewerViewModel viewModel;
-    private MainWindow window;
-
     @Start
     void start(Stage stage) {
-        executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
-        window = new MainWindow(viewModel);
-        stage.setScene(window.createScene(900, 700));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        executor.close();
-        FxToolkit.cleanupStages();
+        show(stage, 900, 700);
     }
 
     private static Path folder() throws IOException {
@@ -89,10 +70,6 @@ class UndecodableSeriesTest {
                 .ui(Tag.SOP_INSTANCE_UID, "1.2.826.0.1.3680043.10.4.3")
                 .encapsulated(new long[0], List.of(rle)).write(folder.resolve("undecodable.dcm"));
         return folder;
-    }
-
-    private static <T> T onFx(Callable<T> read) throws Exception {
-        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
     private ImageViewport firstViewport() {
