@@ -2,11 +2,16 @@ package org.radmamba.viewer.fx.view;
 
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
+import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
+import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
+import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -50,6 +55,30 @@ abstract class MainWindowFxTest {
         executor.close();
         // Stages left open would lie under the robot's mouse in the next test class.
         FxToolkit.cleanupStages();
+    }
+
+    /**
+     * The MPR tests' volume: 32 × 24 axial slices, pixels 2 × 1 mm, 20 slices 3 mm apart; x = −16..15, y = −20..26,
+     * z = 10..67.
+     */
+    static Geometry mprTestVolume() {
+        return new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {2, 1},
+                Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20));
+    }
+
+    /**
+     * Drops {@code series} on the window, waits until it is scanned and shown, switches to the MPR layout and waits
+     * until every plane shows an image; the MPR's view model.
+     */
+    MprViewModel openInMpr(FxRobot robot, Path series) throws Exception {
+        robot.interact(() -> window.openDropped(List.of(series.toFile())));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty()
+                && !viewModel.scanningProperty().get() && viewModel.viewport(0).imageProperty().get() != null);
+        robot.interact(viewModel::toggleMpr);
+        MprViewModel mpr = viewModel.mprProperty().get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
+                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        return mpr;
     }
 
     static <T> T onFx(Callable<T> read) throws Exception {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.SyntheticVolumeSeries;
-import org.radmamba.viewer.dicom.SyntheticVolumeSeries.Geometry;
 import org.radmamba.viewer.fx.model.MprViewModel;
 import org.radmamba.viewer.fx.model.Tool;
 import org.radmamba.viewer.fx.viewport.CrosshairViewport;
@@ -20,8 +19,6 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -45,16 +42,9 @@ class MprCrosshairDragTest extends MainWindowFxTest {
     @Test
     void a_line_drags_its_plane_alone_the_centre_both_and_elsewhere_the_tool_acts() throws Exception {
         Path series = temp.resolve("series");
-        SyntheticVolumeSeries.write(series, new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0},
-                new double[] {2, 1}, Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20)));
+        SyntheticVolumeSeries.write(series, mprTestVolume());
         FxRobot robot = new FxRobot();
-        robot.interact(() -> window.openDropped(List.of(series.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
-                && viewModel.viewport(0).imageProperty().get() != null);
-        robot.interact(viewModel::toggleMpr);
-        MprViewModel mpr = viewModel.mprProperty().get();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
-                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        MprViewModel mpr = openInMpr(robot, series);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(Tool.WINDOW_LEVEL, onFx(() -> mpr.toolProperty().get()));
         MprView view = robot.lookup(".mpr-view").queryAs(MprView.class);

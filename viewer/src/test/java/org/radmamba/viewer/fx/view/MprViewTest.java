@@ -36,7 +36,6 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,8 +65,7 @@ class MprViewTest extends MainWindowFxTest {
     @Test
     void a_click_moves_the_planes_and_a_segmentation_shows_inside_its_box_only() throws Exception {
         Path series = temp.resolve("series");
-        Geometry g = new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {2, 1},
-                Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20));
+        Geometry g = mprTestVolume();
         List<Path> files = SyntheticVolumeSeries.write(series, g);
         List<SegmentationWriter.SourceMask> masks = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
@@ -87,13 +85,7 @@ class MprViewTest extends MainWindowFxTest {
         Segmentation seg = new SegmentationReader(DicomReaders.standard()).read(segFile);
 
         FxRobot robot = new FxRobot();
-        robot.interact(() -> window.openDropped(List.of(series.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
-                && viewModel.viewport(0).imageProperty().get() != null);
-        robot.interact(viewModel::toggleMpr);
-        MprViewModel mpr = viewModel.mprProperty().get();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
-                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        MprViewModel mpr = openInMpr(robot, series);
         WaitForAsyncUtils.waitForFxEvents();
         MprView view = robot.lookup(".mpr-view").queryAs(MprView.class);
         CrosshairViewport axialViewport = view.viewports().get(Plane.AXIAL.ordinal());
@@ -167,16 +159,9 @@ class MprViewTest extends MainWindowFxTest {
     @Test
     void the_two_by_two_layout_shows_the_three_planes_and_the_acquired_slice_at_the_crosshair() throws Exception {
         Path series = temp.resolve("series-2x2");
-        SyntheticVolumeSeries.write(series, new Geometry(32, 24, new double[] {1, 0, 0}, new double[] {0, 1, 0},
-                new double[] {2, 1}, Geometry.line(new double[] {-16, -20, 10}, new double[] {0, 0, 3}, 20)));
+        SyntheticVolumeSeries.write(series, mprTestVolume());
         FxRobot robot = new FxRobot();
-        robot.interact(() -> window.openDropped(List.of(series.toFile())));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !viewModel.series().isEmpty() && !viewModel.scanningProperty().get()
-                && viewModel.viewport(0).imageProperty().get() != null);
-        robot.interact(viewModel::toggleMpr);
-        MprViewModel mpr = viewModel.mprProperty().get();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(() -> mpr.images().isComplete()
-                && mpr.planes().stream().allMatch(p -> p.imageProperty().get() != null)));
+        MprViewModel mpr = openInMpr(robot, series);
         MprView view = robot.lookup(".mpr-view").queryAs(MprView.class);
         robot.interact(() -> {
             view.layoutChoice().setValue(MprLayout.TWO_BY_TWO);
