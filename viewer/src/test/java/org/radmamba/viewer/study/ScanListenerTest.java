@@ -93,6 +93,12 @@ class ScanListenerTest {
         Throwable failure = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> scan.get(10, TimeUnit.SECONDS)).getCause();
         assertInstanceOf(CancellationException.class, failure);
+        // The scan returns once its pool has terminated; a worker thread is still alive for the moment between
+        // leaving the pool and ending (ThreadPoolExecutor terminates before its last worker's run() returns).
+        long ended = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (scanThreads() > 0 && System.nanoTime() < ended) {
+            Thread.sleep(5);
+        }
         assertEquals(0, scanThreads(), "no scan thread left once the scan has returned");
         reader.release();
         assertNotNull(recorder.files.getFirst().instance());
