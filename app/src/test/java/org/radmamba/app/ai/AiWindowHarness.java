@@ -1,5 +1,6 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.app.ViewerWithoutDemo;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.stage.Stage;
@@ -9,16 +10,12 @@ import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.study.ImageLoader;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -38,10 +35,7 @@ final class AiWindowHarness {
     /** Builds the windows and puts them on the stage's scene; {@code userModels} is the (empty) user model folder. */
     AiWindowHarness(Stage stage, CpuSimdScan scan, Path userModels) {
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
                 ScanDevicePreference.AUTO, 8, 2);

@@ -1,5 +1,6 @@
 package org.radmamba.app.net;
 
+import org.radmamba.app.ViewerWithoutDemo;
 import javafx.event.Event;
 import javafx.geometry.Bounds;
 import javafx.scene.control.ContextMenu;
@@ -26,9 +27,6 @@ import org.radmamba.viewer.dicom.net.NodeDirectory;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.fx.model.SeriesEntry;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.fx.view.StudyBrowserView;
@@ -39,7 +37,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -92,10 +89,7 @@ class BrowserSendFxTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         stage.setScene(window.createScene(1100, 700));
         stage.show();

@@ -1,6 +1,6 @@
 package org.radmamba.app.plugin;
 
-import javafx.application.Platform;
+import org.radmamba.app.ViewerWithoutDemo;
 import javafx.scene.control.Button;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
@@ -18,8 +18,6 @@ import org.radmamba.plugins.api.ToolResult;
 import org.radmamba.viewer.dicom.pixelmed.PixelMedDicomReader;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.picture.PictureFormats;
@@ -98,10 +96,8 @@ class PluginPicturesFxTest {
         registry = PluginRegistry.discover(getClass().getClassLoader(), folder);
         PictureFormats pictures = new PluginPictureFormats(registry);
         return onFx(() -> {
-            viewModel = new ViewerViewModel(new DicomStudyService(new StudyScanner(pictures), new ImageLoader(pictures),
-                    new PixelMedDicomReader()), executor, new ViewerSettings(new MemoryStore()), () -> {
-                        throw new IOException("no demo in this test");
-                    });
+            viewModel = ViewerWithoutDemo.viewModel(new DicomStudyService(new StudyScanner(pictures), new ImageLoader(pictures),
+                    new PixelMedDicomReader()), executor);
             window = new MainWindow(viewModel);
             stage.setScene(window.createScene(1200, 780));
             stage.show();

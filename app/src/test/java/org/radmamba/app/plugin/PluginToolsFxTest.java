@@ -1,6 +1,6 @@
 package org.radmamba.app.plugin;
 
-import javafx.application.Platform;
+import org.radmamba.app.ViewerWithoutDemo;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -19,9 +19,6 @@ import org.radmamba.app.plugin.testplugins.ThrowingToolPlugin;
 import org.radmamba.app.plugin.testplugins.WrongApiPlugin;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
-import org.radmamba.viewer.fx.service.DicomStudyService;
-import org.radmamba.viewer.fx.settings.MemoryStore;
-import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.study.ImageLoader;
@@ -32,7 +29,6 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,10 +58,7 @@ class PluginToolsFxTest {
     @Start
     void start(Stage stage) {
         executor = new FxTaskExecutor(2);
-        viewModel = new ViewerViewModel(new DicomStudyService(), executor, new ViewerSettings(new MemoryStore()),
-                () -> {
-                    throw new IOException("no demo in this test");
-                });
+        viewModel = ViewerWithoutDemo.viewModel(executor);
         window = new MainWindow(viewModel);
         stage.setScene(window.createScene(1200, 780));
         stage.show();

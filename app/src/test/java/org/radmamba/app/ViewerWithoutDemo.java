@@ -1,0 +1,28 @@
+package org.radmamba.app;
+
+import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.ViewerSettings;
+import org.radmamba.viewer.fx.task.TaskExecutor;
+
+import java.io.IOException;
+
+/** The viewer view model the app's window tests build: real services, settings kept in memory, no demo. */
+public final class ViewerWithoutDemo {
+
+    private ViewerWithoutDemo() {
+    }
+
+    /** A viewer on {@code workers} whose settings are not persisted and whose demo study fails to load if asked. */
+    public static ViewerViewModel viewModel(TaskExecutor workers) {
+        return viewModel(new DicomStudyService(), workers);
+    }
+
+    /** The same over {@code service} (e.g. one reading a plugin's picture formats). */
+    public static ViewerViewModel viewModel(DicomStudyService service, TaskExecutor workers) {
+        return new ViewerViewModel(service, workers, new ViewerSettings(new MemoryStore()), () -> {
+            throw new IOException("no demo in this test");
+        });
+    }
+}
