@@ -1,14 +1,11 @@
 package org.radmamba.viewer.fx.model;
 
 import javafx.scene.image.PixelReader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,24 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * during the scan stops it, leaves no scan thread, and what it had not read yet never comes back. This thread is the
  * UI thread: it runs what the workers hand it.
  */
-class SeriesAsHeadersArriveTest {
+class SeriesAsHeadersArriveTest extends HeldBackScanModelTest {
 
     private static final int SLICES = 40;
 
-    @TempDir
-    Path folder;
-
-    private final UiThreadQueue uiQueue = new UiThreadQueue();
-    private final HeldBackHeaders reader = new HeldBackHeaders();
-
-    @BeforeAll
-    static void toolkit() throws Exception {
-        // The viewport renders into JavaFX images: the toolkit (headless Monocle), not a window.
-        FxToolkit.registerPrimaryStage();
-    }
-
-    private ViewerViewModel viewModel(FxTaskExecutor workers) {
-        return ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+    SeriesAsHeadersArriveTest() {
+        super(new HeldBackHeaders());
     }
 
     @Test
@@ -140,6 +125,5 @@ class SeriesAsHeadersArriveTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("radmamba-scan") && t.isAlive()).count();
     }
-
 
 }

@@ -1,14 +1,11 @@
 package org.radmamba.viewer.fx.model;
 
 import javafx.scene.image.PixelReader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.FailedFile;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the slices that joined a running scan were read by no load). The slices scrolled past on the way are dropped
  * from the loads unless their reading has begun. This thread is the UI thread: it runs what the workers hand it.
  */
-class SliceInViewDuringTheScanTest {
+class SliceInViewDuringTheScanTest extends HeldBackScanModelTest {
 
     private static final int SLICES = 40;
     /** Headers read before the rest are held back: about the first files by name. */
@@ -36,22 +33,15 @@ class SliceInViewDuringTheScanTest {
     /** A slice whose header is known that nobody looks at. */
     private static final int LEFT_ALONE = 14;
 
-    @TempDir
-    Path folder;
-
-    private final UiThreadQueue uiQueue = new UiThreadQueue();
-    private final HeldBackHeaders reader = new HeldBackHeaders(KNOWN);
-
-    @BeforeAll
-    static void toolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
+    SliceInViewDuringTheScanTest() {
+        super(new HeldBackHeaders(KNOWN));
     }
 
     @Test
     void a_slice_scrolled_to_during_the_scan_shows_its_pixels_before_the_scan_ends() throws Exception {
         List<Path> files = FlatGreySeries.writeOwnGreys(folder.resolve("series"), SLICES, UNDECODABLE);
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
-            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+            ViewerViewModel vm = viewModel(workers);
             ViewportViewModel viewport = vm.viewport(0);
             vm.open(List.of(folder.resolve("series")));
             // The known headers have joined the series, and the loads of its first part are over: only the scan runs.
@@ -108,7 +98,7 @@ class SliceInViewDuringTheScanTest {
         List<Path> files = FlatGreySeries.writeOwnGreys(folder.resolve("series"), SLICES, UNDECODABLE);
         int stop = 20;
         try (FxTaskExecutor workers = new FxTaskExecutor(2, uiQueue::add)) {
-            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+            ViewerViewModel vm = viewModel(workers);
             ViewportViewModel viewport = vm.viewport(0);
             vm.open(List.of(folder.resolve("series")));
             uiQueue.drain(() -> viewport.sliceCountProperty().get() == KNOWN && viewport.imageProperty().get() != null
@@ -144,7 +134,6 @@ class SliceInViewDuringTheScanTest {
             assertEquals(SLICES, vm.series().getFirst().slices().size());
         }
     }
-
 
     private static int sliceOf(SeriesEntry entry, Path file) {
         for (int s = 0; s < entry.slices().size(); s++) {

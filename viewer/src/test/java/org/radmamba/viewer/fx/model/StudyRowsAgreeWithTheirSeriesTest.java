@@ -1,15 +1,12 @@
 package org.radmamba.viewer.fx.model;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.study.FlatGreySeries;
 import org.radmamba.viewer.study.HeldBackHeaders;
 import org.radmamba.viewer.study.Patient;
 import org.radmamba.viewer.study.Series;
 import org.radmamba.viewer.study.Study;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,24 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first brought the study: "1 series" above three. This thread is the UI thread: it runs what the workers hand it,
  * and checks the rows after each thing it runs.
  */
-class StudyRowsAgreeWithTheirSeriesTest {
+class StudyRowsAgreeWithTheirSeriesTest extends HeldBackScanModelTest {
 
     private static final String STUDY = "1.2.826.0.1.3680043.10.77.10";
     private static final String OTHER_STUDY = "1.2.826.0.1.3680043.10.77.20";
 
-    @TempDir
-    Path folder;
-
-    private final UiThreadQueue uiQueue = new UiThreadQueue();
-    private final HeldBackHeaders reader = new HeldBackHeaders();
-
-    @BeforeAll
-    static void toolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
-
-    private ViewerViewModel viewModel(FxTaskExecutor workers) {
-        return ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
+    StudyRowsAgreeWithTheirSeriesTest() {
+        super(new HeldBackHeaders());
     }
 
     @Test
