@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the repository root, with the folder prepare-network-payload.sh made (PAYLOAD, default
 # .device/network): unpacks the runtime, rebuilds medmamba_t.pth with PyTorch when the payload carries golden/, and
-# runs CudaNetworkGpuCheck parity and bench; with peer/ in the payload, the GPU peer's bench.py in the same session.
+# runs CudaNetworkGpuCheck parity and bench (profile: PROFILE_MODELS, medmamba_t and/or vmunet_isic, at each of
+# PROFILE_BATCHES); with peer/ in the payload, the GPU peer's bench.py in the same session.
 #
 #   run-network-checks.sh [stash] [parity] [consistency] [bench] [profile] [peer]
 #
@@ -59,8 +60,10 @@ for step in "$@"; do
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck consistency
       ;;
     profile)
-      for batch in ${PROFILE_BATCHES:-1 64}; do
-        "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch"
+      for model in ${PROFILE_MODELS:-medmamba_t}; do
+        for batch in ${PROFILE_BATCHES:-1 64}; do
+          "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch" "$model"
+        done
       done
       ;;
     peer)

@@ -67,7 +67,7 @@ public final class CudaNetworkGpuCheck {
                 }
             }
             case "bench" -> bench(args.length > 1 ? Integer.parseInt(args[1]) : 20);
-            case "profile" -> profile(Integer.parseInt(args[1]));
+            case "profile" -> profile(Integer.parseInt(args[1]), args.length > 2 ? args[2] : "medmamba_t");
             case "consistency" -> {
                 check.consistency("medmamba_t", RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7), 224);
                 check.consistency("vmunet_isic", RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7), 256);
@@ -186,14 +186,25 @@ public final class CudaNetworkGpuCheck {
         }
     }
 
-    /** Per-launch device times of MedMamba-T at 224 and {@code batch}, summed per kernel, and the top launches. */
-    private static void profile(int batch) throws Exception {
-        try (CudaNetwork net = CudaNetwork.load(RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7))) {
-            var times = net.profile(batch, 224, 224, 5);
+    /**
+     * Per-launch device times of MedMamba-T at 224 or VM-UNet ISIC at 256 (random weights of the official shapes) at
+     * {@code batch}, summed per kernel, and every launch.
+     */
+    private static void profile(int batch, String model) throws Exception {
+        boolean vmunet = switch (model) {
+            case "medmamba_t" -> false;
+            case "vmunet_isic" -> true;
+            default -> throw new IllegalArgumentException("profile BATCH [medmamba_t|vmunet_isic], was " + model);
+        };
+        int size = vmunet ? 256 : 224;
+        StateDict weights = vmunet ? RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7)
+                : RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7);
+        try (CudaNetwork net = CudaNetwork.load(weights)) {
+            var times = net.profile(batch, size, size, 5);
             var perKernel = new java.util.TreeMap<String, Double>();
             times.forEach((k, v) -> perKernel.merge(k.split(" ")[1], v, Double::sum));
             double total = times.values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf(Locale.ROOT, "profile medmamba_t batch=%d total_ms=%.3f%n", batch, total);
+            System.out.printf(Locale.ROOT, "profile %s batch=%d total_ms=%.3f%n", model, batch, total);
             perKernel.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %8.3f ms%n", k, v));
             // every launch, in order: GEMMs with their achieved GFLOP/s (2MNK over the launch's time)
             times.forEach((k, v) -> {
