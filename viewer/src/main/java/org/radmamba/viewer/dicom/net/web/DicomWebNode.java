@@ -10,10 +10,10 @@ import org.radmamba.viewer.dicom.net.FindQuery;
 import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkException.Failure;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
+import org.radmamba.viewer.dicom.net.NodeTls;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
-import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.IOException;
@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * The DICOMweb adapter of the network port on {@code java.net.http}: QIDO-RS (studies, series; patients as the
  * studies grouped by patient, since QIDO-RS has no patient resource), WADO-RS (the multipart/related answer read as a
  * stream, each instance filed as soon as its part ends) and STOW-RS. HTTP basic or bearer authentication; https
- * checked against the node's own certificate file when it has one ({@link TrustedCertificates}), else the JVM's trust
- * store. The HttpClient's timeouts bound the connection and the wait for the answer's headers;
+ * checked against the node's own certificate file when it has one, else the JVM's trust store, and our client
+ * certificate shown where the node has one ({@link NodeTls}). The HttpClient's timeouts bound the connection and the wait for the answer's headers;
  * reading a body runs under a {@link Watchdog}.
  */
 public final class DicomWebNode implements RemoteNode {
@@ -67,8 +67,8 @@ public final class DicomWebNode implements RemoteNode {
         this.reader = reader;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeouts.connect())
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (node.trustedCertificates() != null) {
-            builder.sslContext(TrustedCertificates.sslContext(node.trustedCertificates()));
+        if (node.secure()) {
+            builder.sslContext(NodeTls.sslContext(node));
         }
         this.client = builder.build();
     }
@@ -350,9 +350,9 @@ public final class DicomWebNode implements RemoteNode {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "unknown host "
                         + node.baseUrl().getHost());
             }
-            if (e instanceof javax.net.ssl.SSLException) {
-                throw new NetworkException(node.label(), step, Failure.REFUSED, TrustedCertificates.reason(e,
-                        node.baseUrl().getHost(), node.trustedCertificates()), e);
+            if (tlsFailure(e)) {
+                throw new NetworkException(node.label(), step, Failure.REFUSED, NodeTls.reason(e, node,
+                        node.baseUrl().getHost()), e);
             }
             throw new NetworkException(node.label(), step, Failure.CUT_OFF, "the connection broke (" + m + ")"
                     + progress.describe(), e);
@@ -360,6 +360,16 @@ public final class DicomWebNode implements RemoteNode {
             throw new NetworkException(node.label(), step, Failure.MALFORMED, "unexpected failure: " + e
                     + progress.describe(), e);
         }
+    }
+
+    /** A failed TLS session: the JDK's client reports a refusal that arrives after its handshake as a cause. */
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int port() {
