@@ -1,9 +1,16 @@
 package org.radmamba.viewer.dicom.net;
 
+import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The one TLS setup of every connection to a node (DICOMweb over https, DIMSE over TLS; search, retrieve, send and
@@ -26,11 +33,80 @@ public final class NodeTls {
         TlsIdentity identity = node.clientIdentity();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(identity == null ? null : identity.keyManagers(),
+            context.init(identity == null ? null : presentAlways(identity.keyManagers()),
                     TrustedCertificates.trustManagers(node.trustedCertificates()), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Key managers that show the identity's certificate to whatever server asks for one. The JDK's own offers a
+     * client certificate only when its issuer is among the CAs the server names, and otherwise sends none, so that a
+     * server which names no CA or another one (an intermediate, a cross-signed root) would be told we have none, and
+     * the user could not see which certificate was refused. As curl and openssl do, the configured one is sent.
+     */
+    private static KeyManager[] presentAlways(KeyManager[] managers) {
+        KeyManager[] wrapped = managers.clone();
+        for (int i = 0; i < wrapped.length; i++) {
+            if (wrapped[i] instanceof X509ExtendedKeyManager keys) {
+                wrapped[i] = new AnyIssuer(keys);
+            }
+        }
+        return wrapped;
+    }
+
+    private static final class AnyIssuer extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+
+        AnyIssuer(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        private String firstAlias(String[] keyTypes) {
+            for (String keyType : keyTypes) {
+                String[] aliases = keys.getClientAliases(keyType, null);
+                if (aliases != null && aliases.length > 0) {
+                    return aliases[0];
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return firstAlias(keyTypes);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return firstAlias(keyTypes);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return keys.getClientAliases(keyType, null);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
         }
     }
 

@@ -243,6 +243,11 @@ public final class DicomWebNode implements RemoteNode {
                         } catch (HttpTimeoutException | ConnectException e) {
                             throw e;
                         } catch (IOException staleConnection) {
+                            if (tlsFailure(staleConnection)) {
+                                // The node refused the session (our client certificate, or its own not trusted):
+                                // a new connection would be refused alike, and lose the reason.
+                                throw staleConnection;
+                            }
                             // A pooled connection the server closed meanwhile (Orthanc keeps one alive for 1 s):
                             // the JDK retries only idempotent requests. Storing an instance twice is harmless.
                             response = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
@@ -350,8 +355,9 @@ public final class DicomWebNode implements RemoteNode {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "unknown host "
                         + node.baseUrl().getHost());
             }
-            if (tlsFailure(e)) {
-                throw new NetworkException(node.label(), step, Failure.REFUSED, NodeTls.reason(e, node,
+            Throwable refusal = tlsFailure(e) ? e : tlsRefusal();
+            if (refusal != null) {
+                throw new NetworkException(node.label(), step, Failure.REFUSED, NodeTls.reason(refusal, node,
                         node.baseUrl().getHost()), e);
             }
             throw new NetworkException(node.label(), step, Failure.CUT_OFF, "the connection broke (" + m + ")"
@@ -359,6 +365,28 @@ public final class DicomWebNode implements RemoteNode {
         } catch (Exception e) {
             throw new NetworkException(node.label(), step, Failure.MALFORMED, "unexpected failure: " + e
                     + progress.describe(), e);
+        }
+    }
+
+    /**
+     * Why a broken connection to an https node broke, when the node refuses our TLS session: a TLS 1.3 server checks
+     * our client certificate after our side of the handshake is done, and the JDK's client, busy writing a request's
+     * body (STOW-RS), sees only a broken pipe and loses the server's alert. A GET reads the answer and so the alert.
+     * Null when the node is not https or takes the session.
+     */
+    private Throwable tlsRefusal() {
+        if (!node.secure()) {
+            return null;
+        }
+        try {
+            client.send(request("/studies?limit=1").header("Accept", DICOM_JSON).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return null;
+        } catch (IOException e) {
+            return tlsFailure(e) ? e : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
