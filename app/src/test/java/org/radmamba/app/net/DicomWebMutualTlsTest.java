@@ -12,6 +12,7 @@ import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.NodeDirectory;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 import org.radmamba.viewer.dicom.net.TlsIdentity;
+import org.radmamba.viewer.fx.model.NodeSettingsViewModel;
 import org.radmamba.viewer.fx.model.RemoteSearchViewModel;
 
 import java.nio.file.Path;
@@ -147,6 +148,33 @@ class DicomWebMutualTlsTest {
         // The Test button's C-ECHO counterpart, through the same TLS context.
         DicomNetworks.connect(new NodeDirectory(preferences).find("mtls").orElseThrow().node(),
                 NetworkTimeouts.DEFAULT).echo();
+    }
+
+    /** The node form's Test button, on the form as typed: the key store is the one thing that differs. */
+    @Test
+    void the_node_forms_test_answers_with_the_client_certificate_and_says_why_without() throws Exception {
+        NodeSettingsViewModel form = new NodeSettingsViewModel(new NodeDirectory(preferences), background,
+                Runnable::run, NetworkTimeouts.DEFAULT);
+        form.select("mtls");
+        assertEquals(clients.keyStore.toString(), form.clientKeyStore().get());
+        String answered = pressTest(form);
+        assertTrue(answered.matches("\\Q" + label("mtls") + ": QIDO-RS answered in \\E\\d+ ms"), answered);
+
+        form.clientKeyStore().set("");
+        assertEquals(label("mtls") + ": QIDO-RS: TLS: 127.0.0.1 requires a client certificate (alert"
+                + " certificate_required); give the node a PKCS#12 key store with ours", pressTest(form));
+    }
+
+    private static String pressTest(NodeSettingsViewModel form) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        form.busy().addListener((obs, was, now) -> {
+            if (!now) {
+                done.countDown();
+            }
+        });
+        form.test();
+        assertTrue(done.await(60, TimeUnit.SECONDS), "still testing: " + form.status().get());
+        return form.status().get();
     }
 
     @Test
