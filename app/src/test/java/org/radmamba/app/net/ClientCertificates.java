@@ -9,18 +9,18 @@ import java.nio.file.Path;
  * client certificates, our client certificate signed by it in a PKCS#12 key store (key, certificate and CA), a
  * self-signed client certificate no peer trusts, and a key store holding a certificate but no private key.
  */
-final class ClientCertificates {
+public final class ClientCertificates {
 
-    static final String PASSWORD = "client-only";
+    public static final String PASSWORD = "client-only";
 
     /** The CA's certificate (PEM): what a peer is told to trust for client certificates. */
-    final Path ca;
+    public final Path ca;
     /** Our client identity, signed by {@link #ca}. */
-    final Path keyStore;
+    public final Path keyStore;
     /** A client identity that chains to no CA a peer trusts. */
-    final Path untrustedKeyStore;
+    public final Path untrustedKeyStore;
     /** A PKCS#12 file with the client certificate only, as {@code openssl pkcs12 -export -nokeys} makes it. */
-    final Path certificateOnly;
+    public final Path certificateOnly;
 
     private ClientCertificates(Path ca, Path keyStore, Path untrustedKeyStore, Path certificateOnly) {
         this.ca = ca;
@@ -29,7 +29,7 @@ final class ClientCertificates {
         this.certificateOnly = certificateOnly;
     }
 
-    static ClientCertificates make(Path dir) throws IOException, InterruptedException {
+    public static ClientCertificates make(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path caKey = dir.resolve("ca-key.pem");
         Path ca = dir.resolve("ca.pem");
