@@ -254,16 +254,20 @@ public final class DicomWebNode implements RemoteNode {
                         }
                         activity.touch();
                         int status = response.statusCode();
-                        // 200 all stored, 202 some failed, 409 none stored: the body says which.
-                        if (status != 200 && status != 202 && status != 409) {
+                        // 200 all stored, 202 some failed, 409 none stored: the body says which. Orthanc's
+                        // DICOMweb plugin answers 400 when one instance of the batch failed, with the same body
+                        // listing those stored and those not: that answer counts, not its status alone.
+                        if (status != 200 && status != 202 && status != 409 && !stowAnswer(response.body())) {
                             check(step, status, "/studies");
                         }
                         return parse(step, response.body());
                     });
             JsonNode failed = answer.path("00081198").path("Value");
             for (JsonNode item : failed) {
-                failures.add("instance " + text(item, "00081155") + " refused by the node (status "
-                        + item.path("00081197").path("Value").path(0).asText("?") + ")");
+                JsonNode reason = item.path("00081197").path("Value").path(0);
+                // The Failure Reason is a DIMSE status (PS3.18 Table 10.6.3-3), written in hex as DIMSE ones are.
+                failures.add("instance " + text(item, "00081155") + " refused by the node (status " + (reason.isInt()
+                        ? String.format(Locale.ROOT, "%04X", reason.asInt()) : reason.asText("?")) + ")");
             }
             int accepted = answer.path("00081199").path("Value").size();
             for (int i = 0; i < accepted; i++) {
@@ -296,6 +300,16 @@ public final class DicomWebNode implements RemoteNode {
             }
             return answer;
         });
+    }
+
+    /** Whether a body is a STOW-RS answer: DICOM JSON with a Failed or Referenced SOP Sequence. */
+    private boolean stowAnswer(byte[] body) {
+        try {
+            JsonNode answer = json.readTree(body);
+            return answer != null && (answer.has("00081198") || answer.has("00081199"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private JsonNode parse(String step, byte[] body) throws NetworkException {
