@@ -75,6 +75,9 @@ class DicomWebMutualTlsTest {
                 certificate, identity(clients.keyStore)));
         directory.save(new NodeDirectory.Entry("no-identity", baseUrl, "RADMAMBA", DicomNode.Retrieve.GET, 0,
                 credentials, certificate));
+        // A node whose key store was moved away after it was configured.
+        directory.save(new NodeDirectory.Entry("moved", baseUrl, "RADMAMBA", DicomNode.Retrieve.GET, 0, credentials,
+                certificate, identity(dir.resolve("moved-away.p12"))));
         directory.save(new NodeDirectory.Entry("untrusted", baseUrl, "RADMAMBA", DicomNode.Retrieve.GET, 0,
                 credentials, certificate, identity(clients.untrustedKeyStore)));
         background = Executors.newVirtualThreadPerTaskExecutor();
@@ -192,6 +195,16 @@ class DicomWebMutualTlsTest {
                 + " certificate_required); give the node a PKCS#12 key store with ours", vm.status().get());
         assertEquals(before, instancesInOrthanc());
         assertTrue(opened.isEmpty());
+    }
+
+    @Test
+    void a_key_store_moved_away_is_one_line_naming_the_node_before_anything_is_sent() throws Exception {
+        RemoteSearchViewModel vm = viewModel("moved");
+        vm.search();
+        assertEquals(label("moved") + ": the TLS key store " + dir.resolve("moved-away.p12") + " does not exist",
+                vm.status().get());
+        assertTrue(vm.results().isEmpty());
+        assertTrue(!vm.busy().get(), "nothing started");
     }
 
     @Test

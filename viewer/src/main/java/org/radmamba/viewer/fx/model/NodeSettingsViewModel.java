@@ -264,8 +264,8 @@ public final class NodeSettingsViewModel {
             } catch (NetworkException e) {
                 line = e.getMessage();
             } catch (IllegalArgumentException e) {
-                // A trusted certificate file or a client key store that cannot be used.
-                line = node.label() + ": " + e.getMessage();
+                // A trusted certificate file or a client key store that cannot be used (the line names the node).
+                line = e.getMessage();
             } catch (RuntimeException e) {
                 line = node.label() + ": unexpected failure: " + e;
             }

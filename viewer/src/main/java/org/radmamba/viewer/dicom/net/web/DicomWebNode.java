@@ -68,7 +68,12 @@ public final class DicomWebNode implements RemoteNode {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeouts.connect())
                 .followRedirects(HttpClient.Redirect.NORMAL);
         if (node.secure()) {
-            builder.sslContext(NodeTls.sslContext(node));
+            try {
+                builder.sslContext(NodeTls.sslContext(node));
+            } catch (IllegalArgumentException e) {
+                // A trusted certificate file or client key store that cannot be used: nothing is sent.
+                throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+            }
         }
         this.client = builder.build();
     }
@@ -393,8 +398,9 @@ public final class DicomWebNode implements RemoteNode {
             return null;
         }
         try {
-            client.send(request("/studies?limit=1").header("Accept", DICOM_JSON).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            // Bounded by the connect timeout: a node that takes the session but stays silent is not refusing it.
+            client.send(request("/studies?limit=1").timeout(timeouts.connect()).header("Accept", DICOM_JSON).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding());
             return null;
         } catch (IOException e) {
             return tlsFailure(e) ? e : null;
