@@ -16,6 +16,7 @@ import org.radmamba.viewer.dicom.net.NodeDirectory;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 import org.radmamba.viewer.dicom.net.StorageScp;
+import org.radmamba.viewer.dicom.net.TlsIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -439,7 +440,7 @@ public final class RemoteCommand implements Callable<Integer> {
             try {
                 config = new StorageScp.Config(aet, port, this.out, new HashSet<>(allow),
                         Duration.ofSeconds(Math.max(1, timeoutSeconds)), tlsKeyStore == null ? null
-                        : new StorageScp.TlsIdentity(tlsKeyStore, tlsPasswordFile == null ? new char[0]
+                        : new TlsIdentity(tlsKeyStore, tlsPasswordFile == null ? new char[0]
                         : firstLine(tlsPasswordFile).toCharArray()));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -525,15 +526,26 @@ public final class RemoteCommand implements Callable<Integer> {
             @Option(names = "--trusted-certificates", paramLabel = "FILE", description = "https: a PEM or DER file of"
                     + " the CA (or the server's own certificate) the node's certificate must chain to.")
             Path trustedCertificates;
+            @Option(names = "--tls-key-store", paramLabel = "FILE", description = "https or DICOM over TLS: a PKCS#12"
+                    + " file with our private key and client certificate, for a node that requires mutual TLS.")
+            Path tlsKeyStore;
+            @Option(names = "--tls-password-file", paramLabel = "FILE", description = "Its first line is the key"
+                    + " store's password.")
+            Path tlsPasswordFile;
 
             @Override
             public Integer call() throws IOException, BackingStoreException {
                 NodeDirectory.Entry entry;
                 try {
+                    TlsIdentity identity = tlsKeyStore == null ? null : new TlsIdentity(tlsKeyStore.toAbsolutePath(),
+                            tlsPasswordFile == null ? new char[0] : firstLine(tlsPasswordFile).toCharArray());
                     entry = new NodeDirectory.Entry(name, uri, callingAet, DicomNode.Retrieve.parse(retrieve),
                             movePort, credentials(), trustedCertificates == null ? null
-                            : trustedCertificates.toAbsolutePath());
+                            : trustedCertificates.toAbsolutePath(), identity);
                     entry.node();
+                    if (identity != null) {
+                        identity.keyManagers();
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }

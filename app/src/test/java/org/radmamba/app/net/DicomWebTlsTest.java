@@ -122,8 +122,8 @@ class DicomWebTlsTest {
         Path notACertificate = dir.resolve("not-a-certificate.pem");
         Files.writeString(notACertificate, "hello\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> node(notACertificate));
-        assertTrue(e.getMessage().startsWith("the trusted certificate file " + notACertificate
-                + " is not a PEM or DER certificate"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("tls (" + baseUrl + "): the trusted certificate file "
+                + notACertificate + " is not a PEM or DER certificate"), e.getMessage());
 
         Preferences preferences = Preferences.userRoot().node("org/radmamba/test-tls-" + UUID.randomUUID());
         try {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Headless TestFX: the network settings dialog, typed into and clicked, with a real Orthanc behind the Test button. */
@@ -98,5 +99,12 @@ class NetworkSettingsFxTest {
         String refused = statusWhenDone(robot, "pacs (dimse://ORTHANC@127.0.0.1:" + closed + "): C-ECHO");
         assertTrue(refused.contains("connection refused"), refused);
         assertTrue(!refused.contains("\n"), refused);
+
+        // The client certificate, like the trusted certificate, is asked for DICOM over TLS only.
+        assertFalse(robot.lookup("#node-client-key-store").query().isVisible());
+        robot.clickOn("#node-tls");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#node-client-key-store").query().isVisible());
+        assertTrue(robot.lookup("#node-client-key-store-password").query().isVisible());
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.viewer.dicom.net.DicomNetworks;
 import org.radmamba.viewer.dicom.net.StorageScp;
+import org.radmamba.viewer.dicom.net.TlsIdentity;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class StorageScpTlsTest {
         Path out = dir.resolve("received");
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         try (StorageScp scp = DicomNetworks.listen(new StorageScp.Config("RADMAMBA", 0, out, Set.of(),
-                Duration.ofSeconds(30), new StorageScp.TlsIdentity(keyStore, "test-only".toCharArray())),
+                Duration.ofSeconds(30), new TlsIdentity(keyStore, "test-only".toCharArray())),
                 new StorageScp.Listener() {
                     @Override
                     public void failed(String message) {

@@ -139,8 +139,8 @@ class StudyReceiverViewModelTest {
 
             receiver.tlsKeyStore().set(dir.resolve("missing.p12").toString());
             receiver.apply();
-            assertTrue(receiver.status().get().startsWith("Not receiving: cannot use the TLS key store "
-                    + dir.resolve("missing.p12")), receiver.status().get());
+            assertEquals("Not receiving: the TLS key store " + dir.resolve("missing.p12") + " does not exist;"
+                    + " check File > Network settings", receiver.status().get());
             assertFalse(receiver.running().get());
         }
     }

@@ -11,11 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An https front for a real Orthanc, as a hospital puts nginx or a load balancer in front of one: TLS with the
@@ -36,6 +40,15 @@ final class TlsTerminator implements AutoCloseable {
     }
 
     static TlsTerminator start(Path pkcs12, char[] password, int backendPort) throws IOException {
+        return start(pkcs12, password, backendPort, null);
+    }
+
+    /**
+     * A front that requires a client certificate chaining to one in {@code trustedClients} (PEM), as Orthanc's
+     * "SslVerifyPeers" with "SslTrustedClientCertificates" would (its https crashes here, see above); null for none.
+     */
+    static TlsTerminator start(Path pkcs12, char[] password, int backendPort, Path trustedClients)
+            throws IOException {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(pkcs12)) {
@@ -43,9 +56,24 @@ final class TlsTerminator implements AutoCloseable {
             }
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
+            TrustManager[] clients = null;
+            if (trustedClients != null) {
+                KeyStore trusted = KeyStore.getInstance("PKCS12");
+                trusted.load(null, null);
+                try (InputStream in = Files.newInputStream(trustedClients)) {
+                    int i = 0;
+                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        trusted.setCertificateEntry("client-ca-" + i++, c);
+                    }
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(trusted);
+                clients = trust.getTrustManagers();
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            context.init(keys.getKeyManagers(), clients, null);
             SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            server.setNeedClientAuth(trustedClients != null);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return new TlsTerminator(server, backendPort);
         } catch (GeneralSecurityException e) {

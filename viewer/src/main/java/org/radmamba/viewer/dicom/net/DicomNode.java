@@ -20,6 +20,15 @@ public sealed interface DicomNode {
     /** The name and address, e.g. {@code pacs (dimse://ORTHANC@127.0.0.1:4242)}, for messages. */
     String label();
 
+    /** With TLS, the PEM or DER file the node's certificate must chain to; null for the JVM's trust store. */
+    Path trustedCertificates();
+
+    /** With TLS, the client certificate shown to a node that requires mutual TLS; null for none. */
+    TlsIdentity clientIdentity();
+
+    /** Whether connections to the node run TLS (DIMSE over TLS, or https). */
+    boolean secure();
+
     /** How a DIMSE node is asked to send a study: by C-GET on our association, or by C-MOVE to our storage SCP. */
     enum Retrieve {
         GET, MOVE;
@@ -43,14 +52,23 @@ public sealed interface DicomNode {
      * @param tls        DICOM over TLS (PS3.15 secure transport): the association runs in a TLS session
      * @param trustedCertificates with TLS, the PEM or DER file the node's certificate must chain to; null for the
      *                   JVM's trust store
+     * @param clientIdentity with TLS, our client certificate for a node that requires mutual TLS; null for none
      */
     record Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
-            String moveAet, int movePort, boolean tls, Path trustedCertificates) implements DicomNode {
+            String moveAet, int movePort, boolean tls, Path trustedCertificates, TlsIdentity clientIdentity)
+            implements DicomNode {
 
         /** A node on plain TCP. */
         public Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
                 String moveAet, int movePort) {
-            this(name, calledAet, host, port, callingAet, retrieve, moveAet, movePort, false, null);
+            this(name, calledAet, host, port, callingAet, retrieve, moveAet, movePort, false, null, null);
+        }
+
+        /** A node that asks for no client certificate. */
+        public Dimse(String name, String calledAet, String host, int port, String callingAet, Retrieve retrieve,
+                String moveAet, int movePort, boolean tls, Path trustedCertificates) {
+            this(name, calledAet, host, port, callingAet, retrieve, moveAet, movePort, tls, trustedCertificates,
+                    null);
         }
 
         public Dimse {
@@ -67,6 +85,14 @@ public sealed interface DicomNode {
             if (movePort < 0 || movePort > 65535) {
                 throw new IllegalArgumentException("move port " + movePort + " is not in 0-65535");
             }
+            if (!tls && clientIdentity != null) {
+                throw new IllegalArgumentException("a client certificate needs DICOM over TLS (" + TLS_SCHEME + ")");
+            }
+        }
+
+        @Override
+        public boolean secure() {
+            return tls;
         }
 
         public String uri() {
@@ -85,12 +111,19 @@ public sealed interface DicomNode {
      * @param trustedCertificates for https: a PEM or DER file of the certificates (a CA's, or the server's own
      *                            self-signed one) that this node's TLS certificate must chain to, instead of the
      *                            JVM's trust store; null for the JVM's trust store. Nothing is ever trusted blindly.
+     * @param clientIdentity      for https: our client certificate for a node that requires mutual TLS; null for none
      */
-    record Web(String name, URI baseUrl, Credentials credentials, Path trustedCertificates) implements DicomNode {
+    record Web(String name, URI baseUrl, Credentials credentials, Path trustedCertificates, TlsIdentity clientIdentity)
+            implements DicomNode {
 
         /** A node whose https certificate the JVM's trust store checks. */
         public Web(String name, URI baseUrl, Credentials credentials) {
-            this(name, baseUrl, credentials, null);
+            this(name, baseUrl, credentials, null, null);
+        }
+
+        /** A node that asks for no client certificate. */
+        public Web(String name, URI baseUrl, Credentials credentials, Path trustedCertificates) {
+            this(name, baseUrl, credentials, trustedCertificates, null);
         }
 
         public Web {
@@ -106,6 +139,14 @@ public sealed interface DicomNode {
             if (baseUrl.getUserInfo() != null) {
                 throw new IllegalArgumentException("put credentials in the node's settings, not in the URL");
             }
+            if (!"https".equals(scheme) && clientIdentity != null) {
+                throw new IllegalArgumentException("a client certificate needs https, not " + scheme);
+            }
+        }
+
+        @Override
+        public boolean secure() {
+            return "https".equals(baseUrl.getScheme());
         }
 
         @Override

@@ -9,7 +9,8 @@ import java.util.prefs.Preferences;
 
 /**
  * The configured nodes, in the OS user's preferences ({@code java.util.prefs}: the registry on Windows, a file in
- * {@code ~/.java} readable by the user only on Linux and macOS), credentials included. A node is configured once and
+ * {@code ~/.java} readable by the user only on Linux and macOS), credentials included, and so the password of a node's
+ * client key store ({@link TlsIdentity}), as {@link ReceiverSettings} keeps the storage SCP's. A node is configured once and
  * then named; its credentials never appear in messages ({@link Credentials#toString()}) or logs.
  */
 public final class NodeDirectory {
@@ -35,14 +36,22 @@ public final class NodeDirectory {
      * @param callingAet our AE title towards a DIMSE node
      * @param retrieve   get or move
      * @param movePort   our storage SCP's port for C-MOVE (0: none)
+     * @param trustedCertificates with TLS, the file the node's certificate must chain to; null: the JVM's trust store
+     * @param clientIdentity      with TLS, the client certificate the node requires; null: none
      */
     public record Entry(String name, String uri, String callingAet, DicomNode.Retrieve retrieve, int movePort,
-            Credentials credentials, Path trustedCertificates) {
+            Credentials credentials, Path trustedCertificates, TlsIdentity clientIdentity) {
 
         /** A node that needs no certificate file of its own (DIMSE, http, or https the JVM's trust store checks). */
         public Entry(String name, String uri, String callingAet, DicomNode.Retrieve retrieve, int movePort,
                 Credentials credentials) {
-            this(name, uri, callingAet, retrieve, movePort, credentials, null);
+            this(name, uri, callingAet, retrieve, movePort, credentials, null, null);
+        }
+
+        /** A node that asks for no client certificate. */
+        public Entry(String name, String uri, String callingAet, DicomNode.Retrieve retrieve, int movePort,
+                Credentials credentials, Path trustedCertificates) {
+            this(name, uri, callingAet, retrieve, movePort, credentials, trustedCertificates, null);
         }
 
         public Entry {
@@ -56,8 +65,9 @@ public final class NodeDirectory {
             DicomNode parsed = DicomNode.parse(uri, callingAet, retrieve, movePort, credentials);
             return switch (parsed) {
                 case DicomNode.Dimse d -> new DicomNode.Dimse(name, d.calledAet(), d.host(), d.port(), d.callingAet(),
-                        d.retrieve(), d.moveAet(), d.movePort(), d.tls(), trustedCertificates);
-                case DicomNode.Web w -> new DicomNode.Web(name, w.baseUrl(), w.credentials(), trustedCertificates);
+                        d.retrieve(), d.moveAet(), d.movePort(), d.tls(), trustedCertificates, clientIdentity);
+                case DicomNode.Web w -> new DicomNode.Web(name, w.baseUrl(), w.credentials(), trustedCertificates,
+                        clientIdentity);
             };
         }
     }
@@ -72,6 +82,11 @@ public final class NodeDirectory {
         node.putInt("movePort", entry.movePort());
         if (entry.trustedCertificates() != null) {
             node.put("trustedCertificates", entry.trustedCertificates().toString());
+        }
+        if (entry.clientIdentity() != null) {
+            // The same keys, and the same keeping of the password, as ReceiverSettings for the storage SCP's.
+            node.put("tlsKeyStore", entry.clientIdentity().keyStore().toString());
+            node.put("tlsPassword", new String(entry.clientIdentity().password()));
         }
         switch (entry.credentials()) {
             case Credentials.Basic basic -> {
@@ -95,9 +110,11 @@ public final class NodeDirectory {
         Credentials credentials = user != null ? new Credentials.Basic(user, node.get("password", ""))
                 : token != null ? new Credentials.Bearer(token) : Credentials.NONE;
         String trusted = node.get("trustedCertificates", null);
+        String keyStore = node.get("tlsKeyStore", null);
         return Optional.of(new Entry(name, node.get("uri", ""), node.get("callingAet", "RADMAMBA"),
                 DicomNode.Retrieve.valueOf(node.get("retrieve", "GET")), node.getInt("movePort", 0), credentials,
-                trusted == null ? null : Path.of(trusted)));
+                trusted == null ? null : Path.of(trusted), keyStore == null ? null
+                : new TlsIdentity(Path.of(keyStore), node.get("tlsPassword", "").toCharArray())));
     }
 
     public List<Entry> list() throws BackingStoreException {

@@ -14,7 +14,7 @@ import java.util.prefs.Preferences;
  * ({@link NodeDirectory}).
  */
 public record ReceiverSettings(boolean enabled, String aet, int port, Set<String> allowedCallingAets, Path folder,
-        StorageScp.TlsIdentity tls) {
+        TlsIdentity tls) {
 
     /** Plain TCP. */
     public ReceiverSettings(boolean enabled, String aet, int port, Set<String> allowedCallingAets, Path folder) {
@@ -67,7 +67,7 @@ public record ReceiverSettings(boolean enabled, String aet, int port, Set<String
             return new ReceiverSettings(node.getBoolean("enabled", d.enabled()), node.get("aet", d.aet()),
                     node.getInt("port", d.port()), parseAets(node.get("allowed", "")),
                     Path.of(node.get("folder", d.folder().toString())), keyStore.isEmpty() ? null
-                    : new StorageScp.TlsIdentity(Path.of(keyStore), node.get("tlsPassword", "").toCharArray()));
+                    : new TlsIdentity(Path.of(keyStore), node.get("tlsPassword", "").toCharArray()));
         } catch (IllegalArgumentException e) {
             return d;
         }

@@ -22,7 +22,8 @@ public interface StorageScp extends AutoCloseable {
     /**
      * @param allowedCallingAets the calling AE titles accepted; empty accepts any
      * @param idle               how long an association may stay silent before it is dropped
-     * @param tls                DICOM over TLS with this identity; null for plain TCP
+     * @param tls                DICOM over TLS with this identity (its certificate is what callers must trust;
+     *                           callers need none of their own); null for plain TCP
      */
     record Config(String aet, int port, Path outDir, Set<String> allowedCallingAets, Duration idle,
             TlsIdentity tls) {
@@ -42,13 +43,6 @@ public interface StorageScp extends AutoCloseable {
                 throw new IllegalArgumentException("port " + port + " is not in 0-65535");
             }
         }
-    }
-
-    /**
-     * The SCP's TLS identity: a PKCS#12 key store holding its private key and certificate (what callers must trust).
-     * Callers need no certificate of their own.
-     */
-    record TlsIdentity(Path keyStore, char[] password) {
     }
 
     /** What happens to a storage SCP; called on its connection threads. */

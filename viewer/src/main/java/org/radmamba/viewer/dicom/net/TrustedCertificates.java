@@ -12,7 +12,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -27,12 +27,18 @@ public final class TrustedCertificates {
     }
 
     /**
-     * An SSL context that trusts exactly the certificates in {@code file}.
+     * Trust managers that trust exactly the certificates in {@code file}, or the JVM's trust store for null. The SSL
+     * context of a node is made by {@link NodeTls}, which adds our client certificate where the node has one.
      *
      * @throws IllegalArgumentException with a one-line reason when the file cannot be read or holds no certificate
      */
-    public static SSLContext sslContext(Path file) {
+    public static TrustManager[] trustManagers(Path file) {
         try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (file == null) {
+                trust.init((KeyStore) null);
+                return trust.getTrustManagers();
+            }
             Collection<? extends Certificate> certificates;
             try (InputStream in = Files.newInputStream(file)) {
                 certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -46,11 +52,8 @@ public final class TrustedCertificates {
             for (Certificate certificate : certificates) {
                 store.setCertificateEntry("trusted-" + i++, certificate);
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust.getTrustManagers();
         } catch (CertificateException e) {
             throw new IllegalArgumentException("the trusted certificate file " + file + " is not a PEM or DER"
                     + " certificate: " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package org.radmamba.viewer.fx.model;
 
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -14,8 +16,10 @@ import org.radmamba.viewer.dicom.net.DicomNode;
 import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.NodeDirectory;
+import org.radmamba.viewer.dicom.net.TlsIdentity;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +28,9 @@ import java.util.prefs.BackingStoreException;
 /**
  * The node settings section: the configured nodes (kept by {@link NodeDirectory} in the OS user's preferences), a
  * form to add, edit or remove one (a DIMSE AE title, host and port, or a DICOMweb base URL with no, basic or bearer
- * authentication), and a Test that runs C-ECHO or a QIDO-RS ping on the form as typed. Every outcome is one status
+ * authentication; for https or DIMSE over TLS the certificate file the node's must chain to and the PKCS#12 key
+ * store of our client certificate, for a node that requires mutual TLS), and a Test that runs C-ECHO or a QIDO-RS ping
+ * on the form as typed. Every outcome is one status
  * line; no line shows a password or token ({@link Credentials#toString()}). The test runs on {@code background};
  * properties change on {@code fx}.
  */
@@ -62,6 +68,10 @@ public final class NodeSettingsViewModel {
     private final StringProperty token = new SimpleStringProperty(this, "token", "");
     private final StringProperty trustedCertificates = new SimpleStringProperty(this, "trustedCertificates", "");
     private final BooleanProperty tls = new SimpleBooleanProperty(this, "tls");
+    private final StringProperty clientKeyStore = new SimpleStringProperty(this, "clientKeyStore", "");
+    private final StringProperty clientKeyStorePassword = new SimpleStringProperty(this, "clientKeyStorePassword", "");
+    private final BooleanBinding secure = Bindings.createBooleanBinding(() -> protocol.get() == Protocol.DIMSE
+            ? tls.get() : baseUrl.get().trim().toLowerCase(Locale.ROOT).startsWith("https://"), protocol, tls, baseUrl);
     private final StringProperty status = new SimpleStringProperty(this, "status", "");
     private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
 
@@ -97,6 +107,10 @@ public final class NodeSettingsViewModel {
         }
         NodeDirectory.Entry entry = found.get();
         newNode();
+        if (entry.clientIdentity() != null) {
+            clientKeyStore.set(entry.clientIdentity().keyStore().toString());
+            clientKeyStorePassword.set(new String(entry.clientIdentity().password()));
+        }
         name.set(entry.name());
         callingAet.set(entry.callingAet());
         retrieve.set(entry.retrieve());
@@ -148,11 +162,14 @@ public final class NodeSettingsViewModel {
         token.set("");
         trustedCertificates.set("");
         tls.set(false);
+        clientKeyStore.set("");
+        clientKeyStorePassword.set("");
         status.set("");
     }
 
     /**
-     * The form as a directory entry.
+     * The form as a directory entry. A client key store is checked here (it exists, opens with its password, holds a
+     * private key), so that what is saved or tested can be shown to the node; it is kept for TLS nodes only.
      *
      * @throws IllegalArgumentException with a one-line reason for a field that is wrong
      */
@@ -167,10 +184,17 @@ public final class NodeSettingsViewModel {
             case BEARER -> new Credentials.Bearer(token.get().trim());
         };
         String trusted = trustedCertificates.get().trim();
+        String keyStore = clientKeyStore.get().trim();
+        TlsIdentity identity = keyStore.isEmpty() || !secure.get() ? null
+                : new TlsIdentity(Path.of(keyStore), clientKeyStorePassword.get().toCharArray());
         NodeDirectory.Entry entry = new NodeDirectory.Entry(name.get().trim(), uri, callingAet.get().trim(),
                 retrieve.get(), protocol.get() == Protocol.DIMSE ? number(movePort, "move port") : 0, credentials,
-                trusted.isEmpty() || (protocol.get() == Protocol.DIMSE && !tls.get()) ? null : Path.of(trusted));
+                trusted.isEmpty() || (protocol.get() == Protocol.DIMSE && !tls.get()) ? null : Path.of(trusted),
+                identity);
         entry.node();
+        if (identity != null) {
+            identity.keyManagers();
+        }
         return entry;
     }
 
@@ -240,8 +264,8 @@ public final class NodeSettingsViewModel {
             } catch (NetworkException e) {
                 line = e.getMessage();
             } catch (IllegalArgumentException e) {
-                // A trusted certificate file that cannot be read.
-                line = node.label() + ": " + e.getMessage();
+                // A trusted certificate file or a client key store that cannot be used (the line names the node).
+                line = e.getMessage();
             } catch (RuntimeException e) {
                 line = node.label() + ": unexpected failure: " + e;
             }
@@ -320,6 +344,30 @@ public final class NodeSettingsViewModel {
      */
     public StringProperty trustedCertificates() {
         return trustedCertificates;
+    }
+
+    /**
+     * For https or DIMSE over TLS: the PKCS#12 file of our private key and client certificate, shown to a node that
+     * requires mutual TLS; empty for none.
+     */
+    public StringProperty clientKeyStore() {
+        return clientKeyStore;
+    }
+
+    /**
+     * The client key store's password, kept with the node in the OS user's preferences as the storage SCP's key store
+     * password is ({@link org.radmamba.viewer.dicom.net.ReceiverSettings}).
+     */
+    public StringProperty clientKeyStorePassword() {
+        return clientKeyStorePassword;
+    }
+
+    /**
+     * Whether the form's node runs TLS (DIMSE over TLS, or a DICOMweb URL that is https): the trusted certificate and
+     * client key store fields are shown and kept for such a node only.
+     */
+    public BooleanBinding secure() {
+        return secure;
     }
 
     /** One line: saved, removed, the test's answer, or what is wrong (never a secret). */

@@ -9,6 +9,7 @@ import javafx.beans.property.StringProperty;
 import org.radmamba.viewer.dicom.net.DicomNetworks;
 import org.radmamba.viewer.dicom.net.ReceiverSettings;
 import org.radmamba.viewer.dicom.net.StorageScp;
+import org.radmamba.viewer.dicom.net.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class StudyReceiverViewModel implements AutoCloseable {
             settings = new ReceiverSettings(enabled.get(), aet.get().trim(), number,
                     ReceiverSettings.parseAets(allowedAets.get()),
                     dir.isEmpty() ? ReceiverSettings.defaultFolder() : Path.of(dir), keyStore.isEmpty() ? null
-                    : new StorageScp.TlsIdentity(Path.of(keyStore), tlsPassword.get().toCharArray()));
+                    : new TlsIdentity(Path.of(keyStore), tlsPassword.get().toCharArray()));
             if (number == 0) {
                 throw new IllegalArgumentException("choose a port (1-65535) that PACS can be told to send to");
             }

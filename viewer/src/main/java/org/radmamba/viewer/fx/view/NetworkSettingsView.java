@@ -85,8 +85,12 @@ public final class NetworkSettingsView extends TabPane {
         tls.setId("node-tls");
         tls.selectedProperty().bindBidirectional(vm.tls());
         row = shownRow(form, row, dimse, "Security", tls);
-        row = shownRow(form, row, web.or(vm.tls()), "Trusted certificate", field("node-trusted",
+        row = shownRow(form, row, vm.secure(), "Trusted certificate", field("node-trusted",
                 vm.trustedCertificates(), "PEM file of the CA (TLS; empty: the JVM's trust store)"));
+        row = shownRow(form, row, vm.secure(), "Client certificate", field("node-client-key-store",
+                vm.clientKeyStore(), "PKCS#12 file with our key and certificate (mutual TLS; empty: none)"));
+        row = shownRow(form, row, vm.secure(), "Its password", secret("node-client-key-store-password",
+                vm.clientKeyStorePassword()));
         row = shownRow(form, row, web, "Authentication", auth);
         var basic = web.and(Bindings.equal(vm.auth(), Auth.BASIC));
         var bearer = web.and(Bindings.equal(vm.auth(), Auth.BEARER));

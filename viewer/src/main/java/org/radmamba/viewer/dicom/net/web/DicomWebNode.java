@@ -10,10 +10,10 @@ import org.radmamba.viewer.dicom.net.FindQuery;
 import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkException.Failure;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
+import org.radmamba.viewer.dicom.net.NodeTls;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
-import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.IOException;
@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  * The DICOMweb adapter of the network port on {@code java.net.http}: QIDO-RS (studies, series; patients as the
  * studies grouped by patient, since QIDO-RS has no patient resource), WADO-RS (the multipart/related answer read as a
  * stream, each instance filed as soon as its part ends) and STOW-RS. HTTP basic or bearer authentication; https
- * checked against the node's own certificate file when it has one ({@link TrustedCertificates}), else the JVM's trust
- * store. The HttpClient's timeouts bound the connection and the wait for the answer's headers;
+ * checked against the node's own certificate file when it has one, else the JVM's trust store, and our client
+ * certificate shown where the node has one ({@link NodeTls}). The HttpClient's timeouts bound the connection and the wait for the answer's headers;
  * reading a body runs under a {@link Watchdog}.
  */
 public final class DicomWebNode implements RemoteNode {
@@ -67,8 +67,13 @@ public final class DicomWebNode implements RemoteNode {
         this.reader = reader;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeouts.connect())
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (node.trustedCertificates() != null) {
-            builder.sslContext(TrustedCertificates.sslContext(node.trustedCertificates()));
+        if (node.secure()) {
+            try {
+                builder.sslContext(NodeTls.sslContext(node));
+            } catch (IllegalArgumentException e) {
+                // A trusted certificate file or client key store that cannot be used: nothing is sent.
+                throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+            }
         }
         this.client = builder.build();
     }
@@ -243,22 +248,31 @@ public final class DicomWebNode implements RemoteNode {
                         } catch (HttpTimeoutException | ConnectException e) {
                             throw e;
                         } catch (IOException staleConnection) {
+                            if (tlsFailure(staleConnection)) {
+                                // The node refused the session (our client certificate, or its own not trusted):
+                                // a new connection would be refused alike, and lose the reason.
+                                throw staleConnection;
+                            }
                             // A pooled connection the server closed meanwhile (Orthanc keeps one alive for 1 s):
                             // the JDK retries only idempotent requests. Storing an instance twice is harmless.
                             response = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
                         }
                         activity.touch();
                         int status = response.statusCode();
-                        // 200 all stored, 202 some failed, 409 none stored: the body says which.
-                        if (status != 200 && status != 202 && status != 409) {
+                        // 200 all stored, 202 some failed, 409 none stored: the body says which. Orthanc's
+                        // DICOMweb plugin answers 400 when one instance of the batch failed, with the same body
+                        // listing those stored and those not: that answer counts, not its status alone.
+                        if (status != 200 && status != 202 && status != 409 && !stowAnswer(response.body())) {
                             check(step, status, "/studies");
                         }
                         return parse(step, response.body());
                     });
             JsonNode failed = answer.path("00081198").path("Value");
             for (JsonNode item : failed) {
-                failures.add("instance " + text(item, "00081155") + " refused by the node (status "
-                        + item.path("00081197").path("Value").path(0).asText("?") + ")");
+                JsonNode reason = item.path("00081197").path("Value").path(0);
+                // The Failure Reason is a DIMSE status (PS3.18 Table 10.6.3-3), written in hex as DIMSE ones are.
+                failures.add("instance " + text(item, "00081155") + " refused by the node (status " + (reason.isInt()
+                        ? String.format(Locale.ROOT, "%04X", reason.asInt()) : reason.asText("?")) + ")");
             }
             int accepted = answer.path("00081199").path("Value").size();
             for (int i = 0; i < accepted; i++) {
@@ -291,6 +305,16 @@ public final class DicomWebNode implements RemoteNode {
             }
             return answer;
         });
+    }
+
+    /** Whether a body is a STOW-RS answer: DICOM JSON with a Failed or Referenced SOP Sequence. */
+    private boolean stowAnswer(byte[] body) {
+        try {
+            JsonNode answer = json.readTree(body);
+            return answer != null && (answer.has("00081198") || answer.has("00081199"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private JsonNode parse(String step, byte[] body) throws NetworkException {
@@ -350,9 +374,10 @@ public final class DicomWebNode implements RemoteNode {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "unknown host "
                         + node.baseUrl().getHost());
             }
-            if (e instanceof javax.net.ssl.SSLException) {
-                throw new NetworkException(node.label(), step, Failure.REFUSED, TrustedCertificates.reason(e,
-                        node.baseUrl().getHost(), node.trustedCertificates()), e);
+            Throwable refusal = tlsFailure(e) ? e : tlsRefusal();
+            if (refusal != null) {
+                throw new NetworkException(node.label(), step, Failure.REFUSED, NodeTls.reason(refusal, node,
+                        node.baseUrl().getHost()), e);
             }
             throw new NetworkException(node.label(), step, Failure.CUT_OFF, "the connection broke (" + m + ")"
                     + progress.describe(), e);
@@ -360,6 +385,39 @@ public final class DicomWebNode implements RemoteNode {
             throw new NetworkException(node.label(), step, Failure.MALFORMED, "unexpected failure: " + e
                     + progress.describe(), e);
         }
+    }
+
+    /**
+     * Why a broken connection to an https node broke, when the node refuses our TLS session: a TLS 1.3 server checks
+     * our client certificate after our side of the handshake is done, and the JDK's client, busy writing a request's
+     * body (STOW-RS), sees only a broken pipe and loses the server's alert. A GET reads the answer and so the alert.
+     * Null when the node is not https or takes the session.
+     */
+    private Throwable tlsRefusal() {
+        if (!node.secure()) {
+            return null;
+        }
+        try {
+            // Bounded by the connect timeout: a node that takes the session but stays silent is not refusing it.
+            client.send(request("/studies?limit=1").timeout(timeouts.connect()).header("Accept", DICOM_JSON).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            return null;
+        } catch (IOException e) {
+            return tlsFailure(e) ? e : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** A failed TLS session: the JDK's client reports a refusal that arrives after its handshake as a cause. */
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int port() {

@@ -37,11 +37,11 @@ import org.radmamba.viewer.dicom.net.FindQuery;
 import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkException.Failure;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
+import org.radmamba.viewer.dicom.net.NodeTls;
 import org.radmamba.viewer.dicom.net.QueryLevel;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 import org.radmamba.viewer.dicom.net.StorageScp;
-import org.radmamba.viewer.dicom.net.TrustedCertificates;
 import org.radmamba.viewer.dicom.net.Watchdog;
 
 import java.io.BufferedInputStream;
@@ -554,24 +554,33 @@ public final class PixelMedDimseNode implements RemoteNode {
         }
         String host = node.host();
         int port = node.port();
+        TlsTunnel tunnel = null;
         if (node.tls()) {
             try {
-                port = TlsTunnel.open(node, timeouts.connect()).localPort();
+                tunnel = TlsTunnel.open(node, timeouts.connect());
+                port = tunnel.localPort();
                 host = "127.0.0.1";
             } catch (javax.net.ssl.SSLException e) {
-                throw new NetworkException(node, step, Failure.REFUSED, TrustedCertificates.reason(e, node.host(),
-                        node.trustedCertificates()));
+                throw new NetworkException(node, step, Failure.REFUSED, NodeTls.reason(e, node, node.host()));
             } catch (IOException e) {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot open TLS to " + address + ": "
                         + e.getMessage());
             } catch (IllegalArgumentException e) {
+                // The trusted certificate file or the client key store cannot be used: nothing was sent.
                 throw new NetworkException(node, step, Failure.REFUSED, e.getMessage());
             }
         }
         try {
             return AssociationFactory.createNewAssociation(host, port, node.calledAet(),
                     node.callingAet(), contexts, roles, false);
-        } catch (DicomNetworkException e) {
+        } catch (DicomNetworkException | IOException e) {
+            if (tunnel != null && tunnel.remoteFailure() instanceof javax.net.ssl.SSLException refused) {
+                throw new NetworkException(node, step, Failure.REFUSED, NodeTls.reason(refused, node, node.host()));
+            }
+            if (e instanceof IOException) {
+                throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot connect to " + address + ": "
+                        + e.getMessage());
+            }
             String m = String.valueOf(e.getMessage());
             if (m.contains("A-ASSOCIATE-RJ")) {
                 throw new NetworkException(node, step, Failure.REFUSED, "association rejected ("
@@ -584,9 +593,6 @@ public final class PixelMedDimseNode implements RemoteNode {
             }
             throw new NetworkException(node, step, Failure.REFUSED, "the node closed the connection during"
                     + " association: " + m);
-        } catch (IOException e) {
-            throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot connect to " + address + ": "
-                    + e.getMessage());
         }
     }
 

@@ -14,7 +14,7 @@ import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.net.NetworkException.Failure;
 import org.radmamba.viewer.dicom.net.ReceivedInstances;
 import org.radmamba.viewer.dicom.net.StorageScp;
-import org.radmamba.viewer.dicom.net.StorageScp.TlsIdentity;
+import org.radmamba.viewer.dicom.net.TlsIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,17 +89,14 @@ public final class PixelMedStorageScp implements StorageScp {
     /** An unbound server socket whose connections run TLS (1.2/1.3) with the SCP's key and certificate. */
     private static ServerSocket tlsServerSocket(TlsIdentity identity) throws IOException {
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(identity.keyStore())) {
-                store.load(in, identity.password());
-            }
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, identity.password());
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            context.init(identity.keyManagers(), null, null);
             return context.getServerSocketFactory().createServerSocket();
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IOException("cannot use the TLS key store " + identity.keyStore() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // Missing, not PKCS#12, wrong password, no private key: TlsIdentity's one line.
+            throw new IOException(e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("no TLS in this JVM: " + e.getMessage(), e);
         }
     }
 

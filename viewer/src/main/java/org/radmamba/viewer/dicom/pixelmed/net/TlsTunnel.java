@@ -1,7 +1,7 @@
 package org.radmamba.viewer.dicom.pixelmed.net;
 
 import org.radmamba.viewer.dicom.net.DicomNode;
-import org.radmamba.viewer.dicom.net.TrustedCertificates;
+import org.radmamba.viewer.dicom.net.NodeTls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -20,13 +19,15 @@ import javax.net.ssl.SSLSocket;
  * DICOM over TLS for PixelMed's association initiator, which opens its own plain socket (its own TLS mode uses the
  * JVM-wide default socket factory and enables only TLSv1 with TLS_RSA_WITH_AES_128_CBC_SHA or 3DES, all of which JDK
  * 25 disables). We open the TLS session ourselves (TLS 1.2/1.3, the node's trusted certificates or the JVM's trust
- * store, the host name checked), then give PixelMed a one-connection loopback port whose bytes are relayed through
+ * store, the host name checked, our client certificate where the node has one: {@link NodeTls}), then give PixelMed a one-connection loopback port whose bytes are relayed through
  * it. The tunnel ends when either side closes; interrupting PixelMed's call closes its socket and so the tunnel.
  */
 final class TlsTunnel {
 
     private final SSLSocket tls;
     private final ServerSocket local;
+    /** Why the node's side broke, e.g. the alert of a TLS 1.3 server that refused our client certificate. */
+    private volatile IOException remoteFailure;
 
     private TlsTunnel(SSLSocket tls, ServerSocket local) {
         this.tls = tls;
@@ -39,13 +40,7 @@ final class TlsTunnel {
      * @throws IOException the connection or the handshake failed ({@link javax.net.ssl.SSLException} for TLS)
      */
     static TlsTunnel open(DicomNode.Dimse node, Duration connectTimeout) throws IOException {
-        SSLContext context;
-        try {
-            context = node.trustedCertificates() == null ? SSLContext.getDefault()
-                    : TrustedCertificates.sslContext(node.trustedCertificates());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("no TLS in this JVM: " + e.getMessage(), e);
-        }
+        SSLContext context = NodeTls.sslContext(node);
         int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         Socket raw = new Socket();
         SSLSocket tls = null;
@@ -70,6 +65,14 @@ final class TlsTunnel {
             closeQuietly(tls != null ? tls : raw);
             throw e;
         }
+    }
+
+    /**
+     * Why reading from the node failed, or null. In TLS 1.3 a server checks our client certificate after our side of
+     * the handshake is done, so its refusal arrives here, as the association starts, not in {@link #open}.
+     */
+    IOException remoteFailure() {
+        return remoteFailure;
     }
 
     /** The loopback port PixelMed connects to. */
@@ -99,7 +102,8 @@ final class TlsTunnel {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    /** Copies until either side ends; a failure to read from the node is kept before both sides close. */
+    private void pump(Socket from, Socket to) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
@@ -110,6 +114,9 @@ final class TlsTunnel {
             }
         } catch (IOException e) {
             // The other side closed or broke.
+            if (remoteFailure == null && (from == tls || e instanceof javax.net.ssl.SSLException)) {
+                remoteFailure = e;
+            }
         } finally {
             // One side ending ends the association: close both, so the other pump returns too.
             closeQuietly(from);
