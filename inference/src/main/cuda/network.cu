@@ -541,22 +541,44 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
 //   scan_chunk_carry  in order over the chunks: carry[j][s] := the state entering chunk j
 //                     (H_{j+1} = exp(A * sum delta_j) * H_j + end_j)
 //   scan_chunk_out    every chunk from its entering state: y = <h, C> + D*u, written as cross_scan writes it
-// With chunks == 1 only scan_chunk_out runs (from zero). Each block is (T steps) x (its channels) of one
-// (chunk, direction, image): the steps' positions, their [dt | B | C] rows and u of the block's channels are staged in
-// shared memory once a tile, coalesced, so that the walk itself reads no global memory (a load of u a step, one step
-// ahead, left each thread waiting out a global latency every step: about 1 us a step measured on an H100).
-// CS_R is dt_rank rounded up to 8, 16, 32 or 64: the dt weights past the rank are zero, so the dot product reads the
-// row's B values there and adds nothing. T is CS_T steps for CS_R <= 16, else 32 (48 KB of static shared memory).
+// With chunks == 1 only scan_chunk_out runs (from zero). A block is 64 to 128 threads, the channels c0.. of one
+// (chunk, direction, image) (a warp with no channel left only helps to stage), and walks its chunk in tiles of CS_T
+// steps:
+//  - a tile's [dt | B | C] rows are staged in shared memory as [dt (rank) | zeros up to CS_R | B | C], so that every
+//    thread reads them as 16-byte broadcasts from fixed offsets; u is each thread's own, in registers;
+//  - the next tile's rows and u are loaded into registers before this tile is walked and stored after it (double
+//    buffered, one barrier a tile), so that no step waits on global memory;
+//  - delta (the dot product and softplus) is computed for the whole tile before the walk: the only dependency from
+//    step to step is then the state's FMA, and a thread has 16 independent exps a step for the special-function unit.
+// (Nsight Compute on an H200, 2026-12-06, of the form that staged, waited, then walked with delta inside the step:
+// 0.47 instructions issued a cycle and scheduler, 42 % of the stalls on the staging loads, about 370 instructions a
+// step and warp.) Steps of the last tile past the chunk's end are identities: delta 0 (exp 0 = 1, no input), rows
+// left as they were (finite: zeroed at the start, later earlier tiles'), y not written.
+// CS_R is dt_rank rounded up to 8, 16, 32 or 64 (a multiple of four): the dt weights past the rank are zero.
 #define CS_N 16
 #ifndef CS_T
-#define CS_T 32
+#define CS_T 8
 #endif
 #define CS_BLOCK 128
+#define CS_MIN_BLOCK 64
 #define LOG2E 1.4426950408889634f
 
 __device__ __forceinline__ int scanPos(int k, int t, int L, int h, int w) {
     int tt = (k >= 2) ? L - 1 - t : t;
     return (k == 0 || k == 2) ? tt : (tt % h) * w + tt / h;
+}
+
+// 2^x on the special-function unit, results below 2^-126 flushed to zero: a decay that small leaves nothing of a
+// float32 state next to the step's input term.
+__device__ __forceinline__ float exp2Flush(float x) {
+#ifdef RADMAMBA_CPU_EMULATION  // inference/src/test/cuda: the kernels run on the CPU in tests
+    float y = exp2f(x);
+    return y < 1.17549435e-38f ? 0.f : y;
+#else
+    float y;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+    return y;
+#endif
 }
 
 template <int CS_R, bool OUT>
@@ -565,22 +587,26 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
                                           const float* __restrict__ dtW, const float* __restrict__ dtBias,
                                           const float* __restrict__ aNeg, const float* __restrict__ ds,
                                           float* __restrict__ ys, float* __restrict__ carry) {
-    constexpr int T = CS_R <= 16 ? CS_T : 32;
-    __shared__ float tile[T][CS_R + 2 * CS_N + 1];
-    __shared__ float uTile[T][CS_BLOCK];
-    __shared__ int tilePos[T];
+    constexpr int T = CS_T;
+    constexpr int ROW = CS_R + 2 * CS_N;
+    constexpr int LOADS = (T * ROW + CS_MIN_BLOCK - 1) / CS_MIN_BLOCK;
+    static_assert(CS_MIN_BLOCK >= 2 * T, "the first two tiles' positions are a thread's each");
+    __shared__ __align__(16) float rows[2][T][ROW];
+    __shared__ int tilePos[3][T];
+    int tid = threadIdx.x;
     int width = rank + 2 * CS_N;
-    int c0 = blockIdx.x * blockDim.x;
-    int cRaw = c0 + threadIdx.x;
-    bool active = cRaw < dInner;
-    int c = active ? cRaw : dInner - 1;
-    int blockChannels = min((int) blockDim.x, dInner - c0);
+    int threads = blockDim.x;
+    int c0 = blockIdx.x * threads;
+    bool active = c0 + tid < dInner;
+    bool warpWalks = c0 + (tid & ~31) < dInner;
+    int c = active ? c0 + tid : dInner - 1;
     int chunk = blockIdx.y;
     int k = blockIdx.z & 3;
     int b = blockIdx.z >> 2;
     int L = h * w;
     int t0 = chunk * chunkLen;
     int t1 = min(L, t0 + chunkLen);
+    int tiles = (t1 - t0 + T - 1) / T;
     int rowWidth = 4 * width;
     int kc = k * dInner + c;
     float wr[CS_R];
@@ -599,49 +625,122 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
     }
     float dskip = ds[kc];
     float sumDt = 0.f;
-    const float* ub = u + (long long) b * L * dInner + c0;
+    const float* ub = u + (long long) b * L * dInner + c;
     const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
     float* yb = ys + ((long long) k * batch + b) * L * dInner + c;
-    for (int tb = t0; tb < t1; tb += T) {
-        int steps = min(T, t1 - tb);
-        __syncthreads();  // the previous tile is read
-        for (int j = threadIdx.x; j < steps; j += blockDim.x) {
-            tilePos[j] = scanPos(k, tb + j, L, h, w);
+
+    // this thread's share of a tile's rows: element e = tid + q * threads of (step, column), the same every tile
+    int loadCol[LOADS];
+    int loadDst[LOADS];
+#pragma unroll
+    for (int q = 0; q < LOADS; q++) {
+        int e = tid + q * threads;
+        int j = e / width;
+        int col = e - j * width;
+        loadCol[q] = j < T ? col : -1;
+        loadDst[q] = j * ROW + (col < rank ? col : col - rank + CS_R);
+    }
+    float rowNext[LOADS];
+    float uCur[T];
+    float uNext[T];
+    auto fetch = [&](int tile) {
+        int steps = min(T, t1 - (t0 + tile * T));
+        const int* pos = tilePos[tile % 3];
+#pragma unroll
+        for (int q = 0; q < LOADS; q++) {
+            int j = loadDst[q] / ROW;
+            rowNext[q] = (loadCol[q] >= 0 && j < steps) ? xb[(long long) pos[j] * rowWidth + loadCol[q]] : 0.f;
+        }
+#pragma unroll
+        for (int j = 0; j < T; j++) {
+            uNext[j] = j < steps ? ub[(long long) pos[j] * dInner] : 0.f;
+        }
+    };
+    auto store = [&](int buf, int tile) {
+        int steps = min(T, t1 - (t0 + tile * T));
+        float* dst = &rows[buf][0][0];
+#pragma unroll
+        for (int q = 0; q < LOADS; q++) {
+            if (loadCol[q] >= 0 && loadDst[q] / ROW < steps) {
+                dst[loadDst[q]] = rowNext[q];
+            }
+        }
+#pragma unroll
+        for (int j = 0; j < T; j++) {
+            uCur[j] = uNext[j];
+        }
+    };
+
+    for (int e = tid; e < 2 * T * ROW; e += threads) {
+        (&rows[0][0][0])[e] = 0.f;
+    }
+    if (tid < 2 * T) {
+        int t = t0 + tid;
+        tilePos[tid / T][tid % T] = t < t1 ? scanPos(k, t, L, h, w) : 0;
+    }
+    __syncthreads();
+    fetch(0);
+    store(0, 0);
+    __syncthreads();
+    for (int i = 0; i < tiles; i++) {
+        int cur = i & 1;
+        if (i + 1 < tiles) {
+            fetch(i + 1);  // in flight while this tile is walked
+        }
+        int steps = min(T, t1 - (t0 + i * T));
+        if (warpWalks) {
+            const float* tile = &rows[cur][0][0];
+            float dt[T];
+#pragma unroll
+            for (int j = 0; j < T; j++) {
+                const float4* r4 = reinterpret_cast<const float4*>(tile + j * ROW);
+                float d = bias;
+#pragma unroll
+                for (int r = 0; r < CS_R / 4; r++) {
+                    float4 v = r4[r];
+                    d = fmaf(wr[4 * r], v.x, d);
+                    d = fmaf(wr[4 * r + 1], v.y, d);
+                    d = fmaf(wr[4 * r + 2], v.z, d);
+                    d = fmaf(wr[4 * r + 3], v.w, d);
+                }
+                d = d > 20.f ? d : log1pf(expf(d));
+                dt[j] = j < steps ? d : 0.f;
+                sumDt += dt[j];
+            }
+            const int* pos = tilePos[i % 3];
+#pragma unroll
+            for (int j = 0; j < T; j++) {
+                const float4* bc = reinterpret_cast<const float4*>(tile + j * ROW + CS_R);
+                float du = dt[j] * uCur[j];
+                float y[4] = {0.f, 0.f, 0.f, 0.f};  // four partial sums: a 4-long dependency chain, not 16
+#pragma unroll
+                for (int g = 0; g < CS_N / 4; g++) {
+                    float4 bv = bc[g];
+                    hs[4 * g] = fmaf(exp2Flush(dt[j] * a2[4 * g]), hs[4 * g], du * bv.x);
+                    hs[4 * g + 1] = fmaf(exp2Flush(dt[j] * a2[4 * g + 1]), hs[4 * g + 1], du * bv.y);
+                    hs[4 * g + 2] = fmaf(exp2Flush(dt[j] * a2[4 * g + 2]), hs[4 * g + 2], du * bv.z);
+                    hs[4 * g + 3] = fmaf(exp2Flush(dt[j] * a2[4 * g + 3]), hs[4 * g + 3], du * bv.w);
+                    if (OUT) {
+                        float4 cv = bc[CS_N / 4 + g];
+                        y[0] = fmaf(hs[4 * g], cv.x, y[0]);
+                        y[1] = fmaf(hs[4 * g + 1], cv.y, y[1]);
+                        y[2] = fmaf(hs[4 * g + 2], cv.z, y[2]);
+                        y[3] = fmaf(hs[4 * g + 3], cv.w, y[3]);
+                    }
+                }
+                if (OUT && active && j < steps) {
+                    yb[(long long) pos[j] * dInner] = fmaf(dskip, uCur[j], (y[0] + y[1]) + (y[2] + y[3]));
+                }
+            }
+        }
+        if (tid < T) {  // tile i + 2's positions, into the slot tile i - 1 used
+            int t = t0 + (i + 2) * T + tid;
+            tilePos[(i + 2) % 3][tid] = t < t1 ? scanPos(k, t, L, h, w) : 0;
+        }
+        if (i + 1 < tiles) {
+            store(cur ^ 1, i + 1);
         }
         __syncthreads();
-        for (int e = threadIdx.x; e < steps * width; e += blockDim.x) {
-            int j = e / width;
-            int q = e - j * width;
-            tile[j][q] = xb[(long long) tilePos[j] * rowWidth + q];
-        }
-        for (int e = threadIdx.x; e < steps * blockChannels; e += blockDim.x) {
-            int j = e / blockChannels;
-            int q = e - j * blockChannels;
-            uTile[j][q] = ub[(long long) tilePos[j] * dInner + q];
-        }
-        // the tile's columns past width (read by the zero dt weights) hold finite values: B and C of this row
-        __syncthreads();
-        for (int j = 0; j < steps; j++) {
-            float uv = uTile[j][threadIdx.x];
-            float dt = bias;
-#pragma unroll
-            for (int r = 0; r < CS_R; r++) {
-                dt = fmaf(wr[r], tile[j][r], dt);
-            }
-            dt = dt > 20.f ? dt : log1pf(expf(dt));
-            sumDt += dt;
-            float du = dt * uv;
-            const float* bc = &tile[j][rank];
-            float y[4] = {0.f, 0.f, 0.f, 0.f};  // four partial sums: a 4-long dependency chain, not 16
-#pragma unroll
-            for (int s = 0; s < CS_N; s++) {
-                hs[s] = fmaf(exp2f(dt * a2[s]), hs[s], du * bc[s]);
-                y[s & 3] = fmaf(hs[s], bc[CS_N + s], y[s & 3]);
-            }
-            if (OUT && active) {
-                yb[(long long) tilePos[j] * dInner] = fmaf(dskip, uv, (y[0] + y[1]) + (y[2] + y[3]));
-            }
-        }
     }
     if (!OUT && active) {
 #pragma unroll
@@ -659,10 +758,10 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
         float* __restrict__ carry
 #define SCAN_CHUNK_ARGS batch, h, w, dInner, rank, chunkLen, chunks, u, xdbl, dtW, dtBias, aNeg, ds, ys, carry
 #define SCAN_CHUNK_KERNELS(R)                                                                                        \
-    extern "C" __global__ void __launch_bounds__(128) scan_chunk_state_r##R(SCAN_CHUNK_PARAMS) {                    \
+    extern "C" __global__ void __launch_bounds__(CS_BLOCK) scan_chunk_state_r##R(SCAN_CHUNK_PARAMS) {               \
         scanChunk<R, false>(SCAN_CHUNK_ARGS);                                                                        \
     }                                                                                                                \
-    extern "C" __global__ void __launch_bounds__(128) scan_chunk_out_r##R(SCAN_CHUNK_PARAMS) {                      \
+    extern "C" __global__ void __launch_bounds__(CS_BLOCK) scan_chunk_out_r##R(SCAN_CHUNK_PARAMS) {                 \
         scanChunk<R, true>(SCAN_CHUNK_ARGS);                                                                         \
     }
 SCAN_CHUNK_KERNELS(8)
