@@ -45,6 +45,7 @@ elif [ $# -ge 5 ]; then
   rm -rf "$out/peer" "$out/golden" && mkdir -p "$out/golden"
   cp "$5"/fixtures/make_medmamba_t.py "$5"/fixtures/medmamba_t.{input,output}.npy "$out/golden/"
   cp -r "$5/fixtures/shim" "$out/golden/"
+  cp inference/src/test/gpu/make_medmamba_t_golden.py "$out/golden/"
   git -C "$3" show HEAD:MedMamba.py > "$out/golden/MedMamba.py"
 fi
 # Two parts of under 10 MiB each (in blocks), to stash on the GPU machine in two calls: OUT/a (the JVM, the classes)
