@@ -14,6 +14,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.radmamba.app.ai.ModelException;
@@ -34,6 +35,7 @@ import scala.reflect.ClassTag$;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -105,9 +107,11 @@ public final class BatchJob implements Callable<Integer> {
      * What a finished job did.
      *
      * @param skippedRows rows left out: already in the output, or of an image a file listed earlier gave
+     * @param modelRows   rows the model made: frames decoded and run, files it could not read (a copy or a done
+     *                    image is none of them; a task Spark retried counts again)
      */
-    public record Summary(long okRows, long failedRows, long skippedRows, double seconds, String engine,
-                          List<ExecutorReport> executors) {
+    public record Summary(long okRows, long failedRows, long skippedRows, long modelRows, double seconds,
+                          String engine, List<ExecutorReport> executors) {
         /** Rows written per second of the job. */
         public double rowsPerSecond() {
             return seconds > 0 ? (okRows + failedRows) / seconds : 0;
@@ -180,6 +184,7 @@ public final class BatchJob implements Callable<Integer> {
         SparkContext context = spark.sparkContext();
         CollectionAccumulator<ExecutorReport> reports = context.collectionAccumulator("radmamba executors");
         LongAccumulator madeRows = context.longAccumulator("radmamba rows made");
+        LongAccumulator modelRows = context.longAccumulator("radmamba rows the model made");
         LongAccumulator okRows = context.longAccumulator("radmamba ok rows");
         LongAccumulator failedRows = context.longAccumulator("radmamba failed rows");
         LongAccumulator doneRows = context.longAccumulator("radmamba rows already done");
@@ -187,18 +192,39 @@ public final class BatchJob implements Callable<Integer> {
         JavaSparkContext java = JavaSparkContext.fromSparkContext(context);
         Broadcast<Set<String>> done = doneKeys.isEmpty() ? null : java.broadcast(doneKeys);
         Broadcast<HadoopConf> hadoopConf = java.broadcast(new HadoopConf(context.hadoopConfiguration()));
+        JobFiles.Sizing sizing = sizing(spark);
+        List<JobFiles.Sized> listed = JobFiles.sized(storage, files);
 
-        List<Tuple2<JobFiles.Group, scala.collection.immutable.Seq<String>>> withHosts = new ArrayList<>();
-        for (JobFiles.Planned p : JobFiles.groups(storage, files, sizing(spark))) {
-            withHosts.add(new Tuple2<>(p.group(), CollectionConverters.asScala(p.hosts()).toList()));
+        // First pass: each file's images by their resume keys, from its header (no frame decoded), those the output
+        // holds left out; of each image the file listed first keeps it (OneRowPerImage, as radmamba batch keeps it).
+        // What comes back to the driver is small: the files with something to run, and the frames of copies.
+        JavaRDD<IdentifyFiles.FileImages> identified = rdd(context, JobFiles.groups(listed, sizing))
+                .mapPartitions(new IdentifyFiles(spec, filesPerCall, hadoopConf, doneRows, done))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Copies copies;
+        try {
+            copies = copies(identified);
+        } finally {
+            identified.unpersist(false);
         }
-        // One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it).
-        JavaRDD<JobFiles.Group> groups = context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
-                ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
-        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> made = groups.mapPartitionsToPair(
-                new RunFiles(spec, filesPerCall, hadoopConf, reports, madeRows, doneRows, done));
-        // One row per image, as radmamba batch writes it: the rows of an image met in several files (in any tasks)
-        // meet in one reduce task, which keeps that of the file listed first. A shuffle of the rows, not of the files.
+        List<JobFiles.Sized> toRun = new ArrayList<>();
+        for (JobFiles.Sized file : listed) {
+            if (copies.toRun().contains(file.file().position())) {
+                toRun.add(file.keptElsewhere(copies.keptElsewhere()
+                        .getOrDefault(file.file().position(), Set.of())));
+            }
+        }
+
+        // Second pass: the files left, cut into tasks again by their sizes; only their frames that are neither done
+        // nor kept elsewhere are decoded and run.
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> made = toRun.isEmpty()
+                ? JavaPairRDD.fromJavaRDD(java.emptyRDD())
+                : rdd(context, JobFiles.groups(toRun, sizing)).mapPartitionsToPair(
+                new RunFiles(spec, filesPerCall, hadoopConf, reports, madeRows, modelRows, doneRows, done));
+        // One row per image still, by the same rule on the rows: the first pass decided from the files as they were
+        // then, and a file the first pass could not read (a file system's passing failure), or that changed between
+        // the passes, may give rows of other keys now. The reduce makes such a row meet the image's other rows; in
+        // an ordinary job each key comes once and it drops nothing. A shuffle of the rows, not of the files.
         int status = structType.fieldIndex(BatchSchema.STATUS);
         String ok = BatchRecord.Status.OK.columnValue();
         JavaRDD<Row> rows = made.reduceByKey(OneRowPerImage::kept).values().map(placed -> {
@@ -208,9 +234,56 @@ public final class BatchJob implements Callable<Integer> {
         spark.createDataFrame(rows, structType).write().mode(SaveMode.Append).parquet(out);
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        long copies = madeRows.value() - okRows.value() - failedRows.value();
-        return new Summary(okRows.value(), failedRows.value(), doneRows.value() + copies, seconds,
-                driverModel.engine(), List.copyOf(reports.value()));
+        long lateCopies = madeRows.value() - okRows.value() - failedRows.value();
+        return new Summary(okRows.value(), failedRows.value(), doneRows.value() + copies.count() + lateCopies,
+                modelRows.value(), seconds, driverModel.engine(), List.copyOf(reports.value()));
+    }
+
+    /** One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it). */
+    private static JavaRDD<JobFiles.Group> rdd(SparkContext context, List<JobFiles.Planned> planned) {
+        List<Tuple2<JobFiles.Group, scala.collection.immutable.Seq<String>>> withHosts = new ArrayList<>();
+        for (JobFiles.Planned p : planned) {
+            withHosts.add(new Tuple2<>(p.group(), CollectionConverters.asScala(p.hosts()).toList()));
+        }
+        return context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
+                ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
+    }
+
+    /**
+     * What the first pass decided.
+     *
+     * @param toRun         the places of the files with a frame to run
+     * @param keptElsewhere by file place, its frames whose row a file listed earlier gives
+     * @param count         the frames left out as copies
+     */
+    record Copies(Set<Integer> toRun, Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere, long count) {
+    }
+
+    /**
+     * Of each image, the file listed first keeps it ({@link OneRowPerImage#kept}, reduced by key on the executors);
+     * the other files' claims on it come back to the driver, with the files that have anything to run.
+     */
+    static Copies copies(JavaRDD<IdentifyFiles.FileImages> identified) {
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Integer>> claims = identified.flatMapToPair(file ->
+                file.images().stream().map(image -> new Tuple2<>(image,
+                        new OneRowPerImage.Placed<>(file.position(), file.position()))).iterator());
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Integer>> kept = claims.reduceByKey(OneRowPerImage::kept);
+        List<Tuple2<Integer, BatchRecord.DoneKey>> lost = claims.join(kept)
+                .filter(claim -> claim._2()._1().filePosition() != claim._2()._2().filePosition())
+                .mapToPair(claim -> new Tuple2<>(claim._2()._1().filePosition(), claim._1()))
+                .collect();
+        Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
+        for (Tuple2<Integer, BatchRecord.DoneKey> l : lost) {
+            keptElsewhere.computeIfAbsent(l._1(), p -> new HashSet<>()).add(l._2());
+        }
+        Set<Integer> toRun = new HashSet<>();
+        for (Tuple2<Integer, Integer> file : identified.filter(file -> !file.images().isEmpty())
+                .mapToPair(file -> new Tuple2<>(file.position(), file.images().size())).collect()) {
+            if (file._2() > keptElsewhere.getOrDefault(file._1(), Set.of()).size()) {
+                toRun.add(file._1());
+            }
+        }
+        return new Copies(toRun, keptElsewhere, lost.size());
     }
 
     /** Spark's settings for cutting a file source's files into tasks, which the job's file list follows. */
@@ -246,9 +319,9 @@ public final class BatchJob implements Callable<Integer> {
     }
 
     static void print(Summary s, PrintStream out) {
-        out.printf(Locale.ROOT, "%d rows written (%d ok, %d failed), %d already done, in %.1f s: %.2f images/s%n",
-                s.okRows() + s.failedRows(), s.okRows(), s.failedRows(), s.skippedRows(), s.seconds(),
-                s.rowsPerSecond());
+        out.printf(Locale.ROOT, "%d rows written (%d ok, %d failed), %d already done or copies, %d run by the model,"
+                        + " in %.1f s: %.2f images/s%n", s.okRows() + s.failedRows(), s.okRows(), s.failedRows(),
+                s.skippedRows(), s.modelRows(), s.seconds(), s.rowsPerSecond());
         out.println("driver: " + s.engine());
         Map<String, ExecutorReport> byExecutor = new TreeMap<>();
         Map<String, Long> filesByExecutor = new TreeMap<>();
