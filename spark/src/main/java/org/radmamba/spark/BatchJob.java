@@ -14,7 +14,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.radmamba.app.ai.ModelException;
@@ -197,16 +196,10 @@ public final class BatchJob implements Callable<Integer> {
 
         // First pass: each file's images by their resume keys, from its header (no frame decoded), those the output
         // holds left out; of each image the file listed first keeps it (OneRowPerImage, as radmamba batch keeps it).
-        // What comes back to the driver is small: the files with something to run, and the frames of copies.
+        // What comes back to the driver: for each image the place of the file that keeps it; each copy: file, frame.
         JavaRDD<IdentifyFiles.FileImages> identified = rdd(context, JobFiles.groups(listed, sizing))
-                .mapPartitions(new IdentifyFiles(spec, filesPerCall, hadoopConf, doneRows, done))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Copies copies;
-        try {
-            copies = copies(identified);
-        } finally {
-            identified.unpersist(false);
-        }
+                .mapPartitions(new IdentifyFiles(spec, filesPerCall, hadoopConf, doneRows, done));
+        Copies copies = copies(identified, context.defaultParallelism());
         List<JobFiles.Sized> toRun = new ArrayList<>();
         for (JobFiles.Sized file : listed) {
             if (copies.toRun().contains(file.file().position())) {
@@ -260,30 +253,59 @@ public final class BatchJob implements Callable<Integer> {
     }
 
     /**
-     * Of each image, the file listed first keeps it ({@link OneRowPerImage#kept}, reduced by key on the executors);
-     * the other files' claims on it come back to the driver, with the files that have anything to run.
+     * Of each image, the file listed first keeps it ({@link OneRowPerImage#kept}, reduced by key on the executors in
+     * {@code partitions} tasks: some 100 bytes a key); what comes back to the driver is one number for each image
+     * (the place of the file that keeps it) and each copy's file and frame. One job, one shuffle of the keys.
      */
-    static Copies copies(JavaRDD<IdentifyFiles.FileImages> identified) {
-        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Integer>> claims = identified.flatMapToPair(file ->
+    static Copies copies(JavaRDD<IdentifyFiles.FileImages> identified, int partitions) {
+        // A claim's row: the places of the files that claimed the image and lost it, so far.
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Positions>> claims = identified.flatMapToPair(file ->
                 file.images().stream().map(image -> new Tuple2<>(image,
-                        new OneRowPerImage.Placed<>(file.position(), file.position()))).iterator());
-        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Integer>> kept = claims.reduceByKey(OneRowPerImage::kept);
-        List<Tuple2<Integer, BatchRecord.DoneKey>> lost = claims.join(kept)
-                .filter(claim -> claim._2()._1().filePosition() != claim._2()._2().filePosition())
-                .mapToPair(claim -> new Tuple2<>(claim._2()._1().filePosition(), claim._1()))
-                .collect();
-        Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
-        for (Tuple2<Integer, BatchRecord.DoneKey> l : lost) {
-            keptElsewhere.computeIfAbsent(l._1(), p -> new HashSet<>()).add(l._2());
-        }
+                        new OneRowPerImage.Placed<>(file.position(), Positions.NONE))).iterator());
+        List<Tuple2<Integer, BatchRecord.DoneKey>> decided = claims.reduceByKey((a, b) -> {
+            OneRowPerImage.Placed<Positions> kept = OneRowPerImage.kept(a, b);
+            OneRowPerImage.Placed<Positions> lost = kept == a ? b : a;
+            return new OneRowPerImage.Placed<>(kept.filePosition(),
+                    a.row().and(b.row()).and(lost.filePosition()));
+        }, Math.max(1, partitions)).flatMap(image -> {
+            List<Tuple2<Integer, BatchRecord.DoneKey>> out = new ArrayList<>();
+            out.add(new Tuple2<>(image._2().filePosition(), null));
+            for (int loser : image._2().row().positions()) {
+                out.add(new Tuple2<>(loser, image._1()));
+            }
+            return out.iterator();
+        }).collect();
         Set<Integer> toRun = new HashSet<>();
-        for (Tuple2<Integer, Integer> file : identified.filter(file -> !file.images().isEmpty())
-                .mapToPair(file -> new Tuple2<>(file.position(), file.images().size())).collect()) {
-            if (file._2() > keptElsewhere.getOrDefault(file._1(), Set.of()).size()) {
-                toRun.add(file._1());
+        Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
+        long count = 0;
+        for (Tuple2<Integer, BatchRecord.DoneKey> d : decided) {
+            if (d._2() == null) {
+                toRun.add(d._1());
+            } else {
+                keptElsewhere.computeIfAbsent(d._1(), p -> new HashSet<>()).add(d._2());
+                count++;
             }
         }
-        return new Copies(toRun, keptElsewhere, lost.size());
+        return new Copies(toRun, keptElsewhere, count);
+    }
+
+    /** File places, few: those of an image's copies. */
+    record Positions(List<Integer> positions) implements java.io.Serializable {
+        static final Positions NONE = new Positions(List.of());
+
+        Positions {
+            positions = List.copyOf(positions);
+        }
+
+        Positions and(Positions other) {
+            List<Integer> both = new ArrayList<>(positions);
+            both.addAll(other.positions);
+            return new Positions(both);
+        }
+
+        Positions and(int position) {
+            return and(new Positions(List.of(position)));
+        }
     }
 
     /** Spark's settings for cutting a file source's files into tasks, which the job's file list follows. */

@@ -66,7 +66,7 @@ final class RunFiles
      * @param madeRows  counts the rows the task gives (before one row per image is chosen)
      * @param modelRows counts the rows the model made: frames decoded and run, files it could not read
      * @param doneRows  counts the rows left out as already written
-     * @param done     the rows already written, as {@link #doneKey}s, or null when there are none
+     * @param done      the rows already written, as {@link #doneKey}s, or null when there are none
      */
     RunFiles(ModelSpec spec, int filesPerCall, Broadcast<HadoopConf> hadoopConf,
              CollectionAccumulator<ExecutorReport> reports, LongAccumulator madeRows, LongAccumulator modelRows,
