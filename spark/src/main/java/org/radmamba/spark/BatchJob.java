@@ -54,12 +54,14 @@ import java.util.concurrent.Callable;
  * <p><b>Resume.</b> Rows already in {@code DIR} for this checkpoint (the same image key and frame) are not written
  * again, so a rerun after an interruption adds only what is missing, whether {@code DIR} was written by an earlier
  * Spark run or by {@code radmamba batch}. A job's rows are committed when the job ends (Spark's output commit);
- * an interrupted job leaves none of its rows. Photographs and failed files that are done are skipped before
- * decoding; DICOM files are decoded again and their done rows dropped (ADR 0009 says why).
+ * an interrupted job leaves none of its rows. The done images are known from the files' headers in the first pass
+ * (below) and never decoded again; a file with nothing left is not read again.
  *
  * <p><b>One row per image.</b> The same image in two files of the job (a copy of a file, the same instance in two
- * folders) gives {@code radmamba batch}'s one row, that of the file listed first ({@link OneRowPerImage}): the rows are
- * reduced by image key and frame on the executors, and the copies left out count as already done.
+ * folders) gives {@code radmamba batch}'s one row, that of the file listed first ({@link OneRowPerImage}), decided
+ * before anything is decoded: a first pass ({@link IdentifyFiles}) reads each file's image keys from its header, the
+ * keys are reduced on the executors to the file listed first, and the second pass ({@link RunFiles}) decodes and runs
+ * only each file's kept frames. The copies left out count as already done.
  */
 @Command(name = "radmamba-spark", mixinStandardHelpOptions = true,
         description = {"Runs a model on every image of an archive on Apache Spark; results as Parquet in the schema "
