@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spark local[2] against `radmamba batch` on one generated archive (SparkBatchBenchmark): images/s of both, CPU
-# seconds per image and the load average. Usage: spark/bench.sh [IMAGES [ROUNDS [MODEL]]] (default 2000 3
-# medmamba-chest-phantom-demo), from anywhere; builds what it needs offline (drop -o on a fresh machine).
+# seconds per image and the load average. Usage: spark/bench.sh [IMAGES [ROUNDS [MODEL [COPIES]]]] (default 2000 3
+# medmamba-chest-phantom-demo 0; COPIES: per cent of the files that are copies of others), from anywhere; builds what
+# it needs offline (drop -o on a fresh machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN_OFFLINE=${MVN_OFFLINE:--o}

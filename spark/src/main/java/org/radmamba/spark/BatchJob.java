@@ -34,6 +34,7 @@ import scala.reflect.ClassTag$;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,12 +54,14 @@ import java.util.concurrent.Callable;
  * <p><b>Resume.</b> Rows already in {@code DIR} for this checkpoint (the same image key and frame) are not written
  * again, so a rerun after an interruption adds only what is missing, whether {@code DIR} was written by an earlier
  * Spark run or by {@code radmamba batch}. A job's rows are committed when the job ends (Spark's output commit);
- * an interrupted job leaves none of its rows. Photographs and failed files that are done are skipped before
- * decoding; DICOM files are decoded again and their done rows dropped (ADR 0009 says why).
+ * an interrupted job leaves none of its rows. The done images are known from the files' headers in the first pass
+ * (below) and never decoded again; a file with nothing left is not read again.
  *
  * <p><b>One row per image.</b> The same image in two files of the job (a copy of a file, the same instance in two
- * folders) gives {@code radmamba batch}'s one row, that of the file listed first ({@link OneRowPerImage}): the rows are
- * reduced by image key and frame on the executors, and the copies left out count as already done.
+ * folders) gives {@code radmamba batch}'s one row, that of the file listed first ({@link OneRowPerImage}), decided
+ * before anything is decoded: a first pass ({@link IdentifyFiles}) reads each file's image keys from its header, the
+ * keys are reduced on the executors to the file listed first, and the second pass ({@link RunFiles}) decodes and runs
+ * only each file's kept frames. The copies left out count as already done.
  */
 @Command(name = "radmamba-spark", mixinStandardHelpOptions = true,
         description = {"Runs a model on every image of an archive on Apache Spark; results as Parquet in the schema "
@@ -105,9 +108,11 @@ public final class BatchJob implements Callable<Integer> {
      * What a finished job did.
      *
      * @param skippedRows rows left out: already in the output, or of an image a file listed earlier gave
+     * @param modelRows   rows the model made: frames decoded and run, files it could not read (a copy or a done
+     *                    image is none of them; a task Spark retried counts again)
      */
-    public record Summary(long okRows, long failedRows, long skippedRows, double seconds, String engine,
-                          List<ExecutorReport> executors) {
+    public record Summary(long okRows, long failedRows, long skippedRows, long modelRows, double seconds,
+                          String engine, List<ExecutorReport> executors) {
         /** Rows written per second of the job. */
         public double rowsPerSecond() {
             return seconds > 0 ? (okRows + failedRows) / seconds : 0;
@@ -180,6 +185,7 @@ public final class BatchJob implements Callable<Integer> {
         SparkContext context = spark.sparkContext();
         CollectionAccumulator<ExecutorReport> reports = context.collectionAccumulator("radmamba executors");
         LongAccumulator madeRows = context.longAccumulator("radmamba rows made");
+        LongAccumulator modelRows = context.longAccumulator("radmamba rows the model made");
         LongAccumulator okRows = context.longAccumulator("radmamba ok rows");
         LongAccumulator failedRows = context.longAccumulator("radmamba failed rows");
         LongAccumulator doneRows = context.longAccumulator("radmamba rows already done");
@@ -187,18 +193,33 @@ public final class BatchJob implements Callable<Integer> {
         JavaSparkContext java = JavaSparkContext.fromSparkContext(context);
         Broadcast<Set<String>> done = doneKeys.isEmpty() ? null : java.broadcast(doneKeys);
         Broadcast<HadoopConf> hadoopConf = java.broadcast(new HadoopConf(context.hadoopConfiguration()));
+        JobFiles.Sizing sizing = sizing(spark);
+        List<JobFiles.Sized> listed = JobFiles.sized(storage, files);
 
-        List<Tuple2<JobFiles.Group, scala.collection.immutable.Seq<String>>> withHosts = new ArrayList<>();
-        for (JobFiles.Planned p : JobFiles.groups(storage, files, sizing(spark))) {
-            withHosts.add(new Tuple2<>(p.group(), CollectionConverters.asScala(p.hosts()).toList()));
+        // First pass: each file's images by their resume keys, from its header (no frame decoded), those the output
+        // holds left out; of each image the file listed first keeps it (OneRowPerImage, as radmamba batch keeps it).
+        // What comes back to the driver: for each image the place of the file that keeps it; each copy: file, frame.
+        JavaRDD<IdentifyFiles.FileImages> identified = rdd(context, JobFiles.groups(listed, sizing))
+                .mapPartitions(new IdentifyFiles(spec, filesPerCall, hadoopConf, doneRows, done));
+        Copies copies = copies(identified, context.defaultParallelism());
+        List<JobFiles.Sized> toRun = new ArrayList<>();
+        for (JobFiles.Sized file : listed) {
+            if (copies.toRun().contains(file.file().position())) {
+                toRun.add(file.keptElsewhere(copies.keptElsewhere()
+                        .getOrDefault(file.file().position(), Set.of())));
+            }
         }
-        // One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it).
-        JavaRDD<JobFiles.Group> groups = context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
-                ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
-        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> made = groups.mapPartitionsToPair(
-                new RunFiles(spec, filesPerCall, hadoopConf, reports, madeRows, doneRows, done));
-        // One row per image, as radmamba batch writes it: the rows of an image met in several files (in any tasks)
-        // meet in one reduce task, which keeps that of the file listed first. A shuffle of the rows, not of the files.
+
+        // Second pass: the files left, cut into tasks again by their sizes; only their frames that are neither done
+        // nor kept elsewhere are decoded and run.
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>> made = toRun.isEmpty()
+                ? JavaPairRDD.fromJavaRDD(java.emptyRDD())
+                : rdd(context, JobFiles.groups(toRun, sizing)).mapPartitionsToPair(
+                new RunFiles(spec, filesPerCall, hadoopConf, reports, madeRows, modelRows, doneRows, done));
+        // One row per image still, by the same rule on the rows: the first pass decided from the files as they were
+        // then, and a file the first pass could not read (a file system's passing failure), or that changed between
+        // the passes, may give rows of other keys now. The reduce makes such a row meet the image's other rows; in
+        // an ordinary job each key comes once and it drops nothing. A shuffle of the rows, not of the files.
         int status = structType.fieldIndex(BatchSchema.STATUS);
         String ok = BatchRecord.Status.OK.columnValue();
         JavaRDD<Row> rows = made.reduceByKey(OneRowPerImage::kept).values().map(placed -> {
@@ -208,9 +229,85 @@ public final class BatchJob implements Callable<Integer> {
         spark.createDataFrame(rows, structType).write().mode(SaveMode.Append).parquet(out);
 
         double seconds = (System.nanoTime() - start) / 1e9;
-        long copies = madeRows.value() - okRows.value() - failedRows.value();
-        return new Summary(okRows.value(), failedRows.value(), doneRows.value() + copies, seconds,
-                driverModel.engine(), List.copyOf(reports.value()));
+        long lateCopies = madeRows.value() - okRows.value() - failedRows.value();
+        return new Summary(okRows.value(), failedRows.value(), doneRows.value() + copies.count() + lateCopies,
+                modelRows.value(), seconds, driverModel.engine(), List.copyOf(reports.value()));
+    }
+
+    /** One partition a group, each preferring the hosts of its bytes (HDFS data locality, as a file scan has it). */
+    private static JavaRDD<JobFiles.Group> rdd(SparkContext context, List<JobFiles.Planned> planned) {
+        List<Tuple2<JobFiles.Group, scala.collection.immutable.Seq<String>>> withHosts = new ArrayList<>();
+        for (JobFiles.Planned p : planned) {
+            withHosts.add(new Tuple2<>(p.group(), CollectionConverters.asScala(p.hosts()).toList()));
+        }
+        return context.makeRDD(CollectionConverters.asScala(withHosts).toList(),
+                ClassTag$.MODULE$.<JobFiles.Group>apply(JobFiles.Group.class)).toJavaRDD();
+    }
+
+    /**
+     * What the first pass decided.
+     *
+     * @param toRun         the places of the files with a frame to run
+     * @param keptElsewhere by file place, its frames whose row a file listed earlier gives
+     * @param count         the frames left out as copies
+     */
+    record Copies(Set<Integer> toRun, Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere, long count) {
+    }
+
+    /**
+     * Of each image, the file listed first keeps it ({@link OneRowPerImage#kept}, reduced by key on the executors in
+     * {@code partitions} tasks: some 100 bytes a key); what comes back to the driver is one number for each image
+     * (the place of the file that keeps it) and each copy's file and frame. One job, one shuffle of the keys.
+     */
+    static Copies copies(JavaRDD<IdentifyFiles.FileImages> identified, int partitions) {
+        // A claim's row: the places of the files that claimed the image and lost it, so far.
+        JavaPairRDD<BatchRecord.DoneKey, OneRowPerImage.Placed<Positions>> claims = identified.flatMapToPair(file ->
+                file.images().stream().map(image -> new Tuple2<>(image,
+                        new OneRowPerImage.Placed<>(file.position(), Positions.NONE))).iterator());
+        List<Tuple2<Integer, BatchRecord.DoneKey>> decided = claims.reduceByKey((a, b) -> {
+            OneRowPerImage.Placed<Positions> kept = OneRowPerImage.kept(a, b);
+            OneRowPerImage.Placed<Positions> lost = kept == a ? b : a;
+            return new OneRowPerImage.Placed<>(kept.filePosition(),
+                    a.row().and(b.row()).and(lost.filePosition()));
+        }, Math.max(1, partitions)).flatMap(image -> {
+            List<Tuple2<Integer, BatchRecord.DoneKey>> out = new ArrayList<>();
+            out.add(new Tuple2<>(image._2().filePosition(), null));
+            for (int loser : image._2().row().positions()) {
+                out.add(new Tuple2<>(loser, image._1()));
+            }
+            return out.iterator();
+        }).collect();
+        Set<Integer> toRun = new HashSet<>();
+        Map<Integer, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
+        long count = 0;
+        for (Tuple2<Integer, BatchRecord.DoneKey> d : decided) {
+            if (d._2() == null) {
+                toRun.add(d._1());
+            } else {
+                keptElsewhere.computeIfAbsent(d._1(), p -> new HashSet<>()).add(d._2());
+                count++;
+            }
+        }
+        return new Copies(toRun, keptElsewhere, count);
+    }
+
+    /** File places, few: those of an image's copies. */
+    record Positions(List<Integer> positions) implements java.io.Serializable {
+        static final Positions NONE = new Positions(List.of());
+
+        Positions {
+            positions = List.copyOf(positions);
+        }
+
+        Positions and(Positions other) {
+            List<Integer> both = new ArrayList<>(positions);
+            both.addAll(other.positions);
+            return new Positions(both);
+        }
+
+        Positions and(int position) {
+            return and(new Positions(List.of(position)));
+        }
     }
 
     /** Spark's settings for cutting a file source's files into tasks, which the job's file list follows. */
@@ -246,9 +343,9 @@ public final class BatchJob implements Callable<Integer> {
     }
 
     static void print(Summary s, PrintStream out) {
-        out.printf(Locale.ROOT, "%d rows written (%d ok, %d failed), %d already done, in %.1f s: %.2f images/s%n",
-                s.okRows() + s.failedRows(), s.okRows(), s.failedRows(), s.skippedRows(), s.seconds(),
-                s.rowsPerSecond());
+        out.printf(Locale.ROOT, "%d rows written (%d ok, %d failed), %d already done or copies, %d run by the model,"
+                        + " in %.1f s: %.2f images/s%n", s.okRows() + s.failedRows(), s.okRows(), s.failedRows(),
+                s.skippedRows(), s.modelRows(), s.seconds(), s.rowsPerSecond());
         out.println("driver: " + s.engine());
         Map<String, ExecutorReport> byExecutor = new TreeMap<>();
         Map<String, Long> filesByExecutor = new TreeMap<>();

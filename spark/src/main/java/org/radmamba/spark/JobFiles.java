@@ -2,6 +2,7 @@ package org.radmamba.spark;
 
 import org.apache.hadoop.fs.Path;
 import org.radmamba.app.batch.BatchInputs;
+import org.radmamba.app.batch.BatchRecord;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +30,17 @@ final class JobFiles {
     /**
      * A file of the job: its URI and its place in the job's file list, which decides whose row an image met in two
      * files keeps ({@link org.radmamba.app.batch.OneRowPerImage}).
+     *
+     * @param keptElsewhere the images (frames) of this file whose row a file listed earlier gives: not run here
      */
-    record Listed(String uri, int position) implements Serializable {
+    record Listed(String uri, int position, Set<BatchRecord.DoneKey> keptElsewhere) implements Serializable {
+        Listed {
+            keptElsewhere = Set.copyOf(keptElsewhere);
+        }
+
+        Listed(String uri, int position) {
+            this(uri, position, Set.of());
+        }
     }
 
     /** One task's files. */
@@ -85,13 +96,29 @@ final class JobFiles {
      * a group like any other: its task makes its failed row.
      */
     static List<Planned> groups(HadoopStorage storage, List<Path> files, Sizing sizing) throws IOException {
+        return groups(sized(storage, files), sizing);
+    }
+
+    /**
+     * {@code files} with their places in the list, lengths and hosts (a file that is not there: no length, no
+     * host), asked once: the job cuts its groups twice, all files for the first pass, the files left to run after.
+     */
+    static List<Sized> sized(HadoopStorage storage, List<Path> files) throws IOException {
         List<Optional<HadoopStorage.FileInfo>> infos = infos(storage, files);
         List<Sized> sized = new ArrayList<>(files.size());
-        long totalBytes = 0;
         for (int i = 0; i < files.size(); i++) {
             HadoopStorage.FileInfo info = infos.get(i).orElse(new HadoopStorage.FileInfo(0, List.of()));
             sized.add(new Sized(new Listed(files.get(i).toUri().toString(), i), info.length(), info.hosts()));
-            totalBytes += info.length() + sizing.openCostInBytes();
+        }
+        return sized;
+    }
+
+    /** {@code files} cut into groups (see the class comment). */
+    static List<Planned> groups(List<Sized> files, Sizing sizing) {
+        List<Sized> sized = new ArrayList<>(files);
+        long totalBytes = 0;
+        for (Sized file : sized) {
+            totalBytes += file.length() + sizing.openCostInBytes();
         }
         long bytesPerCore = totalBytes / Math.max(1, sizing.minPartitions());
         long maxSplitBytes = Math.min(sizing.maxPartitionBytes(), Math.max(sizing.openCostInBytes(), bytesPerCore));
@@ -116,7 +143,11 @@ final class JobFiles {
     }
 
     /** A file, its length and the hosts of its blocks. */
-    private record Sized(Listed file, long length, List<String> hosts) {
+    record Sized(Listed file, long length, List<String> hosts) {
+        /** This file, its frames {@code keptElsewhere} left to the files listed earlier that hold them too. */
+        Sized keptElsewhere(Set<BatchRecord.DoneKey> keptElsewhere) {
+            return new Sized(new Listed(file.uri(), file.position(), keptElsewhere), length, hosts);
+        }
     }
 
     private static Planned planned(List<Sized> files) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each read whole from its
@@ -37,10 +38,10 @@ import java.util.Set;
  * image and placed by its file's place in the job's list, for the job to keep one row per image
  * ({@link OneRowPerImage}: an image in two files, maybe in two tasks, keeps the row of the file listed first).
  *
- * <p><b>Done rows.</b> Rows whose (image key, frame) the output already holds for this checkpoint are not emitted.
- * A file whose key is its content (a photograph, a file that failed as a whole) is recognised before decoding, by its
- * SHA-256, and skipped; a DICOM file's key is its SOP Instance UID, which only reading the file tells, so its done rows
- * are dropped after the model ran (ADR 0009: what a real skip of DICOM files would need).
+ * <p><b>Done rows and copies.</b> The job's first pass ({@link IdentifyFiles}) left out the files with nothing to
+ * run; of the others, the frames whose (image key, frame) the output already holds for this checkpoint, and those
+ * whose row a file listed earlier gives ({@link JobFiles.Listed#keptElsewhere}), are skipped once the file's header
+ * is read, before decoding ({@link BatchModel#runAll(List, java.util.function.BiPredicate)}).
  *
  * <p>A file never fails the task: a file that is not there (a list's or a DICOMDIR's entry) is the failed row
  * {@code radmamba batch} gives it ({@link BatchModel#notAFile}), one that cannot be read a failed row with the reason;
@@ -57,17 +58,19 @@ final class RunFiles
     private final Broadcast<HadoopConf> hadoopConf;
     private final CollectionAccumulator<ExecutorReport> reports;
     private final LongAccumulator madeRows;
+    private final LongAccumulator modelRows;
     private final LongAccumulator doneRows;
     private final Broadcast<Set<String>> done;
 
     /**
-     * @param madeRows counts the rows the task gives (before one row per image is chosen)
-     * @param doneRows counts the rows left out as already written
-     * @param done     the rows already written, as {@link #doneKey}s, or null when there are none
+     * @param madeRows  counts the rows the task gives (before one row per image is chosen)
+     * @param modelRows counts the rows the model made: frames decoded and run, files it could not read
+     * @param doneRows  counts the rows left out as already written
+     * @param done      the rows already written, as {@link #doneKey}s, or null when there are none
      */
     RunFiles(ModelSpec spec, int filesPerCall, Broadcast<HadoopConf> hadoopConf,
-             CollectionAccumulator<ExecutorReport> reports, LongAccumulator madeRows, LongAccumulator doneRows,
-             Broadcast<Set<String>> done) {
+             CollectionAccumulator<ExecutorReport> reports, LongAccumulator madeRows, LongAccumulator modelRows,
+             LongAccumulator doneRows, Broadcast<Set<String>> done) {
         if (filesPerCall < 1) {
             throw new IllegalArgumentException("files per call must be at least 1, was " + filesPerCall);
         }
@@ -76,6 +79,7 @@ final class RunFiles
         this.hadoopConf = hadoopConf;
         this.reports = reports;
         this.madeRows = madeRows;
+        this.modelRows = modelRows;
         this.doneRows = doneRows;
         this.done = done;
     }
@@ -119,12 +123,14 @@ final class RunFiles
                     List<BatchRecord> unread = new ArrayList<>();
                     // A row's file by the path it names (each file of the job has a path of its own).
                     Map<String, Integer> positions = new HashMap<>();
+                    Map<String, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
                     while (call.size() < filesPerCall && moreFiles()) {
                         JobFiles.Listed file = files.next();
                         String uri = file.uri();
                         seen++;
                         String path = reportedPath(uri);
                         positions.put(path, file.position());
+                        keptElsewhere.put(path, file.keptElsewhere());
                         byte[] content;
                         try {
                             content = read(uri, conf);
@@ -135,14 +141,16 @@ final class RunFiles
                             unread.add(model.unreadable(path, "cannot be read: " + e.getMessage()));
                             continue;
                         }
-                        if (!doneKeys.isEmpty() && doneByContent(doneKeys, content)) {
-                            doneRows.add(1);
-                            continue;
-                        }
                         call.add(new NamedBytes(path, content));
                     }
                     List<BatchRecord> records = new ArrayList<>(unread);
-                    records.addAll(call.isEmpty() ? List.of() : run(model, call));
+                    if (!call.isEmpty()) {
+                        List<BatchRecord> made = run(model, call, (path, image) ->
+                                doneKeys.contains(doneKey(image.imageKey(), image.frame()))
+                                        || keptElsewhere.get(path).contains(image));
+                        modelRows.add(made.size());
+                        records.addAll(made);
+                    }
                     List<Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>>> rows = new ArrayList<>();
                     for (BatchRecord r : records) {
                         if (doneKeys.contains(doneKey(r.key().imageKey(), r.key().frame()))) {
@@ -185,21 +193,19 @@ final class RunFiles
         }
     }
 
-    /** Whether a file keyed by its content (a photograph, or a whole file that failed) is done. */
-    private static boolean doneByContent(Set<String> doneKeys, byte[] content) {
-        String key = ImageKey.CONTENT_PREFIX + ImageKey.sha256(content);
-        return doneKeys.contains(doneKey(key, 1)) || doneKeys.contains(doneKey(key, 0));
-    }
-
-    /** The rows of {@code call}; never throws for the files' sake (see the class comment). */
-    static List<BatchRecord> run(BatchModel model, List<NamedBytes> call) {
+    /**
+     * The rows of {@code call}, less the frames {@code skip} names; never throws for the files' sake (see the class
+     * comment).
+     */
+    static List<BatchRecord> run(BatchModel model, List<NamedBytes> call,
+                                 BiPredicate<String, BatchRecord.DoneKey> skip) {
         try {
-            return model.runAll(call);
+            return model.runAll(call, skip);
         } catch (RuntimeException wholeCall) {
             List<BatchRecord> rows = new ArrayList<>();
             for (NamedBytes file : call) {
                 try {
-                    rows.addAll(model.run(file.path(), file.content()));
+                    rows.addAll(model.runAll(List.of(file), skip));
                 } catch (RuntimeException e) {
                     rows.add(BatchRecord.failed(ImageKey.content(ImageKey.sha256(file.content()), 0), file.path(),
                             model.identity(), "the model failed on this file: " + e));
@@ -223,7 +229,7 @@ final class RunFiles
     }
 
     /** The cores of this JVM's task slots: an executor's {@code spark.executor.cores}, else every core it sees. */
-    private static int cores() {
+    static int cores() {
         SparkEnv env = SparkEnv.get();
         int available = Runtime.getRuntime().availableProcessors();
         return env == null ? available : env.conf().getInt("spark.executor.cores", available);

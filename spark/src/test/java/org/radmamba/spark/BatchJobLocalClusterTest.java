@@ -96,6 +96,8 @@ class BatchJobLocalClusterTest {
         assertEquals(files.size() + 3 + 1, actual.size(),
                 "the folder's files, the DICOMDIR's three, the list's new one, no copy: " + actual);
         assertTrue(actual.stream().noneMatch(r -> r.path().startsWith(copies.toString())), actual.toString());
+        assertEquals(actual.size() - 2, summary.modelRows(),
+                "every row but the two of files not there made by the model, and no copy decoded: " + summary);
 
         // The executors open the files with the driver's Hadoop configuration: a file system that only the driver's
         // configuration names (set on it alone, not as spark.hadoop.*, which executors would get anyway) is read in
@@ -108,6 +110,7 @@ class BatchJobLocalClusterTest {
         String archive = temp.resolve("archive") + "/";
         assertEquals(summary(actual.stream().filter(r -> r.path().startsWith(archive)).toList(), ""),
                 summary(Rows.read(spark, otherOut, schema), "other:(//)?"));
+        assertEquals(overOther.okRows() + overOther.failedRows(), overOther.modelRows(), overOther.toString());
         assertEquals(2, overOther.executors().stream().map(ExecutorReport::executorId).distinct().count(),
                 "both executors read other: files: " + overOther.executors());
 

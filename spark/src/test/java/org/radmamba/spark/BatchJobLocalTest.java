@@ -88,6 +88,7 @@ class BatchJobLocalTest {
         }
         assertEquals(TestArchive.BROKEN.size(), first.failedRows());
         assertEquals(files.size() - TestArchive.BROKEN.size(), first.okRows());
+        assertEquals(files.size(), first.modelRows(), "every file's row was made by the model");
         for (ExecutorReport r : first.executors()) {
             assertEquals(1, r.modelLoads(), "the model loads once in the JVM, whatever the tasks: " + r);
             assertEquals(25, Runtime.Version.parse(r.javaVersion()).feature(), r.toString());
@@ -97,6 +98,7 @@ class BatchJobLocalTest {
         BatchJob.Summary again = job(sparkOut);
         assertEquals(0, again.okRows() + again.failedRows(), "a rerun over a finished output writes nothing");
         assertEquals(files.size(), again.skippedRows());
+        assertEquals(0, again.modelRows(), "a rerun decodes nothing: each file's header tells its images are done");
         List<BatchRecord> after = Rows.read(spark, sparkOut.toString(), schema);
         Rows.assertNoDuplicates(after);
         assertEquals(actual.size(), after.size());
@@ -104,6 +106,7 @@ class BatchJobLocalTest {
         BatchJob.Summary overBatch = job(batchOut);
         assertEquals(0, overBatch.okRows() + overBatch.failedRows(),
                 "radmamba batch's results count as done: the same resume rule");
+        assertEquals(0, overBatch.modelRows());
         assertEquals(expected.size(), Rows.read(spark, batchOut.toString(), schema).size());
     }
 
@@ -213,6 +216,55 @@ class BatchJobLocalTest {
         assertEquals(RadMambaBatch.skipped(batch), summary.skippedRows(),
                 "the copies not written count as skipped, as radmamba batch counts them");
         assertEquals(4, summary.skippedRows());
+        assertEquals(3, summary.modelRows(), "the copies were not decoded: " + summary);
+    }
+
+    @Test
+    void a_copy_is_neither_decoded_nor_run_and_a_multi_frame_copy_runs_only_its_frames_no_earlier_file_holds()
+            throws Exception {
+        Path first = Files.createDirectories(temp.resolve("prepass/z-first"));
+        Path second = Files.createDirectories(temp.resolve("prepass/a-second"));
+        short[] frame = new short[64 * 64];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = (short) (i / 64 * 16);
+        }
+        short[] twoFrames = new short[2 * frame.length];
+        for (int i = 0; i < twoFrames.length; i++) {
+            twoFrames[i] = (short) (i % 64 * 16);
+        }
+        // The same instance twice: whole first, then with its pixel data cut short after the header, a frame that
+        // would fail if it were decoded (it would give a failed row, which the reduce by key would then drop).
+        TestArchive.writeImage(first.resolve("whole.dcm"), "2.25.555.1", frame);
+        TestArchive.writeImage(second.resolve("cut-short.dcm"), "2.25.555.1", new short[50]);
+        // One instance of one frame first, then of two frames: the second file runs its frame 2 only.
+        TestArchive.writeImage(first.resolve("one-frame.dcm"), "2.25.555.2", frame);
+        TestArchive.writeImage(second.resolve("two-frames.dcm"), "2.25.555.2", 2, twoFrames);
+        List<String> inputs = List.of(first.toString(), second.toString());
+        Path sparkOut = temp.resolve("prepass-spark");
+        Path batchOut = temp.resolve("prepass-batch");
+
+        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 4);
+        BatchJob.print(summary, System.out);
+        String batch = RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE);
+        System.out.println(batch);
+
+        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
+        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
+        assertEquals(List.of(second.resolve("two-frames.dcm") + " 2", first.resolve("one-frame.dcm") + " 1",
+                        first.resolve("whole.dcm") + " 1"),
+                actual.stream().map(r -> r.path() + " " + r.key().frame()).sorted().toList(), actual.toString());
+        assertTrue(actual.stream().allMatch(r -> r.status() == BatchRecord.Status.OK), actual.toString());
+        assertEquals(3, summary.modelRows(), "three frames decoded and run, no frame of a copy: " + summary);
+        assertEquals(0, summary.failedRows(), "the cut-short copy was never decoded");
+        assertEquals(2, summary.skippedRows());
+        assertEquals(RadMambaBatch.skipped(batch), summary.skippedRows());
+
+        BatchJob.Summary again = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 4);
+        BatchJob.print(again, System.out);
+        assertEquals(0, again.okRows() + again.failedRows(), "a rerun writes nothing");
+        assertEquals(0, again.modelRows(), "the images the output holds are known from the headers: " + again);
+        assertEquals(5, again.skippedRows(), "each file's frames, done: " + again);
     }
 
     @Test

@@ -27,8 +27,11 @@ import java.util.stream.Stream;
  * CPU seconds (every thread: Spark's scheduler, GC and JIT included), with the load average, since this machine is
  * shared.
  *
- * <p>Run with {@code spark/bench.sh [IMAGES [ROUNDS [MODEL]]]} (default 2000 images, 3 rounds, the demo chest
- * classifier): the archive is a generated CT series of {@code IMAGES - 3} 128 × 128 slices and three photographs.
+ * <p>Run with {@code spark/bench.sh [IMAGES [ROUNDS [MODEL [COPIES]]]]} (default 2000 files, 3 rounds, the demo
+ * chest classifier, no copies): the archive is a generated CT series of 128 × 128 slices and three photographs,
+ * {@code IMAGES} files in all, of which {@code COPIES} per cent are byte copies of slices in a folder listed after
+ * the series ({@code zz-copies}): both write one row per image, so rows, and images per second, count the images
+ * without their copies, and the Spark job prints the rows its model made (decoded and run).
  */
 public final class SparkBatchBenchmark {
 
@@ -39,13 +42,19 @@ public final class SparkBatchBenchmark {
         int images = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String model = args.length > 2 ? args[2] : "medmamba-chest-phantom-demo";
+        int copyPercent = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        if (copyPercent < 0 || copyPercent >= 100) {
+            throw new IllegalArgumentException("COPIES is a percentage from 0 to 99, was " + copyPercent);
+        }
+        int copies = images * copyPercent / 100;
         int cores = Runtime.getRuntime().availableProcessors();
         Path work = Files.createTempDirectory("radmamba-spark-bench-");
         Path archive = work.resolve("archive");
-        DemoStudy.generate(archive, new DemoStudy.Spec(128, Math.max(1, images - 3), 0.8, 2, 8, true));
+        DemoStudy.generate(archive, new DemoStudy.Spec(128, Math.max(1, images - copies - 3), 0.8, 2, 8, true));
+        copySlices(archive, copies);
         int files = fileCount(archive);
-        System.out.printf(Locale.ROOT, "archive: %d files in %s; model %s; %d cores; load average %s%n", files,
-                archive, model, cores, loadAverage());
+        System.out.printf(Locale.ROOT, "archive: %d files (%d of them copies) in %s; model %s; %d cores; load average"
+                + " %s%n", files, copies, archive, model, cores, loadAverage());
 
         long sessionStart = System.nanoTime();
         SparkSession spark = SparkSession.builder().master("local[2]").appName("SparkBatchBenchmark")
@@ -128,7 +137,27 @@ public final class SparkBatchBenchmark {
         ExecutorModels.closeAll();
         BatchJob.Summary s = BatchJob.run(spark, new ModelSpec(model, ScanDevicePreference.AUTO,
                 org.radmamba.app.batch.BatchModel.DEFAULT_BATCH_SIZE, 0), List.of(archive.toString()), out.toString(), 32);
+        System.out.printf(Locale.ROOT, "  Spark: %d rows, %d left out as copies, %d made by the model%n",
+                s.okRows() + s.failedRows(), s.skippedRows(), s.modelRows());
         return s.okRows() + s.failedRows();
+    }
+
+    /** Copies the first {@code count} DICOM slices of {@code archive} into its folder {@code zz-copies}. */
+    private static void copySlices(Path archive, int count) throws IOException {
+        if (count == 0) {
+            return;
+        }
+        List<Path> slices;
+        try (Stream<Path> s = Files.walk(archive)) {
+            slices = s.filter(p -> p.toString().endsWith(".dcm")).sorted().limit(count).toList();
+        }
+        if (slices.size() < count) {
+            throw new IllegalArgumentException("only " + slices.size() + " slices to copy, " + count + " asked");
+        }
+        Path copies = Files.createDirectories(archive.resolve("zz-copies"));
+        for (int i = 0; i < slices.size(); i++) {
+            Files.copy(slices.get(i), copies.resolve(String.format(Locale.ROOT, "copy-%05d.dcm", i)));
+        }
     }
 
     /** Rows of every Parquet file in {@code dir}, read with Spark's reader (the same for both engines). */

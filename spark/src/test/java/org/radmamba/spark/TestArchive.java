@@ -78,8 +78,17 @@ final class TestArchive {
      * frame fails ("Pixel Data holds ... bytes but ... need ..."), keyed by the same SOP Instance UID.
      */
     static void writeImage(Path file, String sopInstanceUid, short[] pixels) throws IOException {
+        writeImage(file, sopInstanceUid, 1, pixels);
+    }
+
+    /**
+     * As {@link #writeImage(Path, String, short[])}, of {@code frames} frames (Number of Frames stated even when 1):
+     * 4096 pixel values a frame.
+     */
+    static void writeImage(Path file, String sopInstanceUid, int frames, short[] pixels) throws IOException {
         String secondaryCapture = "1.2.840.10008.5.1.4.1.1.7";
         DicomFileWriter.write(file, secondaryCapture, sopInstanceUid, new DicomFileWriter.Dataset()
+                .integerString(Tag.NUMBER_OF_FRAMES, frames)
                 .string(Tag.SOP_CLASS_UID, "UI", secondaryCapture)
                 .string(Tag.SOP_INSTANCE_UID, "UI", sopInstanceUid)
                 .string(Tag.STUDY_INSTANCE_UID, "UI", "2.25.987654321.1")

@@ -57,6 +57,7 @@ import java.util.SequencedMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -298,10 +299,60 @@ public final class BatchModel implements AutoCloseable {
      * through the network. Never throws for a bad file.
      */
     public List<BatchRecord> runAll(List<NamedBytes> files) {
+        return runAll(files, (path, image) -> false);
+    }
+
+    /**
+     * As {@link #runAll(List)}, without the frames {@code skip} names: they are neither decoded nor run and give no
+     * row (the Spark job's frames already in its output, or whose row an earlier listed file gives). A file's frames
+     * are known from its header, so a skipped frame costs only that header's reading.
+     *
+     * @param skip whether the frame of the file reported under the path (a {@link NamedBytes#path()} of
+     *             {@code files}) with this resume key is left out
+     */
+    public List<BatchRecord> runAll(List<NamedBytes> files, BiPredicate<String, BatchRecord.DoneKey> skip) {
+        return withCopies(files, (temps, shown, contents) -> infer(scan(temps, shown, contents::get),
+                (scanned, image) -> skip.test(scanned.path(), image), () -> false));
+    }
+
+    /**
+     * The resume keys of the rows each of {@code files} gives, in order, without decoding a frame: its header read
+     * as the run reads it (the SOP Instance UID and the number of frames; the content's SHA-256 for a photograph, a
+     * DICOM file without SOP Instance UID or a file that cannot be read); none for a DICOM object without pixel data.
+     * The keys are those of the rows {@link #runFiles} and {@link #runAll} give the same files. Never throws for a
+     * bad file.
+     *
+     * @param files local files, read in place (a DICOM file's header only)
+     */
+    public List<List<BatchRecord.DoneKey>> imageKeys(List<Path> files) {
+        return keys(scan(files, Map.of(), null));
+    }
+
+    /** As {@link #imageKeys(List)}, of files given as bytes (the files of a file system the scan cannot reach). */
+    public List<List<BatchRecord.DoneKey>> imageKeysOf(List<NamedBytes> files) {
+        return withCopies(files, (temps, shown, contents) -> keys(scan(temps, shown, contents::get)));
+    }
+
+    private List<List<BatchRecord.DoneKey>> keys(List<Scanned> scanned) {
+        List<List<BatchRecord.DoneKey>> keys = new ArrayList<>(scanned.size());
+        for (Scanned s : scanned) {
+            keys.add(s.failure() != null ? List.of(s.failure().doneKey()) : s.frames().stream()
+                    .map(k -> new BatchRecord.DoneKey(k.imageKey(), k.frame(), identity.checkpointSha256()))
+                    .toList());
+        }
+        return keys;
+    }
+
+    /** What is done with the temporary copies of files given as bytes, the path each is reported under, and bytes. */
+    private interface OnCopies<T> {
+        T apply(List<Path> temps, Map<Path, String> shown, Map<Path, byte[]> contents);
+    }
+
+    /** {@code action} on temporary copies of {@code files} (the decoders read files), deleted after. */
+    private <T> T withCopies(List<NamedBytes> files, OnCopies<T> action) {
         List<Path> temps = new ArrayList<>(files.size());
         Map<Path, String> shown = new LinkedHashMap<>();
         Map<Path, byte[]> contents = new HashMap<>();
-        List<BatchRecord> out = new ArrayList<>();
         try {
             for (NamedBytes f : files) {
                 Path temp = tempFolder.resolve(tempCounter.incrementAndGet() + "-" + fileName(f.path()));
@@ -314,9 +365,7 @@ public final class BatchModel implements AutoCloseable {
                 shown.put(temp, f.path());
                 contents.put(temp, f.content());
             }
-            List<Scanned> scanned = scan(temps, shown, contents::get);
-            out.addAll(infer(scanned, key -> false, () -> false));
-            return out;
+            return action.apply(temps, shown, contents);
         } finally {
             for (Path t : temps) {
                 try {
@@ -405,6 +454,12 @@ public final class BatchModel implements AutoCloseable {
      * only) when {@code cancelled} says so.
      */
     List<BatchRecord> infer(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done, BooleanSupplier cancelled) {
+        return infer(scanned, (file, image) -> done.test(image), cancelled);
+    }
+
+    /** As {@link #infer(List, Predicate, BooleanSupplier)}, with what is done told per file. */
+    private List<BatchRecord> infer(List<Scanned> scanned, BiPredicate<Scanned, BatchRecord.DoneKey> done,
+                                    BooleanSupplier cancelled) {
         try {
             return inferTogether(scanned, done, cancelled);
         } catch (RuntimeException e) {
@@ -428,7 +483,7 @@ public final class BatchModel implements AutoCloseable {
         }
     }
 
-    private List<BatchRecord> inferTogether(List<Scanned> scanned, Predicate<BatchRecord.DoneKey> done,
+    private List<BatchRecord> inferTogether(List<Scanned> scanned, BiPredicate<Scanned, BatchRecord.DoneKey> done,
                                             BooleanSupplier cancelled) {
         ViewerImages images = new ViewerImages(new ImageLoader(DicomReaders.standard(), ReadLimits.DEFAULT, pictures));
         List<ImageSource> sources = new ArrayList<>();
@@ -437,7 +492,7 @@ public final class BatchModel implements AutoCloseable {
         for (Scanned s : scanned) {
             for (int f = 0; f < s.frames().size(); f++) {
                 ImageKey key = s.frames().get(f);
-                if (done.test(new BatchRecord.DoneKey(key.imageKey(), key.frame(), identity.checkpointSha256()))) {
+                if (done.test(s, new BatchRecord.DoneKey(key.imageKey(), key.frame(), identity.checkpointSha256()))) {
                     continue;
                 }
                 sources.add(isolated(images.source(s.instance(), f, Optional.empty())));
@@ -462,7 +517,7 @@ public final class BatchModel implements AutoCloseable {
         int next = 0;
         for (Scanned s : scanned) {
             if (s.failure() != null) {
-                if (!done.test(s.failure().doneKey())) {
+                if (!done.test(s, s.failure().doneKey())) {
                     out.add(s.failure());
                 }
                 continue;

@@ -44,6 +44,21 @@ class BatchModelContractTest {
                 assertEquals(new BatchRecord(f.key(), "file:" + f.path(), f.model(), f.status(), f.failureReason(),
                         f.width(), f.height(), f.classification(), f.segmentation()), fromBytes.get(i));
             }
+
+            // The keys from the headers alone are those of the rows, file by file, in place or from bytes.
+            List<BatchRecord.DoneKey> rowKeys = fromFiles.stream().map(BatchRecord::doneKey).toList();
+            assertEquals(rowKeys, model.imageKeys(files).stream().flatMap(List::stream).toList());
+            assertEquals(rowKeys, model.imageKeysOf(named).stream().flatMap(List::stream).toList());
+            // Frames skipped by key and file are left out, the others' rows unchanged.
+            java.util.Set<BatchRecord.DoneKey> skipped = new java.util.HashSet<>();
+            for (int i = 0; i < rowKeys.size(); i += 2) {
+                skipped.add(rowKeys.get(i));
+            }
+            String firstFile = named.getFirst().path();
+            assertEquals(fromBytes.stream().filter(r -> !skipped.contains(r.doneKey())
+                            || !r.path().equals(firstFile) && !r.path().endsWith(".png")).toList(),
+                    model.runAll(named, (path, image) -> skipped.contains(image)
+                            && (path.equals(firstFile) || path.endsWith(".png"))));
         }
     }
 
