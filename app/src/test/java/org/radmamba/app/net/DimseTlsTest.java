@@ -10,8 +10,6 @@ import org.radmamba.viewer.dicom.net.NetworkException;
 import org.radmamba.viewer.dicom.net.NetworkTimeouts;
 import org.radmamba.viewer.dicom.net.RemoteNode;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,33 +45,16 @@ class DimseTlsTest {
         DicomWebTlsTest.selfSigned(dir.resolve("other-key.pem"), otherCertificate);
         received = Files.createDirectories(dir.resolve("received"));
         port = Orthanc.freePort();
-        storescp = new ProcessBuilder(binary.toString(), "-aet", "STORESCP", "+tls", key.toString(),
-                certificate.toString(), "-pw", "-ic", "+B", "-od", received.toString(), Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("storescp.log").toFile()).start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!listening(port)) {
-            assertTrue(storescp.isAlive() && System.nanoTime() < deadline, "storescp did not start: "
-                    + Files.readString(dir.resolve("storescp.log")));
-            Thread.sleep(100);
-        }
+        storescp = Peers.startListening(List.of(binary.toString(), "-aet", "STORESCP", "+tls", key.toString(),
+                certificate.toString(), "-pw", "-ic", "+B", "-od", received.toString(), Integer.toString(port)), port,
+                dir.resolve("storescp.log"));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (storescp != null) {
-            storescp.destroy();
-            storescp.waitFor();
-        }
+        Peers.stop(storescp);
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 
     private static RemoteNode node(Path trusted) {
         return DicomNetworks.connect(new DicomNode.Dimse("tls-scp", "STORESCP", "127.0.0.1", port, "RADMAMBA",

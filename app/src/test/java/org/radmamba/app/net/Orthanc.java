@@ -1,9 +1,7 @@
 package org.radmamba.app.net;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,7 +93,7 @@ public final class Orthanc implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("Orthanc exited with " + process.exitValue() + ": " + log());
             }
-            if (listening(dicomPort) && listening(httpPort)) {
+            if (Peers.listening(dicomPort) && Peers.listening(httpPort)) {
                 try {
                     if (rest("GET", "/system", null).statusCode() == 200) {
                         return;
@@ -107,15 +105,6 @@ public final class Orthanc implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IOException("Orthanc did not start within 60 s: " + log());
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     public static int freePort() throws IOException {

@@ -3,6 +3,9 @@ package org.radmamba.app.net;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +52,40 @@ public final class Peers {
         Path path = Path.of("/usr/bin/openssl");
         require(Files.isExecutable(path), "openssl is not installed (apt-get install openssl)");
         return path;
+    }
+
+    /**
+     * Starts a peer's process (DCMTK's storescp, ...) with its output in {@code log}, and returns once it listens on
+     * {@code port} on the loopback; fails with the log when it exits or does not listen within 30 s.
+     */
+    public static Process startListening(List<String> command, int port, Path log) throws IOException,
+            InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!listening(port)) {
+            Assertions.assertTrue(process.isAlive() && System.nanoTime() < deadline, Path.of(command.get(0))
+                    .getFileName() + " did not start: " + Files.readString(log));
+            Thread.sleep(100);
+        }
+        return process;
+    }
+
+    /** Ends a process {@link #startListening} started (null: none was). */
+    public static void stop(Process process) throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    /** Whether something accepts connections on {@code port} on the loopback. */
+    public static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void require(boolean present, String reason) {
