@@ -1,5 +1,6 @@
 package org.radmamba.viewer.dicom.net;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
@@ -133,6 +134,18 @@ public final class NodeTls {
                     : "TLS: " + host + " ended the handshake (alert " + alert + ") after we offered our client"
                             + " certificate from " + identity.keyStore();
         };
+    }
+
+    /**
+     * Why a TLS connection failed that the node cut without an alert we could read ({@code when}: "during the TLS
+     * handshake", "before answering the association"): a server that closes with our bytes unread sends a TCP reset,
+     * which can swallow its alert, so on a loaded machine a refused client certificate shows as a broken pipe.
+     */
+    public static String cutShort(DicomNode node, String host, String when, IOException e) {
+        TlsIdentity identity = node.clientIdentity();
+        return "TLS: " + host + " closed the connection " + when + " (" + e.getMessage() + "); a node does that when"
+                + (identity == null ? " it requires a client certificate and the node has none"
+                        : " it does not trust our client certificate from " + identity.keyStore());
     }
 
     /** The alert the peer sent ("Received fatal alert: unknown_ca"), or null where the failure is ours. */

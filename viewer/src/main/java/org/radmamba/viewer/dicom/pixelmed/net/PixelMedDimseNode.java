@@ -54,6 +54,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -562,6 +563,9 @@ public final class PixelMedDimseNode implements RemoteNode {
                 host = "127.0.0.1";
             } catch (javax.net.ssl.SSLException e) {
                 throw new NetworkException(node, step, Failure.REFUSED, NodeTls.reason(e, node, node.host()));
+            } catch (TlsTunnel.HandshakeCut e) {
+                throw new NetworkException(node, step, Failure.REFUSED, NodeTls.cutShort(node, node.host(),
+                        "during the TLS handshake", e));
             } catch (IOException e) {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot open TLS to " + address + ": "
                         + e.getMessage());
@@ -574,8 +578,13 @@ public final class PixelMedDimseNode implements RemoteNode {
             return AssociationFactory.createNewAssociation(host, port, node.calledAet(),
                     node.callingAet(), contexts, roles, false);
         } catch (DicomNetworkException | IOException e) {
-            if (tunnel != null && tunnel.remoteFailure() instanceof javax.net.ssl.SSLException refused) {
+            IOException nodeSide = tunnel == null ? null : tunnel.remoteFailure(Duration.ofSeconds(2));
+            if (nodeSide instanceof javax.net.ssl.SSLException refused) {
                 throw new NetworkException(node, step, Failure.REFUSED, NodeTls.reason(refused, node, node.host()));
+            }
+            if (nodeSide != null && !tunnel.nodeAnswered()) {
+                throw new NetworkException(node, step, Failure.REFUSED, NodeTls.cutShort(node, node.host(),
+                        "before answering the association", nodeSide));
             }
             if (e instanceof IOException) {
                 throw new NetworkException(node, step, Failure.UNREACHABLE, "cannot connect to " + address + ": "

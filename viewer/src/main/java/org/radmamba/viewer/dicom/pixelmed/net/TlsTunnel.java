@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -28,6 +30,19 @@ final class TlsTunnel {
     private final ServerSocket local;
     /** Why the node's side broke, e.g. the alert of a TLS 1.3 server that refused our client certificate. */
     private volatile IOException remoteFailure;
+    /** Whether the node sent anything after the handshake (an association answer: it did not refuse us). */
+    private volatile boolean nodeAnswered;
+    /** Counted down when the node's side has ended (read to its end or broken): {@link #remoteFailure} is final. */
+    private final CountDownLatch remoteEnded = new CountDownLatch(1);
+
+    /** The node closed the connection during the TLS handshake without an alert we could read (the cause). */
+    static final class HandshakeCut extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HandshakeCut(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     private TlsTunnel(SSLSocket tls, ServerSocket local) {
         this.tls = tls;
@@ -53,7 +68,13 @@ final class TlsTunnel {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             tls.setSSLParameters(parameters);
             tls.setSoTimeout(timeout);
-            tls.startHandshake();
+            try {
+                tls.startHandshake();
+            } catch (javax.net.ssl.SSLException | java.net.SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new HandshakeCut(e);
+            }
             tls.setSoTimeout(0);
             local = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             local.setSoTimeout(timeout);
@@ -67,11 +88,18 @@ final class TlsTunnel {
         }
     }
 
+    /** Whether the node sent anything through the tunnel: a failure after that is not a refusal of our TLS. */
+    boolean nodeAnswered() {
+        return nodeAnswered;
+    }
+
     /**
-     * Why reading from the node failed, or null. In TLS 1.3 a server checks our client certificate after our side of
-     * the handshake is done, so its refusal arrives here, as the association starts, not in {@link #open}.
+     * Why reading from the node failed, or null, waiting up to {@code wait} for the node's side to end. In TLS 1.3 a
+     * server checks our client certificate after our side of the handshake is done, so its refusal arrives here, as
+     * the association starts, not in {@link #open}; PixelMed may see its connection close before the alert is read.
      */
-    IOException remoteFailure() {
+    IOException remoteFailure(Duration wait) {
+        awaitRemoteEnd(wait);
         return remoteFailure;
     }
 
@@ -83,6 +111,7 @@ final class TlsTunnel {
     private void relay() {
         try (SSLSocket remote = tls; Socket pixelmed = accept()) {
             if (pixelmed == null) {
+                remoteEnded.countDown();
                 return;
             }
             Thread up = Thread.ofVirtual().start(() -> pump(pixelmed, remote));
@@ -102,13 +131,22 @@ final class TlsTunnel {
         }
     }
 
-    /** Copies until either side ends; a failure to read from the node is kept before both sides close. */
+    /**
+     * Copies until either side ends; a failure to read from the node is kept before both sides close. When writing
+     * to the node fails (it refused us and closed), the node's side is left to the other pump for a moment, so that
+     * it reads the node's alert before anything closes it.
+     */
     private void pump(Socket from, Socket to) {
+        boolean toNode = to == tls;
+        boolean closeNode = true;
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
+                if (from == tls) {
+                    nodeAnswered = true;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -117,10 +155,30 @@ final class TlsTunnel {
             if (remoteFailure == null && (from == tls || e instanceof javax.net.ssl.SSLException)) {
                 remoteFailure = e;
             }
+            closeNode = !toNode;
         } finally {
-            // One side ending ends the association: close both, so the other pump returns too.
-            closeQuietly(from);
-            closeQuietly(to);
+            if (closeNode) {
+                // One side ending ends the association: close both, so the other pump returns too.
+                closeQuietly(from);
+                closeQuietly(to);
+            } else {
+                closeQuietly(from);
+                Thread.ofVirtual().start(() -> {
+                    awaitRemoteEnd(Duration.ofSeconds(2));
+                    closeQuietly(tls);
+                });
+            }
+            if (from == tls) {
+                remoteEnded.countDown();
+            }
+        }
+    }
+
+    private void awaitRemoteEnd(Duration wait) {
+        try {
+            remoteEnded.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
