@@ -43,6 +43,15 @@ public final class Orthanc implements AutoCloseable {
      * @param moveDestinationPort the port of our storage SCP (AE title RADMAMBA) for C-MOVE
      */
     public static Orthanc start(Path dir, int moveDestinationPort) throws IOException, InterruptedException {
+        return start(dir, moveDestinationPort, "");
+    }
+
+    /**
+     * Starts Orthanc with more members in its configuration (JSON members without braces, e.g. its DICOM TLS
+     * settings) and waits until both ports answer.
+     */
+    public static Orthanc start(Path dir, int moveDestinationPort, String moreConfiguration) throws IOException,
+            InterruptedException {
         Path binary = Peers.requireOrthanc();
         Path plugin = Peers.requireDicomWebPlugin();
         int dicomPort = freePort();
@@ -70,9 +79,10 @@ public final class Orthanc implements AutoCloseable {
                   "DicomModalities": { "radmamba": [ "RADMAMBA", "127.0.0.1", %8$d ] },
                   "DicomScpTimeout": 30,
                   "HttpTimeout": 30,
-                  "ConcurrentJobs": 1
+                  "ConcurrentJobs": 1%9$s
                 }
-                """.formatted(storage, AET, dicomPort, httpPort, USER, PASSWORD, plugin, moveDestinationPort);
+                """.formatted(storage, AET, dicomPort, httpPort, USER, PASSWORD, plugin, moveDestinationPort,
+                moreConfiguration.isBlank() ? "" : ",\n" + moreConfiguration);
         Path configFile = dir.resolve("orthanc.json");
         Files.writeString(configFile, config);
         Process process = new ProcessBuilder(binary.toString(), configFile.toString())
