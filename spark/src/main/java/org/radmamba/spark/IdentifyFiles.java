@@ -11,7 +11,6 @@ import org.radmamba.app.batch.NamedBytes;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -99,11 +98,11 @@ final class IdentifyFiles implements FlatMapFunction<Iterator<JobFiles.Group>, I
         List<Integer> localAt = new ArrayList<>();
         List<Integer> readAt = new ArrayList<>();
         for (JobFiles.Listed file : call) {
-            URI uri = URI.create(file.uri());
             String path = RunFiles.reportedPath(file.uri());
-            if ("file".equals(uri.getScheme())) {
+            Path localFile = RunFiles.localFile(file.uri());
+            if (localFile != null) {
                 localAt.add(keys.size());
-                local.add(Path.of(path));
+                local.add(localFile);
                 keys.add(null);
                 continue;
             }

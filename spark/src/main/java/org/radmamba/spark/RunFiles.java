@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,8 +32,10 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each read whole from its
- * file system and run through this executor's model ({@link ExecutorModels}), {@code filesPerCall} files a call so
+ * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each run through this
+ * executor's model ({@link ExecutorModels}): a local file ({@code file:}) read in place as {@code radmamba batch}
+ * reads it, a file of any other file system read whole into memory and decoded from a temporary copy (the decoders
+ * read files), {@code filesPerCall} files a call so
  * that their decoding runs side by side and their frames share batches, one result row per image or failed file.
  * Rows stream out call by call: a group's contents never all sit in memory at once. Each row comes out keyed by its
  * image and placed by its file's place in the job's list, for the job to keep one row per image
@@ -41,7 +44,8 @@ import java.util.function.BiPredicate;
  * <p><b>Done rows and copies.</b> The job's first pass ({@link IdentifyFiles}) left out the files with nothing to
  * run; of the others, the frames whose (image key, frame) the output already holds for this checkpoint, and those
  * whose row a file listed earlier gives ({@link JobFiles.Listed#keptElsewhere}), are skipped once the file's header
- * is read, before decoding ({@link BatchModel#runAll(List, java.util.function.BiPredicate)}).
+ * is read, before decoding ({@link BatchModel#runFiles(List, java.util.function.BiPredicate)} for local files,
+ * {@link BatchModel#runAll(List, java.util.function.BiPredicate)} for the others).
  *
  * <p>A file never fails the task: a file that is not there (a list's or a DICOMDIR's entry) is the failed row
  * {@code radmamba batch} gives it ({@link BatchModel#notAFile}), one that cannot be read a failed row with the reason;
@@ -120,17 +124,27 @@ final class RunFiles
                         return false;
                     }
                     List<NamedBytes> call = new ArrayList<>(filesPerCall);
+                    List<Path> inPlace = new ArrayList<>(filesPerCall);
                     List<BatchRecord> unread = new ArrayList<>();
                     // A row's file by the path it names (each file of the job has a path of its own).
                     Map<String, Integer> positions = new HashMap<>();
                     Map<String, Set<BatchRecord.DoneKey>> keptElsewhere = new HashMap<>();
-                    while (call.size() < filesPerCall && moreFiles()) {
+                    while (call.size() + inPlace.size() < filesPerCall && moreFiles()) {
                         JobFiles.Listed file = files.next();
                         String uri = file.uri();
                         seen++;
                         String path = reportedPath(uri);
                         positions.put(path, file.position());
                         keptElsewhere.put(path, file.keptElsewhere());
+                        Path local = localFile(uri);
+                        if (local != null) {
+                            if (Files.isRegularFile(local)) {
+                                inPlace.add(local);
+                            } else {
+                                unread.add(model.notAFile(path));
+                            }
+                            continue;
+                        }
                         byte[] content;
                         try {
                             content = read(uri, conf);
@@ -144,10 +158,16 @@ final class RunFiles
                         call.add(new NamedBytes(path, content));
                     }
                     List<BatchRecord> records = new ArrayList<>(unread);
+                    BiPredicate<String, BatchRecord.DoneKey> skip = (path, image) ->
+                            doneKeys.contains(doneKey(image.imageKey(), image.frame()))
+                                    || keptElsewhere.get(path).contains(image);
+                    if (!inPlace.isEmpty()) {
+                        List<BatchRecord> made = runInPlace(model, inPlace, skip);
+                        modelRows.add(made.size());
+                        records.addAll(made);
+                    }
                     if (!call.isEmpty()) {
-                        List<BatchRecord> made = run(model, call, (path, image) ->
-                                doneKeys.contains(doneKey(image.imageKey(), image.frame()))
-                                        || keptElsewhere.get(path).contains(image));
+                        List<BatchRecord> made = run(model, call, skip);
                         modelRows.add(made.size());
                         records.addAll(made);
                     }
@@ -185,6 +205,46 @@ final class RunFiles
         return position;
     }
 
+    /** The local file a {@code file:} URI names, or null for another file system. */
+    static Path localFile(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            return "file".equals(parsed.getScheme()) ? Path.of(parsed) : null;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The rows of local files read in place, less the frames {@code skip} names; as {@link #run}, never throws for
+     * the files' sake (a file the model still throws on alone is a failed row keyed by its content).
+     */
+    static List<BatchRecord> runInPlace(BatchModel model, List<Path> files,
+                                        BiPredicate<String, BatchRecord.DoneKey> skip) {
+        try {
+            return model.runFiles(files, skip);
+        } catch (RuntimeException wholeCall) {
+            List<BatchRecord> rows = new ArrayList<>();
+            for (Path file : files) {
+                try {
+                    rows.addAll(model.runFiles(List.of(file), skip));
+                } catch (RuntimeException e) {
+                    rows.add(BatchRecord.failed(ImageKey.content(sha256(file), 0), file.toString(), model.identity(),
+                            "the model failed on this file: " + e));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return ImageKey.sha256(file);
+        } catch (IOException e) {
+            return ImageKey.sha256(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** The whole file at {@code uri}. */
     static byte[] read(String uri, Configuration conf) throws IOException {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(URI.create(uri));
@@ -220,12 +280,8 @@ final class RunFiles
      * {@code file:/a/b.dcm}), any other file system's as its URI ({@code hdfs://...}, {@code s3a://...}).
      */
     static String reportedPath(String sparkPath) {
-        try {
-            URI uri = new URI(sparkPath);
-            return "file".equals(uri.getScheme()) ? Path.of(uri).toString() : sparkPath;
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return sparkPath;
-        }
+        Path local = localFile(sparkPath);
+        return local == null ? sparkPath : local.toString();
     }
 
     /** The cores of this JVM's task slots: an executor's {@code spark.executor.cores}, else every core it sees. */

@@ -382,7 +382,18 @@ public final class BatchModel implements AutoCloseable {
      * no copy). Never throws for a bad file.
      */
     public List<BatchRecord> runFiles(List<Path> files) {
-        return infer(scan(files, Map.of(), null), key -> false, () -> false);
+        return runFiles(files, (path, image) -> false);
+    }
+
+    /**
+     * As {@link #runFiles(List)}, without the frames {@code skip} names (see {@link #runAll(List, BiPredicate)}):
+     * the Spark job's local files, read in place rather than copied.
+     *
+     * @param skip whether the frame of the file reported under the path (the file's own) with this key is left out
+     */
+    public List<BatchRecord> runFiles(List<Path> files, BiPredicate<String, BatchRecord.DoneKey> skip) {
+        return infer(scan(files, Map.of(), null), (scanned, image) -> skip.test(scanned.path(), image),
+                () -> false);
     }
 
     /** The image in a file: its frames' keys, or the failed row of a file that could not be read. */
