@@ -114,13 +114,7 @@ public final class RemoteCommand implements Callable<Integer> {
         }
 
         Credentials credentials() throws IOException {
-            if (tokenFile != null) {
-                return new Credentials.Bearer(firstLine(tokenFile));
-            }
-            if (user != null) {
-                return new Credentials.Basic(user, passwordFile == null ? "" : firstLine(passwordFile));
-            }
-            return Credentials.NONE;
+            return RemoteCommand.credentials(tokenFile, user, passwordFile);
         }
 
         /** The node: a URI as given, or a configured one by name. */
@@ -151,6 +145,23 @@ public final class RemoteCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+    }
+
+    /** The DICOMweb credentials the options give: a bearer token's file, else a user and a password's file. */
+    static Credentials credentials(Path tokenFile, String user, Path passwordFile) throws IOException {
+        if (tokenFile != null) {
+            return new Credentials.Bearer(firstLine(tokenFile));
+        }
+        if (user != null) {
+            return new Credentials.Basic(user, passwordFile == null ? "" : firstLine(passwordFile));
+        }
+        return Credentials.NONE;
+    }
+
+    /** The TLS identity the options give (null without a key store): the key store and its password's file. */
+    static TlsIdentity tlsIdentity(Path keyStore, Path passwordFile) throws IOException {
+        return keyStore == null ? null : new TlsIdentity(keyStore,
+                passwordFile == null ? new char[0] : firstLine(passwordFile).toCharArray());
     }
 
     static String firstLine(Path file) throws IOException {
@@ -439,9 +450,7 @@ public final class RemoteCommand implements Callable<Integer> {
             StorageScp.Config config;
             try {
                 config = new StorageScp.Config(aet, port, this.out, new HashSet<>(allow),
-                        Duration.ofSeconds(Math.max(1, timeoutSeconds)), tlsKeyStore == null ? null
-                        : new TlsIdentity(tlsKeyStore, tlsPasswordFile == null ? new char[0]
-                        : firstLine(tlsPasswordFile).toCharArray()));
+                        Duration.ofSeconds(Math.max(1, timeoutSeconds)), tlsIdentity(tlsKeyStore, tlsPasswordFile));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -537,8 +546,8 @@ public final class RemoteCommand implements Callable<Integer> {
             public Integer call() throws IOException, BackingStoreException {
                 NodeDirectory.Entry entry;
                 try {
-                    TlsIdentity identity = tlsKeyStore == null ? null : new TlsIdentity(tlsKeyStore.toAbsolutePath(),
-                            tlsPasswordFile == null ? new char[0] : firstLine(tlsPasswordFile).toCharArray());
+                    TlsIdentity identity = tlsIdentity(tlsKeyStore == null ? null : tlsKeyStore.toAbsolutePath(),
+                            tlsPasswordFile);
                     entry = new NodeDirectory.Entry(name, uri, callingAet, DicomNode.Retrieve.parse(retrieve),
                             movePort, credentials(), trustedCertificates == null ? null
                             : trustedCertificates.toAbsolutePath(), identity);
@@ -557,13 +566,7 @@ public final class RemoteCommand implements Callable<Integer> {
             }
 
             private Credentials credentials() throws IOException {
-                if (tokenFile != null) {
-                    return new Credentials.Bearer(firstLine(tokenFile));
-                }
-                if (user != null) {
-                    return new Credentials.Basic(user, passwordFile == null ? "" : firstLine(passwordFile));
-                }
-                return Credentials.NONE;
+                return RemoteCommand.credentials(tokenFile, user, passwordFile);
             }
         }
 
