@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * The task: the files of one of the job's groups ({@link JobFiles}: URIs the driver listed), each run through this
@@ -161,16 +162,15 @@ final class RunFiles
                     BiPredicate<String, BatchRecord.DoneKey> skip = (path, image) ->
                             doneKeys.contains(doneKey(image.imageKey(), image.frame()))
                                     || keptElsewhere.get(path).contains(image);
+                    List<BatchRecord> made = new ArrayList<>();
                     if (!inPlace.isEmpty()) {
-                        List<BatchRecord> made = runInPlace(model, inPlace, skip);
-                        modelRows.add(made.size());
-                        records.addAll(made);
+                        made.addAll(runInPlace(model, inPlace, skip));
                     }
                     if (!call.isEmpty()) {
-                        List<BatchRecord> made = run(model, call, skip);
-                        modelRows.add(made.size());
-                        records.addAll(made);
+                        made.addAll(run(model, call, skip));
                     }
+                    modelRows.add(made.size());
+                    records.addAll(made);
                     List<Tuple2<BatchRecord.DoneKey, OneRowPerImage.Placed<Row>>> rows = new ArrayList<>();
                     for (BatchRecord r : records) {
                         if (doneKeys.contains(doneKey(r.key().imageKey(), r.key().frame()))) {
@@ -221,15 +221,31 @@ final class RunFiles
      */
     static List<BatchRecord> runInPlace(BatchModel model, List<Path> files,
                                         BiPredicate<String, BatchRecord.DoneKey> skip) {
+        return fileByFileOnFailure(model, files, some -> model.runFiles(some, skip),
+                file -> new NamedFailure(contentKey(file), file.toString()));
+    }
+
+    /** What a file the model throws on alone is recorded under: its content's key and the path its row names. */
+    private record NamedFailure(ImageKey key, String path) {
+    }
+
+    /**
+     * {@code runner} on all {@code files} in one call; should it throw for the whole call, on each file alone, and a
+     * file that still throws becomes a failed row with the exception as its reason.
+     */
+    private static <F> List<BatchRecord> fileByFileOnFailure(BatchModel model, List<F> files,
+                                                             Function<List<F>, List<BatchRecord>> runner,
+                                                             Function<F, NamedFailure> named) {
         try {
-            return model.runFiles(files, skip);
+            return runner.apply(files);
         } catch (RuntimeException wholeCall) {
             List<BatchRecord> rows = new ArrayList<>();
-            for (Path file : files) {
+            for (F file : files) {
                 try {
-                    rows.addAll(model.runFiles(List.of(file), skip));
+                    rows.addAll(runner.apply(List.of(file)));
                 } catch (RuntimeException e) {
-                    rows.add(BatchRecord.failed(ImageKey.content(sha256(file), 0), file.toString(), model.identity(),
+                    NamedFailure failure = named.apply(file);
+                    rows.add(BatchRecord.failed(failure.key(), failure.path(), model.identity(),
                             "the model failed on this file: " + e));
                 }
             }
@@ -237,11 +253,12 @@ final class RunFiles
         }
     }
 
-    private static String sha256(Path file) {
+    private static ImageKey contentKey(Path file) {
         try {
-            return ImageKey.sha256(file);
+            return ImageKey.content(ImageKey.sha256(file), 0);
         } catch (IOException e) {
-            return ImageKey.sha256(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return ImageKey.content(ImageKey.sha256(file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    0);
         }
     }
 
@@ -259,20 +276,8 @@ final class RunFiles
      */
     static List<BatchRecord> run(BatchModel model, List<NamedBytes> call,
                                  BiPredicate<String, BatchRecord.DoneKey> skip) {
-        try {
-            return model.runAll(call, skip);
-        } catch (RuntimeException wholeCall) {
-            List<BatchRecord> rows = new ArrayList<>();
-            for (NamedBytes file : call) {
-                try {
-                    rows.addAll(model.runAll(List.of(file), skip));
-                } catch (RuntimeException e) {
-                    rows.add(BatchRecord.failed(ImageKey.content(ImageKey.sha256(file.content()), 0), file.path(),
-                            model.identity(), "the model failed on this file: " + e));
-                }
-            }
-            return rows;
-        }
+        return fileByFileOnFailure(model, call, some -> model.runAll(some, skip),
+                file -> new NamedFailure(ImageKey.content(ImageKey.sha256(file.content()), 0), file.path()));
     }
 
     /**
