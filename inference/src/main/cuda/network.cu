@@ -769,6 +769,235 @@ SCAN_CHUNK_KERNELS(16)
 SCAN_CHUNK_KERNELS(32)
 SCAN_CHUNK_KERNELS(64)
 
+// The cross scan with a lane per state (d_state 16): a channel's 16 states are 16 lanes of one warp, LC channels a
+// block (LC * 16 threads), so that batch 8 has 16 times the threads of scanChunk's thread per channel and walks every
+// sequence once: the chunked form cuts its few thousand sequences into chunks and walks all but the last chunk twice
+// with the same exps, which caps it at half the special-function unit's rate (docs/performance.md). It runs chunked
+// the same way (scan_lanes_state, scan_chunk_carry, scan_lanes_out) where even 16 lanes a channel are too few threads.
+// A tile of 16 steps:
+//  - staged in shared memory from the [dt | B | C] rows (double buffered as in scanChunk): dt rows for the deltas, B
+//    as [step/4][state][step%4] (a lane reads four steps' B at once), C as [step][state] and u as [step][channel];
+//  - lane j of a channel computes step j's delta (the dt dot product and softplus) and delta*u, once: 16 lanes, 16
+//    steps; the channel's lanes read them back as 16-byte broadcasts;
+//  - each lane walks its state: exp, h = exp * h + delta*u*B, h written to shared memory;
+//  - lane j then sums step j's 16 h*C and adds D*u; the block writes its channels' y of a step side by side.
+// Only the channel's own warp touches its delta and h rows between the block's barriers: __syncwarp orders them.
+#define SL_T 16
+#define SL_H_ROW 20                   // h and C rows of a step padded to 20 floats: a quarter warp's 16-byte reads of
+#define SL_H_CH (SL_T * SL_H_ROW + 16)  // eight rows hit distinct banks; a channel's block offset by 16 banks
+
+template <int CS_R, bool OUT, int LC>
+__device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
+                                          const float* __restrict__ u, const float* __restrict__ xdbl,
+                                          const float* __restrict__ dtW, const float* __restrict__ dtBias,
+                                          const float* __restrict__ aNeg, const float* __restrict__ ds,
+                                          float* __restrict__ ys, float* __restrict__ carry) {
+    constexpr int T = SL_T;
+    constexpr int THREADS = LC * CS_N;
+    constexpr int DT_ROW = CS_R + 4;  // padded: the 16 lanes of a channel read 16 steps' dt rows at once
+    constexpr int LOADS = (T * (CS_R + 2 * CS_N) + THREADS - 1) / THREADS;
+    static_assert(THREADS == T * LC, "a tile's u and y: one (step, channel) a thread");
+    static_assert(THREADS >= 4 * T, "the first two tiles' positions are a thread's each");
+    static_assert(CS_R + 2 * CS_N <= 256, "a row's column fits loadSrc's low byte");
+    // a tile's staged rows, one array so that a thread's share of the staging is one offset an element:
+    // dt rows [T][DT_ROW], then B [T/4][CS_N][4], then C [T][SL_H_ROW]
+    constexpr int B_AT = T * DT_ROW;
+    constexpr int C_AT = B_AT + T * CS_N;
+    constexpr int STAGE = C_AT + T * SL_H_ROW;
+    __shared__ __align__(16) float sStage[2][STAGE];
+    __shared__ float sU[2][T][LC + 1];              // padded: lane n of channel ch reads [n][ch]
+    __shared__ __align__(16) float sD[LC][T + 2][2];  // (delta, delta*u) of each step; padded: two channels, two banks
+    __shared__ __align__(16) float sH[LC][SL_H_CH];
+    __shared__ float sY[2][T][LC + 1];
+    __shared__ int tilePos[4][T];
+    int tid = threadIdx.x;
+    int ch = tid / CS_N;
+    int n = tid % CS_N;  // this lane's state, and in the delta and sum phases the step it serves
+    int width = rank + 2 * CS_N;
+    int c0 = blockIdx.x * LC;
+    int c = min(c0 + ch, dInner - 1);
+    int chunk = blockIdx.y;
+    int k = blockIdx.z & 3;
+    int b = blockIdx.z >> 2;
+    int L = h * w;
+    int t0 = chunk * chunkLen;
+    int t1 = min(L, t0 + chunkLen);
+    int tiles = (t1 - t0 + T - 1) / T;
+    int rowWidth = 4 * width;
+    int kc = k * dInner + c;
+    float wr[CS_R];
+#pragma unroll
+    for (int r = 0; r < CS_R; r++) {
+        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
+    }
+    float bias = dtBias[kc];
+    float a2 = aNeg[(long long) kc * CS_N + n] * LOG2E;
+    long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
+    float hv = (OUT && chunks > 1) ? carry[carryBase + (long long) n * dInner] : 0.f;
+    float dskip = ds[kc];
+    float sumDt = 0.f;
+    const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
+    // the (step, channel) this thread stages u for and writes y of
+    int uStep = tid / LC;
+    int uCh = tid % LC;
+    bool uActive = c0 + uCh < dInner;
+    const float* ub = u + (long long) b * L * dInner + c0 + uCh;
+    float* yb = ys + ((long long) k * batch + b) * L * dInner + c0 + uCh;
+
+    // this thread's share of a tile's rows: element e = tid + q * THREADS of (step, column), the same every tile;
+    // loadSrc packs step * 256 + column (-1: past the tile), loadDst is the element's place in sStage[buf]
+    int loadSrc[LOADS];
+    int loadDst[LOADS];
+#pragma unroll
+    for (int q = 0; q < LOADS; q++) {
+        int e = tid + q * THREADS;
+        int j = e / width;
+        int col = e - j * width;
+        loadSrc[q] = j < T ? j * 256 + col : -1;
+        loadDst[q] = col < rank          ? j * DT_ROW + col
+                     : col < rank + CS_N ? B_AT + ((j / 4) * CS_N + (col - rank)) * 4 + j % 4
+                                         : C_AT + j * SL_H_ROW + (col - rank - CS_N);
+    }
+    float rowNext[LOADS];
+    float uNext = 0.f;
+    auto steps = [&](int tile) { return min(T, t1 - (t0 + tile * T)); };
+    auto fetch = [&](int tile) {
+        int live = steps(tile);
+        const int* pos = tilePos[tile & 3];
+#pragma unroll
+        for (int q = 0; q < LOADS; q++) {
+            int j = loadSrc[q] >> 8;
+            rowNext[q] = (loadSrc[q] >= 0 && j < live) ? xb[(long long) pos[j] * rowWidth + (loadSrc[q] & 255)] : 0.f;
+        }
+        uNext = (uActive && uStep < live) ? ub[(long long) pos[uStep] * dInner] : 0.f;
+    };
+    auto store = [&](int buf) {
+#pragma unroll
+        for (int q = 0; q < LOADS; q++) {
+            if (loadSrc[q] >= 0) {
+                sStage[buf][loadDst[q]] = rowNext[q];
+            }
+        }
+        sU[buf][uStep][uCh] = uNext;
+    };
+    auto writeY = [&](int tile) {  // tile's y, staged in sY[tile & 1], a step's channels side by side
+        if (OUT && uActive && uStep < steps(tile)) {
+            yb[(long long) tilePos[tile & 3][uStep] * dInner] = sY[tile & 1][uStep][uCh];
+        }
+    };
+
+    for (int e = tid; e < 2 * STAGE; e += THREADS) {  // the dt rows' padding, where no row is stored
+        (&sStage[0][0])[e] = 0.f;
+    }
+    if (tid < 2 * T) {
+        int t = t0 + tid;
+        tilePos[tid / T][tid % T] = t < t1 ? scanPos(k, t, L, h, w) : 0;
+    }
+    __syncthreads();
+    fetch(0);
+    store(0);
+    __syncthreads();
+    for (int i = 0; i < tiles; i++) {
+        int cur = i & 1;
+        if (i > 0) {
+            writeY(i - 1);
+        }
+        if (i + 1 < tiles) {
+            fetch(i + 1);  // in flight while this tile is walked
+        }
+        int live = steps(i);
+        {  // step n's delta for this lane's channel
+            const float4* r4 = reinterpret_cast<const float4*>(&sStage[cur][n * DT_ROW]);
+            float d = bias;
+#pragma unroll
+            for (int r = 0; r < CS_R / 4; r++) {
+                float4 v = r4[r];
+                d = fmaf(wr[4 * r], v.x, d);
+                d = fmaf(wr[4 * r + 1], v.y, d);
+                d = fmaf(wr[4 * r + 2], v.z, d);
+                d = fmaf(wr[4 * r + 3], v.w, d);
+            }
+            d = d > 20.f ? d : log1pf(expf(d));
+            d = n < live ? d : 0.f;
+            sumDt += d;
+            sD[ch][n][0] = d;
+            sD[ch][n][1] = d * sU[cur][n][ch];
+        }
+        __syncwarp();
+#pragma unroll
+        for (int q = 0; q < T / 4; q++) {
+            float4 bv = *reinterpret_cast<const float4*>(&sStage[cur][B_AT + (q * CS_N + n) * 4]);
+            float4 d01 = *reinterpret_cast<const float4*>(&sD[ch][4 * q][0]);
+            float4 d23 = *reinterpret_cast<const float4*>(&sD[ch][4 * q + 2][0]);
+            float h0 = fmaf(exp2Flush(d01.x * a2), hv, d01.y * bv.x);
+            float h1 = fmaf(exp2Flush(d01.z * a2), h0, d01.w * bv.y);
+            float h2 = fmaf(exp2Flush(d23.x * a2), h1, d23.y * bv.z);
+            hv = fmaf(exp2Flush(d23.z * a2), h2, d23.w * bv.w);
+            if (OUT) {
+                float* hr = &sH[ch][4 * q * SL_H_ROW + n];
+                hr[0] = h0;
+                hr[SL_H_ROW] = h1;
+                hr[2 * SL_H_ROW] = h2;
+                hr[3 * SL_H_ROW] = hv;
+            }
+        }
+        if (OUT) {
+            __syncwarp();
+            // lane n: step n's y = <h, C> + D*u (four partial sums)
+            const float4* hr = reinterpret_cast<const float4*>(&sH[ch][n * SL_H_ROW]);
+            const float4* cr = reinterpret_cast<const float4*>(&sStage[cur][C_AT + n * SL_H_ROW]);
+            float y[4];
+#pragma unroll
+            for (int g = 0; g < CS_N / 4; g++) {
+                float4 hh = hr[g];
+                float4 cc = cr[g];
+                y[g] = fmaf(hh.x, cc.x, fmaf(hh.y, cc.y, fmaf(hh.z, cc.z, hh.w * cc.w)));
+            }
+            sY[cur][n][ch] = fmaf(dskip, sU[cur][n][ch], (y[0] + y[1]) + (y[2] + y[3]));
+        }
+        if (tid < T) {  // tile i + 2's positions, into the slot tile i - 2 used
+            int t = t0 + (i + 2) * T + tid;
+            tilePos[(i + 2) & 3][tid] = t < t1 ? scanPos(k, t, L, h, w) : 0;
+        }
+        if (i + 1 < tiles) {
+            store(cur ^ 1);
+        }
+        __syncthreads();
+    }
+    if (tiles > 0) {
+        writeY(tiles - 1);
+    }
+    if (!OUT) {
+        // sum(delta) over the channel's lanes (each summed the steps it served), then the end states
+        __syncwarp();
+        sH[ch][n] = sumDt;
+        __syncwarp();
+        if (c0 + ch < dInner) {
+            carry[carryBase + (long long) n * dInner] = hv;
+            if (n == 0) {
+                float total = 0.f;
+                for (int j = 0; j < CS_N; j++) {
+                    total += sH[ch][j];
+                }
+                carry[carryBase + (long long) CS_N * dInner] = total;
+            }
+        }
+    }
+}
+
+#define SL_CHANNELS 8  // channels a block of scanLanes: 128 threads
+#define SCAN_LANES_KERNELS(R)                                                                                        \
+    extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_state_r##R(SCAN_CHUNK_PARAMS) {     \
+        scanLanes<R, false, SL_CHANNELS>(SCAN_CHUNK_ARGS);                                                           \
+    }                                                                                                                \
+    extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_out_r##R(SCAN_CHUNK_PARAMS) {       \
+        scanLanes<R, true, SL_CHANNELS>(SCAN_CHUNK_ARGS);                                                            \
+    }
+SCAN_LANES_KERNELS(8)
+SCAN_LANES_KERNELS(16)
+SCAN_LANES_KERNELS(32)
+SCAN_LANES_KERNELS(64)
+
 // carry[b,k,j,s][c] := the state entering chunk j, a thread per (image, direction, channel, state), in chunk order.
 extern "C" __global__ void scan_chunk_carry(int batch, int dInner, int chunks, const float* __restrict__ aNeg,
                                             float* __restrict__ carry) {

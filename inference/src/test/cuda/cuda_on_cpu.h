@@ -39,6 +39,8 @@ template <typename T>
 inline T __ldg(const T* p) { return *p; }
 inline float rsqrtf(float x) { return 1.f / std::sqrt(x); }
 inline void __syncthreads() { blockBarrier->arrive_and_wait(); }
+// The kernels call __syncwarp where every thread of the block reaches it: a block barrier orders at least as much.
+inline void __syncwarp(unsigned = 0xffffffffu) { blockBarrier->arrive_and_wait(); }
 inline float __shfl_xor_sync(unsigned, float, int, int = 32) {
     std::fprintf(stderr, "warp shuffles are not emulated\n");
     std::abort();

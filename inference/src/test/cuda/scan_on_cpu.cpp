@@ -70,16 +70,20 @@ std::vector<double> reference(const Shape& s, const Operands& o) {
     return ys;
 }
 
+// The chunked kernels (lanes false: a thread a channel; true: a lane a state) over chunks of s.chunkLen steps.
 template <int R>
-void chunked(const Shape& s, Operands& o, std::vector<float>& ys) {
+void chunked(const Shape& s, Operands& o, std::vector<float>& ys, bool lanes) {
     int L = s.h * s.w;
     int chunks = (L + s.chunkLen - 1) / s.chunkLen;
-    unsigned threads = std::max(64, std::min(128, (s.dInner + 31) / 32 * 32));  // ScanChunking.blockThreads
-    unsigned gridX = (s.dInner + threads - 1) / threads;
+    // ScanChunking.blockThreads, or SL_CHANNELS channels of 16 lanes
+    unsigned threads = lanes ? SL_CHANNELS * CS_N : std::max(64, std::min(128, (s.dInner + 31) / 32 * 32));
+    unsigned perBlock = lanes ? SL_CHANNELS : threads;
+    unsigned gridX = (s.dInner + perBlock - 1) / perBlock;
     std::vector<float> carry((size_t) 4 * s.batch * chunks * (CS_N + 1) * s.dInner + 1, NAN);
     auto run = [&](bool out, unsigned gridY) {
         launch({gridX, gridY, (unsigned) (4 * s.batch)}, threads, [&] {
-            auto f = out ? scanChunk<R, true> : scanChunk<R, false>;
+            auto f = lanes ? (out ? scanLanes<R, true, SL_CHANNELS> : scanLanes<R, false, SL_CHANNELS>)
+                           : (out ? scanChunk<R, true> : scanChunk<R, false>);
             f(s.batch, s.h, s.w, s.dInner, s.rank, s.chunkLen, chunks, o.u.data(), o.xdbl.data(), o.dtW.data(),
               o.dtBias.data(), o.aNeg.data(), o.ds.data(), ys.data(), carry.data());
         });
@@ -94,14 +98,14 @@ void chunked(const Shape& s, Operands& o, std::vector<float>& ys) {
     run(true, chunks);
 }
 
-bool check(const Shape& s) {
+bool check(const Shape& s, bool lanes) {
     Operands o = draw(s, 17u * s.dInner + s.rank);
     std::vector<double> want = reference(s, o);
     std::vector<float> ys(want.size(), NAN);
-    if (s.rank <= 8) chunked<8>(s, o, ys);
-    else if (s.rank <= 16) chunked<16>(s, o, ys);
-    else if (s.rank <= 32) chunked<32>(s, o, ys);
-    else chunked<64>(s, o, ys);
+    if (s.rank <= 8) chunked<8>(s, o, ys, lanes);
+    else if (s.rank <= 16) chunked<16>(s, o, ys, lanes);
+    else if (s.rank <= 32) chunked<32>(s, o, ys, lanes);
+    else chunked<64>(s, o, ys, lanes);
     double scale = 0, diff = 0;
     size_t unwritten = 0;
     for (size_t i = 0; i < want.size(); i++) {
@@ -110,9 +114,9 @@ bool check(const Shape& s) {
         else diff = std::max(diff, std::fabs(ys[i] - want[i]));
     }
     bool ok = unwritten == 0 && diff <= 1e-5 * scale;
-    std::printf("%s batch %d, %dx%d, %d channels, dt_rank %d, chunks of %d steps: max|y - y64| %.3g (limit %.3g)"
-                ", %zu outputs not written\n", ok ? "PASS" : "FAIL", s.batch, s.h, s.w, s.dInner, s.rank, s.chunkLen,
-                diff, 1e-5 * scale, unwritten);
+    std::printf("%s %s, batch %d, %dx%d, %d channels, dt_rank %d, chunks of %d steps: max|y - y64| %.3g (limit %.3g)"
+                ", %zu outputs not written\n", ok ? "PASS" : "FAIL", lanes ? "a lane a state" : "a thread a channel",
+                s.batch, s.h, s.w, s.dInner, s.rank, s.chunkLen, diff, 1e-5 * scale, unwritten);
     return ok;
 }
 
@@ -127,6 +131,9 @@ int main() {
         {1, 3, 3, 16, 1, 3},     // the tiny models' 16 channels
     };
     bool ok = true;
-    for (const Shape& s : shapes) ok = check(s) && ok;
+    for (const Shape& s : shapes) {
+        ok = check(s, false) && ok;
+        ok = check(s, true) && ok;
+    }
     return ok ? 0 : 1;
 }
