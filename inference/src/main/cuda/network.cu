@@ -769,50 +769,72 @@ SCAN_CHUNK_KERNELS(16)
 SCAN_CHUNK_KERNELS(32)
 SCAN_CHUNK_KERNELS(64)
 
-// The cross scan with a lane per state (d_state 16): a channel's 16 states are 16 lanes of one warp, LC channels a
-// block (LC * 16 threads), so that batch 8 has 16 times the threads of scanChunk's thread per channel and walks every
-// sequence once: the chunked form cuts its few thousand sequences into chunks and walks all but the last chunk twice
-// with the same exps, which caps it at half the special-function unit's rate (docs/performance.md). It runs chunked
-// the same way (scan_lanes_state, scan_chunk_carry, scan_lanes_out) where even 16 lanes a channel are too few threads.
-// A tile of 16 steps:
+// The cross scan with lanes of states (d_state 16): a channel's 16 states over G = 16 / SPL lanes of one warp, SPL
+// states a lane, LC channels a block (LC * G threads), so that batch 8 has G times the threads of scanChunk's thread
+// per channel and walks every sequence once: the chunked form cuts its few thousand sequences into chunks and walks
+// all but the last chunk twice with the same exps, which caps it at half the special-function unit's rate
+// (docs/performance.md). Where even G lanes a channel are too few threads it runs chunked the same way
+// (scan_lanes_state, scan_chunk_carry, scan_lanes_out). A tile of 16 steps:
 //  - staged in shared memory from the [dt | B | C] rows (double buffered as in scanChunk): dt rows for the deltas, B
-//    as [step/4][state][step%4] (a lane reads four steps' B at once), C as [step][state] and u as [step][channel];
-//  - lane j of a channel computes step j's delta (the dt dot product and softplus) and delta*u, once: 16 lanes, 16
-//    steps; the channel's lanes read them back as 16-byte broadcasts;
-//  - each lane walks its state: exp, h = exp * h + delta*u*B, h written to shared memory;
-//  - lane j then sums step j's 16 h*C and adds D*u; the block writes its channels' y of a step side by side.
+//    as [step/4][state % SPL][state / SPL][step%4] (a lane reads four steps of a state's B at once, the lanes of a
+//    channel side by side), C as [step][state] and u as [step][channel];
+//  - the channel's lanes compute the 16 steps' deltas (the dt dot product and softplus) and delta*u, each once,
+//    and read them back as 16-byte broadcasts;
+//  - each lane walks its states: exp, h = exp * h + delta*u*B, h written to shared memory;
+//  - the channel's lanes then sum each step's 16 h*C and add D*u; the block writes its channels' y of a step side
+//    by side.
 // Only the channel's own warp touches its delta and h rows between the block's barriers: __syncwarp orders them.
 #define SL_T 16
 #define SL_H_ROW 20                   // h and C rows of a step padded to 20 floats: a quarter warp's 16-byte reads of
 #define SL_H_CH (SL_T * SL_H_ROW + 16)  // eight rows hit distinct banks; a channel's block offset by 16 banks
 
-template <int CS_R, bool OUT, int LC>
+// log(1 + e^d) in a few instructions (d <= 20): log(u) * e / (u - 1) with u = 1 + e rounded, which is log1p(e) to a
+// few ulps however small e is (Goldberg's trick), on the special-function unit's ex2, lg2 and reciprocal.
+__device__ __forceinline__ float softplusFast(float d) {
+#ifdef RADMAMBA_CPU_EMULATION
+    float e = exp2f(d * LOG2E);
+    float u = 1.f + e;
+    return u == 1.f ? e : log2f(u) * 0.69314718f * (e / (u - 1.f));
+#else
+    float e, l, r;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(e) : "f"(d * LOG2E));
+    float u = 1.f + e;
+    asm("lg2.approx.ftz.f32 %0, %1;" : "=f"(l) : "f"(u));
+    asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(u - 1.f));
+    return u == 1.f ? e : l * 0.69314718f * (e * r);
+#endif
+}
+
+template <int CS_R, bool OUT, int LC, int SPL, bool FAST_SOFTPLUS>
 __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
                                           const float* __restrict__ u, const float* __restrict__ xdbl,
                                           const float* __restrict__ dtW, const float* __restrict__ dtBias,
                                           const float* __restrict__ aNeg, const float* __restrict__ ds,
                                           float* __restrict__ ys, float* __restrict__ carry) {
     constexpr int T = SL_T;
-    constexpr int THREADS = LC * CS_N;
-    constexpr int DT_ROW = CS_R + 4;  // padded: the 16 lanes of a channel read 16 steps' dt rows at once
+    constexpr int G = CS_N / SPL;  // lanes a channel
+    constexpr int THREADS = LC * G;
+    constexpr int DT_ROW = CS_R + 4;  // padded: the lanes of a channel read several steps' dt rows at once
     constexpr int LOADS = (T * (CS_R + 2 * CS_N) + THREADS - 1) / THREADS;
-    static_assert(THREADS == T * LC, "a tile's u and y: one (step, channel) a thread");
-    static_assert(THREADS >= 4 * T, "the first two tiles' positions are a thread's each");
+    static_assert(SPL == 1 || SPL == 2 || SPL == 4, "1, 2 or 4 states a lane");
+    static_assert(G <= 32 && 32 % G == 0, "a channel's lanes in one warp");
+    static_assert(THREADS * SPL == T * LC, "a tile's u and y: SPL (step, channel) pairs a thread");
+    static_assert(THREADS >= 2 * T, "the first two tiles' positions are a thread's each");
     static_assert(CS_R + 2 * CS_N <= 256, "a row's column fits loadSrc's low byte");
     // a tile's staged rows, one array so that a thread's share of the staging is one offset an element:
-    // dt rows [T][DT_ROW], then B [T/4][CS_N][4], then C [T][SL_H_ROW]
+    // dt rows [T][DT_ROW], then B [T/4][SPL][G][4], then C [T][SL_H_ROW]
     constexpr int B_AT = T * DT_ROW;
     constexpr int C_AT = B_AT + T * CS_N;
     constexpr int STAGE = C_AT + T * SL_H_ROW;
     __shared__ __align__(16) float sStage[2][STAGE];
-    __shared__ float sU[2][T][LC + 1];              // padded: lane n of channel ch reads [n][ch]
-    __shared__ __align__(16) float sD[LC][T + 2][2];  // (delta, delta*u) of each step; padded: two channels, two banks
+    __shared__ float sU[2][T][LC + 1];                // padded: lane g of channel ch reads [step][ch]
+    __shared__ __align__(16) float sD[LC][T + 2][2];  // (delta, delta*u) of each step; padded: channels, other banks
     __shared__ __align__(16) float sH[LC][SL_H_CH];
     __shared__ float sY[2][T][LC + 1];
     __shared__ int tilePos[4][T];
     int tid = threadIdx.x;
-    int ch = tid / CS_N;
-    int n = tid % CS_N;  // this lane's state, and in the delta and sum phases the step it serves
+    int ch = tid / G;
+    int g = tid % G;  // states g*SPL ..; in the delta and sum phases it serves steps g, g + G, ...
     int width = rank + 2 * CS_N;
     int c0 = blockIdx.x * LC;
     int c = min(c0 + ch, dInner - 1);
@@ -831,18 +853,20 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
         wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
     }
     float bias = dtBias[kc];
-    float a2 = aNeg[(long long) kc * CS_N + n] * LOG2E;
+    float a2[SPL];
+    float hv[SPL];
     long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
-    float hv = (OUT && chunks > 1) ? carry[carryBase + (long long) n * dInner] : 0.f;
+#pragma unroll
+    for (int s = 0; s < SPL; s++) {
+        a2[s] = aNeg[(long long) kc * CS_N + g * SPL + s] * LOG2E;
+        hv[s] = (OUT && chunks > 1) ? carry[carryBase + (long long) (g * SPL + s) * dInner] : 0.f;
+    }
     float dskip = ds[kc];
     float sumDt = 0.f;
     const float* xb = xdbl + (long long) b * L * rowWidth + k * width;
-    // the (step, channel) this thread stages u for and writes y of
-    int uStep = tid / LC;
-    int uCh = tid % LC;
-    bool uActive = c0 + uCh < dInner;
-    const float* ub = u + (long long) b * L * dInner + c0 + uCh;
-    float* yb = ys + ((long long) k * batch + b) * L * dInner + c0 + uCh;
+    // the (step, channel) pairs this thread stages u for and writes y of: e = tid + q * THREADS, step e / LC
+    const float* ub = u + (long long) b * L * dInner + c0;
+    float* yb = ys + ((long long) k * batch + b) * L * dInner + c0;
 
     // this thread's share of a tile's rows: element e = tid + q * THREADS of (step, column), the same every tile;
     // loadSrc packs step * 256 + column (-1: past the tile), loadDst is the element's place in sStage[buf]
@@ -853,13 +877,14 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
         int e = tid + q * THREADS;
         int j = e / width;
         int col = e - j * width;
+        int n = col - rank;
         loadSrc[q] = j < T ? j * 256 + col : -1;
-        loadDst[q] = col < rank          ? j * DT_ROW + col
-                     : col < rank + CS_N ? B_AT + ((j / 4) * CS_N + (col - rank)) * 4 + j % 4
-                                         : C_AT + j * SL_H_ROW + (col - rank - CS_N);
+        loadDst[q] = col < rank ? j * DT_ROW + col
+                     : n < CS_N ? B_AT + (((j / 4) * SPL + n % SPL) * G + n / SPL) * 4 + j % 4
+                                : C_AT + j * SL_H_ROW + (n - CS_N);
     }
     float rowNext[LOADS];
-    float uNext = 0.f;
+    float uNext[SPL];
     auto steps = [&](int tile) { return min(T, t1 - (t0 + tile * T)); };
     auto fetch = [&](int tile) {
         int live = steps(tile);
@@ -869,7 +894,11 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
             int j = loadSrc[q] >> 8;
             rowNext[q] = (loadSrc[q] >= 0 && j < live) ? xb[(long long) pos[j] * rowWidth + (loadSrc[q] & 255)] : 0.f;
         }
-        uNext = (uActive && uStep < live) ? ub[(long long) pos[uStep] * dInner] : 0.f;
+#pragma unroll
+        for (int q = 0; q < SPL; q++) {
+            int e = tid + q * THREADS;
+            uNext[q] = (c0 + e % LC < dInner && e / LC < live) ? ub[(long long) pos[e / LC] * dInner + e % LC] : 0.f;
+        }
     };
     auto store = [&](int buf) {
 #pragma unroll
@@ -878,11 +907,22 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
                 sStage[buf][loadDst[q]] = rowNext[q];
             }
         }
-        sU[buf][uStep][uCh] = uNext;
+#pragma unroll
+        for (int q = 0; q < SPL; q++) {
+            int e = tid + q * THREADS;
+            sU[buf][e / LC][e % LC] = uNext[q];
+        }
     };
     auto writeY = [&](int tile) {  // tile's y, staged in sY[tile & 1], a step's channels side by side
-        if (OUT && uActive && uStep < steps(tile)) {
-            yb[(long long) tilePos[tile & 3][uStep] * dInner] = sY[tile & 1][uStep][uCh];
+        if (OUT) {
+            int live = steps(tile);
+#pragma unroll
+            for (int q = 0; q < SPL; q++) {
+                int e = tid + q * THREADS;
+                if (c0 + e % LC < dInner && e / LC < live) {
+                    yb[(long long) tilePos[tile & 3][e / LC] * dInner + e % LC] = sY[tile & 1][e / LC][e % LC];
+                }
+            }
         }
     };
 
@@ -906,8 +946,10 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
             fetch(i + 1);  // in flight while this tile is walked
         }
         int live = steps(i);
-        {  // step n's delta for this lane's channel
-            const float4* r4 = reinterpret_cast<const float4*>(&sStage[cur][n * DT_ROW]);
+#pragma unroll
+        for (int q = 0; q < SPL; q++) {  // step j's delta for this lane's channel
+            int j = g + q * G;
+            const float4* r4 = reinterpret_cast<const float4*>(&sStage[cur][j * DT_ROW]);
             float d = bias;
 #pragma unroll
             for (int r = 0; r < CS_R / 4; r++) {
@@ -917,43 +959,57 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
                 d = fmaf(wr[4 * r + 2], v.z, d);
                 d = fmaf(wr[4 * r + 3], v.w, d);
             }
-            d = d > 20.f ? d : log1pf(expf(d));
-            d = n < live ? d : 0.f;
+            d = d > 20.f ? d : FAST_SOFTPLUS ? softplusFast(d) : log1pf(expf(d));
+            d = j < live ? d : 0.f;
             sumDt += d;
-            sD[ch][n][0] = d;
-            sD[ch][n][1] = d * sU[cur][n][ch];
+            sD[ch][j][0] = d;
+            sD[ch][j][1] = d * sU[cur][j][ch];
         }
         __syncwarp();
 #pragma unroll
         for (int q = 0; q < T / 4; q++) {
-            float4 bv = *reinterpret_cast<const float4*>(&sStage[cur][B_AT + (q * CS_N + n) * 4]);
             float4 d01 = *reinterpret_cast<const float4*>(&sD[ch][4 * q][0]);
             float4 d23 = *reinterpret_cast<const float4*>(&sD[ch][4 * q + 2][0]);
-            float h0 = fmaf(exp2Flush(d01.x * a2), hv, d01.y * bv.x);
-            float h1 = fmaf(exp2Flush(d01.z * a2), h0, d01.w * bv.y);
-            float h2 = fmaf(exp2Flush(d23.x * a2), h1, d23.y * bv.z);
-            hv = fmaf(exp2Flush(d23.z * a2), h2, d23.w * bv.w);
+            float hq[SPL][4];
+#pragma unroll
+            for (int s = 0; s < SPL; s++) {
+                float4 bv = *reinterpret_cast<const float4*>(&sStage[cur][B_AT + ((q * SPL + s) * G + g) * 4]);
+                hq[s][0] = fmaf(exp2Flush(d01.x * a2[s]), hv[s], d01.y * bv.x);
+                hq[s][1] = fmaf(exp2Flush(d01.z * a2[s]), hq[s][0], d01.w * bv.y);
+                hq[s][2] = fmaf(exp2Flush(d23.x * a2[s]), hq[s][1], d23.y * bv.z);
+                hq[s][3] = fmaf(exp2Flush(d23.z * a2[s]), hq[s][2], d23.w * bv.w);
+                hv[s] = hq[s][3];
+            }
             if (OUT) {
-                float* hr = &sH[ch][4 * q * SL_H_ROW + n];
-                hr[0] = h0;
-                hr[SL_H_ROW] = h1;
-                hr[2 * SL_H_ROW] = h2;
-                hr[3 * SL_H_ROW] = hv;
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    float* hr = &sH[ch][(4 * q + j) * SL_H_ROW + g * SPL];
+                    if constexpr (SPL == 1) {
+                        hr[0] = hq[0][j];
+                    } else if constexpr (SPL == 2) {
+                        *reinterpret_cast<float2*>(hr) = make_float2(hq[0][j], hq[1][j]);
+                    } else {
+                        *reinterpret_cast<float4*>(hr) = make_float4(hq[0][j], hq[1][j], hq[2][j], hq[3][j]);
+                    }
+                }
             }
         }
         if (OUT) {
             __syncwarp();
-            // lane n: step n's y = <h, C> + D*u (four partial sums)
-            const float4* hr = reinterpret_cast<const float4*>(&sH[ch][n * SL_H_ROW]);
-            const float4* cr = reinterpret_cast<const float4*>(&sStage[cur][C_AT + n * SL_H_ROW]);
-            float y[4];
 #pragma unroll
-            for (int g = 0; g < CS_N / 4; g++) {
-                float4 hh = hr[g];
-                float4 cc = cr[g];
-                y[g] = fmaf(hh.x, cc.x, fmaf(hh.y, cc.y, fmaf(hh.z, cc.z, hh.w * cc.w)));
+            for (int q = 0; q < SPL; q++) {  // step j's y = <h, C> + D*u (four partial sums)
+                int j = g + q * G;
+                const float4* hr = reinterpret_cast<const float4*>(&sH[ch][j * SL_H_ROW]);
+                const float4* cr = reinterpret_cast<const float4*>(&sStage[cur][C_AT + j * SL_H_ROW]);
+                float y[4];
+#pragma unroll
+                for (int p = 0; p < CS_N / 4; p++) {
+                    float4 hh = hr[p];
+                    float4 cc = cr[p];
+                    y[p] = fmaf(hh.x, cc.x, fmaf(hh.y, cc.y, fmaf(hh.z, cc.z, hh.w * cc.w)));
+                }
+                sY[cur][j][ch] = fmaf(dskip, sU[cur][j][ch], (y[0] + y[1]) + (y[2] + y[3]));
             }
-            sY[cur][n][ch] = fmaf(dskip, sU[cur][n][ch], (y[0] + y[1]) + (y[2] + y[3]));
         }
         if (tid < T) {  // tile i + 2's positions, into the slot tile i - 2 used
             int t = t0 + (i + 2) * T + tid;
@@ -970,13 +1026,16 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
     if (!OUT) {
         // sum(delta) over the channel's lanes (each summed the steps it served), then the end states
         __syncwarp();
-        sH[ch][n] = sumDt;
+        sH[ch][g] = sumDt;
         __syncwarp();
         if (c0 + ch < dInner) {
-            carry[carryBase + (long long) n * dInner] = hv;
-            if (n == 0) {
+#pragma unroll
+            for (int s = 0; s < SPL; s++) {
+                carry[carryBase + (long long) (g * SPL + s) * dInner] = hv[s];
+            }
+            if (g == 0) {
                 float total = 0.f;
-                for (int j = 0; j < CS_N; j++) {
+                for (int j = 0; j < G; j++) {
                     total += sH[ch][j];
                 }
                 carry[carryBase + (long long) CS_N * dInner] = total;
@@ -985,13 +1044,13 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
     }
 }
 
-#define SL_CHANNELS 8  // channels a block of scanLanes: 128 threads
+#define SL_CHANNELS 8  // channels a block of the shipped scan_lanes kernels: 128 threads, a state a lane
 #define SCAN_LANES_KERNELS(R)                                                                                        \
     extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_state_r##R(SCAN_CHUNK_PARAMS) {     \
-        scanLanes<R, false, SL_CHANNELS>(SCAN_CHUNK_ARGS);                                                           \
+        scanLanes<R, false, SL_CHANNELS, 1, false>(SCAN_CHUNK_ARGS);                                                 \
     }                                                                                                                \
     extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_out_r##R(SCAN_CHUNK_PARAMS) {       \
-        scanLanes<R, true, SL_CHANNELS>(SCAN_CHUNK_ARGS);                                                            \
+        scanLanes<R, true, SL_CHANNELS, 1, false>(SCAN_CHUNK_ARGS);                                                  \
     }
 SCAN_LANES_KERNELS(8)
 SCAN_LANES_KERNELS(16)

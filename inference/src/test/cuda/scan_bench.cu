@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #define CHECK(x)                                                                                                     \
@@ -24,9 +25,23 @@
         }                                                                                                            \
     } while (0)
 
-template <int LC, bool OUT>
-__global__ void __launch_bounds__(LC * CS_N) lanes8(SCAN_CHUNK_PARAMS) {
-    scanLanes<8, OUT, LC>(SCAN_CHUNK_ARGS);
+template <int LC, int SPL, bool FAST, bool OUT>
+__global__ void __launch_bounds__(LC * CS_N / SPL) lanes8(SCAN_CHUNK_PARAMS) {
+    scanLanes<8, OUT, LC, SPL, FAST>(SCAN_CHUNK_ARGS);
+}
+
+using ScanKernel = void (*)(SCAN_CHUNK_PARAMS);
+
+// A form of the scan: lc 0 the chunked thread-a-channel kernels, else lanes of spl states, lc channels a block
+struct Form {
+    const char* name;
+    int lc, spl;
+    ScanKernel state, out;
+};
+
+template <int LC, int SPL, bool FAST>
+Form lanesForm(const char* name) {
+    return {name, LC, SPL, lanes8<LC, SPL, FAST, false>, lanes8<LC, SPL, FAST, true>};
 }
 
 namespace {
@@ -56,30 +71,16 @@ float median(std::vector<float> v) {
     return v[v.size() / 2];
 }
 
-// lc 0: the chunked thread-a-channel kernels; else the lane-a-state ones with lc channels a block
-Timing run(int lc, int batch, int chunks, const Buffers& d, int reps) {
+Timing run(const Form& f, int batch, int chunks, const Buffers& d, int reps) {
     int L = H * W;
     int len = (L + chunks - 1) / chunks;
     chunks = (L + len - 1) / len;
-    int threads = lc == 0 ? 128 : lc * CS_N;
-    int gridX = lc == 0 ? (D + 127) / 128 : (D + lc - 1) / lc;
+    int threads = f.lc == 0 ? 128 : f.lc * CS_N / f.spl;
+    int gridX = f.lc == 0 ? (D + 127) / 128 : (D + f.lc - 1) / f.lc;
     auto launch = [&](bool out, int gridY) {
         dim3 grid(gridX, gridY, 4 * batch);
-#define ARGS batch, H, W, D, RANK, len, chunks, d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry
-        if (lc == 0) {
-            if (out) scan_chunk_out_r8<<<grid, threads>>>(ARGS);
-            else scan_chunk_state_r8<<<grid, threads>>>(ARGS);
-        } else if (lc == 4) {
-            if (out) lanes8<4, true><<<grid, threads>>>(ARGS);
-            else lanes8<4, false><<<grid, threads>>>(ARGS);
-        } else if (lc == 8) {
-            if (out) lanes8<8, true><<<grid, threads>>>(ARGS);
-            else lanes8<8, false><<<grid, threads>>>(ARGS);
-        } else {
-            if (out) lanes8<16, true><<<grid, threads>>>(ARGS);
-            else lanes8<16, false><<<grid, threads>>>(ARGS);
-        }
-#undef ARGS
+        (out ? f.out : f.state)<<<grid, threads>>>(batch, H, W, D, RANK, len, chunks, d.u, d.xdbl, d.dtW, d.dtBias,
+                                                   d.aNeg, d.ds, d.ys, d.carry);
     };
     cudaEvent_t ev[4];
     for (auto& e : ev) CHECK(cudaEventCreate(&e));
@@ -152,35 +153,41 @@ int main(int argc, char** argv) {
         std::printf("batch %d: %d sequences of %d steps, exp floor %.1f us\n", batch, 4 * batch * D, L, floorUs);
         int reps = once ? 1 : 20;
         std::vector<float> want(ysN), got(ysN);
-        struct Variant {
-            int lc;
-            long long target;
-        };
         const long long base = 132LL * 512;  // ScanChunking.TARGET_THREADS
-        std::vector<Variant> variants = {{0, base}, {4, base}, {8, base}, {16, base}, {8, base / 2}, {8, base * 2},
-                                         {8, 1}};
-        for (const Variant& v : variants) {
-            long long threads = 4LL * batch * D * (v.lc == 0 ? 1 : CS_N);
-            int chunks = chunksFor(threads, L, v.target);
-            CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
-            if (!once) run(v.lc, batch, chunks, d, 2);  // warm-up
-            Timing t = run(v.lc, batch, chunks, d, reps);
-            CHECK(cudaMemcpy((v.lc == 0 ? want : got).data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
-            double scale = 0, diff = 0;
-            if (v.lc != 0) {
-                for (size_t i = 0; i < ysN; i++) {
-                    scale = std::max(scale, (double) std::fabs(want[i]));
-                    double e = std::fabs((double) got[i] - want[i]);
-                    diff = std::isnan(e) ? INFINITY : std::max(diff, e);
+        const Form forms[] = {
+            {"thread a channel", 0, 1, scan_chunk_state_r8, scan_chunk_out_r8},
+            {"lanes 1 state, 8 ch (shipped)", 8, 1, scan_lanes_state_r8, scan_lanes_out_r8},
+            lanesForm<8, 1, true>("lanes 1 state, 8 ch, short sp"),
+            lanesForm<16, 1, true>("lanes 1 state, 16 ch, short sp"),
+            lanesForm<8, 2, true>("lanes 2 states, 8 ch, short sp"),
+            lanesForm<16, 2, true>("lanes 2 states, 16 ch, short sp"),
+            lanesForm<16, 4, true>("lanes 4 states, 16 ch, short sp"),
+            lanesForm<8, 4, true>("lanes 4 states, 8 ch, short sp"),
+        };
+        for (const Form& f : forms) {
+            for (long long target : {base, 2 * base}) {
+                if (target != base && f.lc == 0) continue;
+                long long threads = 4LL * batch * D * (f.lc == 0 ? 1 : CS_N / f.spl);
+                int chunks = chunksFor(threads, L, target);
+                if (target != base && chunks == chunksFor(threads, L, base)) continue;
+                CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
+                if (!once) run(f, batch, chunks, d, 2);  // warm-up
+                Timing t = run(f, batch, chunks, d, reps);
+                CHECK(cudaMemcpy((f.lc == 0 ? want : got).data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
+                std::printf("  %-34s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the "
+                            "floor", f.name, chunks, t.stateUs, t.carryUs, t.outUs, t.total(),
+                            100 * floorUs / t.total());
+                if (f.lc != 0) {
+                    double scale = 0, diff = 0;
+                    for (size_t i = 0; i < ysN; i++) {
+                        scale = std::max(scale, (double) std::fabs(want[i]));
+                        double e = std::fabs((double) got[i] - want[i]);
+                        diff = std::isnan(e) ? INFINITY : std::max(diff, e);
+                    }
+                    std::printf(", max|y - y_thread| %.3g of max|y| %.3g", diff, scale);
                 }
+                std::printf("\n");
             }
-            std::printf("  %-22s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the floor"
-                        "%s",
-                        v.lc == 0 ? "thread a channel" : (std::string("lane a state, ") + std::to_string(v.lc)
-                                                          + " ch/block").c_str(),
-                        chunks, t.stateUs, t.carryUs, t.outUs, t.total(), 100 * floorUs / t.total(),
-                        v.lc == 0 ? "\n" : "");
-            if (v.lc != 0) std::printf(", max|y - y_chunked| %.3g of max|y| %.3g\n", diff, scale);
         }
         for (float* p : {d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry}) CHECK(cudaFree(p));
     }
