@@ -1044,13 +1044,25 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
     }
 }
 
-#define SL_CHANNELS 8  // channels a block of the shipped scan_lanes kernels: 128 threads, a state a lane
+// The shipped scan_lanes form: SL_SPL states a lane, SL_CHANNELS channels a block, the short softplus or log1pf.
+// Another form for an experiment: build-ptx.sh with NVCC_FLAGS="-DSL_SPL=2 -DSL_CHANNELS=16", then the planner told
+// with -Dradmamba.cuda.scanLanes=2 -Dradmamba.cuda.scanLaneChannels=16 (ScanChunking).
+#ifndef SL_SPL
+#define SL_SPL 1
+#endif
+#ifndef SL_CHANNELS
+#define SL_CHANNELS 8
+#endif
+#ifndef SL_FAST_SOFTPLUS
+#define SL_FAST_SOFTPLUS false
+#endif
+#define SL_THREADS (SL_CHANNELS * CS_N / SL_SPL)
 #define SCAN_LANES_KERNELS(R)                                                                                        \
-    extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_state_r##R(SCAN_CHUNK_PARAMS) {     \
-        scanLanes<R, false, SL_CHANNELS, 1, false>(SCAN_CHUNK_ARGS);                                                 \
+    extern "C" __global__ void __launch_bounds__(SL_THREADS) scan_lanes_state_r##R(SCAN_CHUNK_PARAMS) {             \
+        scanLanes<R, false, SL_CHANNELS, SL_SPL, SL_FAST_SOFTPLUS>(SCAN_CHUNK_ARGS);                                 \
     }                                                                                                                \
-    extern "C" __global__ void __launch_bounds__(SL_CHANNELS * CS_N) scan_lanes_out_r##R(SCAN_CHUNK_PARAMS) {       \
-        scanLanes<R, true, SL_CHANNELS, 1, false>(SCAN_CHUNK_ARGS);                                                  \
+    extern "C" __global__ void __launch_bounds__(SL_THREADS) scan_lanes_out_r##R(SCAN_CHUNK_PARAMS) {               \
+        scanLanes<R, true, SL_CHANNELS, SL_SPL, SL_FAST_SOFTPLUS>(SCAN_CHUNK_ARGS);                                  \
     }
 SCAN_LANES_KERNELS(8)
 SCAN_LANES_KERNELS(16)

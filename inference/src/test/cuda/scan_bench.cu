@@ -165,8 +165,8 @@ int main(int argc, char** argv) {
             lanesForm<8, 4, true>("lanes 4 states, 8 ch, short sp"),
         };
         for (const Form& f : forms) {
-            for (long long target : {base, 2 * base}) {
-                if (target != base && f.lc == 0) continue;
+            // the thread form also with fewer chunks (its 128-register blocks: 4 an SM, 528 on an H100, in one wave)
+            for (long long target : {base, f.lc == 0 ? base * 3 / 4 : 2 * base}) {
                 long long threads = 4LL * batch * D * (f.lc == 0 ? 1 : CS_N / f.spl);
                 int chunks = chunksFor(threads, L, target);
                 if (target != base && chunks == chunksFor(threads, L, base)) continue;
