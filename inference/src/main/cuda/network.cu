@@ -581,6 +581,53 @@ __device__ __forceinline__ float exp2Flush(float x) {
 #endif
 }
 
+// Where a block of a chunked scan kernel works: its direction and image (blockIdx.z), its chunk's steps [t0, t1)
+// (blockIdx.y), channel c's index among the directions' weights and its place in the carry buffer.
+struct ScanChunkSite {
+    int k, b, L, t0, t1, rowWidth, kc;
+    long long carryBase;
+};
+
+__device__ __forceinline__ ScanChunkSite scanChunkSite(int h, int w, int dInner, int rank, int chunkLen, int chunks,
+                                                       int c) {
+    ScanChunkSite site;
+    int chunk = blockIdx.y;
+    site.k = blockIdx.z & 3;
+    site.b = blockIdx.z >> 2;
+    site.L = h * w;
+    site.t0 = chunk * chunkLen;
+    site.t1 = min(site.L, site.t0 + chunkLen);
+    site.rowWidth = 4 * (rank + 2 * CS_N);
+    site.kc = site.k * dInner + c;
+    site.carryBase = ((long long) (site.b * 4 + site.k) * chunks + chunk) * (CS_N + 1) * dInner + c;
+    return site;
+}
+
+// Channel kc's dt_proj weights, zero past the rank up to the kernel variant's CS_R.
+template <int CS_R>
+__device__ __forceinline__ void loadDtWeights(float (&wr)[CS_R], const float* __restrict__ dtW, int kc, int rank) {
+#pragma unroll
+    for (int r = 0; r < CS_R; r++) {
+        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
+    }
+}
+
+// The step's delta before softplus: bias + <dt weights, the staged dt row> (CS_R floats, 16-byte aligned).
+template <int CS_R>
+__device__ __forceinline__ float deltaRaw(const float* row, const float (&wr)[CS_R], float bias) {
+    const float4* r4 = reinterpret_cast<const float4*>(row);
+    float d = bias;
+#pragma unroll
+    for (int r = 0; r < CS_R / 4; r++) {
+        float4 v = r4[r];
+        d = fmaf(wr[4 * r], v.x, d);
+        d = fmaf(wr[4 * r + 1], v.y, d);
+        d = fmaf(wr[4 * r + 2], v.z, d);
+        d = fmaf(wr[4 * r + 3], v.w, d);
+    }
+    return d;
+}
+
 template <int CS_R, bool OUT>
 __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
                                           const float* __restrict__ u, const float* __restrict__ xdbl,
@@ -600,24 +647,15 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
     bool active = c0 + tid < dInner;
     bool warpWalks = c0 + (tid & ~31) < dInner;
     int c = active ? c0 + tid : dInner - 1;
-    int chunk = blockIdx.y;
-    int k = blockIdx.z & 3;
-    int b = blockIdx.z >> 2;
-    int L = h * w;
-    int t0 = chunk * chunkLen;
-    int t1 = min(L, t0 + chunkLen);
+    ScanChunkSite site = scanChunkSite(h, w, dInner, rank, chunkLen, chunks, c);
+    int k = site.k, b = site.b, L = site.L, t0 = site.t0, t1 = site.t1, rowWidth = site.rowWidth, kc = site.kc;
+    long long carryBase = site.carryBase;
     int tiles = (t1 - t0 + T - 1) / T;
-    int rowWidth = 4 * width;
-    int kc = k * dInner + c;
     float wr[CS_R];
-#pragma unroll
-    for (int r = 0; r < CS_R; r++) {
-        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
-    }
+    loadDtWeights(wr, dtW, kc, rank);
     float bias = dtBias[kc];
     float a2[CS_N];
     float hs[CS_N];
-    long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
 #pragma unroll
     for (int s = 0; s < CS_N; s++) {
         a2[s] = aNeg[(long long) kc * CS_N + s] * LOG2E;
@@ -693,16 +731,7 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
             float dt[T];
 #pragma unroll
             for (int j = 0; j < T; j++) {
-                const float4* r4 = reinterpret_cast<const float4*>(tile + j * ROW);
-                float d = bias;
-#pragma unroll
-                for (int r = 0; r < CS_R / 4; r++) {
-                    float4 v = r4[r];
-                    d = fmaf(wr[4 * r], v.x, d);
-                    d = fmaf(wr[4 * r + 1], v.y, d);
-                    d = fmaf(wr[4 * r + 2], v.z, d);
-                    d = fmaf(wr[4 * r + 3], v.w, d);
-                }
+                float d = deltaRaw(tile + j * ROW, wr, bias);
                 d = d > 20.f ? d : log1pf(expf(d));
                 dt[j] = j < steps ? d : 0.f;
                 sumDt += dt[j];
@@ -838,24 +867,15 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
     int width = rank + 2 * CS_N;
     int c0 = blockIdx.x * LC;
     int c = min(c0 + ch, dInner - 1);
-    int chunk = blockIdx.y;
-    int k = blockIdx.z & 3;
-    int b = blockIdx.z >> 2;
-    int L = h * w;
-    int t0 = chunk * chunkLen;
-    int t1 = min(L, t0 + chunkLen);
+    ScanChunkSite site = scanChunkSite(h, w, dInner, rank, chunkLen, chunks, c);
+    int k = site.k, b = site.b, L = site.L, t0 = site.t0, t1 = site.t1, rowWidth = site.rowWidth, kc = site.kc;
+    long long carryBase = site.carryBase;
     int tiles = (t1 - t0 + T - 1) / T;
-    int rowWidth = 4 * width;
-    int kc = k * dInner + c;
     float wr[CS_R];
-#pragma unroll
-    for (int r = 0; r < CS_R; r++) {
-        wr[r] = r < rank ? dtW[(long long) kc * rank + r] : 0.f;
-    }
+    loadDtWeights(wr, dtW, kc, rank);
     float bias = dtBias[kc];
     float a2[SPL];
     float hv[SPL];
-    long long carryBase = ((long long) (b * 4 + k) * chunks + chunk) * (CS_N + 1) * dInner + c;
 #pragma unroll
     for (int s = 0; s < SPL; s++) {
         a2[s] = aNeg[(long long) kc * CS_N + g * SPL + s] * LOG2E;
@@ -949,16 +969,7 @@ __device__ __forceinline__ void scanLanes(int batch, int h, int w, int dInner, i
 #pragma unroll
         for (int q = 0; q < SPL; q++) {  // step j's delta for this lane's channel
             int j = g + q * G;
-            const float4* r4 = reinterpret_cast<const float4*>(&sStage[cur][j * DT_ROW]);
-            float d = bias;
-#pragma unroll
-            for (int r = 0; r < CS_R / 4; r++) {
-                float4 v = r4[r];
-                d = fmaf(wr[4 * r], v.x, d);
-                d = fmaf(wr[4 * r + 1], v.y, d);
-                d = fmaf(wr[4 * r + 2], v.z, d);
-                d = fmaf(wr[4 * r + 3], v.w, d);
-            }
+            float d = deltaRaw(&sStage[cur][j * DT_ROW], wr, bias);
             d = d > 20.f ? d : FAST_SOFTPLUS ? softplusFast(d) : log1pf(expf(d));
             d = j < live ? d : 0.f;
             sumDt += d;
