@@ -35,16 +35,10 @@ struct alignas(16) float4 {
     float x, y, z, w;
 };
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
-struct alignas(8) float2 {
-    float x, y;
-};
-inline float2 make_float2(float x, float y) { return {x, y}; }
 template <typename T>
 inline T __ldg(const T* p) { return *p; }
 inline float rsqrtf(float x) { return 1.f / std::sqrt(x); }
 inline void __syncthreads() { blockBarrier->arrive_and_wait(); }
-// The kernels call __syncwarp where every thread of the block reaches it: a block barrier orders at least as much.
-inline void __syncwarp(unsigned = 0xffffffffu) { blockBarrier->arrive_and_wait(); }
 inline float __shfl_xor_sync(unsigned, float, int, int = 32) {
     std::fprintf(stderr, "warp shuffles are not emulated\n");
     std::abort();

@@ -1,11 +1,11 @@
-// The cross scan's kernels alone on a GPU, beside each other on the same operands: the chunked thread-a-channel form
-// (scan_chunk_*), and the lane-a-state form (scan_lanes_*) with 4, 8 or 16 channels a block and as many chunks as
-// the thread target gives. MedMamba-T's stage-1 shape (56x56 steps, 96 channels, dt_rank 3) at the batches given;
-// times are medians of CUDA-event-timed runs, against the exp floor of docs/performance.md (one exp a (step, state)
-// at 16 a clock and SM); the lane form's y is compared with the chunked form's.
+// The chunked cross scan's kernels alone on a GPU (scan_chunk_state, scan_chunk_carry, scan_chunk_out), on
+// MedMamba-T's stage-1 shape (56x56 steps, 96 channels, dt_rank 3) at the batches given, cut into as many chunks as
+// each thread target gives (ScanChunking.TARGET_THREADS and others): times are medians of CUDA-event-timed runs,
+// against the exp floor of docs/performance.md (one exp a (step, state) at 16 a clock and SM), and each cut's y is
+// compared with the first's.
 //
 //   nvcc -O3 -arch=sm_90 -o scan_bench scan_bench.cu && ./scan_bench [BATCH...]     (default 1 8 64)
-//   ./scan_bench once 8      each variant once, for a profiler (ncu -k regex:scan_)
+//   ./scan_bench once 8      each cut once, for a profiler (ncu -k regex:scan_chunk)
 #include "../../main/cuda/network.cu"
 
 #include <algorithm>
@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
-#include <string>
 #include <vector>
 
 #define CHECK(x)                                                                                                     \
@@ -24,25 +23,6 @@
             std::exit(1);                                                                                            \
         }                                                                                                            \
     } while (0)
-
-template <int LC, int SPL, bool FAST, bool OUT>
-__global__ void __launch_bounds__(LC * CS_N / SPL) lanes8(SCAN_CHUNK_PARAMS) {
-    scanLanes<8, OUT, LC, SPL, FAST>(SCAN_CHUNK_ARGS);
-}
-
-using ScanKernel = void (*)(SCAN_CHUNK_PARAMS);
-
-// A form of the scan: lc 0 the chunked thread-a-channel kernels, else lanes of spl states, lc channels a block
-struct Form {
-    const char* name;
-    int lc, spl;
-    ScanKernel state, out;
-};
-
-template <int LC, int SPL, bool FAST>
-Form lanesForm(const char* name) {
-    return {name, LC, SPL, lanes8<LC, SPL, FAST, false>, lanes8<LC, SPL, FAST, true>};
-}
 
 namespace {
 
@@ -71,16 +51,17 @@ float median(std::vector<float> v) {
     return v[v.size() / 2];
 }
 
-Timing run(const Form& f, int batch, int chunks, const Buffers& d, int reps) {
+Timing run(int batch, int chunks, const Buffers& d, int reps) {
     int L = H * W;
     int len = (L + chunks - 1) / chunks;
     chunks = (L + len - 1) / len;
-    int threads = f.lc == 0 ? 128 : f.lc * CS_N / f.spl;
-    int gridX = f.lc == 0 ? (D + 127) / 128 : (D + f.lc - 1) / f.lc;
+    int threads = std::max(64, std::min(128, (D + 31) / 32 * 32));  // ScanChunking.blockThreads
+    int gridX = (D + threads - 1) / threads;
     auto launch = [&](bool out, int gridY) {
         dim3 grid(gridX, gridY, 4 * batch);
-        (out ? f.out : f.state)<<<grid, threads>>>(batch, H, W, D, RANK, len, chunks, d.u, d.xdbl, d.dtW, d.dtBias,
-                                                   d.aNeg, d.ds, d.ys, d.carry);
+        auto kernel = out ? scan_chunk_out_r8 : scan_chunk_state_r8;
+        kernel<<<grid, threads>>>(batch, H, W, D, RANK, len, chunks, d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys,
+                                  d.carry);
     };
     cudaEvent_t ev[4];
     for (auto& e : ev) CHECK(cudaEventCreate(&e));
@@ -153,41 +134,29 @@ int main(int argc, char** argv) {
         std::printf("batch %d: %d sequences of %d steps, exp floor %.1f us\n", batch, 4 * batch * D, L, floorUs);
         int reps = once ? 1 : 20;
         std::vector<float> want(ysN), got(ysN);
-        const long long base = 132LL * 512;  // ScanChunking.TARGET_THREADS
-        const Form forms[] = {
-            {"thread a channel", 0, 1, scan_chunk_state_r8, scan_chunk_out_r8},
-            {"lanes 1 state, 8 ch (shipped)", 8, 1, scan_lanes_state_r8, scan_lanes_out_r8},
-            lanesForm<8, 1, true>("lanes 1 state, 8 ch, short sp"),
-            lanesForm<16, 1, true>("lanes 1 state, 16 ch, short sp"),
-            lanesForm<8, 2, true>("lanes 2 states, 8 ch, short sp"),
-            lanesForm<16, 2, true>("lanes 2 states, 16 ch, short sp"),
-            lanesForm<16, 4, true>("lanes 4 states, 16 ch, short sp"),
-            lanesForm<8, 4, true>("lanes 4 states, 8 ch, short sp"),
-        };
-        for (const Form& f : forms) {
-            // the thread form also with fewer chunks (its 128-register blocks: 4 an SM, 528 on an H100, in one wave)
-            for (long long target : {base, f.lc == 0 ? base * 3 / 4 : 2 * base}) {
-                long long threads = 4LL * batch * D * (f.lc == 0 ? 1 : CS_N / f.spl);
-                int chunks = chunksFor(threads, L, target);
-                if (target != base && chunks == chunksFor(threads, L, base)) continue;
-                CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
-                if (!once) run(f, batch, chunks, d, 2);  // warm-up
-                Timing t = run(f, batch, chunks, d, reps);
-                CHECK(cudaMemcpy((f.lc == 0 ? want : got).data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
-                std::printf("  %-34s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the "
-                            "floor", f.name, chunks, t.stateUs, t.carryUs, t.outUs, t.total(),
-                            100 * floorUs / t.total());
-                if (f.lc != 0) {
-                    double scale = 0, diff = 0;
-                    for (size_t i = 0; i < ysN; i++) {
-                        scale = std::max(scale, (double) std::fabs(want[i]));
-                        double e = std::fabs((double) got[i] - want[i]);
-                        diff = std::isnan(e) ? INFINITY : std::max(diff, e);
-                    }
-                    std::printf(", max|y - y_thread| %.3g of max|y| %.3g", diff, scale);
+        // ScanChunking.TARGET_THREADS, the previous 132 x 512 (22 chunks at batch 8: two waves of 96-thread blocks
+        // at five an SM), and fewer
+        bool first = true;
+        for (long long target : {49152LL, 132LL * 512, 33792LL}) {
+            int chunks = chunksFor(4LL * batch * D, L, target);
+            CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
+            if (!once) run(batch, chunks, d, 2);  // warm-up
+            Timing t = run(batch, chunks, d, reps);
+            CHECK(cudaMemcpy((first ? want : got).data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
+            std::printf("  target %6lld threads, chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, "
+                        "%4.1f %% of the floor", target, chunks, t.stateUs, t.carryUs, t.outUs, t.total(),
+                        100 * floorUs / t.total());
+            if (!first) {
+                double scale = 0, diff = 0;
+                for (size_t i = 0; i < ysN; i++) {
+                    scale = std::max(scale, (double) std::fabs(want[i]));
+                    double e = std::fabs((double) got[i] - want[i]);
+                    diff = std::isnan(e) ? INFINITY : std::max(diff, e);
                 }
-                std::printf("\n");
+                std::printf(", max|y - y_first| %.3g of max|y| %.3g", diff, scale);
             }
+            std::printf("\n");
+            first = false;
         }
         for (float* p : {d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry}) CHECK(cudaFree(p));
     }

@@ -182,16 +182,17 @@ final class MedMambaPlanner {
     private static void chunkedScan(ForwardPlan plan, Ss2dWeights s, int batch, int h, int w) {
         int di = s.dInner();
         ScanChunking chunking = ScanChunking.plan(batch, h * w, di, s.rank());
-        int threads = chunking.blockThreads(di);
-        int gridX = chunking.channelBlocks(di);
+        int threads = ScanChunking.blockThreads(di);
+        int gridX = ceilDiv(di, threads);
         plan.need(CARRY, Math.max(1, chunking.carryFloats(batch, di)));
+        String suffix = "_r" + chunking.kernelRank();
         if (chunking.chunks() > 1) {
-            plan.add(chunkCall(chunking.stateKernel(), gridX, chunking.chunks() - 1, threads, s, batch, h, w,
+            plan.add(chunkCall("scan_chunk_state" + suffix, gridX, chunking.chunks() - 1, threads, s, batch, h, w,
                     chunking));
             plan.add(KernelCall.of("scan_chunk_carry", blocks(4L * batch * ScanChunking.STATES * di, ELEMENT_THREADS),
                     1, 1, ELEMENT_THREADS).i(batch).i(di).i(chunking.chunks()).w(s.aNeg()).p(CARRY).build());
         }
-        plan.add(chunkCall(chunking.outKernel(), gridX, chunking.chunks(), threads, s, batch, h, w, chunking));
+        plan.add(chunkCall("scan_chunk_out" + suffix, gridX, chunking.chunks(), threads, s, batch, h, w, chunking));
     }
 
     private static KernelCall chunkCall(String kernel, int gridX, int gridY, int threads, Ss2dWeights s, int batch,

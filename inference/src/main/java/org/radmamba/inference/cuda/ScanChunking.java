@@ -10,11 +10,8 @@ package org.radmamba.inference.cuda;
  * @param chunks    pieces of each sequence (1: the plain scan)
  * @param chunkLen  steps a piece walks (the last may be shorter)
  * @param kernelRank dt_rank rounded up to the kernel variant's 8, 16, 32 or 64
- * @param statesPerLane 0: a thread a channel ({@code scan_chunk_*}); else a channel's 16 states over 16 / statesPerLane
- *                  lanes ({@code scan_lanes_*}: that many times the threads, so fewer chunks); the carry between
- *                  chunks is the same
  */
-record ScanChunking(int chunks, int chunkLen, int kernelRank, int statesPerLane) {
+record ScanChunking(int chunks, int chunkLen, int kernelRank) {
 
     /**
      * Threads the scan should run on: 132 SMs x 512, twice what it takes to give every multiprocessor of an H100 a
@@ -36,14 +33,6 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank, int statesPerLane)
      * staging for it (network.cu's CS_MIN_BLOCK); the threads past the channels only stage.
      */
     static final int MIN_BLOCK = 64;
-    /**
-     * States a lane of the {@code scan_lanes_*} kernels (network.cu's SL_SPL), 0 for the thread-a-channel kernels:
-     * the system property {@code radmamba.cuda.scanLanes} (default 0 until an H100 has measured the lanes against the
-     * thread-a-channel form in the whole network), which must match the PTX loaded.
-     */
-    static final int LANES = Integer.getInteger("radmamba.cuda.scanLanes", 0);
-    /** Channels a block of the lanes kernels scans (network.cu's SL_CHANNELS; {@code radmamba.cuda.scanLaneChannels}). */
-    static final int LANE_CHANNELS = Integer.getInteger("radmamba.cuda.scanLaneChannels", 8);
 
     ScanChunking {
         if (chunks < 1 || chunkLen < 1) {
@@ -57,54 +46,25 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank, int statesPerLane)
     }
 
     static ScanChunking plan(int batch, int length, int dInner, int rank) {
-        return plan(batch, length, dInner, rank, LANES);
-    }
-
-    static ScanChunking plan(int batch, int length, int dInner, int rank, int statesPerLane) {
         if (batch < 1 || length < 1 || dInner < 1 || rank < 1 || rank > MAX_RANK) {
             throw new IllegalArgumentException("a scan of batch " + batch + ", " + length + " steps, " + dInner
                     + " channels, dt_rank " + rank);
         }
-        if (statesPerLane != 0 && STATES % statesPerLane != 0) {
-            throw new IllegalArgumentException(statesPerLane + " states a lane");
-        }
-        long threads = 4L * batch * dInner * (statesPerLane == 0 ? 1 : STATES / statesPerLane);
+        long threads = 4L * batch * dInner;
         long wanted = Math.max(1, TARGET_THREADS / threads);
         long most = Math.max(1, length / MIN_CHUNK);
         int chunks = (int) Math.min(wanted, most);
         int chunkLen = (length + chunks - 1) / chunks;
         chunks = (length + chunkLen - 1) / chunkLen;
         int kernelRank = rank <= 8 ? 8 : rank <= 16 ? 16 : rank <= 32 ? 32 : 64;
-        return new ScanChunking(chunks, chunkLen, kernelRank, statesPerLane);
+        return new ScanChunking(chunks, chunkLen, kernelRank);
     }
 
     /**
-     * Threads a block (one chunk of one image and direction) runs: a thread a channel, its channels rounded up to
-     * whole warps, 64 to 128; lanes, the lanes of each of {@link #LANE_CHANNELS} channels.
+     * Threads a block (one chunk of one image and direction) runs: its channels rounded up to whole warps, 64 to 128.
      */
-    int blockThreads(int dInner) {
-        return lanes() ? LANE_CHANNELS * STATES / statesPerLane
-                : Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, (dInner + 31) / 32 * 32));
-    }
-
-    boolean lanes() {
-        return statesPerLane != 0;
-    }
-
-    /** Blocks along the channels. */
-    int channelBlocks(int dInner) {
-        int channels = lanes() ? LANE_CHANNELS : blockThreads(dInner);
-        return (dInner + channels - 1) / channels;
-    }
-
-    /** The kernel of the first pass (chunk end states), for the variant of this dt_rank. */
-    String stateKernel() {
-        return (lanes() ? "scan_lanes_state_r" : "scan_chunk_state_r") + kernelRank;
-    }
-
-    /** The kernel of the last pass (outputs). */
-    String outKernel() {
-        return (lanes() ? "scan_lanes_out_r" : "scan_chunk_out_r") + kernelRank;
+    static int blockThreads(int dInner) {
+        return Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, (dInner + 31) / 32 * 32));
     }
 
     /** Floats of the carry buffer: per (image, direction, chunk) the 16 states and sum(delta) of every channel. */

@@ -31,7 +31,7 @@ class NetworkScanOnCpuTest {
         assertEquals(0, build.status(), "g++ could not build the emulated scan:\n" + build.output());
         Result scan = run(List.of(binary.toString()), 120);
         assertEquals(0, scan.status(), scan.output());
-        assertEquals(20, scan.output().lines().filter(l -> l.startsWith("PASS ")).count(), scan.output());
+        assertEquals(5, scan.output().lines().filter(l -> l.startsWith("PASS ")).count(), scan.output());
     }
 
     private record Result(int status, String output) {

@@ -164,12 +164,9 @@ final class PlanInterpreter {
                     }
                 }
             }
-            // a thread a channel or a lane a state: the same chunks, carries and outputs
-            case "scan_chunk_state_r8", "scan_chunk_state_r16", "scan_chunk_state_r32", "scan_chunk_state_r64",
-                 "scan_lanes_state_r8", "scan_lanes_state_r16", "scan_lanes_state_r32", "scan_lanes_state_r64" ->
+            case "scan_chunk_state_r8", "scan_chunk_state_r16", "scan_chunk_state_r32", "scan_chunk_state_r64" ->
                     scanChunks(a, call.gridY(), false);
-            case "scan_chunk_out_r8", "scan_chunk_out_r16", "scan_chunk_out_r32", "scan_chunk_out_r64",
-                 "scan_lanes_out_r8", "scan_lanes_out_r16", "scan_lanes_out_r32", "scan_lanes_out_r64" ->
+            case "scan_chunk_out_r8", "scan_chunk_out_r16", "scan_chunk_out_r32", "scan_chunk_out_r64" ->
                     scanChunks(a, call.gridY(), true);
             case "scan_chunk_carry" -> {
                 int batch = i(a, 0);
