@@ -13,7 +13,7 @@ class ScanChunkingTest {
     void medmamba_t_stage_1_at_batch_1_is_cut_into_chunks_of_at_least_32_steps() {
         // 56 x 56 = 3136 steps, d_inner 96, dt_rank 3: 384 threads alone would walk 3136 steps each
         ScanChunking c = ScanChunking.plan(1, 3136, 96, 3);
-        assertEquals(98, c.chunks()); // 384 threads x 176 would be 132 SMs x 512; chunks of 32 steps at least
+        assertEquals(98, c.chunks()); // 384 threads x 128 would be the target; chunks of 32 steps at least
         assertEquals(32, c.chunkLen());
         assertEquals(8, c.kernelRank());
         assertEquals(4L * 98 * 17 * 96, c.carryFloats(1, 96));
@@ -29,10 +29,20 @@ class ScanChunkingTest {
 
     @Test
     void batch_64_of_medmamba_t_stage_1_walks_two_halves() {
-        // 4 x 64 x 96 = 24576 threads: two chunks bring them to 49152, under 132 SMs x 512
+        // 4 x 64 x 96 = 24576 threads: two chunks bring them to the target, 49152
         ScanChunking c = ScanChunking.plan(64, 3136, 96, 3);
         assertEquals(2, c.chunks());
         assertEquals(1568, c.chunkLen());
+    }
+
+    @Test
+    void batch_8_of_medmamba_t_stage_1_runs_its_out_pass_in_one_wave_of_blocks() {
+        // 3072 threads: 16 chunks of 196 steps, 512 blocks of 96 threads (five an H100 multiprocessor holds: 660);
+        // 22 chunks (704 blocks, two waves) measured 27 % slower
+        ScanChunking c = ScanChunking.plan(8, 3136, 96, 3);
+        assertEquals(16, c.chunks());
+        assertEquals(196, c.chunkLen());
+        assertTrue(32L * c.chunks() <= 132 * 5);
     }
 
     @Test
