@@ -63,6 +63,27 @@ class BatchJobLocalTest {
         return BatchJob.run(spark, spec(), List.of(archive.toString()), out.toString(), 3);
     }
 
+    /** What the Spark job wrote (its folder, summary and rows) beside radmamba batch's console output. */
+    private record Beside(Path sparkOut, BatchJob.Summary summary, String batchOutput, List<BatchRecord> rows) {
+    }
+
+    /**
+     * The Spark job in {@code partitions} and radmamba batch over the same inputs, into NAME-spark and NAME-batch, with
+     * their rows asserted the same.
+     */
+    private static Beside runBeside(List<String> inputs, String name, int partitions) throws Exception {
+        Path sparkOut = temp.resolve(name + "-spark");
+        Path batchOut = temp.resolve(name + "-batch");
+        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), partitions);
+        BatchJob.print(summary, System.out);
+        String batch = RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE);
+        System.out.println(batch);
+        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
+        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
+        Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
+        return new Beside(sparkOut, summary, batch, actual);
+    }
+
     @Test
     void the_jobs_rows_and_parquet_columns_equal_radmamba_batchs_and_a_rerun_adds_nothing() throws Exception {
         Path sparkOut = temp.resolve("spark-out");
@@ -133,17 +154,9 @@ class BatchJobLocalTest {
                 "../media/DICOMDIR",
                 ""), StandardCharsets.UTF_8);
         List<String> inputs = List.of(dicomDir.toString(), list.toString());
-        Path sparkOut = temp.resolve("listed-spark");
-        Path batchOut = temp.resolve("listed-batch");
-
-        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 3);
-        BatchJob.print(summary, System.out);
-        System.out.println(RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE));
-
-        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
-        List<BatchRecord> expected = Rows.read(spark, batchOut.toString(), schema);
-        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
-        Rows.assertSame(expected, actual);
+        Beside run = runBeside(inputs, "listed", 3);
+        BatchJob.Summary summary = run.summary();
+        List<BatchRecord> actual = run.rows();
 
         Path media = dicomDir.getParent();
         List<String> okPaths = List.of(media.resolve(TestArchive.DICOMDIR_FILES.get(1)).toString(),
@@ -193,18 +206,10 @@ class BatchJobLocalTest {
         }
         TestArchive.writeImage(second.resolve("whole.dcm"), sop, pixels);
         List<String> inputs = List.of(first.toString(), second.toString());
-        Path sparkOut = temp.resolve("copies-spark");
-        Path batchOut = temp.resolve("copies-batch");
-
-        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 1);
-        BatchJob.print(summary, System.out);
-        String batch = RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE);
-        System.out.println(batch);
-
-        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
-        List<BatchRecord> expected = Rows.read(spark, batchOut.toString(), schema);
-        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
-        Rows.assertSame(expected, actual);
+        Beside run = runBeside(inputs, "copies", 1);
+        BatchJob.Summary summary = run.summary();
+        String batch = run.batchOutput();
+        List<BatchRecord> actual = run.rows();
         assertEquals(List.of(first.resolve("short-pixels.dcm").toString(), first.resolve("slice.dcm").toString(),
                         first.resolve("truncated.dcm").toString()), actual.stream().map(BatchRecord::path).toList(),
                 "one row per image, of the file in the INPUT given first");
@@ -240,17 +245,10 @@ class BatchJobLocalTest {
         TestArchive.writeImage(first.resolve("one-frame.dcm"), "2.25.555.2", frame);
         TestArchive.writeImage(second.resolve("two-frames.dcm"), "2.25.555.2", 2, twoFrames);
         List<String> inputs = List.of(first.toString(), second.toString());
-        Path sparkOut = temp.resolve("prepass-spark");
-        Path batchOut = temp.resolve("prepass-batch");
-
-        BatchJob.Summary summary = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 4);
-        BatchJob.print(summary, System.out);
-        String batch = RadMambaBatch.run(TestArchive.checkpoint(), inputs, batchOut, THREADS, BATCH_SIZE);
-        System.out.println(batch);
-
-        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
-        List<BatchRecord> actual = Rows.read(spark, sparkOut.toString(), schema);
-        Rows.assertSame(Rows.read(spark, batchOut.toString(), schema), actual);
+        Beside run = runBeside(inputs, "prepass", 4);
+        BatchJob.Summary summary = run.summary();
+        String batch = run.batchOutput();
+        List<BatchRecord> actual = run.rows();
         assertEquals(List.of(second.resolve("two-frames.dcm") + " 2", first.resolve("one-frame.dcm") + " 1",
                         first.resolve("whole.dcm") + " 1"),
                 actual.stream().map(r -> r.path() + " " + r.key().frame()).sorted().toList(), actual.toString());
@@ -260,7 +258,7 @@ class BatchJobLocalTest {
         assertEquals(2, summary.skippedRows());
         assertEquals(RadMambaBatch.skipped(batch), summary.skippedRows());
 
-        BatchJob.Summary again = BatchJob.run(spark, spec(), inputs, sparkOut.toString(), 4);
+        BatchJob.Summary again = BatchJob.run(spark, spec(), inputs, run.sparkOut().toString(), 4);
         BatchJob.print(again, System.out);
         assertEquals(0, again.okRows() + again.failedRows(), "a rerun writes nothing");
         assertEquals(0, again.modelRows(), "the images the output holds are known from the headers: " + again);
