@@ -112,13 +112,23 @@ __device__ __forceinline__ float4 loadA4(const RowLoader& r, bool vec, const flo
     return v;
 }
 
+// Four consecutive k of one row (a float4 loaded along K) down column col of a k-major shared tile.
+template <int BK, int WIDTH>
+__device__ __forceinline__ void storeDownK(float (&tile)[BK][WIDTH], int k, int col, float4 v) {
+    tile[k][col] = v.x;
+    tile[k + 1][col] = v.y;
+    tile[k + 2][col] = v.z;
+    tile[k + 3][col] = v.w;
+}
+
 // C[m, cOff + n*cStride] = (res ? res[same index] : 0) + act(sum_k A[m,k] W[n,k] + bias[n]).
-// Tiles of BM x BN, BK deep, 256 threads, each TM x TN outputs in RM x RN groups of 4x4 spaced 64 apart (so that a
-// warp's shared-memory reads are conflict-free float4s); global loads one float4 of A and one of W a thread per
-// tile, into registers before the current tile is multiplied, then into the other shared buffer (one barrier a tile).
+// Tiles of BM x BN, BK deep, TH threads, each TM x TN outputs in RM x RN groups of 4x4 spaced a row (column) of
+// threads apart (so that a warp's shared-memory reads are conflict-free float4s); global loads of LA float4s of A and
+// LW of W a thread per tile, into registers before the current tile is multiplied, then into the other shared buffer
+// (one barrier a tile). Every variant sums k in order: the tile shape does not change a bit of the result.
 // Split K: with partial != 0, block z sums k in [z*kChunk, (z+1)*kChunk) and writes the raw sum to
 // partial[(z*M + m)*N + n]; splitk_epilogue then adds the splits in order and applies the epilogue (deterministic).
-template <int BM, int BN, int BK, int RM, int RN>
+template <int BM, int BN, int BK, int RM, int RN, int TH>
 __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h,
                                          int w, int cin, int p, int oh, int ow, const float* __restrict__ inScale,
                                          const float* __restrict__ inShift, const float* __restrict__ wt,
@@ -126,8 +136,14 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
                                          int cStride, const float* res, float* __restrict__ partial, int kChunk) {
     constexpr int PAD = 4;
     constexpr int TX = BN / (4 * RN);  // threads along N
-    static_assert(BM * BK == 4 * GEMM_THREADS && BN * BK == 4 * GEMM_THREADS, "one float4 of A and W a thread");
-    static_assert((BM / (4 * RM)) * TX == GEMM_THREADS, "256 threads cover the tile");
+    constexpr int TY = BM / (4 * RM);  // threads along M
+    constexpr int KG = BK / 4;         // float4 groups along a tile's K
+    constexpr int ROWS = TH / KG;      // tile rows one pass of the threads loads
+    constexpr int LA = BM / ROWS;
+    constexpr int LW = BN / ROWS;
+    static_assert(TX * TY == TH, "the threads cover the tile");
+    static_assert(TH % KG == 0 && LA * ROWS == BM && LW * ROWS == BN && LA >= 1 && LW >= 1,
+                  "whole float4s of A and W a thread");
     __shared__ __align__(16) float as[2][BK][BM + PAD];
     __shared__ __align__(16) float ws[2][BK][BN + PAD];
     int tid = threadIdx.x;
@@ -143,28 +159,34 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
     }
     bool vec = ((K | lda) & 3) == 0 && (((unsigned long long) a | (unsigned long long) wt) & 15) == 0
             && (mode != A_CONV3 || (cin & 3) == 0);
-    // this thread's load slot: row lr of the tile, k offset lk (0, 4, ...) within the tile
-    int lr = tid / (BK / 4);
-    int lk = (tid % (BK / 4)) * 4;
-    RowLoader ra;
-    ra.m = m0 + lr;
-    ra.inRange = ra.m < M;
-    ra.y = 0;
-    ra.x = 0;
-    if (mode == A_CONV3) {
-        int plane = h * w;
-        int mm = ra.inRange ? ra.m : 0;
-        int b = mm / plane;
-        int rem = mm - b * plane;
-        ra.y = rem / w;
-        ra.x = rem - ra.y * w;
-        ra.row = a + (long long) mm * lda;  // (b*h + y)*w + x == mm
-    } else {
-        ra.row = a + (long long) (ra.inRange ? ra.m : 0) * lda;
+    // this thread's load slots: rows lr + q * ROWS of the tile, k offset lk (0, 4, ...) within the tile
+    int lr = tid / KG;
+    int lk = (tid % KG) * 4;
+    RowLoader ra[LA];
+#pragma unroll
+    for (int q = 0; q < LA; q++) {
+        ra[q].m = m0 + lr + q * ROWS;
+        ra[q].inRange = ra[q].m < M;
+        ra[q].y = 0;
+        ra[q].x = 0;
+        int mm = ra[q].inRange ? ra[q].m : 0;
+        if (mode == A_CONV3) {
+            int plane = h * w;
+            int b = mm / plane;
+            int rem = mm - b * plane;
+            ra[q].y = rem / w;
+            ra[q].x = rem - ra[q].y * w;
+        }
+        ra[q].row = a + (long long) mm * lda;  // A_CONV3: (b*h + y)*w + x == mm, the output position's own row
     }
-    int wn = n0 + lr;
-    bool wIn = wn < N;
-    const float* wrow = wt + (long long) (wIn ? wn : 0) * K;
+    const float* wrow[LW];
+    bool wIn[LW];
+#pragma unroll
+    for (int q = 0; q < LW; q++) {
+        int wn = n0 + lr + q * ROWS;
+        wIn[q] = wn < N;
+        wrow[q] = wt + (long long) (wIn[q] ? wn : 0) * K;
+    }
     float acc[4 * RM][4 * RN];
 #pragma unroll
     for (int i = 0; i < 4 * RM; i++) {
@@ -177,32 +199,44 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
     if (tiles < 0) {
         tiles = 0;
     }
-    float4 va = loadA4(ra, vec, a, mode, kBegin + lk, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
-    float4 vw;
-    auto loadW = [&](int k) {
-        if (vec) {
-            return (wIn && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow + k)) : make_float4(0.f, 0.f, 0.f, 0.f);
+    float4 va[LA];
+    float4 vw[LW];
+    auto load = [&](int k) {
+#pragma unroll
+        for (int q = 0; q < LA; q++) {
+            va[q] = loadA4(ra[q], vec, a, mode, k, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
         }
-        return make_float4((wIn && k < kEnd) ? wrow[k] : 0.f, (wIn && k + 1 < kEnd) ? wrow[k + 1] : 0.f,
-                           (wIn && k + 2 < kEnd) ? wrow[k + 2] : 0.f, (wIn && k + 3 < kEnd) ? wrow[k + 3] : 0.f);
+#pragma unroll
+        for (int q = 0; q < LW; q++) {
+            if (vec) {
+                vw[q] = (wIn[q] && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow[q] + k))
+                                             : make_float4(0.f, 0.f, 0.f, 0.f);
+            } else {
+                vw[q] = make_float4((wIn[q] && k < kEnd) ? wrow[q][k] : 0.f,
+                                    (wIn[q] && k + 1 < kEnd) ? wrow[q][k + 1] : 0.f,
+                                    (wIn[q] && k + 2 < kEnd) ? wrow[q][k + 2] : 0.f,
+                                    (wIn[q] && k + 3 < kEnd) ? wrow[q][k + 3] : 0.f);
+            }
+        }
     };
-    vw = loadW(kBegin + lk);
-    as[0][lk][lr] = va.x;
-    as[0][lk + 1][lr] = va.y;
-    as[0][lk + 2][lr] = va.z;
-    as[0][lk + 3][lr] = va.w;
-    ws[0][lk][lr] = vw.x;
-    ws[0][lk + 1][lr] = vw.y;
-    ws[0][lk + 2][lr] = vw.z;
-    ws[0][lk + 3][lr] = vw.w;
+    auto store = [&](int buf) {
+#pragma unroll
+        for (int q = 0; q < LA; q++) {
+            storeDownK(as[buf], lk, lr + q * ROWS, va[q]);
+        }
+#pragma unroll
+        for (int q = 0; q < LW; q++) {
+            storeDownK(ws[buf], lk, lr + q * ROWS, vw[q]);
+        }
+    };
+    load(kBegin + lk);
+    store(0);
     __syncthreads();
     for (int t = 0; t < tiles; t++) {
         int buf = t & 1;
         bool more = t + 1 < tiles;
         if (more) {
-            int k = kBegin + (t + 1) * BK + lk;
-            va = loadA4(ra, vec, a, mode, k, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
-            vw = loadW(k);
+            load(kBegin + (t + 1) * BK + lk);
         }
 #pragma unroll
         for (int kk = 0; kk < BK; kk++) {
@@ -210,7 +244,7 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
             float wr[4 * RN];
 #pragma unroll
             for (int g = 0; g < RM; g++) {
-                float4 v = *reinterpret_cast<const float4*>(&as[buf][kk][g * 64 + ty * 4]);
+                float4 v = *reinterpret_cast<const float4*>(&as[buf][kk][g * 4 * TY + ty * 4]);
                 ar[4 * g] = v.x;
                 ar[4 * g + 1] = v.y;
                 ar[4 * g + 2] = v.z;
@@ -218,7 +252,7 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
             }
 #pragma unroll
             for (int g = 0; g < RN; g++) {
-                float4 v = *reinterpret_cast<const float4*>(&ws[buf][kk][g * 64 + tx * 4]);
+                float4 v = *reinterpret_cast<const float4*>(&ws[buf][kk][g * 4 * TX + tx * 4]);
                 wr[4 * g] = v.x;
                 wr[4 * g + 1] = v.y;
                 wr[4 * g + 2] = v.z;
@@ -233,27 +267,19 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
             }
         }
         if (more) {
-            int nb = buf ^ 1;
-            as[nb][lk][lr] = va.x;
-            as[nb][lk + 1][lr] = va.y;
-            as[nb][lk + 2][lr] = va.z;
-            as[nb][lk + 3][lr] = va.w;
-            ws[nb][lk][lr] = vw.x;
-            ws[nb][lk + 1][lr] = vw.y;
-            ws[nb][lk + 2][lr] = vw.z;
-            ws[nb][lk + 3][lr] = vw.w;
+            store(buf ^ 1);
         }
         __syncthreads();
     }
 #pragma unroll
     for (int i = 0; i < 4 * RM; i++) {
-        int m = m0 + (i / 4) * 64 + ty * 4 + (i % 4);
+        int m = m0 + (i / 4) * 4 * TY + ty * 4 + (i % 4);
         if (m >= M) {
             continue;
         }
 #pragma unroll
         for (int j = 0; j < 4 * RN; j++) {
-            int n = n0 + (j / 4) * 64 + tx * 4 + (j % 4);
+            int n = n0 + (j / 4) * 4 * TX + tx * 4 + (j % 4);
             if (n >= N) {
                 continue;
             }
@@ -281,12 +307,18 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
 
 // 64x64 tiles, 16 deep, 4x4 a thread: small or split-K products (batch 1, late stages).
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt(GEMM_PARAMS) {
-    gemmTile<64, 64, 16, 1, 1>(GEMM_ARGS);
+    gemmTile<64, 64, 16, 1, 1, GEMM_THREADS>(GEMM_ARGS);
 }
 
 // 128x128 tiles, 8 deep, 8x8 a thread: products with enough tiles to fill the device.
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt_big(GEMM_PARAMS) {
-    gemmTile<128, 128, 8, 2, 2>(GEMM_ARGS);
+    gemmTile<128, 128, 8, 2, 2, GEMM_THREADS>(GEMM_ARGS);
+}
+
+// 128x64 tiles, 8 deep, 8x8 a thread, 128 threads: products of at most 64 outputs (MedMamba-T's stage-1 convolutions
+// have 48), which would leave more than half of a 128-wide tile empty.
+extern "C" __global__ void __launch_bounds__(128) gemm_nt_tall(GEMM_PARAMS) {
+    gemmTile<128, 64, 8, 2, 2, 128>(GEMM_ARGS);
 }
 
 // The split-K reduction: C[m, cOff + n*cStride] = (res ?) + act(sum_z partial[z][m][n] + bias[n]), z in order.
@@ -554,7 +586,8 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
 // 0.47 instructions issued a cycle and scheduler, 42 % of the stalls on the staging loads, about 370 instructions a
 // step and warp.) Steps of the last tile past the chunk's end are identities: delta 0 (exp 0 = 1, no input), rows
 // left as they were (finite: zeroed at the start, later earlier tiles'), y not written.
-// CS_R is dt_rank rounded up to 8, 16, 32 or 64 (a multiple of four): the dt weights past the rank are zero.
+// CS_R is dt_rank rounded up to 4, 8, 16, 32 or 64 (a multiple of four): the dt weights past the rank are zero.
+// (MedMamba-T's stage 1 has dt_rank 3: 4 wide, its dot product is half the FMAs and shared reads of 8 wide.)
 #define CS_N 16
 #ifndef CS_T
 #define CS_T 8
@@ -578,6 +611,24 @@ __device__ __forceinline__ float exp2Flush(float x) {
     float y;
     asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
     return y;
+#endif
+}
+
+// log(1 + e^d) for d <= 20 in a dozen instructions instead of log1pf(expf(d))'s thirty: log(u) * e / (u - 1) with
+// u = 1 + e rounded, which is log1p(e) to a few ulps however small e is (Goldberg's trick), on the special-function
+// unit's ex2, lg2 and reciprocal.
+__device__ __forceinline__ float softplusShort(float d) {
+#ifdef RADMAMBA_CPU_EMULATION
+    float e = exp2f(d * LOG2E);
+    float u = 1.f + e;
+    return u == 1.f ? e : log2f(u) * 0.69314718f * (e / (u - 1.f));
+#else
+    float e, l, r;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(e) : "f"(d * LOG2E));
+    float u = 1.f + e;
+    asm("lg2.approx.ftz.f32 %0, %1;" : "=f"(l) : "f"(u));
+    asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(u - 1.f));
+    return u == 1.f ? e : l * 0.69314718f * (e * r);
 #endif
 }
 
@@ -628,7 +679,7 @@ __device__ __forceinline__ float deltaRaw(const float* row, const float (&wr)[CS
     return d;
 }
 
-template <int CS_R, bool OUT>
+template <int CS_R, bool OUT, bool SHORT_SOFTPLUS = false>
 __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
                                           const float* __restrict__ u, const float* __restrict__ xdbl,
                                           const float* __restrict__ dtW, const float* __restrict__ dtBias,
@@ -732,7 +783,7 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
 #pragma unroll
             for (int j = 0; j < T; j++) {
                 float d = deltaRaw(tile + j * ROW, wr, bias);
-                d = d > 20.f ? d : log1pf(expf(d));
+                d = d > 20.f ? d : SHORT_SOFTPLUS ? softplusShort(d) : log1pf(expf(d));
                 dt[j] = j < steps ? d : 0.f;
                 sumDt += dt[j];
             }
@@ -793,6 +844,7 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
     extern "C" __global__ void __launch_bounds__(CS_BLOCK) scan_chunk_out_r##R(SCAN_CHUNK_PARAMS) {                 \
         scanChunk<R, true>(SCAN_CHUNK_ARGS);                                                                         \
     }
+SCAN_CHUNK_KERNELS(4)
 SCAN_CHUNK_KERNELS(8)
 SCAN_CHUNK_KERNELS(16)
 SCAN_CHUNK_KERNELS(32)

@@ -27,7 +27,6 @@ import static org.radmamba.inference.cuda.DeviceBuffer.YS;
  */
 final class MedMambaPlanner {
 
-    static final int GEMM_THREADS = 256;
     static final int ROW_THREADS = 128;
     static final int SCAN_THREADS = 128;
     static final int ELEMENT_THREADS = 256;
@@ -211,8 +210,9 @@ final class MedMambaPlanner {
                                    int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
                                    DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
         GemmTiling tiling = GemmTiling.choose(m, n, k);
-        KernelCall.Builder call = KernelCall.of(tiling.kernel(), ceilDiv(n, tiling.tile()), ceilDiv(m, tiling.tile()),
-                tiling.splits(), GEMM_THREADS)
+        GemmTiling.Kernel kernel = tiling.kernel();
+        KernelCall.Builder call = KernelCall.of(kernel.function(), ceilDiv(n, kernel.tileN()),
+                ceilDiv(m, kernel.tileM()), tiling.splits(), kernel.threads())
                 .i(Math.toIntExact(m)).i(n).i(k).p(a).i(lda).i(mode).i(h).i(w).i(cin).i(p).i(oh).i(ow)
                 .w(inScale).w(inShift).w(weight).w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
         call = residual == null ? call.none() : call.p(residual);

@@ -9,7 +9,7 @@ package org.radmamba.inference.cuda;
  *
  * @param chunks    pieces of each sequence (1: the plain scan)
  * @param chunkLen  steps a piece walks (the last may be shorter)
- * @param kernelRank dt_rank rounded up to the kernel variant's 8, 16, 32 or 64
+ * @param kernelRank dt_rank rounded up to the kernel variant's 4, 8, 16, 32 or 64
  */
 record ScanChunking(int chunks, int chunkLen, int kernelRank) {
 
@@ -60,7 +60,7 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
         int chunks = (int) Math.min(wanted, most);
         int chunkLen = (length + chunks - 1) / chunks;
         chunks = (length + chunkLen - 1) / chunkLen;
-        int kernelRank = rank <= 8 ? 8 : rank <= 16 ? 16 : rank <= 32 ? 32 : 64;
+        int kernelRank = rank <= 4 ? 4 : rank <= 8 ? 8 : rank <= 16 ? 16 : rank <= 32 ? 32 : 64;
         return new ScanChunking(chunks, chunkLen, kernelRank);
     }
 

@@ -177,8 +177,9 @@ class CudaMedMambaWithoutGpuTest {
                 List<Object> a = call.args();
                 int m = (Integer) a.get(0);
                 int n = (Integer) a.get(1);
-                int tile = call.kernel().equals("gemm_nt_big") ? 128 : 64;
-                assertTrue(call.gridX() * tile >= n && call.gridY() * tile >= m);
+                GemmTiling.Kernel kernel = GemmTiling.Kernel.named(call.kernel());
+                assertTrue(call.gridX() * kernel.tileN() >= n && call.gridY() * kernel.tileM() >= m);
+                assertEquals(kernel.threads(), call.block(), call.kernel());
                 assertTrue(call.gridZ() * (Integer) a.get(23) >= (Integer) a.get(2), "the splits cover K");
                 KernelCall.Ptr c = (KernelCall.Ptr) a.get(17);
                 long ldc = (Integer) a.get(18);

@@ -15,7 +15,7 @@ class ScanChunkingTest {
         ScanChunking c = ScanChunking.plan(1, 3136, 96, 3);
         assertEquals(98, c.chunks()); // 384 threads x 128 would be the target; chunks of 32 steps at least
         assertEquals(32, c.chunkLen());
-        assertEquals(8, c.kernelRank());
+        assertEquals(4, c.kernelRank());
         assertEquals(4L * 98 * 17 * 96, c.carryFloats(1, 96));
     }
 
@@ -62,7 +62,9 @@ class ScanChunkingTest {
 
     @Test
     void the_kernel_variant_holds_the_rank_and_only_d_state_16_is_chunked() {
-        assertEquals(8, ScanChunking.plan(1, 64, 16, 1).kernelRank());
+        assertEquals(4, ScanChunking.plan(1, 64, 16, 1).kernelRank());
+        assertEquals(4, ScanChunking.plan(1, 64, 16, 4).kernelRank());
+        assertEquals(8, ScanChunking.plan(1, 64, 16, 5).kernelRank());
         assertEquals(16, ScanChunking.plan(1, 64, 16, 9).kernelRank());
         assertEquals(64, ScanChunking.plan(1, 64, 16, 48).kernelRank());
         assertTrue(ScanChunking.supports(16, 48));
