@@ -13,25 +13,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * network.cu's chunked cross scan, the kernels themselves, run on this machine's CPU (src/test/cuda/scan_on_cpu.cpp:
- * the CUDA source compiled by g++ against a small emulation of blocks, shared memory and barriers) and compared with
- * a float64 scan. CI has no GPU, and the scan's indexing (directions, chunks, tiles staged in shared memory, steps
- * past a chunk's end, idle warps) is where a kernel change most easily goes wrong unseen until a GPU machine runs
- * the parity checks. g++ is a Debian package that .ci/run installs; without it this test fails.
+ * network.cu's kernels themselves run on this machine's CPU (src/test/cuda: the CUDA source compiled by g++ against
+ * cuda_on_cpu.h, a small emulation of blocks, shared memory and barriers) and compared with float64 references: the
+ * chunked cross scan (scan_on_cpu.cpp) and the GEMM tiles (gemm_on_cpu.cpp). CI has no GPU, and the kernels' indexing
+ * (the scan's directions, chunks, tiles and idle warps; the GEMM's edge tiles, loaders, implicit im2col and strided
+ * epilogue) is where a kernel change most easily goes wrong unseen until a GPU machine runs the parity checks. g++ is
+ * a Debian package that .ci/run installs; without it these tests fail.
  */
-class NetworkScanOnCpuTest {
+class NetworkKernelsOnCpuTest {
 
     @Test
     void the_chunked_scan_kernels_agree_with_a_float64_scan() throws Exception {
-        Path source = Path.of("src/test/cuda/scan_on_cpu.cpp").toAbsolutePath();
+        assertEquals(5, runOnCpu("scan_on_cpu"), "shapes that passed");
+    }
+
+    @Test
+    void every_gemm_tile_agrees_with_a_float64_product_and_bit_for_bit_with_the_others() throws Exception {
+        // 4 products (dense with float4 and with scalar loads, 3x3 convolution with its input BatchNorm, patch
+        // embedding) x (6 tile shapes + gemm_nt's split K)
+        assertEquals(28, runOnCpu("gemm_on_cpu"), "(product, tiling) pairs that passed");
+    }
+
+    /** Builds src/test/cuda/NAME.cpp, runs it, and returns how many of its lines say PASS (it must exit 0). */
+    private static long runOnCpu(String name) throws IOException, InterruptedException {
+        Path source = Path.of("src/test/cuda/" + name + ".cpp").toAbsolutePath();
         assertTrue(Files.isRegularFile(source), source + " is missing");
-        Path binary = Files.createTempDirectory(Path.of("target"), "scan-on-cpu").resolve("scan_on_cpu");
+        Path binary = Files.createTempDirectory(Path.of("target"), name).resolve(name);
         Result build = run(List.of("g++", "-std=c++20", "-O1", "-pthread", "-o", binary.toString(),
                 source.toString()), 180);
-        assertEquals(0, build.status(), "g++ could not build the emulated scan:\n" + build.output());
-        Result scan = run(List.of(binary.toString()), 120);
-        assertEquals(0, scan.status(), scan.output());
-        assertEquals(5, scan.output().lines().filter(l -> l.startsWith("PASS ")).count(), scan.output());
+        assertEquals(0, build.status(), "g++ could not build " + name + ":\n" + build.output());
+        Result result = run(List.of(binary.toString()), 120);
+        assertEquals(0, result.status(), result.output());
+        return result.output().lines().filter(l -> l.startsWith("PASS ")).count();
     }
 
     private record Result(int status, String output) {

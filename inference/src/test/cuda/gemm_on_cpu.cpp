@@ -1,0 +1,193 @@
+// network.cu's GEMM kernels (gemm_nt_big, gemm_nt_tall, gemm_nt and its split-K with splitk_epilogue, and the other tile shapes
+// gemmTile takes) run on the CPU through cuda_on_cpu.h and compared with a float64 product: the tiles' indexing (edge
+// tiles, the float4 and the scalar loaders, the 3x3 convolution's implicit im2col with its input BatchNorm, the patch
+// embedding's gather, the strided epilogue onto a residual) checked on machines without a GPU. Every tile shape sums
+// k in order, so their outputs must also agree bit for bit with gemm_nt_big's. NetworkKernelsOnCpuTest runs it.
+//
+//   g++ -std=c++20 -O1 -pthread gemm_on_cpu.cpp -o gemm_on_cpu && ./gemm_on_cpu
+#include "cuda_on_cpu.h"
+#include "../../main/cuda/network.cu"
+
+#include <cstring>
+#include <random>
+#include <string>
+
+namespace {
+
+struct Case {
+    const char* what;
+    int mode;
+    int m, n, k;
+    int h, w, cin, p, oh, ow;  // A_CONV3: h x w positions of cin channels; A_PATCHIFY: the input's h x w, p, output grid
+    bool inNorm, relu, residual;
+    int cOff, cStride;
+};
+
+struct Operands {
+    std::vector<float> a, wt, bias, scale, shift, res;
+    int lda, ldc;
+};
+
+Operands draw(const Case& c, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> unit(-1.f, 1.f);
+    Operands o;
+    size_t aSize;
+    if (c.mode == A_CONV3) {
+        o.lda = c.cin;
+        aSize = (size_t) c.m * c.cin;
+    } else if (c.mode == A_PATCHIFY) {
+        o.lda = 0;
+        aSize = (size_t) (c.m / (c.oh * c.ow)) * c.cin * c.h * c.w;
+    } else {
+        o.lda = c.k + 4;  // a window of a wider matrix, as ln_1's right half
+        aSize = (size_t) c.m * o.lda;
+    }
+    o.ldc = c.cOff + (c.n - 1) * c.cStride + 1 + 3;
+    o.a.resize(aSize);
+    o.wt.resize((size_t) c.n * c.k);
+    o.bias.resize(c.n);
+    o.scale.resize(std::max(c.cin, 1));
+    o.shift.resize(std::max(c.cin, 1));
+    o.res.resize((size_t) c.m * o.ldc);
+    for (auto* v : {&o.a, &o.wt, &o.bias, &o.scale, &o.shift, &o.res}) {
+        for (auto& x : *v) x = unit(rng);
+    }
+    return o;
+}
+
+// A[m, k] as the kernels define it, in float64 (zero padding after the input BatchNorm, as nn.Conv2d pads)
+double elementA(const Case& c, const Operands& o, int m, int k) {
+    if (c.mode == A_DENSE) return o.a[(size_t) m * o.lda + k];
+    if (c.mode == A_CONV3) {
+        int b = m / (c.h * c.w), y = m / c.w % c.h, x = m % c.w;
+        int tap = k / c.cin, ci = k % c.cin;
+        int yy = y + tap / 3 - 1, xx = x + tap % 3 - 1;
+        if (yy < 0 || yy >= c.h || xx < 0 || xx >= c.w) return 0;
+        double v = o.a[(((size_t) b * c.h + yy) * c.w + xx) * c.cin + ci];
+        return c.inNorm ? v * o.scale[ci] + o.shift[ci] : v;
+    }
+    int b = m / (c.oh * c.ow), py = m / c.ow % c.oh, px = m % c.ow;
+    int ci = k / (c.p * c.p), ky = k / c.p % c.p, kx = k % c.p;
+    return o.a[(((size_t) b * c.cin + ci) * c.h + py * c.p + ky) * c.w + px * c.p + kx];
+}
+
+// The product's outputs in float64, NaN where the product writes nothing (the padding of each output row, the
+// columns the channel shuffle leaves to another product)
+std::vector<double> reference(const Case& c, const Operands& o) {
+    std::vector<double> out(o.res.size(), NAN);
+    for (int m = 0; m < c.m; m++) {
+        for (int n = 0; n < c.n; n++) {
+            double s = o.bias[n];
+            for (int k = 0; k < c.k; k++) s += elementA(c, o, m, k) * o.wt[(size_t) n * c.k + k];
+            if (c.relu) s = std::max(s, 0.0);
+            size_t idx = (size_t) m * o.ldc + c.cOff + (size_t) n * c.cStride;
+            out[idx] = (c.residual ? o.res[idx] : 0.0) + s;
+        }
+    }
+    return out;
+}
+
+using Kernel = void (*)(GEMM_PARAMS);
+
+struct Tiling {
+    const char* name;
+    Kernel kernel;
+    unsigned bm, bn, threads;
+};
+
+template <int BM, int BN, int BK, int RM, int RN, int TH>
+void tile(GEMM_PARAMS) {
+    gemmTile<BM, BN, BK, RM, RN, TH>(GEMM_ARGS);
+}
+
+const Tiling TILINGS[] = {
+    {"gemm_nt_big", gemm_nt_big, 128, 128, 256},
+    {"gemm_nt", gemm_nt, 64, 64, 256},
+    {"gemm_nt_tall", gemm_nt_tall, 128, 64, 128},
+    {"128x128x16/256", tile<128, 128, 16, 2, 2, 256>, 128, 128, 256},
+    {"128x64x16/128", tile<128, 64, 16, 2, 2, 128>, 128, 64, 128},
+    {"64x64x16/64", tile<64, 64, 16, 2, 2, 64>, 64, 64, 64},
+};
+
+// One product on one tiling; splits > 1: gemm_nt's split K (partial sums, then splitk_epilogue in order).
+std::vector<float> run(const Case& c, const Operands& o, const Tiling& t, int splits) {
+    std::vector<float> out(o.res);  // also the residual: the epilogue reads and writes the same element
+    int kChunk = splits > 1 ? (c.k + splits - 1) / splits / 16 * 16 + 16 : c.k;
+    int used = splits > 1 ? (c.k + kChunk - 1) / kChunk : 1;
+    std::vector<float> partial(splits > 1 ? (size_t) used * c.m * c.n : 0, NAN);
+    const float* res = c.residual ? o.res.data() : nullptr;
+    const float* scale = c.inNorm ? o.scale.data() : nullptr;
+    const float* shift = c.inNorm ? o.shift.data() : nullptr;
+    launch({(c.n + t.bn - 1) / t.bn, (c.m + t.bm - 1) / t.bm, (unsigned) used}, t.threads, [&] {
+        t.kernel(c.m, c.n, c.k, o.a.data(), o.lda, c.mode, c.h, c.w, c.cin, c.p, c.oh, c.ow, scale, shift,
+                 o.wt.data(), o.bias.data(), c.relu ? ACT_RELU : ACT_NONE, out.data(), o.ldc, c.cOff, c.cStride, res,
+                 splits > 1 ? partial.data() : nullptr, kChunk);
+    });
+    if (splits > 1) {
+        unsigned total = c.m * c.n;
+        launch({(total + 127) / 128, 1, 1}, 128, [&] {
+            splitk_epilogue(c.m, c.n, used, partial.data(), o.bias.data(), c.relu ? ACT_RELU : ACT_NONE, out.data(),
+                            o.ldc, c.cOff, c.cStride, res);
+        });
+    }
+    return out;
+}
+
+bool check(const Case& c) {
+    Operands o = draw(c, 31u * c.m + c.n);
+    std::vector<double> want = reference(c, o);
+    double scale = 0;
+    for (double v : want) scale = std::isnan(v) ? scale : std::max(scale, std::fabs(v));
+    std::vector<float> first;
+    bool ok = true;
+    auto judge = [&](const std::string& name, const std::vector<float>& got, bool exact) {
+        double diff = 0;
+        size_t wrong = 0;
+        for (size_t i = 0; i < want.size(); i++) {
+            if (std::isnan(want[i])) {
+                wrong += std::memcmp(&got[i], &o.res[i], sizeof(float)) != 0;  // not the product's: untouched
+                continue;
+            }
+            double e = std::fabs(got[i] - want[i]);
+            if (std::isnan(e)) wrong++;
+            else diff = std::max(diff, e);
+        }
+        bool same = !exact || std::memcmp(got.data(), first.data(), got.size() * sizeof(float)) == 0;
+        bool pass = wrong == 0 && diff <= 1e-5 * scale && same;
+        std::printf("%s %s, %s: max|C - C64| %.3g (limit %.3g), %zu elements wrong, unwritten or written outside the product%s\n",
+                    pass ? "PASS" : "FAIL", c.what, name.c_str(), diff, 1e-5 * scale, wrong,
+                    exact ? (same ? ", bit-identical to gemm_nt_big" : ", NOT bit-identical to gemm_nt_big") : "");
+        ok = ok && pass;
+    };
+    for (const Tiling& t : TILINGS) {
+        std::vector<float> got = run(c, o, t, 1);
+        if (first.empty()) {
+            first = got;
+            judge(t.name, got, false);
+        } else {
+            judge(t.name, got, true);
+        }
+    }
+    judge("gemm_nt, K split in 3", run(c, o, TILINGS[1], 3), false);
+    return ok;
+}
+
+}  // namespace
+
+int main() {
+    const Case cases[] = {
+        // edge tiles along M and N; K a multiple of four (float4 loads) but of no tile depth; ReLU
+        {"dense 130x70, K 36", A_DENSE, 130, 70, 36, 0, 0, 0, 0, 0, 0, false, true, false, 0, 1},
+        // K not a multiple of four: the scalar loader; the channel-shuffle epilogue (stride 2, offset 1) onto a
+        // residual
+        {"dense 67x9, K 30, strided onto a residual", A_DENSE, 67, 9, 30, 0, 0, 0, 0, 0, 0, false, false, true, 1, 2},
+        // 3x3 convolution of 2 images of 9x7 positions, 8 channels, with its input BatchNorm (zero padding after it)
+        {"3x3 conv 2x9x7, 8 -> 12, input BN", A_CONV3, 126, 12, 72, 9, 7, 8, 0, 0, 0, true, true, false, 0, 1},
+        // the patch embedding: 2 images of 3x12x8, 4x4 patches
+        {"patchify 2x3x12x8, p 4 -> 10", A_PATCHIFY, 12, 10, 48, 12, 8, 3, 4, 3, 2, false, false, false, 0, 1},
+    };
+    bool ok = true;
+    for (const Case& c : cases) ok = check(c) && ok;
+    return ok ? 0 : 1;
+}
