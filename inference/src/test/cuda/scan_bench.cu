@@ -7,6 +7,7 @@
 //   nvcc -O3 -arch=sm_90 -o scan_bench scan_bench.cu && ./scan_bench [BATCH...]     (default 1 8 64)
 //   ./scan_bench once 8      each cut once, for a profiler (ncu -k regex:scan_chunk)
 #include "../../main/cuda/network.cu"
+#include "bench_util.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,16 +16,27 @@
 #include <random>
 #include <vector>
 
-#define CHECK(x)                                                                                                     \
-    do {                                                                                                             \
-        cudaError_t e_ = (x);                                                                                        \
-        if (e_ != cudaSuccess) {                                                                                     \
-            std::fprintf(stderr, "%s: %s\n", #x, cudaGetErrorString(e_));                                            \
-            std::exit(1);                                                                                            \
-        }                                                                                                            \
-    } while (0)
+// Forms of the chunked kernels to time beside the shipped ones: the dt dot product 4 wide (dt_rank 3 padded to 4,
+// not 8) and softplus in a dozen instructions (softplusShort) instead of log1pf(expf)
+template <int R, bool OUT, bool SHORT>
+__global__ void __launch_bounds__(CS_BLOCK) sb_chunk(SCAN_CHUNK_PARAMS) {
+    scanChunk<R, OUT, SHORT>(SCAN_CHUNK_ARGS);
+}
 
 namespace {
+
+struct Form {
+    const char* name;
+    void (*state)(SCAN_CHUNK_PARAMS);
+    void (*out)(SCAN_CHUNK_PARAMS);
+};
+
+const Form SHIPPED = {"shipped (r8, log1pf)", scan_chunk_state_r8, scan_chunk_out_r8};
+const Form FORMS[] = {
+    {"r4, log1pf", sb_chunk<4, false, false>, sb_chunk<4, true, false>},
+    {"r8, short softplus", sb_chunk<8, false, true>, sb_chunk<8, true, true>},
+    {"r4, short softplus", sb_chunk<4, false, true>, sb_chunk<4, true, true>},
+};
 
 constexpr int H = 56, W = 56, D = 96, RANK = 3;
 constexpr double CLOCK_HZ = 1.98e9;  // H100 SXM boost, as the floor in docs/performance.md
@@ -46,12 +58,7 @@ int chunksFor(long long threads, int L, long long target) {
     return (L + len - 1) / len;
 }
 
-float median(std::vector<float> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-Timing run(int batch, int chunks, const Buffers& d, int reps) {
+Timing run(int batch, int chunks, const Buffers& d, int reps, const Form& form = SHIPPED) {
     int L = H * W;
     int len = (L + chunks - 1) / chunks;
     chunks = (L + len - 1) / len;
@@ -59,7 +66,7 @@ Timing run(int batch, int chunks, const Buffers& d, int reps) {
     int gridX = (D + threads - 1) / threads;
     auto launch = [&](bool out, int gridY) {
         dim3 grid(gridX, gridY, 4 * batch);
-        auto kernel = out ? scan_chunk_out_r8 : scan_chunk_state_r8;
+        auto kernel = out ? form.out : form.state;
         kernel<<<grid, threads>>>(batch, H, W, D, RANK, len, chunks, d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys,
                                   d.carry);
     };
@@ -157,6 +164,22 @@ int main(int argc, char** argv) {
             }
             std::printf("\n");
             first = false;
+        }
+        int chunks = chunksFor(4LL * batch * D, L, 49152);
+        for (const Form& form : FORMS) {
+            CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
+            if (!once) run(batch, chunks, d, 2, form);
+            Timing t = run(batch, chunks, d, reps, form);
+            CHECK(cudaMemcpy(got.data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
+            double scale = 0, diff = 0;
+            for (size_t i = 0; i < ysN; i++) {
+                scale = std::max(scale, (double) std::fabs(want[i]));
+                double e = std::fabs((double) got[i] - want[i]);
+                diff = std::isnan(e) ? INFINITY : std::max(diff, e);
+            }
+            std::printf("  %-22s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the floor, "
+                        "max|y - y_shipped| %.3g of max|y| %.3g\n", form.name, chunks, t.stateUs, t.carryUs, t.outUs,
+                        t.total(), 100 * floorUs / t.total(), diff, scale);
         }
         for (float* p : {d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry}) CHECK(cudaFree(p));
     }
