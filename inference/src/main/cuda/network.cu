@@ -305,20 +305,11 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
 #define GEMM_ARGS \
     M, N, K, a, lda, mode, h, w, cin, p, oh, ow, inScale, inShift, wt, bias, act, c, ldc, cOff, cStride, res, partial, kChunk
 
-// 64x64 tiles, 16 deep, 4x4 a thread: small or split-K products (batch 1, late stages).
+// 64x64 tiles, 16 deep, 4x4 a thread, 256 threads: every product, K split at small batch. On an H100 it beat the
+// 8x8-a-thread tiles (128x128, and 128x64 for narrow products) on nearly every MedMamba-T product at batch 8 and 64
+// (inference/src/test/cuda/gemm_bench.cu, docs/performance.md): more blocks in flight hide the loads better.
 extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt(GEMM_PARAMS) {
     gemmTile<64, 64, 16, 1, 1, GEMM_THREADS>(GEMM_ARGS);
-}
-
-// 128x128 tiles, 8 deep, 8x8 a thread: products with enough tiles to fill the device.
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS) gemm_nt_big(GEMM_PARAMS) {
-    gemmTile<128, 128, 8, 2, 2, GEMM_THREADS>(GEMM_ARGS);
-}
-
-// 128x64 tiles, 8 deep, 8x8 a thread, 128 threads: products of at most 64 outputs (MedMamba-T's stage-1 convolutions
-// have 48), which would leave more than half of a 128-wide tile empty.
-extern "C" __global__ void __launch_bounds__(128) gemm_nt_tall(GEMM_PARAMS) {
-    gemmTile<128, 64, 8, 2, 2, 128>(GEMM_ARGS);
 }
 
 // The split-K reduction: C[m, cOff + n*cStride] = (res ?) + act(sum_z partial[z][m][n] + bias[n]), z in order.
@@ -617,6 +608,8 @@ __device__ __forceinline__ float exp2Flush(float x) {
 // log(1 + e^d) for d <= 20 in a dozen instructions instead of log1pf(expf(d))'s thirty: log(u) * e / (u - 1) with
 // u = 1 + e rounded, which is log1p(e) to a few ulps however small e is (Goldberg's trick), on the special-function
 // unit's ex2, lg2 and reciprocal.
+// The chunked kernels' softplus: on an H100 their two passes took 4-8 % less time than with log1pf(expf(d)), y within
+// 2.1e-7 of max |y| of it (scan_bench, batch 1 to 64).
 __device__ __forceinline__ float softplusShort(float d) {
 #ifdef RADMAMBA_CPU_EMULATION
     float e = exp2f(d * LOG2E);
@@ -679,7 +672,7 @@ __device__ __forceinline__ float deltaRaw(const float* row, const float (&wr)[CS
     return d;
 }
 
-template <int CS_R, bool OUT, bool SHORT_SOFTPLUS = false>
+template <int CS_R, bool OUT, bool SHORT_SOFTPLUS = true>
 __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, int rank, int chunkLen, int chunks,
                                           const float* __restrict__ u, const float* __restrict__ xdbl,
                                           const float* __restrict__ dtW, const float* __restrict__ dtBias,

@@ -210,9 +210,8 @@ final class MedMambaPlanner {
                                    int p, int oh, int ow, int inScale, int inShift, int weight, int bias, int act,
                                    DeviceBuffer c, int ldc, int cOff, int cStride, DeviceBuffer residual) {
         GemmTiling tiling = GemmTiling.choose(m, n, k);
-        GemmTiling.Kernel kernel = tiling.kernel();
-        KernelCall.Builder call = KernelCall.of(kernel.function(), ceilDiv(n, kernel.tileN()),
-                ceilDiv(m, kernel.tileM()), tiling.splits(), kernel.threads())
+        KernelCall.Builder call = KernelCall.of(GemmTiling.KERNEL, ceilDiv(n, GemmTiling.TILE),
+                ceilDiv(m, GemmTiling.TILE), tiling.splits(), GemmTiling.THREADS)
                 .i(Math.toIntExact(m)).i(n).i(k).p(a).i(lda).i(mode).i(h).i(w).i(cin).i(p).i(oh).i(ow)
                 .w(inScale).w(inShift).w(weight).w(bias).i(act).p(c).i(ldc).i(cOff).i(cStride);
         call = residual == null ? call.none() : call.p(residual);

@@ -55,7 +55,8 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
                     + " channels, dt_rank " + rank);
         }
         long threads = 4L * batch * dInner;
-        long wanted = Math.max(1, TARGET_THREADS / threads);
+        // once the sequences alone are half the target, one walk beats two (batch 64 at stage 1: 1244 against 1326 µs)
+        long wanted = 2 * threads >= TARGET_THREADS ? 1 : TARGET_THREADS / threads;
         long most = Math.max(1, length / MIN_CHUNK);
         int chunks = (int) Math.min(wanted, most);
         int chunkLen = (length + chunks - 1) / chunks;

@@ -53,7 +53,7 @@ final class PlanInterpreter {
     private void execute(KernelCall call) {
         List<Object> a = call.args();
         switch (call.kernel()) {
-            case "gemm_nt", "gemm_nt_big", "gemm_nt_tall" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6),
+            case "gemm_nt" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6),
                     i(a, 7), i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
                     ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)),
                     ref(a.get(22)), i(a, 23), call.gridZ());
