@@ -16,13 +16,11 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
     /**
      * Threads the scan should run on, which sets the chunks: enough to keep an H100's 132 multiprocessors busy, few
      * enough that a pass's blocks run in one wave. The kernels take 128 registers a thread, so five blocks of 96
-     * threads (MedMamba-T's 96 channels) fit a multiprocessor: 660 at once. Measured on an H100 (2026-12-07,
-     * MedMamba-T batch 8, stage 1: 32 images x directions): 132 x 512 threads cut it into 22 chunks, 704 blocks, two
-     * waves, 248 µs of scan and 5.20 ms a pass; 49152 threads, 16 chunks, 512 blocks, 195 µs and 5.03 ms; 33792, 11
-     * chunks, 262 µs (VM-UNet batch 8 10.80 ms a pass instead of 11.20; batch 1 and 64 unchanged: their chunks are
-     * set by {@link #MIN_CHUNK} and by the batch). Earlier (2026-12-06) 132 x 256 had been slower than 132 x 512.
-     * The system property {@code radmamba.cuda.scanThreads} overrides it, so that the GPU profile can weigh more
-     * chunks against fewer on another card without a rebuild.
+     * threads (MedMamba-T's 96 channels) fit a multiprocessor: 660 at once. On an H100 (2026-12-07, MedMamba-T batch
+     * 8, stage 1) 49152 threads give 16 chunks, 512 blocks and 192 µs of scan; 67584 give 22 chunks, two waves, 236
+     * µs; 33792 give 11 chunks, 251 µs (docs/performance.md, "The scan"). The system property
+     * {@code radmamba.cuda.scanThreads} overrides it, so that the GPU profile can weigh more chunks against fewer on
+     * another card without a rebuild.
      */
     static final int TARGET_THREADS = Integer.getInteger("radmamba.cuda.scanThreads", 49_152);
     /** The shortest chunk: below it the extra walk and the carry pass cost more than the parallelism gains. */
