@@ -19,98 +19,7 @@
 //   expand_norm          VM-UNet's PatchExpand2D / Final_PatchExpand2D rearrangement and its LayerNorm in one pass
 //   head_nchw            VM-UNet's final 1x1 convolution, written channels-first, with the sigmoid for one class
 
-#define A_DENSE 0
-#define A_CONV3 1
-#define A_PATCHIFY 2
-
-#define ACT_NONE 0
-#define ACT_RELU 1
-
-#define GEMM_THREADS 256
-
-// One element of A, any mode, bounds-checked: the patch embedding's gather and the fallback of the vector loader.
-__device__ __forceinline__ float gatherA(const float* __restrict__ a, int mode, int m, int k, int M, int K, int lda,
-                                         const float* __restrict__ inScale, const float* __restrict__ inShift,
-                                         int h, int w, int cin, int p, int oh, int ow) {
-    if (m >= M || k >= K) {
-        return 0.f;
-    }
-    if (mode == A_DENSE) {
-        return a[(long long) m * lda + k];
-    }
-    if (mode == A_CONV3) {
-        int tap = k / cin;
-        int ci = k - tap * cin;
-        int plane = h * w;
-        int b = m / plane;
-        int rem = m - b * plane;
-        int y = rem / w + tap / 3 - 1;
-        int x = rem - (rem / w) * w + tap % 3 - 1;
-        if (y < 0 || y >= h || x < 0 || x >= w) {
-            return 0.f; // zero padding after the input BatchNorm, as nn.Conv2d pads its (normalised) input
-        }
-        float v = a[((long long) (b * h + y) * w + x) * lda + ci];
-        return inScale ? v * inScale[ci] + inShift[ci] : v;
-    }
-    // A_PATCHIFY: m = (b, py, px) of the output grid; k = (ci, ky, kx) as PyTorch's conv weight (out, in, p, p)
-    int pp = p * p;
-    int ci = k / pp;
-    int r = k - ci * pp;
-    int ky = r / p;
-    int kx = r - ky * p;
-    int plane = oh * ow;
-    int b = m / plane;
-    int rem = m - b * plane;
-    int py = rem / ow;
-    int px = rem - py * ow;
-    // cin: the input's channels; a one-channel input feeds every input channel of the weight (VM-UNet repeats it)
-    return a[(((long long) b * cin + (ci < cin ? ci : 0)) * h + py * p + ky) * w + px * p + kx];
-}
-
-// What one thread loads of A's tile: four consecutive k of one row m (fixed for the whole K loop, so the row's
-// decoding into (image, y, x) for the 3x3 convolution is done once). vec: A's rows and k groups of four are 16-byte
-// aligned (K, lda and, for A_CONV3, cin multiples of four, the base pointer aligned): one float4 load.
-struct RowLoader {
-    const float* row;  // A_DENSE: &a[m*lda]; A_CONV3: &a[(b*h+y)*w+x)*lda] of the output position
-    int m, y, x;       // A_CONV3: the output position
-    bool inRange;
-};
-
-__device__ __forceinline__ float4 loadA4(const RowLoader& r, bool vec, const float* __restrict__ a, int mode, int k,
-                                         int M, int K, int lda, const float* __restrict__ inScale,
-                                         const float* __restrict__ inShift, int h, int w, int cin, int p, int oh,
-                                         int ow) {
-    if (!vec || mode == A_PATCHIFY) {
-        return make_float4(gatherA(a, mode, r.m, k, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
-                           gatherA(a, mode, r.m, k + 1, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
-                           gatherA(a, mode, r.m, k + 2, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow),
-                           gatherA(a, mode, r.m, k + 3, M, K, lda, inScale, inShift, h, w, cin, p, oh, ow));
-    }
-    if (!r.inRange || k >= K) {
-        return make_float4(0.f, 0.f, 0.f, 0.f);
-    }
-    if (mode == A_DENSE) {
-        return __ldg(reinterpret_cast<const float4*>(r.row + k));
-    }
-    // A_CONV3: the four k share one tap (cin % 4 == 0)
-    int tap = k / cin;
-    int ci = k - tap * cin;
-    int dy = tap / 3 - 1;
-    int dx = tap - (tap / 3) * 3 - 1;
-    int y = r.y + dy;
-    int x = r.x + dx;
-    if (y < 0 || y >= h || x < 0 || x >= w) {
-        return make_float4(0.f, 0.f, 0.f, 0.f);
-    }
-    float4 v = __ldg(reinterpret_cast<const float4*>(r.row + ((long long) dy * w + dx) * lda + ci));
-    if (inScale) {
-        v.x = v.x * inScale[ci] + inShift[ci];
-        v.y = v.y * inScale[ci + 1] + inShift[ci + 1];
-        v.z = v.z * inScale[ci + 2] + inShift[ci + 2];
-        v.w = v.w * inScale[ci + 3] + inShift[ci + 3];
-    }
-    return v;
-}
+#include "gemm_operands.cuh"
 
 // Four consecutive k of one row (a float4 loaded along K) down column col of a k-major shared tile.
 template <int BK, int WIDTH>
@@ -287,23 +196,10 @@ __device__ __forceinline__ void gemmTile(int M, int N, int K, const float* __res
                 partial[((long long) blockIdx.z * M + m) * N + n] = acc[i][j];
                 continue;
             }
-            float v = acc[i][j] + (bias ? bias[n] : 0.f);
-            if (act == ACT_RELU) {
-                v = fmaxf(v, 0.f);
-            }
-            long long idx = (long long) m * ldc + cOff + (long long) n * cStride;
-            c[idx] = res ? res[idx] + v : v;
+            storeProduct(acc[i][j], m, n, bias, act, c, ldc, cOff, cStride, res);
         }
     }
 }
-
-#define GEMM_PARAMS                                                                                                  \
-    int M, int N, int K, const float* __restrict__ a, int lda, int mode, int h, int w, int cin, int p, int oh,      \
-        int ow, const float* __restrict__ inScale, const float* __restrict__ inShift, const float* __restrict__ wt, \
-        const float* __restrict__ bias, int act, float* c, int ldc, int cOff, int cStride, const float* res,        \
-        float* __restrict__ partial, int kChunk
-#define GEMM_ARGS \
-    M, N, K, a, lda, mode, h, w, cin, p, oh, ow, inScale, inShift, wt, bias, act, c, ldc, cOff, cStride, res, partial, kChunk
 
 // 64x64 tiles, 16 deep, 4x4 a thread, 256 threads: every product, K split at small batch. On an H100 it beat the
 // 8x8-a-thread tiles (128x128, and 128x64 for narrow products) on nearly every MedMamba-T product at batch 8 and 64
@@ -327,12 +223,7 @@ extern "C" __global__ void splitk_epilogue(int M, int N, int splits, const float
     for (int z = 0; z < splits; z++) {
         s += partial[(long long) z * total + idx];
     }
-    float v = s + (bias ? bias[n] : 0.f);
-    if (act == ACT_RELU) {
-        v = fmaxf(v, 0.f);
-    }
-    long long o = (long long) m * ldc + cOff + (long long) n * cStride;
-    c[o] = res ? res[o] + v : v;
+    storeProduct(s, m, n, bias, act, c, ldc, cOff, cStride, res);
 }
 
 // One warp per row: mean, then the biased variance around it (two passes, as PyTorch), then the affine map.
