@@ -1,11 +1,16 @@
-// network.cu's GEMM (gemm_nt, its split K with splitk_epilogue, and the other tile shapes gemmTile takes) run on the CPU through cuda_on_cpu.h and compared with a float64 product: the tiles' indexing (edge
-// tiles, the float4 and the scalar loaders, the 3x3 convolution's implicit im2col with its input BatchNorm, the patch
-// embedding's gather, the strided epilogue onto a residual) checked on machines without a GPU. Every tile shape sums
-// k in order, so their outputs must also agree bit for bit with gemm_nt's. NetworkKernelsOnCpuTest runs it.
+// network.cu's GEMM (gemm_nt, its split K with splitk_epilogue, and the other tile shapes gemmTile takes) and
+// gemm_tf32.cu's tensor-core GEMM (gemm_nt_tf32, its mma.sync emulated from the PTX ISA's fragment layout) run on the
+// CPU through cuda_on_cpu.h and compared with a float64 product: the tiles' indexing (edge tiles, the float4 and the
+// scalar loaders, the 3x3 convolution's implicit im2col with its input BatchNorm, the patch embedding's gather, the
+// strided epilogue onto a residual) checked on machines without a GPU. Every float32 tile shape sums k in order, so
+// their outputs must also agree bit for bit with gemm_nt's; gemm_nt_tf32 must match the float64 product of the
+// operands rounded to TF32 (and so differ from the float32 product by TF32's rounding, not by a misplaced fragment).
+// NetworkKernelsOnCpuTest runs it.
 //
 //   g++ -std=c++20 -O1 -pthread gemm_on_cpu.cpp -o gemm_on_cpu && ./gemm_on_cpu
 #include "cuda_on_cpu.h"
 #include "../../main/cuda/network.cu"
+#include "../../main/cuda/gemm_tf32.cu"
 
 #include <cstring>
 #include <random>
@@ -55,30 +60,36 @@ Operands draw(const Case& c, unsigned seed) {
     return o;
 }
 
-// A[m, k] as the kernels define it, in float64 (zero padding after the input BatchNorm, as nn.Conv2d pads)
-double elementA(const Case& c, const Operands& o, int m, int k) {
-    if (c.mode == A_DENSE) return o.a[(size_t) m * o.lda + k];
+// A[m, k] as the kernels define it, in float64 (zero padding after the input BatchNorm, as nn.Conv2d pads); tf32:
+// as gemm_nt_tf32 stages it, the BatchNorm applied in float32 and the result rounded to TF32
+double elementA(const Case& c, const Operands& o, int m, int k, bool tf32) {
+    if (c.mode == A_DENSE) return tf32 ? tf32RoundEmulated(o.a[(size_t) m * o.lda + k]) : o.a[(size_t) m * o.lda + k];
     if (c.mode == A_CONV3) {
         int b = m / (c.h * c.w), y = m / c.w % c.h, x = m % c.w;
         int tap = k / c.cin, ci = k % c.cin;
         int yy = y + tap / 3 - 1, xx = x + tap % 3 - 1;
         if (yy < 0 || yy >= c.h || xx < 0 || xx >= c.w) return 0;
-        double v = o.a[(((size_t) b * c.h + yy) * c.w + xx) * c.cin + ci];
-        return c.inNorm ? v * o.scale[ci] + o.shift[ci] : v;
+        float v = o.a[(((size_t) b * c.h + yy) * c.w + xx) * c.cin + ci];
+        if (tf32) return tf32RoundEmulated(c.inNorm ? v * o.scale[ci] + o.shift[ci] : v);
+        return c.inNorm ? (double) v * o.scale[ci] + o.shift[ci] : v;
     }
     int b = m / (c.oh * c.ow), py = m / c.ow % c.oh, px = m % c.ow;
     int ci = k / (c.p * c.p), ky = k / c.p % c.p, kx = k % c.p;
-    return o.a[(((size_t) b * c.cin + ci) * c.h + py * c.p + ky) * c.w + px * c.p + kx];
+    float v = o.a[(((size_t) b * c.cin + ci) * c.h + py * c.p + ky) * c.w + px * c.p + kx];
+    return tf32 ? tf32RoundEmulated(v) : v;
 }
 
 // The product's outputs in float64, NaN where the product writes nothing (the padding of each output row, the
-// columns the channel shuffle leaves to another product)
-std::vector<double> reference(const Case& c, const Operands& o) {
+// columns the channel shuffle leaves to another product); tf32: of the operands rounded to TF32
+std::vector<double> reference(const Case& c, const Operands& o, bool tf32) {
     std::vector<double> out(o.res.size(), NAN);
     for (int m = 0; m < c.m; m++) {
         for (int n = 0; n < c.n; n++) {
             double s = o.bias[n];
-            for (int k = 0; k < c.k; k++) s += elementA(c, o, m, k) * o.wt[(size_t) n * c.k + k];
+            for (int k = 0; k < c.k; k++) {
+                float wv = o.wt[(size_t) n * c.k + k];
+                s += elementA(c, o, m, k, tf32) * (tf32 ? tf32RoundEmulated(wv) : wv);
+            }
             if (c.relu) s = std::max(s, 0.0);
             size_t idx = (size_t) m * o.ldc + c.cOff + (size_t) n * c.cStride;
             out[idx] = (c.residual ? o.res[idx] : 0.0) + s;
@@ -108,6 +119,7 @@ const Tiling TILINGS[] = {
     {"64x128x16/128", tile<64, 128, 16, 2, 2, 128>, 64, 128, 128},
     {"64x64x8/64", tile<64, 64, 8, 2, 2, 64>, 64, 64, 64},
 };
+const Tiling TF32 = {"gemm_nt_tf32", gemm_nt_tf32, 64, 64, 256};
 
 // One product on one tiling; splits > 1: gemm_nt's split K (partial sums, then splitk_epilogue in order).
 std::vector<float> run(const Case& c, const Operands& o, const Tiling& t, int splits) {
@@ -135,12 +147,14 @@ std::vector<float> run(const Case& c, const Operands& o, const Tiling& t, int sp
 
 bool check(const Case& c) {
     Operands o = draw(c, 31u * c.m + c.n);
-    std::vector<double> want = reference(c, o);
+    std::vector<double> reference32 = reference(c, o, false);
+    std::vector<double> wantTf32 = reference(c, o, true);
     double scale = 0;
-    for (double v : want) scale = std::isnan(v) ? scale : std::max(scale, std::fabs(v));
+    for (double v : reference32) scale = std::isnan(v) ? scale : std::max(scale, std::fabs(v));
     std::vector<float> first;
     bool ok = true;
-    auto judge = [&](const std::string& name, const std::vector<float>& got, bool exact) {
+    auto judge = [&](const std::string& name, const std::vector<float>& got, bool exact, bool tf32 = false) {
+        const std::vector<double>& want = tf32 ? wantTf32 : reference32;
         double diff = 0;
         size_t wrong = 0;
         for (size_t i = 0; i < want.size(); i++) {
@@ -169,7 +183,18 @@ bool check(const Case& c) {
         }
     }
     judge("gemm_nt, K split in 3", run(c, o, TILINGS[0], 3), false);
-    return ok;
+    std::vector<float> tf32 = run(c, o, TF32, 1);
+    judge("gemm_nt_tf32 against the TF32-rounded operands", tf32, false, true);
+    judge("gemm_nt_tf32, K split in 3, against the TF32-rounded operands", run(c, o, TF32, 3), false, true);
+    // and the rounding happened: the float32 tiles come within 1e-6 of the float64 product, TF32 lies well beyond
+    double off = 0;
+    for (size_t i = 0; i < reference32.size(); i++) {
+        if (!std::isnan(reference32[i])) off = std::max(off, std::fabs(tf32[i] - reference32[i]));
+    }
+    bool rounded = off > 1e-5 * scale;
+    std::printf("%s %s, gemm_nt_tf32 against the float32 operands: max|C - C64| %.3g (TF32 rounding: above %.3g)\n",
+                rounded ? "PASS" : "FAIL", c.what, off, 1e-5 * scale);
+    return ok && rounded;
 }
 
 }  // namespace

@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * network.cu's kernels themselves run on this machine's CPU (src/test/cuda: the CUDA source compiled by g++ against
- * cuda_on_cpu.h, a small emulation of blocks, shared memory and barriers) and compared with float64 references: the
- * chunked cross scan (scan_on_cpu.cpp) and the GEMM tiles (gemm_on_cpu.cpp). CI has no GPU, and the kernels' indexing
+ * network.cu's and gemm_tf32.cu's kernels themselves run on this machine's CPU (src/test/cuda: the CUDA source
+ * compiled by g++ against cuda_on_cpu.h, a small emulation of blocks, shared memory, barriers and TF32's mma.sync)
+ * and compared with float64 references: the chunked cross scan (scan_on_cpu.cpp) and the GEMM tiles, float32 and
+ * TF32 (gemm_on_cpu.cpp). CI has no GPU, and the kernels' indexing
  * (the scan's directions, chunks, tiles and idle warps; the GEMM's edge tiles, loaders, implicit im2col and strided
  * epilogue) is where a kernel change most easily goes wrong unseen until a GPU machine runs the parity checks. g++ is
  * a Debian package that .ci/run installs; without it these tests fail.
@@ -30,8 +31,9 @@ class NetworkKernelsOnCpuTest {
     @Test
     void every_gemm_tile_agrees_with_a_float64_product_and_bit_for_bit_with_the_others() throws Exception {
         // 4 products (dense with float4 and with scalar loads, 3x3 convolution with its input BatchNorm, patch
-        // embedding) x (6 tile shapes + gemm_nt's split K)
-        assertEquals(28, runOnCpu("gemm_on_cpu"), "(product, tiling) pairs that passed");
+        // embedding) x (6 tile shapes + gemm_nt's split K + gemm_nt_tf32 whole and split against the TF32-rounded
+        // operands + gemm_nt_tf32 off the float32 product by TF32's rounding)
+        assertEquals(40, runOnCpu("gemm_on_cpu"), "(product, tiling) pairs that passed");
     }
 
     /** Builds src/test/cuda/NAME.cpp, runs it, and returns how many of its lines say PASS (it must exit 0). */
