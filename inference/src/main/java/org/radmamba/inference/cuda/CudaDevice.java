@@ -59,6 +59,15 @@ public final class CudaDevice {
         }
     }
 
+    /** Refuses a device whose hardware lacks what {@code precision}'s kernels use (TF32 tensor cores: 8.0). */
+    static void require(CudaDeviceInfo info, NetworkPrecision precision) throws CudaUnavailableException {
+        if (info.computeMajor() < precision.minMajor()) {
+            throw new CudaUnavailableException(info.name() + " has compute capability " + info.computeMajor() + "."
+                    + info.computeMinor() + "; " + precision.label() + " needs " + precision.minMajor()
+                    + ".0 (Ampere) or newer");
+        }
+    }
+
     /**
      * The driver's handle of device {@code ordinal}, after checking the driver has that many devices; shared by the
      * query, {@link CudaScan#open(String, int)} and {@link CudaNetwork}, so all refuse a missing device alike.

@@ -33,9 +33,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * own stream. A call then costs one host-to-pinned copy, one graph launch, one synchronisation and one pinned-to-host
  * copy: activations never leave the device.
  *
- * <p>Numbers: float32 throughout, the same operations as the CPU engine's
+ * <p>Numbers: float32 throughout by default, the same operations as the CPU engine's
  * {@link org.radmamba.inference.medmamba.MedMamba} and {@link org.radmamba.inference.vmunet.VmUnet} (sums in another
- * order, so outputs differ in the last bits). Calls are serialised: one stream, one set of buffers.
+ * order, so outputs differ in the last bits); {@link NetworkPrecision#TF32}, asked for explicitly, runs the products
+ * on tensor cores with their operands rounded to TF32 (the same plan, another GEMM kernel from a second module).
+ * Calls are serialised: one stream, one set of buffers.
  * Driver failures are {@link CudaException}s; the caller decides whether to continue on the CPU.
  */
 public final class CudaNetwork implements InferenceNetwork {
@@ -56,6 +58,9 @@ public final class CudaNetwork implements InferenceNetwork {
     private final int device;
     private final MemorySegment context;
     private final MemorySegment module;
+    /** gemm_tf32's module, loaded for {@link NetworkPrecision#TF32} only; else null. */
+    private final MemorySegment tf32Module;
+    private final NetworkPrecision precision;
     private final MemorySegment stream;
     private final Map<String, MemorySegment> functions = new HashMap<>();
     private final DeviceModel model;
@@ -171,18 +176,24 @@ public final class CudaNetwork implements InferenceNetwork {
     }
 
     private CudaNetwork(CudaDriver driver, int device, MemorySegment context, DeviceModel model,
-                        CudaDeviceInfo deviceInfo) {
+                        CudaDeviceInfo deviceInfo, NetworkPrecision precision) {
         this.driver = driver;
         this.device = device;
         this.context = context;
         this.model = model;
         this.deviceInfo = deviceInfo;
+        this.precision = precision;
         this.useGraph = !"false".equalsIgnoreCase(System.getProperty(GRAPH_PROPERTY, "true"));
         MemorySegment loadedModule = null;
+        MemorySegment loadedTf32 = null;
         MemorySegment createdStream = null;
         long uploaded = 0;
         try (Arena arena = Arena.ofConfined()) {
-            loadedModule = loadKernels(driver, arena, deviceInfo);
+            loadedModule = loadKernels(driver, arena, deviceInfo, NetworkKernels.NETWORK,
+                    System.getProperty(PTX_PROPERTY));
+            if (precision == NetworkPrecision.TF32) {
+                loadedTf32 = loadKernels(driver, arena, deviceInfo, NetworkKernels.GEMM_TF32, null);
+            }
             createdStream = driver.createStream();
             float[] packed = model.packed();
             uploaded = driver.malloc(model.weightBytes());
@@ -196,12 +207,16 @@ public final class CudaNetwork implements InferenceNetwork {
             if (createdStream != null) {
                 driver.destroyStream(createdStream);
             }
+            if (loadedTf32 != null) {
+                driver.unloadModule(loadedTf32);
+            }
             if (loadedModule != null) {
                 driver.unloadModule(loadedModule);
             }
             throw e;
         }
         this.module = loadedModule;
+        this.tf32Module = loadedTf32;
         this.stream = createdStream;
         this.weightsPointer = uploaded;
     }
@@ -211,7 +226,12 @@ public final class CudaNetwork implements InferenceNetwork {
      * training saves them) or a MedMamba one.
      */
     public static CudaNetwork load(StateDict stateDict) throws CudaUnavailableException {
-        return load(stateDict, CudaDriver.defaultLibraryName());
+        return load(stateDict, NetworkPrecision.FLOAT32);
+    }
+
+    /** {@link #load(StateDict)} with the products in {@code precision}. */
+    public static CudaNetwork load(StateDict stateDict, NetworkPrecision precision) throws CudaUnavailableException {
+        return load(stateDict, CudaDriver.defaultLibraryName(), precision);
     }
 
     /** The host half for {@code stateDict}'s family; a misfit is a CheckpointException naming the key. */
@@ -224,10 +244,12 @@ public final class CudaNetwork implements InferenceNetwork {
      * Packs {@code stateDict} on the host first (a misfit is a CheckpointException naming the key, GPU or not), then
      * opens the driver and uploads.
      *
-     * @throws CudaUnavailableException when there is no usable device, the kernels cannot run this variant, or the
-     *                                  weights do not fit the device's free memory
+     * @throws CudaUnavailableException when there is no usable device, the kernels cannot run this variant, the
+     *                                  device is too old for {@code precision}, or the weights do not fit the
+     *                                  device's free memory
      */
-    static CudaNetwork load(StateDict stateDict, String libraryName) throws CudaUnavailableException {
+    static CudaNetwork load(StateDict stateDict, String libraryName, NetworkPrecision precision)
+            throws CudaUnavailableException {
         DeviceModel model = pack(stateDict);
         String unsupported = model.unsupported();
         if (unsupported != null) {
@@ -246,6 +268,7 @@ public final class CudaNetwork implements InferenceNetwork {
             }
             try {
                 CudaDevice.requireVolta(info);
+                CudaDevice.require(info, precision);
             } catch (CudaUnavailableException e) {
                 driver.releasePrimaryContext(device);
                 throw e;
@@ -256,7 +279,7 @@ public final class CudaNetwork implements InferenceNetwork {
                         + (info.freeBytes() >> 20) + " MiB are free");
             }
             try {
-                return new CudaNetwork(driver, device, context, model, info);
+                return new CudaNetwork(driver, device, context, model, info, precision);
             } catch (CudaException e) {
                 driver.releasePrimaryContext(device);
                 throw e;
@@ -267,12 +290,13 @@ public final class CudaNetwork implements InferenceNetwork {
     }
 
     /**
-     * Loads network.cu's kernels: the shipped cubin for this device when there is one ({@link NetworkKernels}), else
+     * Loads a module's kernels: the shipped cubin for this device when there is one ({@link NetworkKernels}), else
      * (or when the driver refuses the cubin, e.g. a driver older than the toolkit that built it) the PTX.
      */
-    private static MemorySegment loadKernels(CudaDriver driver, Arena arena, CudaDeviceInfo info) {
-        List<NetworkKernels.Image> images = NetworkKernels.candidates(info.computeMajor(), info.computeMinor(),
-                System.getProperty(PTX_PROPERTY));
+    private static MemorySegment loadKernels(CudaDriver driver, Arena arena, CudaDeviceInfo info, String module,
+                                             String override) {
+        List<NetworkKernels.Image> images = NetworkKernels.candidates(module, info.computeMajor(),
+                info.computeMinor(), override);
         for (int i = 0; ; i++) {
             NetworkKernels.Image image = images.get(i);
             MemorySegment bytes = image.machineCode() ? arena.allocateFrom(JAVA_BYTE, image.bytes())
@@ -289,7 +313,13 @@ public final class CudaNetwork implements InferenceNetwork {
     }
 
     private MemorySegment function(String name) {
-        return functions.computeIfAbsent(name, n -> driver.function(module, n));
+        return functions.computeIfAbsent(name, n -> driver.function(
+                n.equals(NetworkPrecision.TF32.gemmKernel()) ? tf32Module : module, n));
+    }
+
+    /** The arithmetic of the network's products on this device. */
+    public NetworkPrecision precision() {
+        return precision;
     }
 
     /** The input channels the network takes. */
@@ -309,7 +339,8 @@ public final class CudaNetwork implements InferenceNetwork {
 
     @Override
     public String describe() {
-        return model.describe() + " on " + deviceInfo.name();
+        return model.describe() + " on " + deviceInfo.name()
+                + (precision == NetworkPrecision.FLOAT32 ? "" : " (" + precision.label() + ")");
     }
 
     /** The network's output for a batch; {@code ctx} is not used (nothing runs on the host). */
@@ -418,7 +449,7 @@ public final class CudaNetwork implements InferenceNetwork {
         driver.setCurrent(context);
         Shape shape = new Shape(batch, channels, height, width);
         if (executable == null || !executable.shape.equals(shape)) {
-            ForwardPlan plan = model.plan(batch, channels, height, width);
+            ForwardPlan plan = model.plan(batch, channels, height, width).withGemmKernel(precision.gemmKernel());
             if (executable != null) {
                 executable.free();
                 executable = null;
@@ -446,6 +477,9 @@ public final class CudaNetwork implements InferenceNetwork {
         }
         driver.free(weightsPointer);
         driver.destroyStream(stream);
+        if (tf32Module != null) {
+            driver.unloadModule(tf32Module);
+        }
         driver.unloadModule(module);
         driver.releasePrimaryContext(device);
     }

@@ -43,6 +43,22 @@ final class ForwardPlan {
         return this;
     }
 
+    /**
+     * This plan with every launch of {@link GemmTiling#KERNEL} on {@code kernel} instead, a GEMM that takes the same
+     * arguments, grid, block and split-K contract (the TF32 kernel); this plan itself when it is that kernel.
+     */
+    ForwardPlan withGemmKernel(String kernel) {
+        if (kernel.equals(GemmTiling.KERNEL)) {
+            return this;
+        }
+        ForwardPlan other = new ForwardPlan(outputFloats);
+        other.floats.putAll(floats);
+        for (KernelCall call : calls) {
+            other.calls.add(call.kernel().equals(GemmTiling.KERNEL) ? call.onKernel(kernel) : call);
+        }
+        return other;
+    }
+
     List<KernelCall> calls() {
         return Collections.unmodifiableList(calls);
     }

@@ -28,6 +28,11 @@ record KernelCall(String kernel, int gridX, int gridY, int gridZ, int block, Lis
         }
     }
 
+    /** The same launch of another kernel with the same parameters. */
+    KernelCall onKernel(String other) {
+        return new KernelCall(other, gridX, gridY, gridZ, block, args);
+    }
+
     static Builder of(String kernel, int gridX, int gridY, int gridZ, int block) {
         return new Builder(kernel, gridX, gridY, gridZ, block);
     }

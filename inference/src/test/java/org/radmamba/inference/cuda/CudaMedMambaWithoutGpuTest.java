@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +155,38 @@ class CudaMedMambaWithoutGpuTest {
         }
     }
 
+    /**
+     * The TF32 plan interpreted on the CPU (operands rounded as gemm_nt_tf32 rounds them): a model of the GPU's TF32
+     * numbers that CI can run. It must leave the goldens by more than float32 does (the rounding reaches the output)
+     * yet stay within 5 % of max |golden| (measured: 0.06 %, 0.25 % and 0.8 %), where a misplaced operand would
+     * be off by the whole output.
+     */
+    @Test
+    void the_tf32_plans_interpreted_on_the_cpu_stay_near_the_goldens() throws IOException {
+        for (String name : new String[] {"medmamba_tiny", "vmunet_tiny_binary", "vmunet_tiny_multiclass"}) {
+            Path pth = name.equals("vmunet_tiny_multiclass") ? Path.of("../test-fixtures/fixtures/" + name + ".pth")
+                    : Path.of("../test-fixtures/checkpoints/" + name + ".pth");
+            DeviceModel model = CudaNetwork.pack(PthReader.read(pth));
+            NpyArray input = Npy.read(Path.of("../test-fixtures/fixtures/" + name + ".input.npy"));
+            float[] golden = Npy.read(Path.of("../test-fixtures/fixtures/" + name + ".output.npy")).data();
+            ForwardPlan plan = model.plan(input.dim(0), input.dim(1), input.dim(2), input.dim(3))
+                    .withGemmKernel(NetworkPrecision.TF32.gemmKernel());
+
+            float[] out = new PlanInterpreter(plan, model.packed()).run(plan, input.data());
+
+            double max = 0;
+            double diff = 0;
+            for (int i = 0; i < golden.length; i++) {
+                max = Math.max(max, Math.abs(golden[i]));
+                diff = Math.max(diff, Math.abs(out[i] - golden[i]));
+            }
+            System.out.printf("%s TF32 on the CPU: max |out - golden| %.3g = %.3g of max |golden|%n", name, diff,
+                    diff / max);
+            assertTrue(diff > 1e-4 * max && diff <= 5e-2 * max, name + ": max |out - golden| = " + diff
+                    + ", expected in (" + 1e-4 * max + ", " + 5e-2 * max + "]");
+        }
+    }
+
     private static void assertWithinGolden(String name, float[] out, float[] golden) {
         double max = 0;
         double diff = 0;
@@ -216,19 +249,45 @@ class CudaMedMambaWithoutGpuTest {
     void without_a_driver_loading_and_querying_say_why() {
         StateDict sd = PthReader.read(TINY);
         CudaUnavailableException load = assertThrows(CudaUnavailableException.class,
-                () -> CudaNetwork.load(sd, "libcuda-not-installed.so.1"));
+                () -> CudaNetwork.load(sd, "libcuda-not-installed.so.1", NetworkPrecision.FLOAT32));
         assertEquals("no NVIDIA driver found (libcuda-not-installed.so.1 could not be loaded)", load.getMessage());
         CudaUnavailableException query = assertThrows(CudaUnavailableException.class,
                 () -> CudaDevice.query("libcuda-not-installed.so.1", 0));
         assertEquals(load.getMessage(), query.getMessage());
     }
 
-    /** Every call names an entry of network.ptx with its parameters' count and types; pointers are resolvable. */
+    @Test
+    void the_tf32_plan_launches_the_tensor_core_gemm_wherever_the_float32_plan_launches_gemm_nt() throws IOException {
+        MedMambaDeviceWeights weights = MedMambaDeviceWeights.pack(PthReader.read(TINY));
+        ForwardPlan plan = MedMambaPlanner.plan(weights, 2, 64, 64);
+        ForwardPlan tf32 = plan.withGemmKernel(NetworkPrecision.TF32.gemmKernel());
+
+        assertSignatures(tf32, weights.packed());
+        assertEquals(plan.calls().size(), tf32.calls().size());
+        assertEquals(plan.bufferFloats(), tf32.bufferFloats());
+        long gemms = 0;
+        for (int i = 0; i < plan.calls().size(); i++) {
+            KernelCall f32 = plan.calls().get(i);
+            KernelCall t = tf32.calls().get(i);
+            boolean gemm = f32.kernel().equals("gemm_nt");
+            gemms += gemm ? 1 : 0;
+            assertEquals(gemm ? "gemm_nt_tf32" : f32.kernel(), t.kernel());
+            assertEquals(List.of(f32.gridX(), f32.gridY(), f32.gridZ(), f32.block(), f32.args()),
+                    List.of(t.gridX(), t.gridY(), t.gridZ(), t.block(), t.args()));
+        }
+        assertTrue(gemms >= 10 * 3, gemms + " GEMMs: at least in_proj, x_proj and out_proj of each of the 10 blocks");
+        assertSame(plan, plan.withGemmKernel(NetworkPrecision.FLOAT32.gemmKernel()));
+    }
+
+    /**
+     * Every call names an entry of network.ptx (or gemm_tf32.ptx) with its parameters' count and types; pointers are
+     * resolvable.
+     */
     private static void assertSignatures(ForwardPlan plan, float[] packed) throws IOException {
         Map<String, List<String>> signatures = ptxSignatures();
         for (KernelCall call : plan.calls()) {
             List<String> types = signatures.get(call.kernel());
-            assertTrue(types != null, call.kernel() + " is an entry of network.ptx");
+            assertTrue(types != null, call.kernel() + " is an entry of network.ptx or gemm_tf32.ptx");
             assertEquals(types.size(), call.args().size(), call.kernel() + ": argument count");
             for (int i = 0; i < types.size(); i++) {
                 Object arg = call.args().get(i);
@@ -251,14 +310,22 @@ class CudaMedMambaWithoutGpuTest {
         }
     }
 
-    /** Each .entry of network.ptx with its parameters' types, in order. */
+    /** Each .entry of network.ptx and gemm_tf32.ptx with its parameters' types, in order. */
     private static Map<String, List<String>> ptxSignatures() throws IOException {
+        Map<String, List<String>> out = new HashMap<>();
+        readSignatures("network.ptx", "sm_70", out);  // JIT-compilable for Volta and every later GPU
+        readSignatures("gemm_tf32.ptx", "sm_80", out);  // TF32 mma.sync: Ampere and later
+        return out;
+    }
+
+    private static void readSignatures(String resource, String target, Map<String, List<String>> out)
+            throws IOException {
         String ptx;
-        try (InputStream in = CudaNetwork.class.getResourceAsStream("network.ptx")) {
+        try (InputStream in = CudaNetwork.class.getResourceAsStream(resource)) {
             ptx = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
-        assertTrue(ptx.contains("\n.target sm_70\n"), "JIT-compilable for Volta and every later GPU");
-        Map<String, List<String>> out = new HashMap<>();
+        assertTrue(ptx.contains("\n.target " + target + "\n"), resource + " targets " + target);
+        assertTrue(ptx.contains("\n.version 7.0\n"), resource + ": PTX ISA 7.0, which drivers since CUDA 11.0 load");
         Matcher entry = Pattern.compile("\\.entry (\\w+)\\(([^)]*)\\)").matcher(ptx);
         while (entry.find()) {
             List<String> types = new ArrayList<>();
@@ -268,6 +335,5 @@ class CudaMedMambaWithoutGpuTest {
             }
             out.put(entry.group(1), types);
         }
-        return out;
     }
 }

@@ -53,10 +53,10 @@ final class PlanInterpreter {
     private void execute(KernelCall call) {
         List<Object> a = call.args();
         switch (call.kernel()) {
-            case "gemm_nt" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5), i(a, 6),
-                    i(a, 7), i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)), ref(a.get(14)),
-                    ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20), ref(a.get(21)),
-                    ref(a.get(22)), i(a, 23), call.gridZ());
+            case "gemm_nt", "gemm_nt_tf32" -> gemm(i(a, 0), i(a, 1), i(a, 2), ref(a.get(3)), i(a, 4), i(a, 5),
+                    i(a, 6), i(a, 7), i(a, 8), i(a, 9), i(a, 10), i(a, 11), ref(a.get(12)), ref(a.get(13)),
+                    ref(a.get(14)), ref(a.get(15)), i(a, 16), ref(a.get(17)), i(a, 18), i(a, 19), i(a, 20),
+                    ref(a.get(21)), ref(a.get(22)), i(a, 23), call.gridZ(), call.kernel().equals("gemm_nt_tf32"));
             case "splitk_epilogue" -> {
                 int m = i(a, 0);
                 int n = i(a, 1);
@@ -306,11 +306,13 @@ final class PlanInterpreter {
     @SuppressWarnings("checkstyle:ParameterNumber")
     private static void gemm(int m, int n, int k, Ref a, int lda, int mode, int h, int w, int cin, int p, int oh,
                              int ow, Ref inScale, Ref inShift, Ref wt, Ref bias, int act, Ref c, int ldc, int cOff,
-                             int cStride, Ref res, Ref partial, int kChunk, int splits) {
+                             int cStride, Ref res, Ref partial, int kChunk, int splits, boolean tf32) {
         float[] row = new float[k];
+        Ref weights = tf32 ? new Ref(tf32Copy(wt, (long) n * k), 0) : wt;
         for (int mi = 0; mi < m; mi++) {
             for (int kk = 0; kk < k; kk++) {
-                row[kk] = gather(a, mode, mi, kk, lda, inScale, inShift, h, w, cin, p, oh, ow);
+                float v = gather(a, mode, mi, kk, lda, inScale, inShift, h, w, cin, p, oh, ow);
+                row[kk] = tf32 ? toTf32(v) : v;
             }
             for (int ni = 0; ni < n; ni++) {
                 if (partial != null) {
@@ -318,7 +320,7 @@ final class PlanInterpreter {
                     for (int z = 0; z < splits; z++) {
                         float acc = 0;
                         for (int kk = z * kChunk; kk < Math.min(k, (z + 1) * kChunk); kk++) {
-                            acc += row[kk] * wt.get((long) ni * k + kk);
+                            acc += row[kk] * weights.get((long) ni * k + kk);
                         }
                         partial.set(((long) z * m + mi) * n + ni, acc);
                     }
@@ -326,11 +328,28 @@ final class PlanInterpreter {
                 }
                 float acc = 0;
                 for (int kk = 0; kk < k; kk++) {
-                    acc += row[kk] * wt.get((long) ni * k + kk);
+                    acc += row[kk] * weights.get((long) ni * k + kk);
                 }
                 epilogue(acc, bias, act, ni, mi, c, ldc, cOff, cStride, res);
             }
         }
+    }
+
+    /** gemm_nt_tf32's operand rounding (cvt.rna.tf32.f32): 10 mantissa bits, to nearest, ties away from zero. */
+    static float toTf32(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        if ((bits & 0x7f800000) == 0x7f800000) {
+            return x;
+        }
+        return Float.intBitsToFloat((bits + 0x1000) & 0xffffe000);
+    }
+
+    private static float[] tf32Copy(Ref wt, long count) {
+        float[] out = new float[Math.toIntExact(count)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = toTf32(wt.get(i));
+        }
+        return out;
     }
 
     private static void epilogue(float sum, Ref bias, int act, int ni, int mi, Ref c, int ldc, int cOff, int cStride,
