@@ -1,11 +1,13 @@
 // network.cu's GEMM tile shapes alone on a GPU, on the products MedMamba-T 224 runs at batch 64 and 8 (dense: linear
 // layers and 1x1 convolutions; conv3: the 3x3 convolutions as implicit GEMMs, the first with its input BatchNorm):
 // each variant's median of CUDA-event-timed launches, its TFLOP/s against the float32 FMA rate, and its output
-// compared bit for bit with the shipped gemm_nt's (every variant sums k in order, so they must agree exactly).
+// compared bit for bit with the shipped gemm_nt's (every variant sums k in order, so they must agree exactly); the
+// TF32 tensor-core GEMM (gemm_tf32.cu) beside them, its output's largest difference from gemm_nt's stated instead.
 //
 //   nvcc -O3 -arch=sm_90 -o gemm_bench gemm_bench.cu && ./gemm_bench
 //   ./gemm_bench once        each (variant, product) of the profiled subset once, for a profiler (ncu -k regex:gv_)
 #include "../../main/cuda/network.cu"
+#include "../../main/cuda/gemm_tf32.cu"
 #include "bench_util.h"
 
 #include <algorithm>
@@ -29,6 +31,7 @@ struct Variant {
     const char* name;
     void (*kernel)(GEMM_PARAMS);
     int bm, bn, threads;
+    bool tf32;  // TF32 operands: compared with gemm_nt's output by size, not bit for bit
 };
 
 // name: tile BM x BN x BK / threads, at least that many blocks an SM (the register cap it implies)
@@ -40,6 +43,7 @@ const Variant VARIANTS[] = {
     {"128x64x16 /128 2", gv_tile<128, 64, 16, 2, 2, 128, 2>, 128, 64, 128},
     {"64x128x16 /128 4", gv_tile<64, 128, 16, 2, 2, 128, 4>, 64, 128, 128},
     {"64x64x8 /64 8", gv_tile<64, 64, 8, 2, 2, 64, 8>, 64, 64, 64},
+    {"gemm_nt_tf32 (64x64x16 /256)", gemm_nt_tf32, 64, 64, 256, true},
 };
 
 struct Product {
@@ -136,14 +140,26 @@ int main(int argc, char** argv) {
                              cudaMemcpyDeviceToHost));
             double us = median(times) * 1000;
             size_t differing = 0;
+            double maxWant = 0, maxDiff = 0;
             if (!first) {
                 for (size_t i = 0; i < (size_t) p.m * p.n; i++) {
-                    if (std::memcmp(&want[i], &got[i], sizeof(float)) != 0) differing++;
+                    if (v.tf32) {
+                        maxWant = std::max(maxWant, (double) std::fabs(want[i]));
+                        double d = std::fabs((double) got[i] - want[i]);
+                        maxDiff = std::isnan(d) ? INFINITY : std::max(maxDiff, d);
+                    } else if (std::memcmp(&want[i], &got[i], sizeof(float)) != 0) {
+                        differing++;
+                    }
                 }
             }
-            std::printf("  %-24s %5d blocks %9.1f us %6.1f TFLOP/s %5.1f %% of the FMA rate%s\n", v.name,
-                        grid.x * grid.y, us, flop / us / 1e6, 100 * flop / us / 1e-6 / peak,
-                        first ? "" : (differing == 0 ? "  identical" : "  DIFFERS"));
+            char verdict[96] = "";
+            if (v.tf32) {
+                std::snprintf(verdict, sizeof verdict, "  max|C - C_f32| %.2g of max|C_f32|", maxDiff / maxWant);
+            } else if (!first) {
+                std::snprintf(verdict, sizeof verdict, "%s", differing == 0 ? "  identical" : "  DIFFERS");
+            }
+            std::printf("  %-28s %5d blocks %9.1f us %6.1f TFLOP/s %5.1f %% of the FMA rate%s\n", v.name,
+                        grid.x * grid.y, us, flop / us / 1e6, 100 * flop / us / 1e-6 / peak, verdict);
             if (differing) std::printf("    %zu outputs differ from gemm_nt's\n", differing);
             first = false;
         }

@@ -7,7 +7,8 @@
 #
 #   prepare-network-payload.sh OUT [MAMBA_GIT MEDMAMBA_GIT VMUNET_GIT SHARED_DIR]
 #
-# Run from a clone with JDK 25 and a filled ~/.m2. About 10 MB; the work tree plus OUT must stay under 64 MiB.
+# Run from a clone with JDK 25, a filled ~/.m2 and the app's test classes built (mvn -pl app test-compile). About
+# 12 MB; the work tree plus OUT must stay under 64 MiB.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../../../.." && pwd)"
 out="$1"
@@ -38,6 +39,15 @@ cp -r inference/src/main/resources/. "$stage/classes/"
 (cd "$stage/classes" && zip -q -r -X "$out/lib/radmamba-network-check.jar" .)
 tr ':' '\n' < "$stage/cp.txt" | grep -E '/(slf4j-api|slf4j-simple|pickle)-[0-9.]*\.jar$' | xargs -I{} cp {} "$out/lib/"
 cp inference/src/test/gpu/run-network-checks.sh "$out/"
+# the demo models' held-out images as the app preprocesses them (run-network-checks.sh tf32), made by the app's
+# HeldoutTensors: the GPU runtime has neither an image decoder nor the card reader
+if [ ! -s "$stage/app-cp.txt" ]; then
+  mvn -o -q -pl app dependency:build-classpath -Dmdep.outputFile="$stage/app-cp.txt" -Dmdep.includeScope=test
+fi
+rm -rf "$stage/heldout" "$out/heldout" && mkdir -p "$out/heldout"
+(cd app && "$jdk/bin/java" --add-modules jdk.incubator.vector -cp "target/test-classes:target/classes:$(cat "$stage/app-cp.txt")" \
+  org.radmamba.app.ai.HeldoutTensors "$stage/heldout" 2>&1 | grep -v '^WARNING' || true)
+for f in "$stage"/heldout/*.npy; do xz -9 -T1 -c "$f" > "$out/heldout/$(basename "$f").xz"; done
 # The GPU peer and the medmamba_t golden do not fit together beside the work tree: PARTS=golden or PARTS=peer
 if [ $# -ge 5 ] && [ "${PARTS:-golden}" = peer ]; then
   rm -rf "$out/peer" "$out/golden" && bash "$5/gpu-peer/assemble.sh" "$2" "$3" "$4" "$out/peer" >/dev/null
@@ -51,7 +61,7 @@ fi
 # Two parts of under 10 MiB each (in blocks), to stash on the GPU machine in two calls: OUT/a (the JVM, the classes)
 # and OUT/b (the rest of the runtime, the golden or the peer).
 rm -rf "$out/a" "$out/b" && mkdir -p "$out/a" "$out/b"
-mv "$out/jvm.tar.xz" "$out/lib" "$out/a/"
+mv "$out/jvm.tar.xz" "$out/lib" "$out/heldout" "$out/a/"
 cp "$out/run-network-checks.sh" "$out/a/"
 mv "$out/jre.tar.xz" "$out/run-network-checks.sh" "$out/b/"
 for d in golden peer; do [ -d "$out/$d" ] && mv "$out/$d" "$out/b/"; done

@@ -2,9 +2,11 @@
 # On the GPU machine, from the repository root, with the folder prepare-network-payload.sh made (PAYLOAD, default
 # .device/network): unpacks the runtime, rebuilds medmamba_t.pth with PyTorch when the payload carries golden/, and
 # runs CudaNetworkGpuCheck parity and bench (profile: PROFILE_MODELS, medmamba_t and/or vmunet_isic, at each of
-# PROFILE_BATCHES); with peer/ in the payload, the GPU peer's bench.py in the same session.
+# PROFILE_BATCHES; bench and profile in PRECISION, float32 unless tf32); tf32: the TF32 option against float32 on the
+# goldens and the demo models' held-out images; gemm-bench: the GEMM kernels alone (nvcc); with peer/ in the payload,
+# the GPU peer's bench.py in the same session.
 #
-#   run-network-checks.sh [stash] [parity] [consistency] [bench] [profile] [peer]
+#   run-network-checks.sh [stash] [parity] [consistency] [bench] [profile] [tf32] [gemm-bench] [peer]
 #
 # The work tree and the payload must stay under the device tool's 64 MiB (counted in file-system blocks: the tree
 # alone takes 54 MiB), so the payload may travel in parts, one a call, each call made while the machine is still
@@ -59,7 +61,17 @@ for step in "$@"; do
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck parity test-fixtures "${shared[@]}"
       ;;
     bench)
-      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}"
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck bench "${RUNS:-20}" "${PRECISION:-float32}"
+      ;;
+    tf32)
+      mkdir -p "$rt/heldout"
+      for f in "$payload"/heldout/*.npy.xz; do xz -dc "$f" > "$rt/heldout/$(basename "$f" .xz)"; done
+      shared=()
+      [ -s "$rt/golden/medmamba_t.pth" ] && shared=("$rt/golden")
+      "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck tf32 test-fixtures "$rt/heldout" "${shared[@]}"
+      ;;
+    gemm-bench)
+      nvcc -O3 -arch=sm_90 -o "$rt/gemm_bench" inference/src/test/cuda/gemm_bench.cu && "$rt/gemm_bench"
       ;;
     consistency)
       "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck consistency
@@ -67,7 +79,7 @@ for step in "$@"; do
     profile)
       for model in ${PROFILE_MODELS:-medmamba_t}; do
         for batch in ${PROFILE_BATCHES:-1 64}; do
-          "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch" "$model"
+          "${java[@]}" org.radmamba.inference.cuda.CudaNetworkGpuCheck profile "$batch" "$model" "${PRECISION:-float32}"
         done
       done
       ;;

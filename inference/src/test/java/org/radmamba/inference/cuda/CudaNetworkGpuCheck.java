@@ -26,11 +26,14 @@ import java.util.stream.Stream;
  * |golden|, and a second call (the graph replayed) bit-identical to the first. {@code bench}: MedMamba-T 224×224
  * (random weights of the official shapes) at batch 1, 8 and 64: the median wall time of {@code run} (copies from and
  * to Java arrays included) and the median device time of the graph, and images per second. Exits 1 when a check
- * fails.
+ * fails. {@code tf32}: the {@link NetworkPrecision#TF32} option against float32 on the same device: each golden's
+ * distance from both, and on the demo models' held-out images (as the app preprocesses them: HeldoutTensors) the
+ * classifier's top-1 agreement and largest probability difference, the segmenter's Dice between the two masks.
  *
  * <p>Arguments: {@code parity RESOURCES [SHARED]}, run from the tree's root (RESOURCES = test-fixtures, the one copy
  * of the model fixtures; the demo models' parity tensors from models/demo; SHARED a folder with
- * medmamba_t.pth, medmamba_t.input.npy and medmamba_t.output.npy) or {@code bench [RUNS]}.
+ * medmamba_t.pth, medmamba_t.input.npy and medmamba_t.output.npy), {@code bench [RUNS [PRECISION]]},
+ * {@code profile BATCH [MODEL [PRECISION]]}, {@code consistency} or {@code tf32 RESOURCES HELDOUT [SHARED]}.
  */
 public final class CudaNetworkGpuCheck {
 
@@ -66,13 +69,30 @@ public final class CudaNetworkGpuCheck {
                     }
                 }
             }
-            case "bench" -> bench(args.length > 1 ? Integer.parseInt(args[1]) : 20);
-            case "profile" -> profile(Integer.parseInt(args[1]), args.length > 2 ? args[2] : "medmamba_t");
+            case "bench" -> bench(args.length > 1 ? Integer.parseInt(args[1]) : 20,
+                    args.length > 2 ? NetworkPrecision.parse(args[2]) : NetworkPrecision.FLOAT32);
+            case "profile" -> profile(Integer.parseInt(args[1]), args.length > 2 ? args[2] : "medmamba_t",
+                    args.length > 3 ? NetworkPrecision.parse(args[3]) : NetworkPrecision.FLOAT32);
+            case "tf32" -> {
+                Path resources = Path.of(args[1]);
+                for (String name : new String[] {"medmamba_tiny", "vmunet_tiny_binary", "vmunet_tiny_multiclass"}) {
+                    Path checkpoint = name.equals("vmunet_tiny_multiclass")
+                            ? resources.resolve("fixtures/" + name + ".pth")
+                            : resources.resolve("checkpoints/" + name + ".pth");
+                    check.tf32Golden(name, checkpoint, resources.resolve("fixtures/" + name));
+                }
+                if (args.length > 3 && Files.isRegularFile(Path.of(args[3]).resolve("medmamba_t.pth"))) {
+                    Path shared = Path.of(args[3]);
+                    check.tf32Golden("medmamba_t", shared.resolve("medmamba_t.pth"), shared.resolve("medmamba_t"));
+                }
+                check.tf32Heldout(Path.of("models", "demo"), Path.of(args[2]));
+            }
             case "consistency" -> {
                 check.consistency("medmamba_t", RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7), 224);
                 check.consistency("vmunet_isic", RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7), 256);
             }
-            default -> throw new IllegalArgumentException("parity RESOURCES [SHARED] | bench [RUNS]");
+            default -> throw new IllegalArgumentException("parity RESOURCES [SHARED] | bench [RUNS [PRECISION]] | "
+                    + "profile BATCH [MODEL [PRECISION]] | consistency | tf32 RESOURCES HELDOUT [SHARED]");
         }
         System.out.println(check.failures.isEmpty() ? "ALL NETWORK CHECKS PASSED" : "FAILED: " + check.failures);
         System.exit(check.failures.isEmpty() ? 0 : 1);
@@ -140,6 +160,164 @@ public final class CudaNetworkGpuCheck {
         }
     }
 
+    /** A golden through float32 and TF32: how far TF32 moves the output, against max |golden|. */
+    private void tf32Golden(String name, Path checkpoint, Path fixture) throws Exception {
+        NpyArray input = Npy.read(Path.of(fixture + ".input.npy"));
+        float[] golden = Npy.read(Path.of(fixture + ".output.npy")).data();
+        StateDict sd = PthReader.read(checkpoint);
+        float[] f32;
+        float[] tf32;
+        try (CudaNetwork net = CudaNetwork.load(sd)) {
+            f32 = net.run(input.data(), input.dim(0), input.dim(2), input.dim(3));
+        }
+        try (CudaNetwork net = CudaNetwork.load(sd, NetworkPrecision.TF32)) {
+            tf32 = net.run(input.data(), input.dim(0), input.dim(2), input.dim(3));
+        }
+        double max = 0;
+        double fromGolden = 0;
+        double fromF32 = 0;
+        double f32FromGolden = 0;
+        for (int i = 0; i < golden.length; i++) {
+            max = Math.max(max, Math.abs(golden[i]));
+            fromGolden = Math.max(fromGolden, Math.abs((double) tf32[i] - golden[i]));
+            fromF32 = Math.max(fromF32, Math.abs((double) tf32[i] - f32[i]));
+            f32FromGolden = Math.max(f32FromGolden, Math.abs((double) f32[i] - golden[i]));
+        }
+        System.out.printf(Locale.ROOT, "tf32 %s: max|tf32-golden| = %.3g (%.2g of max|golden|), max|tf32-f32| = %.3g,"
+                + " float32: max|f32-golden| = %.3g (%.2g)%n", name, fromGolden, fromGolden / max, fromF32,
+                f32FromGolden, f32FromGolden / max);
+        if (!(f32FromGolden <= TOLERANCE * max)) {
+            failures.add(name + " float32 parity");
+        }
+    }
+
+    /**
+     * Each demo model on its held-out images (HELDOUT/ID.input.npy, ID.truth.npy) in float32 and TF32: the
+     * classifier's top-1 agreement, largest softmax difference and accuracy of each; the segmenter's Dice between its
+     * float32 and TF32 masks at the network's resolution (probability ≥ the card's 0.5), and each one's Dice with the
+     * ground truth.
+     */
+    private void tf32Heldout(Path demos, Path heldout) throws Exception {
+        Pattern checkpointEntry = Pattern.compile("\"checkpoint\"\\s*:\\s*\"([^\"]+)\"");
+        for (String id : new String[] {"medmamba-chest-phantom-demo", "vmunet-lesion-demo"}) {
+            Path folder = demos.resolve(id);
+            Matcher m = checkpointEntry.matcher(Files.readString(folder.resolve("card.json")));
+            if (!m.find()) {
+                failures.add(id + ": card names no checkpoint");
+                continue;
+            }
+            NpyArray input = Npy.read(heldout.resolve(id + ".input.npy"));
+            float[] truth = Npy.read(heldout.resolve(id + ".truth.npy")).data();
+            StateDict sd = PthReader.read(folder.resolve(m.group(1)));
+            int n = input.dim(0);
+            int h = input.dim(2);
+            int w = input.dim(3);
+            float[] f32;
+            float[] tf32;
+            try (CudaNetwork net = CudaNetwork.load(sd)) {
+                f32 = net.run(input.data(), n, h, w);
+            }
+            try (CudaNetwork net = CudaNetwork.load(sd, NetworkPrecision.TF32)) {
+                tf32 = net.run(input.data(), n, h, w);
+            }
+            if (f32.length % n != 0 || f32.length != tf32.length) {
+                failures.add(id + ": outputs of " + f32.length + " and " + tf32.length + " values for " + n + " images");
+                continue;
+            }
+            if (f32.length / n < (long) h * w) {
+                classifierAgreement(id, f32, tf32, truth, n);
+            } else {
+                segmenterAgreement(id, f32, tf32, truth, n, h * w);
+            }
+        }
+    }
+
+    private static void classifierAgreement(String id, float[] f32, float[] tf32, float[] truth, int n) {
+        int classes = f32.length / n;
+        int agree = 0;
+        int correctF32 = 0;
+        int correctTf32 = 0;
+        double maxProbability = 0;
+        for (int i = 0; i < n; i++) {
+            double[] p = softmax(f32, i * classes, classes);
+            double[] q = softmax(tf32, i * classes, classes);
+            int a = argmax(p);
+            int b = argmax(q);
+            agree += a == b ? 1 : 0;
+            correctF32 += a == (int) truth[i] ? 1 : 0;
+            correctTf32 += b == (int) truth[i] ? 1 : 0;
+            for (int c = 0; c < classes; c++) {
+                maxProbability = Math.max(maxProbability, Math.abs(p[c] - q[c]));
+            }
+        }
+        System.out.printf(Locale.ROOT, "tf32 %s held-out: top-1 agreement %d of %d, max probability difference %.2g,"
+                + " correct float32 %d tf32 %d%n", id, agree, n, maxProbability, correctF32, correctTf32);
+    }
+
+    private static void segmenterAgreement(String id, float[] f32, float[] tf32, float[] truth, int n, int pixels) {
+        double diceSum = 0;
+        double diceMin = 1;
+        double truthF32 = 0;
+        double truthTf32 = 0;
+        double maxProbability = 0;
+        for (int i = 0; i < n; i++) {
+            boolean[] a = new boolean[pixels];
+            boolean[] b = new boolean[pixels];
+            boolean[] t = new boolean[pixels];
+            for (int j = 0; j < pixels; j++) {
+                double p = f32[i * pixels + j];  // one class: the head writes the sigmoid's probability
+                double q = tf32[i * pixels + j];
+                maxProbability = Math.max(maxProbability, Math.abs(p - q));
+                a[j] = p >= 0.5;
+                b[j] = q >= 0.5;
+                t[j] = truth[i * pixels + j] > 0.5f;
+            }
+            double d = dice(a, b);
+            diceSum += d;
+            diceMin = Math.min(diceMin, d);
+            truthF32 += dice(a, t);
+            truthTf32 += dice(b, t);
+        }
+        System.out.printf(Locale.ROOT, "tf32 %s held-out: Dice(tf32 mask, float32 mask) mean %.4f min %.4f over %d"
+                + " images, max probability difference %.2g, Dice with the truth float32 %.4f tf32 %.4f%n", id,
+                diceSum / n, diceMin, n, maxProbability, truthF32 / n, truthTf32 / n);
+    }
+
+    private static double[] softmax(float[] logits, int offset, int count) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < count; c++) {
+            max = Math.max(max, logits[offset + c]);
+        }
+        double[] p = new double[count];
+        double sum = 0;
+        for (int c = 0; c < count; c++) {
+            p[c] = Math.exp(logits[offset + c] - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < count; c++) {
+            p[c] /= sum;
+        }
+        return p;
+    }
+
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            best = p[c] > p[best] ? c : best;
+        }
+        return best;
+    }
+
+    private static double dice(boolean[] a, boolean[] b) {
+        long inter = 0;
+        long count = 0;
+        for (int j = 0; j < a.length; j++) {
+            inter += a[j] && b[j] ? 1 : 0;
+            count += (a[j] ? 1 : 0) + (b[j] ? 1 : 0);
+        }
+        return count == 0 ? 1 : 2.0 * inter / count;
+    }
+
     /**
      * The full-size networks (random weights of the official shapes) where the small goldens do not reach: batch 1
      * on the GPU (split-K GEMMs, the chunked scan) against the same plan run by {@link PlanInterpreter} on the CPU,
@@ -190,7 +368,7 @@ public final class CudaNetworkGpuCheck {
      * Per-launch device times of MedMamba-T at 224 or VM-UNet ISIC at 256 (random weights of the official shapes) at
      * {@code batch}, summed per kernel, and every launch.
      */
-    private static void profile(int batch, String model) throws Exception {
+    private static void profile(int batch, String model, NetworkPrecision precision) throws Exception {
         boolean vmunet = switch (model) {
             case "medmamba_t" -> false;
             case "vmunet_isic" -> true;
@@ -199,12 +377,13 @@ public final class CudaNetworkGpuCheck {
         int size = vmunet ? 256 : 224;
         StateDict weights = vmunet ? RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7)
                 : RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7);
-        try (CudaNetwork net = CudaNetwork.load(weights)) {
+        try (CudaNetwork net = CudaNetwork.load(weights, precision)) {
             var times = net.profile(batch, size, size, 5);
             var perKernel = new java.util.TreeMap<String, Double>();
             times.forEach((k, v) -> perKernel.merge(k.split(" ")[1], v, Double::sum));
             double total = times.values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf(Locale.ROOT, "profile %s batch=%d total_ms=%.3f%n", model, batch, total);
+            System.out.printf(Locale.ROOT, "profile %s batch=%d precision=%s total_ms=%.3f%n", model, batch,
+                    precision, total);
             perKernel.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-16s %8.3f ms%n", k, v));
             // every launch, in order: GEMMs with their achieved GFLOP/s (2MNK over the launch's time)
             times.forEach((k, v) -> {
@@ -220,13 +399,14 @@ public final class CudaNetworkGpuCheck {
         }
     }
 
-    private static void bench(int runs) throws Exception {
-        bench("medmamba_t", RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7), 224, runs);
-        bench("vmunet_isic", RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7), 256, runs);
+    private static void bench(int runs, NetworkPrecision precision) throws Exception {
+        bench("medmamba_t", RandomMedMambaWeights.stateDict(MedMambaConfig.tiny(6), 7), 224, runs, precision);
+        bench("vmunet_isic", RandomVmUnetWeights.stateDict(VmUnetConfig.isic(1), 7), 256, runs, precision);
     }
 
-    private static void bench(String name, StateDict sd, int size, int runs) throws Exception {
-        try (CudaNetwork net = CudaNetwork.load(sd)) {
+    private static void bench(String name, StateDict sd, int size, int runs, NetworkPrecision precision)
+            throws Exception {
+        try (CudaNetwork net = CudaNetwork.load(sd, precision)) {
             for (int batch : new int[] {1, 8, 64}) {
                 float[] x = new float[batch * 3 * size * size];
                 SplittableRandom random = new SplittableRandom(batch);
@@ -245,9 +425,10 @@ public final class CudaNetworkGpuCheck {
                 Arrays.sort(wall);
                 double device = net.medianDeviceMillis(batch, size, size, 3, runs);
                 double median = wall[runs / 2];
-                System.out.printf(Locale.ROOT, "ours=radmamba-cuda model=%s size=%d batch=%d median_ms=%.3f "
-                                + "p90_ms=%.3f device_ms=%.3f img_per_s=%.0f launches=%d%n", name, size, batch, median,
-                        wall[(int) (runs * 0.9)], device, batch * 1000 / median, net.launches(batch, size, size));
+                System.out.printf(Locale.ROOT, "ours=radmamba-cuda model=%s size=%d batch=%d precision=%s median_ms=%.3f"
+                                + " p90_ms=%.3f device_ms=%.3f img_per_s=%.0f launches=%d%n", name, size, batch,
+                        precision, median, wall[(int) (runs * 0.9)], device, batch * 1000 / median,
+                        net.launches(batch, size, size));
             }
         }
     }
