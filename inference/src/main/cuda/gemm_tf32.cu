@@ -10,13 +10,6 @@
 // outputs move by what docs/performance.md ("TF32") measured against float32 on the demo models' held-out images.
 #include "gemm_operands.cuh"
 
-#define TF32_THREADS 256
-#define TF32_BM 64
-#define TF32_BN 64
-#define TF32_BK 16
-// a staged row of A or W: BK floats and 4 of padding, so that a warp's fragment reads (8 rows x 4 k) hit 32 banks
-#define TF32_LD (TF32_BK + 4)
-
 // x rounded to TF32 (kept in a float's bits): the operand form mma.sync's .tf32 expects.
 __device__ __forceinline__ float toTf32(float x) {
 #ifdef RADMAMBA_CPU_EMULATION
@@ -46,21 +39,37 @@ __device__ __forceinline__ void mmaTf32(float (&d)[4], const float (&a)[4], cons
 
 // C[m, cOff + n*cStride] = (res ? res : 0) + act(sum_k A[m,k] W[n,k] + bias[n]) with A and W in TF32; with partial,
 // block z's raw sums over [z*kChunk, (z+1)*kChunk) into partial[(z*M + m)*N + n] for splitk_epilogue (gemm_nt's
-// contract). A block: a 64x64 tile of C, 8 warps of 32x16 (two 16-row by two 8-column mma tiles each). Each thread
-// loads one float4 of A and one of W per 16-deep step into registers before the current step is multiplied, then
-// stores them rounded to TF32 into the other shared buffer, rows of A and W k-contiguous (one barrier a step).
-extern "C" __global__ void __launch_bounds__(TF32_THREADS) gemm_nt_tf32(GEMM_PARAMS) {
-    __shared__ __align__(16) float as[2][TF32_BM][TF32_LD];
-    __shared__ __align__(16) float ws[2][TF32_BN][TF32_LD];
+// contract; kChunk need only be a multiple of 4, a step past it loading zeros). A block: a BM x BN tile of C,
+// WARPS_M x WARPS_N warps, each (BM/WARPS_M) x (BN/WARPS_N) in 16x8 mma tiles. Each thread loads LA float4s of A and
+// LW of W per BK-deep step into registers before the current step is multiplied, then stores them rounded to TF32
+// into the other shared buffer, rows of A and W k-contiguous and padded by 4 floats, so that a warp's fragment reads
+// (8 rows x 4 k) hit 32 banks (one barrier a step).
+template <int BM, int BN, int BK, int WARPS_M, int WARPS_N>
+__device__ __forceinline__ void gemmTf32Tile(GEMM_PARAMS) {
+    constexpr int TH = 32 * WARPS_M * WARPS_N;
+    constexpr int LD = BK + 4;
+    constexpr int WM = BM / WARPS_M;  // a warp's rows
+    constexpr int WN = BN / WARPS_N;  // and columns
+    constexpr int MI = WM / 16;       // its mma tiles down
+    constexpr int NJ = WN / 8;        // and across
+    constexpr int KG = BK / 4;        // float4 groups along a step's K
+    constexpr int ROWS = TH / KG;     // tile rows one pass of the threads loads
+    constexpr int LA = BM / ROWS;
+    constexpr int LW = BN / ROWS;
+    static_assert(MI * 16 == WM && NJ * 8 == WN && BK % 8 == 0, "whole mma tiles");
+    static_assert(TH % KG == 0 && LA * ROWS == BM && LW * ROWS == BN && LA >= 1 && LW >= 1,
+                  "whole float4s of A and W a thread");
+    __shared__ __align__(16) float as[2][BM][LD];
+    __shared__ __align__(16) float ws[2][BN][LD];
     int tid = threadIdx.x;
     int lane = tid & 31;
     int warp = tid >> 5;
     int g = lane >> 2;
     int t = lane & 3;
-    int wm = (warp & 1) * 32;   // the warp's rows within the tile
-    int wn = (warp >> 1) * 16;  // and columns
-    int m0 = blockIdx.y * TF32_BM;
-    int n0 = blockIdx.x * TF32_BN;
+    int wm = (warp % WARPS_M) * WM;
+    int wn = (warp / WARPS_M) * WN;
+    int m0 = blockIdx.y * BM;
+    int n0 = blockIdx.x * BN;
     int kBegin = 0;
     int kEnd = K;
     if (partial) {
@@ -69,58 +78,79 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS) gemm_nt_tf32(GEMM_PAR
     }
     bool vec = ((K | lda) & 3) == 0 && (((unsigned long long) a | (unsigned long long) wt) & 15) == 0
             && (mode != A_CONV3 || (cin & 3) == 0);
-    // this thread's load slot: row lr of A's and of W's tile, k offset lk (0, 4, 8, 12) within the step
-    int lr = tid >> 2;
-    int lk = (tid & 3) * 4;
-    RowLoader ra;
-    ra.m = m0 + lr;
-    ra.inRange = ra.m < M;
-    ra.y = 0;
-    ra.x = 0;
-    int mm = ra.inRange ? ra.m : 0;
-    if (mode == A_CONV3) {
-        int plane = h * w;
-        int rem = mm - (mm / plane) * plane;
-        ra.y = rem / w;
-        ra.x = rem - ra.y * w;
+    // this thread's load slots: rows lr + q * ROWS of A's and of W's tile, k offset lk (0, 4, ...) within the step
+    int lr = tid / KG;
+    int lk = (tid % KG) * 4;
+    RowLoader ra[LA];
+#pragma unroll
+    for (int q = 0; q < LA; q++) {
+        ra[q].m = m0 + lr + q * ROWS;
+        ra[q].inRange = ra[q].m < M;
+        ra[q].y = 0;
+        ra[q].x = 0;
+        int mm = ra[q].inRange ? ra[q].m : 0;
+        if (mode == A_CONV3) {
+            int plane = h * w;
+            int rem = mm - (mm / plane) * plane;
+            ra[q].y = rem / w;
+            ra[q].x = rem - ra[q].y * w;
+        }
+        ra[q].row = a + (long long) mm * lda;  // A_CONV3: (b*h + y)*w + x == mm, the output position's own row
     }
-    ra.row = a + (long long) mm * lda;
-    int wn0 = n0 + lr;
-    bool wIn = wn0 < N;
-    const float* wrow = wt + (long long) (wIn ? wn0 : 0) * K;
-
-    float acc[2][2][4];
+    const float* wrow[LW];
+    bool wIn[LW];
 #pragma unroll
-    for (int i = 0; i < 2; i++) {
+    for (int q = 0; q < LW; q++) {
+        int wn0 = n0 + lr + q * ROWS;
+        wIn[q] = wn0 < N;
+        wrow[q] = wt + (long long) (wIn[q] ? wn0 : 0) * K;
+    }
+    float acc[MI][NJ][4];
 #pragma unroll
-        for (int j = 0; j < 2; j++) {
+    for (int i = 0; i < MI; i++) {
+#pragma unroll
+        for (int j = 0; j < NJ; j++) {
 #pragma unroll
             for (int r = 0; r < 4; r++) {
                 acc[i][j][r] = 0.f;
             }
         }
     }
-    int steps = (kEnd - kBegin + TF32_BK - 1) / TF32_BK;
+    int steps = (kEnd - kBegin + BK - 1) / BK;
     if (steps < 0) {
         steps = 0;
     }
-    float4 va;
-    float4 vw;
+    float4 va[LA];
+    float4 vw[LW];
     auto load = [&](int k) {
-        va = loadA4(ra, vec, a, mode, k, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
-        if (vec) {
-            vw = (wIn && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow + k))
-                                   : make_float4(0.f, 0.f, 0.f, 0.f);
-        } else {
-            vw = make_float4((wIn && k < kEnd) ? wrow[k] : 0.f, (wIn && k + 1 < kEnd) ? wrow[k + 1] : 0.f,
-                             (wIn && k + 2 < kEnd) ? wrow[k + 2] : 0.f, (wIn && k + 3 < kEnd) ? wrow[k + 3] : 0.f);
+#pragma unroll
+        for (int q = 0; q < LA; q++) {
+            va[q] = loadA4(ra[q], vec, a, mode, k, M, kEnd, lda, inScale, inShift, h, w, cin, p, oh, ow);
+        }
+#pragma unroll
+        for (int q = 0; q < LW; q++) {
+            if (vec) {
+                vw[q] = (wIn[q] && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow[q] + k))
+                                             : make_float4(0.f, 0.f, 0.f, 0.f);
+            } else {
+                vw[q] = make_float4((wIn[q] && k < kEnd) ? wrow[q][k] : 0.f,
+                                    (wIn[q] && k + 1 < kEnd) ? wrow[q][k + 1] : 0.f,
+                                    (wIn[q] && k + 2 < kEnd) ? wrow[q][k + 2] : 0.f,
+                                    (wIn[q] && k + 3 < kEnd) ? wrow[q][k + 3] : 0.f);
+            }
         }
     };
     auto store = [&](int buf) {
-        *reinterpret_cast<float4*>(&as[buf][lr][lk]) = make_float4(toTf32(va.x), toTf32(va.y), toTf32(va.z),
-                                                                   toTf32(va.w));
-        *reinterpret_cast<float4*>(&ws[buf][lr][lk]) = make_float4(toTf32(vw.x), toTf32(vw.y), toTf32(vw.z),
-                                                                   toTf32(vw.w));
+#pragma unroll
+        for (int q = 0; q < LA; q++) {
+            *reinterpret_cast<float4*>(&as[buf][lr + q * ROWS][lk]) =
+                    make_float4(toTf32(va[q].x), toTf32(va[q].y), toTf32(va[q].z), toTf32(va[q].w));
+        }
+#pragma unroll
+        for (int q = 0; q < LW; q++) {
+            *reinterpret_cast<float4*>(&ws[buf][lr + q * ROWS][lk]) =
+                    make_float4(toTf32(vw[q].x), toTf32(vw[q].y), toTf32(vw[q].z), toTf32(vw[q].w));
+        }
     };
     load(kBegin + lk);
     store(0);
@@ -129,31 +159,31 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS) gemm_nt_tf32(GEMM_PAR
         int buf = s & 1;
         bool more = s + 1 < steps;
         if (more) {
-            load(kBegin + (s + 1) * TF32_BK + lk);
+            load(kBegin + (s + 1) * BK + lk);
         }
 #pragma unroll
-        for (int kk = 0; kk < TF32_BK; kk += 8) {
-            float af[2][4];
-            float bf[2][2];
+        for (int kk = 0; kk < BK; kk += 8) {
+            float af[MI][4];
+            float bf[NJ][2];
 #pragma unroll
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < MI; i++) {
                 const float* r0 = &as[buf][wm + i * 16 + g][kk + t];
-                const float* r8 = r0 + 8 * TF32_LD;
+                const float* r8 = r0 + 8 * LD;
                 af[i][0] = r0[0];
                 af[i][1] = r8[0];
                 af[i][2] = r0[4];
                 af[i][3] = r8[4];
             }
 #pragma unroll
-            for (int j = 0; j < 2; j++) {
+            for (int j = 0; j < NJ; j++) {
                 const float* col = &ws[buf][wn + j * 8 + g][kk + t];
                 bf[j][0] = col[0];
                 bf[j][1] = col[4];
             }
 #pragma unroll
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < MI; i++) {
 #pragma unroll
-                for (int j = 0; j < 2; j++) {
+                for (int j = 0; j < NJ; j++) {
                     mmaTf32(acc[i][j], af[i], bf[j]);
                 }
             }
@@ -164,9 +194,9 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS) gemm_nt_tf32(GEMM_PAR
         __syncthreads();
     }
 #pragma unroll
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < MI; i++) {
 #pragma unroll
-        for (int j = 0; j < 2; j++) {
+        for (int j = 0; j < NJ; j++) {
 #pragma unroll
             for (int r = 0; r < 4; r++) {
                 int m = m0 + wm + i * 16 + g + (r >> 1) * 8;
@@ -182,4 +212,11 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS) gemm_nt_tf32(GEMM_PAR
             }
         }
     }
+}
+
+// The shipped shape: 64x64 tiles (gemm_nt's grid) 32 deep, 8 warps of 32x16 (gemm_nt's 256 threads). On an H100
+// (gemm_bench, MedMamba-T's products at batch 64 and 8) it beat 16 deep by up to 15 %, 4 warps of 32x32 and the
+// 128x64 and 128x128 tiles on all but the stage-1 and stage-2 3x3 convolutions at batch 64 (docs/performance.md).
+extern "C" __global__ void __launch_bounds__(256) gemm_nt_tf32(GEMM_PARAMS) {
+    gemmTf32Tile<64, 64, 32, 2, 4>(GEMM_ARGS);
 }

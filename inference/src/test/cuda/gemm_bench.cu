@@ -23,6 +23,11 @@ __global__ void __launch_bounds__(TH, MIN_BLOCKS) gv_tile(GEMM_PARAMS) {
     gemmTile<BM, BN, BK, RM, RN, TH>(GEMM_ARGS);
 }
 
+template <int BM, int BN, int BK, int WARPS_M, int WARPS_N>
+__global__ void __launch_bounds__(32 * WARPS_M * WARPS_N) gv_tf32(GEMM_PARAMS) {
+    gemmTf32Tile<BM, BN, BK, WARPS_M, WARPS_N>(GEMM_ARGS);
+}
+
 namespace {
 
 constexpr double CLOCK_HZ = 1.98e9;
@@ -43,7 +48,12 @@ const Variant VARIANTS[] = {
     {"128x64x16 /128 2", gv_tile<128, 64, 16, 2, 2, 128, 2>, 128, 64, 128},
     {"64x128x16 /128 4", gv_tile<64, 128, 16, 2, 2, 128, 4>, 64, 128, 128},
     {"64x64x8 /64 8", gv_tile<64, 64, 8, 2, 2, 64, 8>, 64, 64, 64},
-    {"gemm_nt_tf32 (64x64x16 /256)", gemm_nt_tf32, 64, 64, 256, true},
+    {"gemm_nt_tf32 (64x64x32 /256)", gemm_nt_tf32, 64, 64, 256, true},
+    {"tf32 64x64x16 /256", gv_tf32<64, 64, 16, 2, 4>, 64, 64, 256, true},
+    {"tf32 64x64x16 /128", gv_tf32<64, 64, 16, 2, 2>, 64, 64, 128, true},
+    {"tf32 64x64x32 /128", gv_tf32<64, 64, 32, 2, 2>, 64, 64, 128, true},
+    {"tf32 128x64x16 /256", gv_tf32<128, 64, 16, 4, 2>, 128, 64, 256, true},
+    {"tf32 128x128x16 /256", gv_tf32<128, 128, 16, 2, 4>, 128, 128, 256, true},
 };
 
 struct Product {

@@ -119,7 +119,17 @@ const Tiling TILINGS[] = {
     {"64x128x16/128", tile<64, 128, 16, 2, 2, 128>, 64, 128, 128},
     {"64x64x8/64", tile<64, 64, 8, 2, 2, 64>, 64, 64, 64},
 };
+template <int BM, int BN, int BK, int WARPS_M, int WARPS_N>
+void tileTf32(GEMM_PARAMS) {
+    gemmTf32Tile<BM, BN, BK, WARPS_M, WARPS_N>(GEMM_ARGS);
+}
+
 const Tiling TF32 = {"gemm_nt_tf32", gemm_nt_tf32, 64, 64, 256};
+// other shapes gemmTf32Tile takes (gemm_bench times them): 4 warps of 32x32; 8 warps of 64x32, 16 deep
+const Tiling TF32_OTHERS[] = {
+    {"tf32 64x64x32/128", tileTf32<64, 64, 32, 2, 2>, 64, 64, 128},
+    {"tf32 128x128x16/256", tileTf32<128, 128, 16, 2, 4>, 128, 128, 256},
+};
 
 // One product on one tiling; splits > 1: gemm_nt's split K (partial sums, then splitk_epilogue in order).
 std::vector<float> run(const Case& c, const Operands& o, const Tiling& t, int splits) {
@@ -186,6 +196,9 @@ bool check(const Case& c) {
     std::vector<float> tf32 = run(c, o, TF32, 1);
     judge("gemm_nt_tf32 against the TF32-rounded operands", tf32, false, true);
     judge("gemm_nt_tf32, K split in 3, against the TF32-rounded operands", run(c, o, TF32, 3), false, true);
+    for (const Tiling& t : TF32_OTHERS) {
+        judge(std::string(t.name) + " against the TF32-rounded operands", run(c, o, t, 1), false, true);
+    }
     // and the rounding happened: the float32 tiles come within 1e-6 of the float64 product, TF32 lies well beyond
     double off = 0;
     for (size_t i = 0; i < reference32.size(); i++) {
