@@ -82,6 +82,9 @@ public final class CudaNetwork implements InferenceNetwork {
         final MemorySegment pinnedOut;
         MemorySegment graph;
         MemorySegment graphExec;
+        /** The launches alone, no copies, captured on first use by {@link #medianKernelMillis}; else null. */
+        MemorySegment kernelsGraph;
+        MemorySegment kernelsGraphExec;
 
         Executable(Shape shape, ForwardPlan plan) {
             this.shape = shape;
@@ -154,7 +157,27 @@ public final class CudaNetwork implements InferenceNetwork {
             return out;
         }
 
+        /** The launches alone as a graph (captured once): what a peer measuring with its input already on the GPU times. */
+        MemorySegment kernelsGraphExec() {
+            if (kernelsGraphExec == null) {
+                driver.beginCapture(stream);
+                try {
+                    launchAll();
+                } finally {
+                    kernelsGraph = driver.endCapture(stream);
+                }
+                kernelsGraphExec = driver.instantiateGraph(kernelsGraph);
+            }
+            return kernelsGraphExec;
+        }
+
         void free() {
+            if (kernelsGraphExec != null) {
+                driver.destroyGraphExec(kernelsGraphExec);
+            }
+            if (kernelsGraph != null) {
+                driver.destroyGraph(kernelsGraph);
+            }
             if (graphExec != null) {
                 driver.destroyGraphExec(graphExec);
             }
@@ -371,17 +394,34 @@ public final class CudaNetwork implements InferenceNetwork {
      */
     public synchronized double medianDeviceMillis(int batch, int height, int width, int warmup, int runs) {
         Executable exec = prepare(batch, model.inChannels(), height, width);
+        return medianMillis(warmup, runs, () -> {
+            if (exec.graphExec != null) {
+                driver.launchGraph(exec.graphExec, stream);
+            } else {
+                exec.enqueue();
+            }
+        });
+    }
+
+    /**
+     * Device time of the forward pass's kernels alone at this shape, no copies (a graph of the launches only),
+     * median of {@code runs} after {@code warmup}: the input stays on the device, as a peer that times its model
+     * on a tensor already there measures.
+     */
+    public synchronized double medianKernelMillis(int batch, int height, int width, int warmup, int runs) {
+        Executable exec = prepare(batch, model.inChannels(), height, width);
+        MemorySegment kernels = exec.kernelsGraphExec();
+        return medianMillis(warmup, runs, () -> driver.launchGraph(kernels, stream));
+    }
+
+    private double medianMillis(int warmup, int runs, Runnable pass) {
         MemorySegment start = driver.createEvent();
         MemorySegment end = driver.createEvent();
         try {
             double[] ms = new double[runs];
             for (int i = -warmup; i < runs; i++) {
                 driver.recordEvent(start, stream);
-                if (exec.graphExec != null) {
-                    driver.launchGraph(exec.graphExec, stream);
-                } else {
-                    exec.enqueue();
-                }
+                pass.run();
                 driver.recordEvent(end, stream);
                 float elapsed = driver.elapsedMillis(start, end);
                 if (i >= 0) {

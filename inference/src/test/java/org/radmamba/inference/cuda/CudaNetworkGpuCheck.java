@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * GPU). {@code parity}: each MedMamba golden through {@link CudaNetwork}, max |out − golden| within 1e-4 × max
  * |golden|, and a second call (the graph replayed) bit-identical to the first. {@code bench}: MedMamba-T 224×224
  * (random weights of the official shapes) at batch 1, 8 and 64: the median wall time of {@code run} (copies from and
- * to Java arrays included) and the median device time of the graph, and images per second. Exits 1 when a check
- * fails. {@code tf32}: the {@link NetworkPrecision#TF32} option against float32 on the same device: each golden's
+ * to Java arrays included), the median device time of the graph (copies to and from the device included) and of its
+ * kernels alone (the input already on the device, as the GPU peer times itself), and images per second. Exits 1 when
+ * a check fails. {@code tf32}: the {@link NetworkPrecision#TF32} option against float32 on the same device: each golden's
  * distance from both, and on the demo models' held-out images (as the app preprocesses them: HeldoutTensors) the
  * classifier's top-1 agreement and largest probability difference, the segmenter's Dice between the two masks.
  *
@@ -424,10 +425,12 @@ public final class CudaNetworkGpuCheck {
                 }
                 Arrays.sort(wall);
                 double device = net.medianDeviceMillis(batch, size, size, 3, runs);
+                double kernels = net.medianKernelMillis(batch, size, size, 3, runs);
                 double median = wall[runs / 2];
                 System.out.printf(Locale.ROOT, "ours=radmamba-cuda model=%s size=%d batch=%d precision=%s median_ms=%.3f"
-                                + " p90_ms=%.3f device_ms=%.3f img_per_s=%.0f launches=%d%n", name, size, batch,
-                        precision, median, wall[(int) (runs * 0.9)], device, batch * 1000 / median,
+                                + " p90_ms=%.3f device_ms=%.3f kernels_ms=%.3f img_per_s=%.0f kernels_img_per_s=%.0f"
+                                + " launches=%d%n", name, size, batch, precision, median, wall[(int) (runs * 0.9)],
+                        device, kernels, batch * 1000 / median, batch * 1000 / kernels,
                         net.launches(batch, size, size));
             }
         }
