@@ -26,6 +26,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -151,7 +152,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             pictures = new PluginPictureFormats(registry);
             ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
             try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
-                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, NetworkPrecision.FLOAT32, ctx);
                 int status = ExitCodes.OK;
                 List<ClassificationResult> results = new ArrayList<>();
                 List<AiDicomExport.Sourced<ClassificationResult>> forReport = new ArrayList<>();

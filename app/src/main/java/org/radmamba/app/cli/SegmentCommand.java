@@ -20,6 +20,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -187,7 +188,7 @@ public final class SegmentCommand implements Callable<Integer> {
                 Input input = readInput(loaded);
                 long preprocessed = System.nanoTime();
                 ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
-                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, NetworkPrecision.FLOAT32, ctx);
                 ScoreMap scores = loaded.scores(engine.engine().forward(loaded, input.tensor(), 1, input.height(),
                         input.width()), input.height(), input.width());
                 long inferred = System.nanoTime();

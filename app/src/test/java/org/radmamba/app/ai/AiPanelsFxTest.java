@@ -178,7 +178,7 @@ class AiPanelsFxTest {
             assertEquals(3, onFx(() -> table.getItems().size()));
             String status = onFx(() -> ((Label) panel.lookup("#ai-status")).getText());
             assertTrue(status.matches("series done after 3 of 3 at [0-9]+\\.[0-9] images/s"), status);
-            assertEquals("Engine: CPU — Quadro P4000 has compute capability 6.1; the GPU engine needs 7.0 (Volta) or newer",
+            assertEquals("Engine: CPU (float32) — Quadro P4000 has compute capability 6.1; the GPU engine needs 7.0 (Volta) or newer",
                     onFx(() -> ((Label) panel.lookup("#ai-device")).getText()));
             onFx(() -> {
                 table.getSelectionModel().select(1);
