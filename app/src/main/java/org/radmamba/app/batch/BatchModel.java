@@ -135,8 +135,8 @@ public final class BatchModel implements AutoCloseable {
     private final BatchSchema schema;
     private final InferenceEngine engine;
     private final InferenceEngine cpu;
-    private final String engineLine;
-    private final NetworkPrecision precision;
+    /** The engine chosen when the model was loaded, in which precision, and why. */
+    private final EngineChoice choice;
     private final int batchSize;
     private final int threads;
     private final Path tempFolder;
@@ -161,9 +161,7 @@ public final class BatchModel implements AutoCloseable {
         this.schema = BatchSchema.of(identity);
         this.cpu = serialized(cpu);
         this.engine = chosen.engine() == cpu ? this.cpu : serialized(chosen.engine());
-        this.engineLine = (chosen.choice().kind() == EngineChoice.Kind.CUDA ? "GPU engine" : "CPU engine") + " ("
-                + chosen.choice().precision().label() + "): " + chosen.choice().reason();
-        this.precision = chosen.choice().precision();
+        this.choice = chosen.choice();
         this.tempFolder = Files.createTempDirectory("radmamba-batch-");
     }
 
@@ -266,12 +264,19 @@ public final class BatchModel implements AutoCloseable {
 
     /** Where the network runs, in which precision, and why ("GPU engine (tf32): ..." or "CPU engine (float32): ..."). */
     public String engine() {
-        return onCpuOnly ? "CPU engine (float32): the GPU failed during the run; the CPU engine took over" : engineLine;
+        return onCpuOnly ? "CPU engine (float32): the GPU failed during the run; the CPU engine took over"
+                : (choice.kind() == EngineChoice.Kind.CUDA ? "GPU engine (" : "CPU engine (")
+                + choice.precision().label() + "): " + choice.reason();
+    }
+
+    /** The engine chosen when the model was loaded: where, in which precision, and why (the GPU may fail later). */
+    public EngineChoice choice() {
+        return choice;
     }
 
     /** The precision the network runs in: the one asked for on the GPU engine, float32 on the CPU engine. */
     public NetworkPrecision precision() {
-        return onCpuOnly ? NetworkPrecision.FLOAT32 : precision;
+        return onCpuOnly ? NetworkPrecision.FLOAT32 : choice.precision();
     }
 
     /** Images per forward pass. */
