@@ -3,6 +3,7 @@ package org.radmamba.app;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
 import org.radmamba.viewer.fx.service.DicomStudyService;
 import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.SettingsStore;
 import org.radmamba.viewer.fx.settings.ViewerSettings;
 import org.radmamba.viewer.fx.task.TaskExecutor;
 
@@ -21,7 +22,12 @@ public final class ViewerWithoutDemo {
 
     /** The same over {@code service} (e.g. one reading a plugin's picture formats). */
     public static ViewerViewModel viewModel(DicomStudyService service, TaskExecutor workers) {
-        return new ViewerViewModel(service, workers, new ViewerSettings(new MemoryStore()), () -> {
+        return viewModel(service, workers, new MemoryStore());
+    }
+
+    /** The same with the settings of {@code store} (e.g. what an earlier window of the test kept there). */
+    public static ViewerViewModel viewModel(DicomStudyService service, TaskExecutor workers, SettingsStore store) {
+        return new ViewerViewModel(service, workers, new ViewerSettings(store), () -> {
             throw new IOException("no demo in this test");
         });
     }

@@ -2,6 +2,7 @@ package org.radmamba.app.ai;
 
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.cuda.CudaNetwork;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.viewer.concurrent.BackgroundThreads;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,8 +41,11 @@ import java.util.function.Function;
  * {@code maxQueued} already wait behind the running one.
  *
  * <p>Each job's engine is chosen by {@link EngineSelector} (CUDA when a usable GPU has room for the model and its
- * whole network loads there, {@link DeviceNetworkEngine}, else the CPU, with the reason); {@link #engine()} says which, for the AI panel. A GPU that fails during a job hands that job
- * and the rest of the session to the CPU engine (until the device preference is set again), never failing the job.
+ * whole network loads there, {@link DeviceNetworkEngine}, in the {@link #setPrecision precision} set; else the CPU,
+ * in float32, with the reason); {@link #engine()} says which, for the AI panel. A GPU that fails during a job hands
+ * that job and the rest of the session to the CPU engine (until the device preference or the precision is set
+ * again), never failing the job. Cached results are kept per precision that computed them: a TF32 run does not
+ * answer with float32 numbers, nor the other way round.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -67,6 +72,7 @@ public final class InferenceService implements AutoCloseable {
     /** Reads and preprocesses the images of the next batch (background priority, as the viewer's decoding). */
     private final ExecutorService readers;
     private volatile ScanDevicePreference preference;
+    private volatile NetworkPrecision precision = NetworkPrecision.FLOAT32;
     private volatile EngineChoice engine;
     /** Why the GPU is no longer used in this session, after it failed during a job; null while it has not. */
     private volatile String gpuFailure;
@@ -75,7 +81,8 @@ public final class InferenceService implements AutoCloseable {
     private final Map<String, LoadedModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
     private int nextJob = 1;
 
-    private record CacheKey(String imageId, String modelId, String sha256) {
+    /** A result's key: the image, the model's weights, and the precision its network ran in. */
+    private record CacheKey(String imageId, String modelId, String sha256, NetworkPrecision precision) {
     }
 
     /** What the caller hears about a job; every call comes on the thread that runs the job. */
@@ -152,14 +159,28 @@ public final class InferenceService implements AutoCloseable {
         return preference;
     }
 
+    /**
+     * The GPU engine's precision for the jobs that start from now on: float32, or TF32 on an Ampere or newer card.
+     * The CPU engine runs float32 whatever is set here. Like a new device preference, it gives a GPU that failed
+     * earlier in the session another try.
+     */
+    public synchronized void setPrecision(NetworkPrecision newPrecision) {
+        precision = Objects.requireNonNull(newPrecision, "precision");
+        gpuFailure = null;
+    }
+
+    public NetworkPrecision precision() {
+        return precision;
+    }
+
     /** Jobs that are queued or running, in order: the visible queue. */
     public List<Job> queue() {
         return jobs.stream().filter(j -> !j.state().finished()).toList();
     }
 
-    /** A result of this session, if the image was already run with this model's weights. */
-    public Optional<AiResult> cached(String imageId, ModelEntry model) {
-        return Optional.ofNullable(cache.get(new CacheKey(imageId, model.id(), model.card().sha256())));
+    /** A result of this session, if the image was already run with this model's weights in {@code precision}. */
+    public Optional<AiResult> cached(String imageId, ModelEntry model, NetworkPrecision precision) {
+        return Optional.ofNullable(cache.get(new CacheKey(imageId, model.id(), model.card().sha256(), precision)));
     }
 
     /**
@@ -228,10 +249,12 @@ public final class InferenceService implements AutoCloseable {
         BatchPipeline pipeline = new BatchPipeline(readers, chosen == cpu ? CPU_BATCH : CUDA_BATCH);
         job.batch = Math.min(pipeline.batchSize(), chosen.maxBatch());
         job.startNanos = System.nanoTime();
-        boolean complete = pipeline.run(job.images(), model, chosen, cpu, source -> cache.get(key(source, entry)),
+        boolean complete = pipeline.run(job.images(), model, chosen, cpu,
+                source -> cache.get(key(source, entry, job.engine.precision())),
                 () -> job.cancelRequested, reason -> gpuFailed(job, reason), (index, result, failure) -> {
                     if (result != null) {
-                        cache.put(key(job.images().get(index), entry), result);
+                        // After a GPU failure the job's engine is the CPU's: its results are float32 ones.
+                        cache.put(key(job.images().get(index), entry, job.engine.precision()), result);
                         job.results.add(result);
                     } else {
                         job.failures.add(failure);
@@ -242,8 +265,8 @@ public final class InferenceService implements AutoCloseable {
         finish(job, complete ? Job.State.DONE : Job.State.CANCELLED, listener);
     }
 
-    private static CacheKey key(ImageSource source, ModelEntry entry) {
-        return new CacheKey(source.id(), entry.id(), entry.card().sha256());
+    private static CacheKey key(ImageSource source, ModelEntry entry, NetworkPrecision precision) {
+        return new CacheKey(source.id(), entry.id(), entry.card().sha256(), precision);
     }
 
     /**
@@ -253,7 +276,7 @@ public final class InferenceService implements AutoCloseable {
     private InferenceEngine chooseEngine(LoadedModel model, InferenceEngine cpu, ComputeContext cpuContext) {
         EngineSelector.Chosen chosen = gpuFailure != null && preference != ScanDevicePreference.CPU
                 ? new EngineSelector.Chosen(cpu, EngineChoice.cpu(gpuFailure))
-                : engines.engineFor(model, preference, CUDA_BATCH, cpu, cpuContext, deviceLoader);
+                : engines.engineFor(model, preference, precision, CUDA_BATCH, cpu, cpuContext, deviceLoader);
         if (!chosen.choice().equals(engine)) {
             LOG.info("{}", chosen.choice().text());
         }
@@ -266,7 +289,7 @@ public final class InferenceService implements AutoCloseable {
         LOG.warn("job {}: {}", job.title(), reason);
         gpuFailure = reason;
         EngineChoice before = engine;
-        engine = new EngineChoice(EngineChoice.Kind.CPU, before == null ? null : before.device(), reason);
+        engine = EngineChoice.cpu(before == null ? null : before.device(), reason);
         job.engine = engine;
     }
 

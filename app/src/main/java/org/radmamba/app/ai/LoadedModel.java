@@ -10,6 +10,7 @@ import org.radmamba.plugins.api.Task;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.model.InferenceNetwork;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.segmentation.LabelMask;
@@ -19,7 +20,9 @@ import org.radmamba.inference.segmentation.ScoreMap;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model ready to run, the one way RadMamba runs a model (the viewer's {@link InferenceService} and the command
@@ -32,10 +35,17 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelEntry entry;
     private final Network network;
     private final InputTransform transform;
-    /** The network on the GPU once a job has run there ({@link #deviceNetwork}); closed with the model. */
+    /**
+     * The network on the GPU once a job has run there ({@link #deviceNetwork}), in {@link #devicePrecision}; closed
+     * with the model, or when a job asks for another precision.
+     */
     private InferenceNetwork deviceNetwork;
-    /** Why the GPU cannot run this model, once loading it there failed: not retried for every job. */
-    private String deviceUnavailable;
+    private NetworkPrecision devicePrecision;
+    /**
+     * Why the GPU cannot run this model in a precision, once loading it there failed: not retried for every job. Kept
+     * per precision, so that TF32 refused by an older card still leaves float32 on the GPU to try.
+     */
+    private final Map<NetworkPrecision, String> deviceUnavailable = new EnumMap<>(NetworkPrecision.class);
     private boolean closed;
 
     private LoadedModel(ModelEntry entry, Network network, InputTransform transform) {
@@ -192,38 +202,57 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * The whole network on the GPU, for {@link DeviceNetworkEngine}: built by {@code loader} from the checkpoint on
-     * the first call, then kept until the model is closed (or evicted by the service). The CPU network built by
-     * {@link #open} stays too, as the fallback a device failure hands the job to; the checkpoint is read a second
-     * time here rather than kept on the heap for the session, and only on a machine where the GPU engine was chosen.
-     * Built-in architectures only: a plugin's network is the plugin's code, which runs on the CPU.
+     * The whole network on the GPU in {@code precision}, for {@link DeviceNetworkEngine}: built by {@code loader} from
+     * the checkpoint on the first call, then kept until the model is closed (or evicted by the service). At most one
+     * device network at a time: asking for another precision closes the one there before loading the new one, as two
+     * would hold the weights twice in the memory {@link EngineSelector#deviceBytes} counted once. The jobs of a
+     * model take turns (the service runs one job at a time, a batch run one precision), so none still runs on the
+     * network closed here. The CPU network built by {@link #open} stays too, as the fallback a device failure hands
+     * the job to; the checkpoint is read a second time here rather than kept on the heap for the session, and only on
+     * a machine where the GPU engine was chosen. Built-in architectures only: a plugin's network is the plugin's code,
+     * which runs on the CPU.
      *
      * @throws CudaUnavailableException with the reason, when the architecture is a plugin's or the device cannot take
-     *                                  the network (the same reason again on later calls, without retrying)
+     *                                  the network in this precision (the same reason again on later calls for that
+     *                                  precision, without retrying)
      */
-    synchronized InferenceNetwork deviceNetwork(DeviceNetworkEngine.Loader loader) throws CudaUnavailableException {
+    synchronized InferenceNetwork deviceNetwork(DeviceNetworkEngine.Loader loader, NetworkPrecision precision)
+            throws CudaUnavailableException {
         if (closed) {
             throw new IllegalStateException(card().id() + " was unloaded");
         }
-        if (deviceNetwork != null) {
+        if (deviceNetwork != null && devicePrecision == precision) {
             return deviceNetwork;
         }
-        if (deviceUnavailable == null) {
+        String refused = deviceUnavailable.get(precision);
+        if (refused == null) {
             if (card().architecture().builtIn().isEmpty()) {
-                deviceUnavailable = "the plugin architecture " + card().architecture().cardName()
+                refused = "the plugin architecture " + card().architecture().cardName()
                         + " runs on the CPU engine only; the GPU engine runs the built-in MedMamba and VM-UNet";
             } else {
+                closeDeviceNetwork();
                 try {
-                    deviceNetwork = loader.load(PthReader.read(entry.checkpoint()));
+                    deviceNetwork = loader.load(PthReader.read(entry.checkpoint()), precision);
+                    devicePrecision = precision;
                     return deviceNetwork;
                 } catch (CudaUnavailableException e) {
-                    deviceUnavailable = e.getMessage();
+                    refused = e.getMessage();
                 } catch (CheckpointException e) {
-                    deviceUnavailable = "the GPU engine cannot take the checkpoint: " + e.getMessage();
+                    refused = "the GPU engine cannot take the checkpoint: " + e.getMessage();
                 }
             }
+            deviceUnavailable.put(precision, refused);
         }
-        throw new CudaUnavailableException(deviceUnavailable);
+        throw new CudaUnavailableException(refused);
+    }
+
+    private void closeDeviceNetwork() {
+        if (deviceNetwork != null) {
+            InferenceNetwork old = deviceNetwork;
+            deviceNetwork = null;
+            devicePrecision = null;
+            old.close();
+        }
     }
 
     @Override
@@ -235,9 +264,7 @@ public final class LoadedModel implements AutoCloseable {
         try {
             network.close();
         } finally {
-            if (deviceNetwork != null) {
-                deviceNetwork.close();
-            }
+            closeDeviceNetwork();
         }
     }
 }

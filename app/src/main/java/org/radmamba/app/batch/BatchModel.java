@@ -20,6 +20,7 @@ import org.radmamba.app.ai.ViewerImages;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.checkpoint.CheckpointException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -95,21 +96,30 @@ public final class BatchModel implements AutoCloseable {
      * How a model is loaded and run.
      *
      * @param device       cpu, cuda or auto (the GPU engine when one serves the model, else the CPU)
+     * @param precision    the GPU engine's products: float32, or TF32 on an Ampere or newer card (the CPU engine
+     *                     runs float32 whatever this says; {@link BatchModel#precision()} tells what ran)
      * @param batchSize    images per forward pass (the CPU engine still runs them one at a time, see
      *                     {@link InferenceEngine#maxBatch()}); at least 1
      * @param threads      threads for the CPU engine's layers and for decoding; at least 1
      * @param pluginFolder the folder of user plugins whose architectures a card may name; null for built-ins only
      */
-    public record Settings(ScanDevicePreference device, int batchSize, int threads, Path pluginFolder) {
+    public record Settings(ScanDevicePreference device, NetworkPrecision precision, int batchSize, int threads,
+                           Path pluginFolder) {
         public Settings {
             Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(precision, "precision");
             if (batchSize < 1 || threads < 1) {
                 throw new IllegalArgumentException("batch size and threads must be at least 1, were " + batchSize
                         + " and " + threads);
             }
         }
 
-        /** auto device, {@link #DEFAULT_BATCH_SIZE}, every core, the user's plugin folder. */
+        /** In float32, the default precision (the Spark job's settings, which name none). */
+        public Settings(ScanDevicePreference device, int batchSize, int threads, Path pluginFolder) {
+            this(device, NetworkPrecision.FLOAT32, batchSize, threads, pluginFolder);
+        }
+
+        /** auto device, float32, {@link #DEFAULT_BATCH_SIZE}, every core, the user's plugin folder. */
         public static Settings defaults() {
             return new Settings(ScanDevicePreference.AUTO, DEFAULT_BATCH_SIZE,
                     Runtime.getRuntime().availableProcessors(), PluginRegistry.userFolder());
@@ -125,7 +135,8 @@ public final class BatchModel implements AutoCloseable {
     private final BatchSchema schema;
     private final InferenceEngine engine;
     private final InferenceEngine cpu;
-    private final String engineLine;
+    /** The engine chosen when the model was loaded, in which precision, and why. */
+    private final EngineChoice choice;
     private final int batchSize;
     private final int threads;
     private final Path tempFolder;
@@ -150,8 +161,7 @@ public final class BatchModel implements AutoCloseable {
         this.schema = BatchSchema.of(identity);
         this.cpu = serialized(cpu);
         this.engine = chosen.engine() == cpu ? this.cpu : serialized(chosen.engine());
-        this.engineLine = (chosen.choice().kind() == EngineChoice.Kind.CUDA ? "GPU engine: " : "CPU engine: ")
-                + chosen.choice().reason();
+        this.choice = chosen.choice();
         this.tempFolder = Files.createTempDirectory("radmamba-batch-");
     }
 
@@ -179,7 +189,7 @@ public final class BatchModel implements AutoCloseable {
             ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
             InferenceEngine cpu = InferenceEngine.of(EngineChoice.Kind.CPU, ctx);
             EngineSelector.Chosen chosen = new EngineSelector(GpuProbe.driver())
-                    .engineFor(loaded, settings.device(), settings.batchSize(), cpu, ctx);
+                    .engineFor(loaded, settings.device(), settings.precision(), settings.batchSize(), cpu, ctx);
             if (settings.device() == ScanDevicePreference.CUDA && chosen.choice().kind() != EngineChoice.Kind.CUDA) {
                 throw new ModelException(chosen.choice().reason());
             }
@@ -252,9 +262,21 @@ public final class BatchModel implements AutoCloseable {
         return loaded.card();
     }
 
-    /** Where the network runs and why ("GPU engine: ..." or "CPU engine: ..."). */
+    /** Where the network runs, in which precision, and why ("GPU engine (tf32): ..." or "CPU engine (float32): ..."). */
     public String engine() {
-        return onCpuOnly ? "CPU engine: the GPU failed during the run; the CPU engine took over" : engineLine;
+        return onCpuOnly ? "CPU engine (float32): the GPU failed during the run; the CPU engine took over"
+                : (choice.kind() == EngineChoice.Kind.CUDA ? "GPU engine (" : "CPU engine (")
+                + choice.precision().label() + "): " + choice.reason();
+    }
+
+    /** The engine chosen when the model was loaded: where, in which precision, and why (the GPU may fail later). */
+    public EngineChoice choice() {
+        return choice;
+    }
+
+    /** The precision the network runs in: the one asked for on the GPU engine, float32 on the CPU engine. */
+    public NetworkPrecision precision() {
+        return onCpuOnly ? NetworkPrecision.FLOAT32 : choice.precision();
     }
 
     /** Images per forward pass. */

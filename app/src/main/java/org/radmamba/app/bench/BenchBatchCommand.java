@@ -1,8 +1,11 @@
 package org.radmamba.app.bench;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,6 +63,9 @@ public final class BenchBatchCommand implements Callable<Integer> {
             description = "Where both run the network (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--batch-size", defaultValue = "8", description = "batch's --batch-size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -74,6 +80,13 @@ public final class BenchBatchCommand implements Callable<Integer> {
             err.println("bench batch: --count, --classify-sample and --rounds must be at least 1");
             return ExitCodes.USAGE;
         }
+        NetworkPrecision asked;
+        try {
+            asked = precision.asked();
+        } catch (IllegalArgumentException e) {
+            err.println("bench batch: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         String checkpoint = checkpointOf(model);
         if (checkpoint == null) {
             err.println(model + ": neither a checkpoint file nor a model of the library");
@@ -84,15 +97,17 @@ public final class BenchBatchCommand implements Callable<Integer> {
         Path results = Files.createTempDirectory("radmamba-bench-batch-out-");
         try {
             List<Path> images = archive(folder);
-            out.printf(Locale.ROOT, "archive=%s images=%d size=%dx%d model=%s device=%s cores=%d%n", folder,
-                    images.size(), size, size, model, device, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "archive=%s images=%d size=%dx%d model=%s device=%s precision=%s cores=%d%n",
+                    folder, images.size(), size, size, model, device, asked.label(),
+                    Runtime.getRuntime().availableProcessors());
             out.flush();
             for (int round = 1; round <= rounds; round++) {
                 deleteTree(results);
                 double load0 = loadAverage();
                 long t0 = System.nanoTime();
                 Result batch = radmamba(List.of("batch", model, folder.toString(), "--out", results.toString(),
-                        "--device", device, "--batch-size", Integer.toString(batchSize), "--json"));
+                        "--device", device, "--precision", asked.label(), "--batch-size", Integer.toString(batchSize),
+                        "--json"));
                 double batchSeconds = (System.nanoTime() - t0) / 1e9;
                 if (batch.exitCode != 0) {
                     err.println("bench batch: radmamba batch failed (" + batch.exitCode + "): " + batch.output);
@@ -111,7 +126,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
                     // Spread over the archive, as a script would meet them.
                     Path image = images.get((int) ((long) i * images.size() / sample));
                     Result one = radmamba(List.of("classify", image.toString(), "--model", checkpoint, "--device",
-                            device));
+                            device, "--precision", asked.label()));
                     if (one.exitCode != 0) {
                         err.println("bench batch: radmamba classify failed (" + one.exitCode + "): " + one.output);
                         return ExitCodes.INPUT_UNREADABLE;

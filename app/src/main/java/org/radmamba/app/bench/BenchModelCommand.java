@@ -2,6 +2,7 @@ package org.radmamba.app.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
 import org.radmamba.inference.checkpoint.CheckpointException;
 import org.radmamba.inference.checkpoint.PthReader;
 import org.radmamba.inference.checkpoint.StateDict;
@@ -13,6 +14,7 @@ import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.cuda.CudaNetwork;
 import org.radmamba.inference.cuda.CudaScan;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.FallbackScan;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -24,6 +26,7 @@ import org.radmamba.inference.vmunet.VmUnet;
 import org.radmamba.inference.vmunet.VmUnetConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,12 +50,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code radmamba bench model}: MedMamba (or VM-UNet, {@code --model vmunet_isic}) inference time per configuration
  * (batch × threads), one line each:
- * {@code model=… batch=… threads=… device=… median_ms=… p90_ms=… min_ms=… cpu_ms=… thread_cpu_ms=… alloc_mb=…
- * peak_rss_mb=… load_ms=… size=…}; {@code --model} takes several networks, comma-separated.
+ * {@code model=… batch=… threads=… device=… precision=… median_ms=… p90_ms=… min_ms=… cpu_ms=… thread_cpu_ms=…
+ * alloc_mb=… peak_rss_mb=… load_ms=… size=…}; {@code --model} takes several networks, comma-separated.
  *
  * <p>{@code --device cpu} (the default) times the CPU SIMD scan, {@code --device auto} whichever {@link ScanSelector}
  * takes, with everything else on the CPU; {@code --device cuda} runs MedMamba's whole forward pass on the GPU
- * ({@link CudaNetwork}) and VM-UNet's scan there (an error when no usable NVIDIA GPU is there).
+ * ({@link CudaNetwork}) and VM-UNet's scan there (an error when no usable NVIDIA GPU is there). {@code --precision
+ * tf32} times MedMamba's device network with its products on TF32 tensor cores, so it needs {@code --device cuda};
+ * everything else runs, and is reported as, float32.
  *
  * <p>OpenBLAS inside ND4J reads {@code OMP_NUM_THREADS} when it loads, so every configuration runs in a fresh JVM
  * (this command's own {@link #main}, re-executed with that variable set and {@code --one}, so that a child needs
@@ -106,6 +111,9 @@ public final class BenchModelCommand implements Callable<Integer> {
                     + "auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--profile", description = "also print the time per operation (ms per inference)")
     boolean profile;
 
@@ -148,10 +156,22 @@ public final class BenchModelCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         ScanDevicePreference preference;
+        NetworkPrecision asked;
         try {
             preference = ScanDevicePreference.parse(device);
+            asked = precision.asked();
         } catch (IllegalArgumentException e) {
             err.println("bench model: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        // A benchmark times what it was asked to or nothing: TF32 exists only in the device network.
+        if (asked != NetworkPrecision.FLOAT32 && preference != ScanDevicePreference.CUDA) {
+            err.println("bench model: --precision " + asked + " times the network on the GPU: it needs --device cuda");
+            return ExitCodes.USAGE;
+        }
+        if (asked != NetworkPrecision.FLOAT32 && models.contains(VMUNET_ISIC)) {
+            err.println("bench model: --precision " + asked + " times MedMamba's whole network on the GPU; "
+                    + VMUNET_ISIC + " runs only its scan there");
             return ExitCodes.USAGE;
         }
         for (String name : models) {
@@ -165,7 +185,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             model = models.getFirst();
             size = askedSize != null ? askedSize : defaultSize(model);
             try {
-                return runHere(batches.getFirst(), threadCounts.getFirst(), preference, out);
+                return runHere(batches.getFirst(), threadCounts.getFirst(), preference, asked, out);
             } catch (CheckpointException | ScanDeviceUnavailableException e) {
                 err.println(e.getMessage());
                 return ExitCodes.INPUT_UNREADABLE;
@@ -177,7 +197,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             size = askedSize != null ? askedSize : defaultSize(name);
             for (int threads : threadCounts) {
                 for (int batch : batches) {
-                    status = Math.max(status, runChild(batch, threads, out, err));
+                    status = Math.max(status, runChild(batch, threads, asked, out, err));
                 }
             }
         }
@@ -189,7 +209,8 @@ public final class BenchModelCommand implements Callable<Integer> {
     }
 
     /** Re-executes this program for one configuration with OMP_NUM_THREADS set, forwarding its output. */
-    private int runChild(int batch, int threads, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    private int runChild(int batch, int threads, NetworkPrecision asked, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -198,7 +219,8 @@ public final class BenchModelCommand implements Callable<Integer> {
         command.add(BenchModelCommand.class.getName());
         command.addAll(List.of("--one", "--model", model, "--batch", Integer.toString(batch),
                 "--threads", Integer.toString(threads), "--size", Integer.toString(size),
-                "--warmup", Integer.toString(warmup), "--runs", Integer.toString(runs), "--device", device));
+                "--warmup", Integer.toString(warmup), "--runs", Integer.toString(runs), "--device", device,
+                "--precision", asked.label()));
         if (profile) {
             command.add("--profile");
         }
@@ -242,7 +264,8 @@ public final class BenchModelCommand implements Callable<Integer> {
         void run(float[] input, int batch, ComputeContext ctx);
     }
 
-    private int runHere(int batch, int threads, ScanDevicePreference preference, PrintWriter out) throws IOException {
+    private int runHere(int batch, int threads, ScanDevicePreference preference, NetworkPrecision asked,
+                        PrintWriter out) throws IOException {
         // Chosen first, so that a missing GPU fails before the weights are built.
         ScanSelection selection = selectScan(preference, threads, deviceOpener);
         if (VMUNET_ISIC.equals(model)) {
@@ -254,13 +277,13 @@ public final class BenchModelCommand implements Callable<Integer> {
                 double loadMs = (System.nanoTime() - loadStarted) / 1e6;
                 int channels = network.config().inChannels();
                 return measure(model, (x, b, ctx) -> network.run(x, b, channels, size, size, ctx), channels, batch,
-                        threads, parallel, scan, loadMs, out);
+                        threads, parallel, scan, NetworkPrecision.FLOAT32, loadMs, out);
             }
         }
         StateDict weights = VARIANTS.containsKey(model) ? MedMamba.FAMILY.randomWeights(VARIANTS.get(model), 42) : null;
         if (preference == ScanDevicePreference.CUDA) {
-            return runOnDevice(weights != null ? weights : PthReader.read(Path.of(model)), batch, threads, selection,
-                    out);
+            return runOnDevice(weights != null ? weights : PthReader.read(Path.of(model)), asked, batch, threads,
+                    selection, out);
         }
         long loadStarted = System.nanoTime();
         try (MedMamba network = MedMamba.FAMILY.load(weights != null ? weights : PthReader.read(Path.of(model)));
@@ -269,20 +292,20 @@ public final class BenchModelCommand implements Callable<Integer> {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
             return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.config().inChannels(),
-                    batch, threads, parallel, scan, loadMs, out);
+                    batch, threads, parallel, scan, NetworkPrecision.FLOAT32, loadMs, out);
         }
     }
 
     /**
      * MedMamba with {@code --device cuda}: the whole forward pass on the GPU ({@link CudaNetwork}: weights uploaded
-     * once, one CUDA graph per input shape), reported as {@code device=cuda-resident}.
+     * once, one CUDA graph per input shape), its products in {@code asked}.
      */
-    private int runOnDevice(StateDict weights, int batch, int threads, ScanSelection selection, PrintWriter out)
-            throws IOException {
+    private int runOnDevice(StateDict weights, NetworkPrecision asked, int batch, int threads, ScanSelection selection,
+                            PrintWriter out) throws IOException {
         long loadStarted = System.nanoTime();
         CudaNetwork loaded;
         try {
-            loaded = CudaNetwork.load(weights);
+            loaded = CudaNetwork.load(weights, asked);
         } catch (CudaUnavailableException e) {
             throw new ScanDeviceUnavailableException("The CUDA network was asked for but cannot run: " + e.getMessage());
         }
@@ -292,13 +315,14 @@ public final class BenchModelCommand implements Callable<Integer> {
             double loadMs = (System.nanoTime() - loadStarted) / 1e6;
             String name = VARIANTS.containsKey(model) ? model : Path.of(model).getFileName().toString();
             return measure(name, (x, b, ctx) -> network.run(x, b, size, size, ctx), network.inChannels(),
-                    batch, threads, parallel, scan, loadMs, out);
+                    batch, threads, parallel, scan, network.precision(), loadMs, out);
         }
     }
 
-    /** Warm-up, timed runs and the one-line report. */
+    /** Warm-up, timed runs and the one-line report; {@code precision} is that of the network's products as run. */
     private int measure(String name, Forward network, int channels, int batch, int threads, Parallel parallel,
-                        ScanResource scan, double loadMs, PrintWriter out) throws IOException {
+                        ScanResource scan, NetworkPrecision precision, double loadMs, PrintWriter out)
+            throws IOException {
         float[] input = new float[batch * channels * size * size];
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < input.length; i++) {
@@ -332,9 +356,9 @@ public final class BenchModelCommand implements Callable<Integer> {
         double cpuMs = (os.getProcessCpuTime() - cpuStarted) / 1e6 / runs;
         ThreadTotals threadsUsed = ThreadTotals.now().minus(threadsStarted);
         Arrays.sort(ms);
-        out.printf(Locale.ROOT, "model=%s batch=%d threads=%d device=%s median_ms=%.1f p90_ms=%.1f min_ms=%.1f "
-                        + "cpu_ms=%.1f thread_cpu_ms=%.1f alloc_mb=%.1f peak_rss_mb=%d load_ms=%.0f size=%d%n", name, batch,
-                threads, scan.served(), percentile(ms, 0.5), percentile(ms, 0.9), ms[0], cpuMs,
+        out.printf(Locale.ROOT, "model=%s batch=%d threads=%d device=%s precision=%s median_ms=%.1f p90_ms=%.1f "
+                        + "min_ms=%.1f cpu_ms=%.1f thread_cpu_ms=%.1f alloc_mb=%.1f peak_rss_mb=%d load_ms=%.0f size=%d%n",
+                name, batch, threads, scan.served(), precision.label(), percentile(ms, 0.5), percentile(ms, 0.9), ms[0], cpuMs,
                 threadsUsed.cpuNanos() / 1e6 / runs, threadsUsed.allocatedBytes() / 1e6 / runs, peakRssMb(), loadMs, size);
         if (profile) {
             out.printf(Locale.ROOT, "  %-24s %8s    %8s    %8s%n", "operation", "mean", "least", "cpu");

@@ -1,6 +1,7 @@
 package org.radmamba.app.bench;
 
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
 import org.radmamba.app.ai.AiResult;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.EngineChoice;
@@ -11,6 +12,7 @@ import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelLibrary;
 import org.radmamba.app.ai.ModelTask;
 import org.radmamba.app.ai.ViewerImages;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.dicom.SyntheticCtSeries;
 import org.radmamba.viewer.study.ImageLoader;
@@ -18,6 +20,7 @@ import org.radmamba.viewer.study.Instance;
 import org.radmamba.viewer.study.ScanResult;
 import org.radmamba.viewer.study.StudyScanner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,7 +41,8 @@ import java.util.stream.Stream;
  * after <em>Run on series</em>: the files' headers scanned, then {@link InferenceService} with its batch pipeline
  * (each slice decoded and windowed to 8 bits, preprocessed, batched and run on the engine it chooses, the next
  * batch read while one runs). One line per run:
- * {@code series=500 rows=512 model=… engine=cpu|cuda batch=… wall_ms=… images_per_s=… cpu_ms=… run=…}; the first
+ * {@code series=500 rows=512 model=… engine=cpu|cuda precision=float32|tf32 batch=… wall_ms=… images_per_s=… cpu_ms=…
+ * run=…}; the first
  * run includes loading the model, later runs find it loaded (the session cache is cleared between runs).
  */
 @Command(name = "series", mixinStandardHelpOptions = true,
@@ -67,6 +71,9 @@ public final class BenchSeriesCommand implements Callable<Integer> {
             description = "The engine: cpu, cuda (an error when the GPU cannot serve the run) or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--runs", defaultValue = "3", description = "Runs over the series (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -85,8 +92,10 @@ public final class BenchSeriesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ScanDevicePreference preference;
+        NetworkPrecision asked;
         try {
             preference = ScanDevicePreference.parse(device);
+            asked = precision.asked();
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
@@ -112,6 +121,7 @@ public final class BenchSeriesCommand implements Callable<Integer> {
             List<Instance> instances = scan.series().getFirst().instances();
             List<ImageSource> slices = new ViewerImages(new ImageLoader()).sources(instances);
             try (InferenceService service = new InferenceService(preference, 1)) {
+                service.setPrecision(asked);
                 for (int run = 1; run <= runs; run++) {
                     service.clearCache();
                     long cpu0 = processCpuNanos();
@@ -131,10 +141,10 @@ public final class BenchSeriesCommand implements Callable<Integer> {
                     }
                     List<AiResult> results = job.results();
                     out.println(String.format(Locale.ROOT,
-                            "series=%d rows=%d columns=%d model=%s input=%dx%d engine=%s batch=%d wall_ms=%.1f "
-                                    + "images_per_s=%.1f cpu_ms=%.1f cores=%d run=%d",
+                            "series=%d rows=%d columns=%d model=%s input=%dx%d engine=%s precision=%s batch=%d "
+                                    + "wall_ms=%.1f images_per_s=%.1f cpu_ms=%.1f cores=%d run=%d",
                             results.size(), size, size, entry.id(), entry.card().inputHeight(), entry.card().inputWidth(),
-                            engine.kind().name().toLowerCase(Locale.ROOT), job.batch(),
+                            engine.kind().name().toLowerCase(Locale.ROOT), engine.precision().label(), job.batch(),
                             wallNs / 1e6, results.size() * 1e9 / wallNs, cpuNs / 1e6,
                             Runtime.getRuntime().availableProcessors(), run));
                     if (run == 1) {

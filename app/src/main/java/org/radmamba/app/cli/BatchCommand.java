@@ -3,12 +3,14 @@ package org.radmamba.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
 import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelTask;
 import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchModel;
 import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchRun;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,6 +83,9 @@ public final class BatchCommand implements Callable<Integer> {
             description = "where the network runs (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--json", description = "print one JSON line per part written and a JSON summary line")
     boolean json;
 
@@ -111,6 +116,13 @@ public final class BatchCommand implements Callable<Integer> {
             stderr.println("batch: --format is parquet or csv, --device cpu, cuda or auto (" + format + ", " + device + ")");
             return ExitCodes.USAGE;
         }
+        NetworkPrecision asked;
+        try {
+            asked = precision.asked();
+        } catch (IllegalArgumentException e) {
+            stderr.println("batch: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         if (!compression.equals("gzip") && !compression.equals("none")) {
             stderr.println("batch: --compression is gzip or none, not " + compression);
             return ExitCodes.USAGE;
@@ -134,7 +146,8 @@ public final class BatchCommand implements Callable<Integer> {
         BatchRun.Options options = new BatchRun.Options(inputs, out, fileFormat, partRows, compression.equals("gzip"),
                 stopAfterParts, sr);
         try (BatchModel loaded = BatchModel.load(model,
-                new BatchModel.Settings(preference, batchSize, threadCount, plugins.folder()))) {
+                new BatchModel.Settings(preference, asked, batchSize, threadCount, plugins.folder()))) {
+            PrecisionOption.notApplied("batch", asked, loaded.choice()).ifPresent(stderr::println);
             if (sr && loaded.identity().task() != ModelTask.CLASSIFICATION) {
                 stderr.println("batch: --sr reports a classifier's results; a segmenter's masks go into a report with "
                         + "their Segmentation: segment --sr");
@@ -211,6 +224,7 @@ public final class BatchCommand implements Callable<Integer> {
         line.put("model", loaded.identity().modelId());
         line.put("checkpoint_sha256", loaded.identity().checkpointSha256());
         line.put("engine", loaded.engine());
+        line.put("precision", loaded.precision().label());
         line.put("files", s.files());
         line.put("ok", s.ok());
         line.put("failed", s.failed());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
 import org.radmamba.app.ai.AiDicomExport;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.ClassificationResult;
@@ -26,6 +27,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -94,6 +96,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "where the network runs: cuda (all of it on the GPU), cpu, or auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "classes listed per image (default: ${DEFAULT-VALUE})")
     int top;
 
@@ -120,8 +125,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         ScanDevicePreference preference;
+        NetworkPrecision asked;
         try {
             preference = ScanDevicePreference.parse(device);
+            asked = precision.asked();
         } catch (IllegalArgumentException e) {
             stderr.println("classify: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -151,7 +158,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             pictures = new PluginPictureFormats(registry);
             ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
             try (LoadedModel loaded = LoadedModel.open(entry, registry)) {
-                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, asked, ctx);
+                PrecisionOption.notApplied("classify", asked, engine.choice()).ifPresent(stderr::println);
                 int status = ExitCodes.OK;
                 List<ClassificationResult> results = new ArrayList<>();
                 List<AiDicomExport.Sourced<ClassificationResult>> forReport = new ArrayList<>();
@@ -172,8 +180,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                         status = status == ExitCodes.USAGE ? status : ExitCodes.INPUT_UNREADABLE;
                     }
                 }
-                stdout.print(json ? toJson(results, loaded.network().describe(), EngineSelector.runsOn(engine, ctx))
-                        : toText(results));
+                stdout.print(json ? toJson(results, loaded.network().describe(), EngineSelector.runsOn(engine, ctx),
+                        engine.choice().precision()) : toText(results));
                 if (sr != null && !forReport.isEmpty()) {
                     try {
                         AiDicomExport.Written written = AiDicomExport.classification(DicomReaders.standard(),
@@ -292,12 +300,15 @@ public final class ClassifyCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private String toJson(List<ClassificationResult> results, String architecture, String runsOn) throws IOException {
+    /** @param ran the precision the network ran in (float32 on the CPU engine, whatever was asked) */
+    private String toJson(List<ClassificationResult> results, String architecture, String runsOn,
+                          NetworkPrecision ran) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("model", model.getFileName().toString());
         root.put("architecture", architecture);
         root.put("scan", runsOn);
+        root.put("precision", ran.label());
         ArrayNode list = root.putArray("results");
         for (ClassificationResult r : results) {
             List<String> names = r.labels();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.radmamba.app.ExitCodes;
+import org.radmamba.app.PrecisionOption;
 import org.radmamba.app.ai.AiImage;
 import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.InputTransform;
@@ -20,6 +21,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -97,6 +99,9 @@ public final class SegmentCommand implements Callable<Integer> {
             description = "where the network runs: cuda (all of it on the GPU), cpu, or auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--connectivity", defaultValue = "8", paramLabel = "4|8",
             description = "pixels joined into one component: 8 (edges and corners) or 4 (edges) (default: ${DEFAULT-VALUE})")
     int connectivity;
@@ -154,8 +159,10 @@ public final class SegmentCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         ScanDevicePreference preference;
+        NetworkPrecision asked;
         try {
             preference = ScanDevicePreference.parse(device);
+            asked = precision.asked();
         } catch (IllegalArgumentException e) {
             stderr.println("segment: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -169,12 +176,12 @@ public final class SegmentCommand implements Callable<Integer> {
                 stderr.flush();
                 return refusal.get().exitCode();
             }
-            return segment(preference, threadCount, png, stdout, stderr, registry);
+            return segment(preference, asked, threadCount, png, stdout, stderr, registry);
         }
     }
 
-    private int segment(ScanDevicePreference preference, int threadCount, boolean png, PrintWriter stdout,
-                        PrintWriter stderr, PluginRegistry registry) {
+    private int segment(ScanDevicePreference preference, NetworkPrecision asked, int threadCount, boolean png,
+                        PrintWriter stdout, PrintWriter stderr, PluginRegistry registry) {
         long started = System.nanoTime();
         try (Parallel parallel = new Parallel(threadCount)) {
             // A card.json beside the checkpoint sets the architecture (a plugin's too), input size, resize and
@@ -187,7 +194,8 @@ public final class SegmentCommand implements Callable<Integer> {
                 Input input = readInput(loaded);
                 long preprocessed = System.nanoTime();
                 ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
-                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, ctx);
+                EngineSelector.Chosen engine = EngineSelector.forCommandLine(loaded, preference, asked, ctx);
+                PrecisionOption.notApplied("segment", asked, engine.choice()).ifPresent(stderr::println);
                 ScoreMap scores = loaded.scores(engine.engine().forward(loaded, input.tensor(), 1, input.height(),
                         input.width()), input.height(), input.width());
                 long inferred = System.nanoTime();
@@ -224,7 +232,8 @@ public final class SegmentCommand implements Callable<Integer> {
                 long finished = System.nanoTime();
 
                 if (json) {
-                    stdout.println(report(loaded, card, cut, EngineSelector.runsOn(engine, ctx), input, scores, regions,
+                    stdout.println(report(loaded, card, cut, EngineSelector.runsOn(engine, ctx),
+                            engine.choice().precision(), input, scores, regions,
                             new long[] {started, loaded_, preprocessed, inferred, finished}));
                 } else {
                     stdout.println(summary(regions));
@@ -293,8 +302,9 @@ public final class SegmentCommand implements Callable<Integer> {
         return text.append(" [research output, not for diagnosis]").toString();
     }
 
-    private String report(LoadedModel loaded, Optional<ModelCard> card, float cut, String runsOn, Input input,
-                          ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
+    /** @param ran the precision the network ran in (float32 on the CPU engine, whatever was asked) */
+    private String report(LoadedModel loaded, Optional<ModelCard> card, float cut, String runsOn, NetworkPrecision ran,
+                          Input input, ScoreMap scores, List<ClassRegions> regions, long[] t) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("image", image.toString());
@@ -322,6 +332,7 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         root.put("connectivity", connectivity);
         root.put("scan", runsOn);
+        root.put("precision", ran.label());
         ObjectNode timing = root.putObject("timing_ms");
         timing.put("load", (t[1] - t[0]) / 1e6);
         timing.put("preprocess", (t[2] - t[1]) / 1e6);

@@ -23,6 +23,7 @@ import org.radmamba.app.gui.ai.AiViewModel;
 import org.radmamba.app.gui.ai.Screenshots;
 import org.radmamba.app.plugin.PluginPictureFormats;
 import org.radmamba.app.plugin.PluginRegistry;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.dicom.DicomReader;
 import org.radmamba.viewer.dicom.DicomReaders;
@@ -58,6 +59,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The AI side of a main window, wired from the app so that the viewer module knows nothing of inference: the
@@ -65,9 +67,10 @@ import java.util.concurrent.Callable;
  * the AI state in one {@link AiViewModel}, which keeps each image's results by image and shows those of the image
  * in the active viewport; each viewport's overlay shows the results of its own image (written in one place,
  * {@link #paintOverlays()}).
- * Exports (screenshot, JSON, CSV, mask PNG, DICOM SEG, DICOM SR), model import and the scan-device preference live
- * here; DICOM Segmentations found among the opened files are shown as masks over the images they reference, and
- * the findings of DICOM Structured Reports beside the images they reference.
+ * Exports (screenshot, JSON, CSV, mask PNG, DICOM SEG, DICOM SR), model import, the scan-device preference and the
+ * GPU engine's precision (both kept in the settings) live here; DICOM Segmentations found among the opened files are
+ * shown as masks over the images they reference, and the findings of DICOM Structured Reports beside the images they
+ * reference.
  * FX thread only; {@link #close()} when the window closes.
  */
 public final class AiWindow implements AutoCloseable {
@@ -76,6 +79,8 @@ public final class AiWindow implements AutoCloseable {
 
     /** The settings key of the scan device the user forced (auto, cpu, cuda). */
     public static final String SCAN_DEVICE_SETTING = "ai.scan.device";
+    /** The settings key of the GPU engine's precision the user chose (float32, tf32). */
+    public static final String GPU_PRECISION_SETTING = "ai.gpu.precision";
 
     private final MainWindow window;
     private final ViewerViewModel viewerModel;
@@ -107,6 +112,9 @@ public final class AiWindow implements AutoCloseable {
         viewModel.setOnResultsChanged(this::paintOverlays);
         viewModel.overlayStyleProperty().addListener((obs, o, n) -> paintOverlays());
         this.panel = new AiSidePanel(service, viewModel);
+        // The precision the user chose last time; the service this window was given runs float32 until told.
+        SettingsStore store = viewerModel.settings().store();
+        stored(store, GPU_PRECISION_SETTING, NetworkPrecision::parse).ifPresent(service::setPrecision);
         panel.setActions(new AiSidePanel.Actions() {
             @Override
             public Callable<String> export(AiSidePanel.Export what, Path target) throws IOException {
@@ -134,9 +142,15 @@ public final class AiWindow implements AutoCloseable {
             @Override
             public void setDevice(ScanDevicePreference preference) {
                 service.setDevicePreference(preference);
-                viewerModel.settings().store().put(SCAN_DEVICE_SETTING, preference.flag());
+                store.put(SCAN_DEVICE_SETTING, preference.flag());
             }
-        }, service.devicePreference());
+
+            @Override
+            public void setPrecision(NetworkPrecision precision) {
+                service.setPrecision(precision);
+                store.put(GPU_PRECISION_SETTING, precision.label());
+            }
+        }, service.devicePreference(), service.precision());
         // Send, beside Export: the same SR (and SEG) as Export > DICOM SR writes, to a configured node.
         sendExecutor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         this.sender = new ResultSenderViewModel(NodeDirectory.forUser(), sendExecutor,
@@ -173,19 +187,22 @@ public final class AiWindow implements AutoCloseable {
     /** As {@link #standard(MainWindow)}, the networks built by the architectures of {@code plugins}. */
     public static AiWindow standard(MainWindow window, PluginRegistry plugins) {
         SettingsStore store = window.viewModel().settings().store();
-        ScanDevicePreference preference = store.get(SCAN_DEVICE_SETTING).flatMap(AiWindow::parsePreference)
+        ScanDevicePreference preference = stored(store, SCAN_DEVICE_SETTING, ScanDevicePreference::parse)
                 .orElseGet(ScanDevicePreference::configured);
         return new AiWindow(window, new ImageLoader(new PluginPictureFormats(plugins)),
                 new InferenceService(preference, 8, plugins), ModelLibrary.standard(plugins));
     }
 
-    private static Optional<ScanDevicePreference> parsePreference(String text) {
-        try {
-            return Optional.of(ScanDevicePreference.parse(text));
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring the stored scan device '{}': {}", text, e.getMessage());
-            return Optional.empty();
-        }
+    /** The setting {@code key} as {@code parse} reads it; empty when unset or no longer valid (which is logged). */
+    private static <T> Optional<T> stored(SettingsStore store, String key, Function<String, T> parse) {
+        return store.get(key).flatMap(text -> {
+            try {
+                return Optional.of(parse.apply(text));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Ignoring the stored {} '{}': {}", key, text, e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /** The image on screen with the window on screen, for plugin tools; empty when there is none. */

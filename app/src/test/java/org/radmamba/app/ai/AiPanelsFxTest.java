@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.gui.ai.ClassificationPanel;
 import org.radmamba.app.gui.ai.Overlays;
 import org.radmamba.app.gui.ai.Screenshots;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.nn.ComputeContext;
 import org.radmamba.inference.nn.Parallel;
 import org.radmamba.inference.scan.CpuSimdScan;
@@ -178,7 +179,7 @@ class AiPanelsFxTest {
             assertEquals(3, onFx(() -> table.getItems().size()));
             String status = onFx(() -> ((Label) panel.lookup("#ai-status")).getText());
             assertTrue(status.matches("series done after 3 of 3 at [0-9]+\\.[0-9] images/s"), status);
-            assertEquals("Engine: CPU — Quadro P4000 has compute capability 6.1; the GPU engine needs 7.0 (Volta) or newer",
+            assertEquals("Engine: CPU (float32) — Quadro P4000 has compute capability 6.1; the GPU engine needs 7.0 (Volta) or newer",
                     onFx(() -> ((Label) panel.lookup("#ai-device")).getText()));
             onFx(() -> {
                 table.getSelectionModel().select(1);
@@ -204,6 +205,39 @@ class AiPanelsFxTest {
             assertTrue(!onFx(() -> viewModel.overlayStyleProperty().get().visible()), "the shortcut's action hides the mask");
             assertFalse(onFx(() -> ((javafx.scene.control.ToggleButton) panel.lookup("#ai-visible")).isSelected()),
                     "the panel's toggle follows");
+        }
+    }
+
+    @Test
+    void the_engine_line_of_a_gpu_job_names_the_precision_it_ran_in() throws Exception {
+        Path folder = noUserModels.resolve("tf32-models");
+        TestModels.tinyClassifier(folder);
+        ModelLibrary.Listing listing = new ModelLibrary(folder, new ClassLoader(null) { }).list();
+        byte[] px = new byte[64 * 64];
+        new java.util.Random(3).nextBytes(px);
+        List<ImageSource> images = List.of(ImageSource.of(new AiImage("p0",
+                new org.radmamba.inference.preprocess.ByteImage(64, 64, 1, px), java.util.Optional.empty()), "image 0"));
+        GpuProbe h100 = () -> new GpuDevice("NVIDIA H100 80GB HBM3", 9, 0, 80L << 30, 78L << 30);
+        List<DeviceNetworkStandIn> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
+                h100, DeviceNetworkStandIn.into(loaded), ScanDevicePreference.AUTO, 4, 2,
+                org.radmamba.app.plugin.PluginRegistry.builtIns())) {
+            service.setPrecision(NetworkPrecision.TF32);
+            var viewModel = new org.radmamba.app.gui.ai.AiViewModel(
+                    new org.radmamba.viewer.fx.task.CurrentThreadTaskExecutor(), scopeOver(images, id -> { }));
+            org.radmamba.app.gui.ai.AiSidePanel panel = onFx(() -> {
+                var p = new org.radmamba.app.gui.ai.AiSidePanel(service, viewModel);
+                p.showModels(listing);
+                stage.getScene().setRoot(new javafx.scene.layout.HBox(p));
+                ((javafx.scene.control.Button) p.lookup("#ai-run-image")).fire();
+                return p;
+            });
+            InferenceService.await(onFx(panel::currentJob), 120);
+            WaitForAsyncUtils.waitForFxEvents();
+
+            assertEquals(List.of(NetworkPrecision.TF32), loaded.stream().map(n -> n.precision).toList());
+            assertEquals("Engine: CUDA (tf32) on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
+                    onFx(() -> ((Label) panel.lookup("#ai-device")).getText()));
         }
     }
 

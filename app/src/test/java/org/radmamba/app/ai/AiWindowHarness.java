@@ -10,6 +10,9 @@ import org.radmamba.inference.scan.ScanDevice;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.inference.scan.ScanSelection;
 import org.radmamba.viewer.fx.model.ViewerViewModel;
+import org.radmamba.viewer.fx.service.DicomStudyService;
+import org.radmamba.viewer.fx.settings.MemoryStore;
+import org.radmamba.viewer.fx.settings.SettingsStore;
 import org.radmamba.viewer.fx.task.FxTaskExecutor;
 import org.radmamba.viewer.fx.view.MainWindow;
 import org.radmamba.viewer.study.ImageLoader;
@@ -34,8 +37,13 @@ final class AiWindowHarness {
 
     /** Builds the windows and puts them on the stage's scene; {@code userModels} is the (empty) user model folder. */
     AiWindowHarness(Stage stage, CpuSimdScan scan, Path userModels) {
+        this(stage, scan, userModels, new MemoryStore());
+    }
+
+    /** As above, the viewer's settings in {@code store} (as a user's earlier session left them). */
+    AiWindowHarness(Stage stage, CpuSimdScan scan, Path userModels, SettingsStore store) {
         executor = new FxTaskExecutor(2);
-        viewModel = ViewerWithoutDemo.viewModel(executor);
+        viewModel = ViewerWithoutDemo.viewModel(new DicomStudyService(), executor, store);
         window = new MainWindow(viewModel);
         InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
                 ScanDevicePreference.AUTO, 8, 2);

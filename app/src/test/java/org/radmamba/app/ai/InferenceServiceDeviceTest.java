@@ -5,11 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.plugin.PluginRegistry;
-import org.radmamba.inference.checkpoint.StateDict;
-import org.radmamba.inference.cuda.CudaException;
 import org.radmamba.inference.cuda.CudaUnavailableException;
-import org.radmamba.inference.model.InferenceNetwork;
-import org.radmamba.inference.nn.ComputeContext;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.ScanDevice;
@@ -32,13 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The GPU engine of the service on this machine (no GPU): the driver stood in through {@link GpuProbe}, and the
  * loading of a model's whole network on the device through {@link DeviceNetworkEngine.Loader}. Where a test needs
- * the device to serve a batch, the loader hands back the family's real host network built from the same weights,
- * so the numbers it serves are real (the device's own numbers are checked on a GPU by the inference module's
- * CudaNetwork tests).
+ * the device to serve a batch, the loader hands back a {@link DeviceNetworkStandIn}: the family's real host network
+ * built from the same weights.
  */
 class InferenceServiceDeviceTest {
 
     private static final GpuDevice H100 = new GpuDevice("NVIDIA H100 80GB HBM3", 9, 0, 80L << 30, 78L << 30);
+    /** Turing: the GPU engine runs on it in float32, but it has no TF32 tensor cores. */
+    private static final GpuDevice T4 = new GpuDevice("Tesla T4", 7, 5, 15L << 30, 14L << 30);
 
     @TempDir
     Path folder;
@@ -51,7 +49,7 @@ class InferenceServiceDeviceTest {
         scan = new CpuSimdScan(1);
         cpuOnly = service(() -> {
             throw new CudaUnavailableException("no NVIDIA driver found (libcuda.so.1 could not be loaded)");
-        }, weights -> {
+        }, (weights, precision) -> {
             throw new AssertionError("no device network without a GPU");
         });
     }
@@ -93,60 +91,19 @@ class InferenceServiceDeviceTest {
         return ((ClassificationResult) result).logits();
     }
 
-    /**
-     * The device network as the loader builds it, standing in through the family's host network on the same weights:
-     * records the batch of each call and its closing, and fails call {@code failOnCall} (0: never) as a lost device.
-     */
-    private static final class StandIn implements InferenceNetwork {
-        final InferenceNetwork host;
-        final List<Integer> batches = new CopyOnWriteArrayList<>();
-        final int failOnCall;
-        volatile boolean closed;
-
-        StandIn(StateDict weights, int failOnCall) {
-            this.host = ModelFamily.of(weights).load(weights);
-            this.failOnCall = failOnCall;
-        }
-
-        @Override
-        public float[] run(float[] input, int batch, int height, int width, ComputeContext ctx) {
-            batches.add(batch);
-            if (batches.size() == failOnCall) {
-                throw new CudaException("cuLaunchKernel(gemm_nt)", 700, "CUDA_ERROR_ILLEGAL_ADDRESS");
-            }
-            return host.run(input, batch, height, width, ctx);
-        }
-
-        @Override
-        public int classes() {
-            return host.classes();
-        }
-
-        @Override
-        public String describe() {
-            return host.describe();
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            host.close();
-        }
-    }
-
     @Test
     void a_network_the_device_cannot_load_runs_on_the_cpu_with_that_reason_and_the_cpu_numbers() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
         AtomicInteger loads = new AtomicInteger();
         String reason = "the CUDA kernels cannot run this network: d_state 12 (the kernels take 16)";
-        try (InferenceService gpu = service(() -> H100, weights -> {
+        try (InferenceService gpu = service(() -> H100, (weights, precision) -> {
             loads.incrementAndGet();
             throw new CudaUnavailableException(reason);
         })) {
             List<AiResult> expected = run(cpuOnly, model, randomImages(0, 10));
             List<AiResult> results = run(gpu, model, randomImages(0, 10));
 
-            assertEquals("Engine: CPU — " + reason, gpu.engine().orElseThrow().text());
+            assertEquals("Engine: CPU (float32) — " + reason, gpu.engine().orElseThrow().text());
             assertEquals(expected.size(), results.size());
             for (int i = 0; i < expected.size(); i++) {
                 assertArrayEquals(logits(expected.get(i)), logits(results.get(i)), "image " + i);
@@ -155,26 +112,22 @@ class InferenceServiceDeviceTest {
             gpu.setDevicePreference(ScanDevicePreference.CUDA);
             run(gpu, model, randomImages(10, 11));
             assertEquals(1, loads.get());
-            assertEquals("Engine: CPU — CUDA was asked for but cannot run: " + reason, gpu.engine().orElseThrow().text());
+            assertEquals("Engine: CPU (float32) — CUDA was asked for but cannot run: " + reason, gpu.engine().orElseThrow().text());
         }
     }
 
     @Test
     void a_usable_gpu_runs_the_whole_network_there_in_batches_and_the_panel_line_names_it() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
-        List<StandIn> loaded = new CopyOnWriteArrayList<>();
-        try (InferenceService gpu = service(() -> H100, weights -> {
-            StandIn n = new StandIn(weights, 0);
-            loaded.add(n);
-            return n;
-        })) {
+        List<DeviceNetworkStandIn> loaded = new CopyOnWriteArrayList<>();
+        try (InferenceService gpu = service(() -> H100, DeviceNetworkStandIn.into(loaded))) {
             List<AiResult> expected = run(cpuOnly, model, randomImages(0, 20));
             InferenceService.Job job = InferenceJobs.submit(gpu, "series", model, randomImages(0, 20),
                     new InferenceService.Listener() { });
             List<AiResult> results = InferenceService.await(job, 120);
 
             assertEquals(EngineChoice.Kind.CUDA, job.engine().kind());
-            assertEquals("Engine: CUDA on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
+            assertEquals("Engine: CUDA (float32) on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
                     gpu.engine().orElseThrow().text());
             assertEquals(1, loaded.size());
             assertEquals(List.of(8, 8, 4), loaded.get(0).batches, "batches of CUDA_BATCH, the rest last");
@@ -196,9 +149,9 @@ class InferenceServiceDeviceTest {
     @Test
     void a_gpu_that_fails_during_a_series_hands_it_and_the_session_to_the_cpu_with_the_reason() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
-        List<StandIn> loaded = new CopyOnWriteArrayList<>();
-        try (InferenceService gpu = service(() -> H100, weights -> {
-            StandIn n = new StandIn(weights, 2);
+        List<DeviceNetworkStandIn> loaded = new CopyOnWriteArrayList<>();
+        try (InferenceService gpu = service(() -> H100, (weights, precision) -> {
+            DeviceNetworkStandIn n = new DeviceNetworkStandIn(weights, precision, 2);
             loaded.add(n);
             return n;
         })) {
@@ -212,7 +165,7 @@ class InferenceServiceDeviceTest {
             assertEquals(List.of(), job.failures());
             String reason = "the GPU failed during the run (cuLaunchKernel(gemm_nt) failed: "
                     + "CUDA_ERROR_ILLEGAL_ADDRESS (700)); the CPU engine took over";
-            assertEquals("Engine: CPU — " + reason, gpu.engine().orElseThrow().text());
+            assertEquals("Engine: CPU (float32) — " + reason, gpu.engine().orElseThrow().text());
             assertEquals(EngineChoice.Kind.CPU, job.engine().kind());
             for (int i = InferenceService.CUDA_BATCH; i < expected.size(); i++) {
                 assertArrayEquals(logits(expected.get(i)), logits(results.get(i)), "image " + i + " rerun on the CPU");
@@ -220,7 +173,7 @@ class InferenceServiceDeviceTest {
             // The session stays on the CPU, saying why, until the preference is set again.
             run(gpu, model, randomImages(20, 21));
             assertEquals(2, loaded.get(0).batches.size());
-            assertEquals("Engine: CPU — " + reason, gpu.engine().orElseThrow().text());
+            assertEquals("Engine: CPU (float32) — " + reason, gpu.engine().orElseThrow().text());
             gpu.setDevicePreference(ScanDevicePreference.AUTO);
             run(gpu, model, randomImages(21, 22));
             assertEquals(EngineChoice.Kind.CUDA, gpu.engine().orElseThrow().kind());
@@ -232,12 +185,8 @@ class InferenceServiceDeviceTest {
         ModelEntry a = TestModels.tinyClassifier(folder, "classifier-a");
         ModelEntry b = TestModels.tinyClassifier(folder, "classifier-b");
         ModelEntry c = TestModels.tinyClassifier(folder, "classifier-c");
-        List<StandIn> loaded = new CopyOnWriteArrayList<>();
-        try (InferenceService gpu = service(() -> H100, weights -> {
-            StandIn n = new StandIn(weights, 0);
-            loaded.add(n);
-            return n;
-        })) {
+        List<DeviceNetworkStandIn> loaded = new CopyOnWriteArrayList<>();
+        try (InferenceService gpu = service(() -> H100, DeviceNetworkStandIn.into(loaded))) {
             run(gpu, a, randomImages(0, 1));
             run(gpu, b, randomImages(0, 1));
             assertEquals(2, loaded.size());
@@ -255,13 +204,63 @@ class InferenceServiceDeviceTest {
     void a_gpu_without_room_for_the_model_leaves_the_job_on_the_cpu_without_loading_it_there() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
         GpuDevice full = new GpuDevice("NVIDIA T4", 7, 5, 15L << 30, 100L << 20);
-        try (InferenceService gpu = service(() -> full, weights -> {
+        try (InferenceService gpu = service(() -> full, (weights, precision) -> {
             throw new AssertionError("the network must not be loaded on a GPU it does not fit");
         })) {
             run(gpu, model, randomImages(0, 1));
             String text = gpu.engine().orElseThrow().text();
-            assertTrue(text.startsWith("Engine: CPU — the model needs about 0.")
+            assertTrue(text.startsWith("Engine: CPU (float32) — the model needs about 0.")
                     && text.endsWith(" GiB of GPU memory but NVIDIA T4 has 0.10 GiB free"), text);
+        }
+    }
+
+    @Test
+    void tf32_on_a_card_older_than_ampere_runs_the_job_on_the_cpu_in_float32_and_float32_still_uses_that_gpu()
+            throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        List<DeviceNetworkStandIn> loaded = new CopyOnWriteArrayList<>();
+        try (InferenceService gpu = service(() -> T4, DeviceNetworkStandIn.into(loaded))) {
+            List<AiResult> expected = run(cpuOnly, model, randomImages(0, 3));
+            gpu.setPrecision(NetworkPrecision.TF32);
+            List<AiResult> results = run(gpu, model, randomImages(0, 3));
+
+            assertEquals("Engine: CPU (float32) — Tesla T4 has compute capability 7.5; tf32 needs 8.0 (Ampere) or newer",
+                    gpu.engine().orElseThrow().text());
+            assertEquals(List.of(), loaded, "the card is refused before the checkpoint is read for it");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(logits(expected.get(i)), logits(results.get(i)), "image " + i + " on the CPU");
+            }
+
+            gpu.setPrecision(NetworkPrecision.FLOAT32);
+            run(gpu, model, randomImages(3, 4));
+            assertEquals(EngineChoice.Kind.CUDA, gpu.engine().orElseThrow().kind());
+            assertEquals(1, loaded.size());
+            assertEquals(NetworkPrecision.FLOAT32, loaded.getFirst().precision);
+        }
+    }
+
+    @Test
+    void the_precision_set_on_the_service_reaches_the_device_network_and_a_change_loads_it_anew() throws Exception {
+        ModelEntry model = TestModels.tinyClassifier(folder);
+        List<DeviceNetworkStandIn> loaded = new CopyOnWriteArrayList<>();
+        try (InferenceService gpu = service(() -> H100, DeviceNetworkStandIn.into(loaded))) {
+            gpu.setPrecision(NetworkPrecision.TF32);
+            run(gpu, model, randomImages(0, 2));
+            assertEquals("Engine: CUDA (tf32) on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
+                    gpu.engine().orElseThrow().text());
+            assertEquals(1, loaded.size());
+            assertEquals(NetworkPrecision.TF32, loaded.getFirst().precision);
+
+            // The same images in float32: computed again by a float32 network, not answered from the TF32 results.
+            gpu.setPrecision(NetworkPrecision.FLOAT32);
+            run(gpu, model, randomImages(0, 2));
+            assertEquals(2, loaded.size());
+            assertEquals(NetworkPrecision.FLOAT32, loaded.get(1).precision);
+            assertEquals(List.of(2), loaded.get(1).batches);
+            assertTrue(loaded.getFirst().closed, "one device network at a time: the TF32 one went");
+            assertEquals("Engine: CUDA (float32) on NVIDIA H100 80GB HBM3 (compute 9.0), 78.0 GiB free of 80.0 GiB",
+                    gpu.engine().orElseThrow().text());
+            assertTrue(gpu.cached("img-0", model, NetworkPrecision.TF32).isPresent());
         }
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.radmamba.app.plugin.PluginRegistry;
 import org.radmamba.inference.cuda.CudaUnavailableException;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.preprocess.ByteImage;
 import org.radmamba.inference.scan.CpuSimdScan;
 import org.radmamba.inference.scan.ScanDevice;
@@ -98,7 +99,7 @@ class InferenceServiceTest {
         assertEquals(1.0, java.util.Arrays.stream(first.probabilities()).sum(), 1e-9);
         assertEquals(List.of("normal", "nodule", "effusion"), first.labels());
         assertEquals("Tiny classifier — research use, not for diagnosis", first.attribution());
-        assertEquals("Engine: CPU — no NVIDIA driver found (libcuda.so.1 could not be loaded)",
+        assertEquals("Engine: CPU (float32) — no NVIDIA driver found (libcuda.so.1 could not be loaded)",
                 service.engine().orElseThrow().text());
         assertEquals(EngineChoice.Kind.CPU, job.engine().kind());
         assertTrue(job.imagesPerSecond() > 0, "images per second: " + job.imagesPerSecond());
@@ -113,7 +114,7 @@ class InferenceServiceTest {
 
         assertSame(first.get(1), second.get(1));
         assertEquals(2, readOn.size(), "the cached images are not read again");
-        assertTrue(service.cached("img-0", model).isPresent());
+        assertTrue(service.cached("img-0", model, NetworkPrecision.FLOAT32).isPresent());
     }
 
     @Test

@@ -206,7 +206,7 @@ class PluginModelsTest {
         GpuDevice h100 = new GpuDevice("NVIDIA H100 80GB HBM3", 9, 0, 80L << 30, 78L << 30);
         try (PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader(), pluginFolder);
              InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
-                     () -> h100, weights -> {
+                     () -> h100, (weights, precision) -> {
                          throw new AssertionError("a plugin's network is not loaded on the device");
                      }, ScanDevicePreference.AUTO, 4, 2, plugins)) {
             ModelEntry model = library(userModels, plugins).list().find("mean-colour").orElseThrow();
@@ -215,7 +215,7 @@ class PluginModelsTest {
             List<AiResult> results = InferenceService.await(job, 60);
 
             assertEquals(List.of(), job.failures());
-            assertEquals("Engine: CPU — the plugin architecture example.model.mean-colour runs on the CPU engine only;"
+            assertEquals("Engine: CPU (float32) — the plugin architecture example.model.mean-colour runs on the CPU engine only;"
                     + " the GPU engine runs the built-in MedMamba and VM-UNet", service.engine().orElseThrow().text());
             assertArrayEquals(new float[] {1.9f, -1f, 0.5f}, ((ClassificationResult) results.getFirst()).logits(), 1e-5f);
         }

@@ -81,6 +81,20 @@ class BatchCommandTest {
         assertEquals(TestArchive.GOOD_IMAGES, summary.get("ok").asInt());
         assertEquals(rows.size() - TestArchive.GOOD_IMAGES, summary.get("failed").asInt());
         assertEquals(1, summary.get("without_image").asInt(), "the report has no pixels and gives no row");
+        assertEquals("float32", summary.get("precision").asText());
+    }
+
+    @Test
+    void tf32_asked_of_the_cpu_engine_runs_float32_and_the_summary_says_what_ran() throws Exception {
+        Path out = dir.resolve("tf32-on-cpu");
+        Run run = run("batch", checkpoint, archive.photoPng.toString(), "--out", out.toString(), "--format", "csv",
+                "--device", "cpu", "--precision", "tf32", "--json");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        JsonNode summary = JSON.readTree(run.out().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals("float32", summary.get("precision").asText());
+        assertEquals("CPU engine (float32): the CPU engine was chosen", summary.get("engine").asText());
+        assertEquals("batch: ran in float32, not tf32: the CPU engine was chosen", run.err().strip());
     }
 
     @Test
@@ -214,6 +228,11 @@ class BatchCommandTest {
         Run badFormat = run("batch", checkpoint, archive.root.toString(), "--out", dir.resolve("y").toString(),
                 "--format", "xlsx");
         assertEquals(ExitCodes.USAGE, badFormat.exitCode());
+
+        Run badPrecision = run("batch", checkpoint, archive.root.toString(), "--out", dir.resolve("p").toString(),
+                "--precision", "half");
+        assertEquals(ExitCodes.USAGE, badPrecision.exitCode());
+        assertEquals("batch: precision 'half': expected float32 or tf32", badPrecision.err().strip());
 
         Run noModel = run("batch", "no-such-model", archive.root.toString(), "--out", dir.resolve("z").toString());
         assertEquals(ExitCodes.INPUT_UNREADABLE, noModel.exitCode());

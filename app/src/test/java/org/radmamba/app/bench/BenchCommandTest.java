@@ -79,8 +79,8 @@ class BenchCommandTest {
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         String[] lines = run.out().split("\\R");
         assertTrue(lines[0].matches("series=5 rows=64 columns=64 model=medmamba-chest-phantom-demo input=128x128 engine=cpu "
-                + "batch=1 wall_ms=[0-9.]+ images_per_s=[0-9.]+ cpu_ms=[0-9.]+ cores=[0-9]+ run=1"), lines[0]);
-        assertEquals("Engine: CPU — the CPU engine was chosen", lines[1]);
+                + "precision=float32 batch=1 wall_ms=[0-9.]+ images_per_s=[0-9.]+ cpu_ms=[0-9.]+ cores=[0-9]+ run=1"), lines[0]);
+        assertEquals("Engine: CPU (float32) — the CPU engine was chosen", lines[1]);
         assertTrue(lines[2].startsWith("series=5 ") && lines[2].endsWith(" run=2"), lines[2]);
     }
 

@@ -62,6 +62,38 @@ class BenchModelCommandTest {
     }
 
     @Test
+    void an_unknown_precision_is_a_usage_error() {
+        Run run = run(new NoDriver(), "--precision", "bogus");
+
+        assertEquals(ExitCodes.USAGE, run.code());
+        assertEquals("bench model: precision 'bogus': expected float32 or tf32", run.err().strip());
+    }
+
+    @Test
+    void tf32_is_timed_on_the_gpu_only_so_it_needs_device_cuda() {
+        NoDriver opener = new NoDriver();
+
+        for (String device : new String[] {"cpu", "auto"}) {
+            Run run = run(opener, "--device", device, "--precision", "tf32", "--batch", "1", "--threads", "1");
+
+            assertEquals(ExitCodes.USAGE, run.code());
+            assertEquals("bench model: --precision tf32 times the network on the GPU: it needs --device cuda",
+                    run.err().strip());
+            assertEquals("", run.out());
+        }
+        assertEquals(0, opener.opened.get());
+    }
+
+    @Test
+    void tf32_refuses_vmunet_whose_network_stays_on_the_cpu() {
+        Run run = run(new NoDriver(), "--device", "cuda", "--precision", "tf32", "--model", "medmamba_t,vmunet_isic");
+
+        assertEquals(ExitCodes.USAGE, run.code());
+        assertEquals("bench model: --precision tf32 times MedMamba's whole network on the GPU; vmunet_isic runs only "
+                + "its scan there", run.err().strip());
+    }
+
+    @Test
     void cpu_takes_the_simd_scan_without_touching_the_driver() {
         NoDriver opener = new NoDriver();
 
@@ -108,7 +140,8 @@ class BenchModelCommandTest {
                 "--batch", "1", "--threads", "1", "--warmup", "0", "--runs", "1");
 
         assertEquals(ExitCodes.OK, run.code(), run.err());
-        assertTrue(run.out().startsWith("model=medmamba_t batch=1 threads=1 device=cpu median_ms="), run.out());
+        assertTrue(run.out().startsWith("model=medmamba_t batch=1 threads=1 device=cpu precision=float32 median_ms="),
+                run.out());
         // the Java threads' CPU time is part of the process's, and one inference allocates on the heap
         double cpu = field(run.out(), "cpu_ms");
         double threadCpu = field(run.out(), "thread_cpu_ms");

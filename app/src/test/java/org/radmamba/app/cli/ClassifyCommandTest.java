@@ -110,6 +110,34 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void the_json_states_float32_the_default_precision() throws Exception {
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--json", "--device", "cpu");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertEquals("float32", new ObjectMapper().readTree(run.out()).get("precision").asText());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void tf32_on_the_cpu_engine_runs_float32_says_so_on_stderr_and_the_json_states_what_ran() throws Exception {
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--json", "--device", "cpu",
+                "--precision", "tf32");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertEquals("float32", new ObjectMapper().readTree(run.out()).get("precision").asText());
+        assertEquals("classify: ran in float32, not tf32: the CPU engine was chosen", run.err().strip());
+    }
+
+    @Test
+    void an_unknown_precision_is_a_one_line_usage_error() {
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--precision", "bogus");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertEquals("classify: precision 'bogus': expected float32 or tf32", run.err().strip());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void plain_output_lists_the_top_classes_and_says_it_is_not_a_diagnosis() {
         Run run = run(photo.toString(), "--model", checkpoint.toString(), "--top", "2", "--device", "cpu");
 

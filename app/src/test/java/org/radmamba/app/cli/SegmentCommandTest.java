@@ -80,6 +80,27 @@ class SegmentCommandTest {
     }
 
     @Test
+    void the_json_states_the_precision_that_ran_float32_on_the_cpu_even_when_tf32_was_asked() throws Exception {
+        Path out = dir.resolve("mask-precision.png");
+
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--out", out.toString(), "--json",
+                "--device", "cpu", "--precision", "tf32");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+        assertEquals("float32", new ObjectMapper().readTree(run.out()).get("precision").asText());
+        assertEquals("segment: ran in float32, not tf32: the CPU engine was chosen", run.err().strip());
+    }
+
+    @Test
+    void an_unknown_precision_is_a_one_line_usage_error() {
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--out", dir.resolve("never.png").toString(),
+                "--precision", "fp16");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertEquals("segment: precision 'fp16': expected float32 or tf32", run.err().strip());
+    }
+
+    @Test
     void json_reports_the_foreground_area_of_the_written_mask() throws Exception {
         Path out = dir.resolve("mask-json.png");
 

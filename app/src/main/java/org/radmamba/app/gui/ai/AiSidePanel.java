@@ -34,6 +34,7 @@ import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelImporter;
 import org.radmamba.app.ai.ModelLibrary;
 import org.radmamba.app.ai.SegmentationResult;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import org.radmamba.viewer.fx.view.ElidedText;
 import org.radmamba.viewer.fx.overlay.MaskLegend;
@@ -93,6 +94,9 @@ public final class AiSidePanel extends VBox {
         void importModel(ModelImporter.Request request, Consumer<String> done);
 
         void setDevice(ScanDevicePreference preference);
+
+        /** Applies the GPU engine's precision to the jobs from now on and remembers it. */
+        void setPrecision(NetworkPrecision precision);
     }
 
     private final InferenceService service;
@@ -113,6 +117,9 @@ public final class AiSidePanel extends VBox {
     private final Label areas = new Label();
     private final Label volumes = new Label();
     private final ComboBox<ScanDevicePreference> deviceChoice = new ComboBox<>();
+    private final ComboBox<NetworkPrecision> precisionChoice = new ComboBox<>();
+    /** TF32's measured agreement with float32, shown only while TF32 is chosen. */
+    private final Label precisionAgreement = new Label();
     private final MenuButton export = new MenuButton("Export");
     private final Button importModel = new Button("Import model…");
     private Actions actions;
@@ -182,6 +189,18 @@ public final class AiSidePanel extends VBox {
         deviceChoice.setDisable(true);
         deviceChoice.setCellFactory(list -> deviceCell());
         deviceChoice.setButtonCell(deviceCell());
+        precisionChoice.setId("ai-precision-choice");
+        precisionChoice.getItems().setAll(NetworkPrecision.values());
+        precisionChoice.setDisable(true);
+        precisionChoice.setCellFactory(list -> precisionCell());
+        precisionChoice.setButtonCell(precisionCell());
+        precisionChoice.valueProperty().bindBidirectional(viewModel.precisionProperty());
+        precisionAgreement.setId("ai-precision-agreement");
+        precisionAgreement.setWrapText(true);
+        precisionAgreement.textProperty().bind(viewModel.precisionAgreementProperty());
+        // Hidden and taking no room while float32 is chosen.
+        precisionAgreement.visibleProperty().bind(precisionAgreement.textProperty().isNotEmpty());
+        precisionAgreement.managedProperty().bind(precisionAgreement.visibleProperty());
         queueView.setId("ai-queue");
         queueView.setPrefHeight(64);
         queueView.setPlaceholder(new Label("No job queued"));
@@ -195,10 +214,12 @@ public final class AiSidePanel extends VBox {
         models.setMaxWidth(Double.MAX_VALUE);
         progress.setMaxWidth(Double.MAX_VALUE);
         deviceChoice.setMaxWidth(Double.MAX_VALUE);
+        precisionChoice.setMaxWidth(Double.MAX_VALUE);
         // Buttons wrap rather than truncate their labels in a narrow panel.
         FlowPane runs = new FlowPane(6, 6, runImage, runSeries, runStudy, cancel);
         FlowPane tools = new FlowPane(6, 6, importModel, export);
-        getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Engine"), deviceChoice, device,
+        getChildren().addAll(models, library, runs, progress, status, queueView, new Label("Engine"), deviceChoice,
+                new Label("GPU precision"), precisionChoice, precisionAgreement, device,
                 classification, legend, areas, volumes, new ReportFindingsPanel(viewModel.reportFindings()), new Label("Mask opacity"), opacity, new HBox(6, outline, visible), table, tools);
     }
 
@@ -247,8 +268,24 @@ public final class AiSidePanel extends VBox {
         };
     }
 
-    /** Enables the export menu, model import and the device choice (showing {@code device} as chosen). */
-    public void setActions(Actions actions, ScanDevicePreference device) {
+    private static ListCell<NetworkPrecision> precisionCell() {
+        return new ListCell<>() {
+            @Override
+            protected void updateItem(NetworkPrecision p, boolean empty) {
+                super.updateItem(p, empty);
+                setText(empty || p == null ? null : switch (p) {
+                    case FLOAT32 -> "Float32 (exact)";
+                    case TF32 -> "TF32 tensor cores (faster, Ampere or newer)";
+                });
+            }
+        };
+    }
+
+    /**
+     * Enables the export menu, model import and the device and precision choices (showing {@code device} and
+     * {@code precision} as chosen).
+     */
+    public void setActions(Actions actions, ScanDevicePreference device, NetworkPrecision precision) {
         this.actions = actions;
         for (Export what : Export.values()) {
             MenuItem item = new MenuItem(what.title);
@@ -267,6 +304,14 @@ public final class AiSidePanel extends VBox {
             }
         });
         deviceChoice.setDisable(false);
+        viewModel.precisionProperty().set(precision);
+        viewModel.precisionProperty().addListener((obs, o, n) -> {
+            if (n != null) {
+                actions.setPrecision(n);
+                viewModel.engineProperty().set("Engine: " + n.label() + " on the GPU from the next job on");
+            }
+        });
+        precisionChoice.setDisable(false);
     }
 
     private void chooseAndExport(Export what) {

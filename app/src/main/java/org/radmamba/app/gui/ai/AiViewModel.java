@@ -3,6 +3,8 @@ package org.radmamba.app.gui.ai;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -13,7 +15,9 @@ import org.radmamba.app.ai.ImageSource;
 import org.radmamba.app.ai.InferenceService;
 import org.radmamba.app.ai.ModelEntry;
 import org.radmamba.app.ai.ModelException;
+import org.radmamba.app.ai.PrecisionAgreement;
 import org.radmamba.app.ai.SegmentationResult;
+import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.viewer.fx.overlay.LabelMaskImage;
 import org.radmamba.viewer.fx.overlay.OverlayStyle;
 import org.radmamba.viewer.fx.task.BackgroundTask;
@@ -94,6 +98,9 @@ public final class AiViewModel {
     /** The findings of the DICOM Structured Reports among the opened files. */
     private final ReportFindingsViewModel reportFindings = new ReportFindingsViewModel();
     private final StringProperty engine = new SimpleStringProperty(this, "engine", "Engine: chosen when the first job runs");
+    private final ObjectProperty<NetworkPrecision> precision = new SimpleObjectProperty<>(this, "precision",
+            NetworkPrecision.FLOAT32);
+    private final ReadOnlyStringWrapper precisionAgreement = new ReadOnlyStringWrapper(this, "precisionAgreement", "");
     private final ObjectProperty<InferenceService.Job> currentJob = new SimpleObjectProperty<>(this, "currentJob");
     /** Maps a result's image source id (which may name a window) to the image key it belongs to. */
     private UnaryOperator<String> imageKeyOfSource = UnaryOperator.identity();
@@ -111,6 +118,7 @@ public final class AiViewModel {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.images = Objects.requireNonNull(images, "images");
         activeImage.addListener((obs, o, n) -> refreshShown());
+        precision.addListener((obs, o, n) -> precisionAgreement.set(agreementOf(n)));
     }
 
     public ImageScope images() {
@@ -203,6 +211,26 @@ public final class AiViewModel {
      */
     public StringProperty engineProperty() {
         return engine;
+    }
+
+    /**
+     * The GPU engine's precision chosen in the panel: float32, or TF32 (faster, on Ampere or newer cards). The window
+     * applies it to the inference service and keeps it in the settings; the CPU engine runs float32 whatever it says.
+     */
+    public ObjectProperty<NetworkPrecision> precisionProperty() {
+        return precision;
+    }
+
+    /**
+     * What the panel states under the precision choice: while TF32 is chosen, how closely it agreed with float32 when
+     * measured ({@link PrecisionAgreement}), so that nobody chooses it without seeing what it changes; else empty.
+     */
+    public ReadOnlyStringProperty precisionAgreementProperty() {
+        return precisionAgreement.getReadOnlyProperty();
+    }
+
+    private static String agreementOf(NetworkPrecision chosen) {
+        return chosen == NetworkPrecision.TF32 ? PrecisionAgreement.tf32().sentence() : "";
     }
 
     /** Shows the engine a job runs on (UI thread). */
