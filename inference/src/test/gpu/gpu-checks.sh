@@ -24,7 +24,8 @@
 #                                        parity [DIR]  ModelParityGpuCheck on test-fixtures/ (and medmamba_t in DIR)
 #                                        scan          CudaScanGpuCheck (inference/src/test/resources/scan), to $OUT
 #                                        bench         bench model, MedMamba-T batch 1,8 and VM-UNet 256, cpu and cuda
-#                                        series        bench series: a 500-slice 512x512 CT series, the app's path
+#                                        series        bench series: a 500-slice 512x512 CT series, the app's path,
+#                                                      in PRECISION (float32 unless tf32)
 #                                                      (MODEL: default the golden's medmamba_t.pth, else one
 #                                                      written there by PyTorch when MEDMAMBA_PY was packed, else
 #                                                      the demo classifier)
@@ -261,7 +262,7 @@ os.environ.setdefault("SS_SRC", "ss"); import mamba_ssm.ops.selective_scan_inter
           [ -s "$model" ] || python3 "$rt/ckgen/make_random_medmamba_t.py" "$rt/ckgen/MedMamba.py" "$rt/ckgen/shim" "$model"
         fi
         "${java[@]}" org.radmamba.app.bench.BenchSeriesCommand --device "${DEVICE:-cuda}" --runs "${SERIES_RUNS:-3}" \
-          --model "${MODEL:-$model}"
+          --precision "${PRECISION:-float32}" --model "${MODEL:-$model}"
         ;;
       java)
         shift
