@@ -52,6 +52,11 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
             throw new IllegalArgumentException("a scan of batch " + batch + ", " + length + " steps, " + dInner
                     + " channels, dt_rank " + rank);
         }
+        if (4L * batch * length * dInner > Integer.MAX_VALUE
+                || 4L * batch * length * (rank + 2L * STATES) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a scan of batch " + batch + ", " + length + " steps, " + dInner
+                    + " channels exceeds the scan kernels' 32-bit element offsets: run it in smaller batches");
+        }
         long threads = 4L * batch * dInner;
         // once the sequences alone are half the target, one walk beats two (batch 64 at stage 1: 1244 against 1326 µs)
         long wanted = 2 * threads >= TARGET_THREADS ? 1 : TARGET_THREADS / threads;

@@ -86,4 +86,14 @@ class ScanChunkingTest {
         assertEquals(96, ScanChunking.blockThreads(96));
         assertEquals(128, ScanChunking.blockThreads(768));
     }
+
+    @Test
+    void a_scan_beyond_the_kernels_32_bit_offsets_is_refused_with_the_way_out() {
+        // MedMamba-T stage 1 (3136 steps, 192 channels, dt_rank 6): batch 891 is the last whose y fits 2^31 floats
+        assertEquals(1, ScanChunking.plan(891, 3136, 192, 6).chunks());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ScanChunking.plan(892, 3136, 192, 6));
+        assertEquals("a scan of batch 892, 3136 steps, 192 channels exceeds the scan kernels' 32-bit element offsets:"
+                + " run it in smaller batches", e.getMessage());
+    }
 }
