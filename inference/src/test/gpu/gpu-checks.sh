@@ -5,7 +5,7 @@
 #   gpu-checks.sh pack [--cpu] [OUT]   here (JDK 25, a filled ~/.m2): builds the modules (mvn package, no tests),
 #                                      jlinks a runtime of the few JDK modules the checks load, and packs it with the
 #                                      app's jars and the check classes into OUT (default .gpu-checks, git-ignored by
-#                                      /.gpu-checks/ in .git/info/exclude). Without --cpu the payload leaves out
+#                                      /.gpu-checks/ in .gitignore). Without --cpu the payload leaves out
 #                                      JavaFX and ND4J's native libraries (87 MB of jar): enough for the GPU engine
 #                                      against the goldens; --cpu adds ND4J's natives (xz-packed, +34 MB) for the
 #                                      checks that run the CPU engine beside it. Parts over PART_MIB (default 14) are
