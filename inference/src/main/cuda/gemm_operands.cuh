@@ -97,6 +97,55 @@ __device__ __forceinline__ float4 loadA4(const RowLoader& r, bool vec, const flo
     return v;
 }
 
+// Whether A's rows and k groups of four and W's rows are 16-byte aligned, so that both load float4s (RowLoader).
+__device__ __forceinline__ bool gemmVectorLoads(const float* a, const float* wt, int K, int lda, int mode, int cin) {
+    return ((K | lda) & 3) == 0 && (((unsigned long long) a | (unsigned long long) wt) & 15) == 0
+            && (mode != A_CONV3 || (cin & 3) == 0);
+}
+
+// The LA rows of A a thread loads, rows m0 + lr + q * stride of the tile, their 3x3 convolution position decoded once.
+template <int LA>
+__device__ __forceinline__ void initRowLoaders(RowLoader (&ra)[LA], const float* __restrict__ a, int mode, int m0,
+                                               int lr, int stride, int M, int lda, int h, int w) {
+#pragma unroll
+    for (int q = 0; q < LA; q++) {
+        ra[q].m = m0 + lr + q * stride;
+        ra[q].inRange = ra[q].m < M;
+        ra[q].y = 0;
+        ra[q].x = 0;
+        int mm = ra[q].inRange ? ra[q].m : 0;
+        if (mode == A_CONV3) {
+            int plane = h * w;
+            int b = mm / plane;
+            int rem = mm - b * plane;
+            ra[q].y = rem / w;
+            ra[q].x = rem - ra[q].y * w;
+        }
+        ra[q].row = a + (long long) mm * lda;  // A_CONV3: (b*h + y)*w + x == mm, the output position's own row
+    }
+}
+
+// The LW rows of W a thread loads, rows n0 + lr + q * stride of the tile (row 0 where past N: read, then zeroed).
+template <int LW>
+__device__ __forceinline__ void initWeightRows(const float* (&wrow)[LW], bool (&wIn)[LW], const float* __restrict__ wt,
+                                               int n0, int lr, int stride, int N, int K) {
+#pragma unroll
+    for (int q = 0; q < LW; q++) {
+        int wn = n0 + lr + q * stride;
+        wIn[q] = wn < N;
+        wrow[q] = wt + (long long) (wIn[q] ? wn : 0) * K;
+    }
+}
+
+// Four consecutive k of one row of W, zero past kEnd or past N.
+__device__ __forceinline__ float4 loadW4(const float* row, bool in, bool vec, int k, int kEnd) {
+    if (vec) {
+        return (in && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(row + k)) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+    return make_float4((in && k < kEnd) ? row[k] : 0.f, (in && k + 1 < kEnd) ? row[k + 1] : 0.f,
+                       (in && k + 2 < kEnd) ? row[k + 2] : 0.f, (in && k + 3 < kEnd) ? row[k + 3] : 0.f);
+}
+
 // C[m, cOff + n*cStride] = (res ? res[same] : 0) + act(sum + bias[n]): the epilogue of an unsplit product and of the
 // split-K reduction alike.
 __device__ __forceinline__ void storeProduct(float sum, int m, int n, const float* __restrict__ bias, int act,

@@ -76,35 +76,15 @@ __device__ __forceinline__ void gemmTf32Tile(GEMM_PARAMS) {
         kBegin = blockIdx.z * kChunk;
         kEnd = min(K, kBegin + kChunk);
     }
-    bool vec = ((K | lda) & 3) == 0 && (((unsigned long long) a | (unsigned long long) wt) & 15) == 0
-            && (mode != A_CONV3 || (cin & 3) == 0);
+    bool vec = gemmVectorLoads(a, wt, K, lda, mode, cin);
     // this thread's load slots: rows lr + q * ROWS of A's and of W's tile, k offset lk (0, 4, ...) within the step
     int lr = tid / KG;
     int lk = (tid % KG) * 4;
     RowLoader ra[LA];
-#pragma unroll
-    for (int q = 0; q < LA; q++) {
-        ra[q].m = m0 + lr + q * ROWS;
-        ra[q].inRange = ra[q].m < M;
-        ra[q].y = 0;
-        ra[q].x = 0;
-        int mm = ra[q].inRange ? ra[q].m : 0;
-        if (mode == A_CONV3) {
-            int plane = h * w;
-            int rem = mm - (mm / plane) * plane;
-            ra[q].y = rem / w;
-            ra[q].x = rem - ra[q].y * w;
-        }
-        ra[q].row = a + (long long) mm * lda;  // A_CONV3: (b*h + y)*w + x == mm, the output position's own row
-    }
+    initRowLoaders(ra, a, mode, m0, lr, ROWS, M, lda, h, w);
     const float* wrow[LW];
     bool wIn[LW];
-#pragma unroll
-    for (int q = 0; q < LW; q++) {
-        int wn0 = n0 + lr + q * ROWS;
-        wIn[q] = wn0 < N;
-        wrow[q] = wt + (long long) (wIn[q] ? wn0 : 0) * K;
-    }
+    initWeightRows(wrow, wIn, wt, n0, lr, ROWS, N, K);
     float acc[MI][NJ][4];
 #pragma unroll
     for (int i = 0; i < MI; i++) {
@@ -129,15 +109,7 @@ __device__ __forceinline__ void gemmTf32Tile(GEMM_PARAMS) {
         }
 #pragma unroll
         for (int q = 0; q < LW; q++) {
-            if (vec) {
-                vw[q] = (wIn[q] && k < kEnd) ? __ldg(reinterpret_cast<const float4*>(wrow[q] + k))
-                                             : make_float4(0.f, 0.f, 0.f, 0.f);
-            } else {
-                vw[q] = make_float4((wIn[q] && k < kEnd) ? wrow[q][k] : 0.f,
-                                    (wIn[q] && k + 1 < kEnd) ? wrow[q][k + 1] : 0.f,
-                                    (wIn[q] && k + 2 < kEnd) ? wrow[q][k + 2] : 0.f,
-                                    (wIn[q] && k + 3 < kEnd) ? wrow[q][k + 3] : 0.f);
-            }
+            vw[q] = loadW4(wrow[q], wIn[q], vec, k, kEnd);
         }
     };
     auto store = [&](int buf) {
