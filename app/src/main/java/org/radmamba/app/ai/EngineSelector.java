@@ -54,10 +54,10 @@ public final class EngineSelector {
             return EngineChoice.cpu(gpu, asked + gpu.name() + " has compute capability " + gpu.major() + "."
                     + gpu.minor() + "; the GPU engine needs " + MIN_MAJOR + ".0 (Volta) or newer");
         }
-        if (gpu.major() < precision.minMajor()) {
-            // Asked before the checkpoint is read: the device network would refuse the same card in the same words.
-            return EngineChoice.cpu(gpu, asked + gpu.name() + " has compute capability " + gpu.major() + "."
-                    + gpu.minor() + "; " + precision.label() + " needs " + precision.minMajor() + ".0 (Ampere) or newer");
+        String refusal = precision.refusal(gpu.name(), gpu.major(), gpu.minor());
+        if (refusal != null) {
+            // Asked before the checkpoint is read: the device network refuses the same card in the same words.
+            return EngineChoice.cpu(gpu, asked + refusal);
         }
         if (deviceBytes > gpu.freeBytes()) {
             return EngineChoice.cpu(gpu, asked + String.format(Locale.ROOT,

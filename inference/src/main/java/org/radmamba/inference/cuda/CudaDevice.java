@@ -61,10 +61,9 @@ public final class CudaDevice {
 
     /** Refuses a device whose hardware lacks what {@code precision}'s kernels use (TF32 tensor cores: 8.0). */
     static void require(CudaDeviceInfo info, NetworkPrecision precision) throws CudaUnavailableException {
-        if (info.computeMajor() < precision.minMajor()) {
-            throw new CudaUnavailableException(info.name() + " has compute capability " + info.computeMajor() + "."
-                    + info.computeMinor() + "; " + precision.label() + " needs " + precision.minMajor()
-                    + ".0 (Ampere) or newer");
+        String refusal = precision.refusal(info.name(), info.computeMajor(), info.computeMinor());
+        if (refusal != null) {
+            throw new CudaUnavailableException(refusal);
         }
     }
 

@@ -44,6 +44,16 @@ public enum NetworkPrecision {
     }
 
     /**
+     * Why a card of compute capability {@code major.minor} cannot run this precision's kernels (TF32 before Ampere),
+     * or null when it can: one wording for the engine's choice before a checkpoint is read and for the device
+     * network's own refusal.
+     */
+    public String refusal(String card, int major, int minor) {
+        return major >= minMajor ? null : card + " has compute capability " + major + "." + minor + "; " + label
+                + " needs " + minMajor + ".0 (" + (minMajor >= 8 ? "Ampere" : "Volta") + ") or newer";
+    }
+
+    /**
      * {@code float32} or {@code tf32}, any case.
      *
      * @throws IllegalArgumentException naming the accepted values
