@@ -1,5 +1,7 @@
 package org.radmamba.app.ai;
 
+import org.radmamba.inference.model.Softmax;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,19 +54,6 @@ public record ClassificationResult(String imageId, String modelId, String attrib
 
     /** Softmax in double, shifted by the maximum. */
     public static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return Softmax.of(logits, 0, logits.length);
     }
 }

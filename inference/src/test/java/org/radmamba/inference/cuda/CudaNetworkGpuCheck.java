@@ -6,6 +6,7 @@ import org.radmamba.inference.io.Npy;
 import org.radmamba.inference.io.NpyArray;
 import org.radmamba.inference.medmamba.MedMambaConfig;
 import org.radmamba.inference.medmamba.RandomMedMambaWeights;
+import org.radmamba.inference.model.Softmax;
 import org.radmamba.inference.vmunet.RandomVmUnetWeights;
 import org.radmamba.inference.vmunet.VmUnetConfig;
 
@@ -240,8 +241,8 @@ public final class CudaNetworkGpuCheck {
         int correctTf32 = 0;
         double maxProbability = 0;
         for (int i = 0; i < n; i++) {
-            double[] p = softmax(f32, i * classes, classes);
-            double[] q = softmax(tf32, i * classes, classes);
+            double[] p = Softmax.of(f32, i * classes, classes);
+            double[] q = Softmax.of(tf32, i * classes, classes);
             int a = argmax(p);
             int b = argmax(q);
             agree += a == b ? 1 : 0;
@@ -282,23 +283,6 @@ public final class CudaNetworkGpuCheck {
         System.out.printf(Locale.ROOT, "tf32 %s held-out: Dice(tf32 mask, float32 mask) mean %.4f min %.4f over %d"
                 + " images, max probability difference %.2g, Dice with the truth float32 %.4f tf32 %.4f%n", id,
                 diceSum / n, diceMin, n, maxProbability, truthF32 / n, truthTf32 / n);
-    }
-
-    private static double[] softmax(float[] logits, int offset, int count) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < count; c++) {
-            max = Math.max(max, logits[offset + c]);
-        }
-        double[] p = new double[count];
-        double sum = 0;
-        for (int c = 0; c < count; c++) {
-            p[c] = Math.exp(logits[offset + c] - max);
-            sum += p[c];
-        }
-        for (int c = 0; c < count; c++) {
-            p[c] /= sum;
-        }
-        return p;
     }
 
     private static int argmax(double[] p) {
