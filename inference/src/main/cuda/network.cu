@@ -427,7 +427,7 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
 //                     (H_{j+1} = exp(A * sum delta_j) * H_j + end_j)
 //   scan_chunk_out    every chunk from its entering state: y = <h, C> + D*u, written as cross_scan writes it
 // With chunks == 1 only scan_chunk_out runs (from zero). A block is 64 to 128 threads, the channels c0.. of one
-// (chunk, direction, image) (a warp with no channel left only helps to stage), and walks its chunk in tiles of CS_T
+// (chunk, direction, image) (a warp with no channel left only helps to stage), and walks its chunk in tiles of CS_TILE
 // steps:
 //  - a tile's [dt | B | C] rows are staged in shared memory as [dt (rank) | zeros up to CS_R | B | C], so that every
 //    thread reads them as 16-byte broadcasts from fixed offsets; u is each thread's own, in registers;
@@ -442,8 +442,14 @@ cross_scan(int batch, int h, int w, int dInner, int n, int rank, const float* __
 // CS_R is dt_rank rounded up to 4, 8, 16, 32 or 64 (a multiple of four): the dt weights past the rank are zero.
 // (MedMamba-T's stage 1 has dt_rank 3: 4 wide, its dot product is half the FMAs and shared reads of 8 wide.)
 #define CS_N 16
-#ifndef CS_T
-#define CS_T 8
+// Steps a tile: the out pass walks 16 for dt_rank <= 4 (MedMamba-T's stage 1), where the longer walk between
+// barriers took the batch-64 pass from 934-938 to 871-877 us on an H100 (scan_bench, 2026-12-07); 8 otherwise: 16
+// steps' u and delta in registers spill at higher ranks (ptxas, r8 and r64), and the state pass of batch 8 took 2-4 %
+// longer with 16. -DCS_T=n forces one length for every kernel (experiments).
+#ifdef CS_T
+#define CS_TILE(R, OUT) CS_T
+#else
+#define CS_TILE(R, OUT) ((OUT) && (R) <= 4 ? 16 : 8)
 #endif
 #define CS_BLOCK 128
 #define CS_MIN_BLOCK 64
@@ -540,7 +546,7 @@ __device__ __forceinline__ void scanChunk(int batch, int h, int w, int dInner, i
                                           const float* __restrict__ dtW, const float* __restrict__ dtBias,
                                           const float* __restrict__ aNeg, const float* __restrict__ ds,
                                           float* __restrict__ ys, float* __restrict__ carry) {
-    constexpr int T = CS_T;
+    constexpr int T = CS_TILE(CS_R, OUT);
     constexpr int ROW = CS_R + 2 * CS_N;
     constexpr int LOADS = (T * ROW + CS_MIN_BLOCK - 1) / CS_MIN_BLOCK;
     static_assert(CS_MIN_BLOCK >= 2 * T, "the first two tiles' positions are a thread's each");

@@ -15,10 +15,11 @@ record ScanChunking(int chunks, int chunkLen, int kernelRank) {
 
     /**
      * Threads the scan should run on, which sets the chunks: enough to keep an H100's 132 multiprocessors busy, few
-     * enough that a pass's blocks run in one wave. The kernels take 128 registers a thread, so five blocks of 96
-     * threads (MedMamba-T's 96 channels) fit a multiprocessor: 660 at once. On an H100 (2026-12-07, MedMamba-T batch
-     * 8, stage 1) 49152 threads give 16 chunks, 512 blocks and 192 µs of scan; 67584 give 22 chunks, two waves, 236
-     * µs; 33792 give 11 chunks, 251 µs (docs/performance.md, "The scan"). The system property
+     * enough that a pass's blocks run in one wave. The state kernels take up to 128 registers a thread, so five
+     * blocks of 96 threads (MedMamba-T's 96 channels) fit a multiprocessor, 660 at once; the out pass of dt_rank <= 4
+     * (16-step tiles) takes 166, four blocks, 528. On an H100 (2026-12-07, MedMamba-T batch 8, stage 1) 49152 threads
+     * give 16 chunks, 512 blocks and 192 µs of scan; 67584 give 22 chunks, two waves, 236 µs; 33792 give 11 chunks,
+     * 251 µs (docs/performance.md, "The scan"). The system property
      * {@code radmamba.cuda.scanThreads} overrides it, so that the GPU profile can weigh more chunks against fewer on
      * another card without a rebuild.
      */
