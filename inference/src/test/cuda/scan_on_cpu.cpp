@@ -126,6 +126,7 @@ int main() {
         {1, 7, 5, 96, 40, 13},   // the 64-wide dt variant; 13-step chunks, not a multiple of any tile
         {1, 9, 4, 64, 6, 5},     // h != w, chunks shorter than a tile
         {1, 3, 3, 16, 1, 3},     // the tiny models' 16 channels
+        {1, 8, 8, 32, 2, 3},     // 22 chunks: the carry walk crosses its batches of reads (CARRY_BATCH) twice
         {1, 6, 7, 24, 3, 40},    // dt_rank <= 4 walks 16-step tiles: 40 steps are two whole tiles and part of one
     };
     bool ok = true;
