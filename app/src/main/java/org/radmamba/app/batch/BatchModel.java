@@ -83,7 +83,9 @@ import java.util.function.Predicate;
  * <p><b>Rows.</b> One row per frame of a DICOM image (frame 1..n) and one per photograph (frame 1). A file that
  * cannot be read gives one failed row about the whole file (frame 0, keyed by the content's SHA-256); a frame that
  * cannot be decoded or run, one failed row for that frame. A DICOM object without pixel data (a report, a
- * presentation state) is not an image and gives no row. Nothing here throws for a bad file.
+ * presentation state) is not an image and gives no row. Nothing here throws for a bad file. An ok row records the
+ * engine its batch ran on and in which precision ({@link BatchRecord#numerics()}): the chosen engine's, until the GPU
+ * fails and the CPU engine takes over (float32), from the batch that failed on.
  */
 public final class BatchModel implements AutoCloseable {
 
@@ -179,6 +181,18 @@ public final class BatchModel implements AutoCloseable {
      *                        mismatching checkpoint, {@code cuda} asked for but not available)
      */
     public static BatchModel load(String modelIdOrCheckpointPath, Settings settings) throws ModelException {
+        return load(modelIdOrCheckpointPath, settings, new EngineSelector(GpuProbe.driver())::engineFor);
+    }
+
+    /** Chooses a loaded model's engine: {@link EngineSelector#engineFor} on the driver's GPU, or a test's stand-in. */
+    @FunctionalInterface
+    interface Engines {
+        EngineSelector.Chosen engineFor(LoadedModel model, ScanDevicePreference preference, NetworkPrecision precision,
+                                        int batch, InferenceEngine cpu, ComputeContext cpuContext);
+    }
+
+    /** As {@link #load(String, Settings)}, the engine chosen by {@code engines}. */
+    static BatchModel load(String modelIdOrCheckpointPath, Settings settings, Engines engines) throws ModelException {
         PluginRegistry registry = PluginRegistry.discover(BatchModel.class.getClassLoader(), settings.pluginFolder());
         Parallel parallel = null;
         LoadedModel loaded = null;
@@ -188,8 +202,8 @@ public final class BatchModel implements AutoCloseable {
             parallel = new Parallel(settings.threads());
             ComputeContext ctx = new ComputeContext(parallel, ScanSelector.select(ScanDevicePreference.CPU).scan());
             InferenceEngine cpu = InferenceEngine.of(EngineChoice.Kind.CPU, ctx);
-            EngineSelector.Chosen chosen = new EngineSelector(GpuProbe.driver())
-                    .engineFor(loaded, settings.device(), settings.precision(), settings.batchSize(), cpu, ctx);
+            EngineSelector.Chosen chosen = engines.engineFor(loaded, settings.device(), settings.precision(),
+                    settings.batchSize(), cpu, ctx);
             if (settings.device() == ScanDevicePreference.CUDA && chosen.choice().kind() != EngineChoice.Kind.CUDA) {
                 throw new ModelException(chosen.choice().reason());
             }
@@ -535,14 +549,20 @@ public final class BatchModel implements AutoCloseable {
         }
         BatchRecord[] results = new BatchRecord[sources.size()];
         if (!sources.isEmpty()) {
-            InferenceEngine start = onCpuOnly ? cpu : engine;
+            boolean cpuOnly = onCpuOnly;
+            InferenceEngine start = cpuOnly ? cpu : engine;
+            // What each row's result was computed with: the engine of its batch. The pipeline tells of a fallback (on
+            // this thread) before it hands out the results of the batch the CPU engine took over, so this call's rows
+            // from then on are the CPU's, whatever other calls' engines do meanwhile.
+            BatchRecord.Numerics[] ranOn = {cpuOnly ? BatchRecord.Numerics.CPU : BatchRecord.Numerics.of(choice)};
             new BatchPipeline(workers, batchSize).run(sources, loaded, start, cpu, source -> null, cancelled,
                     reason -> {
                         LOG.warn("{}", reason);
                         onCpuOnly = true;
+                        ranOn[0] = BatchRecord.Numerics.CPU;
                     },
                     (index, result, failure) -> results[index] = result != null
-                            ? record(keys.get(index), owners.get(index), result)
+                            ? record(keys.get(index), owners.get(index), result, ranOn[0])
                             : BatchRecord.failed(keys.get(index), owners.get(index).path(), identity,
                             reason(failure, sources.get(index).title(), owners.get(index).file())));
         }
@@ -593,7 +613,7 @@ public final class BatchModel implements AutoCloseable {
         });
     }
 
-    private BatchRecord record(ImageKey key, Scanned owner, AiResult result) {
+    private BatchRecord record(ImageKey key, Scanned owner, AiResult result, BatchRecord.Numerics numerics) {
         Integer width = owner.instance().geometry().map(ImageGeometry::columns).orElse(null);
         Integer height = owner.instance().geometry().map(ImageGeometry::rows).orElse(null);
         return switch (result) {
@@ -605,7 +625,7 @@ public final class BatchModel implements AutoCloseable {
                 }
                 ClassificationResult.ClassScore top = c.top();
                 yield new BatchRecord(key, owner.path(), identity, BatchRecord.Status.OK, null, width, height,
-                        new BatchRecord.Classification(top.label(), top.probability(), p), null);
+                        new BatchRecord.Classification(top.label(), top.probability(), p), null, numerics);
             }
             case SegmentationResult s -> {
                 SequencedMap<String, Long> pixels = new LinkedHashMap<>();
@@ -620,7 +640,7 @@ public final class BatchModel implements AutoCloseable {
                 }
                 LabelMask mask = s.mask();
                 yield new BatchRecord(key, owner.path(), identity, BatchRecord.Status.OK, null, mask.width(),
-                        mask.height(), null, new BatchRecord.Segmentation(pixels, areas, box(mask)));
+                        mask.height(), null, new BatchRecord.Segmentation(pixels, areas, box(mask)), numerics);
             }
             default -> throw new IllegalStateException("a result the batch cannot write: " + result.getClass());
         };

@@ -1,5 +1,8 @@
 package org.radmamba.app.batch;
 
+import org.radmamba.app.ai.EngineChoice;
+import org.radmamba.inference.cuda.NetworkPrecision;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Objects;
@@ -13,6 +16,11 @@ import java.util.SequencedMap;
  * {@code segmentation} (a segmenter) set and {@code failureReason} null; or {@code status == FAILED} with a
  * one-line {@code failureReason} and both results null.
  *
+ * <p>{@code numerics} says what computed an ok row's result: where the network ran and in which precision, as the
+ * batch of images it was in ran (after a mid-run GPU failure, the CPU's float32). It is null on a failed row (no
+ * result), and on an ok row read back from a part file written before the {@code precision} and {@code device}
+ * columns existed (not recorded).
+ *
  * @param key            the image (UIDs, frame, resume key)
  * @param path           the file as given (a local path, or the URI Spark read it from)
  * @param model          the model and its checkpoint's hash
@@ -22,9 +30,11 @@ import java.util.SequencedMap;
  * @param height         rows of the image, null when not known
  * @param classification a classifier's result, else null
  * @param segmentation   a segmenter's result, else null
+ * @param numerics       the engine and precision that computed the result; null when failed or not recorded
  */
 public record BatchRecord(ImageKey key, String path, ModelIdentity model, Status status, String failureReason,
-                          Integer width, Integer height, Classification classification, Segmentation segmentation) {
+                          Integer width, Integer height, Classification classification, Segmentation segmentation,
+                          Numerics numerics) {
 
     /** Whether the model ran on the image. */
     public enum Status {
@@ -69,6 +79,63 @@ public record BatchRecord(ImageKey key, String path, ModelIdentity model, Status
         }
     }
 
+    /**
+     * What computed a result: the engine its forward pass ran on and the arithmetic of the network's products there
+     * (the {@code device} and {@code precision} columns).
+     *
+     * @param device    CPU or CUDA
+     * @param precision float32 or TF32; always float32 on the CPU, whose engine has no other
+     */
+    public record Numerics(EngineChoice.Kind device, NetworkPrecision precision) {
+
+        /** The CPU engine's: float32. */
+        public static final Numerics CPU = new Numerics(EngineChoice.Kind.CPU, NetworkPrecision.FLOAT32);
+
+        public Numerics {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(precision, "precision");
+            if (device == EngineChoice.Kind.CPU && precision != NetworkPrecision.FLOAT32) {
+                throw new IllegalArgumentException("the CPU engine runs float32 only, not " + precision);
+            }
+        }
+
+        /** Those of the engine {@code choice} names. */
+        public static Numerics of(EngineChoice choice) {
+            return new Numerics(choice.kind(), choice.precision());
+        }
+
+        /** "cpu" or "cuda", as the {@code device} column holds it (the values of {@code --device}). */
+        public String deviceValue() {
+            return device.name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** "float32" or "tf32", as the {@code precision} column holds it (the values of {@code --precision}). */
+        public String precisionValue() {
+            return precision.label();
+        }
+
+        /**
+         * The numerics the two columns' values name, or null when both are null (a row that records none).
+         *
+         * @throws IllegalArgumentException for a value that is not one of the options' values, or only one of them
+         */
+        public static Numerics ofColumnValues(String device, String precision) {
+            if (device == null && precision == null) {
+                return null;
+            }
+            if (device == null || precision == null) {
+                throw new IllegalArgumentException("a row with a " + (device == null ? "precision but no device"
+                        : "device but no precision"));
+            }
+            EngineChoice.Kind kind = switch (device) {
+                case "cpu" -> EngineChoice.Kind.CPU;
+                case "cuda" -> EngineChoice.Kind.CUDA;
+                default -> throw new IllegalArgumentException("device '" + device + "': expected cpu or cuda");
+            };
+            return new Numerics(kind, NetworkPrecision.parse(precision));
+        }
+    }
+
     /** A bounding box in pixel columns (x) and rows (y) of the image, 0-based and inclusive. */
     public record Box(int xMin, int yMin, int xMax, int yMax) {
     }
@@ -80,8 +147,8 @@ public record BatchRecord(ImageKey key, String path, ModelIdentity model, Status
         Objects.requireNonNull(status, "status");
         if (status == Status.FAILED) {
             Objects.requireNonNull(failureReason, "a failed row needs its reason");
-            if (classification != null || segmentation != null) {
-                throw new IllegalArgumentException("a failed row has no result");
+            if (classification != null || segmentation != null || numerics != null) {
+                throw new IllegalArgumentException("a failed row has no result, nor the numerics of one");
             }
             failureReason = oneLine(failureReason);
         } else if (failureReason != null || (classification == null) == (segmentation == null)) {
@@ -91,10 +158,19 @@ public record BatchRecord(ImageKey key, String path, ModelIdentity model, Status
 
     /** A row saying the model did not run on {@code key}, and why (made one line). */
     public static BatchRecord failed(ImageKey key, String path, ModelIdentity model, String reason) {
-        return new BatchRecord(key, path, model, Status.FAILED, reason, null, null, null, null);
+        return new BatchRecord(key, path, model, Status.FAILED, reason, null, null, null, null, null);
     }
 
-    /** The resume key: the image, its frame and the checkpoint. */
+    /** This row with {@code numerics} (an ok row's). */
+    public BatchRecord withNumerics(Numerics numerics) {
+        return new BatchRecord(key, path, model, status, failureReason, width, height, classification, segmentation,
+                numerics);
+    }
+
+    /**
+     * The resume key: the image, its frame and the checkpoint; not the numerics, so that a run resumed in another
+     * precision (or after the GPU failed) keeps one row per image and marks each row with its own.
+     */
     public DoneKey doneKey() {
         return new DoneKey(key.imageKey(), key.frame(), model.checkpointSha256());
     }

@@ -16,21 +16,26 @@ import java.util.Set;
  * The columns of a batch run's results for one model: the same in Parquet, CSV and Spark (which builds its
  * {@code StructType} from {@link #columns()} and its rows from {@link #row(BatchRecord)}).
  *
- * <p>Every schema starts with the same twelve columns: {@code image_key} (STRING, the resume key: SOP Instance UID or
- * {@code sha256:<hex>} of the file), {@code frame} (INT32, 1-based; 0 for a whole file that failed),
+ * <p>Every schema starts with the same fourteen columns: {@code image_key} (STRING, the resume key: SOP Instance UID
+ * or {@code sha256:<hex>} of the file), {@code frame} (INT32, 1-based; 0 for a whole file that failed),
  * {@code sop_instance_uid}, {@code series_instance_uid}, {@code study_instance_uid} (STRING, null when unknown),
- * {@code file_path}, {@code model_id}, {@code checkpoint_sha256}, {@code status} ({@code ok} or {@code failed}),
- * {@code failure_reason} (STRING, null when ok), {@code width} and {@code height} (INT32, null when unknown). Then, for
- * a classifier: {@code top_class} (STRING), {@code top_probability} (DOUBLE) and one {@code prob_<class>} DOUBLE per
- * class in the model's order; for a segmenter: one {@code pixels_<class>} INT64 and one {@code area_mm2_<class>}
- * DOUBLE per class 1..k (the area null when the image states no pixel spacing), then {@code bbox_x_min},
- * {@code bbox_y_min}, {@code bbox_x_max}, {@code bbox_y_max} (INT32, 0-based inclusive pixel bounds of every labelled
- * pixel; null when the mask is empty). Result columns are null on failed rows. {@code <class>} is the class name in
- * lower case with each run of characters other than a-z and 0-9 made one {@code _} ({@link Column#className()} keeps
- * the name itself); a name that would repeat another column gets {@code _2}, {@code _3}, ....
+ * {@code file_path}, {@code model_id}, {@code checkpoint_sha256}, {@code precision} and {@code device} (STRING, what
+ * computed the row's result: {@code float32} or {@code tf32}, the values of {@code --precision}, and {@code cpu} or
+ * {@code cuda}, those of {@code --device}, as the engine that ran the row's batch ran — after a GPU failure mid-run
+ * the CPU's float32; null on failed rows, see {@link BatchRecord#numerics()}), {@code status} ({@code ok} or
+ * {@code failed}), {@code failure_reason} (STRING, null when ok), {@code width} and {@code height} (INT32, null when
+ * unknown). Then, for a classifier: {@code top_class} (STRING), {@code top_probability} (DOUBLE) and one
+ * {@code prob_<class>} DOUBLE per class in the model's order; for a segmenter: one {@code pixels_<class>} INT64 and
+ * one {@code area_mm2_<class>} DOUBLE per class 1..k (the area null when the image states no pixel spacing), then
+ * {@code bbox_x_min}, {@code bbox_y_min}, {@code bbox_x_max}, {@code bbox_y_max} (INT32, 0-based inclusive pixel
+ * bounds of every labelled pixel; null when the mask is empty). Result columns are null on failed rows.
+ * {@code <class>} is the class name in lower case with each run of characters other than a-z and 0-9 made one
+ * {@code _} ({@link Column#className()} keeps the name itself); a name that would repeat another column gets
+ * {@code _2}, {@code _3}, ....
  *
  * <p>A row is done, for a restarted run, when a row with the same ({@code image_key}, {@code frame},
- * {@code checkpoint_sha256}) exists.
+ * {@code checkpoint_sha256}) exists, whatever its {@code precision} and {@code device}: a run resumed with another
+ * {@code --precision} skips the rows already there and marks its own with the precision it runs.
  */
 public final class BatchSchema {
 
@@ -71,6 +76,8 @@ public final class BatchSchema {
     public static final String FILE_PATH = "file_path";
     public static final String MODEL_ID = "model_id";
     public static final String CHECKPOINT_SHA256 = "checkpoint_sha256";
+    public static final String PRECISION = "precision";
+    public static final String DEVICE = "device";
     public static final String STATUS = "status";
     public static final String FAILURE_REASON = "failure_reason";
     public static final String WIDTH = "width";
@@ -110,6 +117,8 @@ public final class BatchSchema {
         required.accept(FILE_PATH, Type.STRING);
         required.accept(MODEL_ID, Type.STRING);
         required.accept(CHECKPOINT_SHA256, Type.STRING);
+        optional.accept(PRECISION, Type.STRING);
+        optional.accept(DEVICE, Type.STRING);
         required.accept(STATUS, Type.STRING);
         optional.accept(FAILURE_REASON, Type.STRING);
         optional.accept(WIDTH, Type.INT32);
@@ -184,6 +193,8 @@ public final class BatchSchema {
             case FILE_PATH -> r.path();
             case MODEL_ID -> r.model().modelId();
             case CHECKPOINT_SHA256 -> r.model().checkpointSha256();
+            case PRECISION -> r.numerics() == null ? null : r.numerics().precisionValue();
+            case DEVICE -> r.numerics() == null ? null : r.numerics().deviceValue();
             case STATUS -> r.status().columnValue();
             case FAILURE_REASON -> r.failureReason();
             case WIDTH -> r.width();
@@ -201,6 +212,9 @@ public final class BatchSchema {
     /**
      * The record a row of this schema holds: the inverse of {@link #row}, for rows read back from a file (values as
      * {@link #row} gives them, in column order).
+     *
+     * @throws IllegalArgumentException when the row is of another model, or a value is not one the column takes
+     *                                  (a status, precision or device)
      */
     public BatchRecord record(List<?> values) {
         if (values.size() != columns.size()) {
@@ -229,7 +243,12 @@ public final class BatchSchema {
             throw new IllegalArgumentException("a row of " + byName.get(MODEL_ID) + " (" + byName.get(CHECKPOINT_SHA256)
                     + ") does not fit the schema of " + model.modelId());
         }
+        BatchRecord.Numerics numerics = BatchRecord.Numerics.ofColumnValues((String) byName.get(DEVICE),
+                (String) byName.get(PRECISION));
         if (status == BatchRecord.Status.FAILED) {
+            if (numerics != null) {
+                throw new IllegalArgumentException("a failed row with the numerics of a result");
+            }
             return BatchRecord.failed(key, path, model, (String) byName.get(FAILURE_REASON));
         }
         BatchRecord.Classification cls = null;
@@ -244,7 +263,7 @@ public final class BatchSchema {
             seg = new BatchRecord.Segmentation(pixels, areas, box);
         }
         return new BatchRecord(key, path, model, status, null, (Integer) byName.get(WIDTH),
-                (Integer) byName.get(HEIGHT), cls, seg);
+                (Integer) byName.get(HEIGHT), cls, seg, numerics);
     }
 
     private static <V> void putIfPresent(SequencedMap<String, V> map, String key, V value) {

@@ -37,8 +37,9 @@ import java.util.concurrent.Callable;
         description = {"Runs a model over every image of folders, DICOMDIRs or list files and writes one row per "
                 + "image (per frame) to Parquet or CSV part files in DIR.",
                 "Resumable: run it again with the same DIR and it skips what is done (by SOP Instance UID, or a "
-                        + "photograph's content hash, frame and checkpoint). A file that fails is a 'failed' row with "
-                        + "its reason; it never stops the run."},
+                        + "photograph's content hash, frame and checkpoint, whatever the precision; each row records "
+                        + "the precision and device that made it). A file that fails is a 'failed' row with its "
+                        + "reason; it never stops the run."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run ended; every image ran, or some failed (their rows and the summary say why)",
                 "2:the command line is wrong (an unknown option, a bad value)",

@@ -42,7 +42,7 @@ class BatchModelContractTest {
             for (int i = 0; i < fromFiles.size(); i++) {
                 BatchRecord f = fromFiles.get(i);
                 assertEquals(new BatchRecord(f.key(), "file:" + f.path(), f.model(), f.status(), f.failureReason(),
-                        f.width(), f.height(), f.classification(), f.segmentation()), fromBytes.get(i));
+                        f.width(), f.height(), f.classification(), f.segmentation(), f.numerics()), fromBytes.get(i));
             }
 
             // The keys from the headers alone are those of the rows, file by file, in place or from bytes.
@@ -104,7 +104,8 @@ class BatchModelContractTest {
             assertEquals(BatchRecord.Status.FAILED, rows.get(1).status());
             assertEquals(0, rows.get(1).key().frame());
             assertEquals(List.of("image_key", "frame", "sop_instance_uid", "series_instance_uid", "study_instance_uid",
-                    "file_path", "model_id", "checkpoint_sha256", "status", "failure_reason", "width", "height",
+                    "file_path", "model_id", "checkpoint_sha256", "precision", "device", "status", "failure_reason",
+                    "width", "height",
                     "top_class", "top_probability", "prob_class_0", "prob_class_1", "prob_class_2"),
                     model.schema().names());
             for (BatchRecord r : rows) {
