@@ -1,5 +1,7 @@
 package org.radmamba.app.batch;
 
+import org.radmamba.inference.cuda.NetworkPrecision;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +64,32 @@ public final class BatchRun {
     public record Part(Path file, int rows, Progress progress) {
     }
 
+    /**
+     * What the results folder held when the run started.
+     *
+     * @param done               the keys of its rows, which the run skips
+     * @param deletedTemporaries the unfinished parts of an interrupted run, deleted
+     * @param okRowsByPrecision  its ok rows by the precision that made them (the {@code precision} column)
+     * @param okRowsUnrecorded   its ok rows that do not say: those of parts written before the column existed
+     */
+    public record Held(Set<BatchRecord.DoneKey> done, List<Path> deletedTemporaries,
+                       Map<NetworkPrecision, Long> okRowsByPrecision, long okRowsUnrecorded) {
+        public Held {
+            done = java.util.Collections.unmodifiableSet(done);
+            deletedTemporaries = List.copyOf(deletedTemporaries);
+            okRowsByPrecision = Map.copyOf(okRowsByPrecision);
+        }
+
+        /** Its ok rows made in another precision than {@code precision}, or that do not say which. */
+        public long okRowsNotIn(NetworkPrecision precision) {
+            return okRowsUnrecorded + okRowsByPrecision.entrySet().stream().filter(e -> e.getKey() != precision)
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
     /** Hears a run's progress; called on the run's thread. */
     public interface Listener {
-        default void started(int files, Set<BatchRecord.DoneKey> alreadyDone, List<Path> deletedTemporaries) {
+        default void started(int files, Held held) {
         }
 
         default void progress(Progress progress) {
@@ -129,7 +154,8 @@ public final class BatchRun {
         ResultsFolder.Opened opened = folder.open();
         // One row per image: the folder's rows and the rows of files earlier in the list are skipped.
         OneRowPerImage.InListOrder images = new OneRowPerImage.InListOrder(opened.done());
-        listener.started(files.size(), opened.done(), opened.deleted());
+        listener.started(files.size(), new Held(opened.done(), opened.deleted(), opened.okRowsByPrecision(),
+                opened.okRowsUnrecorded()));
         // Files whose headers are read ahead: enough to keep the batches full, no more than a part needs (so that a
         // small part is written as soon as it is complete).
         int chunkSize = Math.clamp(options.partRows(), model.batchSize(), Math.max(16, 4 * model.batchSize()));

@@ -36,6 +36,9 @@ import java.util.Set;
  * <p>A row is done, for a restarted run, when a row with the same ({@code image_key}, {@code frame},
  * {@code checkpoint_sha256}) exists, whatever its {@code precision} and {@code device}: a run resumed with another
  * {@code --precision} skips the rows already there and marks its own with the precision it runs.
+ *
+ * <p>Part files written before {@code precision} and {@code device} existed ({@link #ADDED_LATER}) lack them; they
+ * are still this schema's rows ({@link #readable}, {@link #align}), those values null: not recorded.
  */
 public final class BatchSchema {
 
@@ -88,6 +91,12 @@ public final class BatchSchema {
     public static final String BBOX_Y_MIN = "bbox_y_min";
     public static final String BBOX_X_MAX = "bbox_x_max";
     public static final String BBOX_Y_MAX = "bbox_y_max";
+
+    /**
+     * The columns the part files of an earlier RadMamba lack, which read as null there: {@code precision} and
+     * {@code device}, added together (the rows then recorded neither).
+     */
+    public static final List<String> ADDED_LATER = List.of(PRECISION, DEVICE);
 
     private final ModelIdentity model;
     private final List<Column> columns;
@@ -154,6 +163,35 @@ public final class BatchSchema {
     /** The column names in file order. */
     public List<String> names() {
         return columns.stream().map(Column::name).toList();
+    }
+
+    /**
+     * Whether a part file of {@code fileColumns} holds rows of this schema: its columns exactly, or an earlier
+     * RadMamba's (these without {@link #ADDED_LATER}), in this order.
+     */
+    public boolean readable(List<String> fileColumns) {
+        return fileColumns.equals(names())
+                || fileColumns.equals(names().stream().filter(n -> !ADDED_LATER.contains(n)).toList());
+    }
+
+    /**
+     * The rows of a part file of {@code fileColumns} ({@link #readable}) as rows of this schema: the values by column
+     * name, null for a column the file lacks.
+     */
+    public List<List<Object>> align(List<String> fileColumns, List<? extends List<?>> rows) {
+        int[] index = new int[columns.size()];
+        for (int c = 0; c < index.length; c++) {
+            index[c] = fileColumns.indexOf(columns.get(c).name());
+        }
+        List<List<Object>> aligned = new ArrayList<>(rows.size());
+        for (List<?> values : rows) {
+            List<Object> row = new ArrayList<>(index.length);
+            for (int i : index) {
+                row.add(i < 0 ? null : values.get(i));
+            }
+            aligned.add(row);
+        }
+        return aligned;
     }
 
     /**

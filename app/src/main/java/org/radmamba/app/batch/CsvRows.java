@@ -41,9 +41,10 @@ final class CsvRows {
 
     /**
      * Every row of a CSV file written by {@link #writeRow} under a header: values typed by the schema's columns,
-     * found by the header's names (so a file of the same model reads whatever its column order).
+     * found by the header's names (so a file of the same model reads whatever its column order); a column of
+     * {@link BatchSchema#ADDED_LATER} that the header lacks (an earlier RadMamba's file) is null.
      *
-     * @throws IOException when the header lacks one of the schema's columns or a value is not of its type
+     * @throws IOException when the header lacks another of the schema's columns or a value is not of its type
      */
     static List<List<Object>> read(Reader in, BatchSchema schema, String where) throws IOException {
         List<List<String>> lines = parse(in, where);
@@ -54,7 +55,7 @@ final class CsvRows {
         int[] index = new int[schema.columns().size()];
         for (int c = 0; c < index.length; c++) {
             index[c] = header.indexOf(schema.columns().get(c).name());
-            if (index[c] < 0) {
+            if (index[c] < 0 && !BatchSchema.ADDED_LATER.contains(schema.columns().get(c).name())) {
                 throw new IOException(where + ": has no column " + schema.columns().get(c).name()
                         + " (results of another model?)");
             }
@@ -68,7 +69,7 @@ final class CsvRows {
             }
             List<Object> row = new ArrayList<>(index.length);
             for (int c = 0; c < index.length; c++) {
-                String text = fields.get(index[c]);
+                String text = index[c] < 0 ? null : fields.get(index[c]);
                 BatchSchema.Column column = schema.columns().get(c);
                 try {
                     row.add(text == null ? null : switch (column.type()) {

@@ -1,5 +1,7 @@
 package org.radmamba.app.batch;
 
+import org.radmamba.inference.cuda.NetworkPrecision;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +30,9 @@ import java.util.stream.Stream;
  * A results folder: numbered part files ({@code part-00000.parquet}, {@code part-00001.csv}, ...), each written
  * under a hidden temporary name ({@code .part-00001.parquet.tmp}, which Spark and Hive skip too), forced to disk and
  * renamed when complete, so that an interrupted run leaves whole parts only. Opening the folder again deletes the
- * temporary files of an interrupted run and reads the keys of every row of the complete parts: what is done.
+ * temporary files of an interrupted run and reads the keys of every row of the complete parts: what is done. Parts
+ * of an earlier RadMamba, without the {@code precision} and {@code device} columns, read as they are (those values
+ * null); the parts this run adds have every column.
  */
 final class ResultsFolder {
 
@@ -64,8 +69,12 @@ final class ResultsFolder {
         return folder;
     }
 
-    /** What the folder holds at opening: the done keys, the part files and the temporary files deleted. */
-    record Opened(Set<BatchRecord.DoneKey> done, List<Path> parts, List<Path> deleted) {
+    /**
+     * What the folder holds at opening: the done keys, the part files, the temporary files deleted, and its ok rows
+     * by the precision that made them ({@code okRowsUnrecorded}: those of parts written before rows recorded it).
+     */
+    record Opened(Set<BatchRecord.DoneKey> done, List<Path> parts, List<Path> deleted,
+                  Map<NetworkPrecision, Long> okRowsByPrecision, long okRowsUnrecorded) {
     }
 
     /**
@@ -94,13 +103,21 @@ final class ResultsFolder {
             }
         }
         Set<BatchRecord.DoneKey> done = new HashSet<>();
+        Map<NetworkPrecision, Long> byPrecision = new EnumMap<>(NetworkPrecision.class);
+        long unrecorded = 0;
         for (Path part : parts) {
-            for (List<Object> row : rows(part)) {
-                BatchRecord r = schema.record(row);
+            for (BatchRecord r : records(part)) {
                 done.add(r.doneKey());
+                if (r.status() == BatchRecord.Status.OK) {
+                    if (r.numerics() == null) {
+                        unrecorded++;
+                    } else {
+                        byPrecision.merge(r.numerics().precision(), 1L, Long::sum);
+                    }
+                }
             }
         }
-        return new Opened(done, parts, deleted);
+        return new Opened(done, parts, deleted, byPrecision, unrecorded);
     }
 
     /** Every row of every complete part, as records (after {@link #open()}). */
@@ -109,16 +126,29 @@ final class ResultsFolder {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path p : files.sorted().toList()) {
                 if (PART.matcher(p.getFileName().toString()).matches()) {
-                    for (List<Object> row : rows(p)) {
-                        records.add(schema.record(row));
-                    }
+                    records.addAll(records(p));
                 }
             }
         }
         return records;
     }
 
-    /** The rows of one part file, checked to be of this model. */
+    /** The records of one part file, checked to be of this model. */
+    private List<BatchRecord> records(Path part) throws IOException {
+        List<List<Object>> rows = rows(part);
+        List<BatchRecord> records = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                records.add(schema.record(rows.get(i)));
+            } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+                throw new IOException(part + ": row " + (i + 1) + " is not a batch result (" + e.getMessage()
+                        + "); move it away to redo its images", e);
+            }
+        }
+        return records;
+    }
+
+    /** The rows of one part file, checked to be of this model, in the schema's columns. */
     private List<List<Object>> rows(Path part) throws IOException {
         String modelLine = " holds results of another model than " + schema.model().modelId() + " ("
                 + schema.model().checkpointSha256() + "); give another --out folder";
@@ -144,10 +174,11 @@ final class ResultsFolder {
                     + "); move it away to redo its images", e);
         }
         if (!schema.model().checkpointSha256().equals(contents.keyValues().get(CHECKPOINT_KEY))
-                || !contents.columns().equals(schema.names())) {
+                || !schema.readable(contents.columns())) {
             throw new IOException(part + modelLine);
         }
-        return contents.rows();
+        return contents.columns().equals(schema.names()) ? contents.rows()
+                : schema.align(contents.columns(), contents.rows());
     }
 
     /**

@@ -8,7 +8,6 @@ import org.radmamba.app.ai.ModelException;
 import org.radmamba.app.ai.ModelTask;
 import org.radmamba.app.batch.BatchInputs;
 import org.radmamba.app.batch.BatchModel;
-import org.radmamba.app.batch.BatchRecord;
 import org.radmamba.app.batch.BatchRun;
 import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
@@ -22,10 +21,11 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -158,13 +158,16 @@ public final class BatchCommand implements Callable<Integer> {
                     ? new ProgressLine(stderr) : null;
             BatchRun.Summary summary = BatchRun.run(loaded, files, options, new BatchRun.Listener() {
                 @Override
-                public void started(int fileCount, Set<BatchRecord.DoneKey> done, List<Path> deleted) {
-                    if (!deleted.isEmpty()) {
-                        stderr.println("batch: deleted " + deleted.size() + " unfinished part(s) of an interrupted run");
+                public void started(int fileCount, BatchRun.Held held) {
+                    if (!held.deletedTemporaries().isEmpty()) {
+                        stderr.println("batch: deleted " + held.deletedTemporaries().size()
+                                + " unfinished part(s) of an interrupted run");
                     }
-                    if (!done.isEmpty() && !json) {
-                        stderr.println("batch: " + out + " already holds " + done.size() + " row(s); they are skipped");
+                    if (!held.done().isEmpty() && !json) {
+                        stderr.println("batch: " + out + " already holds " + held.done().size()
+                                + " row(s); they are skipped");
                     }
+                    otherPrecision(out, held, loaded.precision()).ifPresent(stderr::println);
                 }
 
                 @Override
@@ -205,6 +208,30 @@ public final class BatchCommand implements Callable<Integer> {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The line for stderr when the folder's ok rows are not all of the precision this run starts in (a resume with
+     * another {@code --precision}, a TF32 run whose GPU failed, a folder of an earlier RadMamba that did not record
+     * it): the rows stay and are skipped, each marked with its own, e.g. "batch: DIR holds 40 ok row(s) in float32;
+     * this run's rows are tf32, and the precision column tells each row's"; empty when all are.
+     */
+    static Optional<String> otherPrecision(Path out, BatchRun.Held held, NetworkPrecision running) {
+        if (held.okRowsNotIn(running) == 0) {
+            return Optional.empty();
+        }
+        List<String> counts = new ArrayList<>();
+        for (NetworkPrecision p : NetworkPrecision.values()) {
+            long n = held.okRowsByPrecision().getOrDefault(p, 0L);
+            if (p != running && n > 0) {
+                counts.add(n + " ok row(s) in " + p.label());
+            }
+        }
+        if (held.okRowsUnrecorded() > 0) {
+            counts.add(held.okRowsUnrecorded() + " ok row(s) without a precision (written before rows recorded it)");
+        }
+        return Optional.of("batch: " + out + " holds " + String.join(" and ", counts) + "; this run's rows are "
+                + running.label() + ", and the precision column tells each row's");
+    }
 
     private static ObjectNode progressJson(String event, BatchRun.Progress p) {
         ObjectNode line = JSON.createObjectNode();

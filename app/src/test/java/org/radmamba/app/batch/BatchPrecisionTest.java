@@ -1,11 +1,15 @@
 package org.radmamba.app.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.EngineChoice;
 import org.radmamba.app.ai.StandInGpu;
@@ -14,16 +18,24 @@ import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
 import picocli.CommandLine;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The {@code precision} and {@code device} columns (issue 20): what each row's result was computed with, in CSV and
  * Parquet; a TF32 run on the GPU (stood in: {@link StandInGpu}) whose device fails mid-run, marking the rows after
- * the failure float32 on the CPU.
+ * the failure float32 on the CPU; a folder resumed in another precision keeping one row per image, each marked with
+ * its own; folders of an earlier RadMamba, without the columns, resumed as they are; a value no run writes refused in
+ * one line.
  */
 class BatchPrecisionTest {
 
@@ -43,6 +57,7 @@ class BatchPrecisionTest {
     /** The four CT slices, a photograph and a text file named .dcm: five images, then one failed file. */
     private static List<Path> files;
     private static BatchSchema schema;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Run(int exitCode, String out, String err) {
     }
@@ -66,7 +81,7 @@ class BatchPrecisionTest {
         int checkpointColumn = names.indexOf(BatchSchema.CHECKPOINT_SHA256);
         assertEquals(List.of(BatchSchema.PRECISION, BatchSchema.DEVICE),
                 names.subList(checkpointColumn + 1, checkpointColumn + 3));
-        for (String name : List.of(BatchSchema.PRECISION, BatchSchema.DEVICE)) {
+        for (String name : BatchSchema.ADDED_LATER) {
             BatchSchema.Column column = schema.columns().get(names.indexOf(name));
             assertEquals(BatchSchema.Type.STRING, column.type(), name);
             assertTrue(column.nullable(), name);
@@ -104,7 +119,7 @@ class BatchPrecisionTest {
         Path part = out.resolve("part-00000.parquet");
         MessageType type = FlatParquetWriterTest.footer(part).getFileMetaData().getSchema();
         assertEquals(schema.names(), type.getFields().stream().map(Type::getName).toList());
-        for (String name : List.of(BatchSchema.PRECISION, BatchSchema.DEVICE)) {
+        for (String name : BatchSchema.ADDED_LATER) {
             PrimitiveType field = type.getType(name).asPrimitiveType();
             assertEquals(PrimitiveType.PrimitiveTypeName.BINARY, field.getPrimitiveTypeName(), name);
             assertEquals("STRING", field.getLogicalTypeAnnotation().toString(), name);
@@ -188,6 +203,88 @@ class BatchPrecisionTest {
         }
     }
 
+    @Test
+    void a_tf32_folder_resumed_in_float32_keeps_one_row_per_image_each_marked_with_its_own_precision()
+            throws Exception {
+        Path out = dir.resolve("tf32-then-float32");
+        try (BatchModel model = BatchModel.load(checkpoint, new BatchModel.Settings(ScanDevicePreference.AUTO,
+                NetworkPrecision.TF32, 2, 2, null), new StandInGpu(0)::engineFor)) {
+            BatchRun.Summary first = BatchRun.run(model, files, new BatchRun.Options(List.of(), out,
+                    BatchRun.Format.PARQUET, 1, true, 1, false), new BatchRun.Listener() { });
+            assertTrue(first.stoppedEarly());
+            assertEquals(2, first.ok(), "one chunk of two slices, then stopped");
+        }
+
+        Run resumed = batch(out, "--device", "cpu", "--json");
+
+        assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
+        assertEquals("batch: " + out + " holds 2 ok row(s) in tf32; this run's rows are float32, and the precision "
+                + "column tells each row's", resumed.err().strip());
+        JsonNode summary = JSON.readTree(resumed.out().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(2, summary.get("skipped").asInt(), "the tf32 rows are done: not run again in float32");
+        assertEquals(3, summary.get("ok").asInt());
+        List<BatchRecord> rows = folder(out).records();
+        assertNoDuplicates(rows);
+        assertEquals(files.size(), rows.size());
+        BatchRecord.Numerics tf32 = new BatchRecord.Numerics(EngineChoice.Kind.CUDA, NetworkPrecision.TF32);
+        assertEquals(java.util.Arrays.asList(tf32, tf32, BatchRecord.Numerics.CPU, BatchRecord.Numerics.CPU,
+                BatchRecord.Numerics.CPU, null), rows.stream().map(BatchRecord::numerics).toList());
+
+        Run again = batch(out, "--device", "cpu");
+        assertEquals(ExitCodes.OK, again.exitCode(), again.err());
+        assertTrue(again.out().startsWith("0 ok, 0 failed, 6 skipped"), again.out());
+        assertTrue(again.err().contains("holds 2 ok row(s) in tf32;"), again.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"parquet", "csv"})
+    void a_folder_of_an_earlier_radmamba_without_the_columns_resumes_as_it_is(String format) throws Exception {
+        Path out = dir.resolve("earlier-" + format);
+        Run first = batch(out, "--device", "cpu", "--format", format, "--part-rows", "1", "--batch-size", "2",
+                "--stop-after-parts", "1");
+        assertEquals(ExitCodes.OK, first.exitCode(), first.err());
+        Path part = out.resolve("part-00000." + format);
+        List<BatchRecord> before = folder(out).records();
+        writeAsEarlierRadMamba(part, format);
+        List<BatchRecord> read = folder(out).records();
+        assertEquals(before.stream().map(r -> r.withNumerics(null)).toList(), read,
+                "the earlier part's rows, precision and device not recorded");
+
+        Run resumed = batch(out, "--device", "cpu", "--format", format);
+
+        assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().startsWith("3 ok, 1 failed, 2 skipped"), resumed.out());
+        assertTrue(resumed.err().contains("batch: " + out + " holds 2 ok row(s) without a precision (written before "
+                + "rows recorded it); this run's rows are float32, and the precision column tells each row's"),
+                resumed.err());
+        List<BatchRecord> rows = folder(out).records();
+        assertNoDuplicates(rows);
+        assertEquals(files.size(), rows.size());
+        assertEquals(java.util.Arrays.asList(null, null, BatchRecord.Numerics.CPU, BatchRecord.Numerics.CPU,
+                BatchRecord.Numerics.CPU, null), rows.stream().map(BatchRecord::numerics).toList());
+        if (format.equals("parquet")) {
+            // The new part has every column; the earlier one keeps its own, read by parquet-hadoop as it is.
+            assertEquals(schema.names(), FlatParquetWriterTest.footer(out.resolve("part-00001.parquet"))
+                    .getFileMetaData().getSchema().getFields().stream().map(Type::getName).toList());
+            assertEquals(schema.names().size() - 2, FlatParquetWriterTest.footer(part).getFileMetaData().getSchema()
+                    .getFieldCount());
+        }
+    }
+
+    @Test
+    void a_precision_no_run_writes_is_refused_in_one_line_naming_the_part() throws Exception {
+        Path out = dir.resolve("bad-precision");
+        assertEquals(ExitCodes.OK, batch(out, "--device", "cpu", "--format", "csv").exitCode());
+        Path part = out.resolve("part-00000.csv");
+        Files.writeString(part, Files.readString(part).replaceFirst(",float32,cpu,ok,", ",half,cpu,ok,"));
+
+        Run run = batch(out, "--device", "cpu", "--format", "csv");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode(), run.out());
+        assertEquals(part + ": row 1 is not a batch result (precision 'half': expected float32 or tf32); move it "
+                + "away to redo its images", run.err().strip());
+    }
+
     // --- helpers
 
     /** {@code radmamba batch} over {@link #files} into {@code out}. */
@@ -211,5 +308,57 @@ class BatchPrecisionTest {
                 schema);
         folder.open();
         return folder;
+    }
+
+    /**
+     * {@code part} rewritten as RadMamba wrote parts before the precision and device columns: the same writer, the
+     * same rows and footer, those two columns left out.
+     */
+    private static void writeAsEarlierRadMamba(Path part, String format) throws IOException {
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < schema.columns().size(); i++) {
+            if (!BatchSchema.ADDED_LATER.contains(schema.columns().get(i).name())) {
+                kept.add(i);
+            }
+        }
+        List<List<Object>> rows;
+        Map<String, String> keyValues = Map.of();
+        if (format.equals("parquet")) {
+            FlatParquetReader.Contents contents = FlatParquetReader.read(part);
+            rows = contents.rows();
+            keyValues = contents.keyValues();
+        } else {
+            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                rows = CsvRows.read(in, schema, part.toString());
+            }
+        }
+        List<List<Object>> earlier = new ArrayList<>();
+        for (List<Object> row : rows) {
+            List<Object> r = new ArrayList<>();
+            kept.forEach(i -> r.add(row.get(i)));
+            earlier.add(r);
+        }
+        List<BatchSchema.Column> columns = kept.stream().map(i -> schema.columns().get(i)).toList();
+        if (format.equals("parquet")) {
+            try (FlatParquetWriter writer = new FlatParquetWriter(Files.newOutputStream(part), columns,
+                    FlatParquetWriter.Codec.GZIP, keyValues)) {
+                writer.writeRowGroup(earlier);
+            }
+            assertEquals(columns.stream().map(BatchSchema.Column::name).toList(),
+                    FlatParquetReader.read(part).columns());
+        } else {
+            try (Writer out = new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8))) {
+                CsvRows.writeRow(out, new ArrayList<>(columns.stream().map(BatchSchema.Column::name).toList()));
+                for (List<Object> row : earlier) {
+                    CsvRows.writeRow(out, row);
+                }
+            }
+            assertFalse(Files.readAllLines(part).getFirst().contains("precision"));
+        }
+    }
+
+    private static void assertNoDuplicates(List<BatchRecord> rows) {
+        Set<BatchRecord.DoneKey> keys = new HashSet<>();
+        rows.forEach(r -> assertTrue(keys.add(r.doneKey()), "duplicate " + r.doneKey()));
     }
 }
