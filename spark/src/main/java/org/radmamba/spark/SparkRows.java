@@ -45,11 +45,17 @@ public final class SparkRows {
         return RowFactory.create(schema.row(record).toArray());
     }
 
-    /** The record a row of {@code schema}'s columns holds (read by column name, so any column order will do). */
+    /**
+     * The record a row of {@code schema}'s columns holds (read by column name, so any column order will do). A row
+     * read without {@link #structType} from part files of an earlier RadMamba lacks the columns added since
+     * ({@link BatchSchema#ADDED_LATER}): those values are null, not recorded.
+     */
     public static BatchRecord record(BatchSchema schema, Row row) {
+        List<String> fields = row.schema() == null ? null : List.of(row.schema().fieldNames());
         List<Object> values = new ArrayList<>(schema.columns().size());
         for (BatchSchema.Column c : schema.columns()) {
-            values.add(row.get(row.fieldIndex(c.name())));
+            boolean absent = fields != null && !fields.contains(c.name()) && BatchSchema.ADDED_LATER.contains(c.name());
+            values.add(absent ? null : row.get(row.fieldIndex(c.name())));
         }
         return schema.record(values);
     }

@@ -1,6 +1,7 @@
 package org.radmamba.spark;
 
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,40 @@ class BatchJobLocalTest {
                 "radmamba batch's results count as done: the same resume rule");
         assertEquals(0, overBatch.modelRows());
         assertEquals(expected.size(), Rows.read(spark, batchOut.toString(), schema).size());
+    }
+
+    @Test
+    void a_folder_of_an_earlier_radmamba_without_precision_and_device_resumes_and_its_new_rows_have_them()
+            throws Exception {
+        Path batchOut = temp.resolve("earlier-batch");
+        System.out.println(RadMambaBatch.run(TestArchive.checkpoint(), archive, batchOut, THREADS, BATCH_SIZE));
+        // Three ok rows as an earlier RadMamba wrote them: without the two columns.
+        Path earlier = temp.resolve("earlier");
+        spark.read().parquet(batchOut.toString()).drop(BatchSchema.PRECISION, BatchSchema.DEVICE)
+                .where(functions.col(BatchSchema.STATUS).equalTo("ok")).limit(3).coalesce(1)
+                .write().parquet(earlier.toString());
+        BatchSchema schema = ExecutorModels.get(spec(), THREADS).schema();
+        List<BatchRecord> before = Rows.read(spark, earlier.toString(), schema);
+        assertEquals(3, before.size());
+        before.forEach(r -> assertEquals(null, r.numerics(), "not recorded: " + r));
+
+        BatchJob.Summary resumed = job(earlier);
+
+        assertEquals(files.size() - 3, resumed.okRows() + resumed.failedRows());
+        assertEquals(3, resumed.skippedRows(), "the earlier rows are done");
+        List<BatchRecord> rows = new java.util.ArrayList<>();
+        for (org.apache.spark.sql.Row row : spark.read().option("mergeSchema", "true").parquet(earlier.toString())
+                .collectAsList()) {
+            rows.add(SparkRows.record(schema, row));
+        }
+        Rows.assertNoDuplicates(rows);
+        assertEquals(files.size(), rows.size());
+        java.util.Set<BatchRecord.DoneKey> earlierKeys = new java.util.HashSet<>();
+        before.forEach(r -> earlierKeys.add(r.doneKey()));
+        for (BatchRecord r : rows) {
+            assertEquals(earlierKeys.contains(r.doneKey()) || r.status() == BatchRecord.Status.FAILED ? null
+                    : BatchRecord.Numerics.CPU, r.numerics(), r.toString());
+        }
     }
 
     @Test

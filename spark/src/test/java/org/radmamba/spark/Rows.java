@@ -56,6 +56,7 @@ final class Rows {
             assertEquals(x.width(), y.width(), where);
             assertEquals(x.height(), y.height(), where);
             assertEquals(x.segmentation(), y.segmentation(), where);
+            assertEquals(x.numerics(), y.numerics(), where + ": the engine and precision that made it");
             if (x.classification() == null || y.classification() == null) {
                 assertEquals(x.classification(), y.classification(), where);
                 continue;
