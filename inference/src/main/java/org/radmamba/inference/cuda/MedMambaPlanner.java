@@ -157,7 +157,7 @@ final class MedMambaPlanner {
         plan.need(XZ, n * 2 * di).need(U, n * di).need(XDBL, n * xw).need(YS, 4 * n * di).need(GATED, n * di);
         plan.add(gemm(n, 2 * di, s.dModel(), normed, s.dModel(), A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.inProj(), -1,
                 ACT_NONE, XZ, 2 * di, 0, 1, null));
-        plan.add(KernelCall.of("depthwise_silu", blocks(n * di, ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
+        plan.add(KernelCall.of("depthwise_silu", blocks(n * ceilDiv(di, 4), ELEMENT_THREADS), 1, 1, ELEMENT_THREADS)
                 .i(batch).i(h).i(w).i(di).i(s.convKernel()).p(XZ).i(2 * di).w(s.depthwiseWeight())
                 .w(s.depthwiseBias()).p(U).build());
         plan.add(gemm(n, xw, di, U, di, A_DENSE, 0, 0, 0, 0, 0, 0, -1, -1, s.xProj(), -1, ACT_NONE, XDBL, xw, 0, 1,
