@@ -1,6 +1,5 @@
 package org.radmamba.app.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +11,7 @@ import org.radmamba.app.ai.CheckpointModels;
 import org.radmamba.app.ai.ClassificationResult;
 import org.radmamba.app.ai.EngineSelector;
 import org.radmamba.app.ai.InferenceEngine;
+import org.radmamba.app.ai.Labels;
 import org.radmamba.app.ai.LoadedModel;
 import org.radmamba.app.ai.ModelCard;
 import org.radmamba.app.ai.ModelEntry;
@@ -200,9 +200,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             stderr.println(e.getMessage());
             return ExitCodes.INPUT_UNREADABLE;
         } catch (IOException e) {
-            // readLabels' messages name the labels file; anything else is about the checkpoint.
-            stderr.println(e.getMessage() != null && labels != null && e.getMessage().startsWith(labels.toString())
-                    ? e.getMessage() : Inputs.describe(model, e));
+            stderr.println(Inputs.describe(model, e));
             return ExitCodes.INPUT_UNREADABLE;
         }
     }
@@ -246,30 +244,15 @@ public final class ClassifyCommand implements Callable<Integer> {
                 : Optional.of("a plugin's network takes (N, 3, H, W)");
     }
 
-    /** A JSON array of names, or an object from "0".."n-1" to names (MedMamba's class_indices.json). */
-    static List<String> readLabels(Path file, int classes) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not readable as JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-        List<String> names = new ArrayList<>();
-        if (root != null && root.isArray()) {
-            root.forEach(n -> names.add(n.asText()));
-        } else if (root != null && root.isObject()) {
-            for (int i = 0; i < root.size(); i++) {
-                JsonNode name = root.get(Integer.toString(i));
-                if (name == null) {
-                    throw new IOException(file + ": the label object has no key \"" + i + "\"");
-                }
-                names.add(name.asText());
-            }
-        } else {
-            throw new IOException(file + ": labels must be a JSON array or an object from index to name");
-        }
+    /**
+     * The labels file's names ({@link Labels#read}: a JSON array, or MedMamba's class_indices.json object), one per
+     * class of the model.
+     */
+    static List<String> readLabels(Path file, int classes) throws ModelException {
+        List<String> names = Labels.read(file);
         if (names.size() != classes) {
-            throw new IOException(file + ": has " + names.size() + " labels but the model has " + classes + " classes");
+            throw new ModelException(file + ": has " + names.size() + " labels but the model has " + classes
+                    + " classes");
         }
         return names;
     }

@@ -204,6 +204,18 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void a_labels_file_that_is_not_json_is_refused_in_one_line_naming_it() throws Exception {
+        Path labels = dir.resolve("broken.json");
+        Files.writeString(labels, "[\"a\", ");
+
+        Run run = run(photo.toString(), "--model", checkpoint.toString(), "--labels", labels.toString(), "--device", "cpu");
+
+        assertEquals(ExitCodes.INPUT_UNREADABLE, run.exitCode());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith(labels.toString()) && run.err().contains("not readable as JSON"), run.err());
+    }
+
+    @Test
     void an_unreadable_image_is_reported_by_name_and_the_others_still_classified() throws Exception {
         Path junk = dir.resolve("junk.png");
         Files.write(junk, new byte[] {1, 2, 3, 4, 5});
