@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SliceInViewDuringTheScanTest extends HeldBackScanModelTest {
 
     private static final int SLICES = 40;
-    /** Headers read before the rest are held back: about the first files by name. */
+    /** Headers read before the rest are held back: those of the first files by name. */
     private static final int KNOWN = 24;
     /** The slice (and file) the user scrolls to, and one that cannot be decoded: both among the first read. */
     private static final int SCROLLED_TO = 5;
@@ -34,7 +34,7 @@ class SliceInViewDuringTheScanTest extends HeldBackScanModelTest {
     private static final int LEFT_ALONE = 14;
 
     SliceInViewDuringTheScanTest() {
-        super(new HeldBackHeaders(KNOWN));
+        super(HeldBackHeaders.firstByName(KNOWN));
     }
 
     @Test

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SliceScrolledToDuringTheScanTest extends HeldBackScanWindowTest {
 
     private static final int SLICES = 40;
-    /** Headers read before the rest are held back: about the first files by name. */
+    /** Headers read before the rest are held back: those of the first files by name. */
     private static final int KNOWN = 24;
     private static final int SCROLLED_TO = 7;
 
@@ -45,7 +45,7 @@ class SliceScrolledToDuringTheScanTest extends HeldBackScanWindowTest {
     static Path temp;
 
     SliceScrolledToDuringTheScanTest() {
-        super(new HeldBackHeaders(KNOWN));
+        super(HeldBackHeaders.firstByName(KNOWN));
     }
 
     @Start
