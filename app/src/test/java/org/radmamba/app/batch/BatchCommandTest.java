@@ -46,7 +46,8 @@ class BatchCommandTest {
     private static String checkpoint;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exitCode, String out, String err) {
+    /** A {@code radmamba} command's exit code and what it printed. */
+    record Run(int exitCode, String out, String err) {
     }
 
     @BeforeAll
@@ -366,6 +367,7 @@ class BatchCommandTest {
 
     // --- helpers
 
+    /** Runs {@code radmamba ARGS} in this JVM (BatchPrecisionTest too). */
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

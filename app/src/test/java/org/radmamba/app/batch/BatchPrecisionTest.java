@@ -13,16 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.radmamba.app.ExitCodes;
 import org.radmamba.app.ai.EngineChoice;
 import org.radmamba.app.ai.StandInGpu;
-import org.radmamba.app.cli.RadMambaCommand;
+import org.radmamba.app.batch.BatchCommandTest.Run;
 import org.radmamba.inference.cuda.NetworkPrecision;
 import org.radmamba.inference.scan.ScanDevicePreference;
-import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,9 +55,6 @@ class BatchPrecisionTest {
     private static List<Path> files;
     private static BatchSchema schema;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private record Run(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void archive() throws Exception {
@@ -293,13 +287,7 @@ class BatchPrecisionTest {
         files.forEach(f -> args.add(f.toString()));
         args.addAll(List.of("--out", out.toString()));
         args.addAll(List.of(options));
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        CommandLine cl = RadMambaCommand.commandLine();
-        cl.setOut(new PrintWriter(stdout));
-        cl.setErr(new PrintWriter(stderr));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Run(code, stdout.toString(), stderr.toString());
+        return BatchCommandTest.run(args.toArray(String[]::new));
     }
 
     /** The folder as the resume reads it (after open, so in part order, each part's rows in order). */
