@@ -2,14 +2,12 @@
 // MedMamba-T's stage-1 shape (56x56 steps, 96 channels, dt_rank 3) at the batches given, cut into as many chunks as
 // each thread target gives (ScanChunking.TARGET_THREADS and others): times are medians of CUDA-event-timed runs,
 // against the exp floor of docs/performance.md (one exp a (step, state) at 16 a clock and SM), and each cut's y is
-// compared with the first's. Then the one-pass form of scan_lanes.cuh in several variants (steps a lane, channels a
-// warp, cp.async staging), each y compared with the chunked kernels'.
+// compared with the first's.
 //
 //   nvcc -O3 -arch=sm_90 -o scan_bench scan_bench.cu && ./scan_bench [BATCH...]     (default 1 8 64)
 //   ./scan_bench once 8      each cut once, for a profiler (ncu -k regex:scan_chunk)
 #include "../../main/cuda/network.cu"
 #include "bench_util.h"
-#include "scan_lanes.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -23,11 +21,6 @@
 template <int R, bool OUT, bool SHORT>
 __global__ void __launch_bounds__(CS_BLOCK) sb_chunk(SCAN_CHUNK_PARAMS) {
     scanChunk<R, OUT, SHORT>(SCAN_CHUNK_ARGS);
-}
-
-template <int R, int LC, int CPW, bool ASYNC = false>
-__global__ void __launch_bounds__(SL_BLOCK) sb_lanes(SCAN_LANES_PARAMS) {
-    scanLanes<R, LC, CPW, ASYNC>(SCAN_LANES_ARGS);
 }
 
 namespace {
@@ -103,26 +96,6 @@ Timing run(int batch, int chunks, const Buffers& d, int reps, const Form& form =
     }
     for (auto& e : ev) CHECK(cudaEventDestroy(e));
     return {median(state), median(carry), median(out)};
-}
-
-// The one-pass form of scan_lanes.cuh: a single launch.
-float runLanes(int batch, const Buffers& d, int reps, void (*kernel)(SCAN_LANES_PARAMS), int cpw) {
-    dim3 grid((D + SL_BLOCK / 32 * cpw - 1) / (SL_BLOCK / 32 * cpw), 1, 4 * batch);
-    cudaEvent_t ev[2];
-    for (auto& e : ev) CHECK(cudaEventCreate(&e));
-    std::vector<float> times;
-    for (int r = 0; r < reps; r++) {
-        CHECK(cudaEventRecord(ev[0]));
-        kernel<<<grid, SL_BLOCK>>>(batch, H, W, D, RANK, d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys);
-        CHECK(cudaEventRecord(ev[1]));
-        CHECK(cudaEventSynchronize(ev[1]));
-        CHECK(cudaGetLastError());
-        float a;
-        CHECK(cudaEventElapsedTime(&a, ev[0], ev[1]));
-        times.push_back(a * 1000);
-    }
-    for (auto& e : ev) CHECK(cudaEventDestroy(e));
-    return median(times);
 }
 
 }  // namespace
@@ -207,31 +180,6 @@ int main(int argc, char** argv) {
             std::printf("  %-22s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the floor, "
                         "max|y - y_shipped| %.3g of max|y| %.3g\n", form.name, chunks, t.stateUs, t.carryUs, t.outUs,
                         t.total(), 100 * floorUs / t.total(), diff, scale);
-        }
-        struct LanesForm {
-            const char* name;
-            void (*kernel)(SCAN_LANES_PARAMS);
-            int cpw;
-        };
-        for (const LanesForm& form : {LanesForm{"one pass, 2 channels, 4 steps", sb_lanes<4, 4, 2>, 2},
-                                      LanesForm{"one pass, 2 channels, 2 steps", sb_lanes<4, 2, 2>, 2},
-                                      LanesForm{"one pass, 4 channels, 4 steps", sb_lanes<4, 4, 4>, 4},
-                                      LanesForm{"one pass, 4 channels, 2 steps", sb_lanes<4, 2, 4>, 4},
-                                      LanesForm{"2 channels, 4 steps, cp.async", sb_lanes<4, 4, 2, true>, 2},
-                                      LanesForm{"2 channels, 2 steps, cp.async", sb_lanes<4, 2, 2, true>, 2},
-                                      LanesForm{"4 channels, 4 steps, cp.async", sb_lanes<4, 4, 4, true>, 4}}) {
-            CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
-            if (!once) runLanes(batch, d, 2, form.kernel, form.cpw);
-            float t = runLanes(batch, d, reps, form.kernel, form.cpw);
-            CHECK(cudaMemcpy(got.data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
-            double scale = 0, diff = 0;
-            for (size_t i = 0; i < ysN; i++) {
-                scale = std::max(scale, (double) std::fabs(want[i]));
-                double e = std::fabs((double) got[i] - want[i]);
-                diff = std::isnan(e) ? INFINITY : std::max(diff, e);
-            }
-            std::printf("  %-32s %7.1f us, %4.1f %% of the floor, max|y - y_shipped| %.3g of max|y| %.3g\n", form.name,
-                        t, 100 * floorUs / t, diff, scale);
         }
         for (float* p : {d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry}) CHECK(cudaFree(p));
     }

@@ -1,13 +1,11 @@
-// network.cu's chunked cross scan (scan_chunk_state, scan_chunk_carry, scan_chunk_out) and the one-pass form of
-// scan_lanes.cuh run on the CPU through cuda_on_cpu.h and compared with a float64 scan: the kernels' indexing
-// (directions, chunks, segments and stretches, the tiles staged in shared memory, the steps past a chunk's or the
-// sequence's end, blocks with idle warps or channels) checked on machines without a GPU.
+// network.cu's chunked cross scan (scan_chunk_state, scan_chunk_carry, scan_chunk_out) run on the CPU through
+// cuda_on_cpu.h and compared with a float64 scan: the kernels' indexing (directions, chunks, the tiles staged in
+// shared memory, the steps past a chunk's end, blocks with idle warps) checked on machines without a GPU.
 // NetworkKernelsOnCpuTest compiles and runs it; exit status 0 when every shape agrees.
 //
 //   g++ -std=c++20 -O1 -pthread scan_on_cpu.cpp -o scan_on_cpu && ./scan_on_cpu
 #include "cuda_on_cpu.h"
 #include "../../main/cuda/network.cu"
-#include "scan_lanes.cuh"
 
 #include <random>
 
@@ -96,28 +94,11 @@ void chunked(const Shape& s, Operands& o, std::vector<float>& ys) {
     run(true, chunks);
 }
 
-template <int R, int LC, int CPW, bool ASYNC>
-void lanes(const Shape& s, Operands& o, std::vector<float>& ys) {
-    unsigned gridX = (s.dInner + SL_BLOCK / 32 * CPW - 1) / (SL_BLOCK / 32 * CPW);
-    launch({gridX, 1, (unsigned) (4 * s.batch)}, SL_BLOCK, [&] {
-        scanLanes<R, LC, CPW, ASYNC>(s.batch, s.h, s.w, s.dInner, s.rank, o.u.data(), o.xdbl.data(), o.dtW.data(),
-                                     o.dtBias.data(), o.aNeg.data(), o.ds.data(), ys.data());
-    });
-}
-
-// the chunked kernels (lanes false), or the one-pass form in the variant the shape's index picks
-bool check(const Shape& s, bool oneLanes, int index) {
+bool check(const Shape& s) {
     Operands o = draw(s, 17u * s.dInner + s.rank);
     std::vector<double> want = reference(s, o);
     std::vector<float> ys(want.size(), NAN);
-    if (oneLanes) {
-        switch (index % 4) {  // steps a lane, channels a warp, cp.async staging
-            case 0: s.rank <= 4 ? lanes<4, 4, 2, false>(s, o, ys) : lanes<64, 4, 2, false>(s, o, ys); break;
-            case 1: s.rank <= 16 ? lanes<16, 2, 2, true>(s, o, ys) : lanes<64, 2, 2, true>(s, o, ys); break;
-            case 2: s.rank <= 8 ? lanes<8, 4, 4, true>(s, o, ys) : lanes<64, 4, 4, true>(s, o, ys); break;
-            default: s.rank <= 4 ? lanes<4, 4, 2, true>(s, o, ys) : lanes<32, 2, 4, false>(s, o, ys); break;
-        }
-    } else if (s.rank <= 4) chunked<4>(s, o, ys);
+    if (s.rank <= 4) chunked<4>(s, o, ys);
     else if (s.rank <= 8) chunked<8>(s, o, ys);
     else if (s.rank <= 16) chunked<16>(s, o, ys);
     else if (s.rank <= 32) chunked<32>(s, o, ys);
@@ -130,10 +111,9 @@ bool check(const Shape& s, bool oneLanes, int index) {
         else diff = std::max(diff, std::fabs(ys[i] - want[i]));
     }
     bool ok = unwritten == 0 && diff <= 1e-5 * scale;
-    std::printf("%s batch %d, %dx%d, %d channels, dt_rank %d, %s %d: max|y - y64| %.3g (limit %.3g)"
-                ", %zu outputs not written\n", ok ? "PASS" : "FAIL", s.batch, s.h, s.w, s.dInner, s.rank,
-                oneLanes ? "one pass, variant" : "chunks of", oneLanes ? index % 4 : s.chunkLen, diff, 1e-5 * scale,
-                unwritten);
+    std::printf("%s batch %d, %dx%d, %d channels, dt_rank %d, chunks of %d steps: max|y - y64| %.3g (limit %.3g)"
+                ", %zu outputs not written\n", ok ? "PASS" : "FAIL", s.batch, s.h, s.w, s.dInner, s.rank, s.chunkLen,
+                diff, 1e-5 * scale, unwritten);
     return ok;
 }
 
@@ -148,13 +128,8 @@ int main() {
         {1, 3, 3, 16, 1, 3},     // the tiny models' 16 channels
         {1, 8, 8, 32, 2, 3},     // 22 chunks: the carry walk crosses its batches of reads (CARRY_BATCH) twice
         {1, 6, 7, 24, 3, 40},    // dt_rank <= 4 walks 16-step tiles: 40 steps are two whole tiles and part of one
-        {2, 12, 13, 20, 3, 7},   // (one pass) several segments, the last part-filled; 20 channels: idle lanes
     };
     bool ok = true;
-    int index = 0;
-    for (const Shape& s : shapes) {
-        ok = check(s, false, index) && ok;
-        ok = check(s, true, index++) && ok;
-    }
+    for (const Shape& s : shapes) ok = check(s) && ok;
     return ok ? 0 : 1;
 }
