@@ -24,9 +24,9 @@
 #                                        parity [DIR]  ModelParityGpuCheck on test-fixtures/ (and medmamba_t in DIR)
 #                                        scan          CudaScanGpuCheck (inference/src/test/resources/scan), to $OUT
 #                                        bench         bench model, MedMamba-T batch 1,8 and VM-UNet 256, cpu and cuda
-#                                        series        bench series: a 500-slice 512x512 CT series, the app's path
-#                                                      (pack --cpu: the app builds its CPU fallback beside the GPU),
-#                                                      in PRECISION (float32 unless tf32)
+#                                        series        bench series: a 500-slice 512x512 CT series, the app's path,
+#                                                      in PRECISION (float32 unless tf32); needs pack --cpu (the
+#                                                      app builds its CPU fallback beside the GPU)
 #                                                      (MODEL: default the golden's medmamba_t.pth, else one
 #                                                      written there by PyTorch when MEDMAMBA_PY was packed, else
 #                                                      the demo classifier)
@@ -255,7 +255,7 @@ os.environ.setdefault("SS_SRC", "ss"); import mamba_ssm.ops.selective_scan_inter
         ;;
       series)
         shift
-        if ! ls "$rt"/lib/nd4j-native-linux-x86_64.jar > /dev/null 2>&1; then
+        if [ ! -f "$rt/lib/nd4j-native-linux-x86_64.jar" ]; then
           # the app builds the CPU network beside the GPU one (its fallback), so even --device cuda loads ND4J
           echo "series: the payload has no ND4J natives; pack it with --cpu" >&2
           return 2
