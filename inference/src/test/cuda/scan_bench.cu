@@ -8,7 +8,6 @@
 //   ./scan_bench once 8      each cut once, for a profiler (ncu -k regex:scan_chunk)
 #include "../../main/cuda/network.cu"
 #include "bench_util.h"
-#include "scan_lanes.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -24,35 +23,7 @@ __global__ void __launch_bounds__(CS_BLOCK) sb_chunk(SCAN_CHUNK_PARAMS) {
     scanChunk<R, OUT, SHORT>(SCAN_CHUNK_ARGS);
 }
 
-// One-walk forms of scan_lanes.cuh (eight lanes a sequence), timed against the shipped kernels' y
-#define LANES_PARAMS                                                                                                 \
-    int batch, int h, int w, int dInner, int rank, const float* __restrict__ u, const float* __restrict__ xdbl,     \
-        const float* __restrict__ dtW, const float* __restrict__ dtBias, const float* __restrict__ aNeg,            \
-        const float* __restrict__ ds, float* __restrict__ ys
-template <int WARPS, int T, bool ASYNC = false>
-__global__ void __launch_bounds__(32 * WARPS) sb_lanes(LANES_PARAMS) {
-    scanLanes<4, WARPS, T, ASYNC>(batch, h, w, dInner, rank, u, xdbl, dtW, dtBias, aNeg, ds, ys);
-}
-
 namespace {
-
-struct LanesForm {
-    const char* name;
-    void (*kernel)(LANES_PARAMS);
-    int warps;
-};
-
-const LanesForm LANES[] = {
-    {"lanes, 2 warps, 16 steps", sb_lanes<2, 16>, 2},
-    {"lanes, 1 warp, 16 steps", sb_lanes<1, 16>, 1},
-    {"lanes, 2 warps, 8 steps", sb_lanes<2, 8>, 2},
-    {"lanes, 4 warps, 16 steps", sb_lanes<4, 16>, 4},
-    {"lanes, 2 warps, 32 steps", sb_lanes<2, 32>, 2},
-    {"lanes, 4 warps, 32 steps", sb_lanes<4, 32>, 4},
-    {"lanes, 2 warps, 16, cp.async", sb_lanes<2, 16, true>, 2},
-    {"lanes, 4 warps, 16, cp.async", sb_lanes<4, 16, true>, 4},
-};
-
 
 struct Form {
     const char* name;
@@ -209,36 +180,6 @@ int main(int argc, char** argv) {
             std::printf("  %-22s chunks %3d: state %7.1f + carry %5.1f + out %7.1f = %7.1f us, %4.1f %% of the floor, "
                         "max|y - y_shipped| %.3g of max|y| %.3g\n", form.name, chunks, t.stateUs, t.carryUs, t.outUs,
                         t.total(), 100 * floorUs / t.total(), diff, scale);
-        }
-        for (const LanesForm& f : LANES) {
-            CHECK(cudaMemset(d.ys, 0xff, ysN * sizeof(float)));
-            dim3 grid((D + 4 * f.warps - 1) / (4 * f.warps), 1, 4 * batch);
-            cudaEvent_t e0, e1;
-            CHECK(cudaEventCreate(&e0));
-            CHECK(cudaEventCreate(&e1));
-            std::vector<float> times;
-            for (int r = 0; r < (once ? 1 : 22); r++) {
-                CHECK(cudaEventRecord(e0));
-                f.kernel<<<grid, 32 * f.warps>>>(batch, H, W, D, RANK, d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds,
-                                                 d.ys);
-                CHECK(cudaEventRecord(e1));
-                CHECK(cudaEventSynchronize(e1));
-                CHECK(cudaGetLastError());
-                float ms;
-                CHECK(cudaEventElapsedTime(&ms, e0, e1));
-                if (once || r >= 2) times.push_back(ms * 1000);  // two warm-up launches
-            }
-            CHECK(cudaEventDestroy(e0));
-            CHECK(cudaEventDestroy(e1));
-            CHECK(cudaMemcpy(got.data(), d.ys, ysN * sizeof(float), cudaMemcpyDeviceToHost));
-            double scale = 0, diff = 0;
-            for (size_t i = 0; i < ysN; i++) {
-                scale = std::max(scale, (double) std::fabs(want[i]));
-                double e = std::fabs((double) got[i] - want[i]);
-                diff = std::isnan(e) ? INFINITY : std::max(diff, e);
-            }
-            std::printf("  %-28s one walk: %7.1f us, %4.1f %% of the floor, max|y - y_shipped| %.3g of max|y| %.3g\n",
-                        f.name, median(times), 100 * floorUs / median(times), diff, scale);
         }
         for (float* p : {d.u, d.xdbl, d.dtW, d.dtBias, d.aNeg, d.ds, d.ys, d.carry}) CHECK(cudaFree(p));
     }
