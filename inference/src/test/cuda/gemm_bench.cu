@@ -2,12 +2,14 @@
 // layers and 1x1 convolutions; conv3: the 3x3 convolutions as implicit GEMMs, the first with its input BatchNorm):
 // each variant's median of CUDA-event-timed launches, its TFLOP/s against the float32 FMA rate, and its output
 // compared bit for bit with the shipped gemm_nt's (every variant sums k in order, so they must agree exactly); the
-// TF32 tensor-core GEMM (gemm_tf32.cu) beside them, its output's largest difference from gemm_nt's stated instead.
+// TF32 tensor-core GEMM (gemm_tf32.cu) beside them, its output's largest difference from gemm_nt's stated instead;
+// and the tiles staged by cp.async (gemm_async.cuh: "async" and "rows" float32, "tf32 async").
 //
 //   nvcc -O3 -arch=sm_90 -o gemm_bench gemm_bench.cu && ./gemm_bench
 //   ./gemm_bench once        each (variant, product) of the profiled subset once, for a profiler (ncu -k regex:gv_)
 #include "../../main/cuda/network.cu"
 #include "../../main/cuda/gemm_tf32.cu"
+#include "gemm_async.cuh"
 #include "bench_util.h"
 
 #include <algorithm>
@@ -21,6 +23,21 @@
 template <int BM, int BN, int BK, int RM, int RN, int TH, int MIN_BLOCKS>
 __global__ void __launch_bounds__(TH, MIN_BLOCKS) gv_tile(GEMM_PARAMS) {
     gemmTile<BM, BN, BK, RM, RN, TH>(GEMM_ARGS);
+}
+
+template <int BM, int BN, int BK, int RM, int RN, int TH, int STAGES, int MIN_BLOCKS>
+__global__ void __launch_bounds__(TH, MIN_BLOCKS) gv_async(GEMM_PARAMS) {
+    gemmTileAsync<BM, BN, BK, RM, RN, TH, STAGES>(GEMM_ARGS);
+}
+
+template <int BM, int BN, int BK, int RM, int RN, int TH, int STAGES, int MIN_BLOCKS>
+__global__ void __launch_bounds__(TH, MIN_BLOCKS) gv_rows(GEMM_PARAMS) {
+    gemmTileAsyncRows<BM, BN, BK, RM, RN, TH, STAGES>(GEMM_ARGS);  // every product here loads float4s
+}
+
+template <int BM, int BN, int BK, int WARPS_M, int WARPS_N, int STAGES>
+__global__ void __launch_bounds__(32 * WARPS_M * WARPS_N) gv_tf32a(GEMM_PARAMS) {
+    gemmTf32TileAsync<BM, BN, BK, WARPS_M, WARPS_N, STAGES>(GEMM_ARGS);
 }
 
 template <int BM, int BN, int BK, int WARPS_M, int WARPS_N>
@@ -52,12 +69,35 @@ const Variant VARIANTS[] = {
     {"96x48x24 /144 3", gv_tile<96, 48, 24, 2, 1, 144, 3>, 96, 48, 144},
     {"48x48x12 /144 4", gv_tile<48, 48, 12, 1, 1, 144, 4>, 48, 48, 144},
     {"192x48x24 /288 1", gv_tile<192, 48, 24, 2, 1, 288, 1>, 192, 48, 288},
+    {"async 64x64x16 /256 s2", gv_async<64, 64, 16, 1, 1, 256, 2, 1>, 64, 64, 256},
+    {"async 64x64x16 /256 s3", gv_async<64, 64, 16, 1, 1, 256, 3, 1>, 64, 64, 256},
+    {"async 64x64x16 /256 s4", gv_async<64, 64, 16, 1, 1, 256, 4, 1>, 64, 64, 256},
+    {"async 64x64x16 /256 s3 3", gv_async<64, 64, 16, 1, 1, 256, 3, 3>, 64, 64, 256},
+    {"async 64x64x16 /256 s4 3", gv_async<64, 64, 16, 1, 1, 256, 4, 3>, 64, 64, 256},
+    {"async 64x64x32 /256 s2 3", gv_async<64, 64, 32, 1, 1, 256, 2, 3>, 64, 64, 256},
+    {"async 64x64x8 /64 s4 6", gv_async<64, 64, 8, 2, 2, 64, 4, 6>, 64, 64, 64},
+    {"async 64x64x16 /64 s3 6", gv_async<64, 64, 16, 2, 2, 64, 3, 6>, 64, 64, 64},
+    {"async 128x64x8 /128 s4 3", gv_async<128, 64, 8, 2, 2, 128, 4, 3>, 128, 64, 128},
+    {"async 128x64x16 /128 s3 3", gv_async<128, 64, 16, 2, 2, 128, 3, 3>, 128, 64, 128},
+    {"async 128x128x8 /256 s4 2", gv_async<128, 128, 8, 2, 2, 256, 4, 2>, 128, 128, 256},
+    {"rows 64x64x16 /256 s3", gv_rows<64, 64, 16, 1, 1, 256, 3, 1>, 64, 64, 256},
+    {"rows 64x64x16 /256 s3 3", gv_rows<64, 64, 16, 1, 1, 256, 3, 3>, 64, 64, 256},
+    {"rows 64x64x16 /256 s3 4", gv_rows<64, 64, 16, 1, 1, 256, 3, 4>, 64, 64, 256},
+    {"rows 64x64x16 /256 s4 3", gv_rows<64, 64, 16, 1, 1, 256, 4, 3>, 64, 64, 256},
+    {"rows 128x64x16 /256 s2 2", gv_rows<128, 64, 16, 2, 1, 256, 2, 2>, 128, 64, 256},
+    {"rows 128x128x8 /256 s3 2", gv_rows<128, 128, 8, 2, 2, 256, 3, 2>, 128, 128, 256},
+    {"rows 64x64x16 /64 s3 6", gv_rows<64, 64, 16, 2, 2, 64, 3, 6>, 64, 64, 64},
     {"gemm_nt_tf32 (64x64x32 /256)", gemm_nt_tf32, 64, 64, 256, true},
     {"tf32 64x64x16 /256", gv_tf32<64, 64, 16, 2, 4>, 64, 64, 256, true},
     {"tf32 64x64x16 /128", gv_tf32<64, 64, 16, 2, 2>, 64, 64, 128, true},
     {"tf32 64x64x32 /128", gv_tf32<64, 64, 32, 2, 2>, 64, 64, 128, true},
     {"tf32 128x64x16 /256", gv_tf32<128, 64, 16, 4, 2>, 128, 64, 256, true},
     {"tf32 128x128x16 /256", gv_tf32<128, 128, 16, 2, 4>, 128, 128, 256, true},
+    {"tf32 async 64x64x16 /256 s3", gv_tf32a<64, 64, 16, 2, 4, 3>, 64, 64, 256, true},
+    {"tf32 async 64x64x16 /256 s4", gv_tf32a<64, 64, 16, 2, 4, 4>, 64, 64, 256, true},
+    {"tf32 async 64x64x32 /256 s2", gv_tf32a<64, 64, 32, 2, 4, 2>, 64, 64, 256, true},
+    {"tf32 async 64x64x16 /128 s4", gv_tf32a<64, 64, 16, 2, 2, 4>, 64, 64, 128, true},
+    {"tf32 async 128x64x16 /256 s3", gv_tf32a<128, 64, 16, 4, 2, 3>, 128, 64, 256, true},
 };
 
 struct Product {

@@ -11,6 +11,7 @@
 #include "cuda_on_cpu.h"
 #include "../../main/cuda/network.cu"
 #include "../../main/cuda/gemm_tf32.cu"
+#include "gemm_async.cuh"
 
 #include <cstring>
 #include <random>
@@ -111,6 +112,20 @@ void tile(GEMM_PARAMS) {
     gemmTile<BM, BN, BK, RM, RN, TH>(GEMM_ARGS);
 }
 
+template <int BM, int BN, int BK, int RM, int RN, int TH, int S>
+void tileAsync(GEMM_PARAMS) {
+    gemmTileAsync<BM, BN, BK, RM, RN, TH, S>(GEMM_ARGS);
+}
+
+template <int BM, int BN, int BK, int RM, int RN, int TH, int S>
+void tileRows(GEMM_PARAMS) {
+    if (gemmVectorLoads(a, wt, K, lda, mode, cin) && mode != A_PATCHIFY) {
+        gemmTileAsyncRows<BM, BN, BK, RM, RN, TH, S>(GEMM_ARGS);
+    } else {
+        gemmTile<BM, BN, BK, RM, RN, TH>(GEMM_ARGS);
+    }
+}
+
 const Tiling TILINGS[] = {
     {"gemm_nt", gemm_nt, 64, 64, 256},
     {"128x128x8/256", tile<128, 128, 8, 2, 2, 256>, 128, 128, 256},
@@ -118,10 +133,21 @@ const Tiling TILINGS[] = {
     {"128x64x8/128", tile<128, 64, 8, 2, 2, 128>, 128, 64, 128},
     {"64x128x16/128", tile<64, 128, 16, 2, 2, 128>, 64, 128, 128},
     {"64x64x8/64", tile<64, 64, 8, 2, 2, 64>, 64, 64, 64},
+    {"async 64x64x16/256 s3", tileAsync<64, 64, 16, 1, 1, 256, 3>, 64, 64, 256},
+    {"rows 64x64x16/256 s3", tileRows<64, 64, 16, 1, 1, 256, 3>, 64, 64, 256},
 };
 template <int BM, int BN, int BK, int WARPS_M, int WARPS_N>
 void tileTf32(GEMM_PARAMS) {
     gemmTf32Tile<BM, BN, BK, WARPS_M, WARPS_N>(GEMM_ARGS);
+}
+
+template <int BM, int BN, int BK, int WARPS_M, int WARPS_N, int S>
+void tileTf32Async(GEMM_PARAMS) {
+    if (gemmVectorLoads(a, wt, K, lda, mode, cin) && mode != A_PATCHIFY) {
+        gemmTf32TileAsync<BM, BN, BK, WARPS_M, WARPS_N, S>(GEMM_ARGS);
+    } else {
+        gemmTf32Tile<BM, BN, BK, WARPS_M, WARPS_N>(GEMM_ARGS);
+    }
 }
 
 const Tiling TF32 = {"gemm_nt_tf32", gemm_nt_tf32, 64, 64, 256};
@@ -129,6 +155,7 @@ const Tiling TF32 = {"gemm_nt_tf32", gemm_nt_tf32, 64, 64, 256};
 const Tiling TF32_OTHERS[] = {
     {"tf32 64x64x32/128", tileTf32<64, 64, 32, 2, 2>, 64, 64, 128},
     {"tf32 128x128x16/256", tileTf32<128, 128, 16, 2, 4>, 128, 128, 256},
+    {"tf32 async 64x64x16/256 s3", tileTf32Async<64, 64, 16, 2, 4, 3>, 64, 64, 256},
 };
 
 // One product on one tiling; splits > 1: gemm_nt's split K (partial sums, then splitk_epilogue in order).
@@ -193,6 +220,11 @@ bool check(const Case& c) {
         }
     }
     judge("gemm_nt, K split in 3", run(c, o, TILINGS[0], 3), false);
+    for (const Tiling& t : TILINGS) {
+        if (std::strcmp(t.name, "rows 64x64x16/256 s3") == 0) {
+            judge(std::string(t.name) + ", K split in 3", run(c, o, t, 3), false);
+        }
+    }
     std::vector<float> tf32 = run(c, o, TF32, 1);
     judge("gemm_nt_tf32 against the TF32-rounded operands", tf32, false, true);
     judge("gemm_nt_tf32, K split in 3, against the TF32-rounded operands", run(c, o, TF32, 3), false, true);
@@ -221,6 +253,8 @@ int main() {
         {"dense 67x9, K 30, strided onto a residual", A_DENSE, 67, 9, 30, 0, 0, 0, 0, 0, 0, false, false, true, 1, 2},
         // 3x3 convolution of 2 images of 9x7 positions, 8 channels, with its input BatchNorm (zero padding after it)
         {"3x3 conv 2x9x7, 8 -> 12, input BN", A_CONV3, 126, 12, 72, 9, 7, 8, 0, 0, 0, true, true, false, 0, 1},
+        // cin 12: a 16-deep tile straddles taps at other offsets; 70 rows of 64 and 128 wide tiles
+        {"3x3 conv 1x10x7, 12 -> 20, input BN", A_CONV3, 70, 20, 108, 10, 7, 12, 0, 0, 0, true, false, false, 0, 1},
         // the patch embedding: 2 images of 3x12x8, 4x4 patches
         {"patchify 2x3x12x8, p 4 -> 10", A_PATCHIFY, 12, 10, 48, 12, 8, 3, 4, 3, 2, false, false, false, 0, 1},
     };

@@ -35,10 +35,12 @@ class NetworkKernelsOnCpuTest {
 
     @Test
     void every_gemm_tile_agrees_with_a_float64_product_and_bit_for_bit_with_the_others() throws Exception {
-        // 4 products (dense with float4 and with scalar loads, 3x3 convolution with its input BatchNorm, patch
-        // embedding) x (6 tile shapes + gemm_nt's split K + gemm_nt_tf32 whole and split and 2 other TF32 tile shapes
-        // against the TF32-rounded operands + gemm_nt_tf32 off the float32 product by TF32's rounding)
-        assertEquals(48, runOnCpu("gemm_on_cpu"), "(product, tiling) pairs that passed");
+        // 5 products (dense with float4 and with scalar loads, 3x3 convolutions of 8 and 12 channels with their
+        // input BatchNorm, patch embedding) x (6 tile shapes + 2 tiles staged by cp.async (gemm_async.cuh) + gemm_nt's
+        // split K and the cp.async rows tile's + gemm_nt_tf32 whole and split, 2 other TF32 tile shapes and the
+        // cp.async TF32 tile against the TF32-rounded operands + gemm_nt_tf32 off the float32 product by TF32's
+        // rounding)
+        assertEquals(80, runOnCpu("gemm_on_cpu"), "(product, tiling) pairs that passed");
     }
 
     /** Builds src/test/cuda/NAME.cpp, runs it, and returns how many of its lines say PASS (it must exit 0). */
