@@ -57,6 +57,29 @@ struct TapCursor {
     }
 };
 
+// Which of the 3x3 convolution's 9 taps (bit tap = 3 * (dy + 1) + dx + 1) of output row m lie inside its h x w
+// image; for the other modes all (0x1ff), or none past M.
+__device__ __forceinline__ unsigned rowTaps(int m, int M, bool conv, int h, int w) {
+    if (m >= M) {
+        return 0u;
+    }
+    if (!conv) {
+        return 0x1ffu;
+    }
+    int plane = h * w;
+    int rem = m - m / plane * plane;
+    int y = rem / w;
+    int x = rem - y * w;
+    unsigned rows = (y > 0 ? 1u : 0u) | 2u | (y < h - 1 ? 4u : 0u);
+    unsigned cols = (x > 0 ? 1u : 0u) | 2u | (x < w - 1 ? 4u : 0u);
+    unsigned taps = 0;
+#pragma unroll
+    for (int tap = 0; tap < 9; tap++) {
+        taps |= ((rows >> (tap / 3)) & (cols >> (tap % 3)) & 1u) << tap;
+    }
+    return taps;
+}
+
 template <int BM, int BN, int BK, int RM, int RN, int TH, int STAGES>
 __device__ __forceinline__ void gemmTileAsync(GEMM_PARAMS) {
     constexpr int PAD = 4;
@@ -93,20 +116,7 @@ __device__ __forceinline__ void gemmTileAsync(GEMM_PARAMS) {
     for (int i = 0; i < EA; i++) {
         int m = m0 + r0 + i * STEP;
         rowM[i] = m < M ? m : 0;
-        taps[i] = m < M ? 0x1ffu : 0u;
-        if (conv && m < M) {
-            int plane = h * w;
-            int rem = m - m / plane * plane;
-            int y = rem / w;
-            int x = rem - y * w;
-            unsigned rows = (y > 0 ? 1u : 0u) | 2u | (y < h - 1 ? 4u : 0u);
-            unsigned cols = (x > 0 ? 1u : 0u) | 2u | (x < w - 1 ? 4u : 0u);
-            taps[i] = 0;
-#pragma unroll
-            for (int tap = 0; tap < 9; tap++) {
-                taps[i] |= ((rows >> (tap / 3)) & (cols >> (tap % 3)) & 1u) << tap;
-            }
-        }
+        taps[i] = rowTaps(m, M, conv, h, w);
     }
     int rowW[EW];  // W's rows: n * K, or -1 past N
 #pragma unroll
@@ -300,20 +310,7 @@ struct RowsStager {
         for (int i = 0; i < LA; i++) {
             int m = m0 + lr + i * ROWS;
             rowM[i] = m < M ? m : 0;
-            taps[i] = m < M ? 0x1ffu : 0u;
-            if (conv && m < M) {
-                int plane = h * w;
-                int rem = m - m / plane * plane;
-                int y = rem / w;
-                int x = rem - y * w;
-                unsigned rows = (y > 0 ? 1u : 0u) | 2u | (y < h - 1 ? 4u : 0u);
-                unsigned cols = (x > 0 ? 1u : 0u) | 2u | (x < w - 1 ? 4u : 0u);
-                taps[i] = 0;
-#pragma unroll
-                for (int tap = 0; tap < 9; tap++) {
-                    taps[i] |= ((rows >> (tap / 3)) & (cols >> (tap % 3)) & 1u) << tap;
-                }
-            }
+            taps[i] = rowTaps(m, M, conv, h, w);
         }
 #pragma unroll
         for (int i = 0; i < LW; i++) {
