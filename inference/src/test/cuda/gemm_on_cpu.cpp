@@ -5,6 +5,9 @@
 // strided epilogue onto a residual) checked on machines without a GPU. Every float32 tile shape sums k in order, so
 // their outputs must also agree bit for bit with gemm_nt's; gemm_nt_tf32 must match the float64 product of the
 // operands rounded to TF32 (and so differ from the float32 product by TF32's rounding, not by a misplaced fragment).
+// The tiles staged by cp.async (gemm_async.cuh; cp.async emulated as a plain copy) are held to the same: the float32
+// ones bit for bit with gemm_nt, the TF32 one against the rounded operands (where a product does not load float4s,
+// the rows forms fall back to the register-staged tile of the same shape, as a launch would).
 // NetworkKernelsOnCpuTest runs it.
 //
 //   g++ -std=c++20 -O1 -pthread gemm_on_cpu.cpp -o gemm_on_cpu && ./gemm_on_cpu
