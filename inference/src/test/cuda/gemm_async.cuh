@@ -389,6 +389,34 @@ struct RowsStager {
             }
         }
     }
+
+    // The pipeline over [kBegin, kEnd): STAGES - 1 tiles in flight ahead of the one multiply(buffer) works on, each
+    // landed (land<TF32>) before the barrier that hands it to the block.
+    template <bool TF32, typename Multiply>
+    __device__ __forceinline__ void run(float (*as)[BM][LD], float (*ws)[BN][LD], Multiply multiply) {
+        int tiles = (kEnd - kBegin + BK - 1) / BK;
+        if (tiles < 0) {
+            tiles = 0;
+        }
+#pragma unroll
+        for (int s = 0; s < STAGES - 1; s++) {
+            if (s < tiles) {
+                issue(as, ws, s);
+            }
+            cpAsyncCommit();
+        }
+        for (int t = 0; t < tiles; t++) {
+            cpAsyncWait<STAGES - 2>();
+            land<TF32>(as, ws, t);
+            __syncthreads();  // tile t is everyone's; every thread is done with tile t - 1, whose buffer is reused now
+            if (t + STAGES - 1 < tiles) {
+                issue(as, ws, t + STAGES - 1);
+            }
+            cpAsyncCommit();
+            multiply(t % STAGES);
+        }
+        cpAsyncWait<0>();
+    }
 };
 
 // gemm_nt's product on k-contiguous tiles staged by RowsStager. The multiply reads four k of each of its rows at a
@@ -425,26 +453,7 @@ __device__ __forceinline__ void gemmTileAsyncRows(GEMM_PARAMS) {
             acc[i][j] = 0.f;
         }
     }
-    int tiles = (kEnd - kBegin + BK - 1) / BK;
-    if (tiles < 0) {
-        tiles = 0;
-    }
-#pragma unroll
-    for (int s = 0; s < STAGES - 1; s++) {
-        if (s < tiles) {
-            stager.issue(as, ws, s);
-        }
-        cpAsyncCommit();
-    }
-    for (int t = 0; t < tiles; t++) {
-        int buf = t % STAGES;
-        cpAsyncWait<STAGES - 2>();
-        stager.template land<false>(as, ws, t);
-        __syncthreads();  // tile t is everyone's; every thread is done with tile t - 1, whose buffer is reused now
-        if (t + STAGES - 1 < tiles) {
-            stager.issue(as, ws, t + STAGES - 1);
-        }
-        cpAsyncCommit();
+    stager.template run<false>(as, ws, [&](int buf) {
 #pragma unroll
         for (int kq = 0; kq < BK; kq += 4) {
             float4 ar[IM];
@@ -468,8 +477,7 @@ __device__ __forceinline__ void gemmTileAsyncRows(GEMM_PARAMS) {
                 }
             }
         }
-    }
-    cpAsyncWait<0>();
+    });
 #pragma unroll
     for (int i = 0; i < IM; i++) {
         int m = m0 + ty + TY * i;
@@ -533,26 +541,7 @@ __device__ __forceinline__ void gemmTf32TileAsync(GEMM_PARAMS) {
             }
         }
     }
-    int tiles = (kEnd - kBegin + BK - 1) / BK;
-    if (tiles < 0) {
-        tiles = 0;
-    }
-#pragma unroll
-    for (int s = 0; s < STAGES - 1; s++) {
-        if (s < tiles) {
-            stager.issue(as, ws, s);
-        }
-        cpAsyncCommit();
-    }
-    for (int t = 0; t < tiles; t++) {
-        int buf = t % STAGES;
-        cpAsyncWait<STAGES - 2>();
-        stager.template land<true>(as, ws, t);
-        __syncthreads();
-        if (t + STAGES - 1 < tiles) {
-            stager.issue(as, ws, t + STAGES - 1);
-        }
-        cpAsyncCommit();
+    stager.template run<true>(as, ws, [&](int buf) {
 #pragma unroll
         for (int kk = 0; kk < BK; kk += 8) {
             float af[MI][4];
@@ -580,8 +569,7 @@ __device__ __forceinline__ void gemmTf32TileAsync(GEMM_PARAMS) {
                 }
             }
         }
-    }
-    cpAsyncWait<0>();
+    });
 #pragma unroll
     for (int i = 0; i < MI; i++) {
 #pragma unroll
