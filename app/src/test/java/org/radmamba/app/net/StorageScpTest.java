@@ -146,4 +146,33 @@ class StorageScpTest {
         assertTrue(e.getMessage().startsWith("not a DICOM instance: "), e.getMessage());
         assertEquals(List.of(), Received.files(dir));
     }
+
+    /**
+     * A cancel interrupts the transfer's thread, but an instance the node sent before it can still be read and written
+     * without anything blocking, so neither the socket nor the file notices: the commit is where it must stop.
+     */
+    @Test
+    void a_cancelled_transfer_files_no_further_instance() throws Exception {
+        Path original = Fixtures.study(dir.resolve("sent"), Fixtures.DOE, 1, 1, 16).getFirst();
+        Path received = dir.resolve("received");
+        ReceivedInstances store = new ReceivedInstances(received, DicomReaders.standard());
+        ReceivedInstances.Incoming incoming = store.beginUnnamed();
+        incoming.out().write(Files.readAllBytes(original));
+
+        Thread.currentThread().interrupt();
+        try {
+            java.io.InterruptedIOException e = assertThrows(java.io.InterruptedIOException.class, incoming::commit);
+            assertEquals("cancelled before it was filed", e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the cancel stays visible to the transfer");
+        } finally {
+            Thread.interrupted();
+        }
+        try (var left = Files.list(received)) {
+            assertEquals(List.of(), left.toList(), "not even the temporary file is left");
+        }
+
+        ReceivedInstances.Incoming next = store.beginUnnamed();
+        next.out().write(Files.readAllBytes(original));
+        assertEquals(List.of(next.commit()), Received.files(received), "the same instance is filed when not cancelled");
+    }
 }

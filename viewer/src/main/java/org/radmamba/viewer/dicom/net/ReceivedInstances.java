@@ -8,6 +8,7 @@ import org.radmamba.viewer.dicom.Tag;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -21,7 +22,9 @@ import java.util.regex.Pattern;
  * The local folder that received instances are filed in, one file per instance named {@code <SOP Instance UID>.dcm}.
  * Each instance is written to a hidden temporary file beside its final name and renamed only once it is complete
  * and reads as DICOM with the announced SOP Instance UID, so that the folder never shows a half-written or foreign
- * file, whatever cuts the transfer off (a node that stops, a full disk, a crash).
+ * file, whatever cuts the transfer off (a node that stops, a full disk, a crash). A transfer that was cancelled (its
+ * thread interrupted) files nothing more: data the node sent before the cancel may still be buffered and readable
+ * without blocking, and neither the socket nor the file writes notice the interrupt then.
  */
 public final class ReceivedInstances {
 
@@ -101,10 +104,15 @@ public final class ReceivedInstances {
          * Checks the file and gives it its name.
          *
          * @throws InvalidInstanceException when it is not DICOM or names another instance (the file is removed)
+         * @throws InterruptedIOException   when the transfer was cancelled (the file is removed; the thread stays
+         *                                  interrupted)
          * @throws IOException              when it cannot be written (the file is removed)
          */
         public Path commit() throws IOException {
             try {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("cancelled before it was filed");
+                }
                 out.close();
                 DicomHeader header;
                 try {
