@@ -261,12 +261,28 @@ class AiPanelsFxTest {
         });
         try (InferenceService service = new InferenceService(p -> new ScanSelection(scan, ScanDevice.CPU, "CPU: test"),
                 ScanDevicePreference.AUTO, 4, 2)) {
+            // The second batch (images 4 to 7) is read only once the FX thread has cancelled at the fourth result,
+            // and the pipeline checks the cancel once a batch is read: so it stops after exactly four however late
+            // the FX thread hears the progress (Platform.runLater), which on a busy machine can be a batch late.
+            java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
             List<ImageSource> images = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 byte[] px = new byte[128 * 128];
                 new java.util.Random(i).nextBytes(px);
-                images.add(ImageSource.of(new AiImage("s" + i, new org.radmamba.inference.preprocess.ByteImage(128, 128, 1, px),
-                        java.util.Optional.empty()), "slice " + i));
+                AiImage image = new AiImage("s" + i, new org.radmamba.inference.preprocess.ByteImage(128, 128, 1, px),
+                        java.util.Optional.empty());
+                boolean secondBatch = i >= 4;
+                images.add(new ImageSource(image.id(), "slice " + i, () -> {
+                    try {
+                        if (secondBatch && !cancelled.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new java.io.IOException("the run was never cancelled");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("the run was stopped");
+                    }
+                    return image;
+                }));
             }
             // The viewer's path: the view model submits the job as a BackgroundTask to the FX task executor.
             var executor = new org.radmamba.viewer.fx.task.FxTaskExecutor(1);
@@ -279,6 +295,7 @@ class AiPanelsFxTest {
                     offFx.compareAndSet(true, Platform.isFxApplicationThread());
                     if (done == 4) {
                         j.cancel();
+                        cancelled.countDown();
                     }
                 }
 
@@ -293,7 +310,7 @@ class AiPanelsFxTest {
             executor.close();
             InferenceService.await(job, 120);
             assertEquals(InferenceService.Job.State.CANCELLED, job.state());
-            assertTrue(job.done() < images.size(), "stopped after " + job.done() + " of " + images.size());
+            assertEquals(4, job.done(), "stopped after the fourth of " + images.size());
         } finally {
             onFx(() -> {
                 pulses.stop();
@@ -302,9 +319,10 @@ class AiPanelsFxTest {
         }
         double gapMs = maxGap.get() / 1e6;
         System.out.println(String.format(Locale.ROOT, "longest FX pulse gap during the series run: %.1f ms", gapMs));
-        // A behaviour check, not a benchmark: inference never runs on the FX thread, so pulses keep coming even on a
-        // busy 2-core machine; the bound is generous for that reason.
-        assertTrue(gapMs < 500, "the FX thread stalled for " + gapMs + " ms");
+        // A behaviour check, not a benchmark: inference never runs on the FX thread (offFx above), so pulses keep
+        // coming; the bound only catches a gross stall, generous because a loaded 2-core machine with a GC pause
+        // can hold any thread for a few hundred ms.
+        assertTrue(gapMs < 2000, "the FX thread stalled for " + gapMs + " ms");
     }
 
     /** The images of a run as the view model sees them: the first on screen, all of them the series and the study. */
