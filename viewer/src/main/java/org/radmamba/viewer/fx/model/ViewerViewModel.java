@@ -378,10 +378,15 @@ public final class ViewerViewModel implements SeriesProvider {
      * update lays out and repaints the bar, and a scan reads hundreds of headers a second.
      */
     static ScanProgress everyTenthOfASecond(TaskContext ctx) {
+        return everyTenthOfASecond(ctx, System::nanoTime);
+    }
+
+    /** As above, on the clock {@code nanoTime} (a test's own, since a busy machine can pause any loop 100 ms). */
+    static ScanProgress everyTenthOfASecond(TaskContext ctx, java.util.function.LongSupplier nanoTime) {
         long[] last = {0};
         // The scanner reports one call at a time, so the array needs no lock.
         return (done, total) -> {
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             if (done == 0 || done == total || now - last[0] >= 100_000_000L) {
                 last[0] = now;
                 ctx.updateProgress(done, total);

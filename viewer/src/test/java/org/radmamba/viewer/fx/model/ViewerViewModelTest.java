@@ -375,15 +375,20 @@ class ViewerViewModelTest {
         List<Long> scanning = new ArrayList<>();
         // One worker: the loads and thumbnails of the series, which start as its first headers are read, wait until
         // the scan ends, and their progress does not come between the scan's on the status bar.
+        // The headers after the first are held back until this thread has shown the count it was posted: at most
+        // one progress update waits for the UI thread, and a scan that ran to its end first would replace it.
         UiThreadQueue uiQueue = new UiThreadQueue();
+        org.radmamba.viewer.study.HeldBackHeaders reader = new org.radmamba.viewer.study.HeldBackHeaders();
         try (FxTaskExecutor workers = new FxTaskExecutor(1, uiQueue::add)) {
-            ViewerViewModel vm = onWorkers(workers);
+            ViewerViewModel vm = ViewerOverHeldBackHeaders.viewModel(reader, workers, folder);
             vm.progressProperty().addListener((obs, o, n) -> {
                 if (vm.statusProperty().get().endsWith("reading headers")) {
                     scanning.add(Math.round(n.doubleValue() * files));
                 }
             });
             vm.open(List.of(study));
+            uiQueue.drain(() -> !scanning.isEmpty());
+            reader.release();
             uiQueue.drain(() -> vm.runningTasksProperty().get() == 0 && !vm.series().isEmpty()
                     && vm.series().getFirst().slices().size() == SPEC.slices());
         }
@@ -422,15 +427,18 @@ class ViewerViewModelTest {
                 return value -> { };
             }
         };
-        ScanProgress progress = ViewerViewModel.everyTenthOfASecond(ctx);
+        // Each call 0.1 ms after the one before (so 499 calls within 50 ms), then 100 ms pass before the 500th.
+        long[] clock = {1_000_000_000L};
+        ScanProgress progress = ViewerViewModel.everyTenthOfASecond(ctx, () -> clock[0]);
         for (int done = 0; done < 500; done++) {
             progress.filesRead(done, 1000);
+            clock[0] += 100_000L;
         }
-        Thread.sleep(110);
+        clock[0] += 100_000_000L;
         for (int done = 500; done <= 1000; done++) {
             progress.filesRead(done, 1000);
+            clock[0] += 100_000L;
         }
-        // A loop of 500 calls takes far less than 100 ms; the pause lets the 500th through.
         assertEquals(List.of("0/1000", "500/1000", "1000/1000"), shown);
     }
 
@@ -603,7 +611,7 @@ class ViewerViewModelTest {
         StudyService holding = withLoad(real, instance -> {
             if (instance.file().equals(holdAt.get())) {
                 try {
-                    release.await(20, TimeUnit.SECONDS);
+                    release.await(120, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
