@@ -138,7 +138,9 @@ class InferenceServiceTest {
     void the_queue_shows_waiting_jobs_and_refuses_more_than_it_holds() throws Exception {
         ModelEntry model = TestModels.tinyClassifier(folder);
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch reading = new CountDownLatch(1);
         List<ImageSource> blocking = List.of(new ImageSource("blocked", "blocked", () -> {
+            reading.countDown();
             try {
                 release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -147,9 +149,9 @@ class InferenceServiceTest {
             return new AiImage("blocked", new ByteImage(64, 64, 1, new byte[64 * 64]), Optional.empty());
         }));
         InferenceService.Job running = InferenceJobs.submit(service, "running", model, blocking, new InferenceService.Listener() { });
-        for (int i = 0; i < 1000 && running.state() != InferenceService.Job.State.RUNNING; i++) {
-            Thread.sleep(10); // the worker takes the first job off the queue
-        }
+        // Its image is read only once the worker has taken the job off the queue.
+        assertTrue(reading.await(60, TimeUnit.SECONDS), "the first job runs");
+        assertEquals(InferenceService.Job.State.RUNNING, running.state());
         InferenceService.Job waiting = InferenceJobs.submit(service, "waiting", model, randomImages(1, new ArrayList<>()), new InferenceService.Listener() { });
         assertEquals(List.of(running, waiting), service.queue());
         ModelException full = assertThrows(ModelException.class,
@@ -250,8 +252,10 @@ class InferenceServiceTest {
             });
             CountDownLatch release = new CountDownLatch(1);
             List<String> events = new CopyOnWriteArrayList<>();
+            CountDownLatch reading = new CountDownLatch(1);
             List<ImageSource> blocking = List.of(new ImageSource("blocked", "blocked", () -> {
                 events.add("first reads");
+                reading.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -268,9 +272,7 @@ class InferenceServiceTest {
                 }
             };
             InferenceService.Job first = ui.submit(() -> viewModel.runInference(service, "first", model, blocking, listener)).get();
-            for (int i = 0; i < 1000 && !events.contains("first reads"); i++) {
-                Thread.sleep(10);
-            }
+            assertTrue(reading.await(60, TimeUnit.SECONDS), "the first job runs");
             List<String> secondRead = new ArrayList<>();
             InferenceService.Job second = ui.submit(() -> viewModel.runInference(service, "second", model,
                     randomImages(1, secondRead), listener)).get();

@@ -173,18 +173,22 @@ class RemoteCommandTest {
         Thread listener = Thread.ofPlatform().start(() -> result[0] = run("remote", "listen", "--aet", "RADMAMBA",
                 "--port", Integer.toString(port), "--out", out.toString(), "--count", "2"));
         List<Path> files = Fixtures.study(dir.resolve("fixtures"), Fixtures.SMITH, 1, 2, 32);
-        Process process = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
+        // storescu is retried until the listener has opened its port, bounded by time rather than by attempts: a
+        // loaded machine can take seconds to start the command. A refused connection is no association, so it does
+        // not count towards --count (a bare TCP probe of the port would).
+        Process process;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
             process = new ProcessBuilder(storescu.toString(), "-aet", "DCMTK", "-aec", "RADMAMBA", "127.0.0.1",
                     Integer.toString(port), files.get(0).toString(), files.get(1).toString())
                     .redirectErrorStream(true).start();
-            process.waitFor(30, TimeUnit.SECONDS);
-            if (process.exitValue() == 0) {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "storescu did not finish");
+            if (process.exitValue() == 0 || !listener.isAlive() || System.nanoTime() > deadline) {
                 break;
             }
             Thread.sleep(200);
         }
-        listener.join(30_000);
+        listener.join(60_000);
 
         assertEquals(0, process.exitValue(), new String(process.getInputStream().readAllBytes()));
         assertEquals(ExitCodes.OK, result[0].exitCode(), result[0].err());

@@ -54,13 +54,13 @@ class BackgroundTaskTest {
         try (FxTaskExecutor executor = new FxTaskExecutor(1, uiQueue::add)) {
             TaskHandle handle = BackgroundTask.wrap(ctx -> {
                         started.countDown();
-                        release.await(5, TimeUnit.SECONDS);
+                        release.await(60, TimeUnit.SECONDS);
                         ctx.publish(delivered::add, "thumbnail");
                         return "study";
                     })
                     .onSuccess(delivered::add)
                     .executeWith(executor);
-            assertTrue(started.await(5, TimeUnit.SECONDS));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
             handle.cancel();
             release.countDown();
             runUiUntilDone(handle, uiQueue);
@@ -100,7 +100,7 @@ class BackgroundTaskTest {
                             slices.accept(i);
                         }
                         firstHalf.countDown();
-                        goOn.await(5, TimeUnit.SECONDS);
+                        goOn.await(60, TimeUnit.SECONDS);
                         for (int i = 500; i < 1000; i++) {
                             slices.accept(i);
                         }
@@ -108,7 +108,7 @@ class BackgroundTaskTest {
                     })
                     .executeWith(executor);
             // The UI thread is "busy" while the work publishes 500 values: one update waits for it, not 500.
-            assertTrue(firstHalf.await(5, TimeUnit.SECONDS));
+            assertTrue(firstHalf.await(30, TimeUnit.SECONDS));
             assertEquals(2, uiQueue.size(), "the running notice and one pending batch");
             uiQueue.poll().run();
             uiQueue.poll().run();
@@ -139,10 +139,10 @@ class BackgroundTaskTest {
         assertEquals(List.of(), delivered);
     }
 
-    /** Plays the UI thread: runs what the task posts until it is done, for at most 5 s. */
+    /** Plays the UI thread: runs what the task posts until it is done, for at most 30 s (a bound on a hang only). */
     private static void runUiUntilDone(TaskHandle handle, ConcurrentLinkedQueue<Runnable> uiQueue)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!handle.isDone() && System.nanoTime() < deadline) {
             Runnable r = uiQueue.poll();
             if (r != null) {
