@@ -135,35 +135,15 @@ final class JpegDecoder implements FrameDecoder {
 
         /** The next marker code, skipping fill bytes; -1 at the end of the data. */
         private int nextMarker() throws CodecException {
-            while (pos + 1 < data.length) {
-                if ((data[pos] & 0xFF) != 0xFF) {
-                    throw new CodecException("JPEG data has byte 0x" + Integer.toHexString(data[pos] & 0xFF)
-                            + " at " + pos + " where a marker was expected: the data is corrupt");
-                }
-                int code = data[pos + 1] & 0xFF;
-                if (code == 0xFF) {
-                    pos++;
-                    continue;
-                }
-                pos += 2;
-                return code;
-            }
-            return -1;
+            int next = JpegMarkers.pastNextMarker(data, pos, "JPEG");
+            pos = Math.max(pos, next);
+            return next < 0 ? -1 : data[next - 1] & 0xFF;
         }
 
         /** Checks the segment length at {@code pos} and returns its start (the length field). */
         private int segmentStart(int minimumLength) throws CodecException {
-            if (pos + 2 > data.length) {
-                throw new CodecException("JPEG data ends inside a marker segment at byte " + pos + ": the data is truncated");
-            }
-            int length = readU16(pos);
-            if (length < minimumLength || pos + length > data.length) {
-                throw new CodecException("JPEG marker segment at byte " + pos + " declares " + length
-                        + " bytes, which " + (length < minimumLength ? "is too short: the data is corrupt"
-                        : "runs past the end of the data: the data is truncated"));
-            }
             int start = pos;
-            pos += length;
+            pos += JpegMarkers.segmentLength(data, pos, minimumLength, "JPEG");
             return start;
         }
 
@@ -172,7 +152,7 @@ final class JpegDecoder implements FrameDecoder {
         }
 
         private int readU16(int at) {
-            return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
+            return JpegMarkers.u16(data, at);
         }
 
         private void readApp0() throws CodecException {

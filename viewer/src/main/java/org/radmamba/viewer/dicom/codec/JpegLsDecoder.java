@@ -87,38 +87,20 @@ final class JpegLsDecoder implements FrameDecoder {
         }
 
         private int nextMarker() throws CodecException {
-            while (pos + 1 < data.length) {
-                if ((data[pos] & 0xFF) != 0xFF) {
-                    throw new CodecException("JPEG-LS data has byte 0x" + Integer.toHexString(data[pos] & 0xFF)
-                            + " at " + pos + " where a marker was expected: the data is corrupt");
-                }
-                int code = data[pos + 1] & 0xFF;
-                if (code == 0xFF) {
-                    pos++;
-                    continue;
-                }
-                pos += 2;
-                return code;
-            }
-            return -1;
+            int next = JpegMarkers.pastNextMarker(data, pos, "JPEG-LS");
+            pos = Math.max(pos, next);
+            return next < 0 ? -1 : data[next - 1] & 0xFF;
         }
 
+        /** Checks the segment length at {@code pos} and returns its start (the length field). */
         private int segment(int minimumLength) throws CodecException {
-            if (pos + 2 > data.length) {
-                throw new CodecException("JPEG-LS data ends inside a marker segment at byte " + pos + ": the data is truncated");
-            }
-            int length = u16(pos);
-            if (length < minimumLength || pos + length > data.length) {
-                throw new CodecException("JPEG-LS marker segment at byte " + pos + " declares " + length + " bytes, which "
-                        + (length < minimumLength ? "is too short" : "runs past the end of the data"));
-            }
             int start = pos;
-            pos += length;
+            pos += JpegMarkers.segmentLength(data, pos, minimumLength, "JPEG-LS");
             return start;
         }
 
         private int u16(int at) {
-            return (data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF);
+            return JpegMarkers.u16(data, at);
         }
 
         /** HP's colour transforms (APP8 "mrfx"), an extension CharLS can write; DICOM does not allow them. */

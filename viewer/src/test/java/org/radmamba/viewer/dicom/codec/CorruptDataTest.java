@@ -40,6 +40,34 @@ class CorruptDataTest {
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' does not say '" + expected + "'");
     }
 
+    /**
+     * The marker layer JPEG and JPEG-LS share (JpegMarkers): a segment that runs past the data, one that declares
+     * fewer bytes than its fields, and a byte where a marker belongs, each told the same way by both decoders.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg_baseline_mono8", "jpegls_mono8"})
+    void a_broken_marker_segment_is_told_the_same_way_by_both_jpeg_decoders(String fixtureName) {
+        String format = fixtureName.startsWith("jpegls") ? "JPEG-LS" : "JPEG";
+        byte[] frame = firstFrame(fixtureName);
+        // SOI, then the first marker segment: its marker at bytes 2-3, its length at 4-5.
+        int length = (frame[4] & 0xFF) << 8 | (frame[5] & 0xFF);
+
+        CodecException cut = decodeFails(fixtureName, Arrays.copyOf(frame, 4 + length / 2));
+        org.junit.jupiter.api.Assertions.assertEquals(format + " marker segment at byte 4 declares " + length
+                + " bytes, which runs past the end of the data: the data is truncated", cut.getMessage());
+
+        byte[] tooShort = frame.clone();
+        tooShort[4] = 0;
+        tooShort[5] = 1;
+        org.junit.jupiter.api.Assertions.assertEquals(format + " marker segment at byte 4 declares 1 bytes, which is"
+                + " too short: the data is corrupt", decodeFails(fixtureName, tooShort).getMessage());
+
+        byte[] noMarker = frame.clone();
+        noMarker[2] = 0x12;
+        org.junit.jupiter.api.Assertions.assertEquals(format + " data has byte 0x12 at 2 where a marker was"
+                + " expected: the data is corrupt", decodeFails(fixtureName, noMarker).getMessage());
+    }
+
     @Test
     void a_truncated_jpeg_ls_stream_is_reported_as_truncated() {
         byte[] frame = firstFrame("jpegls_mono16");
