@@ -59,6 +59,35 @@ final class FrameBuffer {
         }
     }
 
+    /** Copies the samples of components {@code components} (of {@code componentCount}, interleaved) into {@code to}. */
+    void copyComponents(FrameBuffer to, int[] components, int componentCount) {
+        for (int c : components) {
+            for (int i = c; i < length(); i += componentCount) {
+                to.set(i, get(i));
+            }
+        }
+    }
+
+    /** Whether components {@code components} hold the same samples here and in {@code other}. */
+    boolean sameComponents(FrameBuffer other, int[] components, int componentCount) {
+        for (int c : components) {
+            for (int i = c; i < length(); i += componentCount) {
+                if (get(i) != other.get(i)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int get(int index) {
+        return samples.rawBits(index);
+    }
+
+    private void set(int index, int value) {
+        store(index, 1, new int[] {value}, 0, 1);
+    }
+
     /** The frame's samples, zeroed until stored: decoders that add bit planes write into them directly. */
     Samples samples() {
         return samples;

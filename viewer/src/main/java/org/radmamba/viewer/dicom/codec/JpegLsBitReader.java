@@ -57,6 +57,11 @@ final class JpegLsBitReader {
         paddingBits += 8;
     }
 
+    /** Bits fetched from the data but not yet read: what a decode that stopped here left of the scan's data. */
+    int bufferedDataBits() {
+        return Math.max(0, bitCount - paddingBits);
+    }
+
     boolean ranPastEnd() {
         return bitCount < paddingBits;
     }

@@ -200,18 +200,97 @@ final class JpegLsDecoder implements FrameDecoder {
                 throw new CodecException("JPEG-LS scan declares interleave mode " + interleave + " for " + count
                         + " components, which T.87 does not allow");
             }
-            ScanDecoder scan = new ScanDecoder(new JpegLsBitReader(data, pos), near, format.columns(), format.rows());
-            if (interleave == 2) {
-                scan.decodeSampleInterleaved(indexes, componentIds.length, out);
+            int maxVal = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
+            int[] standard = thresholds(ScanDecoder.defaultThresholds(maxVal, near));
+            int[] charLs1 = thresholds(ScanDecoder.charLs1Thresholds(maxVal, near));
+            if (Arrays.equals(standard, charLs1)) {
+                ScanDecoder scan = decodeScanData(standard, near, interleave, indexes, out);
+                pos = scan.bits.position();
+                skipToMarker();
+                JpegDecoder.failOnUnreadScanData(pos - scan.bits.position(), "JPEG-LS");
             } else {
-                scan.decodeLineInterleaved(indexes, componentIds.length, out);
+                decodeEitherThresholds(standard, charLs1, near, interleave, indexes);
             }
             for (int c : indexes) {
                 componentDecoded[c] = true;
             }
-            pos = scan.bits.position();
-            skipToMarker();
-            JpegDecoder.failOnUnreadScanData(pos - scan.bits.position(), "JPEG-LS");
+        }
+
+        /** The scan's thresholds T1, T2, T3: those preset by an LSE segment, the others {@code defaults}. */
+        private int[] thresholds(int[] defaults) {
+            return new int[] {presetT1 != 0 ? presetT1 : defaults[0], presetT2 != 0 ? presetT2 : defaults[1],
+                    presetT3 != 0 ? presetT3 : defaults[2]};
+        }
+
+        private ScanDecoder decodeScanData(int[] thresholds, int near, int interleave, int[] indexes, FrameBuffer into)
+                throws CodecException {
+            ScanDecoder scan = new ScanDecoder(new JpegLsBitReader(data, pos), near, format.columns(), format.rows(),
+                    thresholds);
+            if (interleave == 2) {
+                scan.decodeSampleInterleaved(indexes, componentIds.length, into);
+            } else {
+                scan.decodeLineInterleaved(indexes, componentIds.length, into);
+            }
+            return scan;
+        }
+
+        /**
+         * A scan whose samples are at most 127 (MAXVAL < 128) and whose thresholds are not all preset: T.87 C.2.4.1.1
+         * gives it defaults of its own, but CharLS before 2.1 (DCMTK 3.6's and GDCM 2's JPEG-LS encoder among its
+         * users) computed them as for MAXVAL >= 128 and wrote no LSE segment saying so. The same bits then decode two
+         * ways, and the wrong one can run to the end of the scan without an error (a 7-bit near-lossless image from
+         * dcmcjpls did, to samples up to 106 off). So the scan is decoded with both: the one whose coded data ends
+         * where the scan ends is the encoder's; where both or neither do and their samples differ, the scan is
+         * refused rather than guessed.
+         */
+        private void decodeEitherThresholds(int[] standard, int[] charLs1, int near, int interleave, int[] indexes)
+                throws CodecException {
+            int start = pos;
+            Attempt byStandard = attempt(standard, near, interleave, indexes, start);
+            Attempt byCharLs1 = attempt(charLs1, near, interleave, indexes, start);
+            Attempt chosen;
+            if (byStandard.exact() != byCharLs1.exact()) {
+                chosen = byStandard.exact() ? byStandard : byCharLs1;
+            } else if (byStandard.failure() == null && byCharLs1.failure() == null
+                    && byStandard.sameComponents(byCharLs1, indexes, componentIds.length)) {
+                chosen = byStandard;
+                JpegDecoder.failOnUnreadScanData(byStandard.leftoverBits() / 8, "JPEG-LS");
+            } else if (byStandard.failure() != null && byCharLs1.failure() != null) {
+                throw byStandard.failure();
+            } else {
+                throw new CodecException("JPEG-LS scan of " + precision + "-bit samples without preset thresholds "
+                        + "decodes to two different images (with T.87's default thresholds and with old CharLS "
+                        + "encoders'); it is refused rather than guessed");
+            }
+            chosen.buffer().copyComponents(out, indexes, componentIds.length);
+            pos = chosen.end();
+        }
+
+        private Attempt attempt(int[] thresholds, int near, int interleave, int[] indexes, int start)
+                throws CodecException {
+            FrameBuffer trial = FrameBuffer.allocate(format, "JPEG-LS");
+            pos = start;
+            try {
+                ScanDecoder scan = decodeScanData(thresholds, near, interleave, indexes, trial);
+                pos = scan.bits.position();
+                skipToMarker();
+                int leftover = scan.bits.bufferedDataBits() + 8 * (pos - scan.bits.position());
+                return new Attempt(trial, null, leftover, pos);
+            } catch (CodecException e) {
+                return new Attempt(trial, e, Integer.MAX_VALUE, start);
+            }
+        }
+
+        /** One way of decoding an ambiguous scan: its samples, or why it failed, and how much coded data it left. */
+        private record Attempt(FrameBuffer buffer, CodecException failure, int leftoverBits, int end) {
+            /** Ended where the scan's data ends: at most the last byte's padding bits left. */
+            boolean exact() {
+                return failure == null && leftoverBits < 8;
+            }
+
+            boolean sameComponents(Attempt other, int[] indexes, int componentCount) {
+                return buffer.sameComponents(other.buffer, indexes, componentCount);
+            }
         }
 
         private void skipToMarker() {
@@ -251,7 +330,8 @@ final class JpegLsDecoder implements FrameDecoder {
             private int runIndex;
             private final byte[] gradientLevels;
 
-            ScanDecoder(JpegLsBitReader bits, int near, int width, int height) throws CodecException {
+            ScanDecoder(JpegLsBitReader bits, int near, int width, int height, int[] thresholds)
+                    throws CodecException {
                 this.bits = bits;
                 this.near = near;
                 this.width = width;
@@ -270,10 +350,9 @@ final class JpegLsDecoder implements FrameDecoder {
                 qbpp = bitLength(range);
                 int bpp = Math.max(2, bitLength(maxVal + 1));
                 limit = 2 * (bpp + Math.max(8, bpp));
-                int[] thresholds = defaultThresholds(maxVal, near);
-                t1 = presetT1 != 0 ? presetT1 : thresholds[0];
-                t2 = presetT2 != 0 ? presetT2 : thresholds[1];
-                t3 = presetT3 != 0 ? presetT3 : thresholds[2];
+                t1 = thresholds[0];
+                t2 = thresholds[1];
+                t3 = thresholds[2];
                 reset = presetReset != 0 ? presetReset : 64;
                 gradientLevels = gradientLevels();
                 Arrays.fill(a, Math.max(2, (range + 32) >> 6));
@@ -285,7 +364,8 @@ final class JpegLsDecoder implements FrameDecoder {
                 return 32 - Integer.numberOfLeadingZeros(value - 1);
             }
 
-            private static int[] defaultThresholds(int maxVal, int near) {
+            /** T.87 C.2.4.1.1.1's default thresholds. */
+            static int[] defaultThresholds(int maxVal, int near) {
                 int t1;
                 int t2;
                 int t3;
@@ -300,6 +380,18 @@ final class JpegLsDecoder implements FrameDecoder {
                     t2 = clampThreshold(Math.max(3, 7 / factor + 5 * near), t1, maxVal);
                     t3 = clampThreshold(Math.max(4, 21 / factor + 7 * near), t2, maxVal);
                 }
+                return new int[] {t1, t2, t3};
+            }
+
+            /**
+             * The defaults CharLS computed before 2.1: T.87's formula for MAXVAL >= 128 at every MAXVAL (for
+             * MAXVAL < 128 its FACTOR is 0). Streams its encoders wrote for 2- to 7-bit samples follow these.
+             */
+            static int[] charLs1Thresholds(int maxVal, int near) {
+                int factor = (Math.min(maxVal, 4095) + 128) >> 8;
+                int t1 = clampThreshold(factor * (3 - 2) + 2 + 3 * near, near + 1, maxVal);
+                int t2 = clampThreshold(factor * (7 - 3) + 3 + 5 * near, t1, maxVal);
+                int t3 = clampThreshold(factor * (21 - 4) + 4 + 7 * near, t2, maxVal);
                 return new int[] {t1, t2, t3};
             }
 

@@ -20,11 +20,26 @@ class LossyDecodingTest {
             "jpegls_near3_mono16, src_mono16, 3",
             "jpegls_near2_rgb8_sample, src_rgb8, 2",
             "jpegls_near2_rgb8_line, src_rgb8, 2",
+            "jpegls_near2_mono6, src_mono6, 2",
+            "jpegls_near6_mono7_strip, src_mono7_strip, 6",
     })
     void near_lossless_jpeg_ls_never_deviates_more_than_near(String fixture, String source, int near) throws CodecException {
         Comparison c = compare(DicomFixture.load(fixture), DicomFixture.load(source), false);
         assertTrue(c.maxAbsError <= near, fixture + ": max |error| " + c.maxAbsError + " exceeds NEAR=" + near);
         assertTrue(c.maxAbsError > 0, fixture + " decoded without any error: the fixture is not near-lossless");
+    }
+
+    /**
+     * 6- and 7-bit near-lossless streams from dcmcjpls (CharLS 1.x), which codes samples below 128 with thresholds
+     * other than T.87's defaults and writes no LSE segment saying so: they decode exactly as dcmdjpls decodes them.
+     * T.87's thresholds alone refused the first and turned the second, without an error, into samples up to 106 off.
+     */
+    @ParameterizedTest(name = "{0} decodes exactly as dcmdjpls does")
+    @CsvSource({"jpegls_near2_mono6", "jpegls_near6_mono7_strip"})
+    void near_lossless_jpeg_ls_below_8_bits_from_old_charls_decodes_as_charls_does(String fixture)
+            throws CodecException {
+        Comparison c = compare(DicomFixture.load(fixture), DicomFixture.load("charls1_" + fixture), false);
+        assertEquals(0, c.maxAbsError, fixture + ": max |error| against dcmdjpls");
     }
 
     @ParameterizedTest(name = "{0} agrees with libjpeg''s decode {1} within {2}")
