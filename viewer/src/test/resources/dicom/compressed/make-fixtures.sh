@@ -91,6 +91,7 @@ save('mono16s', 1, 30, 40, 1, 16, True, np.int16, 'MONOCHROME2', 4)
 rgb8 = save('rgb8', 2, 34, 50, 3, 8, False, np.uint8, 'RGB', 5)
 save('mono6', 1, 40, 48, 1, 6, False, np.uint8, 'MONOCHROME2', 7)
 save('mono7_strip', 1, 3, 99, 1, 7, False, np.uint8, 'MONOCHROME2', 10)
+save('mono7_ambiguous', 1, 5, 64, 1, 7, False, np.uint8, 'MONOCHROME2', 16)
 # Netpbm copies of first frames, for cjpeg (restart intervals, 4:2:0), removed below
 with open('tmp_mono8.pgm', 'wb') as f:
     f.write(b'P5 64 64 255\n' + mono8[0].tobytes())
@@ -197,6 +198,8 @@ q dcmcjpls +en +md 2 --interleave-line src_rgb8.dcm jpegls_near2_rgb8_line.dcm
 q dcmcjpls +en +md 2 src_mono6.dcm jpegls_near2_mono6.dcm
 q dcmcjpls +en +md 6 src_mono7_strip.dcm jpegls_near6_mono7_strip.dcm
 for s in jpegls_near2_mono6 jpegls_near6_mono7_strip; do q dcmdjpls $s.dcm charls1_$s.dcm; done
+# ... one that ends cleanly with both sets of thresholds, to different images: refused
+q dcmcjpls +en +md 6 src_mono7_ambiguous.dcm jpegls_near6_mono7_ambiguous.dcm
 # JPEG 2000 lossless (reversible, RCT for colour) and lossy (irreversible, ICT for colour)
 for s in mono8 mono12 mono16 mono16s rgb8; do q gdcmconv --j2k src_$s.dcm j2k_$s.dcm; done
 for s in mono8 mono16 rgb8; do q gdcmconv --j2k --lossy --irreversible -q 40 src_$s.dcm j2k_lossy_$s.dcm 2>/dev/null; done

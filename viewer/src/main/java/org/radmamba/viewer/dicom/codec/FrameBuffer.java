@@ -14,6 +14,15 @@ final class FrameBuffer {
     }
 
     static FrameBuffer allocate(FrameFormat format, String codecName) throws CodecException {
+        return allocate(format, codecName, true);
+    }
+
+    /** A buffer outside the series' slabs, for a trial decode that may be thrown away. */
+    static FrameBuffer scratch(FrameFormat format, String codecName) throws CodecException {
+        return allocate(format, codecName, false);
+    }
+
+    private static FrameBuffer allocate(FrameFormat format, String codecName, boolean inSlab) throws CodecException {
         long sampleCount = format.sampleCount();
         if (sampleCount > Integer.MAX_VALUE - 8) {
             throw new CodecException(codecName + " frame of " + format.rows() + "x" + format.columns() + "x"
@@ -28,7 +37,7 @@ final class FrameBuffer {
         return new FrameBuffer(switch (format.bitsAllocated()) {
             // 1-bit frames are decoded one byte (0 or 1) per pixel, as native 1-bit frames are unpacked.
             case 1, 8 -> new Samples.Bytes(new byte[n]);
-            case 16 -> FrameMemory.shorts(n);
+            case 16 -> inSlab ? FrameMemory.shorts(n) : new Samples.Shorts(new short[n]);
             default -> new Samples.Ints(new int[n]);
         });
     }

@@ -235,13 +235,13 @@ final class JpegLsDecoder implements FrameDecoder {
         }
 
         /**
-         * A scan whose samples are at most 127 (MAXVAL < 128) and whose thresholds are not all preset: T.87 C.2.4.1.1
-         * gives it defaults of its own, but CharLS before 2.1 (DCMTK 3.6's and GDCM 2's JPEG-LS encoder among its
-         * users) computed them as for MAXVAL >= 128 and wrote no LSE segment saying so. The same bits then decode two
-         * ways, and the wrong one can run to the end of the scan without an error (a 7-bit near-lossless image from
-         * dcmcjpls did, to samples up to 106 off). So the scan is decoded with both: the one whose coded data ends
-         * where the scan ends is the encoder's; where both or neither do and their samples differ, the scan is
-         * refused rather than guessed.
+         * A scan whose samples are at most 127 (MAXVAL < 128) and whose thresholds are not all preset: T.87
+         * C.2.4.1.1 gives it defaults of its own, but CharLS until its fix of team-charls/charls#51 (2019; the copies
+         * in DCMTK 3.6 and GDCM 2 among them) computed them as for MAXVAL >= 128 and wrote no LSE segment saying so.
+         * The same bits then decode two ways, and the wrong one can run to the end of the scan without an error (a
+         * 7-bit near-lossless image from dcmcjpls did, to samples up to 106 off). So the scan is decoded with both:
+         * the one whose coded data ends where the scan ends is the encoder's; where both or neither do and their
+         * samples differ, the scan is refused rather than guessed.
          */
         private void decodeEitherThresholds(int[] standard, int[] charLs1, int near, int interleave, int[] indexes)
                 throws CodecException {
@@ -268,7 +268,7 @@ final class JpegLsDecoder implements FrameDecoder {
 
         private Attempt attempt(int[] thresholds, int near, int interleave, int[] indexes, int start)
                 throws CodecException {
-            FrameBuffer trial = FrameBuffer.allocate(format, "JPEG-LS");
+            FrameBuffer trial = FrameBuffer.scratch(format, "JPEG-LS");
             pos = start;
             try {
                 ScanDecoder scan = decodeScanData(thresholds, near, interleave, indexes, trial);
@@ -384,8 +384,9 @@ final class JpegLsDecoder implements FrameDecoder {
             }
 
             /**
-             * The defaults CharLS computed before 2.1: T.87's formula for MAXVAL >= 128 at every MAXVAL (for
-             * MAXVAL < 128 its FACTOR is 0). Streams its encoders wrote for 2- to 7-bit samples follow these.
+             * The defaults CharLS computed until team-charls/charls#51 was fixed (2019): T.87's formula for
+             * MAXVAL >= 128 at every MAXVAL (for MAXVAL < 128 its FACTOR is 0). Streams its encoders wrote for 2- to
+             * 7-bit samples without an LSE segment follow these.
              */
             static int[] charLs1Thresholds(int maxVal, int near) {
                 int factor = (Math.min(maxVal, 4095) + 128) >> 8;

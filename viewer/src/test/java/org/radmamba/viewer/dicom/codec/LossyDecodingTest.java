@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +41,17 @@ class LossyDecodingTest {
             throws CodecException {
         Comparison c = compare(DicomFixture.load(fixture), DicomFixture.load("charls1_" + fixture), false);
         assertEquals(0, c.maxAbsError, fixture + ": max |error| against dcmdjpls");
+    }
+
+    /** A stream of that kind that both sets of thresholds decode to the end, to different images: not guessed. */
+    @Test
+    void near_lossless_jpeg_ls_that_decodes_two_ways_is_refused_in_one_line() {
+        DicomFixture fixture = DicomFixture.load("jpegls_near6_mono7_ambiguous");
+        CodecException refused = assertThrows(CodecException.class, () -> FrameDecoders.forTransferSyntax(
+                fixture.transferSyntax()).orElseThrow().decode(fixture.frames().getFirst(), fixture.format()));
+        assertEquals("JPEG-LS scan of 7-bit samples without preset thresholds decodes to two different images (with"
+                + " T.87's default thresholds and with old CharLS encoders'); it is refused rather than guessed",
+                refused.getMessage());
     }
 
     @ParameterizedTest(name = "{0} agrees with libjpeg''s decode {1} within {2}")
