@@ -140,7 +140,7 @@ public final class ParsedDataset implements DicomDataset {
         if (length == 0) {
             return List.of();
         }
-        String value = new String(shared.values, offsets[index], length, shared.charset);
+        String value = new String(shared.values, offsets[index], length, textCharset(vr));
         if (vr.equals("LT") || vr.equals("ST") || vr.equals("UT") || vr.equals("UR")) {
             return List.of(value.trim());
         }
@@ -152,6 +152,19 @@ public final class ParsedDataset implements DicomDataset {
         }
         values.add(value.substring(start).trim());
         return values;
+    }
+
+    /**
+     * The Specific Character Set applies to SH, LO, ST, LT, PN, UC and UT only (PS3.5 6.1.2.3); the other text VRs
+     * (UI, CS, DA, AE...) are the default repertoire, where a byte above 127 is invalid. Those read as UTF-8 whatever
+     * the dataset's character set, as PixelMed reads them (an invalid byte becomes U+FFFD), not as letters of an
+     * ISO 8859 set that does not apply to them.
+     */
+    private Charset textCharset(String vr) {
+        return switch (vr) {
+            case "SH", "LO", "ST", "LT", "PN", "UC", "UT" -> shared.charset;
+            default -> StandardCharsets.UTF_8;
+        };
     }
 
     private List<String> binaryStrings(int index, String vr) {
