@@ -39,8 +39,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>JPEG 2000 Part 1: OpenJPEG's opj_compress, referenced by opj_decompress;</li>
  *   <li>HTJ2K: OpenJPH's ojph_compress, referenced by opj_decompress;</li>
- *   <li>JPEG lossless (selection values 1-7, point transforms), JPEG-LS lossless and near-lossless, RLE: DCMTK's
- *       dcmcjpeg, dcmcjpls and dcmcrle, referenced by dcmdjpeg, dcmdjpls and dcmdrle.</li>
+ *   <li>JPEG lossless (selection values 1-7, point transforms), JPEG DCT (baseline, extended, spectral selection,
+ *       progressive; 8 and 12 bits, exactly: JpegIdct is libjpeg's integer IDCT), JPEG-LS lossless and
+ *       near-lossless, RLE: DCMTK's dcmcjpeg, dcmcjpls and dcmcrle, referenced by dcmdjpeg, dcmdjpls and
+ *       dcmdrle.</li>
  * </ul>
  * The draws are fixed by {@code -Dradmamba.differential.seed} (default below) and their number a family by
  * {@code -Dradmamba.differential.cases}: a longer campaign is {@code mvn -pl viewer test
@@ -378,11 +380,13 @@ class FieldEncodersDifferentialTest {
     void dcmtk_jpeg_lossless_jpeg_ls_and_rle_decode_as_dcmtk_decodes_them(Draw draw) throws Exception {
         requireTools("dcmtk", "dcmcjpeg", "dcmdjpeg", "dcmcjpls", "dcmdjpls", "dcmcrle", "dcmdrle");
         SplittableRandom r = new SplittableRandom(draw.seed());
-        String codec = pick(r, "jpeg-lossless", "jpeg-ls", "jpeg-ls-near", "rle");
-        int components = pick(r, 1, 1, 3);
-        int bits = components == 3 ? 8 : 2 + r.nextInt(15);
-        // dcmcjpls writes no near-lossless stream of signed samples
-        boolean signed = components == 1 && !codec.equals("jpeg-ls-near") && r.nextInt(10) < 3;
+        String codec = pick(r, "jpeg-lossless", "jpeg-dct", "jpeg-ls", "jpeg-ls-near", "rle");
+        boolean dct = codec.equals("jpeg-dct");
+        // DCT: greyscale (colour would come back converted), 8 or 12 bits, the depths of its processes
+        int components = dct ? 1 : pick(r, 1, 1, 3);
+        int bits = dct ? pick(r, 8, 12) : components == 3 ? 8 : 2 + r.nextInt(15);
+        // dcmcjpls writes no near-lossless stream of signed samples, dcmcjpeg no DCT one
+        boolean signed = components == 1 && !codec.equals("jpeg-ls-near") && !dct && r.nextInt(10) < 3;
         Image im = image(r, pick(r, ROWS), pick(r, COLUMNS), components, bits, signed);
         Path dir = Files.createDirectories(temp.resolve(draw.family() + draw.index()));
         Path source = dicom(im).write(dir.resolve("source.dcm"));
@@ -396,6 +400,14 @@ class FieldEncodersDifferentialTest {
                     command.addAll(List.of("+pt", String.valueOf(r.nextInt(Math.max(1, bits - 1)))));
                     bound = -1; // the point transform drops low bits: only the reference decoder says what is right
                 }
+                decoder = "dcmdjpeg";
+            }
+            case "jpeg-dct" -> {
+                // baseline (8-bit) or extended (12-bit) sequential, spectral selection or full progression; the
+                // reference is libjpeg's integer IDCT, which JpegIdct is bit for bit: no tolerance
+                String process = pick(r, bits == 8 ? "+eb" : "+ee", "+es", "+ep");
+                command.addAll(List.of("dcmcjpeg", process, "+q", String.valueOf(20 + r.nextInt(81))));
+                bound = -1;
                 decoder = "dcmdjpeg";
             }
             case "jpeg-ls", "jpeg-ls-near" -> {
@@ -451,6 +463,7 @@ class FieldEncodersDifferentialTest {
             }
         }
         String what = draw + " " + String.join(" ", command.subList(0, command.size() - 2));
+        assertEquals(bits, file.format().bitsStored(), what + ": the encoder kept Bits Stored");
         holdToReference(what, file.transferSyntax(), file.frames().get(0), im, file.format().photometricInterpretation(),
                 expected, 0, bound);
     }
