@@ -92,6 +92,7 @@ rgb8 = save('rgb8', 2, 34, 50, 3, 8, False, np.uint8, 'RGB', 5)
 save('mono6', 1, 40, 48, 1, 6, False, np.uint8, 'MONOCHROME2', 7)
 save('mono7_strip', 1, 3, 99, 1, 7, False, np.uint8, 'MONOCHROME2', 10)
 save('mono7_ambiguous', 1, 5, 64, 1, 7, False, np.uint8, 'MONOCHROME2', 16)
+save('mono16_jai', 1, 40, 48, 1, 16, False, np.uint16, 'MONOCHROME2', 21)
 # Netpbm copies of first frames, for cjpeg (restart intervals, 4:2:0), removed below
 with open('tmp_mono8.pgm', 'wb') as f:
     f.write(b'P5 64 64 255\n' + mono8[0].tobytes())
@@ -200,6 +201,23 @@ q dcmcjpls +en +md 6 src_mono7_strip.dcm jpegls_near6_mono7_strip.dcm
 for s in jpegls_near2_mono6 jpegls_near6_mono7_strip; do q dcmdjpls $s.dcm charls1_$s.dcm; done
 # ... one that ends cleanly with both sets of thresholds, to different images: refused
 q dcmcjpls +en +md 6 src_mono7_ambiguous.dcm jpegls_near6_mono7_ambiguous.dcm
+# JAI Image I/O's JPEG-LS above 12 bits (dcm4che2 / dcm4chee 2 archives): coded with its default thresholds (T.87's
+# formula without the clamp of MAXVAL to 4095: 258, 1027, 4356 at 16 bits) and no LSE segment. Made by dcmcjpls with
+# those thresholds, the LSE segment it writes for them cut out (the fragment keeps its even length with a pad byte)
+q dcmcjpls +el +t1 258 +t2 1027 +t3 4356 src_mono16_jai.dcm tmp_jai.dcm
+python3 - <<'PY'
+import struct
+data = bytearray(open('tmp_jai.dcm', 'rb').read())
+lse = data.index(b'\xff\xf8\x00\x0d')
+item = data.rindex(b'\xfe\xff\x00\xe0', 0, lse)
+length = struct.unpack_from('<I', data, item + 4)[0]
+end = item + 8 + length
+data[end:end] = b'\0'
+del data[lse:lse + 15]
+struct.pack_into('<I', data, item + 4, length - 14)
+open('jpegls_jai_mono16.dcm', 'wb').write(bytes(data))
+PY
+rm -f tmp_jai.dcm
 # JPEG 2000 lossless (reversible, RCT for colour) and lossy (irreversible, ICT for colour)
 for s in mono8 mono12 mono16 mono16s rgb8; do q gdcmconv --j2k src_$s.dcm j2k_$s.dcm; done
 for s in mono8 mono16 rgb8; do q gdcmconv --j2k --lossy --irreversible -q 40 src_$s.dcm j2k_lossy_$s.dcm 2>/dev/null; done

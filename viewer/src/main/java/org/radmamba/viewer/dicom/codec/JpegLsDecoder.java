@@ -203,13 +203,31 @@ final class JpegLsDecoder implements FrameDecoder {
             int maxVal = presetMaxVal != 0 ? presetMaxVal : (1 << precision) - 1;
             int[] standard = thresholds(ScanDecoder.defaultThresholds(maxVal, near));
             int[] charLs1 = thresholds(ScanDecoder.charLs1Thresholds(maxVal, near));
-            if (Arrays.equals(standard, charLs1)) {
-                ScanDecoder scan = decodeScanData(standard, near, interleave, indexes, out);
-                pos = scan.bits.position();
-                skipToMarker();
-                JpegDecoder.failOnUnreadScanData(pos - scan.bits.position(), "JPEG-LS");
-            } else {
+            if (!Arrays.equals(standard, charLs1)) {
                 decodeEitherThresholds(standard, charLs1, near, interleave, indexes);
+            } else {
+                int scanStart = pos;
+                try {
+                    decodeInto(out, standard, near, interleave, indexes);
+                } catch (CodecException notByStandard) {
+                    int[] jai = thresholds(ScanDecoder.jaiThresholds(maxVal));
+                    if (precision <= 12 || near != 0 || Arrays.equals(jai, standard)) {
+                        throw notByStandard;
+                    }
+                    // JAI Image I/O's encoder (dcm4che2 and dcm4chee 2 archives) computed the defaults above 12
+                    // bits without T.87's clamp of MAXVAL to 4095 and wrote no LSE segment: dcm4che patches such
+                    // streams (PatchJPEGLS.JAI2ISO). Tried only once T.87's thresholds fail, and kept only if it
+                    // decodes to exactly the end of the scan.
+                    pos = scanStart;
+                    try {
+                        int leftover = decodeInto(out, jai, near, interleave, indexes);
+                        if (leftover >= 8) {
+                            throw notByStandard;
+                        }
+                    } catch (CodecException notByJai) {
+                        throw notByStandard;
+                    }
+                }
             }
             for (int c : indexes) {
                 componentDecoded[c] = true;
@@ -220,6 +238,19 @@ final class JpegLsDecoder implements FrameDecoder {
         private int[] thresholds(int[] defaults) {
             return new int[] {presetT1 != 0 ? presetT1 : defaults[0], presetT2 != 0 ? presetT2 : defaults[1],
                     presetT3 != 0 ? presetT3 : defaults[2]};
+        }
+
+        /**
+         * Decodes the scan at {@code pos} into {@code into} with {@code thresholds}, moves past it and returns the
+         * bits of coded data it left before the next marker; more than 16 bytes left are corrupt codes.
+         */
+        private int decodeInto(FrameBuffer into, int[] thresholds, int near, int interleave, int[] indexes)
+                throws CodecException {
+            ScanDecoder scan = decodeScanData(thresholds, near, interleave, indexes, into);
+            pos = scan.bits.position();
+            skipToMarker();
+            JpegDecoder.failOnUnreadScanData(pos - scan.bits.position(), "JPEG-LS");
+            return scan.bits.bufferedDataBits() + 8 * (pos - scan.bits.position());
         }
 
         private ScanDecoder decodeScanData(int[] thresholds, int near, int interleave, int[] indexes, FrameBuffer into)
@@ -254,7 +285,6 @@ final class JpegLsDecoder implements FrameDecoder {
             } else if (byStandard.failure() == null && byCharLs1.failure() == null
                     && byStandard.sameComponents(byCharLs1, indexes, componentIds.length)) {
                 chosen = byStandard;
-                JpegDecoder.failOnUnreadScanData(byStandard.leftoverBits() / 8, "JPEG-LS");
             } else if (byStandard.failure() != null && byCharLs1.failure() != null) {
                 throw byStandard.failure();
             } else {
@@ -271,10 +301,7 @@ final class JpegLsDecoder implements FrameDecoder {
             FrameBuffer trial = FrameBuffer.scratch(format, "JPEG-LS");
             pos = start;
             try {
-                ScanDecoder scan = decodeScanData(thresholds, near, interleave, indexes, trial);
-                pos = scan.bits.position();
-                skipToMarker();
-                int leftover = scan.bits.bufferedDataBits() + 8 * (pos - scan.bits.position());
+                int leftover = decodeInto(trial, thresholds, near, interleave, indexes);
                 return new Attempt(trial, null, leftover, pos);
             } catch (CodecException e) {
                 return new Attempt(trial, e, Integer.MAX_VALUE, start);
@@ -393,6 +420,18 @@ final class JpegLsDecoder implements FrameDecoder {
                 int t1 = clampThreshold(factor * (3 - 2) + 2 + 3 * near, near + 1, maxVal);
                 int t2 = clampThreshold(factor * (7 - 3) + 3 + 5 * near, t1, maxVal);
                 int t3 = clampThreshold(factor * (21 - 4) + 4 + 7 * near, t2, maxVal);
+                return new int[] {t1, t2, t3};
+            }
+
+            /**
+             * JAI Image I/O's lossless defaults above 12 bits: T.87's formula with FACTOR from MAXVAL itself, not
+             * from min(MAXVAL, 4095) (dcm4che's JPEGLSCodingParam.getJAIJPEGLSCodingParam).
+             */
+            static int[] jaiThresholds(int maxVal) {
+                int factor = (maxVal + 128) >> 8;
+                int t1 = clampThreshold(factor * (3 - 2) + 2, 1, maxVal);
+                int t2 = clampThreshold(factor * (7 - 3) + 3, t1, maxVal);
+                int t3 = clampThreshold(factor * (21 - 4) + 4, t2, maxVal);
                 return new int[] {t1, t2, t3};
             }
 
