@@ -210,27 +210,35 @@ final class JpegLsDecoder implements FrameDecoder {
                 try {
                     decodeInto(out, standard, near, interleave, indexes);
                 } catch (CodecException notByStandard) {
-                    int[] jai = thresholds(ScanDecoder.jaiThresholds(maxVal));
-                    if (precision <= 12 || near != 0 || Arrays.equals(jai, standard)) {
-                        throw notByStandard;
-                    }
-                    // JAI Image I/O's encoder (dcm4che2 and dcm4chee 2 archives) computed the defaults above 12
-                    // bits without T.87's clamp of MAXVAL to 4095 and wrote no LSE segment: dcm4che patches such
-                    // streams (PatchJPEGLS.JAI2ISO). Tried only once T.87's thresholds fail, and kept only if it
-                    // decodes to exactly the end of the scan.
                     pos = scanStart;
-                    try {
-                        int leftover = decodeInto(out, jai, near, interleave, indexes);
-                        if (leftover >= 8) {
-                            throw notByStandard;
-                        }
-                    } catch (CodecException notByJai) {
+                    if (!decodesExactlyAsJai(maxVal, near, interleave, indexes)) {
                         throw notByStandard;
                     }
                 }
             }
             for (int c : indexes) {
                 componentDecoded[c] = true;
+            }
+        }
+
+        /**
+         * Whether the scan at {@code pos}, which T.87's default thresholds could not decode, decodes with JAI Image
+         * I/O's to exactly the end of its data (into {@code out}; on false, {@code out} holds garbage and the caller
+         * refuses the frame). JAI's encoder (dcm4che2, dcm4chee 2 archives) computed the defaults above 12 bits
+         * without T.87's clamp of MAXVAL to 4095 and wrote no LSE segment; dcm4che patches such streams
+         * (PatchJPEGLS.JAI2ISO). Tried only after T.87's thresholds failed, so that the common 16-bit frame is decoded
+         * once.
+         */
+        private boolean decodesExactlyAsJai(int maxVal, int near, int interleave, int[] indexes) {
+            int[] standard = thresholds(ScanDecoder.defaultThresholds(maxVal, near));
+            int[] jai = thresholds(ScanDecoder.jaiThresholds(maxVal));
+            if (precision <= 12 || near != 0 || Arrays.equals(jai, standard)) {
+                return false;
+            }
+            try {
+                return decodeInto(out, jai, near, interleave, indexes) < 8;
+            } catch (CodecException notByJai) {
+                return false;
             }
         }
 
