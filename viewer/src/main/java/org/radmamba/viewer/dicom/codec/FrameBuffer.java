@@ -70,9 +70,11 @@ final class FrameBuffer {
 
     /** Copies the samples of components {@code components} (of {@code componentCount}, interleaved) into {@code to}. */
     void copyComponents(FrameBuffer to, int[] components, int componentCount) {
+        int[] sample = new int[1];
         for (int c : components) {
             for (int i = c; i < length(); i += componentCount) {
-                to.set(i, get(i));
+                sample[0] = get(i);
+                to.store(i, 1, sample, 0, 1);
             }
         }
     }
@@ -91,10 +93,6 @@ final class FrameBuffer {
 
     private int get(int index) {
         return samples.rawBits(index);
-    }
-
-    private void set(int index, int value) {
-        store(index, 1, new int[] {value}, 0, 1);
     }
 
     /** The frame's samples, zeroed until stored: decoders that add bit planes write into them directly. */
