@@ -93,6 +93,7 @@ save('mono6', 1, 40, 48, 1, 6, False, np.uint8, 'MONOCHROME2', 7)
 save('mono7_strip', 1, 3, 99, 1, 7, False, np.uint8, 'MONOCHROME2', 10)
 save('mono7_ambiguous', 1, 5, 64, 1, 7, False, np.uint8, 'MONOCHROME2', 16)
 save('mono16_jai', 1, 40, 48, 1, 16, False, np.uint16, 'MONOCHROME2', 21)
+save('rgb8_narrow', 1, 16, 3, 3, 8, False, np.uint8, 'RGB', 22)
 # Netpbm copies of first frames, for cjpeg (restart intervals, 4:2:0), removed below
 with open('tmp_mono8.pgm', 'wb') as f:
     f.write(b'P5 64 64 255\n' + mono8[0].tobytes())
@@ -170,6 +171,8 @@ PY
 q dcmcjpeg +eb +q 90 src_mono8.dcm jpeg_baseline_mono8.dcm
 q dcmcjpeg +eb +q 90 src_rgb8.dcm jpeg_baseline_ybr422.dcm
 q dcmcjpeg +eb +q 90 +cr src_rgb8.dcm jpeg_baseline_rgb.dcm
+# ... 3 pixels wide: its 4:2:2 chroma is 2 samples wide, which libjpeg replicates rather than interpolates
+q dcmcjpeg +eb +q 90 src_rgb8_narrow.dcm jpeg_baseline_ybr422_narrow.dcm
 # JPEG baseline with restart markers every few MCUs (mid-row), and 4:2:0 colour, by libjpeg-turbo's cjpeg
 cjpeg -quality 90 -restart 5B tmp_mono8.pgm > tmp_mono8.jpg
 cjpeg -quality 90 -restart 2B -sample 2x2 tmp_rgb8.ppm > tmp_rgb8.jpg
@@ -226,5 +229,7 @@ for s in jpeg_baseline_mono8 jpeg_extended_mono12 jpeg_baseline_restart_mono8 jp
   q dcmdjpeg $s.dcm ijg_$s.dcm
 done
 # ... and of the subsampled colour ones left in YCbCr (libjpeg's triangle chroma upsampling, no conversion)
-for s in jpeg_baseline_ybr422 jpeg_baseline_restart_ybr420; do q dcmdjpeg +cn $s.dcm ijg_ybr_$s.dcm; done
+for s in jpeg_baseline_ybr422 jpeg_baseline_restart_ybr420 jpeg_baseline_ybr422_narrow; do
+  q dcmdjpeg +cn $s.dcm ijg_ybr_$s.dcm
+done
 ls -l ./*.dcm | awk '{ total += $5 } END { print NR " files, " total " bytes" }'

@@ -907,7 +907,10 @@ final class JpegDecoder implements FrameDecoder {
                 Component c = components[ci];
                 int componentWidth = ceilDiv(width * c.h, maxH);
                 int componentHeight = ceilDiv(height * c.v, maxV);
-                boolean doubleWide = maxH == 2 * c.h;
+                // libjpeg interpolates 2:1 chroma only where the component is more than 2 samples wide and
+                // replicates narrower ones (jdsample.c: "do_fancy && compptr->downsampled_width > 2"); a 3-pixel-wide
+                // 4:2:2 image or a 1-pixel-wide 4:2:0 one decoded up to 40 off dcmdjpeg's with interpolation
+                boolean doubleWide = maxH == 2 * c.h && componentWidth > 2;
                 for (int y = 0; y < height; y++) {
                     if (doubleWide && maxV == c.v) {
                         upsampleH2V1(c.plane, y * c.planeWidth, componentWidth, line);
@@ -938,12 +941,11 @@ final class JpegDecoder implements FrameDecoder {
             }
         }
 
-        /** Horizontal 2:1 chroma upsampling by triangle interpolation, as libjpeg's "fancy" h2v1 upsampler. */
+        /**
+         * Horizontal 2:1 chroma upsampling by triangle interpolation, as libjpeg's "fancy" h2v1 upsampler, of a
+         * component more than 2 samples wide.
+         */
         private static void upsampleH2V1(int[] plane, int start, int count, int[] line) {
-            if (count == 1) {
-                line[0] = line[1] = plane[start];
-                return;
-            }
             int o = 0;
             line[o++] = plane[start];
             line[o++] = (plane[start] * 3 + plane[start + 1] + 2) >> 2;
@@ -957,15 +959,13 @@ final class JpegDecoder implements FrameDecoder {
             line[o] = last;
         }
 
-        /** 2:1 chroma upsampling both ways by triangle interpolation, as libjpeg's "fancy" h2v2 upsampler. */
+        /**
+         * 2:1 chroma upsampling both ways by triangle interpolation, as libjpeg's "fancy" h2v2 upsampler, of a
+         * component more than 2 samples wide.
+         */
         private static void upsampleH2V2(int[] plane, int rowStart, int neighbourStart, int count, int[] sums, int[] line) {
             for (int i = 0; i < count; i++) {
                 sums[i] = plane[rowStart + i] * 3 + plane[neighbourStart + i];
-            }
-            if (count == 1) {
-                line[0] = (sums[0] * 4 + 8) >> 4;
-                line[1] = (sums[0] * 4 + 7) >> 4;
-                return;
             }
             int o = 0;
             line[o++] = (sums[0] * 4 + 8) >> 4;
