@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -211,97 +212,82 @@ class FieldEncodersDifferentialTest {
         Path input = viaPnm ? Files.write(dir.resolve(components == 1 ? "source.pgm" : "source.ppm"), pnm(im))
                 : Files.write(dir.resolve("source.rawl"), im.planarLittleEndian());
         Path stream = dir.resolve("stream.j2k");
-        List<String> options = null;
-        boolean irreversible = false;
+        List<String> encoder = new ArrayList<>(List.of("opj_compress", "-i", input.toString(), "-o", stream.toString()));
+        if (!viaPnm) {
+            encoder.addAll(List.of("-F", im.columns() + "," + im.rows() + "," + components + "," + bits + ","
+                    + (signed ? "s" : "u")));
+        }
+        J2kOptions options = encode(draw, encoder, stream, () -> openJpegOptions(r, im));
+        holdToOpjDecompress(draw + " opj_compress " + String.join(" ", options.args()),
+                options.irreversible() ? TransferSyntax.JPEG_2000 : TransferSyntax.JPEG_2000_LOSSLESS, stream, im,
+                options);
+    }
+
+    /** opj_compress options: every option family of Part 1, each drawn independently. */
+    private static J2kOptions openJpegOptions(SplittableRandom r, Image im) {
+        List<String> o = new ArrayList<>();
+        boolean irreversible = r.nextInt(10) < 3;
         boolean truncated = false;
-        boolean transform = false;
-        String failure = "";
-        for (int attempt = 0; attempt < 6 && options == null; attempt++) {
-            // some drawn combinations are ones OpenJPEG refuses to write (tile offsets past the image's, precincts
-            // it cannot place); draw again, from the same generator, so the case stays reproducible
-            List<String> o = new ArrayList<>();
-            irreversible = r.nextInt(10) < 3;
-            truncated = false;
-            o.addAll(List.of("-n", String.valueOf(1 + r.nextInt(Math.min(decompositionsFor(im) + 1, 8)))));
-            if (r.nextBoolean()) {
-                int[] b = codeBlock(r);
-                o.addAll(List.of("-b", b[0] + "," + b[1]));
-            }
+        o.addAll(List.of("-n", String.valueOf(1 + r.nextInt(Math.min(decompositionsFor(im) + 1, 8)))));
+        if (r.nextBoolean()) {
+            int[] b = codeBlock(r);
+            o.addAll(List.of("-b", b[0] + "," + b[1]));
+        }
+        if (r.nextInt(10) < 3) {
+            o.addAll(List.of("-c", "[" + (2 << r.nextInt(8)) + "," + (2 << r.nextInt(8)) + "]"));
+        }
+        int offsetX = 0;
+        int offsetY = 0;
+        if (r.nextInt(10) < 3) {
+            offsetX = r.nextInt(10);
+            offsetY = r.nextInt(10);
+            o.addAll(List.of("-d", offsetX + "," + offsetY));
+        }
+        if (r.nextInt(10) < 3) {
+            o.addAll(List.of("-t", (Math.max(1, im.columns() / 4) + r.nextInt(im.columns() + 5)) + ","
+                    + (Math.max(1, im.rows() / 4) + r.nextInt(im.rows() + 5))));
             if (r.nextInt(10) < 3) {
-                o.addAll(List.of("-c", "[" + (2 << r.nextInt(8)) + "," + (2 << r.nextInt(8)) + "]"));
+                o.addAll(List.of("-T", r.nextInt(offsetX + 1) + "," + r.nextInt(offsetY + 1)));
             }
-            int offsetX = 0;
-            int offsetY = 0;
-            if (r.nextInt(10) < 3) {
-                offsetX = r.nextInt(10);
-                offsetY = r.nextInt(10);
-                o.addAll(List.of("-d", offsetX + "," + offsetY));
+        }
+        if (r.nextBoolean()) {
+            o.addAll(List.of("-p", pick(r, "LRCP", "RLCP", "RPCL", "PCRL", "CPRL")));
+        }
+        if (r.nextInt(10) < 4) {
+            o.addAll(List.of("-M", String.valueOf(1 + r.nextInt(63))));
+        }
+        if (r.nextInt(10) < 3) {
+            truncated = true;
+            int layers = 1 + r.nextInt(3);
+            List<String> rates = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                rates.add(String.valueOf(80 >> (l + r.nextInt(2))));
             }
-            if (r.nextInt(10) < 3) {
-                o.addAll(List.of("-t", (Math.max(1, im.columns() / 4) + r.nextInt(im.columns() + 5)) + ","
-                        + (Math.max(1, im.rows() / 4) + r.nextInt(im.rows() + 5))));
-                if (r.nextInt(10) < 3) {
-                    o.addAll(List.of("-T", r.nextInt(offsetX + 1) + "," + r.nextInt(offsetY + 1)));
-                }
-            }
-            if (r.nextBoolean()) {
-                o.addAll(List.of("-p", pick(r, "LRCP", "RLCP", "RPCL", "PCRL", "CPRL")));
-            }
-            if (r.nextInt(10) < 4) {
-                o.addAll(List.of("-M", String.valueOf(1 + r.nextInt(63))));
-            }
-            if (r.nextInt(10) < 3) {
-                truncated = true;
-                int layers = 1 + r.nextInt(3);
-                List<String> rates = new ArrayList<>();
-                for (int l = 0; l < layers; l++) {
-                    rates.add(String.valueOf(80 >> (l + r.nextInt(2))));
-                }
-                o.addAll(List.of("-r", String.join(",", rates.stream().distinct().sorted(
-                        (a, b) -> Integer.parseInt(b) - Integer.parseInt(a)).toList())));
-            }
-            for (String flag : new String[] {"-SOP", "-EPH", "-PLT", "-TLM"}) {
-                if (r.nextInt(10) < 2) {
-                    o.add(flag);
-                }
-            }
+            o.addAll(List.of("-r", String.join(",", rates.stream().distinct().sorted(
+                    (a, b) -> Integer.parseInt(b) - Integer.parseInt(a)).toList())));
+        }
+        for (String flag : new String[] {"-SOP", "-EPH", "-PLT", "-TLM"}) {
             if (r.nextInt(10) < 2) {
-                o.addAll(List.of("-TP", pick(r, "R", "L", "C")));
-            }
-            if (r.nextInt(10) < 1) {
-                o.addAll(List.of("-ROI", "c=0,U=" + (1 + r.nextInt(20))));
-            }
-            if (r.nextInt(10) < 1) {
-                o.addAll(List.of("-GuardBits", String.valueOf(r.nextInt(6))));
-            }
-            if (irreversible) {
-                o.add("-I");
-            }
-            transform = components == 3 && r.nextBoolean();
-            if (components == 3) {
-                o.addAll(List.of("-mct", transform ? "1" : "0"));
-            }
-            List<String> command = new ArrayList<>(List.of("opj_compress", "-i", input.toString(), "-o",
-                    stream.toString()));
-            if (!viaPnm) {
-                command.addAll(List.of("-F", im.columns() + "," + im.rows() + "," + components + "," + bits + ","
-                        + (signed ? "s" : "u")));
-            }
-            command.addAll(o);
-            Files.deleteIfExists(stream);
-            Run run = run(command);
-            if (run.exitCode() == 0 && Files.size(stream) > 0) {
-                options = o;
-            } else {
-                failure = run.lastLine();
+                o.add(flag);
             }
         }
-        if (options == null) {
-            fail(draw + ": opj_compress wrote nothing in six draws of options; the last: " + failure);
+        if (r.nextInt(10) < 2) {
+            o.addAll(List.of("-TP", pick(r, "R", "L", "C")));
         }
-        holdToOpjDecompress(draw + " opj_compress " + String.join(" ", options),
-                irreversible ? TransferSyntax.JPEG_2000 : TransferSyntax.JPEG_2000_LOSSLESS, stream, im, transform,
-                irreversible, truncated);
+        if (r.nextInt(10) < 1) {
+            o.addAll(List.of("-ROI", "c=0,U=" + (1 + r.nextInt(20))));
+        }
+        if (r.nextInt(10) < 1) {
+            o.addAll(List.of("-GuardBits", String.valueOf(r.nextInt(6))));
+        }
+        if (irreversible) {
+            o.add("-I");
+        }
+        boolean transform = im.components() == 3 && r.nextBoolean();
+        if (im.components() == 3) {
+            o.addAll(List.of("-mct", transform ? "1" : "0"));
+        }
+        return new J2kOptions(o, irreversible, transform, truncated);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -316,56 +302,69 @@ class FieldEncodersDifferentialTest {
         Path dir = Files.createDirectories(temp.resolve(draw.family() + draw.index()));
         Path pnm = Files.write(dir.resolve(components == 1 ? "source.pgm" : "source.ppm"), pnm(im));
         Path stream = dir.resolve("stream.j2c");
-        List<String> options = null;
-        boolean reversible = true;
-        boolean transform = false;
+        J2kOptions options = encode(draw, List.of("ojph_compress", "-i", pnm.toString(), "-o", stream.toString()),
+                stream, () -> openJphOptions(r, im));
+        holdToOpjDecompress(draw + " ojph_compress " + String.join(" ", options.args()),
+                options.irreversible() ? TransferSyntax.HTJ2K : TransferSyntax.HTJ2K_LOSSLESS, stream, im, options);
+    }
+
+    /** ojph_compress options: each of its coding options drawn independently. */
+    private static J2kOptions openJphOptions(SplittableRandom r, Image im) {
+        List<String> o = new ArrayList<>();
+        boolean reversible = r.nextInt(10) < 6;
+        o.addAll(List.of("-reversible", String.valueOf(reversible)));
+        o.addAll(List.of("-num_decomps", String.valueOf(r.nextInt(Math.min(decompositionsFor(im), 6) + 1))));
+        if (r.nextBoolean()) {
+            int[] b = codeBlock(r);
+            o.addAll(List.of("-block_size", "{" + b[1] + "," + b[0] + "}"));
+        }
+        if (r.nextInt(10) < 3) {
+            o.addAll(List.of("-precincts", "{" + (4 << r.nextInt(7)) + "," + (4 << r.nextInt(7)) + "}"));
+        }
+        if (r.nextBoolean()) {
+            o.addAll(List.of("-prog_order", pick(r, "LRCP", "RLCP", "RPCL", "PCRL", "CPRL")));
+        }
+        if (r.nextInt(10) < 3) {
+            o.addAll(List.of("-tile_size", "{" + (Math.max(1, im.columns() / 4) + r.nextInt(im.columns() + 5)) + ","
+                    + (Math.max(1, im.rows() / 4) + r.nextInt(im.rows() + 5)) + "}"));
+        }
+        if (r.nextInt(10) < 3) {
+            o.addAll(List.of("-image_offset", "{" + r.nextInt(10) + "," + r.nextInt(10) + "}"));
+        }
+        if (!reversible && r.nextBoolean()) {
+            o.addAll(List.of("-qstep", pick(r, "0.0005", "0.001", "0.004", "0.02", "0.1")));
+        }
+        boolean transform = im.components() == 3 && r.nextInt(10) < 6;
+        if (im.components() == 3) {
+            o.addAll(List.of("-colour_trans", String.valueOf(transform)));
+        }
+        return new J2kOptions(o, !reversible, transform, false);
+    }
+
+    /** Drawn options of a JPEG 2000 or HTJ2K encoder, and what they make the stream. */
+    private record J2kOptions(List<String> args, boolean irreversible, boolean transform, boolean truncatedLayers) {
+    }
+
+    /**
+     * Runs {@code encoder} with options drawn by {@code options} until it writes the stream: some drawn combinations
+     * are ones the encoder refuses (tile offsets past the image's, precincts it cannot place), drawn again from the
+     * same generator so that the case stays reproducible.
+     */
+    private static J2kOptions encode(Draw draw, List<String> encoder, Path stream, Supplier<J2kOptions> options)
+            throws IOException, InterruptedException {
         String failure = "";
-        for (int attempt = 0; attempt < 6 && options == null; attempt++) {
-            List<String> o = new ArrayList<>();
-            reversible = r.nextInt(10) < 6;
-            o.addAll(List.of("-reversible", String.valueOf(reversible)));
-            o.addAll(List.of("-num_decomps", String.valueOf(r.nextInt(Math.min(decompositionsFor(im), 6) + 1))));
-            if (r.nextBoolean()) {
-                int[] b = codeBlock(r);
-                o.addAll(List.of("-block_size", "{" + b[1] + "," + b[0] + "}"));
-            }
-            if (r.nextInt(10) < 3) {
-                o.addAll(List.of("-precincts", "{" + (4 << r.nextInt(7)) + "," + (4 << r.nextInt(7)) + "}"));
-            }
-            if (r.nextBoolean()) {
-                o.addAll(List.of("-prog_order", pick(r, "LRCP", "RLCP", "RPCL", "PCRL", "CPRL")));
-            }
-            if (r.nextInt(10) < 3) {
-                o.addAll(List.of("-tile_size", "{" + (Math.max(1, im.columns() / 4) + r.nextInt(im.columns() + 5)) + ","
-                        + (Math.max(1, im.rows() / 4) + r.nextInt(im.rows() + 5)) + "}"));
-            }
-            if (r.nextInt(10) < 3) {
-                o.addAll(List.of("-image_offset", "{" + r.nextInt(10) + "," + r.nextInt(10) + "}"));
-            }
-            if (!reversible && r.nextBoolean()) {
-                o.addAll(List.of("-qstep", pick(r, "0.0005", "0.001", "0.004", "0.02", "0.1")));
-            }
-            transform = components == 3 && r.nextInt(10) < 6;
-            if (components == 3) {
-                o.addAll(List.of("-colour_trans", String.valueOf(transform)));
-            }
-            List<String> command = new ArrayList<>(List.of("ojph_compress", "-i", pnm.toString(), "-o",
-                    stream.toString()));
-            command.addAll(o);
+        for (int attempt = 0; attempt < 6; attempt++) {
+            J2kOptions o = options.get();
+            List<String> command = new ArrayList<>(encoder);
+            command.addAll(o.args());
             Files.deleteIfExists(stream);
             Run run = run(command);
             if (run.exitCode() == 0 && Files.isRegularFile(stream) && Files.size(stream) > 0) {
-                options = o;
-            } else {
-                failure = run.lastLine();
+                return o;
             }
+            failure = run.lastLine();
         }
-        if (options == null) {
-            fail(draw + ": ojph_compress wrote nothing in six draws of options; the last: " + failure);
-        }
-        holdToOpjDecompress(draw + " ojph_compress " + String.join(" ", options),
-                reversible ? TransferSyntax.HTJ2K_LOSSLESS : TransferSyntax.HTJ2K, stream, im, transform, !reversible,
-                false);
+        return fail(draw + ": " + encoder.getFirst() + " wrote nothing in six draws of options; the last: " + failure);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -477,7 +476,9 @@ class FieldEncodersDifferentialTest {
      * the 9/7 wavelet codes it; the dataset states YBR_RCT or YBR_ICT where the stream undoes a component transform.
      */
     private static void holdToOpjDecompress(String what, String transferSyntax, Path stream, Image im,
-            boolean transform, boolean irreversible, boolean truncatedLayers) throws IOException, InterruptedException {
+            J2kOptions options) throws IOException, InterruptedException {
+        boolean transform = options.transform();
+        boolean irreversible = options.irreversible();
         String photometric = im.components() == 1 ? "MONOCHROME2"
                 : !transform ? "RGB" : irreversible ? "YBR_ICT" : "YBR_RCT";
         Path reference = stream.resolveSibling("reference.rawl");
@@ -485,7 +486,7 @@ class FieldEncodersDifferentialTest {
         int[] expected = decoded.exitCode() == 0 && Files.isRegularFile(reference)
                 ? fromPlanarLittleEndian(Files.readAllBytes(reference), im) : null;
         holdToReference(what, transferSyntax, Files.readAllBytes(stream), im, photometric, expected,
-                irreversible ? 1 : 0, irreversible || truncatedLayers ? -1 : 0);
+                irreversible ? 1 : 0, irreversible || options.truncatedLayers() ? -1 : 0);
     }
 
     /**
