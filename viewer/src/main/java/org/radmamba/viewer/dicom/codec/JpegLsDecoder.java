@@ -211,7 +211,7 @@ final class JpegLsDecoder implements FrameDecoder {
                     decodeInto(out, standard, near, interleave, indexes);
                 } catch (CodecException notByStandard) {
                     pos = scanStart;
-                    if (!decodesExactlyAsJai(maxVal, near, interleave, indexes)) {
+                    if (!decodesExactlyAsJai(standard, maxVal, near, interleave, indexes)) {
                         throw notByStandard;
                     }
                 }
@@ -229,8 +229,7 @@ final class JpegLsDecoder implements FrameDecoder {
          * (PatchJPEGLS.JAI2ISO). Tried only after T.87's thresholds failed, so that the common 16-bit frame is decoded
          * once.
          */
-        private boolean decodesExactlyAsJai(int maxVal, int near, int interleave, int[] indexes) {
-            int[] standard = thresholds(ScanDecoder.defaultThresholds(maxVal, near));
+        private boolean decodesExactlyAsJai(int[] standard, int maxVal, int near, int interleave, int[] indexes) {
             int[] jai = thresholds(ScanDecoder.jaiThresholds(maxVal));
             if (precision <= 12 || near != 0 || Arrays.equals(jai, standard)) {
                 return false;
